@@ -1,0 +1,36 @@
+import { network } from "hardhat";
+import { keccak256, toHex, getAddress } from "viem";
+import { mintAttestationTypes, certificateDomain } from "../sdk/src/eip712.js";
+import MotifModule from "../ignition/modules/Motif.js";
+const { viem, ignition } = await network.create();
+const pc = await viem.getPublicClient();
+const [admin, attester, alice, bob] = await viem.getWalletClients();
+const { registry, certificate } = await ignition.deploy(MotifModule);
+await registry.write.registerModel([{ owner: admin.account.address, weightsDigest: keccak256("0x01"), weightsCidDigest: keccak256("0x01"), weightsCidCodec: 0x55, royaltyBps: 500, name: "m", version: "1" }]);
+await certificate.write.grantRole([await certificate.read.ATTESTER_ROLE(), attester.account.address]);
+const base = await viem.deployContract("OzMintBaseline");
+const gas = async (h: `0x${string}`) => (await pc.waitForTransactionReceipt({ hash: h })).gasUsed;
+let n = 1n;
+const rnd = () => keccak256(toHex(n++));
+const lineage = (creator: `0x${string}`) => ({ contentDigest: rnd(), metadataDigest: rnd(), metadataCodec: 0x55, modelId: 1, seed: 123456789n, paramsHash: rnd(), pdqHash: rnd(), creator });
+const chainId = await pc.getChainId();
+async function req(to: `0x${string}`, creator: `0x${string}`) {
+  const r = { lineage: lineage(creator), to, royaltyBps: 500, deadline: 2n**40n };
+  const signature = await attester.signTypedData({ domain: certificateDomain(chainId, certificate.address), types: mintAttestationTypes, primaryType: "MintAttestation", message: r });
+  return { ...r, signature };
+}
+const fresh = () => getAddress("0x" + rnd().slice(26));
+console.log("oz new", await gas(await base.write.mint([fresh(), 1n])));
+const holder = fresh();
+await base.write.mint([holder, 2n]);
+console.log("oz existing", await gas(await base.write.mint([holder, 3n])));
+console.log("cert first creator new owner", await gas(await certificate.write.mint([await req(fresh(), alice.account.address)])));
+console.log("cert new owner", await gas(await certificate.write.mint([await req(fresh(), alice.account.address)])));
+const h2 = fresh();
+await certificate.write.mint([await req(h2, alice.account.address)]);
+console.log("cert existing owner", await gas(await certificate.write.mint([await req(h2, alice.account.address)])));
+const rr = await req(h2, alice.account.address);
+console.log("cert existing owner attester caller", await gas(await certificate.write.mint([{ ...rr, signature: "0x" }], { account: attester.account })));
+const batch = []; for (let i = 0; i < 10; i++) batch.push(await req(h2, alice.account.address));
+console.log("batch10", await gas(await certificate.write.mintBatch([batch])));
+console.log(await certificate.read.tokenURI([BigInt(rr.lineage.contentDigest)]).catch(e=>e.message));

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ERC721} from "solady/src/tokens/ERC721.sol";
+
+import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
+import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
+import {CidV1} from "./libraries/CidV1.sol";
+import {LineageHash} from "./libraries/LineageHash.sol";
+import {CertificateView, Lineage, MintRequest} from "./types/Lineage.sol";
+import {ModelStatus} from "./types/Model.sol";
+
+/// @title MotifCertificate
+/// @notice ERC-721 pattern certificates (with ERC-2981 royalties and ERC-4906 metadata updates), one
+/// per generated pattern, each carrying the pattern's attested lineage.
+///
+/// @dev Design: what is stored, and why.
+/// A bare ERC-721 mint writes two cold slots (owner, balance). A certificate must also make its
+/// lineage verifiable, keep `tokenURI` and `royaltyInfo` answerable from storage alone, refuse a
+/// second certificate of the same content, and stay within 1.6x a bare mint. Every extra cold slot
+/// costs 22,100 gas, so the lineage is split by who needs it:
+///
+/// 1. Token id = content digest (sha-256 of the PNG bytes). Uniqueness of content costs nothing: the
+///    owner slot of that id is the "already certified" flag, and the image itself names its token.
+/// 2. The owner slot (Solady ERC721) keeps 96 spare bits beside the owner address:
+///      bits   0..159  owner
+///      bits 160..191  modelId      (uint32, `MotifModelRegistry` id)
+///      bits 192..223  creatorId    (uint32, see 4)
+///      bits 224..239  royaltyBps   (uint16, ERC-2981)
+///      bits 240..255  metadataCodec (uint16 multicodec of the metadata CID)
+///    One write at mint, as in a bare mint. The creator id and model id are never zero after a
+///    mint, so the spare bits also record "ever minted" (no burn exists; they would survive one).
+/// 3. One extra slot per token: the metadata CID digest (`_metadataDigests`). `tokenURI` renders
+///    `ipfs://<CIDv1 base32>` from it and the codec. The metadata document holds the full lineage,
+///    the image CID and the edit log, so this content address is the lineage commitment: a verifier
+///    fetches it trustlessly and compares it with the `CertificateMinted` event and this storage.
+/// 4. Creators get a uint32 id on their first certificate (`CreatorRegistered`): a creator address
+///    (160 bits) does not fit in the spare bits, while an id does. It costs a creator two slots once;
+///    every later mint by that creator pays one cold read instead of a 22,100-gas slot.
+/// 5. The rest of the lineage (seed, params hash, PDQ hash, attester) is in the `CertificateMinted`
+///    event, emitted exactly once per token by this contract, and in the metadata; the mint time is
+///    that event's block time.
+/// 6. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
+///    edit is made (`_editHeads`), one `EditLogged` event per step.
+///
+/// Attestation: minting requires an EIP-712 `MintAttestation` over the lineage, recipient, royalty
+/// and deadline, signed by an `ATTESTER_ROLE` holder (a registered generator key), or a caller that
+/// holds `ATTESTER_ROLE` itself. The domain binds chain id and this contract; the content digest can
+/// be minted once, so an attestation can never be replayed.
+contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable, EIP712, IERC2981 {
+    /// @notice Role of generator keys whose attestations mint certificates.
+    bytes32 public constant ATTESTER_ROLE = keccak256("MOTIF_ATTESTER_ROLE");
+    /// @notice Role allowed to pause and resume minting.
+    bytes32 public constant PAUSER_ROLE = keccak256("MOTIF_PAUSER_ROLE");
+    /// @notice Highest ERC-2981 royalty: 10%.
+    uint16 public constant MAX_ROYALTY_BPS = 1000;
+    /// @notice Most certificates in one `mintBatch`.
+    uint256 public constant MAX_BATCH = 100;
+
+    uint256 private constant _BPS = 10_000;
+
+    /// @notice The model registry certificates name their models in.
+    IMotifModelRegistry public immutable registry;
+
+    mapping(uint256 tokenId => bytes32) private _metadataDigests;
+    mapping(uint256 tokenId => bytes32) private _editHeads;
+    mapping(address creator => uint32) private _creatorIds;
+    mapping(uint32 creatorId => address) private _creators;
+    uint32 private _creatorCount;
+
+    /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `PAUSER_ROLE`; grants `ATTESTER_ROLE` to generators.
+    /// @param registry_ The model registry.
+    constructor(address admin, IMotifModelRegistry registry_) EIP712("Motif Certificate", "1") {
+        if (admin == address(0)) revert MotifCertificateZeroField("admin");
+        if (address(registry_) == address(0)) revert MotifCertificateZeroField("registry");
+        registry = registry_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Minting
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifCertificate
+    function mint(MintRequest calldata request) external whenNotPaused returns (uint256 tokenId) {
+        tokenId = _mintCertificate(request, _attester(request));
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function mintBatch(MintRequest[] calldata requests) external whenNotPaused returns (uint256[] memory tokenIds) {
+        uint256 n = requests.length;
+        if (n == 0 || n > MAX_BATCH) revert MotifCertificateInvalidBatchLength(n, MAX_BATCH);
+        tokenIds = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            tokenIds[i] = _mintCertificate(requests[i], _attester(requests[i]));
+        }
+    }
+
+    /// @dev Returns the account vouching for the lineage, or reverts.
+    function _attester(MintRequest calldata r) private view returns (address account) {
+        if (block.timestamp > r.deadline) revert MotifCertificateAttestationExpired(r.deadline, block.timestamp);
+        if (r.signature.length == 0) {
+            account = msg.sender;
+        } else {
+            (address signer, ECDSA.RecoverError err,) =
+                ECDSA.tryRecoverCalldata(_hashTypedDataV4(LineageHash.hashAttestation(r)), r.signature);
+            if (err != ECDSA.RecoverError.NoError) revert MotifCertificateInvalidSignature();
+            account = signer;
+        }
+        if (!hasRole(ATTESTER_ROLE, account)) revert MotifCertificateUnauthorizedAttester(account);
+    }
+
+    /// @dev Checks the request, then writes the owner slot (with the packed mint data) and the
+    /// metadata digest. No external call but the registry's view; no receiver callback.
+    function _mintCertificate(MintRequest calldata r, address attester) private returns (uint256 tokenId) {
+        Lineage calldata l = r.lineage;
+        if (r.to == address(0)) revert MotifCertificateZeroField("to");
+        if (l.creator == address(0)) revert MotifCertificateZeroField("creator");
+        if (l.contentDigest == bytes32(0)) revert MotifCertificateZeroField("contentDigest");
+        if (l.metadataDigest == bytes32(0)) revert MotifCertificateZeroField("metadataDigest");
+        if (!CidV1.isSupportedCodec(l.metadataCodec)) revert MotifCertificateUnsupportedCodec(l.metadataCodec);
+        if (r.royaltyBps > MAX_ROYALTY_BPS) revert MotifCertificateRoyaltyTooHigh(r.royaltyBps, MAX_ROYALTY_BPS);
+
+        tokenId = uint256(l.contentDigest);
+        if (_getExtraData(tokenId) != 0) revert MotifCertificateDuplicateContent(l.contentDigest);
+
+        ModelStatus status = registry.modelStatus(l.modelId);
+        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(l.modelId, status);
+
+        uint32 creatorId = _creatorIds[l.creator];
+        if (creatorId == 0) creatorId = _registerCreator(l.creator);
+
+        _metadataDigests[tokenId] = l.metadataDigest;
+        _mintAndSetExtraDataUnchecked(r.to, tokenId, _pack(l.modelId, creatorId, r.royaltyBps, l.metadataCodec));
+
+        emit CertificateMinted(
+            tokenId,
+            l.modelId,
+            l.creator,
+            l.metadataDigest,
+            l.metadataCodec,
+            l.seed,
+            l.paramsHash,
+            l.pdqHash,
+            r.royaltyBps,
+            attester
+        );
+    }
+
+    function _registerCreator(address creator) private returns (uint32 creatorId) {
+        creatorId = ++_creatorCount;
+        _creatorIds[creator] = creatorId;
+        _creators[creatorId] = creator;
+        emit CreatorRegistered(creator, creatorId);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Edits, royalty, pause
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifCertificate
+    function logEdit(uint256 tokenId, bytes32 stepDigest, bytes32 metadataDigest, uint16 metadataCodec)
+        external
+        returns (bytes32 head)
+    {
+        _requireMinted(tokenId);
+        if (!_isApprovedOrOwner(msg.sender, tokenId)) revert MotifCertificateNotOwnerOrApproved(tokenId, msg.sender);
+        if (stepDigest == bytes32(0)) revert MotifCertificateZeroField("stepDigest");
+        head = keccak256(abi.encodePacked(_editHeads[tokenId], stepDigest));
+        _editHeads[tokenId] = head;
+        emit EditLogged(tokenId, msg.sender, stepDigest, head);
+        if (metadataDigest != bytes32(0)) {
+            if (!CidV1.isSupportedCodec(metadataCodec)) revert MotifCertificateUnsupportedCodec(metadataCodec);
+            (uint32 modelId, uint32 creatorId, uint16 royaltyBps,) = _unpack(_getExtraData(tokenId));
+            _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, metadataCodec));
+            _metadataDigests[tokenId] = metadataDigest;
+            emit MetadataUpdate(tokenId);
+        }
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function setRoyalty(uint256 tokenId, uint16 royaltyBps) external {
+        _requireMinted(tokenId);
+        (uint32 modelId, uint32 creatorId, uint16 current, uint16 codec) = _unpack(_getExtraData(tokenId));
+        if (_creators[creatorId] != msg.sender) revert MotifCertificateNotCreator(tokenId, msg.sender);
+        if (royaltyBps > current) revert MotifCertificateRoyaltyIncrease(tokenId, current, royaltyBps);
+        _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, codec));
+        emit RoyaltyUpdated(tokenId, current, royaltyBps);
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Views
+    // ----------------------------------------------------------------------------------------------
+
+    /// @notice "Motif Pattern Certificate".
+    function name() public pure override returns (string memory) {
+        return "Motif Pattern Certificate";
+    }
+
+    /// @notice "MOTIF".
+    function symbol() public pure override returns (string memory) {
+        return "MOTIF";
+    }
+
+    /// @notice `ipfs://<metadata CIDv1 base32>`, rendered from storage.
+    /// @param tokenId The certificate.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        return string.concat("ipfs://", metadataCid(tokenId));
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function metadataCid(uint256 tokenId) public view returns (string memory) {
+        _requireMinted(tokenId);
+        (,,, uint16 codec) = _unpack(_getExtraData(tokenId));
+        return CidV1.toBase32(codec, _metadataDigests[tokenId]);
+    }
+
+    /// @notice ERC-2981: the creator receives `royaltyBps` of `salePrice` (rounded down).
+    /// @param tokenId The certificate.
+    /// @param salePrice The sale price, in any unit.
+    /// @return receiver The creator.
+    /// @return royaltyAmount The royalty in the same unit.
+    function royaltyInfo(uint256 tokenId, uint256 salePrice)
+        external
+        view
+        returns (address receiver, uint256 royaltyAmount)
+    {
+        _requireMinted(tokenId);
+        (, uint32 creatorId, uint16 bps,) = _unpack(_getExtraData(tokenId));
+        receiver = _creators[creatorId];
+        royaltyAmount = salePrice * bps / _BPS;
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function certificate(uint256 tokenId) external view returns (CertificateView memory v) {
+        _requireMinted(tokenId);
+        (uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec) = _unpack(_getExtraData(tokenId));
+        v = CertificateView({
+            owner: _ownerOf(tokenId),
+            creator: _creators[creatorId],
+            modelId: modelId,
+            creatorId: creatorId,
+            royaltyBps: bps,
+            metadataCodec: codec,
+            metadataDigest: _metadataDigests[tokenId],
+            editHead: _editHeads[tokenId]
+        });
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function matchesLineage(Lineage calldata l) external view returns (bool) {
+        uint256 tokenId = uint256(l.contentDigest);
+        uint96 extra = _getExtraData(tokenId);
+        if (extra == 0) return false;
+        (uint32 modelId, uint32 creatorId,, uint16 codec) = _unpack(extra);
+        return modelId == l.modelId && _creators[creatorId] == l.creator && codec == l.metadataCodec
+            && _metadataDigests[tokenId] == l.metadataDigest;
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function modelOf(uint256 tokenId) external view returns (uint32 modelId) {
+        _requireMinted(tokenId);
+        (modelId,,,) = _unpack(_getExtraData(tokenId));
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function creatorOf(uint256 tokenId) external view returns (address) {
+        _requireMinted(tokenId);
+        (, uint32 creatorId,,) = _unpack(_getExtraData(tokenId));
+        return _creators[creatorId];
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function editHead(uint256 tokenId) external view returns (bytes32) {
+        _requireMinted(tokenId);
+        return _editHeads[tokenId];
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function creatorIdOf(address creator) external view returns (uint32) {
+        return _creatorIds[creator];
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function attestationDigest(MintRequest calldata request) external view returns (bytes32) {
+        return _hashTypedDataV4(LineageHash.hashAttestation(request));
+    }
+
+    /// @notice ERC-165: ERC-721 (+Metadata), ERC-2981, ERC-4906, AccessControl.
+    /// @param interfaceId The interface id.
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC721, AccessControl, IERC165)
+        returns (bool)
+    {
+        return interfaceId == type(IERC2981).interfaceId || interfaceId == bytes4(0x49064906)
+            || ERC721.supportsInterface(interfaceId) || AccessControl.supportsInterface(interfaceId);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // ERC-721 entry points that Solady marks payable: certificates never take ETH.
+    // ----------------------------------------------------------------------------------------------
+
+    /// @notice ERC-721 approve; reverts if ETH is attached.
+    /// @param account The account approved for `tokenId`.
+    /// @param tokenId The certificate.
+    function approve(address account, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert MotifCertificateUnexpectedValue(msg.value);
+        super.approve(account, tokenId);
+    }
+
+    /// @notice ERC-721 transfer (also behind both `safeTransferFrom`); reverts if ETH is attached.
+    /// @param from Current owner.
+    /// @param to New owner.
+    /// @param tokenId The certificate.
+    function transferFrom(address from, address to, uint256 tokenId) public payable override {
+        if (msg.value != 0) revert MotifCertificateUnexpectedValue(msg.value);
+        super.transferFrom(from, to, tokenId);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Packing
+    // ----------------------------------------------------------------------------------------------
+
+    function _pack(uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec) private pure returns (uint96) {
+        return uint96(modelId) | (uint96(creatorId) << 32) | (uint96(royaltyBps) << 64) | (uint96(codec) << 80);
+    }
+
+    function _unpack(uint96 extra)
+        private
+        pure
+        returns (uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec)
+    {
+        modelId = uint32(extra);
+        creatorId = uint32(extra >> 32);
+        royaltyBps = uint16(extra >> 64);
+        codec = uint16(extra >> 80);
+    }
+
+    function _requireMinted(uint256 tokenId) private view {
+        if (!_exists(tokenId)) revert MotifCertificateNonexistentToken(tokenId);
+    }
+}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
+import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
+import {CidV1} from "./libraries/CidV1.sol";
+import {Model, ModelRegistration, ModelStatus} from "./types/Model.sol";
+
+/// @title MotifModelRegistry
+/// @notice Fine-tuned generative models are IP. Each registered model records its owner, the sha-256
+/// of its ONNX weights and their CID, a name and version, and the royalty share (in basis points) its
+/// owner takes of every license sale and usage royalty of patterns rendered with it.
+/// @dev Registration is curated (`REGISTRAR_ROLE`) so nobody can squat someone else's weights digest;
+/// everything after registration belongs to the model owner: deprecate (never erase), lower the
+/// royalty share, transfer ownership in two steps.
+///
+/// Storage layout of `ModelRecord` (one per model id):
+///   slot 0: owner (160) | royaltyBps (16) | status (8) | registeredAt (40) | weightsCidCodec (16) = 240 bits
+///   slot 1: weightsDigest
+///   slot 2: weightsCidDigest
+///   slot 3: pendingOwner (160)
+///   slot 4, 5: name, version (strings)
+/// `modelStatus` and `modelRoyalty`, which the certificate and licensing contracts call on every
+/// mint and sale, read slot 0 only.
+contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
+    /// @notice Role allowed to register models.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("MOTIF_REGISTRAR_ROLE");
+    /// @notice Highest model royalty share: 25% of each sale and usage royalty.
+    uint16 public constant MAX_ROYALTY_BPS = 2500;
+    /// @notice Longest model name in bytes.
+    uint256 public constant MAX_NAME_LENGTH = 64;
+    /// @notice Longest version label in bytes.
+    uint256 public constant MAX_VERSION_LENGTH = 32;
+
+    struct ModelRecord {
+        address owner;
+        uint16 royaltyBps;
+        ModelStatus status;
+        uint40 registeredAt;
+        uint16 weightsCidCodec;
+        bytes32 weightsDigest;
+        bytes32 weightsCidDigest;
+        address pendingOwner;
+        string name;
+        string version;
+    }
+
+    mapping(uint32 modelId => ModelRecord) private _models;
+    mapping(bytes32 weightsDigest => uint32 modelId) private _modelIdByWeights;
+    uint32 private _modelCount;
+
+    /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `REGISTRAR_ROLE`.
+    constructor(address admin) {
+        if (admin == address(0)) revert MotifModelRegistryZeroOwner();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(REGISTRAR_ROLE, admin);
+    }
+
+    modifier onlyModelOwner(uint32 modelId) {
+        address owner = _models[modelId].owner;
+        if (owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
+        if (owner != msg.sender) revert MotifModelRegistryNotModelOwner(modelId, msg.sender);
+        _;
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function registerModel(ModelRegistration calldata r) external onlyRole(REGISTRAR_ROLE) returns (uint32 modelId) {
+        if (r.owner == address(0)) revert MotifModelRegistryZeroOwner();
+        if (r.weightsDigest == bytes32(0)) revert MotifModelRegistryZeroDigest("weightsDigest");
+        if (r.weightsCidDigest == bytes32(0)) revert MotifModelRegistryZeroDigest("weightsCidDigest");
+        if (!CidV1.isSupportedCodec(r.weightsCidCodec)) revert MotifModelRegistryUnsupportedCodec(r.weightsCidCodec);
+        if (r.royaltyBps > MAX_ROYALTY_BPS) revert MotifModelRegistryRoyaltyTooHigh(r.royaltyBps, MAX_ROYALTY_BPS);
+        _checkLength("name", bytes(r.name).length, MAX_NAME_LENGTH);
+        _checkLength("version", bytes(r.version).length, MAX_VERSION_LENGTH);
+        uint32 existing = _modelIdByWeights[r.weightsDigest];
+        if (existing != 0) revert MotifModelRegistryDuplicateWeights(r.weightsDigest, existing);
+
+        modelId = ++_modelCount;
+        ModelRecord storage m = _models[modelId];
+        m.owner = r.owner;
+        m.royaltyBps = r.royaltyBps;
+        m.status = ModelStatus.Active;
+        m.registeredAt = uint40(block.timestamp);
+        m.weightsCidCodec = r.weightsCidCodec;
+        m.weightsDigest = r.weightsDigest;
+        m.weightsCidDigest = r.weightsCidDigest;
+        m.name = r.name;
+        m.version = r.version;
+        _modelIdByWeights[r.weightsDigest] = modelId;
+
+        emit ModelRegistered(
+            modelId, r.owner, r.weightsDigest, r.weightsCidDigest, r.weightsCidCodec, r.royaltyBps, r.name, r.version
+        );
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function deprecateModel(uint32 modelId) external onlyModelOwner(modelId) {
+        ModelRecord storage m = _models[modelId];
+        if (m.status == ModelStatus.Deprecated) revert MotifModelRegistryAlreadyDeprecated(modelId);
+        m.status = ModelStatus.Deprecated;
+        emit ModelDeprecated(modelId);
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function transferModelOwnership(uint32 modelId, address newOwner) external onlyModelOwner(modelId) {
+        _models[modelId].pendingOwner = newOwner;
+        emit ModelOwnershipTransferStarted(modelId, msg.sender, newOwner);
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function acceptModelOwnership(uint32 modelId) external {
+        ModelRecord storage m = _models[modelId];
+        if (m.owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
+        if (m.pendingOwner != msg.sender || msg.sender == address(0)) {
+            revert MotifModelRegistryNotPendingOwner(modelId, msg.sender);
+        }
+        address previous = m.owner;
+        m.owner = msg.sender;
+        delete m.pendingOwner;
+        emit ModelOwnershipTransferred(modelId, previous, msg.sender);
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function setModelRoyalty(uint32 modelId, uint16 royaltyBps) external onlyModelOwner(modelId) {
+        ModelRecord storage m = _models[modelId];
+        uint16 current = m.royaltyBps;
+        if (royaltyBps > current) revert MotifModelRegistryRoyaltyIncrease(modelId, current, royaltyBps);
+        m.royaltyBps = royaltyBps;
+        emit ModelRoyaltyUpdated(modelId, current, royaltyBps);
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function getModel(uint32 modelId) external view returns (Model memory model) {
+        ModelRecord storage m = _models[modelId];
+        if (m.owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
+        model = Model({
+            owner: m.owner,
+            royaltyBps: m.royaltyBps,
+            status: m.status,
+            registeredAt: m.registeredAt,
+            weightsCidCodec: m.weightsCidCodec,
+            weightsDigest: m.weightsDigest,
+            weightsCidDigest: m.weightsCidDigest,
+            pendingOwner: m.pendingOwner,
+            name: m.name,
+            version: m.version
+        });
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function modelStatus(uint32 modelId) external view returns (ModelStatus) {
+        return _models[modelId].status;
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function modelRoyalty(uint32 modelId) external view returns (address owner, uint16 royaltyBps) {
+        ModelRecord storage m = _models[modelId];
+        owner = m.owner;
+        if (owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
+        royaltyBps = m.royaltyBps;
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function modelIdByWeights(bytes32 weightsDigest) external view returns (uint32) {
+        return _modelIdByWeights[weightsDigest];
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function modelCount() external view returns (uint32) {
+        return _modelCount;
+    }
+
+    function _checkLength(string memory field, uint256 length, uint256 maxLength) private pure {
+        if (length == 0 || length > maxLength) revert MotifModelRegistryInvalidLength(field, length, maxLength);
+    }
+}

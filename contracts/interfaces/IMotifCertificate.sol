@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {CertificateView, Lineage, MintRequest} from "../types/Lineage.sol";
+import {ModelStatus} from "../types/Model.sol";
+
+/// @title IMotifCertificate
+/// @notice One ERC-721 certificate per generated pattern, carrying its attested lineage.
+interface IMotifCertificate {
+    /// @notice A certificate for `contentDigest` exists already (token id = content digest).
+    error MotifCertificateDuplicateContent(bytes32 contentDigest);
+    /// @notice `tokenId` was never minted.
+    error MotifCertificateNonexistentToken(uint256 tokenId);
+    /// @notice The lineage names a model that is not active (`status` None = unknown, Deprecated).
+    error MotifCertificateModelNotActive(uint32 modelId, ModelStatus status);
+    /// @notice The attestation was signed by, or the unsigned mint sent by, `account`, which lacks `ATTESTER_ROLE`.
+    error MotifCertificateUnauthorizedAttester(address account);
+    /// @notice The attestation signature is malformed or does not recover to an address.
+    error MotifCertificateInvalidSignature();
+    /// @notice The attestation's `deadline` passed before `timestamp`.
+    error MotifCertificateAttestationExpired(uint64 deadline, uint256 timestamp);
+    /// @notice `royaltyBps` exceeds `maxBps`.
+    error MotifCertificateRoyaltyTooHigh(uint16 royaltyBps, uint16 maxBps);
+    /// @notice A royalty can only be lowered: `requestedBps` > `currentBps`.
+    error MotifCertificateRoyaltyIncrease(uint256 tokenId, uint16 currentBps, uint16 requestedBps);
+    /// @notice `caller` is not the creator of `tokenId`.
+    error MotifCertificateNotCreator(uint256 tokenId, address caller);
+    /// @notice `caller` is neither the owner of `tokenId` nor approved for it.
+    error MotifCertificateNotOwnerOrApproved(uint256 tokenId, address caller);
+    /// @notice A required field is zero; `field` names it.
+    error MotifCertificateZeroField(string field);
+    /// @notice The metadata CID codec is not one Motif renders.
+    error MotifCertificateUnsupportedCodec(uint16 codec);
+    /// @notice A batch had `length` requests; allowed 1..`maxLength`.
+    error MotifCertificateInvalidBatchLength(uint256 length, uint256 maxLength);
+    /// @notice ETH was attached to a call that takes none.
+    error MotifCertificateUnexpectedValue(uint256 value);
+
+    /// @notice A certificate was minted. With the storage of `tokenId` it gives the full lineage:
+    /// `tokenId` is the content digest, the creator and model are indexed, the block gives the mint time.
+    event CertificateMinted(
+        uint256 indexed tokenId,
+        uint32 indexed modelId,
+        address indexed creator,
+        bytes32 metadataDigest,
+        uint16 metadataCodec,
+        uint64 seed,
+        bytes32 paramsHash,
+        bytes32 pdqHash,
+        uint16 royaltyBps,
+        address attester
+    );
+    /// @notice `creator` received its compact id on its first certificate.
+    event CreatorRegistered(address indexed creator, uint32 indexed creatorId);
+    /// @notice A human edit step was appended: `head = keccak256(abi.encodePacked(previousHead, stepDigest))`.
+    event EditLogged(uint256 indexed tokenId, address indexed editor, bytes32 stepDigest, bytes32 head);
+    /// @notice ERC-4906: the metadata (tokenURI) of `_tokenId` changed.
+    event MetadataUpdate(uint256 _tokenId);
+    /// @notice The creator lowered the royalty of `tokenId`.
+    event RoyaltyUpdated(uint256 indexed tokenId, uint16 previousBps, uint16 newBps);
+
+    /// @notice Mints one certificate. The lineage must be attested: either `request.signature` is an
+    /// EIP-712 `MintAttestation` signed by an `ATTESTER_ROLE` holder, or it is empty and the caller holds
+    /// `ATTESTER_ROLE`. Reverts while paused.
+    /// @param request Lineage, recipient, royalty, deadline and signature.
+    /// @return tokenId The new token id, `uint256(request.lineage.contentDigest)`.
+    function mint(MintRequest calldata request) external returns (uint256 tokenId);
+
+    /// @notice Mints several certificates in one transaction; all or nothing.
+    /// @param requests 1..`MAX_BATCH` requests, each checked as by `mint`.
+    /// @return tokenIds The new token ids, in request order.
+    function mintBatch(MintRequest[] calldata requests) external returns (uint256[] memory tokenIds);
+
+    /// @notice Appends a human edit step to the edit log of `tokenId`. Only its owner or an approved account.
+    /// @param tokenId The certificate.
+    /// @param stepDigest Digest of the edit step (its description and resulting image digest); nonzero.
+    /// @param metadataDigest Digest of the metadata CID that includes the new step, or zero to keep the current one.
+    /// @param metadataCodec Codec of that CID (ignored when `metadataDigest` is zero).
+    /// @return head The new head of the edit log.
+    function logEdit(uint256 tokenId, bytes32 stepDigest, bytes32 metadataDigest, uint16 metadataCodec)
+        external
+        returns (bytes32 head);
+
+    /// @notice Lowers the ERC-2981 royalty of `tokenId`. Only its creator; never raises it.
+    /// @param tokenId The certificate.
+    /// @param royaltyBps The new royalty in basis points, at most the current one.
+    function setRoyalty(uint256 tokenId, uint16 royaltyBps) external;
+
+    /// @notice Pauses minting. Requires `PAUSER_ROLE`.
+    function pause() external;
+
+    /// @notice Resumes minting. Requires `PAUSER_ROLE`.
+    function unpause() external;
+
+    /// @notice What the contract stores about `tokenId`. Reverts for a token never minted.
+    /// @param tokenId The certificate.
+    /// @return view_ Owner, creator, model, royalty, metadata CID parts and edit-log head.
+    function certificate(uint256 tokenId) external view returns (CertificateView memory view_);
+
+    /// @notice Whether `lineage` agrees with what is stored for its token: content digest (token id),
+    /// metadata CID, model and creator. The remaining fields are bound by the metadata CID and the mint event.
+    /// @param lineage A claimed lineage.
+    /// @return matches True if the token exists and every stored field equals the claim.
+    function matchesLineage(Lineage calldata lineage) external view returns (bool matches);
+
+    /// @notice The metadata CID of `tokenId` as a CIDv1 base32 string (`b...`).
+    /// @param tokenId The certificate.
+    /// @return cid The CID string.
+    function metadataCid(uint256 tokenId) external view returns (string memory cid);
+
+    /// @notice The model `tokenId` was rendered with.
+    /// @param tokenId The certificate.
+    /// @return modelId Its model id.
+    function modelOf(uint256 tokenId) external view returns (uint32 modelId);
+
+    /// @notice The creator of `tokenId` (its ERC-2981 royalty receiver).
+    /// @param tokenId The certificate.
+    /// @return creator The creator.
+    function creatorOf(uint256 tokenId) external view returns (address creator);
+
+    /// @notice Head of the human edit log of `tokenId`; zero before any edit.
+    /// @param tokenId The certificate.
+    /// @return head The head.
+    function editHead(uint256 tokenId) external view returns (bytes32 head);
+
+    /// @notice The compact id of `creator`, or 0 before its first certificate.
+    /// @param creator An account.
+    /// @return creatorId Its id.
+    function creatorIdOf(address creator) external view returns (uint32 creatorId);
+
+    /// @notice The EIP-712 digest an attester signs for `request` (its `signature` is ignored).
+    /// @param request The mint request.
+    /// @return digest The typed-data digest under this contract's domain.
+    function attestationDigest(MintRequest calldata request) external view returns (bytes32 digest);
+}

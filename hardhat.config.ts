@@ -1,0 +1,52 @@
+import { createRequire } from "node:module";
+import { configVariable, defineConfig } from "hardhat/config";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatMocha from "@nomicfoundation/hardhat-mocha";
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Compiler settings (recorded here and in README.md):
+ * - solc 0.8.30 from the `solc` npm package (soljson.js, no compiler download);
+ * - optimizer on, 10,000 runs (mint/license paths are called far more often than deployed);
+ * - EVM version prague; viaIR off (legacy codegen keeps stack traces readable in tests).
+ * Warnings fail the build: see `scripts/check-warnings.ts`, run by `npm run build`.
+ */
+export const SOLC_VERSION = "0.8.30";
+export const SOLC_SETTINGS = {
+  optimizer: { enabled: true, runs: 10_000 },
+  evmVersion: "prague",
+  metadata: { bytecodeHash: "none" },
+} as const;
+
+export default defineConfig({
+  plugins: [hardhatViem, hardhatMocha, hardhatIgnitionViem, hardhatNetworkHelpers, hardhatKeystore],
+  solidity: {
+    version: SOLC_VERSION,
+    path: require.resolve("solc/soljson.js"),
+    settings: SOLC_SETTINGS,
+  },
+  paths: {
+    sources: "./contracts",
+    tests: { solidity: "./test/contracts", mocha: "./test/ts" },
+  },
+  test: {
+    solidity: {
+      fuzz: { runs: 256, seed: "0x4d6f746966" },
+    },
+    mocha: { timeout: 60_000 },
+  },
+  networks: {
+    default: { type: "edr-simulated", chainType: "l1", chainId: 31337 },
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("SEPOLIA_PRIVATE_KEY")],
+    },
+  },
+});

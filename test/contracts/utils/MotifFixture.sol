@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {MotifCertificate} from "../../../contracts/MotifCertificate.sol";
+import {MotifModelRegistry} from "../../../contracts/MotifModelRegistry.sol";
+import {CidV1} from "../../../contracts/libraries/CidV1.sol";
+import {Lineage, MintRequest} from "../../../contracts/types/Lineage.sol";
+import {ModelRegistration} from "../../../contracts/types/Model.sol";
+import {MotifTest} from "./MotifTest.sol";
+
+/// @notice A deployed registry + certificate with one active model and one attester key, and
+/// helpers that build and sign mint requests. The EIP-712 digest is computed here from the type
+/// strings, independently of the contract's own hashing.
+abstract contract MotifFixture is MotifTest {
+    bytes32 internal constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 internal constant LINEAGE_TYPEHASH = keccak256(
+        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator)"
+    );
+    bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
+        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator)"
+    );
+
+    uint256 internal constant ATTESTER_KEY = 0xA77E57;
+    uint256 internal constant OTHER_KEY = 0xBADBAD;
+
+    MotifModelRegistry internal registry;
+    MotifCertificate internal cert;
+    address internal admin = address(0xAD);
+    address internal modelOwner = address(0x30DE1);
+    address internal creator = address(0xC4EA7);
+    address internal alice = address(0xA11CE);
+    address internal bob = address(0xB0B);
+    address internal attester;
+    uint32 internal modelId;
+
+    function setUp() public virtual {
+        vm.warp(1_750_000_000);
+        attester = vm.addr(ATTESTER_KEY);
+        registry = new MotifModelRegistry(admin);
+        cert = new MotifCertificate(admin, registry);
+        vm.startPrank(admin);
+        modelId = registry.registerModel(_registration(keccak256("weights-1")));
+        cert.grantRole(cert.ATTESTER_ROLE(), attester);
+        vm.stopPrank();
+    }
+
+    function _registration(bytes32 weights) internal view returns (ModelRegistration memory) {
+        return ModelRegistration({
+            owner: modelOwner,
+            weightsDigest: weights,
+            weightsCidDigest: weights,
+            weightsCidCodec: CidV1.RAW,
+            royaltyBps: 500,
+            name: "motif-cppn-indigo",
+            version: "1.0.0"
+        });
+    }
+
+    function _lineage(uint256 salt) internal view returns (Lineage memory) {
+        return Lineage({
+            contentDigest: keccak256(abi.encode("content", salt)),
+            metadataDigest: keccak256(abi.encode("metadata", salt)),
+            metadataCodec: CidV1.RAW,
+            modelId: modelId,
+            seed: uint64(salt),
+            paramsHash: keccak256(abi.encode("params", salt)),
+            pdqHash: keccak256(abi.encode("pdq", salt)),
+            creator: creator
+        });
+    }
+
+    function _request(uint256 salt) internal view returns (MintRequest memory r) {
+        r = MintRequest({
+            lineage: _lineage(salt),
+            to: alice,
+            royaltyBps: 500,
+            deadline: uint64(block.timestamp + 1 hours),
+            signature: ""
+        });
+    }
+
+    function _domainSeparator(address verifyingContract) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                DOMAIN_TYPEHASH, keccak256("Motif Certificate"), keccak256("1"), block.chainid, verifyingContract
+            )
+        );
+    }
+
+    function _digest(MintRequest memory r, address verifyingContract) internal view returns (bytes32) {
+        Lineage memory l = r.lineage;
+        bytes32 lineageHash = keccak256(
+            abi.encode(
+                LINEAGE_TYPEHASH,
+                l.contentDigest,
+                l.metadataDigest,
+                l.metadataCodec,
+                l.modelId,
+                l.seed,
+                l.paramsHash,
+                l.pdqHash,
+                l.creator
+            )
+        );
+        bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, lineageHash, r.to, r.royaltyBps, r.deadline));
+        return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(verifyingContract), structHash));
+    }
+
+    function _signed(MintRequest memory r, uint256 key) internal view returns (MintRequest memory) {
+        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, _digest(r, address(cert)));
+        r.signature = abi.encodePacked(rr, s, v);
+        return r;
+    }
+
+    function _mintSigned(uint256 salt) internal returns (uint256 tokenId, MintRequest memory r) {
+        r = _signed(_request(salt), ATTESTER_KEY);
+        tokenId = cert.mint(r);
+    }
+}
