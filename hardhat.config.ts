@@ -35,6 +35,7 @@ export default defineConfig({
   },
   test: {
     solidity: {
+      ffi: true, // tokenURI is checked against multiformats via test/contracts/ffi/cid.mjs
       fuzz: { runs: 256, seed: "0x4d6f746966" },
     },
     mocha: { timeout: 60_000 },
