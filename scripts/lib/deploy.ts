@@ -1,3 +1,5 @@
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
 import type { Address, Hex } from "viem";
 import { getAddress, isAddress } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -23,6 +25,8 @@ export async function deployMotif(connection: NetworkConnection, options: Deploy
   const [deployer] = await viem.getWalletClients();
   if (deployer === undefined) throw new Error(`network ${networkName}: no account to deploy from (set its accounts)`);
   const admin = options.admin ?? deployer.account.address;
+  const chainId = await publicClient.getChainId();
+  await dropStaleLocalJournal(chainId, publicClient);
 
   const { registry, certificate } = await ignition.deploy(MotifModule, {
     parameters: { Motif: { admin } },
@@ -39,7 +43,6 @@ export async function deployMotif(connection: NetworkConnection, options: Deploy
     granted.push(getAddress(attester));
   }
 
-  const chainId = await publicClient.getChainId();
   const startBlock = await firstCodeBlock(publicClient, registry.address);
   const record: DeploymentRecord = {
     chainId,
@@ -60,6 +63,35 @@ export function addressList(name: string, value: string | undefined): Address[] 
     if (!isAddress(s)) throw new Error(`${name}: "${s}" is not a 0x-prefixed 20-byte address`);
     return getAddress(s);
   });
+}
+
+/** Chain ids of throw-away development chains (Hardhat, Anvil). */
+const DEV_CHAIN_IDS = new Set([31337, 1337]);
+
+/**
+ * A development node restarted from scratch leaves Ignition's journal
+ * (`ignition/deployments/chain-<id>`) pointing at contracts that no longer exist, and Ignition
+ * would refuse to redeploy. On a development chain only, drop such a journal.
+ */
+async function dropStaleLocalJournal(
+  chainId: number,
+  client: { getCode(a: { address: Address }): Promise<Hex | undefined> },
+): Promise<void> {
+  if (!DEV_CHAIN_IDS.has(chainId)) return;
+  const dir = path.join(process.cwd(), "ignition", "deployments", `chain-${chainId}`);
+  let recorded: Record<string, Address>;
+  try {
+    recorded = JSON.parse(await readFile(path.join(dir, "deployed_addresses.json"), "utf8"));
+  } catch {
+    return;
+  }
+  for (const address of Object.values(recorded)) {
+    const code = await client.getCode({ address });
+    if (code === undefined || code === "0x") {
+      await rm(dir, { recursive: true, force: true });
+      return;
+    }
+  }
 }
 
 /** Binary search for the first block at which `address` has code (its deployment block). */

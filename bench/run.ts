@@ -1,0 +1,127 @@
+/**
+ * Motif benchmarks: `npm run bench`. Prints a table and writes `bench/results.json`, a flat JSON
+ * object of metric name → number. Metrics are listed in README.md ("Benchmarks"); later work adds
+ * its own through `record()`. Gas figures are transaction gas (`gasUsed`, 21,000 base included)
+ * measured on Hardhat's in-process EDR chain in one run, so every figure shares the same state.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { network } from "hardhat";
+import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
+
+import { certificateDomain, mintAttestationTypes } from "../sdk/src/eip712.js";
+import type { MintRequest } from "../sdk/src/types/lineage.js";
+import { deployMotif } from "../scripts/lib/deploy.js";
+
+const results: Record<string, number> = {};
+const notes: Record<string, string> = {};
+function record(name: string, value: number | bigint, note: string): void {
+  results[name] = Number(value);
+  notes[name] = note;
+}
+
+const connection = await network.create();
+const { viem } = connection;
+const publicClient = await viem.getPublicClient();
+const [admin, attesterWallet, creatorA] = await viem.getWalletClients();
+if (!admin || !attesterWallet || !creatorA) throw new Error("bench needs three accounts");
+const attester = attesterWallet;
+
+const { registry, certificate } = await deployMotif(connection, { attesters: [attester.account.address] });
+await registry.write.registerModel([
+  {
+    owner: admin.account.address,
+    weightsDigest: keccak256(toHex("bench weights")),
+    weightsCidDigest: keccak256(toHex("bench weights")),
+    weightsCidCodec: 0x55,
+    royaltyBps: 500,
+    name: "bench-model",
+    version: "1",
+  },
+]);
+const baseline = await viem.deployContract("OzMintBaseline");
+const chainId = await publicClient.getChainId();
+
+let counter = 0n;
+const unique = (): Hex => keccak256(toHex(`bench-${counter++}`));
+const freshAccount = (): Address => getAddress(`0x${unique().slice(26)}`);
+const gasOf = async (hash: Hex) => (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+
+async function request(to: Address, creator: Address, signed = true): Promise<MintRequest> {
+  const message = {
+    lineage: {
+      contentDigest: unique(),
+      metadataDigest: unique(),
+      metadataCodec: 0x55,
+      modelId: 1,
+      seed: 0xfedcba9876543210n,
+      paramsHash: unique(),
+      pdqHash: unique(),
+      creator,
+    },
+    to,
+    royaltyBps: 500,
+    deadline: 2n ** 40n,
+  };
+  const signature: Hex = signed
+    ? await attester.signTypedData({
+        domain: certificateDomain(chainId, certificate.address),
+        types: mintAttestationTypes,
+        primaryType: "MintAttestation",
+        message,
+      })
+    : "0x";
+  return { ...message, signature };
+}
+
+// Baseline: a bare OpenZeppelin ERC-721 _mint, to a new owner and to an existing one.
+const ozNew = await gasOf(await baseline.write.mint([freshAccount(), 1n]));
+const holder = freshAccount();
+await baseline.write.mint([holder, 2n]);
+const ozExisting = await gasOf(await baseline.write.mint([holder, 3n]));
+record("gas.baseline.ozMint.newOwner", ozNew, "bare OZ ERC721 _mint, recipient with no token");
+record("gas.baseline.ozMint", ozExisting, "bare OZ ERC721 _mint, recipient holding one");
+
+// Certificates. Warm up the first creator (its one-time id) before the steady-state figures.
+const creator = getAddress(creatorA.account.address);
+const firstCreator = await gasOf(await certificate.write.mint([await request(freshAccount(), creator)]));
+record("gas.certificate.mint.firstCreator", firstCreator, "signed mint, new owner, creator's first certificate");
+const mintNew = await gasOf(await certificate.write.mint([await request(freshAccount(), creator)]));
+record("gas.certificate.mint.newOwner", mintNew, "signed mint with full lineage, new owner");
+const owner = freshAccount();
+await certificate.write.mint([await request(owner, creator)]);
+const mintExisting = await gasOf(await certificate.write.mint([await request(owner, creator)]));
+record("gas.certificate.mint", mintExisting, "signed mint with full lineage, owner holding one");
+const mintByAttester = await gasOf(
+  await certificate.write.mint([await request(owner, creator, false)], { account: attester.account }),
+);
+record("gas.certificate.mint.attesterCaller", mintByAttester, "unsigned mint sent by the attester, owner holding one");
+const batch: MintRequest[] = [];
+for (let i = 0; i < 10; i++) batch.push(await request(owner, creator));
+const batch10 = await gasOf(await certificate.write.mintBatch([batch]));
+record("gas.certificate.mintBatch10", batch10, "signed batch of 10, owner holding some");
+record("gas.certificate.mintBatch10.perCertificate", batch10 / 10n, "the batch of 10, per certificate");
+record("ratio.certificate.mint.vsOzMint", round(Number(mintExisting) / Number(ozExisting)), "existing owner (goal 1.6)");
+record("ratio.certificate.mint.newOwner.vsOzMint", round(Number(mintNew) / Number(ozNew)), "new owner (goal 1.6)");
+record(
+  "ratio.certificate.mintBatch10.perCertificate.vsOzMint",
+  round(Number(batch10 / 10n) / Number(ozExisting)),
+  "batched, existing owner",
+);
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+// Output.
+const file = path.join(process.cwd(), "bench", "results.json");
+await mkdir(path.dirname(file), { recursive: true });
+const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
+await writeFile(file, JSON.stringify(sorted, null, 2) + "\n");
+const width = Math.max(...Object.keys(results).map((k) => k.length));
+console.log(`\nMotif benchmarks (${new Date().toISOString()}, chain ${chainId})\n`);
+console.log(`${"metric".padEnd(width)}  ${"value".padStart(9)}  note`);
+for (const [name, value] of Object.entries(results)) {
+  console.log(`${name.padEnd(width)}  ${value.toLocaleString("en-US").padStart(9)}  ${notes[name]}`);
+}
+console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
