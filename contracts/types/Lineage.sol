@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @notice Where a pattern came from. One lineage type is shared by the contracts, the SDK
+/// (`sdk/src/types/lineage.ts`) and the pinned metadata (`lineage` object), field for field.
+/// @dev EIP-712 type string (see `LineageHash.LINEAGE_TYPEHASH`):
+/// `Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator)`
+struct Lineage {
+    /// sha-256 of the rendered image bytes (PNG). It is also the token id: content-addressed ids
+    /// make "the same content is never certified twice" a property of ERC-721 itself.
+    bytes32 contentDigest;
+    /// sha2-256 digest inside the metadata CIDv1. The metadata document holds this lineage, the
+    /// image CID and the edit log, so the stored CID commits to the whole lineage.
+    bytes32 metadataDigest;
+    /// Multicodec of the metadata CIDv1 (0x55 raw, 0x70 dag-pb, 0x71 dag-cbor, 0x0129 dag-json, 0x0200 json).
+    uint16 metadataCodec;
+    /// Model id in `MotifModelRegistry`; must be active at mint time.
+    uint32 modelId;
+    /// Seed the generator rendered with.
+    uint64 seed;
+    /// keccak-256 of the canonical params JSON (sorted keys, no whitespace).
+    bytes32 paramsHash;
+    /// PDQ perceptual hash (256 bits) of the image, in the reference's word order.
+    bytes32 pdqHash;
+    /// Account credited as the pattern's creator; receives ERC-2981 royalties.
+    address creator;
+}
+
+/// @notice One certificate to mint: the attested lineage plus the mint terms the attester approved.
+/// @dev EIP-712 type string (see `LineageHash.ATTESTATION_TYPEHASH`):
+/// `MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)` followed by the Lineage type.
+struct MintRequest {
+    Lineage lineage;
+    /// First owner of the certificate. Bound by the signature so a front-runner cannot redirect it.
+    address to;
+    /// ERC-2981 royalty in basis points, at most `MotifCertificate.MAX_ROYALTY_BPS`.
+    uint16 royaltyBps;
+    /// Unix seconds after which the attestation can no longer be used.
+    uint64 deadline;
+    /// EIP-712 signature by an attester; empty when the caller itself holds `ATTESTER_ROLE`.
+    bytes signature;
+}
+
+/// @notice Everything the certificate stores about a token, as returned by `certificate(tokenId)`.
+struct CertificateView {
+    address owner;
+    address creator;
+    uint32 modelId;
+    uint32 creatorId;
+    uint16 royaltyBps;
+    uint16 metadataCodec;
+    bytes32 metadataDigest;
+    bytes32 editHead;
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @notice Lifecycle of a registered model. `None` means the id was never registered.
+/// A model is never erased: deprecation only stops new certificates from naming it.
+enum ModelStatus {
+    None,
+    Active,
+    Deprecated
+}
+
+/// @notice What a registrar submits to register a model.
+struct ModelRegistration {
+    /// Owner of the model's IP: receives the model royalty share and may deprecate it.
+    address owner;
+    /// sha-256 of the ONNX file.
+    bytes32 weightsDigest;
+    /// sha2-256 digest inside the weights' CIDv1 (equals `weightsDigest` for a single raw block).
+    bytes32 weightsCidDigest;
+    /// Multicodec of the weights' CIDv1.
+    uint16 weightsCidCodec;
+    /// Share, in basis points, of every license sale and usage royalty of patterns made with it.
+    uint16 royaltyBps;
+    /// Human-readable name, 1..64 bytes.
+    string name;
+    /// Version label, 1..32 bytes.
+    string version;
+}
+
+/// @notice A registered model as returned by `MotifModelRegistry.getModel`.
+struct Model {
+    address owner;
+    uint16 royaltyBps;
+    ModelStatus status;
+    uint40 registeredAt;
+    uint16 weightsCidCodec;
+    bytes32 weightsDigest;
+    bytes32 weightsCidDigest;
+    address pendingOwner;
+    string name;
+    string version;
+}
