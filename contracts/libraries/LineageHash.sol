@@ -17,24 +17,34 @@ library LineageHash {
     );
 
     /// @notice EIP-712 `hashStruct` of a lineage.
-    function hash(Lineage calldata l) internal pure returns (bytes32) {
-        return keccak256(
-            abi.encode(
-                LINEAGE_TYPEHASH,
-                l.contentDigest,
-                l.metadataDigest,
-                l.metadataCodec,
-                l.modelId,
-                l.seed,
-                l.paramsHash,
-                l.pdqHash,
-                l.creator
-            )
-        );
+    /// @dev `Lineage` is a static struct of eight 32-byte words in calldata, laid out exactly as
+    /// `abi.encode` would write them (the ABI zero-pads and the caller's values were validated as
+    /// their types by the decoder), so the words are copied after the type hash and hashed in place.
+    function hash(Lineage calldata l) internal pure returns (bytes32 result) {
+        bytes32 typeHash = LINEAGE_TYPEHASH;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            calldatacopy(add(ptr, 0x20), l, 0x100)
+            result := keccak256(ptr, 0x120)
+        }
     }
 
     /// @notice EIP-712 `hashStruct` of the attestation covering `r` (its signature excluded).
-    function hashAttestation(MintRequest calldata r) internal pure returns (bytes32) {
-        return keccak256(abi.encode(ATTESTATION_TYPEHASH, hash(r.lineage), r.to, r.royaltyBps, r.deadline));
+    function hashAttestation(MintRequest calldata r) internal pure returns (bytes32 result) {
+        bytes32 lineageHash = hash(r.lineage);
+        bytes32 typeHash = ATTESTATION_TYPEHASH;
+        address to = r.to;
+        uint16 royaltyBps = r.royaltyBps;
+        uint64 deadline = r.deadline;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typeHash)
+            mstore(add(ptr, 0x20), lineageHash)
+            mstore(add(ptr, 0x40), to)
+            mstore(add(ptr, 0x60), royaltyBps)
+            mstore(add(ptr, 0x80), deadline)
+            result := keccak256(ptr, 0xa0)
+        }
     }
 }

@@ -237,6 +237,25 @@ contract MotifCertificateTest is MotifFixture {
         assertEq(vm.getRecordedLogs().length, 2, "Transfer + CertificateMinted only, no CreatorRegistered");
     }
 
+    /// @dev The attestation hash copies the lineage words from calldata; a word with bits beyond its
+    /// type (here the uint16 codec) must never mint, whoever signed the dirty digest.
+    function test_mint_dirtyCalldataWord_reverts() public {
+        MintRequest memory r = _request(13);
+        bytes memory data = abi.encodeCall(cert.mint, (r));
+        // selector | offset | contentDigest | metadataDigest | metadataCodec ...
+        uint256 codecWord = 4 + 32 * 3;
+        assertEq(uint8(data[codecWord + 31]), 0x55, "codec word located");
+        data[codecWord] = 0x01; // highest byte of the codec word
+        vm.prank(attester);
+        (bool ok,) = address(cert).call(data);
+        assertFalse(ok, "dirty uint16 must revert");
+        assertEq(cert.balanceOf(alice), 0, "nothing minted");
+        data[codecWord] = 0x00;
+        vm.prank(attester);
+        (ok,) = address(cert).call(data);
+        assertTrue(ok, "the clean call mints");
+    }
+
     // --- fuzz: attestation, duplicates, royalty cap ---------------------------------------------
 
     /// @dev Changing any attested field after signing makes the signature recover another address.
