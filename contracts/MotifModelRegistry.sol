@@ -15,7 +15,7 @@ import {Model, ModelRegistration, ModelStatus} from "./types/Model.sol";
 /// everything after registration belongs to the model owner: deprecate (never erase), lower the
 /// royalty share, transfer ownership in two steps.
 ///
-/// Storage layout of `ModelRecord` (one per model id):
+/// Storage layout of a `Model` record (`types/Model.sol`, one per model id; field order is the packing):
 ///   slot 0: owner (160) | royaltyBps (16) | status (8) | registeredAt (40) | weightsCidCodec (16) = 240 bits
 ///   slot 1: weightsDigest
 ///   slot 2: weightsCidDigest
@@ -33,20 +33,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
     /// @notice Longest version label in bytes.
     uint256 public constant MAX_VERSION_LENGTH = 32;
 
-    struct ModelRecord {
-        address owner;
-        uint16 royaltyBps;
-        ModelStatus status;
-        uint40 registeredAt;
-        uint16 weightsCidCodec;
-        bytes32 weightsDigest;
-        bytes32 weightsCidDigest;
-        address pendingOwner;
-        string name;
-        string version;
-    }
-
-    mapping(uint32 modelId => ModelRecord) private _models;
+    mapping(uint32 modelId => Model) private _models;
     mapping(bytes32 weightsDigest => uint32 modelId) private _modelIdByWeights;
     uint32 private _modelCount;
 
@@ -77,7 +64,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
         if (existing != 0) revert MotifModelRegistryDuplicateWeights(r.weightsDigest, existing);
 
         modelId = ++_modelCount;
-        ModelRecord storage m = _models[modelId];
+        Model storage m = _models[modelId];
         m.owner = r.owner;
         m.royaltyBps = r.royaltyBps;
         m.status = ModelStatus.Active;
@@ -96,7 +83,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
 
     /// @inheritdoc IMotifModelRegistry
     function deprecateModel(uint32 modelId) external onlyModelOwner(modelId) {
-        ModelRecord storage m = _models[modelId];
+        Model storage m = _models[modelId];
         if (m.status == ModelStatus.Deprecated) revert MotifModelRegistryAlreadyDeprecated(modelId);
         m.status = ModelStatus.Deprecated;
         emit ModelDeprecated(modelId);
@@ -110,7 +97,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
 
     /// @inheritdoc IMotifModelRegistry
     function acceptModelOwnership(uint32 modelId) external {
-        ModelRecord storage m = _models[modelId];
+        Model storage m = _models[modelId];
         if (m.owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
         if (m.pendingOwner != msg.sender || msg.sender == address(0)) {
             revert MotifModelRegistryNotPendingOwner(modelId, msg.sender);
@@ -123,7 +110,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
 
     /// @inheritdoc IMotifModelRegistry
     function setModelRoyalty(uint32 modelId, uint16 royaltyBps) external onlyModelOwner(modelId) {
-        ModelRecord storage m = _models[modelId];
+        Model storage m = _models[modelId];
         uint16 current = m.royaltyBps;
         if (royaltyBps > current) revert MotifModelRegistryRoyaltyIncrease(modelId, current, royaltyBps);
         m.royaltyBps = royaltyBps;
@@ -132,20 +119,9 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
 
     /// @inheritdoc IMotifModelRegistry
     function getModel(uint32 modelId) external view returns (Model memory model) {
-        ModelRecord storage m = _models[modelId];
+        Model storage m = _models[modelId];
         if (m.owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
-        model = Model({
-            owner: m.owner,
-            royaltyBps: m.royaltyBps,
-            status: m.status,
-            registeredAt: m.registeredAt,
-            weightsCidCodec: m.weightsCidCodec,
-            weightsDigest: m.weightsDigest,
-            weightsCidDigest: m.weightsCidDigest,
-            pendingOwner: m.pendingOwner,
-            name: m.name,
-            version: m.version
-        });
+        model = m;
     }
 
     /// @inheritdoc IMotifModelRegistry
@@ -155,7 +131,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
 
     /// @inheritdoc IMotifModelRegistry
     function modelRoyalty(uint32 modelId) external view returns (address owner, uint16 royaltyBps) {
-        ModelRecord storage m = _models[modelId];
+        Model storage m = _models[modelId];
         owner = m.owner;
         if (owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
         royaltyBps = m.royaltyBps;

@@ -27,7 +27,10 @@ struct ModelRegistration {
     string version;
 }
 
-/// @notice A registered model as returned by `MotifModelRegistry.getModel`.
+/// @notice A registered model, as stored by `MotifModelRegistry` and returned by `getModel`.
+/// @dev Field order is the storage packing: slot 0 = owner (160) | royaltyBps (16) | status (8) |
+/// registeredAt (40) | weightsCidCodec (16); slots 1-3 = weightsDigest, weightsCidDigest,
+/// pendingOwner; then name and version.
 struct Model {
     address owner;
     uint16 royaltyBps;
