@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ERC721} from "solady/src/tokens/ERC721.sol";
 
 import {MotifCertificate} from "../../contracts/MotifCertificate.sol";
 import {IMotifCertificate} from "../../contracts/interfaces/IMotifCertificate.sol";
@@ -659,6 +660,18 @@ contract MotifCertificateTest is MotifFixture {
         vm.prank(bob);
         cert.safeTransferFrom(alice, bob, tokenId);
         assertEq(cert.ownerOf(tokenId), bob, "moved");
+    }
+
+    function test_transferFrom_byStranger_reverts() public {
+        (uint256 tokenId,) = _mintSigned(1004);
+        vm.expectRevert(abi.encodeWithSelector(ERC721.NotOwnerNorApproved.selector));
+        vm.prank(bob);
+        cert.transferFrom(alice, bob, tokenId);
+    }
+
+    function test_ownerOf_nonexistent_reverts() public {
+        vm.expectRevert(abi.encodeWithSelector(ERC721.TokenDoesNotExist.selector));
+        cert.ownerOf(123);
     }
 
     // --- helpers -------------------------------------------------------------------------------
