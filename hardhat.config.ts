@@ -11,13 +11,16 @@ const require = createRequire(import.meta.url);
 /**
  * Compiler settings (recorded here and in README.md):
  * - solc 0.8.30 from the `solc` npm package (soljson.js, no compiler download);
- * - optimizer on, 10,000 runs (mint/license paths are called far more often than deployed);
- * - EVM version prague; viaIR off (legacy codegen keeps stack traces readable in tests).
- * Warnings fail the build: see `scripts/check-warnings.ts`, run by `npm run build`.
+ * - optimizer on, 1,000 runs, via-IR: the IR pipeline makes both cheaper calls and smaller code
+ *   (MotifLicensing is 21.7 KB here against 29.5 KB with the legacy pipeline at 10,000 runs, over
+ *   the 24 KB EIP-170 limit); 1,000 runs keeps it clear of that limit;
+ * - EVM version prague; metadata hash none (bytecode independent of the build machine's paths).
+ * Warnings fail the build: see `scripts/check-solc-warnings.ts`, run by `npm run build`.
  */
 export const SOLC_VERSION = "0.8.30";
 export const SOLC_SETTINGS = {
-  optimizer: { enabled: true, runs: 10_000 },
+  optimizer: { enabled: true, runs: 1000 },
+  viaIR: true,
   evmVersion: "prague",
   metadata: { bytecodeHash: "none" },
 } as const;

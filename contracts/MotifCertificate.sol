@@ -49,9 +49,9 @@ import {ModelStatus} from "./types/Model.sol";
 /// 6. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
 ///
-/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 119.4k to a new owner
-/// (bare OZ `_mint` 68.6k: 1.74x) and 102.3k to an existing one (51.5k: 1.99x); an attester minting
-/// itself saves the signature (96.2k), and `mintBatch` amortises the cold reads (69.6k each, 1.35x).
+/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 117.5k to a new owner
+/// (bare OZ `_mint` 68.4k: 1.72x) and 100.4k to an existing one (51.3k: 1.96x); an attester minting
+/// itself saves the signature (94.9k), and `mintBatch` amortises the cold reads (67.7k each, 1.32x).
 /// The 1.6x goal is not met, and cannot be while `tokenURI` must come from storage: on top of the
 /// bare mint, the metadata digest needs one fresh slot (22,100), leaving 8.9k (existing owner) or
 /// 19k (new owner) for everything else, while the checks alone read four cold slots and one cold
