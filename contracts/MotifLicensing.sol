@@ -1,0 +1,862 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
+import {IMotifLicensing} from "./interfaces/IMotifLicensing.sol";
+import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
+import {CidV1} from "./libraries/CidV1.sol";
+import {OfferHash} from "./libraries/OfferHash.sol";
+import {RegionMask} from "./libraries/RegionMask.sol";
+import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, Pricing} from "./types/License.sol";
+
+/// @title MotifLicensing
+/// @notice Licenses of Motif certificates with their terms on-chain and enforced here: regions (ISO
+/// 3166-1 bitmask), time windows, exclusivity, per-unit usage royalties with an optional cap,
+/// revocation for breach, renewal; offers published on-chain or signed off-chain (EIP-712); every
+/// payment split between certificate owner, model owner and protocol as pull payments.
+///
+/// @dev Data design.
+///
+/// License ids. A license is `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, index the
+/// number of licenses `licensee` received for `tokenId` before (at most `MAX_LICENSES_PER_HOLDER`).
+/// `isLicensed(tokenId, licensee, region, time)` recomputes the ids, so it reads per license one
+/// `Grant` slot and the terms' region mask: two cold reads for a licensee's first license. The
+/// licensee is not stored; functions that need it take it and check it against the id.
+///
+/// Storage layout:
+///   `_grants[licenseId]` (one slot): termsId 32 | start 40 | end 40 | status 8 | breach 8 |
+///     unitsUsed 56 | unitCap 56. Windows are half-open `[start, end)`; `end == PERPETUAL` never ends.
+///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, flags 16, unitCap 56,
+///     termsCodec 16 | slot 3 unitRoyalty 128, renewalPrice 128 | slot 4 termsDigest. Terms are shared
+///     by every license of one offer; a signed offer's terms are stored at its first acceptance.
+///   `_offers[offerId]`: slot 0 licensor 160, termsId 32, maxUses 32, uses 32 | slot 1 price 128,
+///     ceiling 128 | slot 2 start, end, duration, deadline (40 each), decayWindow 32, demandCap 16,
+///     cancelled 8 | slot 3 demand 64, lastSale 40.
+///   `_signedOffers[digest]`: uses 32 | termsId 32 | demand 64 | lastSale 40.
+///
+/// Exclusivity in bounded gas. An exclusive license forbids any other license of the certificate
+/// whose regions intersect and whose window overlaps, in both directions. Per certificate:
+///   - exclusive grants live in at most `MAX_EXCLUSIVES` entries (regions, window, license id), with a
+///     summary (union of regions, earliest start, latest end) that lets most checks skip the scan;
+///     an entry whose window ended (or whose license was revoked) is reused. Checks against
+///     exclusives are exact and read at most `2 * MAX_EXCLUSIVES + 2` slots.
+///   - non-exclusive grants are summarised by the union of their regions and the hull of their
+///     windows, reset once they have all ended. A new exclusive is refused when it meets that summary:
+///     this is conservative (two non-exclusive grants in FR for 2026 and in US for 2028 also block an
+///     exclusive FR for 2028) but never lets a conflict through, and costs three slot reads whatever
+///     the number of licenses. Revoked non-exclusive grants stay in the summary until it resets.
+///
+/// Money. Every payment is split when it arrives and credited to `_owed[currency][account]`;
+/// accounts withdraw themselves (`withdraw`). State changes come before token transfers, every
+/// external entry point that moves value is `nonReentrant`, ERC-20s go through SafeERC20 (tokens
+/// that return nothing or false), and a token that delivers less than asked (fee-on-transfer) is
+/// refused. Splits round the model share and fee down and give the certificate owner the rest, so
+/// every wei paid in is owed to someone.
+contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransient, EIP712 {
+    using SafeERC20 for IERC20;
+
+    /// @notice Role that flags breaches, the precondition of a revocation.
+    bytes32 public constant ARBITER_ROLE = keccak256("MOTIF_ARBITER_ROLE");
+    /// @notice Highest protocol fee: 5%.
+    uint16 public constant MAX_PROTOCOL_FEE_BPS = 500;
+    /// @notice Most exclusive licenses of one certificate whose windows have not ended.
+    uint256 public constant MAX_EXCLUSIVES = 8;
+    /// @notice Most licenses one licensee can receive for one certificate.
+    uint256 public constant MAX_LICENSES_PER_HOLDER = 16;
+    /// @notice Window end that never comes.
+    uint40 public constant PERPETUAL = type(uint40).max;
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _DEMAND_SCALE = 1e6;
+
+    /// @notice The certificates licensed here.
+    IMotifCertificate public immutable certificate;
+    /// @notice The model registry paying model owners their share.
+    IMotifModelRegistry public immutable registry;
+
+    struct StoredTerms {
+        uint256 regions;
+        uint256 tokenId;
+        address currency;
+        uint16 flags;
+        uint56 unitCap;
+        uint16 termsCodec;
+        uint128 unitRoyalty;
+        uint128 renewalPrice;
+        bytes32 termsDigest;
+    }
+
+    struct StoredOffer {
+        address licensor;
+        uint32 termsId;
+        uint32 maxUses;
+        uint32 uses;
+        uint128 price;
+        uint128 ceiling;
+        uint40 start;
+        uint40 end;
+        uint40 duration;
+        uint40 deadline;
+        uint32 decayWindow;
+        uint16 demandCap;
+        bool cancelled;
+        uint64 demand;
+        uint40 lastSale;
+    }
+
+    struct SignedOfferState {
+        uint32 uses;
+        uint32 termsId;
+        uint64 demand;
+        uint40 lastSale;
+    }
+
+    struct Grant {
+        uint32 termsId;
+        uint40 start;
+        uint40 end;
+        LicenseStatus status;
+        bool breach;
+        uint56 unitsUsed;
+        uint56 unitCap;
+    }
+
+    struct ExclusiveEntry {
+        uint256 regions;
+        uint256 licenseId;
+        uint40 start;
+        uint40 end;
+    }
+
+    struct Exclusivity {
+        uint256 exclusiveMask;
+        uint256 grantMask;
+        uint40 exclusiveStart;
+        uint40 exclusiveEnd;
+        uint40 grantStart;
+        uint40 grantEnd;
+        uint8 used;
+    }
+
+    mapping(uint32 termsId => StoredTerms) private _terms;
+    uint32 private _termsCount;
+    mapping(uint256 offerId => StoredOffer) private _offers;
+    uint256 private _offerCount;
+    mapping(bytes32 digest => SignedOfferState) private _signedOffers;
+    mapping(address licensor => mapping(uint256 nonce => bool)) private _cancelledNonces;
+    mapping(uint256 licenseId => Grant) private _grants;
+    mapping(uint256 licenseId => mapping(address reporter => bool)) private _reporters;
+    mapping(uint256 tokenId => Exclusivity) private _exclusivity;
+    mapping(uint256 tokenId => ExclusiveEntry[MAX_EXCLUSIVES]) private _exclusives;
+    mapping(address currency => mapping(address account => uint256)) private _owed;
+    uint16 private _feeBps;
+    address private _feeRecipient;
+
+    /// @param admin Receives `DEFAULT_ADMIN_ROLE` (protocol fee) and `ARBITER_ROLE`.
+    /// @param certificate_ The certificate contract.
+    /// @param registry_ The model registry.
+    constructor(address admin, IMotifCertificate certificate_, IMotifModelRegistry registry_)
+        EIP712("Motif Licensing", "1")
+    {
+        if (admin == address(0)) revert MotifLicensingInvalidField("admin", 0, 1, type(uint160).max);
+        if (address(certificate_) == address(0)) revert MotifLicensingInvalidField("certificate", 0, 1, type(uint160).max);
+        if (address(registry_) == address(0)) revert MotifLicensingInvalidField("registry", 0, 1, type(uint160).max);
+        certificate = certificate_;
+        registry = registry_;
+        _feeRecipient = admin;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(ARBITER_ROLE, admin);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Offers
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifLicensing
+    function publishOffer(Offer calldata offer) external returns (uint256 offerId) {
+        _validateOffer(offer);
+        address owner = _ownerOf(offer.terms.tokenId);
+        if (owner != msg.sender) revert MotifLicensingNotCertificateOwner(offer.terms.tokenId, msg.sender, owner);
+        uint32 termsId = _storeTerms(offer.terms);
+        offerId = ++_offerCount;
+        StoredOffer storage o = _offers[offerId];
+        o.licensor = msg.sender;
+        o.termsId = termsId;
+        o.maxUses = offer.maxUses;
+        o.price = offer.pricing.price;
+        o.ceiling = offer.pricing.ceiling;
+        o.start = offer.window.start;
+        o.end = offer.window.end;
+        o.duration = offer.window.duration;
+        o.deadline = offer.deadline;
+        o.decayWindow = offer.pricing.decayWindow;
+        o.demandCap = offer.pricing.demandCap;
+        emit OfferPublished(offerId, offer.terms.tokenId, msg.sender, termsId, offer);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function cancelOffer(uint256 offerId) external {
+        StoredOffer storage o = _offers[offerId];
+        if (o.licensor == address(0)) revert MotifLicensingUnknownOffer(offerId);
+        if (o.licensor != msg.sender) {
+            revert MotifLicensingNotCertificateOwner(_terms[o.termsId].tokenId, msg.sender, o.licensor);
+        }
+        o.cancelled = true;
+        emit OfferCancelled(offerId);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function cancelSignedOffer(uint256 nonce) external {
+        _cancelledNonces[msg.sender][nonce] = true;
+        emit SignedOfferCancelled(msg.sender, nonce);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function acceptOffer(uint256 offerId, uint256 maxPrice) external payable nonReentrant returns (uint256 licenseId) {
+        StoredOffer storage o = _offers[offerId];
+        address licensor = o.licensor;
+        if (licensor == address(0)) revert MotifLicensingUnknownOffer(offerId);
+        bytes32 key = bytes32(offerId);
+        StoredTerms storage t = _terms[o.termsId];
+        uint256 tokenId = t.tokenId;
+        if (o.cancelled || _ownerOf(tokenId) != licensor) revert MotifLicensingOfferInactive(key, licensor);
+        if (block.timestamp > o.deadline) revert MotifLicensingOfferExpired(key, o.deadline, block.timestamp);
+        if (o.uses >= o.maxUses) revert MotifLicensingOfferUsedUp(key, o.maxUses);
+
+        uint256 price = _price(o.price, o.ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale);
+        if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
+        unchecked {
+            ++o.uses;
+        }
+        if (o.ceiling != 0) (o.demand, o.lastSale) = _recordSale(o.demand, o.lastSale, o.decayWindow, o.demandCap);
+
+        (uint40 start, uint40 end) = _window(o.start, o.end, o.duration);
+        licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.unitCap, start, end);
+        address currency = t.currency;
+        emit LicenseGranted(licenseId, tokenId, msg.sender, key, o.termsId, start, end, currency, price);
+        _collectAndSplit(licenseId, tokenId, currency, price, true);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function acceptSignedOffer(Offer calldata offer, bytes calldata signature, uint256 maxPrice)
+        external
+        payable
+        nonReentrant
+        returns (uint256 licenseId)
+    {
+        (bytes32 key, uint32 termsId, uint256 price) = _useSignedOffer(offer, signature, maxPrice);
+        LicenseTerms calldata t = offer.terms;
+        (uint40 start, uint40 end) = _window(offer.window.start, offer.window.end, offer.window.duration);
+        licenseId = _grant(t.tokenId, msg.sender, termsId, t.regions, t.flags, t.unitCap, start, end);
+        emit LicenseGranted(licenseId, t.tokenId, msg.sender, key, termsId, start, end, t.currency, price);
+        _collectAndSplit(licenseId, t.tokenId, t.currency, price, true);
+    }
+
+    /// @dev Verifies a signed offer, counts the use, records demand and stores its terms on first use.
+    function _useSignedOffer(Offer calldata offer, bytes calldata signature, uint256 maxPrice)
+        private
+        returns (bytes32 key, uint32 termsId, uint256 price)
+    {
+        key = _hashTypedDataV4(OfferHash.hash(offer));
+        (address licensor, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(key, signature);
+        if (err != ECDSA.RecoverError.NoError) revert MotifLicensingInvalidSignature();
+        if (_ownerOf(offer.terms.tokenId) != licensor) revert MotifLicensingOfferInactive(key, licensor);
+        if (_cancelledNonces[licensor][offer.nonce]) revert MotifLicensingNonceCancelled(licensor, offer.nonce);
+        if (block.timestamp > offer.deadline) revert MotifLicensingOfferExpired(key, offer.deadline, block.timestamp);
+        SignedOfferState storage s = _signedOffers[key];
+        if (s.uses >= offer.maxUses) revert MotifLicensingOfferUsedUp(key, offer.maxUses);
+
+        Pricing calldata p = offer.pricing;
+        price = _price(p.price, p.ceiling, p.decayWindow, p.demandCap, s.demand, s.lastSale);
+        if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
+        termsId = s.termsId;
+        if (termsId == 0) {
+            _validateOffer(offer);
+            termsId = _storeTerms(offer.terms);
+            s.termsId = termsId;
+        }
+        unchecked {
+            ++s.uses;
+        }
+        if (p.ceiling != 0) (s.demand, s.lastSale) = _recordSale(s.demand, s.lastSale, p.decayWindow, p.demandCap);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // License checks
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifLicensing
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
+        external
+        view
+        returns (bool, uint256)
+    {
+        if (region > RegionMask.MAX_REGION) return (false, 0);
+        for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
+            uint256 id = _licenseId(tokenId, licensee, i);
+            Grant storage g = _grants[id];
+            LicenseStatus status = g.status;
+            if (status == LicenseStatus.None) break;
+            if (
+                status == LicenseStatus.Active && g.start <= time && time < g.end
+                    && (g.unitCap == 0 || g.unitsUsed < g.unitCap) && (_terms[g.termsId].regions >> region) & 1 == 1
+            ) return (true, id);
+        }
+        return (false, 0);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function requireLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
+        external
+        view
+        returns (uint256)
+    {
+        RegionMask.bit(region); // reverts with MotifRegionInvalid past the table
+        bytes memory firstReason;
+        bytes memory firstRegionReason;
+        for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
+            uint256 id = _licenseId(tokenId, licensee, i);
+            Grant storage g = _grants[id];
+            if (g.status == LicenseStatus.None) break;
+            bytes memory reason = _whyNot(id, g, region, time);
+            if (reason.length == 0) return id;
+            if (firstReason.length == 0) firstReason = reason;
+            bool coversRegion = (_terms[g.termsId].regions >> region) & 1 == 1;
+            if (coversRegion && firstRegionReason.length == 0) firstRegionReason = reason;
+        }
+        if (firstRegionReason.length != 0) _revertWith(firstRegionReason);
+        if (firstReason.length != 0) _revertWith(firstReason);
+        revert MotifLicensingNotLicensed(tokenId, licensee);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Usage, breach, revocation, renewal, transfer
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifLicensing
+    function reportUsage(uint256 licenseId, address licensee, uint256 region, uint256 units)
+        external
+        payable
+        nonReentrant
+    {
+        Grant storage g = _grantOf(licenseId);
+        StoredTerms storage t = _terms[g.termsId];
+        uint256 tokenId = t.tokenId;
+        if (msg.sender != licensee && !_reporters[licenseId][msg.sender]) {
+            revert MotifLicensingNotLicensee(licenseId, msg.sender);
+        }
+        if (!_isLicenseOf(licenseId, tokenId, licensee)) revert MotifLicensingNotLicensee(licenseId, licensee);
+        RegionMask.bit(region);
+        if (units == 0 || units > type(uint56).max) {
+            revert MotifLicensingInvalidField("units", units, 1, type(uint56).max);
+        }
+        bytes memory reason = _whyNot(licenseId, g, region, block.timestamp);
+        if (reason.length != 0) _revertWith(reason);
+        uint56 used = g.unitsUsed;
+        if (g.unitCap != 0 && used + units > g.unitCap) {
+            revert MotifLicensingUnitCapExceeded(licenseId, used, units, g.unitCap);
+        }
+        g.unitsUsed = uint56(used + units);
+        uint256 amount = units * t.unitRoyalty;
+        emit UsageReported(licenseId, msg.sender, region, units, amount);
+        _collectAndSplit(licenseId, tokenId, t.currency, amount, false);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function setReporter(uint256 licenseId, address reporter, bool approved) external {
+        Grant storage g = _grantOf(licenseId);
+        if (!_isLicenseOf(licenseId, _terms[g.termsId].tokenId, msg.sender)) {
+            revert MotifLicensingNotLicensee(licenseId, msg.sender);
+        }
+        _reporters[licenseId][reporter] = approved;
+        emit ReporterApproval(licenseId, reporter, approved);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function flagBreach(uint256 licenseId, bytes32 evidenceDigest) external onlyRole(ARBITER_ROLE) {
+        Grant storage g = _grantOf(licenseId);
+        if (_terms[g.termsId].flags & LicenseFlags.REVOCABLE_FOR_BREACH == 0) {
+            revert MotifLicensingNotAllowedByTerms(licenseId, LicenseFlags.REVOCABLE_FOR_BREACH);
+        }
+        if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
+        g.breach = true;
+        emit BreachFlagged(licenseId, msg.sender, evidenceDigest);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function revoke(uint256 licenseId) external {
+        Grant storage g = _grantOf(licenseId);
+        uint256 tokenId = _terms[g.termsId].tokenId;
+        address owner = _ownerOf(tokenId);
+        if (owner != msg.sender) revert MotifLicensingNotCertificateOwner(tokenId, msg.sender, owner);
+        if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
+        if (!g.breach) revert MotifLicensingBreachNotFlagged(licenseId);
+        g.status = LicenseStatus.Revoked;
+        if (_terms[g.termsId].flags & LicenseFlags.EXCLUSIVE != 0) _releaseExclusive(tokenId, licenseId);
+        emit LicenseRevoked(licenseId, msg.sender);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function renew(uint256 licenseId, uint256 maxPrice) external payable nonReentrant {
+        Grant storage g = _grantOf(licenseId);
+        StoredTerms storage t = _terms[g.termsId];
+        uint256 price = t.renewalPrice;
+        if (price == 0) revert MotifLicensingNotAllowedByTerms(licenseId, 0);
+        if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
+        if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
+        uint40 newEnd = _renewedEnd(licenseId, g.start, g.end);
+        _reserve(t.tokenId, t.regions, g.end, newEnd, t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        g.end = newEnd;
+        emit LicenseRenewed(licenseId, newEnd, price);
+        _collectAndSplit(licenseId, t.tokenId, t.currency, price, true);
+    }
+
+    /// @dev The end after one renewal: the window's length again, from its current end.
+    function _renewedEnd(uint256 licenseId, uint40 start, uint40 end) private view returns (uint40) {
+        if (end == PERPETUAL) revert MotifLicensingPerpetual(licenseId);
+        if (end <= block.timestamp) revert MotifLicensingExpired(licenseId, end, block.timestamp);
+        uint256 extended = uint256(end) + (end - start);
+        return extended >= PERPETUAL ? PERPETUAL - 1 : uint40(extended);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId) {
+        Grant storage g = _grantOf(licenseId);
+        StoredTerms storage t = _terms[g.termsId];
+        uint256 tokenId = t.tokenId;
+        if (!_isLicenseOf(licenseId, tokenId, msg.sender)) revert MotifLicensingNotLicensee(licenseId, msg.sender);
+        if (t.flags & LicenseFlags.TRANSFERABLE == 0) {
+            revert MotifLicensingNotAllowedByTerms(licenseId, LicenseFlags.TRANSFERABLE);
+        }
+        if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
+        if (to == address(0)) revert MotifLicensingInvalidField("to", 0, 1, type(uint160).max);
+        newLicenseId = _freeLicenseId(tokenId, to);
+        Grant memory moved = g;
+        g.status = LicenseStatus.Transferred;
+        _grants[newLicenseId] = moved;
+        if (t.flags & LicenseFlags.EXCLUSIVE != 0) _renameExclusive(tokenId, licenseId, newLicenseId);
+        emit LicenseTransferred(licenseId, newLicenseId, to);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Payments
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifLicensing
+    function withdraw(address currency) external nonReentrant returns (uint256 amount) {
+        amount = _owed[currency][msg.sender];
+        if (amount == 0) revert MotifLicensingNothingOwed(msg.sender, currency);
+        _owed[currency][msg.sender] = 0;
+        emit Withdrawn(msg.sender, currency, amount);
+        if (currency == address(0)) {
+            (bool ok,) = msg.sender.call{value: amount}("");
+            if (!ok) revert MotifLicensingEthTransferFailed(msg.sender, amount);
+        } else {
+            IERC20(currency).safeTransfer(msg.sender, amount);
+        }
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function setProtocolFee(uint16 feeBps, address recipient) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (feeBps > MAX_PROTOCOL_FEE_BPS) revert MotifLicensingFeeTooHigh(feeBps, MAX_PROTOCOL_FEE_BPS);
+        if (recipient == address(0)) revert MotifLicensingInvalidField("recipient", 0, 1, type(uint160).max);
+        _feeBps = feeBps;
+        _feeRecipient = recipient;
+        emit ProtocolFeeUpdated(feeBps, recipient);
+    }
+
+    /// @dev Takes `amount` in `currency` from the caller and credits its split. With ETH and
+    /// `refundExcess`, value above `amount` is credited back to the caller (pull); otherwise the
+    /// value must be exact. Credits are written before the ERC-20 is pulled.
+    function _collectAndSplit(uint256 licenseId, uint256 tokenId, address currency, uint256 amount, bool refundExcess)
+        private
+    {
+        if (currency == address(0)) {
+            if (msg.value < amount || (!refundExcess && msg.value != amount)) {
+                revert MotifLicensingWrongValue(msg.value, amount);
+            }
+            if (msg.value > amount) _owed[address(0)][msg.sender] += msg.value - amount;
+            _split(licenseId, tokenId, currency, amount);
+        } else {
+            if (msg.value != 0) revert MotifLicensingWrongValue(msg.value, 0);
+            _split(licenseId, tokenId, currency, amount);
+            if (amount == 0) return;
+            IERC20 token = IERC20(currency);
+            uint256 before = token.balanceOf(address(this));
+            token.safeTransferFrom(msg.sender, address(this), amount);
+            uint256 received = token.balanceOf(address(this)) - before;
+            if (received != amount) revert MotifLicensingFeeOnTransfer(currency, amount, received);
+        }
+    }
+
+    function _split(uint256 licenseId, uint256 tokenId, address currency, uint256 amount) private {
+        if (amount == 0) return;
+        uint256 fee = amount * _feeBps / _BPS;
+        (address modelOwner, uint16 modelBps) = registry.modelRoyalty(certificate.modelOf(tokenId));
+        uint256 modelShare = (amount - fee) * modelBps / _BPS;
+        uint256 ownerShare = amount - fee - modelShare;
+        _owed[currency][_ownerOf(tokenId)] += ownerShare;
+        if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
+        if (fee != 0) _owed[currency][_feeRecipient] += fee;
+        emit PaymentSplit(licenseId, currency, amount, ownerShare, modelShare, fee);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Views
+    // ----------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IMotifLicensing
+    function getLicense(uint256 licenseId) external view returns (License memory license) {
+        Grant storage g = _grantOf(licenseId);
+        license = License({
+            tokenId: _terms[g.termsId].tokenId,
+            termsId: g.termsId,
+            start: g.start,
+            end: g.end,
+            status: g.status,
+            breachFlagged: g.breach,
+            unitsUsed: g.unitsUsed,
+            unitCap: g.unitCap
+        });
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function licenseIdOf(uint256 tokenId, address licensee, uint256 index) external view returns (uint256) {
+        uint256 id = _licenseId(tokenId, licensee, index);
+        return _grants[id].status == LicenseStatus.None ? 0 : id;
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function getTerms(uint32 termsId) external view returns (LicenseTerms memory terms) {
+        StoredTerms storage t = _terms[termsId];
+        if (t.tokenId == 0) revert MotifLicensingInvalidField("termsId", termsId, 1, _termsCount);
+        terms = LicenseTerms({
+            tokenId: t.tokenId,
+            regions: t.regions,
+            flags: t.flags,
+            currency: t.currency,
+            unitRoyalty: t.unitRoyalty,
+            unitCap: t.unitCap,
+            renewalPrice: t.renewalPrice,
+            termsDigest: t.termsDigest,
+            termsCodec: t.termsCodec
+        });
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function currentPrice(uint256 offerId) external view returns (uint256) {
+        StoredOffer storage o = _offers[offerId];
+        if (o.licensor == address(0)) revert MotifLicensingUnknownOffer(offerId);
+        return _price(o.price, o.ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function owed(address account, address currency) external view returns (uint256) {
+        return _owed[currency][account];
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function offerDigest(Offer calldata offer) external view returns (bytes32) {
+        return _hashTypedDataV4(OfferHash.hash(offer));
+    }
+
+    /// @notice Protocol fee in basis points and its recipient.
+    function protocolFee() external view returns (uint16 feeBps, address recipient) {
+        return (_feeBps, _feeRecipient);
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Internals: terms, windows, prices
+    // ----------------------------------------------------------------------------------------------
+
+    function _validateOffer(Offer calldata offer) private view {
+        LicenseTerms calldata t = offer.terms;
+        RegionMask.validate(t.regions);
+        if (t.flags & ~LicenseFlags.ALL != 0) revert MotifLicensingInvalidField("flags", t.flags, 0, LicenseFlags.ALL);
+        if (t.termsDigest == bytes32(0)) revert MotifLicensingInvalidField("termsDigest", 0, 1, type(uint256).max);
+        if (!CidV1.isSupportedCodec(t.termsCodec)) {
+            revert MotifLicensingInvalidField("termsCodec", t.termsCodec, CidV1.RAW, CidV1.JSON);
+        }
+        if (t.currency != address(0) && t.currency.code.length == 0) {
+            revert MotifLicensingInvalidField("currency", uint160(t.currency), 0, 0);
+        }
+        LicenseWindow calldata w = offer.window;
+        if (w.duration == 0) {
+            uint40 effectiveStart = w.start > block.timestamp ? w.start : uint40(block.timestamp);
+            if (w.end <= effectiveStart) revert MotifLicensingInvalidWindow(effectiveStart, w.end);
+        } else if (w.end != 0) {
+            revert MotifLicensingInvalidField("window.end", w.end, 0, 0); // relative window: end unused
+        } else if (uint256(w.start) + w.duration >= PERPETUAL || block.timestamp + w.duration >= PERPETUAL) {
+            revert MotifLicensingInvalidField("window.duration", w.duration, 1, PERPETUAL - 1 - block.timestamp);
+        }
+        if (t.renewalPrice != 0 && w.duration == 0 && w.end == PERPETUAL) {
+            revert MotifLicensingInvalidField("renewalPrice", t.renewalPrice, 0, 0); // perpetual: nothing to renew
+        }
+        Pricing calldata p = offer.pricing;
+        if (p.ceiling != 0) {
+            if (p.ceiling < p.price) revert MotifLicensingInvalidField("pricing.ceiling", p.ceiling, p.price, type(uint128).max);
+            if (p.decayWindow == 0) revert MotifLicensingInvalidField("pricing.decayWindow", 0, 1, type(uint32).max);
+            if (p.demandCap == 0) revert MotifLicensingInvalidField("pricing.demandCap", 0, 1, type(uint16).max);
+        }
+        bool exclusive = t.flags & LicenseFlags.EXCLUSIVE != 0;
+        uint256 maxUses = exclusive ? 1 : type(uint32).max;
+        if (offer.maxUses == 0 || offer.maxUses > maxUses) revert MotifLicensingInvalidField("maxUses", offer.maxUses, 1, maxUses);
+        if (offer.deadline < block.timestamp) {
+            revert MotifLicensingInvalidField("deadline", offer.deadline, block.timestamp, type(uint40).max);
+        }
+    }
+
+    function _storeTerms(LicenseTerms calldata t) private returns (uint32 termsId) {
+        termsId = ++_termsCount;
+        StoredTerms storage s = _terms[termsId];
+        s.regions = t.regions;
+        s.tokenId = t.tokenId;
+        s.currency = t.currency;
+        s.flags = t.flags;
+        s.unitCap = t.unitCap;
+        s.termsCodec = t.termsCodec;
+        s.unitRoyalty = t.unitRoyalty;
+        s.renewalPrice = t.renewalPrice;
+        s.termsDigest = t.termsDigest;
+        emit TermsRegistered(termsId, t.tokenId, t);
+    }
+
+    /// @dev Effective `[start, end)` of a license accepted now.
+    function _window(uint40 start, uint40 end, uint40 duration) private view returns (uint40 s, uint40 e) {
+        s = start > block.timestamp ? start : uint40(block.timestamp);
+        e = duration != 0 ? s + duration : end;
+        if (e <= s) revert MotifLicensingInvalidWindow(s, e);
+    }
+
+    /// @dev floor + (ceiling - floor) * min(demand, cap) / cap, demand decayed to now. Fixed price
+    /// when `ceiling == 0`. Always within [floor, ceiling].
+    function _price(uint128 floor, uint128 ceiling, uint32 decayWindow, uint16 demandCap, uint64 demand, uint40 lastSale)
+        private
+        view
+        returns (uint256)
+    {
+        if (ceiling == 0) return floor;
+        uint256 d = _decayed(demand, lastSale, decayWindow);
+        uint256 cap = uint256(demandCap) * _DEMAND_SCALE;
+        if (d > cap) d = cap;
+        return floor + (uint256(ceiling) - floor) * d / cap;
+    }
+
+    /// @dev Demand decays linearly to zero `decayWindow` seconds after the last sale.
+    function _decayed(uint64 demand, uint40 lastSale, uint32 decayWindow) private view returns (uint256) {
+        uint256 elapsed = block.timestamp - lastSale;
+        if (elapsed >= decayWindow) return 0;
+        return uint256(demand) * (decayWindow - elapsed) / decayWindow;
+    }
+
+    function _recordSale(uint64 demand, uint40 lastSale, uint32 decayWindow, uint16 demandCap)
+        private
+        view
+        returns (uint64, uint40)
+    {
+        uint256 d = _decayed(demand, lastSale, decayWindow) + _DEMAND_SCALE;
+        uint256 cap = uint256(demandCap) * _DEMAND_SCALE;
+        return (uint64(d > cap ? cap : d), uint40(block.timestamp));
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Internals: grants and exclusivity
+    // ----------------------------------------------------------------------------------------------
+
+    function _licenseId(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256) {
+        return uint256(keccak256(abi.encode(tokenId, licensee, index)));
+    }
+
+    function _freeLicenseId(uint256 tokenId, address licensee) private view returns (uint256) {
+        for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
+            uint256 id = _licenseId(tokenId, licensee, i);
+            if (_grants[id].status == LicenseStatus.None) return id;
+        }
+        revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);
+    }
+
+    function _isLicenseOf(uint256 licenseId, uint256 tokenId, address licensee) private pure returns (bool) {
+        for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
+            if (_licenseId(tokenId, licensee, i) == licenseId) return true;
+        }
+        return false;
+    }
+
+    function _grantOf(uint256 licenseId) private view returns (Grant storage g) {
+        g = _grants[licenseId];
+        if (g.status == LicenseStatus.None) revert MotifLicensingUnknownLicense(licenseId);
+    }
+
+    function _grant(
+        uint256 tokenId,
+        address licensee,
+        uint32 termsId,
+        uint256 regions,
+        uint16 flags,
+        uint56 unitCap,
+        uint40 start,
+        uint40 end
+    ) private returns (uint256 licenseId) {
+        licenseId = _freeLicenseId(tokenId, licensee);
+        _reserve(tokenId, regions, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        _grants[licenseId] = Grant({
+            termsId: termsId,
+            start: start,
+            end: end,
+            status: LicenseStatus.Active,
+            breach: false,
+            unitsUsed: 0,
+            unitCap: unitCap
+        });
+    }
+
+    /// @dev Checks `[start, end)` in `regions` against the exclusivity rules and records it. For an
+    /// exclusive renewal, `licenseId` already owns an entry, which is extended instead of added.
+    function _reserve(uint256 tokenId, uint256 regions, uint40 start, uint40 end, bool exclusive, uint256 licenseId)
+        private
+    {
+        Exclusivity storage x = _exclusivity[tokenId];
+        ExclusiveEntry[MAX_EXCLUSIVES] storage entries = _exclusives[tokenId];
+        uint8 used = x.used;
+        uint256 own = MAX_EXCLUSIVES; // index of licenseId's own entry, if any
+        if (used != 0 && x.exclusiveMask & regions != 0 && _overlaps(start, end, x.exclusiveStart, x.exclusiveEnd)) {
+            for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
+                if (used & (1 << i) == 0) continue;
+                ExclusiveEntry storage e = entries[i];
+                if (e.licenseId == licenseId) {
+                    own = i;
+                    continue;
+                }
+                if (e.end > block.timestamp && e.regions & regions != 0 && _overlaps(start, end, e.start, e.end)) {
+                    revert MotifLicensingExclusiveConflict(tokenId, e.licenseId, e.regions & regions, e.start, e.end);
+                }
+            }
+        }
+        if (!exclusive) {
+            if (x.grantEnd <= block.timestamp) {
+                (x.grantMask, x.grantStart, x.grantEnd) = (regions, start, end);
+            } else {
+                if (x.grantMask | regions != x.grantMask) x.grantMask |= regions;
+                if (start < x.grantStart) x.grantStart = start;
+                if (end > x.grantEnd) x.grantEnd = end;
+            }
+            return;
+        }
+        if (x.grantEnd > block.timestamp && x.grantMask & regions != 0 && _overlaps(start, end, x.grantStart, x.grantEnd)) {
+            revert MotifLicensingGrantConflict(tokenId, x.grantMask & regions, x.grantStart, x.grantEnd);
+        }
+        if (own == MAX_EXCLUSIVES) {
+            for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
+                if (used & (1 << i) != 0 && entries[i].licenseId == licenseId) {
+                    own = i;
+                    break;
+                }
+            }
+        }
+        if (own < MAX_EXCLUSIVES) {
+            entries[own].end = end; // renewal: [start, end) continues the entry's window
+        } else {
+            uint256 slot = MAX_EXCLUSIVES;
+            for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
+                if (used & (1 << i) == 0 || entries[i].end <= block.timestamp) {
+                    slot = i;
+                    break;
+                }
+            }
+            if (slot == MAX_EXCLUSIVES) revert MotifLicensingExclusiveLimit(tokenId, MAX_EXCLUSIVES);
+            entries[slot] = ExclusiveEntry({regions: regions, licenseId: licenseId, start: start, end: end});
+            used |= uint8(1 << slot);
+        }
+        _summariseExclusives(x, entries, used);
+    }
+
+    /// @dev Recomputes the exclusive summary from the live entries (at most MAX_EXCLUSIVES).
+    function _summariseExclusives(
+        Exclusivity storage x,
+        ExclusiveEntry[MAX_EXCLUSIVES] storage entries,
+        uint8 used
+    ) private {
+        uint256 mask;
+        uint40 lo = type(uint40).max;
+        uint40 hi;
+        for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
+            if (used & (1 << i) == 0) continue;
+            ExclusiveEntry storage e = entries[i];
+            if (e.end <= block.timestamp) {
+                used &= ~uint8(1 << i);
+                continue;
+            }
+            mask |= e.regions;
+            if (e.start < lo) lo = e.start;
+            if (e.end > hi) hi = e.end;
+        }
+        (x.exclusiveMask, x.exclusiveStart, x.exclusiveEnd, x.used) = (mask, lo, hi, used);
+    }
+
+    function _releaseExclusive(uint256 tokenId, uint256 licenseId) private {
+        Exclusivity storage x = _exclusivity[tokenId];
+        ExclusiveEntry[MAX_EXCLUSIVES] storage entries = _exclusives[tokenId];
+        uint8 used = x.used;
+        for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
+            if (used & (1 << i) != 0 && entries[i].licenseId == licenseId) {
+                used &= ~uint8(1 << i);
+                delete entries[i];
+                break;
+            }
+        }
+        _summariseExclusives(x, entries, used);
+    }
+
+    function _renameExclusive(uint256 tokenId, uint256 fromId, uint256 toId) private {
+        ExclusiveEntry[MAX_EXCLUSIVES] storage entries = _exclusives[tokenId];
+        uint8 used = _exclusivity[tokenId].used;
+        for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
+            if (used & (1 << i) != 0 && entries[i].licenseId == fromId) {
+                entries[i].licenseId = toId;
+                return;
+            }
+        }
+    }
+
+    function _ownerOf(uint256 tokenId) private view returns (address) {
+        return IERC721(address(certificate)).ownerOf(tokenId);
+    }
+
+    function _overlaps(uint40 aStart, uint40 aEnd, uint40 bStart, uint40 bEnd) private pure returns (bool) {
+        return aStart < bEnd && bStart < aEnd;
+    }
+
+    /// @dev Encoded reason `licenseId` does not cover (`region`, `time`), empty when it does.
+    function _whyNot(uint256 licenseId, Grant storage g, uint256 region, uint256 time)
+        private
+        view
+        returns (bytes memory)
+    {
+        if (g.status != LicenseStatus.Active) return abi.encodeWithSelector(MotifLicensingRevoked.selector, licenseId);
+        if (time < g.start) {
+            return abi.encodeWithSelector(MotifLicensingNotYetValid.selector, licenseId, g.start, time);
+        }
+        if (time >= g.end) return abi.encodeWithSelector(MotifLicensingExpired.selector, licenseId, g.end, time);
+        if ((_terms[g.termsId].regions >> region) & 1 == 0) {
+            return abi.encodeWithSelector(MotifLicensingRegionNotAllowed.selector, licenseId, region);
+        }
+        if (g.unitCap != 0 && g.unitsUsed >= g.unitCap) {
+            return abi.encodeWithSelector(MotifLicensingUnitsExhausted.selector, licenseId, g.unitCap);
+        }
+        return "";
+    }
+
+    function _revertWith(bytes memory reason) private pure {
+        assembly ("memory-safe") {
+            revert(add(reason, 32), mload(reason))
+        }
+    }
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {License, LicenseTerms, Offer} from "../types/License.sol";
+
+/// @title IMotifLicensing
+/// @notice On-chain license terms for Motif certificates, enforced on-chain: offers (published or
+/// EIP-712-signed), acceptance with payment, `isLicensed` checks any contract can make, usage
+/// reporting with per-unit royalties, exclusivity, revocation for breach, renewal, pull payouts.
+interface IMotifLicensing {
+    // --- why a license check fails (`requireLicensed`) -------------------------------------------
+
+    /// @notice `licensee` holds no license of `tokenId`.
+    error MotifLicensingNotLicensed(uint256 tokenId, address licensee);
+    /// @notice The license's window starts at `start`, after `time`.
+    error MotifLicensingNotYetValid(uint256 licenseId, uint40 start, uint256 time);
+    /// @notice The license's window ended at `end`, at or before `time`.
+    error MotifLicensingExpired(uint256 licenseId, uint40 end, uint256 time);
+    /// @notice The license does not cover `region`.
+    error MotifLicensingRegionNotAllowed(uint256 licenseId, uint256 region);
+    /// @notice The license was revoked.
+    error MotifLicensingRevoked(uint256 licenseId);
+    /// @notice The license has used all `unitCap` units.
+    error MotifLicensingUnitsExhausted(uint256 licenseId, uint56 unitCap);
+
+    // --- offers -------------------------------------------------------------------------------
+
+    /// @notice `caller` does not own certificate `tokenId` (owner: `owner`).
+    error MotifLicensingNotCertificateOwner(uint256 tokenId, address caller, address owner);
+    /// @notice `offerId` was never published.
+    error MotifLicensingUnknownOffer(uint256 offerId);
+    /// @notice The offer was cancelled, or its publisher/signer `licensor` no longer owns the certificate.
+    error MotifLicensingOfferInactive(bytes32 offerKey, address licensor);
+    /// @notice The offer's `deadline` passed before `timestamp`.
+    error MotifLicensingOfferExpired(bytes32 offerKey, uint40 deadline, uint256 timestamp);
+    /// @notice The offer was accepted its `maxUses` times already.
+    error MotifLicensingOfferUsedUp(bytes32 offerKey, uint32 maxUses);
+    /// @notice The signature does not recover to a signer (malformed, or the malleable high-s form).
+    error MotifLicensingInvalidSignature();
+    /// @notice The signed offer's `nonce` was cancelled by `licensor`.
+    error MotifLicensingNonceCancelled(address licensor, uint256 nonce);
+    /// @notice The current price `price` exceeds the buyer's `maxPrice`.
+    error MotifLicensingPriceAboveMax(uint256 price, uint256 maxPrice);
+    /// @notice An offer field is outside its allowed range; `field` names it, `value` and the bounds say why.
+    error MotifLicensingInvalidField(string field, uint256 value, uint256 min, uint256 max);
+    /// @notice The license window is empty or ends before it starts: `[start, end)`.
+    error MotifLicensingInvalidWindow(uint40 start, uint40 end);
+
+    // --- exclusivity --------------------------------------------------------------------------
+
+    /// @notice The grant overlaps exclusive license `licenseId` in `regions` during `[start, end)`.
+    error MotifLicensingExclusiveConflict(uint256 tokenId, uint256 licenseId, uint256 regions, uint40 start, uint40 end);
+    /// @notice An exclusive grant would overlap existing licenses of `tokenId` in `regions` during `[start, end)`.
+    error MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint40 start, uint40 end);
+    /// @notice `tokenId` already has `max` exclusive licenses that have not ended.
+    error MotifLicensingExclusiveLimit(uint256 tokenId, uint256 max);
+    /// @notice `licensee` already holds `max` licenses of `tokenId`.
+    error MotifLicensingHolderLimit(uint256 tokenId, address licensee, uint256 max);
+
+    // --- payments -----------------------------------------------------------------------------
+
+    /// @notice ETH sent (`sent`) differs from what is due (`due`), or was sent with an ERC-20 payment.
+    error MotifLicensingWrongValue(uint256 sent, uint256 due);
+    /// @notice `token` delivered `received` where `expected` was due (fee-on-transfer tokens are refused).
+    error MotifLicensingFeeOnTransfer(address token, uint256 expected, uint256 received);
+    /// @notice Nothing is owed to `account` in `currency`.
+    error MotifLicensingNothingOwed(address account, address currency);
+    /// @notice Sending `amount` ETH to `account` failed.
+    error MotifLicensingEthTransferFailed(address account, uint256 amount);
+    /// @notice The protocol fee `feeBps` exceeds `maxBps`.
+    error MotifLicensingFeeTooHigh(uint16 feeBps, uint16 maxBps);
+
+    // --- license lifecycle --------------------------------------------------------------------
+
+    /// @notice `licenseId` does not exist.
+    error MotifLicensingUnknownLicense(uint256 licenseId);
+    /// @notice `caller` is neither the licensee of `licenseId` nor a reporter it approved.
+    error MotifLicensingNotLicensee(uint256 licenseId, address caller);
+    /// @notice The terms of `licenseId` do not allow this (`flag` is the missing `LicenseFlags` bit).
+    error MotifLicensingNotAllowedByTerms(uint256 licenseId, uint16 flag);
+    /// @notice Reporting `units` would exceed the cap: `used + units > cap`.
+    error MotifLicensingUnitCapExceeded(uint256 licenseId, uint56 used, uint256 units, uint56 cap);
+    /// @notice Revocation needs a breach flagged by an arbiter first.
+    error MotifLicensingBreachNotFlagged(uint256 licenseId);
+    /// @notice A perpetual license cannot be renewed.
+    error MotifLicensingPerpetual(uint256 licenseId);
+
+    // --- events -------------------------------------------------------------------------------
+
+    /// @notice Terms were stored (for a published offer, or a signed offer's first acceptance).
+    event TermsRegistered(uint32 indexed termsId, uint256 indexed tokenId, LicenseTerms terms);
+    /// @notice The certificate owner published an on-chain offer.
+    event OfferPublished(uint256 indexed offerId, uint256 indexed tokenId, address indexed licensor, uint32 termsId, Offer offer);
+    /// @notice An on-chain offer was cancelled.
+    event OfferCancelled(uint256 indexed offerId);
+    /// @notice A signed offer's nonce was cancelled by its licensor.
+    event SignedOfferCancelled(address indexed licensor, uint256 indexed nonce);
+    /// @notice A license was granted. `offerKey` is the on-chain offer id or the signed offer's digest.
+    event LicenseGranted(
+        uint256 indexed licenseId,
+        uint256 indexed tokenId,
+        address indexed licensee,
+        bytes32 offerKey,
+        uint32 termsId,
+        uint40 start,
+        uint40 end,
+        address currency,
+        uint256 price
+    );
+    /// @notice Units were reported and their royalty paid; auditors sum `units` and `amount`.
+    event UsageReported(
+        uint256 indexed licenseId, address indexed reporter, uint256 indexed region, uint256 units, uint256 amount
+    );
+    /// @notice A payment was split and credited (pull payments).
+    event PaymentSplit(
+        uint256 indexed licenseId,
+        address indexed currency,
+        uint256 total,
+        uint256 ownerShare,
+        uint256 modelShare,
+        uint256 protocolFee
+    );
+    /// @notice `account` withdrew `amount` of `currency`.
+    event Withdrawn(address indexed account, address indexed currency, uint256 amount);
+    /// @notice An arbiter flagged a breach of `licenseId`, with a digest of the evidence.
+    event BreachFlagged(uint256 indexed licenseId, address indexed arbiter, bytes32 evidenceDigest);
+    /// @notice The licensor revoked `licenseId` after a flagged breach.
+    event LicenseRevoked(uint256 indexed licenseId, address indexed licensor);
+    /// @notice `licenseId` was renewed to end at `end`.
+    event LicenseRenewed(uint256 indexed licenseId, uint40 end, uint256 price);
+    /// @notice License `fromId` moved to `to` as `toId` (terms allow transfer).
+    event LicenseTransferred(uint256 indexed fromId, uint256 indexed toId, address indexed to);
+    /// @notice The licensee approved or removed `reporter` for usage reports of `licenseId`.
+    event ReporterApproval(uint256 indexed licenseId, address indexed reporter, bool approved);
+    /// @notice Protocol fee changed.
+    event ProtocolFeeUpdated(uint16 feeBps, address recipient);
+
+    // --- functions ----------------------------------------------------------------------------
+
+    /// @notice Publishes an offer for a certificate the caller owns. Valid while the caller owns it.
+    /// @param offer Terms, window, pricing, uses and deadline (`nonce` ignored).
+    /// @return offerId The new offer id.
+    function publishOffer(Offer calldata offer) external returns (uint256 offerId);
+
+    /// @notice Cancels an on-chain offer. Only its publisher.
+    /// @param offerId The offer.
+    function cancelOffer(uint256 offerId) external;
+
+    /// @notice Cancels every signed offer of the caller that carries `nonce`.
+    /// @param nonce The nonce.
+    function cancelSignedOffer(uint256 nonce) external;
+
+    /// @notice Accepts an on-chain offer for the caller, paying at most `maxPrice` (ETH: send `maxPrice`
+    /// or more; the excess is credited to the caller's withdrawable balance).
+    /// @param offerId The offer.
+    /// @param maxPrice Highest price the caller agrees to.
+    /// @return licenseId The new license.
+    function acceptOffer(uint256 offerId, uint256 maxPrice) external payable returns (uint256 licenseId);
+
+    /// @notice Accepts an EIP-712 offer signed by the certificate owner, for the caller.
+    /// @param offer The signed offer.
+    /// @param signature The licensor's signature.
+    /// @param maxPrice Highest price the caller agrees to.
+    /// @return licenseId The new license.
+    function acceptSignedOffer(Offer calldata offer, bytes calldata signature, uint256 maxPrice)
+        external
+        payable
+        returns (uint256 licenseId);
+
+    /// @notice Whether `licensee` may use `tokenId` in `region` at `time`, and under which license.
+    /// Never reverts; an unknown region is simply not licensed.
+    /// @param tokenId The certificate.
+    /// @param licensee The account using the pattern.
+    /// @param region Region bit index (0..248).
+    /// @param time Unix seconds.
+    /// @return licensed True if a license covers it.
+    /// @return licenseId That license, or 0.
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
+        external
+        view
+        returns (bool licensed, uint256 licenseId);
+
+    /// @notice As `isLicensed`, but reverts with why not (`MotifLicensingNotLicensed`, `...NotYetValid`,
+    /// `...Expired`, `...RegionNotAllowed`, `...Revoked`, `...UnitsExhausted`, or `MotifRegionInvalid`).
+    /// @return licenseId The license that covers it.
+    function requireLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
+        external
+        view
+        returns (uint256 licenseId);
+
+    /// @notice Reports `units` produced in `region` now under `licenseId` and pays their royalty.
+    /// Only the licensee or a reporter it approved.
+    /// @param licenseId The license.
+    /// @param licensee Its licensee.
+    /// @param region Region bit index the units were produced in.
+    /// @param units Units produced (> 0).
+    function reportUsage(uint256 licenseId, address licensee, uint256 region, uint256 units) external payable;
+
+    /// @notice Approves or removes `reporter` for usage reports of the caller's `licenseId`.
+    function setReporter(uint256 licenseId, address reporter, bool approved) external;
+
+    /// @notice Arbiter flags a breach of `licenseId` (only licenses whose terms allow revocation).
+    function flagBreach(uint256 licenseId, bytes32 evidenceDigest) external;
+
+    /// @notice The certificate owner revokes `licenseId` after a flagged breach.
+    function revoke(uint256 licenseId) external;
+
+    /// @notice Extends `licenseId` by its window length, paying the renewal price. Anyone may pay.
+    function renew(uint256 licenseId, uint256 maxPrice) external payable;
+
+    /// @notice Moves the caller's license to `to` when its terms allow; returns the new license id.
+    function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId);
+
+    /// @notice Sends the caller everything owed to it in `currency` (address(0) = ETH).
+    function withdraw(address currency) external returns (uint256 amount);
+
+    /// @notice Sets the protocol fee (≤ `MAX_PROTOCOL_FEE_BPS`) and its recipient. Admin only.
+    function setProtocolFee(uint16 feeBps, address recipient) external;
+
+    /// @notice The stored license `licenseId`; reverts if unknown.
+    function getLicense(uint256 licenseId) external view returns (License memory license);
+
+    /// @notice The id of the `index`-th license `licensee` received for `tokenId` (0 if none).
+    function licenseIdOf(uint256 tokenId, address licensee, uint256 index) external view returns (uint256 licenseId);
+
+    /// @notice Stored terms `termsId`.
+    function getTerms(uint32 termsId) external view returns (LicenseTerms memory terms);
+
+    /// @notice The price an acceptance of on-chain offer `offerId` costs now.
+    function currentPrice(uint256 offerId) external view returns (uint256 price);
+
+    /// @notice What `account` can withdraw in `currency`.
+    function owed(address account, address currency) external view returns (uint256 amount);
+
+    /// @notice EIP-712 digest of `offer` as its licensor signs it.
+    function offerDigest(Offer calldata offer) external view returns (bytes32 digest);
+}

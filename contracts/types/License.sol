@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @notice Tier and behaviour flags of license terms (`LicenseTerms.flags`).
+library LicenseFlags {
+    /// Commercial use allowed.
+    uint16 internal constant COMMERCIAL = 1 << 0;
+    /// Derivative works allowed.
+    uint16 internal constant DERIVATIVES = 1 << 1;
+    /// Use as AI training / dataset material allowed.
+    uint16 internal constant AI_TRAINING = 1 << 2;
+    /// The licensee may sublicense.
+    uint16 internal constant SUBLICENSABLE = 1 << 3;
+    /// The licensee may transfer the license to another account.
+    uint16 internal constant TRANSFERABLE = 1 << 4;
+    /// No other license of the certificate may share a region and overlap in time.
+    uint16 internal constant EXCLUSIVE = 1 << 5;
+    /// The licensor may revoke after an arbiter flags a breach.
+    uint16 internal constant REVOCABLE_FOR_BREACH = 1 << 6;
+    /// Every defined flag.
+    uint16 internal constant ALL = (1 << 7) - 1;
+}
+
+/// @notice What a license allows, shared by every license granted from one offer.
+struct LicenseTerms {
+    /// The certificate (pattern) licensed.
+    uint256 tokenId;
+    /// Allowed regions, a `RegionMask` over the frozen ISO 3166-1 table (bits 0..248).
+    uint256 regions;
+    /// `LicenseFlags` bits.
+    uint16 flags;
+    /// Payment currency: address(0) for ETH, else an ERC-20.
+    address currency;
+    /// Royalty per reported unit, in `currency`.
+    uint128 unitRoyalty;
+    /// Most units a license may report; 0 = unlimited.
+    uint56 unitCap;
+    /// Price of one renewal (extends the window by its length); 0 = not renewable.
+    uint128 renewalPrice;
+    /// sha2-256 digest of the human-readable legal text's CIDv1 (`termsURI`).
+    bytes32 termsDigest;
+    /// Multicodec of that CID.
+    uint16 termsCodec;
+}
+
+/// @notice When a license granted from an offer is valid: `[start, end)` in unix seconds.
+/// `start == 0` starts at acceptance; `duration != 0` sets `end = start + duration` (a relative
+/// window such as "90 days"), else `end` is absolute and `PERPETUAL` (type(uint40).max) never ends.
+struct LicenseWindow {
+    uint40 start;
+    uint40 end;
+    uint40 duration;
+}
+
+/// @notice Price of one acceptance. Fixed when `ceiling == 0`; otherwise dynamic: it rises from
+/// `price` (the floor) toward `ceiling` with recent demand — sales counted with a linear decay over
+/// `decayWindow` seconds, the ceiling reached at `demandCap` recent sales.
+struct Pricing {
+    uint128 price;
+    uint128 ceiling;
+    uint32 decayWindow;
+    uint16 demandCap;
+}
+
+/// @notice An offer to license a certificate, published on-chain or signed off-chain (EIP-712).
+struct Offer {
+    LicenseTerms terms;
+    LicenseWindow window;
+    Pricing pricing;
+    /// How many acceptances the offer allows (exclusive offers: 1).
+    uint32 maxUses;
+    /// Unix seconds after which the offer can no longer be accepted.
+    uint40 deadline;
+    /// Signed offers: the licensor's nonce (cancel with `cancelSignedOffer`). Ignored on-chain.
+    uint256 nonce;
+}
+
+/// @notice Lifecycle of a granted license.
+enum LicenseStatus {
+    None,
+    Active,
+    Revoked,
+    Transferred
+}
+
+/// @notice A granted license as returned by `MotifLicensing.getLicense`. Its id is
+/// `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, so the licensee is not stored:
+/// `licenseIdOf(tokenId, licensee, index)` finds it, and the `LicenseGranted` event names it.
+struct License {
+    uint256 tokenId;
+    uint32 termsId;
+    uint40 start;
+    uint40 end;
+    LicenseStatus status;
+    bool breachFlagged;
+    uint56 unitsUsed;
+    uint56 unitCap;
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {MotifLicensing} from "../../../contracts/MotifLicensing.sol";
+import {CidV1} from "../../../contracts/libraries/CidV1.sol";
+import {MintRequest} from "../../../contracts/types/Lineage.sol";
+import {LicenseFlags, LicenseTerms, LicenseWindow, Offer, Pricing} from "../../../contracts/types/License.sol";
+import {MotifFixture} from "./MotifFixture.sol";
+
+/// @notice The Motif fixture plus a licensing contract and one certificate owned by `alice` (the
+/// licensor), with helpers for offers over a few real region indices of the frozen table.
+abstract contract LicensingFixture is MotifFixture {
+    // Bit indices in regions-v1.json.
+    uint256 internal constant DE = 56;
+    uint256 internal constant ES = 67;
+    uint256 internal constant FR = 74;
+    uint256 internal constant IT = 109;
+    uint256 internal constant US = 232;
+    uint256 internal constant JP = 113;
+
+    uint256 internal constant LICENSOR_KEY = 0xA11CE5;
+    uint256 internal constant UNIT_ROYALTY = 0.001 ether;
+
+    MotifLicensing internal licensing;
+    address internal licensor;
+    address internal carol = address(0xCA401);
+    uint256 internal tokenId;
+
+    function setUp() public virtual override {
+        super.setUp();
+        licensor = vm.addr(LICENSOR_KEY);
+        licensing = new MotifLicensing(admin, cert, registry);
+        tokenId = _mintTo(licensor, 42);
+    }
+
+    function _mintTo(address to, uint256 salt) internal returns (uint256 id) {
+        MintRequest memory r = _request(salt);
+        r.to = to;
+        vm.prank(attester);
+        id = cert.mint(r);
+    }
+
+    function _mask(uint256 a) internal pure returns (uint256) {
+        return uint256(1) << a;
+    }
+
+    function _mask(uint256 a, uint256 b) internal pure returns (uint256) {
+        return (uint256(1) << a) | (uint256(1) << b);
+    }
+
+    function _eu() internal pure returns (uint256) {
+        return _mask(DE) | _mask(ES) | _mask(FR) | _mask(IT);
+    }
+
+    /// @dev A 90-day non-exclusive ETH offer over `regions`, 10 uses, fixed price.
+    function _offer(uint256 regions, uint16 flags, uint128 price) internal view returns (Offer memory o) {
+        o.terms = LicenseTerms({
+            tokenId: tokenId,
+            regions: regions,
+            flags: flags,
+            currency: address(0),
+            unitRoyalty: uint128(UNIT_ROYALTY),
+            unitCap: 0,
+            renewalPrice: 0,
+            termsDigest: keccak256("legal text v1"),
+            termsCodec: CidV1.RAW
+        });
+        o.window = LicenseWindow({start: 0, end: 0, duration: 90 days});
+        o.pricing = Pricing({price: price, ceiling: 0, decayWindow: 0, demandCap: 0});
+        o.maxUses = flags & LicenseFlags.EXCLUSIVE != 0 ? 1 : 10;
+        o.deadline = uint40(block.timestamp + 7 days);
+        o.nonce = 1;
+    }
+
+    function _absolute(uint256 start, uint256 end) internal pure returns (LicenseWindow memory) {
+        return LicenseWindow({start: uint40(start), end: uint40(end), duration: 0});
+    }
+
+    function _publish(Offer memory o) internal returns (uint256 offerId) {
+        vm.prank(licensor);
+        offerId = licensing.publishOffer(o);
+    }
+
+    function _accept(uint256 offerId, address buyer, uint256 price) internal returns (uint256 licenseId) {
+        vm.deal(buyer, buyer.balance + price);
+        vm.prank(buyer);
+        licenseId = licensing.acceptOffer{value: price}(offerId, price);
+    }
+
+    function _signOffer(Offer memory o, uint256 key) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, licensing.offerDigest(o));
+        return abi.encodePacked(r, s, v);
+    }
+}
