@@ -37,9 +37,21 @@ export default defineConfig({
     tests: { solidity: "./test/contracts", mocha: "./test/ts" },
   },
   test: {
+    // Solidity test profiles: `default` for quick local runs (`npx hardhat test`), `ci` for
+    // `npm test` (what CI runs): 10,000 invariant sequences of 15 calls, a few minutes on 2 cores.
     solidity: {
-      ffi: true, // tokenURI is checked against multiformats via test/contracts/ffi/cid.mjs
-      fuzz: { runs: 256, seed: "0x4d6f746966" },
+      profiles: {
+        default: {
+          ffi: true, // tokenURI is checked against multiformats via test/contracts/ffi/cid.mjs
+          fuzz: { runs: 256, seed: "0x4d6f746966" },
+          invariant: { runs: 256, depth: 15 },
+        },
+        ci: {
+          ffi: true,
+          fuzz: { runs: 256, seed: "0x4d6f746966" },
+          invariant: { runs: 10_000, depth: 15 },
+        },
+      },
     },
     mocha: { timeout: 60_000 },
   },

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
+import {License, LicenseFlags, LicenseStatus, Offer} from "../../contracts/types/License.sol";
+import {Vm} from "./utils/Vm.sol";
+import {LicensingFixture} from "./utils/LicensingFixture.sol";
+
+/// @notice Drives the licensing contract with random publishes, acceptances, usage reports,
+/// renewals, revocations, withdrawals and time jumps, keeping ghost totals for the invariants.
+/// Regions come from a pool of six so that grants collide often.
+contract LicensingHandler {
+    Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+
+    struct Granted {
+        uint256 id;
+        address licensee;
+        uint256 regions;
+        bool exclusive;
+    }
+
+    MotifLicensing public immutable licensing;
+    uint256 public immutable tokenId;
+    address public immutable licensor;
+    address public immutable arbiter;
+
+    uint256[6] internal pool = [uint256(56), 67, 74, 109, 113, 232];
+    address[4] internal buyers = [address(0xB1), address(0xB2), address(0xB3), address(0xB4)];
+    uint256[] public offers;
+    Granted[] internal granted;
+    uint256 public paidIn;
+    uint256 public withdrawn;
+    uint256 public now_;
+
+    constructor(MotifLicensing licensing_, uint256 tokenId_, address licensor_, address arbiter_) {
+        licensing = licensing_;
+        tokenId = tokenId_;
+        licensor = licensor_;
+        arbiter = arbiter_;
+        now_ = block.timestamp;
+    }
+
+    function publish(uint8 regionBits, bool exclusive, uint32 startIn, uint32 length, uint64 price, bool renewable)
+        external
+    {
+        uint256 regions;
+        for (uint256 i; i < 6; ++i) if (regionBits & (1 << i) != 0) regions |= uint256(1) << pool[i];
+        if (regions == 0) regions = uint256(1) << pool[regionBits % 6];
+        Offer memory o;
+        o.terms.tokenId = tokenId;
+        o.terms.regions = regions;
+        o.terms.flags = LicenseFlags.REVOCABLE_FOR_BREACH | (exclusive ? LicenseFlags.EXCLUSIVE : 0);
+        o.terms.unitRoyalty = 1e12;
+        o.terms.unitCap = 50;
+        o.terms.renewalPrice = renewable ? uint128(price % 1e17) + 1 : 0;
+        o.terms.termsDigest = keccak256("terms");
+        o.terms.termsCodec = 0x55;
+        uint40 start = uint40(now_ + startIn % 60 days);
+        o.window.start = start;
+        o.window.end = start + uint40(1 days + length % 90 days);
+        o.pricing.price = uint128(price % 1 ether);
+        o.maxUses = exclusive ? 1 : 5;
+        o.deadline = uint40(now_ + 30 days);
+        vm.prank(licensor);
+        offers.push(licensing.publishOffer(o));
+    }
+
+    function accept(uint256 offerPick, uint8 buyerPick) external {
+        if (offers.length == 0) return;
+        uint256 offerId = offers[offerPick % offers.length];
+        address who = buyers[buyerPick % 4];
+        uint256 price;
+        try licensing.currentPrice(offerId) returns (uint256 p) {
+            price = p;
+        } catch {
+            return;
+        }
+        vm.deal(who, price);
+        vm.prank(who);
+        try licensing.acceptOffer{value: price}(offerId, price) returns (uint256 id) {
+            paidIn += price;
+            License memory l = licensing.getLicense(id);
+            uint256 regions = licensing.getTerms(l.termsId).regions;
+            bool exclusive = licensing.getTerms(l.termsId).flags & LicenseFlags.EXCLUSIVE != 0;
+            granted.push(Granted(id, who, regions, exclusive));
+        } catch {}
+    }
+
+    function report(uint256 pick, uint8 regionPick, uint8 units) external {
+        if (granted.length == 0) return;
+        Granted memory g = granted[pick % granted.length];
+        uint256 n = 1 + units % 5;
+        uint256 amount = n * 1e12;
+        vm.deal(g.licensee, amount);
+        vm.prank(g.licensee);
+        try licensing.reportUsage{value: amount}(g.id, g.licensee, pool[regionPick % 6], n) {
+            paidIn += amount;
+        } catch {}
+    }
+
+    function renew(uint256 pick) external {
+        if (granted.length == 0) return;
+        Granted memory g = granted[pick % granted.length];
+        uint256 price = licensing.getTerms(licensing.getLicense(g.id).termsId).renewalPrice;
+        vm.deal(g.licensee, price);
+        vm.prank(g.licensee);
+        try licensing.renew{value: price}(g.id, price) {
+            paidIn += price;
+        } catch {}
+    }
+
+    function revoke(uint256 pick) external {
+        if (granted.length == 0) return;
+        Granted memory g = granted[pick % granted.length];
+        vm.prank(arbiter);
+        try licensing.flagBreach(g.id, bytes32(pick)) {} catch {}
+        vm.prank(licensor);
+        try licensing.revoke(g.id) {} catch {}
+    }
+
+    function withdraw(uint8 who) external {
+        address account = who % 6 == 4 ? licensor : who % 6 == 5 ? arbiter : buyers[who % 4];
+        vm.prank(account);
+        try licensing.withdraw(address(0)) returns (uint256 amount) {
+            withdrawn += amount;
+        } catch {}
+    }
+
+    function warp(uint32 seconds_) external {
+        now_ += seconds_ % 20 days;
+        vm.warp(now_);
+    }
+
+    function grantedCount() external view returns (uint256) {
+        return granted.length;
+    }
+
+    function grantedAt(uint256 i) external view returns (Granted memory) {
+        return granted[i];
+    }
+
+    function buyer(uint256 i) external view returns (address) {
+        return buyers[i];
+    }
+
+    function poolRegion(uint256 i) external view returns (uint256) {
+        return pool[i];
+    }
+}
+
+/// @notice Invariants of the licensing contract under random operation sequences.
+contract MotifLicensingInvariantTest is LicensingFixture {
+    struct FuzzSelector {
+        address addr;
+        bytes4[] selectors;
+    }
+
+    LicensingHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        handler = new LicensingHandler(licensing, tokenId, licensor, admin);
+        // Model royalties accrue to the model owner; protocol fees (none by default) to the admin.
+    }
+
+    function targetContracts() public view returns (address[] memory targets) {
+        targets = new address[](1);
+        targets[0] = address(handler);
+    }
+
+    function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
+        bytes4[] memory s = new bytes4[](7);
+        s[0] = LicensingHandler.publish.selector;
+        s[1] = LicensingHandler.accept.selector;
+        s[2] = LicensingHandler.report.selector;
+        s[3] = LicensingHandler.renew.selector;
+        s[4] = LicensingHandler.revoke.selector;
+        s[5] = LicensingHandler.withdraw.selector;
+        s[6] = LicensingHandler.warp.selector;
+        selectors = new FuzzSelector[](1);
+        selectors[0] = FuzzSelector(address(handler), s);
+    }
+
+    /// @dev One campaign checks all three properties after every call of every sequence, so the
+    /// CI profile's runs are spent once (`hardhat.config.ts`: 10,000 sequences of 15 calls).
+    function invariant_licensing() public view {
+        _moneyConserved();
+        _isLicensedOnlyInside();
+        _noExclusiveConflicts();
+    }
+
+    /// @dev (a) Money is conserved: everything paid in is held, owed and withdrawable, or withdrawn.
+    function _moneyConserved() internal view {
+        uint256 owedTotal = licensing.owed(licensor, address(0)) + licensing.owed(modelOwner, address(0))
+            + licensing.owed(admin, address(0));
+        for (uint256 i; i < 4; ++i) owedTotal += licensing.owed(handler.buyer(i), address(0));
+        assertEq(address(licensing).balance, owedTotal, "balance = owed");
+        assertEq(handler.paidIn(), owedTotal + handler.withdrawn(), "paid in = owed + withdrawn");
+    }
+
+    /// @dev (b) isLicensed is never true for a license outside its regions or window.
+    function _isLicensedOnlyInside() internal view {
+        uint256 n = handler.grantedCount();
+        for (uint256 i; i < n; ++i) {
+            LicensingHandler.Granted memory g = handler.grantedAt(i);
+            License memory l = licensing.getLicense(g.id);
+            for (uint256 r; r < 6; ++r) {
+                uint256 region = handler.poolRegion(r);
+                (bool ok, uint256 id) = licensing.isLicensed(tokenId, g.licensee, region, block.timestamp);
+                if (!ok || id != g.id) continue;
+                assertTrue((g.regions >> region) & 1 == 1, "licensed outside its regions");
+                assertTrue(l.start <= block.timestamp && block.timestamp < l.end, "licensed outside its window");
+                assertTrue(l.status == LicenseStatus.Active, "licensed while not active");
+            }
+            (bool after_, uint256 idAfter) = licensing.isLicensed(tokenId, g.licensee, handler.poolRegion(0), l.end);
+            assertFalse(after_ && idAfter == g.id, "licensed at its end");
+        }
+    }
+
+    /// @dev (c) No two exclusive-conflicting licenses coexist: an active exclusive license shares no
+    /// region and no moment with any other active license.
+    function _noExclusiveConflicts() internal view {
+        uint256 n = handler.grantedCount();
+        for (uint256 i; i < n; ++i) {
+            LicensingHandler.Granted memory a = handler.grantedAt(i);
+            if (!a.exclusive) continue;
+            License memory la = licensing.getLicense(a.id);
+            if (la.status != LicenseStatus.Active) continue;
+            for (uint256 j; j < n; ++j) {
+                if (j == i) continue;
+                LicensingHandler.Granted memory b = handler.grantedAt(j);
+                License memory lb = licensing.getLicense(b.id);
+                if (lb.status != LicenseStatus.Active) continue;
+                bool overlap = la.start < lb.end && lb.start < la.end;
+                assertFalse(overlap && a.regions & b.regions != 0, "exclusive conflict");
+            }
+        }
+    }
+}
