@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** Contracts the SDK talks to. */
-export const SDK_CONTRACTS = ["MotifCertificate", "MotifModelRegistry"] as const;
+export const SDK_CONTRACTS = ["MotifCertificate", "MotifLicensing", "MotifModelRegistry"] as const;
 
 const root = process.cwd();
 const outDir = path.join(root, "sdk", "src", "abis");

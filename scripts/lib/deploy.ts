@@ -28,7 +28,7 @@ export async function deployMotif(connection: NetworkConnection, options: Deploy
   const chainId = await publicClient.getChainId();
   await dropStaleLocalJournal(chainId, publicClient);
 
-  const { registry, certificate } = await ignition.deploy(MotifModule, {
+  const { registry, certificate, licensing } = await ignition.deploy(MotifModule, {
     parameters: { Motif: { admin } },
     displayUi: false,
   });
@@ -48,11 +48,15 @@ export async function deployMotif(connection: NetworkConnection, options: Deploy
     chainId,
     network: networkName,
     startBlock,
-    contracts: { MotifModelRegistry: getAddress(registry.address), MotifCertificate: getAddress(certificate.address) },
+    contracts: {
+      MotifModelRegistry: getAddress(registry.address),
+      MotifCertificate: getAddress(certificate.address),
+      MotifLicensing: getAddress(licensing.address),
+    },
     attesters: granted,
     compiler: { version: SOLC_VERSION, settings: SOLC_SETTINGS },
   };
-  return { registry, certificate, record };
+  return { registry, certificate, licensing, record };
 }
 
 /** Parses a comma-separated address list from the environment, naming the variable on error. */

@@ -12,6 +12,7 @@ export type DeploymentRecord = {
   contracts: {
     MotifModelRegistry: Address;
     MotifCertificate: Address;
+    MotifLicensing: Address;
   };
   /** Accounts granted the attester role by the deploy script. */
   attesters: Address[];
