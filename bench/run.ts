@@ -7,17 +7,24 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { network } from "hardhat";
-import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
+import { type Address, type Hex, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { certificateDomain, mintAttestationTypes } from "../sdk/src/eip712.js";
+import { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "../sdk/src/eip712.js";
+import type { Offer } from "../sdk/src/types/license.js";
 import type { MintRequest } from "../sdk/src/types/lineage.js";
 import { deployMotif } from "../scripts/lib/deploy.js";
 
 const results: Record<string, number> = {};
 const notes: Record<string, string> = {};
-function record(name: string, value: number | bigint, note: string): void {
+const goals: Record<string, number> = {};
+function record(name: string, value: number | bigint, note: string, goal?: number): void {
   results[name] = Number(value);
   notes[name] = note;
+  if (goal !== undefined) {
+    goals[name] = goal;
+    results[`${name}.goal`] = goal;
+    notes[`${name}.goal`] = `goal for ${name}`;
+  }
 }
 
 const connection = await network.create();
@@ -27,7 +34,9 @@ const [admin, attesterWallet, creatorA] = await viem.getWalletClients();
 if (!admin || !attesterWallet || !creatorA) throw new Error("bench needs three accounts");
 const attester = attesterWallet;
 
-const { registry, certificate } = await deployMotif(connection, { attesters: [attester.account.address] });
+const { registry, certificate, licensing } = await deployMotif(connection, {
+  attesters: [attester.account.address],
+});
 await registry.write.registerModel([
   {
     owner: admin.account.address,
@@ -101,13 +110,86 @@ for (let i = 0; i < 10; i++) batch.push(await request(owner, creator));
 const batch10 = await gasOf(await certificate.write.mintBatch([batch]));
 record("gas.certificate.mintBatch10", batch10, "signed batch of 10, owner holding some");
 record("gas.certificate.mintBatch10.perCertificate", batch10 / 10n, "the batch of 10, per certificate");
-record("ratio.certificate.mint.vsOzMint", round(Number(mintExisting) / Number(ozExisting)), "existing owner (goal 1.6)");
-record("ratio.certificate.mint.newOwner.vsOzMint", round(Number(mintNew) / Number(ozNew)), "new owner (goal 1.6)");
+record("ratio.certificate.mint.vsOzMint", round(Number(mintExisting) / Number(ozExisting)), "existing owner", 1.6);
+record("ratio.certificate.mint.newOwner.vsOzMint", round(Number(mintNew) / Number(ozNew)), "new owner", 1.6);
 record(
   "ratio.certificate.mintBatch10.perCertificate.vsOzMint",
   round(Number(batch10 / 10n) / Number(ozExisting)),
   "batched, existing owner",
 );
+
+// Licensing. The licensor owns a certificate; payees already hold balances (steady state).
+const licensor = creatorA;
+const licensedRequest = await request(getAddress(licensor.account.address), creator);
+await certificate.write.mint([licensedRequest]);
+const licensedToken = BigInt(licensedRequest.lineage.contentDigest);
+const eu = [56n, 67n, 74n, 109n].reduce((m, b) => m | (1n << b), 0n); // DE ES FR IT
+const blockTime = Number((await publicClient.getBlock()).timestamp);
+const offer: Offer = {
+  terms: {
+    tokenId: licensedToken,
+    regions: eu,
+    flags: 1,
+    currency: zeroAddress,
+    unitRoyalty: parseEther("0.0001"),
+    unitCap: 0n,
+    renewalPrice: 0n,
+    termsDigest: keccak256(toHex("bench legal text")),
+    termsCodec: 0x55,
+  },
+  window: { start: 0, end: 0, duration: 90 * 86400 },
+  pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+  maxUses: 1000,
+  deadline: blockTime + 30 * 86400,
+  nonce: 1n,
+};
+await licensing.write.publishOffer([offer], { account: licensor.account });
+const buyer = async () => {
+  const account = freshAccount();
+  await connection.provider.request({ method: "hardhat_setBalance", params: [account, toHex(parseEther("10"))] });
+  await connection.provider.request({ method: "hardhat_impersonateAccount", params: [account] });
+  return account;
+};
+const price = parseEther("0.01");
+await licensing.write.acceptOffer([1n, price], { account: await buyer(), value: price }); // warm payees
+const buyerA = await buyer();
+const acceptGas = await gasOf(await licensing.write.acceptOffer([1n, price], { account: buyerA, value: price }));
+record("gas.licensing.acceptOffer", acceptGas, "accept an on-chain offer (ETH), buyer's first license", 90_000);
+
+const signedOffer: Offer = { ...offer, nonce: 2n };
+const offerSignature = await licensor.signTypedData({
+  domain: licensingDomain(chainId, licensing.address),
+  types: offerTypes,
+  primaryType: "Offer",
+  message: signedOffer,
+});
+const signedFirst = await gasOf(
+  await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: price }),
+);
+record("gas.licensing.acceptSignedOffer.first", signedFirst, "accept a signed offer, first use (stores its terms)");
+const signedRepeat = await gasOf(
+  await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: price }),
+);
+record("gas.licensing.acceptSignedOffer", signedRepeat, "accept a signed offer already used once", 90_000);
+
+const probe = await viem.deployContract("LicenseCheckProbe");
+const now = BigInt((await publicClient.getBlock()).timestamp);
+const [checkWarm, licensedWarm] = await probe.read.measure([licensing.address, licensedToken, buyerA, 74n, now, true]);
+const [checkCold] = await probe.read.measure([licensing.address, licensedToken, buyerA, 74n, now, false]);
+if (!licensedWarm) throw new Error("bench: the probe's licensee should be licensed in FR");
+record("gas.licensing.isLicensed", checkWarm, "isLicensed from a contract, cold storage, licensing account warm", 6_000);
+record("gas.licensing.isLicensed.coldAccount", checkCold, "the same as the caller's first touch of the contract");
+
+const licenseId = await licensing.read.licenseIdOf([licensedToken, buyerA, 0n]);
+const units = 10n;
+const usageValue = units * offer.terms.unitRoyalty;
+await licensing.write.reportUsage([licenseId, buyerA, 74n, units], { account: buyerA, value: usageValue });
+const usageGas = await gasOf(
+  await licensing.write.reportUsage([licenseId, buyerA, 56n, units], { account: buyerA, value: usageValue }),
+);
+record("gas.licensing.reportUsage", usageGas, "report 10 units and pay their royalty (ETH)", 45_000);
+const withdrawGas = await gasOf(await licensing.write.withdraw([zeroAddress], { account: licensor.account }));
+record("gas.licensing.withdraw", withdrawGas, "withdraw ETH owed to the certificate owner");
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -120,8 +202,13 @@ const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.l
 await writeFile(file, JSON.stringify(sorted, null, 2) + "\n");
 const width = Math.max(...Object.keys(results).map((k) => k.length));
 console.log(`\nMotif benchmarks (${new Date().toISOString()}, chain ${chainId})\n`);
-console.log(`${"metric".padEnd(width)}  ${"value".padStart(9)}  note`);
+console.log(`${"metric".padEnd(width)}  ${"value".padStart(9)}  ${"goal".padStart(7)}  note`);
 for (const [name, value] of Object.entries(results)) {
-  console.log(`${name.padEnd(width)}  ${value.toLocaleString("en-US").padStart(9)}  ${notes[name]}`);
+  if (name.endsWith(".goal")) continue;
+  const goal = goals[name];
+  const mark = goal === undefined ? "" : value <= goal ? " (met)" : " (NOT met)";
+  console.log(
+    `${name.padEnd(width)}  ${value.toLocaleString("en-US").padStart(9)}  ${(goal?.toLocaleString("en-US") ?? "").padStart(7)}  ${notes[name]}${mark}`,
+  );
 }
 console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);

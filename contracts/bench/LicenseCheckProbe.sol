@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IMotifLicensing} from "../interfaces/IMotifLicensing.sol";
+import {MotifLicensing} from "../MotifLicensing.sol";
+
+/// @title LicenseCheckProbe
+/// @notice Benchmark fixture, never deployed by the Ignition modules: measures what a contract pays
+/// to ask `isLicensed`, as `npm run bench` reports it.
+contract LicenseCheckProbe {
+    /// @notice Gas of one `isLicensed` call from a contract, in a fresh call context (cold storage).
+    /// @param warmAccount Touch the licensing contract first, so the figure excludes the one-time
+    /// 2,600-gas cold account access a caller pays on its first call to it in a transaction.
+    /// @return gasUsed Gas the call consumed, as seen by the caller.
+    /// @return licensed The answer.
+    function measure(
+        MotifLicensing licensing,
+        uint256 tokenId,
+        address licensee,
+        uint256 region,
+        uint256 time,
+        bool warmAccount
+    ) external view returns (uint256 gasUsed, bool licensed) {
+        if (warmAccount) licensing.PERPETUAL();
+        uint256 before = gasleft();
+        (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, time);
+        gasUsed = before - gasleft();
+    }
+}
