@@ -34,13 +34,16 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 /// Storage layout:
 ///   `_grants[licenseId]` (one slot): termsId 32 | start 40 | end 40 | status 8 | breach 8 |
 ///     unitsUsed 56 | unitCap 56. Windows are half-open `[start, end)`; `end == PERPETUAL` never ends.
-///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, flags 16, unitCap 56,
-///     termsCodec 16 | slot 3 unitRoyalty 128, renewalPrice 128 | slot 4 termsDigest. Terms are shared
-///     by every license of one offer; a signed offer's terms are stored at its first acceptance.
+///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 96 (what a
+///     usage report reads) | slot 3 flags 16, unitCap 56, termsCodec 16, renewalPrice 128 | slot 4
+///     termsDigest. Terms are shared by every license of one offer; a signed offer's terms are stored
+///     at its first acceptance.
 ///   `_offers[offerId]`: slot 0 licensor 160, termsId 32, maxUses 32, uses 32 | slot 1 price 128,
 ///     ceiling 128 | slot 2 start, end, duration, deadline (40 each), decayWindow 32, demandCap 16,
 ///     cancelled 8 | slot 3 demand 64, lastSale 40.
-///   `_signedOffers[digest]`: uses 32 | termsId 32 | demand 64 | lastSale 40.
+///   `_signedOffers[digest]`: uses 32 | termsId 32 | demand 64 | lastSale 40 | cancelled 8.
+///   `_revenue[tokenId][currency]`: received 128 | settled 128, both only ever growing, so the slot
+///     stays non-zero and a payment costs a 5,000-gas update rather than a 22,100-gas fresh write.
 ///
 /// Exclusivity in bounded gas. An exclusive license forbids any other license of the certificate
 /// whose regions intersect and whose window overlaps, in both directions. Per certificate:
@@ -54,12 +57,17 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///     exclusive FR for 2028) but never lets a conflict through, and costs three slot reads whatever
 ///     the number of licenses. Revoked non-exclusive grants stay in the summary until it resets.
 ///
-/// Money. Every payment is split when it arrives and credited to `_owed[currency][account]`;
-/// accounts withdraw themselves (`withdraw`). State changes come before token transfers, every
-/// external entry point that moves value is `nonReentrant`, ERC-20s go through SafeERC20 (tokens
-/// that return nothing or false), and a token that delivers less than asked (fee-on-transfer) is
-/// refused. Splits round the model share and fee down and give the certificate owner the rest, so
-/// every wei paid in is owed to someone.
+/// Money. A payment (sale, renewal, usage royalty) is added to its certificate's pending revenue
+/// `_pending[tokenId][currency]`: one write on the paying path. `settle(tokenId, currency)` (anyone,
+/// any time) splits what is pending between the certificate's current owner, its model's current
+/// owner (the registry's share) and the protocol fee, crediting `_owed[currency][account]`;
+/// accounts withdraw themselves (`withdraw`). Unsettled revenue follows the certificate: whoever
+/// owns it at settlement receives the owner share, as with any claimable NFT revenue, so a seller
+/// settles before selling. State changes come before token transfers, every entry point that moves
+/// value is `nonReentrant`, ERC-20s go through SafeERC20 (tokens that return nothing or false), and
+/// a token that delivers less than asked (fee-on-transfer) is refused. Splits round the model share
+/// and fee down and give the certificate owner the rest: every wei paid in is pending, owed or
+/// withdrawn.
 contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
 
@@ -86,10 +94,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         uint256 regions;
         uint256 tokenId;
         address currency;
+        uint96 unitRoyalty;
         uint16 flags;
         uint56 unitCap;
         uint16 termsCodec;
-        uint128 unitRoyalty;
         uint128 renewalPrice;
         bytes32 termsDigest;
     }
@@ -117,6 +125,12 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         uint32 termsId;
         uint64 demand;
         uint40 lastSale;
+        bool cancelled;
+    }
+
+    struct Revenue {
+        uint128 received;
+        uint128 settled;
     }
 
     struct Grant {
@@ -151,11 +165,11 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     mapping(uint256 offerId => StoredOffer) private _offers;
     uint256 private _offerCount;
     mapping(bytes32 digest => SignedOfferState) private _signedOffers;
-    mapping(address licensor => mapping(uint256 nonce => bool)) private _cancelledNonces;
     mapping(uint256 licenseId => Grant) private _grants;
     mapping(uint256 licenseId => mapping(address reporter => bool)) private _reporters;
     mapping(uint256 tokenId => Exclusivity) private _exclusivity;
     mapping(uint256 tokenId => ExclusiveEntry[MAX_EXCLUSIVES]) private _exclusives;
+    mapping(uint256 tokenId => mapping(address currency => Revenue)) private _revenue;
     mapping(address currency => mapping(address account => uint256)) private _owed;
     uint16 private _feeBps;
     address private _feeRecipient;
@@ -214,9 +228,13 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IMotifLicensing
-    function cancelSignedOffer(uint256 nonce) external {
-        _cancelledNonces[msg.sender][nonce] = true;
-        emit SignedOfferCancelled(msg.sender, nonce);
+    function cancelSignedOffer(Offer calldata offer) external {
+        uint256 tokenId = offer.terms.tokenId;
+        address owner = _ownerOf(tokenId);
+        if (owner != msg.sender) revert MotifLicensingNotCertificateOwner(tokenId, msg.sender, owner);
+        bytes32 key = _hashTypedDataV4(OfferHash.hash(offer));
+        _signedOffers[key].cancelled = true;
+        emit SignedOfferCancelled(key, msg.sender);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -231,7 +249,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (block.timestamp > o.deadline) revert MotifLicensingOfferExpired(key, o.deadline, block.timestamp);
         if (o.uses >= o.maxUses) revert MotifLicensingOfferUsedUp(key, o.maxUses);
 
-        uint256 price = _price(o.price, o.ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale);
+        uint256 price = _offerPrice(o);
         if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
         unchecked {
             ++o.uses;
@@ -242,7 +260,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.unitCap, start, end);
         address currency = t.currency;
         emit LicenseGranted(licenseId, tokenId, msg.sender, key, o.termsId, start, end, currency, price);
-        _collectAndSplit(licenseId, tokenId, currency, price, true);
+        _collect(tokenId, currency, price, true);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -257,7 +275,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         (uint40 start, uint40 end) = _window(offer.window.start, offer.window.end, offer.window.duration);
         licenseId = _grant(t.tokenId, msg.sender, termsId, t.regions, t.flags, t.unitCap, start, end);
         emit LicenseGranted(licenseId, t.tokenId, msg.sender, key, termsId, start, end, t.currency, price);
-        _collectAndSplit(licenseId, t.tokenId, t.currency, price, true);
+        _collect(t.tokenId, t.currency, price, true);
     }
 
     /// @dev Verifies a signed offer, counts the use, records demand and stores its terms on first use.
@@ -269,9 +287,9 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         (address licensor, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(key, signature);
         if (err != ECDSA.RecoverError.NoError) revert MotifLicensingInvalidSignature();
         if (_ownerOf(offer.terms.tokenId) != licensor) revert MotifLicensingOfferInactive(key, licensor);
-        if (_cancelledNonces[licensor][offer.nonce]) revert MotifLicensingNonceCancelled(licensor, offer.nonce);
         if (block.timestamp > offer.deadline) revert MotifLicensingOfferExpired(key, offer.deadline, block.timestamp);
         SignedOfferState storage s = _signedOffers[key];
+        if (s.cancelled) revert MotifLicensingOfferCancelled(key);
         if (s.uses >= offer.maxUses) revert MotifLicensingOfferUsedUp(key, offer.maxUses);
 
         Pricing calldata p = offer.pricing;
@@ -302,13 +320,17 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (region > RegionMask.MAX_REGION) return (false, 0);
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
             uint256 id = _licenseId(tokenId, licensee, i);
-            Grant storage g = _grants[id];
-            LicenseStatus status = g.status;
-            if (status == LicenseStatus.None) break;
-            if (
-                status == LicenseStatus.Active && g.start <= time && time < g.end
-                    && (g.unitCap == 0 || g.unitsUsed < g.unitCap) && (_terms[g.termsId].regions >> region) & 1 == 1
-            ) return (true, id);
+            // The hot path any contract calls: one read of the packed Grant slot, unpacked by hand
+            // (layout in the header: termsId 0..31 | start 32..71 | end 72..111 | status 112..119 |
+            // breach 120..127 | unitsUsed 128..183 | unitCap 184..239), then the terms' regions.
+            uint256 word = _grantWord(id);
+            uint256 status = (word >> 112) & 0xff;
+            if (status == uint256(LicenseStatus.None)) break;
+            if (status != uint256(LicenseStatus.Active)) continue;
+            if (time < (word >> 32) & 0xffffffffff || time >= (word >> 72) & 0xffffffffff) continue;
+            uint256 cap = word >> 184 & 0xffffffffffffff;
+            if (cap != 0 && (word >> 128) & 0xffffffffffffff >= cap) continue;
+            if ((_terms[uint32(word)].regions >> region) & 1 == 1) return (true, id);
         }
         return (false, 0);
     }
@@ -365,9 +387,9 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             revert MotifLicensingUnitCapExceeded(licenseId, used, units, g.unitCap);
         }
         g.unitsUsed = uint56(used + units);
-        uint256 amount = units * t.unitRoyalty;
+        uint256 amount = units * t.unitRoyalty; // units < 2^56, royalty < 2^96: no overflow
         emit UsageReported(licenseId, msg.sender, region, units, amount);
-        _collectAndSplit(licenseId, tokenId, t.currency, amount, false);
+        _collect(tokenId, t.currency, amount, false);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -416,7 +438,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         _reserve(t.tokenId, t.regions, g.end, newEnd, t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
         g.end = newEnd;
         emit LicenseRenewed(licenseId, newEnd, price);
-        _collectAndSplit(licenseId, t.tokenId, t.currency, price, true);
+        _collect(t.tokenId, t.currency, price, true);
     }
 
     /// @dev The end after one renewal: the window's length again, from its current end.
@@ -473,32 +495,13 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         emit ProtocolFeeUpdated(feeBps, recipient);
     }
 
-    /// @dev Takes `amount` in `currency` from the caller and credits its split. With ETH and
-    /// `refundExcess`, value above `amount` is credited back to the caller (pull); otherwise the
-    /// value must be exact. Credits are written before the ERC-20 is pulled.
-    function _collectAndSplit(uint256 licenseId, uint256 tokenId, address currency, uint256 amount, bool refundExcess)
-        private
-    {
-        if (currency == address(0)) {
-            if (msg.value < amount || (!refundExcess && msg.value != amount)) {
-                revert MotifLicensingWrongValue(msg.value, amount);
-            }
-            if (msg.value > amount) _owed[address(0)][msg.sender] += msg.value - amount;
-            _split(licenseId, tokenId, currency, amount);
-        } else {
-            if (msg.value != 0) revert MotifLicensingWrongValue(msg.value, 0);
-            _split(licenseId, tokenId, currency, amount);
-            if (amount == 0) return;
-            IERC20 token = IERC20(currency);
-            uint256 before = token.balanceOf(address(this));
-            token.safeTransferFrom(msg.sender, address(this), amount);
-            uint256 received = token.balanceOf(address(this)) - before;
-            if (received != amount) revert MotifLicensingFeeOnTransfer(currency, amount, received);
-        }
-    }
-
-    function _split(uint256 licenseId, uint256 tokenId, address currency, uint256 amount) private {
-        if (amount == 0) return;
+    /// @inheritdoc IMotifLicensing
+    function settle(uint256 tokenId, address currency) public returns (uint256 amount) {
+        Revenue storage r = _revenue[tokenId][currency];
+        (uint128 received, uint128 settled) = (r.received, r.settled);
+        amount = received - settled;
+        if (amount == 0) return 0;
+        r.settled = received;
         uint256 fee = amount * _feeBps / _BPS;
         (address modelOwner, uint16 modelBps) = registry.modelRoyalty(certificate.modelOf(tokenId));
         uint256 modelShare = (amount - fee) * modelBps / _BPS;
@@ -506,7 +509,38 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         _owed[currency][_ownerOf(tokenId)] += ownerShare;
         if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
         if (fee != 0) _owed[currency][_feeRecipient] += fee;
-        emit PaymentSplit(licenseId, currency, amount, ownerShare, modelShare, fee);
+        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, fee);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function settleMany(uint256[] calldata tokenIds, address currency) external returns (uint256 total) {
+        for (uint256 i; i < tokenIds.length; ++i) total += settle(tokenIds[i], currency);
+    }
+
+    /// @dev Takes `amount` in `currency` from the caller into the certificate's pending revenue.
+    /// With ETH and `refundExcess`, value above `amount` is credited back to the caller (pull);
+    /// otherwise the value must be exact. The credit is written before an ERC-20 is pulled.
+    function _collect(uint256 tokenId, address currency, uint256 amount, bool refundExcess)
+        private
+    {
+        if (currency == address(0)) {
+            if (msg.value < amount || (!refundExcess && msg.value != amount)) {
+                revert MotifLicensingWrongValue(msg.value, amount);
+            }
+            if (msg.value > amount) _owed[address(0)][msg.sender] += msg.value - amount;
+        } else if (msg.value != 0) {
+            revert MotifLicensingWrongValue(msg.value, 0);
+        }
+        if (amount == 0) return;
+        if (amount > type(uint128).max) revert MotifLicensingInvalidField("amount", amount, 0, type(uint128).max);
+        _revenue[tokenId][currency].received += uint128(amount); // checked: reverts past 2^128 in all
+        if (currency != address(0)) {
+            IERC20 token = IERC20(currency);
+            uint256 before = token.balanceOf(address(this));
+            token.safeTransferFrom(msg.sender, address(this), amount);
+            uint256 received = token.balanceOf(address(this)) - before;
+            if (received != amount) revert MotifLicensingFeeOnTransfer(currency, amount, received);
+        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -555,12 +589,18 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     function currentPrice(uint256 offerId) external view returns (uint256) {
         StoredOffer storage o = _offers[offerId];
         if (o.licensor == address(0)) revert MotifLicensingUnknownOffer(offerId);
-        return _price(o.price, o.ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale);
+        return _offerPrice(o);
     }
 
     /// @inheritdoc IMotifLicensing
     function owed(address account, address currency) external view returns (uint256) {
         return _owed[currency][account];
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function pending(uint256 tokenId, address currency) external view returns (uint256) {
+        Revenue storage r = _revenue[tokenId][currency];
+        return r.received - r.settled;
     }
 
     /// @inheritdoc IMotifLicensing
@@ -636,6 +676,13 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (e <= s) revert MotifLicensingInvalidWindow(s, e);
     }
 
+    /// @dev An on-chain offer's price; reads the demand slot only for dynamic pricing.
+    function _offerPrice(StoredOffer storage o) private view returns (uint256) {
+        uint128 ceiling = o.ceiling;
+        if (ceiling == 0) return o.price;
+        return _price(o.price, ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale);
+    }
+
     /// @dev floor + (ceiling - floor) * min(demand, cap) / cap, demand decayed to now. Fixed price
     /// when `ceiling == 0`. Always within [floor, ceiling].
     function _price(uint128 floor, uint128 ceiling, uint32 decayWindow, uint16 demandCap, uint64 demand, uint40 lastSale)
@@ -671,8 +718,15 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     // Internals: grants and exclusivity
     // ----------------------------------------------------------------------------------------------
 
-    function _licenseId(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256) {
-        return uint256(keccak256(abi.encode(tokenId, licensee, index)));
+    /// @dev `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, hashed in scratch memory.
+    function _licenseId(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256 id) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, tokenId)
+            mstore(add(ptr, 0x20), and(licensee, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x40), index)
+            id := keccak256(ptr, 0x60)
+        }
     }
 
     function _freeLicenseId(uint256 tokenId, address licensee) private view returns (uint256) {
@@ -681,6 +735,15 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             if (_grants[id].status == LicenseStatus.None) return id;
         }
         revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);
+    }
+
+    /// @dev The raw storage word of `_grants[licenseId]` (a Grant fits one slot).
+    function _grantWord(uint256 licenseId) private view returns (uint256 word) {
+        assembly ("memory-safe") {
+            mstore(0x00, licenseId)
+            mstore(0x20, _grants.slot)
+            word := sload(keccak256(0x00, 0x40))
+        }
     }
 
     function _isLicenseOf(uint256 licenseId, uint256 tokenId, address licensee) private pure returns (bool) {

@@ -37,8 +37,8 @@ interface IMotifLicensing {
     error MotifLicensingOfferUsedUp(bytes32 offerKey, uint32 maxUses);
     /// @notice The signature does not recover to a signer (malformed, or the malleable high-s form).
     error MotifLicensingInvalidSignature();
-    /// @notice The signed offer's `nonce` was cancelled by `licensor`.
-    error MotifLicensingNonceCancelled(address licensor, uint256 nonce);
+    /// @notice The licensor cancelled the signed offer `offerKey`.
+    error MotifLicensingOfferCancelled(bytes32 offerKey);
     /// @notice The current price `price` exceeds the buyer's `maxPrice`.
     error MotifLicensingPriceAboveMax(uint256 price, uint256 maxPrice);
     /// @notice An offer field is outside its allowed range; `field` names it, `value` and the bounds say why.
@@ -93,8 +93,8 @@ interface IMotifLicensing {
     event OfferPublished(uint256 indexed offerId, uint256 indexed tokenId, address indexed licensor, uint32 termsId, Offer offer);
     /// @notice An on-chain offer was cancelled.
     event OfferCancelled(uint256 indexed offerId);
-    /// @notice A signed offer's nonce was cancelled by its licensor.
-    event SignedOfferCancelled(address indexed licensor, uint256 indexed nonce);
+    /// @notice The certificate owner cancelled the signed offer with digest `offerKey`.
+    event SignedOfferCancelled(bytes32 indexed offerKey, address indexed licensor);
     /// @notice A license was granted. `offerKey` is the on-chain offer id or the signed offer's digest.
     event LicenseGranted(
         uint256 indexed licenseId,
@@ -111,9 +111,9 @@ interface IMotifLicensing {
     event UsageReported(
         uint256 indexed licenseId, address indexed reporter, uint256 indexed region, uint256 units, uint256 amount
     );
-    /// @notice A payment was split and credited (pull payments).
-    event PaymentSplit(
-        uint256 indexed licenseId,
+    /// @notice The pending revenue of `tokenId` was split and credited (pull payments).
+    event RevenueSettled(
+        uint256 indexed tokenId,
         address indexed currency,
         uint256 total,
         uint256 ownerShare,
@@ -146,9 +146,10 @@ interface IMotifLicensing {
     /// @param offerId The offer.
     function cancelOffer(uint256 offerId) external;
 
-    /// @notice Cancels every signed offer of the caller that carries `nonce`.
-    /// @param nonce The nonce.
-    function cancelSignedOffer(uint256 nonce) external;
+    /// @notice Cancels a signed offer. Only the certificate's owner (the only possible valid signer).
+    /// Its `nonce` keeps otherwise identical offers distinct.
+    /// @param offer The offer as signed.
+    function cancelSignedOffer(Offer calldata offer) external;
 
     /// @notice Accepts an on-chain offer for the caller, paying at most `maxPrice` (ETH: send `maxPrice`
     /// or more; the excess is credited to the caller's withdrawable balance).
@@ -211,6 +212,15 @@ interface IMotifLicensing {
     /// @notice Moves the caller's license to `to` when its terms allow; returns the new license id.
     function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId);
 
+    /// @notice Splits the pending revenue of `tokenId` in `currency` between its current owner, its
+    /// model's owner and the protocol fee, crediting their withdrawable balances. Anyone may call.
+    /// @return amount The revenue settled (0 if none was pending).
+    function settle(uint256 tokenId, address currency) external returns (uint256 amount);
+
+    /// @notice `settle` for several certificates.
+    /// @return total The revenue settled in all.
+    function settleMany(uint256[] calldata tokenIds, address currency) external returns (uint256 total);
+
     /// @notice Sends the caller everything owed to it in `currency` (address(0) = ETH).
     function withdraw(address currency) external returns (uint256 amount);
 
@@ -228,6 +238,9 @@ interface IMotifLicensing {
 
     /// @notice The price an acceptance of on-chain offer `offerId` costs now.
     function currentPrice(uint256 offerId) external view returns (uint256 price);
+
+    /// @notice Revenue of `tokenId` in `currency` not yet settled.
+    function pending(uint256 tokenId, address currency) external view returns (uint256 amount);
 
     /// @notice What `account` can withdraw in `currency`.
     function owed(address account, address currency) external view returns (uint256 amount);

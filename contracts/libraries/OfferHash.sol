@@ -7,7 +7,7 @@ import {LicenseTerms, LicenseWindow, Offer, Pricing} from "../types/License.sol"
 /// @notice EIP-712 struct hash of a license `Offer` (with its nested terms, window and pricing).
 library OfferHash {
     bytes internal constant TERMS_TYPE =
-        "LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint128 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)";
+        "LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)";
     bytes internal constant WINDOW_TYPE = "LicenseWindow(uint40 start,uint40 end,uint40 duration)";
     bytes internal constant PRICING_TYPE = "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)";
 

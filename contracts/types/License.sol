@@ -31,8 +31,8 @@ struct LicenseTerms {
     uint16 flags;
     /// Payment currency: address(0) for ETH, else an ERC-20.
     address currency;
-    /// Royalty per reported unit, in `currency`.
-    uint128 unitRoyalty;
+    /// Royalty per reported unit, in `currency` (below 2^96).
+    uint96 unitRoyalty;
     /// Most units a license may report; 0 = unlimited.
     uint56 unitCap;
     /// Price of one renewal (extends the window by its length); 0 = not renewable.
@@ -71,7 +71,7 @@ struct Offer {
     uint32 maxUses;
     /// Unix seconds after which the offer can no longer be accepted.
     uint40 deadline;
-    /// Signed offers: the licensor's nonce (cancel with `cancelSignedOffer`). Ignored on-chain.
+    /// Signed offers: distinguishes otherwise identical offers (cancel with `cancelSignedOffer`).
     uint256 nonce;
 }
 

@@ -40,7 +40,7 @@ export const offerTypes = {
     { name: "regions", type: "uint256" },
     { name: "flags", type: "uint16" },
     { name: "currency", type: "address" },
-    { name: "unitRoyalty", type: "uint128" },
+    { name: "unitRoyalty", type: "uint96" },
     { name: "unitCap", type: "uint56" },
     { name: "renewalPrice", type: "uint128" },
     { name: "termsDigest", type: "bytes32" },

@@ -126,6 +126,10 @@ contract LicensingHandler {
         } catch {}
     }
 
+    function settle() external {
+        licensing.settle(tokenId, address(0));
+    }
+
     function warp(uint32 seconds_) external {
         now_ += seconds_ % 20 days;
         vm.warp(now_);
@@ -169,7 +173,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory s = new bytes4[](7);
+        bytes4[] memory s = new bytes4[](8);
         s[0] = LicensingHandler.publish.selector;
         s[1] = LicensingHandler.accept.selector;
         s[2] = LicensingHandler.report.selector;
@@ -177,6 +181,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         s[4] = LicensingHandler.revoke.selector;
         s[5] = LicensingHandler.withdraw.selector;
         s[6] = LicensingHandler.warp.selector;
+        s[7] = LicensingHandler.settle.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector(address(handler), s);
     }
@@ -189,13 +194,14 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         _noExclusiveConflicts();
     }
 
-    /// @dev (a) Money is conserved: everything paid in is held, owed and withdrawable, or withdrawn.
+    /// @dev (a) Money is conserved: everything paid in is pending, owed and withdrawable, or withdrawn.
     function _moneyConserved() internal view {
         uint256 owedTotal = licensing.owed(licensor, address(0)) + licensing.owed(modelOwner, address(0))
             + licensing.owed(admin, address(0));
         for (uint256 i; i < 4; ++i) owedTotal += licensing.owed(handler.buyer(i), address(0));
-        assertEq(address(licensing).balance, owedTotal, "balance = owed");
-        assertEq(handler.paidIn(), owedTotal + handler.withdrawn(), "paid in = owed + withdrawn");
+        uint256 held = owedTotal + licensing.pending(tokenId, address(0));
+        assertEq(address(licensing).balance, held, "balance = owed + pending");
+        assertEq(handler.paidIn(), held + handler.withdrawn(), "paid in = owed + pending + withdrawn");
     }
 
     /// @dev (b) isLicensed is never true for a license outside its regions or window.

@@ -24,6 +24,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         assertEq(licensing.getLicense(second).termsId, 1, "and reused");
         (bool ok,) = licensing.isLicensed(tokenId, carol, IT, block.timestamp);
         assertTrue(ok, "carol licensed in IT");
+        _settle();
         assertEq(licensing.owed(licensor, address(0)), 1.9 ether, "two sales");
     }
 
@@ -93,14 +94,28 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         licensing.acceptSignedOffer(o, sig, 1 ether);
     }
 
-    function test_acceptSignedOffer_cancelledNonce_reverts() public {
+    function test_acceptSignedOffer_cancelled_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         bytes memory sig = _signOffer(o, LICENSOR_KEY);
+        bytes32 key = licensing.offerDigest(o);
+        vm.expectEmit(true, true, false, false, address(licensing));
+        emit IMotifLicensing.SignedOfferCancelled(key, licensor);
         vm.prank(licensor);
-        licensing.cancelSignedOffer(o.nonce);
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNonceCancelled.selector, licensor, 1));
+        licensing.cancelSignedOffer(o);
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingOfferCancelled.selector, key));
         vm.prank(bob);
         licensing.acceptSignedOffer(o, sig, 1 ether);
+        o.nonce = 2; // a fresh offer with a new nonce is unaffected
+        _acceptSigned(o, _signOffer(o, LICENSOR_KEY), bob, 1 ether);
+    }
+
+    function test_cancelSignedOffer_notOwner_reverts() public {
+        Offer memory o = _offer(_eu(), 0, 1 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotCertificateOwner.selector, tokenId, bob, licensor)
+        );
+        vm.prank(bob);
+        licensing.cancelSignedOffer(o);
     }
 
     function test_acceptSignedOffer_malleableSignature_reverts() public {
@@ -220,6 +235,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         vm.prank(bob);
         licensing.reportUsage{value: 40 * UNIT_ROYALTY}(id, bob, FR, 40);
         assertEq(licensing.getLicense(id).unitsUsed, 40, "counted");
+        _settle();
         assertEq(licensing.owed(licensor, address(0)), 40 * UNIT_ROYALTY * 95 / 100, "owner share");
         assertEq(licensing.owed(modelOwner, address(0)), 40 * UNIT_ROYALTY * 5 / 100, "model share");
     }
@@ -455,6 +471,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         vm.prank(carol); // anyone may pay a renewal
         licensing.renew{value: 0.5 ether}(id, 0.5 ether);
         assertEq(licensing.getLicense(id).end, end + 90 days, "extended");
+        _settle();
         assertEq(licensing.owed(licensor, address(0)), 0.475 ether, "renewal split");
     }
 
@@ -539,6 +556,8 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
     function test_withdraw_paysOutOnce() public {
         _accept(_publish(_offer(_mask(FR), 0, 1 ether)), bob, 1 ether);
         vm.prank(licensor);
+        assertEq(licensing.settle(tokenId, address(0)), 1 ether, "settled");
+        vm.prank(licensor);
         assertEq(licensing.withdraw(address(0)), 0.95 ether, "amount");
         assertEq(licensor.balance, 0.95 ether, "received");
         vm.expectRevert(
@@ -557,10 +576,39 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         uint256 offerId = licensing.publishOffer(o);
         _accept(offerId, bob, 1 ether);
         _accept(offerId, carol, 1 ether);
+        _settle();
         payee.withdraw();
         assertTrue(payee.reentryReverted(), "reentrant withdraw refused");
         assertEq(address(payee).balance, 1.9 ether, "paid once");
         assertEq(address(licensing).balance, 0.1 ether, "model share still held");
+    }
+
+    // --- settlement ------------------------------------------------------------------------------
+
+    function test_settle_nothingPendingIsANoOp() public {
+        assertEq(licensing.settle(tokenId, address(0)), 0, "nothing");
+        assertEq(licensing.owed(licensor, address(0)), 0, "nothing owed");
+    }
+
+    function test_settle_revenueFollowsTheCertificate() public {
+        _accept(_publish(_offer(_mask(FR), 0, 1 ether)), bob, 1 ether);
+        vm.prank(licensor);
+        cert.transferFrom(licensor, carol, tokenId); // sold before settling
+        _settle();
+        assertEq(licensing.owed(carol, address(0)), 0.95 ether, "the owner at settlement");
+        assertEq(licensing.owed(licensor, address(0)), 0, "the seller should have settled first");
+    }
+
+    function test_settleMany_settlesEachCertificate() public {
+        uint256 other = _mintTo(licensor, 43);
+        _accept(_publish(_offer(_mask(FR), 0, 1 ether)), bob, 1 ether);
+        Offer memory o = _offer(_mask(FR), 0, 2 ether);
+        o.terms.tokenId = other;
+        _accept(_publish(o), bob, 2 ether);
+        uint256[] memory ids = new uint256[](2);
+        (ids[0], ids[1]) = (tokenId, other);
+        assertEq(licensing.settleMany(ids, address(0)), 3 ether, "both");
+        assertEq(licensing.owed(licensor, address(0)), 2.85 ether, "owner share of both");
     }
 
     // --- helpers ---------------------------------------------------------------------------------

@@ -226,6 +226,12 @@ contract MotifLicensingOffersTest is LicensingFixture {
         assertEq(id, licenseId, "id");
         (ok,) = licensing.isLicensed(tokenId, bob, US, block.timestamp);
         assertFalse(ok, "not in US");
+        assertEq(licensing.pending(tokenId, address(0)), 1 ether, "pending until settled");
+        assertEq(licensing.owed(licensor, address(0)), 0, "nothing owed before settlement");
+        vm.expectEmit(true, true, false, true, address(licensing));
+        emit IMotifLicensing.RevenueSettled(tokenId, address(0), 1 ether, 0.95 ether, 0.05 ether, 0);
+        _settle();
+        assertEq(licensing.pending(tokenId, address(0)), 0, "settled");
         assertEq(licensing.owed(modelOwner, address(0)), 0.05 ether, "model owner 5%");
         assertEq(licensing.owed(licensor, address(0)), 0.95 ether, "certificate owner the rest");
         assertEq(address(licensing).balance, 1 ether, "held for withdrawal");
@@ -326,6 +332,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         uint256 licenseId = _acceptWithToken(address(token), 100e18);
         assertTrue(licenseId != 0, "granted");
         assertEq(token.balanceOf(address(licensing)), 100e18, "pulled");
+        licensing.settle(tokenId, address(token));
         assertEq(licensing.owed(licensor, address(token)), 95e18, "owner");
         assertEq(licensing.owed(modelOwner, address(token)), 5e18, "model");
         vm.prank(licensor);
@@ -344,6 +351,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         licensing.acceptOffer(offerId, 10e18);
         vm.stopPrank();
         assertEq(token.balanceOf(address(licensing)), 10e18, "pulled");
+        licensing.settle(tokenId, address(token));
         vm.prank(modelOwner);
         licensing.withdraw(address(token));
         assertEq(token.balanceOf(modelOwner), 0.5e18, "paid out");
@@ -392,6 +400,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         licensing.setProtocolFee(200, carol);
         uint256 offerId = _publish(_offer(_eu(), 0, 1 ether));
         _accept(offerId, bob, 1 ether);
+        _settle();
         assertEq(licensing.owed(carol, address(0)), 0.02 ether, "2% fee");
         assertEq(licensing.owed(modelOwner, address(0)), 0.049 ether, "5% of the rest");
         assertEq(licensing.owed(licensor, address(0)), 0.931 ether, "owner");

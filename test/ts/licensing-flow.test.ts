@@ -125,6 +125,8 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
     });
     const usage = await licensing.getEvents.UsageReported({ licenseId }, { fromBlock: receipt.blockNumber });
     expect(usage.map((e) => e.args.units)).to.deep.equal([25n]);
+    expect(await licensing.read.pending([tokenId, zeroAddress])).to.equal(parseEther("1.025"));
+    await licensing.write.settle([tokenId, zeroAddress]);
     expect(await licensing.read.owed([licensor, zeroAddress])).to.equal(parseEther("0.9225"));
     expect(await licensing.read.owed([modelOwner, zeroAddress])).to.equal(parseEther("0.1025"));
 

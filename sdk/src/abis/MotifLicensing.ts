@@ -276,22 +276,6 @@ export const motifLicensingAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "licensor",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "nonce",
-        "type": "uint256"
-      }
-    ],
-    "name": "MotifLicensingNonceCancelled",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "licenseId",
         "type": "uint256"
@@ -393,6 +377,17 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "MotifLicensingNothingOwed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "offerKey",
+        "type": "bytes32"
+      }
+    ],
+    "name": "MotifLicensingOfferCancelled",
     "type": "error"
   },
   {
@@ -872,9 +867,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint128",
+                "internalType": "uint96",
                 "name": "unitRoyalty",
-                "type": "uint128"
+                "type": "uint96"
               },
               {
                 "internalType": "uint56",
@@ -979,49 +974,6 @@ export const motifLicensingAbi = [
     "anonymous": false,
     "inputs": [
       {
-        "indexed": true,
-        "internalType": "uint256",
-        "name": "licenseId",
-        "type": "uint256"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "currency",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "total",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "ownerShare",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "modelShare",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "protocolFee",
-        "type": "uint256"
-      }
-    ],
-    "name": "PaymentSplit",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
         "indexed": false,
         "internalType": "uint16",
         "name": "feeBps",
@@ -1060,6 +1012,49 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "ReporterApproval",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "currency",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "ownerShare",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "modelShare",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "protocolFee",
+        "type": "uint256"
+      }
+    ],
+    "name": "RevenueSettled",
     "type": "event"
   },
   {
@@ -1142,15 +1137,15 @@ export const motifLicensingAbi = [
     "inputs": [
       {
         "indexed": true,
-        "internalType": "address",
-        "name": "licensor",
-        "type": "address"
+        "internalType": "bytes32",
+        "name": "offerKey",
+        "type": "bytes32"
       },
       {
         "indexed": true,
-        "internalType": "uint256",
-        "name": "nonce",
-        "type": "uint256"
+        "internalType": "address",
+        "name": "licensor",
+        "type": "address"
       }
     ],
     "name": "SignedOfferCancelled",
@@ -1194,9 +1189,9 @@ export const motifLicensingAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint128",
+            "internalType": "uint96",
             "name": "unitRoyalty",
-            "type": "uint128"
+            "type": "uint96"
           },
           {
             "internalType": "uint56",
@@ -1419,9 +1414,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint128",
+                "internalType": "uint96",
                 "name": "unitRoyalty",
-                "type": "uint128"
+                "type": "uint96"
               },
               {
                 "internalType": "uint56",
@@ -1555,9 +1550,127 @@ export const motifLicensingAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "nonce",
-        "type": "uint256"
+        "components": [
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "tokenId",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "regions",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint16",
+                "name": "flags",
+                "type": "uint16"
+              },
+              {
+                "internalType": "address",
+                "name": "currency",
+                "type": "address"
+              },
+              {
+                "internalType": "uint96",
+                "name": "unitRoyalty",
+                "type": "uint96"
+              },
+              {
+                "internalType": "uint56",
+                "name": "unitCap",
+                "type": "uint56"
+              },
+              {
+                "internalType": "uint128",
+                "name": "renewalPrice",
+                "type": "uint128"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "termsDigest",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "termsCodec",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct LicenseTerms",
+            "name": "terms",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint40",
+                "name": "start",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint40",
+                "name": "end",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint40",
+                "name": "duration",
+                "type": "uint40"
+              }
+            ],
+            "internalType": "struct LicenseWindow",
+            "name": "window",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "price",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "ceiling",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint32",
+                "name": "decayWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "demandCap",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct Pricing",
+            "name": "pricing",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxUses",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint256",
+            "name": "nonce",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct Offer",
+        "name": "offer",
+        "type": "tuple"
       }
     ],
     "name": "cancelSignedOffer",
@@ -1771,9 +1884,9 @@ export const motifLicensingAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint128",
+            "internalType": "uint96",
             "name": "unitRoyalty",
-            "type": "uint128"
+            "type": "uint96"
           },
           {
             "internalType": "uint56",
@@ -1941,9 +2054,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint128",
+                "internalType": "uint96",
                 "name": "unitRoyalty",
-                "type": "uint128"
+                "type": "uint96"
               },
               {
                 "internalType": "uint56",
@@ -2076,6 +2189,30 @@ export const motifLicensingAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "currency",
+        "type": "address"
+      }
+    ],
+    "name": "pending",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "protocolFee",
     "outputs": [
@@ -2120,9 +2257,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint128",
+                "internalType": "uint96",
                 "name": "unitRoyalty",
-                "type": "uint128"
+                "type": "uint96"
               },
               {
                 "internalType": "uint56",
@@ -2410,6 +2547,54 @@ export const motifLicensingAbi = [
     ],
     "name": "setReporter",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "currency",
+        "type": "address"
+      }
+    ],
+    "name": "settle",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "tokenIds",
+        "type": "uint256[]"
+      },
+      {
+        "internalType": "address",
+        "name": "currency",
+        "type": "address"
+      }
+    ],
+    "name": "settleMany",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "total",
+        "type": "uint256"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },

@@ -21,7 +21,7 @@ export type Offer = {
     regions: bigint;
     flags: number;
     currency: Address;
-    unitRoyalty: bigint;
+    unitRoyalty: bigint; // uint96
     unitCap: bigint;
     renewalPrice: bigint;
     termsDigest: Hex;

@@ -59,7 +59,7 @@ abstract contract LicensingFixture is MotifFixture {
             regions: regions,
             flags: flags,
             currency: address(0),
-            unitRoyalty: uint128(UNIT_ROYALTY),
+            unitRoyalty: uint96(UNIT_ROYALTY),
             unitCap: 0,
             renewalPrice: 0,
             termsDigest: keccak256("legal text v1"),
@@ -85,6 +85,10 @@ abstract contract LicensingFixture is MotifFixture {
         vm.deal(buyer, buyer.balance + price);
         vm.prank(buyer);
         licenseId = licensing.acceptOffer{value: price}(offerId, price);
+    }
+
+    function _settle() internal {
+        licensing.settle(tokenId, address(0));
     }
 
     function _signOffer(Offer memory o, uint256 key) internal view returns (bytes memory) {
