@@ -7,6 +7,7 @@ import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {IMotifRegions} from "../../contracts/interfaces/IMotifRegions.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer} from "../../contracts/types/License.sol";
+import {MockERC20} from "./mocks/MockTokens.sol";
 import {ReentrantPayee} from "./mocks/Reentrant.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
@@ -609,6 +610,90 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         (ids[0], ids[1]) = (tokenId, other);
         assertEq(licensing.settleMany(ids, address(0)), 3 ether, "both");
         assertEq(licensing.owed(licensor, address(0)), 2.85 ether, "owner share of both");
+    }
+
+    // --- remaining revert paths ----------------------------------------------------------------
+
+    function test_views_unknownIds_revert() public {
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownLicense.selector, 77));
+        licensing.getLicense(77);
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownOffer.selector, 5));
+        licensing.currentPrice(5);
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "termsId", 3, 1, 0));
+        licensing.getTerms(3);
+        assertEq(licensing.licenseIdOf(tokenId, bob, 0), 0, "no license yet");
+    }
+
+    function test_acceptSignedOffer_shortSignature_reverts() public {
+        Offer memory o = _offer(_eu(), 0, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidSignature.selector));
+        vm.prank(bob);
+        licensing.acceptSignedOffer(o, hex"deadbeef", 1 ether);
+    }
+
+    function test_revokedLicense_refusesUsageRenewalTransferAndBreach() public {
+        Offer memory o = _offer(
+            _mask(FR), LicenseFlags.REVOCABLE_FOR_BREACH | LicenseFlags.TRANSFERABLE, 0
+        );
+        o.terms.renewalPrice = 1;
+        uint256 id = _accept(_publish(o), bob, 0);
+        _revoke(id);
+        bytes memory revoked = abi.encodeWithSelector(IMotifLicensing.MotifLicensingRevoked.selector, id);
+        vm.deal(bob, 1 ether);
+        vm.expectRevert(revoked);
+        vm.prank(bob);
+        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, 1);
+        vm.expectRevert(revoked);
+        vm.prank(bob);
+        licensing.renew{value: 1}(id, 1);
+        vm.expectRevert(revoked);
+        vm.prank(bob);
+        licensing.transferLicense(id, carol);
+        vm.expectRevert(revoked);
+        vm.prank(admin);
+        licensing.flagBreach(id, keccak256("again"));
+    }
+
+    function test_transferLicense_toZero_reverts() public {
+        uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "to", 0, 1, type(uint160).max)
+        );
+        vm.prank(bob);
+        licensing.transferLicense(id, address(0));
+    }
+
+    function test_transferLicense_exclusiveKeepsItsReservation() public {
+        uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.EXCLUSIVE | LicenseFlags.TRANSFERABLE, 0)), bob, 0);
+        vm.prank(bob);
+        uint256 moved = licensing.transferLicense(id, carol);
+        uint256 offerId = _publish(_offer(_mask(FR), 0, 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMotifLicensing.MotifLicensingExclusiveConflict.selector,
+                tokenId,
+                moved,
+                _mask(FR),
+                block.timestamp,
+                block.timestamp + 90 days
+            )
+        );
+        vm.prank(alice);
+        licensing.acceptOffer(offerId, 0);
+    }
+
+    function test_reportUsage_inErc20() public {
+        MockERC20 token = new MockERC20();
+        Offer memory o = _offer(_mask(FR), 0, 0);
+        o.terms.currency = address(token);
+        uint256 id = _accept(_publish(o), bob, 0);
+        token.mint(bob, 5 * UNIT_ROYALTY);
+        vm.startPrank(bob);
+        token.approve(address(licensing), 5 * UNIT_ROYALTY);
+        licensing.reportUsage(id, bob, FR, 5);
+        vm.stopPrank();
+        assertEq(licensing.pending(tokenId, address(token)), 5 * UNIT_ROYALTY, "pending in the token");
+        assertEq(token.balanceOf(address(licensing)), 5 * UNIT_ROYALTY, "pulled");
     }
 
     // --- helpers ---------------------------------------------------------------------------------
