@@ -1,11 +1,9 @@
 /**
- * Motif benchmarks: `npm run bench`. Prints a table and writes `bench/results.json`, a flat JSON
+ * Contract benchmarks (part of `npm run bench`). Prints a table and merges into `bench/results.json`, a flat JSON
  * object of metric name → number. Metrics are listed in README.md ("Benchmarks"); later work adds
  * its own through `record()`. Gas figures are transaction gas (`gasUsed`, 21,000 base included)
  * measured on Hardhat's in-process EDR chain in one run, so every figure shares the same state.
  */
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { network } from "hardhat";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
@@ -13,19 +11,10 @@ import { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } 
 import type { Offer } from "../sdk/src/types/license.js";
 import type { MintRequest } from "../sdk/src/types/lineage.js";
 import { deployMotif } from "../scripts/lib/deploy.js";
+import { BenchReport } from "./lib/report.js";
 
-const results: Record<string, number> = {};
-const notes: Record<string, string> = {};
-const goals: Record<string, number> = {};
-function record(name: string, value: number | bigint, note: string, goal?: number): void {
-  results[name] = Number(value);
-  notes[name] = note;
-  if (goal !== undefined) {
-    goals[name] = goal;
-    results[`${name}.goal`] = goal;
-    notes[`${name}.goal`] = `goal for ${name}`;
-  }
-}
+const report = new BenchReport(`Motif contract benchmarks (gas on the in-process chain)`);
+const record = report.record.bind(report);
 
 const connection = await network.create();
 const { viem } = connection;
@@ -216,20 +205,4 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-// Output.
-const file = path.join(process.cwd(), "bench", "results.json");
-await mkdir(path.dirname(file), { recursive: true });
-const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
-await writeFile(file, JSON.stringify(sorted, null, 2) + "\n");
-const width = Math.max(...Object.keys(results).map((k) => k.length));
-console.log(`\nMotif benchmarks (${new Date().toISOString()}, chain ${chainId})\n`);
-console.log(`${"metric".padEnd(width)}  ${"value".padStart(9)}  ${"goal".padStart(7)}  note`);
-for (const [name, value] of Object.entries(results)) {
-  if (name.endsWith(".goal")) continue;
-  const goal = goals[name];
-  const mark = goal === undefined ? "" : value <= goal ? " (met)" : " (NOT met)";
-  console.log(
-    `${name.padEnd(width)}  ${value.toLocaleString("en-US").padStart(9)}  ${(goal?.toLocaleString("en-US") ?? "").padStart(7)}  ${notes[name]}${mark}`,
-  );
-}
-console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+await report.write();

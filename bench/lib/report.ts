@@ -1,0 +1,52 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/**
+ * Collects benchmark figures, prints them as a table and merges them into `bench/results.json`, a
+ * flat JSON object of metric name → number (a metric with a goal also gets `<name>.goal`).
+ * Several bench scripts each write their own metrics into the one file.
+ */
+export class BenchReport {
+  private readonly results: Record<string, number> = {};
+  private readonly notes: Record<string, string> = {};
+  private readonly goals: Record<string, number> = {};
+
+  constructor(private readonly title: string) {}
+
+  /** Records a figure; with `goal`, lower is better and the table says whether it is met. */
+  record(name: string, value: number | bigint, note: string, goal?: number): void {
+    this.results[name] = Number(value);
+    this.notes[name] = note;
+    if (goal !== undefined) this.goals[name] = goal;
+  }
+
+  async write(file = path.join(process.cwd(), "bench", "results.json")): Promise<void> {
+    let merged: Record<string, number> = {};
+    try {
+      merged = JSON.parse(await readFile(file, "utf8")) as Record<string, number>;
+    } catch {
+      // first run: start from nothing
+    }
+    for (const [name, value] of Object.entries(this.results)) {
+      merged[name] = value;
+      const goal = this.goals[name];
+      if (goal !== undefined) merged[`${name}.goal`] = goal;
+    }
+    const sorted = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a.localeCompare(b)));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(sorted, null, 2) + "\n");
+
+    const width = Math.max(...Object.keys(this.results).map((k) => k.length), 6);
+    console.log(`\n${this.title} (${new Date().toISOString()})\n`);
+    console.log(`${"metric".padEnd(width)}  ${"value".padStart(10)}  ${"goal".padStart(8)}  note`);
+    for (const [name, value] of Object.entries(this.results)) {
+      const goal = this.goals[name];
+      const mark = goal === undefined ? "" : value <= goal ? " (met)" : " (NOT met)";
+      const shown = Number.isInteger(value) ? value.toLocaleString("en-US") : value.toFixed(3);
+      console.log(
+        `${name.padEnd(width)}  ${shown.padStart(10)}  ${(goal?.toLocaleString("en-US") ?? "").padStart(8)}  ${this.notes[name]}${mark}`,
+      );
+    }
+    console.log(`\nmerged into ${path.relative(process.cwd(), file)}`);
+  }
+}
