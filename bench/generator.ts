@@ -5,6 +5,12 @@
 import sharp from "sharp";
 
 import { decodeImage, lumaOf, pdqFromLuma, pdqHashImage, resizeForPdq, type RawImage } from "../generator/src/pdq/index.js";
+import * as ort from "onnxruntime-node";
+import onnxProto from "onnx-proto";
+
+import { BRANDS } from "../generator/src/model/brands.js";
+import { CPPN, cppnWeights } from "../generator/src/model/cppn.js";
+import { latentOf, render } from "../generator/src/render/render.js";
 import { PdqIndex } from "../generator/src/screen/pdq-index.js";
 import { BenchReport } from "./lib/report.js";
 
@@ -83,4 +89,129 @@ for (const n of [10_000, 100_000, 1_000_000]) {
   report.record(`screen.ms.build.${label}`, Math.round(build), `index build over ${label} hashes`, n === 1_000_000 ? 5000 : undefined);
 }
 
+// Rendering: onnxruntime-node (one thread, as rendering is configured for determinism) against the
+// same MLP as a plain TypeScript loop, and the achieved FLOP/s against a measured MatMul peak.
+const { frequencies: M, hidden: H } = CPPN;
+const P = BRANDS[0]!.palette.length;
+const flopsPerPixel =
+  2 * 2 * M + 2 * M + // uv·B, scaling
+  2 * (2 * M) * H + 3 * H + // layer 1 (+ latent bias, sin)
+  2 * (2 * H * H) + 6 * H + // layers 2 and 3 (+ activations)
+  2 * H * P + 4 * P + 2 * P * 3; // palette head
+const params = { scale: 2, sharpness: 4 };
+for (const size of [1024, 4096]) {
+  const t = performance.now();
+  await render({ model: "indigo", seed: 1n, params, width: size, height: size });
+  const seconds = (performance.now() - t) / 1000;
+  report.record(`render.s.${size}`, Math.round(seconds * 1000) / 1000, `render ${size}² (PNG included), onnxruntime-node, 1 thread`);
+  if (size === 1024) {
+    report.record("render.gflops.1024", Math.round(((flopsPerPixel * size * size) / seconds / 1e9) * 100) / 100, "achieved GFLOP/s rendering 1024² (PNG time included)");
+    const tsSeconds = plainTypeScriptSeconds(size);
+    report.record("render.plainTs.s.1024", Math.round(tsSeconds * 1000) / 1000, "the same MLP as a plain TypeScript loop, 1024² (no PNG)");
+    report.record("render.speedup.vsPlainTs.1024", Math.round((tsSeconds / seconds) * 100) / 100, "plain TypeScript time / onnxruntime time");
+  }
+}
+const peak = await matmulPeakGflops();
+report.record("matmul.gflops.peak", Math.round(peak * 100) / 100, "onnxruntime MatMul 512x512x512, 1 thread, best of 10");
+report.record(
+  "render.fractionOfPeak.1024",
+  Math.round((report.results["render.gflops.1024"]! / peak) * 1000) / 1000,
+  "render.gflops.1024 / matmul.gflops.peak",
+);
+
 await report.write();
+
+/** The CPPN forward pass in plain TypeScript (float64), over every pixel of a size² tile. */
+function plainTypeScriptSeconds(size: number): number {
+  const w = cppnWeights(BRANDS[0]!);
+  const z = latentOf(1n);
+  const zc = new Float64Array(H);
+  for (let j = 0; j < H; j++) for (let k = 0; k < z.length; k++) zc[j]! += z[k]! * w.Wz[k * H + j]!;
+  const feat = new Float64Array(2 * M);
+  const h1 = new Float64Array(H);
+  const h2 = new Float64Array(H);
+  const h3 = new Float64Array(H);
+  const logits = new Float64Array(P);
+  let checksum = 0;
+  const t = performance.now();
+  for (let y = 0; y < size; y++) {
+    const v = (y + 0.5) / size;
+    for (let x = 0; x < size; x++) {
+      const u = (x + 0.5) / size;
+      for (let m = 0; m < M; m++) {
+        const a = (u * w.B[m]! + v * w.B[M + m]!) * params.scale * 2 * Math.PI;
+        feat[m] = Math.sin(a);
+        feat[M + m] = Math.cos(a);
+      }
+      for (let j = 0; j < H; j++) {
+        let s = zc[j]! + w.b1[j]!;
+        for (let k = 0; k < 2 * M; k++) s += feat[k]! * w.W1[k * H + j]!;
+        h1[j] = Math.sin(s);
+      }
+      for (let j = 0; j < H; j++) {
+        let s = w.b2[j]!;
+        for (let k = 0; k < H; k++) s += h1[k]! * w.W2[k * H + j]!;
+        h2[j] = Math.tanh(s);
+      }
+      for (let j = 0; j < H; j++) {
+        let s = w.b3[j]!;
+        for (let k = 0; k < H; k++) s += h2[k]! * w.W3[k * H + j]!;
+        h3[j] = Math.exp(-s * s);
+      }
+      let max = -Infinity;
+      for (let p = 0; p < P; p++) {
+        let s = w.bp[p]!;
+        for (let k = 0; k < H; k++) s += h3[k]! * w.Wp[k * P + p]!;
+        logits[p] = s * params.sharpness;
+        if (logits[p]! > max) max = logits[p]!;
+      }
+      let total = 0;
+      for (let p = 0; p < P; p++) total += logits[p] = Math.exp(logits[p]! - max);
+      let r = 0;
+      for (let p = 0; p < P; p++) r += (logits[p]! / total) * w.palette[p * 3]!;
+      checksum += r;
+    }
+  }
+  const seconds = (performance.now() - t) / 1000;
+  if (!Number.isFinite(checksum)) throw new Error("plain TypeScript render diverged");
+  return seconds;
+}
+
+/** Best MatMul throughput of onnxruntime-node on this machine, one thread. */
+async function matmulPeakGflops(): Promise<number> {
+  const { onnx } = onnxProto;
+  const n = 512;
+  const value = (name: string) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: onnx.TypeProto.create({
+        tensorType: onnx.TypeProto.Tensor.create({
+          elemType: onnx.TensorProto.DataType.FLOAT,
+          shape: onnx.TensorShapeProto.create({ dim: [n, n].map((d) => onnx.TensorShapeProto.Dimension.create({ dimValue: d })) }),
+        }),
+      }),
+    });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [onnx.OperatorSetIdProto.create({ domain: "", version: 17 })],
+    graph: onnx.GraphProto.create({
+      name: "matmul-peak",
+      node: [onnx.NodeProto.create({ opType: "MatMul", input: ["A", "B"], output: ["C"] })],
+      input: [value("A"), value("B")],
+      output: [value("C")],
+    }),
+  });
+  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
+  const a = new ort.Tensor("float32", Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7), [n, n]);
+  const b = new ort.Tensor("float32", Float32Array.from({ length: n * n }, (_, i) => (i % 5) / 5), [n, n]);
+  let best = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    await session.run({ A: a, B: b });
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return (2 * n * n * n) / best / 1e9;
+}

@@ -7,7 +7,7 @@ import path from "node:path";
  * Several bench scripts each write their own metrics into the one file.
  */
 export class BenchReport {
-  private readonly results: Record<string, number> = {};
+  readonly results: Record<string, number> = {};
   private readonly notes: Record<string, string> = {};
   private readonly goals: Record<string, number> = {};
 

@@ -56,8 +56,23 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-/** Builds the ONNX model of a brand. Same spec → same bytes. */
-export function buildCppnModel(spec: BrandSpec): Uint8Array {
+/** The weights of a brand model (row-major float32 matrices). */
+export type CppnWeights = {
+  B: Float32Array; // [2, M]
+  W1: Float32Array; // [2M, H]
+  Wz: Float32Array; // [Z, H]
+  b1: Float32Array; // [H]
+  W2: Float32Array; // [H, H]
+  b2: Float32Array;
+  W3: Float32Array; // [H, H]
+  b3: Float32Array;
+  Wp: Float32Array; // [H, P]
+  bp: Float32Array; // [P]
+  palette: Float32Array; // [P, 3], 0..1
+};
+
+/** Draws a brand's weights from its seed (deterministic). */
+export function cppnWeights(spec: BrandSpec): CppnWeights {
   const rand = mulberry32(spec.weightSeed);
   const normal = () => {
     const u = Math.max(rand(), 1e-12);
@@ -90,6 +105,14 @@ export function buildCppnModel(spec: BrandSpec): Uint8Array {
   const Wp = matrix(H, P, 1.5);
   const bp = matrix(1, P, 0.2);
   const palette = Float32Array.from(spec.palette.flat(), (c) => c / 255);
+  return { B, W1, Wz, b1, W2, b2, W3, b3, Wp, bp, palette };
+}
+
+/** Builds the ONNX model of a brand. Same spec → same bytes. */
+export function buildCppnModel(spec: BrandSpec): Uint8Array {
+  const { B, W1, Wz, b1, W2, b2, W3, b3, Wp, bp, palette } = cppnWeights(spec);
+  const { frequencies: M, latent: Z, hidden: H } = CPPN;
+  const P = spec.palette.length;
 
   const init = (name: string, dims: number[], data: Float32Array) =>
     onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(0)) });
