@@ -52,6 +52,21 @@ describe("PDQ near-duplicate index", function () {
     });
   });
 
+  it("finds entries added after the build, before and after the tables are rebuilt", () => {
+    const g = generator(13);
+    const index = PdqIndex.build(Array.from({ length: 1000 }, (_, i) => ({ hash: g.hash(), label: `w${i}` })));
+    const added = Array.from({ length: PdqIndex.REBUILD_AFTER + 10 }, (_, i) => ({ hash: g.hash(), label: `new${i}` }));
+    index.add(added[0]!);
+    expect(index.query(g.flip(added[0]!.hash, 20)).map((m) => m.label)).to.deep.equal(["new0"]);
+    for (const e of added.slice(1)) index.add(e);
+    expect(index.size).to.equal(1000 + added.length);
+    for (const e of [added[1]!, added.at(-1)!]) {
+      const q = g.flip(e.hash, 30);
+      expect(index.query(q)).to.deep.equal(index.scan(q));
+      expect(index.query(q).map((m) => m.label)).to.include(e.label);
+    }
+  });
+
   it("reports every duplicate hash once", () => {
     const h = "ab".repeat(32);
     const index = PdqIndex.build([

@@ -24,21 +24,55 @@ const HEX = /^[0-9a-f]{64}$/i;
  * no hash maps, no per-bucket objects, sequential memory for a probe.
  */
 export class PdqIndex {
-  readonly size: number;
-  private readonly words: Uint32Array;
-  private readonly labels: string[];
-  private readonly offsets: Uint32Array; // CHUNKS × (BUCKETS + 1)
-  private readonly ids: Uint32Array; // CHUNKS × size
-  private readonly seen: Uint32Array;
+  /** Entries in the bucket tables. */
+  private indexed: number;
+  private words: Uint32Array;
+  private labels: string[];
+  private offsets: Uint32Array; // CHUNKS × (BUCKETS + 1)
+  private ids: Uint32Array; // CHUNKS × indexed
+  private seen: Uint32Array;
   private stamp = 0;
+  /** Entries added since the last build, scanned linearly until `REBUILD_AFTER` accumulate. */
+  private pendingWords: number[] = [];
+  private pendingLabels: string[] = [];
+  static readonly REBUILD_AFTER = 4096;
 
   private constructor(words: Uint32Array, labels: string[]) {
-    this.size = labels.length;
+    this.indexed = labels.length;
     this.words = words;
     this.labels = labels;
     this.offsets = new Uint32Array(CHUNKS * (BUCKETS + 1));
-    this.ids = new Uint32Array(CHUNKS * this.size);
-    this.seen = new Uint32Array(this.size);
+    this.ids = new Uint32Array(CHUNKS * this.indexed);
+    this.seen = new Uint32Array(this.indexed);
+    this.buildTables();
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.indexed + this.pendingLabels.length;
+  }
+
+  /** Adds one work (e.g. a certificate just minted); tables are rebuilt every `REBUILD_AFTER` adds. */
+  add(entry: IndexEntry): void {
+    const w = new Uint32Array(8);
+    parseHashInto(entry.hash, w, 0, "entry.hash");
+    this.pendingWords.push(...w);
+    this.pendingLabels.push(entry.label);
+    if (this.pendingLabels.length >= PdqIndex.REBUILD_AFTER) this.rebuild();
+  }
+
+  private rebuild(): void {
+    const words = new Uint32Array(this.size * 8);
+    words.set(this.words.subarray(0, this.indexed * 8));
+    words.set(this.pendingWords, this.indexed * 8);
+    this.words = words;
+    this.labels = [...this.labels, ...this.pendingLabels];
+    this.indexed = this.labels.length;
+    this.pendingWords = [];
+    this.pendingLabels = [];
+    this.offsets = new Uint32Array(CHUNKS * (BUCKETS + 1));
+    this.ids = new Uint32Array(CHUNKS * this.indexed);
+    this.seen = new Uint32Array(this.indexed);
     this.buildTables();
   }
 
@@ -63,7 +97,8 @@ export class PdqIndex {
     const flips = Math.floor(maxDistance / CHUNKS); // 0 or 1 within the PDQ threshold
     const hits: number[] = [];
     const distances: number[] = [];
-    const { offsets, ids, words, size } = this;
+    const { offsets, ids, words } = this;
+    const size = this.indexed;
     const q0 = q[0]!, q1 = q[1]!, q2 = q[2]!, q3 = q[3]!, q4 = q[4]!, q5 = q[5]!, q6 = q[6]!, q7 = q[7]!;
     for (let c = 0; c < CHUNKS; c++) {
       const value = chunkOf(q, 0, c);
@@ -98,6 +133,12 @@ export class PdqIndex {
       this.seen[id] = stamp;
       out.push({ hash: hexOf(words, id * 8), label: this.labels[id]!, distance: distances[i]! });
     }
+    const pending = Uint32Array.from(this.pendingWords);
+    for (let p = 0; p < this.pendingLabels.length; p++) {
+      let d = 0;
+      for (let w = 0; w < 8; w++) d += popcount(pending[p * 8 + w]! ^ q[w]!);
+      if (d <= maxDistance) out.push({ hash: hexOf(pending, p * 8), label: this.pendingLabels[p]!, distance: d });
+    }
     return out.sort((a, b) => a.distance - b.distance || a.label.localeCompare(b.label));
   }
 
@@ -106,17 +147,28 @@ export class PdqIndex {
     const q = new Uint32Array(8);
     parseHashInto(hash, q, 0, "hash");
     const out: IndexMatch[] = [];
-    for (let id = 0; id < this.size; id++) {
-      let d = 0;
-      for (let w = 0; w < 8; w++) d += popcount(this.words[id * 8 + w]! ^ q[w]!);
-      if (d <= maxDistance) out.push({ hash: hexOf(this.words, id * 8), label: this.labels[id]!, distance: d });
+    const pending = Uint32Array.from(this.pendingWords);
+    const lists: Array<[Uint32Array, string[]]> = [
+      [this.words, this.labels],
+      [pending, this.pendingLabels],
+    ];
+    for (const [words, labels] of lists) {
+      for (let id = 0; id < labels.length; id++) {
+        let d = 0;
+        for (let w = 0; w < 8; w++) d += popcount(words[id * 8 + w]! ^ q[w]!);
+        if (d <= maxDistance) out.push({ hash: hexOf(words, id * 8), label: labels[id]!, distance: d });
+      }
     }
     return out.sort((a, b) => a.distance - b.distance || a.label.localeCompare(b.label));
   }
 
   /** Entries in insertion order. */
   entries(): IndexEntry[] {
-    return this.labels.map((label, i) => ({ hash: hexOf(this.words, i * 8), label }));
+    const pending = Uint32Array.from(this.pendingWords);
+    return [
+      ...this.labels.map((label, i) => ({ hash: hexOf(this.words, i * 8), label })),
+      ...this.pendingLabels.map((label, i) => ({ hash: hexOf(pending, i * 8), label })),
+    ];
   }
 
   /** Writes the entries (`hash,label` lines); `load` rebuilds the tables from them. */
@@ -130,7 +182,8 @@ export class PdqIndex {
   }
 
   private buildTables(): void {
-    const { offsets, ids, words, size } = this;
+    const { offsets, ids, words } = this;
+    const size = this.indexed;
     for (let c = 0; c < CHUNKS; c++) {
       const base = c * (BUCKETS + 1);
       for (let i = 0; i < size; i++) offsets[base + chunkOf(words, i * 8, c) + 1]!++;
