@@ -1,9 +1,16 @@
+import { UsageError } from "./args.js";
 import { pdqCommand } from "./pdq.js";
+import { pinCommand } from "./pin.js";
+import { renderCommand } from "./render.js";
+import { screenCommand } from "./screen.js";
 
-type Command = { summary: string; run: (args: string[]) => Promise<number> };
+type Command = { summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
 const commands: Record<string, Command> = {
+  render: renderCommand,
   pdq: pdqCommand,
+  screen: screenCommand,
+  pin: pinCommand,
 };
 
 function usage(): string {
@@ -23,5 +30,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`motif: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`motif ${name}: ${error.message}\n${command.help ? `\n${command.help}\n` : ""}`);
+      return 2;
+    }
+    process.stderr.write(`motif ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
 }

@@ -1,0 +1,36 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A usage error: printed with the command's help, exit code 2. */
+export class UsageError extends Error {}
+
+/** parseArgs that turns its errors into UsageError. */
+export function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** An integer option within bounds, or a UsageError naming it and the range. */
+export function intOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name}: "${raw}" is not an integer in ${min}..${max}`);
+  return v;
+}
+
+/** A number option within bounds, or a UsageError naming it and the range. */
+export function numberOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name}: "${raw}" is not a number in ${min}..${max}`);
+  return v;
+}
+
+/** A uint64 option, or a UsageError. */
+export function seedOption(raw: string | undefined): bigint {
+  if (raw === undefined) throw new UsageError("--seed: required, an integer in 0..2^64-1");
+  if (!/^\d+$/.test(raw) || BigInt(raw) >= 1n << 64n) throw new UsageError(`--seed: "${raw}" is not an integer in 0..2^64-1`);
+  return BigInt(raw);
+}

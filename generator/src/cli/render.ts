@@ -1,0 +1,73 @@
+import { writeFile } from "node:fs/promises";
+
+import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
+import { UsageError, intOption, numberOption, parse, seedOption } from "./args.js";
+
+const HELP = `usage: motif render --model NAME --seed N [--scale K] [--sharpness S] [--size PX | --width PX --height PX] --out FILE [--json]
+
+Renders a seamless pattern with a shipped model and writes it as PNG.
+  --model      indigo, madder or weld (generator/models/models.json)
+  --seed       0..2^64-1
+  --scale      integer frequency multiplier ${RENDER_LIMITS.scale.min}..${RENDER_LIMITS.scale.max} (default 2)
+  --sharpness  palette sharpness ${RENDER_LIMITS.sharpness.min}..${RENDER_LIMITS.sharpness.max} (default 4)
+  --size       square side 1..${RENDER_LIMITS.maxSide} (default 512); or --width and --height
+  --out        PNG file to write (nothing is written if the input is refused)
+  --json       print the result as JSON`;
+
+export const renderCommand = {
+  summary: "render a seamless pattern to PNG",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { values } = parse(args, {
+      model: { type: "string" },
+      seed: { type: "string" },
+      scale: { type: "string" },
+      sharpness: { type: "string" },
+      size: { type: "string" },
+      width: { type: "string" },
+      height: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + "\n");
+      return 0;
+    }
+    if (values.model === undefined) throw new UsageError("--model: required (indigo, madder or weld)");
+    if (values.out === undefined) throw new UsageError("--out: required, the PNG file to write");
+    const size = intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide);
+    const input = {
+      model: values.model,
+      seed: seedOption(values.seed),
+      params: {
+        scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
+        sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
+      },
+      width: intOption("width", values.width, size, 1, RENDER_LIMITS.maxSide),
+      height: intOption("height", values.height, size, 1, RENDER_LIMITS.maxSide),
+    };
+    let out;
+    try {
+      out = await render(input);
+    } catch (error) {
+      if (error instanceof RenderInputError) throw new UsageError(error.message);
+      throw error;
+    }
+    await writeFile(values.out, out.png);
+    const result = {
+      file: values.out,
+      contentDigest: out.contentDigest,
+      model: out.model.name,
+      weightsDigest: out.model.sha256,
+      seed: out.seed.toString(),
+      params: JSON.parse(out.canonicalParams),
+      paramsHash: out.paramsHash,
+      width: out.width,
+      height: out.height,
+      bytes: out.png.length,
+    };
+    process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `${result.contentDigest} ${result.file} ${out.width}x${out.height}\n`);
+    return 0;
+  },
+};
