@@ -14,7 +14,8 @@ export type PipelineConfig = {
   store: IpfsStore;
   /** Near-duplicate index: minted certificates and imported third-party works. */
   index: PdqIndex;
-  attester: Attester;
+  /** Without an attester the pipeline stops after pinning. */
+  attester?: Attester;
   /** Without a minter the pipeline stops after attesting (the request can be minted later). */
   minter?: Minter;
   /** Registry model id of each shipped model name. */
@@ -31,6 +32,7 @@ export type PatternRequest = RenderInput & { to?: Address; name?: string; descri
 
 export type PatternResult =
   | { status: "refused"; rendered: RenderOutput; fingerprint: FingerprintOutput; screen: ScreenReport }
+  | { status: "pinned"; rendered: RenderOutput; fingerprint: FingerprintOutput; screen: ScreenReport; pinned: PinOutput }
   | {
       status: "attested" | "minted";
       rendered: RenderOutput;
@@ -47,7 +49,11 @@ export type PatternResult =
  * nothing is pinned or minted, and the report says what it matched and how close. A cleared
  * pattern joins the index, so the next identical or rotated render is refused.
  */
-export async function runPipeline(config: PipelineConfig, request: PatternRequest): Promise<PatternResult> {
+export async function runPipeline(
+  config: PipelineConfig,
+  request: PatternRequest,
+  options: { mint?: boolean } = {},
+): Promise<PatternResult> {
   const rendered = await render(request);
   const fp = await fingerprint({ png: rendered.png });
   const report = screen(config.index, { pdq: fp.pdq });
@@ -80,6 +86,10 @@ export async function runPipeline(config: PipelineConfig, request: PatternReques
       },
     },
   });
+  if (config.attester === undefined) {
+    config.index.add({ hash: fp.pdq.original, label: `pattern ${rendered.contentDigest}` });
+    return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };
+  }
   const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
   const mintRequest = await attest(config.attester, {
     lineage: {
@@ -97,7 +107,7 @@ export async function runPipeline(config: PipelineConfig, request: PatternReques
     deadline: now + BigInt(config.attestationTtl),
   });
   config.index.add({ hash: fp.pdq.original, label: `certificate ${rendered.contentDigest}` });
-  if (config.minter === undefined) {
+  if (config.minter === undefined || options.mint === false) {
     return { status: "attested", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest };
   }
   const minted = await mint(config.minter, { requests: [mintRequest] });

@@ -1,0 +1,271 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
+import { CID } from "multiformats/cid";
+
+import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
+import { type PipelineConfig, runPipeline } from "../pipeline.js";
+import { RENDER_LIMITS, RenderInputError } from "../render/render.js";
+import { screen } from "../screen/screen.js";
+import { fingerprint } from "../stages/fingerprint.js";
+
+/** An API key and its plan. */
+export type ApiKey = {
+  key: string;
+  name: string;
+  tier: string;
+  /** Token bucket: this many requests per minute, bursting up to the same number. */
+  requestsPerMinute: number;
+  /** Largest render (width × height) one request may ask for. */
+  maxPixelsPerRequest: number;
+};
+
+/** What one key has used, for metering and billing. */
+export type Usage = { requests: number; patterns: number; pixelsRendered: number; refused: number };
+
+export type ApiOptions = {
+  keys: ApiKey[];
+  pipeline: PipelineConfig;
+  /** Largest request body, in bytes (default 4 MiB: a base64 image for screening). */
+  bodyLimit?: number;
+  now?: () => number;
+};
+
+const uint64 = { type: "string", pattern: "^[0-9]{1,20}$", description: "unsigned 64-bit integer, decimal" } as const;
+const hex64 = { type: "string", pattern: "^[0-9a-fA-F]{64}$" } as const;
+
+const patternBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["model", "seed", "params", "width", "height"],
+  properties: {
+    model: { type: "string", minLength: 1, maxLength: 64 },
+    seed: uint64,
+    params: {
+      type: "object",
+      additionalProperties: false,
+      required: ["scale", "sharpness"],
+      properties: {
+        scale: { type: "integer", minimum: RENDER_LIMITS.scale.min, maximum: RENDER_LIMITS.scale.max },
+        sharpness: { type: "number", minimum: RENDER_LIMITS.sharpness.min, maximum: RENDER_LIMITS.sharpness.max },
+      },
+    },
+    width: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
+    height: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
+    name: { type: "string", maxLength: 200 },
+    mint: { type: "boolean" },
+  },
+} as const;
+
+const screenBody = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: {
+    hash: hex64,
+    image: { type: "string", description: "base64 PNG or JPEG", maxLength: 4 * 1024 * 1024 },
+  },
+} as const;
+
+type PatternBody = {
+  model: string;
+  seed: string;
+  params: { scale: number; sharpness: number };
+  width: number;
+  height: number;
+  name?: string;
+  mint?: boolean;
+};
+
+/** Error body of every 4xx/5xx: what went wrong, naming the field where there is one. */
+type ApiError = { error: string; message: string; field?: string };
+
+/**
+ * The generator's HTTP API (fastify). Every route but the OpenAPI document needs an `x-api-key`;
+ * each key has a request rate (token bucket) and a largest render, and its usage is metered.
+ *   POST /v1/patterns       render + fingerprint + screen + pin (+ mint with "mint": true)
+ *   GET  /v1/patterns/:cid  the metadata pinned under a CID
+ *   POST /v1/screen         near-duplicate check of a PDQ hash or an image
+ *   GET  /v1/usage          the calling key's metered usage
+ *   GET  /v1/openapi.json   OpenAPI 3.1 description
+ */
+export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 6 * 1024 * 1024,
+    logger: false,
+    // Strict bodies: unknown fields and wrong types are errors, never silently dropped or coerced.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  const keys = new Map(options.keys.map((k) => [k.key, k]));
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const usage = new Map<string, Usage>();
+  const now = options.now ?? (() => Date.now());
+  const usageOf = (key: string) => {
+    let u = usage.get(key);
+    if (u === undefined) usage.set(key, (u = { requests: 0, patterns: 0, pixelsRendered: 0, refused: 0 }));
+    return u;
+  };
+
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error.validation) {
+      const v = error.validation[0]!;
+      const field = `${error.validationContext ?? "body"}${v.instancePath.replace(/\//g, ".")}${
+        v.keyword === "required" ? `.${(v.params as { missingProperty: string }).missingProperty}` : ""
+      }${v.keyword === "additionalProperties" ? `.${(v.params as { additionalProperty: string }).additionalProperty}` : ""}`;
+      const body: ApiError = { error: "invalid_request", field, message: `${field} ${v.message ?? "is invalid"}` };
+      return reply.code(400).send(body);
+    }
+    if (error.statusCode === 413) return reply.code(413).send({ error: "payload_too_large", message: error.message });
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
+    }
+    return reply.code(500).send({ error: "internal", message: "internal error" });
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.url === "/v1/openapi.json") return;
+    const key = keys.get(String(request.headers["x-api-key"] ?? ""));
+    if (key === undefined) return reply.code(401).send({ error: "unauthorized", message: "x-api-key: missing or unknown API key" });
+    const t = now();
+    const bucket = buckets.get(key.key) ?? { tokens: key.requestsPerMinute, at: t };
+    bucket.tokens = Math.min(key.requestsPerMinute, bucket.tokens + ((t - bucket.at) / 60_000) * key.requestsPerMinute);
+    bucket.at = t;
+    buckets.set(key.key, bucket);
+    if (bucket.tokens < 1) {
+      const wait = Math.ceil(((1 - bucket.tokens) / key.requestsPerMinute) * 60);
+      return reply
+        .code(429)
+        .header("retry-after", String(wait))
+        .send({ error: "rate_limited", message: `${key.tier} plan: ${key.requestsPerMinute} requests per minute; retry in ${wait} s` });
+    }
+    bucket.tokens -= 1;
+    usageOf(key.key).requests++;
+    (request as FastifyRequest & { apiKey?: ApiKey }).apiKey = key;
+  });
+
+  const keyOf = (request: FastifyRequest) => (request as FastifyRequest & { apiKey: ApiKey }).apiKey;
+
+  app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody } }, async (request, reply) => {
+    const key = keyOf(request);
+    const b = request.body;
+    const seed = BigInt(b.seed);
+    if (seed >= 1n << 64n) return reply.code(400).send({ error: "invalid_request", field: "body.seed", message: "body.seed must be below 2^64" });
+    const pixels = b.width * b.height;
+    if (pixels > key.maxPixelsPerRequest) {
+      return reply.code(403).send({
+        error: "plan_limit",
+        field: "body.width",
+        message: `${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}`,
+      });
+    }
+    let result;
+    try {
+      result = await runPipeline(
+        options.pipeline,
+        { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.name !== undefined ? { name: b.name } : {}) },
+        { mint: b.mint === true },
+      );
+    } catch (error) {
+      if (error instanceof RenderInputError) {
+        return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
+      }
+      throw error;
+    }
+    const u = usageOf(key.key);
+    u.pixelsRendered += pixels;
+    const common = {
+      contentDigest: result.rendered.contentDigest,
+      pdq: result.fingerprint.pdq.original,
+      quality: result.fingerprint.pdq.quality,
+      screen: result.screen,
+    };
+    if (result.status === "refused") {
+      u.refused++;
+      return reply.code(409).send({ status: "refused", ...common, message: "near-duplicate of an indexed work: not pinned" });
+    }
+    u.patterns++;
+    return reply.code(201).send({
+      status: result.status,
+      ...common,
+      imageCid: result.pinned.imageCid.toString(),
+      metadataCid: result.pinned.metadataCid.toString(),
+      ...("minted" in result && result.minted !== undefined
+        ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
+        : {}),
+    });
+  });
+
+  app.get<{ Params: { cid: string } }>("/v1/patterns/:cid", async (request, reply) => {
+    let cid: CID;
+    try {
+      cid = CID.parse(request.params.cid);
+    } catch {
+      return reply.code(400).send({ error: "invalid_request", field: "params.cid", message: "params.cid is not a CID" });
+    }
+    if (!(await options.pipeline.store.has(cid))) return reply.code(404).send({ error: "not_found", message: `${cid} is not pinned here` });
+    const bytes = await options.pipeline.store.cat(cid);
+    try {
+      return reply.code(200).send(JSON.parse(new TextDecoder().decode(bytes)));
+    } catch {
+      return reply.code(415).send({ error: "not_metadata", message: `${cid} is not pattern metadata (JSON)` });
+    }
+  });
+
+  app.post<{ Body: { hash?: string; image?: string } }>("/v1/screen", { schema: { body: screenBody } }, async (request, reply) => {
+    const { hash, image } = request.body;
+    if (hash !== undefined) {
+      const matches = options.pipeline.index.query(hash.toLowerCase());
+      return { cleared: matches.length === 0, maxDistance: PDQ_MATCH_DISTANCE, matches };
+    }
+    try {
+      const fp = await fingerprint({ png: Buffer.from(image!, "base64") });
+      return { pdq: fp.pdq.original, quality: fp.pdq.quality, ...screen(options.pipeline.index, { pdq: fp.pdq }) };
+    } catch (error) {
+      return reply.code(400).send({ error: "invalid_request", field: "body.image", message: `body.image: ${(error as Error).message}` });
+    }
+  });
+
+  app.get("/v1/usage", async (request) => {
+    const key = keyOf(request);
+    return { name: key.name, tier: key.tier, ...usageOf(key.key) };
+  });
+
+  app.get("/v1/openapi.json", async () => openApiDocument());
+
+  return app;
+}
+
+/** The OpenAPI 3.1 description of the API, from the same JSON schemas the routes validate with. */
+export function openApiDocument() {
+  const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
+  const error = { description: "error", ...json({ type: "object", properties: { error: { type: "string" }, message: { type: "string" }, field: { type: "string" } } }) };
+  return {
+    openapi: "3.1.0",
+    info: { title: "Motif generator API", version: "1.0.0" },
+    components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "x-api-key" } } },
+    security: [{ apiKey: [] }],
+    paths: {
+      "/v1/patterns": {
+        post: {
+          summary: "Render, fingerprint, screen and pin a pattern (and mint it with mint: true)",
+          requestBody: { required: true, ...json(patternBody) },
+          responses: { "201": { description: "pinned (or minted)" }, "400": error, "401": error, "403": error, "409": error, "429": error },
+        },
+      },
+      "/v1/patterns/{cid}": {
+        get: {
+          summary: "Metadata pinned under a CID",
+          parameters: [{ name: "cid", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "metadata" }, "400": error, "404": error },
+        },
+      },
+      "/v1/screen": {
+        post: {
+          summary: "Near-duplicate check of a PDQ hash or an image (all eight rotations/mirrors)",
+          requestBody: { required: true, ...json(screenBody) },
+          responses: { "200": { description: "report" }, "400": error },
+        },
+      },
+      "/v1/usage": { get: { summary: "Metered usage of the calling key", responses: { "200": { description: "usage" } } } },
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { expect } from "chai";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+import { type ApiKey, buildApi } from "../../generator/src/api/server.js";
+import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
+import type { PipelineConfig } from "../../generator/src/pipeline.js";
+import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+
+const studio: ApiKey = { key: "k-studio", name: "Studio A", tier: "studio", requestsPerMinute: 1000, maxPixelsPerRequest: 4096 * 4096 };
+const free: ApiKey = { key: "k-free", name: "Hobbyist", tier: "free", requestsPerMinute: 2, maxPixelsPerRequest: 256 * 256 };
+
+async function api() {
+  const pipeline: PipelineConfig = {
+    store: new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-api-"))),
+    index: PdqIndex.build([]),
+    modelIds: { indigo: 1, madder: 2, weld: 3 },
+    creator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    royaltyBps: 500,
+    attestationTtl: 3600,
+    generator: { name: "motif-generator", version: "0.1.0" },
+  };
+  let clock = 0;
+  const app = await buildApi({ keys: [studio, free], pipeline, now: () => clock });
+  return { app, advance: (ms: number) => (clock += ms) };
+}
+
+const body = { model: "indigo", seed: "11", params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
+
+describe("generator HTTP API", function () {
+  this.timeout(60_000);
+
+  it("renders, screens and pins a pattern, serves its metadata, and refuses the same pattern again", async () => {
+    const { app } = await api();
+    const created = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: body });
+    expect(created.statusCode, created.body).to.equal(201);
+    const out = created.json();
+    expect(out.status).to.equal("pinned");
+    expect(out.screen.cleared).to.equal(true);
+    const meta = await app.inject({ method: "GET", url: `/v1/patterns/${out.metadataCid}`, headers: { "x-api-key": studio.key } });
+    expect(meta.statusCode).to.equal(200);
+    expect(meta.json().motif.lineage.contentDigest).to.equal(out.contentDigest);
+    expect(meta.json().image).to.equal(`ipfs://${out.imageCid}`);
+
+    const again = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: body });
+    expect(again.statusCode).to.equal(409);
+    expect(again.json().screen.matches[0].distance).to.equal(0);
+
+    const screened = await app.inject({ method: "POST", url: "/v1/screen", headers: { "x-api-key": studio.key }, payload: { hash: out.pdq } });
+    expect(screened.json().cleared).to.equal(false);
+    const usage = await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": studio.key } });
+    expect(usage.json()).to.include({ tier: "studio", patterns: 1, refused: 1, pixelsRendered: 2 * 128 * 128 });
+  });
+
+  it("answers bad requests with 4xx naming the field, and keeps serving", async () => {
+    const { app } = await api();
+    const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: payload as object });
+    const cases: Array<[unknown, number, string]> = [
+      [{ ...body, width: 0 }, 400, "body.width"],
+      [{ ...body, width: 10_000 }, 400, "body.width"],
+      [{ ...body, width: "wide" }, 400, "body.width"],
+      [{ ...body, seed: "-1" }, 400, "body.seed"],
+      [{ ...body, seed: "99999999999999999999" }, 400, "body.seed"],
+      [{ ...body, params: { scale: 2.5, sharpness: 4 } }, 400, "body.params.scale"],
+      [{ ...body, params: { scale: 2 } }, 400, "body.params.sharpness"],
+      [{ ...body, model: "cobalt" }, 400, "body.model"],
+      [{ ...body, colour: "red" }, 400, "body.colour"],
+      [(({ height: _h, ...rest }) => rest)(body), 400, "body.height"],
+    ];
+    for (const [payload, status, field] of cases) {
+      const r = await post(payload);
+      expect(r.statusCode, `${field}: ${r.body}`).to.equal(status);
+      expect(r.json().field, r.body).to.equal(field);
+      expect(r.json().message).to.contain(field);
+    }
+    const badCid = await app.inject({ method: "GET", url: "/v1/patterns/not-a-cid", headers: { "x-api-key": studio.key } });
+    expect(badCid.json()).to.include({ field: "params.cid" });
+    const badHash = await app.inject({ method: "POST", url: "/v1/screen", headers: { "x-api-key": studio.key }, payload: { hash: "zz" } });
+    expect(badHash.json()).to.include({ field: "body.hash" });
+    const huge = await app.inject({
+      method: "POST",
+      url: "/v1/screen",
+      headers: { "x-api-key": studio.key, "content-type": "application/json" },
+      payload: JSON.stringify({ image: "A".repeat(7 * 1024 * 1024) }),
+    });
+    expect(huge.statusCode).to.equal(413);
+    expect((await post(body)).statusCode).to.equal(201); // still serving
+  });
+
+  it("requires an API key, enforces each plan's rate and render size, and serves its OpenAPI document", async () => {
+    const { app, advance } = await api();
+    expect((await app.inject({ method: "GET", url: "/v1/usage" })).statusCode).to.equal(401);
+    expect((await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": "nope" } })).statusCode).to.equal(401);
+    const big = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": free.key }, payload: { ...body, width: 512, height: 512 } });
+    expect(big.statusCode).to.equal(403);
+    expect(big.json().message).to.contain("free plan: at most 65536 pixels");
+    await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": free.key } });
+    const limited = await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": free.key } });
+    expect(limited.statusCode).to.equal(429);
+    expect(Number(limited.headers["retry-after"])).to.be.greaterThan(0);
+    advance(30_000); // one token back
+    expect((await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": free.key } })).statusCode).to.equal(200);
+    const doc = await app.inject({ method: "GET", url: "/v1/openapi.json" });
+    expect(doc.json().openapi).to.equal("3.1.0");
+    expect(Object.keys(doc.json().paths)).to.include("/v1/patterns");
+  });
+});
