@@ -111,6 +111,31 @@ for (const size of [1024, 4096]) {
     report.record("render.speedup.vsPlainTs.1024", Math.round((tsSeconds / seconds) * 100) / 100, "plain TypeScript time / onnxruntime time");
   }
 }
+// End to end at 512²: render → PDQ → screen → pin (embedded store), no minting.
+{
+  const { mkdtemp } = await import("node:fs/promises");
+  const os = await import("node:os");
+  const pathMod = await import("node:path");
+  const { EmbeddedIpfs } = await import("../generator/src/ipfs/embedded.js");
+  const { runPipeline } = await import("../generator/src/pipeline.js");
+  const config = {
+    store: new EmbeddedIpfs(await mkdtemp(pathMod.join(os.tmpdir(), "motif-bench-"))),
+    index: PdqIndex.build([]),
+    modelIds: { indigo: 1, madder: 2, weld: 3 },
+    creator: "0x0000000000000000000000000000000000000001" as const,
+    royaltyBps: 0,
+    attestationTtl: 3600,
+    generator: { name: "motif-generator", version: "bench" },
+  };
+  const count = 20;
+  const t = performance.now();
+  for (let i = 0; i < count; i++) {
+    await runPipeline(config, { model: ["indigo", "madder", "weld"][i % 3]!, seed: BigInt(1000 + i), params, width: 512, height: 512 });
+  }
+  const perSecond = count / ((performance.now() - t) / 1000);
+  report.record("pipeline.patternsPerSecond.512", Math.round(perSecond * 100) / 100, "render → PDQ → screen → pin (embedded) at 512², one process");
+}
+
 const peak = await matmulPeakGflops();
 report.record("matmul.gflops.peak", Math.round(peak * 100) / 100, "onnxruntime MatMul 512x512x512, 1 thread, best of 10");
 report.record(

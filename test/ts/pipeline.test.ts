@@ -9,6 +9,7 @@ import { getAddress } from "viem";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
 import { loadManifest } from "../../generator/src/render/render.js";
+import { certificateEntries } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
@@ -88,5 +89,12 @@ describe("generator pipeline: render → fingerprint → screen → pin → atte
     // A different seed clears screening and mints.
     const other = await runPipeline(config, { ...request, seed: 7n });
     expect(other.status).to.equal("minted");
+
+    // A fresh generator rebuilds its index from the chain alone and refuses the same pattern.
+    const rebuilt = PdqIndex.build(await certificateEntries(publicClient, certificate.address));
+    expect(rebuilt.size).to.equal(2);
+    const fresh = await runPipeline({ ...config, index: rebuilt }, request);
+    expect(fresh.status).to.equal("refused");
+    expect(fresh.screen.matches[0]!.label).to.equal(`certificate ${first.rendered.contentDigest}`);
   });
 });

@@ -3,6 +3,7 @@ import { pdqCommand } from "./pdq.js";
 import { pinCommand } from "./pin.js";
 import { renderCommand } from "./render.js";
 import { screenCommand } from "./screen.js";
+import { serveCommand } from "./serve.js";
 
 type Command = { summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
@@ -11,6 +12,7 @@ const commands: Record<string, Command> = {
   pdq: pdqCommand,
   screen: screenCommand,
   pin: pinCommand,
+  serve: serveCommand,
 };
 
 function usage(): string {

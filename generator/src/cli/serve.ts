@@ -1,0 +1,63 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import { type ApiKey, buildApi } from "../api/server.js";
+import { EmbeddedIpfs } from "../ipfs/embedded.js";
+import { PdqIndex } from "../screen/pdq-index.js";
+import { UsageError, intOption, parse } from "./args.js";
+
+const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--index FILE.csv ...]
+
+Starts the generator HTTP API (OpenAPI at /v1/openapi.json). API keys come from --keys (a JSON array
+of {key, name, tier, requestsPerMinute, maxPixelsPerRequest}) or the MOTIF_API_KEYS environment
+variable (the same JSON). Patterns are pinned in the embedded IPFS store (default .motif/ipfs).
+Stops cleanly on Ctrl-C.`;
+
+export const serveCommand = {
+  summary: "run the generator HTTP API",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { values } = parse(args, {
+      port: { type: "string" },
+      host: { type: "string", default: "127.0.0.1" },
+      keys: { type: "string" },
+      store: { type: "string", default: path.join(".motif", "ipfs") },
+      index: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + "\n");
+      return 0;
+    }
+    const raw = values.keys !== undefined ? await readFile(values.keys, "utf8") : process.env.MOTIF_API_KEYS;
+    if (raw === undefined) throw new UsageError("--keys: an API key file (or MOTIF_API_KEYS) is required");
+    let keys: ApiKey[];
+    try {
+      keys = JSON.parse(raw) as ApiKey[];
+    } catch (error) {
+      throw new UsageError(`--keys: not JSON (${(error as Error).message})`);
+    }
+    const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
+    const app = await buildApi({
+      keys,
+      pipeline: {
+        store: new EmbeddedIpfs(values.store!),
+        index: PdqIndex.build(lists.flat()),
+        modelIds: { indigo: 1, madder: 2, weld: 3 },
+        creator: "0x0000000000000000000000000000000000000001",
+        royaltyBps: 0,
+        attestationTtl: 3600,
+        generator: { name: "motif-generator", version: "0.1.0" },
+      },
+    });
+    const port = intOption("port", values.port, 8787, 1, 65535);
+    const address = await app.listen({ port, host: values.host! });
+    process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void app.close().then(resolve);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    return 0;
+  },
+};
