@@ -1,0 +1,87 @@
+import { expect } from "chai";
+import { mkdtemp, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { getAddress } from "viem";
+
+import { jobKey, runBatch } from "../../generator/src/batch/batch.js";
+import { Journal } from "../../generator/src/batch/journal.js";
+import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
+import { type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
+import { loadManifest } from "../../generator/src/render/render.js";
+import { certificateEntries } from "../../generator/src/screen/from-chain.js";
+import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { deployMotif } from "../../scripts/lib/deploy.js";
+
+describe("batch with a journal: a killed run resumes, nothing lost or minted twice", function () {
+  this.timeout(180_000);
+
+  it("resumes after a crash between patterns and after a crash between minting and journaling", async () => {
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const [admin, generatorWallet] = await viem.getWalletClients();
+    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const weld = (await loadManifest()).find((m) => m.name === "weld")!;
+    await registry.write.registerModel([
+      { owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version },
+    ]);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "motif-batch-"));
+    const journalFile = path.join(dir, "journal.jsonl");
+    const now = (await publicClient.getBlock()).timestamp;
+    const chainId = await publicClient.getChainId();
+    // Each "process" rebuilds its screening index from the chain, as a restarted generator does.
+    const freshConfig = async (): Promise<PipelineConfig> => ({
+      store: new EmbeddedIpfs(path.join(dir, "ipfs")),
+      index: PdqIndex.build(await certificateEntries(publicClient, certificate.address)),
+      attester: { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address },
+      minter: { wallet: generatorWallet!, publicClient, certificate: certificate.address },
+      modelIds: { weld: 1 },
+      creator: getAddress(generatorWallet!.account.address),
+      royaltyBps: 100,
+      attestationTtl: 86_400,
+      generator: { name: "motif-generator", version: "test" },
+      now: () => now,
+    });
+    const jobs = [1n, 2n, 3n, 4n, 5n].map((seed) => ({ model: "weld", seed, params: { scale: 1, sharpness: 3 }, width: 96, height: 96 }));
+
+    // Run 1 is killed after its second pattern.
+    let calls = 0;
+    try {
+      await runBatch(await freshConfig(), jobs, journalFile, () => {
+        if (++calls === 2) throw new Error("killed");
+      });
+      expect.fail("run 1 should have been killed");
+    } catch (error) {
+      expect((error as Error).message).to.equal("killed");
+    }
+
+    // Job 3 gets as far as a landed mint transaction whose journal record was never written.
+    const config = await freshConfig();
+    const third = await runPipeline(config, jobs[2]!, { mint: false });
+    if (third.status !== "attested") throw new Error(`expected attested, got ${third.status}`);
+    const journal = await Journal.open(journalFile);
+    await journal.write({ key: jobKey(jobs[2]!), step: "attested", contentDigest: third.rendered.contentDigest, request: third.request });
+    await certificate.write.mint([third.request], { account: generatorWallet!.account });
+
+    // Run 2 resumes: skips 1-2, recognises 3 as minted, mints 4-5.
+    const progress: string[] = [];
+    const summary = await runBatch(await freshConfig(), jobs, journalFile, (p) => progress.push(`${p.done}/${p.total} ${p.step}`));
+    expect(summary).to.deep.equal({ minted: 3, attested: 0, pinned: 0, refused: 0, skipped: 2 });
+    expect(progress).to.deep.equal(["1/5 minted", "2/5 minted", "3/5 minted", "4/5 minted", "5/5 minted"]);
+
+    // Exactly one certificate per pattern, and the journal agrees with the chain.
+    const events = await certificate.getEvents.CertificateMinted({}, { fromBlock: 0n });
+    expect(events).to.have.length(5);
+    const onChain = new Set(events.map((e) => `0x${e.args.tokenId!.toString(16).padStart(64, "0")}`));
+    const final = await Journal.open(journalFile);
+    expect(final.records().map((r) => r.step)).to.deep.equal(["minted", "minted", "minted", "minted", "minted"]);
+    expect(new Set(final.records().map((r) => r.contentDigest))).to.deep.equal(onChain);
+    expect(final.get(jobKey(jobs[2]!))!.transactionHash).to.equal("already-minted");
+
+    // A third run over the same batch does nothing.
+    expect(await runBatch(await freshConfig(), jobs, journalFile)).to.include({ skipped: 5, minted: 0 });
+    expect((await readFile(journalFile, "utf8")).trim().split("\n").length).to.be.greaterThan(5);
+  });
+});
