@@ -34,7 +34,12 @@ export async function runBatch(
   for (const job of jobs) {
     const key = jobKey(job);
     const last = journal.get(key);
-    if (last?.step === "minted" || last?.step === "refused") {
+    const finished =
+      last?.step === "minted" ||
+      last?.step === "refused" ||
+      (last?.step === "pinned" && config.attester === undefined) ||
+      (last?.step === "attested" && config.minter === undefined);
+    if (finished) {
       summary.skipped++;
     } else if (last?.step === "attested" && config.minter !== undefined) {
       const request = reviveRequest(last.request);

@@ -1,4 +1,5 @@
 import { UsageError } from "./args.js";
+import { batchCommand } from "./batch.js";
 import { pdqCommand } from "./pdq.js";
 import { pinCommand } from "./pin.js";
 import { renderCommand } from "./render.js";
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   screen: screenCommand,
   pin: pinCommand,
   serve: serveCommand,
+  batch: batchCommand,
 };
 
 function usage(): string {

@@ -1,0 +1,82 @@
+import path from "node:path";
+
+import { runBatch } from "../batch/batch.js";
+import { EmbeddedIpfs } from "../ipfs/embedded.js";
+import type { PipelineConfig } from "../pipeline.js";
+import { RENDER_LIMITS, loadManifest } from "../render/render.js";
+import { PdqIndex } from "../screen/pdq-index.js";
+import { certificateEntries } from "../screen/from-chain.js";
+import { UsageError, intOption, numberOption, parse, seedOption } from "./args.js";
+import { chainFromEnv } from "./chain.js";
+
+const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--scale K] [--sharpness S] [--size PX]
+                   [--journal FILE] [--store DIR] [--index FILE.csv ...] [--json]
+
+Generates N patterns (seeds seed-start .. seed-start+N-1) through render → PDQ → screen → pin, and,
+when MOTIF_RPC_URL and MOTIF_ATTESTER_KEY are set, attest → mint. A journal (default
+.motif/batch.jsonl) records each pattern's last step: rerun the same command after a crash and it
+resumes without duplicates. Shows a progress bar on a terminal.`;
+
+export const batchCommand = {
+  summary: "generate a batch of patterns (resumable)",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { values } = parse(args, {
+      count: { type: "string" },
+      model: { type: "string" },
+      "seed-start": { type: "string" },
+      scale: { type: "string" },
+      sharpness: { type: "string" },
+      size: { type: "string" },
+      journal: { type: "string", default: path.join(".motif", "batch.jsonl") },
+      store: { type: "string", default: path.join(".motif", "ipfs") },
+      index: { type: "string", multiple: true },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + "\n");
+      return 0;
+    }
+    const count = intOption("count", values.count, -1, 1, 100_000);
+    if (count < 1) throw new UsageError("--count: required, an integer in 1..100000");
+    const models = (await loadManifest()).map((m) => m.name);
+    if (values.model === undefined || !models.includes(values.model)) {
+      throw new UsageError(`--model: required, one of ${models.join(", ")}`);
+    }
+    const start = values["seed-start"] === undefined ? 0n : seedOption(values["seed-start"]);
+    if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
+    const size = intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide);
+    const params = {
+      scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
+      sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
+    };
+    const chain = await chainFromEnv();
+    const imported = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
+    const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
+    const config: PipelineConfig = {
+      store: new EmbeddedIpfs(values.store!),
+      index: PdqIndex.build([...imported.flat(), ...minted]),
+      modelIds: chain?.modelIds ?? Object.fromEntries(models.map((m, i) => [m, i + 1])),
+      creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
+      royaltyBps: 500,
+      attestationTtl: 3600,
+      generator: { name: "motif-generator", version: "0.1.0" },
+      ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
+    };
+    const jobs = Array.from({ length: count }, (_, i) => ({ model: values.model!, seed: start + BigInt(i), params, width: size, height: size }));
+    const tty = process.stderr.isTTY === true && !values.json;
+    const summary = await runBatch(config, jobs, values.journal!, (p) => {
+      if (tty) {
+        const width = 30;
+        const filled = Math.round((p.done / p.total) * width);
+        process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${p.done}/${p.total} ${p.step.padEnd(8)}`);
+        if (p.done === p.total) process.stderr.write("\n");
+      } else if (values.json) {
+        process.stdout.write(JSON.stringify(p) + "\n");
+      }
+    });
+    process.stdout.write(values.json ? JSON.stringify({ summary }) + "\n" : `${JSON.stringify(summary)}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,50 @@
+import { type Address, createPublicClient, createWalletClient, getAddress, http, isAddress, isHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { motifModelRegistryAbi } from "../../../sdk/src/abis/index.js";
+import { readDeployment } from "../../../scripts/lib/deployment.js";
+import { loadManifest } from "../render/render.js";
+import type { Attester } from "../stages/attest.js";
+import type { Minter } from "../stages/mint.js";
+import { UsageError } from "./args.js";
+
+export type ChainSetup = { attester: Attester; minter: Minter; modelIds: Record<string, number>; creator: Address };
+
+/**
+ * Chain access for CLI commands, from the environment: MOTIF_RPC_URL, MOTIF_ATTESTER_KEY (the
+ * generator's key; never printed), and the addresses from deployments/<chainId>.json unless
+ * MOTIF_CERTIFICATE / MOTIF_REGISTRY override them. Undefined when MOTIF_RPC_URL is unset.
+ */
+export async function chainFromEnv(env = process.env): Promise<ChainSetup | undefined> {
+  const url = env.MOTIF_RPC_URL;
+  if (url === undefined || url === "") return undefined;
+  const key = env.MOTIF_ATTESTER_KEY;
+  if (key === undefined || !isHex(key) || key.length !== 66) {
+    throw new UsageError("MOTIF_ATTESTER_KEY: required with MOTIF_RPC_URL, a 0x-prefixed 32-byte hex private key");
+  }
+  const account = privateKeyToAccount(key);
+  const publicClient = createPublicClient({ transport: http(url) });
+  const chainId = await publicClient.getChainId();
+  const deployment = await readDeployment(process.cwd(), chainId);
+  const pick = (name: string, fromFile: Address | undefined): Address => {
+    const raw = env[name] ?? fromFile;
+    if (raw === undefined || !isAddress(raw)) {
+      throw new UsageError(`${name}: no address for chain ${chainId} (set it, or deploy and record deployments/${chainId}.json)`);
+    }
+    return getAddress(raw);
+  };
+  const certificate = pick("MOTIF_CERTIFICATE", deployment?.contracts.MotifCertificate);
+  const registry = pick("MOTIF_REGISTRY", deployment?.contracts.MotifModelRegistry);
+  const wallet = createWalletClient({ account, transport: http(url) });
+  const modelIds: Record<string, number> = {};
+  for (const m of await loadManifest()) {
+    const id = await publicClient.readContract({ address: registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [m.sha256] });
+    if (id !== 0) modelIds[m.name] = id;
+  }
+  return {
+    attester: { signer: account, chainId, certificate },
+    minter: { wallet, publicClient, certificate },
+    modelIds,
+    creator: getAddress(env.MOTIF_CREATOR ?? account.address),
+  };
+}
