@@ -1,7 +1,7 @@
 import path from "node:path";
 
 import { runBatch } from "../batch/batch.js";
-import { EmbeddedIpfs } from "../ipfs/embedded.js";
+import { selectStore } from "../ipfs/select.js";
 import type { PipelineConfig } from "../pipeline.js";
 import { RENDER_LIMITS, loadManifest } from "../render/render.js";
 import { PdqIndex } from "../screen/pdq-index.js";
@@ -55,7 +55,7 @@ export const batchCommand = {
     const imported = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
     const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
     const config: PipelineConfig = {
-      store: new EmbeddedIpfs(values.store!),
+      ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
       index: PdqIndex.build([...imported.flat(), ...minted]),
       modelIds: chain?.modelIds ?? Object.fromEntries(models.map((m, i) => [m, i + 1])),
       creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",

@@ -1,12 +1,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { EmbeddedIpfs } from "../ipfs/embedded.js";
+import { selectStore } from "../ipfs/select.js";
 import { UsageError, parse } from "./args.js";
 
 const HELP = `usage: motif pin [--store DIR] [--car OUT.car] FILE...
 
-Adds files to the embedded IPFS block store (default .motif/ipfs) with Kubo's
+Adds files to the embedded IPFS block store (default .motif/ipfs), or to the Kubo node at
+MOTIF_IPFS_API, with Kubo's
 "ipfs add --cid-version=1" settings and prints "<CID> <FILE>" per file. --car also writes a CAR of
 everything added, for a pinning service.`;
 
@@ -24,7 +25,7 @@ export const pinCommand = {
       return 0;
     }
     if (positionals.length === 0) throw new UsageError("FILE: at least one file is required");
-    const store = new EmbeddedIpfs(values.store!);
+    const { store } = selectStore(values.store!);
     const cids = [];
     for (const file of positionals) {
       const cid = await store.add(await readFile(file));

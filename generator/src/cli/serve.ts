@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { type ApiKey, buildApi } from "../api/server.js";
-import { EmbeddedIpfs } from "../ipfs/embedded.js";
+import { selectStore } from "../ipfs/select.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { UsageError, intOption, parse } from "./args.js";
 
@@ -41,7 +41,7 @@ export const serveCommand = {
     const app = await buildApi({
       keys,
       pipeline: {
-        store: new EmbeddedIpfs(values.store!),
+        ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
         index: PdqIndex.build(lists.flat()),
         modelIds: { indigo: 1, madder: 2, weld: 3 },
         creator: "0x0000000000000000000000000000000000000001",
