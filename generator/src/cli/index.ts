@@ -1,5 +1,6 @@
 import { UsageError } from "./args.js";
 import { batchCommand } from "./batch.js";
+import { mintCommand } from "./mint.js";
 import { pdqCommand } from "./pdq.js";
 import { pinCommand } from "./pin.js";
 import { renderCommand } from "./render.js";
@@ -13,6 +14,7 @@ const commands: Record<string, Command> = {
   pdq: pdqCommand,
   screen: screenCommand,
   pin: pinCommand,
+  mint: mintCommand,
   serve: serveCommand,
   batch: batchCommand,
 };

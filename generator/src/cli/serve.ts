@@ -3,7 +3,9 @@ import path from "node:path";
 
 import { type ApiKey, buildApi } from "../api/server.js";
 import { selectStore } from "../ipfs/select.js";
+import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
+import { chainFromEnv } from "./chain.js";
 import { UsageError, intOption, parse } from "./args.js";
 
 const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--index FILE.csv ...]
@@ -38,13 +40,18 @@ export const serveCommand = {
       throw new UsageError(`--keys: not JSON (${(error as Error).message})`);
     }
     const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
+    // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
+    // starts from every certificate on chain.
+    const chain = await chainFromEnv();
+    if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
     const app = await buildApi({
       keys,
       pipeline: {
         ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
         index: PdqIndex.build(lists.flat()),
-        modelIds: { indigo: 1, madder: 2, weld: 3 },
-        creator: "0x0000000000000000000000000000000000000001",
+        modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
+        creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
+        ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
         royaltyBps: 0,
         attestationTtl: 3600,
         generator: { name: "motif-generator", version: "0.1.0" },
