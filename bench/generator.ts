@@ -136,6 +136,18 @@ for (const size of [1024, 4096]) {
   report.record("pipeline.patternsPerSecond.512", Math.round(perSecond * 100) / 100, "render → PDQ → screen → pin (embedded) at 512², one process");
 }
 
+// Print size: 8192² in bands; the float buffers stay one band (65,536 pixels) whatever the size.
+{
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const t = performance.now();
+  const big = await render({ model: "weld", seed: 3n, params, width: 8192, height: 8192 });
+  clearInterval(sampler);
+  report.record("render.s.8192", Math.round((performance.now() - t) / 10) / 100, "render 8192² (PNG included), onnxruntime-node, 1 thread");
+  report.record("render.peakRssGrowthMB.8192", Math.round((peakRss - rssBefore) / 1e6), `process memory growth rendering 8192² (the PNG itself is ${Math.round(big.png.length / 1e6)} MB)`);
+}
+
 const peak = await matmulPeakGflops();
 report.record("matmul.gflops.peak", Math.round(peak * 100) / 100, "onnxruntime MatMul 512x512x512, 1 thread, best of 10");
 report.record(
