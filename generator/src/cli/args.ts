@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+import { RENDER_LIMITS } from "../render/render.js";
+
 /** A usage error: printed with the command's help, exit code 2. */
 export class UsageError extends Error {}
 
@@ -33,4 +35,23 @@ export function seedOption(raw: string | undefined): bigint {
   if (raw === undefined) throw new UsageError("--seed: required, an integer in 0..2^64-1");
   if (!/^\d+$/.test(raw) || BigInt(raw) >= 1n << 64n) throw new UsageError(`--seed: "${raw}" is not an integer in 0..2^64-1`);
   return BigInt(raw);
+}
+
+/** parseArgs specs of the options every rendering command shares. */
+export const RENDER_OPTION_SPECS = {
+  model: { type: "string" },
+  scale: { type: "string" },
+  sharpness: { type: "string" },
+  size: { type: "string" },
+} as const;
+
+/** Style params and square size from `--scale`, `--sharpness`, `--size`, each checked against its range. */
+export function renderOptionsFrom(values: { scale?: string | undefined; sharpness?: string | undefined; size?: string | undefined }) {
+  return {
+    params: {
+      scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
+      sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
+    },
+    size: intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide),
+  };
 }

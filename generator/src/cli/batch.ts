@@ -3,10 +3,10 @@ import path from "node:path";
 import { runBatch } from "../batch/batch.js";
 import { selectStore } from "../ipfs/select.js";
 import type { PipelineConfig } from "../pipeline.js";
-import { RENDER_LIMITS, loadManifest } from "../render/render.js";
+import { loadManifest } from "../render/render.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { certificateEntries } from "../screen/from-chain.js";
-import { UsageError, intOption, numberOption, parse, seedOption } from "./args.js";
+import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
 
 const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--scale K] [--sharpness S] [--size PX]
@@ -22,12 +22,9 @@ export const batchCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {
+      ...RENDER_OPTION_SPECS,
       count: { type: "string" },
-      model: { type: "string" },
       "seed-start": { type: "string" },
-      scale: { type: "string" },
-      sharpness: { type: "string" },
-      size: { type: "string" },
       journal: { type: "string", default: path.join(".motif", "batch.jsonl") },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       index: { type: "string", multiple: true },
@@ -46,11 +43,7 @@ export const batchCommand = {
     }
     const start = values["seed-start"] === undefined ? 0n : seedOption(values["seed-start"]);
     if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
-    const size = intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide);
-    const params = {
-      scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
-      sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
-    };
+    const { params, size } = renderOptionsFrom(values);
     const chain = await chainFromEnv();
     const imported = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
     const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);

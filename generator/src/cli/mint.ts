@@ -2,10 +2,9 @@ import path from "node:path";
 
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
-import { RENDER_LIMITS } from "../render/render.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
-import { UsageError, intOption, numberOption, parse, seedOption } from "./args.js";
+import { RENDER_OPTION_SPECS, UsageError, parse, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
 
 const HELP = `usage: motif mint --model NAME --seed N [--scale K] [--sharpness S] [--size PX] [--to ADDRESS] [--store DIR] [--json]
@@ -20,11 +19,8 @@ export const mintCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {
-      model: { type: "string" },
+      ...RENDER_OPTION_SPECS,
       seed: { type: "string" },
-      scale: { type: "string" },
-      sharpness: { type: "string" },
-      size: { type: "string" },
       to: { type: "string" },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       json: { type: "boolean", default: false },
@@ -40,7 +36,7 @@ export const mintCommand = {
     if (chain.modelIds[values.model] === undefined) {
       throw new UsageError(`--model: "${values.model}" is not registered on chain ${chain.attester.chainId} (registered: ${Object.keys(chain.modelIds).join(", ") || "none"})`);
     }
-    const size = intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide);
+    const { params, size } = renderOptionsFrom(values);
     const { store, pinQueue } = selectStore(values.store!);
     const result = await runPipeline(
       {
@@ -58,10 +54,7 @@ export const mintCommand = {
       {
         model: values.model,
         seed: seedOption(values.seed),
-        params: {
-          scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
-          sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
-        },
+        params,
         width: size,
         height: size,
         ...(values.to !== undefined ? { to: values.to as `0x${string}` } : {}),

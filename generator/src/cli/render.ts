@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 
 import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
-import { UsageError, intOption, numberOption, parse, seedOption } from "./args.js";
+import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
 
 const HELP = `usage: motif render --model NAME --seed N [--scale K] [--sharpness S] [--size PX | --width PX --height PX] --out FILE [--json]
 
@@ -19,11 +19,8 @@ export const renderCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {
-      model: { type: "string" },
+      ...RENDER_OPTION_SPECS,
       seed: { type: "string" },
-      scale: { type: "string" },
-      sharpness: { type: "string" },
-      size: { type: "string" },
       width: { type: "string" },
       height: { type: "string" },
       out: { type: "string" },
@@ -36,14 +33,11 @@ export const renderCommand = {
     }
     if (values.model === undefined) throw new UsageError("--model: required (indigo, madder or weld)");
     if (values.out === undefined) throw new UsageError("--out: required, the PNG file to write");
-    const size = intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide);
+    const { params, size } = renderOptionsFrom(values);
     const input = {
       model: values.model,
       seed: seedOption(values.seed),
-      params: {
-        scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
-        sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
-      },
+      params,
       width: intOption("width", values.width, size, 1, RENDER_LIMITS.maxSide),
       height: intOption("height", values.height, size, 1, RENDER_LIMITS.maxSide),
     };
