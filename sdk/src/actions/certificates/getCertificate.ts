@@ -1,0 +1,66 @@
+import { type Address, type Client, type ReadContractErrorType, toHex } from "viem";
+import { getContractEvents, readContract } from "viem/actions";
+
+import { motifCertificateAbi } from "../../abis/index.js";
+import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import type { Lineage } from "../../types/lineage.js";
+
+export type GetCertificateParameters = { certificate: Address; tokenId: bigint; fromBlock?: bigint };
+export type GetCertificateReturnType = {
+  tokenId: bigint;
+  owner: Address;
+  /** The attested lineage: storage plus the CertificateMinted event. */
+  lineage: Lineage;
+  royaltyBps: number;
+  tokenURI: string;
+  editHead: `0x${string}`;
+  attester: Address;
+  mintBlock: bigint;
+};
+export type GetCertificateErrorType = ReadContractErrorType | MotifContractErrorType;
+
+/**
+ * A certificate with its full lineage, read from storage and its mint event.
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { getCertificate } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const cert = await getCertificate(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: 1n });
+ */
+export async function getCertificate(client: Client, p: GetCertificateParameters): Promise<GetCertificateReturnType> {
+  try {
+    const stored = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] });
+    const tokenURI = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.tokenId] });
+    const [minted] = await getContractEvents(client, {
+      address: p.certificate,
+      abi: motifCertificateAbi,
+      eventName: "CertificateMinted",
+      args: { tokenId: p.tokenId },
+      fromBlock: p.fromBlock ?? 0n,
+    });
+    if (minted === undefined) throw new Error(`certificate ${p.tokenId}: no CertificateMinted event found from block ${p.fromBlock ?? 0n}`);
+    const e = minted.args;
+    return {
+      tokenId: p.tokenId,
+      owner: stored.owner,
+      lineage: {
+        contentDigest: toHex(p.tokenId, { size: 32 }),
+        metadataDigest: e.metadataDigest!,
+        metadataCodec: e.metadataCodec!,
+        modelId: e.modelId!,
+        seed: e.seed!,
+        paramsHash: e.paramsHash!,
+        pdqHash: e.pdqHash!,
+        creator: e.creator!,
+      },
+      royaltyBps: stored.royaltyBps,
+      tokenURI,
+      editHead: stored.editHead,
+      attester: e.attester!,
+      mintBlock: minted.blockNumber,
+    };
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+}

@@ -1,0 +1,78 @@
+import { type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
+import { getContractEvents, readContract, simulateContract, writeContract } from "viem/actions";
+
+import { motifLicensingAbi } from "../../abis/index.js";
+import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import type { Offer } from "../../types/license.js";
+
+export type AcceptOfferParameters = {
+  licensing: Address;
+  /** Highest price the licensee agrees to pay (protects against a price change before inclusion). */
+  maxPrice: bigint;
+} & ({ offerId: bigint; signed?: never } | { signed: { offer: Offer; signature: Hex }; offerId?: never });
+export type AcceptOfferReturnType = Hash;
+export type AcceptOfferErrorType = WriteContractErrorType | MotifContractErrorType;
+
+/**
+ * Accepts a license offer from the licensee's wallet: an on-chain offer by id, or a signed one.
+ * In ETH, `maxPrice` is sent and any excess is credited back (withdrawable); in an ERC-20, approve
+ * `maxPrice` to the licensing contract first. Simulated first: a refusal throws MotifContractError.
+ *
+ * @example
+ * import { createWalletClient, http, parseEther } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { acceptOffer } from "@motif/sdk";
+ * const client = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") });
+ * const hash = await acceptOffer(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", offerId: 1n, maxPrice: parseEther("0.01") });
+ */
+export async function acceptOffer(
+  client: Client<Transport, Chain | undefined, Account>,
+  p: AcceptOfferParameters,
+): Promise<AcceptOfferReturnType> {
+  try {
+    const currency =
+      p.signed !== undefined
+        ? p.signed.offer.terms.currency
+        : (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [await termsIdOf(client, p.licensing, p.offerId!)] })).currency;
+    const value = currency === zeroAddress ? p.maxPrice : 0n;
+    const { request } =
+      p.signed !== undefined
+        ? await simulateContract(client, {
+            account: client.account,
+            chain: client.chain,
+            address: p.licensing,
+            abi: motifLicensingAbi,
+            functionName: "acceptSignedOffer",
+            args: [p.signed.offer, p.signed.signature, p.maxPrice],
+            value,
+          })
+        : await simulateContract(client, {
+            account: client.account,
+            chain: client.chain,
+            address: p.licensing,
+            abi: motifLicensingAbi,
+            functionName: "acceptOffer",
+            args: [p.offerId!, p.maxPrice],
+            value,
+          });
+    return await writeContract(client, request as Parameters<typeof writeContract>[1]);
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+}
+
+/** The terms id of an on-chain offer, from its OfferPublished event. */
+async function termsIdOf(client: Client, licensing: Address, offerId: bigint): Promise<number> {
+  const [published] = await getContractEvents(client, {
+    address: licensing,
+    abi: motifLicensingAbi,
+    eventName: "OfferPublished",
+    args: { offerId },
+    fromBlock: 0n,
+  });
+  if (published === undefined) {
+    // Not published: let the contract say so (reverts MotifLicensingUnknownOffer(offerId)).
+    await readContract(client, { address: licensing, abi: motifLicensingAbi, functionName: "currentPrice", args: [offerId] });
+  }
+  return published!.args.termsId!;
+}

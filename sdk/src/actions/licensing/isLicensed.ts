@@ -1,0 +1,43 @@
+import type { Address, Client, ReadContractErrorType } from "viem";
+import { readContract } from "viem/actions";
+
+import { motifLicensingAbi } from "../../abis/index.js";
+import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
+
+export type IsLicensedParameters = {
+  /** MotifLicensing address. */
+  licensing: Address;
+  tokenId: bigint;
+  licensee: Address;
+  /** ISO 3166-1 code ("FR", "FRA", "250") or bit index. */
+  region: RegionInput;
+  /** Unix seconds; default now. */
+  time?: bigint;
+};
+export type IsLicensedReturnType = { licensed: boolean; licenseId: bigint };
+export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType;
+
+/**
+ * Whether `licensee` may use certificate `tokenId` in `region` at `time`, and under which license.
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { isLicensed } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const { licensed, licenseId } = await isLicensed(client, {
+ *   licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+ *   tokenId: 1n,
+ *   licensee: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+ *   region: "FR",
+ * });
+ */
+export async function isLicensed(client: Client, p: IsLicensedParameters): Promise<IsLicensedReturnType> {
+  const time = p.time ?? BigInt(Math.floor(Date.now() / 1000));
+  const [licensed, licenseId] = await readContract(client, {
+    address: p.licensing,
+    abi: motifLicensingAbi,
+    functionName: "isLicensed",
+    args: [p.tokenId, p.licensee, BigInt(regionBit(p.region)), time],
+  });
+  return { licensed, licenseId };
+}

@@ -1,0 +1,45 @@
+import { type Account, type Address, type Chain, type Client, type Hash, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
+import { readContract, simulateContract, writeContract } from "viem/actions";
+
+import { motifLicensingAbi } from "../../abis/index.js";
+import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
+
+export type ReportUsageParameters = { licensing: Address; licenseId: bigint; licensee: Address; region: RegionInput; units: bigint };
+export type ReportUsageReturnType = Hash;
+export type ReportUsageErrorType = WriteContractErrorType | MotifContractErrorType | UnknownRegionErrorType;
+
+/**
+ * Reports `units` produced in `region` under a license and pays their royalty (in ETH the exact
+ * amount is sent; in an ERC-20 approve it first). Refused outside the license's regions, window or
+ * unit cap with MotifContractError.
+ *
+ * @example
+ * import { createWalletClient, http } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { reportUsage } from "@motif/sdk";
+ * const client = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") });
+ * await reportUsage(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", licenseId: 1n, licensee: client.account.address, region: "FR", units: 25n });
+ */
+export async function reportUsage(
+  client: Client<Transport, Chain | undefined, Account>,
+  p: ReportUsageParameters,
+): Promise<ReportUsageReturnType> {
+  try {
+    const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [p.licenseId] });
+    const terms = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
+    const amount = p.units * terms.unitRoyalty;
+    const { request } = await simulateContract(client, {
+      account: client.account,
+      chain: client.chain,
+      address: p.licensing,
+      abi: motifLicensingAbi,
+      functionName: "reportUsage",
+      args: [p.licenseId, p.licensee, BigInt(regionBit(p.region)), p.units],
+      value: terms.currency === zeroAddress ? amount : 0n,
+    });
+    return await writeContract(client, request);
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+}

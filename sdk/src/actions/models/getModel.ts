@@ -1,0 +1,49 @@
+import type { Address, Client, ReadContractErrorType } from "viem";
+import { readContract } from "viem/actions";
+
+import { motifModelRegistryAbi } from "../../abis/index.js";
+import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+
+export type GetModelParameters = { registry: Address; modelId: number };
+export type GetModelReturnType = {
+  modelId: number;
+  owner: Address;
+  royaltyBps: number;
+  status: "active" | "deprecated";
+  registeredAt: number;
+  weightsDigest: `0x${string}`;
+  weightsCidDigest: `0x${string}`;
+  weightsCidCodec: number;
+  name: string;
+  version: string;
+};
+export type GetModelErrorType = ReadContractErrorType | MotifContractErrorType;
+
+/**
+ * A registered model. An unknown id throws MotifContractError (MotifModelRegistryUnknownModel).
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { getModel } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const model = await getModel(client, { registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", modelId: 1 });
+ */
+export async function getModel(client: Client, p: GetModelParameters): Promise<GetModelReturnType> {
+  try {
+    const m = await readContract(client, { address: p.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [p.modelId] });
+    return {
+      modelId: p.modelId,
+      owner: m.owner,
+      royaltyBps: m.royaltyBps,
+      status: m.status === 2 ? "deprecated" : "active",
+      registeredAt: m.registeredAt,
+      weightsDigest: m.weightsDigest,
+      weightsCidDigest: m.weightsCidDigest,
+      weightsCidCodec: m.weightsCidCodec,
+      name: m.name,
+      version: m.version,
+    };
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+}

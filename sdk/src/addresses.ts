@@ -1,0 +1,19 @@
+import type { Address } from "viem";
+
+import local from "../../deployments/31337.json" with { type: "json" };
+
+/** Where the Motif contracts live on one chain. */
+export type MotifAddresses = { certificate: Address; registry: Address; licensing: Address };
+
+const known: Record<number, MotifAddresses> = {
+  [local.chainId]: {
+    certificate: local.contracts.MotifCertificate as Address,
+    registry: local.contracts.MotifModelRegistry as Address,
+    licensing: local.contracts.MotifLicensing as Address,
+  },
+};
+
+/** The recorded deployment of `chainId` (deployments/<chainId>.json), or undefined. */
+export function defaultAddresses(chainId: number): MotifAddresses | undefined {
+  return known[chainId];
+}

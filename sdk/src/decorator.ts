@@ -1,0 +1,47 @@
+import type { Account, Chain, Client, Transport } from "viem";
+
+import { getCertificate, type GetCertificateParameters } from "./actions/certificates/getCertificate.js";
+import { acceptOffer, type AcceptOfferParameters } from "./actions/licensing/acceptOffer.js";
+import { isLicensed, type IsLicensedParameters } from "./actions/licensing/isLicensed.js";
+import { reportUsage, type ReportUsageParameters } from "./actions/licensing/reportUsage.js";
+import { requireLicensed, type RequireLicensedParameters } from "./actions/licensing/requireLicensed.js";
+import { signOffer, type SignOfferParameters } from "./actions/licensing/signOffer.js";
+import { withdraw, type WithdrawParameters } from "./actions/licensing/withdraw.js";
+import { getModel, type GetModelParameters } from "./actions/models/getModel.js";
+import { registerModel, type RegisterModelParameters } from "./actions/models/registerModel.js";
+import type { MotifAddresses } from "./addresses.js";
+
+type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * viem decorator: `createWalletClient(...).extend(motifActions({ addresses }))` gives the client
+ * Motif's actions with the contract addresses filled in. Write actions need a client with an account.
+ *
+ * @example
+ * import { createWalletClient, http } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { defaultAddresses, motifActions } from "@motif/sdk";
+ * const motif = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") })
+ *   .extend(motifActions({ addresses: defaultAddresses(31337)! }));
+ * const { licensed } = await motif.isLicensed({ tokenId: 1n, licensee: motif.account.address, region: "FR" });
+ */
+export function motifActions({ addresses }: { addresses: MotifAddresses }) {
+  return <T extends Transport, C extends Chain | undefined, A extends Account | undefined>(client: Client<T, C, A>) => {
+    const signer = () => {
+      if (client.account === undefined) throw new Error("motifActions: this action needs a client with an account");
+      return client as unknown as Client<Transport, Chain | undefined, Account>;
+    };
+    return {
+      registerModel: (p: Omit<RegisterModelParameters, "registry">) => registerModel(signer(), { ...p, registry: addresses.registry }),
+      getModel: (p: Omit<GetModelParameters, "registry">) => getModel(client, { ...p, registry: addresses.registry }),
+      getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
+      signOffer: (p: Omit<SignOfferParameters, "licensing">) => signOffer(signer(), { ...p, licensing: addresses.licensing }),
+      acceptOffer: (p: Without<AcceptOfferParameters, "licensing">) =>
+        acceptOffer(signer(), { ...p, licensing: addresses.licensing } as AcceptOfferParameters),
+      isLicensed: (p: Omit<IsLicensedParameters, "licensing">) => isLicensed(client, { ...p, licensing: addresses.licensing }),
+      requireLicensed: (p: Omit<RequireLicensedParameters, "licensing">) => requireLicensed(client, { ...p, licensing: addresses.licensing }),
+      reportUsage: (p: Omit<ReportUsageParameters, "licensing">) => reportUsage(signer(), { ...p, licensing: addresses.licensing }),
+      withdraw: (p: Omit<WithdrawParameters, "licensing"> = {}) => withdraw(signer(), { ...p, licensing: addresses.licensing }),
+    };
+  };
+}

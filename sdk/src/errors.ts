@@ -1,0 +1,32 @@
+import { BaseError, ContractFunctionRevertedError } from "viem";
+
+export type MotifContractErrorType = MotifContractError & { name: "MotifContractError" };
+
+/**
+ * A Motif contract reverted with one of its custom errors: `errorName` is the error
+ * (e.g. "MotifLicensingRegionNotAllowed") and `args` its decoded values.
+ */
+export class MotifContractError extends BaseError {
+  override name = "MotifContractError" as const;
+  constructor(
+    readonly errorName: string,
+    readonly args: readonly unknown[],
+    cause: BaseError,
+  ) {
+    super(`${errorName}(${args.map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a))).join(", ")})`, {
+      cause,
+      metaMessages: ["The Motif contract reverted with this custom error and these values."],
+    });
+  }
+}
+
+/** Rethrows a viem error as MotifContractError when it carries a decoded custom error. */
+export function rethrowMotifError(error: unknown): never {
+  if (error instanceof BaseError) {
+    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName !== undefined) {
+      throw new MotifContractError(revert.data.errorName, revert.data.args ?? [], error);
+    }
+  }
+  throw error;
+}

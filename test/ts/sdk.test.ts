@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { network } from "hardhat";
+import { type Hex, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
+
+import {
+  MotifContractError,
+  REGIONS,
+  UnknownRegionError,
+  WORLDWIDE,
+  motifActions,
+  region,
+  regionBit,
+  regionMask,
+  regionsOf,
+  type Offer,
+} from "../../sdk/src/index.js";
+import { deployMotif } from "../../scripts/lib/deploy.js";
+
+describe("SDK: regions helper", () => {
+  it("maps alpha-2, alpha-3 and numeric codes to the frozen bit index and back", () => {
+    expect(regionBit("FR")).to.equal(74);
+    expect(regionBit("fra")).to.equal(74);
+    expect(regionBit("250")).to.equal(74);
+    expect(region(74).alpha2).to.equal("FR");
+    expect(regionsOf(regionMask(["US", "DE", "FR"])).map((r) => r.alpha2)).to.deep.equal(["DE", "FR", "US"]);
+    expect(regionsOf(WORLDWIDE)).to.have.length(249);
+    expect(REGIONS).to.have.length(249);
+  });
+
+  it("throws a typed error for unknown codes and reserved bits", () => {
+    for (const bad of ["XX", "ZZZ", "999", 249, -1, 1.5] as const) {
+      expect(() => regionBit(bad), String(bad)).to.throw(UnknownRegionError);
+    }
+    expect(() => regionsOf(1n << 250n)).to.throw(UnknownRegionError);
+  });
+});
+
+describe("SDK: the browser entry imports nothing Node-only", () => {
+  it("reaches no node: or built-in module from sdk/src/index.ts", () => {
+    const builtins = /^(node:|fs$|path$|os$|crypto$|child_process$|http$|https$|net$|zlib$|url$|stream$)/;
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, "utf8");
+      for (const m of source.matchAll(/(?:import|export)[^"']*?from\s+["']([^"']+)["']/g)) {
+        const spec = m[1]!;
+        expect(builtins.test(spec), `${path.relative(process.cwd(), file)} imports ${spec}`).to.equal(false);
+        if (spec.startsWith(".") && !spec.endsWith(".json")) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, ".ts")));
+      }
+    };
+    visit(path.join(process.cwd(), "sdk", "src", "index.ts"));
+    expect(seen.size).to.be.greaterThan(10);
+  });
+});
+
+describe("SDK: register → mint → sign offer → accept → isLicensed → usage → withdraw", function () {
+  this.timeout(120_000);
+
+  it("runs the licensing story through the decorated clients, with typed errors", async () => {
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet] = await viem.getWalletClients();
+    const { record, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const addresses = {
+      certificate: record.contracts.MotifCertificate,
+      registry: record.contracts.MotifModelRegistry,
+      licensing: record.contracts.MotifLicensing,
+    };
+    const admin = adminWallet!.extend(motifActions({ addresses }));
+    const licensor = licensorWallet!.extend(motifActions({ addresses }));
+    const licensee = licenseeWallet!.extend(motifActions({ addresses }));
+    const reader = publicClient.extend(motifActions({ addresses }));
+    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+
+    const weights = keccak256(toHex("sdk weights"));
+    await wait(await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1000, name: "sdk-model", version: "1" }));
+    expect(await reader.getModel({ modelId: 1 })).to.include({ status: "active", royaltyBps: 1000, name: "sdk-model" });
+    try {
+      await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1, name: "again", version: "1" });
+      expect.fail("duplicate weights must be refused");
+    } catch (error) {
+      expect(error).to.be.instanceOf(MotifContractError);
+      expect((error as MotifContractError).errorName).to.equal("MotifModelRegistryDuplicateWeights");
+      expect((error as MotifContractError).args).to.deep.equal([weights, 1]);
+    }
+
+    // A certificate owned by the licensor (minted by the attester directly).
+    const contentDigest = keccak256(toHex("sdk pattern"));
+    const licensorAddress = getAddress(licensor.account.address);
+    await wait(
+      await certificate.write.mint(
+        [
+          {
+            lineage: { contentDigest, metadataDigest: keccak256(toHex("meta")), metadataCodec: 0x55, modelId: 1, seed: 9n, paramsHash: keccak256(toHex("{}")), pdqHash: keccak256(toHex("pdq")), creator: licensorAddress },
+            to: licensorAddress,
+            royaltyBps: 300,
+            deadline: 2n ** 40n,
+            signature: "0x",
+          },
+        ],
+        { account: generatorWallet!.account },
+      ),
+    );
+    const tokenId = BigInt(contentDigest);
+    const cert = await reader.getCertificate({ tokenId });
+    expect(cert.owner).to.equal(licensorAddress);
+    expect(cert.lineage.seed).to.equal(9n);
+
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: { tokenId, regions: regionMask(["DE", "FR", "IT", "ES"]), flags: 1, currency: zeroAddress, unitRoyalty: parseEther("0.001"), unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      window: { start: 0, end: 0, duration: 30 * 86400 },
+      pricing: { price: parseEther("1"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 3,
+      deadline: now + 3600,
+      nonce: 1n,
+    };
+    const signed = await licensor.signOffer({ offer });
+    const receipt = await wait(await licensee.acceptOffer({ signed, maxPrice: parseEther("1.5") }));
+    expect(receipt.status).to.equal("success");
+    const licenseeAddress = getAddress(licensee.account.address);
+    const t = BigInt((await publicClient.getBlock()).timestamp);
+    const fr = await reader.isLicensed({ tokenId, licensee: licenseeAddress, region: "FR", time: t });
+    expect(fr.licensed).to.equal(true);
+    expect((await reader.isLicensed({ tokenId, licensee: licenseeAddress, region: "USA", time: t })).licensed).to.equal(false);
+    expect((await reader.isLicensed({ tokenId, licensee: licenseeAddress, region: "FR", time: t + 31n * 86400n })).licensed).to.equal(false);
+    try {
+      await reader.requireLicensed({ tokenId, licensee: licenseeAddress, region: "US", time: t });
+      expect.fail("US is outside the license");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingRegionNotAllowed");
+      expect((error as MotifContractError).args).to.deep.equal([fr.licenseId, BigInt(regionBit("US"))]);
+    }
+
+    await wait(await licensee.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "DE", units: 10n }));
+    try {
+      await licensee.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "JP", units: 1n });
+      expect.fail("JP is outside the license");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingRegionNotAllowed");
+    }
+
+    // Sale 1 ETH (0.5 ETH excess credited back to the licensee) + usage 0.01 ETH, 10% to the model owner.
+    const w = await wait(await licensor.withdraw({ settle: [tokenId] }));
+    const licensing = await viem.getContractAt("MotifLicensing", addresses.licensing);
+    const [withdrawn] = await licensing.getEvents.Withdrawn({ account: licensorAddress }, { fromBlock: w.blockNumber, toBlock: w.blockNumber });
+    expect(withdrawn!.args.amount).to.equal(parseEther("0.909"));
+    await wait(await licensee.withdraw());
+    try {
+      await licensee.withdraw();
+      expect.fail("nothing left to withdraw");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingNothingOwed");
+    }
+  });
+});
