@@ -1,6 +1,12 @@
 import type { Account, Chain, Client, Transport } from "viem";
 
+import { attestLineage, type AttestLineageParameters } from "./actions/certificates/attestLineage.js";
 import { getCertificate, type GetCertificateParameters } from "./actions/certificates/getCertificate.js";
+import { mintCertificates, type MintCertificatesParameters } from "./actions/certificates/mintCertificates.js";
+import { publishOffer, type PublishOfferParameters } from "./actions/licensing/publishOffer.js";
+import { renewLicense, type RenewLicenseParameters } from "./actions/licensing/renewLicense.js";
+import { type FlagBreachParameters, flagBreach, revokeLicense, type RevokeLicenseParameters } from "./actions/licensing/revokeLicense.js";
+import { deprecateModel, type DeprecateModelParameters } from "./actions/models/deprecateModel.js";
 import { acceptOffer, type AcceptOfferParameters } from "./actions/licensing/acceptOffer.js";
 import { isLicensed, type IsLicensedParameters } from "./actions/licensing/isLicensed.js";
 import { reportUsage, type ReportUsageParameters } from "./actions/licensing/reportUsage.js";
@@ -34,6 +40,13 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
     return {
       registerModel: (p: Omit<RegisterModelParameters, "registry">) => registerModel(signer(), { ...p, registry: addresses.registry }),
       getModel: (p: Omit<GetModelParameters, "registry">) => getModel(client, { ...p, registry: addresses.registry }),
+      deprecateModel: (p: Omit<DeprecateModelParameters, "registry">) => deprecateModel(signer(), { ...p, registry: addresses.registry }),
+      attestLineage: (p: Omit<AttestLineageParameters, "certificate">) => attestLineage(signer(), { ...p, certificate: addresses.certificate }),
+      mintCertificates: (p: Omit<MintCertificatesParameters, "certificate">) => mintCertificates(signer(), { ...p, certificate: addresses.certificate }),
+      publishOffer: (p: Omit<PublishOfferParameters, "licensing">) => publishOffer(signer(), { ...p, licensing: addresses.licensing }),
+      renewLicense: (p: Omit<RenewLicenseParameters, "licensing">) => renewLicense(signer(), { ...p, licensing: addresses.licensing }),
+      flagBreach: (p: Omit<FlagBreachParameters, "licensing">) => flagBreach(signer(), { ...p, licensing: addresses.licensing }),
+      revokeLicense: (p: Omit<RevokeLicenseParameters, "licensing">) => revokeLicense(signer(), { ...p, licensing: addresses.licensing }),
       getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
       signOffer: (p: Omit<SignOfferParameters, "licensing">) => signOffer(signer(), { ...p, licensing: addresses.licensing }),
       acceptOffer: (p: Without<AcceptOfferParameters, "licensing">) =>

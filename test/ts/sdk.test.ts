@@ -158,3 +158,83 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
     }
   });
 });
+
+describe("SDK: attest → mint, published offers, renewal, revocation, deprecation", function () {
+  this.timeout(120_000);
+
+  it("covers the remaining write actions and their typed errors", async () => {
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet] = await viem.getWalletClients();
+    const { record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
+    const [admin, generator, licensor, licensee] = [adminWallet!, generatorWallet!, licensorWallet!, licenseeWallet!].map((w) => w.extend(motifActions({ addresses })));
+    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+    const licensorAddress = getAddress(licensor!.account.address);
+    const licenseeAddress = getAddress(licensee!.account.address);
+
+    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("w2")), royaltyBps: 0, name: "m", version: "1" }));
+    const lineage = { contentDigest: keccak256(toHex("img")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), creator: licensorAddress };
+    const request = await generator!.attestLineage({ lineage, to: licensorAddress, royaltyBps: 250, deadline: 2n ** 40n });
+    await wait(await licensee!.mintCertificates({ requests: [request] })); // anyone may submit an attested mint
+    try {
+      await licensee!.mintCertificates({ requests: [request] });
+      expect.fail("replayed attestation");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifCertificateDuplicateContent");
+      expect((error as MotifContractError).args).to.deep.equal([lineage.contentDigest]);
+    }
+    const tokenId = BigInt(lineage.contentDigest);
+    expect((await licensor!.getCertificate({ tokenId })).owner).to.equal(licensorAddress);
+
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: { tokenId, regions: regionMask(["JP"]), flags: 64, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: parseEther("0.1"), termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      window: { start: 0, end: 0, duration: 86400 },
+      pricing: { price: parseEther("0.2"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 2,
+      deadline: now + 3600,
+      nonce: 0n,
+    };
+    await wait(await licensor!.publishOffer({ offer }));
+    try {
+      await licensee!.acceptOffer({ offerId: 1n, maxPrice: parseEther("0.1") });
+      expect.fail("price above max");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingPriceAboveMax");
+      expect((error as MotifContractError).args).to.deep.equal([parseEther("0.2"), parseEther("0.1")]);
+    }
+    try {
+      await licensee!.acceptOffer({ offerId: 9n, maxPrice: 1n });
+      expect.fail("unknown offer");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingUnknownOffer");
+    }
+    await wait(await licensee!.acceptOffer({ offerId: 1n, maxPrice: parseEther("0.2") }));
+    const t = BigInt((await publicClient.getBlock()).timestamp);
+    const { licenseId } = await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t });
+    await wait(await licensee!.renewLicense({ licenseId, maxPrice: parseEther("0.1") }));
+    expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t + 86400n + 10n })).licensed).to.equal(true);
+
+    try {
+      await licensor!.revokeLicense({ licenseId });
+      expect.fail("revocation needs a flagged breach");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingBreachNotFlagged");
+    }
+    await wait(await admin!.flagBreach({ licenseId, evidenceDigest: keccak256(toHex("evidence")) }));
+    await wait(await licensor!.revokeLicense({ licenseId }));
+    expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t })).licensed).to.equal(false);
+
+    await wait(await admin!.deprecateModel({ modelId: 1 }));
+    expect((await admin!.getModel({ modelId: 1 })).status).to.equal("deprecated");
+    const late = await generator!.attestLineage({ lineage: { ...lineage, contentDigest: keccak256(toHex("img2")) }, to: licensorAddress, royaltyBps: 0, deadline: 2n ** 40n });
+    try {
+      await generator!.mintCertificates({ requests: [late] });
+      expect.fail("deprecated model");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifCertificateModelNotActive");
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import type { Account, Address, Chain, Client, SignTypedDataErrorType, Transport } from "viem";
+import { getChainId, signTypedData } from "viem/actions";
+
+import { certificateDomain, mintAttestationTypes } from "../../eip712.js";
+import type { Lineage, MintRequest } from "../../types/lineage.js";
+
+export type AttestLineageParameters = { certificate: Address; lineage: Lineage; to: Address; royaltyBps: number; deadline: bigint };
+export type AttestLineageReturnType = MintRequest;
+export type AttestLineageErrorType = SignTypedDataErrorType;
+
+/**
+ * A registered generator (attester) signs a lineage and its mint terms (EIP-712 MintAttestation);
+ * anyone can then submit the returned request with `mintCertificates`.
+ *
+ * @example
+ * import { createWalletClient, http } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { attestLineage } from "@motif/sdk";
+ * const client = createWalletClient({ account: privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"), transport: http("http://127.0.0.1:8545") });
+ * const request = await attestLineage(client, {
+ *   certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+ *   lineage: { contentDigest: "0x01", metadataDigest: "0x02", metadataCodec: 0x55, modelId: 1, seed: 42n, paramsHash: "0x03", pdqHash: "0x04", creator: client.account.address },
+ *   to: client.account.address, royaltyBps: 500, deadline: 2n ** 40n,
+ * });
+ */
+export async function attestLineage(
+  client: Client<Transport, Chain | undefined, Account>,
+  p: AttestLineageParameters,
+): Promise<AttestLineageReturnType> {
+  const chainId = client.chain?.id ?? (await getChainId(client));
+  const message = { lineage: p.lineage, to: p.to, royaltyBps: p.royaltyBps, deadline: p.deadline };
+  const signature = await signTypedData(client, {
+    account: client.account,
+    domain: certificateDomain(chainId, p.certificate),
+    types: mintAttestationTypes,
+    primaryType: "MintAttestation",
+    message,
+  });
+  return { ...message, signature };
+}

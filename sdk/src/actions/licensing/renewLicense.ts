@@ -1,0 +1,37 @@
+import { type Account, type Address, type Chain, type Client, type Hash, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
+import { readContract } from "viem/actions";
+
+import { motifLicensingAbi } from "../../abis/index.js";
+import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { simulateAndWrite } from "../write.js";
+
+export type RenewLicenseParameters = { licensing: Address; licenseId: bigint; maxPrice: bigint };
+export type RenewLicenseReturnType = Hash;
+export type RenewLicenseErrorType = WriteContractErrorType | MotifContractErrorType;
+
+/**
+ * Extends a license by its window length, paying its renewal price (anyone may pay).
+ *
+ * @example
+ * import { createWalletClient, http, parseEther } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { renewLicense } from "@motif/sdk";
+ * const client = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") });
+ * await renewLicense(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", licenseId: 1n, maxPrice: parseEther("0.5") });
+ */
+export async function renewLicense(client: Client<Transport, Chain | undefined, Account>, p: RenewLicenseParameters): Promise<RenewLicenseReturnType> {
+  let currency: Address;
+  try {
+    const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [p.licenseId] });
+    currency = (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] })).currency;
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+  return simulateAndWrite(client, {
+    address: p.licensing,
+    abi: motifLicensingAbi,
+    functionName: "renew",
+    args: [p.licenseId, p.maxPrice],
+    value: currency === zeroAddress ? p.maxPrice : 0n,
+  });
+}
