@@ -5,7 +5,7 @@
  *   tsx scripts/generate-abis.ts --check   exits 1 if a committed file is stale
  * Under CI (`CI` set) it always checks instead of writing, so a stale commit fails the build.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** Contracts the SDK talks to. */
@@ -32,20 +32,26 @@ function renderIndex(): string {
 }
 
 const check = process.argv.includes("--check") || (process.env.CI ?? "") !== "";
-const files = new Map<string, string>([["index.ts", renderIndex()]]);
-for (const c of SDK_CONTRACTS) files.set(`${c}.ts`, await renderAbiModule(c));
+const files = new Map<string, string>([[path.join(outDir, "index.ts"), renderIndex()]]);
+for (const c of SDK_CONTRACTS) files.set(path.join(outDir, `${c}.ts`), await renderAbiModule(c));
+// The SDK ships the recorded deployments (default addresses) inside its own folder.
+const deploymentsDir = path.join(root, "deployments");
+const sdkDeployments = path.join(root, "sdk", "src", "deployments");
+for (const f of (await readdir(deploymentsDir)).filter((f) => f.endsWith(".json"))) {
+  files.set(path.join(sdkDeployments, f), await readFile(path.join(deploymentsDir, f), "utf8"));
+}
 
 const stale: string[] = [];
 await mkdir(outDir, { recursive: true });
-for (const [file, content] of files) {
-  const target = path.join(outDir, file);
+await mkdir(sdkDeployments, { recursive: true });
+for (const [target, content] of files) {
   const current = await readFile(target, "utf8").catch(() => undefined);
   if (current === content) continue;
   if (check) stale.push(path.relative(root, target));
   else await writeFile(target, content);
 }
 if (stale.length > 0) {
-  console.error(`Stale generated ABIs (run \`npm run build\` and commit): ${stale.join(", ")}`);
+  console.error(`Stale generated SDK files (run \`npm run build\` and commit): ${stale.join(", ")}`);
   process.exit(1);
 }
-console.log(check ? "sdk/src/abis: up to date" : `sdk/src/abis: ${files.size} file(s) generated`);
+console.log(check ? "sdk/src/{abis,deployments}: up to date" : `sdk/src/{abis,deployments}: ${files.size} file(s) generated`);

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 
-import local from "../../deployments/31337.json" with { type: "json" };
+import local from "./deployments/31337.json" with { type: "json" };
 
 /** Where the Motif contracts live on one chain. */
 export type MotifAddresses = { certificate: Address; registry: Address; licensing: Address };

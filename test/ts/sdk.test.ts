@@ -37,6 +37,21 @@ describe("SDK: regions helper", () => {
   });
 });
 
+describe("SDK: the publishable package (@motif/sdk, built by npm run build)", () => {
+  it("exports the actions from dist/ with type declarations, loadable by plain Node", async () => {
+    const pkg = JSON.parse(readFileSync(path.join(process.cwd(), "sdk", "package.json"), "utf8"));
+    expect(pkg.name).to.equal("@motif/sdk");
+    expect(pkg.exports["."]).to.deep.equal({ types: "./dist/index.d.ts", import: "./dist/index.js" });
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync("node", ["-e", 'import("./sdk/dist/index.js").then(m => console.log(typeof m.motifActions, typeof m.isLicensed, m.regionBit("FR")))'], {
+      cwd: process.cwd(),
+      encoding: "utf8",
+    });
+    expect(out.trim()).to.equal("function function 74");
+    expect(readFileSync(path.join(process.cwd(), "sdk", "dist", "index.d.ts"), "utf8")).to.contain("motifActions");
+  });
+});
+
 describe("SDK: the browser entry imports nothing Node-only", () => {
   it("reaches no node: or built-in module from sdk/src/index.ts", () => {
     const builtins = /^(node:|fs$|path$|os$|crypto$|child_process$|http$|https$|net$|zlib$|url$|stream$)/;
