@@ -7,6 +7,9 @@ import { publishOffer, type PublishOfferParameters } from "./actions/licensing/p
 import { renewLicense, type RenewLicenseParameters } from "./actions/licensing/renewLicense.js";
 import { type FlagBreachParameters, flagBreach, revokeLicense, type RevokeLicenseParameters } from "./actions/licensing/revokeLicense.js";
 import { deprecateModel, type DeprecateModelParameters } from "./actions/models/deprecateModel.js";
+import { logEdit, type LogEditParameters } from "./actions/certificates/logEdit.js";
+import { royaltyInfo, type RoyaltyInfoParameters } from "./actions/certificates/royaltyInfo.js";
+import { getMotifEvents, type GetMotifEventsParameters, watchMotifEvents, type WatchMotifEventsParameters } from "./actions/events/events.js";
 import { acceptOffer, type AcceptOfferParameters } from "./actions/licensing/acceptOffer.js";
 import { isLicensed, type IsLicensedParameters } from "./actions/licensing/isLicensed.js";
 import { reportUsage, type ReportUsageParameters } from "./actions/licensing/reportUsage.js";
@@ -43,6 +46,10 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
       deprecateModel: (p: Omit<DeprecateModelParameters, "registry">) => deprecateModel(signer(), { ...p, registry: addresses.registry }),
       attestLineage: (p: Omit<AttestLineageParameters, "certificate">) => attestLineage(signer(), { ...p, certificate: addresses.certificate }),
       mintCertificates: (p: Omit<MintCertificatesParameters, "certificate">) => mintCertificates(signer(), { ...p, certificate: addresses.certificate }),
+      royaltyInfo: (p: Omit<RoyaltyInfoParameters, "certificate">) => royaltyInfo(client, { ...p, certificate: addresses.certificate }),
+      logEdit: (p: Omit<LogEditParameters, "certificate">) => logEdit(signer(), { ...p, certificate: addresses.certificate }),
+      getMotifEvents: (p: Omit<GetMotifEventsParameters, "addresses">) => getMotifEvents(client, { ...p, addresses }),
+      watchMotifEvents: (p: Omit<WatchMotifEventsParameters, "addresses">) => watchMotifEvents(client, { ...p, addresses }),
       publishOffer: (p: Omit<PublishOfferParameters, "licensing">) => publishOffer(signer(), { ...p, licensing: addresses.licensing }),
       renewLicense: (p: Omit<RenewLicenseParameters, "licensing">) => renewLicense(signer(), { ...p, licensing: addresses.licensing }),
       flagBreach: (p: Omit<FlagBreachParameters, "licensing">) => flagBreach(signer(), { ...p, licensing: addresses.licensing }),

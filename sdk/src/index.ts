@@ -22,3 +22,6 @@ export * from "./actions/certificates/mintCertificates.js";
 export * from "./actions/licensing/publishOffer.js";
 export * from "./actions/licensing/renewLicense.js";
 export * from "./actions/licensing/revokeLicense.js";
+export * from "./actions/certificates/royaltyInfo.js";
+export * from "./actions/certificates/logEdit.js";
+export * from "./actions/events/events.js";

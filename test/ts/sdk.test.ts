@@ -242,6 +242,25 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
     await wait(await licensor!.revokeLicense({ licenseId }));
     expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t })).licensed).to.equal(false);
 
+    // Royalty, edit log and typed event queries.
+    expect(await licensor!.royaltyInfo({ tokenId, salePrice: 10_000n })).to.deep.equal({ receiver: licensorAddress, amount: 250n });
+    const step = keccak256(toHex("recolour"));
+    await wait(await licensor!.logEdit({ tokenId, stepDigest: step }));
+    expect((await licensor!.getCertificate({ tokenId })).editHead).to.equal(keccak256(`0x${"00".repeat(32)}${step.slice(2)}`));
+    try {
+      await licensee!.logEdit({ tokenId, stepDigest: step });
+      expect.fail("only the owner logs edits");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifCertificateNotOwnerOrApproved");
+    }
+    const mints = await licensor!.getMotifEvents({ kind: "mints" });
+    expect(mints).to.have.length(1);
+    const grants = await licensor!.getMotifEvents({ kind: "licenses" });
+    expect(grants.map((g) => g.args.licensee)).to.deep.equal([licenseeAddress]);
+    const seen: number[] = [];
+    const unwatch = licensor!.watchMotifEvents({ kind: "usage", pollingInterval: 50, onLogs: (logs) => seen.push(logs.length) });
+    unwatch();
+
     await wait(await admin!.deprecateModel({ modelId: 1 }));
     expect((await admin!.getModel({ modelId: 1 })).status).to.equal("deprecated");
     const late = await generator!.attestLineage({ lineage: { ...lineage, contentDigest: keccak256(toHex("img2")) }, to: licensorAddress, royaltyBps: 0, deadline: 2n ** 40n });
