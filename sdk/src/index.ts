@@ -25,3 +25,4 @@ export * from "./actions/licensing/revokeLicense.js";
 export * from "./actions/certificates/royaltyInfo.js";
 export * from "./actions/certificates/logEdit.js";
 export * from "./actions/events/events.js";
+export * from "./ipfs/fetchVerified.js";

@@ -85,7 +85,9 @@ export class EmbeddedIpfs implements IpfsStore {
     return new Uint8Array(Buffer.concat(chunks));
   }
 
-  private async block(cid: CID): Promise<Uint8Array> {
+  /** The raw bytes of one block. */
+  async block(cid: CID): Promise<Uint8Array> {
+    await this.ready();
     const parts: Uint8Array[] = [];
     for await (const part of this.blockstore.get(cid)) parts.push(part);
     return new Uint8Array(Buffer.concat(parts));
