@@ -26,3 +26,4 @@ export * from "./actions/certificates/royaltyInfo.js";
 export * from "./actions/certificates/logEdit.js";
 export * from "./actions/events/events.js";
 export * from "./ipfs/fetchVerified.js";
+export * from "./verify/verifyCertificate.js";
