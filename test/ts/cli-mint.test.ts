@@ -6,6 +6,8 @@ import path from "node:path";
 import { network } from "hardhat";
 import { getAddress } from "viem";
 
+import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
+import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { loadManifest } from "../../generator/src/render/render.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
@@ -67,5 +69,24 @@ describe("npx motif mint against a JSON-RPC node", function () {
     const again = await run();
     expect(again.status).to.equal(1);
     expect(JSON.parse(again.stdout).status).to.equal("refused");
+
+    // An auditor verifies it with nothing but the RPC and a trustless gateway over that store.
+    const gateway = await buildGateway(new EmbeddedIpfs(store));
+    const gatewayUrl = await gateway.listen({ port: 0, host: "127.0.0.1" });
+    try {
+      const verify = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ["bin/motif.mjs", "verify", out.tokenId, "--rpc", url, "--gateway", gatewayUrl],
+          { env: { ...env, MOTIF_LICENSING: record.contracts.MotifLicensing } },
+          (error, stdout, stderr) => resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+        );
+      });
+      expect(verify.status, verify.stderr + verify.stdout).to.equal(0);
+      expect(verify.stdout).to.contain("verified");
+      expect(verify.stdout.match(/PASS/g)).to.have.length(5);
+    } finally {
+      await gateway.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { pinCommand } from "./pin.js";
 import { renderCommand } from "./render.js";
 import { screenCommand } from "./screen.js";
 import { serveCommand } from "./serve.js";
+import { verifyCommand } from "./verify.js";
 
 type Command = { summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
@@ -17,6 +18,7 @@ const commands: Record<string, Command> = {
   mint: mintCommand,
   serve: serveCommand,
   batch: batchCommand,
+  verify: verifyCommand,
 };
 
 function usage(): string {

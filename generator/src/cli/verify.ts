@@ -1,0 +1,68 @@
+import { type Address, createPublicClient, getAddress, http, isAddress } from "viem";
+
+import { verifyCertificate } from "../../../sdk/src/index.js";
+import { readDeployment } from "../../../scripts/lib/deployment.js";
+import { pdqHashImage } from "../pdq/index.js";
+import { UsageError, parse } from "./args.js";
+
+const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--json]
+
+Verifies a certificate from a chain RPC and an IPFS gateway alone, item by item with evidence:
+attester and model at mint time, metadata and image fetched trustlessly and checked against their
+on-chain digests, PDQ recomputed, edit-log replay, license history. Exit 1 if any item fails.
+  --rpc      JSON-RPC URL (default MOTIF_RPC_URL or http://127.0.0.1:8545)
+  --gateway  trustless gateway (default MOTIF_GATEWAY or http://127.0.0.1:8081)
+Addresses come from deployments/<chainId>.json, or MOTIF_CERTIFICATE, MOTIF_REGISTRY, MOTIF_LICENSING.`;
+
+export const verifyCommand = {
+  summary: "audit a certificate from an RPC and an IPFS gateway",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { values, positionals } = parse(args, {
+      rpc: { type: "string" },
+      gateway: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + "\n");
+      return 0;
+    }
+    const raw = positionals[0];
+    if (raw === undefined || !/^(0x[0-9a-fA-F]{1,64}|\d+)$/.test(raw)) {
+      throw new UsageError(`TOKEN_ID: "${raw ?? ""}" is not a token id (decimal or 0x hex, the content digest)`);
+    }
+    const tokenId = BigInt(raw);
+    const rpc = values.rpc ?? process.env.MOTIF_RPC_URL ?? "http://127.0.0.1:8545";
+    const gateway = values.gateway ?? process.env.MOTIF_GATEWAY ?? "http://127.0.0.1:8081";
+    const client = createPublicClient({ transport: http(rpc) });
+    const chainId = await client.getChainId();
+    const deployment = await readDeployment(process.cwd(), chainId);
+    const pick = (name: string, fromFile: string | undefined): Address => {
+      const v = process.env[name] ?? fromFile;
+      if (v === undefined || !isAddress(v)) throw new UsageError(`${name}: no address for chain ${chainId}`);
+      return getAddress(v);
+    };
+    const addresses = {
+      certificate: pick("MOTIF_CERTIFICATE", deployment?.contracts.MotifCertificate),
+      registry: pick("MOTIF_REGISTRY", deployment?.contracts.MotifModelRegistry),
+      licensing: pick("MOTIF_LICENSING", deployment?.contracts.MotifLicensing),
+    };
+    const report = await verifyCertificate(client, {
+      addresses,
+      tokenId,
+      gateway,
+      pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
+    });
+    if (values.json) {
+      process.stdout.write(JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+    } else {
+      process.stdout.write(`certificate 0x${tokenId.toString(16).padStart(64, "0")} on chain ${chainId}\n`);
+      for (const i of report.items) {
+        process.stdout.write(`  ${i.passed ? "PASS" : "FAIL"}  ${i.title}${i.reason !== undefined ? `\n        ${i.reason}` : ""}\n`);
+      }
+      process.stdout.write(report.passed ? "verified\n" : "NOT verified\n");
+    }
+    return report.passed ? 0 : 1;
+  },
+};
