@@ -1,8 +1,10 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Address } from "viem";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
-import { type RenderInput, type RenderOutput, render } from "./render/render.js";
+import { MODELS_DIR, type ModelManifestEntry, type RenderInput, type RenderOutput, render } from "./render/render.js";
 import type { PdqIndex } from "./screen/pdq-index.js";
 import { type ScreenReport, screen } from "./screen/screen.js";
 import { type Attester, attest } from "./stages/attest.js";
@@ -93,6 +95,7 @@ export async function runPipeline(
     },
     config.pinQueue,
   );
+  await pinModel(config.store, rendered.model);
   if (config.attester === undefined) {
     config.index.add({ hash: fp.pdq.original, label: `pattern ${rendered.contentDigest}` });
     return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };
@@ -119,4 +122,18 @@ export async function runPipeline(
   }
   const minted = await mint(config.minter, { requests: [mintRequest] });
   return { status: "minted", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, minted };
+}
+
+const pinnedModels = new WeakMap<IpfsStore, Set<string>>();
+
+/**
+ * Pins the model file a pattern was rendered with (once per store), so auditors can fetch it by
+ * its registered weights CID and re-render. One raw block: its CID digest is the file's sha-256.
+ */
+async function pinModel(store: IpfsStore, model: ModelManifestEntry): Promise<void> {
+  let done = pinnedModels.get(store);
+  if (done === undefined) pinnedModels.set(store, (done = new Set()));
+  if (done.has(model.sha256) || model.file === "") return;
+  await store.add(await readFile(path.join(MODELS_DIR, model.file)));
+  done.add(model.sha256);
 }

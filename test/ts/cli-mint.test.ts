@@ -84,7 +84,7 @@ describe("npx motif mint against a JSON-RPC node", function () {
       });
       expect(verify.status, verify.stderr + verify.stdout).to.equal(0);
       expect(verify.stdout).to.contain("verified");
-      expect(verify.stdout.match(/PASS/g)).to.have.length(5);
+      expect(verify.stdout.match(/PASS/g)).to.have.length(6);
     } finally {
       await gateway.close();
     }

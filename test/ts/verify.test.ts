@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -11,7 +11,7 @@ import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
-import { loadManifest } from "../../generator/src/render/render.js";
+import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { verifyCertificate } from "../../sdk/src/index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
@@ -42,6 +42,8 @@ describe("auditor verification (verifyCertificate)", function () {
       { owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version },
     ]);
     const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-")));
+    const weights = await readFile(path.join(MODELS_DIR, indigo.file));
+    const weightsCid = await store.add(weights); // the model is pinned too: one raw block, CID digest = its sha-256
     const chainId = await publicClient.getChainId();
     const now = (await publicClient.getBlock()).timestamp;
     const result = await runPipeline(
@@ -67,17 +69,30 @@ describe("auditor verification (verifyCertificate)", function () {
     const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
     const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
     const pdq = async (bytes: Uint8Array) => (await pdqHashImage(bytes)).hash;
+    const rerender = async (r: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) =>
+      (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png;
     try {
-      const ok = await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, pdq });
+      const ok = await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, pdq, rerender });
       expect(ok.items.map((i) => [i.id, i.passed, i.reason])).to.deep.equal([
         ["attestation", true, undefined],
         ["metadata", true, undefined],
         ["image", true, undefined],
+        ["rerender", true, undefined],
         ["editLog", true, undefined],
         ["licenses", true, undefined],
       ]);
       expect(ok.passed).to.equal(true);
-      expect(ok.items[3]!.evidence.steps).to.equal(1);
+      expect(ok.items[3]!.evidence).to.include({ pdqDistance: 0, identicalBytes: true, weightsCid: weightsCid.toString() });
+      expect(ok.items[4]!.evidence.steps).to.equal(1);
+
+      // Tampered model: the gateway serves other weights under the model's CID.
+      const lyingModel = await lyingGateway(url, weightsCid.toString(), new Uint8Array(weights.length));
+      try {
+        const bad = await verifyCertificate(publicClient, { addresses, tokenId, gateway: lyingModel.url, pdq, rerender });
+        expect(bad.items.find((i) => i.id === "rerender")!.reason).to.contain("tampered or wrong content");
+      } finally {
+        await lyingModel.close();
+      }
 
       // Tampered metadata: the gateway serves other bytes under the metadata CID.
       const lying = await lyingGateway(url, result.pinned.metadataCid.toString(), new TextEncoder().encode('{"motif":{}}'));

@@ -3,6 +3,7 @@ import { type Address, createPublicClient, getAddress, http, isAddress } from "v
 import { verifyCertificate } from "../../../sdk/src/index.js";
 import { readDeployment } from "../../../scripts/lib/deployment.js";
 import { pdqHashImage } from "../pdq/index.js";
+import { render } from "../render/render.js";
 import { UsageError, parse } from "./args.js";
 
 const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--json]
@@ -53,6 +54,8 @@ export const verifyCommand = {
       tokenId,
       gateway,
       pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
+      rerender: async (r) =>
+        (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
     });
     if (values.json) {
       process.stdout.write(JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");

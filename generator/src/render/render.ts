@@ -115,6 +115,15 @@ async function sessionFor(entry: ModelManifestEntry, dir: string): Promise<ort.I
   return s;
 }
 
+async function sessionFromBytes(digest: Hex, bytes: Uint8Array): Promise<ort.InferenceSession> {
+  let s = sessions.get(digest);
+  if (s === undefined) {
+    s = ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
+    sessions.set(digest, s);
+  }
+  return s;
+}
+
 /** Checks a render request; throws RenderInputError naming the field and its allowed range. */
 export function validateRenderInput(input: RenderInput, manifest: ModelManifestEntry[], maxSide: number = RENDER_LIMITS.maxSide): ModelManifestEntry {
   const entry = manifest.find((m) => m.name === input.model);
@@ -144,10 +153,20 @@ export function validateRenderInput(input: RenderInput, manifest: ModelManifestE
  * centres in [0,1)², so larger sizes sample the same pattern more finely). Rendered band by band:
  * at most `RENDER_LIMITS.bandPixels` pixels of floats exist at once.
  */
-export async function render(input: RenderInput, options: { modelsDir?: string; maxSide?: number } = {}): Promise<RenderOutput> {
+export async function render(
+  input: RenderInput,
+  options: { modelsDir?: string; maxSide?: number; /** Run these ONNX bytes (e.g. weights fetched by an auditor) instead of the shipped file. */ modelBytes?: Uint8Array } = {},
+): Promise<RenderOutput> {
   const dir = options.modelsDir ?? MODELS_DIR;
-  const entry = validateRenderInput(input, await loadManifest(dir), options.maxSide);
-  const session = await sessionFor(entry, dir);
+  let manifest = await loadManifest(dir);
+  let digest: Hex | undefined;
+  if (options.modelBytes !== undefined) {
+    digest = `0x${createHash("sha256").update(options.modelBytes).digest("hex")}`;
+    const known = manifest.find((m) => m.sha256 === digest);
+    manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length }), name: input.model, sha256: digest }];
+  }
+  const entry = validateRenderInput(input, manifest, options.maxSide);
+  const session = options.modelBytes !== undefined ? await sessionFromBytes(digest!, options.modelBytes) : await sessionFor(entry, dir);
   const { width, height } = input;
   const z = new ort.Tensor("float32", latentOf(input.seed), [1, CPPN.latent]);
   const scale = new ort.Tensor("float32", Float32Array.of(input.params.scale), [1]);

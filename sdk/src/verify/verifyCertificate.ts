@@ -1,5 +1,6 @@
 import { CID } from "multiformats/cid";
-import { type Address, type Client, type Hex, bytesToHex, concat, keccak256, toHex, zeroHash } from "viem";
+import * as Digest from "multiformats/hashes/digest";
+import { type Address, type Client, type Hex, bytesToHex, concat, hexToBytes, keccak256, toHex, zeroHash } from "viem";
 import { getContractEvents, readContract } from "viem/actions";
 
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "../abis/index.js";
@@ -19,6 +20,8 @@ export type VerifyCertificateParameters = {
   gateway: string;
   /** PDQ of image bytes, 64 hex digits (Node callers pass the generator's; browsers may omit it). */
   pdq?: (image: Uint8Array) => Promise<string>;
+  /** Re-renders a pattern with the given model weights (Node callers pass the generator's renderer). */
+  rerender?: (request: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) => Promise<Uint8Array>;
   fromBlock?: bigint;
 };
 
@@ -100,6 +103,25 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     return evidence;
   });
 
+  await item("rerender", "Model fetched by its weights CID matches the registered digest, and re-rendering reproduces the image", async () => {
+    if (p.rerender === undefined || p.pdq === undefined) throw new Error("skipped: needs a renderer and a PDQ hasher (npx motif verify provides both)");
+    if (metadata === undefined) throw new Error("no verified metadata to read the render parameters from");
+    const model = await readContract(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [l.modelId] });
+    const weightsCid = CID.createV1(model.weightsCidCodec, Digest.create(0x12, hexToBytes(model.weightsCidDigest))).toString();
+    const weights = await fetchVerified(p.gateway, { cid: weightsCid, codec: model.weightsCidCodec, digest: model.weightsCidDigest });
+    const weightsSha = await sha256Digest(weights);
+    if (weightsSha !== model.weightsDigest) throw new Error(`weights hash to ${weightsSha}, registered ${model.weightsDigest}`);
+    const m = metadata.motif.lineage;
+    const params = m.params as Record<string, number>;
+    const paramsHash = keccak256(toHex(canonical(params)));
+    if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
+    const png = await p.rerender({ weights, model: m.model.name, seed: l.seed, params, width: m.width, height: m.height });
+    const rerenderedDigest = await sha256Digest(png);
+    const distance = hamming(await p.pdq(png), l.pdqHash.slice(2));
+    if (distance > 8) throw new Error(`re-render differs: PDQ distance ${distance} > 8`);
+    return { weightsCid, pdqDistance: distance, pixelDigest: rerenderedDigest, identicalBytes: rerenderedDigest === l.contentDigest };
+  });
+
   await item("editLog", "Edit-log events replay to the on-chain head", async () => {
     const edits = await getContractEvents(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "EditLogged", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
     let head: Hex = zeroHash;
@@ -125,4 +147,21 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   });
 
   return { tokenId: p.tokenId, passed: items.every((i) => i.passed), items };
+}
+
+/** Canonical JSON of a flat params object (sorted keys), as hashed on-chain. */
+function canonical(params: Record<string, number>): string {
+  return `{${Object.keys(params).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(params[k])}`).join(",")}}`;
+}
+
+function hamming(a: string, b: string): number {
+  let d = 0;
+  for (let i = 0; i < 64; i += 8) {
+    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
+    while (x !== 0) {
+      x &= x - 1;
+      d++;
+    }
+  }
+  return d;
 }
