@@ -8,6 +8,7 @@ import { renewLicense, type RenewLicenseParameters } from "./actions/licensing/r
 import { type FlagBreachParameters, flagBreach, revokeLicense, type RevokeLicenseParameters } from "./actions/licensing/revokeLicense.js";
 import { deprecateModel, type DeprecateModelParameters } from "./actions/models/deprecateModel.js";
 import { logEdit, type LogEditParameters } from "./actions/certificates/logEdit.js";
+import { getCertificateMetadata, type GetCertificateMetadataParameters } from "./actions/certificates/getCertificateMetadata.js";
 import { royaltyInfo, type RoyaltyInfoParameters } from "./actions/certificates/royaltyInfo.js";
 import { getMotifEvents, type GetMotifEventsParameters, watchMotifEvents, type WatchMotifEventsParameters } from "./actions/events/events.js";
 import { acceptOffer, type AcceptOfferParameters } from "./actions/licensing/acceptOffer.js";
@@ -46,6 +47,8 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
       deprecateModel: (p: Omit<DeprecateModelParameters, "registry">) => deprecateModel(signer(), { ...p, registry: addresses.registry }),
       attestLineage: (p: Omit<AttestLineageParameters, "certificate">) => attestLineage(signer(), { ...p, certificate: addresses.certificate }),
       mintCertificates: (p: Omit<MintCertificatesParameters, "certificate">) => mintCertificates(signer(), { ...p, certificate: addresses.certificate }),
+      getCertificateMetadata: (p: Omit<GetCertificateMetadataParameters, "certificate">) =>
+        getCertificateMetadata(client, { ...p, certificate: addresses.certificate }),
       royaltyInfo: (p: Omit<RoyaltyInfoParameters, "certificate">) => royaltyInfo(client, { ...p, certificate: addresses.certificate }),
       logEdit: (p: Omit<LogEditParameters, "certificate">) => logEdit(signer(), { ...p, certificate: addresses.certificate }),
       getMotifEvents: (p: Omit<GetMotifEventsParameters, "addresses">) => getMotifEvents(client, { ...p, addresses }),

@@ -23,6 +23,7 @@ export * from "./actions/licensing/publishOffer.js";
 export * from "./actions/licensing/renewLicense.js";
 export * from "./actions/licensing/revokeLicense.js";
 export * from "./actions/certificates/royaltyInfo.js";
+export * from "./actions/certificates/getCertificateMetadata.js";
 export * from "./actions/certificates/logEdit.js";
 export * from "./actions/events/events.js";
 export * from "./ipfs/fetchVerified.js";

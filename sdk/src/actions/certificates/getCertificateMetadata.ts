@@ -1,0 +1,39 @@
+import type { Address, Client, ReadContractErrorType } from "viem";
+import { readContract } from "viem/actions";
+
+import { motifCertificateAbi } from "../../abis/index.js";
+import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { type FetchVerifiedErrorType, IpfsVerificationError, fetchVerified } from "../../ipfs/fetchVerified.js";
+
+export type GetCertificateMetadataParameters = { certificate: Address; tokenId: bigint; gateway: string };
+export type GetCertificateMetadataReturnType = { tokenURI: string; metadata: Record<string, unknown> };
+export type GetCertificateMetadataErrorType = ReadContractErrorType | MotifContractErrorType | FetchVerifiedErrorType;
+
+/**
+ * tokenURI → metadata: reads the certificate's metadata CID and fetches the document from a
+ * trustless gateway, checking its bytes against the on-chain digest (throws IpfsVerificationError
+ * on tampered content).
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { getCertificateMetadata } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const { metadata } = await getCertificateMetadata(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: 1n, gateway: "http://127.0.0.1:8081" });
+ */
+export async function getCertificateMetadata(client: Client, p: GetCertificateMetadataParameters): Promise<GetCertificateMetadataReturnType> {
+  let stored;
+  let tokenURI: string;
+  try {
+    stored = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] });
+    tokenURI = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.tokenId] });
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+  const cid = tokenURI.replace(/^ipfs:\/\//, "");
+  const bytes = await fetchVerified(p.gateway, { cid, codec: stored.metadataCodec, digest: stored.metadataDigest });
+  try {
+    return { tokenURI, metadata: JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown> };
+  } catch {
+    throw new IpfsVerificationError(cid, "content matches the CID but is not JSON metadata");
+  }
+}
