@@ -10,6 +10,35 @@ import { UsageError } from "./args.js";
 
 export type ChainSetup = { attester: Attester; minter: Minter; modelIds: Record<string, number>; creator: Address };
 
+export type MotifContracts = { certificate: Address; registry: Address; licensing: Address };
+
+/**
+ * The Motif addresses on `chainId`: MOTIF_CERTIFICATE / MOTIF_REGISTRY / MOTIF_LICENSING when set,
+ * else deployments/<chainId>.json; a UsageError names the one that is missing.
+ */
+export async function contractsFor<K extends keyof MotifContracts>(
+  chainId: number,
+  need: readonly K[],
+  env = process.env,
+): Promise<Pick<MotifContracts, K>> {
+  const deployment = await readDeployment(process.cwd(), chainId);
+  const sources: Record<keyof MotifContracts, [string, Address | undefined]> = {
+    certificate: ["MOTIF_CERTIFICATE", deployment?.contracts.MotifCertificate],
+    registry: ["MOTIF_REGISTRY", deployment?.contracts.MotifModelRegistry],
+    licensing: ["MOTIF_LICENSING", deployment?.contracts.MotifLicensing],
+  };
+  const out = {} as Pick<MotifContracts, K>;
+  for (const key of need) {
+    const [name, fromFile] = sources[key];
+    const raw = env[name] ?? fromFile;
+    if (raw === undefined || !isAddress(raw)) {
+      throw new UsageError(`${name}: no address for chain ${chainId} (set it, or deploy and record deployments/${chainId}.json)`);
+    }
+    out[key] = getAddress(raw) as Pick<MotifContracts, K>[K];
+  }
+  return out;
+}
+
 /**
  * Chain access for CLI commands, from the environment: MOTIF_RPC_URL, MOTIF_ATTESTER_KEY (the
  * generator's key; never printed), and the addresses from deployments/<chainId>.json unless
@@ -25,16 +54,7 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
   const account = privateKeyToAccount(key);
   const publicClient = createPublicClient({ transport: http(url) });
   const chainId = await publicClient.getChainId();
-  const deployment = await readDeployment(process.cwd(), chainId);
-  const pick = (name: string, fromFile: Address | undefined): Address => {
-    const raw = env[name] ?? fromFile;
-    if (raw === undefined || !isAddress(raw)) {
-      throw new UsageError(`${name}: no address for chain ${chainId} (set it, or deploy and record deployments/${chainId}.json)`);
-    }
-    return getAddress(raw);
-  };
-  const certificate = pick("MOTIF_CERTIFICATE", deployment?.contracts.MotifCertificate);
-  const registry = pick("MOTIF_REGISTRY", deployment?.contracts.MotifModelRegistry);
+  const { certificate, registry } = await contractsFor(chainId, ["certificate", "registry"], env);
   const wallet = createWalletClient({ account, transport: http(url) });
   const modelIds: Record<string, number> = {};
   for (const m of await loadManifest()) {

@@ -1,10 +1,10 @@
-import { type Address, createPublicClient, getAddress, http, isAddress } from "viem";
+import { createPublicClient, http } from "viem";
 
 import { verifyCertificate } from "../../../sdk/src/index.js";
-import { readDeployment } from "../../../scripts/lib/deployment.js";
 import { pdqHashImage } from "../pdq/index.js";
 import { render } from "../render/render.js";
 import { UsageError, parse } from "./args.js";
+import { contractsFor } from "./chain.js";
 
 const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--json]
 
@@ -38,17 +38,7 @@ export const verifyCommand = {
     const gateway = values.gateway ?? process.env.MOTIF_GATEWAY ?? "http://127.0.0.1:8081";
     const client = createPublicClient({ transport: http(rpc) });
     const chainId = await client.getChainId();
-    const deployment = await readDeployment(process.cwd(), chainId);
-    const pick = (name: string, fromFile: string | undefined): Address => {
-      const v = process.env[name] ?? fromFile;
-      if (v === undefined || !isAddress(v)) throw new UsageError(`${name}: no address for chain ${chainId}`);
-      return getAddress(v);
-    };
-    const addresses = {
-      certificate: pick("MOTIF_CERTIFICATE", deployment?.contracts.MotifCertificate),
-      registry: pick("MOTIF_REGISTRY", deployment?.contracts.MotifModelRegistry),
-      licensing: pick("MOTIF_LICENSING", deployment?.contracts.MotifLicensing),
-    };
+    const addresses = await contractsFor(chainId, ["certificate", "registry", "licensing"]);
     const report = await verifyCertificate(client, {
       addresses,
       tokenId,
