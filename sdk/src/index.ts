@@ -28,3 +28,5 @@ export * from "./actions/certificates/logEdit.js";
 export * from "./actions/events/events.js";
 export * from "./ipfs/fetchVerified.js";
 export * from "./verify/verifyCertificate.js";
+export { canonicalJson } from "./canonical.js";
+export { hammingDistance256 } from "./hamming.js";

@@ -14,6 +14,8 @@
  * transpose patterns of the same 16×16 DCT.
  */
 
+import { hammingDistance256 } from "../../../sdk/src/hamming.js";
+
 const f32 = Math.fround;
 
 /** Images with a side under this hash to all zeros with quality 0 (the reference's rule). */
@@ -144,15 +146,7 @@ export function pdqDihedralFromLuma(luma: Float32Array, rows: number, cols: numb
 export function pdqDistance(a: string, b: string): number {
   if (!/^[0-9a-f]{64}$/i.test(a)) throw new RangeError(`hash a: expected 64 hex digits, got "${a}"`);
   if (!/^[0-9a-f]{64}$/i.test(b)) throw new RangeError(`hash b: expected 64 hex digits, got "${b}"`);
-  let d = 0;
-  for (let i = 0; i < 64; i += 8) {
-    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    while (x !== 0) {
-      x &= x - 1;
-      d++;
-    }
-  }
-  return d;
+  return hammingDistance256(a, b);
 }
 
 // ------------------------------------------------------------------------------------------------

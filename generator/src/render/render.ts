@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import { type Hex, keccak256, stringToBytes } from "viem";
 
+import { canonicalJson } from "../metadata/canonical.js";
 import { CPPN, CPPN_IO } from "../model/cppn.js";
 import { PngWriter } from "./png.js";
 
@@ -65,7 +66,7 @@ export class RenderInputError extends Error {
 
 /** Canonical JSON of params: sorted keys, no whitespace. */
 export function canonicalParams(params: RenderParams): string {
-  return JSON.stringify({ scale: params.scale, sharpness: params.sharpness });
+  return canonicalJson({ scale: params.scale, sharpness: params.sharpness });
 }
 
 /** The latent vector of a seed: splitmix64 → Box-Muller normals, float32. */

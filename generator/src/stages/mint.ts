@@ -1,6 +1,6 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
-import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
+import { mintCertificates } from "../../../sdk/src/actions/certificates/mintCertificates.js";
 import type { MintRequest } from "../../../sdk/src/types/lineage.js";
 
 /** Stage input: attested requests (one transaction for all of them). */
@@ -15,19 +15,10 @@ export type Minter = {
   certificate: Address;
 };
 
-/** Mint stage: one `mint` or a `mintBatch`, waited for; reverts surface as viem errors naming the custom error. */
+/** Mint stage: the SDK's `mintCertificates` (one `mint` or a `mintBatch`, simulated first so a revert
+ * surfaces as MotifContractError naming the custom error), waited for. */
 export async function mint(minter: Minter, input: MintInput): Promise<MintOutput> {
-  if (input.requests.length === 0) throw new RangeError("requests: at least one request is required");
-  const common = { address: minter.certificate, abi: motifCertificateAbi, account: minter.wallet.account, chain: minter.wallet.chain } as const;
-  // Simulate first so a revert surfaces with its decoded custom error before anything is sent.
-  let transactionHash: Hex;
-  if (input.requests.length === 1) {
-    const { request } = await minter.publicClient.simulateContract({ ...common, functionName: "mint", args: [input.requests[0]!] });
-    transactionHash = await minter.wallet.writeContract(request);
-  } else {
-    const { request } = await minter.publicClient.simulateContract({ ...common, functionName: "mintBatch", args: [input.requests] });
-    transactionHash = await minter.wallet.writeContract(request);
-  }
+  const transactionHash = await mintCertificates(minter.wallet, { certificate: minter.certificate, requests: input.requests });
   const receipt = await minter.publicClient.waitForTransactionReceipt({ hash: transactionHash });
   if (receipt.status !== "success") throw new Error(`mint: transaction ${transactionHash} reverted`);
   return { transactionHash, blockNumber: receipt.blockNumber, tokenIds: input.requests.map((r) => BigInt(r.lineage.contentDigest)) };

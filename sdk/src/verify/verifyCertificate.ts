@@ -6,6 +6,8 @@ import { getContractEvents, readContract } from "viem/actions";
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "../abis/index.js";
 import { getCertificate } from "../actions/certificates/getCertificate.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
+import { canonicalJson } from "../canonical.js";
+import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
 
 /** One line of a verification report. */
@@ -113,11 +115,11 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (weightsSha !== model.weightsDigest) throw new Error(`weights hash to ${weightsSha}, registered ${model.weightsDigest}`);
     const m = metadata.motif.lineage;
     const params = m.params as Record<string, number>;
-    const paramsHash = keccak256(toHex(canonical(params)));
+    const paramsHash = keccak256(toHex(canonicalJson(params)));
     if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
     const png = await p.rerender({ weights, model: m.model.name, seed: l.seed, params, width: m.width, height: m.height });
     const rerenderedDigest = await sha256Digest(png);
-    const distance = hamming(await p.pdq(png), l.pdqHash.slice(2));
+    const distance = hammingDistance256(await p.pdq(png), l.pdqHash.slice(2));
     if (distance > 8) throw new Error(`re-render differs: PDQ distance ${distance} > 8`);
     return { weightsCid, pdqDistance: distance, pixelDigest: rerenderedDigest, identicalBytes: rerenderedDigest === l.contentDigest };
   });
@@ -147,21 +149,4 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   });
 
   return { tokenId: p.tokenId, passed: items.every((i) => i.passed), items };
-}
-
-/** Canonical JSON of a flat params object (sorted keys), as hashed on-chain. */
-function canonical(params: Record<string, number>): string {
-  return `{${Object.keys(params).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(params[k])}`).join(",")}}`;
-}
-
-function hamming(a: string, b: string): number {
-  let d = 0;
-  for (let i = 0; i < 64; i += 8) {
-    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    while (x !== 0) {
-      x &= x - 1;
-      d++;
-    }
-  }
-  return d;
 }

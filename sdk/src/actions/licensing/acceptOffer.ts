@@ -1,9 +1,10 @@
 import { type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
-import { getContractEvents, readContract, simulateContract, writeContract } from "viem/actions";
+import { getContractEvents, readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
 import type { Offer } from "../../types/license.js";
+import { simulateAndWrite } from "../write.js";
 
 export type AcceptOfferParameters = {
   licensing: Address;
@@ -29,36 +30,19 @@ export async function acceptOffer(
   client: Client<Transport, Chain | undefined, Account>,
   p: AcceptOfferParameters,
 ): Promise<AcceptOfferReturnType> {
+  let currency: Address;
   try {
-    const currency =
+    currency =
       p.signed !== undefined
         ? p.signed.offer.terms.currency
         : (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [await termsIdOf(client, p.licensing, p.offerId!)] })).currency;
-    const value = currency === zeroAddress ? p.maxPrice : 0n;
-    const { request } =
-      p.signed !== undefined
-        ? await simulateContract(client, {
-            account: client.account,
-            chain: client.chain,
-            address: p.licensing,
-            abi: motifLicensingAbi,
-            functionName: "acceptSignedOffer",
-            args: [p.signed.offer, p.signed.signature, p.maxPrice],
-            value,
-          })
-        : await simulateContract(client, {
-            account: client.account,
-            chain: client.chain,
-            address: p.licensing,
-            abi: motifLicensingAbi,
-            functionName: "acceptOffer",
-            args: [p.offerId!, p.maxPrice],
-            value,
-          });
-    return await writeContract(client, request as Parameters<typeof writeContract>[1]);
   } catch (error) {
     return rethrowMotifError(error);
   }
+  const value = currency === zeroAddress ? p.maxPrice : 0n;
+  return p.signed !== undefined
+    ? simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "acceptSignedOffer", args: [p.signed.offer, p.signed.signature, p.maxPrice], value })
+    : simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "acceptOffer", args: [p.offerId!, p.maxPrice], value });
 }
 
 /** The terms id of an on-chain offer, from its OfferPublished event. */

@@ -1,9 +1,10 @@
 import { type Account, type Address, type Chain, type Client, type Hash, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
-import { readContract, simulateContract, writeContract } from "viem/actions";
+import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
+import { simulateAndWrite } from "../write.js";
 
 export type ReportUsageParameters = { licensing: Address; licenseId: bigint; licensee: Address; region: RegionInput; units: bigint };
 export type ReportUsageReturnType = Hash;
@@ -25,21 +26,18 @@ export async function reportUsage(
   client: Client<Transport, Chain | undefined, Account>,
   p: ReportUsageParameters,
 ): Promise<ReportUsageReturnType> {
+  let terms;
   try {
     const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [p.licenseId] });
-    const terms = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
-    const amount = p.units * terms.unitRoyalty;
-    const { request } = await simulateContract(client, {
-      account: client.account,
-      chain: client.chain,
-      address: p.licensing,
-      abi: motifLicensingAbi,
-      functionName: "reportUsage",
-      args: [p.licenseId, p.licensee, BigInt(regionBit(p.region)), p.units],
-      value: terms.currency === zeroAddress ? amount : 0n,
-    });
-    return await writeContract(client, request);
+    terms = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
   } catch (error) {
     return rethrowMotifError(error);
   }
+  return simulateAndWrite(client, {
+    address: p.licensing,
+    abi: motifLicensingAbi,
+    functionName: "reportUsage",
+    args: [p.licenseId, p.licensee, BigInt(regionBit(p.region)), p.units],
+    value: terms.currency === zeroAddress ? p.units * terms.unitRoyalty : 0n,
+  });
 }

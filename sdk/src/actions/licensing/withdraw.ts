@@ -1,8 +1,9 @@
 import { type Account, type Address, type Chain, type Client, type Hash, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
-import { simulateContract, waitForTransactionReceipt, writeContract } from "viem/actions";
+import { waitForTransactionReceipt } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
-import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import type { MotifContractErrorType } from "../../errors.js";
+import { simulateAndWrite } from "../write.js";
 
 export type WithdrawParameters = {
   licensing: Address;
@@ -27,28 +28,9 @@ export type WithdrawErrorType = WriteContractErrorType | MotifContractErrorType;
  */
 export async function withdraw(client: Client<Transport, Chain | undefined, Account>, p: WithdrawParameters): Promise<WithdrawReturnType> {
   const currency = p.currency ?? zeroAddress;
-  try {
-    if (p.settle !== undefined && p.settle.length > 0) {
-      const { request } = await simulateContract(client, {
-        account: client.account,
-        chain: client.chain,
-        address: p.licensing,
-        abi: motifLicensingAbi,
-        functionName: "settleMany",
-        args: [p.settle, currency],
-      });
-      await waitForTransactionReceipt(client, { hash: await writeContract(client, request) });
-    }
-    const { request } = await simulateContract(client, {
-      account: client.account,
-      chain: client.chain,
-      address: p.licensing,
-      abi: motifLicensingAbi,
-      functionName: "withdraw",
-      args: [currency],
-    });
-    return await writeContract(client, request);
-  } catch (error) {
-    return rethrowMotifError(error);
+  if (p.settle !== undefined && p.settle.length > 0) {
+    const hash = await simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "settleMany", args: [p.settle, currency] });
+    await waitForTransactionReceipt(client, { hash });
   }
+  return simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "withdraw", args: [currency] });
 }

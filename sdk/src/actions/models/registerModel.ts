@@ -1,8 +1,8 @@
 import type { Account, Address, Chain, Client, Hash, Hex, Transport, WriteContractErrorType } from "viem";
-import { simulateContract, writeContract } from "viem/actions";
 
 import { motifModelRegistryAbi } from "../../abis/index.js";
-import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import type { MotifContractErrorType } from "../../errors.js";
+import { simulateAndWrite } from "../write.js";
 
 export type RegisterModelParameters = {
   registry: Address;
@@ -31,31 +31,24 @@ export type RegisterModelErrorType = WriteContractErrorType | MotifContractError
  * const client = createWalletClient({ account: privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"), transport: http("http://127.0.0.1:8545") });
  * await registerModel(client, { registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", owner: client.account.address, weightsDigest: "0xf68b813696817914f406dfe8784d87eb13bcc3f36832b489f15e6414095cf502", royaltyBps: 500, name: "indigo", version: "1.0.0" });
  */
-export async function registerModel(
+export function registerModel(
   client: Client<Transport, Chain | undefined, Account>,
   p: RegisterModelParameters,
 ): Promise<RegisterModelReturnType> {
-  try {
-    const { request } = await simulateContract(client, {
-      account: client.account,
-      chain: client.chain,
-      address: p.registry,
-      abi: motifModelRegistryAbi,
-      functionName: "registerModel",
-      args: [
-        {
-          owner: p.owner,
-          weightsDigest: p.weightsDigest,
-          weightsCidDigest: p.weightsCidDigest ?? p.weightsDigest,
-          weightsCidCodec: p.weightsCidCodec ?? 0x55,
-          royaltyBps: p.royaltyBps,
-          name: p.name,
-          version: p.version,
-        },
-      ],
-    });
-    return await writeContract(client, request);
-  } catch (error) {
-    return rethrowMotifError(error);
-  }
+  return simulateAndWrite(client, {
+    address: p.registry,
+    abi: motifModelRegistryAbi,
+    functionName: "registerModel",
+    args: [
+      {
+        owner: p.owner,
+        weightsDigest: p.weightsDigest,
+        weightsCidDigest: p.weightsCidDigest ?? p.weightsDigest,
+        weightsCidCodec: p.weightsCidCodec ?? 0x55,
+        royaltyBps: p.royaltyBps,
+        name: p.name,
+        version: p.version,
+      },
+    ],
+  });
 }
