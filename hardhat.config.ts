@@ -58,6 +58,13 @@ export default defineConfig({
   networks: {
     default: { type: "edr-simulated", chainType: "l1", chainId: 31337 },
     localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // `npm start` / `npm run demo` on a real chain: MOTIF_RPC_URL and the two keys, from the
+    // environment or Hardhat's keystore (`npx hardhat keystore set MOTIF_DEPLOYER_KEY`).
+    motif: {
+      type: "http",
+      url: configVariable("MOTIF_RPC_URL"),
+      accounts: [configVariable("MOTIF_DEPLOYER_KEY"), configVariable("MOTIF_ATTESTER_KEY")],
+    },
     sepolia: {
       type: "http",
       chainType: "l1",

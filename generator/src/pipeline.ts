@@ -30,6 +30,8 @@ export type PipelineConfig = {
   /** How long an attestation stays valid, in seconds. */
   attestationTtl: number;
   generator: { name: string; version: string };
+  /** Folder of the models and their models.json manifest; default: the shipped models. */
+  modelsDir?: string;
   now?: () => bigint;
 };
 
@@ -59,7 +61,7 @@ export async function runPipeline(
   request: PatternRequest,
   options: { mint?: boolean } = {},
 ): Promise<PatternResult> {
-  const rendered = await render(request);
+  const rendered = await render(request, { modelsDir: config.modelsDir });
   const fp = await fingerprint({ png: rendered.png });
   const report = screen(config.index, { pdq: fp.pdq });
   if (!report.cleared) return { status: "refused", rendered, fingerprint: fp, screen: report };
@@ -95,7 +97,7 @@ export async function runPipeline(
     },
     config.pinQueue,
   );
-  await pinModel(config.store, rendered.model);
+  await pinModel(config.store, rendered.model, config.modelsDir ?? MODELS_DIR);
   if (config.attester === undefined) {
     config.index.add({ hash: fp.pdq.original, label: `pattern ${rendered.contentDigest}` });
     return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };
@@ -130,10 +132,10 @@ const pinnedModels = new WeakMap<IpfsStore, Set<string>>();
  * Pins the model file a pattern was rendered with (once per store), so auditors can fetch it by
  * its registered weights CID and re-render. One raw block: its CID digest is the file's sha-256.
  */
-async function pinModel(store: IpfsStore, model: ModelManifestEntry): Promise<void> {
+async function pinModel(store: IpfsStore, model: ModelManifestEntry, dir: string): Promise<void> {
   let done = pinnedModels.get(store);
   if (done === undefined) pinnedModels.set(store, (done = new Set()));
   if (done.has(model.sha256) || model.file === "") return;
-  await store.add(await readFile(path.join(MODELS_DIR, model.file)));
+  await store.add(await readFile(path.join(dir, model.file)));
   done.add(model.sha256);
 }

@@ -17,6 +17,7 @@ function flaky(inner: IpfsStore, failures: number): IpfsStore & { calls: number 
     },
     cat: (cid: CID) => inner.cat(cid),
     has: (cid: CID) => inner.has(cid),
+    block: (cid: CID) => inner.block(cid),
     exportCar: (roots: CID[]) => inner.exportCar(roots),
   };
   return s;

@@ -3,7 +3,7 @@ import { CID } from "multiformats/cid";
 
 import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
 import { type PipelineConfig, runPipeline } from "../pipeline.js";
-import { RENDER_LIMITS, RenderInputError } from "../render/render.js";
+import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
 import { screen } from "../screen/screen.js";
 import { fingerprint } from "../stages/fingerprint.js";
 
@@ -51,7 +51,18 @@ const patternBody = {
     width: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     height: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     name: { type: "string", maxLength: 200 },
+    to: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$", description: "owner of the certificate (default: the generator's creator account)" },
     mint: { type: "boolean" },
+  },
+} as const;
+
+const renderBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["model", "seed", "params", "width", "height"],
+  properties: {
+    ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody.properties[k as keyof typeof patternBody.properties]])),
+    weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); default: the named shipped model" },
   },
 } as const;
 
@@ -73,6 +84,7 @@ type PatternBody = {
   width: number;
   height: number;
   name?: string;
+  to?: `0x${string}`;
   mint?: boolean;
 };
 
@@ -83,6 +95,7 @@ type ApiError = { error: string; message: string; field?: string };
  * The generator's HTTP API (fastify). Every route but the OpenAPI document needs an `x-api-key`;
  * each key has a request rate (token bucket) and a largest render, and its usage is metered.
  *   POST /v1/patterns       render + fingerprint + screen + pin (+ mint with "mint": true)
+ *   POST /v1/render         render only (preview, or an auditor's re-render with given weights): PNG
  *   GET  /v1/patterns/:cid  the metadata pinned under a CID
  *   POST /v1/screen         near-duplicate check of a PDQ hash or an image
  *   GET  /v1/usage          the calling key's metered usage
@@ -121,7 +134,19 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return reply.code(500).send({ error: "internal", message: "internal error" });
   });
 
+  // Browsers (the web page on another loopback port) may call the API; the key is a header, never a cookie.
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("access-control-allow-origin", "*");
+  });
   app.addHook("onRequest", async (request, reply) => {
+    if (request.method === "OPTIONS") {
+      return reply
+        .code(204)
+        .header("access-control-allow-headers", "content-type, x-api-key")
+        .header("access-control-allow-methods", "GET, POST, OPTIONS")
+        .header("access-control-max-age", "600")
+        .send();
+    }
     if (request.url === "/v1/openapi.json") return;
     const key = keys.get(String(request.headers["x-api-key"] ?? ""));
     if (key === undefined) return reply.code(401).send({ error: "unauthorized", message: "x-api-key: missing or unknown API key" });
@@ -161,7 +186,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     try {
       result = await runPipeline(
         options.pipeline,
-        { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.name !== undefined ? { name: b.name } : {}) },
+        { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.name !== undefined ? { name: b.name } : {}), ...(b.to !== undefined ? { to: b.to } : {}) },
         { mint: b.mint === true },
       );
     } catch (error) {
@@ -191,7 +216,38 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       ...("minted" in result && result.minted !== undefined
         ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
         : {}),
+      // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit
+      ...(result.status === "attested" ? { mintRequest: JSON.parse(JSON.stringify(result.request, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) } : {}),
     });
+  });
+
+  app.post<{ Body: Omit<PatternBody, "name" | "to" | "mint"> & { weights?: string } }>("/v1/render", { schema: { body: renderBody } }, async (request, reply) => {
+    const key = keyOf(request);
+    const b = request.body;
+    const seed = BigInt(b.seed);
+    if (seed >= 1n << 64n) return reply.code(400).send({ error: "invalid_request", field: "body.seed", message: "body.seed must be below 2^64" });
+    if (b.width * b.height > key.maxPixelsPerRequest) {
+      return reply.code(403).send({ error: "plan_limit", field: "body.width", message: `${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}` });
+    }
+    let out;
+    try {
+      out = await render(
+        { model: b.model, seed, params: b.params, width: b.width, height: b.height },
+        { modelsDir: options.pipeline.modelsDir, ...(b.weights !== undefined ? { modelBytes: new Uint8Array(Buffer.from(b.weights, "base64")) } : {}) },
+      );
+    } catch (error) {
+      if (error instanceof RenderInputError) return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
+      if (b.weights !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.weights", message: `body.weights: not a model this renderer can run (${(error as Error).message.split("\n")[0]})` });
+      throw error;
+    }
+    usageOf(key.key).pixelsRendered += b.width * b.height;
+    return reply
+      .code(200)
+      .header("x-content-digest", out.contentDigest)
+      .header("x-model-sha256", out.model.sha256)
+      .header("access-control-expose-headers", "x-content-digest, x-model-sha256")
+      .type("image/png")
+      .send(Buffer.from(out.png));
   });
 
   app.get<{ Params: { cid: string } }>("/v1/patterns/:cid", async (request, reply) => {
@@ -249,6 +305,13 @@ export function openApiDocument() {
           summary: "Render, fingerprint, screen and pin a pattern (and mint it with mint: true)",
           requestBody: { required: true, ...json(patternBody) },
           responses: { "201": { description: "pinned (or minted)" }, "400": error, "401": error, "403": error, "409": error, "429": error },
+        },
+      },
+      "/v1/render": {
+        post: {
+          summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
+          requestBody: { required: true, ...json(renderBody) },
+          responses: { "200": { description: "image/png; headers x-content-digest, x-model-sha256" }, "400": error, "401": error, "403": error, "429": error },
         },
       },
       "/v1/patterns/{cid}": {

@@ -30,6 +30,8 @@ export interface IpfsStore {
   /** The file bytes behind a root CID. */
   cat(cid: CID): Promise<Uint8Array>;
   has(cid: CID): Promise<boolean>;
+  /** One block's bytes, as stored (what a trustless gateway answers for `?format=raw`). */
+  block(cid: CID): Promise<Uint8Array>;
   /** A CARv1 of every block under `roots`, for pinning services. */
   exportCar(roots: CID[]): Promise<Uint8Array>;
 }

@@ -1,16 +1,20 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { CID } from "multiformats/cid";
 
-import type { EmbeddedIpfs } from "./embedded.js";
+import type { IpfsStore } from "./embedded.js";
 
 /**
- * A read-only trustless HTTP gateway over the embedded store (the subset of the IPFS trustless
+ * A read-only trustless HTTP gateway over a store (the embedded one, or a Kubo node's blocks) (the subset of the IPFS trustless
  * gateway spec that verifiers need): `GET /ipfs/<cid>?format=raw` (or `Accept:
  * application/vnd.ipld.raw`) returns the block itself, `?format=car` a CAR of the DAG. Clients
  * check what they receive against the CID; they never have to trust this server.
  */
-export async function buildGateway(store: EmbeddedIpfs): Promise<FastifyInstance> {
+export async function buildGateway(store: IpfsStore): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
+  // the web page (another loopback origin) reads blocks and checks them against their CIDs
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("access-control-allow-origin", "*");
+  });
   app.get<{ Params: { cid: string }; Querystring: { format?: string } }>("/ipfs/:cid", async (request, reply) => {
     let cid: CID;
     try {

@@ -37,6 +37,10 @@ export class KuboIpfs implements IpfsStore {
     }
   }
 
+  async block(cid: CID): Promise<Uint8Array> {
+    return this.client.block.get(cid, { timeout: 30_000 });
+  }
+
   async exportCar(roots: CID[]): Promise<Uint8Array> {
     if (roots.length !== 1) throw new RangeError(`roots: Kubo exports one DAG per CAR, got ${roots.length}`);
     const parts: Uint8Array[] = [];

@@ -36,6 +36,9 @@ export class RetryingStore implements IpfsStore {
   has(cid: CID): Promise<boolean> {
     return withRetry(`ipfs has ${cid}`, () => this.inner.has(cid), this.options);
   }
+  block(cid: CID): Promise<Uint8Array> {
+    return withRetry(`ipfs block ${cid}`, () => this.inner.block(cid), this.options);
+  }
   exportCar(roots: CID[]): Promise<Uint8Array> {
     return withRetry("ipfs export", () => this.inner.exportCar(roots), this.options);
   }

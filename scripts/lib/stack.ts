@@ -1,0 +1,291 @@
+/**
+ * The Motif stack on one machine — what `npm start` runs, `npm run demo` drives and the browser
+ * tests open:
+ *   - a chain: Hardhat's in-process EDR simulation served as JSON-RPC on loopback (chain 31337,
+ *     kept across restarts in <state>/chain), or a real chain at MOTIF_RPC_URL
+ *   - the contracts deployed with the Ignition module, addresses in deployments/<chainId>.json
+ *   - the shipped models registered under their weights digests
+ *   - IPFS: the embedded store in <state>/ipfs, or a Kubo node at MOTIF_IPFS_API, behind a
+ *     read-only trustless gateway on loopback
+ *   - the generator HTTP API (minting with the generator key), its screening index rebuilt from
+ *     the chain's certificates
+ *   - the web page (web/dist) with its /config.json
+ */
+import { createReadStream } from "node:fs";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
+import { type Address, getAddress } from "viem";
+
+import { buildApi } from "../../generator/src/api/server.js";
+import { type IpfsStore } from "../../generator/src/ipfs/embedded.js";
+import { buildGateway } from "../../generator/src/ipfs/gateway.js";
+import { selectStore } from "../../generator/src/ipfs/select.js";
+import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
+import type { PipelineConfig } from "../../generator/src/pipeline.js";
+import { loadManifest } from "../../generator/src/render/render.js";
+import { certificateEntries } from "../../generator/src/screen/from-chain.js";
+import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { journaledChain, serveJsonRpc } from "./chain-server.js";
+import { addressList, deployMotif } from "./deploy.js";
+import { type DeploymentRecord, writeDeployment } from "./deployment.js";
+
+export const LOCAL_CHAIN_ID = 31337;
+export const DEFAULT_PORTS = { rpc: 8545, gateway: 8081, api: 8787, web: 5173 } as const;
+/** The API key of the local stack (loopback only; a real deployment configures its own keys). */
+export const LOCAL_API_KEY = "local-dev-key";
+
+export type StackOptions = {
+  /** Where the chain journal, IPFS blocks and pin queue live (default .motif). */
+  stateDir: string;
+  /** Delete the state first: a new chain and an empty store. */
+  reset?: boolean;
+  /** 0 picks a free port. */
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** The built web page (default web/dist); the page is not served when the folder is missing. */
+  webDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines while starting. */
+  log?: (line: string) => void;
+};
+
+export type Stack = {
+  chainId: number;
+  /** "local": the in-process chain; "remote": MOTIF_RPC_URL. */
+  chain: "local" | "remote";
+  /** The IPFS store in use, in words (embedded folder or Kubo URL). */
+  ipfs: string;
+  urls: { rpc: string; gateway: string; api: string; web: string | undefined };
+  apiKey: string;
+  deployment: DeploymentRecord;
+  modelIds: Record<string, number>;
+  /** Hardhat's connection to the chain (viem clients of the stack's accounts). */
+  connection: NetworkConnection;
+  /** Funded accounts: #0 deployer/admin, #1 generator (attester and creator), then test accounts. */
+  accounts: Address[];
+  store: IpfsStore;
+  pinQueue: PinQueue;
+  pipeline: PipelineConfig;
+  /** State-changing requests replayed from the journal on start (0 on a new chain). */
+  replayedRequests: number;
+  close(): Promise<void>;
+};
+
+const WEB_DIR = path.join(process.cwd(), "web", "dist");
+
+/** Hides credentials and API keys in an RPC URL before it is printed (path and query may hold keys). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" && u.search === "" ? "" : "/…"}`;
+  } catch {
+    return "(unparsable URL)";
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? (() => {});
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  for (const [name, p] of Object.entries(ports)) {
+    if (!Number.isInteger(p) || p < 0 || p > 65535) throw new RangeError(`ports.${name}: ${p} is not a port in 0..65535`);
+  }
+  if (options.reset) await rm(options.stateDir, { recursive: true, force: true });
+  await mkdir(options.stateDir, { recursive: true });
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+    closers.length = 0;
+  };
+
+  try {
+    // Chain.
+    const remoteUrl = env.MOTIF_RPC_URL;
+    let rpcUrl: string;
+    let connection: NetworkConnection;
+    let replayedRequests = 0;
+    if (remoteUrl !== undefined && remoteUrl !== "") {
+      rpcUrl = remoteUrl;
+      // url and keys are the `motif` network's config variables: environment or keystore
+      connection = await network.create({ network: "motif" });
+      log(`chain: ${redactUrl(remoteUrl)}`);
+    } else {
+      const chain = await journaledChain(path.join(options.stateDir, "chain"), LOCAL_CHAIN_ID, async (genesisTime) => {
+        const simulated = await network.create({ network: "default", override: genesisTime === undefined ? {} : { initialDate: genesisTime } });
+        closers.push(() => simulated.close());
+        return simulated.provider;
+      });
+      replayedRequests = chain.replayed.requests;
+      if (replayedRequests > 0) log(`chain: replayed ${replayedRequests} requests from ${path.join(options.stateDir, "chain")} (block ${chain.replayed.blockNumber})`);
+      const server = await serveJsonRpc(chain.provider, ports.rpc);
+      closers.push(() => server.close());
+      rpcUrl = server.url;
+      connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+    }
+    closers.push(() => connection.close());
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const wallets = await viem.getWalletClients();
+    const [admin, generator] = wallets;
+    if (admin === undefined || generator === undefined) throw new Error("the chain needs two accounts: the deployer (MOTIF_DEPLOYER_KEY) and the generator (MOTIF_ATTESTER_KEY)");
+    const chainId = await publicClient.getChainId();
+
+    // Contracts and models.
+    log("contracts: deploying with Ignition (resumes an earlier deployment)");
+    const { record, registry } = await deployMotif(connection, { attesters: addressList("generator", generator.account.address) });
+    await writeDeployment(process.cwd(), record);
+    const modelIds: Record<string, number> = {};
+    for (const m of await loadManifest()) {
+      let id = await registry.read.modelIdByWeights([m.sha256]);
+      if (id === 0) {
+        await publicClient.waitForTransactionReceipt({
+          hash: await registry.write.registerModel([
+            { owner: getAddress(admin.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 500, name: `motif-cppn-${m.name}`, version: m.version },
+          ]),
+        });
+        id = await registry.read.modelIdByWeights([m.sha256]);
+      }
+      modelIds[m.name] = id;
+    }
+
+    // IPFS store and gateway.
+    const { store, kind, pinQueue } = selectStore(path.join(options.stateDir, "ipfs"), env);
+    const gateway = await buildGateway(store);
+    closers.push(() => gateway.close());
+    const gatewayUrl = await gateway.listen({ port: ports.gateway, host: "127.0.0.1" });
+
+    // Generator API, screening against every certificate on the chain.
+    const index = PdqIndex.build(await certificateEntries(publicClient, record.contracts.MotifCertificate, BigInt(record.startBlock)));
+    const pipeline: PipelineConfig = {
+      store,
+      pinQueue,
+      index,
+      attester: { signer: { client: generator, account: generator.account }, chainId, certificate: record.contracts.MotifCertificate },
+      minter: { wallet: generator, publicClient, certificate: record.contracts.MotifCertificate },
+      modelIds,
+      creator: getAddress(generator.account.address),
+      royaltyBps: 500,
+      attestationTtl: 3600,
+      generator: { name: "motif-generator", version: "0.1.0" },
+    };
+    const api = await buildApi({
+      keys: [{ key: LOCAL_API_KEY, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096 }],
+      pipeline,
+    });
+    closers.push(() => api.close());
+    const apiUrl = await api.listen({ port: ports.api, host: "127.0.0.1" });
+
+    // Web page.
+    const urls = { rpc: rpcUrl, gateway: gatewayUrl, api: apiUrl, web: undefined as string | undefined };
+    const webDir = options.webDir ?? WEB_DIR;
+    const webConfig = {
+      chainId,
+      rpcUrl: remoteUrl !== undefined && remoteUrl !== "" ? undefined : rpcUrl,
+      gateway: gatewayUrl,
+      api: apiUrl,
+      apiKey: LOCAL_API_KEY,
+      contracts: record.contracts,
+      startBlock: record.startBlock,
+    };
+    if (await isDir(webDir)) {
+      const web = await serveStatic(webDir, ports.web, { "/config.json": JSON.stringify(webConfig) });
+      closers.push(() => web.close());
+      urls.web = web.url;
+    } else {
+      log(`web page: ${path.relative(process.cwd(), webDir)} is missing; run \`npm run build:web\``);
+    }
+
+    const accounts = wallets.map((w) => getAddress(w.account.address));
+    const stackFile = path.join(options.stateDir, "stack.json");
+    await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls: { ...urls, rpc: remoteUrl ? redactUrl(rpcUrl) : rpcUrl }, apiKey: LOCAL_API_KEY }, null, 2) + "\n");
+    closers.unshift(() => rm(stackFile, { force: true }));
+
+    return {
+      chainId,
+      chain: remoteUrl ? "remote" : "local",
+      ipfs: kind,
+      urls,
+      apiKey: LOCAL_API_KEY,
+      deployment: record,
+      modelIds,
+      connection,
+      accounts,
+      store,
+      pinQueue,
+      pipeline,
+      replayedRequests,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".wasm": "application/wasm",
+};
+
+/** A read-only static file server on loopback for the built web page, plus a few generated files. */
+export async function serveStatic(root: string, port: number, generated: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const base = path.resolve(root);
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405).end();
+      const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+      const extra = generated[pathname];
+      if (extra !== undefined) return void response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(extra);
+      let file = path.resolve(base, `.${pathname === "/" ? "/index.html" : pathname}`);
+      if (file !== base && !file.startsWith(base + path.sep)) return void response.writeHead(403).end();
+      if (!(await stat(file).then((s) => s.isFile()).catch(() => false))) file = path.join(base, "index.html");
+      response.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "x-content-type-options": "nosniff" });
+      if (request.method === "HEAD") return void response.end();
+      createReadStream(file).pipe(response);
+    })().catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The stack another process (`npm start`) is running from `stateDir`, if it is still alive. */
+export async function runningStack(stateDir: string): Promise<{ pid: number; chainId: number; urls: Stack["urls"]; apiKey: string } | undefined> {
+  try {
+    const info = JSON.parse(await readFile(path.join(stateDir, "stack.json"), "utf8")) as { pid: number; chainId: number; urls: Stack["urls"]; apiKey: string };
+    process.kill(info.pid, 0);
+    return info;
+  } catch {
+    return undefined;
+  }
+}
