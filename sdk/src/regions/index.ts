@@ -68,3 +68,9 @@ export function regionsOf(mask: bigint): Region[] {
 
 /** Every assigned region ("worldwide"). */
 export const WORLDWIDE: bigint = (1n << BigInt(REGION_COUNT)) - 1n;
+
+/** The 27 member states of the European Union (as of table version 1), alpha-2. */
+export const EU_MEMBERS: readonly string[] = [
+  "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+  "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+];

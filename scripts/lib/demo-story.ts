@@ -1,0 +1,245 @@
+/**
+ * The whole Motif story against a running stack, step by step, as data for a report:
+ * register a model → generate a batch (one deliberate near-duplicate is refused) → pin → mint →
+ * an exclusive EU offer for 90 days and a non-exclusive worldwide signed offer → licensees accept →
+ * usage in an allowed region succeeds and elsewhere is refused with its reason → royalties split and
+ * withdrawn → an auditor verifies a certificate, re-render included.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, createWalletClient, formatEther, http, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+import { buildCppnModel } from "../../generator/src/model/cppn.js";
+import type { BrandSpec } from "../../generator/src/model/cppn.js";
+import { pdqHashImage } from "../../generator/src/pdq/index.js";
+import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
+import { render } from "../../generator/src/render/render.js";
+import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifLicensingAbi, motifModelRegistryAbi, region, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import type { DeploymentRecord } from "./deployment.js";
+
+type Wallet = WalletClient<Transport, Chain | undefined, Account>;
+
+export type StoryContext = {
+  publicClient: PublicClient;
+  /** #0 admin, #1 generator (attester and creator); more are made and funded when missing. */
+  wallets: Wallet[];
+  deployment: DeploymentRecord;
+  /** The stack's pipeline: store, pin queue, index and the generator's keys. */
+  pipeline: PipelineConfig;
+  gateway: string;
+  /** The chain's JSON-RPC URL (for accounts the demo makes itself). */
+  rpcUrl: string;
+  /** Where the demo writes its fine-tuned model. */
+  workDir: string;
+  /** Seeds start here (a new run makes new patterns; default: from the clock). */
+  seed?: bigint;
+  patterns?: number;
+  size?: number;
+  progress?: (event: { step: string; done: number; total: number; label: string }) => void;
+};
+
+export type StoryReport = {
+  chainId: number;
+  accounts: { admin: Address; generator: Address; studio: Address; licenseeEu: Address; licenseeWorld: Address };
+  model: { name: string; id: number; weightsDigest: Hex; weightsCid: string; owner: Address; royaltyBps: number; newlyRegistered: boolean };
+  batch: Array<{ label: string; seed: string; status: PatternResult["status"]; tokenId?: Hex; imageCid?: string; metadataCid?: string; refusedBecause?: { label: string; distance: number } }>;
+  offers: { exclusiveEu: { offerId: string; tokenId: Hex; regions: number; days: number; price: string }; worldwide: { digest: Hex; tokenId: Hex; regions: number; price: string } };
+  licenses: { eu: { licenseId: string; licensee: Address }; world: { licenseId: string; licensee: Address } };
+  usage: { allowed: { region: string; units: string; royaltyPaid: string }; refused: { region: string; error: string; args: string[]; reason: string } };
+  royalties: { settled: Array<{ tokenId: Hex; total: string; owner: string; model: string; protocol: string }>; withdrawn: Array<{ who: string; amount: string }> };
+  audit: { tokenId: Hex; passed: boolean; items: Array<{ id: string; title: string; passed: boolean; reason?: string; evidence: Record<string, unknown> }> };
+};
+
+/** The demo's "fine-tuned" model: a studio's own brand, registered and owned by the studio. */
+export const DEMO_BRAND: BrandSpec = {
+  name: "saffron",
+  version: "1.0.0",
+  weightSeed: 0x5aff,
+  palette: [
+    [244, 196, 48],
+    [214, 122, 32],
+    [150, 40, 30],
+    [250, 238, 210],
+    [40, 60, 80],
+  ],
+};
+
+const hexId = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
+const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
+
+export async function runStory(ctx: StoryContext): Promise<StoryReport> {
+  const { publicClient, deployment } = ctx;
+  const addresses = { certificate: deployment.contracts.MotifCertificate, registry: deployment.contracts.MotifModelRegistry, licensing: deployment.contracts.MotifLicensing };
+  const wait = async (hash: Hex) => {
+    const r = await publicClient.waitForTransactionReceipt({ hash });
+    if (r.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    return r;
+  };
+  const wallets = [...ctx.wallets];
+  // Five roles; on a chain with fewer funded accounts, fresh ones are funded by the admin.
+  while (wallets.length < 5) {
+    const account = privateKeyToAccount(generatePrivateKey());
+    const funder = wallets[0]!;
+    await wait(await funder.sendTransaction({ account: funder.account, chain: funder.chain, to: account.address, value: parseEther("0.2") }));
+    wallets.push(createWalletClient({ account, chain: funder.chain, transport: http(ctx.rpcUrl) }));
+  }
+  const [admin, generator, studio, licenseeEu, licenseeWorld] = wallets.slice(0, 5).map((w) => w.extend(motifActions({ addresses })));
+  const addr = (w: { account: Account }) => getAddress(w.account.address);
+  const progress = ctx.progress ?? (() => {});
+
+  // 1. A studio registers its fine-tuned model (weights pinned to IPFS, the owner shares royalties).
+  const weights = buildCppnModel(DEMO_BRAND);
+  const weightsDigest: Hex = `0x${createHash("sha256").update(weights).digest("hex")}`;
+  const modelsDir = path.join(ctx.workDir, "models");
+  await mkdir(modelsDir, { recursive: true });
+  await writeFile(path.join(modelsDir, `${DEMO_BRAND.name}.onnx`), weights);
+  await writeFile(
+    path.join(modelsDir, "models.json"),
+    JSON.stringify([{ name: DEMO_BRAND.name, version: DEMO_BRAND.version, file: `${DEMO_BRAND.name}.onnx`, sha256: weightsDigest, bytes: weights.length }], null, 2),
+  );
+  const weightsCid = await ctx.pipeline.store.add(weights);
+  let modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
+  const newlyRegistered = modelId === 0;
+  if (newlyRegistered) {
+    await wait(await admin!.registerModel({ owner: addr(studio!), weightsDigest, royaltyBps: 1000, name: `studio-${DEMO_BRAND.name}`, version: DEMO_BRAND.version }));
+    modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
+  }
+  const model = await admin!.getModel({ modelId });
+
+  // 2. Generate a batch; the last request is the first pattern again at another size: a near-duplicate.
+  const pipeline: PipelineConfig = { ...ctx.pipeline, modelsDir, modelIds: { ...ctx.pipeline.modelIds, [DEMO_BRAND.name]: modelId } };
+  const n = ctx.patterns ?? 5;
+  const size = ctx.size ?? 256;
+  const seed0 = ctx.seed ?? BigInt(Date.now());
+  const requests = Array.from({ length: n }, (_, i) => ({ seed: seed0 + BigInt(i), width: size, scale: 1 + (i % 4), label: `pattern ${i + 1}` }));
+  requests.push({ ...requests[0]!, width: size - 32, label: `pattern 1 again at ${size - 32}px (near-duplicate)` });
+  const batch: StoryReport["batch"] = [];
+  const minted: bigint[] = [];
+  for (const [i, r] of requests.entries()) {
+    progress({ step: "generate", done: i, total: requests.length, label: r.label });
+    const result = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: r.seed, params: { scale: r.scale, sharpness: 6 }, width: r.width, height: r.width, name: `Saffron ${r.seed}` });
+    const line: StoryReport["batch"][number] = { label: r.label, seed: r.seed.toString(), status: result.status };
+    if (result.status === "refused") {
+      const m = result.screen.matches[0]!;
+      line.refusedBecause = { label: m.label, distance: m.distance };
+    } else {
+      line.imageCid = result.pinned.imageCid.toString();
+      line.metadataCid = result.pinned.metadataCid.toString();
+      if (result.status === "minted") {
+        line.tokenId = result.rendered.contentDigest;
+        minted.push(BigInt(result.rendered.contentDigest));
+      }
+    }
+    batch.push(line);
+  }
+  progress({ step: "generate", done: requests.length, total: requests.length, label: "done" });
+  if (minted.length < 2) throw new Error(`only ${minted.length} patterns were minted; the story needs two`);
+  const [tokenA, tokenB] = [minted[0]!, minted[1]!];
+  const creator = generator!; // the generator mints to its creator account, the certificates' owner
+
+  // 3. Offers: an exclusive EU licence for 90 days on A (on-chain), a worldwide non-exclusive one on B (signed).
+  const now = Number((await publicClient.getBlock()).timestamp);
+  const euMask = regionMask(EU_MEMBERS);
+  const exclusive: Offer = {
+    terms: { tokenId: tokenA, regions: euMask, flags: LicenseFlags.COMMERCIAL | LicenseFlags.EXCLUSIVE, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 10_000n, renewalPrice: parseEther("0.02"), termsDigest: keccak256(toHex("Motif standard textile licence v1")), termsCodec: 0x55 },
+    window: { start: 0, end: 0, duration: 90 * 86400 },
+    pricing: { price: parseEther("0.05"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+    maxUses: 1,
+    deadline: now + 7 * 86400,
+    nonce: 0n,
+  };
+  const published = await wait(await creator.publishOffer({ offer: exclusive }));
+  const offerLog = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: published.blockNumber, toBlock: published.blockNumber }))[0]!;
+  const offerId = offerLog.args.offerId!;
+  const worldwide: Offer = {
+    terms: { tokenId: tokenB, regions: WORLDWIDE, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard digital licence v1")), termsCodec: 0x55 },
+    window: { start: 0, end: 0, duration: 365 * 86400 },
+    pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+    maxUses: 100,
+    deadline: now + 7 * 86400,
+    nonce: BigInt(now),
+  };
+  const signed = await creator.signOffer({ offer: worldwide });
+  const signedDigest = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "offerDigest", args: [worldwide] });
+
+  // 4. Licensees accept from their wallets.
+  progress({ step: "license", done: 0, total: 2, label: "accepting offers" });
+  await wait(await licenseeEu!.acceptOffer({ offerId, maxPrice: exclusive.pricing.price }));
+  await wait(await licenseeWorld!.acceptOffer({ signed, maxPrice: worldwide.pricing.price }));
+  const t = BigInt((await publicClient.getBlock()).timestamp);
+  const eu = await licenseeEu!.isLicensed({ tokenId: tokenA, licensee: addr(licenseeEu!), region: "FR", time: t });
+  const world = await licenseeWorld!.isLicensed({ tokenId: tokenB, licensee: addr(licenseeWorld!), region: "JP", time: t });
+  if (!eu.licensed || !world.licensed) throw new Error("an accepted licence does not answer isLicensed");
+
+  // 5. Usage: 1,200 units in France are fine; in the United States the contract refuses, saying why.
+  const units = 1200n;
+  await wait(await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "FR", units }));
+  let refused: StoryReport["usage"]["refused"] | undefined;
+  try {
+    await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "US", units: 10n });
+  } catch (error) {
+    if (!(error instanceof MotifContractError)) throw error;
+    const r = error.errorName === "MotifLicensingRegionNotAllowed" ? region(Number(error.args[1])) : undefined;
+    refused = {
+      region: "US",
+      error: error.errorName,
+      args: jsonArgs(error.args),
+      reason: r !== undefined ? `the licence does not cover ${r.name} (${r.alpha2}, region bit ${r.bit})` : error.shortMessage,
+    };
+  }
+  if (refused === undefined) throw new Error("usage in the United States was not refused");
+
+  // 6. Royalties: revenue split between the certificate owner, the model owner and the protocol; pulled.
+  const before = await publicClient.getBlockNumber();
+  await wait(await creator.withdraw({ settle: [tokenA, tokenB] }));
+  const settledLogs = await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", fromBlock: before + 1n });
+  const withdrawn: StoryReport["royalties"]["withdrawn"] = [];
+  const owedStudio = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "owed", args: [addr(studio!), zeroAddress] });
+  if (owedStudio > 0n) await wait(await studio!.withdraw({}));
+  for (const log of await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "Withdrawn", fromBlock: before + 1n })) {
+    const who = log.args.account === addr(creator) ? "certificate owner (creator)" : log.args.account === addr(studio!) ? "model owner (studio)" : log.args.account!;
+    withdrawn.push({ who, amount: `${formatEther(log.args.amount!)} ETH` });
+  }
+
+  // 7. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
+  progress({ step: "audit", done: 0, total: 1, label: "verifying" });
+  const report: VerificationReport = await verifyCertificate(publicClient, {
+    addresses,
+    tokenId: tokenA,
+    gateway: ctx.gateway,
+    fromBlock: BigInt(deployment.startBlock),
+    pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+  });
+  progress({ step: "audit", done: 1, total: 1, label: "done" });
+
+  return {
+    chainId: await publicClient.getChainId(),
+    accounts: { admin: addr(admin!), generator: addr(generator!), studio: addr(studio!), licenseeEu: addr(licenseeEu!), licenseeWorld: addr(licenseeWorld!) },
+    model: { name: DEMO_BRAND.name, id: modelId, weightsDigest, weightsCid: weightsCid.toString(), owner: model.owner, royaltyBps: model.royaltyBps, newlyRegistered },
+    batch,
+    offers: {
+      exclusiveEu: { offerId: offerId.toString(), tokenId: hexId(tokenA), regions: EU_MEMBERS.length, days: 90, price: `${formatEther(exclusive.pricing.price)} ETH` },
+      worldwide: { digest: signedDigest, tokenId: hexId(tokenB), regions: 249, price: `${formatEther(worldwide.pricing.price)} ETH` },
+    },
+    licenses: { eu: { licenseId: eu.licenseId.toString(), licensee: addr(licenseeEu!) }, world: { licenseId: world.licenseId.toString(), licensee: addr(licenseeWorld!) } },
+    usage: { allowed: { region: "FR", units: units.toString(), royaltyPaid: `${formatEther(units * exclusive.terms.unitRoyalty)} ETH` }, refused },
+    royalties: {
+      settled: settledLogs.map((l) => ({
+        tokenId: hexId(l.args.tokenId!),
+        total: `${formatEther(l.args.total!)} ETH`,
+        owner: `${formatEther(l.args.ownerShare!)} ETH`,
+        model: `${formatEther(l.args.modelShare!)} ETH`,
+        protocol: `${formatEther(l.args.protocolFee!)} ETH`,
+      })),
+      withdrawn,
+    },
+    audit: {
+      tokenId: hexId(tokenA),
+      passed: report.passed,
+      items: report.items.map((i) => ({ id: i.id, title: i.title, passed: i.passed, ...(i.reason !== undefined ? { reason: i.reason } : {}), evidence: JSON.parse(JSON.stringify(i.evidence, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown> })),
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { expect } from "chai";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
+
+type Report = {
+  ranAgainst: string;
+  model: { newlyRegistered: boolean; royaltyBps: number };
+  batch: Array<{ status: string; label: string; refusedBecause?: { distance: number } }>;
+  usage: { allowed: { region: string }; refused: { region: string; error: string; reason: string } };
+  royalties: { settled: unknown[]; withdrawn: Array<{ who: string }> };
+  audit: { passed: boolean; items: Array<{ id: string; passed: boolean }> };
+};
+
+function checkStory(r: Report, patterns: number) {
+  expect(r.batch).to.have.length(patterns + 1);
+  expect(r.batch.filter((b) => b.status === "minted")).to.have.length(patterns);
+  const refused = r.batch.filter((b) => b.status === "refused");
+  expect(refused).to.have.length(1);
+  expect(refused[0]!.label).to.contain("near-duplicate");
+  expect(refused[0]!.refusedBecause!.distance).to.be.at.most(31);
+  expect(r.usage.refused).to.include({ region: "US", error: "MotifLicensingRegionNotAllowed" });
+  expect(r.usage.refused.reason).to.contain("United States");
+  expect(r.royalties.settled).to.have.length(2);
+  expect(r.royalties.withdrawn.map((w) => w.who)).to.include.members(["certificate owner (creator)", "model owner (studio)"]);
+  expect(r.audit.passed).to.equal(true);
+  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
+}
+
+describe("npm run demo: the whole story, non-interactively", function () {
+  this.timeout(300_000);
+
+  it("on a stack of its own: --json report with a refused near-duplicate, a refused region, royalties and a passing audit", async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-none-"));
+    const { stdout, stderr } = await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "3", "--size", "128", "--seed", "77"], {
+      env: { ...process.env, MOTIF_STATE_DIR: stateDir },
+      maxBuffer: 1 << 24,
+    });
+    const report = JSON.parse(stdout) as Report;
+    expect(report.ranAgainst).to.contain("a stack of its own");
+    expect(report.model.newlyRegistered).to.equal(true);
+    checkStory(report, 3);
+    expect(stderr).to.contain("generate 4/4"); // progress goes to stderr, never into the JSON
+  });
+
+  it("against a running npm start: attaches to its chain and store, and a second run registers nothing twice", async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-attach-"));
+    const env = { ...process.env, MOTIF_STATE_DIR: stateDir };
+    const child = spawn(process.execPath, [tsx, "scripts/start.ts", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      for (let i = 0; i < 240 && !output.includes("Ctrl-C to stop."); i++) await new Promise((r) => setTimeout(r, 250));
+      expect(output, output).to.contain("Ctrl-C to stop.");
+      const first = JSON.parse((await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "2", "--size", "96", "--seed", "5"], { env, maxBuffer: 1 << 24 })).stdout) as Report;
+      expect(first.ranAgainst).to.contain("the running stack");
+      checkStory(first, 2);
+      const readable = (await run(process.execPath, [tsx, "scripts/demo.ts", "--patterns", "2", "--size", "96", "--seed", "9"], { env, maxBuffer: 1 << 24 })).stdout;
+      expect(readable).to.contain("already registered as model #4");
+      expect(readable).to.match(/REFUSED as a near-duplicate/);
+      expect(readable).to.contain("Every step did what it should.");
+    } finally {
+      child.kill("SIGINT");
+    }
+    expect(await exited).to.equal(0);
+  });
+
+  it("refuses a bad flag with its name and range", async () => {
+    const failed = await run(process.execPath, [tsx, "scripts/demo.ts", "--patterns", "1"]).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).to.equal(2);
+    expect(failed?.stderr).to.contain('--patterns: "1" is not an integer in 2..50');
+  });
+});
