@@ -108,18 +108,18 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   }
   const model = await admin!.getModel({ modelId });
 
-  // 2. Generate a batch; the last request is the first pattern again at another size: a near-duplicate.
+  // 2. Generate a batch; the last request is the first pattern with its sharpness nudged: a near-duplicate.
   const pipeline: PipelineConfig = { ...ctx.pipeline, modelsDir, modelIds: { ...ctx.pipeline.modelIds, [DEMO_BRAND.name]: modelId } };
   const n = ctx.patterns ?? 5;
   const size = ctx.size ?? 256;
   const seed0 = ctx.seed ?? BigInt(Date.now());
-  const requests = Array.from({ length: n }, (_, i) => ({ seed: seed0 + BigInt(i), width: size, scale: 1 + (i % 4), label: `pattern ${i + 1}` }));
-  requests.push({ ...requests[0]!, width: size - 32, label: `pattern 1 again at ${size - 32}px (near-duplicate)` });
+  const requests = Array.from({ length: n }, (_, i) => ({ seed: seed0 + BigInt(i), width: size, scale: 1 + (i % 4), sharpness: 6, label: `pattern ${i + 1}` }));
+  requests.push({ ...requests[0]!, sharpness: 6.5, label: "pattern 1 with sharpness 6.5 instead of 6 (near-duplicate)" });
   const batch: StoryReport["batch"] = [];
   const minted: bigint[] = [];
   for (const [i, r] of requests.entries()) {
     progress({ step: "generate", done: i, total: requests.length, label: r.label });
-    const result = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: r.seed, params: { scale: r.scale, sharpness: 6 }, width: r.width, height: r.width, name: `Saffron ${r.seed}` });
+    const result = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: r.seed, params: { scale: r.scale, sharpness: r.sharpness }, width: r.width, height: r.width, name: `Saffron ${r.seed}` });
     const line: StoryReport["batch"][number] = { label: r.label, seed: r.seed.toString(), status: result.status };
     if (result.status === "refused") {
       const m = result.screen.matches[0]!;

@@ -189,6 +189,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       apiKey: LOCAL_API_KEY,
       contracts: record.contracts,
       startBlock: record.startBlock,
+      models: modelIds,
     };
     if (await isDir(webDir)) {
       const web = await serveStatic(webDir, ports.web, { "/config.json": JSON.stringify(webConfig) });

@@ -1,0 +1,251 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { type Hex, createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+import { LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "../../sdk/src/index.js";
+import { runStory } from "../../scripts/lib/demo-story.js";
+import { type Stack, startStack } from "../../scripts/lib/stack.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = path.join(process.cwd(), "test-results", "screenshots");
+const WEB_DIST = path.join(process.cwd(), "web", "dist");
+
+/**
+ * An EIP-1193 wallet injected into the page, backed by a funded local account on the Node side:
+ * accounts, chain id (starting on the wrong chain until the page asks to switch), transactions and
+ * signatures signed locally; reads forwarded to the stack's RPC. `rejectNext` makes the next
+ * signing request fail as a person pressing "Reject" does (code 4001).
+ */
+async function injectWallet(page: Page, rpcUrl: string, index: number) {
+  const account = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
+  const signer = createWalletClient({ account, transport: http(rpcUrl) });
+  const state = { chainId: 1, rejectNext: false, connected: false };
+  const forward = async (method: string, params: unknown[]) => {
+    const r = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+    return (await r.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+  };
+  const handle = async (method: string, params: any[]): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> => {
+    switch (method) {
+      case "eth_requestAccounts":
+        state.connected = true;
+        return { result: [account.address] };
+      case "eth_accounts":
+        return { result: state.connected ? [account.address] : [] };
+      case "eth_chainId":
+        return { result: `0x${state.chainId.toString(16)}` };
+      case "wallet_switchEthereumChain":
+        state.chainId = Number(params[0].chainId);
+        setTimeout(() => void page.evaluate((id) => (window as any).__motifEmit("chainChanged", id), params[0].chainId).catch(() => undefined), 0);
+        return { result: null };
+      case "eth_sendTransaction":
+      case "eth_signTypedData_v4":
+      case "personal_sign": {
+        if (state.rejectNext) {
+          state.rejectNext = false;
+          return { error: { code: 4001, message: "User rejected the request." } };
+        }
+        if (state.chainId !== 31337) return { error: { code: 4100, message: "wallet is on another chain" } };
+        if (method === "eth_sendTransaction") {
+          const tx = params[0];
+          const hash = await signer.sendTransaction({
+            account,
+            chain: null,
+            to: tx.to,
+            data: tx.data,
+            value: tx.value ? BigInt(tx.value) : 0n,
+            ...(tx.gas ? { gas: BigInt(tx.gas) } : {}),
+          });
+          return { result: hash };
+        }
+        if (method === "personal_sign") return { result: await account.signMessage({ message: { raw: params[0] as Hex } }) };
+        const typed = typeof params[1] === "string" ? JSON.parse(params[1]) : params[1];
+        return { result: await account.signTypedData(typed) };
+      }
+      default:
+        return forward(method, params);
+    }
+  };
+  await page.exposeFunction("__motifWallet", async (method: string, params: string) => JSON.stringify(await handle(method, JSON.parse(params) as unknown[])));
+  // a string, not a function: the test runner's transpiler would add helpers the page lacks
+  await page.addInitScript(`
+    const listeners = new Map();
+    window.__motifEmit = (event, arg) => listeners.get(event)?.forEach((fn) => fn(arg));
+    window.ethereum = {
+      request: async ({ method, params }) => {
+        const out = JSON.parse(await window.__motifWallet(method, JSON.stringify(params ?? [])));
+        if (out.error) throw Object.assign(new Error(out.error.message), { code: out.error.code, data: out.error.data });
+        return out.result;
+      },
+      on: (event, fn) => {
+        if (!listeners.has(event)) listeners.set(event, new Set());
+        listeners.get(event).add(fn);
+      },
+      removeListener: (event, fn) => listeners.get(event)?.delete(fn),
+    };
+  `);
+  return { account, state };
+}
+
+describe("web page in headless Chromium: gallery, wallet, accept an offer, usage, auditor, creator", function () {
+  this.timeout(300_000);
+  let stack: Stack;
+  let browser: Browser;
+  let tokenB: bigint;
+  let offerId: bigint;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+    if (!existsSync(path.join(WEB_DIST, "index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test builds it)");
+    await mkdir(SHOTS, { recursive: true });
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), "motif-web-"));
+    stack = await startStack({ stateDir, ports: { rpc: 0, gateway: 0, api: 0, web: 0 } });
+    const publicClient = await stack.connection.viem.getPublicClient();
+    const wallets = await stack.connection.viem.getWalletClients();
+    // The demo story fills the gallery (certificates, licences, usage) ...
+    const story = await runStory({ publicClient, wallets, deployment: stack.deployment, pipeline: stack.pipeline, gateway: stack.urls.gateway, rpcUrl: stack.urls.rpc, workDir: stateDir, seed: 4242n, patterns: 3, size: 128 });
+    tokenB = BigInt(story.offers.worldwide.tokenId);
+
+    // ... and the creator publishes one more on-chain offer for the browser's licensee to accept.
+    const addresses = { certificate: stack.deployment.contracts.MotifCertificate, registry: stack.deployment.contracts.MotifModelRegistry, licensing: stack.deployment.contracts.MotifLicensing };
+    const creator = wallets[1]!.extend(motifActions({ addresses }));
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: { tokenId: tokenB, regions: regionMask(["DE", "FR", "IT"]), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 500n, renewalPrice: 0n, termsDigest: keccak256(toHex("web test terms")), termsCodec: 0x55 },
+      window: { start: 0, end: 0, duration: 30 * 86400 },
+      pricing: { price: parseEther("0.02"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 10,
+      deadline: now + 86400,
+      nonce: 0n,
+    };
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await creator.publishOffer({ offer }) });
+    offerId = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it("shows the gallery with verified images and offers, and says when no wallet is installed", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(stack.urls.web!);
+    await page.waitForSelector(".card img", { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelectorAll(".card img").length >= 3, undefined, { timeout: 60_000 });
+    expect(await page.locator(".card").count()).to.equal(3);
+    expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
+    await page.waitForFunction(() => [...document.querySelectorAll(".card .offers")].some((e) => e.textContent?.includes("open offer")), undefined, { timeout: 30_000 });
+    await page.screenshot({ path: path.join(SHOTS, "gallery.png"), fullPage: true });
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("connects a wallet on the wrong chain, switches, rejects then signs and accepts an offer, sees the licence and reports usage", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const wallet = await injectWallet(page, stack.urls.rpc, 6);
+
+    const tokenHex = `0x${tokenB.toString(16).padStart(64, "0")}`;
+    await page.goto(`${stack.urls.web}/#/pattern/${tokenHex}`);
+    await page.waitForSelector(`.offer[data-offer="${offerId}"]`, { timeout: 60_000 });
+    const terms = await page.locator(`.offer[data-offer="${offerId}"] ul`).textContent();
+    expect(terms).to.contain("Non-exclusive, commercial licence in Germany, France, Italy.");
+    expect(terms).to.contain("Runs for 30 days from the moment you accept.");
+    expect(terms).to.contain("Price 0.02 ETH, plus 0.0001 ETH per unit produced, up to 500 units.");
+    expect(await page.locator(`.offer[data-offer="${offerId}"] .region.on`).count()).to.equal(3);
+
+    // Connect: the wallet is on chain 1, the page offers to switch.
+    await page.click("#connect");
+    await page.waitForSelector("#switch");
+    expect(await page.locator("#wallet").textContent()).to.contain("Wrong network (chain 1)");
+    await page.click("#switch");
+    await page.waitForSelector("#account");
+    expect(wallet.state.chainId).to.equal(31337);
+
+    // The licensee rejects the first signature request, then accepts.
+    wallet.state.rejectNext = true;
+    await page.click(`.offer[data-offer="${offerId}"] button.accept`);
+    await page.waitForSelector('#status .notice[data-kind="error"]');
+    expect(await page.locator("#status").textContent()).to.contain("You rejected the request in your wallet. Nothing was signed or sent.");
+    await page.click(`.offer[data-offer="${offerId}"] button.accept`);
+    await page.waitForSelector('#status .notice[data-kind="ok"]', { timeout: 60_000 });
+    await page.waitForSelector(".licence", { timeout: 60_000 });
+    expect(await page.locator(".licence .licence-status").textContent()).to.contain("active — valid now");
+    expect(await page.locator(".licence .units").textContent()).to.equal("Units: 0 used of 500; 500 remaining");
+
+    // On-chain, the browser's account now holds the licence.
+    const client = createPublicClient({ transport: http(stack.urls.rpc) });
+    const [licensed] = await client.readContract({ address: stack.deployment.contracts.MotifLicensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [tokenB, wallet.account.address, 74n, (await client.getBlock()).timestamp] });
+    expect(licensed).to.equal(true);
+
+    // Usage outside the licence is refused with the contract's reason, in words; inside it counts.
+    await page.selectOption(".licence select[name=region]", "US");
+    await page.fill(".licence input[name=units]", "10");
+    await page.click(".licence button.report-usage");
+    await page.waitForSelector('.usage-status .notice[data-kind="error"]', { timeout: 60_000 });
+    expect(await page.locator(".usage-status").textContent()).to.contain("Your licence does not cover United States (US).");
+    await page.selectOption(".licence select[name=region]", "FR");
+    await page.fill(".licence input[name=units]", "100");
+    await page.click(".licence button.report-usage");
+    await page.waitForFunction(() => document.querySelector(".licence .units")?.textContent === "Units: 100 used of 500; 400 remaining", undefined, { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, "pattern.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("auditor page: every verification item passes, re-render included", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const tokenHex = `0x${tokenB.toString(16).padStart(64, "0")}`;
+    await page.goto(`${stack.urls.web}/#/audit/${tokenHex}`);
+    await page.waitForSelector("table.audit", { timeout: 120_000 });
+    const rows = await page.locator("table.audit tr[data-item]").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-item"), cls: tr.className, text: tr.textContent })));
+    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
+    for (const r of rows) expect(r.cls, JSON.stringify(r)).to.equal("pass");
+    expect(await page.locator("#report .notice").first().textContent()).to.contain("Every check passed");
+    await page.screenshot({ path: path.join(SHOTS, "audit.png"), fullPage: true });
+
+    // A typo in the token id is named, with what is allowed.
+    await page.fill("#token", "0xnothex");
+    await page.click("#verify");
+    await page.waitForSelector('#report .notice[data-kind="error"]');
+    expect(await page.locator("#report").textContent()).to.contain('token id: "0xnothex" is not a token id');
+    await page.close();
+  });
+
+  it("creator page: previews a render and mints it to the connected wallet", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const wallet = await injectWallet(page, stack.urls.rpc, 7);
+    wallet.state.chainId = 31337;
+    await page.goto(`${stack.urls.web}/#/create`);
+    await page.click("#connect");
+    await page.waitForSelector("#account");
+    await page.fill("input[name=seed]", "99999999999999999999");
+    await page.click("#preview");
+    await page.waitForSelector('#status .notice[data-kind="error"]');
+    expect(await page.locator("#status").textContent()).to.contain("seed: \"99999999999999999999\" must be a whole number in 0..18446744073709551615");
+    await page.fill("input[name=seed]", "31337");
+    await page.selectOption("select[name=model]", "indigo");
+    await page.click("#preview");
+    await page.waitForSelector(".preview img", { timeout: 60_000 });
+    await page.screenshot({ path: path.join(SHOTS, "create.png"), fullPage: true });
+    await page.click("#mint");
+    await page.waitForSelector('#status .notice[data-kind="ok"]', { timeout: 60_000 });
+    const href = await page.locator("#status a").getAttribute("href");
+    const tokenId = BigInt(href!.replace("#/pattern/", ""));
+    const client = createPublicClient({ transport: http(stack.urls.rpc) });
+    const owner = await client.readContract({ address: stack.deployment.contracts.MotifCertificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [tokenId] });
+    expect(owner).to.equal(wallet.account.address);
+    await page.close();
+  });
+});

@@ -1,0 +1,20 @@
+import type { Address } from "viem";
+
+/** What `npm start` tells the page about its stack (served as /config.json). */
+export type WebConfig = {
+  chainId: number;
+  /** Loopback JSON-RPC of the local chain; absent on a real chain (the wallet's provider is used). */
+  rpcUrl?: string;
+  gateway: string;
+  api: string;
+  apiKey: string;
+  contracts: { MotifCertificate: Address; MotifModelRegistry: Address; MotifLicensing: Address };
+  startBlock: number;
+  models: Record<string, number>;
+};
+
+export async function loadConfig(): Promise<WebConfig> {
+  const response = await fetch("./config.json", { cache: "no-store" });
+  if (!response.ok) throw new Error(`config.json: HTTP ${response.status} (open the page that npm start serves)`);
+  return (await response.json()) as WebConfig;
+}

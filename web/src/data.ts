@@ -1,0 +1,76 @@
+import { type Address, type PublicClient, bytesToHex } from "viem";
+import { CID } from "multiformats/cid";
+import { type GetCertificateReturnType, type Offer, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
+
+import type { WebConfig } from "./config.js";
+
+export const addressesOf = (cfg: WebConfig) => ({ certificate: cfg.contracts.MotifCertificate, registry: cfg.contracts.MotifModelRegistry, licensing: cfg.contracts.MotifLicensing });
+
+/** Token ids of every certificate, newest first, from the mint events. */
+export async function certificateIds(client: PublicClient, cfg: WebConfig): Promise<bigint[]> {
+  const logs = await getMotifEvents(client, { kind: "mints", addresses: addressesOf(cfg), fromBlock: BigInt(cfg.startBlock) });
+  return logs.map((l) => l.args.tokenId as bigint).reverse();
+}
+
+export type Pattern = { cert: GetCertificateReturnType; metadata: Record<string, any>; imageUrl: string };
+
+const images = new Map<string, Promise<string>>();
+
+/** A certificate, its metadata and its image — both fetched from the gateway and checked against their CIDs. */
+export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<Pattern> {
+  const addresses = addressesOf(cfg);
+  const [cert, { metadata }] = await Promise.all([
+    getCertificate(client, { certificate: addresses.certificate, tokenId, fromBlock: BigInt(cfg.startBlock) }),
+    getCertificateMetadata(client, { certificate: addresses.certificate, tokenId, gateway: cfg.gateway }),
+  ]);
+  const image = String((metadata as { image?: unknown }).image ?? "");
+  let url = images.get(image);
+  if (url === undefined) {
+    url = (async () => {
+      const cid = CID.parse(image.replace(/^ipfs:\/\//, ""));
+      const bytes = await fetchVerified(cfg.gateway, { cid: cid.toString(), codec: cid.code, digest: bytesToHex(cid.multihash.digest) });
+      return URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: "image/png" }));
+    })();
+    images.set(image, url);
+  }
+  return { cert, metadata: metadata as Record<string, any>, imageUrl: await url };
+}
+
+export type OnChainOffer = { offerId: bigint; licensor: Address; offer: Offer; price: bigint };
+
+/** The certificate's on-chain offers that can still be accepted (not cancelled, not used up, not past their deadline). */
+export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<OnChainOffer[]> {
+  const fromBlock = BigInt(cfg.startBlock);
+  const address = cfg.contracts.MotifLicensing;
+  const [published, cancelled, granted, block] = await Promise.all([
+    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock }),
+    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "OfferCancelled", fromBlock }),
+    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId }, fromBlock }),
+    client.getBlock(),
+  ]);
+  const gone = new Set(cancelled.map((c) => c.args.offerId!));
+  const out: OnChainOffer[] = [];
+  for (const p of published) {
+    const offerId = p.args.offerId!;
+    const offer = p.args.offer as unknown as Offer;
+    const uses = granted.filter((g) => BigInt(g.args.offerKey!) === offerId).length;
+    if (gone.has(offerId) || offer.deadline < Number(block.timestamp) || (offer.maxUses !== 0 && uses >= offer.maxUses)) continue;
+    const price = await client.readContract({ address, abi: motifLicensingAbi, functionName: "currentPrice", args: [offerId] }).catch(() => undefined);
+    if (price !== undefined) out.push({ offerId, licensor: p.args.licensor!, offer, price });
+  }
+  return out;
+}
+
+/** Licences that `licensee` holds on `tokenId` (granted to it, in grant order). */
+export async function licensesOf(client: PublicClient, cfg: WebConfig, tokenId: bigint, licensee: Address) {
+  const address = cfg.contracts.MotifLicensing;
+  const grants = await client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock: BigInt(cfg.startBlock) });
+  return Promise.all(
+    grants.map(async (g) => {
+      const licenseId = g.args.licenseId!;
+      const license = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] });
+      const terms = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
+      return { licenseId, license, terms };
+    }),
+  );
+}

@@ -1,0 +1,145 @@
+import { type Address, zeroAddress } from "viem";
+import { REGIONS, acceptOffer, isLicensed, reportUsage } from "@motif/sdk";
+
+import type { App } from "../app.js";
+import { licensesOf, loadPattern, openOffers } from "../data.js";
+import { explain } from "../explain.js";
+import { regionsInWords, termsInWords, worldList } from "../terms.js";
+import { date, h, notice, short, show, tokenHex } from "../ui.js";
+
+export async function patternPage(app: App, root: HTMLElement, tokenId: bigint): Promise<void> {
+  show(root, h("h1", {}, `Pattern ${short(tokenHex(tokenId))}`), h("p", { class: "muted" }, "Loading…"));
+  let p;
+  try {
+    p = await loadPattern(app.client, app.cfg, tokenId);
+  } catch (error) {
+    show(root, h("h1", {}, "Pattern"), notice("error", explain(error)));
+    return;
+  }
+  const l = p.cert.lineage;
+  const meta = p.metadata.motif?.lineage ?? {};
+  const status = h("div", { id: "status" });
+  const offersEl = h("section", { id: "offers" }, h("h2", {}, "Offers"), h("p", { class: "muted" }, "Loading offers…"));
+  const licencesEl = h("section", { id: "licences" });
+  show(
+    root,
+    h("h1", {}, String(p.metadata.name ?? "Pattern")),
+    h(
+      "div",
+      { class: "pattern" },
+      h("img", { src: p.imageUrl, alt: String(p.metadata.name ?? "pattern"), class: "hero" }),
+      h(
+        "table",
+        { class: "lineage" },
+        ...(
+          [
+            ["Token id (sha-256 of the image)", tokenHex(tokenId)],
+            ["Owner", p.cert.owner],
+            ["Creator", l.creator],
+            ["Model", `#${l.modelId} ${meta.model?.name ?? ""} ${meta.model?.version ?? ""}`],
+            ["Seed", l.seed.toString()],
+            ["Params", JSON.stringify(meta.params ?? {})],
+            ["PDQ hash", l.pdqHash],
+            ["Royalty (ERC-2981)", `${p.cert.royaltyBps / 100}% to the creator`],
+            ["Metadata", p.cert.tokenURI],
+          ] as const
+        ).map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v))),
+        h("tr", {}, h("th", {}, "Provenance"), h("td", {}, h("a", { href: `#/audit/${tokenHex(tokenId)}` }, "Verify this certificate"))),
+      ),
+    ),
+    status,
+    offersEl,
+    licencesEl,
+  );
+
+  const render = async () => {
+    const offers = await openOffers(app.client, app.cfg, tokenId);
+    show(
+      offersEl,
+      h("h2", {}, "Offers"),
+      offers.length === 0 ? h("p", { class: "muted" }, "No open offers on this pattern.") : null,
+      ...offers.map((o) =>
+        h(
+          "div",
+          { class: "offer", "data-offer": o.offerId.toString() },
+          h("h3", {}, `Offer #${o.offerId} from ${short(o.licensor)}`),
+          h("ul", {}, ...termsInWords(o.offer, o.price).map((t) => h("li", {}, t))),
+          worldList(o.offer.terms.regions),
+          h("button", { class: "accept", onclick: () => void accept(o.offerId, o.price, o.offer.terms.currency) }, "Sign and accept"),
+        ),
+      ),
+    );
+    await renderLicences();
+  };
+
+  const accept = async (offerId: bigint, price: bigint, currency: Address) => {
+    show(status, notice("info", "Confirm the transaction in your wallet…"));
+    try {
+      if (currency !== zeroAddress) throw new Error("This offer is priced in an ERC-20 token: approve it first (not supported on this page yet).");
+      const wallet = await app.wallet.client();
+      const hash = await acceptOffer(wallet, { licensing: app.cfg.contracts.MotifLicensing, offerId, maxPrice: price });
+      await app.client.waitForTransactionReceipt({ hash });
+      show(status, notice("ok", `Licence granted (transaction ${short(hash)}).`));
+      await render();
+    } catch (error) {
+      show(status, notice("error", explain(error)));
+    }
+  };
+
+  const renderLicences = async () => {
+    const who = app.wallet.address;
+    if (who === undefined) {
+      show(licencesEl, h("h2", {}, "Your licences"), h("p", { class: "muted" }, "Connect your wallet to see your licences on this pattern."));
+      return;
+    }
+    const mine = await licensesOf(app.client, app.cfg, tokenId, who);
+    const now = (await app.client.getBlock()).timestamp;
+    const rows = await Promise.all(
+      mine.map(async ({ licenseId, license, terms }) => {
+        const statusWords = ["none", "active", "revoked"][license.status] ?? String(license.status);
+        const regionSelect = h("select", { name: "region" }, ...REGIONS.filter((r) => (terms.regions >> BigInt(r.bit)) & 1n).concat(REGIONS.filter((r) => !((terms.regions >> BigInt(r.bit)) & 1n))).map((r) => h("option", { value: r.alpha2 }, `${r.alpha2} — ${r.name}`)));
+        const units = h("input", { name: "units", type: "number", min: "1", value: "100" });
+        const out = h("div", { class: "usage-status" });
+        const report = async () => {
+          show(out, notice("info", "Confirm the usage report in your wallet…"));
+          try {
+            const n = units.value.trim();
+            if (!/^\d+$/.test(n) || BigInt(n) < 1n) throw new Error(`units: "${n}" is not a whole number of at least 1`);
+            const wallet = await app.wallet.client();
+            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, units: BigInt(n) });
+            await app.client.waitForTransactionReceipt({ hash });
+            show(out, notice("ok", `Reported ${n} units in ${regionSelect.value}.`));
+            await renderLicences();
+          } catch (error) {
+            show(out, notice("error", explain(error)));
+          }
+        };
+        const sample = REGIONS.find((r) => (terms.regions >> BigInt(r.bit)) & 1n);
+        const live = sample ? (await isLicensed(app.client, { licensing: app.cfg.contracts.MotifLicensing, tokenId, licensee: who, region: sample.alpha2, time: now })).licensed : false;
+        return h(
+          "div",
+          { class: "licence", "data-licence": licenseId.toString() },
+          h("h3", {}, `Licence ${short(`0x${licenseId.toString(16)}`)}`),
+          h(
+            "ul",
+            {},
+            h("li", { class: "licence-status" }, `Status: ${statusWords}${live ? " — valid now" : " — not valid now"}`),
+            h("li", {}, `Regions: ${regionsInWords(terms.regions)}`),
+            h("li", {}, `Window: ${date(license.start)} → ${license.end >= 2 ** 40 - 1 ? "perpetual" : date(license.end)}`),
+            h("li", { class: "units" }, license.unitCap > 0n ? `Units: ${license.unitsUsed} used of ${license.unitCap}; ${license.unitCap - license.unitsUsed} remaining` : `Units used: ${license.unitsUsed} (no cap)`),
+          ),
+          h("div", { class: "report" }, h("label", {}, "Report usage in ", regionSelect), h("label", {}, " units ", units), h("button", { class: "report-usage", onclick: () => void report() }, "Report usage")),
+          out,
+        );
+      }),
+    );
+    show(licencesEl, h("h2", {}, "Your licences"), rows.length === 0 ? h("p", { class: "muted" }, `${short(who)} holds no licence on this pattern.`) : null, ...rows);
+  };
+
+  app.wallet.onChange(() => void renderLicences().catch((e) => show(licencesEl, notice("error", explain(e)))));
+  try {
+    await render();
+  } catch (error) {
+    show(status, notice("error", explain(error)));
+  }
+}
