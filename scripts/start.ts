@@ -46,7 +46,7 @@ const stateDir = process.env.MOTIF_STATE_DIR ?? path.join(process.cwd(), ".motif
 
 const stack = await startStack({ stateDir, reset: values.reset, ports, log: (line) => console.log(`  ${line}`) });
 const { urls, deployment, modelIds, accounts } = stack;
-console.log(`Motif local stack ready (chain ${stack.chainId})
+console.log(`Motif ${stack.chain === "local" ? "local stack ready" : "stack ready"} (chain ${stack.chainId}${stack.chain === "local" ? "" : ", MOTIF_RPC_URL"})
   JSON-RPC      ${stack.chain === "local" ? urls.rpc : redactUrl(urls.rpc)}${stack.chain === "local" ? `  (state ${stateDir.startsWith(process.cwd()) ? path.relative(process.cwd(), stateDir) : stateDir}; --reset to start over)` : ""}
   IPFS gateway  ${urls.gateway}/ipfs/<cid>?format=raw   (${stack.ipfs})
   API           ${urls.api}  (x-api-key: ${stack.apiKey}; OpenAPI ${urls.api}/v1/openapi.json)
@@ -63,7 +63,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await stack.close();
-  console.log("Motif local stack stopped.");
+  console.log("Motif stack stopped.");
   process.exit(0);
 };
 process.once("SIGINT", () => void stop());

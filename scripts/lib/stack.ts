@@ -200,9 +200,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
 
     const accounts = wallets.map((w) => getAddress(w.account.address));
-    const stackFile = path.join(options.stateDir, "stack.json");
-    await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls: { ...urls, rpc: remoteUrl ? redactUrl(rpcUrl) : rpcUrl }, apiKey: LOCAL_API_KEY }, null, 2) + "\n");
-    closers.unshift(() => rm(stackFile, { force: true }));
+    if (!remoteUrl) {
+      // for `npm run demo` to find and attach to this stack
+      const stackFile = path.join(options.stateDir, "stack.json");
+      await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls, apiKey: LOCAL_API_KEY }, null, 2) + "\n");
+      closers.unshift(() => rm(stackFile, { force: true }));
+    }
 
     return {
       chainId,

@@ -36,7 +36,7 @@ async function start(stateDir: string, ...args: string[]): Promise<Started> {
 async function stop(s: Started): Promise<void> {
   s.child.kill("SIGINT");
   expect(await s.exited, s.output()).to.equal(0);
-  expect(s.output()).to.contain("Motif local stack stopped.");
+  expect(s.output()).to.contain("Motif stack stopped.");
 }
 
 const pattern = { model: "madder", seed: "12", params: { scale: 2, sharpness: 4 }, width: 64, height: 64, mint: true };
@@ -61,6 +61,13 @@ describe("npm start: the local stack", function () {
       tokenId = BigInt(body.tokenId);
       metadataCid = body.metadataCid;
       expect((await fetch(`${first.gateway}/ipfs/${metadataCid}?format=raw`)).status).to.equal(200);
+      // the web page and its config (npm test builds web/dist before the tests)
+      const web = /web page\s+(http\S+)/.exec(first.output())?.[1];
+      expect(web, "web page not served: run npm run build:web").to.be.a("string");
+      expect(await (await fetch(web!)).text()).to.contain("<title>Motif");
+      const config = (await (await fetch(`${web}/config.json`)).json()) as { chainId: number; contracts: { MotifCertificate: string }; rpcUrl: string };
+      expect(config).to.include({ chainId: 31337, rpcUrl: first.rpc });
+      expect(config.contracts.MotifCertificate).to.equal(first.certificate);
       // a browser on another loopback origin may call the chain (CORS preflight)
       const preflight = await fetch(first.rpc, { method: "OPTIONS", headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST" } });
       expect(preflight.headers.get("access-control-allow-origin")).to.equal("*");
