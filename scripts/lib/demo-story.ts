@@ -165,9 +165,11 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const signedDigest = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "offerDigest", args: [worldwide] });
 
   // 4. Licensees accept from their wallets.
-  progress({ step: "license", done: 0, total: 2, label: "accepting offers" });
+  progress({ step: "license", done: 0, total: 2, label: "accepting the exclusive EU offer" });
   await wait(await licenseeEu!.acceptOffer({ offerId, maxPrice: exclusive.pricing.price }));
+  progress({ step: "license", done: 1, total: 2, label: "accepting the signed worldwide offer" });
   await wait(await licenseeWorld!.acceptOffer({ signed, maxPrice: worldwide.pricing.price }));
+  progress({ step: "license", done: 2, total: 2, label: "done" });
   const t = BigInt((await publicClient.getBlock()).timestamp);
   const eu = await licenseeEu!.isLicensed({ tokenId: tokenA, licensee: addr(licenseeEu!), region: "FR", time: t });
   const world = await licenseeWorld!.isLicensed({ tokenId: tokenB, licensee: addr(licenseeWorld!), region: "JP", time: t });
