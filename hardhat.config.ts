@@ -38,7 +38,9 @@ export default defineConfig({
   },
   test: {
     // Solidity test profiles: `default` for quick local runs (`npx hardhat test`), `ci` for
-    // `npm test` (what CI runs): 10,000 invariant sequences of 15 calls, a few minutes on 2 cores.
+    // `npm test` (what CI runs): 10,000 invariant sequences of 15 calls, a few minutes on 2 cores;
+    // `deep` (`npm run test:deep`, before a release): 100,000 sequences of 25 calls and 10,000 fuzz
+    // runs, with a fresh random seed each time unless MOTIF_FUZZ_SEED pins one.
     solidity: {
       profiles: {
         default: {
@@ -50,6 +52,11 @@ export default defineConfig({
           ffi: true,
           fuzz: { runs: 256, seed: "0x4d6f746966" },
           invariant: { runs: 10_000, depth: 15 },
+        },
+        deep: {
+          ffi: true,
+          fuzz: { runs: 10_000, ...(process.env.MOTIF_FUZZ_SEED ? { seed: process.env.MOTIF_FUZZ_SEED } : {}) },
+          invariant: { runs: 100_000, depth: 25 },
         },
       },
     },

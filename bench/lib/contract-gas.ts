@@ -1,0 +1,205 @@
+/**
+ * The contract gas figures (transaction gas, 21,000 base included) measured on a fresh in-process
+ * chain, in one run so every figure shares the same state: what `npm run bench` prints and what the
+ * gas snapshot test (`test/ts/gas-snapshot.test.ts`) holds to `test/gas-snapshot.json`.
+ */
+import type { NetworkConnection } from "hardhat/types/network";
+import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
+
+import { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "../../sdk/src/eip712.js";
+import type { Offer } from "../../sdk/src/types/license.js";
+import type { MintRequest } from "../../sdk/src/types/lineage.js";
+import { deployMotif } from "../../scripts/lib/deploy.js";
+
+export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;
+
+/** Deploys Motif on `connection` and records every tracked figure through `record`. */
+export async function measureContractGas(connection: NetworkConnection, record: GasRecord): Promise<void> {
+  const { viem } = connection;
+  const publicClient = await viem.getPublicClient();
+  const [admin, attesterWallet, creatorA] = await viem.getWalletClients();
+  if (!admin || !attesterWallet || !creatorA) throw new Error("bench needs three accounts");
+  const attester = attesterWallet;
+
+  const { registry, certificate, licensing } = await deployMotif(connection, {
+    attesters: [attester.account.address],
+  });
+  await registry.write.registerModel([
+    {
+      owner: admin.account.address,
+      weightsDigest: keccak256(toHex("bench weights")),
+      weightsCidDigest: keccak256(toHex("bench weights")),
+      weightsCidCodec: 0x55,
+      royaltyBps: 500,
+      name: "bench-model",
+      version: "1",
+    },
+  ]);
+  const baseline = await viem.deployContract("OzMintBaseline");
+  const chainId = await publicClient.getChainId();
+
+  let counter = 0n;
+  const unique = (): Hex => keccak256(toHex(`bench-${counter++}`));
+  const freshAccount = (): Address => getAddress(`0x${unique().slice(26)}`);
+  const gasOf = async (hash: Hex) => (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+
+  async function request(to: Address, creator: Address, signed = true): Promise<MintRequest> {
+    const message = {
+      lineage: {
+        contentDigest: unique(),
+        metadataDigest: unique(),
+        metadataCodec: 0x55,
+        modelId: 1,
+        seed: 0xfedcba9876543210n,
+        paramsHash: unique(),
+        pdqHash: unique(),
+        creator,
+      },
+      to,
+      royaltyBps: 500,
+      deadline: 2n ** 40n,
+    };
+    const signature: Hex = signed
+      ? await attester.signTypedData({
+          domain: certificateDomain(chainId, certificate.address),
+          types: mintAttestationTypes,
+          primaryType: "MintAttestation",
+          message,
+        })
+      : "0x";
+    return { ...message, signature };
+  }
+
+  // Baseline: a bare OpenZeppelin ERC-721 _mint, to a new owner and to an existing one.
+  const ozNew = await gasOf(await baseline.write.mint([freshAccount(), 1n]));
+  const holder = freshAccount();
+  await baseline.write.mint([holder, 2n]);
+  const ozExisting = await gasOf(await baseline.write.mint([holder, 3n]));
+  record("gas.baseline.ozMint.newOwner", ozNew, "bare OZ ERC721 _mint, recipient with no token");
+  record("gas.baseline.ozMint", ozExisting, "bare OZ ERC721 _mint, recipient holding one");
+
+  // Certificates. Warm up the first creator (its one-time id) before the steady-state figures.
+  const creator = getAddress(creatorA.account.address);
+  const firstCreator = await gasOf(await certificate.write.mint([await request(freshAccount(), creator)]));
+  record("gas.certificate.mint.firstCreator", firstCreator, "signed mint, new owner, creator's first certificate");
+  const mintNew = await gasOf(await certificate.write.mint([await request(freshAccount(), creator)]));
+  record("gas.certificate.mint.newOwner", mintNew, "signed mint with full lineage, new owner");
+  const owner = freshAccount();
+  await certificate.write.mint([await request(owner, creator)]);
+  const mintExisting = await gasOf(await certificate.write.mint([await request(owner, creator)]));
+  record("gas.certificate.mint", mintExisting, "signed mint with full lineage, owner holding one");
+  const mintByAttester = await gasOf(
+    await certificate.write.mint([await request(owner, creator, false)], { account: attester.account }),
+  );
+  record("gas.certificate.mint.attesterCaller", mintByAttester, "unsigned mint sent by the attester, owner holding one");
+  const batch: MintRequest[] = [];
+  for (let i = 0; i < 10; i++) batch.push(await request(owner, creator));
+  const batch10 = await gasOf(await certificate.write.mintBatch([batch]));
+  record("gas.certificate.mintBatch10", batch10, "signed batch of 10, owner holding some");
+  record("gas.certificate.mintBatch10.perCertificate", batch10 / 10n, "the batch of 10, per certificate");
+  record("ratio.certificate.mint.vsOzMint", round(Number(mintExisting) / Number(ozExisting)), "existing owner", 1.6);
+  record("ratio.certificate.mint.newOwner.vsOzMint", round(Number(mintNew) / Number(ozNew)), "new owner", 1.6);
+  record(
+    "ratio.certificate.mintBatch10.perCertificate.vsOzMint",
+    round(Number(batch10 / 10n) / Number(ozExisting)),
+    "batched, existing owner",
+  );
+
+  // Licensing. The licensor owns a certificate; payees already hold balances (steady state).
+  const licensor = creatorA;
+  const licensedRequest = await request(getAddress(licensor.account.address), creator);
+  await certificate.write.mint([licensedRequest]);
+  const licensedToken = BigInt(licensedRequest.lineage.contentDigest);
+  const eu = [56n, 67n, 74n, 109n].reduce((m, b) => m | (1n << b), 0n); // DE ES FR IT
+  const blockTime = Number((await publicClient.getBlock()).timestamp);
+  const offer: Offer = {
+    terms: {
+      tokenId: licensedToken,
+      regions: eu,
+      flags: 1,
+      currency: zeroAddress,
+      unitRoyalty: parseEther("0.0001"),
+      unitCap: 0n,
+      renewalPrice: 0n,
+      termsDigest: keccak256(toHex("bench legal text")),
+      termsCodec: 0x55,
+    },
+    window: { start: 0, end: 0, duration: 90 * 86400 },
+    pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+    maxUses: 1000,
+    deadline: blockTime + 30 * 86400,
+    nonce: 1n,
+  };
+  await licensing.write.publishOffer([offer], { account: licensor.account });
+  const buyer = async () => {
+    const account = freshAccount();
+    await connection.provider.request({ method: "hardhat_setBalance", params: [account, toHex(parseEther("10"))] });
+    await connection.provider.request({ method: "hardhat_impersonateAccount", params: [account] });
+    return account;
+  };
+  const price = parseEther("0.01");
+  await licensing.write.acceptOffer([1n, price], { account: await buyer(), value: price });
+  await licensing.write.settle([licensedToken, zeroAddress]); // steady state: payees hold balances
+  const buyerA = await buyer();
+  const acceptGas = await gasOf(await licensing.write.acceptOffer([1n, price], { account: buyerA, value: price }));
+  record("gas.licensing.acceptOffer", acceptGas, "accept an on-chain offer (ETH), buyer's first license", 90_000);
+
+  const signedOffer: Offer = { ...offer, nonce: 2n };
+  const offerSignature = await licensor.signTypedData({
+    domain: licensingDomain(chainId, licensing.address),
+    types: offerTypes,
+    primaryType: "Offer",
+    message: signedOffer,
+  });
+  const signedFirst = await gasOf(
+    await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: price }),
+  );
+  record("gas.licensing.acceptSignedOffer.first", signedFirst, "accept a signed offer, first use (stores its terms)");
+  const signedRepeat = await gasOf(
+    await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: price }),
+  );
+  record("gas.licensing.acceptSignedOffer", signedRepeat, "accept a signed offer already used once", 90_000);
+
+  const probe = await viem.deployContract("LicenseCheckProbe");
+  const now = BigInt((await publicClient.getBlock()).timestamp);
+  const [checkWarm, licensedWarm] = await probe.read.measure([licensing.address, licensedToken, buyerA, 74n, now, true]);
+  const [checkCold] = await probe.read.measure([licensing.address, licensedToken, buyerA, 74n, now, false]);
+  if (!licensedWarm) throw new Error("bench: the probe's licensee should be licensed in FR");
+  // Execution gas of the view itself: what eth_estimateGas charges beyond the transaction's intrinsic
+  // cost (21,000 + calldata), i.e. dispatch, decoding, hashing and the two cold storage reads.
+  const checkArgs = [licensedToken, buyerA, 74n, now] as const;
+  const checkData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: checkArgs });
+  const checkEstimate = await publicClient.estimateGas({ to: licensing.address, data: checkData });
+  record(
+    "gas.licensing.isLicensed",
+    checkEstimate - intrinsicGas(checkData),
+    "isLicensed execution (cold storage), estimateGas minus intrinsic",
+    6_000,
+  );
+  record("gas.licensing.isLicensed.fromContract", checkWarm, "the same asked by a contract: + its call and ABI overhead");
+  record("gas.licensing.isLicensed.coldAccount", checkCold, "the same as the caller's first touch of the contract");
+
+  const licenseId = await licensing.read.licenseIdOf([licensedToken, buyerA, 0n]);
+  const units = 10n;
+  const usageValue = units * offer.terms.unitRoyalty;
+  await licensing.write.reportUsage([licenseId, buyerA, 74n, units], { account: buyerA, value: usageValue });
+  const usageGas = await gasOf(
+    await licensing.write.reportUsage([licenseId, buyerA, 56n, units], { account: buyerA, value: usageValue }),
+  );
+  record("gas.licensing.reportUsage", usageGas, "report 10 units and pay their royalty (ETH)", 45_000);
+  const settleGas = await gasOf(await licensing.write.settle([licensedToken, zeroAddress]));
+  record("gas.licensing.settle", settleGas, "split a certificate's pending revenue (owner, model owner, fee)");
+  const withdrawGas = await gasOf(await licensing.write.withdraw([zeroAddress], { account: licensor.account }));
+  record("gas.licensing.withdraw", withdrawGas, "withdraw ETH owed to the certificate owner");
+}
+
+/** Intrinsic gas of a call with `data`: 21,000 + 16 per non-zero and 4 per zero calldata byte. */
+function intrinsicGas(data: Hex): bigint {
+  let gas = 21_000n;
+  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4n : 16n;
+  return gas;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
