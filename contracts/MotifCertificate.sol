@@ -83,6 +83,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     mapping(uint32 creatorId => address) private _creators;
     uint32 private _creatorCount;
 
+    /// @notice Deploys the certificate contract bound to a model registry.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `PAUSER_ROLE`; grants `ATTESTER_ROLE` to generators.
     /// @param registry_ The model registry.
     constructor(address admin, IMotifModelRegistry registry_) EIP712("Motif Certificate", "1") {
@@ -129,35 +130,35 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @dev Checks the request, then writes the owner slot (with the packed mint data) and the
     /// metadata digest. No external call but the registry's view; no receiver callback.
     function _mintCertificate(MintRequest calldata r, address attester) private returns (uint256 tokenId) {
-        Lineage calldata l = r.lineage;
+        Lineage calldata lin = r.lineage;
         if (r.to == address(0)) revert MotifCertificateZeroField("to");
-        if (l.creator == address(0)) revert MotifCertificateZeroField("creator");
-        if (l.contentDigest == bytes32(0)) revert MotifCertificateZeroField("contentDigest");
-        if (l.metadataDigest == bytes32(0)) revert MotifCertificateZeroField("metadataDigest");
-        if (!CidV1.isSupportedCodec(l.metadataCodec)) revert MotifCertificateUnsupportedCodec(l.metadataCodec);
+        if (lin.creator == address(0)) revert MotifCertificateZeroField("creator");
+        if (lin.contentDigest == bytes32(0)) revert MotifCertificateZeroField("contentDigest");
+        if (lin.metadataDigest == bytes32(0)) revert MotifCertificateZeroField("metadataDigest");
+        if (!CidV1.isSupportedCodec(lin.metadataCodec)) revert MotifCertificateUnsupportedCodec(lin.metadataCodec);
         if (r.royaltyBps > MAX_ROYALTY_BPS) revert MotifCertificateRoyaltyTooHigh(r.royaltyBps, MAX_ROYALTY_BPS);
 
-        tokenId = uint256(l.contentDigest);
-        if (_getExtraData(tokenId) != 0) revert MotifCertificateDuplicateContent(l.contentDigest);
+        tokenId = uint256(lin.contentDigest);
+        if (_getExtraData(tokenId) != 0) revert MotifCertificateDuplicateContent(lin.contentDigest);
 
-        ModelStatus status = registry.modelStatus(l.modelId);
-        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(l.modelId, status);
+        ModelStatus status = registry.modelStatus(lin.modelId);
+        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(lin.modelId, status);
 
-        uint32 creatorId = _creatorIds[l.creator];
-        if (creatorId == 0) creatorId = _registerCreator(l.creator);
+        uint32 creatorId = _creatorIds[lin.creator];
+        if (creatorId == 0) creatorId = _registerCreator(lin.creator);
 
-        _metadataDigests[tokenId] = l.metadataDigest;
-        _mintAndSetExtraDataUnchecked(r.to, tokenId, _pack(l.modelId, creatorId, r.royaltyBps, l.metadataCodec));
+        _metadataDigests[tokenId] = lin.metadataDigest;
+        _mintAndSetExtraDataUnchecked(r.to, tokenId, _pack(lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec));
 
         emit CertificateMinted(
             tokenId,
-            l.modelId,
-            l.creator,
-            l.metadataDigest,
-            l.metadataCodec,
-            l.seed,
-            l.paramsHash,
-            l.pdqHash,
+            lin.modelId,
+            lin.creator,
+            lin.metadataDigest,
+            lin.metadataCodec,
+            lin.seed,
+            lin.paramsHash,
+            lin.pdqHash,
             r.royaltyBps,
             attester
         );
@@ -274,13 +275,13 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @inheritdoc IMotifCertificate
-    function matchesLineage(Lineage calldata l) external view returns (bool) {
-        uint256 tokenId = uint256(l.contentDigest);
+    function matchesLineage(Lineage calldata lineage) external view returns (bool) {
+        uint256 tokenId = uint256(lineage.contentDigest);
         uint96 extra = _getExtraData(tokenId);
         if (extra == 0) return false;
         (uint32 modelId, uint32 creatorId,, uint16 codec) = _unpack(extra);
-        return modelId == l.modelId && _creators[creatorId] == l.creator && codec == l.metadataCodec
-            && _metadataDigests[tokenId] == l.metadataDigest;
+        return modelId == lineage.modelId && _creators[creatorId] == lineage.creator && codec == lineage.metadataCodec
+            && _metadataDigests[tokenId] == lineage.metadataDigest;
     }
 
     /// @inheritdoc IMotifCertificate

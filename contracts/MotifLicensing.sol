@@ -174,6 +174,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     uint16 private _feeBps;
     address private _feeRecipient;
 
+    /// @notice Deploys the licensing contract bound to the certificate contract and the registry.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` (protocol fee) and `ARBITER_ROLE`.
     /// @param certificate_ The certificate contract.
     /// @param registry_ The model registry.
@@ -609,6 +610,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     }
 
     /// @notice Protocol fee in basis points and its recipient.
+    /// @return feeBps The fee, in basis points.
+    /// @return recipient Account receiving the fee.
     function protocolFee() external view returns (uint16 feeBps, address recipient) {
         return (_feeBps, _feeRecipient);
     }
@@ -720,6 +723,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
 
     /// @dev `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, hashed in scratch memory.
     function _licenseId(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256 id) {
+        // Assembly: scratch-memory hashing / raw slot read on the hot isLicensed path.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, tokenId)
@@ -739,6 +744,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
 
     /// @dev The raw storage word of `_grants[licenseId]` (a Grant fits one slot).
     function _grantWord(uint256 licenseId) private view returns (uint256 word) {
+        // Assembly: scratch-memory hashing / raw slot read on the hot isLicensed path.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0x00, licenseId)
             mstore(0x20, _grants.slot)
@@ -918,6 +925,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     }
 
     function _revertWith(bytes memory reason) private pure {
+        // Assembly: re-raises encoded revert data as is.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             revert(add(reason, 32), mload(reason))
         }

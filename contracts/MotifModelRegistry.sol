@@ -37,6 +37,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
     mapping(bytes32 weightsDigest => uint32 modelId) private _modelIdByWeights;
     uint32 private _modelCount;
 
+    /// @notice Deploys the registry with `admin` as its administrator and first registrar.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `REGISTRAR_ROLE`.
     constructor(address admin) {
         if (admin == address(0)) revert MotifModelRegistryZeroOwner();

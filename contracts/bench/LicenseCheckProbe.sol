@@ -9,6 +9,11 @@ import {MotifLicensing} from "../MotifLicensing.sol";
 /// to ask `isLicensed`, as `npm run bench` reports it.
 contract LicenseCheckProbe {
     /// @notice Gas of one `isLicensed` call from a contract, in a fresh call context (cold storage).
+    /// @param licensing The licensing contract to ask.
+    /// @param tokenId The certificate.
+    /// @param licensee The account using the pattern.
+    /// @param region Region bit index.
+    /// @param time Unix seconds.
     /// @param warmAccount Touch the licensing contract first, so the figure excludes the one-time
     /// 2,600-gas cold account access a caller pays on its first call to it in a transaction.
     /// @return gasUsed Gas the call consumed, as seen by the caller.

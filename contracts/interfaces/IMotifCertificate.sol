@@ -38,6 +38,16 @@ interface IMotifCertificate {
 
     /// @notice A certificate was minted. With the storage of `tokenId` it gives the full lineage:
     /// `tokenId` is the content digest, the creator and model are indexed, the block gives the mint time.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param modelId The model.
+    /// @param creator The credited creator.
+    /// @param metadataDigest sha2-256 digest inside the metadata CIDv1.
+    /// @param metadataCodec Multicodec of the metadata CIDv1.
+    /// @param seed The render seed.
+    /// @param paramsHash keccak-256 of the canonical params JSON.
+    /// @param pdqHash PDQ perceptual hash of the image.
+    /// @param royaltyBps ERC-2981 royalty of the certificate, in basis points.
+    /// @param attester The generator key that attested the lineage (or sent the mint).
     event CertificateMinted(
         uint256 indexed tokenId,
         uint32 indexed modelId,
@@ -51,12 +61,22 @@ interface IMotifCertificate {
         address attester
     );
     /// @notice `creator` received its compact id on its first certificate.
+    /// @param creator The credited creator.
+    /// @param creatorId Its compact id, stored in certificates instead of the address.
     event CreatorRegistered(address indexed creator, uint32 indexed creatorId);
     /// @notice A human edit step was appended: `head = keccak256(abi.encodePacked(previousHead, stepDigest))`.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param editor The account that logged the step (owner or approved operator).
+    /// @param stepDigest Digest of the edit step.
+    /// @param head The new head of the edit-log hash chain.
     event EditLogged(uint256 indexed tokenId, address indexed editor, bytes32 stepDigest, bytes32 head);
     /// @notice ERC-4906: the metadata (tokenURI) of `_tokenId` changed.
+    /// @param _tokenId The certificate whose metadata changed (ERC-4906).
     event MetadataUpdate(uint256 _tokenId);
     /// @notice The creator lowered the royalty of `tokenId`.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param previousBps The royalty before, in basis points.
+    /// @param newBps The royalty after, in basis points.
     event RoyaltyUpdated(uint256 indexed tokenId, uint16 previousBps, uint16 newBps);
 
     /// @notice Mints one certificate. The lineage must be attested: either `request.signature` is an

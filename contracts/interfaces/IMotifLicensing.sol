@@ -88,14 +88,34 @@ interface IMotifLicensing {
     // --- events -------------------------------------------------------------------------------
 
     /// @notice Terms were stored (for a published offer, or a signed offer's first acceptance).
+    /// @param termsId Id of the stored terms.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param terms The stored terms.
     event TermsRegistered(uint32 indexed termsId, uint256 indexed tokenId, LicenseTerms terms);
     /// @notice The certificate owner published an on-chain offer.
+    /// @param offerId The on-chain offer.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param licensor The certificate owner who offered the license.
+    /// @param termsId Id of the stored terms.
+    /// @param offer The offer.
     event OfferPublished(uint256 indexed offerId, uint256 indexed tokenId, address indexed licensor, uint32 termsId, Offer offer);
     /// @notice An on-chain offer was cancelled.
+    /// @param offerId The on-chain offer.
     event OfferCancelled(uint256 indexed offerId);
     /// @notice The certificate owner cancelled the signed offer with digest `offerKey`.
+    /// @param offerKey The on-chain offer id, or the signed offer's EIP-712 digest.
+    /// @param licensor The certificate owner who offered the license.
     event SignedOfferCancelled(bytes32 indexed offerKey, address indexed licensor);
     /// @notice A license was granted. `offerKey` is the on-chain offer id or the signed offer's digest.
+    /// @param licenseId The license.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param licensee The account holding (or using) the license.
+    /// @param offerKey The on-chain offer id, or the signed offer's EIP-712 digest.
+    /// @param termsId Id of the stored terms.
+    /// @param start Start of the window, unix seconds.
+    /// @param end End of the window (exclusive), unix seconds.
+    /// @param currency ERC-20 address, or address(0) for ETH.
+    /// @param price Price paid at acceptance.
     event LicenseGranted(
         uint256 indexed licenseId,
         uint256 indexed tokenId,
@@ -108,10 +128,21 @@ interface IMotifLicensing {
         uint256 price
     );
     /// @notice Units were reported and their royalty paid; auditors sum `units` and `amount`.
+    /// @param licenseId The license.
+    /// @param reporter Who reported: the licensee or a reporter it approved.
+    /// @param region Region bit index where the units were produced.
+    /// @param units Units produced.
+    /// @param amount Royalty paid for those units.
     event UsageReported(
         uint256 indexed licenseId, address indexed reporter, uint256 indexed region, uint256 units, uint256 amount
     );
     /// @notice The pending revenue of `tokenId` was split and credited (pull payments).
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param currency ERC-20 address, or address(0) for ETH.
+    /// @param total Revenue split, in `currency` units.
+    /// @param ownerShare Credited to the certificate owner.
+    /// @param modelShare Credited to the model owner.
+    /// @param protocolFee Credited to the protocol fee recipient.
     event RevenueSettled(
         uint256 indexed tokenId,
         address indexed currency,
@@ -121,18 +152,37 @@ interface IMotifLicensing {
         uint256 protocolFee
     );
     /// @notice `account` withdrew `amount` of `currency`.
+    /// @param account The account.
+    /// @param currency ERC-20 address, or address(0) for ETH.
+    /// @param amount Amount in `currency` units.
     event Withdrawn(address indexed account, address indexed currency, uint256 amount);
     /// @notice An arbiter flagged a breach of `licenseId`, with a digest of the evidence.
+    /// @param licenseId The license.
+    /// @param arbiter The arbiter who flagged it.
+    /// @param evidenceDigest Digest of the evidence kept off-chain.
     event BreachFlagged(uint256 indexed licenseId, address indexed arbiter, bytes32 evidenceDigest);
     /// @notice The licensor revoked `licenseId` after a flagged breach.
+    /// @param licenseId The license.
+    /// @param licensor The certificate owner who offered the license.
     event LicenseRevoked(uint256 indexed licenseId, address indexed licensor);
     /// @notice `licenseId` was renewed to end at `end`.
+    /// @param licenseId The license.
+    /// @param end The new end of the window.
+    /// @param price Renewal price paid.
     event LicenseRenewed(uint256 indexed licenseId, uint40 end, uint256 price);
     /// @notice License `fromId` moved to `to` as `toId` (terms allow transfer).
+    /// @param fromId The license given up.
+    /// @param toId The new license of `to`.
+    /// @param to The new holder.
     event LicenseTransferred(uint256 indexed fromId, uint256 indexed toId, address indexed to);
     /// @notice The licensee approved or removed `reporter` for usage reports of `licenseId`.
+    /// @param licenseId The license.
+    /// @param reporter An account allowed to report usage for the licensee.
+    /// @param approved True to approve, false to remove.
     event ReporterApproval(uint256 indexed licenseId, address indexed reporter, bool approved);
     /// @notice Protocol fee changed.
+    /// @param feeBps Protocol fee in basis points.
+    /// @param recipient Account receiving the fee.
     event ProtocolFeeUpdated(uint16 feeBps, address recipient);
 
     // --- functions ----------------------------------------------------------------------------
@@ -184,6 +234,10 @@ interface IMotifLicensing {
     /// @notice As `isLicensed`, but reverts with why not (`MotifLicensingNotLicensed`, `...NotYetValid`,
     /// `...Expired`, `...RegionNotAllowed`, `...Revoked`, `...UnitsExhausted`, or `MotifRegionInvalid`).
     /// @return licenseId The license that covers it.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param licensee The account using the pattern.
+    /// @param region Region bit index in the frozen table (0..248).
+    /// @param time Unix seconds.
     function requireLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
         external
         view
@@ -198,53 +252,90 @@ interface IMotifLicensing {
     function reportUsage(uint256 licenseId, address licensee, uint256 region, uint256 units) external payable;
 
     /// @notice Approves or removes `reporter` for usage reports of the caller's `licenseId`.
+    /// @param licenseId The caller's license.
+    /// @param reporter An account allowed to report usage for the licensee.
+    /// @param approved True to approve, false to remove.
     function setReporter(uint256 licenseId, address reporter, bool approved) external;
 
     /// @notice Arbiter flags a breach of `licenseId` (only licenses whose terms allow revocation).
+    /// @param licenseId The license.
+    /// @param evidenceDigest Digest of the evidence kept off-chain.
     function flagBreach(uint256 licenseId, bytes32 evidenceDigest) external;
 
     /// @notice The certificate owner revokes `licenseId` after a flagged breach.
+    /// @param licenseId The license.
     function revoke(uint256 licenseId) external;
 
     /// @notice Extends `licenseId` by its window length, paying the renewal price. Anyone may pay.
+    /// @param licenseId The license.
+    /// @param maxPrice Highest price the caller agrees to pay.
     function renew(uint256 licenseId, uint256 maxPrice) external payable;
 
     /// @notice Moves the caller's license to `to` when its terms allow; returns the new license id.
+    /// @param licenseId The license.
+    /// @param to The new licensee.
+    /// @return newLicenseId The license id of the new holder.
     function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId);
 
     /// @notice Splits the pending revenue of `tokenId` in `currency` between its current owner, its
     /// model's owner and the protocol fee, crediting their withdrawable balances. Anyone may call.
     /// @return amount The revenue settled (0 if none was pending).
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param currency ERC-20 address, or address(0) for ETH.
     function settle(uint256 tokenId, address currency) external returns (uint256 amount);
 
     /// @notice `settle` for several certificates.
     /// @return total The revenue settled in all.
+    /// @param tokenIds The certificates.
+    /// @param currency ERC-20 address, or address(0) for ETH.
     function settleMany(uint256[] calldata tokenIds, address currency) external returns (uint256 total);
 
     /// @notice Sends the caller everything owed to it in `currency` (address(0) = ETH).
+    /// @param currency ERC-20 address, or address(0) for ETH.
+    /// @return amount The amount sent.
     function withdraw(address currency) external returns (uint256 amount);
 
     /// @notice Sets the protocol fee (≤ `MAX_PROTOCOL_FEE_BPS`) and its recipient. Admin only.
+    /// @param feeBps Protocol fee in basis points.
+    /// @param recipient Account receiving the protocol fee.
     function setProtocolFee(uint16 feeBps, address recipient) external;
 
     /// @notice The stored license `licenseId`; reverts if unknown.
+    /// @param licenseId The license.
+    /// @return license The stored license.
     function getLicense(uint256 licenseId) external view returns (License memory license);
 
     /// @notice The id of the `index`-th license `licensee` received for `tokenId` (0 if none).
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param licensee The account holding (or using) the license.
+    /// @param index Position among the licenses `licensee` received for `tokenId` (0 = first).
+    /// @return licenseId That license id, or 0 if there is none.
     function licenseIdOf(uint256 tokenId, address licensee, uint256 index) external view returns (uint256 licenseId);
 
     /// @notice Stored terms `termsId`.
+    /// @param termsId Id of the stored terms.
+    /// @return terms The terms.
     function getTerms(uint32 termsId) external view returns (LicenseTerms memory terms);
 
     /// @notice The price an acceptance of on-chain offer `offerId` costs now.
+    /// @param offerId The on-chain offer.
+    /// @return price The price now, in the offer's currency.
     function currentPrice(uint256 offerId) external view returns (uint256 price);
 
     /// @notice Revenue of `tokenId` in `currency` not yet settled.
+    /// @param tokenId The certificate (token id = sha-256 of the image).
+    /// @param currency ERC-20 address, or address(0) for ETH.
+    /// @return amount Revenue received and not yet settled.
     function pending(uint256 tokenId, address currency) external view returns (uint256 amount);
 
     /// @notice What `account` can withdraw in `currency`.
+    /// @param account The account.
+    /// @param currency ERC-20 address, or address(0) for ETH.
+    /// @return amount What `account` can withdraw now.
     function owed(address account, address currency) external view returns (uint256 amount);
 
     /// @notice EIP-712 digest of `offer` as its licensor signs it.
+    /// @param offer The offer.
+    /// @return digest The digest the licensor signs.
     function offerDigest(Offer calldata offer) external view returns (bytes32 digest);
 }

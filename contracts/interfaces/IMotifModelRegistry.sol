@@ -31,6 +31,14 @@ interface IMotifModelRegistry {
     error MotifModelRegistryAlreadyDeprecated(uint32 modelId);
 
     /// @notice A model was registered.
+    /// @param modelId The model.
+    /// @param owner Owner of the model's IP.
+    /// @param weightsDigest sha-256 of the ONNX weights file.
+    /// @param weightsCidDigest sha2-256 digest inside the weights' CIDv1.
+    /// @param weightsCidCodec Multicodec of the weights' CIDv1.
+    /// @param royaltyBps Model owner's share of license revenue, in basis points.
+    /// @param name Human-readable name.
+    /// @param version Version label.
     event ModelRegistered(
         uint32 indexed modelId,
         address indexed owner,
@@ -42,12 +50,22 @@ interface IMotifModelRegistry {
         string version
     );
     /// @notice A model was deprecated: no new certificate may name it. Its record stays.
+    /// @param modelId The model.
     event ModelDeprecated(uint32 indexed modelId);
     /// @notice The owner of `modelId` proposed `newOwner`; ownership moves when `newOwner` accepts.
+    /// @param modelId The model.
+    /// @param previousOwner The owner before.
+    /// @param newOwner The pending owner, who must accept.
     event ModelOwnershipTransferStarted(uint32 indexed modelId, address indexed previousOwner, address indexed newOwner);
     /// @notice Ownership of `modelId` moved from `previousOwner` to `newOwner`.
+    /// @param modelId The model.
+    /// @param previousOwner The owner before.
+    /// @param newOwner The new owner.
     event ModelOwnershipTransferred(uint32 indexed modelId, address indexed previousOwner, address indexed newOwner);
     /// @notice The model royalty share of `modelId` was lowered.
+    /// @param modelId The model.
+    /// @param previousBps The share before, in basis points.
+    /// @param newBps The share after, in basis points.
     event ModelRoyaltyUpdated(uint32 indexed modelId, uint16 previousBps, uint16 newBps);
 
     /// @notice Registers a model and returns its id (sequential, from 1). Requires `REGISTRAR_ROLE`.

@@ -20,11 +20,15 @@ library CidV1 {
     bytes32 private constant _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 
     /// @notice Whether Motif stores CIDs of `codec`.
+    /// @param codec A multicodec.
     function isSupportedCodec(uint16 codec) internal pure returns (bool) {
         return codec == RAW || codec == DAG_PB || codec == DAG_CBOR || codec == DAG_JSON || codec == JSON;
     }
 
     /// @notice The binary CIDv1 of (`codec`, sha2-256 `digest`).
+    /// @param codec Multicodec of the CID (raw, dag-pb, dag-cbor, dag-json or json).
+    /// @param digest sha2-256 digest inside the CID.
+    /// @return cid The binary CIDv1: version, codec and multihash varints, then the digest.
     function toBytes(uint16 codec, bytes32 digest) internal pure returns (bytes memory cid) {
         bytes memory codecVarint = codec < 0x80
             ? abi.encodePacked(uint8(codec))
@@ -35,6 +39,8 @@ library CidV1 {
     }
 
     /// @notice The CIDv1 of (`codec`, sha2-256 `digest`) as a multibase base32 string.
+    /// @param codec Multicodec of the CID.
+    /// @param digest sha2-256 digest inside the CID.
     function toBase32(uint16 codec, bytes32 digest) internal pure returns (string memory) {
         bytes memory data = toBytes(codec, digest);
         uint256 len = data.length;

@@ -20,23 +20,31 @@ library LineageHash {
     /// @dev `Lineage` is a static struct of eight 32-byte words in calldata, laid out exactly as
     /// `abi.encode` would write them (the ABI zero-pads and the caller's values were validated as
     /// their types by the decoder), so the words are copied after the type hash and hashed in place.
-    function hash(Lineage calldata l) internal pure returns (bytes32 result) {
+    /// @param lineage The lineage.
+    /// @return result The EIP-712 struct hash of the lineage.
+    function hash(Lineage calldata lineage) internal pure returns (bytes32 result) {
         bytes32 typeHash = LINEAGE_TYPEHASH;
+        // Assembly: hashes the calldata words in place (see @dev).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)
-            calldatacopy(add(ptr, 0x20), l, 0x100)
+            calldatacopy(add(ptr, 0x20), lineage, 0x100)
             result := keccak256(ptr, 0x120)
         }
     }
 
     /// @notice EIP-712 `hashStruct` of the attestation covering `r` (its signature excluded).
+    /// @param r The mint request.
+    /// @return result The EIP-712 struct hash of the attestation.
     function hashAttestation(MintRequest calldata r) internal pure returns (bytes32 result) {
         bytes32 lineageHash = hash(r.lineage);
         bytes32 typeHash = ATTESTATION_TYPEHASH;
         address to = r.to;
         uint16 royaltyBps = r.royaltyBps;
         uint64 deadline = r.deadline;
+        // Assembly: hashes the calldata words in place (see @dev).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)

@@ -25,6 +25,7 @@ library OfferHash {
     );
 
     /// @notice EIP-712 `hashStruct(offer)`.
+    /// @param o The offer.
     function hash(Offer calldata o) internal pure returns (bytes32) {
         return keccak256(
             abi.encode(

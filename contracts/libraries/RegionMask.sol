@@ -16,28 +16,36 @@ library RegionMask {
     uint256 internal constant ALL = (uint256(1) << REGION_COUNT) - 1;
 
     /// @notice The mask with only `region` set. Reverts with `MotifRegionInvalid` past the table.
+    /// @param region Region bit index in the frozen table (0..248).
     function bit(uint256 region) internal pure returns (uint256) {
         if (region > MAX_REGION) revert IMotifRegions.MotifRegionInvalid(region, MAX_REGION);
         return uint256(1) << region;
     }
 
     /// @notice Whether `mask` allows `region`. Reverts with `MotifRegionInvalid` past the table.
+    /// @param mask A region mask (bit i = region i of the frozen table).
+    /// @param region Region bit index in the frozen table (0..248).
     function contains(uint256 mask, uint256 region) internal pure returns (bool) {
         return mask & bit(region) != 0;
     }
 
     /// @notice Whether two masks share a region.
+    /// @param a A region mask.
+    /// @param b Another region mask.
     function intersects(uint256 a, uint256 b) internal pure returns (bool) {
         return a & b != 0;
     }
 
     /// @notice Reverts unless `mask` is non-empty and uses assigned indices only.
+    /// @param mask A region mask (bit i = region i of the frozen table).
     function validate(uint256 mask) internal pure {
         if (mask == 0) revert IMotifRegions.MotifRegionMaskEmpty();
         if (mask & ~ALL != 0) revert IMotifRegions.MotifRegionMaskReserved(mask, MAX_REGION);
     }
 
     /// @notice Number of regions set in `mask` (population count).
+    /// @param mask A region mask (bit i = region i of the frozen table).
+    /// @return n The number of regions set.
     function count(uint256 mask) internal pure returns (uint256 n) {
         // Kernighan: one iteration per set bit, at most 249.
         while (mask != 0) {

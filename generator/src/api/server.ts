@@ -179,7 +179,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return reply.code(403).send({
         error: "plan_limit",
         field: "body.width",
-        message: `${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}`,
+        message: `body.width × body.height: ${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}`,
       });
     }
     let result;
@@ -227,7 +227,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const seed = BigInt(b.seed);
     if (seed >= 1n << 64n) return reply.code(400).send({ error: "invalid_request", field: "body.seed", message: "body.seed must be below 2^64" });
     if (b.width * b.height > key.maxPixelsPerRequest) {
-      return reply.code(403).send({ error: "plan_limit", field: "body.width", message: `${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}` });
+      return reply.code(403).send({ error: "plan_limit", field: "body.width", message: `body.width × body.height: ${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}` });
     }
     let out;
     try {

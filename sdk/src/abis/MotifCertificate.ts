@@ -1163,7 +1163,7 @@ export const motifCertificateAbi = [
           }
         ],
         "internalType": "struct Lineage",
-        "name": "l",
+        "name": "lineage",
         "type": "tuple"
       }
     ],
