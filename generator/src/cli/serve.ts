@@ -37,7 +37,9 @@ export const serveCommand = {
     try {
       keys = JSON.parse(raw) as ApiKey[];
     } catch (error) {
-      throw new UsageError(`--keys: not JSON (${(error as Error).message})`);
+      // never echo the parser's message: it quotes the text, and the text holds the keys
+      const at = /position (\d+)/.exec((error as Error).message)?.[1];
+      throw new UsageError(`--keys: not JSON${at !== undefined ? ` (syntax error at character ${at})` : ""}; expected [{"key", "name", "tier", "requestsPerMinute", "maxPixelsPerRequest"}]`);
     }
     const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
     // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index

@@ -52,5 +52,5 @@ export async function fakeKubo() {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, addParams, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, addParams, backing, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
