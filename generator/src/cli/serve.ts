@@ -59,7 +59,7 @@ export const serveCommand = {
         generator: { name: "motif-generator", version: "0.1.0" },
       },
     });
-    const port = intOption("port", values.port, 8787, 1, 65535);
+    const port = intOption("port", values.port, 8787, 0, 65535); // 0: any free port (printed)
     const address = await app.listen({ port, host: values.host! });
     process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
     await new Promise<void>((resolve) => {

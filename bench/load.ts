@@ -1,0 +1,75 @@
+/**
+ * Load benchmark (part of `npm run bench`): the generator API (`motif serve`, its own process) under
+ * 200 concurrent connections from autocannon on loopback, for a bounded time per scenario. Reports
+ * throughput, p50/p99 latency, errors (goal: 0) and the server's memory (resident set sampled from
+ * /proc during the run: it must stay bounded, not grow with the number of requests).
+ *   screen    POST /v1/screen with a PDQ hash: the near-duplicate check (cheap, index-bound)
+ *   render64  POST /v1/render of a 64² tile: ONNX inference + PNG (CPU-bound)
+ */
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { BenchReport } from "./lib/report.js";
+
+const CONNECTIONS = 200;
+const SECONDS = Number(process.env.MOTIF_LOAD_SECONDS ?? 10);
+const KEY = "bench-load-key";
+
+const report = new BenchReport(`Motif API under load (${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback)`);
+const dir = mkdtempSync(path.join(os.tmpdir(), "motif-load-"));
+const server = spawn(process.execPath, [path.join("bin", "motif.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--store", path.join(dir, "ipfs")], {
+  env: { ...process.env, MOTIF_RPC_URL: "", MOTIF_API_KEYS: JSON.stringify([{ key: KEY, name: "load", tier: "bench", requestsPerMinute: 1e9, maxPixelsPerRequest: 1 << 20 }]) },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let out = "";
+  server.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  server.on("exit", (code) => reject(new Error(`motif serve exited with ${code}`)));
+});
+
+const rssMB = () => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+};
+
+async function scenario(name: string, pathname: string, body: unknown) {
+  const before = rssMB();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMB())), 100);
+  const result = await autocannon({
+    url: `${url}${pathname}`,
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": KEY },
+    body: JSON.stringify(body),
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    timeout: 30,
+  });
+  clearInterval(sampler);
+  const errors = result.errors + result.timeouts + result.non2xx;
+  report.record(`load.${name}.requestsPerSecond`, Math.round(result.requests.average), `${pathname}: mean throughput`);
+  report.record(`load.${name}.p50ms`, result.latency.p50, `${pathname}: median latency`);
+  report.record(`load.${name}.p99ms`, result.latency.p99, `${pathname}: 99th percentile latency`);
+  report.record(`load.${name}.errors`, errors, `${pathname}: errors + timeouts + non-2xx of ${result.requests.total}`, 0);
+  report.record(`load.${name}.rssPeakMB`, Math.round(peak), `server resident memory, peak (was ${Math.round(before)} MB before)`);
+}
+
+try {
+  await scenario("screen", "/v1/screen", { hash: "f".repeat(64) });
+  await scenario("render64", "/v1/render", { model: "indigo", seed: "42", params: { scale: 3, sharpness: 6 }, width: 64, height: 64 });
+  // bounded memory: a second, identical render run must not need more than the first one's peak + 10%
+  const firstPeak = report.results["load.render64.rssPeakMB"]!;
+  await scenario("render64.again", "/v1/render", { model: "indigo", seed: "43", params: { scale: 3, sharpness: 6 }, width: 64, height: 64 });
+  const growth = report.results["load.render64.again.rssPeakMB"]! / firstPeak;
+  report.record("load.render64.rssGrowthRatio", Math.round(growth * 1000) / 1000, "peak RSS of the second render run / the first (bounded: ≤ 1.1)", 1.1);
+} finally {
+  server.kill("SIGINT");
+}
+await report.write();
