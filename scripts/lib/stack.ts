@@ -21,6 +21,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, getAddress } from "viem";
 
 import { buildApi } from "../../generator/src/api/server.js";
+import { queuesFromEnv } from "../../generator/src/queue/distributed.js";
 import { type IpfsStore } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { selectStore } from "../../generator/src/ipfs/select.js";
@@ -171,9 +172,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       attestationTtl: 3600,
       generator: { name: "motif-generator", version: "0.1.0" },
     };
+    // MOTIF_REDIS_URL: batches run on BullMQ workers (`motif worker`); the API reports their progress
+    const queues = queuesFromEnv(env);
+    if (queues !== undefined) closers.push(() => queues.close());
     const api = await buildApi({
       keys: [{ key: LOCAL_API_KEY, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096 }],
       pipeline,
+      ...(queues !== undefined ? { queues } : {}),
     });
     closers.push(() => api.close());
     const apiUrl = await api.listen({ port: ports.api, host: "127.0.0.1" });

@@ -5,16 +5,13 @@ import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { network } from "hardhat";
 import { CID } from "multiformats/cid";
-import { createWalletClient, getAddress, http } from "viem";
+import { createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { loadManifest } from "../../generator/src/render/render.js";
-import { deployMotif } from "../../scripts/lib/deploy.js";
 import { fakeKubo } from "./helpers/fake-kubo.js";
+import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
 
-const ATTESTER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"; // Hardhat account #1
 const listen = (server: Server) => new Promise<number>((r) => server.listen(0, "127.0.0.1", () => r((server.address() as AddressInfo).port)));
 
 /** A JSON-RPC proxy that answers every `failEvery`-th request with HTTP 503, and all of them while `down`. */
@@ -46,15 +43,9 @@ describe("faults: IPFS down, RPC errors, nonce conflicts, a killed process — e
   this.timeout(420_000);
 
   it("recovers from each fault by rerunning the batch, and the journal, the chain and the IPFS node agree", async () => {
-    // The chain, reached only over JSON-RPC, with Motif deployed and the weld model registered.
-    const node = await network.createServer("default", "127.0.0.1", 0);
-    const { port: chainPort } = await node.listen();
-    const chainUrl = `http://127.0.0.1:${chainPort}`;
-    const connection = await network.create({ network: "localhost", override: { url: chainUrl } });
-    const { record, registry, certificate } = await deployMotif(connection, { attesters: [privateKeyToAccount(ATTESTER_KEY).address] });
-    const weld = (await loadManifest()).find((m) => m.name === "weld")!;
-    const [admin] = await connection.viem.getWalletClients();
-    await registry.write.registerModel([{ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: "1.0.0" }]);
+    const chain = await remoteChainWithMotif();
+    const { record, certificate } = chain;
+    const chainUrl = chain.url;
 
     const rpc = await flakyRpc(chainUrl, 7);
     const kubo = await fakeKubo();
@@ -145,8 +136,7 @@ describe("faults: IPFS down, RPC errors, nonce conflicts, a killed process — e
     } finally {
       await rpc.close();
       await kubo.close();
-      await connection.close();
-      await node.close();
+      await chain.close();
     }
   });
 });

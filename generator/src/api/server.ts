@@ -27,6 +27,8 @@ export type ApiOptions = {
   /** Largest request body, in bytes (default 4 MiB: a base64 image for screening). */
   bodyLimit?: number;
   now?: () => number;
+  /** The distributed batch queues (MOTIF_REDIS_URL): `GET /v1/queue` reports their counts. */
+  queues?: { render: { getJobCounts(...types: string[]): Promise<Record<string, number>> }; dead: { getJobCounts(...types: string[]): Promise<Record<string, number>> } };
 };
 
 const uint64 = { type: "string", pattern: "^[0-9]{1,20}$", description: "unsigned 64-bit integer, decimal" } as const;
@@ -99,6 +101,7 @@ type ApiError = { error: string; message: string; field?: string };
  *   GET  /v1/patterns/:cid  the metadata pinned under a CID
  *   POST /v1/screen         near-duplicate check of a PDQ hash or an image
  *   GET  /v1/usage          the calling key's metered usage
+ *   GET  /v1/queue          distributed batch progress across all workers (with MOTIF_REDIS_URL)
  *   GET  /v1/openapi.json   OpenAPI 3.1 description
  */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -285,6 +288,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return { name: key.name, tier: key.tier, ...usageOf(key.key) };
   });
 
+  app.get("/v1/queue", async (_request, reply) => {
+    if (options.queues === undefined) return reply.code(404).send({ error: "not_found", message: "no batch queue: this server runs without MOTIF_REDIS_URL" });
+    const render = await options.queues.render.getJobCounts("waiting", "active", "delayed", "completed", "failed", "paused");
+    const dead = await options.queues.dead.getJobCounts("waiting", "completed", "failed");
+    return { render, deadLetters: Object.values(dead).reduce((a, b) => a + b, 0) };
+  });
+
   app.get("/v1/openapi.json", async () => openApiDocument());
 
   return app;
@@ -329,6 +339,7 @@ export function openApiDocument() {
         },
       },
       "/v1/usage": { get: { summary: "Metered usage of the calling key", responses: { "200": { description: "usage" } } } },
+      "/v1/queue": { get: { summary: "Distributed batch progress: job counts across all workers, dead letters", responses: { "200": { description: "counts" }, "404": error } } },
     },
   };
 }

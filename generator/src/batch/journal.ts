@@ -1,7 +1,7 @@
 import { appendFile, open, readFile } from "node:fs/promises";
 
-/** The last durable step of one pattern of a batch. */
-export type JournalStep = "pinned" | "attested" | "minted" | "refused";
+/** The last durable step of one pattern of a batch ("dead": failed for good, see the dead-letter queue). */
+export type JournalStep = "pinned" | "attested" | "minted" | "refused" | "dead";
 
 export type JournalRecord = {
   key: string;

@@ -1,6 +1,10 @@
 import path from "node:path";
 
+import { Queue } from "bullmq";
+
 import { runBatch } from "../batch/batch.js";
+import { Journal } from "../batch/journal.js";
+import { RENDER_QUEUE, type RenderJobData, type RenderJobResult, drainBatch, enqueueBatch, redisConnection } from "../queue/distributed.js";
 import { selectStore } from "../ipfs/select.js";
 import type { PipelineConfig } from "../pipeline.js";
 import { loadManifest } from "../render/render.js";
@@ -15,7 +19,11 @@ const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--scal
 Generates N patterns (seeds seed-start .. seed-start+N-1) through render → PDQ → screen → pin, and,
 when MOTIF_RPC_URL and MOTIF_ATTESTER_KEY are set, attest → mint. A journal (default
 .motif/batch.jsonl) records each pattern's last step: rerun the same command after a crash and it
-resumes without duplicates. Shows a progress bar on a terminal.`;
+resumes without duplicates. Shows a progress bar on a terminal.
+
+With MOTIF_REDIS_URL the batch is split into jobs on a BullMQ queue for \`motif worker\` processes
+(any number, any machine); this command then mints what the workers finish, in batches, as the one
+sender from the generator key, and waits until every job is minted, refused or dead-lettered.`;
 
 export const batchCommand = {
   summary: "generate a batch of patterns (resumable)",
@@ -59,6 +67,37 @@ export const batchCommand = {
     };
     const jobs = Array.from({ length: count }, (_, i) => ({ model: values.model!, seed: start + BigInt(i), params, width: size, height: size }));
     const tty = process.stderr.isTTY === true && !values.json;
+    const redisUrl = process.env.MOTIF_REDIS_URL;
+    if (redisUrl !== undefined && redisUrl !== "") {
+      const queue = new Queue<RenderJobData, RenderJobResult>(RENDER_QUEUE, { connection: redisConnection(redisUrl) });
+      try {
+        const batchId = `${values.model}-${start}-${count}`;
+        const ids = await enqueueBatch(
+          queue,
+          jobs.map((j) => ({ batchId, model: j.model, seed: j.seed.toString(), params: j.params, width: j.width, height: j.height, modelIds: config.modelIds, creator: config.creator })),
+        );
+        const summary = await drainBatch({
+          queue,
+          jobIds: ids,
+          journal: await Journal.open(values.journal!),
+          index: config.index,
+          royaltyBps: config.royaltyBps,
+          ...(chain !== undefined ? { minter: chain.minter } : {}),
+          onProgress: (p) => {
+            if (tty) {
+              const width = 30;
+              const filled = Math.round((p.done / p.total) * width);
+              process.stderr.write(`\r[${"#".repeat(filled)}${".".repeat(width - filled)}] ${p.done}/${p.total} minted ${p.minted} refused ${p.refused} dead ${p.dead}`);
+              if (p.done === p.total) process.stderr.write("\n");
+            } else if (values.json) process.stdout.write(JSON.stringify(p) + "\n");
+          },
+        });
+        process.stdout.write(JSON.stringify({ summary }) + "\n");
+        return 0;
+      } finally {
+        await queue.close();
+      }
+    }
     const summary = await runBatch(config, jobs, values.journal!, (p) => {
       if (tty) {
         const width = 30;

@@ -7,6 +7,7 @@ import { renderCommand } from "./render.js";
 import { screenCommand } from "./screen.js";
 import { serveCommand } from "./serve.js";
 import { verifyCommand } from "./verify.js";
+import { workerCommand } from "./worker.js";
 
 type Command = { summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
@@ -19,6 +20,7 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   batch: batchCommand,
   verify: verifyCommand,
+  worker: workerCommand,
 };
 
 function usage(): string {

@@ -6,6 +6,7 @@ import { selectStore } from "../ipfs/select.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { chainFromEnv } from "./chain.js";
+import { queuesFromEnv } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
 
 const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--index FILE.csv ...]
@@ -46,8 +47,10 @@ export const serveCommand = {
     // starts from every certificate on chain.
     const chain = await chainFromEnv();
     if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
+    const queues = queuesFromEnv();
     const app = await buildApi({
       keys,
+      ...(queues !== undefined ? { queues } : {}),
       pipeline: {
         ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
         index: PdqIndex.build(lists.flat()),
@@ -63,7 +66,10 @@ export const serveCommand = {
     const address = await app.listen({ port, host: values.host! });
     process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
     await new Promise<void>((resolve) => {
-      const stop = () => void app.close().then(resolve);
+      const stop = () => void app.close().then(async () => {
+        await queues?.close();
+        resolve();
+      });
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });
