@@ -8,7 +8,7 @@ import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {IMotifRegions} from "../../contracts/interfaces/IMotifRegions.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer} from "../../contracts/types/License.sol";
 import {MockERC20} from "./mocks/MockTokens.sol";
-import {ReentrantPayee} from "./mocks/Reentrant.sol";
+import {EthRefuser, ReentrantPayee} from "./mocks/Reentrant.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 contract MotifLicensingLifecycleTest is LicensingFixture {
@@ -27,6 +27,15 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         assertTrue(ok, "carol licensed in IT");
         _settle();
         assertEq(licensing.owed(licensor, address(0)), 1.9 ether, "two sales");
+    }
+
+    function test_acceptSignedOffer_priceAboveMax_reverts() public {
+        Offer memory o = _offer(_eu(), 0, 1 ether);
+        bytes memory sig = _signOffer(o, LICENSOR_KEY);
+        vm.deal(bob, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingPriceAboveMax.selector, 1 ether, 0.5 ether));
+        vm.prank(bob);
+        licensing.acceptSignedOffer{value: 0.5 ether}(o, sig, 0.5 ether);
     }
 
     function test_acceptSignedOffer_overUsed_reverts() public {
@@ -582,6 +591,22 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         assertTrue(payee.reentryReverted(), "reentrant withdraw refused");
         assertEq(address(payee).balance, 1.9 ether, "paid once");
         assertEq(address(licensing).balance, 0.1 ether, "model share still held");
+    }
+
+    function test_withdraw_ethRefused_revertsAndKeepsBalance() public {
+        EthRefuser payee = new EthRefuser(licensing);
+        vm.prank(licensor);
+        cert.transferFrom(licensor, address(payee), tokenId);
+        Offer memory o = _offer(_mask(FR), 0, 1 ether);
+        vm.prank(address(payee));
+        uint256 offerId = licensing.publishOffer(o);
+        _accept(offerId, bob, 1 ether);
+        _settle();
+        uint256 owed = licensing.owed(address(payee), address(0));
+        assertTrue(owed > 0, "owner share credited");
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingEthTransferFailed.selector, address(payee), owed));
+        payee.withdraw();
+        assertEq(licensing.owed(address(payee), address(0)), owed, "balance kept for a later withdrawal");
     }
 
     // --- settlement ------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
+import {IMotifCertificate} from "../../contracts/interfaces/IMotifCertificate.sol";
+import {IMotifModelRegistry} from "../../contracts/interfaces/IMotifModelRegistry.sol";
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {IMotifRegions} from "../../contracts/interfaces/IMotifRegions.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer} from "../../contracts/types/License.sol";
@@ -26,6 +28,16 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_constructor_zeroAddresses_revert() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "admin", 0, 1, type(uint160).max));
         new MotifLicensing(address(0), cert, registry);
+    }
+
+    function test_constructor_zeroCertificate_reverts() public {
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "certificate", 0, 1, type(uint160).max));
+        new MotifLicensing(admin, IMotifCertificate(address(0)), registry);
+    }
+
+    function test_constructor_zeroRegistry_reverts() public {
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "registry", 0, 1, type(uint160).max));
+        new MotifLicensing(admin, cert, IMotifModelRegistry(address(0)));
     }
 
     // --- publishOffer ----------------------------------------------------------------------------

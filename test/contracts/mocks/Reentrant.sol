@@ -26,3 +26,20 @@ contract ReentrantPayee {
         }
     }
 }
+
+/// @notice A payee that refuses ETH: its withdrawal must fail and leave its balance owed.
+contract EthRefuser {
+    IMotifLicensing public immutable licensing;
+
+    constructor(IMotifLicensing licensing_) {
+        licensing = licensing_;
+    }
+
+    function withdraw() external {
+        licensing.withdraw(address(0));
+    }
+
+    receive() external payable {
+        revert("EthRefuser: no ETH");
+    }
+}
