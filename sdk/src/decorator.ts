@@ -19,6 +19,8 @@ import { signOffer, type SignOfferParameters } from "./actions/licensing/signOff
 import { withdraw, type WithdrawParameters } from "./actions/licensing/withdraw.js";
 import { getModel, type GetModelParameters } from "./actions/models/getModel.js";
 import { registerModel, type RegisterModelParameters } from "./actions/models/registerModel.js";
+import { checkTrainingLicense, type CheckTrainingLicenseParameters } from "./actions/datasets/checkTrainingLicense.js";
+import { verifyDataset, type VerifyDatasetParameters } from "./actions/datasets/verifyDataset.js";
 import type { MotifAddresses } from "./addresses.js";
 
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -58,6 +60,8 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
       flagBreach: (p: Omit<FlagBreachParameters, "licensing">) => flagBreach(signer(), { ...p, licensing: addresses.licensing }),
       revokeLicense: (p: Omit<RevokeLicenseParameters, "licensing">) => revokeLicense(signer(), { ...p, licensing: addresses.licensing }),
       getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
+      checkTrainingLicense: (p: Omit<CheckTrainingLicenseParameters, "licensing">) => checkTrainingLicense(client, { ...p, licensing: addresses.licensing }),
+      verifyDataset: (p: Omit<VerifyDatasetParameters, "licensing">) => verifyDataset(client, { ...p, licensing: addresses.licensing }),
       signOffer: (p: Omit<SignOfferParameters, "licensing">) => signOffer(signer(), { ...p, licensing: addresses.licensing }),
       acceptOffer: (p: Without<AcceptOfferParameters, "licensing">) =>
         acceptOffer(signer(), { ...p, licensing: addresses.licensing } as AcceptOfferParameters),

@@ -30,3 +30,6 @@ export * from "./ipfs/fetchVerified.js";
 export * from "./verify/verifyCertificate.js";
 export { canonicalJson } from "./canonical.js";
 export { hammingDistance256 } from "./hamming.js";
+export * from "./datasets/merkle.js";
+export * from "./actions/datasets/checkTrainingLicense.js";
+export * from "./actions/datasets/verifyDataset.js";

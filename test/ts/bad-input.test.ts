@@ -4,30 +4,15 @@ import os from "node:os";
 import path from "node:path";
 
 import { buildApi } from "../../generator/src/api/server.js";
-import { main } from "../../generator/src/cli/index.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { serveStatic } from "../../scripts/lib/stack.js";
+import { runCli } from "./helpers/cli.js";
 
 const KEY = "k-corpus";
 const good = { model: "indigo", seed: "11", params: { scale: 2, sharpness: 4 }, width: 64, height: 64 };
 
-/** Runs the CLI in-process, capturing what it writes. */
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
 
 describe("bad-input corpus: every bad input gets a 4xx or a non-zero exit naming the field; the service keeps serving", function () {
   this.timeout(120_000);
@@ -124,7 +109,7 @@ describe("bad-input corpus: every bad input gets a 4xx or a non-zero exit naming
       [["serve", "--port", "99999"], 2, "--port"],
     ];
     for (const [argv, code, mention] of corpus) {
-      const r = await cli(...argv);
+      const r = await runCli({}, ...argv);
       const label = `motif ${argv.join(" ")} → ${r.code}: ${r.stderr.split("\n")[0]}`;
       expect(r.code, label).to.equal(code);
       expect(r.stderr, label).to.contain(mention);

@@ -1,27 +1,10 @@
 import { expect } from "chai";
 
-import { main, redactSecrets } from "../../generator/src/cli/index.js";
+import { redactSecrets } from "../../generator/src/cli/index.js";
+import { runCli } from "./helpers/cli.js";
 
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-/** Runs the CLI in-process with extra environment, capturing everything it writes. */
-async function cli(env: Record<string, string>, ...argv: string[]) {
-  let output = "";
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => ((output += String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => ((output += String(c)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), output };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-}
 
 describe("secrets never reach the logs", function () {
   this.timeout(60_000);
@@ -36,14 +19,14 @@ describe("secrets never reach the logs", function () {
   });
 
   it("a malformed API key list is reported without its content", async () => {
-    const r = await cli({ MOTIF_API_KEYS: '[{"key": "sk-live-SECRET-9", oops}]' }, "serve", "--port", "0");
+    const r = await runCli({ MOTIF_API_KEYS: '[{"key": "sk-live-SECRET-9", oops}]' }, "serve", "--port", "0");
     expect(r.code).to.equal(2);
     expect(r.output).to.contain("--keys: not JSON");
     expect(r.output).not.to.contain("sk-live-SECRET-9");
   });
 
   it("an unreachable RPC with a key in its URL fails without printing the URL's secret or the private key", async () => {
-    const r = await cli({ MOTIF_RPC_URL: "http://127.0.0.1:9/v3/INFURA-SECRET-77?token=T0KEN", MOTIF_ATTESTER_KEY: KEY }, "mint", "--model", "weld", "--seed", "1", "--size", "64");
+    const r = await runCli({ MOTIF_RPC_URL: "http://127.0.0.1:9/v3/INFURA-SECRET-77?token=T0KEN", MOTIF_ATTESTER_KEY: KEY }, "mint", "--model", "weld", "--seed", "1", "--size", "64");
     expect(r.code).to.not.equal(0);
     expect(r.output).to.contain("127.0.0.1:9");
     for (const secret of ["INFURA-SECRET-77", "T0KEN", KEY.slice(2)]) expect(r.output).not.to.contain(secret);

@@ -1,5 +1,6 @@
 import { UsageError } from "./args.js";
 import { batchCommand } from "./batch.js";
+import { datasetCommand } from "./dataset.js";
 import { mintCommand } from "./mint.js";
 import { pdqCommand } from "./pdq.js";
 import { pinCommand } from "./pin.js";
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   batch: batchCommand,
   verify: verifyCommand,
   worker: workerCommand,
+  dataset: datasetCommand,
 };
 
 function usage(): string {

@@ -1,0 +1,116 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type Address, createPublicClient, getAddress, http, isAddress } from "viem";
+
+import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
+import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
+import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
+import { exportDataset } from "../dataset/export.js";
+import { selectStore } from "../ipfs/select.js";
+import { UsageError, parse } from "./args.js";
+import { contractsFor } from "./chain.js";
+
+const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
+                            --out DATASET.car [--manifest FILE.json] [--store DIR] [--json]
+       motif dataset verify --manifest FILE.json [--at UNIX] [--json]
+
+export: collects the certificates the licensee may use as AI training data in the region at the
+time (checked on-chain: a license covers it and its terms allow AI training; the others are refused
+with their reason), writes a CAR with each member's image and metadata and a manifest (certificate,
+CIDs, license, Merkle inclusion proof) whose Merkle root identifies the dataset.
+verify: recomputes the root and checks each member's inclusion proof and license (at the export
+time, or at --at). Needs MOTIF_RPC_URL (read only; no key); addresses from deployments/<chainId>.json.`;
+
+async function chainClient() {
+  const url = process.env.MOTIF_RPC_URL;
+  if (url === undefined || url === "") throw new UsageError("MOTIF_RPC_URL: required, the chain whose licenses are checked");
+  const client = createPublicClient({ transport: http(url) });
+  const addresses = await contractsFor(await client.getChainId(), ["certificate", "licensing"]);
+  return { client, addresses };
+}
+
+const timeOption = (name: string, raw: string | undefined) => {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,12}$/.test(raw)) throw new UsageError(`--${name}: "${raw}" is not unix seconds (an integer of at most 12 digits)`);
+  return BigInt(raw);
+};
+
+export const datasetCommand = {
+  summary: "export or verify a licensed AI-training dataset",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const { values, positionals } = parse(args, {
+      licensee: { type: "string" },
+      region: { type: "string" },
+      time: { type: "string" },
+      at: { type: "string" },
+      tokens: { type: "string" },
+      all: { type: "boolean", default: false },
+      out: { type: "string" },
+      manifest: { type: "string" },
+      store: { type: "string", default: path.join(".motif", "ipfs") },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    });
+    if (values.help) {
+      process.stdout.write(HELP + "\n");
+      return 0;
+    }
+    const [sub] = positionals;
+    if (sub === "export") {
+      if (values.licensee === undefined || !isAddress(values.licensee)) throw new UsageError(`--licensee: required, a 0x-prefixed 20-byte address${values.licensee ? ` ("${values.licensee}" is not)` : ""}`);
+      if (values.region === undefined) throw new UsageError("--region: required, an ISO 3166-1 code (FR, FRA or 250)");
+      try {
+        region(values.region);
+      } catch (error) {
+        if (error instanceof UnknownRegionError) throw new UsageError(`--region: "${values.region}" is not an ISO 3166-1 code of the region table`);
+        throw error;
+      }
+      if (values.out === undefined) throw new UsageError("--out: required, the CAR file to write");
+      if (values.tokens === undefined && !values.all) throw new UsageError("--tokens ID,ID,... or --all: which certificates to consider");
+      const tokenIds = (values.tokens ?? "").split(",").filter((t) => t.trim() !== "").map((t) => {
+        const s = t.trim();
+        if (!/^(0x[0-9a-fA-F]{1,64}|\d{1,78})$/.test(s)) throw new UsageError(`--tokens: "${s}" is not a token id (0x + up to 64 hex digits, or decimal)`);
+        return BigInt(s);
+      });
+      const { client, addresses } = await chainClient();
+      if (values.all) {
+        const logs = await client.getContractEvents({ address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+        tokenIds.push(...logs.map((l) => l.args.tokenId!));
+      }
+      const { store } = selectStore(values.store!);
+      const out = await exportDataset({ client, addresses, licensee: getAddress(values.licensee) as Address, region: values.region, time: timeOption("time", values.time), tokenIds, store });
+      await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
+      await writeFile(values.out, out.car);
+      const manifestFile = values.manifest ?? values.out.replace(/\.car$/, "") + ".manifest.json";
+      await writeFile(manifestFile, JSON.stringify(out.manifest, null, 2) + "\n");
+      const result = { root: out.manifest.root, manifestCid: out.manifestCid.toString(), members: out.manifest.members.length, refused: out.refused, car: values.out, manifest: manifestFile };
+      if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
+      else {
+        process.stdout.write(`dataset ${result.root}: ${result.members} member(s), manifest ${result.manifestCid}\n  ${values.out}, ${manifestFile}\n`);
+        for (const r of out.refused) process.stdout.write(`  refused ${r.tokenId}: ${r.reason}\n`);
+      }
+      return 0;
+    }
+    if (sub === "verify") {
+      if (values.manifest === undefined) throw new UsageError("--manifest: required, the manifest JSON written by `motif dataset export`");
+      let manifest: DatasetManifest;
+      try {
+        manifest = JSON.parse(await readFile(values.manifest, "utf8")) as DatasetManifest;
+      } catch (error) {
+        throw new UsageError(`--manifest: cannot read ${values.manifest} as JSON (${(error as Error).message.split("\n")[0]})`);
+      }
+      if (manifest.format !== "motif-dataset/1") throw new UsageError(`--manifest: format "${String(manifest.format)}" is not motif-dataset/1`);
+      const { client, addresses } = await chainClient();
+      const at = timeOption("at", values.at);
+      const report = await verifyDataset(client, { licensing: addresses.licensing, manifest, ...(at !== undefined ? { time: at } : {}) });
+      if (values.json) process.stdout.write(JSON.stringify(report) + "\n");
+      else {
+        process.stdout.write(`${report.root.passed ? "pass" : "FAIL"} root ${report.root.claimed}${report.root.passed ? "" : ` (recomputed ${report.root.recomputed})`}\n`);
+        for (const m of report.members) process.stdout.write(`${m.inclusion && m.licensed ? "pass" : "FAIL"} ${m.tokenId}: inclusion ${m.inclusion ? "ok" : "BAD"}, license ${m.licensed ? "ok" : `BAD (${m.reason})`}\n`);
+      }
+      return report.passed ? 0 : 1;
+    }
+    throw new UsageError(`${sub === undefined ? "a subcommand is required" : `unknown subcommand "${sub}"`}: export or verify`);
+  },
+};

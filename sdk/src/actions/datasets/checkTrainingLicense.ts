@@ -1,0 +1,49 @@
+import type { Address, Client, ReadContractErrorType } from "viem";
+import { readContract } from "viem/actions";
+
+import { motifLicensingAbi } from "../../abis/index.js";
+import { MotifContractError, type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
+import { LicenseFlags } from "../../types/license.js";
+
+export type CheckTrainingLicenseParameters = { licensing: Address; tokenId: bigint; licensee: Address; region: RegionInput; time?: bigint };
+export type CheckTrainingLicenseReturnType = { allowed: true; licenseId: bigint } | { allowed: false; licenseId: bigint; reason: string };
+export type CheckTrainingLicenseErrorType = ReadContractErrorType | MotifContractErrorType | UnknownRegionErrorType;
+
+/**
+ * Whether `licensee` may use `tokenId` as AI training data in `region` at `time`: a license must
+ * cover it (as `requireLicensed`) and its terms must carry the AI_TRAINING flag. A refusal says why
+ * (the contract's reason, or that the license does not allow AI training).
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { checkTrainingLicense } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const r = await checkTrainingLicense(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", tokenId: 1n, licensee: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", region: "FR" });
+ * if (!r.allowed) console.log(r.reason);
+ */
+export async function checkTrainingLicense(client: Client, p: CheckTrainingLicenseParameters): Promise<CheckTrainingLicenseReturnType> {
+  const time = p.time ?? BigInt(Math.floor(Date.now() / 1000));
+  const region = BigInt(regionBit(p.region));
+  let licenseId: bigint;
+  try {
+    licenseId = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "requireLicensed", args: [p.tokenId, p.licensee, region, time] });
+  } catch (error) {
+    try {
+      rethrowMotifError(error);
+    } catch (decoded) {
+      if (decoded instanceof MotifContractError) return { allowed: false, licenseId: 0n, reason: decoded.shortMessage };
+      throw decoded;
+    }
+  }
+  try {
+    const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId!] });
+    const terms = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
+    if ((terms.flags & LicenseFlags.AI_TRAINING) === 0) {
+      return { allowed: false, licenseId: licenseId!, reason: `license 0x${licenseId!.toString(16)} does not allow AI training (terms ${license.termsId} lack the AI_TRAINING flag)` };
+    }
+    return { allowed: true, licenseId: licenseId! };
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+}

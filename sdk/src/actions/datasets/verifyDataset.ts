@@ -1,0 +1,58 @@
+import type { Address, Client, Hex } from "viem";
+
+import type { RegionInput } from "../../regions/index.js";
+import { type DatasetMember, datasetMerkleRoot, verifyDatasetProof } from "../../datasets/merkle.js";
+import { checkTrainingLicense } from "./checkTrainingLicense.js";
+
+/** A dataset's manifest (canonical JSON, pinned with the dataset): who may train on what, and the root. */
+export type DatasetManifest = {
+  format: "motif-dataset/1";
+  licensee: Address;
+  /** ISO 3166-1 alpha-2 region the training happens in. */
+  region: string;
+  /** Unix seconds at which every member's license was checked. */
+  time: string;
+  root: Hex;
+  members: Array<{ tokenId: Hex; imageCid: string; imageDigest: Hex; metadataCid: string; licenseId: string; proof: Hex[] }>;
+};
+
+export type VerifyDatasetParameters = { licensing: Address; manifest: DatasetManifest; region?: RegionInput; time?: bigint };
+export type VerifyDatasetReturnType = {
+  passed: boolean;
+  root: { claimed: Hex; recomputed: Hex; passed: boolean };
+  members: Array<{ tokenId: Hex; inclusion: boolean; licensed: boolean; reason?: string }>;
+};
+export type VerifyDatasetErrorType = Error;
+
+/**
+ * Checks a dataset: the root recomputed from its members equals the claimed root, each member's
+ * inclusion proof leads to it, and each member's license allowed AI training for the licensee in the
+ * region at the export time (or at `time`, to check it still does).
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { verifyDataset, type DatasetManifest } from "@motif/sdk";
+ * declare const manifest: DatasetManifest; // from `npx motif dataset export`
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const report = await verifyDataset(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", manifest });
+ * console.log(report.passed);
+ */
+export async function verifyDataset(client: Client, p: VerifyDatasetParameters): Promise<VerifyDatasetReturnType> {
+  const m = p.manifest;
+  const asMember = (x: DatasetManifest["members"][number]): DatasetMember => ({ tokenId: BigInt(x.tokenId), imageDigest: x.imageDigest, licenseId: BigInt(x.licenseId) });
+  const recomputed = datasetMerkleRoot(m.members.map(asMember));
+  const members: VerifyDatasetReturnType["members"] = [];
+  for (const x of m.members) {
+    const inclusion = verifyDatasetProof(m.root, asMember(x), x.proof);
+    const check = await checkTrainingLicense(client, { licensing: p.licensing, tokenId: BigInt(x.tokenId), licensee: m.licensee, region: p.region ?? m.region, time: p.time ?? BigInt(m.time) });
+    const licensed = check.allowed && check.licenseId === BigInt(x.licenseId);
+    members.push({
+      tokenId: x.tokenId,
+      inclusion,
+      licensed,
+      ...(check.allowed ? (licensed ? {} : { reason: `covered by license 0x${check.licenseId.toString(16)}, not the one recorded` }) : { reason: check.reason }),
+    });
+  }
+  const rootOk = recomputed === m.root;
+  return { passed: rootOk && members.every((x) => x.inclusion && x.licensed), root: { claimed: m.root, recomputed, passed: rootOk }, members };
+}

@@ -1,0 +1,69 @@
+import { type Hex, concat, encodeAbiParameters, keccak256 } from "viem";
+
+/** One member of a training dataset: a certificate, its image, and the license that allows the use. */
+export type DatasetMember = {
+  tokenId: bigint;
+  /** sha-256 of the image (its raw-block CID digest; equals the token id for Motif patterns). */
+  imageDigest: Hex;
+  licenseId: bigint;
+};
+
+/** Leaf of a member: keccak256(abi.encode(tokenId, imageDigest, licenseId)), hashed again as
+ * OpenZeppelin's MerkleProof recommends (no second-preimage across tree levels). */
+export function datasetLeaf(m: DatasetMember): Hex {
+  return keccak256(keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "bytes32" }, { type: "uint256" }], [m.tokenId, m.imageDigest, m.licenseId])));
+}
+
+const hashPair = (a: Hex, b: Hex): Hex => (BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a])));
+
+/** The tree's levels, leaves first (sorted, so a dataset's root does not depend on member order). */
+function levels(members: readonly DatasetMember[]): Hex[][] {
+  if (members.length === 0) throw new RangeError("members: a dataset needs at least one member");
+  let level = members.map(datasetLeaf).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  const out = [level];
+  while (level.length > 1) {
+    const next: Hex[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? hashPair(level[i]!, level[i + 1]!) : level[i]!);
+    out.push((level = next));
+  }
+  return out;
+}
+
+/**
+ * Merkle root of a dataset: sorted-pair keccak-256 over the members' leaves (the scheme of
+ * OpenZeppelin's MerkleProof, so a contract can check a member's inclusion).
+ *
+ * @example
+ * import { datasetMerkleRoot } from "@motif/sdk";
+ * const root = datasetMerkleRoot([{ tokenId: 1n, imageDigest: "0x0000000000000000000000000000000000000000000000000000000000000001", licenseId: 7n }]);
+ */
+export function datasetMerkleRoot(members: readonly DatasetMember[]): Hex {
+  return levels(members).at(-1)![0]!;
+}
+
+/**
+ * The inclusion proof of `member` (sibling hashes from the leaf up).
+ *
+ * @example
+ * import { datasetMerkleProof, verifyDatasetProof, datasetMerkleRoot, type DatasetMember } from "@motif/sdk";
+ * declare const members: DatasetMember[];
+ * const proof = datasetMerkleProof(members, members[0]!);
+ * verifyDatasetProof(datasetMerkleRoot(members), members[0]!, proof); // true
+ */
+export function datasetMerkleProof(members: readonly DatasetMember[], member: DatasetMember): Hex[] {
+  const tree = levels(members);
+  let index = tree[0]!.indexOf(datasetLeaf(member));
+  if (index < 0) throw new RangeError(`member: token ${member.tokenId} with license ${member.licenseId} is not in the dataset`);
+  const proof: Hex[] = [];
+  for (const level of tree.slice(0, -1)) {
+    const sibling = index % 2 === 0 ? level[index + 1] : level[index - 1];
+    if (sibling !== undefined) proof.push(sibling);
+    index = Math.floor(index / 2);
+  }
+  return proof;
+}
+
+/** Whether `proof` shows `member` is in the dataset with `root`. */
+export function verifyDatasetProof(root: Hex, member: DatasetMember, proof: readonly Hex[]): boolean {
+  return proof.reduce<Hex>((h, sibling) => hashPair(h, sibling), datasetLeaf(member)) === root;
+}
