@@ -140,7 +140,7 @@ if (values.json) {
 } else {
   console.log(readable(report, where));
 }
-process.exit(report.audit.passed ? 0 : 1);
+process.exit(report.audit.passed && report.dataset.verified ? 0 : 1);
 
 function readable(r: StoryReport, against: string): string {
   const mark = (ok: boolean) => (ok ? "✔" : "✘");
@@ -175,7 +175,11 @@ function readable(r: StoryReport, against: string): string {
     ...r.royalties.settled.map((s) => `   ${mark(true)} ${short(s.tokenId)}: ${s.total} split → owner ${s.owner}, model owner ${s.model}, protocol ${s.protocol}`),
     ...r.royalties.withdrawn.map((w) => `   ${mark(true)} withdrawn by the ${w.who}: ${w.amount}`),
     "",
-    `7. Auditor's verification of ${short(r.audit.tokenId)} (chain RPC + IPFS gateway only)`,
+    "7. Training dataset (only patterns licensed for AI training)",
+    `   ${mark(r.dataset.verified)} dataset ${short(r.dataset.root)} with ${r.dataset.members.length} member(s), manifest ${r.dataset.manifestCid}; verified: ${r.dataset.verified ? "yes" : "NO"}`,
+    ...r.dataset.refused.map((x) => `   ${mark(true)} ${short(x.tokenId)} left out: ${x.reason}`),
+    "",
+    `8. Auditor's verification of ${short(r.audit.tokenId)} (chain RPC + IPFS gateway only)`,
     ...r.audit.items.map((i) => `   ${mark(i.passed)} ${i.title}${i.reason ? ` — ${i.reason}` : ""}`),
     "",
     r.audit.passed ? "Every step did what it should." : "VERIFICATION FAILED: see the items above.",

@@ -3,7 +3,8 @@
  * register a model → generate a batch (one deliberate near-duplicate is refused) → pin → mint →
  * an exclusive EU offer for 90 days and a non-exclusive worldwide signed offer → licensees accept →
  * usage in an allowed region succeeds and elsewhere is refused with its reason → royalties split and
- * withdrawn → an auditor verifies a certificate, re-render included.
+ * withdrawn → the worldwide licensee exports a training dataset (only patterns licensed for AI
+ * training) → an auditor verifies a certificate, re-render included.
  */
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -16,7 +17,8 @@ import type { BrandSpec } from "../../generator/src/model/cppn.js";
 import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
 import { render } from "../../generator/src/render/render.js";
-import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifLicensingAbi, motifModelRegistryAbi, region, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import { exportDataset } from "../../generator/src/dataset/export.js";
+import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifLicensingAbi, motifModelRegistryAbi, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
 import type { DeploymentRecord } from "./deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -49,6 +51,7 @@ export type StoryReport = {
   licenses: { eu: { licenseId: string; licensee: Address }; world: { licenseId: string; licensee: Address } };
   usage: { allowed: { region: string; units: string; royaltyPaid: string }; refused: { region: string; error: string; args: string[]; reason: string } };
   royalties: { settled: Array<{ tokenId: Hex; total: string; owner: string; model: string; protocol: string }>; withdrawn: Array<{ who: string; amount: string }> };
+  dataset: { root: Hex; manifestCid: string; members: Hex[]; refused: Array<{ tokenId: Hex; reason: string }>; verified: boolean };
   audit: { tokenId: Hex; passed: boolean; items: Array<{ id: string; title: string; passed: boolean; reason?: string; evidence: Record<string, unknown> }> };
 };
 
@@ -154,7 +157,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const offerLog = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: published.blockNumber, toBlock: published.blockNumber }))[0]!;
   const offerId = offerLog.args.offerId!;
   const worldwide: Offer = {
-    terms: { tokenId: tokenB, regions: WORLDWIDE, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard digital licence v1")), termsCodec: 0x55 },
+    terms: { tokenId: tokenB, regions: WORLDWIDE, flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard digital licence v1")), termsCodec: 0x55 },
     window: { start: 0, end: 0, duration: 365 * 86400 },
     pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
     maxUses: 100,
@@ -205,7 +208,21 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     withdrawn.push({ who, amount: `${formatEther(log.args.amount!)} ETH` });
   }
 
-  // 7. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
+  // 7. The worldwide licensee exports a training dataset: B (licensed for AI training) goes in; A
+  // (licensed to someone else, exclusively) is refused with its reason; the dataset verifies.
+  progress({ step: "dataset", done: 0, total: 1, label: "exporting a training dataset" });
+  const exported = await exportDataset({
+    client: publicClient,
+    addresses: { certificate: addresses.certificate, licensing: addresses.licensing },
+    licensee: addr(licenseeWorld!),
+    region: "JP",
+    tokenIds: [tokenB, tokenA],
+    store: ctx.pipeline.store,
+  });
+  const datasetCheck = await verifyDataset(publicClient, { licensing: addresses.licensing, manifest: exported.manifest });
+  progress({ step: "dataset", done: 1, total: 1, label: "done" });
+
+  // 8. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
   progress({ step: "audit", done: 0, total: 1, label: "verifying" });
   const report: VerificationReport = await verifyCertificate(publicClient, {
     addresses,
@@ -237,6 +254,13 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
         protocol: `${formatEther(l.args.protocolFee!)} ETH`,
       })),
       withdrawn,
+    },
+    dataset: {
+      root: exported.manifest.root,
+      manifestCid: exported.manifestCid.toString(),
+      members: exported.manifest.members.map((m) => m.tokenId),
+      refused: exported.refused,
+      verified: datasetCheck.passed,
     },
     audit: {
       tokenId: hexId(tokenA),

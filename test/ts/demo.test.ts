@@ -15,6 +15,7 @@ type Report = {
   usage: { allowed: { region: string }; refused: { region: string; error: string; reason: string } };
   royalties: { settled: unknown[]; withdrawn: Array<{ who: string }> };
   audit: { passed: boolean; items: Array<{ id: string; passed: boolean }> };
+  dataset: { members: string[]; refused: Array<{ reason: string }>; verified: boolean };
 };
 
 function checkStory(r: Report, patterns: number) {
@@ -28,6 +29,10 @@ function checkStory(r: Report, patterns: number) {
   expect(r.usage.refused.reason).to.contain("United States");
   expect(r.royalties.settled).to.have.length(2);
   expect(r.royalties.withdrawn.map((w) => w.who)).to.include.members(["certificate owner (creator)", "model owner (studio)"]);
+  expect(r.dataset.members).to.have.length(1);
+  expect(r.dataset.refused).to.have.length(1);
+  expect(r.dataset.refused[0]!.reason).to.contain("MotifLicensingNotLicensed");
+  expect(r.dataset.verified).to.equal(true);
   expect(r.audit.passed).to.equal(true);
   expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
 }
