@@ -134,6 +134,12 @@ describe("distributed batch on Redis (BullMQ): three workers, one killed, one mi
       const again = run(batchArgs, env);
       expect(await again.exited, again.output()).to.equal(0);
       expect((await chain.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n })).length).to.equal(9);
+      // A minter that lost its journal (mints landed, records not written) recognises its own
+      // certificates: journaled as minted, never refused as near-duplicates of themselves.
+      const lost = run(batchArgs.map((a) => (a === journal ? path.join(dir, "lost.jsonl") : a)), env);
+      expect(await lost.exited, lost.output()).to.equal(0);
+      expect(JSON.parse(lost.output().trim().split("\n").at(-1)!)).to.deep.equal({ summary: { minted: 9, pinned: 0, refused: 0, dead: 0 } });
+      expect((await chain.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n })).length).to.equal(9);
 
       // Graceful shutdown of the surviving workers.
       for (const w of workers.slice(1)) w.child.kill("SIGINT");

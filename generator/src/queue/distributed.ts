@@ -216,6 +216,13 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           await o.journal.write({ key: id, step: "refused", contentDigest: r.contentDigest, reason: r.reason });
           settled.add(id);
           summary.refused++;
+        } else if (o.minter !== undefined && (await alreadyMinted(o.minter, r.contentDigest))) {
+          // minted by an earlier run that stopped before journaling it (checked before screening,
+          // where the certificate would otherwise match itself)
+          await o.journal.write({ key: id, step: "minted", contentDigest: r.contentDigest, metadataCid: r.metadataCid, transactionHash: "already-minted" });
+          o.index.add({ hash: r.pdq.original, label: `certificate ${r.contentDigest}` });
+          settled.add(id);
+          summary.minted++;
         } else {
           // screened again centrally: two workers may have made near-duplicates of each other
           const report = screen(o.index, { pdq: r.pdq });
