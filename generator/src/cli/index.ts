@@ -4,6 +4,7 @@ import { datasetCommand } from "./dataset.js";
 import { mintCommand } from "./mint.js";
 import { pdqCommand } from "./pdq.js";
 import { pinCommand } from "./pin.js";
+import { recipeCommand } from "./recipe.js";
 import { renderCommand } from "./render.js";
 import { screenCommand } from "./screen.js";
 import { serveCommand } from "./serve.js";
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   verify: verifyCommand,
   worker: workerCommand,
   dataset: datasetCommand,
+  recipe: recipeCommand,
 };
 
 function usage(): string {

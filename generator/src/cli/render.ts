@@ -1,9 +1,11 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 
-import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
+import { RecipeError, recipeBytes, validateRecipe } from "../recipe/recipe.js";
+import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
 import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
 
 const HELP = `usage: motif render --model NAME --seed N [--scale K] [--sharpness S] [--size PX | --width PX --height PX] --out FILE [--json]
+       motif render --recipe RECIPE.json --seed N [--size PX | --width PX --height PX] --out FILE [--json]
 
 Renders a seamless pattern with a shipped model and writes it as PNG.
   --model      indigo, madder or weld (generator/models/models.json)
@@ -11,6 +13,7 @@ Renders a seamless pattern with a shipped model and writes it as PNG.
   --scale      integer frequency multiplier ${RENDER_LIMITS.scale.min}..${RENDER_LIMITS.scale.max} (default 2)
   --sharpness  palette sharpness ${RENDER_LIMITS.sharpness.min}..${RENDER_LIMITS.sharpness.max} (default 4)
   --size       square side 1..${RENDER_LIMITS.maxSide} (default 512); or --width and --height
+  --recipe     render with a recipe's model and params (\`motif recipe create\`); not with --model/--scale/--sharpness
   --out        PNG file to write (nothing is written if the input is refused)
   --json       print the result as JSON`;
 
@@ -21,6 +24,7 @@ export const renderCommand = {
     const { values } = parse(args, {
       ...RENDER_OPTION_SPECS,
       seed: { type: "string" },
+      recipe: { type: "string" },
       width: { type: "string" },
       height: { type: "string" },
       out: { type: "string" },
@@ -31,7 +35,22 @@ export const renderCommand = {
       process.stdout.write(HELP + "\n");
       return 0;
     }
-    if (values.model === undefined) throw new UsageError("--model: required (indigo, madder or weld)");
+    let recipeDigest: string | undefined;
+    if (values.recipe !== undefined) {
+      if (values.model !== undefined || values.scale !== undefined || values.sharpness !== undefined) throw new UsageError("--recipe: the recipe sets the model and params; drop --model, --scale and --sharpness");
+      let recipe;
+      try {
+        recipe = validateRecipe(JSON.parse(await readFile(values.recipe, "utf8")), await loadManifest());
+      } catch (error) {
+        if (error instanceof RecipeError) throw new UsageError(`--recipe: ${error.message}`);
+        throw new UsageError(`--recipe: ${values.recipe} is not readable recipe JSON (${(error as Error).message.split("\n")[0]})`);
+      }
+      values.model = recipe.model.name;
+      values.scale = String(recipe.params.scale);
+      values.sharpness = String(recipe.params.sharpness);
+      recipeDigest = recipeBytes(recipe).digest;
+    }
+    if (values.model === undefined) throw new UsageError("--model: required (indigo, madder or weld), or --recipe");
     if (values.out === undefined) throw new UsageError("--out: required, the PNG file to write");
     const { params, size } = renderOptionsFrom(values);
     const input = {
@@ -60,6 +79,7 @@ export const renderCommand = {
       width: out.width,
       height: out.height,
       bytes: out.png.length,
+      ...(recipeDigest !== undefined ? { recipeDigest } : {}),
     };
     process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `${result.contentDigest} ${result.file} ${out.width}x${out.height}\n`);
     return 0;
