@@ -12,14 +12,11 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { network } from "hardhat";
-import { getAddress } from "viem";
 
 import { selectStore } from "../generator/src/ipfs/select.js";
-import { certificateEntries } from "../generator/src/screen/from-chain.js";
-import { PdqIndex } from "../generator/src/screen/pdq-index.js";
 import { type StoryReport, runStory } from "./lib/demo-story.js";
 import { readDeployment } from "./lib/deployment.js";
-import { runningStack, startStack } from "./lib/stack.js";
+import { generatorPipeline, runningStack, startStack } from "./lib/stack.js";
 
 const usage = "usage: npm run demo -- [--json] [--patterns 2..50] [--size 64..2048] [--seed <uint64>]";
 let values;
@@ -86,18 +83,7 @@ try {
         patterns,
         size,
         progress,
-        pipeline: {
-          store,
-          pinQueue,
-          index: PdqIndex.build(await certificateEntries(publicClient, deployment.contracts.MotifCertificate, BigInt(deployment.startBlock))),
-          attester: { signer: { client: generator, account: generator.account }, chainId: running.chainId, certificate: deployment.contracts.MotifCertificate },
-          minter: { wallet: generator, publicClient, certificate: deployment.contracts.MotifCertificate },
-          modelIds: {},
-          creator: getAddress(generator.account.address),
-          royaltyBps: 500,
-          attestationTtl: 3600,
-          generator: { name: "motif-generator", version: "0.1.0" },
-        },
+        pipeline: await generatorPipeline({ store, pinQueue, generator, publicClient, chainId: running.chainId, deployment, modelIds: {} }),
       });
     } finally {
       await connection.close();

@@ -18,10 +18,11 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, getAddress } from "viem";
+import { type Account, type Address, type Chain, type PublicClient, type Transport, type WalletClient, getAddress } from "viem";
 
 import { buildApi } from "../../generator/src/api/server.js";
 import { queuesFromEnv } from "../../generator/src/queue/distributed.js";
+import { redactSecrets } from "../../generator/src/redact.js";
 import { type IpfsStore } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { selectStore } from "../../generator/src/ipfs/select.js";
@@ -77,15 +78,36 @@ export type Stack = {
 
 const WEB_DIR = path.join(process.cwd(), "web", "dist");
 
-/** Hides credentials and API keys in an RPC URL before it is printed (path and query may hold keys). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === "/" && u.search === "" ? "" : "/…"}`;
-  } catch {
-    return "(unparsable URL)";
-  }
+/**
+ * The generator pipeline of a stack: the generator key attests and mints (creator and royalty
+ * 5%), and the screening index starts from every certificate on the chain.
+ */
+export async function generatorPipeline(o: {
+  store: IpfsStore;
+  pinQueue: PinQueue;
+  generator: WalletClient<Transport, Chain | undefined, Account>;
+  publicClient: PublicClient;
+  chainId: number;
+  deployment: DeploymentRecord;
+  modelIds: Record<string, number>;
+}): Promise<PipelineConfig> {
+  const certificate = o.deployment.contracts.MotifCertificate;
+  return {
+    store: o.store,
+    pinQueue: o.pinQueue,
+    index: PdqIndex.build(await certificateEntries(o.publicClient, certificate, BigInt(o.deployment.startBlock))),
+    attester: { signer: { client: o.generator, account: o.generator.account }, chainId: o.chainId, certificate },
+    minter: { wallet: o.generator, publicClient: o.publicClient, certificate },
+    modelIds: o.modelIds,
+    creator: getAddress(o.generator.account.address),
+    royaltyBps: 500,
+    attestationTtl: 3600,
+    generator: { name: "motif-generator", version: "0.1.0" },
+  };
 }
+
+/** An RPC URL as it may be printed: scheme and host only (paths, queries and credentials hold keys). */
+export const redactUrl = (url: string): string => redactSecrets(url);
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const env = options.env ?? process.env;
@@ -159,19 +181,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const gatewayUrl = await gateway.listen({ port: ports.gateway, host: "127.0.0.1" });
 
     // Generator API, screening against every certificate on the chain.
-    const index = PdqIndex.build(await certificateEntries(publicClient, record.contracts.MotifCertificate, BigInt(record.startBlock)));
-    const pipeline: PipelineConfig = {
-      store,
-      pinQueue,
-      index,
-      attester: { signer: { client: generator, account: generator.account }, chainId, certificate: record.contracts.MotifCertificate },
-      minter: { wallet: generator, publicClient, certificate: record.contracts.MotifCertificate },
-      modelIds,
-      creator: getAddress(generator.account.address),
-      royaltyBps: 500,
-      attestationTtl: 3600,
-      generator: { name: "motif-generator", version: "0.1.0" },
-    };
+    const pipeline = await generatorPipeline({ store, pinQueue, generator, publicClient, chainId, deployment: record, modelIds });
     // MOTIF_REDIS_URL: batches run on BullMQ workers (`motif worker`); the API reports their progress
     const queues = queuesFromEnv(env);
     if (queues !== undefined) closers.push(() => queues.close());

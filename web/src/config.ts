@@ -18,3 +18,8 @@ export async function loadConfig(): Promise<WebConfig> {
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status} (open the page that npm start serves)`);
   return (await response.json()) as WebConfig;
 }
+
+/** POST a JSON body to the stack's generator API with its key; the response as is (check `ok`). */
+export function postApi(cfg: WebConfig, path: string, body: unknown): Promise<Response> {
+  return fetch(`${cfg.api}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": cfg.apiKey }, body: JSON.stringify(body) });
+}

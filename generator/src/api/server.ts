@@ -93,6 +93,18 @@ type PatternBody = {
 /** Error body of every 4xx/5xx: what went wrong, naming the field where there is one. */
 type ApiError = { error: string; message: string; field?: string };
 
+/** What the schema cannot say about a render request: a seed below 2^64, a size within the key's plan. */
+function refuseRender(key: ApiKey, b: { seed: string; width: number; height: number }): { status: number; body: ApiError } | undefined {
+  if (BigInt(b.seed) >= 1n << 64n) return { status: 400, body: { error: "invalid_request", field: "body.seed", message: "body.seed must be below 2^64" } };
+  if (b.width * b.height > key.maxPixelsPerRequest) {
+    return {
+      status: 403,
+      body: { error: "plan_limit", field: "body.width", message: `body.width × body.height: ${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}` },
+    };
+  }
+  return undefined;
+}
+
 /**
  * The generator's HTTP API (fastify). Every route but the OpenAPI document needs an `x-api-key`;
  * each key has a request rate (token bucket) and a largest render, and its usage is metered.
@@ -175,16 +187,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody } }, async (request, reply) => {
     const key = keyOf(request);
     const b = request.body;
+    const refused = refuseRender(key, b);
+    if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
-    if (seed >= 1n << 64n) return reply.code(400).send({ error: "invalid_request", field: "body.seed", message: "body.seed must be below 2^64" });
     const pixels = b.width * b.height;
-    if (pixels > key.maxPixelsPerRequest) {
-      return reply.code(403).send({
-        error: "plan_limit",
-        field: "body.width",
-        message: `body.width × body.height: ${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}`,
-      });
-    }
     let result;
     try {
       result = await runPipeline(
@@ -227,11 +233,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   app.post<{ Body: Omit<PatternBody, "name" | "to" | "mint"> & { weights?: string } }>("/v1/render", { schema: { body: renderBody } }, async (request, reply) => {
     const key = keyOf(request);
     const b = request.body;
+    const refused = refuseRender(key, b);
+    if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
-    if (seed >= 1n << 64n) return reply.code(400).send({ error: "invalid_request", field: "body.seed", message: "body.seed must be below 2^64" });
-    if (b.width * b.height > key.maxPixelsPerRequest) {
-      return reply.code(403).send({ error: "plan_limit", field: "body.width", message: `body.width × body.height: ${key.tier} plan: at most ${key.maxPixelsPerRequest} pixels per render, asked ${b.width}x${b.height}` });
-    }
     let out;
     try {
       out = await render(

@@ -10,6 +10,9 @@ import { screenCommand } from "./screen.js";
 import { serveCommand } from "./serve.js";
 import { verifyCommand } from "./verify.js";
 import { workerCommand } from "./worker.js";
+import { redactSecrets } from "../redact.js";
+
+export { redactSecrets };
 
 type Command = { summary: string; help?: string; run: (args: string[]) => Promise<number> };
 
@@ -30,29 +33,6 @@ const commands: Record<string, Command> = {
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
   return ["usage: motif <command> [options]", "", "commands:", ...lines, "", "motif <command> --help for its options"].join("\n");
-}
-
-/**
- * Hides secrets in a message before it is printed: URLs keep only their scheme and host (hosted RPC
- * and IPFS endpoints carry API keys in their path, query or credentials), and the values of the
- * secret environment variables (private keys, API keys) never appear.
- */
-export function redactSecrets(message: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = message.replace(/\b(https?|wss?):\/\/([^\s"'<>/?#@]*@)?([^\s"'<>/?#]+)([^\s"'<>]*)/g, (_m, scheme: string, _auth, host: string, rest: string) =>
-    `${scheme}://${host}${rest && rest !== "/" ? "/…" : ""}`,
-  );
-  const secrets: string[] = [];
-  for (const name of ["MOTIF_ATTESTER_KEY", "MOTIF_DEPLOYER_KEY", "SEPOLIA_PRIVATE_KEY"]) {
-    const v = env[name];
-    if (v && v.length >= 16) secrets.push(v, v.replace(/^0x/, ""));
-  }
-  try {
-    for (const k of JSON.parse(env.MOTIF_API_KEYS ?? "[]") as Array<{ key?: unknown }>) if (typeof k.key === "string" && k.key.length >= 8) secrets.push(k.key);
-  } catch {
-    // a malformed key list is reported by `serve` itself, without its content
-  }
-  for (const secret of secrets) out = out.split(secret).join("[redacted]");
-  return out;
 }
 
 /** Runs the Motif CLI with `argv` (without node and script); resolves to the exit code. */

@@ -252,16 +252,8 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
     }
     const batchSize = o.batchSize ?? 50;
     for (let i = 0; i < ready.length; i += batchSize) {
-      const chunk = ready.slice(i, i + batchSize);
-      const fresh = [];
-      for (const c of chunk) {
-        if (await alreadyMinted(o.minter!, c.result.contentDigest)) {
-          await o.journal.write({ key: c.id, step: "minted", contentDigest: c.result.contentDigest, metadataCid: c.result.metadataCid, transactionHash: "already-minted" });
-          settled.add(c.id);
-          summary.minted++;
-        } else fresh.push(c);
-      }
-      if (fresh.length === 0) continue;
+      // each was checked against the chain just before screening: none is minted yet
+      const fresh = ready.slice(i, i + batchSize);
       const requests: MintRequest[] = fresh.map((c) => ({
         lineage: {
           contentDigest: c.result.contentDigest,

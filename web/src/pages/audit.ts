@@ -1,6 +1,7 @@
 import { verifyCertificate } from "@motif/sdk";
 
 import type { App } from "../app.js";
+import { postApi } from "../config.js";
 import { addressesOf } from "../data.js";
 import { explain } from "../explain.js";
 import { h, notice, show } from "../ui.js";
@@ -36,7 +37,7 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
     show(out, notice("info", "Verifying: reading the chain, fetching from the gateway, re-rendering…"));
     try {
       const api = async (path: string, body: unknown) => {
-        const r = await fetch(`${app.cfg.api}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": app.cfg.apiKey }, body: JSON.stringify(body) });
+        const r = await postApi(app.cfg, path, body);
         if (!r.ok) throw new Error(`${path}: ${((await r.json().catch(() => ({}))) as { message?: string }).message ?? `HTTP ${r.status}`}`);
         return r;
       };

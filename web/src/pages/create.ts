@@ -2,6 +2,7 @@ import { type Hex, getAddress } from "viem";
 import { type MintRequest, mintCertificates } from "@motif/sdk";
 
 import type { App } from "../app.js";
+import { postApi } from "../config.js";
 import { explain } from "../explain.js";
 import { h, notice, short, show } from "../ui.js";
 
@@ -29,7 +30,7 @@ export async function createPage(app: App, root: HTMLElement): Promise<void> {
   const preview = h("div", { class: "preview" });
   const status = h("div", { id: "status" });
   const fields = () => readFields({ model: model.value, seed: seed.value, scale: scale.value, sharpness: sharpness.value, size: size.value });
-  const api = (path: string, body: unknown) => fetch(`${app.cfg.api}${path}`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": app.cfg.apiKey }, body: JSON.stringify(body) });
+  const api = (path: string, body: unknown) => postApi(app.cfg, path, body);
   const apiError = async (r: Response) => {
     const b = (await r.json().catch(() => ({}))) as { message?: string; screen?: { matches?: Array<{ label: string; distance: number }> } };
     const m = b.screen?.matches?.[0];
