@@ -13,7 +13,14 @@ import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
 import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
 import {CidV1} from "./libraries/CidV1.sol";
 import {LineageHash} from "./libraries/LineageHash.sol";
-import {CertificateView, Lineage, MintRequest} from "./types/Lineage.sol";
+import {
+    CertificateKind,
+    CertificateView,
+    DatasetRegistration,
+    Lineage,
+    MintRequest,
+    RecipeRegistration
+} from "./types/Lineage.sol";
 import {ModelStatus} from "./types/Model.sol";
 
 /// @title MotifCertificate
@@ -33,9 +40,10 @@ import {ModelStatus} from "./types/Model.sol";
 ///      bits 160..191  modelId      (uint32, `MotifModelRegistry` id)
 ///      bits 192..223  creatorId    (uint32, see 4)
 ///      bits 224..239  royaltyBps   (uint16, ERC-2981)
-///      bits 240..255  metadataCodec (uint16 multicodec of the metadata CID)
-///    One write at mint, as in a bare mint. The creator id and model id are never zero after a
-///    mint, so the spare bits also record "ever minted" (no burn exists; they would survive one).
+///      bits 240..253  metadataCodec (14-bit multicodec of the metadata CID; codecs in use need 10)
+///      bits 254..255  kind          (`CertificateKind`: pattern, recipe, dataset)
+///    One write at mint, as in a bare mint. The creator id is never zero after a mint, so the spare
+///    bits also record "ever minted" (no burn exists; they would survive one).
 /// 3. One extra slot per token: the metadata CID digest (`_metadataDigests`). `tokenURI` renders
 ///    `ipfs://<CIDv1 base32>` from it and the codec. The metadata document holds the full lineage,
 ///    the image CID and the edit log, so this content address is the lineage commitment: a verifier
@@ -46,12 +54,18 @@ import {ModelStatus} from "./types/Model.sol";
 /// 5. The rest of the lineage (seed, params hash, PDQ hash, attester) is in the `CertificateMinted`
 ///    event, emitted exactly once per token by this contract, and in the metadata; the mint time is
 ///    that event's block time.
-/// 6. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
+/// 6. Recipes and datasets are certificates of their own kind (`mintRecipe`, `mintDataset`), with
+///    token ids derived from their digest / Merkle root under a domain tag, so they never collide with
+///    content digests. Each stores its digest or root (`_kindDigests`); a recipe also its revenue
+///    share (`_recipeShares`). A pattern rendered from a recipe stores the recipe id (`_recipeOf`),
+///    one extra slot only for such patterns; `MotifLicensing.settle` pays the recipe's owner from it.
+/// 7. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
 ///
-/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 117.5k to a new owner
-/// (bare OZ `_mint` 68.4k: 1.72x) and 100.4k to an existing one (51.3k: 1.96x); an attester minting
-/// itself saves the signature (94.9k), and `mintBatch` amortises the cold reads (67.7k each, 1.32x).
+/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 117.9k to a new owner
+/// (bare OZ `_mint` 68.4k: 1.72x) and 100.8k to an existing one (51.3k: 1.96x); an attester minting
+/// itself saves the signature (95.2k), and `mintBatch` amortises the cold reads (68.0k each, 1.32x).
+/// The lineage's `recipeId` word costs about 330 gas on a mint without a recipe.
 /// The 1.6x goal is not met, and cannot be while `tokenURI` must come from storage: on top of the
 /// bare mint, the metadata digest needs one fresh slot (22,100), leaving 8.9k (existing owner) or
 /// 19k (new owner) for everything else, while the checks alone read four cold slots and one cold
@@ -71,6 +85,13 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     uint16 public constant MAX_ROYALTY_BPS = 1000;
     /// @notice Most certificates in one `mintBatch`.
     uint256 public constant MAX_BATCH = 100;
+    /// @notice Highest recipe revenue share: 25% of each derived pattern's licensing revenue.
+    uint16 public constant MAX_RECIPE_SHARE_BPS = 2500;
+    /// @notice Most members in one dataset certificate.
+    uint32 public constant MAX_DATASET_MEMBERS = 1_000_000;
+
+    bytes32 private constant _RECIPE_TAG = keccak256("motif.recipe");
+    bytes32 private constant _DATASET_TAG = keccak256("motif.dataset");
 
     uint256 private constant _BPS = 10_000;
 
@@ -81,6 +102,9 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     mapping(uint256 tokenId => bytes32) private _editHeads;
     mapping(address creator => uint32) private _creatorIds;
     mapping(uint32 creatorId => address) private _creators;
+    mapping(uint256 patternId => uint256 recipeId) private _recipeOf;
+    mapping(uint256 tokenId => bytes32) private _kindDigests;
+    mapping(uint256 recipeId => uint16) private _recipeShares;
     uint32 private _creatorCount;
 
     /// @notice Deploys the certificate contract bound to a model registry.
@@ -144,11 +168,24 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         ModelStatus status = registry.modelStatus(lin.modelId);
         if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(lin.modelId, status);
 
-        uint32 creatorId = _creatorIds[lin.creator];
-        if (creatorId == 0) creatorId = _registerCreator(lin.creator);
+        uint256 recipeId = lin.recipeId;
+        if (recipeId != 0) {
+            (uint32 recipeModelId,,,, CertificateKind kind) = _unpack(_getExtraData(recipeId));
+            if (kind != CertificateKind.Recipe) {
+                if (!_exists(recipeId)) revert MotifCertificateNonexistentToken(recipeId);
+                revert MotifCertificateNotARecipe(recipeId, kind);
+            }
+            if (recipeModelId != lin.modelId) {
+                revert MotifCertificateRecipeModelMismatch(recipeId, recipeModelId, lin.modelId);
+            }
+            _recipeOf[tokenId] = recipeId;
+        }
 
+        uint32 creatorId = _creatorId(lin.creator);
         _metadataDigests[tokenId] = lin.metadataDigest;
-        _mintAndSetExtraDataUnchecked(r.to, tokenId, _pack(lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec));
+        _mintAndSetExtraDataUnchecked(
+            r.to, tokenId, _pack(lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec, CertificateKind.Pattern)
+        );
 
         emit CertificateMinted(
             tokenId,
@@ -162,13 +199,71 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
             r.royaltyBps,
             attester
         );
+        if (recipeId != 0) emit PatternFromRecipe(tokenId, recipeId);
     }
 
-    function _registerCreator(address creator) private returns (uint32 creatorId) {
-        creatorId = ++_creatorCount;
-        _creatorIds[creator] = creatorId;
-        _creators[creatorId] = creator;
-        emit CreatorRegistered(creator, creatorId);
+    /// @inheritdoc IMotifCertificate
+    function mintRecipe(RecipeRegistration calldata r) external whenNotPaused returns (uint256 recipeId) {
+        if (r.recipeDigest == bytes32(0)) revert MotifCertificateZeroField("recipeDigest");
+        if (r.shareBps > MAX_RECIPE_SHARE_BPS) revert MotifCertificateRecipeShareTooHigh(r.shareBps, MAX_RECIPE_SHARE_BPS);
+        ModelStatus status = registry.modelStatus(r.modelId);
+        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(r.modelId, status);
+        recipeId = recipeIdOf(r.recipeDigest);
+        _mintOwnKind(
+            recipeId, r.modelId, r.recipeDigest, r.metadataDigest, r.metadataCodec, r.royaltyBps, CertificateKind.Recipe
+        );
+        if (r.shareBps != 0) _recipeShares[recipeId] = r.shareBps;
+        emit RecipeMinted(
+            recipeId,
+            r.modelId,
+            msg.sender,
+            r.recipeDigest,
+            r.metadataDigest,
+            r.metadataCodec,
+            r.royaltyBps,
+            r.shareBps
+        );
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function mintDataset(DatasetRegistration calldata d) external whenNotPaused returns (uint256 datasetId) {
+        if (d.root == bytes32(0)) revert MotifCertificateZeroField("root");
+        if (d.members == 0 || d.members > MAX_DATASET_MEMBERS) {
+            revert MotifCertificateInvalidMemberCount(d.members, MAX_DATASET_MEMBERS);
+        }
+        datasetId = datasetIdOf(d.root);
+        _mintOwnKind(datasetId, 0, d.root, d.metadataDigest, d.metadataCodec, d.royaltyBps, CertificateKind.Dataset);
+        emit DatasetMinted(datasetId, msg.sender, d.root, d.members, d.metadataDigest, d.metadataCodec, d.royaltyBps);
+    }
+
+    /// @dev Mints a recipe or dataset certificate to its author (the caller), who is also its creator.
+    function _mintOwnKind(
+        uint256 tokenId,
+        uint32 modelId,
+        bytes32 kindDigest,
+        bytes32 metadataDigest,
+        uint16 codec,
+        uint16 royaltyBps,
+        CertificateKind kind
+    ) private {
+        if (metadataDigest == bytes32(0)) revert MotifCertificateZeroField("metadataDigest");
+        if (!CidV1.isSupportedCodec(codec)) revert MotifCertificateUnsupportedCodec(codec);
+        if (royaltyBps > MAX_ROYALTY_BPS) revert MotifCertificateRoyaltyTooHigh(royaltyBps, MAX_ROYALTY_BPS);
+        if (_getExtraData(tokenId) != 0) revert MotifCertificateAlreadyCertified(tokenId);
+        uint32 creatorId = _creatorId(msg.sender);
+        _metadataDigests[tokenId] = metadataDigest;
+        _kindDigests[tokenId] = kindDigest;
+        _mintAndSetExtraDataUnchecked(msg.sender, tokenId, _pack(modelId, creatorId, royaltyBps, codec, kind));
+    }
+
+    function _creatorId(address creator) private returns (uint32 creatorId) {
+        creatorId = _creatorIds[creator];
+        if (creatorId == 0) {
+            creatorId = ++_creatorCount;
+            _creatorIds[creator] = creatorId;
+            _creators[creatorId] = creator;
+            emit CreatorRegistered(creator, creatorId);
+        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -188,8 +283,8 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         emit EditLogged(tokenId, msg.sender, stepDigest, head);
         if (metadataDigest != bytes32(0)) {
             if (!CidV1.isSupportedCodec(metadataCodec)) revert MotifCertificateUnsupportedCodec(metadataCodec);
-            (uint32 modelId, uint32 creatorId, uint16 royaltyBps,) = _unpack(_getExtraData(tokenId));
-            _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, metadataCodec));
+            (uint32 modelId, uint32 creatorId, uint16 royaltyBps,, CertificateKind kind) = _unpack(_getExtraData(tokenId));
+            _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, metadataCodec, kind));
             _metadataDigests[tokenId] = metadataDigest;
             emit MetadataUpdate(tokenId);
         }
@@ -198,10 +293,11 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @inheritdoc IMotifCertificate
     function setRoyalty(uint256 tokenId, uint16 royaltyBps) external {
         _requireMinted(tokenId);
-        (uint32 modelId, uint32 creatorId, uint16 current, uint16 codec) = _unpack(_getExtraData(tokenId));
+        (uint32 modelId, uint32 creatorId, uint16 current, uint16 codec, CertificateKind kind) =
+            _unpack(_getExtraData(tokenId));
         if (_creators[creatorId] != msg.sender) revert MotifCertificateNotCreator(tokenId, msg.sender);
         if (royaltyBps > current) revert MotifCertificateRoyaltyIncrease(tokenId, current, royaltyBps);
-        _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, codec));
+        _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, codec, kind));
         emit RoyaltyUpdated(tokenId, current, royaltyBps);
     }
 
@@ -238,7 +334,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @inheritdoc IMotifCertificate
     function metadataCid(uint256 tokenId) public view returns (string memory) {
         _requireMinted(tokenId);
-        (,,, uint16 codec) = _unpack(_getExtraData(tokenId));
+        (,,, uint16 codec,) = _unpack(_getExtraData(tokenId));
         return CidV1.toBase32(codec, _metadataDigests[tokenId]);
     }
 
@@ -253,7 +349,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         returns (address receiver, uint256 royaltyAmount)
     {
         _requireMinted(tokenId);
-        (, uint32 creatorId, uint16 bps,) = _unpack(_getExtraData(tokenId));
+        (, uint32 creatorId, uint16 bps,,) = _unpack(_getExtraData(tokenId));
         receiver = _creators[creatorId];
         royaltyAmount = salePrice * bps / _BPS;
     }
@@ -261,8 +357,10 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @inheritdoc IMotifCertificate
     function certificate(uint256 tokenId) external view returns (CertificateView memory v) {
         _requireMinted(tokenId);
-        (uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec) = _unpack(_getExtraData(tokenId));
+        (uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec, CertificateKind kind) =
+            _unpack(_getExtraData(tokenId));
         v = CertificateView({
+            kind: kind,
             owner: _ownerOf(tokenId),
             creator: _creators[creatorId],
             modelId: modelId,
@@ -270,7 +368,10 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
             royaltyBps: bps,
             metadataCodec: codec,
             metadataDigest: _metadataDigests[tokenId],
-            editHead: _editHeads[tokenId]
+            editHead: _editHeads[tokenId],
+            recipeId: _recipeOf[tokenId],
+            kindDigest: _kindDigests[tokenId],
+            recipeShareBps: _recipeShares[tokenId]
         });
     }
 
@@ -279,21 +380,54 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         uint256 tokenId = uint256(lineage.contentDigest);
         uint96 extra = _getExtraData(tokenId);
         if (extra == 0) return false;
-        (uint32 modelId, uint32 creatorId,, uint16 codec) = _unpack(extra);
-        return modelId == lineage.modelId && _creators[creatorId] == lineage.creator && codec == lineage.metadataCodec
-            && _metadataDigests[tokenId] == lineage.metadataDigest;
+        (uint32 modelId, uint32 creatorId,, uint16 codec, CertificateKind kind) = _unpack(extra);
+        return kind == CertificateKind.Pattern && modelId == lineage.modelId && _creators[creatorId] == lineage.creator
+            && codec == lineage.metadataCodec && _metadataDigests[tokenId] == lineage.metadataDigest
+            && _recipeOf[tokenId] == lineage.recipeId;
     }
 
     /// @inheritdoc IMotifCertificate
     function modelOf(uint256 tokenId) external view returns (uint32 modelId) {
         _requireMinted(tokenId);
-        (modelId,,,) = _unpack(_getExtraData(tokenId));
+        (modelId,,,,) = _unpack(_getExtraData(tokenId));
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function kindOf(uint256 tokenId) external view returns (CertificateKind kind) {
+        _requireMinted(tokenId);
+        (,,,, kind) = _unpack(_getExtraData(tokenId));
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function revenueShares(uint256 tokenId)
+        external
+        view
+        returns (address owner, uint32 modelId, address recipeOwner, uint16 recipeShareBps)
+    {
+        owner = _ownerOf(tokenId);
+        if (owner == address(0)) revert MotifCertificateNonexistentToken(tokenId);
+        (modelId,,,,) = _unpack(_getExtraData(tokenId));
+        uint256 recipeId = _recipeOf[tokenId];
+        if (recipeId != 0) {
+            recipeOwner = _ownerOf(recipeId);
+            recipeShareBps = _recipeShares[recipeId];
+        }
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function recipeIdOf(bytes32 recipeDigest) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(_RECIPE_TAG, recipeDigest)));
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function datasetIdOf(bytes32 root) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(_DATASET_TAG, root)));
     }
 
     /// @inheritdoc IMotifCertificate
     function creatorOf(uint256 tokenId) external view returns (address) {
         _requireMinted(tokenId);
-        (, uint32 creatorId,,) = _unpack(_getExtraData(tokenId));
+        (, uint32 creatorId,,,) = _unpack(_getExtraData(tokenId));
         return _creators[creatorId];
     }
 
@@ -350,19 +484,26 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     // Packing
     // ----------------------------------------------------------------------------------------------
 
-    function _pack(uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec) private pure returns (uint96) {
-        return uint96(modelId) | (uint96(creatorId) << 32) | (uint96(royaltyBps) << 64) | (uint96(codec) << 80);
+    /// @dev `codec` fits 14 bits: `CidV1.isSupportedCodec` was checked by every caller.
+    function _pack(uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec, CertificateKind kind)
+        private
+        pure
+        returns (uint96)
+    {
+        return uint96(modelId) | (uint96(creatorId) << 32) | (uint96(royaltyBps) << 64) | (uint96(codec) << 80)
+            | (uint96(uint8(kind)) << 94);
     }
 
     function _unpack(uint96 extra)
         private
         pure
-        returns (uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec)
+        returns (uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec, CertificateKind kind)
     {
         modelId = uint32(extra);
         creatorId = uint32(extra >> 32);
         royaltyBps = uint16(extra >> 64);
-        codec = uint16(extra >> 80);
+        codec = uint16(extra >> 80) & 0x3fff;
+        kind = CertificateKind(uint8(extra >> 94));
     }
 
     function _requireMinted(uint256 tokenId) private view {

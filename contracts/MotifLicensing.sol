@@ -59,8 +59,11 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///
 /// Money. A payment (sale, renewal, usage royalty) is added to its certificate's pending revenue
 /// `_pending[tokenId][currency]`: one write on the paying path. `settle(tokenId, currency)` (anyone,
-/// any time) splits what is pending between the certificate's current owner, its model's current
-/// owner (the registry's share) and the protocol fee, crediting `_owed[currency][account]`;
+/// any time) splits what is pending between the protocol fee (≤ 5%), its model's current owner (the
+/// registry's share, ≤ 25% of the rest), the current owner of the recipe it was rendered from (the
+/// recipe's share, ≤ 25% of the rest) and the certificate's current owner (the remainder, ≥ 50% of
+/// what is left after the fee; the caps make the shares sum to at most 100% by construction),
+/// crediting `_owed[currency][account]`;
 /// accounts withdraw themselves (`withdraw`). Unsettled revenue follows the certificate: whoever
 /// owns it at settlement receives the owner share, as with any claimable NFT revenue, so a seller
 /// settles before selling. State changes come before token transfers, every entry point that moves
@@ -504,13 +507,20 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (amount == 0) return 0;
         r.settled = received;
         uint256 fee = amount * _feeBps / _BPS;
-        (address modelOwner, uint16 modelBps) = registry.modelRoyalty(certificate.modelOf(tokenId));
-        uint256 modelShare = (amount - fee) * modelBps / _BPS;
-        uint256 ownerShare = amount - fee - modelShare;
-        _owed[currency][_ownerOf(tokenId)] += ownerShare;
-        if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
+        uint256 net = amount - fee;
+        (address owner, uint32 modelId, address recipeOwner, uint16 recipeBps) = certificate.revenueShares(tokenId);
+        uint256 modelShare;
+        if (modelId != 0) {
+            (address modelOwner, uint16 modelBps) = registry.modelRoyalty(modelId);
+            modelShare = net * modelBps / _BPS;
+            if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
+        }
+        uint256 recipeShare = net * recipeBps / _BPS;
+        if (recipeShare != 0) _owed[currency][recipeOwner] += recipeShare;
+        uint256 ownerShare = net - modelShare - recipeShare;
+        _owed[currency][owner] += ownerShare;
         if (fee != 0) _owed[currency][_feeRecipient] += fee;
-        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, fee);
+        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, recipeShare, fee);
     }
 
     /// @inheritdoc IMotifLicensing

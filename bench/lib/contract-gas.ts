@@ -54,6 +54,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
         paramsHash: unique(),
         pdqHash: unique(),
         creator,
+        recipeId: 0n,
       },
       to,
       royaltyBps: 500,

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {CertificateView, Lineage, MintRequest} from "../types/Lineage.sol";
+import {
+    CertificateKind,
+    CertificateView,
+    DatasetRegistration,
+    Lineage,
+    MintRequest,
+    RecipeRegistration
+} from "../types/Lineage.sol";
 import {ModelStatus} from "../types/Model.sol";
 
 /// @title IMotifCertificate
@@ -35,6 +42,16 @@ interface IMotifCertificate {
     error MotifCertificateInvalidBatchLength(uint256 length, uint256 maxLength);
     /// @notice ETH was attached to a call that takes none.
     error MotifCertificateUnexpectedValue(uint256 value);
+    /// @notice A recipe's revenue share `shareBps` exceeds `maxBps`.
+    error MotifCertificateRecipeShareTooHigh(uint16 shareBps, uint16 maxBps);
+    /// @notice `tokenId` is a certificate of `kind`, not a recipe.
+    error MotifCertificateNotARecipe(uint256 tokenId, CertificateKind kind);
+    /// @notice The lineage names recipe `recipeId`, written for model `recipeModelId`, but the pattern used `modelId`.
+    error MotifCertificateRecipeModelMismatch(uint256 recipeId, uint32 recipeModelId, uint32 modelId);
+    /// @notice A certificate for this recipe digest or dataset root exists already as `tokenId`.
+    error MotifCertificateAlreadyCertified(uint256 tokenId);
+    /// @notice A dataset must have 1..`maxMembers` members; it had `members`.
+    error MotifCertificateInvalidMemberCount(uint32 members, uint32 maxMembers);
 
     /// @notice A certificate was minted. With the storage of `tokenId` it gives the full lineage:
     /// `tokenId` is the content digest, the creator and model are indexed, the block gives the mint time.
@@ -59,6 +76,46 @@ interface IMotifCertificate {
         bytes32 pdqHash,
         uint16 royaltyBps,
         address attester
+    );
+    /// @notice A pattern was rendered from recipe `recipeId` (emitted right after its `CertificateMinted`).
+    /// @param tokenId The pattern certificate.
+    /// @param recipeId The recipe certificate named in its lineage.
+    event PatternFromRecipe(uint256 indexed tokenId, uint256 indexed recipeId);
+    /// @notice `author` certified a recipe.
+    /// @param recipeId The recipe certificate (`recipeIdOf(recipeDigest)`).
+    /// @param modelId The model the recipe is for.
+    /// @param author The author, its first owner and ERC-2981 receiver.
+    /// @param recipeDigest sha-256 of the canonical recipe JSON.
+    /// @param metadataDigest sha2-256 digest inside the metadata CIDv1.
+    /// @param metadataCodec Multicodec of the metadata CIDv1.
+    /// @param royaltyBps ERC-2981 royalty on sales of the recipe certificate.
+    /// @param shareBps The recipe owner's share of revenue of patterns rendered from it.
+    event RecipeMinted(
+        uint256 indexed recipeId,
+        uint32 indexed modelId,
+        address indexed author,
+        bytes32 recipeDigest,
+        bytes32 metadataDigest,
+        uint16 metadataCodec,
+        uint16 royaltyBps,
+        uint16 shareBps
+    );
+    /// @notice `curator` certified a training dataset.
+    /// @param datasetId The dataset certificate (`datasetIdOf(root)`).
+    /// @param curator The account that exported it, its first owner and ERC-2981 receiver.
+    /// @param root Merkle root over the members.
+    /// @param members Number of members.
+    /// @param metadataDigest sha2-256 digest inside the metadata CIDv1.
+    /// @param metadataCodec Multicodec of the metadata CIDv1.
+    /// @param royaltyBps ERC-2981 royalty on sales of the dataset certificate.
+    event DatasetMinted(
+        uint256 indexed datasetId,
+        address indexed curator,
+        bytes32 root,
+        uint32 members,
+        bytes32 metadataDigest,
+        uint16 metadataCodec,
+        uint16 royaltyBps
     );
     /// @notice `creator` received its compact id on its first certificate.
     /// @param creator The credited creator.
@@ -90,6 +147,21 @@ interface IMotifCertificate {
     /// @param requests 1..`MAX_BATCH` requests, each checked as by `mint`.
     /// @return tokenIds The new token ids, in request order.
     function mintBatch(MintRequest[] calldata requests) external returns (uint256[] memory tokenIds);
+
+    /// @notice Certifies a recipe; the caller is its author, first owner and ERC-2981 receiver. No
+    /// attester is involved: an author vouches for their own recipe. Licensable like any certificate;
+    /// patterns whose lineage names it pay its owner `shareBps` of their licensing revenue.
+    /// Reverts while paused, for an inactive model, or if the digest was certified before.
+    /// @param registration Model, recipe digest, metadata CID, royalty and revenue share.
+    /// @return recipeId The recipe certificate, `recipeIdOf(registration.recipeDigest)`.
+    function mintRecipe(RecipeRegistration calldata registration) external returns (uint256 recipeId);
+
+    /// @notice Certifies a training dataset; the caller is its curator, first owner and ERC-2981 receiver.
+    /// Its lineage is the Merkle root; the members and their licenses are in the manifest named by the
+    /// metadata, and `verifyDataset` in the SDK checks them. Reverts while paused or if the root was certified.
+    /// @param registration Root, member count, metadata CID and royalty.
+    /// @return datasetId The dataset certificate, `datasetIdOf(registration.root)`.
+    function mintDataset(DatasetRegistration calldata registration) external returns (uint256 datasetId);
 
     /// @notice Appends a human edit step to the edit log of `tokenId`. Only its owner or an approved account.
     /// @param tokenId The certificate.
@@ -132,6 +204,32 @@ interface IMotifCertificate {
     /// @param tokenId The certificate.
     /// @return modelId Its model id.
     function modelOf(uint256 tokenId) external view returns (uint32 modelId);
+
+    /// @notice What `tokenId` certifies: a pattern, a recipe or a dataset.
+    /// @param tokenId The certificate.
+    /// @return kind Its kind.
+    function kindOf(uint256 tokenId) external view returns (CertificateKind kind);
+
+    /// @notice What `MotifLicensing.settle` needs to split a certificate's revenue, in one call.
+    /// @param tokenId The certificate.
+    /// @return owner Its current owner.
+    /// @return modelId Its model (0 for a dataset, which has none).
+    /// @return recipeOwner Owner of the recipe the pattern was rendered from (zero address for none).
+    /// @return recipeShareBps That recipe's share of the pattern's revenue (0 for none).
+    function revenueShares(uint256 tokenId)
+        external
+        view
+        returns (address owner, uint32 modelId, address recipeOwner, uint16 recipeShareBps);
+
+    /// @notice The token id a recipe with canonical JSON digest `recipeDigest` has or would have.
+    /// @param recipeDigest sha-256 of the canonical recipe JSON.
+    /// @return recipeId `uint256(keccak256(abi.encode(keccak256("motif.recipe"), recipeDigest)))`.
+    function recipeIdOf(bytes32 recipeDigest) external pure returns (uint256 recipeId);
+
+    /// @notice The token id a dataset with Merkle root `root` has or would have.
+    /// @param root The dataset's Merkle root.
+    /// @return datasetId `uint256(keccak256(abi.encode(keccak256("motif.dataset"), root)))`.
+    function datasetIdOf(bytes32 root) external pure returns (uint256 datasetId);
 
     /// @notice The creator of `tokenId` (its ERC-2981 royalty receiver).
     /// @param tokenId The certificate.

@@ -142,6 +142,7 @@ interface IMotifLicensing {
     /// @param total Revenue split, in `currency` units.
     /// @param ownerShare Credited to the certificate owner.
     /// @param modelShare Credited to the model owner.
+    /// @param recipeShare Credited to the owner of the recipe the pattern was rendered from.
     /// @param protocolFee Credited to the protocol fee recipient.
     event RevenueSettled(
         uint256 indexed tokenId,
@@ -149,6 +150,7 @@ interface IMotifLicensing {
         uint256 total,
         uint256 ownerShare,
         uint256 modelShare,
+        uint256 recipeShare,
         uint256 protocolFee
     );
     /// @notice `account` withdrew `amount` of `currency`.
@@ -277,8 +279,9 @@ interface IMotifLicensing {
     /// @return newLicenseId The license id of the new holder.
     function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId);
 
-    /// @notice Splits the pending revenue of `tokenId` in `currency` between its current owner, its
-    /// model's owner and the protocol fee, crediting their withdrawable balances. Anyone may call.
+    /// @notice Splits the pending revenue of `tokenId` in `currency` between the protocol fee, its model's
+    /// owner, the owner of the recipe it was rendered from (if any) and its current owner (the rest),
+    /// crediting their withdrawable balances. Anyone may call.
     /// @return amount The revenue settled (0 if none was pending).
     /// @param tokenId The certificate (token id = sha-256 of the image).
     /// @param currency ERC-20 address, or address(0) for ETH.

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 /// @notice Where a pattern came from. One lineage type is shared by the contracts, the SDK
 /// (`sdk/src/types/lineage.ts`) and the pinned metadata (`lineage` object), field for field.
 /// @dev EIP-712 type string (see `LineageHash.LINEAGE_TYPEHASH`):
-/// `Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator)`
+/// `Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)`
 struct Lineage {
     /// sha-256 of the rendered image bytes (PNG). It is also the token id: content-addressed ids
     /// make "the same content is never certified twice" a property of ERC-721 itself.
@@ -24,6 +24,52 @@ struct Lineage {
     bytes32 pdqHash;
     /// Account credited as the pattern's creator; receives ERC-2981 royalties.
     address creator;
+    /// Recipe certificate the pattern was rendered from (`MotifCertificate.mintRecipe`), or 0 for none.
+    /// The recipe must be for the same model; its owner receives the recipe's share of the
+    /// pattern's licensing revenue. The attester vouches that the creator owned or licensed it.
+    uint256 recipeId;
+}
+
+/// @notice What a certificate certifies. Stored in the top two bits of the codec field.
+enum CertificateKind {
+    /// A generated pattern (token id = sha-256 of the image).
+    Pattern,
+    /// A recipe: a canonical params/prompt configuration for one model (token id = `recipeIdOf(digest)`).
+    Recipe,
+    /// A training dataset: a Merkle root over licensed patterns (token id = `datasetIdOf(root)`).
+    Dataset
+}
+
+/// @notice A recipe its author certifies (see `MotifCertificate.mintRecipe`).
+struct RecipeRegistration {
+    /// Model the recipe is for; must be active.
+    uint32 modelId;
+    /// sha-256 of the canonical `motif-recipe/1` JSON bytes (the digest of its raw-codec CID).
+    bytes32 recipeDigest;
+    /// sha2-256 digest inside the recipe certificate's metadata CIDv1 (which names the recipe's CID).
+    bytes32 metadataDigest;
+    /// Multicodec of that metadata CIDv1.
+    uint16 metadataCodec;
+    /// ERC-2981 royalty on sales of the recipe certificate itself, at most `MAX_ROYALTY_BPS`.
+    uint16 royaltyBps;
+    /// Share of the licensing revenue of every pattern rendered from the recipe that goes to the
+    /// recipe's owner, at most `MAX_RECIPE_SHARE_BPS`.
+    uint16 shareBps;
+}
+
+/// @notice A training dataset its exporter certifies (see `MotifCertificate.mintDataset`).
+struct DatasetRegistration {
+    /// Root of the sorted-pair keccak-256 Merkle tree over the members'
+    /// `keccak256(bytes.concat(keccak256(abi.encode(tokenId, imageDigest, licenseId))))` leaves.
+    bytes32 root;
+    /// Number of members (patterns) in the dataset.
+    uint32 members;
+    /// sha2-256 digest inside the dataset certificate's metadata CIDv1 (which names the manifest's CID).
+    bytes32 metadataDigest;
+    /// Multicodec of that metadata CIDv1.
+    uint16 metadataCodec;
+    /// ERC-2981 royalty on sales of the dataset certificate, at most `MAX_ROYALTY_BPS`.
+    uint16 royaltyBps;
 }
 
 /// @notice One certificate to mint: the attested lineage plus the mint terms the attester approved.
@@ -43,6 +89,7 @@ struct MintRequest {
 
 /// @notice Everything the certificate stores about a token, as returned by `certificate(tokenId)`.
 struct CertificateView {
+    CertificateKind kind;
     address owner;
     address creator;
     uint32 modelId;
@@ -51,4 +98,10 @@ struct CertificateView {
     uint16 metadataCodec;
     bytes32 metadataDigest;
     bytes32 editHead;
+    /// Pattern: the recipe it was rendered from (0 for none). Recipe and dataset: 0.
+    uint256 recipeId;
+    /// Recipe: its recipe digest. Dataset: its Merkle root. Pattern: 0 (its token id is its content digest).
+    bytes32 kindDigest;
+    /// Recipe: the share of derived patterns' revenue its owner receives. Otherwise 0.
+    uint16 recipeShareBps;
 }

@@ -10,6 +10,8 @@ import { type ScreenReport, screen } from "./screen/screen.js";
 import { type Attester, attest } from "./stages/attest.js";
 import { type FingerprintOutput, fingerprint } from "./stages/fingerprint.js";
 import { type Minter, type MintOutput, mint } from "./stages/mint.js";
+import { type RecipeClearOutput, type RecipeGate, RecipeRefusedError, clearRecipe } from "./stages/recipe.js";
+import type { Recipe } from "./recipe/recipe.js";
 import { type PinOutput, pin } from "./stages/pin.js";
 import type { MintRequest } from "../../sdk/src/types/lineage.js";
 
@@ -30,12 +32,20 @@ export type PipelineConfig = {
   /** How long an attestation stays valid, in seconds. */
   attestationTtl: number;
   generator: { name: string; version: string };
+  /** Chain access to check recipe certificates and licenses; needed to render from a recipe. */
+  recipes?: RecipeGate;
   /** Folder of the models and their models.json manifest; default: the shipped models. */
   modelsDir?: string;
   now?: () => bigint;
 };
 
-export type PatternRequest = RenderInput & { to?: Address; name?: string; description?: string };
+export type PatternRequest = RenderInput & {
+  to?: Address;
+  name?: string;
+  description?: string;
+  /** Render from a certified recipe (its model and params replace `model` and `params`), in `region`. */
+  recipe?: { recipe: Recipe; region: string };
+};
 
 export type PatternResult =
   | { status: "refused"; rendered: RenderOutput; fingerprint: FingerprintOutput; screen: ScreenReport }
@@ -48,11 +58,15 @@ export type PatternResult =
       pinned: PinOutput;
       request: MintRequest;
       minted?: MintOutput;
+      /** The recipe the pattern was rendered from, when it was. */
+      recipe?: RecipeClearOutput;
     };
 
 /**
  * The generator pipeline, one stage per file with typed input and output:
- * render → fingerprint → screen → pin → attest → mint. A near-duplicate is refused after screening:
+ * [recipe →] render → fingerprint → screen → pin → attest → mint. A pattern from a recipe is refused
+ * before rendering unless the recipe is certified and the pattern's first owner (`to`, default the creator) owns or licenses it for the
+ * request's region (RecipeRefusedError); its lineage then names the recipe. A near-duplicate is refused after screening:
  * nothing is pinned or minted, and the report says what it matched and how close. A cleared
  * pattern joins the index, so the next identical or rotated render is refused.
  */
@@ -61,7 +75,15 @@ export async function runPipeline(
   request: PatternRequest,
   options: { mint?: boolean } = {},
 ): Promise<PatternResult> {
-  const rendered = await render(request, { modelsDir: config.modelsDir });
+  let fromRecipe: RecipeClearOutput | undefined;
+  let input: RenderInput = request;
+  if (request.recipe !== undefined) {
+    const { recipe, region } = request.recipe;
+    if (config.recipes === undefined) throw new RecipeRefusedError(0n, "recipe: rendering from a recipe needs chain access to check its certificate and license (MOTIF_RPC_URL)");
+    fromRecipe = await clearRecipe(config.recipes, config.store, { recipe, licensee: request.to ?? config.creator, region, modelIds: config.modelIds, time: config.now?.() });
+    input = { ...request, model: recipe.model.name, params: recipe.params };
+  }
+  const rendered = await render(input, { modelsDir: config.modelsDir });
   const fp = await fingerprint({ png: rendered.png });
   const report = screen(config.index, { pdq: fp.pdq });
   if (!report.cleared) return { status: "refused", rendered, fingerprint: fp, screen: report };
@@ -92,6 +114,7 @@ export async function runPipeline(
           height: rendered.height,
           creator: config.creator,
           editLog: [],
+          ...(fromRecipe !== undefined ? { recipe: { id: fromRecipe.recipeId, digest: fromRecipe.recipeDigest, cid: fromRecipe.recipeCid.toString() } } : {}),
         },
       },
     },
@@ -113,6 +136,7 @@ export async function runPipeline(
       paramsHash: rendered.paramsHash,
       pdqHash: fp.pdqHash,
       creator: config.creator,
+      recipeId: fromRecipe?.recipeId ?? 0n,
     },
     to: request.to ?? config.creator,
     royaltyBps: config.royaltyBps,
@@ -120,10 +144,10 @@ export async function runPipeline(
   });
   config.index.add({ hash: fp.pdq.original, label: `certificate ${rendered.contentDigest}` });
   if (config.minter === undefined || options.mint === false) {
-    return { status: "attested", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest };
+    return { status: "attested", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, ...(fromRecipe ? { recipe: fromRecipe } : {}) };
   }
   const minted = await mint(config.minter, { requests: [mintRequest] });
-  return { status: "minted", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, minted };
+  return { status: "minted", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, minted, ...(fromRecipe ? { recipe: fromRecipe } : {}) };
 }
 
 const pinnedModels = new WeakMap<IpfsStore, Set<string>>();

@@ -8,7 +8,7 @@ export function redactSecrets(message: string, env: NodeJS.ProcessEnv = process.
     `${scheme}://${host}${rest && rest !== "/" ? "/…" : ""}`,
   );
   const secrets: string[] = [];
-  for (const name of ["MOTIF_ATTESTER_KEY", "MOTIF_DEPLOYER_KEY", "SEPOLIA_PRIVATE_KEY"]) {
+  for (const name of ["MOTIF_ATTESTER_KEY", "MOTIF_DEPLOYER_KEY", "MOTIF_WALLET_KEY", "SEPOLIA_PRIVATE_KEY"]) {
     const v = env[name];
     if (v && v.length >= 16) secrets.push(v, v.replace(/^0x/, ""));
   }

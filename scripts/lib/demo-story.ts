@@ -18,7 +18,10 @@ import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
 import { render } from "../../generator/src/render/render.js";
 import { exportDataset } from "../../generator/src/dataset/export.js";
-import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifLicensingAbi, motifModelRegistryAbi, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
+import { certifyDataset, certifyRecipe } from "../../generator/src/certify.js";
+import { recipeBytes, validateRecipe } from "../../generator/src/recipe/recipe.js";
+import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
+import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
 import type { DeploymentRecord } from "./deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -50,8 +53,19 @@ export type StoryReport = {
   offers: { exclusiveEu: { offerId: string; tokenId: Hex; regions: number; days: number; price: string }; worldwide: { digest: Hex; tokenId: Hex; regions: number; price: string } };
   licenses: { eu: { licenseId: string; licensee: Address }; world: { licenseId: string; licensee: Address } };
   usage: { allowed: { region: string; units: string; royaltyPaid: string }; refused: { region: string; error: string; args: string[]; reason: string } };
-  royalties: { settled: Array<{ tokenId: Hex; total: string; owner: string; model: string; protocol: string }>; withdrawn: Array<{ who: string; amount: string }> };
-  dataset: { root: Hex; manifestCid: string; members: Hex[]; refused: Array<{ tokenId: Hex; reason: string }>; verified: boolean };
+  royalties: { settled: Array<{ tokenId: Hex; total: string; owner: string; model: string; recipe: string; protocol: string }>; withdrawn: Array<{ who: string; amount: string }> };
+  recipe: {
+    recipeId: Hex;
+    name: string;
+    author: Address;
+    shareBps: number;
+    newlyCertified: boolean;
+    licensee: Address;
+    refused: { licensee: Address; region: string; reason: string };
+    pattern: Hex;
+    split: { total: string; owner: string; model: string; recipe: string; protocol: string };
+  };
+  dataset: { root: Hex; manifestCid: string; members: Hex[]; refused: Array<{ tokenId: Hex; reason: string }>; verified: boolean; datasetId: Hex; certifiedBy: Address };
   audit: { tokenId: Hex; passed: boolean; items: Array<{ id: string; title: string; passed: boolean; reason?: string; evidence: Record<string, unknown> }> };
 };
 
@@ -208,8 +222,59 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     withdrawn.push({ who, amount: `${formatEther(log.args.amount!)} ETH` });
   }
 
-  // 7. The worldwide licensee exports a training dataset: B (licensed for AI training) goes in; A
-  // (licensed to someone else, exclusively) is refused with its reason; the dataset verifies.
+  // 7. Recipes: the studio certifies a recipe for its model, with a 15% share of every pattern made
+  // from it, and licenses it for the EU; the EU licensee (licensed) has a pattern rendered from it,
+  // the worldwide licensee (not licensed) is refused before anything is rendered; a sale of the new
+  // pattern then pays its owner, the model owner and the recipe owner.
+  const publishOffer = async (who: typeof creator, offer: Offer) => {
+    const receipt = await wait(await who.publishOffer({ offer }));
+    return (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
+  };
+  const plainOffer = (tokenId: bigint, price: bigint, at: number): Offer => ({
+    terms: { tokenId, regions: euMask, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard recipe licence v1")), termsCodec: 0x55 },
+    window: { start: 0, end: 0, duration: 365 * 86400 },
+    pricing: { price, ceiling: 0n, decayWindow: 0, demandCap: 0 },
+    maxUses: 10,
+    deadline: at + 7 * 86400,
+    nonce: 0n,
+  });
+  progress({ step: "recipe", done: 0, total: 3, label: "certifying a recipe" });
+  const recipe = validateRecipe(
+    { format: "motif-recipe/1", name: `Saffron lattice ${seed0}`, author: addr(studio!), model: { name: DEMO_BRAND.name, weightsDigest }, params: { scale: 3, sharpness: 7 } },
+    [{ name: DEMO_BRAND.name, version: DEMO_BRAND.version, file: `${DEMO_BRAND.name}.onnx`, sha256: weightsDigest, bytes: weights.length }],
+  );
+  const recipeId = recipeIdOf(recipeBytes(recipe).digest);
+  const recipeOwner = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [recipeId] }).catch(() => undefined);
+  if (recipeOwner === undefined) {
+    await certifyRecipe({ wallet: studio!, publicClient, certificate: addresses.certificate, store: ctx.pipeline.store }, { recipe, modelId, shareBps: 1500, royaltyBps: 250 });
+  }
+  const recipeAt = Number((await publicClient.getBlock()).timestamp);
+  await wait(await licenseeEu!.acceptOffer({ offerId: await publishOffer(studio!, plainOffer(recipeId, parseEther("0.02"), recipeAt)), maxPrice: parseEther("0.02") }));
+  progress({ step: "recipe", done: 1, total: 3, label: "rendering from the recipe" });
+  const fromRecipe = (to: typeof creator, regionCode: string, seed: bigint) =>
+    runPipeline(pipeline, { model: DEMO_BRAND.name, seed, params: recipe.params, width: size, height: size, to: addr(to), name: `${recipe.name} #${seed}`, recipe: { recipe, region: regionCode } });
+  let recipeRefusal: string | undefined;
+  try {
+    await fromRecipe(licenseeWorld!, "JP", seed0 + 100n);
+  } catch (error) {
+    if (!(error instanceof RecipeRefusedError)) throw error;
+    recipeRefusal = error.reason;
+  }
+  if (recipeRefusal === undefined) throw new Error("rendering from the recipe without a licence was not refused");
+  const recipeResult = await fromRecipe(licenseeEu!, "FR", seed0 + 101n);
+  if (recipeResult.status !== "minted") throw new Error(`the pattern from the recipe was ${recipeResult.status}, not minted`);
+  const recipePattern = BigInt(recipeResult.rendered.contentDigest);
+  progress({ step: "recipe", done: 2, total: 3, label: "selling a licence of the pattern made from the recipe" });
+  await wait(await licenseeWorld!.acceptOffer({ offerId: await publishOffer(licenseeEu!, plainOffer(recipePattern, parseEther("0.04"), recipeAt)), maxPrice: parseEther("0.04") }));
+  const beforeRecipeSettle = await publicClient.getBlockNumber();
+  await wait(await licenseeEu!.withdraw({ settle: [recipePattern] }));
+  const [recipeSettled] = await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", args: { tokenId: recipePattern }, fromBlock: beforeRecipeSettle + 1n });
+  if (recipeSettled === undefined) throw new Error("the sale of the pattern made from the recipe was not settled");
+  progress({ step: "recipe", done: 3, total: 3, label: "done" });
+
+  // 8. The worldwide licensee exports a training dataset: B (licensed for AI training) goes in; A
+  // (licensed to someone else, exclusively) is refused with its reason; the dataset verifies, and
+  // the licensee certifies it on chain (a dataset certificate whose lineage is the Merkle root).
   progress({ step: "dataset", done: 0, total: 1, label: "exporting a training dataset" });
   const exported = await exportDataset({
     client: publicClient,
@@ -219,10 +284,16 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     tokenIds: [tokenB, tokenA],
     store: ctx.pipeline.store,
   });
-  const datasetCheck = await verifyDataset(publicClient, { licensing: addresses.licensing, manifest: exported.manifest });
+  const datasetCert = await certifyDataset({ wallet: licenseeWorld!, publicClient, certificate: addresses.certificate, store: ctx.pipeline.store }, { manifest: exported.manifest, royaltyBps: 0 }).catch(async (error: unknown) => {
+    // the same root certified by an earlier run on this chain: it is that certificate
+    if (error instanceof MotifContractError && error.errorName === "MotifCertificateAlreadyCertified") return undefined;
+    throw error;
+  });
+  const datasetCheck = await verifyDataset(publicClient, { licensing: addresses.licensing, certificate: addresses.certificate, manifest: exported.manifest });
+  if (datasetCheck.certificate?.exists !== true) throw new Error(`dataset ${exported.manifest.root} is not certified after minting (${datasetCert?.transactionHash ?? "earlier run"})`);
   progress({ step: "dataset", done: 1, total: 1, label: "done" });
 
-  // 8. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
+  // 9. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
   progress({ step: "audit", done: 0, total: 1, label: "verifying" });
   const report: VerificationReport = await verifyCertificate(publicClient, {
     addresses,
@@ -251,9 +322,27 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
         total: `${formatEther(l.args.total!)} ETH`,
         owner: `${formatEther(l.args.ownerShare!)} ETH`,
         model: `${formatEther(l.args.modelShare!)} ETH`,
+        recipe: `${formatEther(l.args.recipeShare!)} ETH`,
         protocol: `${formatEther(l.args.protocolFee!)} ETH`,
       })),
       withdrawn,
+    },
+    recipe: {
+      recipeId: hexId(recipeId),
+      name: recipe.name,
+      author: recipe.author,
+      shareBps: 1500,
+      newlyCertified: recipeOwner === undefined,
+      licensee: addr(licenseeEu!),
+      refused: { licensee: addr(licenseeWorld!), region: "JP", reason: recipeRefusal },
+      pattern: hexId(recipePattern),
+      split: {
+        total: `${formatEther(recipeSettled.args.total!)} ETH`,
+        owner: `${formatEther(recipeSettled.args.ownerShare!)} ETH`,
+        model: `${formatEther(recipeSettled.args.modelShare!)} ETH`,
+        recipe: `${formatEther(recipeSettled.args.recipeShare!)} ETH`,
+        protocol: `${formatEther(recipeSettled.args.protocolFee!)} ETH`,
+      },
     },
     dataset: {
       root: exported.manifest.root,
@@ -261,6 +350,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
       members: exported.manifest.members.map((m) => m.tokenId),
       refused: exported.refused,
       verified: datasetCheck.passed,
+      datasetId: datasetCheck.certificate.datasetId,
+      certifiedBy: datasetCheck.certificate.curator!,
     },
     audit: {
       tokenId: hexId(tokenA),

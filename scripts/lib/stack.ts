@@ -97,6 +97,7 @@ export async function generatorPipeline(o: {
     pinQueue: o.pinQueue,
     index: PdqIndex.build(await certificateEntries(o.publicClient, certificate, BigInt(o.deployment.startBlock))),
     attester: { signer: { client: o.generator, account: o.generator.account }, chainId: o.chainId, certificate },
+    recipes: { client: o.publicClient, certificate, licensing: o.deployment.contracts.MotifLicensing },
     minter: { wallet: o.generator, publicClient: o.publicClient, certificate },
     modelIds: o.modelIds,
     creator: getAddress(o.generator.account.address),

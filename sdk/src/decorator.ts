@@ -21,6 +21,10 @@ import { getModel, type GetModelParameters } from "./actions/models/getModel.js"
 import { registerModel, type RegisterModelParameters } from "./actions/models/registerModel.js";
 import { checkTrainingLicense, type CheckTrainingLicenseParameters } from "./actions/datasets/checkTrainingLicense.js";
 import { verifyDataset, type VerifyDatasetParameters } from "./actions/datasets/verifyDataset.js";
+import { mintDataset, type MintDatasetParameters } from "./actions/datasets/mintDataset.js";
+import { checkRecipeLicense, type CheckRecipeLicenseParameters } from "./actions/recipes/checkRecipeLicense.js";
+import { getRecipe, type GetRecipeParameters } from "./actions/recipes/getRecipe.js";
+import { mintRecipe, type MintRecipeParameters } from "./actions/recipes/mintRecipe.js";
 import type { MotifAddresses } from "./addresses.js";
 
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -62,6 +66,11 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
       getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
       checkTrainingLicense: (p: Omit<CheckTrainingLicenseParameters, "licensing">) => checkTrainingLicense(client, { ...p, licensing: addresses.licensing }),
       verifyDataset: (p: Omit<VerifyDatasetParameters, "licensing">) => verifyDataset(client, { ...p, licensing: addresses.licensing }),
+      mintDataset: (p: Omit<MintDatasetParameters, "certificate">) => mintDataset(signer(), { ...p, certificate: addresses.certificate }),
+      mintRecipe: (p: Omit<MintRecipeParameters, "certificate">) => mintRecipe(signer(), { ...p, certificate: addresses.certificate }),
+      getRecipe: (p: Omit<GetRecipeParameters, "certificate">) => getRecipe(client, { ...p, certificate: addresses.certificate }),
+      checkRecipeLicense: (p: Omit<CheckRecipeLicenseParameters, "certificate" | "licensing">) =>
+        checkRecipeLicense(client, { ...p, certificate: addresses.certificate, licensing: addresses.licensing }),
       signOffer: (p: Omit<SignOfferParameters, "licensing">) => signOffer(signer(), { ...p, licensing: addresses.licensing }),
       acceptOffer: (p: Without<AcceptOfferParameters, "licensing">) =>
         acceptOffer(signer(), { ...p, licensing: addresses.licensing } as AcceptOfferParameters),

@@ -11,6 +11,7 @@ export const mintAttestationTypes = {
     { name: "paramsHash", type: "bytes32" },
     { name: "pdqHash", type: "bytes32" },
     { name: "creator", type: "address" },
+    { name: "recipeId", type: "uint256" },
   ],
   MintAttestation: [
     { name: "lineage", type: "Lineage" },

@@ -33,3 +33,8 @@ export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";
 export * from "./actions/datasets/checkTrainingLicense.js";
 export * from "./actions/datasets/verifyDataset.js";
+export * from "./ids.js";
+export * from "./actions/recipes/mintRecipe.js";
+export * from "./actions/recipes/getRecipe.js";
+export * from "./actions/recipes/checkRecipeLicense.js";
+export * from "./actions/datasets/mintDataset.js";

@@ -32,6 +32,8 @@ contract LicensingHandler {
     uint256 public withdrawn;
     uint256 public now_;
 
+    address internal constant recipeAuthor = address(0x4EC1BE);
+
     constructor(MotifLicensing licensing_, uint256 tokenId_, address licensor_, address arbiter_) {
         licensing = licensing_;
         tokenId = tokenId_;
@@ -119,7 +121,7 @@ contract LicensingHandler {
     }
 
     function withdraw(uint8 who) external {
-        address account = who % 6 == 4 ? licensor : who % 6 == 5 ? arbiter : buyers[who % 4];
+        address account = who % 7 == 4 ? licensor : who % 7 == 5 ? arbiter : who % 7 == 6 ? recipeAuthor : buyers[who % 4];
         vm.prank(account);
         try licensing.withdraw(address(0)) returns (uint256 amount) {
             withdrawn += amount;
@@ -160,11 +162,17 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     }
 
     LicensingHandler internal handler;
+    address internal recipeAuthor = address(0x4EC1BE);
 
+    /// @dev The licensed token is a pattern rendered from a recipe, with a protocol fee, so every
+    /// settlement pays four parties: fee (admin), model owner, recipe author and licensor.
     function setUp() public override {
         super.setUp();
+        uint256 recipeId = _mintRecipe(recipeAuthor, 1, 2000);
+        tokenId = _mintFromRecipe(licensor, 4242, recipeId);
+        vm.prank(admin);
+        licensing.setProtocolFee(300, admin);
         handler = new LicensingHandler(licensing, tokenId, licensor, admin);
-        // Model royalties accrue to the model owner; protocol fees (none by default) to the admin.
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -197,7 +205,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     /// @dev (a) Money is conserved: everything paid in is pending, owed and withdrawable, or withdrawn.
     function _moneyConserved() internal view {
         uint256 owedTotal = licensing.owed(licensor, address(0)) + licensing.owed(modelOwner, address(0))
-            + licensing.owed(admin, address(0));
+            + licensing.owed(admin, address(0)) + licensing.owed(recipeAuthor, address(0));
         for (uint256 i; i < 4; ++i) owedTotal += licensing.owed(handler.buyer(i), address(0));
         uint256 held = owedTotal + licensing.pending(tokenId, address(0));
         assertEq(address(licensing).balance, held, "balance = owed + pending");

@@ -78,6 +78,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
       paramsHash: keccak256(stringToBytes('{"palette":"indigo","scale":2}')),
       pdqHash: keccak256(toHex("pdq")),
       creator: creatorAddr,
+      recipeId: 0n,
     };
     const chainId = await publicClient.getChainId();
     const block = await publicClient.getBlock();
@@ -123,6 +124,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
       paramsHash: ev.paramsHash!,
       pdqHash: ev.pdqHash!,
       creator: ev.creator!,
+      recipeId: 0n,
     };
     expect(onChain).to.deep.equal(lineage);
     expect(ev.attester).to.equal(generatorAddr);
@@ -178,6 +180,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
               paramsHash: keccak256(toHex(i)),
               pdqHash: keccak256(toHex(i + 1)),
               creator: generator!.account.address,
+              recipeId: 0n,
             },
             to: generator!.account.address,
             royaltyBps: 0,

@@ -56,6 +56,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
             paramsHash: keccak256(toHex("{}")),
             pdqHash: keccak256(toHex("pdq")),
             creator: licensor,
+            recipeId: 0n,
           },
           to: licensor,
           royaltyBps: 500,

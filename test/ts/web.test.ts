@@ -145,7 +145,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(stack.urls.web!);
     await page.waitForSelector(".card img", { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll(".card img").length >= 3, undefined, { timeout: 60_000 });
-    expect(await page.locator(".card").count()).to.equal(3);
+    expect(await page.locator(".card").count()).to.equal(4); // the batch of three and the pattern rendered from the recipe
     expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
     await page.waitForFunction(() => [...document.querySelectorAll(".card .offers")].some((e) => e.textContent?.includes("open offer")), undefined, { timeout: 30_000 });
     await page.screenshot({ path: path.join(SHOTS, "gallery.png"), fullPage: true });

@@ -2,8 +2,11 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { CID } from "multiformats/cid";
 
 import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
-import { type PipelineConfig, runPipeline } from "../pipeline.js";
-import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
+import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
+import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
+import { RecipeError, validateRecipe } from "../recipe/recipe.js";
+import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
+import { RecipeRefusedError } from "../stages/recipe.js";
 import { screen } from "../screen/screen.js";
 import { fingerprint } from "../stages/fingerprint.js";
 
@@ -37,7 +40,8 @@ const hex64 = { type: "string", pattern: "^[0-9a-fA-F]{64}$" } as const;
 const patternBody = {
   type: "object",
   additionalProperties: false,
-  required: ["model", "seed", "params", "width", "height"],
+  required: ["seed", "width", "height"],
+  anyOf: [{ required: ["model", "params"] }, { required: ["recipe", "region"] }],
   properties: {
     model: { type: "string", minLength: 1, maxLength: 64 },
     seed: uint64,
@@ -55,6 +59,8 @@ const patternBody = {
     name: { type: "string", maxLength: 200 },
     to: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$", description: "owner of the certificate (default: the generator's creator account)" },
     mint: { type: "boolean" },
+    recipe: { type: "object", description: "a certified motif-recipe/1 recipe to render from, instead of model and params (the creator must own it or hold a license for it in `region`)" },
+    region: { type: "string", minLength: 2, maxLength: 3, description: "ISO 3166-1 code of where the creator renders, for the recipe license check" },
   },
 } as const;
 
@@ -79,15 +85,23 @@ const screenBody = {
   },
 } as const;
 
-type PatternBody = {
+type RenderBody = {
   model: string;
   seed: string;
   params: { scale: number; sharpness: number };
   width: number;
   height: number;
+  weights?: string;
+};
+/** Either model and params, or a recipe and the region it is used in (the schema's anyOf). */
+type PatternBody = Omit<RenderBody, "model" | "params" | "weights"> & {
+  model?: string;
+  params?: RenderBody["params"];
   name?: string;
   to?: `0x${string}`;
   mint?: boolean;
+  recipe?: unknown;
+  region?: string;
 };
 
 /** Error body of every 4xx/5xx: what went wrong, naming the field where there is one. */
@@ -193,15 +207,31 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const pixels = b.width * b.height;
     let result;
     try {
+      let recipe: PatternRequest["recipe"];
+      if (b.recipe !== undefined) {
+        if (b.model !== undefined || b.params !== undefined) throw new RecipeError("recipe", "sets the model and params; send model and params, or recipe and region, not both");
+        recipe = { recipe: validateRecipe(b.recipe, await loadManifest(options.pipeline.modelsDir)), region: region(b.region!).alpha2 };
+      }
       result = await runPipeline(
         options.pipeline,
-        { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.name !== undefined ? { name: b.name } : {}), ...(b.to !== undefined ? { to: b.to } : {}) },
+        {
+          model: b.model ?? "",
+          seed,
+          params: b.params ?? { scale: 0, sharpness: 0 },
+          width: b.width,
+          height: b.height,
+          ...(b.name !== undefined ? { name: b.name } : {}),
+          ...(b.to !== undefined ? { to: b.to } : {}),
+          ...(recipe !== undefined ? { recipe } : {}),
+        },
         { mint: b.mint === true },
       );
     } catch (error) {
-      if (error instanceof RenderInputError) {
+      if (error instanceof RenderInputError || error instanceof RecipeError) {
         return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
       }
+      if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.message}` });
+      if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: `0x${error.recipeId.toString(16)}` });
       throw error;
     }
     const u = usageOf(key.key);
@@ -222,6 +252,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       ...common,
       imageCid: result.pinned.imageCid.toString(),
       metadataCid: result.pinned.metadataCid.toString(),
+      ...("recipe" in result && result.recipe !== undefined ? { recipeId: `0x${result.recipe.recipeId.toString(16)}` } : {}),
       ...("minted" in result && result.minted !== undefined
         ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
         : {}),
@@ -230,7 +261,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     });
   });
 
-  app.post<{ Body: Omit<PatternBody, "name" | "to" | "mint"> & { weights?: string } }>("/v1/render", { schema: { body: renderBody } }, async (request, reply) => {
+  app.post<{ Body: RenderBody }>("/v1/render", { schema: { body: renderBody } }, async (request, reply) => {
     const key = keyOf(request);
     const b = request.body;
     const refused = refuseRender(key, b);

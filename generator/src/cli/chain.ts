@@ -68,3 +68,23 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
     creator: getAddress(env.MOTIF_CREATOR ?? account.address),
   };
 }
+
+/**
+ * A signing wallet for commands an account performs itself (a recipe's author certifying it, a
+ * dataset's licensee certifying it): MOTIF_RPC_URL and MOTIF_WALLET_KEY (never printed), with the
+ * addresses `need`s from deployments/<chainId>.json or the MOTIF_* overrides.
+ */
+export async function walletFromEnv<K extends keyof MotifContracts>(need: readonly K[], env = process.env) {
+  const url = env.MOTIF_RPC_URL;
+  if (url === undefined || url === "") throw new UsageError("MOTIF_RPC_URL: required, the chain to certify on");
+  const key = env.MOTIF_WALLET_KEY;
+  if (key === undefined || !isHex(key) || key.length !== 66) {
+    throw new UsageError("MOTIF_WALLET_KEY: required, the signing account's 0x-prefixed 32-byte hex private key");
+  }
+  const account = privateKeyToAccount(key);
+  const publicClient = createPublicClient({ transport: http(url) });
+  const chainId = await publicClient.getChainId();
+  const addresses = await contractsFor(chainId, need, env);
+  const wallet = createWalletClient({ account, transport: http(url) });
+  return { publicClient, wallet, chainId, addresses };
+}

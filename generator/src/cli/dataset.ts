@@ -5,21 +5,27 @@ import { type Address, createPublicClient, getAddress, http, isAddress } from "v
 import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
 import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
 import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
+import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
 import { selectStore } from "../ipfs/select.js";
-import { UsageError, parse } from "./args.js";
-import { contractsFor } from "./chain.js";
+import { UsageError, intOption, parse } from "./args.js";
+import { contractsFor, walletFromEnv } from "./chain.js";
 
 const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
                             --out DATASET.car [--manifest FILE.json] [--store DIR] [--json]
        motif dataset verify --manifest FILE.json [--at UNIX] [--json]
+       motif dataset mint --manifest FILE.json [--royalty-bps N] [--name TEXT] [--store DIR] [--json]
 
 export: collects the certificates the licensee may use as AI training data in the region at the
 time (checked on-chain: a license covers it and its terms allow AI training; the others are refused
 with their reason), writes a CAR with each member's image and metadata and a manifest (certificate,
 CIDs, license, Merkle inclusion proof) whose Merkle root identifies the dataset.
 verify: recomputes the root and checks each member's inclusion proof and license (at the export
-time, or at --at). Needs MOTIF_RPC_URL (read only; no key); addresses from deployments/<chainId>.json.`;
+time, or at --at), and names the dataset certificate when one exists. Needs MOTIF_RPC_URL (read
+only; no key); addresses from deployments/<chainId>.json.
+mint: certifies the dataset on chain (a dataset certificate whose lineage is the Merkle root,
+licensable like a pattern; its metadata names the pinned manifest). Signed by the manifest's
+licensee: needs MOTIF_RPC_URL and MOTIF_WALLET_KEY. --royalty-bps 0..1000 (default 0).`;
 
 async function chainClient() {
   const url = process.env.MOTIF_RPC_URL;
@@ -27,6 +33,18 @@ async function chainClient() {
   const client = createPublicClient({ transport: http(url) });
   const addresses = await contractsFor(await client.getChainId(), ["certificate", "licensing"]);
   return { client, addresses };
+}
+
+async function readManifest(file: string | undefined): Promise<DatasetManifest> {
+  if (file === undefined) throw new UsageError("--manifest: required, the manifest JSON written by `motif dataset export`");
+  let manifest: DatasetManifest;
+  try {
+    manifest = JSON.parse(await readFile(file, "utf8")) as DatasetManifest;
+  } catch (error) {
+    throw new UsageError(`--manifest: cannot read ${file} as JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  if (manifest.format !== "motif-dataset/1") throw new UsageError(`--manifest: format "${String(manifest.format)}" is not motif-dataset/1`);
+  return manifest;
 }
 
 const timeOption = (name: string, raw: string | undefined) => {
@@ -48,6 +66,8 @@ export const datasetCommand = {
       all: { type: "boolean", default: false },
       out: { type: "string" },
       manifest: { type: "string" },
+      "royalty-bps": { type: "string" },
+      name: { type: "string" },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -92,25 +112,34 @@ export const datasetCommand = {
       }
       return 0;
     }
-    if (sub === "verify") {
-      if (values.manifest === undefined) throw new UsageError("--manifest: required, the manifest JSON written by `motif dataset export`");
-      let manifest: DatasetManifest;
+    if (sub === "mint") {
+      const manifest = await readManifest(values.manifest);
+      const royaltyBps = intOption("royalty-bps", values["royalty-bps"], 0, 0, 1000);
+      const { publicClient, wallet, addresses } = await walletFromEnv(["certificate"]);
+      let out;
       try {
-        manifest = JSON.parse(await readFile(values.manifest, "utf8")) as DatasetManifest;
+        out = await certifyDataset({ wallet, publicClient, certificate: addresses.certificate, store: selectStore(values.store!).store }, { manifest, royaltyBps, ...(values.name !== undefined ? { name: values.name } : {}) });
       } catch (error) {
-        throw new UsageError(`--manifest: cannot read ${values.manifest} as JSON (${(error as Error).message.split("\n")[0]})`);
+        if (error instanceof RangeError) throw new UsageError(error.message);
+        throw error;
       }
-      if (manifest.format !== "motif-dataset/1") throw new UsageError(`--manifest: format "${String(manifest.format)}" is not motif-dataset/1`);
+      const result = { datasetId: `0x${out.tokenId.toString(16)}`, root: manifest.root, members: manifest.members.length, manifestCid: out.manifestCid.toString(), metadataCid: out.metadataCid.toString(), transactionHash: out.transactionHash };
+      process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `dataset ${result.datasetId} certified (root ${result.root}, ${result.members} member(s)) in ${result.transactionHash}\n`);
+      return 0;
+    }
+    if (sub === "verify") {
+      const manifest = await readManifest(values.manifest);
       const { client, addresses } = await chainClient();
       const at = timeOption("at", values.at);
-      const report = await verifyDataset(client, { licensing: addresses.licensing, manifest, ...(at !== undefined ? { time: at } : {}) });
+      const report = await verifyDataset(client, { licensing: addresses.licensing, certificate: addresses.certificate, manifest, ...(at !== undefined ? { time: at } : {}) });
       if (values.json) process.stdout.write(JSON.stringify(report) + "\n");
       else {
         process.stdout.write(`${report.root.passed ? "pass" : "FAIL"} root ${report.root.claimed}${report.root.passed ? "" : ` (recomputed ${report.root.recomputed})`}\n`);
+        if (report.certificate !== undefined) process.stdout.write(report.certificate.exists ? `certified as dataset ${report.certificate.datasetId}, owned by ${report.certificate.owner}\n` : "not certified on chain (npx motif dataset mint)\n");
         for (const m of report.members) process.stdout.write(`${m.inclusion && m.licensed ? "pass" : "FAIL"} ${m.tokenId}: inclusion ${m.inclusion ? "ok" : "BAD"}, license ${m.licensed ? "ok" : `BAD (${m.reason})`}\n`);
       }
       return report.passed ? 0 : 1;
     }
-    throw new UsageError(`${sub === undefined ? "a subcommand is required" : `unknown subcommand "${sub}"`}: export or verify`);
+    throw new UsageError(`${sub === undefined ? "a subcommand is required" : `unknown subcommand "${sub}"`}: export, verify or mint`);
   },
 };

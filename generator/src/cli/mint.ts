@@ -1,18 +1,28 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
+import { UnknownRegionError, region as regionOf } from "../../../sdk/src/regions/index.js";
+import { RecipeError, validateRecipe } from "../recipe/recipe.js";
+import { loadManifest } from "../render/render.js";
+import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { RENDER_OPTION_SPECS, UsageError, parse, renderOptionsFrom, seedOption } from "./args.js";
-import { chainFromEnv } from "./chain.js";
+import { chainFromEnv, contractsFor } from "./chain.js";
 
 const HELP = `usage: motif mint --model NAME --seed N [--scale K] [--sharpness S] [--size PX] [--to ADDRESS] [--store DIR] [--json]
+       motif mint --recipe RECIPE.json --region CODE --seed N [--size PX] [--to ADDRESS] [--store DIR] [--json]
 
 Renders one pattern, screens it against every certificate on chain, pins it, attests its lineage
 with the generator key and mints its certificate. Needs MOTIF_RPC_URL and MOTIF_ATTESTER_KEY (and
 the contract addresses in deployments/<chainId>.json, or MOTIF_CERTIFICATE / MOTIF_REGISTRY).
-Exit 1 if the pattern is a near-duplicate (nothing pinned or minted).`;
+Exit 1 if the pattern is a near-duplicate (nothing pinned or minted).
+With --recipe the recipe's model and params are used, and the recipe must be certified on chain
+(\`motif recipe mint\`) and owned or licensed, in --region now, by the pattern's first owner (--to,
+default the creator); otherwise exit 1 with the reason, before anything is rendered. The
+certificate's lineage then names the recipe, whose owner receives its share of the pattern's revenue.`;
 
 export const mintCommand = {
   summary: "render, screen, pin, attest and mint one pattern",
@@ -22,6 +32,8 @@ export const mintCommand = {
       ...RENDER_OPTION_SPECS,
       seed: { type: "string" },
       to: { type: "string" },
+      recipe: { type: "string" },
+      region: { type: "string" },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -32,34 +44,60 @@ export const mintCommand = {
     }
     const chain = await chainFromEnv();
     if (chain === undefined) throw new UsageError("MOTIF_RPC_URL: required to mint (with MOTIF_ATTESTER_KEY)");
-    if (values.model === undefined) throw new UsageError("--model: required");
+    let recipe;
+    if (values.recipe !== undefined) {
+      if (values.model !== undefined || values.scale !== undefined || values.sharpness !== undefined) throw new UsageError("--recipe: the recipe sets the model and params; drop --model, --scale and --sharpness");
+      if (values.region === undefined) throw new UsageError("--region: required with --recipe, the ISO 3166-1 code the recipe license must cover (FR, FRA or 250)");
+      try {
+        regionOf(values.region);
+        recipe = validateRecipe(JSON.parse(await readFile(values.recipe, "utf8")), await loadManifest());
+      } catch (error) {
+        if (error instanceof UnknownRegionError) throw new UsageError(`--region: "${values.region}" is not an ISO 3166-1 code of the region table`);
+        if (error instanceof RecipeError) throw new UsageError(`--recipe: ${error.message}`);
+        throw new UsageError(`--recipe: ${values.recipe} is not readable recipe JSON (${(error as Error).message.split("\n")[0]})`);
+      }
+      values.model = recipe.model.name;
+    }
+    if (values.model === undefined) throw new UsageError("--model: required (or --recipe)");
     if (chain.modelIds[values.model] === undefined) {
       throw new UsageError(`--model: "${values.model}" is not registered on chain ${chain.attester.chainId} (registered: ${Object.keys(chain.modelIds).join(", ") || "none"})`);
     }
     const { params, size } = renderOptionsFrom(values);
     const { store, pinQueue } = selectStore(values.store!);
-    const result = await runPipeline(
-      {
-        store,
-        pinQueue,
-        index: PdqIndex.build(await certificateEntries(chain.minter.publicClient, chain.minter.certificate)),
-        attester: chain.attester,
-        minter: chain.minter,
-        modelIds: chain.modelIds,
-        creator: chain.creator,
-        royaltyBps: 500,
-        attestationTtl: 3600,
-        generator: { name: "motif-generator", version: "0.1.0" },
-      },
-      {
-        model: values.model,
-        seed: seedOption(values.seed),
-        params,
-        width: size,
-        height: size,
-        ...(values.to !== undefined ? { to: values.to as `0x${string}` } : {}),
-      },
-    );
+    const { licensing } = await contractsFor(chain.attester.chainId, ["licensing"]);
+    let result;
+    try {
+      result = await runPipeline(
+        {
+          store,
+          pinQueue,
+          index: PdqIndex.build(await certificateEntries(chain.minter.publicClient, chain.minter.certificate)),
+          attester: chain.attester,
+          minter: chain.minter,
+          modelIds: chain.modelIds,
+          creator: chain.creator,
+          royaltyBps: 500,
+          attestationTtl: 3600,
+          generator: { name: "motif-generator", version: "0.1.0" },
+          recipes: { client: chain.minter.publicClient, certificate: chain.minter.certificate, licensing },
+        },
+        {
+          model: values.model,
+          seed: seedOption(values.seed),
+          params,
+          width: size,
+          height: size,
+          ...(values.to !== undefined ? { to: values.to as `0x${string}` } : {}),
+          ...(recipe !== undefined ? { recipe: { recipe, region: values.region! } } : {}),
+        },
+      );
+    } catch (error) {
+      if (error instanceof RecipeRefusedError) {
+        process.stdout.write(values.json ? JSON.stringify({ status: "refused", reason: error.reason }) + "\n" : `refused: ${error.reason}\n`);
+        return 1;
+      }
+      throw error;
+    }
     if (result.status === "refused") {
       const m = result.screen.matches[0]!;
       process.stdout.write(values.json ? JSON.stringify({ status: "refused", matches: result.screen.matches }) + "\n" : `refused: matches "${m.label}" at distance ${m.distance} (${m.variant})\n`);
@@ -71,6 +109,7 @@ export const mintCommand = {
       metadataCid: result.pinned.metadataCid.toString(),
       imageCid: result.pinned.imageCid.toString(),
       transactionHash: "minted" in result ? result.minted?.transactionHash : undefined,
+      ...("recipe" in result && result.recipe !== undefined ? { recipeId: `0x${result.recipe.recipeId.toString(16)}` } : {}),
     };
     process.stdout.write(values.json ? JSON.stringify(out) + "\n" : `minted ${out.tokenId} (metadata ${out.metadataCid}) in ${out.transactionHash}\n`);
     return 0;

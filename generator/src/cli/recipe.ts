@@ -1,17 +1,26 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
+import { motifModelRegistryAbi } from "../../../sdk/src/abis/index.js";
+import { certifyRecipe } from "../certify.js";
 import { selectStore } from "../ipfs/select.js";
 import { loadManifest } from "../render/render.js";
 import { RecipeError, recipeBytes, validateRecipe } from "../recipe/recipe.js";
-import { UsageError, parse, renderOptionsFrom } from "./args.js";
+import { UsageError, intOption, parse, renderOptionsFrom } from "./args.js";
+import { walletFromEnv } from "./chain.js";
 
 const HELP = `usage: motif recipe create --model NAME --name TEXT --author ADDR [--scale K] [--sharpness S] --out FILE.json [--pin] [--store DIR]
        motif recipe check FILE.json
+       motif recipe mint FILE.json [--share-bps N] [--royalty-bps N] [--store DIR] [--json]
 
 A recipe is a model and its style params as canonical JSON (format motif-recipe/1); its sha-256 is the
 recipe digest (and, pinned as one raw block, its CID digest). \`create\` writes one (and pins it with
---pin); \`check\` validates one against the shipped models; \`motif render --recipe FILE\` renders from it.`;
+--pin); \`check\` validates one against the shipped models; \`motif render --recipe FILE\` renders from it.
+\`mint\` certifies it on chain as a recipe certificate (the author's own: needs MOTIF_RPC_URL and
+MOTIF_WALLET_KEY of the recipe's author), licensable like a pattern; patterns minted from it with
+\`motif mint --recipe FILE --region CODE\` (by its owner or a licensee for that region) name it in their
+lineage and pay its owner --share-bps (0..2500, default 1000) of their licensing revenue.
+  --royalty-bps  ERC-2981 royalty on sales of the recipe certificate, 0..1000 (default 250)`;
 
 export const recipeCommand = {
   summary: "create or check a recipe (model + style params)",
@@ -25,6 +34,9 @@ export const recipeCommand = {
       sharpness: { type: "string" },
       out: { type: "string" },
       pin: { type: "boolean", default: false },
+      "share-bps": { type: "string" },
+      "royalty-bps": { type: "string" },
+      json: { type: "boolean", default: false },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       help: { type: "boolean", short: "h", default: false },
     });
@@ -49,6 +61,31 @@ export const recipeCommand = {
         process.stdout.write(JSON.stringify({ file: values.out, recipeDigest: digest, ...(cid ? { cid } : {}) }) + "\n");
         return 0;
       }
+      if (sub === "mint") {
+        if (file === undefined) throw new UsageError("FILE: the recipe JSON to certify");
+        const shareBps = intOption("share-bps", values["share-bps"], 1000, 0, 2500);
+        const royaltyBps = intOption("royalty-bps", values["royalty-bps"], 250, 0, 1000);
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(await readFile(file, "utf8"));
+        } catch (error) {
+          throw new UsageError(`${file}: not readable JSON (${(error as Error).message.split("\n")[0]})`);
+        }
+        const recipe = validateRecipe(parsed, manifest);
+        const { publicClient, wallet, chainId, addresses } = await walletFromEnv(["certificate", "registry"]);
+        const modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [recipe.model.weightsDigest] });
+        if (modelId === 0) throw new UsageError(`model.weightsDigest: ${recipe.model.name} (${recipe.model.weightsDigest}) is not registered on chain ${chainId}`);
+        let out;
+        try {
+          out = await certifyRecipe({ wallet, publicClient, certificate: addresses.certificate, store: selectStore(values.store!).store }, { recipe, modelId, shareBps, royaltyBps });
+        } catch (error) {
+          if (error instanceof RangeError) throw new UsageError(error.message);
+          throw error;
+        }
+        const result = { recipeId: `0x${out.tokenId.toString(16)}`, recipeDigest: out.recipeDigest, recipeCid: out.recipeCid.toString(), metadataCid: out.metadataCid.toString(), modelId, shareBps, transactionHash: out.transactionHash };
+        process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `recipe ${result.recipeId} certified (model ${modelId}, share ${shareBps} bps) in ${result.transactionHash}\n`);
+        return 0;
+      }
       if (sub === "check") {
         if (file === undefined) throw new UsageError("FILE: the recipe JSON to check");
         let parsed: unknown;
@@ -65,6 +102,6 @@ export const recipeCommand = {
       if (error instanceof RecipeError) throw new UsageError(error.message);
       throw error;
     }
-    throw new UsageError(`${sub === undefined ? "a subcommand is required" : `unknown subcommand "${sub}"`}: create or check`);
+    throw new UsageError(`${sub === undefined ? "a subcommand is required" : `unknown subcommand "${sub}"`}: create, check or mint`);
   },
 };

@@ -22,6 +22,8 @@ export type MetadataLineage = {
   creator: Address;
   /** Human edit steps, oldest first: digests chained on-chain as `head' = keccak256(head, step)`. */
   editLog: Hex[];
+  /** The certified recipe the pattern was rendered from (absent: none, recipeId 0 on chain). */
+  recipe?: { id: bigint; digest: Hex; cid: string };
 };
 
 export type MetadataInput = {
@@ -66,6 +68,9 @@ export function buildMetadata(input: MetadataInput): Uint8Array {
         height: l.height,
         creator: l.creator,
         editLog: l.editLog,
+        ...(l.recipe !== undefined
+          ? { recipeId: `0x${l.recipe.id.toString(16).padStart(64, "0")}`, recipe: { cid: l.recipe.cid, digest: l.recipe.digest } }
+          : {}),
       },
     },
     c2pa: {

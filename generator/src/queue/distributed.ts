@@ -264,6 +264,7 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           paramsHash: c.result.paramsHash,
           pdqHash: c.result.pdqHash,
           creator: c.result.creator,
+          recipeId: 0n,
         },
         to: c.result.creator,
         royaltyBps: o.royaltyBps,

@@ -65,6 +65,17 @@ export const motifCertificateAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifCertificateAlreadyCertified",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint64",
         "name": "deadline",
         "type": "uint64"
@@ -103,6 +114,22 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "MotifCertificateInvalidBatchLength",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "members",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxMembers",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifCertificateInvalidMemberCount",
     "type": "error"
   },
   {
@@ -145,6 +172,22 @@ export const motifCertificateAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "enum CertificateKind",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "MotifCertificateNotARecipe",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
         "internalType": "address",
         "name": "caller",
         "type": "address"
@@ -167,6 +210,43 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "MotifCertificateNotOwnerOrApproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "recipeId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "recipeModelId",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifCertificateRecipeModelMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "shareBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "maxBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "MotifCertificateRecipeShareTooHigh",
     "type": "error"
   },
   {
@@ -429,6 +509,55 @@ export const motifCertificateAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "datasetId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "curator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "members",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "metadataDigest",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "metadataCodec",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "royaltyBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "DatasetMinted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
     "type": "event"
@@ -481,6 +610,25 @@ export const motifCertificateAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "recipeId",
+        "type": "uint256"
+      }
+    ],
+    "name": "PatternFromRecipe",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "address",
         "name": "account",
@@ -488,6 +636,61 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "Paused",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "recipeId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "recipeDigest",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "metadataDigest",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "metadataCodec",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "royaltyBps",
+        "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "shareBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "RecipeMinted",
     "type": "event"
   },
   {
@@ -669,6 +872,32 @@ export const motifCertificateAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_DATASET_MEMBERS",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_RECIPE_SHARE_BPS",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_ROYALTY_BPS",
     "outputs": [
       {
@@ -756,6 +985,11 @@ export const motifCertificateAbi = [
                 "internalType": "address",
                 "name": "creator",
                 "type": "address"
+              },
+              {
+                "internalType": "uint256",
+                "name": "recipeId",
+                "type": "uint256"
               }
             ],
             "internalType": "struct Lineage",
@@ -831,6 +1065,11 @@ export const motifCertificateAbi = [
       {
         "components": [
           {
+            "internalType": "enum CertificateKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
             "internalType": "address",
             "name": "owner",
             "type": "address"
@@ -869,6 +1108,21 @@ export const motifCertificateAbi = [
             "internalType": "bytes32",
             "name": "editHead",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint256",
+            "name": "recipeId",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "kindDigest",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "recipeShareBps",
+            "type": "uint16"
           }
         ],
         "internalType": "struct CertificateView",
@@ -915,6 +1169,25 @@ export const motifCertificateAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "root",
+        "type": "bytes32"
+      }
+    ],
+    "name": "datasetIdOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -1089,6 +1362,25 @@ export const motifCertificateAbi = [
         "internalType": "uint256",
         "name": "tokenId",
         "type": "uint256"
+      }
+    ],
+    "name": "kindOf",
+    "outputs": [
+      {
+        "internalType": "enum CertificateKind",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
       },
       {
         "internalType": "bytes32",
@@ -1160,6 +1452,11 @@ export const motifCertificateAbi = [
             "internalType": "address",
             "name": "creator",
             "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "recipeId",
+            "type": "uint256"
           }
         ],
         "internalType": "struct Lineage",
@@ -1242,6 +1539,11 @@ export const motifCertificateAbi = [
                 "internalType": "address",
                 "name": "creator",
                 "type": "address"
+              },
+              {
+                "internalType": "uint256",
+                "name": "recipeId",
+                "type": "uint256"
               }
             ],
             "internalType": "struct Lineage",
@@ -1330,6 +1632,11 @@ export const motifCertificateAbi = [
                 "internalType": "address",
                 "name": "creator",
                 "type": "address"
+              },
+              {
+                "internalType": "uint256",
+                "name": "recipeId",
+                "type": "uint256"
               }
             ],
             "internalType": "struct Lineage",
@@ -1368,6 +1675,103 @@ export const motifCertificateAbi = [
         "internalType": "uint256[]",
         "name": "tokenIds",
         "type": "uint256[]"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bytes32",
+            "name": "root",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "members",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "metadataDigest",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "metadataCodec",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "royaltyBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct DatasetRegistration",
+        "name": "d",
+        "type": "tuple"
+      }
+    ],
+    "name": "mintDataset",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "datasetId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "modelId",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "recipeDigest",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "metadataDigest",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "metadataCodec",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "royaltyBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "shareBps",
+            "type": "uint16"
+          }
+        ],
+        "internalType": "struct RecipeRegistration",
+        "name": "r",
+        "type": "tuple"
+      }
+    ],
+    "name": "mintRecipe",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "recipeId",
+        "type": "uint256"
       }
     ],
     "stateMutability": "nonpayable",
@@ -1445,6 +1849,25 @@ export const motifCertificateAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "recipeDigest",
+        "type": "bytes32"
+      }
+    ],
+    "name": "recipeIdOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "registry",
     "outputs": [
@@ -1473,6 +1896,40 @@ export const motifCertificateAbi = [
     "name": "renounceRole",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
+    "name": "revenueShares",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      },
+      {
+        "internalType": "address",
+        "name": "recipeOwner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "recipeShareBps",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -1050,6 +1050,12 @@ export const motifLicensingAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "recipeShare",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "protocolFee",
         "type": "uint256"
       }

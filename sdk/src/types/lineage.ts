@@ -21,7 +21,20 @@ export type Lineage = {
   pdqHash: Hex;
   /** Account credited as the creator; receives ERC-2981 royalties. */
   creator: Address;
+  /** Recipe certificate the pattern was rendered from, or 0n for none. */
+  recipeId: bigint;
 };
+
+/** What a certificate certifies; the numbers are `CertificateKind` in `contracts/types/Lineage.sol`. */
+export const CertificateKind = { Pattern: 0, Recipe: 1, Dataset: 2 } as const;
+export type CertificateKind = (typeof CertificateKind)[keyof typeof CertificateKind];
+/** The kind's name, as the SDK, CLI and metadata write it. */
+export function certificateKindName(kind: number): "pattern" | "recipe" | "dataset" {
+  if (kind === CertificateKind.Pattern) return "pattern";
+  if (kind === CertificateKind.Recipe) return "recipe";
+  if (kind === CertificateKind.Dataset) return "dataset";
+  throw new RangeError(`certificate kind ${kind}: allowed 0 (pattern), 1 (recipe), 2 (dataset)`);
+}
 
 /** A certificate to mint: lineage plus the terms the attester approved. */
 export type MintRequest = {

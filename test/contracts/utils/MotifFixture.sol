@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {MotifCertificate} from "../../../contracts/MotifCertificate.sol";
 import {MotifModelRegistry} from "../../../contracts/MotifModelRegistry.sol";
 import {CidV1} from "../../../contracts/libraries/CidV1.sol";
-import {Lineage, MintRequest} from "../../../contracts/types/Lineage.sol";
+import {DatasetRegistration, Lineage, MintRequest, RecipeRegistration} from "../../../contracts/types/Lineage.sol";
 import {ModelRegistration} from "../../../contracts/types/Model.sol";
 import {MotifTest} from "./MotifTest.sol";
 
@@ -15,10 +15,10 @@ abstract contract MotifFixture is MotifTest {
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 internal constant LINEAGE_TYPEHASH = keccak256(
-        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator)"
+        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)"
     );
     bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
-        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator)"
+        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)"
     );
 
     uint256 internal constant ATTESTER_KEY = 0xA77E57;
@@ -66,7 +66,8 @@ abstract contract MotifFixture is MotifTest {
             seed: uint64(salt),
             paramsHash: keccak256(abi.encode("params", salt)),
             pdqHash: keccak256(abi.encode("pdq", salt)),
-            creator: creator
+            creator: creator,
+            recipeId: 0
         });
     }
 
@@ -77,6 +78,43 @@ abstract contract MotifFixture is MotifTest {
             royaltyBps: 500,
             deadline: uint64(block.timestamp + 1 hours),
             signature: ""
+        });
+    }
+
+    /// @dev A recipe for the fixture's model: revenue share `shareBps`, 2.5% ERC-2981 royalty.
+    function _recipe(uint256 salt, uint16 shareBps) internal view returns (RecipeRegistration memory) {
+        return RecipeRegistration({
+            modelId: modelId,
+            recipeDigest: keccak256(abi.encode("recipe", salt)),
+            metadataDigest: keccak256(abi.encode("recipe-metadata", salt)),
+            metadataCodec: CidV1.RAW,
+            royaltyBps: 250,
+            shareBps: shareBps
+        });
+    }
+
+    /// @dev `author` certifies recipe `salt` with revenue share `shareBps`.
+    function _mintRecipe(address author, uint256 salt, uint16 shareBps) internal returns (uint256 recipeId) {
+        vm.prank(author);
+        recipeId = cert.mintRecipe(_recipe(salt, shareBps));
+    }
+
+    /// @dev The attester mints pattern `salt`, rendered from `recipeId`, to `to`.
+    function _mintFromRecipe(address to, uint256 salt, uint256 recipeId) internal returns (uint256 tokenId) {
+        MintRequest memory r = _request(salt);
+        r.to = to;
+        r.lineage.recipeId = recipeId;
+        vm.prank(attester);
+        tokenId = cert.mint(r);
+    }
+
+    function _dataset(uint256 salt, uint32 members) internal pure returns (DatasetRegistration memory) {
+        return DatasetRegistration({
+            root: keccak256(abi.encode("root", salt)),
+            members: members,
+            metadataDigest: keccak256(abi.encode("dataset-metadata", salt)),
+            metadataCodec: CidV1.DAG_PB,
+            royaltyBps: 100
         });
     }
 
@@ -100,7 +138,8 @@ abstract contract MotifFixture is MotifTest {
                 l.seed,
                 l.paramsHash,
                 l.pdqHash,
-                l.creator
+                l.creator,
+                l.recipeId
             )
         );
         bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, lineageHash, r.to, r.royaltyBps, r.deadline));

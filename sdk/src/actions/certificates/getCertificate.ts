@@ -53,6 +53,7 @@ export async function getCertificate(client: Client, p: GetCertificateParameters
         paramsHash: e.paramsHash!,
         pdqHash: e.pdqHash!,
         creator: e.creator!,
+        recipeId: stored.recipeId,
       },
       royaltyBps: stored.royaltyBps,
       tokenURI,

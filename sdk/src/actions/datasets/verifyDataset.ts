@@ -1,5 +1,10 @@
 import type { Address, Client, Hex } from "viem";
+import { readContract } from "viem/actions";
 
+import { motifCertificateAbi } from "../../abis/index.js";
+import { MotifContractError, rethrowMotifError } from "../../errors.js";
+import { datasetIdOf } from "../../ids.js";
+import { CertificateKind } from "../../types/lineage.js";
 import type { RegionInput } from "../../regions/index.js";
 import { type DatasetMember, datasetMerkleRoot, verifyDatasetProof } from "../../datasets/merkle.js";
 import { checkTrainingLicense } from "./checkTrainingLicense.js";
@@ -16,11 +21,20 @@ export type DatasetManifest = {
   members: Array<{ tokenId: Hex; imageCid: string; imageDigest: Hex; metadataCid: string; licenseId: string; proof: Hex[] }>;
 };
 
-export type VerifyDatasetParameters = { licensing: Address; manifest: DatasetManifest; region?: RegionInput; time?: bigint };
+export type VerifyDatasetParameters = {
+  licensing: Address;
+  manifest: DatasetManifest;
+  region?: RegionInput;
+  time?: bigint;
+  /** With the certificate contract, the report also says whether the dataset is certified and by whom. */
+  certificate?: Address;
+};
 export type VerifyDatasetReturnType = {
   passed: boolean;
   root: { claimed: Hex; recomputed: Hex; passed: boolean };
   members: Array<{ tokenId: Hex; inclusion: boolean; licensed: boolean; reason?: string }>;
+  /** The dataset certificate for the claimed root (`datasetIdOf(root)`), when `certificate` was given. */
+  certificate?: { datasetId: Hex; exists: boolean; owner?: Address; curator?: Address };
 };
 export type VerifyDatasetErrorType = Error;
 
@@ -54,5 +68,26 @@ export async function verifyDataset(client: Client, p: VerifyDatasetParameters):
     });
   }
   const rootOk = recomputed === m.root;
-  return { passed: rootOk && members.every((x) => x.inclusion && x.licensed), root: { claimed: m.root, recomputed, passed: rootOk }, members };
+  const report: VerifyDatasetReturnType = { passed: rootOk && members.every((x) => x.inclusion && x.licensed), root: { claimed: m.root, recomputed, passed: rootOk }, members };
+  if (p.certificate !== undefined) report.certificate = await datasetCertificate(client, p.certificate, m.root);
+  return report;
+}
+
+async function datasetCertificate(client: Client, certificate: Address, root: Hex): Promise<NonNullable<VerifyDatasetReturnType["certificate"]>> {
+  const id = datasetIdOf(root);
+  const datasetId: Hex = `0x${id.toString(16).padStart(64, "0")}`;
+  try {
+    const v = await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "certificate", args: [id] });
+    // the id is derived from the root under the dataset tag, so a token there is this dataset's
+    if (v.kind !== CertificateKind.Dataset || v.kindDigest !== root) return { datasetId, exists: false };
+    return { datasetId, exists: true, owner: v.owner, curator: v.creator };
+  } catch (error) {
+    try {
+      rethrowMotifError(error);
+    } catch (decoded) {
+      if (decoded instanceof MotifContractError && decoded.errorName === "MotifCertificateNonexistentToken") return { datasetId, exists: false };
+      throw decoded;
+    }
+    throw error;
+  }
 }

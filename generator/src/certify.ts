@@ -1,0 +1,103 @@
+import type { CID } from "multiformats/cid";
+import type { Account, Address, Chain, Hash, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { bytesToHex } from "viem";
+
+import { mintDataset } from "../../sdk/src/actions/datasets/mintDataset.js";
+import type { DatasetManifest } from "../../sdk/src/actions/datasets/verifyDataset.js";
+import { mintRecipe } from "../../sdk/src/actions/recipes/mintRecipe.js";
+import { canonicalJson } from "../../sdk/src/canonical.js";
+import { datasetIdOf, recipeIdOf } from "../../sdk/src/ids.js";
+import type { IpfsStore } from "./ipfs/embedded.js";
+import { type Recipe, recipeBytes } from "./recipe/recipe.js";
+
+/** The author's or curator's wallet, and where its certificates go. */
+export type Certifier = {
+  wallet: WalletClient<Transport, Chain | undefined, Account>;
+  publicClient: PublicClient;
+  certificate: Address;
+  store: IpfsStore;
+};
+
+export type Certified = { tokenId: bigint; metadataCid: CID; transactionHash: Hash };
+
+const hex64 = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
+
+async function pinJson(store: IpfsStore, doc: unknown): Promise<{ cid: CID; digest: Hex }> {
+  const cid = await store.add(new TextEncoder().encode(canonicalJson(doc)));
+  return { cid, digest: bytesToHex(cid.multihash.digest) };
+}
+
+async function sent(c: Certifier, hash: Hash): Promise<Hash> {
+  const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  return hash;
+}
+
+/**
+ * Certifies a recipe from its author's wallet: pins the recipe (one raw block, CID digest = recipe
+ * digest) and its ERC-721 metadata (`motif.kind: "recipe"`, the recipe's CID, model, params, share),
+ * then `mintRecipe`. The wallet must be the recipe's `author`: an author certifies their own recipe.
+ */
+export async function certifyRecipe(
+  c: Certifier,
+  p: { recipe: Recipe; modelId: number; shareBps: number; royaltyBps: number },
+): Promise<Certified & { recipeDigest: Hex; recipeCid: CID }> {
+  const signer = c.wallet.account.address;
+  if (signer.toLowerCase() !== p.recipe.author.toLowerCase()) {
+    throw new RangeError(`author: the recipe names ${p.recipe.author}, but the signing account is ${signer}; an author certifies their own recipe`);
+  }
+  const { bytes, digest } = recipeBytes(p.recipe);
+  const recipeCid = await c.store.add(bytes);
+  const recipeId = recipeIdOf(digest);
+  const metadata = await pinJson(c.store, {
+    name: `Recipe: ${p.recipe.name}`,
+    description: `A Motif recipe for ${p.recipe.model.name}: licensees render patterns from it; its owner receives ${p.shareBps / 100}% of their licensing revenue.`,
+    motif: {
+      version: 1,
+      kind: "recipe",
+      recipeId: hex64(recipeId),
+      recipe: { cid: recipeCid.toString(), digest, model: p.recipe.model, params: p.recipe.params, author: p.recipe.author },
+      shareBps: p.shareBps,
+    },
+  });
+  const hash = await mintRecipe(c.wallet, {
+    certificate: c.certificate,
+    modelId: p.modelId,
+    recipeDigest: digest,
+    metadataDigest: metadata.digest,
+    metadataCodec: metadata.cid.code,
+    royaltyBps: p.royaltyBps,
+    shareBps: p.shareBps,
+  });
+  return { tokenId: recipeId, recipeDigest: digest, recipeCid, metadataCid: metadata.cid, transactionHash: await sent(c, hash) };
+}
+
+/**
+ * Certifies a training dataset from its curator's wallet (the manifest's licensee): pins the manifest
+ * (as `motif dataset export` did) and the ERC-721 metadata naming it (`motif.kind: "dataset"`), then
+ * `mintDataset` with the manifest's Merkle root as the certificate's lineage.
+ */
+export async function certifyDataset(
+  c: Certifier,
+  p: { manifest: DatasetManifest; royaltyBps: number; name?: string },
+): Promise<Certified & { manifestCid: CID }> {
+  const signer = c.wallet.account.address;
+  if (signer.toLowerCase() !== p.manifest.licensee.toLowerCase()) {
+    throw new RangeError(`licensee: the manifest was exported for ${p.manifest.licensee}, but the signing account is ${signer}; the licensee certifies its dataset`);
+  }
+  const manifest = await pinJson(c.store, p.manifest);
+  const metadata = await pinJson(c.store, {
+    name: p.name ?? `Training dataset ${p.manifest.root.slice(0, 10)}`,
+    description: `${p.manifest.members.length} Motif patterns licensed for AI training to ${p.manifest.licensee} in ${p.manifest.region}.`,
+    motif: { version: 1, kind: "dataset", datasetId: hex64(datasetIdOf(p.manifest.root)), root: p.manifest.root, manifest: manifest.cid.toString(), members: p.manifest.members.length },
+  });
+  const hash = await mintDataset(c.wallet, {
+    certificate: c.certificate,
+    root: p.manifest.root,
+    members: p.manifest.members.length,
+    metadataDigest: metadata.digest,
+    metadataCodec: metadata.cid.code,
+    royaltyBps: p.royaltyBps,
+  });
+  return { tokenId: datasetIdOf(p.manifest.root), manifestCid: manifest.cid, metadataCid: metadata.cid, transactionHash: await sent(c, hash) };
+}

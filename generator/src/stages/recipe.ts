@@ -1,0 +1,60 @@
+import type { CID } from "multiformats/cid";
+import type { Address, Client, Hex } from "viem";
+import { getBlock } from "viem/actions";
+
+import { checkRecipeLicense } from "../../../sdk/src/actions/recipes/checkRecipeLicense.js";
+import { MotifContractError } from "../../../sdk/src/errors.js";
+import { recipeIdOf } from "../../../sdk/src/ids.js";
+import type { IpfsStore } from "../ipfs/embedded.js";
+import { type Recipe, recipeBytes } from "../recipe/recipe.js";
+
+/** Chain access for recipe checks: the certificate (recipe certificates) and licensing contracts. */
+export type RecipeGate = { client: Client; certificate: Address; licensing: Address };
+
+/** Stage input: the recipe to render from, who renders from it (the pattern's first owner), where, and the model ids on chain. */
+/** `time` defaults to the latest block's. */
+export type RecipeClearInput = { recipe: Recipe; licensee: Address; region: string; modelIds: Record<string, number>; time?: bigint };
+
+/** Stage output: the recipe certificate the pattern's lineage names, and the pinned recipe. */
+export type RecipeClearOutput = { recipeId: bigint; recipeDigest: Hex; recipeCid: CID; modelId: number; via: "owner" | "license"; licenseId: bigint; shareBps: number };
+
+/** Rendering from this recipe is not allowed; `reason` says why (nothing was rendered or pinned). */
+export class RecipeRefusedError extends Error {
+  override name = "RecipeRefusedError";
+  constructor(
+    readonly recipeId: bigint,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Recipe stage (before render): the recipe must be certified on chain (`motif recipe mint`), for
+ * the model the generator will use, and the licensee (the pattern's first owner) must own it or hold a license for it that
+ * covers `region` now (`checkRecipeLicense`). Only then is the recipe pinned (one raw block, CID
+ * digest = recipe digest) and its id returned for the lineage; otherwise RecipeRefusedError.
+ */
+export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: RecipeClearInput): Promise<RecipeClearOutput> {
+  const { bytes, digest } = recipeBytes(input.recipe);
+  const recipeId = recipeIdOf(digest);
+  const idHex = `0x${recipeId.toString(16)}`;
+  let check;
+  try {
+    // the chain's clock, not this machine's: the license is checked where it will be enforced
+    const time = input.time ?? (await getBlock(gate.client)).timestamp;
+    check = await checkRecipeLicense(gate.client, { certificate: gate.certificate, licensing: gate.licensing, recipeId, creator: input.licensee, region: input.region, time });
+  } catch (error) {
+    if (error instanceof MotifContractError && error.errorName === "MotifCertificateNonexistentToken") {
+      throw new RecipeRefusedError(recipeId, `recipe ${digest} is not certified on this chain (recipe id ${idHex}): its author mints it first with \`npx motif recipe mint\``);
+    }
+    throw error;
+  }
+  if (!check.allowed) throw new RecipeRefusedError(recipeId, check.reason);
+  const modelId = input.modelIds[input.recipe.model.name];
+  if (modelId !== check.modelId) {
+    throw new RecipeRefusedError(recipeId, `recipe ${idHex} is certified for model ${check.modelId}, but "${input.recipe.model.name}" is model ${modelId ?? "unregistered"} here`);
+  }
+  const recipeCid = await store.add(bytes);
+  return { recipeId, recipeDigest: digest, recipeCid, modelId, via: check.via, licenseId: check.allowed ? check.licenseId : 0n, shareBps: check.shareBps };
+}

@@ -1,0 +1,50 @@
+import type { Address, Client } from "viem";
+
+import { type RegionInput, type UnknownRegionErrorType } from "../../regions/index.js";
+import { type MotifContractErrorType, MotifContractError } from "../../errors.js";
+import { requireLicensed } from "../licensing/requireLicensed.js";
+import { type GetRecipeErrorType, getRecipe } from "./getRecipe.js";
+
+export type CheckRecipeLicenseParameters = {
+  certificate: Address;
+  licensing: Address;
+  recipeId: bigint;
+  /** The creator who wants to render from the recipe. */
+  creator: Address;
+  /** Where the creator renders (any ISO 3166-1 code). */
+  region: RegionInput;
+  /** Unix seconds; default now. */
+  time?: bigint;
+};
+export type CheckRecipeLicenseReturnType =
+  | { allowed: true; modelId: number; shareBps: number; via: "owner" | "license"; licenseId: bigint }
+  | { allowed: false; modelId: number; shareBps: number; reason: string };
+export type CheckRecipeLicenseErrorType = GetRecipeErrorType | MotifContractErrorType | UnknownRegionErrorType;
+
+/**
+ * Whether `creator` may render from recipe `recipeId` in `region` at `time`: it owns the recipe
+ * certificate, or a license for it covers that region and time. A refusal says why (the contract's
+ * reason: not licensed, expired, region not allowed, revoked…). The generator checks this before it
+ * attests a pattern whose lineage names the recipe.
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { checkRecipeLicense } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const r = await checkRecipeLicense(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", recipeId: 1n, creator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", region: "FR" });
+ * if (!r.allowed) console.log(r.reason);
+ */
+export async function checkRecipeLicense(client: Client, p: CheckRecipeLicenseParameters): Promise<CheckRecipeLicenseReturnType> {
+  const recipe = await getRecipe(client, { certificate: p.certificate, recipeId: p.recipeId });
+  const base = { modelId: recipe.modelId, shareBps: recipe.shareBps };
+  if (recipe.owner.toLowerCase() === p.creator.toLowerCase()) return { ...base, allowed: true, via: "owner", licenseId: 0n };
+  try {
+    const licenseId = await requireLicensed(client, { licensing: p.licensing, tokenId: p.recipeId, licensee: p.creator, region: p.region, time: p.time });
+    return { ...base, allowed: true, via: "license", licenseId };
+  } catch (error) {
+    if (error instanceof MotifContractError) {
+      return { ...base, allowed: false, reason: `${p.creator} may not render from recipe 0x${p.recipeId.toString(16)}: ${error.shortMessage}` };
+    }
+    throw error;
+  }
+}
