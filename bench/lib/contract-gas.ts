@@ -43,7 +43,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const freshAccount = (): Address => getAddress(`0x${unique().slice(26)}`);
   const gasOf = async (hash: Hex) => (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
 
-  async function request(to: Address, creator: Address, signed = true): Promise<MintRequest> {
+  async function request(to: Address, creator: Address, signed = true, recipeId = 0n): Promise<MintRequest> {
     const message = {
       lineage: {
         contentDigest: unique(),
@@ -54,7 +54,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
         paramsHash: unique(),
         pdqHash: unique(),
         creator,
-        recipeId: 0n,
+        recipeId,
       },
       to,
       royaltyBps: 500,
@@ -106,9 +106,21 @@ export async function measureContractGas(connection: NetworkConnection, record: 
     "batched, existing owner",
   );
 
+  // Recipes: the author certifies one (creator id known); a pattern naming it stores one more slot.
+  const recipeRegistration = { modelId: 1, recipeDigest: unique(), metadataDigest: unique(), metadataCodec: 0x55, royaltyBps: 250, shareBps: 1500 };
+  const recipeGas = await gasOf(await certificate.write.mintRecipe([recipeRegistration], { account: creatorA.account }));
+  record("gas.certificate.mintRecipe", recipeGas, "the author certifies a recipe (its creator id known)");
+  const recipeId = await certificate.read.recipeIdOf([recipeRegistration.recipeDigest]);
+  const fromRecipeGas = await gasOf(await certificate.write.mint([await request(owner, creator, true, recipeId)]));
+  record("gas.certificate.mint.fromRecipe", fromRecipeGas, "signed mint of a pattern rendered from a recipe, owner holding one");
+  const datasetGas = await gasOf(
+    await certificate.write.mintDataset([{ root: unique(), members: 1000, metadataDigest: unique(), metadataCodec: 0x55, royaltyBps: 0 }], { account: creatorA.account }),
+  );
+  record("gas.certificate.mintDataset", datasetGas, "a licensee certifies a dataset (its creator id known)");
+
   // Licensing. The licensor owns a certificate; payees already hold balances (steady state).
   const licensor = creatorA;
-  const licensedRequest = await request(getAddress(licensor.account.address), creator);
+  const licensedRequest = await request(getAddress(licensor.account.address), creator, true, recipeId);
   await certificate.write.mint([licensedRequest]);
   const licensedToken = BigInt(licensedRequest.lineage.contentDigest);
   const eu = [56n, 67n, 74n, 109n].reduce((m, b) => m | (1n << b), 0n); // DE ES FR IT
@@ -189,7 +201,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   );
   record("gas.licensing.reportUsage", usageGas, "report 10 units and pay their royalty (ETH)", 45_000);
   const settleGas = await gasOf(await licensing.write.settle([licensedToken, zeroAddress]));
-  record("gas.licensing.settle", settleGas, "split a certificate's pending revenue (owner, model owner, fee)");
+  record("gas.licensing.settle", settleGas, "split a pattern's pending revenue (owner, model owner, recipe owner, fee)");
   const withdrawGas = await gasOf(await licensing.write.withdraw([zeroAddress], { account: licensor.account }));
   record("gas.licensing.withdraw", withdrawGas, "withdraw ETH owed to the certificate owner");
 }

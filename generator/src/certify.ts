@@ -6,7 +6,7 @@ import { mintDataset } from "../../sdk/src/actions/datasets/mintDataset.js";
 import type { DatasetManifest } from "../../sdk/src/actions/datasets/verifyDataset.js";
 import { mintRecipe } from "../../sdk/src/actions/recipes/mintRecipe.js";
 import { canonicalJson } from "../../sdk/src/canonical.js";
-import { datasetIdOf, recipeIdOf } from "../../sdk/src/ids.js";
+import { datasetIdOf, recipeIdOf, tokenIdHex } from "../../sdk/src/ids.js";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "./recipe/recipe.js";
 
@@ -19,8 +19,6 @@ export type Certifier = {
 };
 
 export type Certified = { tokenId: bigint; metadataCid: CID; transactionHash: Hash };
-
-const hex64 = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
 
 async function pinJson(store: IpfsStore, doc: unknown): Promise<{ cid: CID; digest: Hex }> {
   const cid = await store.add(new TextEncoder().encode(canonicalJson(doc)));
@@ -55,7 +53,7 @@ export async function certifyRecipe(
     motif: {
       version: 1,
       kind: "recipe",
-      recipeId: hex64(recipeId),
+      recipeId: tokenIdHex(recipeId),
       recipe: { cid: recipeCid.toString(), digest, model: p.recipe.model, params: p.recipe.params, author: p.recipe.author },
       shareBps: p.shareBps,
     },
@@ -89,7 +87,7 @@ export async function certifyDataset(
   const metadata = await pinJson(c.store, {
     name: p.name ?? `Training dataset ${p.manifest.root.slice(0, 10)}`,
     description: `${p.manifest.members.length} Motif patterns licensed for AI training to ${p.manifest.licensee} in ${p.manifest.region}.`,
-    motif: { version: 1, kind: "dataset", datasetId: hex64(datasetIdOf(p.manifest.root)), root: p.manifest.root, manifest: manifest.cid.toString(), members: p.manifest.members.length },
+    motif: { version: 1, kind: "dataset", datasetId: tokenIdHex(datasetIdOf(p.manifest.root)), root: p.manifest.root, manifest: manifest.cid.toString(), members: p.manifest.members.length },
   });
   const hash = await mintDataset(c.wallet, {
     certificate: c.certificate,

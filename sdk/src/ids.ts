@@ -26,3 +26,15 @@ export function recipeIdOf(recipeDigest: Hex): bigint {
 export function datasetIdOf(root: Hex): bigint {
   return tagged(DATASET_TAG, root);
 }
+
+/**
+ * A token id as the 0x-prefixed 64-digit hex the CLI, API, metadata and reports print (the
+ * content digest, for a pattern).
+ *
+ * @example
+ * import { tokenIdHex } from "@motif/sdk";
+ * tokenIdHex(255n); // "0x00…ff"
+ */
+export function tokenIdHex(id: bigint): Hex {
+  return `0x${id.toString(16).padStart(64, "0")}`;
+}

@@ -11,14 +11,17 @@ import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import {
+  CertificateKind,
   type DatasetManifest,
   type DatasetMember,
   EU_MEMBERS,
   LicenseFlags,
   type Offer,
   datasetMerkleProof,
+  datasetIdOf,
   datasetMerkleRoot,
   motifActions,
+  motifCertificateAbi,
   motifLicensingAbi,
   regionMask,
   verifyDatasetProof,
@@ -111,6 +114,34 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
       const verified = await runCli(env, "dataset", "verify", "--manifest", result.manifest);
       expect(verified.code, verified.output).to.equal(0);
       expect(verified.output).to.contain("pass root");
+      expect(verified.output).to.contain("not certified on chain");
+
+      // The licensee certifies the dataset: a dataset certificate whose lineage is the root. Only the
+      // manifest's licensee may; the same root cannot be certified twice.
+      const storeArgs = ["--store", path.join(dir, "ipfs")];
+      const stranger = await runCli({ ...env, MOTIF_WALLET_KEY: ATTESTER_KEY }, "dataset", "mint", "--manifest", result.manifest, ...storeArgs);
+      expect(stranger.code).to.equal(2);
+      expect(stranger.stderr).to.contain("the licensee certifies its dataset");
+      expect(stranger.stderr).to.not.contain(ATTESTER_KEY.slice(2));
+      const noKey = await runCli(env, "dataset", "mint", "--manifest", result.manifest);
+      expect(noKey.code).to.equal(2);
+      expect(noKey.stderr).to.contain("MOTIF_WALLET_KEY: required");
+      const certified = await runCli({ ...env, MOTIF_WALLET_KEY: LICENSEE_KEY }, "dataset", "mint", "--manifest", result.manifest, "--royalty-bps", "300", ...storeArgs, "--json");
+      expect(certified.code, certified.output).to.equal(0);
+      const { datasetId, members } = JSON.parse(certified.stdout.trim().split("\n").at(-1)!) as { datasetId: Hex; members: number };
+      expect(BigInt(datasetId)).to.equal(datasetIdOf(result.root));
+      expect(members).to.equal(1);
+      const stored = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [BigInt(datasetId)] });
+      expect(stored).to.include({ kind: CertificateKind.Dataset, kindDigest: result.root, owner: getAddress(licensee.account.address), royaltyBps: 300, modelId: 0 });
+      // its metadata (by the tokenURI) names the pinned manifest
+      const uri = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [BigInt(datasetId)] });
+      const datasetMeta = JSON.parse(new TextDecoder().decode(await store.cat(CID.parse(uri.replace("ipfs://", ""))))) as { motif: { kind: string; manifest: string; root: Hex } };
+      expect(datasetMeta.motif).to.include({ kind: "dataset", manifest: result.manifestCid, root: result.root });
+      const again = await runCli({ ...env, MOTIF_WALLET_KEY: LICENSEE_KEY }, "dataset", "mint", "--manifest", result.manifest, ...storeArgs);
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.contain("MotifCertificateAlreadyCertified");
+      const reverified = await runCli(env, "dataset", "verify", "--manifest", result.manifest);
+      expect(reverified.output).to.contain(`certified as dataset ${datasetId}`);
 
       // A manifest that claims a pattern under a licence that does not allow training fails.
       const forged: DatasetManifest = { ...manifest, members: [...manifest.members, { ...manifest.members[0]!, tokenId: hex(tokens[1]!), licenseId: "1", proof: [] }] };

@@ -15,7 +15,8 @@ type Report = {
   usage: { allowed: { region: string }; refused: { region: string; error: string; reason: string } };
   royalties: { settled: unknown[]; withdrawn: Array<{ who: string }> };
   audit: { passed: boolean; items: Array<{ id: string; passed: boolean }> };
-  dataset: { members: string[]; refused: Array<{ reason: string }>; verified: boolean };
+  dataset: { members: string[]; refused: Array<{ reason: string }>; verified: boolean; datasetId: string; certifiedBy: string };
+  recipe: { recipeId: string; shareBps: number; pattern: string; refused: { reason: string }; split: { total: string; owner: string; model: string; recipe: string; protocol: string } };
 };
 
 function checkStory(r: Report, patterns: number) {
@@ -33,6 +34,11 @@ function checkStory(r: Report, patterns: number) {
   expect(r.dataset.refused).to.have.length(1);
   expect(r.dataset.refused[0]!.reason).to.contain("MotifLicensingNotLicensed");
   expect(r.dataset.verified).to.equal(true);
+  expect(r.dataset.datasetId).to.match(/^0x[0-9a-f]{64}$/);
+  // recipe: the unlicensed licensee refused with the contract's reason; a 0.04 ETH sale of the pattern
+  // made from it split: model 10% and recipe 15% of the 0.04 (no protocol fee set), the owner the rest
+  expect(r.recipe.refused.reason).to.contain("may not render from recipe").and.contain("MotifLicensingNotLicensed");
+  expect(r.recipe.split).to.deep.equal({ total: "0.04 ETH", owner: "0.03 ETH", model: "0.004 ETH", recipe: "0.006 ETH", protocol: "0 ETH" });
   expect(r.audit.passed).to.equal(true);
   expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
 }

@@ -98,6 +98,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
   let stack: Stack;
   let browser: Browser;
   let tokenB: bigint;
+  let fromRecipe: { pattern: string; recipeId: string };
   let offerId: bigint;
 
   before(async function () {
@@ -111,6 +112,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     // The demo story fills the gallery (certificates, licences, usage) ...
     const story = await runStory({ publicClient, wallets, deployment: stack.deployment, pipeline: stack.pipeline, gateway: stack.urls.gateway, rpcUrl: stack.urls.rpc, workDir: stateDir, seed: 4242n, patterns: 3, size: 128 });
     tokenB = BigInt(story.offers.worldwide.tokenId);
+    fromRecipe = { pattern: story.recipe.pattern, recipeId: story.recipe.recipeId };
 
     // ... and the creator publishes one more on-chain offer for the browser's licensee to accept.
     const addresses = { certificate: stack.deployment.contracts.MotifCertificate, registry: stack.deployment.contracts.MotifModelRegistry, licensing: stack.deployment.contracts.MotifLicensing };
@@ -149,6 +151,11 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
     await page.waitForFunction(() => [...document.querySelectorAll(".card .offers")].some((e) => e.textContent?.includes("open offer")), undefined, { timeout: 30_000 });
     await page.screenshot({ path: path.join(SHOTS, "gallery.png"), fullPage: true });
+    // the pattern rendered from the recipe names it in its lineage table
+    await page.goto(`${stack.urls.web}/#/pattern/${fromRecipe.pattern}`);
+    const recipeRow = page.locator("table.lineage tr", { hasText: "Recipe" });
+    await recipeRow.waitFor({ timeout: 30_000 });
+    expect(await recipeRow.textContent()).to.contain(fromRecipe.recipeId).and.contain("share of this pattern's licence revenue");
     expect(errors).to.deep.equal([]);
     await page.close();
   });

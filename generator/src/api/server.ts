@@ -2,6 +2,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { CID } from "multiformats/cid";
 
 import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
+import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
@@ -231,7 +232,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
       }
       if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.message}` });
-      if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: `0x${error.recipeId.toString(16)}` });
+      if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: tokenIdHex(error.recipeId) });
       throw error;
     }
     const u = usageOf(key.key);
@@ -252,7 +253,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       ...common,
       imageCid: result.pinned.imageCid.toString(),
       metadataCid: result.pinned.metadataCid.toString(),
-      ...("recipe" in result && result.recipe !== undefined ? { recipeId: `0x${result.recipe.recipeId.toString(16)}` } : {}),
+      ...("recipe" in result && result.recipe !== undefined ? { recipeId: tokenIdHex(result.recipe.recipeId) } : {}),
       ...("minted" in result && result.minted !== undefined
         ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
         : {}),

@@ -47,11 +47,7 @@ export async function contractsFor<K extends keyof MotifContracts>(
 export async function chainFromEnv(env = process.env): Promise<ChainSetup | undefined> {
   const url = env.MOTIF_RPC_URL;
   if (url === undefined || url === "") return undefined;
-  const key = env.MOTIF_ATTESTER_KEY;
-  if (key === undefined || !isHex(key) || key.length !== 66) {
-    throw new UsageError("MOTIF_ATTESTER_KEY: required with MOTIF_RPC_URL, a 0x-prefixed 32-byte hex private key");
-  }
-  const account = privateKeyToAccount(key);
+  const account = accountFromEnv("MOTIF_ATTESTER_KEY", "required with MOTIF_RPC_URL, a", env);
   const publicClient = createPublicClient({ transport: http(url) });
   const chainId = await publicClient.getChainId();
   const { certificate, registry } = await contractsFor(chainId, ["certificate", "registry"], env);
@@ -69,6 +65,13 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
   };
 }
 
+/** The account of the private key in `env[name]`; a UsageError names the variable (never the value). */
+function accountFromEnv(name: string, what: string, env: NodeJS.ProcessEnv) {
+  const key = env[name];
+  if (key === undefined || !isHex(key) || key.length !== 66) throw new UsageError(`${name}: ${what} 0x-prefixed 32-byte hex private key`);
+  return privateKeyToAccount(key);
+}
+
 /**
  * A signing wallet for commands an account performs itself (a recipe's author certifying it, a
  * dataset's licensee certifying it): MOTIF_RPC_URL and MOTIF_WALLET_KEY (never printed), with the
@@ -77,11 +80,7 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
 export async function walletFromEnv<K extends keyof MotifContracts>(need: readonly K[], env = process.env) {
   const url = env.MOTIF_RPC_URL;
   if (url === undefined || url === "") throw new UsageError("MOTIF_RPC_URL: required, the chain to certify on");
-  const key = env.MOTIF_WALLET_KEY;
-  if (key === undefined || !isHex(key) || key.length !== 66) {
-    throw new UsageError("MOTIF_WALLET_KEY: required, the signing account's 0x-prefixed 32-byte hex private key");
-  }
-  const account = privateKeyToAccount(key);
+  const account = accountFromEnv("MOTIF_WALLET_KEY", "required, the signing account's", env);
   const publicClient = createPublicClient({ transport: http(url) });
   const chainId = await publicClient.getChainId();
   const addresses = await contractsFor(chainId, need, env);

@@ -4,6 +4,7 @@ import { type Address, createPublicClient, getAddress, http, isAddress } from "v
 
 import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
 import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
+import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
 import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
@@ -123,7 +124,7 @@ export const datasetCommand = {
         if (error instanceof RangeError) throw new UsageError(error.message);
         throw error;
       }
-      const result = { datasetId: `0x${out.tokenId.toString(16)}`, root: manifest.root, members: manifest.members.length, manifestCid: out.manifestCid.toString(), metadataCid: out.metadataCid.toString(), transactionHash: out.transactionHash };
+      const result = { datasetId: tokenIdHex(out.tokenId), root: manifest.root, members: manifest.members.length, manifestCid: out.manifestCid.toString(), metadataCid: out.metadataCid.toString(), transactionHash: out.transactionHash };
       process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `dataset ${result.datasetId} certified (root ${result.root}, ${result.members} member(s)) in ${result.transactionHash}\n`);
       return 0;
     }

@@ -1,9 +1,8 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 
+import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { UnknownRegionError, region as regionOf } from "../../../sdk/src/regions/index.js";
-import { RecipeError, validateRecipe } from "../recipe/recipe.js";
-import { loadManifest } from "../render/render.js";
+import { readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
@@ -50,12 +49,11 @@ export const mintCommand = {
       if (values.region === undefined) throw new UsageError("--region: required with --recipe, the ISO 3166-1 code the recipe license must cover (FR, FRA or 250)");
       try {
         regionOf(values.region);
-        recipe = validateRecipe(JSON.parse(await readFile(values.recipe, "utf8")), await loadManifest());
       } catch (error) {
         if (error instanceof UnknownRegionError) throw new UsageError(`--region: "${values.region}" is not an ISO 3166-1 code of the region table`);
-        if (error instanceof RecipeError) throw new UsageError(`--recipe: ${error.message}`);
-        throw new UsageError(`--recipe: ${values.recipe} is not readable recipe JSON (${(error as Error).message.split("\n")[0]})`);
+        throw error;
       }
+      recipe = await readRecipeFile("--recipe", values.recipe);
       values.model = recipe.model.name;
     }
     if (values.model === undefined) throw new UsageError("--model: required (or --recipe)");
@@ -109,7 +107,7 @@ export const mintCommand = {
       metadataCid: result.pinned.metadataCid.toString(),
       imageCid: result.pinned.imageCid.toString(),
       transactionHash: "minted" in result ? result.minted?.transactionHash : undefined,
-      ...("recipe" in result && result.recipe !== undefined ? { recipeId: `0x${result.recipe.recipeId.toString(16)}` } : {}),
+      ...("recipe" in result && result.recipe !== undefined ? { recipeId: tokenIdHex(result.recipe.recipeId) } : {}),
     };
     process.stdout.write(values.json ? JSON.stringify(out) + "\n" : `minted ${out.tokenId} (metadata ${out.metadataCid}) in ${out.transactionHash}\n`);
     return 0;

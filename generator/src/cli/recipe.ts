@@ -2,10 +2,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { motifModelRegistryAbi } from "../../../sdk/src/abis/index.js";
+import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { certifyRecipe } from "../certify.js";
 import { selectStore } from "../ipfs/select.js";
-import { loadManifest } from "../render/render.js";
-import { RecipeError, recipeBytes, validateRecipe } from "../recipe/recipe.js";
+import { type ModelManifestEntry, loadManifest } from "../render/render.js";
+import { type Recipe, RecipeError, recipeBytes, validateRecipe } from "../recipe/recipe.js";
 import { UsageError, intOption, parse, renderOptionsFrom } from "./args.js";
 import { walletFromEnv } from "./chain.js";
 
@@ -21,6 +22,25 @@ MOTIF_WALLET_KEY of the recipe's author), licensable like a pattern; patterns mi
 \`motif mint --recipe FILE --region CODE\` (by its owner or a licensee for that region) name it in their
 lineage and pay its owner --share-bps (0..2500, default 1000) of their licensing revenue.
   --royalty-bps  ERC-2981 royalty on sales of the recipe certificate, 0..1000 (default 250)`;
+
+/**
+ * Reads and validates a recipe file for the option or argument `label` (--recipe, FILE): a
+ * UsageError names it and what is wrong (unreadable JSON, or the bad field and its range).
+ */
+export async function readRecipeFile(label: string, file: string, manifest?: readonly ModelManifestEntry[]): Promise<Recipe> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`${label}: ${file} is not readable recipe JSON (${(error as Error).message.split("\n")[0]})`);
+  }
+  try {
+    return validateRecipe(parsed, manifest ?? (await loadManifest()));
+  } catch (error) {
+    if (error instanceof RecipeError) throw new UsageError(`${label}: ${error.message}`);
+    throw error;
+  }
+}
 
 export const recipeCommand = {
   summary: "create or check a recipe (model + style params)",
@@ -65,13 +85,7 @@ export const recipeCommand = {
         if (file === undefined) throw new UsageError("FILE: the recipe JSON to certify");
         const shareBps = intOption("share-bps", values["share-bps"], 1000, 0, 2500);
         const royaltyBps = intOption("royalty-bps", values["royalty-bps"], 250, 0, 1000);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(await readFile(file, "utf8"));
-        } catch (error) {
-          throw new UsageError(`${file}: not readable JSON (${(error as Error).message.split("\n")[0]})`);
-        }
-        const recipe = validateRecipe(parsed, manifest);
+        const recipe = await readRecipeFile("FILE", file, manifest);
         const { publicClient, wallet, chainId, addresses } = await walletFromEnv(["certificate", "registry"]);
         const modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [recipe.model.weightsDigest] });
         if (modelId === 0) throw new UsageError(`model.weightsDigest: ${recipe.model.name} (${recipe.model.weightsDigest}) is not registered on chain ${chainId}`);
@@ -82,19 +96,13 @@ export const recipeCommand = {
           if (error instanceof RangeError) throw new UsageError(error.message);
           throw error;
         }
-        const result = { recipeId: `0x${out.tokenId.toString(16)}`, recipeDigest: out.recipeDigest, recipeCid: out.recipeCid.toString(), metadataCid: out.metadataCid.toString(), modelId, shareBps, transactionHash: out.transactionHash };
+        const result = { recipeId: tokenIdHex(out.tokenId), recipeDigest: out.recipeDigest, recipeCid: out.recipeCid.toString(), metadataCid: out.metadataCid.toString(), modelId, shareBps, transactionHash: out.transactionHash };
         process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `recipe ${result.recipeId} certified (model ${modelId}, share ${shareBps} bps) in ${result.transactionHash}\n`);
         return 0;
       }
       if (sub === "check") {
         if (file === undefined) throw new UsageError("FILE: the recipe JSON to check");
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(await readFile(file, "utf8"));
-        } catch (error) {
-          throw new UsageError(`${file}: not readable JSON (${(error as Error).message.split("\n")[0]})`);
-        }
-        const recipe = validateRecipe(parsed, manifest);
+        const recipe = await readRecipeFile("FILE", file, manifest);
         process.stdout.write(JSON.stringify({ file, recipeDigest: recipeBytes(recipe).digest, recipe }) + "\n");
         return 0;
       }

@@ -1,7 +1,8 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 
-import { RecipeError, recipeBytes, validateRecipe } from "../recipe/recipe.js";
-import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
+import { recipeBytes } from "../recipe/recipe.js";
+import { readRecipeFile } from "./recipe.js";
+import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
 import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
 
 const HELP = `usage: motif render --model NAME --seed N [--scale K] [--sharpness S] [--size PX | --width PX --height PX] --out FILE [--json]
@@ -38,13 +39,7 @@ export const renderCommand = {
     let recipeDigest: string | undefined;
     if (values.recipe !== undefined) {
       if (values.model !== undefined || values.scale !== undefined || values.sharpness !== undefined) throw new UsageError("--recipe: the recipe sets the model and params; drop --model, --scale and --sharpness");
-      let recipe;
-      try {
-        recipe = validateRecipe(JSON.parse(await readFile(values.recipe, "utf8")), await loadManifest());
-      } catch (error) {
-        if (error instanceof RecipeError) throw new UsageError(`--recipe: ${error.message}`);
-        throw new UsageError(`--recipe: ${values.recipe} is not readable recipe JSON (${(error as Error).message.split("\n")[0]})`);
-      }
+      const recipe = await readRecipeFile("--recipe", values.recipe);
       values.model = recipe.model.name;
       values.scale = String(recipe.params.scale);
       values.sharpness = String(recipe.params.sharpness);

@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
 
+import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { canonicalJson } from "./canonical.js";
 
 /** IPTC digital source type of media made by a trained model. */
@@ -69,7 +70,7 @@ export function buildMetadata(input: MetadataInput): Uint8Array {
         creator: l.creator,
         editLog: l.editLog,
         ...(l.recipe !== undefined
-          ? { recipeId: `0x${l.recipe.id.toString(16).padStart(64, "0")}`, recipe: { cid: l.recipe.cid, digest: l.recipe.digest } }
+          ? { recipeId: tokenIdHex(l.recipe.id), recipe: { cid: l.recipe.cid, digest: l.recipe.digest } }
           : {}),
       },
     },

@@ -4,7 +4,7 @@ import { getBlock } from "viem/actions";
 
 import { checkRecipeLicense } from "../../../sdk/src/actions/recipes/checkRecipeLicense.js";
 import { MotifContractError } from "../../../sdk/src/errors.js";
-import { recipeIdOf } from "../../../sdk/src/ids.js";
+import { recipeIdOf, tokenIdHex } from "../../../sdk/src/ids.js";
 import type { IpfsStore } from "../ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "../recipe/recipe.js";
 
@@ -38,7 +38,7 @@ export class RecipeRefusedError extends Error {
 export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: RecipeClearInput): Promise<RecipeClearOutput> {
   const { bytes, digest } = recipeBytes(input.recipe);
   const recipeId = recipeIdOf(digest);
-  const idHex = `0x${recipeId.toString(16)}`;
+  const idHex = tokenIdHex(recipeId);
   let check;
   try {
     // the chain's clock, not this machine's: the license is checked where it will be enforced

@@ -6,6 +6,7 @@ import { getContractEvents, readContract } from "viem/actions";
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "../abis/index.js";
 import { getCertificate } from "../actions/certificates/getCertificate.js";
 import { getRecipe } from "../actions/recipes/getRecipe.js";
+import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
 import { canonicalJson } from "../canonical.js";
 import { hammingDistance256 } from "../hamming.js";
@@ -91,14 +92,14 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   if (l.recipeId !== 0n) {
     await item("recipe", "Recipe certificate in the lineage is for the same model, and the recipe fetched by its CID hashes to its digest and gives the pattern's params", async () => {
       const recipe = await getRecipe(client, { certificate: p.addresses.certificate, recipeId: l.recipeId });
-      if (recipe.modelId !== l.modelId) throw new Error(`recipe 0x${l.recipeId.toString(16)} is for model ${recipe.modelId}, the pattern used model ${l.modelId}`);
+      if (recipe.modelId !== l.modelId) throw new Error(`recipe ${tokenIdHex(l.recipeId)} is for model ${recipe.modelId}, the pattern used model ${l.modelId}`);
       const cid = metadata?.motif?.lineage?.recipe?.cid;
       if (typeof cid !== "string") throw new Error("metadata names no recipe CID (motif.lineage.recipe.cid)");
       const bytes = await fetchVerified(p.gateway, { cid, codec: 0x55, digest: recipe.recipeDigest });
       const doc = JSON.parse(new TextDecoder().decode(bytes)) as { params?: Record<string, number> };
       const paramsHash = keccak256(toHex(canonicalJson(doc.params ?? {})));
       if (paramsHash !== l.paramsHash) throw new Error(`the recipe's params hash to ${paramsHash}, the pattern's lineage has ${l.paramsHash}`);
-      return { recipeId: `0x${l.recipeId.toString(16)}`, recipeCid: cid, author: recipe.author, owner: recipe.owner, shareBps: recipe.shareBps };
+      return { recipeId: tokenIdHex(l.recipeId), recipeCid: cid, author: recipe.author, owner: recipe.owner, shareBps: recipe.shareBps };
     });
   }
 

@@ -39,6 +39,9 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             ["Model", `#${l.modelId} ${meta.model?.name ?? ""} ${meta.model?.version ?? ""}`],
             ["Seed", l.seed.toString()],
             ["Params", JSON.stringify(meta.params ?? {})],
+            ...(l.recipeId !== 0n
+              ? ([["Recipe", `${tokenHex(l.recipeId)} (${String(meta.recipe?.cid ?? "")}): its owner receives a share of this pattern's licence revenue`]] as const)
+              : []),
             ["PDQ hash", l.pdqHash],
             ["Royalty (ERC-2981)", `${p.cert.royaltyBps / 100}% to the creator`],
             ["Metadata", p.cert.tokenURI],

@@ -3,7 +3,7 @@ import { readContract } from "viem/actions";
 
 import { motifCertificateAbi } from "../../abis/index.js";
 import { MotifContractError, rethrowMotifError } from "../../errors.js";
-import { datasetIdOf } from "../../ids.js";
+import { datasetIdOf, tokenIdHex } from "../../ids.js";
 import { CertificateKind } from "../../types/lineage.js";
 import type { RegionInput } from "../../regions/index.js";
 import { type DatasetMember, datasetMerkleRoot, verifyDatasetProof } from "../../datasets/merkle.js";
@@ -75,7 +75,7 @@ export async function verifyDataset(client: Client, p: VerifyDatasetParameters):
 
 async function datasetCertificate(client: Client, certificate: Address, root: Hex): Promise<NonNullable<VerifyDatasetReturnType["certificate"]>> {
   const id = datasetIdOf(root);
-  const datasetId: Hex = `0x${id.toString(16).padStart(64, "0")}`;
+  const datasetId = tokenIdHex(id);
   try {
     const v = await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "certificate", args: [id] });
     // the id is derived from the root under the dataset tag, so a token there is this dataset's

@@ -2,6 +2,7 @@ import type { Address, Client } from "viem";
 
 import { type RegionInput, type UnknownRegionErrorType } from "../../regions/index.js";
 import { type MotifContractErrorType, MotifContractError } from "../../errors.js";
+import { tokenIdHex } from "../../ids.js";
 import { requireLicensed } from "../licensing/requireLicensed.js";
 import { type GetRecipeErrorType, getRecipe } from "./getRecipe.js";
 
@@ -43,7 +44,7 @@ export async function checkRecipeLicense(client: Client, p: CheckRecipeLicensePa
     return { ...base, allowed: true, via: "license", licenseId };
   } catch (error) {
     if (error instanceof MotifContractError) {
-      return { ...base, allowed: false, reason: `${p.creator} may not render from recipe 0x${p.recipeId.toString(16)}: ${error.shortMessage}` };
+      return { ...base, allowed: false, reason: `${p.creator} may not render from recipe ${tokenIdHex(p.recipeId)}: ${error.shortMessage}` };
     }
     throw error;
   }

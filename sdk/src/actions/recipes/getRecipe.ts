@@ -3,6 +3,7 @@ import { readContract } from "viem/actions";
 
 import { motifCertificateAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { tokenIdHex } from "../../ids.js";
 import { CertificateKind, certificateKindName } from "../../types/lineage.js";
 
 export type GetRecipeParameters = { certificate: Address; recipeId: bigint };
@@ -24,7 +25,7 @@ export type GetRecipeErrorType = ReadContractErrorType | MotifContractErrorType 
 export class NotARecipeError extends Error {
   override name = "NotARecipeError";
   constructor(readonly recipeId: bigint, readonly kind: string) {
-    super(`token 0x${recipeId.toString(16)} is a ${kind} certificate, not a recipe`);
+    super(`token ${tokenIdHex(recipeId)} is a ${kind} certificate, not a recipe`);
   }
 }
 
