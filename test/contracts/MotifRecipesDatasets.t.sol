@@ -179,6 +179,18 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         cert.mint(r);
     }
 
+    function test_views_nonexistent_revert() public {
+        vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateNonexistentToken.selector, 99));
+        cert.revenueShares(99);
+        vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateNonexistentToken.selector, 99));
+        cert.kindOf(99);
+        (address owner, uint32 m, address recipeOwner, uint16 share) = cert.revenueShares(tokenId);
+        assertEq(owner, licensor, "owner of a pattern without a recipe");
+        assertEq(m, modelId, "its model");
+        assertEq(recipeOwner, address(0), "no recipe owner");
+        assertEq(share, 0, "no recipe share");
+    }
+
     function test_logEdit_onRecipe_keepsKind() public {
         uint256 recipeId = _mintRecipe(author, 1, 1500);
         vm.prank(author);

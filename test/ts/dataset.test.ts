@@ -137,6 +137,8 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
       const uri = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [BigInt(datasetId)] });
       const datasetMeta = JSON.parse(new TextDecoder().decode(await store.cat(CID.parse(uri.replace("ipfs://", ""))))) as { motif: { kind: string; manifest: string; root: Hex } };
       expect(datasetMeta.motif).to.include({ kind: "dataset", manifest: result.manifestCid, root: result.root });
+      const [event] = await buyer.getMotifEvents({ kind: "datasets", fromBlock: 0n });
+      expect(event!.args).to.include({ datasetId: BigInt(datasetId), curator: getAddress(licensee.account.address), root: result.root, members: 1 });
       const again = await runCli({ ...env, MOTIF_WALLET_KEY: LICENSEE_KEY }, "dataset", "mint", "--manifest", result.manifest, ...storeArgs);
       expect(again.code).to.equal(1);
       expect(again.stderr).to.contain("MotifCertificateAlreadyCertified");

@@ -66,6 +66,8 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
       const recipeId = BigInt(recipeIdHex);
       expect(recipeId).to.equal(recipeIdOf(recipeDigest));
       expect(await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "recipeIdOf", args: [recipeDigest] })).to.equal(recipeId);
+      const [certified] = await designer.getMotifEvents({ kind: "recipes", fromBlock: 0n });
+      expect(certified!.args).to.include({ recipeId, author: getAddress(author.account.address), recipeDigest, shareBps: 2000 });
       const recipe = await designer.getRecipe({ recipeId });
       expect(recipe).to.include({ author: getAddress(author.account.address), owner: getAddress(author.account.address), modelId: 1, shareBps: 2000, recipeDigest });
       const twice = await runCli({ ...env, MOTIF_WALLET_KEY: AUTHOR_KEY }, "recipe", "mint", file, "--store", storeDir);

@@ -3,11 +3,13 @@ import { getContractEvents, watchContractEvent } from "viem/actions";
 
 import { motifCertificateAbi, motifLicensingAbi } from "../../abis/index.js";
 
-/** Which Motif events: certificate mints, licenses granted, usage reported. */
-export type MotifEventKind = "mints" | "licenses" | "usage";
+/** Which Motif events: pattern mints, recipes and datasets certified, licenses granted, usage reported. */
+export type MotifEventKind = "mints" | "recipes" | "datasets" | "licenses" | "usage";
 
 const source = {
   mints: { abi: motifCertificateAbi, eventName: "CertificateMinted", contract: "certificate" },
+  recipes: { abi: motifCertificateAbi, eventName: "RecipeMinted", contract: "certificate" },
+  datasets: { abi: motifCertificateAbi, eventName: "DatasetMinted", contract: "certificate" },
   licenses: { abi: motifLicensingAbi, eventName: "LicenseGranted", contract: "licensing" },
   usage: { abi: motifLicensingAbi, eventName: "UsageReported", contract: "licensing" },
 } as const;
