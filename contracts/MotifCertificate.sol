@@ -55,15 +55,16 @@ import {ModelStatus} from "./types/Model.sol";
 ///    event, emitted exactly once per token by this contract, and in the metadata; the mint time is
 ///    that event's block time.
 /// 6. Recipes and datasets are certificates of their own kind (`mintRecipe`, `mintDataset`), with
-///    token ids derived from their digest / Merkle root under a domain tag, so they never collide with
-///    content digests. Each stores its digest or root (`_kindDigests`); a recipe also its revenue
+///    token ids derived from their author / curator and digest / Merkle root under a domain tag, so
+///    they never collide with content digests and nobody can front-run an author to take the id
+///    of their recipe (a copy certified by someone else gets another id, which generators never use). Each stores its digest or root (`_kindDigests`); a recipe also its revenue
 ///    share (`_recipeShares`). A pattern rendered from a recipe stores the recipe id (`_recipeOf`),
 ///    one extra slot only for such patterns; `MotifLicensing.settle` pays the recipe's owner from it.
 /// 7. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
 ///
-/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 117.9k to a new owner
-/// (bare OZ `_mint` 68.4k: 1.72x) and 100.8k to an existing one (51.3k: 1.96x); an attester minting
+/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 117.8k to a new owner
+/// (bare OZ `_mint` 68.4k: 1.72x) and 100.7k to an existing one (51.3k: 1.96x); an attester minting
 /// itself saves the signature (95.2k), and `mintBatch` amortises the cold reads (68.0k each, 1.32x).
 /// The lineage's `recipeId` word costs about 330 gas on a mint without a recipe.
 /// The 1.6x goal is not met, and cannot be while `tokenURI` must come from storage: on top of the
@@ -208,7 +209,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (r.shareBps > MAX_RECIPE_SHARE_BPS) revert MotifCertificateRecipeShareTooHigh(r.shareBps, MAX_RECIPE_SHARE_BPS);
         ModelStatus status = registry.modelStatus(r.modelId);
         if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(r.modelId, status);
-        recipeId = recipeIdOf(r.recipeDigest);
+        recipeId = recipeIdOf(msg.sender, r.recipeDigest);
         _mintOwnKind(
             recipeId, r.modelId, r.recipeDigest, r.metadataDigest, r.metadataCodec, r.royaltyBps, CertificateKind.Recipe
         );
@@ -231,7 +232,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (d.members == 0 || d.members > MAX_DATASET_MEMBERS) {
             revert MotifCertificateInvalidMemberCount(d.members, MAX_DATASET_MEMBERS);
         }
-        datasetId = datasetIdOf(d.root);
+        datasetId = datasetIdOf(msg.sender, d.root);
         _mintOwnKind(datasetId, 0, d.root, d.metadataDigest, d.metadataCodec, d.royaltyBps, CertificateKind.Dataset);
         emit DatasetMinted(datasetId, msg.sender, d.root, d.members, d.metadataDigest, d.metadataCodec, d.royaltyBps);
     }
@@ -415,13 +416,13 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @inheritdoc IMotifCertificate
-    function recipeIdOf(bytes32 recipeDigest) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(_RECIPE_TAG, recipeDigest)));
+    function recipeIdOf(address author, bytes32 recipeDigest) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(_RECIPE_TAG, author, recipeDigest)));
     }
 
     /// @inheritdoc IMotifCertificate
-    function datasetIdOf(bytes32 root) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(_DATASET_TAG, root)));
+    function datasetIdOf(address curator, bytes32 root) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(_DATASET_TAG, curator, root)));
     }
 
     /// @inheritdoc IMotifCertificate

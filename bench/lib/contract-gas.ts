@@ -110,7 +110,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const recipeRegistration = { modelId: 1, recipeDigest: unique(), metadataDigest: unique(), metadataCodec: 0x55, royaltyBps: 250, shareBps: 1500 };
   const recipeGas = await gasOf(await certificate.write.mintRecipe([recipeRegistration], { account: creatorA.account }));
   record("gas.certificate.mintRecipe", recipeGas, "the author certifies a recipe (its creator id known)");
-  const recipeId = await certificate.read.recipeIdOf([recipeRegistration.recipeDigest]);
+  const recipeId = await certificate.read.recipeIdOf([creatorA.account.address, recipeRegistration.recipeDigest]);
   const fromRecipeGas = await gasOf(await certificate.write.mint([await request(owner, creator, true, recipeId)]));
   record("gas.certificate.mint.fromRecipe", fromRecipeGas, "signed mint of a pattern rendered from a recipe, owner holding one");
   const datasetGas = await gasOf(

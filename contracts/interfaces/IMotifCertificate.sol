@@ -82,7 +82,7 @@ interface IMotifCertificate {
     /// @param recipeId The recipe certificate named in its lineage.
     event PatternFromRecipe(uint256 indexed tokenId, uint256 indexed recipeId);
     /// @notice `author` certified a recipe.
-    /// @param recipeId The recipe certificate (`recipeIdOf(recipeDigest)`).
+    /// @param recipeId The recipe certificate (`recipeIdOf(author, recipeDigest)`).
     /// @param modelId The model the recipe is for.
     /// @param author The author, its first owner and ERC-2981 receiver.
     /// @param recipeDigest sha-256 of the canonical recipe JSON.
@@ -101,7 +101,7 @@ interface IMotifCertificate {
         uint16 shareBps
     );
     /// @notice `curator` certified a training dataset.
-    /// @param datasetId The dataset certificate (`datasetIdOf(root)`).
+    /// @param datasetId The dataset certificate (`datasetIdOf(curator, root)`).
     /// @param curator The account that exported it, its first owner and ERC-2981 receiver.
     /// @param root Merkle root over the members.
     /// @param members Number of members.
@@ -153,14 +153,14 @@ interface IMotifCertificate {
     /// patterns whose lineage names it pay its owner `shareBps` of their licensing revenue.
     /// Reverts while paused, for an inactive model, or if the digest was certified before.
     /// @param registration Model, recipe digest, metadata CID, royalty and revenue share.
-    /// @return recipeId The recipe certificate, `recipeIdOf(registration.recipeDigest)`.
+    /// @return recipeId The recipe certificate, `recipeIdOf(msg.sender, registration.recipeDigest)`.
     function mintRecipe(RecipeRegistration calldata registration) external returns (uint256 recipeId);
 
     /// @notice Certifies a training dataset; the caller is its curator, first owner and ERC-2981 receiver.
     /// Its lineage is the Merkle root; the members and their licenses are in the manifest named by the
     /// metadata, and `verifyDataset` in the SDK checks them. Reverts while paused or if the root was certified.
     /// @param registration Root, member count, metadata CID and royalty.
-    /// @return datasetId The dataset certificate, `datasetIdOf(registration.root)`.
+    /// @return datasetId The dataset certificate, `datasetIdOf(msg.sender, registration.root)`.
     function mintDataset(DatasetRegistration calldata registration) external returns (uint256 datasetId);
 
     /// @notice Appends a human edit step to the edit log of `tokenId`. Only its owner or an approved account.
@@ -221,15 +221,19 @@ interface IMotifCertificate {
         view
         returns (address owner, uint32 modelId, address recipeOwner, uint16 recipeShareBps);
 
-    /// @notice The token id a recipe with canonical JSON digest `recipeDigest` has or would have.
+    /// @notice The token id the recipe with canonical JSON digest `recipeDigest` has or would have when
+    /// `author` certifies it. The author is part of the id, so certifying someone else's recipe first
+    /// cannot take its id.
+    /// @param author The recipe's author (the `author` field of the recipe JSON).
     /// @param recipeDigest sha-256 of the canonical recipe JSON.
-    /// @return recipeId `uint256(keccak256(abi.encode(keccak256("motif.recipe"), recipeDigest)))`.
-    function recipeIdOf(bytes32 recipeDigest) external pure returns (uint256 recipeId);
+    /// @return recipeId `uint256(keccak256(abi.encode(keccak256("motif.recipe"), author, recipeDigest)))`.
+    function recipeIdOf(address author, bytes32 recipeDigest) external pure returns (uint256 recipeId);
 
-    /// @notice The token id a dataset with Merkle root `root` has or would have.
+    /// @notice The token id the dataset with Merkle root `root` has or would have when `curator` certifies it.
+    /// @param curator The dataset's licensee (the manifest's `licensee`).
     /// @param root The dataset's Merkle root.
-    /// @return datasetId `uint256(keccak256(abi.encode(keccak256("motif.dataset"), root)))`.
-    function datasetIdOf(bytes32 root) external pure returns (uint256 datasetId);
+    /// @return datasetId `uint256(keccak256(abi.encode(keccak256("motif.dataset"), curator, root)))`.
+    function datasetIdOf(address curator, bytes32 root) external pure returns (uint256 datasetId);
 
     /// @notice The creator of `tokenId` (its ERC-2981 royalty receiver).
     /// @param tokenId The certificate.

@@ -34,9 +34,9 @@ struct Lineage {
 enum CertificateKind {
     /// A generated pattern (token id = sha-256 of the image).
     Pattern,
-    /// A recipe: a canonical params/prompt configuration for one model (token id = `recipeIdOf(digest)`).
+    /// A recipe: a canonical params/prompt configuration for one model (token id = `recipeIdOf(author, digest)`).
     Recipe,
-    /// A training dataset: a Merkle root over licensed patterns (token id = `datasetIdOf(root)`).
+    /// A training dataset: a Merkle root over licensed patterns (token id = `datasetIdOf(curator, root)`).
     Dataset
 }
 

@@ -46,7 +46,7 @@ export async function certifyRecipe(
   }
   const { bytes, digest } = recipeBytes(p.recipe);
   const recipeCid = await c.store.add(bytes);
-  const recipeId = recipeIdOf(digest);
+  const recipeId = recipeIdOf(p.recipe.author, digest);
   const metadata = await pinJson(c.store, {
     name: `Recipe: ${p.recipe.name}`,
     description: `A Motif recipe for ${p.recipe.model.name}: licensees render patterns from it; its owner receives ${p.shareBps / 100}% of their licensing revenue.`,
@@ -87,7 +87,7 @@ export async function certifyDataset(
   const metadata = await pinJson(c.store, {
     name: p.name ?? `Training dataset ${p.manifest.root.slice(0, 10)}`,
     description: `${p.manifest.members.length} Motif patterns licensed for AI training to ${p.manifest.licensee} in ${p.manifest.region}.`,
-    motif: { version: 1, kind: "dataset", datasetId: tokenIdHex(datasetIdOf(p.manifest.root)), root: p.manifest.root, manifest: manifest.cid.toString(), members: p.manifest.members.length },
+    motif: { version: 1, kind: "dataset", datasetId: tokenIdHex(datasetIdOf(p.manifest.licensee, p.manifest.root)), root: p.manifest.root, manifest: manifest.cid.toString(), members: p.manifest.members.length },
   });
   const hash = await mintDataset(c.wallet, {
     certificate: c.certificate,
@@ -97,5 +97,5 @@ export async function certifyDataset(
     metadataCodec: metadata.cid.code,
     royaltyBps: p.royaltyBps,
   });
-  return { tokenId: datasetIdOf(p.manifest.root), manifestCid: manifest.cid, metadataCid: metadata.cid, transactionHash: await sent(c, hash) };
+  return { tokenId: datasetIdOf(p.manifest.licensee, p.manifest.root), manifestCid: manifest.cid, metadataCid: metadata.cid, transactionHash: await sent(c, hash) };
 }

@@ -243,7 +243,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     { format: "motif-recipe/1", name: `Saffron lattice ${seed0}`, author: addr(studio!), model: { name: DEMO_BRAND.name, weightsDigest }, params: { scale: 3, sharpness: 7 } },
     [{ name: DEMO_BRAND.name, version: DEMO_BRAND.version, file: `${DEMO_BRAND.name}.onnx`, sha256: weightsDigest, bytes: weights.length }],
   );
-  const recipeId = recipeIdOf(recipeBytes(recipe).digest);
+  const recipeId = recipeIdOf(recipe.author, recipeBytes(recipe).digest);
   const recipeOwner = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [recipeId] }).catch(() => undefined);
   if (recipeOwner === undefined) {
     await certifyRecipe({ wallet: studio!, publicClient, certificate: addresses.certificate, store: ctx.pipeline.store }, { recipe, modelId, shareBps: 1500, royaltyBps: 250 });

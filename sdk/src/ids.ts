@@ -1,30 +1,33 @@
-import { type Hex, encodeAbiParameters, hexToBigInt, keccak256, stringToBytes } from "viem";
+import { type Address, type Hex, encodeAbiParameters, hexToBigInt, keccak256, stringToBytes } from "viem";
 
 const RECIPE_TAG = keccak256(stringToBytes("motif.recipe"));
 const DATASET_TAG = keccak256(stringToBytes("motif.dataset"));
-const tagged = (tag: Hex, digest: Hex) => hexToBigInt(keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }], [tag, digest])));
+const tagged = (tag: Hex, account: Address, digest: Hex) =>
+  hexToBigInt(keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "address" }, { type: "bytes32" }], [tag, account, digest])));
 
 /**
- * The token id of the recipe certificate for canonical recipe JSON with sha-256 `recipeDigest`,
- * as `MotifCertificate.recipeIdOf` computes it (computed here, no RPC).
+ * The token id of the recipe certificate for canonical recipe JSON with sha-256 `recipeDigest`
+ * certified by `author` (the recipe's `author` field), as `MotifCertificate.recipeIdOf` computes it
+ * (computed here, no RPC). The author is part of the id: a copy certified by someone else has another.
  *
  * @example
  * import { recipeIdOf } from "@motif/sdk";
- * const id = recipeIdOf("0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+ * const id = recipeIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
  */
-export function recipeIdOf(recipeDigest: Hex): bigint {
-  return tagged(RECIPE_TAG, recipeDigest);
+export function recipeIdOf(author: Address, recipeDigest: Hex): bigint {
+  return tagged(RECIPE_TAG, author, recipeDigest);
 }
 
 /**
- * The token id of the dataset certificate for Merkle root `root`, as `MotifCertificate.datasetIdOf`.
+ * The token id of the dataset certificate for Merkle root `root` certified by `curator` (the
+ * manifest's licensee), as `MotifCertificate.datasetIdOf`.
  *
  * @example
  * import { datasetIdOf } from "@motif/sdk";
- * const id = datasetIdOf("0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+ * const id = datasetIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
  */
-export function datasetIdOf(root: Hex): bigint {
-  return tagged(DATASET_TAG, root);
+export function datasetIdOf(curator: Address, root: Hex): bigint {
+  return tagged(DATASET_TAG, curator, root);
 }
 
 /**

@@ -26,7 +26,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
 
     function test_mintRecipe_mintsToAuthorAndStoresRecipe() public {
         RecipeRegistration memory r = _recipe(1, 2000);
-        uint256 expectedId = uint256(keccak256(abi.encode(keccak256("motif.recipe"), r.recipeDigest)));
+        uint256 expectedId = uint256(keccak256(abi.encode(keccak256("motif.recipe"), author, r.recipeDigest)));
         vm.expectEmit(true, true, true, true, address(cert));
         emit IMotifCertificate.RecipeMinted(
             expectedId, modelId, author, r.recipeDigest, r.metadataDigest, CidV1.RAW, 250, 2000
@@ -35,7 +35,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         uint256 recipeId = cert.mintRecipe(r);
 
         assertEq(recipeId, expectedId, "recipe id = keccak(tag, digest)");
-        assertEq(cert.recipeIdOf(r.recipeDigest), recipeId, "recipeIdOf");
+        assertEq(cert.recipeIdOf(author, r.recipeDigest), recipeId, "recipeIdOf");
         assertEq(cert.ownerOf(recipeId), author, "author owns it");
         assertTrue(cert.kindOf(recipeId) == CertificateKind.Recipe, "kind");
         CertificateView memory v = cert.certificate(recipeId);
@@ -53,11 +53,22 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         assertEq(cert.tokenURI(recipeId), string.concat("ipfs://", CidV1.toBase32(CidV1.RAW, r.metadataDigest)), "uri");
     }
 
-    function test_mintRecipe_twice_reverts() public {
+    function test_mintRecipe_twiceByItsAuthor_reverts() public {
         uint256 recipeId = _mintRecipe(author, 1, 0);
         vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateAlreadyCertified.selector, recipeId));
-        vm.prank(bob);
+        vm.prank(author);
         cert.mintRecipe(_recipe(1, 100));
+    }
+
+    /// @dev Front-running: someone who copies an author's pending registration certifies a recipe
+    /// with another id (the author is part of it), and the author still gets theirs.
+    function test_mintRecipe_copyByAnother_cannotTakeTheAuthorsId() public {
+        vm.prank(bob);
+        uint256 copy = cert.mintRecipe(_recipe(1, 2500));
+        uint256 recipeId = _mintRecipe(author, 1, 1000);
+        assertTrue(copy != recipeId, "different ids");
+        assertEq(cert.ownerOf(recipeId), author, "the author's id is the author's");
+        assertEq(cert.ownerOf(copy), bob, "the copy is bob's own");
     }
 
     function test_mintRecipe_shareAboveCap_reverts() public {
@@ -205,14 +216,14 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
 
     function test_mintDataset_mintsToCurator() public {
         DatasetRegistration memory d = _dataset(1, 12);
-        uint256 expectedId = uint256(keccak256(abi.encode(keccak256("motif.dataset"), d.root)));
+        uint256 expectedId = uint256(keccak256(abi.encode(keccak256("motif.dataset"), carol, d.root)));
         vm.expectEmit(true, true, false, true, address(cert));
         emit IMotifCertificate.DatasetMinted(expectedId, carol, d.root, 12, d.metadataDigest, CidV1.DAG_PB, 100);
         vm.prank(carol);
         uint256 datasetId = cert.mintDataset(d);
 
         assertEq(datasetId, expectedId, "dataset id");
-        assertEq(cert.datasetIdOf(d.root), datasetId, "datasetIdOf");
+        assertEq(cert.datasetIdOf(carol, d.root), datasetId, "datasetIdOf");
         assertEq(cert.ownerOf(datasetId), carol, "owner");
         CertificateView memory v = cert.certificate(datasetId);
         assertTrue(v.kind == CertificateKind.Dataset, "kind");
@@ -240,6 +251,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         vm.prank(carol);
         uint256 id = cert.mintDataset(d);
         vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateAlreadyCertified.selector, id));
+        vm.prank(carol);
         cert.mintDataset(d);
     }
 

@@ -129,7 +129,7 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
       const certified = await runCli({ ...env, MOTIF_WALLET_KEY: LICENSEE_KEY }, "dataset", "mint", "--manifest", result.manifest, "--royalty-bps", "300", ...storeArgs, "--json");
       expect(certified.code, certified.output).to.equal(0);
       const { datasetId, members } = JSON.parse(certified.stdout.trim().split("\n").at(-1)!) as { datasetId: Hex; members: number };
-      expect(BigInt(datasetId)).to.equal(datasetIdOf(result.root));
+      expect(BigInt(datasetId)).to.equal(datasetIdOf(licensee.account.address, result.root));
       expect(members).to.equal(1);
       const stored = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [BigInt(datasetId)] });
       expect(stored).to.include({ kind: CertificateKind.Dataset, kindDigest: result.root, owner: getAddress(licensee.account.address), royaltyBps: 300, modelId: 0 });

@@ -64,8 +64,8 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
       expect(minted.code, minted.output).to.equal(0);
       const { recipeId: recipeIdHex } = lastJson<{ recipeId: Hex }>(minted.stdout);
       const recipeId = BigInt(recipeIdHex);
-      expect(recipeId).to.equal(recipeIdOf(recipeDigest));
-      expect(await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "recipeIdOf", args: [recipeDigest] })).to.equal(recipeId);
+      expect(recipeId).to.equal(recipeIdOf(author.account.address, recipeDigest));
+      expect(await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "recipeIdOf", args: [author.account.address, recipeDigest] })).to.equal(recipeId);
       const [certified] = await designer.getMotifEvents({ kind: "recipes", fromBlock: 0n });
       expect(certified!.args).to.include({ recipeId, author: getAddress(author.account.address), recipeDigest, shareBps: 2000 });
       const recipe = await designer.getRecipe({ recipeId });

@@ -37,7 +37,7 @@ export class RecipeRefusedError extends Error {
  */
 export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: RecipeClearInput): Promise<RecipeClearOutput> {
   const { bytes, digest } = recipeBytes(input.recipe);
-  const recipeId = recipeIdOf(digest);
+  const recipeId = recipeIdOf(input.recipe.author, digest);
   const idHex = tokenIdHex(recipeId);
   let check;
   try {

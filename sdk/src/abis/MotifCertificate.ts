@@ -1174,6 +1174,11 @@ export const motifCertificateAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "curator",
+        "type": "address"
+      },
+      {
         "internalType": "bytes32",
         "name": "root",
         "type": "bytes32"
@@ -1850,6 +1855,11 @@ export const motifCertificateAbi = [
   },
   {
     "inputs": [
+      {
+        "internalType": "address",
+        "name": "author",
+        "type": "address"
+      },
       {
         "internalType": "bytes32",
         "name": "recipeDigest",

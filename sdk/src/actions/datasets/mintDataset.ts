@@ -20,7 +20,7 @@ export type MintDatasetReturnType = Hash;
 export type MintDatasetErrorType = WriteContractErrorType | MotifContractErrorType;
 
 /**
- * Certifies a training dataset from the client's account, its curator (token id `datasetIdOf(root)`).
+ * Certifies a training dataset from the client's account, its curator (token id `datasetIdOf(curator, root)`).
  * Refusals throw MotifContractError, e.g. MotifCertificateAlreadyCertified(datasetId).
  *
  * @example

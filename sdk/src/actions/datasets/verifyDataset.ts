@@ -33,7 +33,7 @@ export type VerifyDatasetReturnType = {
   passed: boolean;
   root: { claimed: Hex; recomputed: Hex; passed: boolean };
   members: Array<{ tokenId: Hex; inclusion: boolean; licensed: boolean; reason?: string }>;
-  /** The dataset certificate for the claimed root (`datasetIdOf(root)`), when `certificate` was given. */
+  /** The licensee's dataset certificate for the claimed root (`datasetIdOf(licensee, root)`), when `certificate` was given. */
   certificate?: { datasetId: Hex; exists: boolean; owner?: Address; curator?: Address };
 };
 export type VerifyDatasetErrorType = Error;
@@ -69,16 +69,16 @@ export async function verifyDataset(client: Client, p: VerifyDatasetParameters):
   }
   const rootOk = recomputed === m.root;
   const report: VerifyDatasetReturnType = { passed: rootOk && members.every((x) => x.inclusion && x.licensed), root: { claimed: m.root, recomputed, passed: rootOk }, members };
-  if (p.certificate !== undefined) report.certificate = await datasetCertificate(client, p.certificate, m.root);
+  if (p.certificate !== undefined) report.certificate = await datasetCertificate(client, p.certificate, m.licensee, m.root);
   return report;
 }
 
-async function datasetCertificate(client: Client, certificate: Address, root: Hex): Promise<NonNullable<VerifyDatasetReturnType["certificate"]>> {
-  const id = datasetIdOf(root);
+async function datasetCertificate(client: Client, certificate: Address, licensee: Address, root: Hex): Promise<NonNullable<VerifyDatasetReturnType["certificate"]>> {
+  const id = datasetIdOf(licensee, root);
   const datasetId = tokenIdHex(id);
   try {
     const v = await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "certificate", args: [id] });
-    // the id is derived from the root under the dataset tag, so a token there is this dataset's
+    // the id is derived from the licensee and the root under the dataset tag: a token there is this dataset's
     if (v.kind !== CertificateKind.Dataset || v.kindDigest !== root) return { datasetId, exists: false };
     return { datasetId, exists: true, owner: v.owner, curator: v.creator };
   } catch (error) {

@@ -22,7 +22,7 @@ export type MintRecipeReturnType = Hash;
 export type MintRecipeErrorType = WriteContractErrorType | MotifContractErrorType;
 
 /**
- * Certifies a recipe from the client's account, its author (token id `recipeIdOf(recipeDigest)`).
+ * Certifies a recipe from the client's account, its author (token id `recipeIdOf(author, recipeDigest)`).
  * Refusals throw MotifContractError, e.g. MotifCertificateRecipeShareTooHigh(shareBps, 2500) or
  * MotifCertificateAlreadyCertified(recipeId).
  *
