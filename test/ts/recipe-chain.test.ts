@@ -74,6 +74,13 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
       expect(twice.code).to.equal(1);
       expect(twice.stderr).to.contain("MotifCertificateAlreadyCertified");
 
+      // A recipe its author never certified cannot be rendered from on chain.
+      const uncertified = path.join(dir, "uncertified.json");
+      await runCli({}, "recipe", "create", "--model", "weld", "--name", "Never certified", "--author", author.account.address, "--scale", "2", "--sharpness", "3", "--out", uncertified);
+      const notCertified = await runCli(env, "mint", "--recipe", uncertified, "--region", "FR", "--seed", "5", "--size", "96", "--store", storeDir, "--json");
+      expect(notCertified.code).to.equal(1);
+      expect(lastJson<{ reason: string }>(notCertified.stdout).reason).to.contain("is not certified on this chain by its author");
+
       // Without a license the designer is refused before anything is rendered, with the reason.
       const mintFrom = (region: string, seed: string, to: Hex) =>
         runCli(env, "mint", "--recipe", file, "--region", region, "--seed", seed, "--size", "96", "--to", to, "--store", storeDir, "--json");

@@ -31,8 +31,8 @@ export class RecipeRefusedError extends Error {
 
 /**
  * Recipe stage (before render): the recipe must be certified on chain (`motif recipe mint`), for
- * the model the generator will use, and the licensee (the pattern's first owner) must own it or hold a license for it that
- * covers `region` now (`checkRecipeLicense`). Only then is the recipe pinned (one raw block, CID
+ * the model the generator will use, and the licensee (the pattern's first owner) must own it or
+ * hold a license for it that covers `region` now (`checkRecipeLicense`). Only then is the recipe pinned (one raw block, CID
  * digest = recipe digest) and its id returned for the lineage; otherwise RecipeRefusedError.
  */
 export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: RecipeClearInput): Promise<RecipeClearOutput> {
@@ -46,7 +46,7 @@ export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: Rec
     check = await checkRecipeLicense(gate.client, { certificate: gate.certificate, licensing: gate.licensing, recipeId, creator: input.licensee, region: input.region, time });
   } catch (error) {
     if (error instanceof MotifContractError && error.errorName === "MotifCertificateNonexistentToken") {
-      throw new RecipeRefusedError(recipeId, `recipe ${digest} is not certified on this chain (recipe id ${idHex}): its author mints it first with \`npx motif recipe mint\``);
+      throw new RecipeRefusedError(recipeId, `recipe ${digest} is not certified on this chain by its author ${input.recipe.author} (recipe id ${idHex}): the author mints it first with \`npx motif recipe mint\``);
     }
     throw error;
   }
@@ -56,5 +56,5 @@ export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: Rec
     throw new RecipeRefusedError(recipeId, `recipe ${idHex} is certified for model ${check.modelId}, but "${input.recipe.model.name}" is model ${modelId ?? "unregistered"} here`);
   }
   const recipeCid = await store.add(bytes);
-  return { recipeId, recipeDigest: digest, recipeCid, modelId, via: check.via, licenseId: check.allowed ? check.licenseId : 0n, shareBps: check.shareBps };
+  return { recipeId, recipeDigest: digest, recipeCid, modelId, via: check.via, licenseId: check.licenseId, shareBps: check.shareBps };
 }
