@@ -1,9 +1,21 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
 import { RENDER_LIMITS } from "../render/render.js";
 
 /** A usage error: printed with the command's help, exit code 2. */
 export class UsageError extends Error {}
+
+/** The ISO 3166-1 alpha-2 code of `--region` (FR, FRA or 250), or a UsageError saying what is wrong. */
+export function regionOption(raw: string | undefined, required: string): string {
+  if (raw === undefined) throw new UsageError(`--region: required${required}, an ISO 3166-1 code (FR, FRA or 250)`);
+  try {
+    return region(raw).alpha2;
+  } catch (error) {
+    if (error instanceof UnknownRegionError) throw new UsageError(`--region: "${raw}" is not an ISO 3166-1 code of the region table`);
+    throw error;
+  }
+}
 
 /** parseArgs that turns its errors into UsageError. */
 export function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T) {

@@ -5,11 +5,10 @@ import { type Address, createPublicClient, getAddress, http, isAddress } from "v
 import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
 import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
 import { tokenIdHex } from "../../../sdk/src/ids.js";
-import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
 import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
 import { selectStore } from "../ipfs/select.js";
-import { UsageError, intOption, parse } from "./args.js";
+import { UsageError, intOption, parse, regionOption } from "./args.js";
 import { contractsFor, walletFromEnv } from "./chain.js";
 
 const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
@@ -80,13 +79,7 @@ export const datasetCommand = {
     const [sub] = positionals;
     if (sub === "export") {
       if (values.licensee === undefined || !isAddress(values.licensee)) throw new UsageError(`--licensee: required, a 0x-prefixed 20-byte address${values.licensee ? ` ("${values.licensee}" is not)` : ""}`);
-      if (values.region === undefined) throw new UsageError("--region: required, an ISO 3166-1 code (FR, FRA or 250)");
-      try {
-        region(values.region);
-      } catch (error) {
-        if (error instanceof UnknownRegionError) throw new UsageError(`--region: "${values.region}" is not an ISO 3166-1 code of the region table`);
-        throw error;
-      }
+      const regionCode = regionOption(values.region, "");
       if (values.out === undefined) throw new UsageError("--out: required, the CAR file to write");
       if (values.tokens === undefined && !values.all) throw new UsageError("--tokens ID,ID,... or --all: which certificates to consider");
       const tokenIds = (values.tokens ?? "").split(",").filter((t) => t.trim() !== "").map((t) => {
@@ -100,7 +93,7 @@ export const datasetCommand = {
         tokenIds.push(...logs.map((l) => l.args.tokenId!));
       }
       const { store } = selectStore(values.store!);
-      const out = await exportDataset({ client, addresses, licensee: getAddress(values.licensee) as Address, region: values.region, time: timeOption("time", values.time), tokenIds, store });
+      const out = await exportDataset({ client, addresses, licensee: getAddress(values.licensee) as Address, region: regionCode, time: timeOption("time", values.time), tokenIds, store });
       await mkdir(path.dirname(path.resolve(values.out)), { recursive: true });
       await writeFile(values.out, out.car);
       const manifestFile = values.manifest ?? values.out.replace(/\.car$/, "") + ".manifest.json";

@@ -1,14 +1,13 @@
 import path from "node:path";
 
 import { tokenIdHex } from "../../../sdk/src/ids.js";
-import { UnknownRegionError, region as regionOf } from "../../../sdk/src/regions/index.js";
 import { readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
-import { RENDER_OPTION_SPECS, UsageError, parse, renderOptionsFrom, seedOption } from "./args.js";
+import { RENDER_OPTION_SPECS, UsageError, parse, regionOption, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv, contractsFor } from "./chain.js";
 
 const HELP = `usage: motif mint --model NAME --seed N [--scale K] [--sharpness S] [--size PX] [--to ADDRESS] [--store DIR] [--json]
@@ -46,13 +45,7 @@ export const mintCommand = {
     let recipe;
     if (values.recipe !== undefined) {
       if (values.model !== undefined || values.scale !== undefined || values.sharpness !== undefined) throw new UsageError("--recipe: the recipe sets the model and params; drop --model, --scale and --sharpness");
-      if (values.region === undefined) throw new UsageError("--region: required with --recipe, the ISO 3166-1 code the recipe license must cover (FR, FRA or 250)");
-      try {
-        regionOf(values.region);
-      } catch (error) {
-        if (error instanceof UnknownRegionError) throw new UsageError(`--region: "${values.region}" is not an ISO 3166-1 code of the region table`);
-        throw error;
-      }
+      values.region = regionOption(values.region, " with --recipe (where the recipe licence must hold)");
       recipe = await readRecipeFile("--recipe", values.recipe);
       values.model = recipe.model.name;
     }
