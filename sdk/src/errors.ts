@@ -20,13 +20,19 @@ export class MotifContractError extends BaseError {
   }
 }
 
-/** Rethrows a viem error as MotifContractError when it carries a decoded custom error. */
-export function rethrowMotifError(error: unknown): never {
+/** The Motif custom error a viem error carries (decoded), or undefined when it carries none. */
+export function motifErrorOf(error: unknown): MotifContractError | undefined {
+  if (error instanceof MotifContractError) return error;
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError && revert.data?.errorName !== undefined) {
-      throw new MotifContractError(revert.data.errorName, revert.data.args ?? [], error);
+      return new MotifContractError(revert.data.errorName, revert.data.args ?? [], error);
     }
   }
-  throw error;
+  return undefined;
+}
+
+/** Rethrows a viem error as MotifContractError when it carries a decoded custom error. */
+export function rethrowMotifError(error: unknown): never {
+  throw motifErrorOf(error) ?? error;
 }

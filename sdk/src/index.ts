@@ -2,7 +2,7 @@
 export * from "./abis/index.js";
 export { defaultAddresses, type MotifAddresses } from "./addresses.js";
 export { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
-export { MotifContractError, type MotifContractErrorType, rethrowMotifError } from "./errors.js";
+export { MotifContractError, type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "./errors.js";
 export { motifActions } from "./decorator.js";
 export * from "./regions/index.js";
 export * from "./types/lineage.js";

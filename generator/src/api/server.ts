@@ -216,9 +216,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       result = await runPipeline(
         options.pipeline,
         {
-          model: b.model ?? "",
+          // the schema's anyOf: model and params, or a recipe that gives them
+          model: recipe?.recipe.model.name ?? b.model!,
           seed,
-          params: b.params ?? { scale: 0, sharpness: 0 },
+          params: recipe?.recipe.params ?? b.params!,
           width: b.width,
           height: b.height,
           ...(b.name !== undefined ? { name: b.name } : {}),

@@ -48,9 +48,8 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
   const url = env.MOTIF_RPC_URL;
   if (url === undefined || url === "") return undefined;
   const account = accountFromEnv("MOTIF_ATTESTER_KEY", "required with MOTIF_RPC_URL, a", env);
-  const publicClient = createPublicClient({ transport: http(url) });
-  const chainId = await publicClient.getChainId();
-  const { certificate, registry } = await contractsFor(chainId, ["certificate", "registry"], env);
+  const { publicClient, chainId, addresses } = await connect(url, ["certificate", "registry"], env);
+  const { certificate, registry } = addresses;
   const wallet = createWalletClient({ account, transport: http(url) });
   const modelIds: Record<string, number> = {};
   for (const m of await loadManifest()) {
@@ -63,6 +62,20 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
     modelIds,
     creator: getAddress(env.MOTIF_CREATOR ?? account.address),
   };
+}
+
+/** MOTIF_RPC_URL, or a UsageError saying what it is needed for. */
+export function rpcUrlFromEnv(purpose: string, env = process.env): string {
+  const url = env.MOTIF_RPC_URL;
+  if (url === undefined || url === "") throw new UsageError(`MOTIF_RPC_URL: required, ${purpose}`);
+  return url;
+}
+
+/** A public client on `url`, its chain id, and the Motif addresses `need`ed there (see `contractsFor`). */
+export async function connect<K extends keyof MotifContracts>(url: string, need: readonly K[], env = process.env) {
+  const publicClient = createPublicClient({ transport: http(url) });
+  const chainId = await publicClient.getChainId();
+  return { publicClient, chainId, addresses: await contractsFor(chainId, need, env) };
 }
 
 /** The account of the private key in `env[name]`; a UsageError names the variable (never the value). */
@@ -78,12 +91,8 @@ function accountFromEnv(name: string, what: string, env: NodeJS.ProcessEnv) {
  * addresses `need`s from deployments/<chainId>.json or the MOTIF_* overrides.
  */
 export async function walletFromEnv<K extends keyof MotifContracts>(need: readonly K[], env = process.env) {
-  const url = env.MOTIF_RPC_URL;
-  if (url === undefined || url === "") throw new UsageError("MOTIF_RPC_URL: required, the chain to certify on");
+  const url = rpcUrlFromEnv("the chain to certify on", env);
   const account = accountFromEnv("MOTIF_WALLET_KEY", "required, the signing account's", env);
-  const publicClient = createPublicClient({ transport: http(url) });
-  const chainId = await publicClient.getChainId();
-  const addresses = await contractsFor(chainId, need, env);
-  const wallet = createWalletClient({ account, transport: http(url) });
-  return { publicClient, wallet, chainId, addresses };
+  const connected = await connect(url, need, env);
+  return { ...connected, wallet: createWalletClient({ account, transport: http(url) }) };
 }

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Address, createPublicClient, getAddress, http, isAddress } from "viem";
+import { type Address, getAddress, isAddress } from "viem";
 
 import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
 import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
@@ -9,7 +9,7 @@ import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
 import { selectStore } from "../ipfs/select.js";
 import { UsageError, intOption, parse, regionOption } from "./args.js";
-import { contractsFor, walletFromEnv } from "./chain.js";
+import { connect, rpcUrlFromEnv, walletFromEnv } from "./chain.js";
 
 const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
                             --out DATASET.car [--manifest FILE.json] [--store DIR] [--json]
@@ -28,11 +28,8 @@ licensable like a pattern; its metadata names the pinned manifest). Signed by th
 licensee: needs MOTIF_RPC_URL and MOTIF_WALLET_KEY. --royalty-bps 0..1000 (default 0).`;
 
 async function chainClient() {
-  const url = process.env.MOTIF_RPC_URL;
-  if (url === undefined || url === "") throw new UsageError("MOTIF_RPC_URL: required, the chain whose licenses are checked");
-  const client = createPublicClient({ transport: http(url) });
-  const addresses = await contractsFor(await client.getChainId(), ["certificate", "licensing"]);
-  return { client, addresses };
+  const { publicClient, addresses } = await connect(rpcUrlFromEnv("the chain whose licenses are checked"), ["certificate", "licensing"]);
+  return { client: publicClient, addresses };
 }
 
 async function readManifest(file: string | undefined): Promise<DatasetManifest> {

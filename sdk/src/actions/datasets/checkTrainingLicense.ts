@@ -2,7 +2,7 @@ import type { Address, Client, ReadContractErrorType } from "viem";
 import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
-import { MotifContractError, type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "../../errors.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
 import { LicenseFlags } from "../../types/license.js";
 
@@ -29,20 +29,17 @@ export async function checkTrainingLicense(client: Client, p: CheckTrainingLicen
   try {
     licenseId = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "requireLicensed", args: [p.tokenId, p.licensee, region, time] });
   } catch (error) {
-    try {
-      rethrowMotifError(error);
-    } catch (decoded) {
-      if (decoded instanceof MotifContractError) return { allowed: false, licenseId: 0n, reason: decoded.shortMessage };
-      throw decoded;
-    }
+    const decoded = motifErrorOf(error);
+    if (decoded === undefined) throw error;
+    return { allowed: false, licenseId: 0n, reason: decoded.shortMessage };
   }
   try {
-    const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId!] });
+    const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] });
     const terms = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
     if ((terms.flags & LicenseFlags.AI_TRAINING) === 0) {
-      return { allowed: false, licenseId: licenseId!, reason: `license 0x${licenseId!.toString(16)} does not allow AI training (terms ${license.termsId} lack the AI_TRAINING flag)` };
+      return { allowed: false, licenseId: licenseId, reason: `license 0x${licenseId.toString(16)} does not allow AI training (terms ${license.termsId} lack the AI_TRAINING flag)` };
     }
-    return { allowed: true, licenseId: licenseId! };
+    return { allowed: true, licenseId: licenseId };
   } catch (error) {
     return rethrowMotifError(error);
   }

@@ -2,7 +2,7 @@ import type { Address, Client, Hex } from "viem";
 import { readContract } from "viem/actions";
 
 import { motifCertificateAbi } from "../../abis/index.js";
-import { MotifContractError, rethrowMotifError } from "../../errors.js";
+import { motifErrorOf, rethrowMotifError } from "../../errors.js";
 import { datasetIdOf, tokenIdHex } from "../../ids.js";
 import { CertificateKind } from "../../types/lineage.js";
 import type { RegionInput } from "../../regions/index.js";
@@ -82,12 +82,7 @@ async function datasetCertificate(client: Client, certificate: Address, licensee
     if (v.kind !== CertificateKind.Dataset || v.kindDigest !== root) return { datasetId, exists: false };
     return { datasetId, exists: true, owner: v.owner, curator: v.creator };
   } catch (error) {
-    try {
-      rethrowMotifError(error);
-    } catch (decoded) {
-      if (decoded instanceof MotifContractError && decoded.errorName === "MotifCertificateNonexistentToken") return { datasetId, exists: false };
-      throw decoded;
-    }
-    throw error;
+    if (motifErrorOf(error)?.errorName === "MotifCertificateNonexistentToken") return { datasetId, exists: false };
+    return rethrowMotifError(error);
   }
 }

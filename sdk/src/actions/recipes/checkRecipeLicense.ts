@@ -4,7 +4,7 @@ import { type RegionInput, type UnknownRegionErrorType } from "../../regions/ind
 import { type MotifContractErrorType, MotifContractError } from "../../errors.js";
 import { tokenIdHex } from "../../ids.js";
 import { requireLicensed } from "../licensing/requireLicensed.js";
-import { type GetRecipeErrorType, getRecipe } from "./getRecipe.js";
+import { type GetRecipeErrorType, readRecipe } from "./getRecipe.js";
 
 export type CheckRecipeLicenseParameters = {
   certificate: Address;
@@ -36,7 +36,7 @@ export type CheckRecipeLicenseErrorType = GetRecipeErrorType | MotifContractErro
  * if (!r.allowed) console.log(r.reason);
  */
 export async function checkRecipeLicense(client: Client, p: CheckRecipeLicenseParameters): Promise<CheckRecipeLicenseReturnType> {
-  const recipe = await getRecipe(client, { certificate: p.certificate, recipeId: p.recipeId });
+  const recipe = await readRecipe(client, { certificate: p.certificate, recipeId: p.recipeId });
   const base = { modelId: recipe.modelId, shareBps: recipe.shareBps };
   if (recipe.owner.toLowerCase() === p.creator.toLowerCase()) return { ...base, allowed: true, via: "owner", licenseId: 0n };
   try {

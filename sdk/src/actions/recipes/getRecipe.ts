@@ -40,23 +40,30 @@ export class NotARecipeError extends Error {
  * const recipe = await getRecipe(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", recipeId: recipeIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08") });
  */
 export async function getRecipe(client: Client, p: GetRecipeParameters): Promise<GetRecipeReturnType> {
+  const recipe = await readRecipe(client, p);
+  try {
+    return { ...recipe, tokenURI: await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.recipeId] }) };
+  } catch (error) {
+    return rethrowMotifError(error);
+  }
+}
+
+/**
+ * `getRecipe` without the token URI: one read (what a licence check before each render needs).
+ *
+ * @example
+ * import { createPublicClient, http } from "viem";
+ * import { readRecipe } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const { owner, shareBps } = await readRecipe(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", recipeId: 1n });
+ */
+export async function readRecipe(client: Client, p: GetRecipeParameters): Promise<Omit<GetRecipeReturnType, "tokenURI">> {
   let v;
-  let tokenURI: string;
   try {
     v = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.recipeId] });
-    tokenURI = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.recipeId] });
   } catch (error) {
     return rethrowMotifError(error);
   }
   if (v.kind !== CertificateKind.Recipe) throw new NotARecipeError(p.recipeId, certificateKindName(v.kind));
-  return {
-    recipeId: p.recipeId,
-    owner: v.owner,
-    author: v.creator,
-    modelId: v.modelId,
-    recipeDigest: v.kindDigest,
-    shareBps: v.recipeShareBps,
-    royaltyBps: v.royaltyBps,
-    tokenURI,
-  };
+  return { recipeId: p.recipeId, owner: v.owner, author: v.creator, modelId: v.modelId, recipeDigest: v.kindDigest, shareBps: v.recipeShareBps, royaltyBps: v.royaltyBps };
 }
