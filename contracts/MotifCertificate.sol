@@ -93,6 +93,12 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
 
     bytes32 private constant _RECIPE_TAG = keccak256("motif.recipe");
     bytes32 private constant _DATASET_TAG = keccak256("motif.dataset");
+    /// @notice Top 64 bits of every recipe id (ASCII "motifRCP"): recipe ids live in their own 2^192-id
+    /// space, which a pattern id (an image's sha-256) may never enter, so no attester can take one.
+    uint64 public constant RECIPE_ID_PREFIX = 0x6d6f746966524350;
+    /// @notice Top 64 bits of every dataset id (ASCII "motifDST"), reserved as `RECIPE_ID_PREFIX` is.
+    uint64 public constant DATASET_ID_PREFIX = 0x6d6f746966445354;
+    uint256 private constant _ID_BODY_MASK = type(uint192).max;
 
     uint256 private constant _BPS = 10_000;
 
@@ -164,6 +170,8 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (r.royaltyBps > MAX_ROYALTY_BPS) revert MotifCertificateRoyaltyTooHigh(r.royaltyBps, MAX_ROYALTY_BPS);
 
         tokenId = uint256(lin.contentDigest);
+        uint64 prefix = uint64(tokenId >> 192);
+        if (prefix == RECIPE_ID_PREFIX || prefix == DATASET_ID_PREFIX) revert MotifCertificateReservedId(tokenId, prefix);
         if (_getExtraData(tokenId) != 0) revert MotifCertificateDuplicateContent(lin.contentDigest);
 
         ModelStatus status = registry.modelStatus(lin.modelId);
@@ -417,12 +425,12 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
 
     /// @inheritdoc IMotifCertificate
     function recipeIdOf(address author, bytes32 recipeDigest) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(_RECIPE_TAG, author, recipeDigest)));
+        return (uint256(RECIPE_ID_PREFIX) << 192) | (uint256(keccak256(abi.encode(_RECIPE_TAG, author, recipeDigest))) & _ID_BODY_MASK);
     }
 
     /// @inheritdoc IMotifCertificate
     function datasetIdOf(address curator, bytes32 root) public pure returns (uint256) {
-        return uint256(keccak256(abi.encode(_DATASET_TAG, curator, root)));
+        return (uint256(DATASET_ID_PREFIX) << 192) | (uint256(keccak256(abi.encode(_DATASET_TAG, curator, root))) & _ID_BODY_MASK);
     }
 
     /// @inheritdoc IMotifCertificate

@@ -25,23 +25,33 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///
 /// @dev Data design.
 ///
-/// License ids. A license is `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, index the
-/// number of licenses `licensee` received for `tokenId` before (at most `MAX_LICENSES_PER_HOLDER`).
-/// `isLicensed(tokenId, licensee, region, time)` recomputes the ids, so it reads per license one
-/// `Grant` slot and the terms' region mask: two cold reads for a licensee's first license. The
-/// licensee is not stored; functions that need it take it and check it against the id.
+/// License ids. A holder has `MAX_LICENSES_PER_HOLDER` slots per certificate; slot `index` lives at
+/// key `keccak256(abi.encode(tokenId, licensee, index))` with its low 16 bits cleared, and a license
+/// id is that key with the slot's generation (1, 2, …) in those 16 bits. A slot is reused once its
+/// license is dead (revoked, transferred away or ended): the cap counts live licenses, and the new
+/// license gets a new id, so nothing keyed by id (reporters, a pending transfer, a breach flag, the
+/// renewal period) carries over, and an old id reads as unknown. Used slots always form a prefix
+/// (the lowest free or dead slot is taken). `isLicensed(tokenId, licensee, region, time)` recomputes
+/// the keys, so it reads per license one `Grant` slot and the terms' region mask: two cold reads for
+/// a licensee's first license. The licensee is not stored; functions that need it take it (or use
+/// the caller) and check it against the id.
 ///
 /// Storage layout:
-///   `_grants[licenseId]` (one slot): termsId 32 | start 40 | end 40 | status 8 | breach 8 |
-///     unitsUsed 56 | unitCap 56. Windows are half-open `[start, end)`; `end == PERPETUAL` never ends.
+///   `_grants[slot key]` (one slot): termsId 32 | start 40 | end 40 | status 8 | breach 8 |
+///     unitsUsed 56 | unitCap 56 | generation 16. Windows are half-open `[start, end)`; `end ==
+///     PERPETUAL` never ends. `_renewalPeriods[licenseId]`: the length one renewal adds, fixed at
+///     grant (the window's length then), written only for renewable terms.
 ///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 96 (what a
 ///     usage report reads) | slot 3 flags 16, unitCap 56, termsCodec 16, renewalPrice 128 | slot 4
 ///     termsDigest. Terms are shared by every license of one offer; a signed offer's terms are stored
 ///     at its first acceptance.
 ///   `_offers[offerId]`: slot 0 licensor 160, termsId 32, maxUses 32, uses 32 | slot 1 price 128,
 ///     ceiling 128 | slot 2 start, end, duration, deadline (40 each), decayWindow 32, demandCap 16,
-///     cancelled 8 | slot 3 demand 64, lastSale 40.
-///   `_signedOffers[digest]`: uses 32 | termsId 32 | demand 64 | lastSale 40 | cancelled 8.
+///     cancelled 8, restricted 8 | slot 3 demand 64, lastSale 40 | slot 4 licensee (read only when
+///     restricted).
+///   `_signedOffers[keccak256(digest, signer)]`: uses 32 | termsId 32 | demand 64 | lastSale 40 |
+///     cancelled 8. Keyed by signer: a signer's cancellation is theirs for good, whoever owns the
+///     certificate later.
 ///   `_revenue[tokenId][currency]`: received 128 | settled 128, both only ever growing, so the slot
 ///     stays non-zero and a payment costs a 5,000-gas update rather than a 22,100-gas fresh write.
 ///
@@ -51,11 +61,16 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///     summary (union of regions, earliest start, latest end) that lets most checks skip the scan;
 ///     an entry whose window ended (or whose license was revoked) is reused. Checks against
 ///     exclusives are exact and read at most `2 * MAX_EXCLUSIVES + 2` slots.
-///   - non-exclusive grants are summarised by the union of their regions and the hull of their
-///     windows, reset once they have all ended. A new exclusive is refused when it meets that summary:
-///     this is conservative (two non-exclusive grants in FR for 2026 and in US for 2028 also block an
-///     exclusive FR for 2028) but never lets a conflict through, and costs three slot reads whatever
-///     the number of licenses. Revoked non-exclusive grants stay in the summary until it resets.
+///   - non-exclusive grants are summarised by the union of their regions, the hull of their windows
+///     (both reset once they have all ended), and per block of 16 regions (table order: block `b` is
+///     regions 16b..16b+15) the day the last grant touching that block ends (`grantBlockEnds`, 16
+///     days of 16 bits, one slot). A new exclusive is refused in the regions of the union whose
+///     block's last grant ends after the exclusive starts, if the hull starts before it ends. This
+///     never lets a conflict through, costs four slot reads whatever the number of licenses, and is
+///     exact for ended grants up to one block: a grant that has ended blocks nothing once no live
+///     grant touches its block (a perpetual grant in US no longer keeps an ended FR grant alive).
+///     It stays conservative about starts (the earliest start of all) and about revoked
+///     non-exclusive grants, which stay in the summary until their block ends.
 ///
 /// Money. A payment (sale, renewal, usage royalty) is added to its certificate's pending revenue
 /// `_pending[tokenId][currency]`: one write on the paying path. `settle(tokenId, currency)` (anyone,
@@ -87,6 +102,9 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
 
     uint256 private constant _BPS = 10_000;
     uint256 private constant _DEMAND_SCALE = 1e6;
+    uint256 private constant _GENERATION_MASK = 0xffff;
+    uint256 private constant _DAY = 1 days;
+    uint256 private constant _NEVER_DAY = 0xffff;
 
     /// @notice The certificates licensed here.
     IMotifCertificate public immutable certificate;
@@ -119,8 +137,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         uint32 decayWindow;
         uint16 demandCap;
         bool cancelled;
+        bool restricted;
         uint64 demand;
         uint40 lastSale;
+        address licensee;
     }
 
     struct SignedOfferState {
@@ -144,6 +164,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         bool breach;
         uint56 unitsUsed;
         uint56 unitCap;
+        uint16 generation;
     }
 
     struct ExclusiveEntry {
@@ -161,14 +182,17 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         uint40 grantStart;
         uint40 grantEnd;
         uint8 used;
+        uint256 grantBlockEnds;
     }
 
     mapping(uint32 termsId => StoredTerms) private _terms;
     uint32 private _termsCount;
     mapping(uint256 offerId => StoredOffer) private _offers;
     uint256 private _offerCount;
-    mapping(bytes32 digest => SignedOfferState) private _signedOffers;
-    mapping(uint256 licenseId => Grant) private _grants;
+    mapping(bytes32 digestAndSigner => SignedOfferState) private _signedOffers;
+    mapping(uint256 slotKey => Grant) private _grants;
+    mapping(uint256 licenseId => uint40) private _renewalPeriods;
+    mapping(uint256 licenseId => address) private _pendingTransfers;
     mapping(uint256 licenseId => mapping(address reporter => bool)) private _reporters;
     mapping(uint256 tokenId => Exclusivity) private _exclusivity;
     mapping(uint256 tokenId => ExclusiveEntry[MAX_EXCLUSIVES]) private _exclusives;
@@ -217,6 +241,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         o.deadline = offer.deadline;
         o.decayWindow = offer.pricing.decayWindow;
         o.demandCap = offer.pricing.demandCap;
+        if (offer.licensee != address(0)) (o.restricted, o.licensee) = (true, offer.licensee);
         emit OfferPublished(offerId, offer.terms.tokenId, msg.sender, termsId, offer);
     }
 
@@ -233,11 +258,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
 
     /// @inheritdoc IMotifLicensing
     function cancelSignedOffer(Offer calldata offer) external {
-        uint256 tokenId = offer.terms.tokenId;
-        address owner = _ownerOf(tokenId);
-        if (owner != msg.sender) revert MotifLicensingNotCertificateOwner(tokenId, msg.sender, owner);
         bytes32 key = _hashTypedDataV4(OfferHash.hash(offer));
-        _signedOffers[key].cancelled = true;
+        _signedOffers[_signerKey(key, msg.sender)].cancelled = true;
         emit SignedOfferCancelled(key, msg.sender);
     }
 
@@ -252,6 +274,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (o.cancelled || _ownerOf(tokenId) != licensor) revert MotifLicensingOfferInactive(key, licensor);
         if (block.timestamp > o.deadline) revert MotifLicensingOfferExpired(key, o.deadline, block.timestamp);
         if (o.uses >= o.maxUses) revert MotifLicensingOfferUsedUp(key, o.maxUses);
+        if (o.restricted && o.licensee != msg.sender) revert MotifLicensingNotOfferLicensee(key, o.licensee, msg.sender);
 
         uint256 price = _offerPrice(o);
         if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
@@ -261,7 +284,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (o.ceiling != 0) (o.demand, o.lastSale) = _recordSale(o.demand, o.lastSale, o.decayWindow, o.demandCap);
 
         (uint40 start, uint40 end) = _window(o.start, o.end, o.duration);
-        licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.unitCap, start, end);
+        licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.unitCap, start, end, t.renewalPrice != 0);
         address currency = t.currency;
         emit LicenseGranted(licenseId, tokenId, msg.sender, key, o.termsId, start, end, currency, price);
         _collect(tokenId, currency, price, true);
@@ -277,7 +300,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         (bytes32 key, uint32 termsId, uint256 price) = _useSignedOffer(offer, signature, maxPrice);
         LicenseTerms calldata t = offer.terms;
         (uint40 start, uint40 end) = _window(offer.window.start, offer.window.end, offer.window.duration);
-        licenseId = _grant(t.tokenId, msg.sender, termsId, t.regions, t.flags, t.unitCap, start, end);
+        licenseId = _grant(t.tokenId, msg.sender, termsId, t.regions, t.flags, t.unitCap, start, end, t.renewalPrice != 0);
         emit LicenseGranted(licenseId, t.tokenId, msg.sender, key, termsId, start, end, t.currency, price);
         _collect(t.tokenId, t.currency, price, true);
     }
@@ -292,7 +315,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (err != ECDSA.RecoverError.NoError) revert MotifLicensingInvalidSignature();
         if (_ownerOf(offer.terms.tokenId) != licensor) revert MotifLicensingOfferInactive(key, licensor);
         if (block.timestamp > offer.deadline) revert MotifLicensingOfferExpired(key, offer.deadline, block.timestamp);
-        SignedOfferState storage s = _signedOffers[key];
+        if (offer.licensee != address(0) && offer.licensee != msg.sender) {
+            revert MotifLicensingNotOfferLicensee(key, offer.licensee, msg.sender);
+        }
+        SignedOfferState storage s = _signedOffers[_signerKey(key, licensor)];
         if (s.cancelled) revert MotifLicensingOfferCancelled(key);
         if (s.uses >= offer.maxUses) revert MotifLicensingOfferUsedUp(key, offer.maxUses);
 
@@ -323,18 +349,19 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     {
         if (region > RegionMask.MAX_REGION) return (false, 0);
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
-            uint256 id = _licenseId(tokenId, licensee, i);
+            uint256 key = _slotKey(tokenId, licensee, i);
             // The hot path any contract calls: one read of the packed Grant slot, unpacked by hand
             // (layout in the header: termsId 0..31 | start 32..71 | end 72..111 | status 112..119 |
-            // breach 120..127 | unitsUsed 128..183 | unitCap 184..239), then the terms' regions.
-            uint256 word = _grantWord(id);
+            // breach 120..127 | unitsUsed 128..183 | unitCap 184..239 | generation 240..255), then
+            // the terms' regions.
+            uint256 word = _grantWord(key);
             uint256 status = (word >> 112) & 0xff;
             if (status == uint256(LicenseStatus.None)) break;
             if (status != uint256(LicenseStatus.Active)) continue;
             if (time < (word >> 32) & 0xffffffffff || time >= (word >> 72) & 0xffffffffff) continue;
             uint256 cap = word >> 184 & 0xffffffffffffff;
             if (cap != 0 && (word >> 128) & 0xffffffffffffff >= cap) continue;
-            if ((_terms[uint32(word)].regions >> region) & 1 == 1) return (true, id);
+            if ((_terms[uint32(word)].regions >> region) & 1 == 1) return (true, key | (word >> 240));
         }
         return (false, 0);
     }
@@ -349,9 +376,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         bytes memory firstReason;
         bytes memory firstRegionReason;
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
-            uint256 id = _licenseId(tokenId, licensee, i);
-            Grant storage g = _grants[id];
+            uint256 key = _slotKey(tokenId, licensee, i);
+            Grant storage g = _grants[key];
             if (g.status == LicenseStatus.None) break;
+            uint256 id = key | g.generation;
             bytes memory reason = _whyNot(id, g, region, time);
             if (reason.length == 0) return id;
             if (firstReason.length == 0) firstReason = reason;
@@ -387,9 +415,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         bytes memory reason = _whyNot(licenseId, g, region, block.timestamp);
         if (reason.length != 0) _revertWith(reason);
         uint56 used = g.unitsUsed;
-        if (g.unitCap != 0 && used + units > g.unitCap) {
-            revert MotifLicensingUnitCapExceeded(licenseId, used, units, g.unitCap);
-        }
+        uint56 cap = g.unitCap == 0 ? type(uint56).max : g.unitCap; // uncapped: the counter's range
+        if (uint256(used) + units > cap) revert MotifLicensingUnitCapExceeded(licenseId, used, units, cap);
         g.unitsUsed = uint56(used + units);
         uint256 amount = units * t.unitRoyalty; // units < 2^56, royalty < 2^96: no overflow
         emit UsageReported(licenseId, msg.sender, region, units, amount);
@@ -418,6 +445,14 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IMotifLicensing
+    function clearBreach(uint256 licenseId) external onlyRole(ARBITER_ROLE) {
+        Grant storage g = _grantOf(licenseId);
+        if (!g.breach) revert MotifLicensingBreachNotFlagged(licenseId);
+        g.breach = false;
+        emit BreachCleared(licenseId, msg.sender);
+    }
+
+    /// @inheritdoc IMotifLicensing
     function revoke(uint256 licenseId) external {
         Grant storage g = _grantOf(licenseId);
         uint256 tokenId = _terms[g.termsId].tokenId;
@@ -434,42 +469,70 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     function renew(uint256 licenseId, uint256 maxPrice) external payable nonReentrant {
         Grant storage g = _grantOf(licenseId);
         StoredTerms storage t = _terms[g.termsId];
+        uint256 tokenId = t.tokenId;
+        if (!_isLicenseOf(licenseId, tokenId, msg.sender)) revert MotifLicensingNotLicensee(licenseId, msg.sender);
         uint256 price = t.renewalPrice;
         if (price == 0) revert MotifLicensingNotAllowedByTerms(licenseId, 0);
         if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
+        if (g.breach) revert MotifLicensingBreachFlagged(licenseId);
         if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
-        uint40 newEnd = _renewedEnd(licenseId, g.start, g.end);
-        _reserve(t.tokenId, t.regions, g.end, newEnd, t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
-        g.end = newEnd;
-        emit LicenseRenewed(licenseId, newEnd, price);
-        _collect(t.tokenId, t.currency, price, true);
-    }
-
-    /// @dev The end after one renewal: the window's length again, from its current end.
-    function _renewedEnd(uint256 licenseId, uint40 start, uint40 end) private view returns (uint40) {
+        uint40 end = g.end;
         if (end == PERPETUAL) revert MotifLicensingPerpetual(licenseId);
         if (end <= block.timestamp) revert MotifLicensingExpired(licenseId, end, block.timestamp);
-        uint256 extended = uint256(end) + (end - start);
-        return extended >= PERPETUAL ? PERPETUAL - 1 : uint40(extended);
+        uint40 period = _renewalPeriods[licenseId]; // > 0 and ≤ end - start: set at grant for renewable terms
+        uint40 opensAt = end - period;
+        if (block.timestamp < opensAt) revert MotifLicensingRenewalTooEarly(licenseId, end, opensAt);
+        uint256 newEnd = uint256(end) + period;
+        if (newEnd >= PERPETUAL) revert MotifLicensingInvalidField("renewal end", newEnd, uint256(end) + 1, PERPETUAL - 1);
+        _reserve(tokenId, t.regions, end, uint40(newEnd), t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        g.end = uint40(newEnd);
+        emit LicenseRenewed(licenseId, uint40(newEnd), price);
+        _collect(tokenId, t.currency, price, true);
     }
 
     /// @inheritdoc IMotifLicensing
-    function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId) {
+    function transferLicense(uint256 licenseId, address to) external {
         Grant storage g = _grantOf(licenseId);
         StoredTerms storage t = _terms[g.termsId];
+        if (!_isLicenseOf(licenseId, t.tokenId, msg.sender)) revert MotifLicensingNotLicensee(licenseId, msg.sender);
+        if (to != address(0)) {
+            _requireTransferable(licenseId, g, t.flags);
+            if (to == msg.sender) revert MotifLicensingInvalidField("to", uint160(to), 1, type(uint160).max);
+        }
+        _pendingTransfers[licenseId] = to;
+        emit LicenseTransferProposed(licenseId, to);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function acceptLicenseTransfer(uint256 licenseId) external returns (uint256 newLicenseId) {
+        address to = _pendingTransfers[licenseId];
+        if (to == address(0) || to != msg.sender) revert MotifLicensingNoTransferPending(licenseId, msg.sender, to);
+        Grant storage g = _grantOf(licenseId);
+        StoredTerms storage t = _terms[g.termsId];
+        uint16 flags = t.flags;
+        _requireTransferable(licenseId, g, flags);
+        delete _pendingTransfers[licenseId];
         uint256 tokenId = t.tokenId;
-        if (!_isLicenseOf(licenseId, tokenId, msg.sender)) revert MotifLicensingNotLicensee(licenseId, msg.sender);
-        if (t.flags & LicenseFlags.TRANSFERABLE == 0) {
+        (uint256 key, uint16 generation) = _freeSlot(tokenId, msg.sender);
+        newLicenseId = key | generation;
+        Grant memory moved = g;
+        moved.generation = generation;
+        g.status = LicenseStatus.Transferred;
+        _grants[key] = moved;
+        uint40 period = _renewalPeriods[licenseId];
+        if (period != 0) _renewalPeriods[newLicenseId] = period;
+        if (flags & LicenseFlags.EXCLUSIVE != 0) _renameExclusive(tokenId, licenseId, newLicenseId);
+        emit LicenseTransferred(licenseId, newLicenseId, msg.sender);
+    }
+
+    /// @dev A license may move only while active, running and unflagged, and only if its terms allow.
+    function _requireTransferable(uint256 licenseId, Grant storage g, uint16 flags) private view {
+        if (flags & LicenseFlags.TRANSFERABLE == 0) {
             revert MotifLicensingNotAllowedByTerms(licenseId, LicenseFlags.TRANSFERABLE);
         }
         if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
-        if (to == address(0)) revert MotifLicensingInvalidField("to", 0, 1, type(uint160).max);
-        newLicenseId = _freeLicenseId(tokenId, to);
-        Grant memory moved = g;
-        g.status = LicenseStatus.Transferred;
-        _grants[newLicenseId] = moved;
-        if (t.flags & LicenseFlags.EXCLUSIVE != 0) _renameExclusive(tokenId, licenseId, newLicenseId);
-        emit LicenseTransferred(licenseId, newLicenseId, to);
+        if (g.end <= block.timestamp) revert MotifLicensingExpired(licenseId, g.end, block.timestamp);
+        if (g.breach) revert MotifLicensingBreachFlagged(licenseId);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -569,14 +632,21 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             status: g.status,
             breachFlagged: g.breach,
             unitsUsed: g.unitsUsed,
-            unitCap: g.unitCap
+            unitCap: g.unitCap,
+            renewalPeriod: _renewalPeriods[licenseId]
         });
     }
 
     /// @inheritdoc IMotifLicensing
     function licenseIdOf(uint256 tokenId, address licensee, uint256 index) external view returns (uint256) {
-        uint256 id = _licenseId(tokenId, licensee, index);
-        return _grants[id].status == LicenseStatus.None ? 0 : id;
+        uint256 key = _slotKey(tokenId, licensee, index);
+        Grant storage g = _grants[key];
+        return g.status == LicenseStatus.None ? 0 : key | g.generation;
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function pendingTransferOf(uint256 licenseId) external view returns (address) {
+        return _pendingTransfers[licenseId];
     }
 
     /// @inheritdoc IMotifLicensing
@@ -731,48 +801,67 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     // Internals: grants and exclusivity
     // ----------------------------------------------------------------------------------------------
 
-    /// @dev `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, hashed in scratch memory.
-    function _licenseId(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256 id) {
-        // Assembly: scratch-memory hashing / raw slot read on the hot isLicensed path.
+    /// @dev Slot key `keccak256(abi.encode(tokenId, licensee, index))` with the low 16 bits (the
+    /// generation's place in a license id) cleared, hashed in scratch memory.
+    function _slotKey(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256 key) {
+        // Assembly: scratch-memory hashing on the hot isLicensed path.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, tokenId)
             mstore(add(ptr, 0x20), and(licensee, 0xffffffffffffffffffffffffffffffffffffffff))
             mstore(add(ptr, 0x40), index)
-            id := keccak256(ptr, 0x60)
+            key := and(keccak256(ptr, 0x60), not(0xffff))
         }
     }
 
-    function _freeLicenseId(uint256 tokenId, address licensee) private view returns (uint256) {
+    /// @dev Key of a signed offer's state: its digest and its signer.
+    function _signerKey(bytes32 digest, address signer) private pure returns (bytes32) {
+        return keccak256(abi.encode(digest, signer));
+    }
+
+    /// @dev The first slot of `licensee` for `tokenId` that was never used or whose license is dead
+    /// (revoked, transferred away or ended), and the generation its next license gets. A slot whose
+    /// generation is exhausted (65,535 licenses) is retired.
+    function _freeSlot(uint256 tokenId, address licensee) private view returns (uint256 key, uint16 generation) {
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
-            uint256 id = _licenseId(tokenId, licensee, i);
-            if (_grants[id].status == LicenseStatus.None) return id;
+            key = _slotKey(tokenId, licensee, i);
+            Grant storage g = _grants[key];
+            LicenseStatus status = g.status;
+            if (status == LicenseStatus.None) return (key, 1);
+            generation = g.generation;
+            if ((status != LicenseStatus.Active || g.end <= block.timestamp) && generation != type(uint16).max) {
+                return (key, generation + 1);
+            }
         }
         revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);
     }
 
-    /// @dev The raw storage word of `_grants[licenseId]` (a Grant fits one slot).
-    function _grantWord(uint256 licenseId) private view returns (uint256 word) {
+    /// @dev The raw storage word of `_grants[key]` (a Grant fits one slot).
+    function _grantWord(uint256 key) private view returns (uint256 word) {
         // Assembly: scratch-memory hashing / raw slot read on the hot isLicensed path.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            mstore(0x00, licenseId)
+            mstore(0x00, key)
             mstore(0x20, _grants.slot)
             word := sload(keccak256(0x00, 0x40))
         }
     }
 
     function _isLicenseOf(uint256 licenseId, uint256 tokenId, address licensee) private pure returns (bool) {
+        uint256 key = licenseId & ~_GENERATION_MASK;
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
-            if (_licenseId(tokenId, licensee, i) == licenseId) return true;
+            if (_slotKey(tokenId, licensee, i) == key) return true;
         }
         return false;
     }
 
+    /// @dev The grant `licenseId` names: its slot, holding that generation (an older id is unknown).
     function _grantOf(uint256 licenseId) private view returns (Grant storage g) {
-        g = _grants[licenseId];
-        if (g.status == LicenseStatus.None) revert MotifLicensingUnknownLicense(licenseId);
+        g = _grants[licenseId & ~_GENERATION_MASK];
+        if (g.status == LicenseStatus.None || g.generation != uint16(licenseId)) {
+            revert MotifLicensingUnknownLicense(licenseId);
+        }
     }
 
     function _grant(
@@ -783,19 +872,23 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         uint16 flags,
         uint56 unitCap,
         uint40 start,
-        uint40 end
+        uint40 end,
+        bool renewable
     ) private returns (uint256 licenseId) {
-        licenseId = _freeLicenseId(tokenId, licensee);
+        (uint256 key, uint16 generation) = _freeSlot(tokenId, licensee);
+        licenseId = key | generation;
         _reserve(tokenId, regions, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
-        _grants[licenseId] = Grant({
+        _grants[key] = Grant({
             termsId: termsId,
             start: start,
             end: end,
             status: LicenseStatus.Active,
             breach: false,
             unitsUsed: 0,
-            unitCap: unitCap
+            unitCap: unitCap,
+            generation: generation
         });
+        if (renewable) _renewalPeriods[licenseId] = end - start; // one period, fixed now
     }
 
     /// @dev Checks `[start, end)` in `regions` against the exclusivity rules and records it. For an
@@ -823,15 +916,20 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (!exclusive) {
             if (x.grantEnd <= block.timestamp) {
                 (x.grantMask, x.grantStart, x.grantEnd) = (regions, start, end);
+                x.grantBlockEnds = _raiseBlockEnds(0, regions, end);
             } else {
                 if (x.grantMask | regions != x.grantMask) x.grantMask |= regions;
                 if (start < x.grantStart) x.grantStart = start;
                 if (end > x.grantEnd) x.grantEnd = end;
+                uint256 ends = x.grantBlockEnds;
+                uint256 raised = _raiseBlockEnds(ends, regions, end);
+                if (raised != ends) x.grantBlockEnds = raised;
             }
             return;
         }
         if (x.grantEnd > block.timestamp && x.grantMask & regions != 0 && _overlaps(start, end, x.grantStart, x.grantEnd)) {
-            revert MotifLicensingGrantConflict(tokenId, x.grantMask & regions, x.grantStart, x.grantEnd);
+            uint256 live = _liveGrantRegions(x.grantBlockEnds, x.grantMask & regions, start);
+            if (live != 0) revert MotifLicensingGrantConflict(tokenId, live, x.grantStart, x.grantEnd);
         }
         if (own == MAX_EXCLUSIVES) {
             for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
@@ -879,6 +977,30 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             if (e.end > hi) hi = e.end;
         }
         (x.exclusiveMask, x.exclusiveStart, x.exclusiveEnd, x.used) = (mask, lo, hi, used);
+    }
+
+    /// @dev `ends` (16 blocks of 16 regions, each the day its last non-exclusive grant ends, rounded
+    /// up; 0xffff = never) with every block `regions` touches raised to `end`'s day.
+    function _raiseBlockEnds(uint256 ends, uint256 regions, uint40 end) private pure returns (uint256) {
+        uint256 day = end == PERPETUAL ? _NEVER_DAY : (uint256(end) + _DAY - 1) / _DAY;
+        if (day > _NEVER_DAY) day = _NEVER_DAY; // past 2149: treated as never (conservative)
+        for (uint256 b; b < 16; ++b) {
+            uint256 shift = b * 16;
+            if ((regions >> shift) & 0xffff == 0) continue;
+            if ((ends >> shift) & 0xffff < day) ends = (ends & ~(uint256(0xffff) << shift)) | (day << shift);
+        }
+        return ends;
+    }
+
+    /// @dev The regions of `mask` whose block's last non-exclusive grant ends after `from`.
+    function _liveGrantRegions(uint256 ends, uint256 mask, uint40 from) private pure returns (uint256 live) {
+        for (uint256 b; b < 16; ++b) {
+            uint256 shift = b * 16;
+            uint256 bits = (mask >> shift) & 0xffff;
+            if (bits == 0) continue;
+            uint256 day = (ends >> shift) & 0xffff;
+            if (day == _NEVER_DAY || day * _DAY > from) live |= bits << shift;
+        }
     }
 
     function _releaseExclusive(uint256 tokenId, uint256 licenseId) private {

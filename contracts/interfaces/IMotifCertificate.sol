@@ -16,6 +16,9 @@ import {ModelStatus} from "../types/Model.sol";
 interface IMotifCertificate {
     /// @notice A certificate for `contentDigest` exists already (token id = content digest).
     error MotifCertificateDuplicateContent(bytes32 contentDigest);
+    /// @notice A pattern's content digest `tokenId` starts with `prefix`, the reserved top 64 bits of recipe
+    /// or dataset ids (an image's sha-256 lands there with probability 2^-63; an attester on purpose).
+    error MotifCertificateReservedId(uint256 tokenId, uint64 prefix);
     /// @notice `tokenId` was never minted.
     error MotifCertificateNonexistentToken(uint256 tokenId);
     /// @notice The lineage names a model that is not active (`status` None = unknown, Deprecated).

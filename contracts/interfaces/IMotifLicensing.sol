@@ -45,6 +45,8 @@ interface IMotifLicensing {
     error MotifLicensingInvalidField(string field, uint256 value, uint256 min, uint256 max);
     /// @notice The license window is empty or ends before it starts: `[start, end)`.
     error MotifLicensingInvalidWindow(uint40 start, uint40 end);
+    /// @notice The offer `offerKey` names `licensee` as its only buyer, not `caller`.
+    error MotifLicensingNotOfferLicensee(bytes32 offerKey, address licensee, address caller);
 
     // --- exclusivity --------------------------------------------------------------------------
 
@@ -54,7 +56,8 @@ interface IMotifLicensing {
     error MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint40 start, uint40 end);
     /// @notice `tokenId` already has `max` exclusive licenses that have not ended.
     error MotifLicensingExclusiveLimit(uint256 tokenId, uint256 max);
-    /// @notice `licensee` already holds `max` licenses of `tokenId`.
+    /// @notice `licensee` already holds `max` live licenses of `tokenId` (ended, revoked and transferred
+    /// ones do not count).
     error MotifLicensingHolderLimit(uint256 tokenId, address licensee, uint256 max);
 
     // --- payments -----------------------------------------------------------------------------
@@ -84,6 +87,12 @@ interface IMotifLicensing {
     error MotifLicensingBreachNotFlagged(uint256 licenseId);
     /// @notice A perpetual license cannot be renewed.
     error MotifLicensingPerpetual(uint256 licenseId);
+    /// @notice `licenseId` ends at `end`; a renewal can be bought from `opensAt` (one period before `end`).
+    error MotifLicensingRenewalTooEarly(uint256 licenseId, uint40 end, uint40 opensAt);
+    /// @notice A breach of `licenseId` is flagged: it cannot be transferred or renewed until an arbiter clears it.
+    error MotifLicensingBreachFlagged(uint256 licenseId);
+    /// @notice `caller` is not the account `licenseId` was offered to by `transferLicense` (`pendingTo`).
+    error MotifLicensingNoTransferPending(uint256 licenseId, address caller, address pendingTo);
 
     // --- events -------------------------------------------------------------------------------
 
@@ -163,6 +172,10 @@ interface IMotifLicensing {
     /// @param arbiter The arbiter who flagged it.
     /// @param evidenceDigest Digest of the evidence kept off-chain.
     event BreachFlagged(uint256 indexed licenseId, address indexed arbiter, bytes32 evidenceDigest);
+    /// @notice An arbiter cleared the breach flag of `licenseId`.
+    /// @param licenseId The license.
+    /// @param arbiter The arbiter who cleared it.
+    event BreachCleared(uint256 indexed licenseId, address indexed arbiter);
     /// @notice The licensor revoked `licenseId` after a flagged breach.
     /// @param licenseId The license.
     /// @param licensor The certificate owner who offered the license.
@@ -172,7 +185,12 @@ interface IMotifLicensing {
     /// @param end The new end of the window.
     /// @param price Renewal price paid.
     event LicenseRenewed(uint256 indexed licenseId, uint40 end, uint256 price);
-    /// @notice License `fromId` moved to `to` as `toId` (terms allow transfer).
+    /// @notice The licensee of `licenseId` offered it to `to` (address(0): withdrew the offer); `to`
+    /// takes it with `acceptLicenseTransfer`.
+    /// @param licenseId The license.
+    /// @param to The proposed new holder, or address(0).
+    event LicenseTransferProposed(uint256 indexed licenseId, address indexed to);
+    /// @notice License `fromId` moved to `to` as `toId` (terms allow transfer; `to` accepted).
     /// @param fromId The license given up.
     /// @param toId The new license of `to`.
     /// @param to The new holder.
@@ -198,8 +216,10 @@ interface IMotifLicensing {
     /// @param offerId The offer.
     function cancelOffer(uint256 offerId) external;
 
-    /// @notice Cancels a signed offer. Only the certificate's owner (the only possible valid signer).
-    /// Its `nonce` keeps otherwise identical offers distinct.
+    /// @notice Cancels the caller's signature of `offer`, for good: whether or not the caller owns the
+    /// certificate now or later (a cancelled offer does not come back if its signer buys the
+    /// certificate back). Another owner's signature of the same offer is not affected. Its `nonce`
+    /// keeps otherwise identical offers distinct.
     /// @param offer The offer as signed.
     function cancelSignedOffer(Offer calldata offer) external;
 
@@ -264,20 +284,37 @@ interface IMotifLicensing {
     /// @param evidenceDigest Digest of the evidence kept off-chain.
     function flagBreach(uint256 licenseId, bytes32 evidenceDigest) external;
 
+    /// @notice Arbiter clears the breach flag of `licenseId` (a flag raised in error, or a breach cured).
+    /// @param licenseId The license.
+    function clearBreach(uint256 licenseId) external;
+
     /// @notice The certificate owner revokes `licenseId` after a flagged breach.
     /// @param licenseId The license.
     function revoke(uint256 licenseId) external;
 
-    /// @notice Extends `licenseId` by its window length, paying the renewal price. Anyone may pay.
+    /// @notice Extends `licenseId` by exactly one period (its window's length at grant), paying the
+    /// renewal price. Only the licensee, only while the license runs and no breach is flagged, and only
+    /// in its last period (from `end - period`): renewals never stack more than one period ahead.
     /// @param licenseId The license.
     /// @param maxPrice Highest price the caller agrees to pay.
     function renew(uint256 licenseId, uint256 maxPrice) external payable;
 
-    /// @notice Moves the caller's license to `to` when its terms allow; returns the new license id.
+    /// @notice Offers the caller's license to `to` when its terms allow (`to` = address(0) withdraws the
+    /// offer). Nothing moves until `to` calls `acceptLicenseTransfer`: nobody receives a license unasked.
     /// @param licenseId The license.
-    /// @param to The new licensee.
-    /// @return newLicenseId The license id of the new holder.
-    function transferLicense(uint256 licenseId, address to) external returns (uint256 newLicenseId);
+    /// @param to The proposed new licensee, or address(0).
+    function transferLicense(uint256 licenseId, address to) external;
+
+    /// @notice Takes a license offered to the caller with `transferLicense`. The license must still be
+    /// active, running, transferable and free of a breach flag; the caller must have a free slot.
+    /// @param licenseId The license offered.
+    /// @return newLicenseId The caller's license id.
+    function acceptLicenseTransfer(uint256 licenseId) external returns (uint256 newLicenseId);
+
+    /// @notice The account `licenseId` is offered to (address(0) if none).
+    /// @param licenseId The license.
+    /// @return to The proposed new holder.
+    function pendingTransferOf(uint256 licenseId) external view returns (address to);
 
     /// @notice Splits the pending revenue of `tokenId` in `currency` between the protocol fee, its model's
     /// owner, the owner of the recipe it was rendered from (if any) and its current owner (the rest),
@@ -308,7 +345,9 @@ interface IMotifLicensing {
     /// @return license The stored license.
     function getLicense(uint256 licenseId) external view returns (License memory license);
 
-    /// @notice The id of the `index`-th license `licensee` received for `tokenId` (0 if none).
+    /// @notice The id of the license in slot `index` of `licensee` for `tokenId` (0 if the slot was never
+    /// used). Slots are reused once their license has ended, been revoked or transferred away, so the
+    /// live licenses are among slots 0..`MAX_LICENSES_PER_HOLDER`-1.
     /// @param tokenId The certificate (token id = sha-256 of the image).
     /// @param licensee The account holding (or using) the license.
     /// @param index Position among the licenses `licensee` received for `tokenId` (0 = first).

@@ -17,7 +17,7 @@ library OfferHash {
     /// @notice Referenced types follow the primary type in alphabetical order, as EIP-712 requires.
     bytes32 internal constant OFFER_TYPEHASH = keccak256(
         abi.encodePacked(
-            "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce)",
+            "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)",
             TERMS_TYPE,
             WINDOW_TYPE,
             PRICING_TYPE
@@ -29,7 +29,7 @@ library OfferHash {
     function hash(Offer calldata o) internal pure returns (bytes32) {
         return keccak256(
             abi.encode(
-                OFFER_TYPEHASH, hashTerms(o.terms), hashWindow(o.window), hashPricing(o.pricing), o.maxUses, o.deadline, o.nonce
+                OFFER_TYPEHASH, hashTerms(o.terms), hashWindow(o.window), hashPricing(o.pricing), o.maxUses, o.deadline, o.nonce, o.licensee
             )
         );
     }

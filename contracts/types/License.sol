@@ -35,7 +35,7 @@ struct LicenseTerms {
     uint96 unitRoyalty;
     /// Most units a license may report; 0 = unlimited.
     uint56 unitCap;
-    /// Price of one renewal (extends the window by its length); 0 = not renewable.
+    /// Price of one renewal (extends the window by one period, its length at grant); 0 = not renewable.
     uint128 renewalPrice;
     /// sha2-256 digest of the human-readable legal text's CIDv1 (`termsURI`).
     bytes32 termsDigest;
@@ -73,6 +73,8 @@ struct Offer {
     uint40 deadline;
     /// Signed offers: distinguishes otherwise identical offers (cancel with `cancelSignedOffer`).
     uint256 nonce;
+    /// The only account that may accept the offer (a deal negotiated with one buyer); address(0) = anyone.
+    address licensee;
 }
 
 /// @notice Lifecycle of a granted license.
@@ -83,9 +85,11 @@ enum LicenseStatus {
     Transferred
 }
 
-/// @notice A granted license as returned by `MotifLicensing.getLicense`. Its id is
-/// `uint256(keccak256(abi.encode(tokenId, licensee, index)))`, so the licensee is not stored:
-/// `licenseIdOf(tokenId, licensee, index)` finds it, and the `LicenseGranted` event names it.
+/// @notice A granted license as returned by `MotifLicensing.getLicense`. Its id is the holder's slot
+/// `keccak256(abi.encode(tokenId, licensee, index))` with its low 16 bits replaced by the slot's
+/// generation (≥ 1), so the licensee is not stored and a reused slot gives a new id:
+/// `licenseIdOf(tokenId, licensee, index)` finds the slot's current license, and the `LicenseGranted`
+/// event names it.
 struct License {
     uint256 tokenId;
     uint32 termsId;
@@ -95,4 +99,6 @@ struct License {
     bool breachFlagged;
     uint56 unitsUsed;
     uint56 unitCap;
+    /// Length one renewal adds (the window's length at grant); 0 = not renewable.
+    uint40 renewalPeriod;
 }

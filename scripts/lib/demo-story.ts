@@ -50,7 +50,9 @@ export type StoryReport = {
   accounts: { admin: Address; generator: Address; studio: Address; licenseeEu: Address; licenseeWorld: Address };
   model: { name: string; id: number; weightsDigest: Hex; weightsCid: string; owner: Address; royaltyBps: number; newlyRegistered: boolean };
   batch: Array<{ label: string; seed: string; status: PatternResult["status"]; tokenId?: Hex; imageCid?: string; metadataCid?: string; refusedBecause?: { label: string; distance: number } }>;
-  offers: { exclusiveEu: { offerId: string; tokenId: Hex; regions: number; days: number; price: string }; worldwide: { digest: Hex; tokenId: Hex; regions: number; price: string } };
+  offers: {
+    exclusiveEu: { offerId: string; tokenId: Hex; regions: number; days: number; price: string; licensee: Address; otherBuyerRefused: string };
+    worldwide: { digest: Hex; tokenId: Hex; regions: number; price: string } };
   licenses: { eu: { licenseId: string; licensee: Address }; world: { licenseId: string; licensee: Address } };
   usage: { allowed: { region: string; units: string; royaltyPaid: string }; refused: { region: string; error: string; args: string[]; reason: string } };
   royalties: { settled: Array<{ tokenId: Hex; total: string; owner: string; model: string; recipe: string; protocol: string }>; withdrawn: Array<{ who: string; amount: string }> };
@@ -156,7 +158,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const [tokenA, tokenB] = [minted[0]!, minted[1]!];
   const creator = generator!; // the generator mints to its creator account, the certificates' owner
 
-  // 3. Offers: an exclusive EU licence for 90 days on A (on-chain), a worldwide non-exclusive one on B (signed).
+  // 3. Offers: an exclusive EU licence for 90 days on A (on-chain), negotiated with the EU licensee and
+  // naming it as the only buyer; a worldwide non-exclusive one on B (signed, open to anyone).
   const now = Number((await publicClient.getBlock()).timestamp);
   const euMask = regionMask(EU_MEMBERS);
   const exclusive: Offer = {
@@ -166,6 +169,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     maxUses: 1,
     deadline: now + 7 * 86400,
     nonce: 0n,
+    licensee: addr(licenseeEu!),
   };
   const published = await wait(await creator.publishOffer({ offer: exclusive }));
   const offerLog = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: published.blockNumber, toBlock: published.blockNumber }))[0]!;
@@ -177,11 +181,20 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     maxUses: 100,
     deadline: now + 7 * 86400,
     nonce: BigInt(now),
+    licensee: zeroAddress,
   };
   const signed = await creator.signOffer({ offer: worldwide });
   const signedDigest = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "offerDigest", args: [worldwide] });
 
-  // 4. Licensees accept from their wallets.
+  // 4. Licensees accept from their wallets; another account cannot take the exclusive deal first.
+  let otherBuyerRefused: string | undefined;
+  try {
+    await licenseeWorld!.acceptOffer({ offerId, maxPrice: exclusive.pricing.price });
+  } catch (error) {
+    if (!(error instanceof MotifContractError) || error.errorName !== "MotifLicensingNotOfferLicensee") throw error;
+    otherBuyerRefused = error.errorName;
+  }
+  if (otherBuyerRefused === undefined) throw new Error("another account took the exclusive offer negotiated for the EU licensee");
   progress({ step: "license", done: 0, total: 2, label: "accepting the exclusive EU offer" });
   await wait(await licenseeEu!.acceptOffer({ offerId, maxPrice: exclusive.pricing.price }));
   progress({ step: "license", done: 1, total: 2, label: "accepting the signed worldwide offer" });
@@ -237,6 +250,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     maxUses: 10,
     deadline: at + 7 * 86400,
     nonce: 0n,
+    licensee: zeroAddress,
   });
   progress({ step: "recipe", done: 0, total: 3, label: "certifying a recipe" });
   const recipe = validateRecipe(
@@ -311,7 +325,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     model: { name: DEMO_BRAND.name, id: modelId, weightsDigest, weightsCid: weightsCid.toString(), owner: model.owner, royaltyBps: model.royaltyBps, newlyRegistered },
     batch,
     offers: {
-      exclusiveEu: { offerId: offerId.toString(), tokenId: hexId(tokenA), regions: EU_MEMBERS.length, days: 90, price: `${formatEther(exclusive.pricing.price)} ETH` },
+      exclusiveEu: { offerId: offerId.toString(), tokenId: hexId(tokenA), regions: EU_MEMBERS.length, days: 90, price: `${formatEther(exclusive.pricing.price)} ETH`, licensee: exclusive.licensee, otherBuyerRefused },
       worldwide: { digest: signedDigest, tokenId: hexId(tokenB), regions: 249, price: `${formatEther(worldwide.pricing.price)} ETH` },
     },
     licenses: { eu: { licenseId: eu.licenseId.toString(), licensee: addr(licenseeEu!) }, world: { licenseId: world.licenseId.toString(), licensee: addr(licenseeWorld!) } },

@@ -5,7 +5,14 @@ import { getCertificate, type GetCertificateParameters } from "./actions/certifi
 import { mintCertificates, type MintCertificatesParameters } from "./actions/certificates/mintCertificates.js";
 import { publishOffer, type PublishOfferParameters } from "./actions/licensing/publishOffer.js";
 import { renewLicense, type RenewLicenseParameters } from "./actions/licensing/renewLicense.js";
-import { type FlagBreachParameters, flagBreach, revokeLicense, type RevokeLicenseParameters } from "./actions/licensing/revokeLicense.js";
+import { clearBreach, type FlagBreachParameters, flagBreach, revokeLicense, type RevokeLicenseParameters } from "./actions/licensing/revokeLicense.js";
+import {
+  acceptLicenseTransfer,
+  type AcceptLicenseTransferParameters,
+  transferLicense,
+  type TransferLicenseParameters,
+} from "./actions/licensing/transferLicense.js";
+import { cancelSignedOffer, type CancelSignedOfferParameters } from "./actions/licensing/cancelSignedOffer.js";
 import { deprecateModel, type DeprecateModelParameters } from "./actions/models/deprecateModel.js";
 import { logEdit, type LogEditParameters } from "./actions/certificates/logEdit.js";
 import { getCertificateMetadata, type GetCertificateMetadataParameters } from "./actions/certificates/getCertificateMetadata.js";
@@ -62,7 +69,12 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
       publishOffer: (p: Omit<PublishOfferParameters, "licensing">) => publishOffer(signer(), { ...p, licensing: addresses.licensing }),
       renewLicense: (p: Omit<RenewLicenseParameters, "licensing">) => renewLicense(signer(), { ...p, licensing: addresses.licensing }),
       flagBreach: (p: Omit<FlagBreachParameters, "licensing">) => flagBreach(signer(), { ...p, licensing: addresses.licensing }),
+      clearBreach: (p: Omit<RevokeLicenseParameters, "licensing">) => clearBreach(signer(), { ...p, licensing: addresses.licensing }),
       revokeLicense: (p: Omit<RevokeLicenseParameters, "licensing">) => revokeLicense(signer(), { ...p, licensing: addresses.licensing }),
+      transferLicense: (p: Omit<TransferLicenseParameters, "licensing">) => transferLicense(signer(), { ...p, licensing: addresses.licensing }),
+      acceptLicenseTransfer: (p: Omit<AcceptLicenseTransferParameters, "licensing">) =>
+        acceptLicenseTransfer(signer(), { ...p, licensing: addresses.licensing }),
+      cancelSignedOffer: (p: Omit<CancelSignedOfferParameters, "licensing">) => cancelSignedOffer(signer(), { ...p, licensing: addresses.licensing }),
       getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
       checkTrainingLicense: (p: Omit<CheckTrainingLicenseParameters, "licensing">) => checkTrainingLicense(client, { ...p, licensing: addresses.licensing }),
       verifyDataset: (p: Omit<VerifyDatasetParameters, "licensing">) => verifyDataset(client, { ...p, licensing: addresses.licensing }),

@@ -35,6 +35,7 @@ export const offerTypes = {
     { name: "maxUses", type: "uint32" },
     { name: "deadline", type: "uint40" },
     { name: "nonce", type: "uint256" },
+    { name: "licensee", type: "address" },
   ],
   LicenseTerms: [
     { name: "tokenId", type: "uint256" },

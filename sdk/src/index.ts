@@ -21,6 +21,8 @@ export * from "./actions/certificates/attestLineage.js";
 export * from "./actions/certificates/mintCertificates.js";
 export * from "./actions/licensing/publishOffer.js";
 export * from "./actions/licensing/renewLicense.js";
+export * from "./actions/licensing/transferLicense.js";
+export * from "./actions/licensing/cancelSignedOffer.js";
 export * from "./actions/licensing/revokeLicense.js";
 export * from "./actions/certificates/royaltyInfo.js";
 export * from "./actions/certificates/getCertificateMetadata.js";

@@ -8,7 +8,9 @@ import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 /// @notice Drives the licensing contract with random publishes, acceptances, usage reports,
 /// renewals, revocations, withdrawals and time jumps, keeping ghost totals for the invariants.
-/// Regions come from a pool of six so that grants collide often.
+/// Regions come from a pool of six so that grants collide often. Every action counts its successful
+/// calls (ghost counters `ok*`): a regression that makes an action always revert shows up as a zero
+/// (see `MotifLicensingHandlerTest`), instead of passing silently behind a `catch`.
 contract LicensingHandler {
     Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
@@ -32,6 +34,16 @@ contract LicensingHandler {
     uint256 public withdrawn;
     uint256 public now_;
 
+    uint256 public okPublish;
+    uint256 public okAccept;
+    uint256 public okReport;
+    uint256 public okRenew;
+    uint256 public okFlag;
+    uint256 public okClear;
+    uint256 public okRevoke;
+    uint256 public okTransfer;
+    uint256 public okWithdraw;
+
     address internal constant recipeAuthor = address(0x4EC1BE);
 
     constructor(MotifLicensing licensing_, uint256 tokenId_, address licensor_, address arbiter_) {
@@ -51,7 +63,7 @@ contract LicensingHandler {
         Offer memory o;
         o.terms.tokenId = tokenId;
         o.terms.regions = regions;
-        o.terms.flags = LicenseFlags.REVOCABLE_FOR_BREACH | (exclusive ? LicenseFlags.EXCLUSIVE : 0);
+        o.terms.flags = LicenseFlags.REVOCABLE_FOR_BREACH | LicenseFlags.TRANSFERABLE | (exclusive ? LicenseFlags.EXCLUSIVE : 0);
         o.terms.unitRoyalty = 1e12;
         o.terms.unitCap = 50;
         o.terms.renewalPrice = renewable ? uint128(price % 1e17) + 1 : 0;
@@ -65,6 +77,7 @@ contract LicensingHandler {
         o.deadline = uint40(now_ + 30 days);
         vm.prank(licensor);
         offers.push(licensing.publishOffer(o));
+        ++okPublish;
     }
 
     function accept(uint256 offerPick, uint8 buyerPick) external {
@@ -81,10 +94,27 @@ contract LicensingHandler {
         vm.prank(who);
         try licensing.acceptOffer{value: price}(offerId, price) returns (uint256 id) {
             paidIn += price;
+            ++okAccept;
             License memory l = licensing.getLicense(id);
             uint256 regions = licensing.getTerms(l.termsId).regions;
             bool exclusive = licensing.getTerms(l.termsId).flags & LicenseFlags.EXCLUSIVE != 0;
             granted.push(Granted(id, who, regions, exclusive));
+        } catch {}
+    }
+
+    /// @dev Two-step transfer to another buyer, who accepts.
+    function transfer(uint256 pick, uint8 toPick) external {
+        if (granted.length == 0) return;
+        Granted memory g = granted[pick % granted.length];
+        address to = buyers[toPick % 4];
+        vm.prank(g.licensee);
+        try licensing.transferLicense(g.id, to) {} catch {
+            return;
+        }
+        vm.prank(to);
+        try licensing.acceptLicenseTransfer(g.id) returns (uint256 id) {
+            ++okTransfer;
+            granted.push(Granted(id, to, g.regions, g.exclusive));
         } catch {}
     }
 
@@ -97,17 +127,30 @@ contract LicensingHandler {
         vm.prank(g.licensee);
         try licensing.reportUsage{value: amount}(g.id, g.licensee, pool[regionPick % 6], n) {
             paidIn += amount;
+            ++okReport;
         } catch {}
     }
 
     function renew(uint256 pick) external {
         if (granted.length == 0) return;
         Granted memory g = granted[pick % granted.length];
-        uint256 price = licensing.getTerms(licensing.getLicense(g.id).termsId).renewalPrice;
+        License memory l;
+        try licensing.getLicense(g.id) returns (License memory got) {
+            l = got;
+        } catch {
+            return; // superseded: its slot holds a newer license
+        }
+        uint256 price = licensing.getTerms(l.termsId).renewalPrice;
+        // Renewals open one period before the end: jump there when it is ahead.
+        if (l.renewalPeriod != 0 && l.end > now_ + l.renewalPeriod && pick % 2 == 0) {
+            now_ = l.end - l.renewalPeriod;
+            vm.warp(now_);
+        }
         vm.deal(g.licensee, price);
         vm.prank(g.licensee);
         try licensing.renew{value: price}(g.id, price) {
             paidIn += price;
+            ++okRenew;
         } catch {}
     }
 
@@ -115,9 +158,20 @@ contract LicensingHandler {
         if (granted.length == 0) return;
         Granted memory g = granted[pick % granted.length];
         vm.prank(arbiter);
-        try licensing.flagBreach(g.id, bytes32(pick)) {} catch {}
+        try licensing.flagBreach(g.id, bytes32(pick)) {
+            ++okFlag;
+        } catch {}
+        if (pick % 3 == 0) {
+            vm.prank(arbiter); // a flag raised in error is cleared
+            try licensing.clearBreach(g.id) {
+                ++okClear;
+            } catch {}
+            return;
+        }
         vm.prank(licensor);
-        try licensing.revoke(g.id) {} catch {}
+        try licensing.revoke(g.id) {
+            ++okRevoke;
+        } catch {}
     }
 
     function withdraw(uint8 who) external {
@@ -125,6 +179,7 @@ contract LicensingHandler {
         vm.prank(account);
         try licensing.withdraw(address(0)) returns (uint256 amount) {
             withdrawn += amount;
+            ++okWithdraw;
         } catch {}
     }
 
@@ -181,7 +236,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory s = new bytes4[](8);
+        bytes4[] memory s = new bytes4[](9);
         s[0] = LicensingHandler.publish.selector;
         s[1] = LicensingHandler.accept.selector;
         s[2] = LicensingHandler.report.selector;
@@ -190,6 +245,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         s[5] = LicensingHandler.withdraw.selector;
         s[6] = LicensingHandler.warp.selector;
         s[7] = LicensingHandler.settle.selector;
+        s[8] = LicensingHandler.transfer.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector(address(handler), s);
     }
@@ -217,7 +273,8 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         uint256 n = handler.grantedCount();
         for (uint256 i; i < n; ++i) {
             LicensingHandler.Granted memory g = handler.grantedAt(i);
-            License memory l = licensing.getLicense(g.id);
+            (bool known, License memory l) = _license(g.id);
+            if (!known) continue; // superseded by a newer license in its slot: dead
             for (uint256 r; r < 6; ++r) {
                 uint256 region = handler.poolRegion(r);
                 (bool ok, uint256 id) = licensing.isLicensed(tokenId, g.licensee, region, block.timestamp);
@@ -238,16 +295,64 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         for (uint256 i; i < n; ++i) {
             LicensingHandler.Granted memory a = handler.grantedAt(i);
             if (!a.exclusive) continue;
-            License memory la = licensing.getLicense(a.id);
-            if (la.status != LicenseStatus.Active) continue;
+            (bool knownA, License memory la) = _license(a.id);
+            if (!knownA || la.status != LicenseStatus.Active) continue;
             for (uint256 j; j < n; ++j) {
                 if (j == i) continue;
                 LicensingHandler.Granted memory b = handler.grantedAt(j);
-                License memory lb = licensing.getLicense(b.id);
-                if (lb.status != LicenseStatus.Active) continue;
+                (bool knownB, License memory lb) = _license(b.id);
+                if (!knownB || lb.status != LicenseStatus.Active) continue;
                 bool overlap = la.start < lb.end && lb.start < la.end;
                 assertFalse(overlap && a.regions & b.regions != 0, "exclusive conflict");
             }
         }
+    }
+
+    /// @dev The license `id`, or `known = false` when its slot now holds a newer license.
+    function _license(uint256 id) internal view returns (bool known, License memory l) {
+        try licensing.getLicense(id) returns (License memory got) {
+            return (true, got);
+        } catch {
+            return (false, l);
+        }
+    }
+}
+
+/// @notice The invariant handler's actions do succeed: 400 seeded random calls, then every ghost
+/// counter of successful calls must have moved. A regression that makes an action always revert
+/// (swallowed by the handler's `catch`) fails here.
+contract MotifLicensingHandlerTest is LicensingFixture {
+    LicensingHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        handler = new LicensingHandler(licensing, tokenId, licensor, admin);
+    }
+
+    function test_handler_everyActionSucceedsOften() public {
+        uint256 seed = uint256(keccak256("motif handler"));
+        for (uint256 i; i < 400; ++i) {
+            seed = uint256(keccak256(abi.encode(seed, i)));
+            uint256 action = seed % 9;
+            uint256 r = seed >> 8;
+            if (action == 0 || i < 4) handler.publish(uint8(r), (r >> 8) % 4 == 0, uint32(r >> 16), uint32(r >> 48), uint64(r >> 80), (r >> 144) % 2 == 0);
+            else if (action <= 2) handler.accept(r >> 8, uint8(r >> 16));
+            else if (action == 3) handler.report(r >> 8, uint8(r >> 16), uint8(r >> 24));
+            else if (action == 4) handler.renew(r >> 8);
+            else if (action == 5) handler.revoke(r >> 8);
+            else if (action == 6) handler.withdraw(uint8(r >> 8));
+            else if (action == 7) handler.warp(uint32(r >> 8) % 3 days);
+            else handler.transfer(r >> 8, uint8(r >> 16));
+            if (i % 50 == 49) handler.settle();
+        }
+        assertGe(handler.okPublish(), 20, "publish");
+        assertGe(handler.okAccept(), 20, "accept");
+        assertGe(handler.okReport(), 5, "report");
+        assertGe(handler.okRenew(), 5, "renew");
+        assertGe(handler.okFlag(), 10, "flagBreach");
+        assertGe(handler.okClear(), 3, "clearBreach");
+        assertGe(handler.okRevoke(), 5, "revoke");
+        assertGe(handler.okTransfer(), 5, "transfer");
+        assertGe(handler.okWithdraw(), 3, "withdraw");
     }
 }

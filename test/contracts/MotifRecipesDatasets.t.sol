@@ -26,7 +26,8 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
 
     function test_mintRecipe_mintsToAuthorAndStoresRecipe() public {
         RecipeRegistration memory r = _recipe(1, 2000);
-        uint256 expectedId = uint256(keccak256(abi.encode(keccak256("motif.recipe"), author, r.recipeDigest)));
+        uint256 expectedId = (uint256(0x6d6f746966524350) << 192) // "motifRCP": the recipe id space
+            | (uint256(keccak256(abi.encode(keccak256("motif.recipe"), author, r.recipeDigest))) & type(uint192).max);
         vm.expectEmit(true, true, true, true, address(cert));
         emit IMotifCertificate.RecipeMinted(
             expectedId, modelId, author, r.recipeDigest, r.metadataDigest, CidV1.RAW, 250, 2000
@@ -216,7 +217,8 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
 
     function test_mintDataset_mintsToCurator() public {
         DatasetRegistration memory d = _dataset(1, 12);
-        uint256 expectedId = uint256(keccak256(abi.encode(keccak256("motif.dataset"), carol, d.root)));
+        uint256 expectedId = (uint256(0x6d6f746966445354) << 192) // "motifDST": the dataset id space
+            | (uint256(keccak256(abi.encode(keccak256("motif.dataset"), carol, d.root))) & type(uint192).max);
         vm.expectEmit(true, true, false, true, address(cert));
         emit IMotifCertificate.DatasetMinted(expectedId, carol, d.root, 12, d.metadataDigest, CidV1.DAG_PB, 100);
         vm.prank(carol);

@@ -86,6 +86,7 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
           maxUses: 5,
           deadline: now + 86400,
           nonce: 0n,
+          licensee: zeroAddress,
         };
         const receipt = await publicClient.waitForTransactionReceipt({ hash: await owner.publishOffer({ offer }) });
         const [published] = await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });

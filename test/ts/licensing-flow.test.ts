@@ -87,6 +87,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
       maxUses: 5,
       deadline: now + 86400,
       nonce: 1n,
+      licensee: zeroAddress,
     };
     const chainId = await publicClient.getChainId();
     const typedData = {

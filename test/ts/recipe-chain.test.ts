@@ -97,6 +97,7 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
         maxUses: 5,
         deadline: now + 86400,
         nonce: 0n,
+        licensee: zeroAddress,
       });
       const publish = async (who: typeof author, offer: Offer) => {
         const receipt = await wait(await who.publishOffer({ offer }));

@@ -70,6 +70,7 @@ describe("SDK end to end: register → generate → pin → mint → offer → a
         maxUses: 1,
         deadline: t0 + 3600,
         nonce: 7n,
+        licensee: zeroAddress,
       };
       const signed = await creator!.signOffer({ offer });
       await wait(await licensee!.acceptOffer({ signed, maxPrice: parseEther("0.5") }));

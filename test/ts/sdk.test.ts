@@ -133,6 +133,7 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
       maxUses: 3,
       deadline: now + 3600,
       nonce: 1n,
+      licensee: zeroAddress,
     };
     const signed = await licensor.signOffer({ offer });
     const receipt = await wait(await licensee.acceptOffer({ signed, maxPrice: parseEther("1.5") }));
@@ -205,12 +206,13 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
 
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId, regions: regionMask(["JP"]), flags: 64, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: parseEther("0.1"), termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      terms: { tokenId, regions: regionMask(["JP"]), flags: 64 | 16, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: parseEther("0.1"), termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
       window: { start: 0, end: 0, duration: 86400 },
       pricing: { price: parseEther("0.2"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 2,
       deadline: now + 3600,
       nonce: 0n,
+      licensee: zeroAddress,
     };
     await wait(await licensor!.publishOffer({ offer }));
     try {
@@ -231,6 +233,35 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
     const { licenseId } = await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t });
     await wait(await licensee!.renewLicense({ licenseId, maxPrice: parseEther("0.1") }));
     expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t + 86400n + 10n })).licensed).to.equal(true);
+    try {
+      await licensee!.renewLicense({ licenseId, maxPrice: parseEther("0.1") });
+      expect.fail("a second renewal at once would stack a period ahead");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingRenewalTooEarly");
+    }
+    // A transfer is only a proposal until the recipient takes it; the licensee can withdraw it.
+    const generatorAddress = getAddress(generator!.account.address);
+    await wait(await licensee!.transferLicense({ licenseId, to: generatorAddress }));
+    expect((await licensee!.isLicensed({ tokenId, licensee: generatorAddress, region: "JP", time: t })).licensed).to.equal(false);
+    await wait(await licensee!.transferLicense({ licenseId, to: zeroAddress }));
+    try {
+      await generator!.acceptLicenseTransfer({ licenseId });
+      expect.fail("withdrawn proposal");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingNoTransferPending");
+    }
+    // A flag raised in error is cleared by the arbiter.
+    await wait(await admin!.flagBreach({ licenseId, evidenceDigest: keccak256(toHex("mistake")) }));
+    await wait(await admin!.clearBreach({ licenseId }));
+    // The signer cancels its own signed offer.
+    const signedOffer = await licensor!.signOffer({ offer: { ...offer, nonce: 5n } });
+    await wait(await licensor!.cancelSignedOffer({ offer: signedOffer.offer }));
+    try {
+      await licensee!.acceptOffer({ signed: signedOffer, maxPrice: parseEther("0.2") });
+      expect.fail("cancelled signed offer");
+    } catch (error) {
+      expect((error as MotifContractError).errorName).to.equal("MotifLicensingOfferCancelled");
+    }
 
     try {
       await licensor!.revokeLicense({ licenseId });

@@ -125,6 +125,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
       maxUses: 10,
       deadline: now + 86400,
       nonce: 0n,
+      licensee: zeroAddress,
     };
     const receipt = await publicClient.waitForTransactionReceipt({ hash: await creator.publishOffer({ offer }) });
     offerId = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;

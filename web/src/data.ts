@@ -1,4 +1,4 @@
-import { type Address, type PublicClient, bytesToHex } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
 import { type GetCertificateReturnType, type Offer, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
 
@@ -61,16 +61,29 @@ export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: 
   return out;
 }
 
-/** Licences that `licensee` holds on `tokenId` (granted to it, in grant order). */
+/**
+ * Licences that `licensee` holds on `tokenId`: granted to it or transferred to it, in event order.
+ * A licence whose slot now holds a newer one (ended, revoked or transferred away, then reused) reads
+ * as unknown and is left out.
+ */
 export async function licensesOf(client: PublicClient, cfg: WebConfig, tokenId: bigint, licensee: Address) {
   const address = cfg.contracts.MotifLicensing;
-  const grants = await client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock: BigInt(cfg.startBlock) });
-  return Promise.all(
-    grants.map(async (g) => {
-      const licenseId = g.args.licenseId!;
-      const license = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] });
+  const fromBlock = BigInt(cfg.startBlock);
+  const [grants, received] = await Promise.all([
+    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock }),
+    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseTransferred", args: { to: licensee }, fromBlock }),
+  ]);
+  const ids = [...grants.map((g) => g.args.licenseId!), ...received.map((t) => t.args.toId!)];
+  const found = await Promise.all(
+    ids.map(async (licenseId) => {
+      const license = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] }).catch((error: unknown) => {
+        if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError && e.data?.errorName === "MotifLicensingUnknownLicense")) return undefined;
+        throw error; // anything but "superseded" is a real failure
+      });
+      if (license === undefined || license.tokenId !== tokenId) return undefined;
       const terms = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
       return { licenseId, license, terms };
     }),
   );
+  return found.filter((l) => l !== undefined);
 }

@@ -1,4 +1,5 @@
 import { EU_MEMBERS, LicenseFlags, type Offer, PERPETUAL, REGIONS, WORLDWIDE, regionMask, regionsOf } from "@motif/sdk";
+import { zeroAddress } from "viem";
 
 import { date, days, eth, h } from "./ui.js";
 
@@ -32,8 +33,12 @@ export function termsInWords(offer: Offer, price: bigint): string[] {
     f & LicenseFlags.SUBLICENSABLE ? "sublicensable" : "not sublicensable",
     f & LicenseFlags.TRANSFERABLE ? "transferable" : "not transferable",
   ];
-  const extra = offer.terms.renewalPrice > 0n ? ` Renewal costs ${eth(offer.terms.renewalPrice)}.` : "";
-  return [kind, window, `${money.join(", ")}.${extra}`, `${rights.join("; ")}.`, `Offer open until ${date(offer.deadline)}.`];
+  const extra = offer.terms.renewalPrice > 0n ? ` Renewal costs ${eth(offer.terms.renewalPrice)} for one more period, bought by the licensee in the licence's last period.` : "";
+  const buyer =
+    offer.licensee === zeroAddress
+      ? "Open to any buyer."
+      : `Only ${offer.licensee} may accept it (a deal negotiated with that buyer); anyone else is refused.`;
+  return [kind, window, `${money.join(", ")}.${extra}`, `${rights.join("; ")}.`, buyer, `Offer open until ${date(offer.deadline)}.`];
 }
 
 /** The frozen region table as a world list, allowed regions highlighted. */

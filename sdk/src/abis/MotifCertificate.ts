@@ -257,6 +257,22 @@ export const motifCertificateAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "uint64",
+        "name": "prefix",
+        "type": "uint64"
+      }
+    ],
+    "name": "MotifCertificateReservedId",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
         "internalType": "uint16",
         "name": "currentBps",
         "type": "uint16"
@@ -846,6 +862,19 @@ export const motifCertificateAbi = [
   },
   {
     "inputs": [],
+    "name": "DATASET_ID_PREFIX",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
       {
@@ -917,6 +946,19 @@ export const motifCertificateAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "RECIPE_ID_PREFIX",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
       }
     ],
     "stateMutability": "view",

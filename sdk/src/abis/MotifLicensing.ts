@@ -55,6 +55,17 @@ export const motifLicensingAbi = [
         "type": "uint256"
       }
     ],
+    "name": "MotifLicensingBreachFlagged",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      }
+    ],
     "name": "MotifLicensingBreachNotFlagged",
     "type": "error"
   },
@@ -281,6 +292,27 @@ export const motifLicensingAbi = [
         "type": "uint256"
       },
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "pendingTo",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingNoTransferPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      },
+      {
         "internalType": "uint16",
         "name": "flag",
         "type": "uint16"
@@ -340,6 +372,27 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "MotifLicensingNotLicensee",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "offerKey",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "address",
+        "name": "licensee",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingNotOfferLicensee",
     "type": "error"
   },
   {
@@ -484,6 +537,27 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "MotifLicensingRegionNotAllowed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint40",
+        "name": "end",
+        "type": "uint40"
+      },
+      {
+        "internalType": "uint40",
+        "name": "opensAt",
+        "type": "uint40"
+      }
+    ],
+    "name": "MotifLicensingRenewalTooEarly",
     "type": "error"
   },
   {
@@ -655,6 +729,25 @@ export const motifLicensingAbi = [
         "internalType": "address",
         "name": "arbiter",
         "type": "address"
+      }
+    ],
+    "name": "BreachCleared",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "arbiter",
+        "type": "address"
       },
       {
         "indexed": false,
@@ -775,6 +868,25 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "LicenseRevoked",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "LicenseTransferProposed",
     "type": "event"
   },
   {
@@ -959,6 +1071,11 @@ export const motifLicensingAbi = [
             "internalType": "uint256",
             "name": "nonce",
             "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "licensee",
+            "type": "address"
           }
         ],
         "indexed": false,
@@ -1373,6 +1490,25 @@ export const motifLicensingAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "acceptLicenseTransfer",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "newLicenseId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "offerId",
         "type": "uint256"
       },
@@ -1512,6 +1648,11 @@ export const motifLicensingAbi = [
             "internalType": "uint256",
             "name": "nonce",
             "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "licensee",
+            "type": "address"
           }
         ],
         "internalType": "struct Offer",
@@ -1672,6 +1813,11 @@ export const motifLicensingAbi = [
             "internalType": "uint256",
             "name": "nonce",
             "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "licensee",
+            "type": "address"
           }
         ],
         "internalType": "struct Offer",
@@ -1695,6 +1841,19 @@ export const motifLicensingAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "clearBreach",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1828,6 +1987,11 @@ export const motifLicensingAbi = [
             "internalType": "uint56",
             "name": "unitCap",
             "type": "uint56"
+          },
+          {
+            "internalType": "uint40",
+            "name": "renewalPeriod",
+            "type": "uint40"
           }
         ],
         "internalType": "struct License",
@@ -2152,6 +2316,11 @@ export const motifLicensingAbi = [
             "internalType": "uint256",
             "name": "nonce",
             "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "licensee",
+            "type": "address"
           }
         ],
         "internalType": "struct Offer",
@@ -2213,6 +2382,25 @@ export const motifLicensingAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      }
+    ],
+    "name": "pendingTransferOf",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -2355,6 +2543,11 @@ export const motifLicensingAbi = [
             "internalType": "uint256",
             "name": "nonce",
             "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "licensee",
+            "type": "address"
           }
         ],
         "internalType": "struct Offer",
@@ -2637,13 +2830,7 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "transferLicense",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "newLicenseId",
-        "type": "uint256"
-      }
-    ],
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },

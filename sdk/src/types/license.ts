@@ -32,4 +32,6 @@ export type Offer = {
   maxUses: number;
   deadline: number;
   nonce: bigint;
+  /** The only account that may accept it (a deal negotiated with one buyer); `zeroAddress` = anyone. Signed. */
+  licensee: Address;
 };

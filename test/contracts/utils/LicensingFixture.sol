@@ -87,6 +87,14 @@ abstract contract LicensingFixture is MotifFixture {
         licenseId = licensing.acceptOffer{value: price}(offerId, price);
     }
 
+    /// @dev `from` offers license `id` to `to`, who accepts it; returns `to`'s license id.
+    function _transfer(uint256 id, address from, address to) internal returns (uint256 moved) {
+        vm.prank(from);
+        licensing.transferLicense(id, to);
+        vm.prank(to);
+        moved = licensing.acceptLicenseTransfer(id);
+    }
+
     function _settle() internal {
         licensing.settle(tokenId, address(0));
     }

@@ -13,6 +13,8 @@ abstract contract MotifTest {
     error AssertionFailedAddress(string what, address actual, address expected);
     error AssertionFailedBytes32(string what, bytes32 actual, bytes32 expected);
     error AssertionFailedString(string what, string actual, string expected);
+    error AssertionFailedBytes(string what, bytes actual, bytes expected);
+    error AssertionFailedGe(string what, uint256 actual, uint256 atLeast);
 
     function assertTrue(bool condition, string memory what) internal pure {
         if (!condition) revert AssertionFailed(what);
@@ -38,6 +40,14 @@ abstract contract MotifTest {
         if (keccak256(bytes(actual)) != keccak256(bytes(expected))) {
             revert AssertionFailedString(what, actual, expected);
         }
+    }
+
+    function assertEq(bytes memory actual, bytes memory expected) internal pure {
+        if (keccak256(actual) != keccak256(expected)) revert AssertionFailedBytes("bytes", actual, expected);
+    }
+
+    function assertGe(uint256 actual, uint256 atLeast, string memory what) internal pure {
+        if (actual < atLeast) revert AssertionFailedGe(what, actual, atLeast);
     }
 
     /// @dev Maps `x` into [min, max] uniformly enough for fuzzing, keeping small values unchanged.

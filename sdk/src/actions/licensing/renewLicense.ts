@@ -10,7 +10,10 @@ export type RenewLicenseReturnType = Hash;
 export type RenewLicenseErrorType = WriteContractErrorType | MotifContractErrorType;
 
 /**
- * Extends a license by its window length, paying its renewal price (anyone may pay).
+ * The licensee extends its license by exactly one period (the window's length at grant), paying its
+ * renewal price. Only in the license's last period (from `end - renewalPeriod`, see `getLicense`),
+ * while it runs and no breach is flagged: otherwise MotifContractError
+ * (MotifLicensingRenewalTooEarly, MotifLicensingNotLicensee, MotifLicensingBreachFlagged, …).
  *
  * @example
  * import { createWalletClient, http, parseEther } from "viem";

@@ -24,6 +24,21 @@ export function flagBreach(client: Client<Transport, Chain | undefined, Account>
 }
 
 /**
+ * An arbiter clears the breach flag of a license (raised in error, or the breach cured); the license
+ * can then be transferred and renewed again.
+ *
+ * @example
+ * import { createWalletClient, http } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { clearBreach } from "@motif/sdk";
+ * const client = createWalletClient({ account: privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"), transport: http("http://127.0.0.1:8545") });
+ * await clearBreach(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", licenseId: 1n });
+ */
+export function clearBreach(client: Client<Transport, Chain | undefined, Account>, p: RevokeLicenseParameters): Promise<RevokeLicenseReturnType> {
+  return simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "clearBreach", args: [p.licenseId] });
+}
+
+/**
  * The certificate owner revokes a license after an arbiter flagged a breach; otherwise throws
  * MotifContractError (MotifLicensingBreachNotFlagged).
  *

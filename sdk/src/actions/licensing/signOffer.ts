@@ -10,7 +10,10 @@ export type SignOfferErrorType = SignTypedDataErrorType;
 
 /**
  * The certificate owner signs a license offer off-chain (EIP-712, in its wallet: an injected
- * browser wallet or a local account alike). Licensees accept it with `acceptOffer({ signed })`.
+ * browser wallet or a local account alike). Licensees accept it with `acceptOffer({ signed })`;
+ * `offer.licensee` names the only account that may (a deal negotiated with one buyer), or is
+ * `zeroAddress` for anyone. The signer can cancel its signature for good with `cancelSignedOffer`,
+ * even after selling the certificate.
  *
  * @example
  * import { createWalletClient, http, zeroAddress } from "viem";
@@ -23,7 +26,7 @@ export type SignOfferErrorType = SignTypedDataErrorType;
  *     terms: { tokenId: 1n, regions: regionMask(["DE", "FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: "0x1111111111111111111111111111111111111111111111111111111111111111", termsCodec: 0x55 },
  *     window: { start: 0, end: 0, duration: 90 * 86400 },
  *     pricing: { price: 10n ** 16n, ceiling: 0n, decayWindow: 0, demandCap: 0 },
- *     maxUses: 10, deadline: 2 ** 32, nonce: 1n,
+ *     maxUses: 10, deadline: 2 ** 32, nonce: 1n, licensee: zeroAddress,
  *   },
  * });
  */
