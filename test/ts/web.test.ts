@@ -217,8 +217,8 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(`${stack.urls.web}/#/audit/${tokenHex}`);
     await page.waitForSelector("table.audit", { timeout: 120_000 });
     const rows = await page.locator("table.audit tr[data-item]").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-item"), cls: tr.className, text: tr.textContent })));
-    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
-    for (const r of rows) expect(r.cls, JSON.stringify(r)).to.equal("pass");
+    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "rerender", "editLog", "licenses"]);
+    for (const r of rows) expect([r.cls, r.text?.startsWith("✔ passed")], JSON.stringify(r)).to.deep.equal(["pass", true]);
     expect(await page.locator("#report .notice").first().textContent()).to.contain("Every check passed");
     await page.screenshot({ path: path.join(SHOTS, "audit.png"), fullPage: true });
 
