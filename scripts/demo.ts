@@ -128,10 +128,9 @@ if (values.json) {
 }
 process.exit(report.audit.passed && report.dataset.verified ? 0 : 1);
 
-/** A verification item's status as a mark: passed, failed, not checked, warning. */
-const STATUS_MARK = { passed: "✔", failed: "✘", notChecked: "–", warning: "⚠" } as const;
-
 function readable(r: StoryReport, against: string): string {
+  /** A verification item's status as a mark: passed, failed, not checked, warning. */
+  const STATUS_MARK = { passed: "✔", failed: "✘", notChecked: "–", warning: "⚠" } as const;
   const mark = (ok: boolean) => (ok ? "✔" : "✘");
   const short = (h: string) => `${h.slice(0, 10)}…${h.slice(-6)}`;
   const lines = [

@@ -28,6 +28,8 @@ export * from "./actions/certificates/logEdit.js";
 export * from "./actions/events/events.js";
 export * from "./ipfs/fetchVerified.js";
 export * from "./verify/verifyCertificate.js";
+export * from "./pdq/pdqHash.js";
+export { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from "./pdq/pdq.js";
 export { canonicalJson } from "./canonical.js";
 export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";
