@@ -1,4 +1,4 @@
-import { type VerificationStatus, verifyCertificate } from "@motif/sdk";
+import { type VerificationStatus, browserPdq, verifyCertificate } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { postApi } from "../config.js";
@@ -50,9 +50,10 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
         tokenId,
         gateway: app.cfg.gateway,
         fromBlock: BigInt(app.cfg.startBlock),
-        // PDQ and the re-render run on a generator (this stack's API): the weights sent are the
-        // ones fetched by their CID and checked against the registry, and the result is checked here.
-        pdq: async (image) => ((await (await api("/v1/screen", { image: base64(image) })).json()) as { pdq: string }).pdq,
+        // PDQ is recomputed here, in the browser (the SDK's browserPdq); the re-render runs on a
+        // generator (this stack's API): the weights sent are the ones fetched by their CID and
+        // checked against the registry, and the result is checked here.
+        pdq: browserPdq,
         rerender: async (r) =>
           new Uint8Array(await (await api("/v1/render", { model: r.model, seed: r.seed.toString(), params: r.params, width: r.width, height: r.height, weights: base64(r.weights) })).arrayBuffer()),
       });
@@ -82,7 +83,7 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
             ),
           ),
         ),
-        h("p", { class: "muted" }, `Re-render and PDQ by the generator at ${app.cfg.api}; everything else from the chain and the gateway ${app.cfg.gateway}, checked here against on-chain digests.`),
+        h("p", { class: "muted" }, `Re-render by the generator at ${app.cfg.api}; PDQ recomputed in this page; everything else from the chain and the gateway ${app.cfg.gateway}, checked here against on-chain digests.`),
       );
     } catch (error) {
       show(out, notice("error", explain(error)));
