@@ -35,6 +35,7 @@ export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";
 export * from "./actions/datasets/checkTrainingLicense.js";
 export * from "./actions/datasets/verifyDataset.js";
+export * from "./actions/datasets/getDatasetManifest.js";
 export * from "./ids.js";
 export * from "./actions/recipes/mintRecipe.js";
 export * from "./actions/recipes/getRecipe.js";

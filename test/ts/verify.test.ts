@@ -16,7 +16,9 @@ import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { type Offer, type VerificationReport, motifActions, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import { certifyDataset } from "../../generator/src/certify.js";
+import { type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 /** A gateway that forwards to `upstream` but serves `replacement` for one CID. */
@@ -201,7 +203,7 @@ describe("auditor verification at print size, statuses in words, and the claims 
           ? { rerender: async (r: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png }
           : {}),
       });
-    return { publicClient, testClient, owner: owner!, licensee: licensee!, registry, adminW: adminW!, tokenId, result, store, weightsCid, metadata: JSON.parse(new TextDecoder().decode(metadataBytes)) as Record<string, any>, editWithMetadata, editOnly, verify };
+    return { publicClient, licenseeW: licenseeW!, addresses, url, testClient, owner: owner!, licensee: licensee!, registry, adminW: adminW!, tokenId, result, store, weightsCid, metadata: JSON.parse(new TextDecoder().decode(metadataBytes)) as Record<string, any>, editWithMetadata, editOnly, verify };
   }
 
   before(async () => {
@@ -317,5 +319,39 @@ describe("auditor verification at print size, statuses in words, and the claims 
     expect(statuses(report).modelStatus).to.match(/^warning: .*deprecated/);
     expect(statuses(report).licenses).to.match(/^warning: 1 of 1 licen[cs]es? .*expired/);
     expect(report.warnings.map((w) => w.id)).to.deep.equal(["modelStatus", "licenses"]);
+  });
+
+  it("fetches a dataset's chunked manifest through its certificate, block by block, and catches a gateway that swaps one of its blocks", async () => {
+    // 3,000 members: a manifest of about 1 MB, pinned as a chunked UnixFS file
+    const hex32 = (n: number, salt: number) => bytesToHex(bytesOf(32, n * 7919 + salt)) as Hex;
+    const members = Array.from({ length: 3000 }, (_, i) => ({ tokenId: BigInt(hex32(i, 1)), imageDigest: hex32(i, 2), licenseId: BigInt(i + 1) }));
+    const root = datasetMerkleRoot(members);
+    const licenseeAddress = getAddress(ctx.licenseeW.account.address);
+    const manifest: DatasetManifest = {
+      format: "motif-dataset/1",
+      licensee: licenseeAddress,
+      region: "FR",
+      time: "1700000000",
+      root,
+      members: members.map((m) => ({ tokenId: toHex(m.tokenId, { size: 32 }), imageCid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", imageDigest: m.imageDigest, metadataCid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", licenseId: m.licenseId.toString(), proof: [] })),
+    };
+    const certified = await certifyDataset({ wallet: ctx.licenseeW, publicClient: ctx.publicClient, certificate: ctx.addresses.certificate, store: ctx.store }, { manifest, royaltyBps: 0 });
+    expect(certified.manifestCid.code, "the manifest is a multi-block UnixFS file").to.equal(0x70);
+    const datasetId = datasetIdOf(licenseeAddress, root);
+    const fetched = await getDatasetManifest(ctx.publicClient, { certificate: ctx.addresses.certificate, datasetId, gateway: ctx.url });
+    expect(fetched.manifestCid).to.equal(certified.manifestCid.toString());
+    expect(fetched.manifest).to.deep.equal(manifest);
+
+    const leaf = (await import("@ipld/dag-pb")).decode(await ctx.store.block(certified.manifestCid)).Links[1]!.Hash;
+    const liar = await carTamperingGateway(ctx.url, (_root, blocks) => blocks.map((b) => (b.cid.equals(leaf) ? { cid: b.cid, bytes: bytesOf(b.bytes.length, 5) } : b)));
+    try {
+      await getDatasetManifest(ctx.publicClient, { certificate: ctx.addresses.certificate, datasetId, gateway: liar.url });
+      expect.fail("a swapped block of the manifest must be refused");
+    } catch (error) {
+      expect(error).to.be.instanceOf(IpfsVerificationError);
+      expect((error as Error).message).to.contain(`block ${leaf.toString()}`).and.contain("tampered or wrong content");
+    } finally {
+      await liar.close();
+    }
   });
 });
