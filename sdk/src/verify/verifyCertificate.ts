@@ -49,9 +49,9 @@ export type VerifyCertificateParameters = {
   gateway: string;
   /**
    * PDQ hasher: encoded image bytes (PNG) → 64 hex digits. Without it the `pdq` item is not checked,
-   * and the re-render is compared byte for byte only. The SDK's `pdqHashRgba` hashes decoded pixels
-   * in any runtime (browsers decode with `createImageBitmap`, Node with sharp: the generator's
-   * `pdqHashImage`).
+   * and the re-render is compared byte for byte only. In a browser pass the SDK's `browserPdq`
+   * (decodes with `createImageBitmap`); in Node the generator's `pdqHashImage` (sharp);
+   * `pdqHashPixels` hashes decoded pixels anywhere.
    */
   pdq?: (image: Uint8Array) => Promise<string>;
   /**
@@ -162,10 +162,15 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     return { metadataCid: cid, bytes: bytes.length };
   });
 
-  const model = await readContract(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [l.modelId] });
+  const registered = await readContract(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [l.modelId] }).catch((error: Error) => error);
+  const registeredModel = () => {
+    if (registered instanceof Error) throw new Error(`model ${l.modelId} could not be read from the registry (${registered.message.split("\n")[0]})`);
+    return registered;
+  };
 
   await item("model", "Every model field of the metadata (id, name, version, weights digest) equals the model registry's", async () => {
     if (metadata === undefined) throw new NotChecked("no verified metadata to compare (see the metadata item)");
+    const model = registeredModel();
     const label = `${model.name} ${model.version}`;
     const mismatches: string[] = [];
     const same = (field: string, claimed: unknown, registered: string, caseless = false) => {
@@ -191,6 +196,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   });
 
   await item("modelStatus", "The model is still active (a warning when deprecated since minting)", async () => {
+    const model = registeredModel();
     if (model.status === MODEL_DEPRECATED) {
       const [deprecated] = await getContractEvents(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, eventName: "ModelDeprecated", args: { modelId: l.modelId }, fromBlock: cert.mintBlock });
       const when = deprecated?.blockNumber !== undefined && deprecated.blockNumber !== null ? ` at block ${deprecated.blockNumber}` : "";
@@ -245,6 +251,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   await item("rerender", "Model fetched by its weights CID matches the registered digest, and re-rendering reproduces the image", async () => {
     if (p.rerender === undefined) throw new NotChecked("no renderer given (pass `rerender`)");
     if (metadata === undefined) throw new NotChecked("no verified metadata to read the render parameters from (see the metadata item)");
+    const model = registeredModel();
     const weightsCid = CID.createV1(model.weightsCidCodec, Digest.create(0x12, hexToBytes(model.weightsCidDigest))).toString();
     const weights = await fetchVerified(p.gateway, { cid: weightsCid, codec: model.weightsCidCodec, digest: model.weightsCidDigest });
     const weightsSha = await sha256Digest(weights);
