@@ -129,6 +129,8 @@ if (values.json) {
 process.exit(report.audit.passed && report.dataset.verified ? 0 : 1);
 
 function readable(r: StoryReport, against: string): string {
+  /** A verification item's status as a mark: passed, failed, not checked, warning. */
+  const STATUS_MARK = { passed: "✔", failed: "✘", notChecked: "–", warning: "⚠" } as const;
   const mark = (ok: boolean) => (ok ? "✔" : "✘");
   const short = (h: string) => `${h.slice(0, 10)}…${h.slice(-6)}`;
   const lines = [
@@ -174,7 +176,8 @@ function readable(r: StoryReport, against: string): string {
     `   ${mark(true)} certified on chain by ${r.dataset.certifiedBy} as dataset ${short(r.dataset.datasetId)} (its lineage is the Merkle root)`,
     "",
     `9. Auditor's verification of ${short(r.audit.tokenId)} (chain RPC + IPFS gateway only)`,
-    ...r.audit.items.map((i) => `   ${mark(i.passed)} ${i.title}${i.reason ? ` — ${i.reason}` : ""}`),
+    ...r.audit.items.map((i) => `   ${STATUS_MARK[i.status]} ${i.title}${i.reason ? ` — ${i.status === "notChecked" ? "not checked: " : ""}${i.reason}` : ""}`),
+    `   ${r.audit.summary}`,
     "",
     r.audit.passed ? "Every step did what it should." : "VERIFICATION FAILED: see the items above.",
   ];

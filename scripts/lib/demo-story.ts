@@ -21,7 +21,7 @@ import { exportDataset } from "../../generator/src/dataset/export.js";
 import { certifyDataset, certifyRecipe } from "../../generator/src/certify.js";
 import { recipeBytes, validateRecipe } from "../../generator/src/recipe/recipe.js";
 import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
-import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
+import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
 import type { DeploymentRecord } from "./deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -68,7 +68,14 @@ export type StoryReport = {
     split: { total: string; owner: string; model: string; recipe: string; protocol: string };
   };
   dataset: { root: Hex; manifestCid: string; members: Hex[]; refused: Array<{ tokenId: Hex; reason: string }>; verified: boolean; datasetId: Hex; certifiedBy: Address };
-  audit: { tokenId: Hex; passed: boolean; items: Array<{ id: string; title: string; passed: boolean; reason?: string; evidence: Record<string, unknown> }> };
+  audit: {
+    tokenId: Hex;
+    passed: boolean;
+    summary: string;
+    notChecked: Array<{ id: string; reason: string }>;
+    warnings: Array<{ id: string; reason: string }>;
+    items: Array<{ id: string; title: string; status: VerificationStatus; reason?: string; evidence: Record<string, unknown> }>;
+  };
 };
 
 /** The demo's "fine-tuned" model: a studio's own brand, registered and owned by the studio. */
@@ -122,7 +129,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   let modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   const newlyRegistered = modelId === 0;
   if (newlyRegistered) {
-    await wait(await admin!.registerModel({ owner: addr(studio!), weightsDigest, royaltyBps: 1000, name: `studio-${DEMO_BRAND.name}`, version: DEMO_BRAND.version }));
+    await wait(await admin!.registerModel({ owner: addr(studio!), weightsDigest, royaltyBps: 1000, name: DEMO_BRAND.name, version: DEMO_BRAND.version }));
     modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   }
   const model = await admin!.getModel({ modelId });
@@ -370,7 +377,10 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     audit: {
       tokenId: hexId(tokenA),
       passed: report.passed,
-      items: report.items.map((i) => ({ id: i.id, title: i.title, passed: i.passed, ...(i.reason !== undefined ? { reason: i.reason } : {}), evidence: JSON.parse(JSON.stringify(i.evidence, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown> })),
+      summary: report.summary,
+      notChecked: report.notChecked,
+      warnings: report.warnings,
+      items: report.items.map((i) => ({ id: i.id, title: i.title, status: i.status, ...(i.reason !== undefined ? { reason: i.reason } : {}), evidence: JSON.parse(JSON.stringify(i.evidence, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown> })),
     },
   };
 }

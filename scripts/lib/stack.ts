@@ -167,10 +167,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (id === 0) {
         await publicClient.waitForTransactionReceipt({
           hash: await registry.write.registerModel([
-            { owner: getAddress(admin.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 500, name: `motif-cppn-${m.name}`, version: m.version },
+            { owner: getAddress(admin.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 500, name: m.name, version: m.version },
           ]),
         });
         id = await registry.read.modelIdByWeights([m.sha256]);
+      } else {
+        // metadata names the model as the generator does; an auditor checks it against the registry
+        const registered = await registry.read.getModel([id]);
+        if (registered.name !== m.name || registered.version !== m.version) {
+          log(`warning: model #${id} is registered as "${registered.name} ${registered.version}" (an earlier stack), the generator names it "${m.name} ${m.version}": verification will fail its model item for new patterns (npm start -- --reset starts over)`);
+        }
       }
       modelIds[m.name] = id;
     }

@@ -8,6 +8,7 @@ import { type Hex, createPublicClient, createWalletClient, getAddress, http, kec
 import { privateKeyToAccount } from "viem/accounts";
 
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
+import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import {
@@ -145,6 +146,15 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
       expect(again.stderr).to.contain("MotifCertificateAlreadyCertified");
       const reverified = await runCli(env, "dataset", "verify", "--manifest", result.manifest);
       expect(reverified.output).to.contain(`certified as dataset ${datasetId}`);
+      // By its certificate alone: the manifest comes from a trustless gateway through the on-chain metadata digest.
+      const gateway = await buildGateway(store);
+      try {
+        const byId = await runCli(env, "dataset", "verify", "--dataset", datasetId, "--gateway", await gateway.listen({ port: 0, host: "127.0.0.1" }));
+        expect(byId.code, byId.output).to.equal(0);
+        expect(byId.output).to.contain(`pass root ${result.root}`).and.contain(`certified as dataset ${datasetId}`);
+      } finally {
+        await gateway.close();
+      }
 
       // A manifest that claims a pattern under a licence that does not allow training fails.
       const forged: DatasetManifest = { ...manifest, members: [...manifest.members, { ...manifest.members[0]!, tokenId: hex(tokens[1]!), licenseId: "1", proof: [] }] };

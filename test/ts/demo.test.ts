@@ -14,7 +14,7 @@ type Report = {
   batch: Array<{ status: string; label: string; refusedBecause?: { distance: number } }>;
   usage: { allowed: { region: string }; refused: { region: string; error: string; reason: string } };
   royalties: { settled: unknown[]; withdrawn: Array<{ who: string }> };
-  audit: { passed: boolean; items: Array<{ id: string; passed: boolean }> };
+  audit: { passed: boolean; summary: string; items: Array<{ id: string; status: string; reason?: string; evidence: Record<string, unknown> }> };
   dataset: { members: string[]; refused: Array<{ reason: string }>; verified: boolean; datasetId: string; certifiedBy: string };
   recipe: { recipeId: string; shareBps: number; pattern: string; refused: { reason: string }; split: { total: string; owner: string; model: string; recipe: string; protocol: string } };
 };
@@ -40,15 +40,17 @@ function checkStory(r: Report, patterns: number) {
   expect(r.recipe.refused.reason).to.contain("may not render from recipe").and.contain("MotifLicensingNotLicensed");
   expect(r.recipe.split).to.deep.equal({ total: "0.04 ETH", owner: "0.03 ETH", model: "0.004 ETH", recipe: "0.006 ETH", protocol: "0 ETH" });
   expect(r.audit.passed).to.equal(true);
-  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
+  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "rerender", "editLog", "licenses"]);
+  for (const i of r.audit.items) expect(i.status, `${i.id}: ${i.reason}`).to.equal("passed");
+  expect(r.audit.summary).to.equal("verified");
 }
 
 describe("npm run demo: the whole story, non-interactively", function () {
   this.timeout(300_000);
 
-  it("on a stack of its own: --json report with a refused near-duplicate, a refused region, royalties and a passing audit", async () => {
+  it("on a stack of its own, at print size (2048²): --json report with a refused near-duplicate, a refused region, royalties and a passing audit", async () => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-none-"));
-    const { stdout, stderr } = await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "3", "--size", "128", "--seed", "77"], {
+    const { stdout, stderr } = await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "3", "--size", "2048", "--seed", "77"], {
       env: { ...process.env, MOTIF_STATE_DIR: stateDir },
       maxBuffer: 1 << 24,
     });
@@ -56,6 +58,8 @@ describe("npm run demo: the whole story, non-interactively", function () {
     expect(report.ranAgainst).to.contain("a stack of its own");
     expect(report.model.newlyRegistered).to.equal(true);
     checkStory(report, 3);
+    // a 2048² PNG is a chunked UnixFS file: the audit fetched and checked it block by block
+    expect(report.audit.items.find((i) => i.id === "image")!.evidence.blocks).to.contain("chunked");
     expect(stderr).to.contain("generate 4/4"); // progress goes to stderr, never into the JSON
   });
 

@@ -151,9 +151,9 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
       try {
         const report = await verifyCertificate(publicClient, { addresses, tokenId: patternId, gateway: url });
         const recipeItem = report.items.find((i) => i.id === "recipe")!;
-        expect(recipeItem.passed, recipeItem.reason).to.equal(true);
+        expect(recipeItem.status, recipeItem.reason).to.equal("passed");
         expect(recipeItem.evidence).to.include({ shareBps: 2000, author: getAddress(author.account.address) });
-        expect(report.items.find((i) => i.id === "metadata")!.passed).to.equal(true);
+        expect(report.items.find((i) => i.id === "metadata")!.status).to.equal("passed");
       } finally {
         await gateway.close();
       }

@@ -1,19 +1,24 @@
 import { expect } from "chai";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { getAddress, keccak256, toHex } from "viem";
+import onnxProto from "onnx-proto";
+import { type Hex, bytesToHex, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
+import { canonicalJson } from "../../generator/src/metadata/canonical.js";
 import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { verifyCertificate } from "../../sdk/src/index.js";
+import { certifyDataset } from "../../generator/src/certify.js";
+import { type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 /** A gateway that forwards to `upstream` but serves `replacement` for one CID. */
@@ -73,17 +78,21 @@ describe("auditor verification (verifyCertificate)", function () {
       (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png;
     try {
       const ok = await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, pdq, rerender });
-      expect(ok.items.map((i) => [i.id, i.passed, i.reason])).to.deep.equal([
-        ["attestation", true, undefined],
-        ["metadata", true, undefined],
-        ["image", true, undefined],
-        ["rerender", true, undefined],
-        ["editLog", true, undefined],
-        ["licenses", true, undefined],
+      expect(ok.items.map((i) => [i.id, i.status, i.reason])).to.deep.equal([
+        ["attestation", "passed", undefined],
+        ["metadata", "passed", undefined],
+        ["model", "passed", undefined],
+        ["modelStatus", "passed", undefined],
+        ["image", "passed", undefined],
+        ["pdq", "passed", undefined],
+        ["rerender", "passed", undefined],
+        ["editLog", "passed", undefined],
+        ["licenses", "passed", undefined],
       ]);
       expect(ok.passed).to.equal(true);
-      expect(ok.items[3]!.evidence).to.include({ pdqDistance: 0, identicalBytes: true, weightsCid: weightsCid.toString() });
-      expect(ok.items[4]!.evidence.steps).to.equal(1);
+      expect(ok.summary).to.equal("verified");
+      expect(ok.items.find((i) => i.id === "rerender")!.evidence).to.include({ identicalBytes: true, weightsCid: weightsCid.toString() });
+      expect(ok.items.find((i) => i.id === "editLog")!.evidence.steps).to.equal(1);
 
       // Tampered model: the gateway serves other weights under the model's CID.
       const lyingModel = await lyingGateway(url, weightsCid.toString(), new Uint8Array(weights.length));
@@ -107,13 +116,242 @@ describe("auditor verification (verifyCertificate)", function () {
       const lyingImage = await lyingGateway(url, result.pinned.imageCid.toString(), new Uint8Array([1, 2, 3]));
       try {
         const bad = await verifyCertificate(publicClient, { addresses, tokenId, gateway: lyingImage.url, pdq });
-        expect(bad.items.find((i) => i.id === "metadata")!.passed).to.equal(true);
+        expect(bad.items.find((i) => i.id === "metadata")!.status).to.equal("passed");
         expect(bad.items.find((i) => i.id === "image")!.reason).to.contain("tampered or wrong content");
       } finally {
         await lyingImage.close();
       }
     } finally {
       await gateway.close();
+    }
+  });
+});
+
+/** Status, and reason where not passed, of each item, by id. */
+const statuses = (r: VerificationReport) => Object.fromEntries(r.items.map((i) => [i.id, i.status === "passed" ? "passed" : `${i.status}: ${i.reason}`]));
+
+describe("auditor verification at print size, statuses in words, and the claims it checks (issue 15)", function () {
+  this.timeout(300_000);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  let ctx: Awaited<ReturnType<typeof setUp>>;
+
+  /** One 2048² certificate (a chunked PNG of several blocks), its model's weights pinned, a gateway. */
+  async function setUp() {
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const testClient = await viem.getTestClient();
+    const [adminW, generatorW, licenseeW] = await viem.getWalletClients();
+    const { registry, certificate, record } = await deployMotif(connection, { attesters: [generatorW!.account.address] });
+    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
+    const [owner, licensee] = [generatorW!, licenseeW!].map((w) => w.extend(motifActions({ addresses })));
+    const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
+    const dir = await mkdtemp(path.join(os.tmpdir(), "motif-verify-"));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const store = new EmbeddedIpfs(dir);
+    // Print-size weights: the shipped model with a 1.3 MB doc string (same graph, same pixels) is a chunked UnixFS file.
+    const proto = onnxProto.onnx.ModelProto.decode(await readFile(path.join(MODELS_DIR, indigo.file)));
+    proto.docString = `${proto.docString}\n${"print-size padding ".repeat(70_000)}`;
+    const weights = onnxProto.onnx.ModelProto.encode(proto).finish();
+    const weightsDigest = `0x${createHash("sha256").update(weights).digest("hex")}` as Hex;
+    const modelsDir = path.join(dir, "models");
+    await mkdir(modelsDir);
+    await writeFile(path.join(modelsDir, "indigo.onnx"), weights);
+    await writeFile(path.join(modelsDir, "models.json"), JSON.stringify([{ ...indigo, sha256: weightsDigest, bytes: weights.length }]));
+    const weightsCid = await store.add(weights);
+    await registry.write.registerModel([
+      { owner: getAddress(adminW!.account.address), weightsDigest, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version },
+    ]);
+    const chainId = await publicClient.getChainId();
+    const now = (await publicClient.getBlock()).timestamp;
+    const result = await runPipeline(
+      {
+        store,
+        index: PdqIndex.build([]),
+        attester: { signer: { client: generatorW!, account: generatorW!.account }, chainId, certificate: certificate.address },
+        minter: { wallet: generatorW!, publicClient, certificate: certificate.address },
+        modelIds: { indigo: 1 },
+        creator: getAddress(generatorW!.account.address),
+        royaltyBps: 100,
+        attestationTtl: 3600,
+        generator: { name: "motif-generator", version: "test" },
+        now: () => now,
+        modelsDir,
+      },
+      { model: "indigo", seed: 2048n, params: { scale: 2, sharpness: 4 }, width: 2048, height: 2048 },
+    );
+    if (result.status !== "minted") throw new Error(result.status);
+    const tokenId = BigInt(result.rendered.contentDigest);
+    const gateway = await buildGateway(store);
+    const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
+    cleanup.push(() => gateway.close());
+    const metadataBytes = await store.cat(result.pinned.metadataCid);
+    /** Pins `doc` as new metadata and logs an edit step pointing the token at it (as the owner may). */
+    const editWithMetadata = async (step: Hex, doc: unknown) => {
+      const cid = await store.add(new TextEncoder().encode(canonicalJson(doc)));
+      await publicClient.waitForTransactionReceipt({ hash: await certificate.write.logEdit([tokenId, step, bytesToHex(cid.multihash.digest), cid.code], { account: generatorW!.account }) });
+    };
+    const editOnly = async (step: Hex) =>
+      publicClient.waitForTransactionReceipt({ hash: await certificate.write.logEdit([tokenId, step, `0x${"00".repeat(32)}`, 0], { account: generatorW!.account }) });
+    const verify = (options: { pdq?: boolean; rerender?: boolean } = {}) =>
+      verifyCertificate(publicClient, {
+        addresses,
+        tokenId,
+        gateway: url,
+        ...(options.pdq ? { pdq: async (bytes: Uint8Array) => (await pdqHashImage(bytes)).hash } : {}),
+        ...(options.rerender
+          ? { rerender: async (r: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png }
+          : {}),
+      });
+    return { publicClient, licenseeW: licenseeW!, addresses, url, testClient, owner: owner!, licensee: licensee!, registry, adminW: adminW!, tokenId, result, store, weightsCid, metadata: JSON.parse(new TextDecoder().decode(metadataBytes)) as Record<string, any>, editWithMetadata, editOnly, verify };
+  }
+
+  before(async () => {
+    ctx = await setUp();
+  });
+  after(async () => {
+    for (const c of cleanup.reverse()) await c();
+  });
+
+  it("verifies a 2048² certificate whose PNG and weights are chunked DAGs, re-render included", async () => {
+    expect(ctx.result.pinned.imageCid.code, "the 2048² PNG is a multi-block UnixFS file").to.equal(0x70);
+    expect(ctx.weightsCid.code, "the weights are a multi-block UnixFS file").to.equal(0x70);
+    const report = await ctx.verify({ pdq: true, rerender: true });
+    expect(report.passed, JSON.stringify(statuses(report))).to.equal(true);
+    for (const i of report.items) expect(i.status, `${i.id}: ${i.reason}`).to.equal("passed");
+    expect(report.notChecked).to.deep.equal([]);
+  });
+
+  it("passes a valid certificate verified without a hasher or renderer, naming what it did not check and why", async () => {
+    const report = await ctx.verify();
+    expect(report.passed, JSON.stringify(statuses(report))).to.equal(true);
+    const s = statuses(report);
+    expect(s.image).to.equal("passed");
+    expect(report.items.find((i) => i.id === "image")!.title).not.to.match(/PDQ/);
+    expect(s.pdq).to.match(/^notChecked: .*no PDQ hasher/);
+    expect(s.rerender).to.match(/^notChecked: .*no renderer/);
+    expect(report.notChecked.map((n) => n.id)).to.deep.equal(["pdq", "rerender"]);
+    expect(report.summary).to.match(/not checked: .*pdq.*rerender/i);
+    // with a hasher the PDQ is really recomputed
+    const withPdq = await ctx.verify({ pdq: true });
+    expect(statuses(withPdq).pdq).to.equal("passed");
+    expect(withPdq.items.find((i) => i.id === "pdq")!.evidence.pdq).to.equal(ctx.metadata.motif.lineage.pdq.hash);
+  });
+
+  it("refuses metadata whose edit log leaves out edits logged on chain before it was set", async () => {
+    const lineageOf = (editLog: Hex[] | undefined) => {
+      const doc = structuredClone(ctx.metadata);
+      if (editLog === undefined) delete doc.motif.lineage.editLog;
+      else doc.motif.lineage.editLog = editLog;
+      return doc;
+    };
+    const s1 = keccak256(toHex("recolour indigo to madder"));
+    const s2 = keccak256(toHex("straighten the repeat"));
+    const s3 = keccak256(toHex("add a border"));
+    const s4 = keccak256(toHex("tone down the border"));
+    await ctx.editOnly(s1); // an edit without new metadata: the next metadata must list it
+    await ctx.editWithMetadata(s2, lineageOf([s2])); // shortened: s1 dropped
+    let report = await ctx.verify();
+    expect(report.passed).to.equal(false);
+    expect(statuses(report).editLog).to.match(/^failed: .*edit log/);
+    expect(report.items.find((i) => i.id === "editLog")!.reason).to.contain(s1);
+
+    await ctx.editWithMetadata(s3, lineageOf(undefined)); // the log removed altogether
+    report = await ctx.verify();
+    expect(statuses(report).editLog).to.match(/^failed: .*no edit log/);
+
+    await ctx.editWithMetadata(s3, lineageOf([s1, s2, s3, s3])); // the log lists every edit up to this one
+    report = await ctx.verify();
+    expect(statuses(report).editLog, JSON.stringify(statuses(report))).to.equal("passed");
+    await ctx.editOnly(s4); // later edits without new metadata need not be listed
+    report = await ctx.verify();
+    expect(statuses(report).editLog).to.equal("passed");
+    expect(report.items.find((i) => i.id === "editLog")!.evidence).to.include({ steps: 5, metadataSteps: 4 });
+  });
+
+  it("refuses metadata whose model fields differ from the registered model (weights digest, name, version)", async () => {
+    const edits = [keccak256(toHex("recolour indigo to madder")), keccak256(toHex("straighten the repeat")), keccak256(toHex("add a border")), keccak256(toHex("add a border")), keccak256(toHex("tone down the border"))];
+    const step = keccak256(toHex("swap the model's name"));
+    const forged = structuredClone(ctx.metadata);
+    forged.motif.lineage.editLog = [...edits, step];
+    forged.motif.lineage.model.weightsDigest = keccak256(toHex("other weights"));
+    await ctx.editWithMetadata(step, forged);
+    let report = await ctx.verify();
+    expect(report.passed).to.equal(false);
+    expect(statuses(report).model).to.match(/^failed: .*weightsDigest/);
+    const step2 = keccak256(toHex("name another version"));
+    const forged2 = structuredClone(ctx.metadata);
+    forged2.motif.lineage.editLog = [...edits, step, step2];
+    forged2.c2pa.assertions[0].data.actions[0].parameters.model = "indigo 9.9.9";
+    await ctx.editWithMetadata(step2, forged2);
+    report = await ctx.verify();
+    expect(statuses(report).model).to.match(/^failed: .*c2pa.*model/);
+    const step3 = keccak256(toHex("back to the truth"));
+    const honest = structuredClone(ctx.metadata);
+    honest.motif.lineage.editLog = [...edits, step, step2, step3];
+    await ctx.editWithMetadata(step3, honest);
+    report = await ctx.verify();
+    expect(statuses(report).model).to.equal("passed");
+    expect(report.passed, JSON.stringify(statuses(report))).to.equal(true);
+  });
+
+  it("warns, without failing, about a model deprecated since minting and licences now expired", async () => {
+    const t0 = Number((await ctx.publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: { tokenId: ctx.tokenId, regions: regionMask(["FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      window: { start: 0, end: 0, duration: 86400 },
+      pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 1,
+      deadline: t0 + 3600,
+      nonce: 1n,
+    };
+    const signed = await ctx.owner.signOffer({ offer });
+    await ctx.publicClient.waitForTransactionReceipt({ hash: await ctx.licensee.acceptOffer({ signed, maxPrice: parseEther("0.01") }) });
+    let report = await ctx.verify();
+    expect(statuses(report).licenses).to.equal("passed");
+    expect(statuses(report).modelStatus).to.equal("passed");
+
+    await ctx.testClient.increaseTime({ seconds: 2 * 86400 });
+    await ctx.testClient.mine({ blocks: 1 });
+    await ctx.registry.write.deprecateModel([1], { account: ctx.adminW.account });
+    report = await ctx.verify();
+    expect(report.passed, JSON.stringify(statuses(report))).to.equal(true);
+    expect(statuses(report).modelStatus).to.match(/^warning: .*deprecated/);
+    expect(statuses(report).licenses).to.match(/^warning: 1 of 1 licen[cs]es? .*expired/);
+    expect(report.warnings.map((w) => w.id)).to.deep.equal(["modelStatus", "licenses"]);
+  });
+
+  it("fetches a dataset's chunked manifest through its certificate, block by block, and catches a gateway that swaps one of its blocks", async () => {
+    // 3,000 members: a manifest of about 1 MB, pinned as a chunked UnixFS file
+    const hex32 = (n: number, salt: number) => bytesToHex(bytesOf(32, n * 7919 + salt)) as Hex;
+    const members = Array.from({ length: 3000 }, (_, i) => ({ tokenId: BigInt(hex32(i, 1)), imageDigest: hex32(i, 2), licenseId: BigInt(i + 1) }));
+    const root = datasetMerkleRoot(members);
+    const licenseeAddress = getAddress(ctx.licenseeW.account.address);
+    const manifest: DatasetManifest = {
+      format: "motif-dataset/1",
+      licensee: licenseeAddress,
+      region: "FR",
+      time: "1700000000",
+      root,
+      members: members.map((m) => ({ tokenId: toHex(m.tokenId, { size: 32 }), imageCid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", imageDigest: m.imageDigest, metadataCid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", licenseId: m.licenseId.toString(), proof: [] })),
+    };
+    const certified = await certifyDataset({ wallet: ctx.licenseeW, publicClient: ctx.publicClient, certificate: ctx.addresses.certificate, store: ctx.store }, { manifest, royaltyBps: 0 });
+    expect(certified.manifestCid.code, "the manifest is a multi-block UnixFS file").to.equal(0x70);
+    const datasetId = datasetIdOf(licenseeAddress, root);
+    const fetched = await getDatasetManifest(ctx.publicClient, { certificate: ctx.addresses.certificate, datasetId, gateway: ctx.url });
+    expect(fetched.manifestCid).to.equal(certified.manifestCid.toString());
+    expect(fetched.manifest).to.deep.equal(manifest);
+
+    const leaf = (await import("@ipld/dag-pb")).decode(await ctx.store.block(certified.manifestCid)).Links[1]!.Hash;
+    const liar = await carTamperingGateway(ctx.url, (_root, blocks) => blocks.map((b) => (b.cid.equals(leaf) ? { cid: b.cid, bytes: bytesOf(b.bytes.length, 5) } : b)));
+    try {
+      await getDatasetManifest(ctx.publicClient, { certificate: ctx.addresses.certificate, datasetId, gateway: liar.url });
+      expect.fail("a swapped block of the manifest must be refused");
+    } catch (error) {
+      expect(error).to.be.instanceOf(IpfsVerificationError);
+      expect((error as Error).message).to.contain(`block ${leaf.toString()}`).and.contain("tampered or wrong content");
+    } finally {
+      await liar.close();
     }
   });
 });

@@ -215,12 +215,17 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
   it("auditor page: every verification item passes, re-render included", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const tokenHex = `0x${tokenB.toString(16).padStart(64, "0")}`;
+    const screenCalls: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/v1/screen")) screenCalls.push(r.url());
+    });
     await page.goto(`${stack.urls.web}/#/audit/${tokenHex}`);
     await page.waitForSelector("table.audit", { timeout: 120_000 });
     const rows = await page.locator("table.audit tr[data-item]").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-item"), cls: tr.className, text: tr.textContent })));
-    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "image", "rerender", "editLog", "licenses"]);
-    for (const r of rows) expect(r.cls, JSON.stringify(r)).to.equal("pass");
+    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "rerender", "editLog", "licenses"]);
+    for (const r of rows) expect([r.cls, r.text?.startsWith("✔ passed")], JSON.stringify(r)).to.deep.equal(["pass", true]);
     expect(await page.locator("#report .notice").first().textContent()).to.contain("Every check passed");
+    expect(screenCalls, "PDQ is recomputed in the page (the SDK's browserPdq), not by the API").to.deep.equal([]);
     await page.screenshot({ path: path.join(SHOTS, "audit.png"), fullPage: true });
 
     // A typo in the token id is named, with what is allowed.

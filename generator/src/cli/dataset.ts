@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Address, getAddress, isAddress } from "viem";
 
 import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
+import { getDatasetManifest } from "../../../sdk/src/actions/datasets/getDatasetManifest.js";
 import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
 import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { certifyDataset } from "../certify.js";
@@ -13,7 +14,7 @@ import { connect, rpcUrlFromEnv, walletFromEnv } from "./chain.js";
 
 const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
                             --out DATASET.car [--manifest FILE.json] [--store DIR] [--json]
-       motif dataset verify --manifest FILE.json [--at UNIX] [--json]
+       motif dataset verify (--manifest FILE.json | --dataset ID [--gateway URL]) [--at UNIX] [--json]
        motif dataset mint --manifest FILE.json [--royalty-bps N] [--name TEXT] [--store DIR] [--json]
 
 export: collects the certificates the licensee may use as AI training data in the region at the
@@ -21,7 +22,9 @@ time (checked on-chain: a license covers it and its terms allow AI training; the
 with their reason), writes a CAR with each member's image and metadata and a manifest (certificate,
 CIDs, license, Merkle inclusion proof) whose Merkle root identifies the dataset.
 verify: recomputes the root and checks each member's inclusion proof and license (at the export
-time, or at --at), and names the dataset certificate when one exists. Needs MOTIF_RPC_URL (read
+time, or at --at), and names the dataset certificate when one exists. With --dataset, the manifest
+of that dataset certificate is fetched from a trustless gateway (--gateway, default MOTIF_GATEWAY or
+http://127.0.0.1:8081) through its on-chain metadata digest, every block checked. Needs MOTIF_RPC_URL (read
 only; no key); addresses from deployments/<chainId>.json.
 mint: certifies the dataset on chain (a dataset certificate whose lineage is the Merkle root,
 licensable like a pattern; its metadata names the pinned manifest). Signed by the manifest's
@@ -63,6 +66,8 @@ export const datasetCommand = {
       all: { type: "boolean", default: false },
       out: { type: "string" },
       manifest: { type: "string" },
+      dataset: { type: "string" },
+      gateway: { type: "string" },
       "royalty-bps": { type: "string" },
       name: { type: "string" },
       store: { type: "string", default: path.join(".motif", "ipfs") },
@@ -119,8 +124,15 @@ export const datasetCommand = {
       return 0;
     }
     if (sub === "verify") {
-      const manifest = await readManifest(values.manifest);
+      if (values.dataset !== undefined && values.manifest !== undefined) throw new UsageError("--dataset, --manifest: give one of them, not both");
+      if (values.dataset !== undefined && !/^(0x[0-9a-fA-F]{1,64}|\d{1,78})$/.test(values.dataset)) {
+        throw new UsageError(`--dataset: "${values.dataset}" is not a dataset id (0x and up to 64 hex digits, or a decimal number)`);
+      }
+      const local = values.dataset === undefined ? await readManifest(values.manifest) : undefined;
       const { client, addresses } = await chainClient();
+      const manifest =
+        local ??
+        (await getDatasetManifest(client, { certificate: addresses.certificate, datasetId: BigInt(values.dataset!), gateway: values.gateway ?? process.env.MOTIF_GATEWAY ?? "http://127.0.0.1:8081" })).manifest;
       const at = timeOption("at", values.at);
       const report = await verifyDataset(client, { licensing: addresses.licensing, certificate: addresses.certificate, manifest, ...(at !== undefined ? { time: at } : {}) });
       if (values.json) process.stdout.write(JSON.stringify(report) + "\n");

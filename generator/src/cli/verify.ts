@@ -1,19 +1,26 @@
 import { createPublicClient, http } from "viem";
 
-import { verifyCertificate } from "../../../sdk/src/index.js";
+import { type RerenderRequest, type VerificationStatus, verifyCertificate } from "../../../sdk/src/index.js";
 import { pdqHashImage } from "../pdq/index.js";
 import { render } from "../render/render.js";
 import { UsageError, parse } from "./args.js";
 import { contractsFor } from "./chain.js";
 
-const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--json]
+const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--skip-rerender] [--json]
 
 Verifies a certificate from a chain RPC and an IPFS gateway alone, item by item with evidence:
-attester and model at mint time, metadata and image fetched trustlessly and checked against their
-on-chain digests, PDQ recomputed, edit-log replay, license history. Exit 1 if any item fails.
+attester and model at mint time, metadata and image fetched trustlessly (chunked files block by
+block) and checked against their on-chain digests, the metadata's model against the registry, PDQ
+recomputed, re-render from the registered weights, edit log (on-chain replay and the metadata's log),
+licence history. Each item is PASS, FAIL, NOT CHECKED (with why) or WARNING (a model deprecated since
+minting, licences expired: not failures). Exit 1 if any item fails.
   --rpc      JSON-RPC URL (default MOTIF_RPC_URL or http://127.0.0.1:8545)
   --gateway  trustless gateway (default MOTIF_GATEWAY or http://127.0.0.1:8081)
+  --skip-rerender  do not re-render (slow at print size): the rerender item is then NOT CHECKED
 Addresses come from deployments/<chainId>.json, or MOTIF_CERTIFICATE, MOTIF_REGISTRY, MOTIF_LICENSING.`;
+
+/** Each item's status in words, as printed. */
+export const STATUS_WORDS: Record<VerificationStatus, string> = { passed: "PASS", failed: "FAIL", notChecked: "NOT CHECKED", warning: "WARNING" };
 
 export const verifyCommand = {
   summary: "audit a certificate from an RPC and an IPFS gateway",
@@ -23,6 +30,7 @@ export const verifyCommand = {
       rpc: { type: "string" },
       gateway: { type: "string" },
       json: { type: "boolean", default: false },
+      "skip-rerender": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -44,17 +52,21 @@ export const verifyCommand = {
       tokenId,
       gateway,
       pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
-      rerender: async (r) =>
-        (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+      ...(values["skip-rerender"]
+        ? {}
+        : {
+            rerender: async (r: RerenderRequest) =>
+              (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+          }),
     });
     if (values.json) {
       process.stdout.write(JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
     } else {
       process.stdout.write(`certificate 0x${tokenId.toString(16).padStart(64, "0")} on chain ${chainId}\n`);
       for (const i of report.items) {
-        process.stdout.write(`  ${i.passed ? "PASS" : "FAIL"}  ${i.title}${i.reason !== undefined ? `\n        ${i.reason}` : ""}\n`);
+        process.stdout.write(`  ${STATUS_WORDS[i.status].padEnd(11)} ${i.title}${i.reason !== undefined ? `\n              ${i.reason}` : ""}\n`);
       }
-      process.stdout.write(report.passed ? "verified\n" : "NOT verified\n");
+      process.stdout.write(`${report.summary}\n`);
     }
     return report.passed ? 0 : 1;
   },

@@ -1,7 +1,13 @@
-import { BaseError, type Hex } from "viem";
+import { CarBlockIterator } from "@ipld/car/iterator";
+import * as dagPb from "@ipld/dag-pb";
+import { UnixFS } from "ipfs-unixfs";
+import { CID } from "multiformats/cid";
+import { BaseError, type Hex, bytesToHex } from "viem";
 
 import { sha256Digest } from "./sha256.js";
 
+export type FetchVerifiedParameters = { cid: string; codec: number; digest: Hex };
+export type FetchVerifiedReturnType = Uint8Array;
 export type FetchVerifiedErrorType = IpfsVerificationError & { name: "IpfsVerificationError" };
 
 /** Content from a gateway did not match its CID, or could not be fetched. */
@@ -16,10 +22,23 @@ export class IpfsVerificationError extends BaseError {
 }
 
 const RAW = 0x55;
+const DAG_PB = dagPb.code;
+const SHA2_256 = 0x12;
 
 /**
- * Fetches a raw-codec CIDv1 (sha2-256) block from a trustless gateway and checks that its bytes
- * hash to the CID: the gateway is never trusted. Works in browsers and Node (fetch + WebCrypto).
+ * Fetches content by CID from a trustless gateway and checks every byte against the CID: the
+ * gateway is never trusted. Works in browsers and Node (fetch + WebCrypto; no Node-only import).
+ *
+ * - A raw block (codec 0x55, `bafkrei…`: anything up to 256 KiB as Kubo adds it) is fetched with
+ *   `?format=raw` and its sha-256 compared with the CID's digest.
+ * - A chunked UnixFS file (codec dag-pb 0x70, `bafybei…`: images of 2048² and more, model weights,
+ *   large datasets) is fetched as a CAR (`?format=car`) and checked block by block: every block
+ *   must hash to its own CID (sha2-256), the DAG is walked from the root along the dag-pb links, a
+ *   linked block missing from the CAR, a block the DAG does not link, a child whose size differs
+ *   from what its parent records, or a node that is not a UnixFS file are all refused. The file's
+ *   bytes are the leaves' data in link order.
+ *
+ * `target.digest` is the digest the caller trusts (usually read on-chain); `target.cid` must name it.
  *
  * @example
  * import { fetchVerified } from "@motif/sdk";
@@ -29,21 +48,121 @@ const RAW = 0x55;
  *   digest: "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
  * });
  */
-export async function fetchVerified(gateway: string, target: { cid: string; codec: number; digest: Hex }): Promise<Uint8Array> {
-  if (target.codec !== RAW) {
-    throw new IpfsVerificationError(target.cid, `codec 0x${target.codec.toString(16)}: only single raw blocks are verified by this client`);
+export async function fetchVerified(gateway: string, target: FetchVerifiedParameters): Promise<FetchVerifiedReturnType> {
+  let root: CID;
+  try {
+    root = CID.parse(target.cid);
+  } catch {
+    throw new IpfsVerificationError(target.cid, "not a CID");
   }
+  if (root.code !== target.codec || root.multihash.code !== SHA2_256 || bytesToHex(root.multihash.digest).toLowerCase() !== target.digest.toLowerCase()) {
+    throw new IpfsVerificationError(target.cid, `the CID does not name codec 0x${target.codec.toString(16)} with sha2-256 digest ${target.digest}`);
+  }
+  if (target.codec === RAW) return fetchRawBlock(gateway, root, target.digest);
+  if (target.codec === DAG_PB) return fetchUnixFsFile(gateway, root);
+  throw new IpfsVerificationError(target.cid, `codec 0x${target.codec.toString(16)}: only raw blocks (0x55) and UnixFS files (dag-pb, 0x70) are verified by this client`);
+}
+
+async function get(gateway: string, cid: CID, format: "raw" | "car"): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(`${gateway.replace(/\/$/, "")}/ipfs/${target.cid}?format=raw`, { headers: { accept: "application/vnd.ipld.raw" } });
+    response = await fetch(`${gateway.replace(/\/$/, "")}/ipfs/${cid.toString()}?format=${format}`, {
+      headers: { accept: format === "raw" ? "application/vnd.ipld.raw" : "application/vnd.ipld.car" },
+    });
   } catch (error) {
-    throw new IpfsVerificationError(target.cid, `gateway unreachable (${(error as Error).message})`);
+    throw new IpfsVerificationError(cid.toString(), `gateway unreachable (${(error as Error).message})`);
   }
-  if (!response.ok) throw new IpfsVerificationError(target.cid, `gateway answered ${response.status}`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!response.ok) throw new IpfsVerificationError(cid.toString(), `gateway answered ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchRawBlock(gateway: string, cid: CID, expected: Hex): Promise<Uint8Array> {
+  const bytes = await get(gateway, cid, "raw");
   const digest = await sha256Digest(bytes);
-  if (digest.toLowerCase() !== target.digest.toLowerCase()) {
-    throw new IpfsVerificationError(target.cid, `bytes hash to ${digest}, not the CID's ${target.digest}: tampered or wrong content`);
+  if (digest.toLowerCase() !== expected.toLowerCase()) {
+    throw new IpfsVerificationError(cid.toString(), `bytes hash to ${digest}, not the CID's ${expected}: tampered or wrong content`);
   }
   return bytes;
+}
+
+/** A block's key: codec and multihash (a CIDv0 and its CIDv1 are the same block). */
+const keyOf = (cid: CID) => `${cid.code}:${bytesToHex(cid.multihash.bytes)}`;
+
+async function fetchUnixFsFile(gateway: string, root: CID): Promise<Uint8Array> {
+  const car = await get(gateway, root, "car");
+  const refuse = (reason: string): never => {
+    throw new IpfsVerificationError(root.toString(), reason);
+  };
+  // 1. Every block in the CAR hashes to its own CID.
+  const blocks = new Map<string, { cid: CID; bytes: Uint8Array }>();
+  let iterator: CarBlockIterator;
+  try {
+    iterator = await CarBlockIterator.fromBytes(car);
+  } catch (error) {
+    return refuse(`the gateway's answer is not a CAR (${(error as Error).message})`);
+  }
+  try {
+    for await (const block of iterator) {
+      if (block.cid.multihash.code !== SHA2_256) refuse(`block ${block.cid.toString()} uses hash 0x${block.cid.multihash.code.toString(16)}: only sha2-256 is verified`);
+      const digest = await sha256Digest(block.bytes);
+      if (digest !== bytesToHex(block.cid.multihash.digest)) {
+        refuse(`block ${block.cid.toString()}: bytes hash to ${digest}, not its CID's digest: tampered or wrong content`);
+      }
+      blocks.set(keyOf(block.cid), block);
+    }
+  } catch (error) {
+    if (error instanceof IpfsVerificationError) throw error;
+    refuse(`the gateway's CAR is malformed (${(error as Error).message})`);
+  }
+  // 2. Walk the DAG from the root: each linked block present, each node a UnixFS file whose
+  //    recorded child sizes match its children.
+  const used = new Set<string>();
+  const parts: Uint8Array[] = [];
+  const walk = (cid: CID, depth: number): bigint => {
+    if (depth > 64) refuse(`the DAG is deeper than 64 levels at ${cid.toString()}`);
+    const key = keyOf(cid);
+    const block = blocks.get(key) ?? refuse(`missing block ${cid.toString()}: the gateway's CAR does not hold a block the DAG links`);
+    used.add(key);
+    if (cid.code === RAW) {
+      parts.push(block.bytes);
+      return BigInt(block.bytes.length);
+    }
+    if (cid.code !== DAG_PB) refuse(`block ${cid.toString()} has codec 0x${cid.code.toString(16)}: a UnixFS file has only dag-pb and raw blocks`);
+    let node: dagPb.PBNode;
+    let unixfs: UnixFS;
+    try {
+      node = dagPb.decode(block.bytes);
+      if (node.Data === undefined) throw new Error("no Data");
+      unixfs = UnixFS.unmarshal(node.Data);
+    } catch (error) {
+      return refuse(`block ${cid.toString()} is not a UnixFS node (${(error as Error).message})`);
+    }
+    if (unixfs.type !== "file" && unixfs.type !== "raw") refuse(`block ${cid.toString()} is a UnixFS ${unixfs.type}, not a file`);
+    if (unixfs.blockSizes.length !== node.Links.length) {
+      refuse(`block ${cid.toString()} records ${unixfs.blockSizes.length} child sizes for ${node.Links.length} links`);
+    }
+    let size = 0n;
+    if (unixfs.data !== undefined && unixfs.data.length > 0) {
+      parts.push(unixfs.data);
+      size += BigInt(unixfs.data.length);
+    }
+    node.Links.forEach((link, i) => {
+      const childSize = walk(link.Hash, depth + 1);
+      if (childSize !== unixfs.blockSizes[i]) refuse(`block ${link.Hash.toString()} holds ${childSize} bytes, its parent ${cid.toString()} records ${unixfs.blockSizes[i]}`);
+      size += childSize;
+    });
+    return size;
+  };
+  const total = walk(root, 0);
+  // 3. Nothing the DAG does not link.
+  for (const [key, block] of blocks) {
+    if (!used.has(key)) refuse(`block ${block.cid.toString()} is not part of the DAG of ${root.toString()}: the CAR holds blocks it should not`);
+  }
+  const out = new Uint8Array(Number(total));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

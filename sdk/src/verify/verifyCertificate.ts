@@ -1,7 +1,7 @@
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 import { type Address, type Client, type Hex, bytesToHex, concat, hexToBytes, keccak256, toHex, zeroHash } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
+import { getBlock, getContractEvents, readContract } from "viem/actions";
 
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "../abis/index.js";
 import { getCertificate } from "../actions/certificates/getCertificate.js";
@@ -12,29 +12,90 @@ import { canonicalJson } from "../canonical.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
 
-/** One line of a verification report. */
-export type VerificationItem = { id: string; title: string; passed: boolean; evidence: Record<string, unknown>; reason?: string };
+/**
+ * What became of one check:
+ * - `passed`: checked, and it holds;
+ * - `failed`: checked, and it does not hold (`reason` says why): the certificate is not verified;
+ * - `notChecked`: not checked (`reason` says why: a piece the caller did not give, such as a PDQ
+ *   hasher or a renderer, or an earlier item that failed); the verdict names it but still passes;
+ * - `warning`: checked, holds, but something a buyer should know changed since minting (a model
+ *   deprecated, licences expired); it never fails the verdict.
+ */
+export type VerificationStatus = "passed" | "failed" | "notChecked" | "warning";
 
-export type VerificationReport = { tokenId: bigint; passed: boolean; items: VerificationItem[] };
+/** One line of a verification report. `reason` is set for every status but `passed`. */
+export type VerificationItem = { id: string; title: string; status: VerificationStatus; evidence: Record<string, unknown>; reason?: string };
+
+export type VerificationReport = {
+  tokenId: bigint;
+  /** True when no item failed (items not checked and warnings are listed, not failures). */
+  passed: boolean;
+  /** Items not checked, with why. */
+  notChecked: { id: string; reason: string }[];
+  /** Items that passed with a warning. */
+  warnings: { id: string; reason: string }[];
+  /** The verdict in one sentence: verified or not, and what was not checked. */
+  summary: string;
+  items: VerificationItem[];
+};
+
+/** A request to re-render a pattern: the weights (fetched by their CID and checked against the registry) and the lineage's render inputs. */
+export type RerenderRequest = { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number };
 
 export type VerifyCertificateParameters = {
   addresses: { certificate: Address; registry: Address; licensing: Address };
   tokenId: bigint;
-  /** A trustless IPFS gateway (raw blocks); nothing it returns is trusted unverified. */
+  /** A trustless IPFS gateway (raw blocks and CARs); nothing it returns is trusted unverified. */
   gateway: string;
-  /** PDQ of image bytes, 64 hex digits (Node callers pass the generator's; browsers may omit it). */
+  /**
+   * PDQ hasher: encoded image bytes (PNG) → 64 hex digits. Without it the `pdq` item is not checked,
+   * and the re-render is compared byte for byte only. In a browser pass the SDK's `browserPdq`
+   * (decodes with `createImageBitmap`); in Node the generator's `pdqHashImage` (sharp);
+   * `pdqHashPixels` hashes decoded pixels anywhere.
+   */
   pdq?: (image: Uint8Array) => Promise<string>;
-  /** Re-renders a pattern with the given model weights (Node callers pass the generator's renderer). */
-  rerender?: (request: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) => Promise<Uint8Array>;
+  /**
+   * Renderer: re-renders the pattern from the registered weights and returns the encoded image
+   * (Node: the generator's `render`; a browser: a generator API's `/v1/render`). Without it the
+   * `rerender` item is not checked.
+   */
+  rerender?: (request: RerenderRequest) => Promise<Uint8Array>;
   fromBlock?: bigint;
 };
+export type VerifyCertificateReturnType = VerificationReport;
 
 const CID_RE = /^ipfs:\/\/(b[a-z2-7]+)$/;
+const MODEL_ACTIVE = 1;
+const MODEL_DEPRECATED = 2;
+const LICENSE_ACTIVE = 1;
+const PERPETUAL = 2n ** 40n - 1n;
+
+/** Thrown inside a check: the item is not checked, for this reason. */
+class NotChecked {
+  constructor(readonly reason: string) {}
+}
+/** Returned by a check: the item holds, with a warning. */
+type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; warning: string };
 
 /**
  * An auditor's check of a certificate from nothing but a chain RPC and an IPFS gateway, item by
- * item with evidence: attester and model at mint time, metadata and image against their on-chain
- * digests (fetched trustlessly), PDQ, edit log replay, license history.
+ * item with evidence; each item `passed`, `failed`, `notChecked` (with why) or `warning`:
+ *
+ * | id | checks |
+ * | --- | --- |
+ * | `attestation` | the attester held the role, and the model was registered and active, at mint time |
+ * | `metadata` | the metadata fetched by its CID hashes to the on-chain digest; its lineage equals the on-chain lineage |
+ * | `model` | every model field of the metadata (model id, name, version, weights digest, in the lineage, the C2PA action and the attributes) equals the model registry's |
+ * | `modelStatus` | warning when the model was deprecated after minting |
+ * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |
+ * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest |
+ * | `pdq` | PDQ recomputed from the image equals the on-chain PDQ (needs `pdq`) |
+ * | `rerender` | the weights fetched by their CID match the registered digest, and re-rendering reproduces the image (needs `rerender`) |
+ * | `editLog` | `EditLogged` events replay to the on-chain head, and the metadata's edit log lists every edit up to the one that set it |
+ * | `licenses` | licence history from events (grants, usage, revenue), summed; warning when licences have expired |
+ *
+ * Every byte from the gateway is checked against its CID (`fetchVerified`): raw blocks and chunked
+ * UnixFS files (images of print size, weights) alike.
  *
  * @example
  * import { createPublicClient, http } from "viem";
@@ -44,28 +105,39 @@ const CID_RE = /^ipfs:\/\/(b[a-z2-7]+)$/;
  *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" },
  *   tokenId: 1n,
  *   gateway: "http://127.0.0.1:8081",
+ *   // optional, to check everything: a PDQ hasher and a renderer (see `pdq` and `rerender`)
+ *   // pdq: async (png) => (await pdqHashImage(png)).hash,
+ *   // rerender: async (r) => (await render(r, { modelBytes: r.weights })).png,
  * });
- * for (const item of report.items) console.log(item.passed ? "pass" : "FAIL", item.title, item.reason ?? "");
+ * console.log(report.summary); // "verified; not checked: pdq (no PDQ hasher given), rerender (no renderer given)"
+ * for (const item of report.items) console.log(item.status, item.title, item.reason ?? "");
  */
-export async function verifyCertificate(client: Client, p: VerifyCertificateParameters): Promise<VerificationReport> {
+export async function verifyCertificate(client: Client, p: VerifyCertificateParameters): Promise<VerifyCertificateReturnType> {
   const items: VerificationItem[] = [];
-  const item = async (id: string, title: string, check: () => Promise<Record<string, unknown>>) => {
+  const item = async (id: string, title: string, check: () => Promise<Checked>) => {
     try {
-      items.push({ id, title, passed: true, evidence: await check() });
+      const out = await check();
+      if ("warning" in out && typeof out.warning === "string" && "evidence" in out) {
+        items.push({ id, title, status: "warning", evidence: out.evidence as Record<string, unknown>, reason: out.warning });
+      } else {
+        items.push({ id, title, status: "passed", evidence: out });
+      }
     } catch (error) {
-      items.push({ id, title, passed: false, evidence: {}, reason: (error as Error).message.split("\n")[0]! });
+      if (error instanceof NotChecked) items.push({ id, title, status: "notChecked", evidence: {}, reason: error.reason });
+      else items.push({ id, title, status: "failed", evidence: {}, reason: (error as Error).message.split("\n")[0]! });
     }
   };
+  const passedItem = (id: string) => items.find((i) => i.id === id)?.status === "passed";
   const cert = await getCertificate(client, { certificate: p.addresses.certificate, tokenId: p.tokenId, ...(p.fromBlock !== undefined ? { fromBlock: p.fromBlock } : {}) });
   const l = cert.lineage;
+  const atMint = { blockNumber: cert.mintBlock };
 
   await item("attestation", "Attester was a registered generator and the model registered and active at mint time", async () => {
     const role = await readContract(client, { address: p.addresses.certificate, abi: motifCertificateAbi, functionName: "ATTESTER_ROLE" });
-    const atMint = { blockNumber: cert.mintBlock };
     const wasAttester = await readContract(client, { address: p.addresses.certificate, abi: motifCertificateAbi, functionName: "hasRole", args: [role, cert.attester], ...atMint });
     if (!wasAttester) throw new Error(`${cert.attester} did not hold the attester role at block ${cert.mintBlock}`);
     const status = await readContract(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, functionName: "modelStatus", args: [l.modelId], ...atMint });
-    if (status !== 1) throw new Error(`model ${l.modelId} was not active at block ${cert.mintBlock} (status ${status})`);
+    if (status !== MODEL_ACTIVE) throw new Error(`model ${l.modelId} was not active at block ${cert.mintBlock} (status ${status})`);
     return { attester: cert.attester, modelId: l.modelId, mintBlock: cert.mintBlock };
   });
 
@@ -75,8 +147,8 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (cid === undefined) throw new Error(`tokenURI ${cert.tokenURI} is not ipfs://<CIDv1>`);
     const stored = await readContract(client, { address: p.addresses.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] });
     const bytes = await fetchVerified(p.gateway, { cid, codec: stored.metadataCodec, digest: stored.metadataDigest });
-    metadata = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, any>;
-    const m = metadata.motif?.lineage;
+    const doc = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, any>;
+    const m = doc.motif?.lineage;
     const mismatches: string[] = [];
     if (m?.contentDigest !== l.contentDigest) mismatches.push("contentDigest");
     if (m?.modelId !== l.modelId) mismatches.push("modelId");
@@ -86,7 +158,55 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (String(m?.creator).toLowerCase() !== l.creator.toLowerCase()) mismatches.push("creator");
     if ((m?.recipeId === undefined ? 0n : BigInt(m.recipeId)) !== l.recipeId) mismatches.push("recipeId");
     if (mismatches.length > 0) throw new Error(`metadata lineage differs from the chain in ${mismatches.join(", ")}`);
+    metadata = doc;
     return { metadataCid: cid, bytes: bytes.length };
+  });
+
+  const registered = await readContract(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [l.modelId] }).catch((error: Error) => error);
+  const registeredModel = () => {
+    if (registered instanceof Error) throw new Error(`model ${l.modelId} could not be read from the registry (${registered.message.split("\n")[0]})`);
+    return registered;
+  };
+
+  await item("model", "Every model field of the metadata (id, name, version, weights digest) equals the model registry's", async () => {
+    if (metadata === undefined) throw new NotChecked("no verified metadata to compare (see the metadata item)");
+    const model = registeredModel();
+    const label = `${model.name} ${model.version}`;
+    const mismatches: string[] = [];
+    const same = (field: string, claimed: unknown, registered: string, caseless = false) => {
+      const a = String(claimed);
+      if (caseless ? a.toLowerCase() !== registered.toLowerCase() : a !== registered) mismatches.push(`${field} is ${claimed === undefined ? "missing" : JSON.stringify(claimed)}, registered ${JSON.stringify(registered)}`);
+    };
+    const lm = metadata.motif?.lineage?.model;
+    same("motif.lineage.model.name", lm?.name, model.name);
+    same("motif.lineage.model.version", lm?.version, model.version);
+    same("motif.lineage.model.weightsDigest", lm?.weightsDigest, model.weightsDigest, true);
+    const actions: any[] = (metadata.c2pa?.assertions ?? []).filter((a: any) => a?.label === "c2pa.actions").flatMap((a: any) => a?.data?.actions ?? []);
+    actions.forEach((a, i) => {
+      const params = a?.parameters;
+      if (params === undefined) return;
+      if ("model" in params) same(`c2pa actions[${i}].parameters.model`, params.model, label);
+      if ("weightsDigest" in params) same(`c2pa actions[${i}].parameters.weightsDigest`, params.weightsDigest, model.weightsDigest, true);
+    });
+    for (const a of Array.isArray(metadata.attributes) ? metadata.attributes : []) {
+      if (a?.trait_type === "Model") same(`attributes "Model"`, a.value, label);
+    }
+    if (mismatches.length > 0) throw new Error(`metadata names another model than registered id ${l.modelId}: ${mismatches.join("; ")}`);
+    return { modelId: l.modelId, name: model.name, version: model.version, weightsDigest: model.weightsDigest, c2paActions: actions.length };
+  });
+
+  await item("modelStatus", "The model is still active (a warning when deprecated since minting)", async () => {
+    const model = registeredModel();
+    if (model.status === MODEL_DEPRECATED) {
+      const [deprecated] = await getContractEvents(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, eventName: "ModelDeprecated", args: { modelId: l.modelId }, fromBlock: cert.mintBlock });
+      const when = deprecated?.blockNumber !== undefined && deprecated.blockNumber !== null ? ` at block ${deprecated.blockNumber}` : "";
+      return {
+        evidence: { modelId: l.modelId, status: "deprecated", ...(when ? { deprecatedAtBlock: deprecated!.blockNumber } : {}) },
+        warning: `model ${l.modelId} (${model.name} ${model.version}) was deprecated${when}, after this certificate was minted at block ${cert.mintBlock}: no new patterns are minted from it`,
+      };
+    }
+    if (model.status !== MODEL_ACTIVE) throw new Error(`model ${l.modelId} has status ${model.status} (neither active nor deprecated)`);
+    return { modelId: l.modelId, status: "active" };
   });
 
   if (l.recipeId !== 0n) {
@@ -95,7 +215,11 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       if (recipe.modelId !== l.modelId) throw new Error(`recipe ${tokenIdHex(l.recipeId)} is for model ${recipe.modelId}, the pattern used model ${l.modelId}`);
       const cid = metadata?.motif?.lineage?.recipe?.cid;
       if (typeof cid !== "string") throw new Error("metadata names no recipe CID (motif.lineage.recipe.cid)");
-      const bytes = await fetchVerified(p.gateway, { cid, codec: 0x55, digest: recipe.recipeDigest });
+      const parsed = CID.parse(cid);
+      // a raw block's CID digest is the recipe digest; a chunked file is checked block by block, then as a whole
+      const bytes = await fetchVerified(p.gateway, { cid, codec: parsed.code, digest: parsed.code === 0x55 ? recipe.recipeDigest : bytesToHex(parsed.multihash.digest) });
+      const recipeSha = await sha256Digest(bytes);
+      if (recipeSha !== recipe.recipeDigest) throw new Error(`the recipe fetched by ${cid} hashes to ${recipeSha}, the recipe certificate's digest is ${recipe.recipeDigest}`);
       const doc = JSON.parse(new TextDecoder().decode(bytes)) as { params?: Record<string, number> };
       const paramsHash = keccak256(toHex(canonicalJson(doc.params ?? {})));
       if (paramsHash !== l.paramsHash) throw new Error(`the recipe's params hash to ${paramsHash}, the pattern's lineage has ${l.paramsHash}`);
@@ -103,29 +227,31 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     });
   }
 
-  await item("image", "Image bytes hash to the on-chain content digest, and PDQ recomputed equals the on-chain PDQ", async () => {
-    if (metadata === undefined) throw new Error("no verified metadata to find the image in");
+  let image: Uint8Array | undefined;
+  await item("image", "Image fetched by its CID (every block checked) hashes to the on-chain content digest", async () => {
+    if (metadata === undefined) throw new NotChecked("no verified metadata to find the image in (see the metadata item)");
     const cid = CID_RE.exec(String(metadata.image))?.[1];
     if (cid === undefined) throw new Error(`metadata image ${metadata.image} is not ipfs://<CIDv1>`);
     const parsed = CID.parse(cid);
     const bytes = await fetchVerified(p.gateway, { cid, codec: parsed.code, digest: bytesToHex(parsed.multihash.digest) });
     const digest = await sha256Digest(bytes);
     if (digest !== l.contentDigest) throw new Error(`image sha-256 ${digest} differs from the content digest ${l.contentDigest}`);
-    const evidence: Record<string, unknown> = { imageCid: cid, sha256: digest };
-    if (p.pdq !== undefined) {
-      const pdq = `0x${await p.pdq(bytes)}`;
-      if (pdq !== l.pdqHash) throw new Error(`PDQ ${pdq} differs from the on-chain ${l.pdqHash}`);
-      evidence.pdq = pdq;
-    } else {
-      evidence.pdq = "not recomputed (no PDQ hasher given)";
-    }
-    return evidence;
+    image = bytes;
+    return { imageCid: cid, sha256: digest, bytes: bytes.length, blocks: parsed.code === 0x55 ? 1 : "chunked (dag-pb), every block checked" };
+  });
+
+  await item("pdq", "PDQ recomputed from the image equals the on-chain PDQ", async () => {
+    if (p.pdq === undefined) throw new NotChecked("no PDQ hasher given (pass `pdq`)");
+    if (image === undefined) throw new NotChecked("no verified image to hash (see the image item)");
+    const pdq = `0x${(await p.pdq(image)).replace(/^0x/, "")}`;
+    if (pdq !== l.pdqHash) throw new Error(`PDQ ${pdq} differs from the on-chain ${l.pdqHash}`);
+    return { pdq };
   });
 
   await item("rerender", "Model fetched by its weights CID matches the registered digest, and re-rendering reproduces the image", async () => {
-    if (p.rerender === undefined || p.pdq === undefined) throw new Error("skipped: needs a renderer and a PDQ hasher (npx motif verify provides both)");
-    if (metadata === undefined) throw new Error("no verified metadata to read the render parameters from");
-    const model = await readContract(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [l.modelId] });
+    if (p.rerender === undefined) throw new NotChecked("no renderer given (pass `rerender`)");
+    if (metadata === undefined) throw new NotChecked("no verified metadata to read the render parameters from (see the metadata item)");
+    const model = registeredModel();
     const weightsCid = CID.createV1(model.weightsCidCodec, Digest.create(0x12, hexToBytes(model.weightsCidDigest))).toString();
     const weights = await fetchVerified(p.gateway, { cid: weightsCid, codec: model.weightsCidCodec, digest: model.weightsCidDigest });
     const weightsSha = await sha256Digest(weights);
@@ -134,22 +260,52 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const params = m.params as Record<string, number>;
     const paramsHash = keccak256(toHex(canonicalJson(params)));
     if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
-    const png = await p.rerender({ weights, model: m.model.name, seed: l.seed, params, width: m.width, height: m.height });
+    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height });
     const rerenderedDigest = await sha256Digest(png);
-    const distance = hammingDistance256(await p.pdq(png), l.pdqHash.slice(2));
+    const identicalBytes = rerenderedDigest === l.contentDigest;
+    if (identicalBytes) return { weightsCid, identicalBytes, pixelDigest: rerenderedDigest };
+    if (p.pdq === undefined) throw new NotChecked(`the re-render differs byte for byte (${rerenderedDigest}) and no PDQ hasher was given to compare it perceptually (pass \`pdq\`)`);
+    const distance = hammingDistance256((await p.pdq(png)).replace(/^0x/, ""), l.pdqHash.slice(2));
     if (distance > 8) throw new Error(`re-render differs: PDQ distance ${distance} > 8`);
-    return { weightsCid, pdqDistance: distance, pixelDigest: rerenderedDigest, identicalBytes: rerenderedDigest === l.contentDigest };
+    return { weightsCid, pdqDistance: distance, pixelDigest: rerenderedDigest, identicalBytes };
   });
 
-  await item("editLog", "Edit-log events replay to the on-chain head", async () => {
+  await item("editLog", "Edit-log events replay to the on-chain head, and the metadata's edit log lists every edit up to the one that set it", async () => {
     const edits = await getContractEvents(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "EditLogged", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
     let head: Hex = zeroHash;
     for (const e of edits) head = keccak256(concat([head, e.args.stepDigest!]));
     if (head !== cert.editHead) throw new Error(`replayed head ${head} differs from the on-chain ${cert.editHead}`);
-    return { steps: edits.length, head };
+    // The edit that set the current metadata: `logEdit` emits `MetadataUpdate` right after its `EditLogged`.
+    const updates = (await getContractEvents(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "MetadataUpdate", fromBlock: cert.mintBlock })).filter(
+      (u) => u.args._tokenId === p.tokenId,
+    );
+    let setBy = -1;
+    for (const u of updates) {
+      const i = edits.findIndex((e) => e.transactionHash === u.transactionHash && e.logIndex === u.logIndex! - 1);
+      if (i > setBy) setBy = i;
+    }
+    const expected = edits.slice(0, setBy + 1).map((e) => e.args.stepDigest!.toLowerCase());
+    if (!passedItem("metadata") || metadata === undefined) {
+      throw new NotChecked(`the chain's ${edits.length} edits replay to the head, but there is no verified metadata to compare its edit log with (see the metadata item)`);
+    }
+    const claimed: unknown = metadata.motif?.lineage?.editLog;
+    const setter = setBy < 0 ? "the mint" : `edit ${setBy + 1} (transaction ${edits[setBy]!.transactionHash})`;
+    if (!Array.isArray(claimed)) {
+      throw new Error(`the metadata has no edit log (motif.lineage.editLog); set by ${setter}, it must list the chain's ${expected.length} edits up to it`);
+    }
+    const listed = claimed.map((s) => String(s).toLowerCase());
+    const firstDiff = expected.findIndex((s, i) => listed[i] !== s);
+    if (firstDiff >= 0 || listed.length !== expected.length) {
+      const where =
+        firstDiff >= 0
+          ? `edit ${firstDiff + 1} on chain is ${expected[firstDiff]}, the metadata's edit log has ${listed[firstDiff] ?? "nothing"} there`
+          : `it lists ${listed.length - expected.length} more step(s) than were logged on chain`;
+      throw new Error(`the metadata's edit log (${listed.length} steps) differs from the chain's ${expected.length} edits up to ${setter}, which set this metadata: ${where}`);
+    }
+    return { steps: edits.length, head, metadataSteps: expected.length, metadataSetBy: setBy < 0 ? "mint" : edits[setBy]!.transactionHash };
   });
 
-  await item("licenses", "License history from events (grants, usage, revenue), summed", async () => {
+  await item("licenses", "License history from events (grants, usage, revenue), summed; a warning when licences have expired", async () => {
     const grants = await getContractEvents(client, { address: p.addresses.licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
     const ids = grants.map((g) => g.args.licenseId!);
     let units = 0n;
@@ -162,8 +318,30 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       }
     }
     const sales = grants.reduce((s, g) => s + g.args.price!, 0n);
-    return { licenses: grants.length, unitsReported: units.toString(), salesRevenue: sales.toString(), usageRevenue: usageRevenue.toString(), currencyOfFirst: grants[0]?.args.currency ?? toHex(0, { size: 20 }) };
+    const evidence: Record<string, unknown> = { licenses: grants.length, unitsReported: units.toString(), salesRevenue: sales.toString(), usageRevenue: usageRevenue.toString(), currencyOfFirst: grants[0]?.args.currency ?? toHex(0, { size: 20 }) };
+    if (ids.length === 0) return evidence;
+    const now = (await getBlock(client, { blockTag: "latest" })).timestamp;
+    const expired: { licenseId: Hex; end: string }[] = [];
+    for (const id of ids) {
+      const license = await readContract(client, { address: p.addresses.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [id] });
+      const end = BigInt(license.end);
+      if (license.status === LICENSE_ACTIVE && end !== PERPETUAL && end <= now) expired.push({ licenseId: tokenIdHex(id), end: new Date(Number(end) * 1000).toISOString() });
+    }
+    evidence.expired = expired;
+    if (expired.length === 0) return evidence;
+    return {
+      evidence,
+      warning: `${expired.length} of ${ids.length} licence${ids.length === 1 ? "" : "s"} have expired: ${expired.map((e) => `${e.licenseId} (ended ${e.end})`).join(", ")}`,
+    };
   });
 
-  return { tokenId: p.tokenId, passed: items.every((i) => i.passed), items };
+  const failed = items.filter((i) => i.status === "failed");
+  const notChecked = items.filter((i) => i.status === "notChecked").map((i) => ({ id: i.id, reason: i.reason! }));
+  const warnings = items.filter((i) => i.status === "warning").map((i) => ({ id: i.id, reason: i.reason! }));
+  const summary = [
+    failed.length === 0 ? "verified" : `NOT verified: failed ${failed.map((i) => `${i.id} (${i.reason})`).join(", ")}`,
+    ...(notChecked.length > 0 ? [`not checked: ${notChecked.map((n) => `${n.id} (${n.reason})`).join(", ")}`] : []),
+    ...(warnings.length > 0 ? [`warnings: ${warnings.map((w) => `${w.id} (${w.reason})`).join(", ")}`] : []),
+  ].join("; ");
+  return { tokenId: p.tokenId, passed: failed.length === 0, notChecked, warnings, summary, items };
 }

@@ -1,4 +1,4 @@
-import { verifyCertificate } from "@motif/sdk";
+import { type VerificationStatus, browserPdq, verifyCertificate } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { postApi } from "../config.js";
@@ -11,6 +11,10 @@ const base64 = (bytes: Uint8Array) => {
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
 };
+
+/** Each verification item's status in words, and its row's class. */
+const STATUS_WORDS: Record<VerificationStatus, string> = { passed: "✔ passed", failed: "✘ failed", notChecked: "– not checked", warning: "⚠ warning" };
+const STATUS_CLASS: Record<VerificationStatus, string> = { passed: "pass", failed: "fail", notChecked: "notchecked", warning: "warning" };
 
 /** Parses a token id typed by a person: 0x + 64 hex digits, or a decimal number. */
 export function parseTokenId(raw: string): bigint {
@@ -46,15 +50,25 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
         tokenId,
         gateway: app.cfg.gateway,
         fromBlock: BigInt(app.cfg.startBlock),
-        // PDQ and the re-render run on a generator (this stack's API): the weights sent are the
-        // ones fetched by their CID and checked against the registry, and the result is checked here.
-        pdq: async (image) => ((await (await api("/v1/screen", { image: base64(image) })).json()) as { pdq: string }).pdq,
+        // PDQ is recomputed here, in the browser (the SDK's browserPdq); the re-render runs on a
+        // generator (this stack's API): the weights sent are the ones fetched by their CID and
+        // checked against the registry, and the result is checked here.
+        pdq: browserPdq,
         rerender: async (r) =>
           new Uint8Array(await (await api("/v1/render", { model: r.model, seed: r.seed.toString(), params: r.params, width: r.width, height: r.height, weights: base64(r.weights) })).arrayBuffer()),
       });
       show(
         out,
-        notice(report.passed ? "ok" : "error", report.passed ? `Every check passed for ${input.value.trim()}.` : "Some checks FAILED: see below."),
+        notice(
+          report.passed ? (report.notChecked.length + report.warnings.length === 0 ? "ok" : "info") : "error",
+          report.passed
+            ? [
+                report.notChecked.length === 0 ? `Every check passed for ${input.value.trim()}.` : `Verified: no check failed for ${input.value.trim()}.`,
+                ...(report.notChecked.length > 0 ? [`Not checked: ${report.notChecked.map((n) => `${n.id} (${n.reason})`).join("; ")}.`] : []),
+                ...(report.warnings.length > 0 ? [`Warnings: ${report.warnings.map((w) => w.reason).join("; ")}.`] : []),
+              ].join(" ")
+            : `Some checks FAILED: ${report.items.filter((i) => i.status === "failed").map((i) => i.id).join(", ")}; see below.`,
+        ),
         h(
           "table",
           { class: "audit" },
@@ -62,14 +76,14 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
           ...report.items.map((i) =>
             h(
               "tr",
-              { class: i.passed ? "pass" : "fail", "data-item": i.id },
-              h("td", { class: "verdict" }, i.passed ? "✔ pass" : "✘ fail"),
+              { class: STATUS_CLASS[i.status], "data-item": i.id },
+              h("td", { class: "verdict" }, STATUS_WORDS[i.status]),
               h("td", {}, i.title, i.reason ? h("div", { class: "reason" }, i.reason) : null),
               h("td", {}, h("pre", {}, Object.entries(i.evidence).map(([k, v]) => `${k}: ${typeof v === "bigint" ? v.toString() : typeof v === "object" ? JSON.stringify(v) : String(v)}`).join("\n"))),
             ),
           ),
         ),
-        h("p", { class: "muted" }, `Re-render and PDQ by the generator at ${app.cfg.api}; everything else from the chain and the gateway ${app.cfg.gateway}, checked here against on-chain digests.`),
+        h("p", { class: "muted" }, `Re-render by the generator at ${app.cfg.api}; PDQ recomputed in this page; everything else from the chain and the gateway ${app.cfg.gateway}, checked here against on-chain digests.`),
       );
     } catch (error) {
       show(out, notice("error", explain(error)));

@@ -1,0 +1,80 @@
+import { BaseError } from "viem";
+
+import { type PdqResult, type RawImage, lumaOf, pdqFromLuma, resizeForPdq } from "./pdq.js";
+
+export type { PdqResult, RawImage } from "./pdq.js";
+
+export type PdqHashPixelsParameters = RawImage;
+export type PdqHashPixelsReturnType = PdqResult;
+
+/**
+ * PDQ hash (64 hex digits) and quality of decoded 8-bit pixels (grey, RGB or RGBA; alpha ignored),
+ * with the reference hasher's policy (a side over 512 px is first resized to 512×512 by nearest
+ * neighbour): bit-exact with the generator's PDQ and Meta's reference on the same pixels. Pure
+ * TypeScript: browsers and Node alike.
+ *
+ * @example
+ * import { pdqHashPixels } from "@motif/sdk";
+ * const { hash, quality } = pdqHashPixels({ data: rgba, width: 2048, height: 2048, channels: 4 });
+ */
+export function pdqHashPixels(image: PdqHashPixelsParameters): PdqHashPixelsReturnType {
+  const small = resizeForPdq(image);
+  return pdqFromLuma(lumaOf(small), small.height, small.width);
+}
+
+export type PdqDecodeErrorType = PdqDecodeError & { name: "PdqDecodeError" };
+
+/** An image could not be decoded for hashing. */
+export class PdqDecodeError extends BaseError {
+  override name = "PdqDecodeError" as const;
+}
+
+/** The few browser APIs the decoder needs (typed here: the SDK compiles without the DOM library too). */
+type BrowserImageApis = {
+  createImageBitmap?: (blob: Blob, options: { colorSpaceConversion: "none"; premultiplyAlpha: "none" }) => Promise<{ width: number; height: number; close(): void }>;
+  OffscreenCanvas?: new (width: number, height: number) => {
+    width: number;
+    height: number;
+    getContext(kind: "2d", options: { colorSpace: "srgb"; willReadFrequently: boolean }): {
+      drawImage(image: unknown, x: number, y: number): void;
+      getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+    } | null;
+  };
+};
+
+/**
+ * Decodes encoded image bytes (PNG, JPEG…) with the browser's own decoder (`createImageBitmap`, no
+ * colour conversion, no premultiplied alpha) into RGBA pixels. Browsers and web workers only: in
+ * Node use the generator's `decodeImage` (sharp) or pass pixels to `pdqHashPixels`.
+ */
+export async function decodeImageInBrowser(bytes: Uint8Array): Promise<RawImage> {
+  const { createImageBitmap, OffscreenCanvas } = globalThis as unknown as BrowserImageApis;
+  if (createImageBitmap === undefined || OffscreenCanvas === undefined) {
+    throw new PdqDecodeError("decodeImageInBrowser needs createImageBitmap and OffscreenCanvas (a browser): in Node, hash decoded pixels with pdqHashPixels");
+  }
+  let bitmap: Awaited<ReturnType<NonNullable<BrowserImageApis["createImageBitmap"]>>>;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+  } catch (error) {
+    throw new PdqDecodeError(`image: not a readable image (${(error as Error).message})`);
+  }
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext("2d", { colorSpace: "srgb", willReadFrequently: true });
+  if (context === null) throw new PdqDecodeError("image: no 2D canvas context to decode into");
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: canvas.width, height: canvas.height, channels: 4 };
+}
+
+/**
+ * The `pdq` hasher for `verifyCertificate` in a browser: decodes with `decodeImageInBrowser` and
+ * hashes with `pdqHashPixels`, so an auditor's page recomputes PDQ itself, trusting no server.
+ *
+ * @example
+ * import { browserPdq, verifyCertificate } from "@motif/sdk";
+ * const report = await verifyCertificate(client, { addresses, tokenId, gateway, pdq: browserPdq });
+ */
+export async function browserPdq(image: Uint8Array): Promise<string> {
+  return pdqHashPixels(await decodeImageInBrowser(image)).hash;
+}
