@@ -304,6 +304,7 @@ describe("auditor verification at print size, statuses in words, and the claims 
       maxUses: 1,
       deadline: t0 + 3600,
       nonce: 1n,
+      licensee: zeroAddress,
     };
     const signed = await ctx.owner.signOffer({ offer });
     await ctx.publicClient.waitForTransactionReceipt({ hash: await ctx.licensee.acceptOffer({ signed, maxPrice: parseEther("0.01") }) });
