@@ -326,8 +326,10 @@ export function explainMotifError(error: unknown): string {
         : `Reading ${fn ?? "the contract"}${about} reverted without a reason (is the address a Motif contract on this chain?).`;
     }
     if (error.walk((e) => e instanceof UserRejectedRequestError || (e as { code?: number }).code === 4001)) return "The request was rejected in the wallet. Nothing was signed or sent.";
-    if (error.walk((e) => e instanceof InsufficientFundsError)) return "The account cannot pay for this (value plus gas).";
-    return error.shortMessage;
+    if (error.walk((e) => e instanceof InsufficientFundsError) || /insufficient funds/i.test(error.message)) return "The account cannot pay for this (value plus gas).";
+    // the short message and viem's one-line details (e.g. "fetch failed"), never its docs/version lines
+    const details = error.details?.split("\n")[0]?.trim();
+    return details && details !== error.shortMessage && !/\d{60,}/.test(details) ? `${error.shortMessage} (${details})` : error.shortMessage;
   }
   if ((error as { code?: number } | null)?.code === 4001) return "The request was rejected in the wallet. Nothing was signed or sent.";
   if (error instanceof Error) return error.message;

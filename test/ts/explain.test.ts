@@ -141,7 +141,7 @@ describe("contract errors in words (explainMotifError)", function () {
 
   it("errors that are not contract reverts keep their short message, never viem's boilerplate", () => {
     const e = new BaseError("HTTP request failed.", { details: "fetch failed", metaMessages: ["URL: http://127.0.0.1:1"] });
-    expect(explainMotifError(e)).to.equal("HTTP request failed.");
+    expect(explainMotifError(e)).to.equal("HTTP request failed. (fetch failed)");
     expect(explainMotifError(new Error("plain"))).to.equal("plain");
     expect(explainMotifError({ code: 4001 })).to.contain("rejected");
     const made = new MotifContractError("MotifLicensingRevoked", [TOKEN]);
