@@ -5,6 +5,7 @@ import path from "node:path";
 import { createPublicClient, createWalletClient, getAddress, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { buildApi } from "../../generator/src/api/server.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
@@ -20,7 +21,7 @@ function expectWords(text: string) {
   expect(text, text).to.not.match(/viem@|Docs: |Version: |Contract Call:|Request Arguments:/);
 }
 
-describe("CLI errors in words: hex ids and region codes, never raw custom errors", function () {
+describe("CLI and API errors in words: hex ids and region codes, never raw custom errors", function () {
   this.timeout(180_000);
   let chain: Awaited<ReturnType<typeof remoteChainWithMotif>>;
   let dir: string;
@@ -97,5 +98,38 @@ describe("CLI errors in words: hex ids and region codes, never raw custom errors
     expect(stranger.code, stranger.output).to.equal(1);
     expectWords(stranger.output);
     expect(stranger.stderr).to.contain(`holds no licence for certificate ${hex}`);
+  });
+
+  it("the API answers a contract's refusal with its reason in words (409 contract_refused), not 'internal error'", async () => {
+    const publicClient = createPublicClient({ transport: http(chain.url) });
+    const generator = createWalletClient({ account: privateKeyToAccount(ATTESTER_KEY), transport: http(chain.url) });
+    const certificate = chain.record.contracts.MotifCertificate;
+    // two generator services with their own screening index: the second mints content the chain already has
+    const service = async () =>
+      buildApi({
+        keys: [{ key: "k", name: "Studio", tier: "studio", requestsPerMinute: 1000, maxPixelsPerRequest: 1 << 20 }],
+        pipeline: {
+          store: new EmbeddedIpfs(mkdtempSync(path.join(dir, "api-"))),
+          index: PdqIndex.build([]),
+          attester: { signer: generator.account, chainId: 31337, certificate },
+          minter: { wallet: generator, publicClient: publicClient as never, certificate },
+          modelIds: { weld: 1 },
+          creator: getAddress(generator.account.address),
+          royaltyBps: 500,
+          attestationTtl: 3600,
+          generator: { name: "g", version: "1" },
+        },
+      });
+    const body = { model: "weld", seed: "91", params: { scale: 2, sharpness: 5 }, width: 64, height: 64, mint: true };
+    const first = await (await service()).inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": "k" }, payload: body });
+    expect(first.statusCode, first.body).to.equal(201);
+    const hex = `0x${BigInt(first.json().contentDigest).toString(16).padStart(64, "0")}`;
+    const again = await (await service()).inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": "k" }, payload: body });
+    expect(again.statusCode, again.body).to.equal(409);
+    const refusal = again.json() as { error: string; errorName: string; message: string };
+    expect(refusal.error).to.equal("contract_refused");
+    expectWords(refusal.message);
+    expect(refusal.message).to.contain(hex.slice(2));
+    expect(refusal.message).to.contain(refusal.errorName);
   });
 });
