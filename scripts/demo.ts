@@ -155,7 +155,7 @@ function readable(r: StoryReport, against: string): string {
     "",
     "5. Usage",
     `   ${mark(true)} ${r.usage.allowed.units} units reported in ${r.usage.allowed.region}: accepted, ${r.usage.allowed.royaltyPaid} royalty paid`,
-    `   ${mark(true)} 10 units in ${r.usage.refused.region}: refused by the contract: ${r.usage.refused.reason} [${r.usage.refused.error}]`,
+    `   ${mark(true)} 10 units in ${r.usage.refused.region}: refused by the contract: ${r.usage.refused.reason}`,
     "",
     "6. Royalties (pull payments)",
     ...r.royalties.settled.map((s) => `   ${mark(true)} ${short(s.tokenId)}: ${s.total} split → owner ${s.owner}, model owner ${s.model}, protocol ${s.protocol}`),

@@ -21,7 +21,7 @@ import { exportDataset } from "../../generator/src/dataset/export.js";
 import { certifyDataset, certifyRecipe } from "../../generator/src/certify.js";
 import { recipeBytes, validateRecipe } from "../../generator/src/recipe/recipe.js";
 import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
-import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
+import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, WORLDWIDE, motifActions, motifCertificateAbi, explainMotifError, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
 import type { DeploymentRecord } from "./deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -84,7 +84,8 @@ export const DEMO_BRAND: BrandSpec = {
 };
 
 const hexId = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
-const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
+// ids (licence ids are 256-bit) in 0x hex, small numbers (a region bit) in decimal
+const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? (a < 2n ** 53n ? a.toString() : `0x${a.toString(16).padStart(64, "0")}`) : String(a)));
 
 export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const { publicClient, deployment } = ctx;
@@ -200,13 +201,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "US", units: 10n });
   } catch (error) {
     if (!(error instanceof MotifContractError)) throw error;
-    const r = error.errorName === "MotifLicensingRegionNotAllowed" ? region(Number(error.args[1])) : undefined;
-    refused = {
-      region: "US",
-      error: error.errorName,
-      args: jsonArgs(error.args),
-      reason: r !== undefined ? `the licence does not cover ${r.name} (${r.alpha2}, region bit ${r.bit})` : error.shortMessage,
-    };
+    // the contract's reason in the SDK's words: licence id in hex, region by its code
+    refused = { region: "US", error: error.errorName, args: jsonArgs(error.args), reason: explainMotifError(error) };
   }
   if (refused === undefined) throw new Error("usage in the United States was not refused");
 
