@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { network } from "hardhat";
 
 import { selectStore } from "../generator/src/ipfs/select.js";
+import { explainMotifError } from "../sdk/src/explain.js";
 import { type StoryReport, runStory } from "./lib/demo-story.js";
 import { readDeployment } from "./lib/deployment.js";
 import { generatorPipeline, runningStack, startStack } from "./lib/stack.js";
@@ -114,8 +115,7 @@ try {
     }
   }
 } catch (error) {
-  const e = error as { shortMessage?: string; message?: string };
-  console.error(`\nnpm run demo failed${where ? ` against ${where}` : ""}: ${e.shortMessage ?? e.message ?? String(error)}`);
+  console.error(`\nnpm run demo failed${where ? ` against ${where}` : ""}: ${explainMotifError(error)}`);
   process.exit(1);
 } finally {
   await rm(workDir, { recursive: true, force: true });
