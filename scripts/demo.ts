@@ -139,6 +139,7 @@ function readable(r: StoryReport, against: string): string {
     `     weights sha-256 ${short(r.model.weightsDigest)}, pinned as ${r.model.weightsCid}; model royalty ${r.model.royaltyBps / 100}%`,
     "",
     "2. Generate → screen → pin → mint",
+    ...(r.seeds.first !== r.seeds.requested ? [`   seed ${r.seeds.requested} was used by an earlier run on this chain; this run starts at seed ${r.seeds.first}`] : []),
     ...r.batch.map((b) =>
       b.status === "refused"
         ? `   ${mark(true)} ${b.label}: REFUSED as a near-duplicate of ${b.refusedBecause!.label.replace(/0x[0-9a-f]{64}/, (h) => short(h))} (PDQ distance ${b.refusedBecause!.distance}); nothing pinned or minted`
