@@ -329,7 +329,16 @@ export function explainMotifError(error: unknown): string {
     if (error.walk((e) => e instanceof InsufficientFundsError) || /insufficient funds/i.test(error.message)) return "The account cannot pay for this (value plus gas).";
     // the short message and viem's one-line details (e.g. "fetch failed"), never its docs/version lines
     const details = error.details?.split("\n")[0]?.trim();
-    return details && details !== error.shortMessage && !/\d{60,}/.test(details) ? `${error.shortMessage} (${details})` : error.shortMessage;
+    // the host a failed request went to (never the rest of its URL: RPC URLs carry API keys)
+    const url = (error.walk((e) => typeof (e as { url?: unknown }).url === "string") as { url?: string } | null)?.url;
+    let host: string | undefined;
+    try {
+      host = url !== undefined ? new URL(url).host : undefined;
+    } catch {
+      host = undefined;
+    }
+    const said = details && details !== error.shortMessage && !/\d{60,}/.test(details) ? `${error.shortMessage} (${details})` : error.shortMessage;
+    return host ? `${said} [${host}]` : said;
   }
   if ((error as { code?: number } | null)?.code === 4001) return "The request was rejected in the wallet. Nothing was signed or sent.";
   if (error instanceof Error) return error.message;

@@ -6,6 +6,7 @@ import {
   ContractFunctionExecutionError,
   ContractFunctionRevertedError,
   type Hex,
+  HttpRequestError,
   encodeErrorResult,
   getAddress,
   parseAbi,
@@ -143,6 +144,9 @@ describe("contract errors in words (explainMotifError)", function () {
     const e = new BaseError("HTTP request failed.", { details: "fetch failed", metaMessages: ["URL: http://127.0.0.1:1"] });
     expect(explainMotifError(e)).to.equal("HTTP request failed. (fetch failed)");
     expect(explainMotifError(new Error("plain"))).to.equal("plain");
+    // a failed RPC request names the host it went to, never the key in its URL
+    const http = explainMotifError(new HttpRequestError({ url: "https://rpc.example:8545/v3/SECRET-KEY?token=T0KEN", details: "fetch failed" }));
+    expect(http).to.equal("HTTP request failed. (fetch failed) [rpc.example:8545]");
     expect(explainMotifError({ code: 4001 })).to.contain("rejected");
     const made = new MotifContractError("MotifLicensingRevoked", [TOKEN]);
     expect(made.shortMessage).to.equal(`Licence 0x${TOKEN.toString(16)} was revoked. [MotifLicensingRevoked]`);
