@@ -139,7 +139,13 @@ function formatValue(p: AbiParameter, value: unknown, ctx: Ctx): string {
     if (/Id$/.test(name)) return v < 2n ** 53n ? `#${v}` : hex64(v);
     return num(v);
   }
-  if (Array.isArray(value)) return `[${value.map((x) => formatValue({ ...p, type: p.type.replace(/\[\d*\]$/, "") } as AbiParameter, x, ctx)).join(", ")}]`;
+  if (Array.isArray(value) && /\]$/.test(p.type)) return `[${value.map((x) => formatValue({ ...p, type: p.type.replace(/\[\d*\]$/, "") } as AbiParameter, x, ctx)).join(", ")}]`;
+  const components = (p as { components?: readonly AbiParameter[] }).components;
+  if (p.type === "tuple" && components !== undefined && value !== null && typeof value === "object") {
+    // a struct, field by field (viem decodes a named tuple to an object, an unnamed one to an array)
+    const field = (c: AbiParameter, i: number) => (Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name ?? ""]);
+    return `{${components.map((c, i) => `${label(c.name || `field${i}`)} ${formatValue(c, field(c, i), ctx)}`).join(", ")}}`;
+  }
   if (typeof value === "bigint") return num(value);
   if (value !== null && typeof value === "object") return "{…}";
   return String(value);

@@ -28,6 +28,9 @@ const US_BIT = 232n; // bit of "US" in the frozen table (regions-v1.json, looked
 
 /** A value of every ABI type, chosen so that a raw decimal rendering would be 60+ digits long. */
 function sample(p: AbiParameter): unknown {
+  if (/\[\d*\]$/.test(p.type)) return [sample({ ...p, type: p.type.replace(/\[\d*\]$/, "") } as AbiParameter)];
+  const components = (p as { components?: readonly AbiParameter[] }).components;
+  if (p.type === "tuple" && components !== undefined) return Object.fromEntries(components.map((c) => [c.name!, sample(c)]));
   if (p.type === "address") return ADDRESS;
   if (p.type === "bool") return true;
   if (p.type === "string") return "weightsDigest";
@@ -104,6 +107,8 @@ describe("contract errors in words (explainMotifError)", function () {
       "error MotifLicensingLicenseeMismatch(bytes32 offerKey, address licensee, address caller)",
       "error MotifLicensingRenewalRefused(uint256 licenseId, uint40 end, uint256 renewalPrice, uint256 region)",
       "error MotifLicensingSomethingElse(uint256 tokenId, uint256 regions, uint16 feeBps, address currency, uint256 amount)",
+      "struct Window { uint40 start; uint40 end; }",
+      "error MotifLicensingWindowRefused(uint256 licenseId, Window window, uint256[] tokenIds)",
     ]) as Abi;
     const mismatch = explainMotifError(revertOf(newer, "acceptSignedOffer", "MotifLicensingLicenseeMismatch", [`0x${"cd".repeat(32)}`, ADDRESS, ADDRESS]));
     expectWords(mismatch, mismatch);
@@ -123,6 +128,10 @@ describe("contract errors in words (explainMotifError)", function () {
     expect(other).to.contain("2.5%");
     expect(other).to.contain("currency ETH");
     expect(other).to.contain("0.5 ETH");
+    const struct = explainMotifError(revertOf(newer, "licenseOf", "MotifLicensingWindowRefused", [TOKEN, { start: 1_800_000_000, end: 0 }, [TOKEN, 1n]]));
+    expectWords(struct, struct);
+    expect(struct).to.contain("window {start 2027-01-15 08:00 UTC, end none (0)}");
+    expect(struct).to.contain(`token ids [0x${TOKEN.toString(16)}, 1]`);
   });
 
   it("a read that reverts without a Motif error (e.g. ownerOf on a missing token) says what was read, in hex", () => {
