@@ -2,6 +2,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { CID } from "multiformats/cid";
 
 import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
+import { explainMotifError } from "../../../sdk/src/explain.js";
+import { motifErrorOf } from "../../../sdk/src/errors.js";
 import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
@@ -161,6 +163,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
     }
+    // a contract that refused (a mint, a read of a missing token): its reason in words, hex ids, region codes
+    const refusal = motifErrorOf(error);
+    if (refusal !== undefined) return reply.code(409).send({ error: "contract_refused", errorName: refusal.errorName, message: explainMotifError(error) });
     return reply.code(500).send({ error: "internal", message: "internal error" });
   });
 
@@ -232,7 +237,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       if (error instanceof RenderInputError || error instanceof RecipeError) {
         return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
       }
-      if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.message}` });
+      if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.shortMessage}` });
       if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: tokenIdHex(error.recipeId) });
       throw error;
     }
