@@ -48,6 +48,7 @@ const SKIP: Record<string, string> = {
   "npx motif dataset export --licensee 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --region FR --all --out train.car": "needs a running chain (npm start); dataset.test.ts and cli-errors.test.ts run it",
   "npx motif dataset verify --manifest train.manifest.json": "needs a running chain and an exported manifest; dataset.test.ts runs it",
   "MOTIF_RPC_URL=… MOTIF_WALLET_KEY=<licensee's key> npx motif dataset mint --manifest train.manifest.json": "needs a chain and the licensee's key; dataset.test.ts runs it",
+  'npx motif dataset verify --dataset "$DATASET_ID" --gateway http://127.0.0.1:8081': "needs a dataset certificate minted on a running chain (its id in DATASET_ID); dataset.test.ts runs it",
   "npx hardhat keystore set SEPOLIA_RPC_URL": "interactive (asks for the secret), for Sepolia",
   "npx hardhat keystore set SEPOLIA_PRIVATE_KEY": "interactive (asks for the secret), for Sepolia",
   "MOTIF_ATTESTERS=0xYourGeneratorKey npm run deploy -- --network sepolia": "deploys to a public network (needs its RPC and a funded key)",
