@@ -14,6 +14,7 @@ import type { PipelineConfig } from "../../generator/src/pipeline.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { pngBomb } from "./helpers/bomb.js";
 import { runCli } from "./helpers/cli.js";
+import { descendants, freePort, leftRunning, portIsFree, startRedis } from "./helpers/procs.js";
 
 const KEY = "k-services";
 const key = { key: KEY, name: "services", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 4096 * 4096 };
@@ -194,6 +195,57 @@ describe("services: what the API runs, holds and meters", function () {
         second.child.kill("SIGTERM");
         await stopped;
       }
+    });
+  });
+
+  describe("npx motif worker / serve stop on SIGINT and SIGTERM sent to the pid npx gives", () => {
+    /** `npx motif …` itself, waiting for `ready` in its output. */
+    async function npx(args: string[], env: Record<string, string>, ready: RegExp) {
+      const child = spawn("npx", ["motif", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      for (let i = 0; i < 600 && !ready.test(output) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(output, output).to.match(ready);
+      return { child, output: () => output, exited };
+    }
+
+    it("motif worker: exit 0, the worker process gone (SIGTERM, then SIGINT)", async () => {
+      const redis = await startRedis();
+      try {
+        for (const signal of ["SIGTERM", "SIGINT"] as const) {
+          const w = await npx(["worker", "--store", path.join(tempDir(), "ipfs")], { MOTIF_REDIS_URL: redis.url }, /motif worker \d+ ready/);
+          const tree = descendants(w.child.pid!);
+          expect(tree.length, "npx runs the worker").to.be.greaterThan(0);
+          w.child.kill(signal);
+          expect(await w.exited, `${signal}: ${w.output()}`).to.equal(0);
+          expect(w.output()).to.match(/motif worker \d+ stopped/);
+          expect(await leftRunning(tree), `left running after ${signal}`).to.deep.equal([]);
+        }
+      } finally {
+        redis.stop();
+      }
+    });
+
+    it("motif serve: exit 0 and the port free after SIGTERM; under a shell that does not exec (dash), nothing is left running either", async () => {
+      const keys = JSON.stringify([key]);
+      const port = await freePort();
+      const s = await npx(["serve", "--port", String(port), "--store", path.join(tempDir(), "ipfs"), "--usage", path.join(tempDir(), "usage.jsonl")], { MOTIF_RPC_URL: "", MOTIF_API_KEYS: keys }, /listening on/);
+      const tree = descendants(s.child.pid!);
+      s.child.kill("SIGTERM");
+      expect(await s.exited, s.output()).to.equal(0);
+      expect(await leftRunning(tree)).to.deep.equal([]);
+      expect(await portIsFree(port)).to.equal(true);
+      // npm's default script shell here is dash, which stays between npm and node and dies of the
+      // signal: npx then reports the signal, but the server sees its parent go and stops all the same
+      const port2 = await freePort();
+      const d = await npx(["serve", "--port", String(port2), "--store", path.join(tempDir(), "ipfs"), "--usage", path.join(tempDir(), "usage.jsonl")], { MOTIF_RPC_URL: "", MOTIF_API_KEYS: keys, npm_config_script_shell: "/bin/sh" }, /listening on/);
+      const tree2 = descendants(d.child.pid!);
+      d.child.kill("SIGTERM");
+      await d.exited;
+      expect(await leftRunning(tree2)).to.deep.equal([]);
+      expect(await portIsFree(port2)).to.equal(true);
     });
   });
 });

@@ -8,6 +8,7 @@ import { PdqIndex } from "../screen/pdq-index.js";
 import { chainFromEnv } from "./chain.js";
 import { queuesFromEnv } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
+import { stopSignal } from "./stop.js";
 
 const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--usage FILE]
                    [--index FILE.csv ...] [--cors-origin URL ...]
@@ -57,41 +58,44 @@ export const serveCommand = {
     for (const origin of values["cors-origin"] ?? []) {
       if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new UsageError(`--cors-origin: "${origin}" is not an origin (scheme://host[:port], no path)`);
     }
-    const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
-    // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
-    // starts from every certificate on chain.
-    const chain = await chainFromEnv();
-    if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
-    const queues = queuesFromEnv();
-    const app = await buildApi({
-      keys,
-      usageFile: values.usage!,
-      corsOrigins: values["cors-origin"] ?? [],
-      allowWeightUploads: process.env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
-      ...(chain !== undefined ? { isRegisteredWeights: chain.isRegisteredWeights } : {}),
-      ...(queues !== undefined ? { queues } : {}),
-      pipeline: {
-        ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-        index: PdqIndex.build(lists.flat()),
-        modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
-        creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
-        ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
-        royaltyBps: 0,
-        attestationTtl: 3600,
-        generator: { name: "motif-generator", version: "0.1.0" },
-      },
-    });
-    const port = intOption("port", values.port, 8787, 0, 65535); // 0: any free port (printed)
-    const address = await app.listen({ port, host: values.host! });
-    process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void app.close().then(async () => {
-        await queues?.close();
-        resolve();
+    const stop = stopSignal(); // a signal while starting stops it as soon as it listens
+    try {
+      const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
+      // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
+      // starts from every certificate on chain.
+      const chain = await chainFromEnv();
+      if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
+      const queues = queuesFromEnv();
+      const app = await buildApi({
+        keys,
+        usageFile: values.usage!,
+        corsOrigins: values["cors-origin"] ?? [],
+        allowWeightUploads: process.env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
+        ...(chain !== undefined ? { isRegisteredWeights: chain.isRegisteredWeights } : {}),
+        ...(queues !== undefined ? { queues } : {}),
+        pipeline: {
+          ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
+          index: PdqIndex.build(lists.flat()),
+          modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
+          creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
+          ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
+          royaltyBps: 0,
+          attestationTtl: 3600,
+          generator: { name: "motif-generator", version: "0.1.0" },
+        },
       });
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+      const port = intOption("port", values.port, 8787, 0, 65535); // 0: any free port (printed)
+      try {
+        const address = await app.listen({ port, host: values.host! });
+        process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
+        await stop.stopped;
+      } finally {
+        await app.close();
+        await queues?.close();
+      }
+    } finally {
+      stop.dispose();
+    }
     return 0;
   },
 };
