@@ -29,7 +29,7 @@ import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { selectStore } from "../../generator/src/ipfs/select.js";
 import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
-import { loadManifest } from "../../generator/src/render/render.js";
+import { MODELS_DIR, loadManifest } from "../../generator/src/render/render.js";
 import { certificateEntries } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { journaledChain, serveJsonRpc } from "./chain-server.js";
@@ -202,6 +202,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // IPFS store and gateway.
     const { store, kind, pinQueue } = selectStore(path.join(options.stateDir, "ipfs"), env);
+    // the shipped models' weights, fetchable by the CID they are registered under (auditors, /v1/render weightsCid)
+    for (const m of await loadManifest()) await store.add(await readFile(path.join(MODELS_DIR, m.file)));
     const gateway = await buildGateway(store);
     closers.push(() => gateway.close());
     const gatewayUrl = await gateway.listen({ port: ports.gateway, host: "127.0.0.1" });

@@ -57,6 +57,25 @@ describe("services: what the API runs, holds and meters", function () {
     await app.close();
   });
 
+  it("POST /v1/render with weightsCid: fetched from the server's IPFS store, checked against the CID, rendered if registered", async () => {
+    const p = pipeline();
+    const app = await buildApi({ keys: [key], pipeline: p });
+    const indigo = readFileSync(path.join("generator", "models", "indigo.onnx"));
+    const cid = await p.store.add(indigo);
+    const byCid = await app.inject({ method: "POST", url: "/v1/render", headers: { "x-api-key": KEY }, payload: { ...render, weightsCid: cid.toString() } });
+    expect(byCid.statusCode, byCid.body).to.equal(200);
+    const byName = await app.inject({ method: "POST", url: "/v1/render", headers: { "x-api-key": KEY }, payload: render });
+    expect(byCid.headers["x-content-digest"]).to.equal(byName.headers["x-content-digest"]);
+    const foreign = await p.store.add(Buffer.from(otherModel(2), "base64"));
+    const refused = await app.inject({ method: "POST", url: "/v1/render", headers: { "x-api-key": KEY }, payload: { ...render, weightsCid: foreign.toString() } });
+    expect(refused.statusCode).to.equal(403);
+    expect(refused.json()).to.include({ error: "weights_not_registered", field: "body.weightsCid" });
+    const missing = await app.inject({ method: "POST", url: "/v1/render", headers: { "x-api-key": KEY }, payload: { ...render, weightsCid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy" } });
+    expect(missing.statusCode).to.equal(404);
+    expect(missing.json().message).to.contain("is not in this server's IPFS store");
+    await app.close();
+  });
+
   it("keeps a bounded number of ONNX sessions open however many distinct (allowed) uploads it renders", async () => {
     // oracle: onnxruntime's own session objects, counted as they are created and released
     let created = 0;

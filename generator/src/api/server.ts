@@ -107,7 +107,8 @@ const renderBody = {
   required: ["model", "seed", "params", "width", "height"],
   properties: {
     ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody.properties[k as keyof typeof patternBody.properties]])),
-    weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); default: the named shipped model" },
+    weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); must be a registered model's weights; default: the named shipped model" },
+    weightsCid: { type: "string", minLength: 1, maxLength: 200, description: "CIDv1 (raw, sha2-256) of a registered model's weights: the server fetches them from its IPFS store and checks them against the CID" },
   },
 } as const;
 
@@ -129,9 +130,10 @@ type RenderBody = {
   width: number;
   height: number;
   weights?: string;
+  weightsCid?: string;
 };
 /** Either model and params, or a recipe and the region it is used in (the schema's anyOf). */
-type PatternBody = Omit<RenderBody, "model" | "params" | "weights"> & {
+type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid"> & {
   model?: string;
   params?: RenderBody["params"];
   name?: string;
@@ -181,6 +183,21 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const registeredWeights = options.isRegisteredWeights ?? (async (digest: Hex) => (await loadManifest(options.pipeline.modelsDir)).some((m) => m.sha256 === digest));
   const rendering = new Map<string, number>();
+  /** A registered model's weights from the IPFS store by their CID (raw, sha2-256), checked against it. */
+  const weightsByCid = async (raw: string): Promise<{ bytes: Uint8Array } | { status: number; error: string; message: string }> => {
+    let cid: CID;
+    try {
+      cid = CID.parse(raw);
+    } catch {
+      return { status: 400, error: "invalid_request", message: `"${raw.slice(0, 80)}" is not a CID` };
+    }
+    if (cid.version !== 1 || cid.code !== 0x55 || cid.multihash.code !== 0x12) return { status: 400, error: "invalid_request", message: `${cid} is not a CIDv1 of raw sha2-256 bytes (how weights are registered)` };
+    if (!(await options.pipeline.store.has(cid))) return { status: 404, error: "not_found", message: `${cid} is not in this server's IPFS store` };
+    const bytes = await options.pipeline.store.cat(cid);
+    const digest = createHash("sha256").update(bytes).digest();
+    if (!digest.equals(Buffer.from(cid.multihash.digest))) return { status: 502, error: "store_corrupt", message: `the store's bytes for ${cid} do not hash to it` };
+    return { bytes };
+  };
   /** Runs `fn` as one of the key's concurrent renders, or answers 429 when the key is at its limit. */
   const asRender = async <T>(key: ApiKey, reply: FastifyReply, fn: () => Promise<T>): Promise<T | FastifyReply> => {
     const max = key.maxConcurrentRenders ?? options.maxConcurrentRenders ?? DEFAULT_MAX_CONCURRENT_RENDERS;
@@ -330,14 +347,21 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const refused = refuseRender(key, b);
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
-    const weights = b.weights !== undefined ? new Uint8Array(Buffer.from(b.weights, "base64")) : undefined;
+    let weights: Uint8Array | undefined = b.weights !== undefined ? new Uint8Array(Buffer.from(b.weights, "base64")) : undefined;
+    if (b.weightsCid !== undefined) {
+      if (weights !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.weightsCid", message: "body.weightsCid: send weights or weightsCid, not both" });
+      const fetched = await weightsByCid(b.weightsCid);
+      if ("error" in fetched) return reply.code(fetched.status).send({ error: fetched.error, field: "body.weightsCid", message: `body.weightsCid: ${fetched.message}` });
+      weights = fetched.bytes;
+    }
+    const field = b.weightsCid !== undefined ? "body.weightsCid" : "body.weights";
     if (weights !== undefined && options.allowWeightUploads !== true) {
       const digest: Hex = `0x${createHash("sha256").update(weights).digest("hex")}`;
       if (!(await registeredWeights(digest))) {
         return reply.code(403).send({
           error: "weights_not_registered",
-          field: "body.weights",
-          message: `body.weights: sha-256 ${digest} is not the weights digest of a registered model; this server runs registered models only (fetch them by their weights CID), unless its operator allows uploads (MOTIF_ALLOW_WEIGHT_UPLOADS=1)`,
+          field,
+          message: `${field}: sha-256 ${digest} is not the weights digest of a registered model; this server runs registered models only, unless its operator allows uploads (MOTIF_ALLOW_WEIGHT_UPLOADS=1)`,
         });
       }
     }
@@ -350,7 +374,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         );
       } catch (error) {
         if (error instanceof RenderInputError) return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
-        if (b.weights !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.weights", message: `body.weights: not a model this renderer can run (${(error as Error).message.split("\n")[0]})` });
+        if (weights !== undefined) return reply.code(400).send({ error: "invalid_request", field, message: `${field}: not a model this renderer can run (${(error as Error).message.split("\n")[0]})` });
         throw error;
       }
       meter.add(key.key, { pixelsRendered: b.width * b.height });
@@ -433,8 +457,8 @@ export function openApiDocument() {
         post: {
           summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
           requestBody: { required: true, ...json(renderBody) },
-          responses: { "200": { description: "image/png; headers x-content-digest, x-model-sha256" }, "400": error, "401": error, "403": error, "429": error },
-          description: "weights must hash to a registered model's weights digest (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
+          responses: { "200": { description: "image/png; headers x-content-digest, x-model-sha256" }, "400": error, "401": error, "403": error, "404": error, "429": error },
+          description: "weights (base64) or weightsCid (fetched from the server's IPFS store and checked against the CID) must be a registered model's weights (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
         },
       },
       "/v1/patterns/{cid}": {
