@@ -66,7 +66,7 @@ describe("npm run demo: the whole story, non-interactively", function () {
   it("against a running npm start: attaches to its chain and store, and a second run with the same seed registers nothing twice and tells the whole story again", async () => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-attach-"));
     const env = { ...process.env, MOTIF_STATE_DIR: stateDir };
-    const child = spawn(process.execPath, [tsx, "scripts/start.ts", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [tsx, "scripts/start.ts", "--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
