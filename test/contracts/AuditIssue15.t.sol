@@ -129,6 +129,31 @@ contract AuditIssue15Test is LicensingFixture {
         assertGe(2 * 8 + 2, distinct, "reads at most 2 * MAX_EXCLUSIVES + 2 slots of exclusive entries");
     }
 
+    /// @notice Finding 4 (informational, error words). A licence transferred away is explained to its
+    /// former holder as revoked: `requireLicensed` (what the generator service and the SDK show a user)
+    /// and `reportUsage` revert `MotifLicensingRevoked(id)` for a licence the licensor never revoked
+    /// (status Transferred). "Bad input gets a clear error in words": a user told their licence was
+    /// revoked for breach when they sold it, or a service logging a revocation that never happened, is
+    /// misled.
+    /// Expected: a distinct reason (e.g. `MotifLicensingTransferred(id, newHolder)` or NotLicensed), never
+    /// `MotifLicensingRevoked` for a licence that was not revoked.
+    function test_finding_transferredAwayLicence_isNotReportedAsRevoked() public {
+        uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
+        _transfer(id, bob, carol);
+        bytes memory revoked = abi.encodeWithSelector(IMotifLicensing.MotifLicensingRevoked.selector, id);
+        try licensing.requireLicensed(tokenId, bob, FR, block.timestamp) {
+            assertTrue(false, "bob no longer holds it");
+        } catch (bytes memory reason) {
+            assertTrue(keccak256(reason) != keccak256(revoked), "requireLicensed: a transferred licence is not 'revoked'");
+        }
+        vm.deal(bob, UNIT_ROYALTY);
+        vm.prank(bob);
+        (bool ok, bytes memory ret) =
+            address(licensing).call{value: UNIT_ROYALTY}(abi.encodeCall(licensing.reportUsage, (id, bob, FR, 1)));
+        assertFalse(ok, "bob cannot report on it");
+        assertTrue(keccak256(ret) != keccak256(revoked), "reportUsage: a transferred licence is not 'revoked'");
+    }
+
     // =============================================================================================
     // B. PROMISES THAT HELD: these probes pass on the audited code
     // =============================================================================================
