@@ -64,6 +64,32 @@ contract AuditIssue15Test is LicensingFixture {
         }
     }
 
+    /// @notice Finding 5 (medium, regression of slot reuse). `isLicensed`/`requireLicensed` take a
+    /// `time` and promise "true if a license covers it" (IMotifLicensing). `motif dataset verify` and the
+    /// SDK's `verifyDataset`/`checkTrainingLicense` ask exactly that at a dataset's export time. Before
+    /// this change a licence that simply ended kept answering for the times it covered; now the first
+    /// unrelated licence its holder buys for the same certificate (any region) overwrites the ended
+    /// grant's slot, and the historical answer flips to "not licensed": a dataset exported under a valid,
+    /// never-revoked licence fails verification at its own export time. Nobody but the holder can
+    /// trigger it, but the holder does so by an ordinary purchase, and a dataset's provenance then
+    /// depends on its licensee never buying again.
+    /// Expected: a past time covered by a licence that was never revoked or transferred stays licensed
+    /// after its holder accepts another licence (e.g. prefer a never-used slot over a dead one, or keep
+    /// the superseded grant readable for past times).
+    function test_finding_historicalIsLicensed_survivesTheHoldersNextPurchase() public {
+        uint256 old = _accept(_publish(_offer(_mask(FR), LicenseFlags.AI_TRAINING, 0)), bob, 0);
+        uint256 exportTime = block.timestamp + 1 days; // the dataset was exported then
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, exportTime);
+        assertTrue(licensed && which == old, "covered at export time");
+        vm.warp(block.timestamp + 120 days); // the 90-day licence ended, never revoked
+        (licensed,) = licensing.isLicensed(tokenId, bob, FR, exportTime);
+        assertTrue(licensed, "an ended licence still answers for the times it covered");
+        _accept(_publish(_offer(_mask(US), 0, 0)), bob, 0); // bob licenses the pattern for the US
+        (licensed, which) = licensing.isLicensed(tokenId, bob, FR, exportTime);
+        assertTrue(licensed, "the US purchase must not erase that FR was licensed at export time");
+        assertEq(licensing.requireLicensed(tokenId, bob, FR, exportTime), which, "requireLicensed agrees");
+    }
+
     /// @notice Finding 2 (informational). A published relative offer ("D seconds from acceptance") that
     /// passed `_validateOffer` at publication is accepted later with `end = now + D` computed in uint40:
     /// one second later it lands exactly on PERPETUAL, so the buyer gets a licence that never ends (and
