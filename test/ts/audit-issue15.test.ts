@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex } from "viem";
+import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { MotifContractError, licensingDomain, motifActions, motifLicensingAbi, offerTypes, regionMask, type Offer } from "../../sdk/src/index.js";
+import { MotifContractError, licensingDomain, motifActions, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "../../sdk/src/index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 // Audit of issue 15 (72bc2e7), PROMISES THAT HELD: an offer signed in a wallet with the SDK's
@@ -58,5 +58,56 @@ describe("Audit issue 15: EIP-712 offer with a named licensee, signed by viem wi
     expect(receipt.status).to.equal("success");
     const t = BigInt((await publicClient.getBlock()).timestamp);
     expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "FR", time: t })).licensed).to.equal(true);
+  });
+});
+
+// Audit of issue 15 (72bc2e7), FINDING 6 (medium, regression of slot reuse): `verifyCertificate`'s
+// "licenses" item reads `getLicense` for every `LicenseGranted` id; once a licensee's ended licence
+// slot is reused by its next purchase, the old id reads MotifLicensingUnknownLicense and the item
+// FAILS, so the certificate fails its own audit after ordinary use (buy, let it end, buy again).
+// Expected: the item passes (or warns about the expired licence); a superseded id is history, not
+// a failure. This test fails on 72bc2e7.
+describe("Audit issue 15: a certificate's audit survives a licensee's reused slot", function () {
+  this.timeout(120_000);
+
+  it("verifyCertificate's licenses item does not fail after a licence ended and its slot was reused", async () => {
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const testClient = await viem.getTestClient();
+    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet] = await viem.getWalletClients();
+    const { record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
+    const [admin, generator, licensor, licensee] = [adminWallet!, generatorWallet!, licensorWallet!, licenseeWallet!].map((w) => w.extend(motifActions({ addresses })));
+    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+    const licensorAddress = getAddress(licensor!.account.address);
+
+    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("audit w6")), royaltyBps: 0, name: "m", version: "1" }));
+    const lineage = { contentDigest: keccak256(toHex("audit img 6")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), creator: licensorAddress, recipeId: 0n };
+    const request = await generator!.attestLineage({ lineage, to: licensorAddress, royaltyBps: 250, deadline: 2n ** 40n });
+    await wait(await generator!.mintCertificates({ requests: [request] }));
+    const tokenId = BigInt(lineage.contentDigest);
+
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: { tokenId, regions: regionMask(["FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      window: { start: 0, end: 0, duration: 86400 },
+      pricing: { price: 0n, ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 5,
+      deadline: now + 30 * 86400,
+      nonce: 0n,
+      licensee: zeroAddress,
+    };
+    await wait(await licensor!.publishOffer({ offer }));
+    await wait(await licensee!.acceptOffer({ offerId: 1n, maxPrice: 0n }));
+    await testClient.increaseTime({ seconds: 2 * 86400 }); // the one-day licence ended
+    await testClient.mine({ blocks: 1 });
+    await wait(await licensee!.acceptOffer({ offerId: 1n, maxPrice: 0n })); // reuses its slot
+
+    // The gateway is unreachable: only the chain-only "licenses" item is looked at.
+    const report = await verifyCertificate(publicClient, { addresses, tokenId, gateway: "http://127.0.0.1:9" });
+    const licenses = report.items.find((i) => i.id === "licenses");
+    expect(licenses, "licenses item").to.not.equal(undefined);
+    expect(licenses!.status, `licenses item: ${licenses!.reason ?? ""}`).to.not.equal("failed");
   });
 });
