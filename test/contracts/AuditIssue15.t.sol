@@ -22,6 +22,12 @@ interface VmStorage {
 ///
 /// Section B ("PROMISES THAT HELD") holds probes of the change's promises that pass on the audited
 /// code: they document attacks that were tried and did not work.
+///
+/// Findings: 1 pendingTransferOf of a superseded id (low); 2 relative offer accepted late becomes
+/// perpetual / panics (info); 3 exclusive scan reads 24 entry slots, header says ≤ 18 (info); 4 a
+/// transferred-away licence is explained as revoked (info); 5 slot reuse erases historical isLicensed
+/// answers (medium); 6 (test/ts/audit-issue15.test.ts) verifyCertificate's licenses item fails after a
+/// slot reuse (medium).
 contract AuditIssue15Test is LicensingFixture {
     VmStorage internal constant vmStorage = VmStorage(address(uint160(uint256(keccak256("hevm cheat code")))));
 
