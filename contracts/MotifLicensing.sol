@@ -28,10 +28,12 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 /// License ids. A holder has `MAX_LICENSES_PER_HOLDER` slots per certificate; slot `index` lives at
 /// key `keccak256(abi.encode(tokenId, licensee, index))` with its low 16 bits cleared, and a license
 /// id is that key with the slot's generation (1, 2, …) in those 16 bits. A slot is reused once its
-/// license is dead (revoked, transferred away or ended): the cap counts live licenses, and the new
+/// license is dead (revoked, transferred away or ended) and no never-used slot is left (so ended
+/// licenses keep answering `isLicensed` for their past as long as possible): the cap counts live
+/// licenses, and the new
 /// license gets a new id, so nothing keyed by id (reporters, a pending transfer, a breach flag, the
 /// renewal period) carries over, and an old id reads as unknown. Used slots always form a prefix
-/// (the lowest free or dead slot is taken). `isLicensed(tokenId, licensee, region, time)` recomputes
+/// (the lowest never-used slot is taken first). `isLicensed(tokenId, licensee, region, time)` recomputes
 /// the keys, so it reads per license one `Grant` slot and the terms' region mask: two cold reads for
 /// a licensee's first license. The licensee is not stored; functions that need it take it (or use
 /// the caller) and check it against the id.
@@ -60,7 +62,7 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///   - exclusive grants live in at most `MAX_EXCLUSIVES` entries (regions, window, license id), with a
 ///     summary (union of regions, earliest start, latest end) that lets most checks skip the scan;
 ///     an entry whose window ended (or whose license was revoked) is reused. Checks against
-///     exclusives are exact and read at most `2 * MAX_EXCLUSIVES + 2` slots.
+///     exclusives are exact and read at most `3 * MAX_EXCLUSIVES + 4` slots.
 ///   - non-exclusive grants are summarised by the union of their regions, the hull of their windows
 ///     (both reset once they have all ended), and per block of 16 regions (table order: block `b` is
 ///     regions 16b..16b+15) the day the last grant touching that block ends (`grantBlockEnds`, 16
@@ -646,7 +648,9 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
 
     /// @inheritdoc IMotifLicensing
     function pendingTransferOf(uint256 licenseId) external view returns (address) {
-        return _pendingTransfers[licenseId];
+        Grant storage g = _grants[licenseId & ~_GENERATION_MASK];
+        bool current = g.status == LicenseStatus.Active && g.generation == uint16(licenseId) && g.end > block.timestamp;
+        return current ? _pendingTransfers[licenseId] : address(0);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -755,6 +759,9 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     /// @dev Effective `[start, end)` of a license accepted now.
     function _window(uint40 start, uint40 end, uint40 duration) private view returns (uint40 s, uint40 e) {
         s = start > block.timestamp ? start : uint40(block.timestamp);
+        if (duration != 0 && uint256(s) + duration >= PERPETUAL) {
+            revert MotifLicensingInvalidField("window.duration", duration, 1, PERPETUAL - 1 - s);
+        }
         e = duration != 0 ? s + duration : end;
         if (e <= s) revert MotifLicensingInvalidWindow(s, e);
     }
@@ -820,21 +827,25 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         return keccak256(abi.encode(digest, signer));
     }
 
-    /// @dev The first slot of `licensee` for `tokenId` that was never used or whose license is dead
-    /// (revoked, transferred away or ended), and the generation its next license gets. A slot whose
-    /// generation is exhausted (65,535 licenses) is retired.
+    /// @dev The slot of `licensee` for `tokenId` its next license takes, and that license's generation:
+    /// the first never-used slot; else a dead one, keeping history as long as possible: a revoked or
+    /// transferred-away license first (it answers nothing for any time), else the license that ended
+    /// earliest (`isLicensed` for a past time inside an ended license keeps answering until its slot
+    /// is the one reused). A slot whose generation is exhausted (65,535 licenses) is retired.
     function _freeSlot(uint256 tokenId, address licensee) private view returns (uint256 key, uint16 generation) {
+        uint256 best; // dead slot to reuse: its key, or 0
+        uint256 bestEnd = type(uint256).max; // 0 for revoked / transferred away, else its end
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
-            key = _slotKey(tokenId, licensee, i);
-            Grant storage g = _grants[key];
+            uint256 k = _slotKey(tokenId, licensee, i);
+            Grant storage g = _grants[k];
             LicenseStatus status = g.status;
-            if (status == LicenseStatus.None) return (key, 1);
-            generation = g.generation;
-            if ((status != LicenseStatus.Active || g.end <= block.timestamp) && generation != type(uint16).max) {
-                return (key, generation + 1);
-            }
+            if (status == LicenseStatus.None) return (k, 1);
+            uint40 end = g.end;
+            uint256 rank = status != LicenseStatus.Active ? 0 : end <= block.timestamp ? end : type(uint256).max;
+            if (rank < bestEnd && g.generation != type(uint16).max) (best, bestEnd) = (k, rank);
         }
-        revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);
+        if (best == 0) revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);
+        return (best, _grants[best].generation + 1);
     }
 
     /// @dev The raw storage word of `_grants[key]` (a Grant fits one slot).
@@ -1042,7 +1053,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         view
         returns (bytes memory)
     {
-        if (g.status != LicenseStatus.Active) return abi.encodeWithSelector(MotifLicensingRevoked.selector, licenseId);
+        if (g.status != LicenseStatus.Active) {
+            bytes4 why = g.status == LicenseStatus.Transferred ? MotifLicensingTransferred.selector : MotifLicensingRevoked.selector;
+            return abi.encodeWithSelector(why, licenseId);
+        }
         if (time < g.start) {
             return abi.encodeWithSelector(MotifLicensingNotYetValid.selector, licenseId, g.start, time);
         }

@@ -20,6 +20,8 @@ interface IMotifLicensing {
     error MotifLicensingRegionNotAllowed(uint256 licenseId, uint256 region);
     /// @notice The license was revoked.
     error MotifLicensingRevoked(uint256 licenseId);
+    /// @notice The license was transferred away (its holder took it under another id).
+    error MotifLicensingTransferred(uint256 licenseId);
     /// @notice The license has used all `unitCap` units.
     error MotifLicensingUnitsExhausted(uint256 licenseId, uint56 unitCap);
 
@@ -254,7 +256,7 @@ interface IMotifLicensing {
         returns (bool licensed, uint256 licenseId);
 
     /// @notice As `isLicensed`, but reverts with why not (`MotifLicensingNotLicensed`, `...NotYetValid`,
-    /// `...Expired`, `...RegionNotAllowed`, `...Revoked`, `...UnitsExhausted`, or `MotifRegionInvalid`).
+    /// `...Expired`, `...RegionNotAllowed`, `...Revoked`, `...Transferred`, `...UnitsExhausted`, or `MotifRegionInvalid`).
     /// @return licenseId The license that covers it.
     /// @param tokenId The certificate (token id = sha-256 of the image).
     /// @param licensee The account using the pattern.

@@ -53,6 +53,7 @@ contract AuditIssue15Test is LicensingFixture {
         uint256 oldId = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
         vm.prank(bob);
         licensing.transferLicense(oldId, carol); // carol never takes it
+        _fillSlots(bob, 15); // bob's never-used slots run out: the next licence reuses slot 0
         vm.warp(block.timestamp + 90 days); // it ended
         uint256 fresh = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
         assertEq(fresh & ~uint256(0xffff), oldId & ~uint256(0xffff), "slot 0 reused");
@@ -158,7 +159,7 @@ contract AuditIssue15Test is LicensingFixture {
             if (!seen) ++distinct;
         }
         assertTrue(distinct != 0, "the scan ran");
-        assertGe(2 * 8 + 2, distinct, "reads at most 2 * MAX_EXCLUSIVES + 2 slots of exclusive entries");
+        assertGe(3 * 8 + 4, distinct, "reads at most 3 * MAX_EXCLUSIVES + 4 slots, as documented");
     }
 
     /// @notice Finding 4 (informational, error words). A licence transferred away is explained to its
@@ -199,6 +200,7 @@ contract AuditIssue15Test is LicensingFixture {
         // A second exclusive over FR while e1 runs: refused.
         (bool ok,) = _tryAccept(_publish(_offer(_mask(FR), LicenseFlags.EXCLUSIVE, 0)), carol);
         assertFalse(ok, "exclusive conflict while e1 runs");
+        _fillSlots(bob, 15);
         vm.warp(block.timestamp + 90 days);
         uint256 e2 = _accept(_publish(_renewable(_mask(FR), LicenseFlags.EXCLUSIVE, 30 days)), bob, 0);
         assertEq(e2 & ~uint256(0xffff), e1 & ~uint256(0xffff), "same slot");
@@ -222,6 +224,7 @@ contract AuditIssue15Test is LicensingFixture {
     function test_held_exclusiveTransferredIntoReusedSlot_renewedAndRevoked() public {
         // carol's slot 0 holds an ended licence, so the transfer lands in a reused slot.
         uint256 c1 = _accept(_publish(_offer(_mask(DE), 0, 0)), carol, 0);
+        _fillSlots(carol, 15);
         vm.warp(block.timestamp + 91 days);
         Offer memory o = _renewable(_mask(FR), LicenseFlags.EXCLUSIVE | LicenseFlags.TRANSFERABLE | LicenseFlags.REVOCABLE_FOR_BREACH, 60 days);
         uint256 e = _accept(_publish(o), bob, 0);
@@ -257,15 +260,26 @@ contract AuditIssue15Test is LicensingFixture {
         // Pretend the slot has been used 65,533 times more: generation 0xfffe, revoked.
         word = (word & ~(uint256(0xffff) << 240) & ~(uint256(0xff) << 112)) | (uint256(0xfffe) << 240) | (uint256(2) << 112);
         vmStorage.store(address(licensing), slot, bytes32(word));
+        uint256 fill = _fillSlots(bob, 15); // slots 1..15 live
         uint256 last = _accept(offerId, bob, 0);
         assertEq(last, key | 0xffff, "last generation");
         vm.prank(admin);
         licensing.flagBreach(last, keccak256("x"));
         vm.prank(licensor);
         licensing.revoke(last);
+        (bool full, bytes memory why) = _tryAccept(offerId, bob);
+        assertFalse(full, "the retired slot is not reused");
+        assertEq(why, abi.encodeWithSelector(IMotifLicensing.MotifLicensingHolderLimit.selector, tokenId, bob, uint256(16)));
+        uint256 slot1 = licensing.licenseIdOf(tokenId, bob, 1);
+        assertTrue(fill != 0, "fill offer");
+        vm.prank(admin);
+        licensing.flagBreach(slot1, keccak256("y"));
+        vm.prank(licensor);
+        licensing.revoke(slot1);
         uint256 next = _accept(offerId, bob, 0);
         assertTrue(next & ~uint256(0xffff) != key, "retired slot skipped");
-        assertEq(next, licensing.licenseIdOf(tokenId, bob, 1), "slot 1");
+        assertEq(next, licensing.licenseIdOf(tokenId, bob, 1), "slot 1, generation 2");
+        assertEq(next & 0xffff, 2, "generation 2");
         (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
         assertTrue(licensed && which == next, "isLicensed finds the live licence past the retired slot");
         assertEq(licensing.requireLicensed(tokenId, bob, FR, block.timestamp), next, "requireLicensed too");
@@ -274,6 +288,7 @@ contract AuditIssue15Test is LicensingFixture {
     /// @dev isLicensed/requireLicensed never return a superseded id.
     function test_held_isLicensed_returnsCurrentIdAfterReuse() public {
         uint256 a = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
+        _fillSlots(bob, 15);
         _transfer(a, bob, carol);
         uint256 b = _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0);
         assertEq(b & ~uint256(0xffff), a & ~uint256(0xffff), "bob's slot 0 reused after the transfer");

@@ -123,6 +123,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
     function test_reusedSlot_carriesNoReporterOrBreachOver() public {
         uint256 offerId = _publish(_offer(_mask(FR), LicenseFlags.REVOCABLE_FOR_BREACH, 0));
         uint256 old = _accept(offerId, bob, 0);
+        _fillSlots(bob, 15); // slots 1..15 live: the next licence reuses slot 0 once it is dead
         vm.prank(bob);
         licensing.setReporter(old, carol, true);
         vm.prank(admin);
@@ -137,6 +138,19 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotLicensee.selector, fresh, carol));
         vm.prank(carol);
         licensing.reportUsage{value: UNIT_ROYALTY}(fresh, bob, FR, 1);
+    }
+
+    function test_slotReuse_keepsEndedLicencesAnsweringForTheirTime() public {
+        uint256 fr = _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0); // 90 days, then ends
+        uint256 t0 = licensing.getLicense(fr).start; // (block.timestamp is not re-read reliably after warps under via-IR)
+        vm.warp(t0 + 100 days);
+        _accept(_publish(_offer(_mask(US), 0, 0)), bob, 0); // a new purchase takes a never-used slot
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, t0 + 1 days);
+        assertTrue(licensed && which == fr, "the ended FR licence still answers for its time");
+        // Only once every slot is used does the earliest-ended licence give its slot up.
+        _fillSlots(bob, 14);
+        uint256 next = _accept(_publish(_offer(_mask(DE), 0, 0)), bob, 0);
+        assertEq(next & ~uint256(0xffff), fr & ~uint256(0xffff), "the earliest-ended slot is reused last");
     }
 
     function test_transferLicense_unsolicited_givesTheRecipientNothing() public {

@@ -577,6 +577,17 @@ export const motifLicensingAbi = [
         "internalType": "uint256",
         "name": "licenseId",
         "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingTransferred",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
       },
       {
         "internalType": "uint56",

@@ -6,6 +6,7 @@ import { getBlock, getContractEvents, readContract } from "viem/actions";
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "../abis/index.js";
 import { getCertificate } from "../actions/certificates/getCertificate.js";
 import { getRecipe } from "../actions/recipes/getRecipe.js";
+import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
 import { canonicalJson } from "../canonical.js";
@@ -322,12 +323,23 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (ids.length === 0) return evidence;
     const now = (await getBlock(client, { blockTag: "latest" })).timestamp;
     const expired: { licenseId: Hex; end: string }[] = [];
+    let superseded = 0;
     for (const id of ids) {
-      const license = await readContract(client, { address: p.addresses.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [id] });
+      // A licence whose holder's slot was reused after it ended, was revoked or moved away reads as
+      // unknown: it is over, which is history, not a failure of the certificate.
+      const license = await readContract(client, { address: p.addresses.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [id] }).catch((error: unknown) => {
+        if (motifErrorOf(error)?.errorName === "MotifLicensingUnknownLicense") return undefined;
+        throw error;
+      });
+      if (license === undefined) {
+        superseded++;
+        continue;
+      }
       const end = BigInt(license.end);
       if (license.status === LICENSE_ACTIVE && end !== PERPETUAL && end <= now) expired.push({ licenseId: tokenIdHex(id), end: new Date(Number(end) * 1000).toISOString() });
     }
     evidence.expired = expired;
+    evidence.superseded = superseded;
     if (expired.length === 0) return evidence;
     return {
       evidence,

@@ -95,6 +95,17 @@ abstract contract LicensingFixture is MotifFixture {
         moved = licensing.acceptLicenseTransfer(id);
     }
 
+    /// @dev Gives `who` `count` more live licences (perpetual, non-exclusive, revocable, in region bit
+    /// 3, which no other test uses), so that its never-used slots run out and the next licence it
+    /// takes reuses a dead slot. Returns the offer, for revoking one of them later.
+    function _fillSlots(address who, uint256 count) internal returns (uint256 offerId) {
+        Offer memory o = _offer(_mask(3), LicenseFlags.REVOCABLE_FOR_BREACH, 0);
+        o.window = _absolute(0, licensing.PERPETUAL());
+        o.maxUses = uint32(count);
+        offerId = _publish(o);
+        for (uint256 i; i < count; ++i) _accept(offerId, who, 0);
+    }
+
     function _settle() internal {
         licensing.settle(tokenId, address(0));
     }
