@@ -1,0 +1,165 @@
+/**
+ * The JSDoc `@example`s of the SDK (and the generator), extracted as they are written and run: each
+ * is a module that imports "@motif/sdk", viem and viem/accounts, and names the local stack's URLs
+ * (`http://127.0.0.1:8545`, the gateway `http://127.0.0.1:8081`). See test/ts/examples.test.ts.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+
+export type Example = {
+  /** `sdk/src/actions/licensing/isLicensed.ts:42` — where the `@example` tag is. */
+  where: string;
+  /** The code as written (the comment's ` * ` prefixes removed). */
+  code: string;
+};
+
+/** Every `@example` in the `.ts` files under `roots` (relative to `cwd`), in path order. */
+export async function extractExamples(cwd: string, roots: string[]): Promise<Example[]> {
+  const files: string[] = [];
+  const walk = async (dir: string) => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) files.push(p);
+    }
+  };
+  for (const root of roots) await walk(path.join(cwd, root));
+  const examples: Example[] = [];
+  for (const file of files) examples.push(...examplesIn(path.relative(cwd, file), await readFile(file, "utf8")));
+  return examples;
+}
+
+/** The `@example`s of one source text: the lines after the tag up to the next tag or the comment's end. */
+export function examplesIn(name: string, source: string): Example[] {
+  const examples: Example[] = [];
+  for (const m of source.matchAll(/\/\*\*[\s\S]*?\*\//g)) {
+    const startLine = source.slice(0, m.index).split("\n").length;
+    const lines = m[0].split("\n").map((l) => l.replace(/^\s*\/?\*\*?\/?/, "").replace(/\*\/\s*$/, ""));
+    let current: { line: number; body: string[] } | undefined;
+    const flush = () => {
+      if (current === undefined) return;
+      const body = current.body.map((l) => (l.startsWith(" ") ? l.slice(1) : l));
+      while (body.length > 0 && body[body.length - 1]!.trim() === "") body.pop();
+      // a fenced example: the code between the fences
+      const code = body.filter((l) => !/^\s*```/.test(l)).join("\n");
+      examples.push({ where: `${name}:${current.line}`, code });
+      current = undefined;
+    };
+    lines.forEach((line, i) => {
+      const tag = /^\s*@(\w+)(.*)$/.exec(line);
+      if (tag !== null) {
+        flush();
+        if (tag[1] === "example") current = { line: startLine + i, body: tag[2]!.trim() === "" ? [] : [tag[2]!] };
+      } else if (current !== undefined) {
+        current.body.push(line);
+      }
+    });
+    flush();
+  }
+  return examples;
+}
+
+/** The module specifiers an example may import: what a user of the published SDK has. */
+export const ALLOWED_IMPORTS = new Set(["@motif/sdk", "viem", "viem/accounts", "viem/actions", "viem/chains"]);
+
+export function importsOf(code: string): string[] {
+  return [...code.matchAll(/^\s*import\s[\s\S]*?from\s+["']([^"']+)["']/gm)].map((m) => m[1]!);
+}
+
+/**
+ * A folder for the examples as modules: `node_modules` links to the project's (viem), and a
+ * tsconfig maps "@motif/sdk" to the SDK's source for the type-check.
+ */
+export async function prepareExampleDir(dir: string, cwd: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await symlink(path.join(cwd, "node_modules"), path.join(dir, "node_modules"), "dir");
+}
+
+const fileName = (index: number) => `example-${String(index).padStart(3, "0")}.mts`;
+
+/**
+ * Type-checks the examples as written (strict, like the SDK), "@motif/sdk" resolving to the SDK's
+ * source. Returns tsc's diagnostics per example (empty: all type-check).
+ */
+export async function typeCheckExamples(dir: string, cwd: string, examples: Example[]): Promise<Map<string, string[]>> {
+  const files = examples.map((_, i) => fileName(i));
+  await Promise.all(examples.map((e, i) => writeFile(path.join(dir, files[i]!), e.code + "\n")));
+  await writeFile(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2023", "DOM"],
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        resolveJsonModule: true,
+        skipLibCheck: true,
+        noEmit: true,
+        types: [],
+        paths: { "@motif/sdk": [path.join(cwd, "sdk", "src", "index.ts")] },
+      },
+      files,
+    }),
+  );
+  const tsc = path.join(cwd, "node_modules", "typescript", "bin", "tsc");
+  let output = "";
+  try {
+    await promisify(execFile)(process.execPath, [tsc, "-p", path.join(dir, "tsconfig.json"), "--pretty", "false"], { cwd: dir, maxBuffer: 16 << 20 });
+  } catch (error) {
+    output = String((error as { stdout?: string }).stdout ?? error);
+    if (output.trim() === "") throw error;
+  }
+  const byExample = new Map<string, string[]>();
+  for (const line of output.split("\n").filter((l) => l.trim() !== "")) {
+    const m = /^example-(\d{3})\.mts\((\d+),(\d+)\): (.*)$/.exec(line);
+    const key = m === null ? "(tsc)" : examples[Number(m[1])]!.where;
+    const text = m === null ? line : `line ${m[2]} of the example: ${m[4]}`;
+    byExample.set(key, [...(byExample.get(key) ?? []), text]);
+  }
+  return byExample;
+}
+
+export type ExampleRoutes = Record<string, string>;
+
+let runs = 0;
+
+/**
+ * Runs one example in this process as a module, as written but for "@motif/sdk", which resolves to
+ * the SDK's source (sdk/src/index.ts). While it runs, `fetch` sends the origins in `routes` (the
+ * URLs the examples name) to the test's servers and refuses every other URL. Resolves with what the
+ * example printed with console.log; rejects with what it threw, or when a line of the form
+ * `console.log(…); // "text"` did not print exactly `text`.
+ */
+export async function runExample(dir: string, cwd: string, example: Example, routes: ExampleRoutes): Promise<string[]> {
+  const sdk = pathToFileURL(path.join(cwd, "sdk", "src", "index.ts")).href;
+  const code = example.code.replace(/(from\s+)(["'])@motif\/sdk\2/g, `$1"${sdk}"`);
+  const file = path.join(dir, `run-${++runs}.mts`);
+  await writeFile(file, code + "\n");
+
+  const printed: string[] = [];
+  const realFetch = globalThis.fetch;
+  const realLog = console.log;
+  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const target = routes[url.origin];
+    if (target === undefined) throw new Error(`the example fetched ${url.href}: only ${Object.keys(routes).join(" and ")} are served to examples`);
+    const routed = new URL(url.pathname + url.search, target);
+    return realFetch(input instanceof Request ? new Request(routed, input) : routed, init);
+  }) as typeof fetch;
+  console.log = (...args: unknown[]) => void printed.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))).join(" "));
+  try {
+    await import(pathToFileURL(file).href);
+  } finally {
+    globalThis.fetch = realFetch;
+    console.log = realLog;
+  }
+  for (const m of example.code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*"([^"\n]*)"\s*$/gm)) {
+    if (!printed.includes(m[1]!)) throw new Error(`the example's comment says it prints "${m[1]}"; it printed ${JSON.stringify(printed)}`);
+  }
+  return printed;
+}
