@@ -72,7 +72,9 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
   try {
     const dir = await mkdtemp(path.join(tmpdir(), "motif-examples-"));
     closers.push(() => rm(dir, { recursive: true, force: true }));
-    const connection = await network.create({ network: "default" });
+    // The chain's clock runs 10 minutes behind the wall clock: a licence granted in the fixture has
+    // begun when an example asks `isLicensed` about "now" (the wall clock), however fast blocks came.
+    const connection = await network.create({ network: "default", override: { initialDate: new Date(Date.now() - 600_000) } });
     closers.push(() => connection.close());
     const server = await serveJsonRpc(connection.provider, 0);
     closers.push(() => server.close());
@@ -118,7 +120,8 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
     if (result.status !== "minted") throw new Error(`the fixture pattern was ${result.status}, not minted`);
     const pattern = result.rendered.contentDigest;
 
-    const [admin, generator, a2, a3, a4] = [w0!, w1!, w2!, w3!, w4!].map((w) => w.extend(motifActions({ addresses })));
+    const act = (w: typeof w0) => w!.extend(motifActions({ addresses }));
+    const [admin, generator, a2, a3, a4] = [act(w0), act(w1), act(w2), act(w3), act(w4)];
     const publish = async (who: typeof admin, offer: Offer) => {
       const receipt = await wait(await who.publishOffer({ offer }));
       const [log] = await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });

@@ -115,10 +115,13 @@ export async function typeCheckExamples(dir: string, cwd: string, examples: Exam
     if (output.trim() === "") throw error;
   }
   const byExample = new Map<string, string[]>();
+  let key = "(tsc)";
   for (const line of output.split("\n").filter((l) => l.trim() !== "")) {
     const m = /^example-(\d{3})\.mts\((\d+),(\d+)\): (.*)$/.exec(line);
-    const key = m === null ? "(tsc)" : examples[Number(m[1])]!.where;
-    const text = m === null ? line : `line ${m[2]} of the example: ${m[4]}`;
+    // an indented line continues the diagnostic before it
+    if (m !== null) key = examples[Number(m[1])]!.where;
+    else if (!/^\s/.test(line)) key = "(tsc)";
+    const text = m === null ? line.trim() : `line ${m[2]} of the example: ${m[4]}`;
     byExample.set(key, [...(byExample.get(key) ?? []), text]);
   }
   return byExample;
@@ -157,6 +160,78 @@ export async function runExample(dir: string, cwd: string, example: Example, rou
   } finally {
     globalThis.fetch = realFetch;
     console.log = realLog;
+  }
+  for (const m of example.code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*"([^"\n]*)"\s*$/gm)) {
+    if (!printed.includes(m[1]!)) throw new Error(`the example's comment says it prints "${m[1]}"; it printed ${JSON.stringify(printed)}`);
+  }
+  return printed;
+}
+
+/** An example for a web page: its first line says so (`// in a web page…`); it runs in Chromium. */
+export const isWebPageExample = (example: Example): boolean => /^\s*\/\/\s*in a web page/i.test(example.code);
+
+const PAGE_ORIGIN = "http://examples.motif.test";
+
+/**
+ * Runs one web-page example in headless Chromium: bundled by Vite ("@motif/sdk" resolving to the
+ * SDK's source, as web/vite.config.ts does for the web page), loaded as a module script, the origins
+ * in `routes` answered by the test's servers and every other request refused. Resolves with what it
+ * printed with console.log; rejects with what it threw, or when a `console.log(…); // "text"` line
+ * did not print `text`.
+ */
+export async function runExampleInBrowser(
+  dir: string,
+  cwd: string,
+  example: Example,
+  routes: ExampleRoutes,
+  browser: import("playwright-core").Browser,
+): Promise<string[]> {
+  const { build } = await import("vite");
+  const file = path.join(dir, `page-${++runs}.ts`);
+  await writeFile(file, example.code + "\n");
+  const out = await build({
+    root: dir,
+    configFile: false,
+    logLevel: "silent",
+    resolve: { alias: { "@motif/sdk": path.join(cwd, "sdk", "src", "index.ts") } },
+    build: { write: false, target: "esnext", minify: false, rollupOptions: { input: file, output: { format: "es", inlineDynamicImports: true } } },
+  });
+  const outputs = (Array.isArray(out) ? out : [out]) as Array<{ output: Array<{ type: string; code?: string }> }>;
+  const script = outputs.flatMap((o) => o.output).find((o) => o.type === "chunk")?.code;
+  if (script === undefined) throw new Error(`${example.where}: Vite made no bundle`);
+
+  const page = await browser.newPage();
+  const printed: string[] = [];
+  const refused: string[] = [];
+  try {
+    page.on("console", (m) => {
+      if (m.type() === "log") printed.push(m.text());
+    });
+    await page.route("**/*", async (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin === PAGE_ORIGIN) {
+        if (url.pathname === "/example.js") return route.fulfill({ contentType: "text/javascript", body: script });
+        return route.fulfill({
+          contentType: "text/html",
+          body: `<!doctype html><script type="module">import("/example.js").then(() => { window.__example = { ok: true }; }, (e) => { window.__example = { ok: false, error: String(e && e.stack || e) }; });</script>`,
+        });
+      }
+      const target = routes[url.origin];
+      if (target === undefined) {
+        refused.push(url.href);
+        return route.abort("blockedbyclient");
+      }
+      const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "*", "access-control-allow-methods": "GET, POST, OPTIONS" };
+      if (route.request().method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
+      const response = await route.fetch({ url: new URL(url.pathname + url.search, target).href });
+      return route.fulfill({ response, headers: { ...response.headers(), ...cors } });
+    });
+    await page.goto(`${PAGE_ORIGIN}/`);
+    const result = (await (await page.waitForFunction(() => (globalThis as unknown as { __example?: unknown }).__example, undefined, { timeout: 60_000 })).jsonValue()) as { ok: boolean; error?: string };
+    if (refused.length > 0) throw new Error(`the example fetched ${refused.join(", ")}: only ${Object.keys(routes).join(" and ")} are served to examples`);
+    if (!result.ok) throw new Error(result.error);
+  } finally {
+    await page.close();
   }
   for (const m of example.code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*"([^"\n]*)"\s*$/gm)) {
     if (!printed.includes(m[1]!)) throw new Error(`the example's comment says it prints "${m[1]}"; it printed ${JSON.stringify(printed)}`);
