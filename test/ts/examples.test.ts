@@ -145,6 +145,20 @@ describe("SDK examples: every JSDoc @example runs as written against the local s
       expect(String(threw)).to.contain("127.0.0.1:9999");
     });
 
+    it("rejects a web-page example that throws in the page", async () => {
+      const e = broken(['// in a web page', 'import { createPublicClient, http } from "viem";', 'import { getModel } from "@motif/sdk";', 'const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });', 'await getModel(client, { registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", modelId: 99 });'].join("\n"));
+      expect(isWebPageExample(e)).to.equal(true);
+      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+      browser ??= await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+      let threw: unknown;
+      try {
+        await runExampleInBrowser(dir, cwd, e, { [RPC]: fixture.rpcUrl, [GATEWAY]: fixture.gatewayUrl }, browser);
+      } catch (error) {
+        threw = error;
+      }
+      expect(String(threw), "model 99 does not exist: the page's example must fail").to.match(/99/);
+    });
+
     it("rejects an example whose printed value is not the one its comment says", async () => {
       const e = broken(['import { tokenIdHex } from "@motif/sdk";', 'console.log(tokenIdHex(255n)); // "0xff"'].join("\n"));
       let threw: unknown;

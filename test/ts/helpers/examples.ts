@@ -170,7 +170,8 @@ export async function runExample(dir: string, cwd: string, example: Example, rou
 /** An example for a web page: its first line says so (`// in a web page…`); it runs in Chromium. */
 export const isWebPageExample = (example: Example): boolean => /^\s*\/\/\s*in a web page/i.test(example.code);
 
-const PAGE_ORIGIN = "http://examples.motif.test";
+/** The page's origin (answered by the test, never the network): localhost is a secure context, so crypto.subtle is there as on the web page. */
+const PAGE_ORIGIN = "http://localhost:5173";
 
 /**
  * Runs one web-page example in headless Chromium: bundled by Vite ("@motif/sdk" resolving to the
@@ -194,11 +195,12 @@ export async function runExampleInBrowser(
     configFile: false,
     logLevel: "silent",
     resolve: { alias: { "@motif/sdk": path.join(cwd, "sdk", "src", "index.ts") } },
-    build: { write: false, target: "esnext", minify: false, rollupOptions: { input: file, output: { format: "es", inlineDynamicImports: true } } },
+    build: { write: false, target: "esnext", minify: false, rollupOptions: { input: file, output: { format: "es" } } },
   });
-  const outputs = (Array.isArray(out) ? out : [out]) as Array<{ output: Array<{ type: string; code?: string }> }>;
-  const script = outputs.flatMap((o) => o.output).find((o) => o.type === "chunk")?.code;
-  if (script === undefined) throw new Error(`${example.where}: Vite made no bundle`);
+  const outputs = (Array.isArray(out) ? out : [out]) as Array<{ output: Array<{ type: string; fileName: string; code?: string; isEntry?: boolean }> }>;
+  const chunks = new Map(outputs.flatMap((o) => o.output).filter((o) => o.type === "chunk").map((o) => [`/${o.fileName}`, { code: o.code!, entry: o.isEntry === true }]));
+  const entry = [...chunks].find(([, c]) => c.entry)?.[0];
+  if (entry === undefined) throw new Error(`${example.where}: Vite made no bundle`);
 
   const page = await browser.newPage();
   const printed: string[] = [];
@@ -210,10 +212,11 @@ export async function runExampleInBrowser(
     await page.route("**/*", async (route) => {
       const url = new URL(route.request().url());
       if (url.origin === PAGE_ORIGIN) {
-        if (url.pathname === "/example.js") return route.fulfill({ contentType: "text/javascript", body: script });
+        const chunk = chunks.get(url.pathname);
+        if (chunk !== undefined) return route.fulfill({ contentType: "text/javascript", body: chunk.code });
         return route.fulfill({
           contentType: "text/html",
-          body: `<!doctype html><script type="module">import("/example.js").then(() => { window.__example = { ok: true }; }, (e) => { window.__example = { ok: false, error: String(e && e.stack || e) }; });</script>`,
+          body: `<!doctype html><script type="module">import(${JSON.stringify(entry)}).then(() => { window.__example = { ok: true }; }, (e) => { window.__example = { ok: false, error: String(e && e.stack || e) }; });</script>`,
         });
       }
       const target = routes[url.origin];
