@@ -30,6 +30,7 @@ export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType
  *   licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
  *   region: "FR",
  * });
+ * console.log(licensed); // "true"
  */
 export async function isLicensed(client: Client, p: IsLicensedParameters): Promise<IsLicensedReturnType> {
   const time = p.time ?? BigInt(Math.floor(Date.now() / 1000));
