@@ -5,6 +5,9 @@
  * /proc during the run: it must stay bounded, not grow with the number of requests).
  *   screen    POST /v1/screen with a PDQ hash: the near-duplicate check (cheap, index-bound)
  *   render64  POST /v1/render of a 64² tile: ONNX inference + PNG (CPU-bound)
+ *   uploads   300 POST /v1/render, each with other (allowed) uploaded weights: the server's memory
+ *             must stay bounded by its session cache (it grew ~18 MiB per request, 5.8 GiB after
+ *             300, when every distinct weights file kept its ONNX session forever)
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
@@ -12,6 +15,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import { BRANDS } from "../generator/src/model/brands.js";
+import { buildCppnModel } from "../generator/src/model/cppn.js";
 import { BenchReport } from "./lib/report.js";
 
 const CONNECTIONS = 200;
@@ -20,8 +25,14 @@ const KEY = "bench-load-key";
 
 const report = new BenchReport(`Motif API under load (${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback)`);
 const dir = mkdtempSync(path.join(os.tmpdir(), "motif-load-"));
-const server = spawn(process.execPath, [path.join("bin", "motif.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--store", path.join(dir, "ipfs")], {
-  env: { ...process.env, MOTIF_RPC_URL: "", MOTIF_API_KEYS: JSON.stringify([{ key: KEY, name: "load", tier: "bench", requestsPerMinute: 1e9, maxPixelsPerRequest: 1 << 20 }]) },
+const server = spawn(process.execPath, [path.join("bin", "motif.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--store", path.join(dir, "ipfs"), "--usage", path.join(dir, "usage.jsonl")], {
+  env: {
+    ...process.env,
+    MOTIF_RPC_URL: "",
+    MOTIF_API_KEYS: JSON.stringify([{ key: KEY, name: "load", tier: "bench", requestsPerMinute: 1e9, maxPixelsPerRequest: 1 << 20, maxConcurrentRenders: CONNECTIONS }]),
+    // the uploads scenario renders with weights no registry knows
+    MOTIF_ALLOW_WEIGHT_UPLOADS: "1",
+  },
   stdio: ["ignore", "pipe", "inherit"],
 });
 const url = await new Promise<string>((resolve, reject) => {
@@ -62,6 +73,30 @@ async function scenario(name: string, pathname: string, body: unknown) {
 }
 
 try {
+  // first, on a fresh server: 300 renders, each with another weights file (4 at a time): memory bounded by the session cache
+  const UPLOADS = 300;
+  const models = Array.from({ length: UPLOADS }, (_, i) => Buffer.from(buildCppnModel({ ...BRANDS[0]!, weightSeed: 0xb3c400 + i })).toString("base64"));
+  const before = rssMB();
+  let peak = before;
+  let failed = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < UPLOADS) {
+        const weights = models[next++]!;
+        const r = await fetch(`${url}/v1/render`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-api-key": KEY },
+          body: JSON.stringify({ model: "indigo", seed: "42", params: { scale: 3, sharpness: 6 }, width: 64, height: 64, weights }),
+        });
+        await r.arrayBuffer();
+        if (r.status !== 200) failed++;
+        peak = Math.max(peak, rssMB());
+      }
+    }),
+  );
+  report.record("load.uploads300.errors", failed, `POST /v1/render with ${UPLOADS} distinct uploaded weights: non-200 answers`, 0);
+  report.record("load.uploads300.rssGrowthMB", Math.round(peak - before), `server resident memory growth over ${UPLOADS} renders with distinct weights (was ${Math.round(before)} MB before; before the session cache: +362 MB here, +5.8 GiB with larger graphs)`, 128);
   await scenario("screen", "/v1/screen", { hash: "f".repeat(64) });
   await scenario("render64", "/v1/render", { model: "indigo", seed: "42", params: { scale: 3, sharpness: 6 }, width: 64, height: 64 });
   // bounded memory: a second, identical render run must not need more than the first one's peak + 10%

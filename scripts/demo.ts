@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { network } from "hardhat";
 
 import { selectStore } from "../generator/src/ipfs/select.js";
+import { explainMotifError } from "../sdk/src/explain.js";
 import { type StoryReport, runStory } from "./lib/demo-story.js";
 import { readDeployment } from "./lib/deployment.js";
 import { generatorPipeline, runningStack, startStack } from "./lib/stack.js";
@@ -114,8 +115,7 @@ try {
     }
   }
 } catch (error) {
-  const e = error as { shortMessage?: string; message?: string };
-  console.error(`\nnpm run demo failed${where ? ` against ${where}` : ""}: ${e.shortMessage ?? e.message ?? String(error)}`);
+  console.error(`\nnpm run demo failed${where ? ` against ${where}` : ""}: ${explainMotifError(error)}`);
   process.exit(1);
 } finally {
   await rm(workDir, { recursive: true, force: true });
@@ -141,6 +141,7 @@ function readable(r: StoryReport, against: string): string {
     `     weights sha-256 ${short(r.model.weightsDigest)}, pinned as ${r.model.weightsCid}; model royalty ${r.model.royaltyBps / 100}%`,
     "",
     "2. Generate → screen → pin → mint",
+    ...(r.seeds.first !== r.seeds.requested ? [`   seed ${r.seeds.requested} was used by an earlier run on this chain; this run starts at seed ${r.seeds.first}`] : []),
     ...r.batch.map((b) =>
       b.status === "refused"
         ? `   ${mark(true)} ${b.label}: REFUSED as a near-duplicate of ${b.refusedBecause!.label.replace(/0x[0-9a-f]{64}/, (h) => short(h))} (PDQ distance ${b.refusedBecause!.distance}); nothing pinned or minted`
@@ -158,7 +159,7 @@ function readable(r: StoryReport, against: string): string {
     "",
     "5. Usage",
     `   ${mark(true)} ${r.usage.allowed.units} units reported in ${r.usage.allowed.region}: accepted, ${r.usage.allowed.royaltyPaid} royalty paid`,
-    `   ${mark(true)} 10 units in ${r.usage.refused.region}: refused by the contract: ${r.usage.refused.reason} [${r.usage.refused.error}]`,
+    `   ${mark(true)} 10 units in ${r.usage.refused.region}: refused by the contract: ${r.usage.refused.reason}`,
     "",
     "6. Royalties (pull payments)",
     ...r.royalties.settled.map((s) => `   ${mark(true)} ${short(s.tokenId)}: ${s.total} split → owner ${s.owner}, model owner ${s.model}, protocol ${s.protocol}`),

@@ -21,7 +21,7 @@ import { exportDataset } from "../../generator/src/dataset/export.js";
 import { certifyDataset, certifyRecipe } from "../../generator/src/certify.js";
 import { recipeBytes, validateRecipe } from "../../generator/src/recipe/recipe.js";
 import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
-import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
+import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
 import type { DeploymentRecord } from "./deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -49,6 +49,8 @@ export type StoryReport = {
   chainId: number;
   accounts: { admin: Address; generator: Address; studio: Address; licenseeEu: Address; licenseeWorld: Address };
   model: { name: string; id: number; weightsDigest: Hex; weightsCid: string; owner: Address; royaltyBps: number; newlyRegistered: boolean };
+  /** The seed asked for, and the first one used (later when an earlier run on this chain used it). */
+  seeds: { requested: string; first: string };
   batch: Array<{ label: string; seed: string; status: PatternResult["status"]; tokenId?: Hex; imageCid?: string; metadataCid?: string; refusedBecause?: { label: string; distance: number } }>;
   offers: {
     exclusiveEu: { offerId: string; tokenId: Hex; regions: number; days: number; price: string; licensee: Address; otherBuyerRefused: string };
@@ -93,7 +95,8 @@ export const DEMO_BRAND: BrandSpec = {
 };
 
 const hexId = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
-const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? a.toString() : String(a)));
+// ids (licence ids are 256-bit) in 0x hex, small numbers (a region bit) in decimal
+const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? (a < 2n ** 53n ? a.toString() : `0x${a.toString(16).padStart(64, "0")}`) : String(a)));
 
 export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const { publicClient, deployment } = ctx;
@@ -138,7 +141,16 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const pipeline: PipelineConfig = { ...ctx.pipeline, modelsDir, modelIds: { ...ctx.pipeline.modelIds, [DEMO_BRAND.name]: modelId } };
   const n = ctx.patterns ?? 5;
   const size = ctx.size ?? 256;
-  const seed0 = ctx.seed ?? BigInt(Date.now());
+  // A second run with the same --seed on the same chain: its patterns are certified already (the
+  // screen would refuse them all), so the story moves on to seeds no earlier run of this model used
+  // (steps of 1,000 from the requested one: the same seed always leads to the same sequence).
+  const requestedSeed = ctx.seed ?? BigInt(Date.now());
+  const usedSeeds = new Set(
+    (await publicClient.getContractEvents({ address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", args: { modelId }, fromBlock: 0n })).map((l) => l.args.seed!),
+  );
+  const offsets = [...Array.from({ length: n }, (_, i) => BigInt(i)), 100n, 101n]; // the batch, then the two renders from the recipe
+  let seed0 = requestedSeed;
+  while (offsets.some((d) => usedSeeds.has(seed0 + d))) seed0 += 1000n;
   const requests = Array.from({ length: n }, (_, i) => ({ seed: seed0 + BigInt(i), width: size, scale: 1 + (i % 4), sharpness: 6, label: `pattern ${i + 1}` }));
   requests.push({ ...requests[0]!, sharpness: 6.5, label: "pattern 1 with sharpness 6.5 instead of 6 (near-duplicate)" });
   const batch: StoryReport["batch"] = [];
@@ -220,13 +232,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "US", units: 10n });
   } catch (error) {
     if (!(error instanceof MotifContractError)) throw error;
-    const r = error.errorName === "MotifLicensingRegionNotAllowed" ? region(Number(error.args[1])) : undefined;
-    refused = {
-      region: "US",
-      error: error.errorName,
-      args: jsonArgs(error.args),
-      reason: r !== undefined ? `the licence does not cover ${r.name} (${r.alpha2}, region bit ${r.bit})` : error.shortMessage,
-    };
+    // the contract's reason in the SDK's words: licence id in hex, region by its code
+    refused = { region: "US", error: error.errorName, args: jsonArgs(error.args), reason: explainMotifError(error) };
   }
   if (refused === undefined) throw new Error("usage in the United States was not refused");
 
@@ -327,6 +334,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   progress({ step: "audit", done: 1, total: 1, label: "done" });
 
   return {
+    seeds: { requested: requestedSeed.toString(), first: seed0.toString() },
     chainId: await publicClient.getChainId(),
     accounts: { admin: addr(admin!), generator: addr(generator!), studio: addr(studio!), licenseeEu: addr(licenseeEu!), licenseeWorld: addr(licenseeWorld!) },
     model: { name: DEMO_BRAND.name, id: modelId, weightsDigest, weightsCid: weightsCid.toString(), owner: model.owner, royaltyBps: model.royaltyBps, newlyRegistered },

@@ -11,6 +11,7 @@
  *     the chain's certificates
  *   - the web page (web/dist) with its /config.json
  */
+import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -20,7 +21,7 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Account, type Address, type Chain, type PublicClient, type Transport, type WalletClient, getAddress } from "viem";
 
-import { buildApi } from "../../generator/src/api/server.js";
+import { buildApi, fixedKeyRefusal } from "../../generator/src/api/server.js";
 import { queuesFromEnv } from "../../generator/src/queue/distributed.js";
 import { redactSecrets } from "../../generator/src/redact.js";
 import { type IpfsStore } from "../../generator/src/ipfs/embedded.js";
@@ -28,7 +29,7 @@ import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { selectStore } from "../../generator/src/ipfs/select.js";
 import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
-import { loadManifest } from "../../generator/src/render/render.js";
+import { MODELS_DIR, loadManifest } from "../../generator/src/render/render.js";
 import { certificateEntries } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { journaledChain, serveJsonRpc } from "./chain-server.js";
@@ -37,8 +38,31 @@ import { type DeploymentRecord, writeDeployment } from "./deployment.js";
 
 export const LOCAL_CHAIN_ID = 31337;
 export const DEFAULT_PORTS = { rpc: 8545, gateway: 8081, api: 8787, web: 5173 } as const;
-/** The API key of the local stack (loopback only; a real deployment configures its own keys). */
-export const LOCAL_API_KEY = "local-dev-key";
+/**
+ * The stack's API key: MOTIF_API_KEY, else the one kept in <state>/api-key, else a new random one
+ * written there (mode 600) — so a restart keeps it and `--reset` makes a new one. The fixed
+ * "local-dev-key" is refused with MOTIF_RPC_URL (a real chain, where the API mints with the
+ * generator key).
+ */
+export async function stackApiKey(stateDir: string, env: NodeJS.ProcessEnv, chain: "local" | "remote"): Promise<string> {
+  const given = env.MOTIF_API_KEY;
+  if (given !== undefined && given !== "") {
+    const refusal = fixedKeyRefusal([given], chain, "MOTIF_API_KEY");
+    if (refusal !== undefined) throw new Error(refusal);
+    if (given.length < 16) throw new Error(`MOTIF_API_KEY: ${given.length} characters; use at least 16 random characters`);
+    return given;
+  }
+  const file = path.join(stateDir, "api-key");
+  try {
+    const stored = (await readFile(file, "utf8")).trim();
+    if (stored.length >= 16) return stored;
+  } catch {
+    // none yet
+  }
+  const key = `motif_${randomBytes(24).toString("base64url")}`;
+  await writeFile(file, key + "\n", { mode: 0o600 });
+  return key;
+}
 
 export type StackOptions = {
   /** Where the chain journal, IPFS blocks and pin queue live (default .motif). */
@@ -128,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     // Chain.
     const remoteUrl = env.MOTIF_RPC_URL;
+    const apiKey = await stackApiKey(options.stateDir, env, remoteUrl !== undefined && remoteUrl !== "" ? "remote" : "local");
     let rpcUrl: string;
     let connection: NetworkConnection;
     let replayedRequests = 0;
@@ -183,9 +208,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // IPFS store and gateway.
     const { store, kind, pinQueue } = selectStore(path.join(options.stateDir, "ipfs"), env);
+    // the shipped models' weights, fetchable by the CID they are registered under (auditors, /v1/render weightsCid)
+    for (const m of await loadManifest()) await store.add(await readFile(path.join(MODELS_DIR, m.file)));
     const gateway = await buildGateway(store);
     closers.push(() => gateway.close());
     const gatewayUrl = await gateway.listen({ port: ports.gateway, host: "127.0.0.1" });
+
+    // Web page first: the API lets only its origin call it from a browser. It gets the API's URL
+    // and key through /config.json, filled in once the API listens.
+    const webDir = options.webDir ?? WEB_DIR;
+    const generated: Record<string, string> = {};
+    let webUrl: string | undefined;
+    if (await isDir(webDir)) {
+      const web = await serveStatic(webDir, ports.web, generated);
+      closers.push(() => web.close());
+      webUrl = web.url;
+    } else {
+      log(`web page: ${path.relative(process.cwd(), webDir)} is missing; run \`npm run build:web\``);
+    }
 
     // Generator API, screening against every certificate on the chain.
     const pipeline = await generatorPipeline({ store, pinQueue, generator, publicClient, chainId, deployment: record, modelIds });
@@ -193,39 +233,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const queues = queuesFromEnv(env);
     if (queues !== undefined) closers.push(() => queues.close());
     const api = await buildApi({
-      keys: [{ key: LOCAL_API_KEY, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096 }],
+      keys: [{ key: apiKey, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096, maxConcurrentRenders: 4 }],
       pipeline,
       ...(queues !== undefined ? { queues } : {}),
+      usageFile: path.join(options.stateDir, "usage.jsonl"),
+      corsOrigins: webUrl !== undefined ? [webUrl, webUrl.replace("127.0.0.1", "localhost")] : [],
+      isRegisteredWeights: async (digest) => (await registry.read.modelIdByWeights([digest])) !== 0,
+      allowWeightUploads: env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
     });
     closers.push(() => api.close());
     const apiUrl = await api.listen({ port: ports.api, host: "127.0.0.1" });
 
-    // Web page.
-    const urls = { rpc: rpcUrl, gateway: gatewayUrl, api: apiUrl, web: undefined as string | undefined };
-    const webDir = options.webDir ?? WEB_DIR;
-    const webConfig = {
+    const urls = { rpc: rpcUrl, gateway: gatewayUrl, api: apiUrl, web: webUrl };
+    generated["/config.json"] = JSON.stringify({
       chainId,
       rpcUrl: remoteUrl !== undefined && remoteUrl !== "" ? undefined : rpcUrl,
       gateway: gatewayUrl,
       api: apiUrl,
-      apiKey: LOCAL_API_KEY,
+      apiKey,
       contracts: record.contracts,
       startBlock: record.startBlock,
       models: modelIds,
-    };
-    if (await isDir(webDir)) {
-      const web = await serveStatic(webDir, ports.web, { "/config.json": JSON.stringify(webConfig) });
-      closers.push(() => web.close());
-      urls.web = web.url;
-    } else {
-      log(`web page: ${path.relative(process.cwd(), webDir)} is missing; run \`npm run build:web\``);
-    }
+    });
 
     const accounts = wallets.map((w) => getAddress(w.account.address));
     if (!remoteUrl) {
       // for `npm run demo` to find and attach to this stack
       const stackFile = path.join(options.stateDir, "stack.json");
-      await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls, apiKey: LOCAL_API_KEY }, null, 2) + "\n");
+      await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls, apiKey }, null, 2) + "\n", { mode: 0o600 });
       closers.unshift(() => rm(stackFile, { force: true }));
     }
 
@@ -234,7 +269,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       chain: remoteUrl ? "remote" : "local",
       ipfs: kind,
       urls,
-      apiKey: LOCAL_API_KEY,
+      apiKey,
       deployment: record,
       modelIds,
       connection,

@@ -1,5 +1,7 @@
 import { BaseError, ContractFunctionRevertedError } from "viem";
 
+import { describeMotifError, explainMotifError } from "./explain.js";
+
 export type MotifContractErrorType = MotifContractError & { name: "MotifContractError" };
 
 /**
@@ -11,12 +13,10 @@ export class MotifContractError extends BaseError {
   constructor(
     readonly errorName: string,
     readonly args: readonly unknown[],
-    cause: BaseError,
+    cause?: BaseError,
   ) {
-    super(`${errorName}(${args.map((a) => (typeof a === "bigint" ? a.toString() : JSON.stringify(a))).join(", ")})`, {
-      cause,
-      metaMessages: ["The Motif contract reverted with this custom error and these values."],
-    });
+    // in words (hex ids, region codes, ETH, dates) with the error's name: never raw 78-digit decimals
+    super(cause !== undefined ? explainMotifError(cause) : `${describeMotifError(errorName, args)} [${errorName}]`, cause !== undefined ? { cause } : {});
   }
 }
 

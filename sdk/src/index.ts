@@ -3,6 +3,7 @@ export * from "./abis/index.js";
 export { defaultAddresses, type MotifAddresses } from "./addresses.js";
 export { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
 export { MotifContractError, type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "./errors.js";
+export { describeMotifError, explainMotifError, motifErrorsAbi, regionLabel, regionMaskLabel, unixTimeLabel } from "./explain.js";
 export { motifActions } from "./decorator.js";
 export * from "./regions/index.js";
 export * from "./types/lineage.js";

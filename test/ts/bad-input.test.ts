@@ -52,8 +52,8 @@ describe("bad-input corpus: every bad input gets a 4xx or a non-zero exit naming
       patterns({ ...good, mint: "yes" }, 400, "body.mint"),
       patterns({ ...good, width: 2048, height: 2048 }, 403, "body.width"), // the key's plan allows 1 Mpx
       patterns([good], 400, "body"),
-      renders({ ...good, weights: "not base64 onnx!" }, 400, "body.weights"),
-      renders({ ...good, weights: "AAAA" }, 400, "body.weights"),
+      renders({ ...good, weights: "not base64 onnx!" }, 403, "body.weights"),
+      renders({ ...good, weights: "AAAA" }, 403, "body.weights"),
       renders({ ...good, width: 0 }, 400, "body.width"),
       { url: "/v1/screen", payload: { hash: "g".repeat(64) }, status: 400, field: "body.hash" },
       { url: "/v1/screen", payload: { hash: "ab".repeat(33) }, status: 400, field: "body.hash" },

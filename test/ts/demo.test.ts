@@ -63,10 +63,10 @@ describe("npm run demo: the whole story, non-interactively", function () {
     expect(stderr).to.contain("generate 4/4"); // progress goes to stderr, never into the JSON
   });
 
-  it("against a running npm start: attaches to its chain and store, and a second run registers nothing twice", async () => {
+  it("against a running npm start: attaches to its chain and store, and a second run with the same seed registers nothing twice and tells the whole story again", async () => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-attach-"));
     const env = { ...process.env, MOTIF_STATE_DIR: stateDir };
-    const child = spawn(process.execPath, [tsx, "scripts/start.ts", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [tsx, "scripts/start.ts", "--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -77,8 +77,12 @@ describe("npm run demo: the whole story, non-interactively", function () {
       const first = JSON.parse((await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "2", "--size", "96", "--seed", "5"], { env, maxBuffer: 1 << 24 })).stdout) as Report;
       expect(first.ranAgainst).to.contain("the running stack");
       checkStory(first, 2);
-      const readable = (await run(process.execPath, [tsx, "scripts/demo.ts", "--patterns", "2", "--size", "96", "--seed", "9"], { env, maxBuffer: 1 << 24 })).stdout;
+      // the same seed again (as the README's `npm run demo -- --seed 42` pasted twice): the story is told
+      // again in full, on fresh seeds, and says so
+      const readable = (await run(process.execPath, [tsx, "scripts/demo.ts", "--patterns", "2", "--size", "96", "--seed", "5"], { env, maxBuffer: 1 << 24 })).stdout;
       expect(readable).to.contain("already registered as model #4");
+      expect(readable).to.contain("seed 5 was used by an earlier run on this chain; this run starts at seed 1005");
+      expect(readable.match(/\(seed \d+\): minted/g)).to.have.length(2);
       expect(readable).to.match(/REFUSED as a near-duplicate/);
       expect(readable).to.contain("Every step did what it should.");
     } finally {

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
@@ -11,35 +10,8 @@ import { jobKey } from "../../generator/src/batch/batch.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { DEAD_QUEUE, type DeadLetter, RENDER_QUEUE, type RenderJobData, enqueueBatch, redisConnection, toRequest } from "../../generator/src/queue/distributed.js";
+import { startRedis } from "./helpers/procs.js";
 import { remoteChainWithMotif } from "./helpers/remote-chain.js";
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-/** A real redis-server (Debian's package; .ci/run installs it when absent) on a free loopback port. */
-async function startRedis(): Promise<{ url: string; stop: () => void }> {
-  try {
-    execFileSync("redis-server", ["--version"]);
-  } catch {
-    throw new Error("redis-server is missing: install Debian's redis-server (apt-get install -y redis-server), as .ci/run does");
-  }
-  const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) resolve();
-    });
-    child.on("exit", (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
-}
 
 type Proc = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 function run(args: string[], env: Record<string, string>): Proc {

@@ -22,7 +22,7 @@ describe("npm start on a real chain and a Kubo node (MOTIF_RPC_URL, keys, MOTIF_
     const { port } = await node.listen();
     const kubo = await fakeKubo();
     const rpc = `http://127.0.0.1:${port}/`;
-    const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/start.ts", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], {
+    const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/start.ts", "--no-build", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], {
       env: {
         ...process.env,
         MOTIF_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), "motif-remote-")),
@@ -45,11 +45,12 @@ describe("npm start on a real chain and a Kubo node (MOTIF_RPC_URL, keys, MOTIF_
       expect(output).not.to.contain("SECRET-123");
       expect(output).to.contain("JSON-RPC      http://127.0.0.1:");
       const api = /API\s+(\S+)/.exec(output)![1]!;
+      const apiKey = /API key\s+(\S+)/.exec(output)![1]!;
       const gateway = /IPFS gateway\s+(\S+)\/ipfs/.exec(output)![1]!;
       const certificate = /certificate (0x[0-9a-fA-F]{40})/.exec(output)![1]! as `0x${string}`;
       const created = await fetch(`${api}/v1/patterns`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-api-key": "local-dev-key" },
+        headers: { "content-type": "application/json", "x-api-key": apiKey },
         body: JSON.stringify({ model: "indigo", seed: "8", params: { scale: 2, sharpness: 3 }, width: 64, height: 64, mint: true }),
       });
       const body = (await created.json()) as { status: string; tokenId: string; metadataCid: string };

@@ -157,6 +157,13 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     const recipeRow = page.locator("table.lineage tr", { hasText: "Recipe" });
     await recipeRow.waitFor({ timeout: 30_000 });
     expect(await recipeRow.textContent()).to.contain(fromRecipe.recipeId).and.contain("share of this pattern's licence revenue");
+    // a pattern that does not exist: said in words, its id in hex, no raw decimal, not a "refused transaction"
+    const missing = `0x${"7e".repeat(32)}`;
+    await page.goto(`${stack.urls.web}/#/pattern/${missing}`);
+    await page.waitForSelector('.notice[data-kind="error"]', { timeout: 30_000 });
+    const notFound = (await page.locator('.notice[data-kind="error"]').textContent())!;
+    expect(notFound).to.contain(`There is no certificate ${missing}`);
+    expect(notFound).to.not.match(/\d{60,}|refused the transaction|viem/);
     expect(errors).to.deep.equal([]);
     await page.close();
   });
@@ -203,7 +210,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.fill(".licence input[name=units]", "10");
     await page.click(".licence button.report-usage");
     await page.waitForSelector('.usage-status .notice[data-kind="error"]', { timeout: 60_000 });
-    expect(await page.locator(".usage-status").textContent()).to.contain("Your licence does not cover United States (US).");
+    expect(await page.locator(".usage-status").textContent()).to.match(/Licence 0x[0-9a-f]{64} does not cover United States \(US\)\. \[MotifLicensingRegionNotAllowed; the contract refused the transaction reportUsage\]/);
     await page.selectOption(".licence select[name=region]", "FR");
     await page.fill(".licence input[name=units]", "100");
     await page.click(".licence button.report-usage");

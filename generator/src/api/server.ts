@@ -1,7 +1,12 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from "fastify";
+import { createHash } from "node:crypto";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Hex } from "viem";
 import { CID } from "multiformats/cid";
 
+import { ImageTooLargeError } from "../pdq/decode.js";
 import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
+import { explainMotifError } from "../../../sdk/src/explain.js";
+import { motifErrorOf } from "../../../sdk/src/errors.js";
 import { tokenIdHex } from "../../../sdk/src/ids.js";
 import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
@@ -10,6 +15,9 @@ import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { screen } from "../screen/screen.js";
 import { fingerprint } from "../stages/fingerprint.js";
+import { type Usage, UsageMeter } from "./usage.js";
+
+export type { Usage };
 
 /** An API key and its plan. */
 export type ApiKey = {
@@ -20,10 +28,26 @@ export type ApiKey = {
   requestsPerMinute: number;
   /** Largest render (width × height) one request may ask for. */
   maxPixelsPerRequest: number;
+  /** Renders (`/v1/render`, `/v1/patterns`) this key may run at once (default: ApiOptions.maxConcurrentRenders). */
+  maxConcurrentRenders?: number;
 };
 
-/** What one key has used, for metering and billing. */
-export type Usage = { requests: number; patterns: number; pixelsRendered: number; refused: number };
+/**
+ * The fixed key older local stacks served. Known to everyone, so it is refused wherever a real chain
+ * is configured (MOTIF_RPC_URL): `npm start` and `motif serve` exit with this error.
+ */
+export const FIXED_DEV_API_KEY = "local-dev-key";
+
+/** The refusal of the fixed development key on a non-local chain, in words; undefined when fine. */
+export function fixedKeyRefusal(keys: readonly string[], chain: "local" | "remote", where: string): string | undefined {
+  if (chain === "remote" && keys.includes(FIXED_DEV_API_KEY)) {
+    return `${where}: the API key "${FIXED_DEV_API_KEY}" is public and is refused with MOTIF_RPC_URL set (a non-local chain, where the generator key mints); use a random key (e.g. openssl rand -hex 24)`;
+  }
+  return undefined;
+}
+
+/** Default renders one key may run at once. */
+export const DEFAULT_MAX_CONCURRENT_RENDERS = 2;
 
 export type ApiOptions = {
   keys: ApiKey[];
@@ -33,6 +57,20 @@ export type ApiOptions = {
   now?: () => number;
   /** The distributed batch queues (MOTIF_REDIS_URL): `GET /v1/queue` reports their counts. */
   queues?: { render: { getJobCounts(...types: string[]): Promise<Record<string, number>> }; dead: { getJobCounts(...types: string[]): Promise<Record<string, number>> } };
+  /**
+   * Whether `weights` given to `/v1/render` are a registered model's (their sha-256 is a weights
+   * digest in MotifModelRegistry). Default: the shipped models' digests. Other weights are refused
+   * unless `allowWeightUploads`.
+   */
+  isRegisteredWeights?: (digest: Hex) => Promise<boolean>;
+  /** Run any ONNX graph a caller uploads (MOTIF_ALLOW_WEIGHT_UPLOADS=1); off by default. */
+  allowWeightUploads?: boolean;
+  /** Renders one key may run at once unless the key says otherwise (default 2); more get 429. */
+  maxConcurrentRenders?: number;
+  /** Journal of the metered usage (e.g. .motif/usage.jsonl): survives restarts and crashes. Default: memory only. */
+  usageFile?: string;
+  /** Browser origins allowed to call the API (CORS), e.g. the stack's own web page. Default: none. */
+  corsOrigins?: readonly string[];
 };
 
 const uint64 = { type: "string", pattern: "^[0-9]{1,20}$", description: "unsigned 64-bit integer, decimal" } as const;
@@ -71,7 +109,8 @@ const renderBody = {
   required: ["model", "seed", "params", "width", "height"],
   properties: {
     ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody.properties[k as keyof typeof patternBody.properties]])),
-    weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); default: the named shipped model" },
+    weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); must be a registered model's weights; default: the named shipped model" },
+    weightsCid: { type: "string", minLength: 1, maxLength: 200, description: "CIDv1 (raw, sha2-256) of a registered model's weights: the server fetches them from its IPFS store and checks them against the CID" },
   },
 } as const;
 
@@ -93,9 +132,10 @@ type RenderBody = {
   width: number;
   height: number;
   weights?: string;
+  weightsCid?: string;
 };
 /** Either model and params, or a recipe and the region it is used in (the schema's anyOf). */
-type PatternBody = Omit<RenderBody, "model" | "params" | "weights"> & {
+type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid"> & {
   model?: string;
   params?: RenderBody["params"];
   name?: string;
@@ -140,12 +180,44 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
   const keys = new Map(options.keys.map((k) => [k.key, k]));
   const buckets = new Map<string, { tokens: number; at: number }>();
-  const usage = new Map<string, Usage>();
+  const meter = UsageMeter.open(options.usageFile);
   const now = options.now ?? (() => Date.now());
-  const usageOf = (key: string) => {
-    let u = usage.get(key);
-    if (u === undefined) usage.set(key, (u = { requests: 0, patterns: 0, pixelsRendered: 0, refused: 0 }));
-    return u;
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  const registeredWeights = options.isRegisteredWeights ?? (async (digest: Hex) => (await loadManifest(options.pipeline.modelsDir)).some((m) => m.sha256 === digest));
+  const rendering = new Map<string, number>();
+  /** A registered model's weights from the IPFS store by their CID (raw, sha2-256), checked against it. */
+  const weightsByCid = async (raw: string): Promise<{ bytes: Uint8Array } | { status: number; error: string; message: string }> => {
+    let cid: CID;
+    try {
+      cid = CID.parse(raw);
+    } catch {
+      return { status: 400, error: "invalid_request", message: `"${raw.slice(0, 80)}" is not a CID` };
+    }
+    if (cid.version !== 1 || cid.code !== 0x55 || cid.multihash.code !== 0x12) return { status: 400, error: "invalid_request", message: `${cid} is not a CIDv1 of raw sha2-256 bytes (how weights are registered)` };
+    if (!(await options.pipeline.store.has(cid))) return { status: 404, error: "not_found", message: `${cid} is not in this server's IPFS store` };
+    const bytes = await options.pipeline.store.cat(cid);
+    const digest = createHash("sha256").update(bytes).digest();
+    if (!digest.equals(Buffer.from(cid.multihash.digest))) return { status: 502, error: "store_corrupt", message: `the store's bytes for ${cid} do not hash to it` };
+    return { bytes };
+  };
+  /** Runs `fn` as one of the key's concurrent renders, or answers 429 when the key is at its limit. */
+  const asRender = async <T>(key: ApiKey, reply: FastifyReply, fn: () => Promise<T>): Promise<T | FastifyReply> => {
+    const max = key.maxConcurrentRenders ?? options.maxConcurrentRenders ?? DEFAULT_MAX_CONCURRENT_RENDERS;
+    const running = rendering.get(key.key) ?? 0;
+    if (running >= max) {
+      return reply
+        .code(429)
+        .header("retry-after", "1")
+        .send({ error: "too_many_renders", message: `${key.tier} plan: at most ${max} render${max === 1 ? "" : "s"} at once per API key, ${running} running; retry when one finishes` });
+    }
+    rendering.set(key.key, running + 1);
+    try {
+      return await fn();
+    } finally {
+      const left = (rendering.get(key.key) ?? 1) - 1;
+      if (left === 0) rendering.delete(key.key);
+      else rendering.set(key.key, left);
+    }
   };
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
@@ -161,15 +233,26 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
     }
+    // a contract that refused (a mint, a read of a missing token): its reason in words, hex ids, region codes
+    const refusal = motifErrorOf(error);
+    if (refusal !== undefined) return reply.code(409).send({ error: "contract_refused", errorName: refusal.errorName, message: explainMotifError(error) });
     return reply.code(500).send({ error: "internal", message: "internal error" });
   });
 
-  // Browsers (the web page on another loopback port) may call the API; the key is a header, never a cookie.
-  app.addHook("onSend", async (_request, reply) => {
-    reply.header("access-control-allow-origin", "*");
+  // Browsers on the allowed origins only (the stack's own web page): any other page the operator
+  // visits gets no CORS grant, so it cannot use a key it somehow learnt from the operator's browser.
+  const allowedOrigin = (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    return typeof origin === "string" && corsOrigins.has(origin) ? origin : undefined;
+  };
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("vary", "origin");
+    const origin = allowedOrigin(request);
+    if (origin !== undefined) reply.header("access-control-allow-origin", origin);
   });
   app.addHook("onRequest", async (request, reply) => {
     if (request.method === "OPTIONS") {
+      if (allowedOrigin(request) === undefined) return reply.code(204).send();
       return reply
         .code(204)
         .header("access-control-allow-headers", "content-type, x-api-key")
@@ -193,7 +276,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         .send({ error: "rate_limited", message: `${key.tier} plan: ${key.requestsPerMinute} requests per minute; retry in ${wait} s` });
     }
     bucket.tokens -= 1;
-    usageOf(key.key).requests++;
+    meter.add(key.key, { requests: 1 });
     (request as FastifyRequest & { apiKey?: ApiKey }).apiKey = key;
   });
 
@@ -206,60 +289,60 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
     const pixels = b.width * b.height;
-    let result;
-    try {
-      let recipe: PatternRequest["recipe"];
-      if (b.recipe !== undefined) {
-        if (b.model !== undefined || b.params !== undefined) throw new RecipeError("recipe", "sets the model and params; send model and params, or recipe and region, not both");
-        recipe = { recipe: validateRecipe(b.recipe, await loadManifest(options.pipeline.modelsDir)), region: region(b.region!).alpha2 };
+    return asRender(key, reply, async () => {
+      let result;
+      try {
+        let recipe: PatternRequest["recipe"];
+        if (b.recipe !== undefined) {
+          if (b.model !== undefined || b.params !== undefined) throw new RecipeError("recipe", "sets the model and params; send model and params, or recipe and region, not both");
+          recipe = { recipe: validateRecipe(b.recipe, await loadManifest(options.pipeline.modelsDir)), region: region(b.region!).alpha2 };
+        }
+        result = await runPipeline(
+          options.pipeline,
+          {
+            // the schema's anyOf: model and params, or a recipe that gives them
+            model: recipe?.recipe.model.name ?? b.model!,
+            seed,
+            params: recipe?.recipe.params ?? b.params!,
+            width: b.width,
+            height: b.height,
+            ...(b.name !== undefined ? { name: b.name } : {}),
+            ...(b.to !== undefined ? { to: b.to } : {}),
+            ...(recipe !== undefined ? { recipe } : {}),
+          },
+          { mint: b.mint === true },
+        );
+      } catch (error) {
+        if (error instanceof RenderInputError || error instanceof RecipeError) {
+          return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
+        }
+        if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.shortMessage}` });
+        if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: tokenIdHex(error.recipeId) });
+        throw error;
       }
-      result = await runPipeline(
-        options.pipeline,
-        {
-          // the schema's anyOf: model and params, or a recipe that gives them
-          model: recipe?.recipe.model.name ?? b.model!,
-          seed,
-          params: recipe?.recipe.params ?? b.params!,
-          width: b.width,
-          height: b.height,
-          ...(b.name !== undefined ? { name: b.name } : {}),
-          ...(b.to !== undefined ? { to: b.to } : {}),
-          ...(recipe !== undefined ? { recipe } : {}),
-        },
-        { mint: b.mint === true },
-      );
-    } catch (error) {
-      if (error instanceof RenderInputError || error instanceof RecipeError) {
-        return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
+      const common = {
+        contentDigest: result.rendered.contentDigest,
+        pdq: result.fingerprint.pdq.original,
+        quality: result.fingerprint.pdq.quality,
+        screen: result.screen,
+      };
+      if (result.status === "refused") {
+        meter.add(key.key, { pixelsRendered: pixels, refused: 1 });
+        return reply.code(409).send({ status: "refused", ...common, message: "near-duplicate of an indexed work: not pinned" });
       }
-      if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.message}` });
-      if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: tokenIdHex(error.recipeId) });
-      throw error;
-    }
-    const u = usageOf(key.key);
-    u.pixelsRendered += pixels;
-    const common = {
-      contentDigest: result.rendered.contentDigest,
-      pdq: result.fingerprint.pdq.original,
-      quality: result.fingerprint.pdq.quality,
-      screen: result.screen,
-    };
-    if (result.status === "refused") {
-      u.refused++;
-      return reply.code(409).send({ status: "refused", ...common, message: "near-duplicate of an indexed work: not pinned" });
-    }
-    u.patterns++;
-    return reply.code(201).send({
-      status: result.status,
-      ...common,
-      imageCid: result.pinned.imageCid.toString(),
-      metadataCid: result.pinned.metadataCid.toString(),
-      ...("recipe" in result && result.recipe !== undefined ? { recipeId: tokenIdHex(result.recipe.recipeId) } : {}),
-      ...("minted" in result && result.minted !== undefined
-        ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
-        : {}),
-      // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit
-      ...(result.status === "attested" ? { mintRequest: JSON.parse(JSON.stringify(result.request, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) } : {}),
+      meter.add(key.key, { pixelsRendered: pixels, patterns: 1 });
+      return reply.code(201).send({
+        status: result.status,
+        ...common,
+        imageCid: result.pinned.imageCid.toString(),
+        metadataCid: result.pinned.metadataCid.toString(),
+        ...("recipe" in result && result.recipe !== undefined ? { recipeId: tokenIdHex(result.recipe.recipeId) } : {}),
+        ...("minted" in result && result.minted !== undefined
+          ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
+          : {}),
+        // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit
+        ...(result.status === "attested" ? { mintRequest: JSON.parse(JSON.stringify(result.request, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) } : {}),
+    });
     });
   });
 
@@ -269,25 +352,45 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const refused = refuseRender(key, b);
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
-    let out;
-    try {
-      out = await render(
-        { model: b.model, seed, params: b.params, width: b.width, height: b.height },
-        { modelsDir: options.pipeline.modelsDir, ...(b.weights !== undefined ? { modelBytes: new Uint8Array(Buffer.from(b.weights, "base64")) } : {}) },
-      );
-    } catch (error) {
-      if (error instanceof RenderInputError) return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
-      if (b.weights !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.weights", message: `body.weights: not a model this renderer can run (${(error as Error).message.split("\n")[0]})` });
-      throw error;
+    let weights: Uint8Array | undefined = b.weights !== undefined ? new Uint8Array(Buffer.from(b.weights, "base64")) : undefined;
+    if (b.weightsCid !== undefined) {
+      if (weights !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.weightsCid", message: "body.weightsCid: send weights or weightsCid, not both" });
+      const fetched = await weightsByCid(b.weightsCid);
+      if ("error" in fetched) return reply.code(fetched.status).send({ error: fetched.error, field: "body.weightsCid", message: `body.weightsCid: ${fetched.message}` });
+      weights = fetched.bytes;
     }
-    usageOf(key.key).pixelsRendered += b.width * b.height;
-    return reply
-      .code(200)
-      .header("x-content-digest", out.contentDigest)
-      .header("x-model-sha256", out.model.sha256)
-      .header("access-control-expose-headers", "x-content-digest, x-model-sha256")
-      .type("image/png")
-      .send(Buffer.from(out.png));
+    const field = b.weightsCid !== undefined ? "body.weightsCid" : "body.weights";
+    if (weights !== undefined && options.allowWeightUploads !== true) {
+      const digest: Hex = `0x${createHash("sha256").update(weights).digest("hex")}`;
+      if (!(await registeredWeights(digest))) {
+        return reply.code(403).send({
+          error: "weights_not_registered",
+          field,
+          message: `${field}: sha-256 ${digest} is not the weights digest of a registered model; this server runs registered models only, unless its operator allows uploads (MOTIF_ALLOW_WEIGHT_UPLOADS=1)`,
+        });
+      }
+    }
+    return asRender(key, reply, async () => {
+      let out;
+      try {
+        out = await render(
+          { model: b.model, seed, params: b.params, width: b.width, height: b.height },
+          { modelsDir: options.pipeline.modelsDir, ...(weights !== undefined ? { modelBytes: weights } : {}) },
+        );
+      } catch (error) {
+        if (error instanceof RenderInputError) return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
+        if (weights !== undefined) return reply.code(400).send({ error: "invalid_request", field, message: `${field}: not a model this renderer can run (${(error as Error).message.split("\n")[0]})` });
+        throw error;
+      }
+      meter.add(key.key, { pixelsRendered: b.width * b.height });
+      return reply
+        .code(200)
+        .header("x-content-digest", out.contentDigest)
+        .header("x-model-sha256", out.model.sha256)
+        .header("access-control-expose-headers", "x-content-digest, x-model-sha256")
+        .type("image/png")
+        .send(Buffer.from(out.png));
+    });
   });
 
   app.get<{ Params: { cid: string } }>("/v1/patterns/:cid", async (request, reply) => {
@@ -316,13 +419,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       const fp = await fingerprint({ png: Buffer.from(image!, "base64") });
       return { pdq: fp.pdq.original, quality: fp.pdq.quality, ...screen(options.pipeline.index, { pdq: fp.pdq }) };
     } catch (error) {
+      if (error instanceof ImageTooLargeError) return reply.code(413).send({ error: "image_too_large", field: "body.image", limit: error.limit, message: `body.image: ${error.message}` });
       return reply.code(400).send({ error: "invalid_request", field: "body.image", message: `body.image: ${(error as Error).message}` });
     }
   });
 
   app.get("/v1/usage", async (request) => {
     const key = keyOf(request);
-    return { name: key.name, tier: key.tier, ...usageOf(key.key) };
+    return { name: key.name, tier: key.tier, ...meter.get(key.key) };
   });
 
   app.get("/v1/queue", async (_request, reply) => {
@@ -358,7 +462,8 @@ export function openApiDocument() {
         post: {
           summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
           requestBody: { required: true, ...json(renderBody) },
-          responses: { "200": { description: "image/png; headers x-content-digest, x-model-sha256" }, "400": error, "401": error, "403": error, "429": error },
+          responses: { "200": { description: "image/png; headers x-content-digest, x-model-sha256" }, "400": error, "401": error, "403": error, "404": error, "429": error },
+          description: "weights (base64) or weightsCid (fetched from the server's IPFS store and checked against the CID) must be a registered model's weights (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
         },
       },
       "/v1/patterns/{cid}": {
@@ -372,7 +477,7 @@ export function openApiDocument() {
         post: {
           summary: "Near-duplicate check of a PDQ hash or an image (all eight rotations/mirrors)",
           requestBody: { required: true, ...json(screenBody) },
-          responses: { "200": { description: "report" }, "400": error },
+          responses: { "200": { description: "report" }, "400": error, "413": error },
         },
       },
       "/v1/usage": { get: { summary: "Metered usage of the calling key", responses: { "200": { description: "usage" } } } },

@@ -1,4 +1,4 @@
-import { type Address, createPublicClient, createWalletClient, getAddress, http, isAddress, isHex } from "viem";
+import { type Address, type Hex, createPublicClient, createWalletClient, getAddress, http, isAddress, isHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { motifModelRegistryAbi } from "../../../sdk/src/abis/index.js";
@@ -8,7 +8,15 @@ import type { Attester } from "../stages/attest.js";
 import type { Minter } from "../stages/mint.js";
 import { UsageError } from "./args.js";
 
-export type ChainSetup = { attester: Attester; minter: Minter; modelIds: Record<string, number>; creator: Address };
+export type ChainSetup = {
+  attester: Attester;
+  minter: Minter;
+  modelIds: Record<string, number>;
+  creator: Address;
+  chainId: number;
+  /** Whether weights with this sha-256 are a model in MotifModelRegistry (active or deprecated). */
+  isRegisteredWeights: (digest: Hex) => Promise<boolean>;
+};
 
 export type MotifContracts = { certificate: Address; registry: Address; licensing: Address };
 
@@ -61,6 +69,8 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
     minter: { wallet, publicClient, certificate },
     modelIds,
     creator: getAddress(env.MOTIF_CREATOR ?? account.address),
+    chainId,
+    isRegisteredWeights: async (digest) => (await publicClient.readContract({ address: registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [digest] })) !== 0,
   };
 }
 

@@ -11,6 +11,7 @@ import { serveCommand } from "./serve.js";
 import { verifyCommand } from "./verify.js";
 import { workerCommand } from "./worker.js";
 import { redactSecrets } from "../redact.js";
+import { explainMotifError } from "../../../sdk/src/explain.js";
 
 export { redactSecrets };
 
@@ -54,7 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`motif ${name}: ${redactSecrets(error.message)}\n${command.help ? `\n${command.help}\n` : ""}`);
       return 2;
     }
-    process.stderr.write(`motif ${name}: ${redactSecrets((error as Error).message)}\n`);
+    // in words (hex ids, region codes, ETH, dates), never viem's boilerplate or raw custom errors
+    process.stderr.write(`motif ${name}: ${redactSecrets(explainMotifError(error))}\n`);
     return 1;
   }
 }

@@ -1,20 +1,25 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { type ApiKey, buildApi } from "../api/server.js";
+import { type ApiKey, buildApi, fixedKeyRefusal } from "../api/server.js";
 import { selectStore } from "../ipfs/select.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { chainFromEnv } from "./chain.js";
 import { queuesFromEnv } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
+import { stopSignal } from "./stop.js";
 
-const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--index FILE.csv ...]
+const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--usage FILE]
+                   [--index FILE.csv ...] [--cors-origin URL ...]
 
 Starts the generator HTTP API (OpenAPI at /v1/openapi.json). API keys come from --keys (a JSON array
-of {key, name, tier, requestsPerMinute, maxPixelsPerRequest}) or the MOTIF_API_KEYS environment
-variable (the same JSON). Patterns are pinned in the embedded IPFS store (default .motif/ipfs).
-Stops cleanly on Ctrl-C.`;
+of {key, name, tier, requestsPerMinute, maxPixelsPerRequest, maxConcurrentRenders?}) or the
+MOTIF_API_KEYS environment variable (the same JSON). Patterns are pinned in the embedded IPFS store
+(default .motif/ipfs). Metered usage per key is journaled in --usage (default .motif/usage.jsonl):
+a restart or a crash loses none of it. Browsers may call the API only from --cors-origin origins.
+/v1/render runs registered models only (on MOTIF_RPC_URL's registry, else the shipped ones) unless
+MOTIF_ALLOW_WEIGHT_UPLOADS=1. Stops cleanly on Ctrl-C and SIGTERM.`;
 
 export const serveCommand = {
   summary: "run the generator HTTP API",
@@ -26,6 +31,8 @@ export const serveCommand = {
       keys: { type: "string" },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       index: { type: "string", multiple: true },
+      usage: { type: "string", default: path.join(".motif", "usage.jsonl") },
+      "cors-origin": { type: "string", multiple: true },
       help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -42,37 +49,53 @@ export const serveCommand = {
       const at = /position (\d+)/.exec((error as Error).message)?.[1];
       throw new UsageError(`--keys: not JSON${at !== undefined ? ` (syntax error at character ${at})` : ""}; expected [{"key", "name", "tier", "requestsPerMinute", "maxPixelsPerRequest"}]`);
     }
-    const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
-    // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
-    // starts from every certificate on chain.
-    const chain = await chainFromEnv();
-    if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
-    const queues = queuesFromEnv();
-    const app = await buildApi({
-      keys,
-      ...(queues !== undefined ? { queues } : {}),
-      pipeline: {
-        ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-        index: PdqIndex.build(lists.flat()),
-        modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
-        creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
-        ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
-        royaltyBps: 0,
-        attestationTtl: 3600,
-        generator: { name: "motif-generator", version: "0.1.0" },
-      },
-    });
-    const port = intOption("port", values.port, 8787, 0, 65535); // 0: any free port (printed)
-    const address = await app.listen({ port, host: values.host! });
-    process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void app.close().then(async () => {
-        await queues?.close();
-        resolve();
+    if (!Array.isArray(keys) || keys.some((k) => typeof k?.key !== "string" || k.key.length === 0)) {
+      throw new UsageError(`--keys: expected a JSON array of {"key", "name", "tier", "requestsPerMinute", "maxPixelsPerRequest"} with a non-empty "key" each`);
+    }
+    const rpc = process.env.MOTIF_RPC_URL;
+    const refusal = fixedKeyRefusal(keys.map((k) => k.key), rpc !== undefined && rpc !== "" ? "remote" : "local", "--keys");
+    if (refusal !== undefined) throw new UsageError(refusal);
+    for (const origin of values["cors-origin"] ?? []) {
+      if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new UsageError(`--cors-origin: "${origin}" is not an origin (scheme://host[:port], no path)`);
+    }
+    const stop = stopSignal(); // a signal while starting stops it as soon as it listens
+    try {
+      const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
+      // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
+      // starts from every certificate on chain.
+      const chain = await chainFromEnv();
+      if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
+      const queues = queuesFromEnv();
+      const app = await buildApi({
+        keys,
+        usageFile: values.usage!,
+        corsOrigins: values["cors-origin"] ?? [],
+        allowWeightUploads: process.env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
+        ...(chain !== undefined ? { isRegisteredWeights: chain.isRegisteredWeights } : {}),
+        ...(queues !== undefined ? { queues } : {}),
+        pipeline: {
+          ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
+          index: PdqIndex.build(lists.flat()),
+          modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
+          creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
+          ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
+          royaltyBps: 0,
+          attestationTtl: 3600,
+          generator: { name: "motif-generator", version: "0.1.0" },
+        },
       });
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+      const port = intOption("port", values.port, 8787, 0, 65535); // 0: any free port (printed)
+      try {
+        const address = await app.listen({ port, host: values.host! });
+        process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
+        await stop.stopped;
+      } finally {
+        await app.close();
+        await queues?.close();
+      }
+    } finally {
+      stop.dispose();
+    }
     return 0;
   },
 };

@@ -4,13 +4,14 @@ import { selectStore } from "../ipfs/select.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { redisConnection, startWorker } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
+import { stopSignal } from "./stop.js";
 
 const HELP = `usage: motif worker [--concurrency N] [--store DIR]
 
 A batch worker (BullMQ on Redis at MOTIF_REDIS_URL): takes render jobs that \`motif batch\` queued,
 renders → fingerprints → screens → pins them, and hands the lineage back for minting. Run any number,
 on any machine that reaches Redis and the IPFS node (MOTIF_IPFS_API; the embedded store --store is
-only shared by workers on one machine). Ctrl-C finishes the current job, then stops.
+only shared by workers on one machine). Ctrl-C or SIGTERM finishes the current job, then stops (exit 0).
 MOTIF_QUEUE_LOCK_MS: how long a killed worker's job waits before another worker takes it (30000).`;
 
 export const workerCommand = {
@@ -32,21 +33,25 @@ export const workerCommand = {
     const rawLock = process.env.MOTIF_QUEUE_LOCK_MS ?? "30000";
     const lockDurationMs = Number(rawLock);
     if (!/^\d+$/.test(rawLock) || lockDurationMs < 1000 || lockDurationMs > 3_600_000) throw new UsageError(`MOTIF_QUEUE_LOCK_MS: "${rawLock}" is not an integer in 1000..3600000 (milliseconds)`);
-    const { store, pinQueue } = selectStore(values.store!);
-    const worker = startWorker({
-      connection: redisConnection(url),
-      pipeline: { store, pinQueue, index: PdqIndex.build([]), royaltyBps: 0, attestationTtl: 3600, generator: { name: "motif-generator", version: "0.1.0" } },
-      concurrency,
-      lockDurationMs,
-      onJob: (e) => process.stdout.write(JSON.stringify({ worker: process.pid, ...e }) + "\n"),
-    });
-    await worker.waitUntilReady();
-    process.stdout.write(`motif worker ${process.pid} ready (concurrency ${concurrency})\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => void worker.close().then(resolve);
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-    });
+    const stop = stopSignal(); // from here on a signal stops the worker cleanly, even before it is ready
+    try {
+      const { store, pinQueue } = selectStore(values.store!);
+      const worker = startWorker({
+        connection: redisConnection(url),
+        pipeline: { store, pinQueue, index: PdqIndex.build([]), royaltyBps: 0, attestationTtl: 3600, generator: { name: "motif-generator", version: "0.1.0" } },
+        concurrency,
+        lockDurationMs,
+        onJob: (e) => process.stdout.write(JSON.stringify({ worker: process.pid, ...e }) + "\n"),
+      });
+      const ready = await Promise.race([worker.waitUntilReady().then(() => true), stop.stopped.then(() => false)]);
+      if (ready) {
+        process.stdout.write(`motif worker ${process.pid} ready (concurrency ${concurrency})\n`);
+        await stop.stopped;
+      }
+      await worker.close();
+    } finally {
+      stop.dispose();
+    }
     process.stdout.write(`motif worker ${process.pid} stopped\n`);
     return 0;
   },

@@ -2,7 +2,7 @@ import { decodeImage } from "./decode.js";
 import { type PdqDihedralResult, type PdqResult, lumaOf, pdqDihedralFromLuma, pdqFromLuma, resizeForPdq } from "./pdq.js";
 
 export * from "./pdq.js";
-export { decodeImage } from "./decode.js";
+export { DEFAULT_MAX_IMAGE_PIXELS, ImageTooLargeError, checkImageSize, decodeImage, maxImagePixels } from "./decode.js";
 
 /**
  * `reference` (default) follows the reference hasher's policy — a side over 512 px is first resized

@@ -93,36 +93,90 @@ export async function loadManifest(dir = MODELS_DIR): Promise<ModelManifestEntry
   return JSON.parse(await readFile(path.join(dir, "models.json"), "utf8")) as ModelManifestEntry[];
 }
 
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
 
-/** One session per model file; single-threaded so every run computes the same floats. */
-async function sessionFor(entry: ModelManifestEntry, dir: string): Promise<ort.InferenceSession> {
-  const key = path.join(dir, entry.file);
-  let s = sessions.get(key);
-  if (s === undefined) {
-    s = (async () => {
-      const bytes = await readFile(key);
-      const digest = `0x${createHash("sha256").update(bytes).digest("hex")}`;
-      if (digest !== entry.sha256) throw new Error(`model ${entry.name}: ${key} has sha-256 ${digest}, manifest says ${entry.sha256}`);
-      return ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: 1,
-        interOpNumThreads: 1,
-        executionMode: "sequential",
-        graphOptimizationLevel: "all",
-      });
-    })();
-    sessions.set(key, s);
+/** Default number of ONNX sessions kept open (`MOTIF_SESSION_CACHE`). */
+export const DEFAULT_SESSION_CACHE = 8;
+
+type SessionEntry = { session: Promise<ort.InferenceSession>; users: number; evicted: boolean };
+
+/**
+ * The open ONNX sessions, least recently used first (a Map keeps insertion order; a use moves the
+ * entry to the end). At most `max` stay open: the oldest is evicted and its native memory released
+ * as soon as no render is running on it. Home-made rather than the lru-cache package because an
+ * evicted session may still be in use and must be released only after its last run ends.
+ */
+class SessionCache {
+  private readonly entries = new Map<string, SessionEntry>();
+  constructor(public max: number) {}
+
+  get size(): number {
+    return this.entries.size;
   }
-  return s;
+
+  async use<T>(key: string, create: () => Promise<ort.InferenceSession>, fn: (session: ort.InferenceSession) => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = { session: create(), users: 0, evicted: false };
+      const created = entry;
+      entry.session.catch(() => {
+        if (this.entries.get(key) === created) this.entries.delete(key);
+      });
+    } else {
+      this.entries.delete(key);
+    }
+    this.entries.set(key, entry);
+    entry.users++;
+    this.trim();
+    try {
+      return await fn(await entry.session);
+    } finally {
+      entry.users--;
+      if (entry.evicted && entry.users === 0) release(entry);
+    }
+  }
+
+  /** Evicts least recently used sessions beyond `max`. */
+  trim(): void {
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.max) break;
+      this.entries.delete(key);
+      entry.evicted = true;
+      if (entry.users === 0) release(entry);
+    }
+  }
 }
 
-async function sessionFromBytes(digest: Hex, bytes: Uint8Array): Promise<ort.InferenceSession> {
-  let s = sessions.get(digest);
-  if (s === undefined) {
-    s = ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" });
-    sessions.set(digest, s);
-  }
-  return s;
+function release(entry: SessionEntry): void {
+  entry.session.then((s) => s.release()).catch(() => undefined);
+}
+
+function sessionCacheSize(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.MOTIF_SESSION_CACHE;
+  if (raw === undefined || raw === "") return DEFAULT_SESSION_CACHE;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1024) throw new RangeError(`MOTIF_SESSION_CACHE: "${raw}" is not an integer in 1..1024 (open model sessions)`);
+  return Number(raw);
+}
+
+const sessions = new SessionCache(sessionCacheSize());
+
+/** Sets how many ONNX sessions stay open (least recently used evicted first); returns the old size. */
+export function setSessionCacheSize(max: number): number {
+  if (!Number.isInteger(max) || max < 1 || max > 1024) throw new RangeError(`session cache size: ${max} is not an integer in 1..1024`);
+  const old = sessions.max;
+  sessions.max = max;
+  sessions.trim();
+  return old;
+}
+
+/** The shipped model file's session: its bytes are checked against the manifest's digest first. */
+function shippedSession(entry: ModelManifestEntry, file: string): () => Promise<ort.InferenceSession> {
+  return async () => {
+    const bytes = await readFile(file);
+    const digest = `0x${createHash("sha256").update(bytes).digest("hex")}`;
+    if (digest !== entry.sha256) throw new Error(`model ${entry.name}: ${file} has sha-256 ${digest}, manifest says ${entry.sha256}`);
+    return ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+  };
 }
 
 /** Checks a render request; throws RenderInputError naming the field and its allowed range. */
@@ -167,40 +221,43 @@ export async function render(
     manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length }), name: input.model, sha256: digest }];
   }
   const entry = validateRenderInput(input, manifest, options.maxSide);
-  const session = options.modelBytes !== undefined ? await sessionFromBytes(digest!, options.modelBytes) : await sessionFor(entry, dir);
+  // sessions are keyed by weights digest: the shipped file and the same bytes uploaded share one
+  const modelBytes = options.modelBytes;
   const { width, height } = input;
-  const z = new ort.Tensor("float32", latentOf(input.seed), [1, CPPN.latent]);
-  const scale = new ort.Tensor("float32", Float32Array.of(input.params.scale), [1]);
-  const sharpness = new ort.Tensor("float32", Float32Array.of(input.params.sharpness), [1]);
-  const bandRows = Math.max(1, Math.min(height, Math.floor(RENDER_LIMITS.bandPixels / width)));
-  const png = new PngWriter(width, height);
-  const uv = new Float32Array(bandRows * width * 2);
-  const rgb8 = new Uint8Array(bandRows * width * 3);
-  for (let y0 = 0; y0 < height; y0 += bandRows) {
-    const rows = Math.min(bandRows, height - y0);
-    const n = rows * width;
-    for (let r = 0; r < rows; r++) {
-      const v = (y0 + r + 0.5) / height;
-      for (let x = 0; x < width; x++) {
-        const o = (r * width + x) * 2;
-        uv[o] = (x + 0.5) / width;
-        uv[o + 1] = v;
+  const bytes = await sessions.use(entry.sha256, modelBytes !== undefined ? () => ort.InferenceSession.create(modelBytes, SESSION_OPTIONS) : shippedSession(entry, path.join(dir, entry.file)), async (session) => {
+    const z = new ort.Tensor("float32", latentOf(input.seed), [1, CPPN.latent]);
+    const scale = new ort.Tensor("float32", Float32Array.of(input.params.scale), [1]);
+    const sharpness = new ort.Tensor("float32", Float32Array.of(input.params.sharpness), [1]);
+    const bandRows = Math.max(1, Math.min(height, Math.floor(RENDER_LIMITS.bandPixels / width)));
+    const png = new PngWriter(width, height);
+    const uv = new Float32Array(bandRows * width * 2);
+    const rgb8 = new Uint8Array(bandRows * width * 3);
+    for (let y0 = 0; y0 < height; y0 += bandRows) {
+      const rows = Math.min(bandRows, height - y0);
+      const n = rows * width;
+      for (let r = 0; r < rows; r++) {
+        const v = (y0 + r + 0.5) / height;
+        for (let x = 0; x < width; x++) {
+          const o = (r * width + x) * 2;
+          uv[o] = (x + 0.5) / width;
+          uv[o + 1] = v;
+        }
       }
+      const feeds = {
+        [CPPN_IO.uv]: new ort.Tensor("float32", uv.subarray(0, n * 2), [n, 2]),
+        [CPPN_IO.z]: z,
+        [CPPN_IO.scale]: scale,
+        [CPPN_IO.sharpness]: sharpness,
+      };
+      const out = (await session.run(feeds))[CPPN_IO.rgb]!.data as Float32Array;
+      for (let i = 0; i < n * 3; i++) {
+        const c = out[i]!;
+        rgb8[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);
+      }
+      png.writeRows(rgb8, rows);
     }
-    const feeds = {
-      [CPPN_IO.uv]: new ort.Tensor("float32", uv.subarray(0, n * 2), [n, 2]),
-      [CPPN_IO.z]: z,
-      [CPPN_IO.scale]: scale,
-      [CPPN_IO.sharpness]: sharpness,
-    };
-    const out = (await session.run(feeds))[CPPN_IO.rgb]!.data as Float32Array;
-    for (let i = 0; i < n * 3; i++) {
-      const c = out[i]!;
-      rgb8[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);
-    }
-    png.writeRows(rgb8, rows);
-  }
-  const bytes = await png.finish();
+    return png.finish();
+  });
   const canonical = canonicalParams(input.params);
   return {
     png: bytes,

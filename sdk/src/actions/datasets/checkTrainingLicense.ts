@@ -5,6 +5,7 @@ import { motifLicensingAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "../../errors.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
 import { LicenseFlags } from "../../types/license.js";
+import { tokenIdHex } from "../../ids.js";
 
 export type CheckTrainingLicenseParameters = { licensing: Address; tokenId: bigint; licensee: Address; region: RegionInput; time?: bigint };
 export type CheckTrainingLicenseReturnType = { allowed: true; licenseId: bigint } | { allowed: false; licenseId: bigint; reason: string };
@@ -37,7 +38,7 @@ export async function checkTrainingLicense(client: Client, p: CheckTrainingLicen
     const license = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] });
     const terms = await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [license.termsId] });
     if ((terms.flags & LicenseFlags.AI_TRAINING) === 0) {
-      return { allowed: false, licenseId: licenseId, reason: `license 0x${licenseId.toString(16)} does not allow AI training (terms ${license.termsId} lack the AI_TRAINING flag)` };
+      return { allowed: false, licenseId: licenseId, reason: `licence ${tokenIdHex(licenseId)} does not allow AI training (its terms #${license.termsId} lack the AI_TRAINING flag)` };
     }
     return { allowed: true, licenseId: licenseId };
   } catch (error) {

@@ -65,7 +65,7 @@ export async function verifyDataset(client: Client, p: VerifyDatasetParameters):
       tokenId: x.tokenId,
       inclusion,
       licensed,
-      ...(check.allowed ? (licensed ? {} : { reason: `covered by license 0x${check.licenseId.toString(16)}, not the one recorded` }) : { reason: check.reason }),
+      ...(check.allowed ? (licensed ? {} : { reason: `covered by licence ${tokenIdHex(check.licenseId)}, not the one recorded` }) : { reason: check.reason }),
     });
   }
   const rootOk = recomputed === m.root;

@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** The README's shell commands: every ```sh block, continuation lines joined, comments dropped. */
+function readmeCommands(): string[] {
+  const text = readFileSync("README.md", "utf8");
+  const out: string[] = [];
+  for (const [, block] of text.matchAll(/^```sh\n([\s\S]*?)^```/gm)) {
+    const joined = block!.replace(/\\\n\s*/g, "");
+    for (const line of joined.split("\n")) {
+      const command = line.replace(/\s+#.*$/, "").trim();
+      if (command !== "" && !command.startsWith("#")) out.push(command);
+    }
+  }
+  return out;
+}
+
+/**
+ * Each README command: run here (twice where a second run on the same state could fail), or skipped
+ * for a named reason. A command the README gains must be put in one list or the other.
+ */
+const RUN_TWICE = [
+  "command -v chromium >/dev/null && command -v redis-server >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium redis-server)",
+  'npx motif recipe create --model weld --name "Weld lattice" --author 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --scale 3 --sharpness 6 --out lattice.json',
+  "npx motif recipe check lattice.json",
+  "npx motif render --recipe lattice.json --seed 7 --out p.png",
+  // the same seed twice against the same running stack: the second run tells the story again
+  "npm run demo -- --patterns 8 --size 512 --seed 42",
+];
+const RUN_ONCE = [
+  "npm run demo", // seeds from the clock: a second run is a new story, as the seeded one above shows
+  "npm run -s demo -- --json",
+];
+const SKIP: Record<string, string> = {
+  "npm install": "CI runs it before the tests; npm-clean.test.ts checks it leaves the lock file as committed",
+  "npm test": "the suite this test is part of",
+  "npm start": "a long-running server (Ctrl-C stops it); start.test.ts starts and stops it twice, a restart keeping the chain",
+  "MOTIF_REDIS_URL=redis://A:6379 MOTIF_IPFS_API=http://A:5001 npx motif worker --concurrency 2": "needs Redis and Kubo on a machine A; distributed.test.ts runs workers on a real local Redis",
+  "MOTIF_REDIS_URL=redis://A:6379 MOTIF_IPFS_API=http://A:5001 MOTIF_RPC_URL=… MOTIF_ATTESTER_KEY=… npx motif batch --count 5000 --model indigo --size 1024": "needs Redis, Kubo and a chain with a generator key (… stands for them); distributed.test.ts covers it",
+  "MOTIF_RPC_URL=… MOTIF_WALLET_KEY=<author's key> npx motif recipe mint lattice.json --share-bps 1500": "needs a chain and the author's key (… and <author's key> stand for them); recipe-chain.test.ts runs it",
+  "MOTIF_RPC_URL=… MOTIF_ATTESTER_KEY=… npx motif mint --recipe lattice.json --region FR --seed 7 --to 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65": "needs a chain with the recipe certified and a generator key; recipe-chain.test.ts runs it",
+  "npx motif dataset export --licensee 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --region FR --all --out train.car": "needs a running chain (npm start); dataset.test.ts and cli-errors.test.ts run it",
+  "npx motif dataset verify --manifest train.manifest.json": "needs a running chain and an exported manifest; dataset.test.ts runs it",
+  "MOTIF_RPC_URL=… MOTIF_WALLET_KEY=<licensee's key> npx motif dataset mint --manifest train.manifest.json": "needs a chain and the licensee's key; dataset.test.ts runs it",
+  'npx motif dataset verify --dataset "$DATASET_ID" --gateway http://127.0.0.1:8081': "needs a dataset certificate minted on a running chain (its id in DATASET_ID); dataset.test.ts runs it",
+  "npx hardhat keystore set SEPOLIA_RPC_URL": "interactive (asks for the secret), for Sepolia",
+  "npx hardhat keystore set SEPOLIA_PRIVATE_KEY": "interactive (asks for the secret), for Sepolia",
+  "MOTIF_ATTESTERS=0xYourGeneratorKey npm run deploy -- --network sepolia": "deploys to a public network (needs its RPC and a funded key)",
+};
+
+describe("README: every shell command runs as written (and again on the same state)", function () {
+  this.timeout(900_000);
+  let sandbox: string;
+  let stateDir: string;
+  let stack: ChildProcess | undefined;
+  let stackExit: Promise<number | null> | undefined;
+  before(async () => {
+    // a checkout of the repository in a temp folder (links to its files) so that what the commands
+    // write (lattice.json, p.png, the demo's state) lands there, not in the working tree
+    sandbox = mkdtempSync(path.join(os.tmpdir(), "motif-readme-"));
+    for (const f of readdirSync(".")) if (![".git", ".motif"].includes(f)) symlinkSync(path.resolve(f), path.join(sandbox, f));
+    stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-readme-state-"));
+    // the demos run against a running stack, as after `npm start` (here on free ports): its chain keeps
+    // what each run minted, the state a second run meets
+    const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
+    stack = spawn(process.execPath, [tsx, "scripts/start.ts", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { cwd: sandbox, env: { ...process.env, MOTIF_STATE_DIR: stateDir }, stdio: ["ignore", "pipe", "pipe"] });
+    stackExit = new Promise((resolve) => stack!.on("exit", resolve));
+    let output = "";
+    stack.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    stack.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    for (let i = 0; i < 480 && !output.includes("Ctrl-C to stop."); i++) await new Promise((r) => setTimeout(r, 250));
+    expect(output, output).to.contain("Ctrl-C to stop.");
+  });
+  after(async () => {
+    stack?.kill("SIGINT");
+    expect(await stackExit).to.equal(0);
+    rmSync(sandbox, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("every command is run here or skipped for a named reason", () => {
+    const classified = new Set([...RUN_TWICE, ...RUN_ONCE, ...Object.keys(SKIP)]);
+    const commands = readmeCommands();
+    expect(commands.filter((c) => !classified.has(c)), "README commands neither run nor skipped with a reason").to.deep.equal([]);
+    expect([...classified].filter((c) => !commands.includes(c)), "listed here but no longer in the README").to.deep.equal([]);
+  });
+
+  const sh = (command: string) => run("bash", ["-c", command], { cwd: sandbox, env: { ...process.env, MOTIF_STATE_DIR: stateDir }, maxBuffer: 1 << 26 });
+
+  for (const command of RUN_TWICE) {
+    it(`twice: ${command.length > 90 ? `${command.slice(0, 90)}…` : command}`, async () => {
+      for (const attempt of ["first", "second"]) {
+        const r = await sh(command).catch((e: { code: number; stdout: string; stderr: string }) => e);
+        expect("code" in r ? r.code : 0, `${attempt} run of ${command}:\n${r.stdout}\n${r.stderr}`).to.equal(0);
+        if (command.startsWith("npm run demo")) {
+          expect(r.stdout).to.contain("Every step did what it should.");
+          // the second run met the first one's patterns on the kept chain, and moved on
+          if (attempt === "second") expect(r.stdout).to.contain("seed 42 was used by an earlier run on this chain");
+        }
+      }
+    });
+  }
+
+  for (const command of RUN_ONCE) {
+    it(`once: ${command}`, async () => {
+      const r = await sh(command).catch((e: { code: number; stdout: string; stderr: string }) => e);
+      expect("code" in r ? r.code : 0, `${command}:\n${r.stdout}\n${r.stderr}`).to.equal(0);
+      if (command.includes("--json")) expect(JSON.parse(r.stdout)).to.have.property("audit");
+    });
+  }
+});
