@@ -44,7 +44,7 @@ export function datasetIdOf(curator: Address, root: Hex): bigint {
  *
  * @example
  * import { tokenIdHex } from "@motif/sdk";
- * tokenIdHex(255n); // "0x00…ff"
+ * console.log(tokenIdHex(255n)); // "0x00…ff"
  */
 export function tokenIdHex(id: bigint): Hex {
   return `0x${id.toString(16).padStart(64, "0")}`;

@@ -159,6 +159,27 @@ describe("SDK examples: every JSDoc @example runs as written against the local s
       expect(String(threw), "model 99 does not exist: the page's example must fail").to.match(/99/);
     });
 
+    it("rejects an example that catches its own failure but does not print what its comment says", async () => {
+      await fixture.revert();
+      const e = broken(
+        [
+          'import { createPublicClient, http } from "viem";',
+          'import { requireLicensed } from "@motif/sdk";',
+          'const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });',
+          "// #2 is licensed in FR: nothing is thrown, so nothing is printed",
+          'try { await requireLicensed(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "FR" }); }',
+          'catch (error) { console.error(String(error)); } // "…RegionNotAllowed…"',
+        ].join("\n"),
+      );
+      let threw: unknown;
+      try {
+        await runExample(dir, cwd, e, { [RPC]: fixture.rpcUrl, [GATEWAY]: fixture.gatewayUrl });
+      } catch (error) {
+        threw = error;
+      }
+      expect(String(threw)).to.contain('prints "…RegionNotAllowed…"; it printed []');
+    });
+
     it("rejects an example whose printed value is not the one its comment says", async () => {
       const e = broken(['import { tokenIdHex } from "@motif/sdk";', 'console.log(tokenIdHex(255n)); // "0xff"'].join("\n"));
       let threw: unknown;

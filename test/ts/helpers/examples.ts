@@ -129,14 +129,27 @@ export async function typeCheckExamples(dir: string, cwd: string, examples: Exam
 
 export type ExampleRoutes = Record<string, string>;
 
+/**
+ * A line `console.log(…); // "text"` (or console.error / warn / info, the comment possibly after the
+ * closing braces of a block) says what the example prints: some printed line must be `text`, where
+ * `…` in the text stands for any characters. Throws naming what was printed instead.
+ */
+export function checkPrinted(example: Example, printed: string[]): void {
+  for (const m of example.code.matchAll(/console\.(?:log|error|warn|info)\([^\n]*\);[\s}]*\/\/\s*"([^"\n]*)"\s*$/gm)) {
+    const expected = m[1]!;
+    const pattern = new RegExp(`^${expected.split("…").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+    if (!printed.some((line) => pattern.test(line))) throw new Error(`the example's comment says it prints "${expected}"; it printed ${JSON.stringify(printed)}`);
+  }
+}
+
 let runs = 0;
 
 /**
  * Runs one example in this process as a module, as written but for "@motif/sdk", which resolves to
  * the SDK's source (sdk/src/index.ts). While it runs, `fetch` sends the origins in `routes` (the
  * URLs the examples name) to the test's servers and refuses every other URL. Resolves with what the
- * example printed with console.log; rejects with what it threw, or when a line of the form
- * `console.log(…); // "text"` did not print exactly `text`.
+ * example printed (console.log, error, warn, info); rejects with what it threw, or when it did not
+ * print what a `console.log(…); // "text"` comment says (see `checkPrinted`).
  */
 export async function runExample(dir: string, cwd: string, example: Example, routes: ExampleRoutes): Promise<string[]> {
   const sdk = pathToFileURL(path.join(cwd, "sdk", "src", "index.ts")).href;
@@ -146,7 +159,7 @@ export async function runExample(dir: string, cwd: string, example: Example, rou
 
   const printed: string[] = [];
   const realFetch = globalThis.fetch;
-  const realLog = console.log;
+  const realConsole = { log: console.log, error: console.error, warn: console.warn, info: console.info };
   globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const target = routes[url.origin];
@@ -154,16 +167,15 @@ export async function runExample(dir: string, cwd: string, example: Example, rou
     const routed = new URL(url.pathname + url.search, target);
     return realFetch(input instanceof Request ? new Request(routed, input) : routed, init);
   }) as typeof fetch;
-  console.log = (...args: unknown[]) => void printed.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))).join(" "));
+  const print = (...args: unknown[]) => void printed.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))).join(" "));
+  Object.assign(console, { log: print, error: print, warn: print, info: print });
   try {
     await import(pathToFileURL(file).href);
   } finally {
     globalThis.fetch = realFetch;
-    console.log = realLog;
+    Object.assign(console, realConsole);
   }
-  for (const m of example.code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*"([^"\n]*)"\s*$/gm)) {
-    if (!printed.includes(m[1]!)) throw new Error(`the example's comment says it prints "${m[1]}"; it printed ${JSON.stringify(printed)}`);
-  }
+  checkPrinted(example, printed);
   return printed;
 }
 
@@ -177,8 +189,7 @@ const PAGE_ORIGIN = "http://localhost:5173";
  * Runs one web-page example in headless Chromium: bundled by Vite ("@motif/sdk" resolving to the
  * SDK's source, as web/vite.config.ts does for the web page), loaded as a module script, the origins
  * in `routes` answered by the test's servers and every other request refused. Resolves with what it
- * printed with console.log; rejects with what it threw, or when a `console.log(…); // "text"` line
- * did not print `text`.
+ * printed; rejects with what it threw, or when it did not print what its comments say (`checkPrinted`).
  */
 export async function runExampleInBrowser(
   dir: string,
@@ -207,7 +218,7 @@ export async function runExampleInBrowser(
   const refused: string[] = [];
   try {
     page.on("console", (m) => {
-      if (m.type() === "log") printed.push(m.text());
+      if (["log", "error", "warning", "info"].includes(m.type())) printed.push(m.text());
     });
     await page.route("**/*", async (route) => {
       const url = new URL(route.request().url());
@@ -236,8 +247,6 @@ export async function runExampleInBrowser(
   } finally {
     await page.close();
   }
-  for (const m of example.code.matchAll(/console\.log\([^\n]*\);\s*\/\/\s*"([^"\n]*)"\s*$/gm)) {
-    if (!printed.includes(m[1]!)) throw new Error(`the example's comment says it prints "${m[1]}"; it printed ${JSON.stringify(printed)}`);
-  }
+  checkPrinted(example, printed);
   return printed;
 }
