@@ -46,7 +46,8 @@ type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
  * import { defaultAddresses, motifActions } from "@motif/sdk";
  * const motif = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") })
  *   .extend(motifActions({ addresses: defaultAddresses(31337)! }));
- * const { licensed } = await motif.isLicensed({ tokenId: 1n, licensee: motif.account.address, region: "FR" });
+ * const { licensed } = await motif.isLicensed({ tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: motif.account.address, region: "FR" });
+ * console.log(licensed); // "true"
  */
 export function motifActions({ addresses }: { addresses: MotifAddresses }) {
   return <T extends Transport, C extends Chain | undefined, A extends Account | undefined>(client: Client<T, C, A>) => {

@@ -304,9 +304,14 @@ function decodedRevert(error: BaseError): { errorName: string; args: readonly un
  * never viem's boilerplate (docs link, version, raw call arguments).
  *
  * @example
- * import { explainMotifError } from "@motif/sdk";
- * try { await motif.requireLicensed({ tokenId, licensee, region: "US" }); }
- * catch (error) { console.error(explainMotifError(error)); } // "Licence 0x… does not cover United States (US). [MotifLicensingRegionNotAllowed, reading requireLicensed]"
+ * import { createWalletClient, http } from "viem";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * import { defaultAddresses, explainMotifError, motifActions } from "@motif/sdk";
+ * const motif = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") })
+ *   .extend(motifActions({ addresses: defaultAddresses(31337)! }));
+ * const tokenId = BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82");
+ * try { await motif.requireLicensed({ tokenId, licensee: motif.account.address, region: "US" }); }
+ * catch (error) { console.error(explainMotifError(error)); } // "Licence 0x… does not cover United States (US). [MotifLicensingRegionNotAllowed; reading requireLicensed]"
  */
 export function explainMotifError(error: unknown): string {
   if (error instanceof BaseError) {

@@ -20,7 +20,7 @@ const tagged = (prefix: bigint, tag: Hex, account: Address, digest: Hex) =>
  *
  * @example
  * import { recipeIdOf } from "@motif/sdk";
- * const id = recipeIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+ * const id = recipeIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0xd1da7ae9bc109fd742b2e1b638bf3801acbed778b670388079095551dcb41224");
  */
 export function recipeIdOf(author: Address, recipeDigest: Hex): bigint {
   return tagged(RECIPE_ID_PREFIX, RECIPE_TAG, author, recipeDigest);
@@ -44,7 +44,7 @@ export function datasetIdOf(curator: Address, root: Hex): bigint {
  *
  * @example
  * import { tokenIdHex } from "@motif/sdk";
- * tokenIdHex(255n); // "0x00…ff"
+ * console.log(tokenIdHex(255n)); // "0x00…ff"
  */
 export function tokenIdHex(id: bigint): Hex {
   return `0x${id.toString(16).padStart(64, "0")}`;

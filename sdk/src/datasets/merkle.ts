@@ -35,7 +35,7 @@ function levels(members: readonly DatasetMember[]): Hex[][] {
  *
  * @example
  * import { datasetMerkleRoot } from "@motif/sdk";
- * const root = datasetMerkleRoot([{ tokenId: 1n, imageDigest: "0x0000000000000000000000000000000000000000000000000000000000000001", licenseId: 7n }]);
+ * const root = datasetMerkleRoot([{ tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), imageDigest: "0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82", licenseId: BigInt("0xda44f7f666aa9e8302b93a215c24c0486a72ea0db30991a1061a8f23e2d70001") }]);
  */
 export function datasetMerkleRoot(members: readonly DatasetMember[]): Hex {
   return levels(members).at(-1)![0]!;
@@ -46,9 +46,12 @@ export function datasetMerkleRoot(members: readonly DatasetMember[]): Hex {
  *
  * @example
  * import { datasetMerkleProof, verifyDatasetProof, datasetMerkleRoot, type DatasetMember } from "@motif/sdk";
- * declare const members: DatasetMember[];
+ * const members: DatasetMember[] = [
+ *   { tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), imageDigest: "0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82", licenseId: BigInt("0xda44f7f666aa9e8302b93a215c24c0486a72ea0db30991a1061a8f23e2d70001") },
+ *   { tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), imageDigest: "0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82", licenseId: BigInt("0x3e984dcc9bebe58e89f39003db380ff6b7ce0beef59092c8f6c858bc40dd0001") },
+ * ];
  * const proof = datasetMerkleProof(members, members[0]!);
- * verifyDatasetProof(datasetMerkleRoot(members), members[0]!, proof); // true
+ * console.log(verifyDatasetProof(datasetMerkleRoot(members), members[0]!, proof)); // "true"
  */
 export function datasetMerkleProof(members: readonly DatasetMember[], member: DatasetMember): Hex[] {
   const tree = levels(members);

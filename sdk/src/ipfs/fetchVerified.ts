@@ -43,9 +43,9 @@ const SHA2_256 = 0x12;
  * @example
  * import { fetchVerified } from "@motif/sdk";
  * const bytes = await fetchVerified("http://127.0.0.1:8081", {
- *   cid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+ *   cid: "bafkreigbi7m5cf5ru2whyhzs5uk23u4f7aftpqbyjb2mq4l52ebdf53pqi", // a pattern's image: one raw block
  *   codec: 0x55,
- *   digest: "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+ *   digest: "0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82", // its sha-256 = the token id
  * });
  */
 export async function fetchVerified(gateway: string, target: FetchVerifiedParameters): Promise<FetchVerifiedReturnType> {

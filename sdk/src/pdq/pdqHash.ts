@@ -15,7 +15,9 @@ export type PdqHashPixelsReturnType = PdqResult;
  *
  * @example
  * import { pdqHashPixels } from "@motif/sdk";
- * const { hash, quality } = pdqHashPixels({ data: rgba, width: 2048, height: 2048, channels: 4 });
+ * const [width, height] = [64, 64];
+ * const rgba = new Uint8Array(width * height * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 37) % 256)); // decoded RGBA pixels
+ * const { hash, quality } = pdqHashPixels({ data: rgba, width, height, channels: 4 });
  */
 export function pdqHashPixels(image: PdqHashPixelsParameters): PdqHashPixelsReturnType {
   const small = resizeForPdq(image);
@@ -72,8 +74,17 @@ export async function decodeImageInBrowser(bytes: Uint8Array): Promise<RawImage>
  * hashes with `pdqHashPixels`, so an auditor's page recomputes PDQ itself, trusting no server.
  *
  * @example
- * import { browserPdq, verifyCertificate } from "@motif/sdk";
- * const report = await verifyCertificate(client, { addresses, tokenId, gateway, pdq: browserPdq });
+ * // in a web page: browserPdq decodes the image with the browser's own decoder
+ * import { createPublicClient, http } from "viem";
+ * import { browserPdq, defaultAddresses, verifyCertificate } from "@motif/sdk";
+ * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
+ * const report = await verifyCertificate(client, {
+ *   addresses: defaultAddresses(31337)!,
+ *   tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"),
+ *   gateway: "http://127.0.0.1:8081",
+ *   pdq: browserPdq,
+ * });
+ * console.log(report.items.find((item) => item.id === "pdq")?.status); // "passed"
  */
 export async function browserPdq(image: Uint8Array): Promise<string> {
   return pdqHashPixels(await decodeImageInBrowser(image)).hash;

@@ -13,14 +13,25 @@ export type AttestLineageErrorType = SignTypedDataErrorType;
  * anyone can then submit the returned request with `mintCertificates`.
  *
  * @example
- * import { createWalletClient, http } from "viem";
+ * import { createWalletClient, http, keccak256, sha256, toHex } from "viem";
  * import { privateKeyToAccount } from "viem/accounts";
  * import { attestLineage } from "@motif/sdk";
- * const client = createWalletClient({ account: privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"), transport: http("http://127.0.0.1:8545") });
- * const request = await attestLineage(client, {
+ * const generator = createWalletClient({ account: privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"), transport: http("http://127.0.0.1:8545") });
+ * const png = toHex("the rendered PNG's bytes");
+ * const request = await attestLineage(generator, {
  *   certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
- *   lineage: { contentDigest: "0x01", metadataDigest: "0x02", metadataCodec: 0x55, modelId: 1, seed: 42n, paramsHash: "0x03", pdqHash: "0x04", creator: client.account.address },
- *   to: client.account.address, royaltyBps: 500, deadline: 2n ** 40n,
+ *   lineage: {
+ *     contentDigest: sha256(png), // the token id
+ *     metadataDigest: sha256(toHex("the metadata JSON, pinned as one raw block")),
+ *     metadataCodec: 0x55,
+ *     modelId: 1,
+ *     seed: 42n,
+ *     paramsHash: keccak256(toHex('{"scale":2,"sharpness":6}')),
+ *     pdqHash: "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+ *     creator: generator.account.address,
+ *     recipeId: 0n,
+ *   },
+ *   to: generator.account.address, royaltyBps: 500, deadline: 2n ** 40n,
  * });
  */
 export async function attestLineage(

@@ -18,7 +18,7 @@ export type GetCertificateMetadataErrorType = ReadContractErrorType | MotifContr
  * import { createPublicClient, http } from "viem";
  * import { getCertificateMetadata } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
- * const { metadata } = await getCertificateMetadata(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: 1n, gateway: "http://127.0.0.1:8081" });
+ * const { metadata } = await getCertificateMetadata(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), gateway: "http://127.0.0.1:8081" });
  */
 export async function getCertificateMetadata(client: Client, p: GetCertificateMetadataParameters): Promise<GetCertificateMetadataReturnType> {
   let stored;

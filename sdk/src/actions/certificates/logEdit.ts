@@ -24,7 +24,7 @@ export type LogEditErrorType = WriteContractErrorType | MotifContractErrorType;
  * import { privateKeyToAccount } from "viem/accounts";
  * import { logEdit } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"), transport: http("http://127.0.0.1:8545") });
- * await logEdit(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: 1n, stepDigest: keccak256(toHex("recolour indigo to madder")) });
+ * await logEdit(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), stepDigest: keccak256(toHex("recolour indigo to madder")) });
  */
 export function logEdit(client: Client<Transport, Chain | undefined, Account>, p: LogEditParameters): Promise<LogEditReturnType> {
   return simulateAndWrite(client, {

@@ -15,7 +15,7 @@ export type RoyaltyInfoErrorType = ReadContractErrorType | MotifContractErrorTyp
  * import { createPublicClient, http, parseEther } from "viem";
  * import { royaltyInfo } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
- * const { receiver, amount } = await royaltyInfo(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: 1n, salePrice: parseEther("1") });
+ * const { receiver, amount } = await royaltyInfo(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), salePrice: parseEther("1") });
  */
 export async function royaltyInfo(client: Client, p: RoyaltyInfoParameters): Promise<RoyaltyInfoReturnType> {
   try {

@@ -29,7 +29,7 @@ export type RegisterModelErrorType = WriteContractErrorType | MotifContractError
  * import { privateKeyToAccount } from "viem/accounts";
  * import { registerModel } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"), transport: http("http://127.0.0.1:8545") });
- * await registerModel(client, { registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", owner: client.account.address, weightsDigest: "0xf68b813696817914f406dfe8784d87eb13bcc3f36832b489f15e6414095cf502", royaltyBps: 500, name: "indigo", version: "1.0.0" });
+ * await registerModel(client, { registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", owner: client.account.address, weightsDigest: "0x7d5f0d5c1f0e6a9a3b0a2e64c8b5e3f1c9d4a7b2e6f8a1c3d5e7f9b2a4c6e8d0", royaltyBps: 500, name: "saffron", version: "1.0.0" });
  */
 export function registerModel(
   client: Client<Transport, Chain | undefined, Account>,

@@ -37,7 +37,7 @@ export class NotARecipeError extends Error {
  * import { createPublicClient, http } from "viem";
  * import { getRecipe, recipeIdOf } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
- * const recipe = await getRecipe(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", recipeId: recipeIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08") });
+ * const recipe = await getRecipe(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", recipeId: recipeIdOf("0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", "0xd1da7ae9bc109fd742b2e1b638bf3801acbed778b670388079095551dcb41224") });
  */
 export async function getRecipe(client: Client, p: GetRecipeParameters): Promise<GetRecipeReturnType> {
   const recipe = await readRecipe(client, p);
@@ -55,7 +55,7 @@ export async function getRecipe(client: Client, p: GetRecipeParameters): Promise
  * import { createPublicClient, http } from "viem";
  * import { readRecipe } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
- * const { owner, shareBps } = await readRecipe(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", recipeId: 1n });
+ * const { owner, shareBps } = await readRecipe(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", recipeId: BigInt("0x6d6f7469665243507d39c14f7599cb38ad1543845de6850ca1786e27f0bfd26f") });
  */
 export async function readRecipe(client: Client, p: GetRecipeParameters): Promise<Omit<GetRecipeReturnType, "tokenURI">> {
   let v;
