@@ -6,12 +6,47 @@ import os from "node:os";
 import path from "node:path";
 import { CarReader } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
+import { UnixFS } from "ipfs-unixfs";
+import { CID } from "multiformats/cid";
+import { sha256 } from "multiformats/hashes/sha2";
 import { bytesToHex } from "viem";
 
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { IpfsVerificationError, fetchVerified } from "../../sdk/src/index.js";
-import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
+import { type Block, bytesOf, carOf, carTamperingGateway } from "./helpers/lying-gateway.js";
+
+/** A loopback gateway answering every request with `body` (optionally without a content-length). */
+async function servingGateway(body: Uint8Array, { chunked = false } = {}) {
+  const server = createServer((_req, res) => {
+    if (chunked) {
+      for (let i = 0; i < body.length; i += 65_536) res.write(Buffer.from(body.subarray(i, i + 65_536)));
+      res.end();
+    } else res.end(Buffer.from(body));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * A "DAG bomb": one 1 KiB raw leaf, then `levels` dag-pb file nodes, each linking the one below twice:
+ * a CAR of a few KiB whose file is 2^levels KiB. `lie` makes every node declare 1-byte children.
+ */
+async function dagBomb(levels: number, lie: boolean): Promise<{ root: CID; car: Uint8Array }> {
+  const leafBytes = bytesOf(1024, 5);
+  let child: CID = CID.createV1(0x55, await sha256.digest(leafBytes));
+  let childSize = 1024n;
+  const blocks: Block[] = [{ cid: child, bytes: leafBytes }];
+  for (let i = 0; i < levels; i++) {
+    const size = lie ? 1n : childSize;
+    const data = new UnixFS({ type: "file", blockSizes: [size, size] }).marshal();
+    const bytes = dagPb.encode(dagPb.prepare({ Data: data, Links: [{ Hash: child, Tsize: Number(size) }, { Hash: child, Tsize: Number(size) }] }));
+    child = CID.createV1(dagPb.code, await sha256.digest(bytes));
+    childSize *= 2n;
+    blocks.push({ cid: child, bytes });
+  }
+  return { root: child, car: await carOf([child], blocks) };
+}
 
 async function expectRefused(promise: Promise<unknown>, words: string): Promise<void> {
   try {
@@ -118,6 +153,42 @@ describe("trustless gateway and verified fetch", function () {
       for (const l of liars) await l.close();
       await app.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("never holds more than maxBytes: a long answer, a file declared too large, and a small DAG that expands without end are refused", async () => {
+    const closers: (() => Promise<void>)[] = [];
+    try {
+      // 3 MiB streamed without a content-length for a raw block (its digest can be anything: the cap
+      // comes before the hash).
+      const long = await servingGateway(bytesOf(3 * 1024 * 1024, 1), { chunked: true });
+      closers.push(long.close);
+      const raw = CID.createV1(0x55, await sha256.digest(new Uint8Array([1])));
+      await expectRefused(
+        fetchVerified(long.url, { cid: raw.toString(), codec: 0x55, digest: bytesToHex(raw.multihash.digest), maxBytes: 1024 * 1024 }),
+        "over the limit of 1048576",
+      );
+      // An honest DAG of 2^30 KiB (1 TiB) in a CAR of a few KiB: refused from the root's declared size.
+      const honest = await dagBomb(30, false);
+      const g1 = await servingGateway(honest.car);
+      closers.push(g1.close);
+      await expectRefused(
+        fetchVerified(g1.url, { cid: honest.root.toString(), codec: dagPb.code, digest: bytesToHex(honest.root.multihash.digest) }),
+        "declares 1099511627776 bytes, over the limit",
+      );
+      // The same bomb declaring 1-byte children (so the root declares 2 bytes): the first node whose
+      // child holds more than it records gives it away, long before 1 TiB.
+      const liar = await dagBomb(30, true);
+      const g2 = await servingGateway(liar.car);
+      closers.push(g2.close);
+      const started = Date.now();
+      await expectRefused(
+        fetchVerified(g2.url, { cid: liar.root.toString(), codec: dagPb.code, digest: bytesToHex(liar.root.multihash.digest), maxBytes: 4 * 1024 * 1024 }),
+        "holds 1024 bytes, its parent",
+      );
+      expect(Date.now() - started, "refused while small").to.be.below(10_000);
+    } finally {
+      for (const c of closers) await c();
     }
   });
 });

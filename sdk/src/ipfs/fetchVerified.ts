@@ -6,7 +6,17 @@ import { BaseError, type Hex, bytesToHex } from "viem";
 
 import { sha256Digest } from "./sha256.js";
 
-export type FetchVerifiedParameters = { cid: string; codec: number; digest: Hex };
+export type FetchVerifiedParameters = {
+  cid: string;
+  codec: number;
+  digest: Hex;
+  /**
+   * Most bytes the content may have (default `DEFAULT_MAX_FETCH_BYTES`, 512 MiB): a larger answer, a
+   * larger declared file, or a DAG that expands past it (blocks linked many times) is refused before
+   * it is held in memory, so a hostile gateway or certificate cannot exhaust the verifier.
+   */
+  maxBytes?: number;
+};
 export type FetchVerifiedReturnType = Uint8Array;
 export type FetchVerifiedErrorType = IpfsVerificationError & { name: "IpfsVerificationError" };
 
@@ -20,6 +30,13 @@ export class IpfsVerificationError extends BaseError {
     super(`${cid}: ${reason}`);
   }
 }
+
+/** Default `maxBytes` of `fetchVerified`: 512 MiB (an 8192² RGBA PNG is at most 256 MiB). */
+export const DEFAULT_MAX_FETCH_BYTES = 512 * 1024 * 1024;
+/** Most DAG nodes one file walk visits (a link to a block already seen counts again). */
+const MAX_NODE_VISITS = 1_000_000;
+/** CAR framing and dag-pb nodes on top of the file's own bytes. */
+const carAllowance = (maxBytes: number) => Math.ceil(maxBytes * 0.05) + 1024 * 1024;
 
 const RAW = 0x55;
 const DAG_PB = dagPb.code;
@@ -58,12 +75,13 @@ export async function fetchVerified(gateway: string, target: FetchVerifiedParame
   if (root.code !== target.codec || root.multihash.code !== SHA2_256 || bytesToHex(root.multihash.digest).toLowerCase() !== target.digest.toLowerCase()) {
     throw new IpfsVerificationError(target.cid, `the CID does not name codec 0x${target.codec.toString(16)} with sha2-256 digest ${target.digest}`);
   }
-  if (target.codec === RAW) return fetchRawBlock(gateway, root, target.digest);
-  if (target.codec === DAG_PB) return fetchUnixFsFile(gateway, root);
+  const maxBytes = target.maxBytes ?? DEFAULT_MAX_FETCH_BYTES;
+  if (target.codec === RAW) return fetchRawBlock(gateway, root, target.digest, maxBytes);
+  if (target.codec === DAG_PB) return fetchUnixFsFile(gateway, root, maxBytes);
   throw new IpfsVerificationError(target.cid, `codec 0x${target.codec.toString(16)}: only raw blocks (0x55) and UnixFS files (dag-pb, 0x70) are verified by this client`);
 }
 
-async function get(gateway: string, cid: CID, format: "raw" | "car"): Promise<Uint8Array> {
+async function get(gateway: string, cid: CID, format: "raw" | "car", limit: number): Promise<Uint8Array> {
   let response: Response;
   try {
     response = await fetch(`${gateway.replace(/\/$/, "")}/ipfs/${cid.toString()}?format=${format}`, {
@@ -73,11 +91,43 @@ async function get(gateway: string, cid: CID, format: "raw" | "car"): Promise<Ui
     throw new IpfsVerificationError(cid.toString(), `gateway unreachable (${(error as Error).message})`);
   }
   if (!response.ok) throw new IpfsVerificationError(cid.toString(), `gateway answered ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return readCapped(response, limit, cid);
 }
 
-async function fetchRawBlock(gateway: string, cid: CID, expected: Hex): Promise<Uint8Array> {
-  const bytes = await get(gateway, cid, "raw");
+/** The body, refused as soon as it passes `limit` bytes (declared or streamed). */
+async function readCapped(response: Response, limit: number, cid: CID): Promise<Uint8Array> {
+  const tooBig = (n: number | string) =>
+    new IpfsVerificationError(cid.toString(), `the gateway's answer is ${n} bytes, over the limit of ${limit} (maxBytes)`);
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooBig(declared);
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooBig(`more than ${limit}`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+async function fetchRawBlock(gateway: string, cid: CID, expected: Hex, maxBytes: number): Promise<Uint8Array> {
+  const bytes = await get(gateway, cid, "raw", maxBytes);
   const digest = await sha256Digest(bytes);
   if (digest.toLowerCase() !== expected.toLowerCase()) {
     throw new IpfsVerificationError(cid.toString(), `bytes hash to ${digest}, not the CID's ${expected}: tampered or wrong content`);
@@ -88,8 +138,8 @@ async function fetchRawBlock(gateway: string, cid: CID, expected: Hex): Promise<
 /** A block's key: codec and multihash (a CIDv0 and its CIDv1 are the same block). */
 const keyOf = (cid: CID) => `${cid.code}:${bytesToHex(cid.multihash.bytes)}`;
 
-async function fetchUnixFsFile(gateway: string, root: CID): Promise<Uint8Array> {
-  const car = await get(gateway, root, "car");
+async function fetchUnixFsFile(gateway: string, root: CID, maxBytes: number): Promise<Uint8Array> {
+  const car = await get(gateway, root, "car", maxBytes + carAllowance(maxBytes));
   const refuse = (reason: string): never => {
     throw new IpfsVerificationError(root.toString(), reason);
   };
@@ -116,15 +166,25 @@ async function fetchUnixFsFile(gateway: string, root: CID): Promise<Uint8Array> 
   }
   // 2. Walk the DAG from the root: each linked block present, each node a UnixFS file whose
   //    recorded child sizes match its children.
+  //    The bytes produced and the nodes visited are bounded: a block may be linked many times (a file of
+  //    identical chunks), so a small CAR could otherwise expand without end.
   const used = new Set<string>();
   const parts: Uint8Array[] = [];
+  let produced = 0;
+  let visits = 0;
+  const emit = (bytes: Uint8Array) => {
+    produced += bytes.length;
+    if (produced > maxBytes) refuse(`the file expands past the limit of ${maxBytes} bytes (maxBytes)`);
+    parts.push(bytes);
+  };
   const walk = (cid: CID, depth: number): bigint => {
     if (depth > 64) refuse(`the DAG is deeper than 64 levels at ${cid.toString()}`);
+    if (++visits > MAX_NODE_VISITS) refuse(`the DAG has more than ${MAX_NODE_VISITS} nodes to visit`);
     const key = keyOf(cid);
     const block = blocks.get(key) ?? refuse(`missing block ${cid.toString()}: the gateway's CAR does not hold a block the DAG links`);
     used.add(key);
     if (cid.code === RAW) {
-      parts.push(block.bytes);
+      emit(block.bytes);
       return BigInt(block.bytes.length);
     }
     if (cid.code !== DAG_PB) refuse(`block ${cid.toString()} has codec 0x${cid.code.toString(16)}: a UnixFS file has only dag-pb and raw blocks`);
@@ -138,12 +198,13 @@ async function fetchUnixFsFile(gateway: string, root: CID): Promise<Uint8Array> 
       return refuse(`block ${cid.toString()} is not a UnixFS node (${(error as Error).message})`);
     }
     if (unixfs.type !== "file" && unixfs.type !== "raw") refuse(`block ${cid.toString()} is a UnixFS ${unixfs.type}, not a file`);
+    if (depth === 0 && unixfs.fileSize() > BigInt(maxBytes)) refuse(`the file declares ${unixfs.fileSize()} bytes, over the limit of ${maxBytes} (maxBytes)`);
     if (unixfs.blockSizes.length !== node.Links.length) {
       refuse(`block ${cid.toString()} records ${unixfs.blockSizes.length} child sizes for ${node.Links.length} links`);
     }
     let size = 0n;
     if (unixfs.data !== undefined && unixfs.data.length > 0) {
-      parts.push(unixfs.data);
+      emit(unixfs.data);
       size += BigInt(unixfs.data.length);
     }
     node.Links.forEach((link, i) => {
