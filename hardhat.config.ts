@@ -6,6 +6,8 @@ import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatKeystore from "@nomicfoundation/hardhat-keystore";
 
+import { tempCleanupHooks } from "./test/ts/helpers/temp-cleanup.js";
+
 const require = createRequire(import.meta.url);
 
 /**
@@ -62,7 +64,7 @@ export default defineConfig({
         },
       },
     },
-    mocha: { timeout: 60_000 },
+    mocha: { timeout: 60_000, rootHooks: tempCleanupHooks },
   },
   networks: {
     default: { type: "edr-simulated", chainType: "l1", chainId: 31337 },
