@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -55,7 +55,10 @@ export async function stackApiKey(stateDir: string, env: NodeJS.ProcessEnv, chai
   const file = path.join(stateDir, "api-key");
   try {
     const stored = (await readFile(file, "utf8")).trim();
-    if (stored.length >= 16) return stored;
+    if (stored.length >= 16) {
+      await chmod(file, 0o600); // a copied or restored file may be readable by others: make it private again
+      return stored;
+    }
   } catch {
     // none yet
   }
@@ -261,6 +264,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       // for `npm run demo` to find and attach to this stack
       const stackFile = path.join(options.stateDir, "stack.json");
       await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls, apiKey }, null, 2) + "\n", { mode: 0o600 });
+      await chmod(stackFile, 0o600); // writeFile's mode applies only to a new file
       closers.unshift(() => rm(stackFile, { force: true }));
     }
 
@@ -305,11 +309,24 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
 };
 
+/** Whether a Host header names this loopback server (127.0.0.1, localhost or [::1], on `port`). */
+export function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (host === undefined) return false;
+  const m = /^(127\.0\.0\.1|localhost|\[::1\])(?::(\d+))?$/i.exec(host);
+  return m !== null && (m[2] === undefined ? port === 80 : Number(m[2]) === port);
+}
+
 /** A read-only static file server on loopback for the built web page, plus a few generated files. */
 export async function serveStatic(root: string, port: number, generated: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
   const base = path.resolve(root);
+  let bound = 0;
   const server: Server = createServer((request, response) => {
     void (async () => {
+      // DNS rebinding: a page on another name that resolves to 127.0.0.1 would be same-origin with
+      // this server and read /config.json (the API key). Only the loopback names are served.
+      if (!isLoopbackHost(request.headers.host, bound)) {
+        return void response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: this server answers only 127.0.0.1, localhost or [::1]\n");
+      }
       if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405).end();
       const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
       const extra = generated[pathname];
@@ -329,7 +346,7 @@ export async function serveStatic(root: string, port: number, generated: Record<
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
-  const { port: bound } = server.address() as AddressInfo;
+  bound = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${bound}`,
     close: () =>

@@ -5,22 +5,13 @@ import path from "node:path";
 
 import { type ApiKey, buildApi } from "../../generator/src/api/server.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import type { PipelineConfig } from "../../generator/src/pipeline.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { testPipeline } from "./helpers/pipeline.js";
 
 const studio: ApiKey = { key: "k-studio", name: "Studio A", tier: "studio", requestsPerMinute: 1000, maxPixelsPerRequest: 4096 * 4096 };
 const free: ApiKey = { key: "k-free", name: "Hobbyist", tier: "free", requestsPerMinute: 2, maxPixelsPerRequest: 256 * 256 };
 
 async function api() {
-  const pipeline: PipelineConfig = {
-    store: new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-api-"))),
-    index: PdqIndex.build([]),
-    modelIds: { indigo: 1, madder: 2, weld: 3 },
-    creator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-    royaltyBps: 500,
-    attestationTtl: 3600,
-    generator: { name: "motif-generator", version: "0.1.0" },
-  };
+  const pipeline = testPipeline(new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-api-"))));
   let clock = 0;
   const app = await buildApi({ keys: [studio, free], pipeline, now: () => clock });
   return { app, advance: (ms: number) => (clock += ms) };

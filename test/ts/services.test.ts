@@ -11,9 +11,9 @@ import { BRANDS } from "../../generator/src/model/brands.js";
 import { buildCppnModel } from "../../generator/src/model/cppn.js";
 import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { pngBomb } from "./helpers/bomb.js";
 import { runCli } from "./helpers/cli.js";
+import { testPipeline } from "./helpers/pipeline.js";
 import { descendants, freePort, leftRunning, portIsFree, startRedis } from "./helpers/procs.js";
 
 const KEY = "k-services";
@@ -26,15 +26,7 @@ const tempDir = () => {
   dirs.push(d);
   return d;
 };
-const pipeline = (): PipelineConfig => ({
-  store: new EmbeddedIpfs(tempDir()),
-  index: PdqIndex.build([]),
-  modelIds: { indigo: 1, madder: 2, weld: 3 },
-  creator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-  royaltyBps: 500,
-  attestationTtl: 3600,
-  generator: { name: "motif-generator", version: "0.1.0" },
-});
+const pipeline = (): PipelineConfig => testPipeline(new EmbeddedIpfs(tempDir()));
 /** Distinct valid CPPN graphs: the shipped indigo brand with other weight seeds. */
 const otherModel = (i: number) => Buffer.from(buildCppnModel({ ...BRANDS[0]!, weightSeed: 0x5eed00 + i })).toString("base64");
 

@@ -19,6 +19,9 @@ export function maxImagePixels(env: NodeJS.ProcessEnv = process.env): number {
   return v;
 }
 
+/** The formats decoded: each declares its true pixel size in its header. */
+const ACCEPTED_FORMATS: readonly string[] = ["png", "jpeg", "webp", "gif"];
+
 /** An image whose header declares more pixels than the budget; nothing was decoded. */
 export class ImageTooLargeError extends Error {
   constructor(
@@ -42,6 +45,10 @@ export async function checkImageSize(input: string | Uint8Array, name = typeof i
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new Error(`${name}: not a readable image (${(error as Error).message})`);
+  }
+  // Formats that can embed other images (SVG data: URIs, PDF…) escape a header check: only these decode.
+  if (!ACCEPTED_FORMATS.includes(meta.format as string)) {
+    throw new Error(`${name}: format ${meta.format ?? "unknown"} is not accepted (PNG, JPEG, WebP or GIF only)`);
   }
   const width = meta.width ?? 0;
   const height = meta.height ?? 0;

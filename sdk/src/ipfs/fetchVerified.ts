@@ -33,6 +33,8 @@ export class IpfsVerificationError extends BaseError {
 
 /** Default `maxBytes` of `fetchVerified`: 512 MiB (an 8192² RGBA PNG is at most 256 MiB). */
 export const DEFAULT_MAX_FETCH_BYTES = 512 * 1024 * 1024;
+/** Largest raw block read (IPFS's 2 MiB block limit): a raw block's answer is dropped past it. */
+export const MAX_RAW_BLOCK_BYTES = 2 * 1024 * 1024;
 /** Most DAG nodes one file walk visits (a link to a block already seen counts again). */
 const MAX_NODE_VISITS = 1_000_000;
 /** CAR framing and dag-pb nodes on top of the file's own bytes. */
@@ -76,7 +78,7 @@ export async function fetchVerified(gateway: string, target: FetchVerifiedParame
     throw new IpfsVerificationError(target.cid, `the CID does not name codec 0x${target.codec.toString(16)} with sha2-256 digest ${target.digest}`);
   }
   const maxBytes = target.maxBytes ?? DEFAULT_MAX_FETCH_BYTES;
-  if (target.codec === RAW) return fetchRawBlock(gateway, root, target.digest, maxBytes);
+  if (target.codec === RAW) return fetchRawBlock(gateway, root, target.digest, Math.min(maxBytes, MAX_RAW_BLOCK_BYTES));
   if (target.codec === DAG_PB) return fetchUnixFsFile(gateway, root, maxBytes);
   throw new IpfsVerificationError(target.cid, `codec 0x${target.codec.toString(16)}: only raw blocks (0x55) and UnixFS files (dag-pb, 0x70) are verified by this client`);
 }

@@ -1,5 +1,6 @@
 import { BaseError } from "viem";
 
+import { imageSizeFromHeader } from "./imageHeader.js";
 import { type PdqResult, type RawImage, lumaOf, pdqFromLuma, resizeForPdq } from "./pdq.js";
 
 export type { PdqResult, RawImage } from "./pdq.js";
@@ -44,15 +45,26 @@ type BrowserImageApis = {
   };
 };
 
+/** Most pixels `decodeImageInBrowser` decodes by default: 8192² (the largest render). */
+export const DEFAULT_MAX_DECODE_PIXELS = 8192 * 8192;
+
 /**
  * Decodes encoded image bytes (PNG, JPEG…) with the browser's own decoder (`createImageBitmap`, no
  * colour conversion, no premultiplied alpha) into RGBA pixels. Browsers and web workers only: in
- * Node use the generator's `decodeImage` (sharp) or pass pixels to `pdqHashPixels`.
+ * Node use the generator's `decodeImage` (sharp) or pass pixels to `pdqHashPixels`. The size is read
+ * from the header first: above `maxPixels` (default 8192²), or in another format than PNG, JPEG, GIF
+ * or WebP, PdqDecodeError is thrown before anything is decoded.
  */
-export async function decodeImageInBrowser(bytes: Uint8Array): Promise<RawImage> {
+export async function decodeImageInBrowser(bytes: Uint8Array, maxPixels = DEFAULT_MAX_DECODE_PIXELS): Promise<RawImage> {
   const { createImageBitmap, OffscreenCanvas } = globalThis as unknown as BrowserImageApis;
   if (createImageBitmap === undefined || OffscreenCanvas === undefined) {
     throw new PdqDecodeError("decodeImageInBrowser needs createImageBitmap and OffscreenCanvas (a browser): in Node, hash decoded pixels with pdqHashPixels");
+  }
+  // The header first: a few hundred KiB can declare 16384² pixels (a decompression bomb).
+  const size = imageSizeFromHeader(bytes);
+  if (size === undefined) throw new PdqDecodeError("image: not a PNG, JPEG, GIF or WebP (only these are decoded)");
+  if (size.width * size.height > maxPixels) {
+    throw new PdqDecodeError(`image: ${size.width}x${size.height} is ${size.width * size.height} pixels, above the limit of ${maxPixels} pixels; refused before decoding`);
   }
   let bitmap: Awaited<ReturnType<NonNullable<BrowserImageApis["createImageBitmap"]>>>;
   try {
