@@ -1,0 +1,397 @@
+import type { RawImage } from "../pdq/pdq.js";
+import { fft, nextPowerOfTwo } from "./fft.js";
+
+/**
+ * Motif's tile hash: a 256-bit fingerprint of a seamless pattern that stays the same for any tile
+ * origin (circular shift), repeat count and scale (k×k tiling, resizing, a crop of more than one and
+ * a third periods), the eight rotations and mirrors (through four query variants), and holds up
+ * under JPEG, blur, noise and most colourway changes. PDQ stays for photos and hash exchange; this is
+ * what screening of patterns relies on.
+ *
+ * 1. Structure, not colour: each pixel's distance (RGB) from the pattern's dominant colour (the
+ *    16-level histogram's peak, refined by three mean-shift steps). A colourway keeps the ground as
+ *    the ground and the figures as figures, whatever colours they take; luma would not (a dark
+ *    figure on light ground can turn light on dark, and figures of two colours can swap order).
+ * 2. The period: normalised autocorrelation of the luma along each axis (on a copy at most 256 px a
+ *    side, lightly blurred): the first peak ≥ 0.5 after the correlation has dipped under 0.25, at a lag
+ *    between 6 px and ¾ of the side, refined to sub-pixel by a parabola. No peak: the image is one
+ *    period (a single seamless tile).
+ * 3. One period resampled to 64×64 (area-reduced, Gaussian prefilter of half a sample step,
+ *    bilinear): any one-period window of a periodic image is a circular shift of the same tile, so
+ *    the tile is the same up to a circular shift whatever the origin, the repeat count or the scale.
+ * 4. Shift invariance: the magnitudes of the tile's 2-D Fourier transform at the 256 lowest
+ *    frequencies of a half plane (the other half mirrors them). Bit = magnitude above the median of
+ *    its group of 32 frequencies of similar radius (the pattern's 1/f fall-off cancels out).
+ * 5. Rotations and mirrors permute frequencies, and |F(−f)| = |F(f)|, so the eight dihedral variants
+ *    give four distinct hashes: the original (= rotated 180°), rotated 90° (= 270°), mirrored (either
+ *    axis) and mirrored on a diagonal (either). Index the original; query all four.
+ *
+ * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
+ * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
+ * median (auditors compare within `TILE_VERIFY_TOLERANCE`).
+ */
+
+/** Side of the canonical tile. */
+export const TILE_SIZE = 64;
+/** Hamming distance at or below which two tile hashes match (bench: every transform of the suite). */
+export const TILE_MATCH_DISTANCE = 48;
+/** A recomputed tile hash may differ from the attested one by this many bits (float differences between engines). */
+export const TILE_VERIFY_TOLERANCE = 8;
+/** Below this structure energy (RMS distance from the dominant colour, 0..441) the hash is unreliable: a near-flat image. */
+export const TILE_MIN_ENERGY = 2;
+
+const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
+const MODE = { levels: 16, radius: 24, steps: 3 } as const;
+
+/** The four query variants of a tile hash, in words (the transform of the original they reveal). */
+export const TILE_VARIANTS = {
+  original: "the same tile, any origin, repeat or scale",
+  rotate90: "rotated 90°",
+  mirror: "mirrored",
+  diagonal: "mirrored on a diagonal",
+} as const;
+export type TileVariant = keyof typeof TILE_VARIANTS;
+
+export type TileHashResult = {
+  /** 64 hex digits: the hash of the pattern as given (index this one). */
+  hash: string;
+  /** The four distinct dihedral hashes (query with all of them). */
+  variants: Record<TileVariant, string>;
+  /** The period found, in pixels of the input (the whole side when the image is one period). */
+  period: { x: number; y: number };
+  /** Repeats across the image per axis (1 = a single tile). */
+  repeats: { x: number; y: number };
+  /** RMS distance from the dominant colour (0..441); below `TILE_MIN_ENERGY` the hash is unreliable. */
+  energy: number;
+  reliable: boolean;
+};
+
+/** The tile hash of decoded 8-bit pixels (grey, RGB or RGBA; alpha ignored). */
+export function tileHashPixels(image: RawImage): TileHashResult {
+  const { width, height } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 8 || height < 8) {
+    throw new RangeError(`image: ${width}x${height}; the tile hash needs at least 8x8 pixels`);
+  }
+  const channels = image.channels;
+  if (image.data.length < width * height * channels) {
+    throw new RangeError(`image data: ${image.data.length} bytes, need ${width * height * channels} for ${width}x${height}x${channels}`);
+  }
+  const rgbAt = channels >= 3 ? (p: number, c: number) => image.data[p * channels + c]! : (p: number) => image.data[p * channels]!;
+
+  // 1. dominant colour
+  const ground = dominantColour(image, rgbAt);
+  const distanceRow = (y: number, out: Float64Array) => {
+    for (let x = 0, p = y * width; x < width; x++, p++) {
+      const dr = rgbAt(p, 0) - ground[0];
+      const dg = rgbAt(p, 1) - ground[1];
+      const db = rgbAt(p, 2) - ground[2];
+      out[x] = Math.sqrt(dr * dr + dg * dg + db * db);
+    }
+  };
+  const lumaRow = (y: number, out: Float64Array) => {
+    for (let x = 0, p = y * width; x < width; x++, p++) out[x] = 0.299 * rgbAt(p, 0) + 0.587 * rgbAt(p, 1) + 0.114 * rgbAt(p, 2);
+  };
+
+  // 2. period, on a small luma copy
+  const f0 = Math.max(1, Math.max(width, height) / PERIOD.maxSide);
+  const sw = Math.max(8, Math.round(width / f0));
+  const sh = Math.max(8, Math.round(height / f0));
+  const small = areaResample(lumaRow, width, height, sw, sh);
+  blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
+  const px = (findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw;
+  const py = (findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh;
+  const wrap = px >= width - 0.5 && py >= height - 0.5;
+
+  // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
+  const f1 = Math.max(1, Math.min(px, py) / (4 * TILE_SIZE));
+  const rw = Math.max(1, Math.round(width / f1));
+  const rh = Math.max(1, Math.round(height / f1));
+  const plane = areaResample(distanceRow, width, height, rw, rh);
+  let energy = 0;
+  for (let i = 0; i < plane.length; i++) energy += plane[i]! * plane[i]!;
+  energy = Math.sqrt(energy / plane.length);
+  const rpx = (px * rw) / width;
+  const rpy = (py * rh) / height;
+  const stepX = rpx / TILE_SIZE;
+  const stepY = rpy / TILE_SIZE;
+  blur(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap);
+  const tile = new Float64Array(TILE_SIZE * TILE_SIZE);
+  for (let i = 0; i < TILE_SIZE; i++) {
+    const sy = (i + 0.5) * stepY - 0.5;
+    for (let j = 0; j < TILE_SIZE; j++) tile[i * TILE_SIZE + j] = bilinear(plane, rw, rh, (j + 0.5) * stepX - 0.5, sy, wrap);
+  }
+
+  // 4–5. magnitudes → bits, for the four distinct dihedral variants
+  const magnitudes = spectrumMagnitudes(tile);
+  const variants = {
+    original: bitsOf(magnitudes, (u, v) => [u, v]),
+    rotate90: bitsOf(magnitudes, (u, v) => [-v, u]),
+    mirror: bitsOf(magnitudes, (u, v) => [-u, v]),
+    diagonal: bitsOf(magnitudes, (u, v) => [v, u]),
+  };
+  return {
+    hash: variants.original,
+    variants,
+    period: { x: round3(px), y: round3(py) },
+    repeats: { x: round3(width / px), y: round3(height / py) },
+    energy: round3(energy),
+    reliable: energy >= TILE_MIN_ENERGY,
+  };
+}
+
+/** Hamming distance between two 64-hex-digit tile hashes. */
+export function tileDistance(a: string, b: string): number {
+  const hex = /^[0-9a-f]{64}$/i;
+  if (!hex.test(a)) throw new RangeError(`hash a: expected 64 hex digits, got "${a}"`);
+  if (!hex.test(b)) throw new RangeError(`hash b: expected 64 hex digits, got "${b}"`);
+  let d = 0;
+  for (let i = 0; i < 64; i += 8) {
+    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
+    while (x !== 0) {
+      x &= x - 1;
+      d++;
+    }
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** The most common colour (16 levels a channel), refined by mean shift within `MODE.radius`. */
+function dominantColour(image: RawImage, rgbAt: (p: number, c: number) => number): [number, number, number] {
+  const n = image.width * image.height;
+  const shift = 8 - Math.log2(MODE.levels);
+  const counts = new Uint32Array(MODE.levels ** 3);
+  for (let p = 0; p < n; p++) counts[((rgbAt(p, 0) >> shift) * MODE.levels + (rgbAt(p, 1) >> shift)) * MODE.levels + (rgbAt(p, 2) >> shift)]!++;
+  let best = 0;
+  for (let b = 1; b < counts.length; b++) if (counts[b]! > counts[best]!) best = b;
+  const c: [number, number, number] = [0, 0, 0];
+  let k = 0;
+  for (let p = 0; p < n; p++) {
+    if (((rgbAt(p, 0) >> shift) * MODE.levels + (rgbAt(p, 1) >> shift)) * MODE.levels + (rgbAt(p, 2) >> shift) !== best) continue;
+    c[0] += rgbAt(p, 0);
+    c[1] += rgbAt(p, 1);
+    c[2] += rgbAt(p, 2);
+    k++;
+  }
+  let m: [number, number, number] = [c[0] / k, c[1] / k, c[2] / k];
+  const r2 = MODE.radius * MODE.radius;
+  for (let step = 0; step < MODE.steps; step++) {
+    const s = [0, 0, 0];
+    let count = 0;
+    for (let p = 0; p < n; p++) {
+      const dr = rgbAt(p, 0) - m[0];
+      const dg = rgbAt(p, 1) - m[1];
+      const db = rgbAt(p, 2) - m[2];
+      if (dr * dr + dg * dg + db * db >= r2) continue;
+      s[0]! += rgbAt(p, 0);
+      s[1]! += rgbAt(p, 1);
+      s[2]! += rgbAt(p, 2);
+      count++;
+    }
+    if (count === 0) break;
+    m = [s[0]! / count, s[1]! / count, s[2]! / count];
+  }
+  return m;
+}
+
+/** Area weights of resampling `n` source cells onto `m` target cells covering the same extent. */
+function areaWeights(n: number, m: number): { start: Int32Array; weights: Float64Array[] } {
+  const start = new Int32Array(m);
+  const weights: Float64Array[] = [];
+  const scale = n / m;
+  for (let i = 0; i < m; i++) {
+    const a = i * scale;
+    const b = (i + 1) * scale;
+    const first = Math.floor(a);
+    const last = Math.min(n - 1, Math.ceil(b) - 1);
+    const w = new Float64Array(last - first + 1);
+    for (let s = first; s <= last; s++) w[s - first] = (Math.min(b, s + 1) - Math.max(a, s)) / scale;
+    start[i] = first;
+    weights.push(w);
+  }
+  return { start, weights };
+}
+
+/** A plane of `w`×`h` values given row by row, area-resampled to `tw`×`th` (only one source row in memory). */
+function areaResample(row: (y: number, out: Float64Array) => void, w: number, h: number, tw: number, th: number): Float64Array {
+  const xs = areaWeights(w, tw);
+  const ys = areaWeights(h, th);
+  const out = new Float64Array(tw * th);
+  const src = new Float64Array(w);
+  const narrow = new Float64Array(tw);
+  // target rows each source row contributes to: walk them in order
+  let firstTarget = 0;
+  for (let y = 0; y < h; y++) {
+    row(y, src);
+    for (let i = 0; i < tw; i++) {
+      const wts = xs.weights[i]!;
+      const s0 = xs.start[i]!;
+      let acc = 0;
+      for (let k = 0; k < wts.length; k++) acc += wts[k]! * src[s0 + k]!;
+      narrow[i] = acc;
+    }
+    while (firstTarget < th && ys.start[firstTarget]! + ys.weights[firstTarget]!.length <= y) firstTarget++;
+    for (let t = firstTarget; t < th && ys.start[t]! <= y; t++) {
+      const wy = ys.weights[t]![y - ys.start[t]!];
+      if (wy === undefined || wy === 0) continue;
+      const o = t * tw;
+      for (let i = 0; i < tw; i++) out[o + i] = out[o + i]! + wy * narrow[i]!;
+    }
+  }
+  return out;
+}
+
+/** Separable Gaussian blur in place (σ per axis in pixels; wrap-around or clamped edges). */
+function blur(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean): void {
+  const pass = (sigma: number, length: number, lines: number, at: (line: number, i: number) => number) => {
+    if (sigma < 0.2) return;
+    const radius = Math.ceil(3 * sigma);
+    const kernel = new Float64Array(2 * radius + 1);
+    let sum = 0;
+    for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
+    for (let k = 0; k < kernel.length; k++) kernel[k]! /= sum;
+    const line = new Float64Array(length);
+    for (let l = 0; l < lines; l++) {
+      for (let i = 0; i < length; i++) line[i] = plane[at(l, i)]!;
+      for (let i = 0; i < length; i++) {
+        let acc = 0;
+        for (let k = -radius; k <= radius; k++) {
+          let j = i + k;
+          if (wrap) j = ((j % length) + length) % length;
+          else j = j < 0 ? 0 : j >= length ? length - 1 : j;
+          acc += kernel[k + radius]! * line[j]!;
+        }
+        plane[at(l, i)] = acc;
+      }
+    }
+  };
+  pass(sigmaX, w, h, (y, x) => y * w + x);
+  pass(sigmaY, h, w, (x, y) => y * w + x);
+}
+
+/** Bilinear sample at (x, y) in pixel coordinates (centres at integers). */
+function bilinear(plane: Float64Array, w: number, h: number, x: number, y: number, wrap: boolean): number {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const ix = (i: number) => (wrap ? ((i % w) + w) % w : i < 0 ? 0 : i >= w ? w - 1 : i);
+  const iy = (i: number) => (wrap ? ((i % h) + h) % h : i < 0 ? 0 : i >= h ? h - 1 : i);
+  const a = plane[iy(y0) * w + ix(x0)]!;
+  const b = plane[iy(y0) * w + ix(x0 + 1)]!;
+  const c = plane[iy(y0 + 1) * w + ix(x0)]!;
+  const d = plane[iy(y0 + 1) * w + ix(x0 + 1)]!;
+  return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
+}
+
+/** Normalised autocorrelation along one axis, averaged over the other (non-circular: zero padded). */
+function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | "y"): Float64Array {
+  const n = axis === "x" ? w : h;
+  const lines = axis === "x" ? h : w;
+  const at = axis === "x" ? (l: number, i: number) => l * w + i : (l: number, i: number) => i * w + l;
+  let mean = 0;
+  for (let i = 0; i < plane.length; i++) mean += plane[i]!;
+  mean /= plane.length;
+  const size = nextPowerOfTwo(2 * n);
+  const power = new Float64Array(size);
+  const re = new Float64Array(size);
+  const im = new Float64Array(size);
+  for (let l = 0; l < lines; l++) {
+    re.fill(0);
+    im.fill(0);
+    for (let i = 0; i < n; i++) re[i] = plane[at(l, i)]! - mean;
+    fft(re, im);
+    for (let k = 0; k < size; k++) power[k] = power[k]! + re[k]! * re[k]! + im[k]! * im[k]!;
+  }
+  // inverse transform of a real, even spectrum: a forward transform, real part, divided by size
+  re.set(power);
+  im.fill(0);
+  fft(re, im);
+  const out = new Float64Array(n);
+  const zero = re[0]! / n;
+  for (let lag = 0; lag < n; lag++) out[lag] = zero === 0 ? 0 : re[lag]! / (n - lag) / zero;
+  return out;
+}
+
+/** The first autocorrelation peak that marks a repeat, in samples (sub-pixel); the length if none. */
+function findPeriod(ac: Float64Array): number {
+  const n = ac.length;
+  const last = Math.floor(n * PERIOD.maxFraction);
+  let dipped = false;
+  for (let lag = 1; lag < last; lag++) {
+    const v = ac[lag]!;
+    if (v < PERIOD.threshold - PERIOD.dip) dipped = true;
+    if (!dipped || lag < PERIOD.minLag || v < PERIOD.threshold || v < ac[lag - 1]! || v < ac[lag + 1]!) continue;
+    const a = ac[lag - 1]!;
+    const c = ac[lag + 1]!;
+    const den = a - 2 * v + c;
+    return lag + (den !== 0 ? (0.5 * (a - c)) / den : 0);
+  }
+  return n;
+}
+
+/** |F(u, v)| of the mean-removed tile, as a TILE_SIZE² array indexed [v mod S][u mod S]. */
+function spectrumMagnitudes(tile: Float64Array): Float64Array {
+  const S = TILE_SIZE;
+  let mean = 0;
+  for (let i = 0; i < tile.length; i++) mean += tile[i]!;
+  mean /= tile.length;
+  const re = new Float64Array(S * S);
+  const im = new Float64Array(S * S);
+  const lineRe = new Float64Array(S);
+  const lineIm = new Float64Array(S);
+  for (let i = 0; i < S * S; i++) re[i] = tile[i]! - mean;
+  for (let r = 0; r < S; r++) {
+    lineRe.set(re.subarray(r * S, r * S + S));
+    lineIm.set(im.subarray(r * S, r * S + S));
+    fft(lineRe, lineIm);
+    re.set(lineRe, r * S);
+    im.set(lineIm, r * S);
+  }
+  for (let c = 0; c < S; c++) {
+    for (let r = 0; r < S; r++) {
+      lineRe[r] = re[r * S + c]!;
+      lineIm[r] = im[r * S + c]!;
+    }
+    fft(lineRe, lineIm);
+    for (let r = 0; r < S; r++) {
+      re[r * S + c] = lineRe[r]!;
+      im[r * S + c] = lineIm[r]!;
+    }
+  }
+  const mag = new Float64Array(S * S);
+  for (let i = 0; i < S * S; i++) mag[i] = Math.hypot(re[i]!, im[i]!);
+  return mag;
+}
+
+/** The 256 hashed frequencies (u, v): half plane (u > 0, or u = 0 and v > 0), by radius, then u, then v. */
+const FREQUENCIES: ReadonlyArray<readonly [number, number]> = (() => {
+  const fs: Array<[number, number]> = [];
+  for (let u = -12; u <= 12; u++) for (let v = -12; v <= 12; v++) if (u > 0 || (u === 0 && v > 0)) fs.push([u, v]);
+  fs.sort((a, b) => a[0] * a[0] + a[1] * a[1] - (b[0] * b[0] + b[1] * b[1]) || a[0] - b[0] || a[1] - b[1]);
+  return fs.slice(0, 256);
+})();
+
+/** 256 bits: each frequency's magnitude (read at `map(u, v)`) above the median of its group of 32. */
+function bitsOf(mag: Float64Array, map: (u: number, v: number) => [number, number]): string {
+  const S = TILE_SIZE;
+  const values = new Float64Array(256);
+  FREQUENCIES.forEach(([u, v], i) => {
+    const [mu, mv] = map(u, v);
+    values[i] = mag[(((mv % S) + S) % S) * S + (((mu % S) + S) % S)]!;
+  });
+  const bytes = new Uint8Array(32);
+  for (let g = 0; g < 256; g += 32) {
+    const sorted = Array.from(values.subarray(g, g + 32)).sort((a, b) => a - b);
+    const median = (sorted[15]! + sorted[16]!) / 2;
+    for (let i = g; i < g + 32; i++) if (values[i]! > median) bytes[i >> 3]! |= 0x80 >> (i & 7);
+  }
+  let hex = "";
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  return hex;
+}

@@ -1,0 +1,131 @@
+/**
+ * The tile hash's promises, tried as a copier would dodge PDQ: any tile origin, any repeat count,
+ * any of the eight rotations/mirrors, a crop of 1.5 periods — checked as properties over random
+ * renders, shifts and repeat counts (seeded, so a failure replays), with the pixel transforms written
+ * here (the oracle), not taken from the code under test.
+ */
+import { expect } from "chai";
+import sharp from "sharp";
+
+import { BRANDS } from "../../generator/src/model/brands.js";
+import { mulberry32 } from "../../generator/src/model/cppn.js";
+import { decodeImage } from "../../generator/src/pdq/decode.js";
+import { render } from "../../generator/src/render/render.js";
+import type { RawImage } from "../../sdk/src/pdq/pdq.js";
+import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "../../sdk/src/tile/tileHash.js";
+
+const SIDE = 256;
+const rand = mulberry32(0x711e);
+const int = (n: number) => Math.floor(rand() * n);
+
+type Rgb = RawImage & { channels: 3 };
+const rgb = (img: RawImage): Rgb => {
+  if (img.channels === 3) return img as Rgb;
+  const out = new Uint8Array(img.width * img.height * 3);
+  for (let p = 0; p < img.width * img.height; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * img.channels + c]!;
+  return { data: out, width: img.width, height: img.height, channels: 3 };
+};
+/** out(x, y) = in(f(x, y)) for an output of w×h. */
+const remap = (img: Rgb, w: number, h: number, f: (x: number, y: number) => [number, number]): Rgb => {
+  const out = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const [sx, sy] = f(x, y);
+      const s = (sy * img.width + sx) * 3;
+      out.set(img.data.subarray(s, s + 3), (y * w + x) * 3);
+    }
+  }
+  return { data: out, width: w, height: h, channels: 3 };
+};
+const mod = (a: number, n: number) => ((a % n) + n) % n;
+const shift = (img: Rgb, dx: number, dy: number) => remap(img, img.width, img.height, (x, y) => [mod(x - dx, img.width), mod(y - dy, img.height)]);
+const tile = (img: Rgb, k: number) => remap(img, img.width * k, img.height * k, (x, y) => [x % img.width, y % img.height]);
+const crop = (img: Rgb, x0: number, y0: number, w: number, h: number) => remap(img, w, h, (x, y) => [x0 + x, y0 + y]);
+const DIHEDRAL: Record<string, (img: Rgb) => Rgb> = {
+  "rotated 90°": (i) => remap(i, i.height, i.width, (x, y) => [y, i.height - 1 - x]),
+  "rotated 180°": (i) => remap(i, i.width, i.height, (x, y) => [i.width - 1 - x, i.height - 1 - y]),
+  "rotated 270°": (i) => remap(i, i.height, i.width, (x, y) => [i.width - 1 - y, x]),
+  "mirrored left-right": (i) => remap(i, i.width, i.height, (x, y) => [i.width - 1 - x, y]),
+  "mirrored top-bottom": (i) => remap(i, i.width, i.height, (x, y) => [x, i.height - 1 - y]),
+  transposed: (i) => remap(i, i.height, i.width, (x, y) => [y, x]),
+  "anti-transposed": (i) => remap(i, i.height, i.width, (x, y) => [i.width - 1 - y, i.height - 1 - x]),
+};
+const resize = async (img: Rgb, w: number, h: number): Promise<Rgb> => {
+  const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).resize(w, h, { fit: "fill" }).raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
+};
+/** Closest of the query's four variants to the indexed hash: what screening compares. */
+const screenDistance = (original: string, copy: Rgb) => Math.min(...Object.values(tileHashPixels(copy).variants).map((v) => tileDistance(v, original)));
+
+describe("tile hash: a shifted, re-tiled, rotated or cropped copy of a seamless pattern keeps its hash", function () {
+  this.timeout(240_000);
+  const patterns: Array<{ label: string; img: Rgb; hash: string }> = [];
+
+  before(async () => {
+    for (let i = 0; i < 6; i++) {
+      const model = BRANDS[i % 3]!.name;
+      const params = { scale: 1 + int(2), sharpness: [2, 6, 16][int(3)]! };
+      const seed = BigInt(9000 + int(100_000));
+      const r = await render({ model, seed, params, width: SIDE, height: SIDE });
+      const img = rgb(await decodeImage(r.png));
+      patterns.push({ label: `${model} seed ${seed} ${JSON.stringify(params)}`, img, hash: tileHashPixels(img).hash });
+    }
+  });
+
+  it("any circular shift (another tile origin): within 16 bits", () => {
+    for (const p of patterns) {
+      for (let t = 0; t < 4; t++) {
+        const [dx, dy] = [1 + int(SIDE - 1), 1 + int(SIDE - 1)];
+        const d = tileDistance(tileHashPixels(shift(p.img, dx, dy)).hash, p.hash);
+        expect(d, `${p.label} shifted by (${dx}, ${dy})`).to.be.at.most(16);
+      }
+    }
+  });
+
+  it("any k×k tiling, as is or resized back to one tile's size: within 24 bits, and the period found is one tile", async () => {
+    for (const p of patterns) {
+      const k = 2 + int(3);
+      const big = tile(p.img, k);
+      const r = tileHashPixels(big);
+      const own = tileHashPixels(p.img).period; // a render with scale s repeats s times inside itself
+      expect(SIDE % Math.round(own.x), `${p.label}: own period ${own.x} divides the side`).to.equal(0);
+      expect(Math.abs(r.period.x - own.x), `${p.label} ${k}×${k}: period x`).to.be.below(1.5);
+      expect(Math.abs(r.period.y - own.y), `${p.label} ${k}×${k}: period y`).to.be.below(1.5);
+      expect(tileDistance(r.hash, p.hash), `${p.label} tiled ${k}×${k}`).to.be.at.most(24);
+      // resized back to one tile's size: the period shrinks k times; kept above 40 px (k ≤ 3), below which detail is lost
+      const kr = 2 + int(2);
+      expect(screenDistance(p.hash, await resize(tile(p.img, kr), SIDE, SIDE)), `${p.label} tiled ${kr}×${kr} and resized to ${SIDE}`).to.be.at.most(24);
+    }
+  });
+
+  it("each of the eight rotations and mirrors, also shifted: a query variant within 16 bits", () => {
+    for (const p of patterns) {
+      for (const [name, f] of Object.entries(DIHEDRAL)) {
+        const copy = shift(f(p.img), int(SIDE), int(SIDE));
+        expect(screenDistance(p.hash, copy), `${p.label} ${name}, shifted`).to.be.at.most(16);
+      }
+    }
+  });
+
+  it("a crop of 1.5 periods out of a 3×3 tiling, anywhere: within 24 bits", () => {
+    for (const p of patterns) {
+      const n = Math.round(SIDE * 1.5);
+      const [x0, y0] = [int(3 * SIDE - n), int(3 * SIDE - n)];
+      expect(tileDistance(tileHashPixels(crop(tile(p.img, 3), x0, y0, n, n)).hash, p.hash), `${p.label} crop at (${x0}, ${y0})`).to.be.at.most(24);
+    }
+  });
+
+  it("distinct patterns stay apart: every pair further than the match threshold, over all four variants", () => {
+    for (let i = 0; i < patterns.length; i++) {
+      for (let j = i + 1; j < patterns.length; j++) {
+        expect(screenDistance(patterns[i]!.hash, patterns[j]!.img), `${patterns[i]!.label} vs ${patterns[j]!.label}`).to.be.above(TILE_MATCH_DISTANCE);
+      }
+    }
+  });
+
+  it("a flat image is marked unreliable; an image under 8×8 is refused naming its size", () => {
+    const flat = { data: new Uint8Array(64 * 64 * 3).fill(200), width: 64, height: 64, channels: 3 as const };
+    expect(tileHashPixels(flat).reliable).to.equal(false);
+    expect(() => tileHashPixels({ data: new Uint8Array(4 * 4 * 3), width: 4, height: 4, channels: 3 })).to.throw(RangeError, /4x4.*at least 8x8/);
+  });
+});
