@@ -120,7 +120,7 @@ export class BankStore {
       }
       const existing = s.banks[name];
       if (existing !== undefined && options.kind !== undefined && options.kind !== existing.kind) {
-        throw new BankError("kind", `kind: bank "${name}" is a ${existing.kind} bank; remove it first to make it a ${options.kind} bank`);
+        throw new BankError("kind", `kind: bank "${name}" is a ${existing.kind} bank; remove it first to make it ${options.kind === "allow" ? "an allow" : "a block"} bank`);
       }
       const record: BankRecord = existing ?? { kind: options.kind ?? "block", thresholds: { ...DEFAULT_THRESHOLDS }, entries: 0, generation: 0 };
       record.thresholds = { ...DEFAULT_THRESHOLDS, ...record.thresholds, ...options.thresholds };
