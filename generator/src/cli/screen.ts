@@ -13,7 +13,7 @@ Checks each image, and its rotations and mirrors, against indexed works (--index
 threshold 31) and, with --banks, the hash banks of the state folder (--state, default
 MOTIF_STATE_DIR or .motif; \`motif bank\`), each with its own thresholds, allow-lists applied.
 Prints "cleared" or each match: label, bank, Hamming distance and the transform (as is, rotated
-90°, mirrored left-right, …). Exit 1 if any image matched or failed.`;
+90° clockwise, mirrored left-right, …). Exit 1 if any image matched or failed.`;
 
 export const screenCommand = {
   summary: "near-duplicate check of images against indexed works",

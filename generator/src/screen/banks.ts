@@ -217,13 +217,14 @@ export type DihedralVariant = Exclude<keyof PdqDihedralResult, "quality">;
 /**
  * The transform of an original that a candidate's PDQ variant reveals, in words: a candidate whose
  * `rotate90` variant matches a work is that work rotated 90° clockwise (checked against sharp's own
- * rotations and mirrors in test/ts/banks.test.ts).
+ * rotations and mirrors in test/ts/banks.test.ts; the ThreatExchange fixture `bridge-2-rotate-90.jpg`
+ * is the original rotated 90° counter-clockwise).
  */
 export const PDQ_VARIANT_WORDS: Readonly<Record<DihedralVariant, string>> = {
   original: "as is",
-  rotate90: "rotated 90°",
+  rotate90: "rotated 90° clockwise",
   rotate180: "rotated 180°",
-  rotate270: "rotated 270°",
+  rotate270: "rotated 90° counter-clockwise",
   flipY: "mirrored left-right",
   flipX: "mirrored top-bottom",
   flipMinus1: "mirrored on the main diagonal",
@@ -247,7 +248,7 @@ export type BankMatch = {
   distance: number;
   /** The bank's threshold for this signal. */
   threshold: number;
-  /** The transform of the entry the candidate is, in words ("as is", "rotated 90°", …). */
+  /** The transform of the entry the candidate is, in words ("as is", "rotated 90° clockwise", …). */
   transform: string;
   /** For PDQ: the candidate's dihedral variant that matched. */
   variant?: DihedralVariant;
