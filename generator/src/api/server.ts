@@ -127,7 +127,9 @@ const renderBody = {
 const screenBody = {
   type: "object",
   additionalProperties: false,
-  oneOf: [{ required: ["hash"] }, { required: ["image"] }],
+  minProperties: 1,
+  maxProperties: 2,
+  description: "hash (and optionally signal) or image",
   properties: {
     hash: hex64,
     signal: { type: "string", enum: [...SIGNAL_TYPES], description: "the signal `hash` is (default pdq); the hash is looked up as given, no transforms" },
@@ -464,6 +466,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.post<{ Body: { hash?: string; image?: string; signal?: SignalType } }>("/v1/screen", { schema: { body: screenBody } }, async (request, reply) => {
     const { hash, image, signal } = request.body;
+    if ((hash === undefined) === (image === undefined)) {
+      return reply.code(400).send({ error: "invalid_request", field: "body", message: "body: send hash (with an optional signal) or image, one of them" });
+    }
     if (hash !== undefined) {
       return screenBanks(bankSet(), { [signal ?? "pdq"]: [{ hash: hash.toLowerCase(), transform: "as given" }] });
     }
