@@ -548,6 +548,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       const entries: Array<{ signal: SignalType; hash: string; label: string }> = [];
       try {
         checkBankName(name, "name");
+      } catch (error) {
+        return bankFailure(reply, error, "params");
+      }
+      try {
         (b.entries ?? []).forEach((e, i) => entries.push({ signal: checkSignal(e.signal ?? "pdq", `entries[${i}].signal`), hash: checkHash(e.hash, `entries[${i}].hash`), label: e.label ?? "" }));
       } catch (error) {
         return bankFailure(reply, error, "body");
