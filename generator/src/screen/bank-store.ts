@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type FSWatcher, createReadStream, watch } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -11,15 +11,17 @@ import { DEFAULT_THRESHOLDS, SIGNAL_TYPES, type SignalType } from "./signals.js"
  * Banks persisted in the state folder (`MOTIF_STATE_DIR`, default `.motif`, the one `npm start` and
  * `motif serve` use):
  *
- *   <state>/banks/banks.json     settings: each bank's kind, thresholds and generation; the
- *                                certificates bank's thresholds; a generation counter
- *   <state>/banks/<name>.csv     its entries, `signal,hash,label` lines
+ *   <state>/banks/banks.json       settings: each bank's kind, thresholds, entry count and
+ *                                  generation; the certificates bank's thresholds
+ *   <state>/banks/<name>.<gen>.csv its entries at that generation, `signal,hash,label` lines
  *
- * Every write goes to a temporary file in the same folder, is fsync'd, then renamed over the old
- * one: a crash leaves the old bank or the new one, never half of one. The CSV is written before
- * banks.json, which names the generation a reader should see; a lock file (`.lock`, its holder's
- * pid) serializes writers across processes (the CLI, the API). Readers (`watch`) reload a bank when
- * its generation changes.
+ * A change writes the bank's next generation to a new file (a temporary file, fsync'd, renamed),
+ * then banks.json the same way, naming it: the rename of banks.json is the one commit point, so a
+ * crash at any moment leaves the old bank or the new one, never half of one, and banks.json always
+ * agrees with the file it names. The old generation's file is removed after the commit (or, after a
+ * crash, by the next writer, with any temporary file). A lock file (`.lock`, its holder's pid)
+ * serializes writers across processes (the CLI, the API). Readers (`watch`) reload a bank when its
+ * generation changes.
  */
 export type BankInfo = { name: string; kind: BankKind; thresholds: Thresholds; entries: number; removable: boolean };
 
@@ -48,8 +50,16 @@ export class BankStore {
     return path.join(this.dir, "banks.json");
   }
 
-  private bankFile(name: string): string {
-    return path.join(this.dir, `${name}.csv`);
+  private bankFile(name: string, generation: number): string {
+    return path.join(this.dir, `${name}.${generation}.csv`);
+  }
+
+  /** Under the lock: removes what a crashed writer left (temporary files, generations banks.json does not name). */
+  private async sweep(s: BanksFile): Promise<void> {
+    const keep = new Set(Object.entries(s.banks).map(([name, r]) => `${name}.${r.generation}.csv`));
+    for (const f of await readdir(this.dir)) {
+      if (f.endsWith(".tmp") || (f.endsWith(".csv") && !keep.has(f))) await rm(path.join(this.dir, f), { force: true });
+    }
   }
 
   /** The settings file (an empty one when there is none yet). */
@@ -90,8 +100,9 @@ export class BankStore {
   async *entries(name: string): AsyncGenerator<BankEntry> {
     if (name === CERTIFICATES_BANK) throw new BankError("name", `name: the "${CERTIFICATES_BANK}" bank is rebuilt from the chain's CertificateMinted events; it has no file`);
     const s = await this.settings();
-    if (s.banks[name] === undefined) throw unknownBank(name, [CERTIFICATES_BANK, ...Object.keys(s.banks)]);
-    for await (const { entry } of readBankFile(this.bankFile(name))) yield entry;
+    const r = s.banks[name];
+    if (r === undefined) throw unknownBank(name, [CERTIFICATES_BANK, ...Object.keys(s.banks)]);
+    for await (const { entry } of readBankFile(this.bankFile(name, r.generation))) yield entry;
   }
 
   /**
@@ -110,6 +121,7 @@ export class BankStore {
     for (const [s, v] of Object.entries(options.thresholds ?? {})) checkThreshold(v, `thresholds.${checkSignal(s, "thresholds")}`);
     return this.locked(async () => {
       const s = await this.settings();
+      await this.sweep(s);
       if (name === CERTIFICATES_BANK) {
         if (options.kind !== undefined && options.kind !== "block") throw new BankError("kind", `kind: the "${CERTIFICATES_BANK}" bank is a block bank`);
         for await (const _ of entries) throw new BankError("entries", `entries: the "${CERTIFICATES_BANK}" bank is rebuilt from the chain's CertificateMinted events; add works to another bank`);
@@ -124,7 +136,8 @@ export class BankStore {
       }
       const record: BankRecord = existing ?? { kind: options.kind ?? "block", thresholds: { ...DEFAULT_THRESHOLDS }, entries: 0, generation: 0 };
       record.thresholds = { ...DEFAULT_THRESHOLDS, ...record.thresholds, ...options.thresholds };
-      const file = this.bankFile(name);
+      const oldFile = this.bankFile(name, record.generation);
+      const file = this.bankFile(name, record.generation + 1);
       const seen = new Set<string>();
       let count = 0;
       let added = 0;
@@ -132,7 +145,7 @@ export class BankStore {
       await atomicWriteLines(file, async (write) => {
         await write("signal,hash,label\n");
         if (existing !== undefined) {
-          for await (const { entry } of readBankFile(file)) {
+          for await (const { entry } of readBankFile(oldFile)) {
             seen.add(`${entry.signal}:${entry.hash}`);
             count++;
             await write(bankLine(entry));
@@ -156,6 +169,7 @@ export class BankStore {
       s.banks[name] = record;
       s.generation++;
       await atomicWrite(this.settingsFile, JSON.stringify(s, null, 2) + "\n");
+      await rm(oldFile, { force: true });
       return { bank: name, created: existing === undefined, added, duplicates, skipped: [], entries: count };
     });
   }
@@ -180,21 +194,23 @@ export class BankStore {
     if (name === CERTIFICATES_BANK) throw new BankError("name", `name: the "${CERTIFICATES_BANK}" bank is the chain's and cannot be removed (its entries are rebuilt from CertificateMinted events)`);
     return this.locked(async () => {
       const s = await this.settings();
+      await this.sweep(s);
       const record = s.banks[name];
       if (record === undefined) throw unknownBank(name, [CERTIFICATES_BANK, ...Object.keys(s.banks)]);
-      const file = this.bankFile(name);
+      const oldFile = this.bankFile(name, record.generation);
+      const file = this.bankFile(name, record.generation + 1);
       if (options.label === undefined) {
         delete s.banks[name];
         s.generation++;
         await atomicWrite(this.settingsFile, JSON.stringify(s, null, 2) + "\n");
-        await rm(file, { force: true });
+        await rm(oldFile, { force: true });
         return { bank: name, removed: record.entries, entries: 0 };
       }
       let kept = 0;
       let removed = 0;
       await atomicWriteLines(file, async (write) => {
         await write("signal,hash,label\n");
-        for await (const { entry } of readBankFile(file)) {
+        for await (const { entry } of readBankFile(oldFile)) {
           if (entry.label === options.label) removed++;
           else {
             kept++;
@@ -202,30 +218,38 @@ export class BankStore {
           }
         }
       });
-      if (removed === 0) throw new BankError("label", `label: bank "${name}" has no entry labelled "${options.label}"`);
+      if (removed === 0) {
+        await rm(file, { force: true });
+        throw new BankError("label", `label: bank "${name}" has no entry labelled "${options.label}"`);
+      }
       record.entries = kept;
       record.generation++;
       s.generation++;
       await atomicWrite(this.settingsFile, JSON.stringify(s, null, 2) + "\n");
+      await rm(oldFile, { force: true });
       return { bank: name, removed, entries: kept };
     });
   }
 
   /** Loads every bank but the certificates, and the certificates' thresholds. */
   async load(): Promise<{ banks: Bank[]; certificateThresholds: Thresholds; generation: number }> {
-    const s = await this.settings();
-    const banks: Bank[] = [];
-    for (const [name, r] of Object.entries(s.banks)) banks.push(await this.loadBank(name, r));
-    return { banks, certificateThresholds: { ...DEFAULT_THRESHOLDS, ...s.certificates.thresholds }, generation: s.generation };
+    for (let attempt = 0; ; attempt++) {
+      const s = await this.settings();
+      try {
+        const banks: Bank[] = [];
+        for (const [name, r] of Object.entries(s.banks)) banks.push(await this.loadBank(name, r));
+        return { banks, certificateThresholds: { ...DEFAULT_THRESHOLDS, ...s.certificates.thresholds }, generation: s.generation };
+      } catch (error) {
+        // a writer replaced a bank while it was read: read the settings again
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 5) throw error;
+      }
+    }
   }
 
+  /** One bank at the generation `r` names; ENOENT when a writer committed a newer one meanwhile (read banks.json again). */
   private async loadBank(name: string, r: BankRecord): Promise<Bank> {
     const entries: BankEntry[] = [];
-    try {
-      for await (const { entry } of readBankFile(this.bankFile(name))) entries.push(entry);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    for await (const { entry } of readBankFile(this.bankFile(name, r.generation))) entries.push(entry);
     return Bank.fromEntries({ name, kind: r.kind, thresholds: { ...DEFAULT_THRESHOLDS, ...r.thresholds } }, entries);
   }
 
@@ -254,7 +278,14 @@ export class BankStore {
           banks.push(had.bank);
           continue;
         }
-        const bank = await this.loadBank(name, r);
+        let bank: Bank;
+        try {
+          bank = await this.loadBank(name, r);
+        } catch (error) {
+          // replaced by a writer while read: the next poll reads the new banks.json (keeping these banks until then)
+          if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+          throw error;
+        }
         loaded.set(name, { generation: r.generation, bank });
         banks.push(bank);
       }
