@@ -260,7 +260,6 @@ export class BankStore {
    * `pollMs` (default 250): another process's `motif bank` command is seen within a second.
    */
   async watch(set: BankSet, options: { pollMs?: number; debounceMs?: number; onError?: (error: unknown) => void } = {}): Promise<{ close(): void; reload(): Promise<void> }> {
-    await mkdir(this.dir, { recursive: true });
     const loaded = new Map<string, { generation: number; bank: Bank }>();
     let lastStamp = "";
     let running: Promise<void> | undefined;
@@ -314,17 +313,25 @@ export class BankStore {
     await reload();
     let timer: NodeJS.Timeout | undefined;
     let watcher: FSWatcher | undefined;
-    try {
-      watcher = watch(this.dir, { persistent: false }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void reload().catch(onError), options.debounceMs ?? 50);
-        timer.unref();
-      });
-      watcher.on("error", () => watcher?.close());
-    } catch {
-      // no events on this file system: the poll below notices changes
-    }
-    const poll = setInterval(() => void reload().catch(onError), options.pollMs ?? 250);
+    // events once the folder exists (the first `motif bank` command makes it); the poll meanwhile
+    const attach = () => {
+      if (watcher !== undefined) return;
+      try {
+        watcher = watch(this.dir, { persistent: false }, () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => void reload().catch(onError), options.debounceMs ?? 50);
+          timer.unref();
+        });
+        watcher.on("error", () => watcher?.close());
+      } catch {
+        // no folder yet, or no events on this file system: the poll notices changes
+      }
+    };
+    attach();
+    const poll = setInterval(() => {
+      attach();
+      void reload().catch(onError);
+    }, options.pollMs ?? 250);
     poll.unref();
     return {
       close: () => {
