@@ -265,6 +265,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const watching = await bankStore.watch(pipeline.banks, { onError: (error) => log(`banks: reload failed, keeping the banks loaded before: ${(error as Error).message}`) });
     closers.push(async () => watching.close());
     const adminKey = await stackAdminKey(options.stateDir, env);
+    if (adminKey === apiKey) throw new Error("MOTIF_ADMIN_KEY: the same as the API key, which the web page gets; use another random key for the admin");
     // MOTIF_REDIS_URL: batches run on BullMQ workers (`motif worker`); the API reports their progress
     const queues = queuesFromEnv(env);
     if (queues !== undefined) closers.push(() => queues.close());
