@@ -185,6 +185,8 @@ console.log(`Motif ${s.chain === "local" ? "local stack ready" : "stack ready"} 
   IPFS gateway  ${urls.gateway}/ipfs/<cid>?format=raw   (${s.ipfs})
   API           ${urls.api}  (OpenAPI ${urls.api}/v1/openapi.json; browsers: the web page only)
   API key       ${s.apiKey}  (x-api-key; kept in ${path.join(shown, "api-key")}, the web page gets it from its /config.json)
+  admin key     kept in ${path.join(shown, "admin-key")}  (x-api-key for /v1/banks; never given to the web page)
+  hash banks    ${path.join(shown, "banks")}  (npx motif bank --help; changes screen within a second)
   web page      ${urls.web ?? "not built (npm run build:web)"}
   contracts     certificate ${deployment.contracts.MotifCertificate}
                 registry    ${deployment.contracts.MotifModelRegistry}

@@ -5,8 +5,10 @@ import type { Address } from "viem";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
 import { MODELS_DIR, type ModelManifestEntry, type RenderInput, type RenderOutput, render } from "./render/render.js";
+import type { BankSet } from "./screen/banks.js";
 import type { PdqIndex } from "./screen/pdq-index.js";
 import { type ScreenReport, screen } from "./screen/screen.js";
+import type { QueryHash } from "./screen/signals.js";
 import { type Attester, attest } from "./stages/attest.js";
 import { type FingerprintOutput, fingerprint } from "./stages/fingerprint.js";
 import { type Minter, type MintOutput, mint } from "./stages/mint.js";
@@ -21,6 +23,12 @@ export type PipelineConfig = {
   pinQueue?: PinQueue;
   /** Near-duplicate index: minted certificates and imported third-party works. */
   index: PdqIndex;
+  /**
+   * The hash banks screening runs against (studio archives, third-party registries, imported lists,
+   * allow-lists), whose "certificates" bank holds `index`: e.g. a `BankStore`'s live set. Default:
+   * `index` alone.
+   */
+  banks?: BankSet;
   /** Without an attester the pipeline stops after pinning. */
   attester?: Attester;
   /** Without a minter the pipeline stops after attesting (the request can be minted later). */
@@ -85,7 +93,9 @@ export async function runPipeline(
   }
   const rendered = await render(input, { modelsDir: config.modelsDir });
   const fp = await fingerprint({ png: rendered.png });
-  const report = screen(config.index, { pdq: fp.pdq });
+  // the tile fingerprint's query hashes, once the fingerprint stage computes them
+  const tile = (fp as { tile?: readonly QueryHash[] }).tile;
+  const report = screen(config.banks ?? config.index, { pdq: fp.pdq, ...(tile !== undefined ? { tile } : {}) });
   if (!report.cleared) return { status: "refused", rendered, fingerprint: fp, screen: report };
 
   const modelId = config.modelIds[rendered.model.name];

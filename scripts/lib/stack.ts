@@ -32,6 +32,8 @@ import type { PipelineConfig } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest } from "../../generator/src/render/render.js";
 import { certificateEntries } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { BankSet } from "../../generator/src/screen/banks.js";
+import { BankStore } from "../../generator/src/screen/bank-store.js";
 import { journaledChain, serveJsonRpc } from "./chain-server.js";
 import { addressList, deployMotif } from "./deploy.js";
 import { type DeploymentRecord, writeDeployment } from "./deployment.js";
@@ -63,6 +65,31 @@ export async function stackApiKey(stateDir: string, env: NodeJS.ProcessEnv, chai
     // none yet
   }
   const key = `motif_${randomBytes(24).toString("base64url")}`;
+  await writeFile(file, key + "\n", { mode: 0o600 });
+  return key;
+}
+
+/**
+ * The stack's admin key (may manage the hash banks at /v1/banks): MOTIF_ADMIN_KEY, else the one kept
+ * in <state>/admin-key, else a new random one written there (mode 600). Never given to the web page.
+ */
+export async function stackAdminKey(stateDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const given = env.MOTIF_ADMIN_KEY;
+  if (given !== undefined && given !== "") {
+    if (given.length < 16) throw new Error(`MOTIF_ADMIN_KEY: ${given.length} characters; use at least 16 random characters`);
+    return given;
+  }
+  const file = path.join(stateDir, "admin-key");
+  try {
+    const stored = (await readFile(file, "utf8")).trim();
+    if (stored.length >= 16) {
+      await chmod(file, 0o600);
+      return stored;
+    }
+  } catch {
+    // none yet
+  }
+  const key = `motif_admin_${randomBytes(24).toString("base64url")}`;
   await writeFile(file, key + "\n", { mode: 0o600 });
   return key;
 }
@@ -230,14 +257,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log(`web page: ${path.relative(process.cwd(), webDir)} is missing; run \`npm run build:web\``);
     }
 
-    // Generator API, screening against every certificate on the chain.
+    // Generator API, screening against every certificate on the chain and the hash banks of the
+    // state folder (<state>/banks, reloaded within a second of a `motif bank` change).
     const pipeline = await generatorPipeline({ store, pinQueue, generator, publicClient, chainId, deployment: record, modelIds });
+    const bankStore = new BankStore(options.stateDir);
+    pipeline.banks = BankSet.ofIndex(pipeline.index);
+    const watching = await bankStore.watch(pipeline.banks, { onError: (error) => log(`banks: reload failed, keeping the banks loaded before: ${(error as Error).message}`) });
+    closers.push(async () => watching.close());
+    const adminKey = await stackAdminKey(options.stateDir, env);
+    if (adminKey === apiKey) throw new Error("MOTIF_ADMIN_KEY: the same as the API key, which the web page gets; use another random key for the admin");
     // MOTIF_REDIS_URL: batches run on BullMQ workers (`motif worker`); the API reports their progress
     const queues = queuesFromEnv(env);
     if (queues !== undefined) closers.push(() => queues.close());
     const api = await buildApi({
-      keys: [{ key: apiKey, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096, maxConcurrentRenders: 4 }],
+      keys: [
+        { key: apiKey, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096, maxConcurrentRenders: 4 },
+        { key: adminKey, name: "admin", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096, maxConcurrentRenders: 4, admin: true },
+      ],
       pipeline,
+      banks: { store: bankStore, reload: watching.reload },
       ...(queues !== undefined ? { queues } : {}),
       usageFile: path.join(options.stateDir, "usage.jsonl"),
       corsOrigins: webUrl !== undefined ? [webUrl, webUrl.replace("127.0.0.1", "localhost")] : [],

@@ -32,10 +32,18 @@ const RUN_TWICE = [
   "npx motif render --recipe lattice.json --seed 7 --out p.png",
   // the same seed twice against the same running stack: the second run tells the story again
   "npm run demo -- --patterns 8 --size 512 --seed 42",
+  // hash banks, in the stack's state folder (the running stack reloads them): adding what is there changes nothing
+  "npx motif bank add studio-archive --threshold pdq=28,tile=36 test/fixtures/pdq/bridge-1-original.jpg",
+  "npx motif bank import textile-registry test/fixtures/banks/threatexchange-dataset.csv",
+  "npx motif bank import studio-archive test/fixtures/banks/hma-bank-content.jsonl",
+  'npx motif bank add known-false-positives --kind allow --label "studio pen photo" test/fixtures/pdq/pen-and-coaster.png',
+  "npx motif bank list",
+  "npx motif screen --banks test/fixtures/pdq/plasma-500x333.png",
 ];
 const RUN_ONCE = [
   "npm run demo", // seeds from the clock: a second run is a new story, as the seeded one above shows
   "npm run -s demo -- --json",
+  "npx motif bank remove studio-archive --label bridge-1-original.jpg", // a second run finds no such entry, and says so (exit 1)
 ];
 const SKIP: Record<string, string> = {
   "npm install": "CI runs it before the tests; npm-clean.test.ts checks it leaves the lock file as committed",
@@ -49,6 +57,7 @@ const SKIP: Record<string, string> = {
   "npx motif dataset verify --manifest train.manifest.json": "needs a running chain and an exported manifest; dataset.test.ts runs it",
   "MOTIF_RPC_URL=… MOTIF_WALLET_KEY=<licensee's key> npx motif dataset mint --manifest train.manifest.json": "needs a chain and the licensee's key; dataset.test.ts runs it",
   'npx motif dataset verify --dataset "$DATASET_ID" --gateway http://127.0.0.1:8081': "needs a dataset certificate minted on a running chain (its id in DATASET_ID); dataset.test.ts runs it",
+  'curl -s -H "x-api-key: $(cat .motif/admin-key)" http://127.0.0.1:8787/v1/banks': "needs npm start on its default port and state folder; banks.test.ts drives /v1/banks with an admin key and a non-admin one",
   "npx hardhat keystore set SEPOLIA_RPC_URL": "interactive (asks for the secret), for Sepolia",
   "npx hardhat keystore set SEPOLIA_PRIVATE_KEY": "interactive (asks for the secret), for Sepolia",
   "MOTIF_ATTESTERS=0xYourGeneratorKey npm run deploy -- --network sepolia": "deploys to a public network (needs its RPC and a funded key)",

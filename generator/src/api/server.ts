@@ -4,7 +4,6 @@ import type { Hex } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { PDQ_MATCH_DISTANCE } from "../pdq/pdq.js";
 import { explainMotifError } from "../../../sdk/src/explain.js";
 import { motifErrorOf } from "../../../sdk/src/errors.js";
 import { tokenIdHex } from "../../../sdk/src/ids.js";
@@ -14,6 +13,9 @@ import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { screen } from "../screen/screen.js";
+import { BankError, BankSet, CERTIFICATES_BANK, UnknownBankError, checkBankName, checkHash, checkSignal, checkThreshold, screenBanks } from "../screen/banks.js";
+import type { BankStore } from "../screen/bank-store.js";
+import { SIGNAL_TYPES, type SignalType } from "../screen/signals.js";
 import { fingerprint } from "../stages/fingerprint.js";
 import { type Usage, UsageMeter } from "./usage.js";
 
@@ -30,6 +32,8 @@ export type ApiKey = {
   maxPixelsPerRequest: number;
   /** Renders (`/v1/render`, `/v1/patterns`) this key may run at once (default: ApiOptions.maxConcurrentRenders). */
   maxConcurrentRenders?: number;
+  /** An operator's key: may manage the hash banks (`/v1/banks`). Default false. */
+  admin?: boolean;
 };
 
 /**
@@ -71,6 +75,12 @@ export type ApiOptions = {
   usageFile?: string;
   /** Browser origins allowed to call the API (CORS), e.g. the stack's own web page. Default: none. */
   corsOrigins?: readonly string[];
+  /**
+   * The hash banks' store (`<state>/banks`), managed through `/v1/banks` with an admin key; its live
+   * set should be `pipeline.banks` (kept current by `store.watch`). `reload` makes a change visible
+   * at once. Without it `/v1/banks` answers 404.
+   */
+  banks?: { store: BankStore; reload?: () => Promise<void> };
 };
 
 const uint64 = { type: "string", pattern: "^[0-9]{1,20}$", description: "unsigned 64-bit integer, decimal" } as const;
@@ -118,10 +128,50 @@ const screenBody = {
   type: "object",
   additionalProperties: false,
   minProperties: 1,
-  maxProperties: 1,
+  maxProperties: 2,
+  description: "hash (and optionally signal) or image",
   properties: {
     hash: hex64,
+    signal: { type: "string", enum: [...SIGNAL_TYPES], description: "the signal `hash` is (default pdq); the hash is looked up as given, no transforms" },
     image: { type: "string", description: "base64 PNG or JPEG", maxLength: 4 * 1024 * 1024 },
+  },
+} as const;
+
+const thresholdsSchema = {
+  type: "object",
+  description: "Hamming distance (inclusive) per signal, each an integer in 0..64; missing signals keep theirs (a new bank: pdq 31, tile 40)",
+  additionalProperties: false,
+  properties: Object.fromEntries(SIGNAL_TYPES.map((s) => [s, { type: "integer" }])),
+} as const;
+
+const bankBody = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name"],
+  properties: {
+    name: { type: "string", description: "1..64 letters, digits, _ or -, starting with a letter or digit" },
+    kind: { type: "string", enum: ["block", "allow"], description: "block: a match refuses the candidate; allow: known false positives that clear matches (default block)" },
+    thresholds: thresholdsSchema,
+  },
+} as const;
+
+const bankEntriesBody = {
+  type: "object",
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    entries: {
+      type: "array",
+      maxItems: 10_000,
+      items: {
+        type: "object",
+        additionalProperties: false,
+        required: ["hash"],
+        properties: { signal: { type: "string", description: "pdq (default) or tile" }, hash: { type: "string", description: "64 hex digits" }, label: { type: "string", maxLength: 1000 } },
+      },
+    },
+    image: { type: "string", description: "base64 PNG or JPEG: its PDQ hash is added (screening looks up all eight rotations/mirrors of a candidate)", maxLength: 4 * 1024 * 1024 },
+    label: { type: "string", maxLength: 1000, description: "label of the image's entry" },
   },
 } as const;
 
@@ -169,6 +219,7 @@ function refuseRender(key: ApiKey, b: { seed: string; width: number; height: num
  *   POST /v1/screen         near-duplicate check of a PDQ hash or an image
  *   GET  /v1/usage          the calling key's metered usage
  *   GET  /v1/queue          distributed batch progress across all workers (with MOTIF_REDIS_URL)
+ *   GET/POST/DELETE /v1/banks[/:name[/entries]]  the hash banks (admin keys only)
  *   GET  /v1/openapi.json   OpenAPI 3.1 description
  */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -263,6 +314,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (request.url === "/v1/openapi.json") return;
     const key = keys.get(String(request.headers["x-api-key"] ?? ""));
     if (key === undefined) return reply.code(401).send({ error: "unauthorized", message: "x-api-key: missing or unknown API key" });
+    if ((request.url === "/v1/banks" || request.url.startsWith("/v1/banks/") || request.url.startsWith("/v1/banks?")) && key.admin !== true) {
+      return reply.code(403).send({ error: "admin_only", message: `x-api-key: the key "${key.name}" is not an admin key; /v1/banks needs a key with "admin": true (the operator's)` });
+    }
     const t = now();
     const bucket = buckets.get(key.key) ?? { tokens: key.requestsPerMinute, at: t };
     bucket.tokens = Math.min(key.requestsPerMinute, bucket.tokens + ((t - bucket.at) / 60_000) * key.requestsPerMinute);
@@ -281,6 +335,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   const keyOf = (request: FastifyRequest) => (request as FastifyRequest & { apiKey: ApiKey }).apiKey;
+  const bankSet = () => options.pipeline.banks ?? BankSet.ofIndex(options.pipeline.index);
 
   app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody } }, async (request, reply) => {
     const key = keyOf(request);
@@ -409,18 +464,131 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
   });
 
-  app.post<{ Body: { hash?: string; image?: string } }>("/v1/screen", { schema: { body: screenBody } }, async (request, reply) => {
-    const { hash, image } = request.body;
-    if (hash !== undefined) {
-      const matches = options.pipeline.index.query(hash.toLowerCase());
-      return { cleared: matches.length === 0, maxDistance: PDQ_MATCH_DISTANCE, matches };
+  app.post<{ Body: { hash?: string; image?: string; signal?: SignalType } }>("/v1/screen", { schema: { body: screenBody } }, async (request, reply) => {
+    const { hash, image, signal } = request.body;
+    if ((hash === undefined) === (image === undefined)) {
+      return reply.code(400).send({ error: "invalid_request", field: "body", message: "body: send hash (with an optional signal) or image, one of them" });
     }
+    if (hash !== undefined) {
+      return screenBanks(bankSet(), { [signal ?? "pdq"]: [{ hash: hash.toLowerCase(), transform: "as given" }] });
+    }
+    if (signal !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.signal", message: "body.signal: names the signal of body.hash; an image is screened by every signal it has" });
     try {
       const fp = await fingerprint({ png: Buffer.from(image!, "base64") });
-      return { pdq: fp.pdq.original, quality: fp.pdq.quality, ...screen(options.pipeline.index, { pdq: fp.pdq }) };
+      const tile = (fp as { tile?: readonly { hash: string; transform: string }[] }).tile;
+      return { pdq: fp.pdq.original, quality: fp.pdq.quality, ...screen(options.pipeline.banks ?? options.pipeline.index, { pdq: fp.pdq, ...(tile !== undefined ? { tile } : {}) }) };
     } catch (error) {
       if (error instanceof ImageTooLargeError) return reply.code(413).send({ error: "image_too_large", field: "body.image", limit: error.limit, message: `body.image: ${error.message}` });
       return reply.code(400).send({ error: "invalid_request", field: "body.image", message: `body.image: ${(error as Error).message}` });
+    }
+  });
+
+  // Hash banks (admin keys only; the onRequest hook refuses the others).
+  const bankStore = () => {
+    if (options.banks === undefined) throw Object.assign(new Error("no bank store: this server was started without a state folder for banks"), { statusCode: 404 });
+    return options.banks.store;
+  };
+  const banksChanged = async () => options.banks?.reload?.();
+  const bankFailure = (reply: FastifyReply, error: unknown, where: "body" | "params" | "query") => {
+    if (error instanceof UnknownBankError) return reply.code(404).send({ error: "unknown_bank", field: `params.name`, message: `params.${error.message}` });
+    if (error instanceof BankError) return reply.code(400).send({ error: "invalid_request", field: `${where}.${error.field}`, message: `${where}.${error.message}` });
+    throw error;
+  };
+  const liveSize = (name: string) => options.pipeline.banks?.get(name)?.size ?? (name === CERTIFICATES_BANK ? options.pipeline.index.size : undefined);
+
+  app.get("/v1/banks", async () => {
+    const banks = await bankStore().list();
+    return { banks: banks.map((b) => (b.name === CERTIFICATES_BANK ? { ...b, entries: liveSize(b.name) ?? 0 } : b)) };
+  });
+
+  app.get<{ Params: { name: string }; Querystring: { offset?: string; limit?: string } }>("/v1/banks/:name", async (request, reply) => {
+    const { name } = request.params;
+    const offset = Number(request.query.offset ?? 0);
+    const limit = Number(request.query.limit ?? 100);
+    if (!Number.isInteger(offset) || offset < 0) return reply.code(400).send({ error: "invalid_request", field: "query.offset", message: `query.offset: "${request.query.offset}" is not an integer ≥ 0` });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return reply.code(400).send({ error: "invalid_request", field: "query.limit", message: `query.limit: "${request.query.limit}" is not an integer in 1..1000` });
+    try {
+      const info = await bankStore().info(name);
+      const items: unknown[] = [];
+      if (name === CERTIFICATES_BANK) {
+        for (const e of (options.pipeline.banks?.certificates.index("pdq") ?? options.pipeline.index).entries().slice(offset, offset + limit)) items.push({ signal: "pdq", ...e });
+        return { bank: { ...info, entries: liveSize(name) ?? 0 }, offset, items };
+      }
+      let i = 0;
+      for await (const e of bankStore().entries(name)) {
+        if (i++ < offset) continue;
+        items.push(e);
+        if (items.length >= limit) break;
+      }
+      return { bank: info, offset, items };
+    } catch (error) {
+      return bankFailure(reply, error, "params");
+    }
+  });
+
+  app.post<{ Body: { name: string; kind?: "block" | "allow"; thresholds?: Partial<Record<SignalType, number>> } }>("/v1/banks", { schema: { body: bankBody } }, async (request, reply) => {
+    const b = request.body;
+    try {
+      checkBankName(b.name);
+      for (const [s, v] of Object.entries(b.thresholds ?? {})) checkThreshold(v, `thresholds.${s}`);
+      const result = await bankStore().add(b.name, [], { ...(b.kind !== undefined ? { kind: b.kind } : {}), ...(b.thresholds !== undefined ? { thresholds: b.thresholds } : {}) });
+      await banksChanged();
+      return reply.code(result.created ? 201 : 200).send({ bank: await bankStore().info(b.name), created: result.created });
+    } catch (error) {
+      return bankFailure(reply, error, "body");
+    }
+  });
+
+  app.post<{ Params: { name: string }; Body: { entries?: Array<{ signal?: string; hash: string; label?: string }>; image?: string; label?: string } }>(
+    "/v1/banks/:name/entries",
+    { schema: { body: bankEntriesBody } },
+    async (request, reply) => {
+      const { name } = request.params;
+      const b = request.body;
+      const entries: Array<{ signal: SignalType; hash: string; label: string }> = [];
+      try {
+        checkBankName(name, "name");
+      } catch (error) {
+        return bankFailure(reply, error, "params");
+      }
+      try {
+        (b.entries ?? []).forEach((e, i) => entries.push({ signal: checkSignal(e.signal ?? "pdq", `entries[${i}].signal`), hash: checkHash(e.hash, `entries[${i}].hash`), label: e.label ?? "" }));
+      } catch (error) {
+        return bankFailure(reply, error, "body");
+      }
+      if (b.image !== undefined) {
+        try {
+          const fp = await fingerprint({ png: Buffer.from(b.image, "base64") });
+          entries.push({ signal: "pdq", hash: fp.pdq.original, label: b.label ?? "" });
+        } catch (error) {
+          if (error instanceof ImageTooLargeError) return reply.code(413).send({ error: "image_too_large", field: "body.image", limit: error.limit, message: `body.image: ${error.message}` });
+          return reply.code(400).send({ error: "invalid_request", field: "body.image", message: `body.image: ${(error as Error).message}` });
+        }
+      } else if (b.label !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.label", message: "body.label: labels body.image; give each of body.entries its own label" });
+      try {
+        const store = bankStore();
+        const known = (await store.list()).map((k) => k.name);
+        if (!known.includes(name)) throw new UnknownBankError(name, known);
+        const result = await store.add(name, entries);
+        await banksChanged();
+        return result;
+      } catch (error) {
+        return bankFailure(reply, error, "body");
+      }
+    },
+  );
+
+  app.delete<{ Params: { name: string }; Querystring: { label?: string } }>("/v1/banks/:name", async (request, reply) => {
+    try {
+      const result = await bankStore().remove(request.params.name, request.query.label !== undefined ? { label: request.query.label } : {});
+      await banksChanged();
+      return result;
+    } catch (error) {
+      if (error instanceof BankError && !(error instanceof UnknownBankError) && error.field === "label") {
+        return reply.code(404).send({ error: "not_found", field: "query.label", message: `query.${error.message}` });
+      }
+      if (error instanceof BankError && !(error instanceof UnknownBankError)) return reply.code(400).send({ error: "invalid_request", field: "params.name", message: `params.${error.message}` });
+      return bankFailure(reply, error, "params");
     }
   });
 
@@ -475,12 +643,51 @@ export function openApiDocument() {
       },
       "/v1/screen": {
         post: {
-          summary: "Near-duplicate check of a PDQ hash or an image (all eight rotations/mirrors)",
+          summary: "Near-duplicate check of a hash (pdq or tile, as given) or an image (all eight rotations/mirrors) against every bank; matches name the bank, label, distance, signal and transform, `allowed` the matches an allow-list cleared",
           requestBody: { required: true, ...json(screenBody) },
           responses: { "200": { description: "report" }, "400": error, "413": error },
         },
       },
       "/v1/usage": { get: { summary: "Metered usage of the calling key", responses: { "200": { description: "usage" } } } },
+      "/v1/banks": {
+        get: {
+          summary: "The hash banks screening runs against (admin key): name, kind (block or allow), thresholds per signal, entries",
+          responses: { "200": { description: "{ banks: [{ name, kind, thresholds, entries, removable }] }" }, "401": error, "403": error, "404": error },
+        },
+        post: {
+          summary: "Create a bank, or set an existing bank's thresholds (admin key); the certificates bank takes thresholds only",
+          description: "A match with a block bank entry refuses a candidate; an allow bank holds known false positives: a block match of a candidate's query hash q with entry E is cleared when q is within the allow bank's threshold of an allow entry A of the same signal and A is within the block bank's threshold of E. A bank's kind cannot change (remove it first).",
+          requestBody: { required: true, ...json(bankBody) },
+          responses: { "200": { description: "updated" }, "201": { description: "created" }, "400": error, "401": error, "403": error },
+        },
+      },
+      "/v1/banks/{name}": {
+        get: {
+          summary: "One bank's settings and a page of its entries (admin key)",
+          parameters: [
+            { name: "name", in: "path", required: true, schema: { type: "string" } },
+            { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
+          ],
+          responses: { "200": { description: "{ bank, offset, items: [{ signal, hash, label }] }" }, "400": error, "403": error, "404": error },
+        },
+        delete: {
+          summary: "Remove a bank, or with ?label= only its entries with that label (admin key); the certificates bank is not removable",
+          parameters: [
+            { name: "name", in: "path", required: true, schema: { type: "string" } },
+            { name: "label", in: "query", schema: { type: "string" } },
+          ],
+          responses: { "200": { description: "{ bank, removed, entries }" }, "400": error, "403": error, "404": error },
+        },
+      },
+      "/v1/banks/{name}/entries": {
+        post: {
+          summary: "Add entries (signal, 64-hex hash, label) or an image (its PDQ hash) to a bank (admin key); entries already there (same signal and hash) are left out",
+          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, ...json(bankEntriesBody) },
+          responses: { "200": { description: "{ bank, added, duplicates, entries }" }, "400": error, "403": error, "404": error, "413": error },
+        },
+      },
       "/v1/queue": { get: { summary: "Distributed batch progress: job counts across all workers, dead letters", responses: { "200": { description: "counts" }, "404": error } } },
     },
   };

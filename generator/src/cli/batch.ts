@@ -9,6 +9,8 @@ import { selectStore } from "../ipfs/select.js";
 import type { PipelineConfig } from "../pipeline.js";
 import { loadManifest } from "../render/render.js";
 import { PdqIndex } from "../screen/pdq-index.js";
+import { BankSet } from "../screen/banks.js";
+import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
@@ -19,7 +21,9 @@ const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--scal
 Generates N patterns (seeds seed-start .. seed-start+N-1) through render → PDQ → screen → pin, and,
 when MOTIF_RPC_URL and MOTIF_ATTESTER_KEY are set, attest → mint. A journal (default
 .motif/batch.jsonl) records each pattern's last step: rerun the same command after a crash and it
-resumes without duplicates. Shows a progress bar on a terminal.
+resumes without duplicates. Shows a progress bar on a terminal. Screening runs against the
+certificates, --index lists and the hash banks of the state folder (MOTIF_STATE_DIR or .motif;
+\`motif bank\`) as they are when the batch starts.
 
 With MOTIF_REDIS_URL the batch is split into jobs on a BullMQ queue for \`motif worker\` processes
 (any number, any machine); this command then mints what the workers finish, in batches, as the one
@@ -55,9 +59,15 @@ export const batchCommand = {
     const chain = await chainFromEnv();
     const imported = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
     const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
+    const index = PdqIndex.build([...imported.flat(), ...minted]);
+    // the hash banks of the state folder (MOTIF_STATE_DIR or .motif), as they are when the batch starts
+    const banks = BankSet.ofIndex(index);
+    const stored = await new BankStore(defaultStateDir()).load();
+    banks.replace(stored.banks, stored.certificateThresholds);
     const config: PipelineConfig = {
       ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-      index: PdqIndex.build([...imported.flat(), ...minted]),
+      index,
+      banks,
       modelIds: chain?.modelIds ?? Object.fromEntries(models.map((m, i) => [m, i + 1])),
       creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
       royaltyBps: 500,
@@ -81,6 +91,7 @@ export const batchCommand = {
           jobIds: ids,
           journal: await Journal.open(values.journal!),
           index: config.index,
+          banks,
           royaltyBps: config.royaltyBps,
           ...(chain !== undefined ? { minter: chain.minter } : {}),
           onProgress: (p) => {

@@ -1,4 +1,5 @@
 import { UsageError } from "./args.js";
+import { bankCommand } from "./bank.js";
 import { batchCommand } from "./batch.js";
 import { datasetCommand } from "./dataset.js";
 import { mintCommand } from "./mint.js";
@@ -21,6 +22,7 @@ const commands: Record<string, Command> = {
   render: renderCommand,
   pdq: pdqCommand,
   screen: screenCommand,
+  bank: bankCommand,
   pin: pinCommand,
   mint: mintCommand,
   serve: serveCommand,

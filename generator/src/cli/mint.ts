@@ -91,7 +91,7 @@ export const mintCommand = {
     }
     if (result.status === "refused") {
       const m = result.screen.matches[0]!;
-      process.stdout.write(values.json ? JSON.stringify({ status: "refused", matches: result.screen.matches }) + "\n" : `refused: matches "${m.label}" at distance ${m.distance} (${m.variant})\n`);
+      process.stdout.write(values.json ? JSON.stringify({ status: "refused", matches: result.screen.matches }) + "\n" : `refused: matches "${m.label}" at distance ${m.distance} (bank ${m.bank}, ${m.signal}; ${m.transform})\n`);
       return 1;
     }
     const out = {

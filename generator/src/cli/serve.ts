@@ -5,13 +5,15 @@ import { type ApiKey, buildApi, fixedKeyRefusal } from "../api/server.js";
 import { selectStore } from "../ipfs/select.js";
 import { certificateEntries } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
+import { BankSet } from "../screen/banks.js";
+import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { chainFromEnv } from "./chain.js";
 import { queuesFromEnv } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
 import { stopSignal } from "./stop.js";
 
 const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--usage FILE]
-                   [--index FILE.csv ...] [--cors-origin URL ...]
+                   [--index FILE.csv ...] [--cors-origin URL ...] [--state DIR]
 
 Starts the generator HTTP API (OpenAPI at /v1/openapi.json). API keys come from --keys (a JSON array
 of {key, name, tier, requestsPerMinute, maxPixelsPerRequest, maxConcurrentRenders?}) or the
@@ -19,7 +21,10 @@ MOTIF_API_KEYS environment variable (the same JSON). Patterns are pinned in the 
 (default .motif/ipfs). Metered usage per key is journaled in --usage (default .motif/usage.jsonl):
 a restart or a crash loses none of it. Browsers may call the API only from --cors-origin origins.
 /v1/render runs registered models only (on MOTIF_RPC_URL's registry, else the shipped ones) unless
-MOTIF_ALLOW_WEIGHT_UPLOADS=1. Stops cleanly on Ctrl-C and SIGTERM.`;
+MOTIF_ALLOW_WEIGHT_UPLOADS=1. Screening runs against the certificates (with MOTIF_RPC_URL) and --index
+lists, and the hash banks of the state folder (--state, default MOTIF_STATE_DIR or .motif: its banks/),
+reloaded within a second of a change by \`motif bank\`; keys with "admin": true manage them at /v1/banks.
+Stops cleanly on Ctrl-C and SIGTERM.`;
 
 export const serveCommand = {
   summary: "run the generator HTTP API",
@@ -33,6 +38,7 @@ export const serveCommand = {
       index: { type: "string", multiple: true },
       usage: { type: "string", default: path.join(".motif", "usage.jsonl") },
       "cors-origin": { type: "string", multiple: true },
+      state: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -66,7 +72,12 @@ export const serveCommand = {
       const chain = await chainFromEnv();
       if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
       const queues = queuesFromEnv();
+      const index = PdqIndex.build(lists.flat());
+      const banks = BankSet.ofIndex(index);
+      const bankStore = new BankStore(values.state ?? defaultStateDir());
+      const watching = await bankStore.watch(banks);
       const app = await buildApi({
+        banks: { store: bankStore, reload: watching.reload },
         keys,
         usageFile: values.usage!,
         corsOrigins: values["cors-origin"] ?? [],
@@ -75,7 +86,8 @@ export const serveCommand = {
         ...(queues !== undefined ? { queues } : {}),
         pipeline: {
           ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-          index: PdqIndex.build(lists.flat()),
+          index,
+          banks,
           modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
           creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
           ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
@@ -90,6 +102,7 @@ export const serveCommand = {
         process.stdout.write(`motif API listening on ${address} (OpenAPI: ${address}/v1/openapi.json)\n`);
         await stop.stopped;
       } finally {
+        watching.close();
         await app.close();
         await queues?.close();
       }

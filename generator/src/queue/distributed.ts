@@ -25,6 +25,7 @@ import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeli
 import { RenderInputError } from "../render/render.js";
 import type { PdqDihedralResult } from "../pdq/pdq.js";
 import type { PdqIndex } from "../screen/pdq-index.js";
+import type { BankSet } from "../screen/banks.js";
 import { screen } from "../screen/screen.js";
 import { type Minter, mint } from "../stages/mint.js";
 
@@ -181,6 +182,8 @@ export type DrainOptions = {
   minter?: Minter;
   /** Index of certificates on chain: every result is screened again here before it is minted. */
   index: PdqIndex;
+  /** The hash banks (whose certificates bank holds `index`) the central screening runs against; default `index` alone. */
+  banks?: BankSet;
   royaltyBps: number;
   batchSize?: number;
   pollMs?: number;
@@ -225,10 +228,10 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           summary.minted++;
         } else {
           // screened again centrally: two workers may have made near-duplicates of each other
-          const report = screen(o.index, { pdq: r.pdq });
+          const report = screen(o.banks ?? o.index, { pdq: r.pdq });
           if (!report.cleared) {
             const top = report.matches[0]!;
-            await o.journal.write({ key: id, step: "refused", contentDigest: r.contentDigest, reason: `near-duplicate of ${top.label} at distance ${top.distance}` });
+            await o.journal.write({ key: id, step: "refused", contentDigest: r.contentDigest, reason: `near-duplicate of ${top.label} at distance ${top.distance}${top.bank !== "certificates" ? ` (bank ${top.bank}, ${top.transform})` : ""}` });
             settled.add(id);
             summary.refused++;
           } else if (o.minter === undefined) {

@@ -1,44 +1,32 @@
 import { PDQ_MATCH_DISTANCE, type PdqDihedralResult } from "../pdq/pdq.js";
-import type { IndexMatch, PdqIndex } from "./pdq-index.js";
+import { type BankScreenReport, BankSet, type DihedralVariant, candidateSignals, screenBanks } from "./banks.js";
+import { PdqIndex } from "./pdq-index.js";
+import { DEFAULT_THRESHOLDS, type QueryHash } from "./signals.js";
 
-export type DihedralVariant = Exclude<keyof PdqDihedralResult, "quality">;
-
-const VARIANTS: DihedralVariant[] = [
-  "original",
-  "rotate90",
-  "rotate180",
-  "rotate270",
-  "flipX",
-  "flipY",
-  "flipPlus1",
-  "flipMinus1",
-];
-
-/** Stage input: the candidate pattern's eight dihedral PDQ hashes. */
-export type ScreenInput = { pdq: PdqDihedralResult };
-
-/** Stage output: cleared when nothing indexed is within the threshold of any variant. */
-export type ScreenReport = {
-  cleared: boolean;
-  maxDistance: number;
-  /** One line per matched work: the closest variant, closest first. */
-  matches: Array<IndexMatch & { variant: DihedralVariant }>;
-};
+export type { DihedralVariant };
 
 /**
- * Screening before clearance: the pattern and its seven rotations/mirrors are looked up in the
- * near-duplicate index (certificates already minted plus imported third-party works). A rotated or
- * mirrored copy of an indexed work is still a copy.
+ * Stage input: the candidate pattern's eight dihedral PDQ hashes and, when the fingerprint stage
+ * computed them, its tile fingerprint's query hashes (each with its transform in words).
  */
-export function screen(index: PdqIndex, input: ScreenInput, maxDistance = PDQ_MATCH_DISTANCE): ScreenReport {
-  const best = new Map<string, IndexMatch & { variant: DihedralVariant }>();
-  for (const variant of VARIANTS) {
-    for (const m of index.query(input.pdq[variant], maxDistance)) {
-      const key = `${m.hash}\u0000${m.label}`;
-      const seen = best.get(key);
-      if (seen === undefined || m.distance < seen.distance) best.set(key, { ...m, variant });
-    }
-  }
-  const matches = [...best.values()].sort((a, b) => a.distance - b.distance || a.label.localeCompare(b.label));
-  return { cleared: matches.length === 0, maxDistance, matches };
+export type ScreenInput = { pdq: PdqDihedralResult; tile?: readonly QueryHash[] };
+
+/**
+ * Stage output: cleared when no block bank holds a work within its threshold of any variant, once
+ * the allow-lists are applied. Each match names the bank, the label, the distance, the signal and
+ * the transform (`variant` too for PDQ); `allowed` lists the matches an allow-list cleared.
+ */
+export type ScreenReport = BankScreenReport;
+
+/**
+ * Screening before clearance: the pattern and its seven rotations/mirrors (and its tile hashes) are
+ * looked up in every bank: the chain's certificates, studio archives, third-party registries,
+ * imported ThreatExchange/HMA lists; allow-lists clear known false positives (rule in banks.ts).
+ * A rotated or mirrored copy of a banked work is still a copy.
+ *
+ * Given a bare `PdqIndex` (the certificates alone), screens against it at `maxDistance`.
+ */
+export function screen(source: PdqIndex | BankSet, input: ScreenInput, maxDistance = PDQ_MATCH_DISTANCE): ScreenReport {
+  const set = source instanceof PdqIndex ? BankSet.ofIndex(source, { ...DEFAULT_THRESHOLDS, pdq: maxDistance }) : source;
+  return screenBanks(set, candidateSignals(input));
 }

@@ -32,9 +32,13 @@ export async function createPage(app: App, root: HTMLElement): Promise<void> {
   const fields = () => readFields({ model: model.value, seed: seed.value, scale: scale.value, sharpness: sharpness.value, size: size.value });
   const api = (path: string, body: unknown) => postApi(app.cfg, path, body);
   const apiError = async (r: Response) => {
-    const b = (await r.json().catch(() => ({}))) as { message?: string; screen?: { matches?: Array<{ label: string; distance: number }> } };
+    const b = (await r.json().catch(() => ({}))) as { message?: string; screen?: { matches?: Array<{ label: string; distance: number; bank?: string; signal?: string; transform?: string }> } };
     const m = b.screen?.matches?.[0];
-    return m ? `Refused: a near-duplicate of ${m.label} (PDQ distance ${m.distance}). Try another seed.` : (b.message ?? `HTTP ${r.status}`);
+    if (m === undefined) return b.message ?? `HTTP ${r.status}`;
+    // the bank and transform when the API names them (a studio's archive, a registry; "rotated 90° clockwise")
+    const where = m.bank !== undefined && m.bank !== "certificates" ? ` in bank ${m.bank}` : "";
+    const how = m.transform !== undefined && m.transform !== "as is" ? `, ${m.transform}` : "";
+    return `Refused: a near-duplicate of ${m.label}${where} (${m.signal === "tile" ? "tile" : "PDQ"} distance ${m.distance}${how}). Try another seed.`;
   };
 
   const doPreview = async () => {
