@@ -53,11 +53,11 @@ export const batchCommand = {
     if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
     const { params, size } = renderOptionsFrom(values);
     const chain = await chainFromEnv();
-    const imported = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
     const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
+    const index = await PdqIndex.load(values.index ?? [], minted); // lists streamed, whatever their size
     const config: PipelineConfig = {
       ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-      index: PdqIndex.build([...imported.flat(), ...minted]),
+      index,
       modelIds: chain?.modelIds ?? Object.fromEntries(models.map((m, i) => [m, i + 1])),
       creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
       royaltyBps: 500,

@@ -25,8 +25,7 @@ export const screenCommand = {
     }
     if (values.index === undefined || values.index.length === 0) throw new UsageError("--index: at least one hash,label CSV is required");
     if (positionals.length === 0) throw new UsageError("IMAGE: at least one image file is required");
-    const lists = await Promise.all(values.index.map((f) => PdqIndex.load(f).then((i) => i.entries())));
-    const index = PdqIndex.build(lists.flat());
+    const index = await PdqIndex.load(values.index); // streamed: lists of any size
     let flagged = false;
     for (const file of positionals) {
       try {

@@ -60,11 +60,11 @@ export const serveCommand = {
     }
     const stop = stopSignal(); // a signal while starting stops it as soon as it listens
     try {
-      const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
       // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
-      // starts from every certificate on chain.
+      // starts from every certificate on chain; --index lists are streamed, whatever their size.
       const chain = await chainFromEnv();
-      if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
+      const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
+      const index = await PdqIndex.load(values.index ?? [], minted);
       const queues = queuesFromEnv();
       const app = await buildApi({
         keys,
@@ -75,7 +75,7 @@ export const serveCommand = {
         ...(queues !== undefined ? { queues } : {}),
         pipeline: {
           ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-          index: PdqIndex.build(lists.flat()),
+          index,
           modelIds: chain?.modelIds ?? { indigo: 1, madder: 2, weld: 3 },
           creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
           ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
