@@ -76,8 +76,13 @@ export function lumaOf(image: RawImage): Float32Array {
     for (let p = 0; p < n; p++) luma[p] = data[p * channels]!;
     return luma;
   }
-  for (let p = 0, o = 0; p < n; p++, o += channels) {
-    luma[p] = f32(f32(f32(LUMA_R * data[o]!) + f32(LUMA_G * data[o + 1]!)) + f32(LUMA_B * data[o + 2]!));
+  const r = LUMA_R;
+  const g = LUMA_G;
+  const b = LUMA_B;
+  if (channels === 3) {
+    for (let p = 0, o = 0; p < n; p++, o += 3) luma[p] = f32(f32(f32(r * data[o]!) + f32(g * data[o + 1]!)) + f32(b * data[o + 2]!));
+  } else {
+    for (let p = 0, o = 0; p < n; p++, o += channels) luma[p] = f32(f32(f32(r * data[o]!) + f32(g * data[o + 1]!)) + f32(b * data[o + 2]!));
   }
   return luma;
 }
@@ -195,12 +200,12 @@ function jaroszDecimate(luma: Float32Array, rows: number, cols: number): Float32
     sampleCols[i] = Math.floor(((i + 0.5) * cols) / 64);
   }
   // Pass 1: rows (luma → a), columns (a → b).
-  for (let i = 0; i < rows; i++) box1D(luma, a, i * cols, cols, windowAlongRows);
+  boxRows(luma, a, rows, cols, windowAlongRows);
   boxColumns(a, b, rows, cols, windowAlongCols);
   // Pass 2: rows (b → a), keeping the sampled columns (rows × 64), then those 64 columns.
+  boxRows(b, a, rows, cols, windowAlongRows);
   const sampled = new Float32Array(rows * 64);
   for (let i = 0; i < rows; i++) {
-    box1D(b, a, i * cols, cols, windowAlongRows);
     const o = i * cols;
     for (let j = 0; j < 64; j++) sampled[i * 64 + j] = a[o + sampleCols[j]!]!;
   }
@@ -215,36 +220,56 @@ function jaroszWindow(oldDimension: number, newDimension: number): number {
   return Math.floor((oldDimension + 2 * newDimension - 1) / (2 * newDimension));
 }
 
-/** One box-filter pass along a row, windows shrinking at both ends (the reference's four phases). */
-function box1D(input: Float32Array, output: Float32Array, offset: number, length: number, window: number): void {
+const ROW_BLOCK = 8;
+const rowSums = new Float32Array(ROW_BLOCK);
+
+/**
+ * One box-filter pass along every row, windows shrinking at both ends (the reference's four
+ * phases). Eight rows advance together: their running sums are independent chains of float32
+ * operations, so the processor overlaps them instead of waiting on one sum's latency.
+ */
+function boxRows(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
   const half = Math.floor((window + 2) / 2);
   const phase1 = half - 1;
   const phase2 = window - half + 1;
-  const phase3 = length - window;
+  const phase3 = cols - window;
   const phase4 = half - 1;
-  let li = offset;
-  let ri = offset;
-  let oi = offset;
-  let sum = 0;
-  let size = 0;
-  for (let i = 0; i < phase1; i++) {
-    sum = f32(sum + input[ri++]!);
-    size++;
-  }
-  for (let i = 0; i < phase2; i++) {
-    sum = f32(sum + input[ri++]!);
-    size++;
-    output[oi++] = sum / size;
-  }
-  for (let i = 0; i < phase3; i++) {
-    sum = f32(sum + input[ri++]!);
-    sum = f32(sum - input[li++]!);
-    output[oi++] = sum / size;
-  }
-  for (let i = 0; i < phase4; i++) {
-    sum = f32(sum - input[li++]!);
-    size--;
-    output[oi++] = sum / size;
+  const sums = rowSums;
+  for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    const count = Math.min(ROW_BLOCK, rows - r0);
+    const base = r0 * cols;
+    sums.fill(0);
+    let ri = base;
+    let li = base;
+    let oi = base;
+    let size = 0;
+    for (let i = 0; i < phase1; i++, ri++) {
+      for (let k = 0, o = 0; k < count; k++, o += cols) sums[k] = sums[k]! + input[ri + o]!;
+      size++;
+    }
+    for (let i = 0; i < phase2; i++, ri++, oi++) {
+      size++;
+      for (let k = 0, o = 0; k < count; k++, o += cols) {
+        const sum = f32(sums[k]! + input[ri + o]!);
+        sums[k] = sum;
+        output[oi + o] = sum / size;
+      }
+    }
+    for (let i = 0; i < phase3; i++, ri++, li++, oi++) {
+      for (let k = 0, o = 0; k < count; k++, o += cols) {
+        const sum = f32(f32(sums[k]! + input[ri + o]!) - input[li + o]!);
+        sums[k] = sum;
+        output[oi + o] = sum / size;
+      }
+    }
+    for (let i = 0; i < phase4; i++, li++, oi++) {
+      size--;
+      for (let k = 0, o = 0; k < count; k++, o += cols) {
+        const sum = f32(sums[k]! - input[li + o]!);
+        sums[k] = sum;
+        output[oi + o] = sum / size;
+      }
+    }
   }
 }
 
