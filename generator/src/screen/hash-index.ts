@@ -14,8 +14,11 @@ export type IndexMatch = { hash: string; label: string; distance: number };
 export type QueryPlan = { segment: number; entries: number; method: "mih" | "scan"; probes: number; expectedCandidates: number }[];
 
 const HEX = /^[0-9a-f]{64}$/i;
-/** Widest substring: its bucket table is 2^22 + 1 offsets (16 MiB). */
+/** Widest substring: its bucket table is 2^22 + 1 offsets (16 MiB); two radix digits of 11 bits sort it. */
 const MAX_CHUNK_BITS = 22;
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
 /**
  * Relative costs of the query model, measured at 1 M entries: a bucket probe (one offset read), a
  * candidate check (a random read of its hash), one entry of a linear scan (sequential).
@@ -222,9 +225,16 @@ export class HashIndex {
       this.labelBytes.copy(bigger, 0, 0, this.labelUsed);
       this.labelBytes = bigger;
     }
-    this.labelBytes.set(label.subarray(start, end), this.labelUsed);
+    const bytes = this.labelBytes;
+    if (length <= 64) {
+      for (let i = 0, o = this.labelUsed; i < length; i++) bytes[o + i] = label[start + i]!;
+    } else {
+      bytes.set(label.subarray(start, end), this.labelUsed);
+    }
     this.labelUsed += length;
-    this.words.set(words.subarray(0, 8), this.count * 8);
+    const o = this.count * 8;
+    const into = this.words;
+    for (let w = 0; w < 8; w++) into[o + w] = words[w]!;
     this.labelEnds[this.count] = this.labelUsed;
     this.count++;
   }
@@ -309,24 +319,59 @@ class Segment {
       bitStart[c] = at;
       at += bits[c]!;
     }
+    // Per substring, entries sorted by value with a two-pass LSD radix sort (11-bit digits: the
+    // histograms stay in L1, the scatters stream), then bucket offsets from one sweep of the sorted
+    // values — no random access into the (up to 16 MiB) bucket table while building.
     const offsets: Uint32Array[] = [];
     const ids: Uint32Array[] = [];
-    const values = new Uint32Array(n);
+    const keys = new Uint32Array(n);
+    const keys2 = new Uint32Array(n);
+    const ids1 = new Uint32Array(n);
+    const low = new Uint32Array(RADIX);
+    const high = new Uint32Array(RADIX);
     for (let c = 0; c < chunks; c++) {
       const b = bits[c]!;
-      const buckets = 1 << b;
-      const off = new Uint32Array(buckets + 1);
       const w = bitStart[c]! >>> 5;
       const sh = bitStart[c]! & 31;
+      low.fill(0);
+      high.fill(0);
       for (let i = 0; i < n; i++) {
         const v = chunkValue(words, (start + i) * 8 + w, sh, b);
-        values[i] = v;
-        off[v + 1]!++;
+        keys[i] = v;
+        low[v & RADIX_MASK]!++;
+        high[v >>> RADIX_BITS]!++;
       }
-      for (let k = 0; k < buckets; k++) off[k + 1]! += off[k]!;
-      const fill = off.slice(0, buckets);
+      for (let k = 0, sum = 0; k < RADIX; k++) {
+        const t = low[k]!;
+        low[k] = sum;
+        sum += t;
+      }
+      for (let k = 0, sum = 0; k < RADIX; k++) {
+        const t = high[k]!;
+        high[k] = sum;
+        sum += t;
+      }
+      for (let i = 0; i < n; i++) {
+        const v = keys[i]!;
+        const at = low[v & RADIX_MASK]!++;
+        keys2[at] = v;
+        ids1[at] = start + i;
+      }
       const list = new Uint32Array(n);
-      for (let i = 0; i < n; i++) list[fill[values[i]!]!++] = start + i;
+      for (let i = 0; i < n; i++) {
+        const v = keys2[i]!;
+        const at = high[v >>> RADIX_BITS]!++;
+        keys[at] = v;
+        list[at] = ids1[i]!;
+      }
+      const buckets = 1 << b;
+      const off = new Uint32Array(buckets + 1);
+      let bucket = 0;
+      for (let i = 0; i < n; i++) {
+        const v = keys[i]!;
+        while (bucket <= v) off[bucket++] = i;
+      }
+      while (bucket <= buckets) off[bucket++] = n;
       offsets.push(off);
       ids.push(list);
     }
