@@ -86,6 +86,17 @@ describe("Screening index: exact at every distance 0..64", function () {
     });
   }
 
+  it("is exact whatever the substring widths (substrings straddling 32-bit words at every offset)", () => {
+    const { entries, queries } = workload(9, 1500);
+    for (const chunkBits of [9, 13, 17, 20, 22]) {
+      const index = HashIndex.build(entries, { method: "mih", chunkBits });
+      for (const q of queries.filter((_, i) => i % 3 === 0)) {
+        const all = bruteForce(entries, q, MAX_THRESHOLD);
+        for (let r = 0; r <= MAX_THRESHOLD; r += 3) expect(index.query(q, r), `${chunkBits}-bit substrings, distance ${r}`).to.deep.equal(all.filter((m) => m.distance <= r));
+      }
+    }
+  });
+
   it("stays exact while entries are added (linear tail, delta tables, full rebuilds) and removed", () => {
     const { g, entries, queries } = workload(5, 3000);
     const index = HashIndex.build(entries.slice(0, 1000), { method: "mih", rebuildAfter: 300 });

@@ -5,7 +5,16 @@ import { DEFAULT_THRESHOLDS, MAX_THRESHOLD } from "./signals.js";
 
 export type { IndexEntry } from "./hash-csv.js";
 
-export type HashIndexOptions = { capacity?: number; rebuildAfter?: number; method?: "auto" | "mih" };
+export type HashIndexOptions = {
+  /** Entries to allocate for. */
+  capacity?: number;
+  /** Adds kept in the linear tail before they get tables. */
+  rebuildAfter?: number;
+  /** "mih" never falls back to a linear scan of a table (tests, tuning). */
+  method?: "auto" | "mih";
+  /** Substring width in bits (8..24) instead of ~log₂(n) + 2 (tests, tuning). */
+  chunkBits?: number;
+};
 
 /** A hit: the entry, and how many of the 256 bits differ. */
 export type IndexMatch = { hash: string; label: string; distance: number };
@@ -14,9 +23,12 @@ export type IndexMatch = { hash: string; label: string; distance: number };
 export type QueryPlan = { segment: number; entries: number; method: "mih" | "scan"; probes: number; expectedCandidates: number }[];
 
 const HEX = /^[0-9a-f]{64}$/i;
-/** Widest substring: its bucket table is 2^22 + 1 offsets (16 MiB); two radix digits of 11 bits sort it. */
-const MAX_CHUNK_BITS = 22;
-const RADIX_BITS = 11;
+/**
+ * Widest substring: its bucket table is 2^24 + 1 offsets (64 MiB; at 10 M entries 11 substrings of
+ * 23–24 bits, 448 MiB of offsets, halve the candidates of 22-bit ones); two radix digits of 12 bits sort it.
+ */
+const MAX_CHUNK_BITS = 24;
+const RADIX_BITS = 12;
 const RADIX = 1 << RADIX_BITS;
 const RADIX_MASK = RADIX - 1;
 /**
@@ -37,10 +49,10 @@ const SCAN_COST = 0.25;
  * query by a small dynamic programme minimising probes + expected candidates; when even the best plan
  * costs more than reading every hash, the segment is scanned linearly (still exact).
  *
- * Layout (10 M hashes ≈ 1 GB): hashes in one flat Uint32Array (8 words each); labels as one UTF-8
+ * Layout (10 M hashes ≈ 1.3 GB): hashes in one flat Uint32Array (8 words each); labels as one UTF-8
  * buffer with offsets (no string per entry); per substring, a bucket-offset array and the entry
- * numbers sorted by bucket (counting sort). Substrings are ~log₂(n) bits wide (at most 22), so a
- * bucket holds a few entries whatever the size.
+ * numbers sorted by bucket (radix sort). Substrings are ~log₂(n) + 2 bits wide (at most 24), so a
+ * bucket holds few entries whatever the size.
  *
  * Updates: `add` appends and is visible to the next query. Entries are in three ranges — the main
  * tables, a delta table over the recent entries, and a tail scanned linearly; when the tail reaches
@@ -65,17 +77,18 @@ export class HashIndex {
   private delta: Segment | undefined;
   private readonly rebuildAfter: number;
   private readonly method: "auto" | "mih";
+  private readonly chunkBits: number | undefined;
   /** Milliseconds the last table build took (main or delta). */
   lastBuildMs = 0;
 
-  /**
-   * `capacity`: entries to allocate for; `rebuildAfter`: adds kept in the linear tail; `method`:
-   * "mih" never falls back to a linear scan of a table (tests, tuning).
-   */
   constructor(options: HashIndexOptions = {}) {
     this.capacity = Math.max(16, options.capacity ?? 16);
     this.rebuildAfter = Math.max(1, options.rebuildAfter ?? HashIndex.REBUILD_AFTER);
     this.method = options.method ?? "auto";
+    if (options.chunkBits !== undefined && !(Number.isInteger(options.chunkBits) && options.chunkBits >= 8 && options.chunkBits <= MAX_CHUNK_BITS)) {
+      throw new RangeError(`chunkBits: ${options.chunkBits} is outside 8..${MAX_CHUNK_BITS}`);
+    }
+    this.chunkBits = options.chunkBits;
     this.words = new Uint32Array(this.capacity * 8);
     this.labelEnds = new Uint32Array(this.capacity);
     this.seen = new Uint32Array(this.capacity);
@@ -261,10 +274,10 @@ export class HashIndex {
     const t = performance.now();
     const mainEnd = this.main?.end ?? 0;
     if (full || this.main === undefined || this.count - mainEnd > Math.max(this.rebuildAfter, mainEnd / 8)) {
-      this.main = Segment.build(this.words, 0, this.count);
+      this.main = Segment.build(this.words, 0, this.count, this.chunkBits);
       this.delta = undefined;
     } else {
-      this.delta = Segment.build(this.words, mainEnd, this.count);
+      this.delta = Segment.build(this.words, mainEnd, this.count, this.chunkBits);
     }
     this.lastBuildMs = performance.now() - t;
   }
@@ -309,9 +322,9 @@ class Segment {
     private readonly ids: Uint32Array[],
   ) {}
 
-  static build(words: Uint32Array, start: number, end: number): Segment {
+  static build(words: Uint32Array, start: number, end: number, chunkBits?: number): Segment {
     const n = end - start;
-    const chunks = chunkCount(n);
+    const chunks = Math.ceil(256 / (chunkBits ?? chunkWidth(n)));
     const bitStart = new Int32Array(chunks);
     const bits = new Int32Array(chunks);
     for (let c = 0, at = 0; c < chunks; c++) {
@@ -319,9 +332,9 @@ class Segment {
       bitStart[c] = at;
       at += bits[c]!;
     }
-    // Per substring, entries sorted by value with a two-pass LSD radix sort (11-bit digits: the
+    // Per substring, entries sorted by value with a two-pass LSD radix sort (12-bit digits: the
     // histograms stay in L1, the scatters stream), then bucket offsets from one sweep of the sorted
-    // values — no random access into the (up to 16 MiB) bucket table while building.
+    // values — no random access into the (up to 64 MiB) bucket table while building.
     const offsets: Uint32Array[] = [];
     const ids: Uint32Array[] = [];
     const keys = new Uint32Array(n);
@@ -467,12 +480,11 @@ class Segment {
 }
 
 /**
- * Substrings of about log₂(n) + 2 bits (8..22): a bucket holds ~1/4 entry, so candidates (a random
+ * Substrings of about log₂(n) + 2 bits (8..24): a bucket holds ~1/4 entry, so candidates (a random
  * read each) are few and probes (cheaper) do the work.
  */
-function chunkCount(n: number): number {
-  const bits = Math.min(MAX_CHUNK_BITS, Math.max(8, Math.round(Math.log2(Math.max(2, n))) + 2));
-  return Math.ceil(256 / bits);
+function chunkWidth(n: number): number {
+  return Math.min(MAX_CHUNK_BITS, Math.max(8, Math.round(Math.log2(Math.max(2, n))) + 2));
 }
 
 /** Bits [bit, bit + b) of the hash whose word `w` holds them (bit = 32w + sh), as an integer. */
