@@ -131,6 +131,9 @@ describe("Screening index: exact at every distance 0..64", function () {
     expect(index.query("0".repeat(64), 64)).to.deep.equal([]);
     expect(() => index.add({ hash: "g".repeat(64), label: "x" })).to.throw('entry.hash: expected 64 hex digits, got "ggg');
     expect(PdqIndex).to.equal(HashIndex);
+    const empty = new HashIndex({ rebuildAfter: 2 });
+    for (const label of ["x", "y", "z"]) empty.add({ hash: "cd".repeat(32), label });
+    expect(empty.query("cd".repeat(32), 0).map((m) => m.label)).to.deep.equal(["x", "y", "z"]);
   });
 });
 

@@ -130,7 +130,7 @@ export class HashIndex {
   /** Adds one work (e.g. a certificate just minted); the next query sees it. */
   add(entry: IndexEntry): void {
     this.append(entry, "entry");
-    if (this.count - (this.delta ?? this.main)!.end >= this.rebuildAfter) this.reindex(false);
+    if (this.count - this.tailStart() >= this.rebuildAfter) this.reindex(false);
   }
 
   /** Removes every entry with this label (or matching the predicate); returns how many. */
