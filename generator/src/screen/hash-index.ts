@@ -49,7 +49,7 @@ const SCAN_COST = 0.25;
  * query by a small dynamic programme minimising probes + expected candidates; when even the best plan
  * costs more than reading every hash, the segment is scanned linearly (still exact).
  *
- * Layout (10 M hashes ≈ 1.3 GB): hashes in one flat Uint32Array (8 words each); labels as one UTF-8
+ * Layout (10 M hashes ≈ 1.5 GB): hashes in one flat Uint32Array (8 words each); labels as one UTF-8
  * buffer with offsets (no string per entry); per substring, a bucket-offset array and the entry
  * numbers sorted by bucket (radix sort). Substrings are ~log₂(n) + 2 bits wide (at most 24), so a
  * bucket holds few entries whatever the size.
