@@ -103,7 +103,7 @@ export class HashIndex {
   /** Builds an index; throws naming the first malformed entry. */
   static build(entries: readonly IndexEntry[], options: HashIndexOptions = {}): HashIndex {
     const index = new HashIndex({ ...options, capacity: Math.max(entries.length, options.capacity ?? 0) });
-    entries.forEach((e, i) => index.append(e, `entries[${i}]`));
+    entries.forEach((e, i) => index.append(e, () => `entries[${i}]`));
     index.reindex(true);
     return index;
   }
@@ -122,14 +122,14 @@ export class HashIndex {
     for (const f of files) {
       await parseHashCsvFile(f, (words, label, start, end) => index.appendRaw(words, label, start, end));
     }
-    more.forEach((e, i) => index.append(e, `more[${i}]`));
+    more.forEach((e, i) => index.append(e, () => `more[${i}]`));
     index.reindex(true);
     return index;
   }
 
   /** Adds one work (e.g. a certificate just minted); the next query sees it. */
   add(entry: IndexEntry): void {
-    this.append(entry, "entry");
+    this.append(entry, () => "entry");
     if (this.count - this.tailStart() >= this.rebuildAfter) this.reindex(false);
   }
 
@@ -221,12 +221,28 @@ export class HashIndex {
     return (this.delta ?? this.main)?.end ?? 0;
   }
 
-  private append(entry: IndexEntry, field: string): void {
-    if (typeof entry?.label !== "string") throw new RangeError(`${field}.label: expected a string`);
-    const q = parseHash(entry.hash, `${field}.hash`);
-    const bytes = Buffer.from(entry.label, "utf8");
+  private readonly scratch = new Uint32Array(8);
+
+  /** `field` names the entry in errors (made only when one is thrown). */
+  private append(entry: IndexEntry, field: () => string): void {
+    if (typeof entry?.label !== "string") throw new RangeError(`${field()}.label: expected a string`);
+    const q = parseHash(entry.hash, () => `${field()}.hash`, this.scratch);
+    const label = entry.label;
+    if (label.length <= 64) {
+      // ASCII (the usual label) straight into the label buffer; anything else through Buffer
+      let ascii = true;
+      for (let i = 0; i < label.length && ascii; i++) ascii = label.charCodeAt(i) < 0x80;
+      if (ascii) {
+        const bytes = this.labelScratch;
+        for (let i = 0; i < label.length; i++) bytes[i] = label.charCodeAt(i);
+        this.appendRaw(q, bytes, 0, label.length);
+        return;
+      }
+    }
+    const bytes = Buffer.from(label, "utf8");
     this.appendRaw(q, bytes, 0, bytes.length);
   }
+  private readonly labelScratch = new Uint8Array(64);
 
   private appendRaw(words: Uint32Array, label: Uint8Array, start: number, end: number): void {
     if (this.count === this.capacity) this.grow(Math.max(this.capacity * 2, 16));
@@ -549,9 +565,10 @@ function checkDistance(maxDistance: number): void {
   }
 }
 
-function parseHash(hash: string, field: string): Uint32Array {
-  if (typeof hash !== "string" || !HEX.test(hash)) throw new RangeError(`${field}: expected 64 hex digits, got "${String(hash).slice(0, 80)}"`);
-  const into = new Uint32Array(8);
+function parseHash(hash: string, field: string | (() => string), into = new Uint32Array(8)): Uint32Array {
+  if (typeof hash !== "string" || !HEX.test(hash)) {
+    throw new RangeError(`${typeof field === "string" ? field : field()}: expected 64 hex digits, got "${String(hash).slice(0, 80)}"`);
+  }
   for (let w = 0; w < 8; w++) into[w] = parseInt(hash.slice(w * 8, w * 8 + 8), 16) >>> 0;
   return into;
 }
