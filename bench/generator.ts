@@ -25,7 +25,7 @@ function median(samples: number[]): number {
 }
 
 async function time(runs: number, fn: () => unknown): Promise<number> {
-  for (let i = 0; i < Math.min(runs, 10); i++) await fn(); // warm up (the JIT's optimising tier needs a few calls)
+  for (let i = 0; i < Math.min(runs, 30); i++) await fn(); // warm up: a large function reaches the JIT's optimising tier after tens of calls
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
