@@ -88,7 +88,7 @@ describe("PDQ near-duplicate index", function () {
   it("rejects malformed input naming the field, file and line", async () => {
     expect(() => PdqIndex.build([{ hash: "xyz", label: "x" }])).to.throw('entries[0].hash: expected 64 hex digits, got "xyz"');
     expect(() => PdqIndex.build([]).query("00")).to.throw(/hash: expected 64 hex digits/);
-    expect(() => PdqIndex.build([]).query("0".repeat(64), 32)).to.throw("maxDistance: 32 is outside 0..31");
+    expect(() => PdqIndex.build([]).query("0".repeat(64), 65)).to.throw("maxDistance: 65 is outside 0..64");
     expect(() => parseHashCsv("hash,label\nnothex,x\n", "works.csv")).to.throw(/^works.csv:2: hash: expected 64 hex digits/);
     const file = path.join(await mkdtemp(path.join(os.tmpdir(), "motif-index-")), "bad.csv");
     await writeFile(file, "zz,label\n");

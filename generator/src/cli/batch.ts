@@ -57,9 +57,8 @@ export const batchCommand = {
     if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
     const { params, size } = renderOptionsFrom(values);
     const chain = await chainFromEnv();
-    const imported = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
     const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
-    const index = PdqIndex.build([...imported.flat(), ...minted]);
+    const index = await PdqIndex.load(values.index ?? [], minted); // lists streamed, whatever their size
     // the hash banks of the state folder (MOTIF_STATE_DIR or .motif), as they are when the batch starts
     const banks = BankSet.ofIndex(index);
     const stored = await new BankStore(defaultStateDir()).load();

@@ -33,8 +33,7 @@ export const screenCommand = {
     if ((values.index === undefined || values.index.length === 0) && !values.banks) throw new UsageError("--index or --banks: at least one hash,label CSV, or the state folder's banks, is required");
     if (values.state !== undefined && !values.banks) throw new UsageError("--state: names the folder of --banks");
     if (positionals.length === 0) throw new UsageError("IMAGE: at least one image file is required");
-    const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
-    const set = BankSet.ofIndex(PdqIndex.build(lists.flat()));
+    const set = BankSet.ofIndex(await PdqIndex.load(values.index ?? [])); // streamed: lists of any size
     if (values.banks) {
       const stored = await new BankStore(values.state ?? defaultStateDir()).load();
       set.replace(stored.banks, stored.certificateThresholds);

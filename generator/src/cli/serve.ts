@@ -66,13 +66,12 @@ export const serveCommand = {
     }
     const stop = stopSignal(); // a signal while starting stops it as soon as it listens
     try {
-      const lists = await Promise.all((values.index ?? []).map((f) => PdqIndex.load(f).then((i) => i.entries())));
       // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
-      // starts from every certificate on chain.
+      // starts from every certificate on chain; --index lists are streamed, whatever their size.
       const chain = await chainFromEnv();
-      if (chain !== undefined) lists.push(await certificateEntries(chain.minter.publicClient, chain.minter.certificate));
+      const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
+      const index = await PdqIndex.load(values.index ?? [], minted);
       const queues = queuesFromEnv();
-      const index = PdqIndex.build(lists.flat());
       const banks = BankSet.ofIndex(index);
       const bankStore = new BankStore(values.state ?? defaultStateDir());
       const watching = await bankStore.watch(banks);

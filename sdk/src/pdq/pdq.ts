@@ -28,7 +28,6 @@ export const PDQ_MATCH_DISTANCE = 31;
 const LUMA_R = f32(0.299);
 const LUMA_G = f32(0.587);
 const LUMA_B = f32(0.114);
-const JAROSZ_PASSES = 2;
 
 /** The 16×64 DCT-II basis rows 1..16 (row-major), as float32, built once. */
 const DCT_MATRIX: Float32Array = (() => {
@@ -77,8 +76,13 @@ export function lumaOf(image: RawImage): Float32Array {
     for (let p = 0; p < n; p++) luma[p] = data[p * channels]!;
     return luma;
   }
-  for (let p = 0, o = 0; p < n; p++, o += channels) {
-    luma[p] = f32(f32(f32(LUMA_R * data[o]!) + f32(LUMA_G * data[o + 1]!)) + f32(LUMA_B * data[o + 2]!));
+  const r = LUMA_R;
+  const g = LUMA_G;
+  const b = LUMA_B;
+  if (channels === 3) {
+    for (let p = 0, o = 0; p < n; p++, o += 3) luma[p] = f32(f32(f32(r * data[o]!) + f32(g * data[o + 1]!)) + f32(b * data[o + 2]!));
+  } else {
+    for (let p = 0, o = 0; p < n; p++, o += channels) luma[p] = f32(f32(f32(r * data[o]!) + f32(g * data[o + 1]!)) + f32(b * data[o + 2]!));
   }
   return luma;
 }
@@ -156,79 +160,161 @@ type Dct16 = { coefficients: Float32Array; quality: number };
 function dct16FromLuma(luma: Float32Array, rows: number, cols: number): Dct16 | undefined {
   if (luma.length !== rows * cols) throw new RangeError(`luma: ${luma.length} values for ${rows}x${cols}`);
   if (rows < PDQ_MIN_DIMENSION || cols < PDQ_MIN_DIMENSION) return undefined;
-  let buf64: Float32Array;
-  if (rows === 64 && cols === 64) {
-    buf64 = Float32Array.from(luma);
-  } else {
-    const a = Float32Array.from(luma);
-    const b = new Float32Array(rows * cols);
-    const windowAlongRows = jaroszWindow(cols, 64);
-    const windowAlongCols = jaroszWindow(rows, 64);
-    for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
-      for (let i = 0; i < rows; i++) box1D(a, b, i * cols, cols, 1, windowAlongRows);
-      for (let j = 0; j < cols; j++) box1D(b, a, j, rows, cols, windowAlongCols);
-    }
-    buf64 = decimate(a, rows, cols);
-  }
+  const buf64 = rows === 64 && cols === 64 ? luma.slice() : jaroszDecimate(luma, rows, cols);
   return { coefficients: dct64To16(buf64), quality: qualityOf(buf64) };
+}
+
+/** Scratch planes reused across calls up to 512×512 (the reference policy's size); larger ones are allocated. */
+let scratchA = new Float32Array(0);
+let scratchB = new Float32Array(0);
+const SCRATCH_LIMIT = 512 * 512;
+
+/**
+ * Two Jarosz passes (box filter along rows, then columns) and the 64×64 decimation, computing only
+ * what the decimation reads: the second pass filters every row (its running sums must be carried
+ * along the whole row to stay bit-exact) but keeps the 64 sampled columns, and filters only those
+ * 64 columns. Columns are filtered all at once, row by row (sequential memory), each column's sum
+ * following exactly the reference's order of float32 operations.
+ */
+function jaroszDecimate(luma: Float32Array, rows: number, cols: number): Float32Array {
+  const n = rows * cols;
+  let a: Float32Array;
+  let b: Float32Array;
+  if (n <= SCRATCH_LIMIT) {
+    if (scratchA.length < n) {
+      scratchA = new Float32Array(Math.max(n, 1024));
+      scratchB = new Float32Array(Math.max(n, 1024));
+    }
+    a = scratchA;
+    b = scratchB;
+  } else {
+    a = new Float32Array(n);
+    b = new Float32Array(n);
+  }
+  const windowAlongRows = jaroszWindow(cols, 64);
+  const windowAlongCols = jaroszWindow(rows, 64);
+  const sampleRows = new Int32Array(64);
+  const sampleCols = new Int32Array(64);
+  for (let i = 0; i < 64; i++) {
+    sampleRows[i] = Math.floor(((i + 0.5) * rows) / 64);
+    sampleCols[i] = Math.floor(((i + 0.5) * cols) / 64);
+  }
+  // Pass 1: rows (luma → a), columns (a → b).
+  boxRows(luma, a, rows, cols, windowAlongRows);
+  boxColumns(a, b, rows, cols, windowAlongCols);
+  // Pass 2: rows (b → a), keeping the sampled columns (rows × 64), then those 64 columns.
+  boxRows(b, a, rows, cols, windowAlongRows);
+  const sampled = new Float32Array(rows * 64);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    for (let j = 0; j < 64; j++) sampled[i * 64 + j] = a[o + sampleCols[j]!]!;
+  }
+  const filtered = new Float32Array(rows * 64);
+  boxColumns(sampled, filtered, rows, 64, windowAlongCols);
+  const out = new Float32Array(64 * 64);
+  for (let i = 0; i < 64; i++) out.set(filtered.subarray(sampleRows[i]! * 64, sampleRows[i]! * 64 + 64), i * 64);
+  return out;
 }
 
 function jaroszWindow(oldDimension: number, newDimension: number): number {
   return Math.floor((oldDimension + 2 * newDimension - 1) / (2 * newDimension));
 }
 
-/** One box-filter pass along a strided vector, windows shrinking at both ends (the reference's four phases). */
-function box1D(input: Float32Array, output: Float32Array, offset: number, length: number, stride: number, window: number): void {
+const ROW_BLOCK = 8;
+const rowSums = new Float32Array(ROW_BLOCK);
+
+/**
+ * One box-filter pass along every row, windows shrinking at both ends (the reference's four
+ * phases). Eight rows advance together: their running sums are independent chains of float32
+ * operations, so the processor overlaps them instead of waiting on one sum's latency.
+ */
+function boxRows(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
   const half = Math.floor((window + 2) / 2);
   const phase1 = half - 1;
   const phase2 = window - half + 1;
-  const phase3 = length - window;
+  const phase3 = cols - window;
   const phase4 = half - 1;
-  let li = offset;
-  let ri = offset;
-  let oi = offset;
-  let sum = 0;
-  let size = 0;
-  for (let i = 0; i < phase1; i++) {
-    sum = f32(sum + input[ri]!);
-    size++;
-    ri += stride;
-  }
-  for (let i = 0; i < phase2; i++) {
-    sum = f32(sum + input[ri]!);
-    size++;
-    output[oi] = sum / size;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < phase3; i++) {
-    sum = f32(sum + input[ri]!);
-    sum = f32(sum - input[li]!);
-    output[oi] = sum / size;
-    li += stride;
-    ri += stride;
-    oi += stride;
-  }
-  for (let i = 0; i < phase4; i++) {
-    sum = f32(sum - input[li]!);
-    size--;
-    output[oi] = sum / size;
-    li += stride;
-    oi += stride;
+  const sums = rowSums;
+  for (let r0 = 0; r0 < rows; r0 += ROW_BLOCK) {
+    const count = Math.min(ROW_BLOCK, rows - r0);
+    const base = r0 * cols;
+    sums.fill(0);
+    let ri = base;
+    let li = base;
+    let oi = base;
+    let size = 0;
+    for (let i = 0; i < phase1; i++, ri++) {
+      for (let k = 0, o = 0; k < count; k++, o += cols) sums[k] = sums[k]! + input[ri + o]!;
+      size++;
+    }
+    for (let i = 0; i < phase2; i++, ri++, oi++) {
+      size++;
+      for (let k = 0, o = 0; k < count; k++, o += cols) {
+        const sum = f32(sums[k]! + input[ri + o]!);
+        sums[k] = sum;
+        output[oi + o] = sum / size;
+      }
+    }
+    for (let i = 0; i < phase3; i++, ri++, li++, oi++) {
+      for (let k = 0, o = 0; k < count; k++, o += cols) {
+        const sum = f32(f32(sums[k]! + input[ri + o]!) - input[li + o]!);
+        sums[k] = sum;
+        output[oi + o] = sum / size;
+      }
+    }
+    for (let i = 0; i < phase4; i++, li++, oi++) {
+      size--;
+      for (let k = 0, o = 0; k < count; k++, o += cols) {
+        const sum = f32(sums[k]! - input[li + o]!);
+        sums[k] = sum;
+        output[oi + o] = sum / size;
+      }
+    }
   }
 }
 
-/** Samples the filtered image at the centres of a 64×64 grid. */
-function decimate(input: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(64 * 64);
-  for (let i = 0; i < 64; i++) {
-    const ini = Math.floor(((i + 0.5) * rows) / 64);
-    for (let j = 0; j < 64; j++) {
-      const inj = Math.floor(((j + 0.5) * cols) / 64);
-      out[i * 64 + j] = input[ini * cols + inj]!;
+const columnSums = new Float32Array(4096);
+
+/** `box1D` down every column at once: per column the same float32 operations in the same order. */
+function boxColumns(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number): void {
+  const half = Math.floor((window + 2) / 2);
+  const phase1 = half - 1;
+  const phase2 = window - half + 1;
+  const phase3 = rows - window;
+  const phase4 = half - 1;
+  const sums = cols <= columnSums.length ? columnSums : new Float32Array(cols);
+  sums.fill(0, 0, cols);
+  let ri = 0;
+  let li = 0;
+  let oi = 0;
+  let size = 0;
+  for (let i = 0; i < phase1; i++, ri += cols) {
+    for (let j = 0; j < cols; j++) sums[j] = sums[j]! + input[ri + j]!;
+    size++;
+  }
+  for (let i = 0; i < phase2; i++, ri += cols, oi += cols) {
+    size++;
+    for (let j = 0; j < cols; j++) {
+      const sum = f32(sums[j]! + input[ri + j]!);
+      sums[j] = sum;
+      output[oi + j] = sum / size;
     }
   }
-  return out;
+  for (let i = 0; i < phase3; i++, ri += cols, li += cols, oi += cols) {
+    for (let j = 0; j < cols; j++) {
+      const sum = f32(f32(sums[j]! + input[ri + j]!) - input[li + j]!);
+      sums[j] = sum;
+      output[oi + j] = sum / size;
+    }
+  }
+  for (let i = 0; i < phase4; i++, li += cols, oi += cols) {
+    size--;
+    for (let j = 0; j < cols; j++) {
+      const sum = f32(sums[j]! - input[li + j]!);
+      sums[j] = sum;
+      output[oi + j] = sum / size;
+    }
+  }
 }
 
 /** Sum of quantised gradients of the 64×64 image, scaled to 0..100. */
