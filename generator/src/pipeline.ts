@@ -5,10 +5,9 @@ import type { Address } from "viem";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
 import { MODELS_DIR, type ModelManifestEntry, type RenderInput, type RenderOutput, render } from "./render/render.js";
-import type { BankSet } from "./screen/banks.js";
 import type { PdqIndex } from "./screen/pdq-index.js";
 import { type ScreenReport, screen } from "./screen/screen.js";
-import type { QueryHash } from "./screen/signals.js";
+import { BankSet } from "./screen/banks.js";
 import { type Attester, attest } from "./stages/attest.js";
 import { type FingerprintOutput, fingerprint } from "./stages/fingerprint.js";
 import { type Minter, type MintOutput, mint } from "./stages/mint.js";
@@ -93,9 +92,9 @@ export async function runPipeline(
   }
   const rendered = await render(input, { modelsDir: config.modelsDir });
   const fp = await fingerprint({ png: rendered.png });
-  // the tile fingerprint's query hashes, once the fingerprint stage computes them
-  const tile = (fp as { tile?: readonly QueryHash[] }).tile;
-  const report = screen(config.banks ?? config.index, { pdq: fp.pdq, ...(tile !== undefined ? { tile } : {}) });
+  // without banks, the certificates bank over `index` is kept on the config so its tile hashes persist
+  const banks = (config.banks ??= BankSet.ofIndex(config.index));
+  const report = screen(banks, { pdq: fp.pdq, tile: fp.tile });
   if (!report.cleared) return { status: "refused", rendered, fingerprint: fp, screen: report };
 
   const modelId = config.modelIds[rendered.model.name];
@@ -132,7 +131,7 @@ export async function runPipeline(
   );
   await pinModel(config.store, rendered.model, config.modelsDir ?? MODELS_DIR);
   if (config.attester === undefined) {
-    config.index.add({ hash: fp.pdq.original, label: `pattern ${rendered.contentDigest}` });
+    remember(banks, fp, `pattern ${rendered.contentDigest}`);
     return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };
   }
   const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
@@ -152,7 +151,7 @@ export async function runPipeline(
     royaltyBps: config.royaltyBps,
     deadline: now + BigInt(config.attestationTtl),
   });
-  config.index.add({ hash: fp.pdq.original, label: `certificate ${rendered.contentDigest}` });
+  remember(banks, fp, `certificate ${rendered.contentDigest}`);
   if (config.minter === undefined || options.mint === false) {
     return { status: "attested", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, ...(fromRecipe ? { recipe: fromRecipe } : {}) };
   }
@@ -172,4 +171,10 @@ async function pinModel(store: IpfsStore, model: ModelManifestEntry, dir: string
   if (done.has(model.sha256) || model.file === "") return;
   await store.add(await readFile(path.join(dir, model.file)));
   done.add(model.sha256);
+}
+
+/** A cleared pattern joins the certificates bank: its PDQ (the pipeline's `index`) and, when reliable, its tile hash. */
+function remember(banks: BankSet, fp: FingerprintOutput, label: string): void {
+  banks.certificates.add({ signal: "pdq", hash: fp.pdq.original, label });
+  if (fp.tileResult.reliable) banks.certificates.add({ signal: "tile", hash: fp.tileResult.hash, label });
 }

@@ -129,3 +129,40 @@ describe("tile hash: a shifted, re-tiled, rotated or cropped copy of a seamless 
     expect(() => tileHashPixels({ data: new Uint8Array(4 * 4 * 3), width: 4, height: 4, channels: 3 })).to.throw(RangeError, /4x4.*at least 8x8/);
   });
 });
+
+describe("screening refuses a shifted or rotated copy of a cleared pattern (PDQ alone cleared them)", function () {
+  this.timeout(120_000);
+
+  it("POST /v1/screen: a pattern cleared through the API, then its shifted, rotated and re-tiled copies are refused by the tile signal, naming the transform", async () => {
+    const { buildApi } = await import("../../generator/src/api/server.js");
+    const { testPipeline } = await import("./helpers/pipeline.js");
+    const key = { key: "k-tile", name: "tile", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 4096 * 4096 };
+    const app = await buildApi({ keys: [key], pipeline: testPipeline() });
+    try {
+      const body = { model: "madder", seed: "4242", params: { scale: 1, sharpness: 6 }, width: 256, height: 256 };
+      const made = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": key.key }, payload: body });
+      expect(made.statusCode, made.body).to.equal(201);
+      const r = await render({ ...body, seed: 4242n });
+      const img = rgb(await decodeImage(r.png));
+      const png = async (i: Rgb) => (await sharp(i.data, { raw: { width: i.width, height: i.height, channels: 3 } }).png().toBuffer()).toString("base64");
+      const copies: Record<string, Rgb> = {
+        "shifted by (97, 33)": shift(img, 97, 33),
+        "rotated 90°, shifted": shift(DIHEDRAL["rotated 90°"]!(img), 50, 120),
+        "tiled 2×2": tile(img, 2),
+      };
+      for (const [name, copy] of Object.entries(copies)) {
+        const res = await app.inject({ method: "POST", url: "/v1/screen", headers: { "x-api-key": key.key }, payload: { image: await png(copy) } });
+        expect(res.statusCode, res.body).to.equal(200);
+        const report = res.json() as { cleared: boolean; matches: Array<{ signal: string; bank: string; transform: string; distance: number }> };
+        expect(report.cleared, `${name}: ${res.body}`).to.equal(false);
+        const hit = report.matches.find((m) => m.signal === "tile");
+        expect(hit, `${name}: a tile match`).to.not.equal(undefined);
+        expect(hit!.bank).to.equal("certificates");
+        expect(hit!.transform).to.match(/any tile origin/);
+        if (name.startsWith("rotated")) expect(hit!.transform).to.match(/rotated 90°/);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});

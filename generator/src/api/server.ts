@@ -335,7 +335,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   });
 
   const keyOf = (request: FastifyRequest) => (request as FastifyRequest & { apiKey: ApiKey }).apiKey;
-  const bankSet = () => options.pipeline.banks ?? BankSet.ofIndex(options.pipeline.index);
+  const bankSet = () => (options.pipeline.banks ??= BankSet.ofIndex(options.pipeline.index)); // kept: the tile hashes of cleared patterns live in it
 
   app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody } }, async (request, reply) => {
     const key = keyOf(request);
@@ -475,8 +475,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (signal !== undefined) return reply.code(400).send({ error: "invalid_request", field: "body.signal", message: "body.signal: names the signal of body.hash; an image is screened by every signal it has" });
     try {
       const fp = await fingerprint({ png: Buffer.from(image!, "base64") });
-      const tile = (fp as { tile?: readonly { hash: string; transform: string }[] }).tile;
-      return { pdq: fp.pdq.original, quality: fp.pdq.quality, ...screen(options.pipeline.banks ?? options.pipeline.index, { pdq: fp.pdq, ...(tile !== undefined ? { tile } : {}) }) };
+      return { pdq: fp.pdq.original, quality: fp.pdq.quality, tile: fp.tileResult.hash, ...screen(bankSet(), { pdq: fp.pdq, tile: fp.tile }) };
     } catch (error) {
       if (error instanceof ImageTooLargeError) return reply.code(413).send({ error: "image_too_large", field: "body.image", limit: error.limit, message: `body.image: ${error.message}` });
       return reply.code(400).send({ error: "invalid_request", field: "body.image", message: `body.image: ${(error as Error).message}` });

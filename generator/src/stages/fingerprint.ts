@@ -1,13 +1,36 @@
-import { PDQ_MIN_QUALITY, type PdqDihedralResult, pdqDihedralImage } from "../pdq/index.js";
+import { PDQ_MIN_QUALITY, type PdqDihedralResult, decodeImage, lumaOf, pdqDihedralFromLuma, resizeForPdq } from "../pdq/index.js";
+import type { QueryHash } from "../screen/signals.js";
+import { type TileHashResult, tileHashPixels, tileQueries } from "../tile/index.js";
 
 /** Stage input: the rendered PNG. */
 export type FingerprintInput = { png: Uint8Array };
 
-/** Stage output: the eight dihedral PDQ hashes (the original is the lineage's PDQ) and quality. */
-export type FingerprintOutput = { pdq: PdqDihedralResult; pdqHash: `0x${string}`; reliable: boolean };
+/**
+ * Stage output: the eight dihedral PDQ hashes (the original is the lineage's PDQ) and quality; the
+ * tile hash (the lineage's `tileHash`) with its four query hashes.
+ */
+export type FingerprintOutput = {
+  pdq: PdqDihedralResult;
+  pdqHash: `0x${string}`;
+  reliable: boolean;
+  tileHash: `0x${string}`;
+  tileResult: TileHashResult;
+  /** Screening lookups of the tile signal (four dihedral variants, transforms in words). */
+  tile: QueryHash[];
+};
 
-/** Fingerprint stage: PDQ with the reference's resize policy, from one DCT for all variants. */
+/** Fingerprint stage: PDQ with the reference's resize policy, from one DCT for all variants; the tile hash from the same decode. */
 export async function fingerprint(input: FingerprintInput): Promise<FingerprintOutput> {
-  const pdq = await pdqDihedralImage(input.png);
-  return { pdq, pdqHash: `0x${pdq.original}`, reliable: pdq.quality >= PDQ_MIN_QUALITY };
+  const decoded = await decodeImage(input.png);
+  const small = resizeForPdq(decoded);
+  const pdq = pdqDihedralFromLuma(lumaOf(small), small.height, small.width);
+  const tileResult = tileHashPixels(decoded);
+  return {
+    pdq,
+    pdqHash: `0x${pdq.original}`,
+    reliable: pdq.quality >= PDQ_MIN_QUALITY,
+    tileHash: `0x${tileResult.hash}`,
+    tileResult,
+    tile: tileResult.reliable ? tileQueries(tileResult) : [],
+  };
 }

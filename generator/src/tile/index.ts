@@ -1,0 +1,24 @@
+// The tile hash is pure TypeScript and lives in the SDK (auditors recompute it in a browser too);
+// the generator adds the Node decoder (sharp) and the query hashes screening uses.
+import type { QueryHash } from "../screen/signals.js";
+import { decodeImage } from "../pdq/decode.js";
+import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileHashPixels } from "../../../sdk/src/tile/tileHash.js";
+
+export * from "../../../sdk/src/tile/tileHash.js";
+
+/** The tile hash of an image file or encoded buffer (decoded within the pixel budget). */
+export async function tileHashImage(input: string | Uint8Array): Promise<TileHashResult> {
+  return tileHashPixels(await decodeImage(input));
+}
+
+/** The four query hashes of a tile hash, each with the transform of the original it reveals, in words. */
+export function tileQueries(result: TileHashResult): QueryHash[] {
+  const repeat =
+    Math.abs(result.repeats.x - 1) < 0.02 && Math.abs(result.repeats.y - 1) < 0.02
+      ? "one tile"
+      : `repeat of ${result.period.x.toFixed(1)}×${result.period.y.toFixed(1)} px (${result.repeats.x.toFixed(2)}×${result.repeats.y.toFixed(2)} repeats)`;
+  return (Object.keys(TILE_VARIANTS) as TileVariant[]).map((v) => ({
+    hash: result.variants[v],
+    transform: v === "original" ? `any tile origin, ${repeat}` : `${TILE_VARIANTS[v]}, any tile origin, ${repeat}`,
+  }));
+}
