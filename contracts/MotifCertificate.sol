@@ -205,6 +205,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
             lin.seed,
             lin.paramsHash,
             lin.pdqHash,
+            lin.tileHash,
             r.royaltyBps,
             attester
         );

@@ -53,6 +53,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
         seed: 0xfedcba9876543210n,
         paramsHash: unique(),
         pdqHash: unique(),
+        tileHash: unique(),
         creator,
         recipeId,
       },

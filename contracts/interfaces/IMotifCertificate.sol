@@ -66,6 +66,7 @@ interface IMotifCertificate {
     /// @param seed The render seed.
     /// @param paramsHash keccak-256 of the canonical params JSON.
     /// @param pdqHash PDQ perceptual hash of the image.
+    /// @param tileHash Motif tile hash of the pattern (repeat-aware; zero if not attested).
     /// @param royaltyBps ERC-2981 royalty of the certificate, in basis points.
     /// @param attester The generator key that attested the lineage (or sent the mint).
     event CertificateMinted(
@@ -77,6 +78,7 @@ interface IMotifCertificate {
         uint64 seed,
         bytes32 paramsHash,
         bytes32 pdqHash,
+        bytes32 tileHash,
         uint16 royaltyBps,
         address attester
     );

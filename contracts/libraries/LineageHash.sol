@@ -8,16 +8,16 @@ import {Lineage, MintRequest} from "../types/Lineage.sol";
 library LineageHash {
     /// @notice keccak-256 of the `Lineage` EIP-712 type string.
     bytes32 internal constant LINEAGE_TYPEHASH = keccak256(
-        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)"
+        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
     );
 
     /// @notice keccak-256 of the `MintAttestation` EIP-712 type string (with `Lineage` appended).
     bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
-        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)"
+        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
     );
 
     /// @notice EIP-712 `hashStruct` of a lineage.
-    /// @dev `Lineage` is a static struct of nine 32-byte words in calldata, laid out exactly as
+    /// @dev `Lineage` is a static struct of ten 32-byte words in calldata, laid out exactly as
     /// `abi.encode` would write them (the ABI zero-pads and the caller's values were validated as
     /// their types by the decoder), so the words are copied after the type hash and hashed in place.
     /// @param lineage The lineage.
@@ -29,8 +29,8 @@ library LineageHash {
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typeHash)
-            calldatacopy(add(ptr, 0x20), lineage, 0x120)
-            result := keccak256(ptr, 0x140)
+            calldatacopy(add(ptr, 0x20), lineage, 0x140)
+            result := keccak256(ptr, 0x160)
         }
     }
 

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 /// @notice Where a pattern came from. One lineage type is shared by the contracts, the SDK
 /// (`sdk/src/types/lineage.ts`) and the pinned metadata (`lineage` object), field for field.
 /// @dev EIP-712 type string (see `LineageHash.LINEAGE_TYPEHASH`):
-/// `Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)`
+/// `Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)`
 struct Lineage {
     /// sha-256 of the rendered image bytes (PNG). It is also the token id: content-addressed ids
     /// make "the same content is never certified twice" a property of ERC-721 itself.
@@ -22,6 +22,10 @@ struct Lineage {
     bytes32 paramsHash;
     /// PDQ perceptual hash (256 bits) of the image, in the reference's word order.
     bytes32 pdqHash;
+    /// Motif tile hash (256 bits): the repeat-aware fingerprint of the seamless pattern — the same for
+    /// any tile origin, repeat count or scale (see `sdk/src/tile/tileHash.ts`). Zero for certificates
+    /// attested before tile hashes existed: verifiers compute it on the fly then.
+    bytes32 tileHash;
     /// Account credited as the pattern's creator; receives ERC-2981 royalties.
     address creator;
     /// Recipe certificate the pattern was rendered from (`MotifCertificate.mintRecipe`), or 0 for none.

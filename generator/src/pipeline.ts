@@ -8,6 +8,8 @@ import { MODELS_DIR, type ModelManifestEntry, type RenderInput, type RenderOutpu
 import type { PdqIndex } from "./screen/pdq-index.js";
 import { type ScreenReport, screen } from "./screen/screen.js";
 import { BankSet } from "./screen/banks.js";
+
+const ZERO_HASH = `0x${"0".repeat(64)}` as const;
 import { type Attester, attest } from "./stages/attest.js";
 import { type FingerprintOutput, fingerprint } from "./stages/fingerprint.js";
 import { type Minter, type MintOutput, mint } from "./stages/mint.js";
@@ -119,6 +121,7 @@ export async function runPipeline(
           paramsHash: rendered.paramsHash,
           pdqHash: fp.pdqHash,
           pdqQuality: fp.pdq.quality,
+          ...(fp.tileResult.reliable ? { tile: { hash: fp.tileHash, period: fp.tileResult.period } } : {}),
           width: rendered.width,
           height: rendered.height,
           creator: config.creator,
@@ -144,6 +147,7 @@ export async function runPipeline(
       seed: rendered.seed,
       paramsHash: rendered.paramsHash,
       pdqHash: fp.pdqHash,
+      tileHash: fp.tileResult.reliable ? fp.tileHash : ZERO_HASH,
       creator: config.creator,
       recipeId: fromRecipe?.recipeId ?? 0n,
     },

@@ -10,6 +10,7 @@ export const mintAttestationTypes = {
     { name: "seed", type: "uint64" },
     { name: "paramsHash", type: "bytes32" },
     { name: "pdqHash", type: "bytes32" },
+    { name: "tileHash", type: "bytes32" },
     { name: "creator", type: "address" },
     { name: "recipeId", type: "uint256" },
   ],

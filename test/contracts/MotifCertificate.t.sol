@@ -45,7 +45,7 @@ contract MotifCertificateTest is MotifFixture {
         emit IMotifCertificate.CreatorRegistered(creator, 1);
         vm.expectEmit(true, true, true, true, address(cert));
         emit IMotifCertificate.CertificateMinted(
-            expectedId, modelId, creator, l.metadataDigest, CidV1.RAW, l.seed, l.paramsHash, l.pdqHash, 500, attester
+            expectedId, modelId, creator, l.metadataDigest, CidV1.RAW, l.seed, l.paramsHash, l.pdqHash, l.tileHash, 500, attester
         );
         vm.prank(bob); // anyone may submit a signed attestation
         uint256 tokenId = cert.mint(r);
@@ -262,7 +262,7 @@ contract MotifCertificateTest is MotifFixture {
     /// @dev Changing any attested field after signing makes the signature recover another address.
     function testFuzz_mint_alteredField_reverts(uint256 salt, uint8 field, bytes32 value) public {
         MintRequest memory r = _signed(_request(salt), ATTESTER_KEY);
-        field = uint8(bound(field, 0, 10));
+        field = uint8(bound(field, 0, 11));
         if (field == 0) { vm.assume(value != r.lineage.contentDigest && value != 0); r.lineage.contentDigest = value; }
         if (field == 1) { vm.assume(value != r.lineage.metadataDigest && value != 0); r.lineage.metadataDigest = value; }
         if (field == 2) { r.lineage.metadataCodec = r.lineage.metadataCodec == CidV1.RAW ? CidV1.DAG_PB : CidV1.RAW; }
@@ -278,6 +278,7 @@ contract MotifCertificateTest is MotifFixture {
             uint32 other = registry.registerModel(_registration(keccak256(abi.encode("w", value))));
             r.lineage.modelId = other;
         }
+        if (field == 11) { vm.assume(value != r.lineage.tileHash); r.lineage.tileHash = value; }
         (bool ok, bytes memory ret) = address(cert).call(abi.encodeCall(cert.mint, (r)));
         assertFalse(ok, "altered request must not mint");
         assertEq(bytes4(ret), IMotifCertificate.MotifCertificateUnauthorizedAttester.selector, "recovers a non-attester");

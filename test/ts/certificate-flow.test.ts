@@ -77,6 +77,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
       seed: 18_446_744_073_709_551_557n, // largest 64-bit prime: the whole uint64 range round-trips
       paramsHash: keccak256(stringToBytes('{"palette":"indigo","scale":2}')),
       pdqHash: keccak256(toHex("pdq")),
+      tileHash: keccak256(toHex("tile")),
       creator: creatorAddr,
       recipeId: 0n,
     };
@@ -123,6 +124,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
       seed: ev.seed!,
       paramsHash: ev.paramsHash!,
       pdqHash: ev.pdqHash!,
+      tileHash: ev.tileHash!,
       creator: ev.creator!,
       recipeId: 0n,
     };
@@ -179,6 +181,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
               seed: BigInt(i),
               paramsHash: keccak256(toHex(i)),
               pdqHash: keccak256(toHex(i + 1)),
+              tileHash: keccak256(toHex("tile")),
               creator: generator!.account.address,
               recipeId: 0n,
             },

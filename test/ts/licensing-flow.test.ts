@@ -55,6 +55,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
             seed: 7n,
             paramsHash: keccak256(toHex("{}")),
             pdqHash: keccak256(toHex("pdq")),
+            tileHash: keccak256(toHex("tile")),
             creator: licensor,
             recipeId: 0n,
           },

@@ -110,7 +110,7 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
       await certificate.write.mint(
         [
           {
-            lineage: { contentDigest, metadataDigest: keccak256(toHex("meta")), metadataCodec: 0x55, modelId: 1, seed: 9n, paramsHash: keccak256(toHex("{}")), pdqHash: keccak256(toHex("pdq")), creator: licensorAddress, recipeId: 0n },
+            lineage: { contentDigest, metadataDigest: keccak256(toHex("meta")), metadataCodec: 0x55, modelId: 1, seed: 9n, paramsHash: keccak256(toHex("{}")), pdqHash: keccak256(toHex("pdq")), tileHash: keccak256(toHex("tile")), creator: licensorAddress, recipeId: 0n },
             to: licensorAddress,
             royaltyBps: 300,
             deadline: 2n ** 40n,
@@ -191,7 +191,7 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
     const licenseeAddress = getAddress(licensee!.account.address);
 
     await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("w2")), royaltyBps: 0, name: "m", version: "1" }));
-    const lineage = { contentDigest: keccak256(toHex("img")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), creator: licensorAddress, recipeId: 0n };
+    const lineage = { contentDigest: keccak256(toHex("img")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), tileHash: keccak256(toHex("tile")), creator: licensorAddress, recipeId: 0n };
     const request = await generator!.attestLineage({ lineage, to: licensorAddress, royaltyBps: 250, deadline: 2n ** 40n });
     await wait(await licensee!.mintCertificates({ requests: [request] })); // anyone may submit an attested mint
     try {

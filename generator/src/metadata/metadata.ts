@@ -18,6 +18,8 @@ export type MetadataLineage = {
   paramsHash: Hex;
   pdqHash: Hex;
   pdqQuality: number;
+  /** The tile hash and the period it found (absent in metadata pinned before tile hashes). */
+  tile?: { hash: Hex; period: { x: number; y: number } };
   width: number;
   height: number;
   creator: Address;
@@ -65,6 +67,7 @@ export function buildMetadata(input: MetadataInput): Uint8Array {
         params: l.params,
         paramsHash: l.paramsHash,
         pdq: { hash: l.pdqHash, quality: l.pdqQuality },
+        ...(l.tile !== undefined ? { tile: l.tile } : {}),
         width: l.width,
         height: l.height,
         creator: l.creator,

@@ -25,7 +25,8 @@ import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeli
 import { RenderInputError } from "../render/render.js";
 import type { PdqDihedralResult } from "../pdq/pdq.js";
 import type { PdqIndex } from "../screen/pdq-index.js";
-import type { BankSet } from "../screen/banks.js";
+import { BankSet } from "../screen/banks.js";
+import type { QueryHash } from "../screen/signals.js";
 import { screen } from "../screen/screen.js";
 import { type Minter, mint } from "../stages/mint.js";
 
@@ -58,6 +59,9 @@ export type RenderJobResult =
       seed: string;
       paramsHash: Hex;
       pdqHash: Hex;
+      /** The tile hash (zero when unreliable) and its four query hashes, for central screening. */
+      tileHash: Hex;
+      tile: QueryHash[];
       /** The eight dihedral PDQ hashes, for the minter's central screening. */
       pdq: PdqDihedralResult;
       creator: Address;
@@ -149,6 +153,8 @@ export function startWorker(options: WorkerOptions): Worker<RenderJobData, Rende
         seed: d.seed,
         paramsHash: result.rendered.paramsHash,
         pdqHash: result.fingerprint.pdqHash,
+        tileHash: result.fingerprint.tileResult.reliable ? result.fingerprint.tileHash : `0x${"0".repeat(64)}`,
+        tile: result.fingerprint.tile,
         pdq: result.fingerprint.pdq,
         creator: d.creator,
       };
@@ -228,7 +234,8 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           summary.minted++;
         } else {
           // screened again centrally: two workers may have made near-duplicates of each other
-          const report = screen(o.banks ?? o.index, { pdq: r.pdq });
+          const banks = (o.banks ??= BankSet.ofIndex(o.index)); // kept: the tile hashes of cleared patterns live in it
+          const report = screen(banks, { pdq: r.pdq, tile: r.tile ?? [] });
           if (!report.cleared) {
             const top = report.matches[0]!;
             await o.journal.write({ key: id, step: "refused", contentDigest: r.contentDigest, reason: `near-duplicate of ${top.label} at distance ${top.distance}${top.bank !== "certificates" ? ` (bank ${top.bank}, ${top.transform})` : ""}` });
@@ -236,11 +243,11 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
             summary.refused++;
           } else if (o.minter === undefined) {
             await o.journal.write({ key: id, step: "pinned", contentDigest: r.contentDigest, metadataCid: r.metadataCid });
-            o.index.add({ hash: r.pdq.original, label: `pattern ${r.contentDigest}` });
+            remember(banks, r, `pattern ${r.contentDigest}`);
             settled.add(id);
             summary.pinned++;
           } else {
-            o.index.add({ hash: r.pdq.original, label: `certificate ${r.contentDigest}` });
+            remember(banks, r, `certificate ${r.contentDigest}`);
             ready.push({ id, result: r });
           }
         }
@@ -266,6 +273,7 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           seed: BigInt(c.result.seed),
           paramsHash: c.result.paramsHash,
           pdqHash: c.result.pdqHash,
+          tileHash: c.result.tileHash,
           creator: c.result.creator,
           recipeId: 0n,
         },
@@ -295,4 +303,10 @@ async function alreadyMinted(minter: Minter, contentDigest: Hex): Promise<boolea
   } catch {
     return false;
   }
+}
+
+/** A centrally cleared pattern joins the certificates bank: its PDQ (the minter's `index`) and its tile hash when it has one. */
+function remember(banks: BankSet, r: { pdq: PdqDihedralResult; tileHash?: Hex }, label: string): void {
+  banks.certificates.add({ signal: "pdq", hash: r.pdq.original, label });
+  if (r.tileHash !== undefined && !/^0x0{64}$/.test(r.tileHash)) banks.certificates.add({ signal: "tile", hash: r.tileHash.slice(2), label });
 }

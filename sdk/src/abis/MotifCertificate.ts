@@ -490,6 +490,12 @@ export const motifCertificateAbi = [
       },
       {
         "indexed": false,
+        "internalType": "bytes32",
+        "name": "tileHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
         "internalType": "uint16",
         "name": "royaltyBps",
         "type": "uint16"
@@ -1024,6 +1030,11 @@ export const motifCertificateAbi = [
                 "type": "bytes32"
               },
               {
+                "internalType": "bytes32",
+                "name": "tileHash",
+                "type": "bytes32"
+              },
+              {
                 "internalType": "address",
                 "name": "creator",
                 "type": "address"
@@ -1496,6 +1507,11 @@ export const motifCertificateAbi = [
             "type": "bytes32"
           },
           {
+            "internalType": "bytes32",
+            "name": "tileHash",
+            "type": "bytes32"
+          },
+          {
             "internalType": "address",
             "name": "creator",
             "type": "address"
@@ -1580,6 +1596,11 @@ export const motifCertificateAbi = [
               {
                 "internalType": "bytes32",
                 "name": "pdqHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "tileHash",
                 "type": "bytes32"
               },
               {
@@ -1673,6 +1694,11 @@ export const motifCertificateAbi = [
               {
                 "internalType": "bytes32",
                 "name": "pdqHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "tileHash",
                 "type": "bytes32"
               },
               {

@@ -19,6 +19,8 @@ export type Lineage = {
   paramsHash: Hex;
   /** PDQ perceptual hash, 256 bits. */
   pdqHash: Hex;
+  /** Motif tile hash (repeat-aware fingerprint), 256 bits; zero for certificates attested before tile hashes. */
+  tileHash: Hex;
   /** Account credited as the creator; receives ERC-2981 royalties. */
   creator: Address;
   /** Recipe certificate the pattern was rendered from, or 0n for none. */

@@ -15,10 +15,10 @@ abstract contract MotifFixture is MotifTest {
     bytes32 internal constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 internal constant LINEAGE_TYPEHASH = keccak256(
-        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)"
+        "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
     );
     bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
-        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,address creator,uint256 recipeId)"
+        "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
     );
 
     uint256 internal constant ATTESTER_KEY = 0xA77E57;
@@ -66,6 +66,7 @@ abstract contract MotifFixture is MotifTest {
             seed: uint64(salt),
             paramsHash: keccak256(abi.encode("params", salt)),
             pdqHash: keccak256(abi.encode("pdq", salt)),
+            tileHash: keccak256(abi.encode("tile", salt)),
             creator: creator,
             recipeId: 0
         });
@@ -138,6 +139,7 @@ abstract contract MotifFixture is MotifTest {
                 l.seed,
                 l.paramsHash,
                 l.pdqHash,
+                l.tileHash,
                 l.creator,
                 l.recipeId
             )

@@ -43,6 +43,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
               ? ([["Recipe", `${tokenHex(l.recipeId)} (${String(meta.recipe?.cid ?? "")}): its owner receives a share of this pattern's licence revenue`]] as const)
               : []),
             ["PDQ hash", l.pdqHash],
+            ["Tile hash", /^0x0{64}$/.test(l.tileHash) ? "not attested (certified before tile hashes)" : l.tileHash],
             ["Royalty (ERC-2981)", `${p.cert.royaltyBps / 100}% to the creator`],
             ["Metadata", p.cert.tokenURI],
           ] as const

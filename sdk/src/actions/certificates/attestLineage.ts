@@ -28,6 +28,7 @@ export type AttestLineageErrorType = SignTypedDataErrorType;
  *     seed: 42n,
  *     paramsHash: keccak256(toHex('{"scale":2,"sharpness":6}')),
  *     pdqHash: "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+ *     tileHash: "0xa5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5",
  *     creator: generator.account.address,
  *     recipeId: 0n,
  *   },

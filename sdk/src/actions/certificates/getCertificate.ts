@@ -52,6 +52,7 @@ export async function getCertificate(client: Client, p: GetCertificateParameters
         seed: e.seed!,
         paramsHash: e.paramsHash!,
         pdqHash: e.pdqHash!,
+        tileHash: e.tileHash!,
         creator: e.creator!,
         recipeId: stored.recipeId,
       },

@@ -30,6 +30,7 @@ export type MintCertificatesErrorType = WriteContractErrorType | MotifContractEr
  *     seed: 42n,
  *     paramsHash: keccak256(toHex('{"scale":2,"sharpness":6}')),
  *     pdqHash: "0x5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a",
+ *     tileHash: "0xa5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5",
  *     creator: generator.account.address,
  *     recipeId: 0n,
  *   },
