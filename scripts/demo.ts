@@ -147,6 +147,11 @@ function readable(r: StoryReport, against: string): string {
         ? `   ${mark(true)} ${b.label}: REFUSED as a near-duplicate of ${b.refusedBecause!.label.replace(/0x[0-9a-f]{64}/, (h) => short(h))} (PDQ distance ${b.refusedBecause!.distance}); nothing pinned or minted`
         : `   ${mark(b.status === "minted")} ${b.label} (seed ${b.seed}): ${b.status}, token ${short(b.tokenId ?? "")}, image ${b.imageCid}`,
     ),
+    ...r.copies.map((c) =>
+      c.cleared
+        ? `   ${mark(false)} ${c.label}: CLEARED (a copy slipped through)`
+        : `   ${mark(true)} ${c.label}: REFUSED by the ${c.match!.signal === "tile" ? "tile hash" : "PDQ hash"} as a copy of ${c.match!.label.replace(/0x[0-9a-f]{64}/, (h) => short(h))} (${c.match!.transform}; distance ${c.match!.distance})`,
+    ),
     "",
     "3. Offers",
     `   ${mark(true)} exclusive licence for the ${r.offers.exclusiveEu.regions} EU member states, ${r.offers.exclusiveEu.days} days, ${r.offers.exclusiveEu.price}: on-chain offer #${r.offers.exclusiveEu.offerId} on ${short(r.offers.exclusiveEu.tokenId)}, for ${r.offers.exclusiveEu.licensee} only`,

@@ -14,13 +14,16 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { buildCppnModel } from "../../generator/src/model/cppn.js";
 import type { BrandSpec } from "../../generator/src/model/cppn.js";
-import { pdqHashImage } from "../../generator/src/pdq/index.js";
+import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
 import { render } from "../../generator/src/render/render.js";
 import { exportDataset } from "../../generator/src/dataset/export.js";
 import { certifyDataset, certifyRecipe } from "../../generator/src/certify.js";
 import { recipeBytes, validateRecipe } from "../../generator/src/recipe/recipe.js";
 import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
+import { fingerprint } from "../../generator/src/stages/fingerprint.js";
+import { screen } from "../../generator/src/screen/screen.js";
+import sharp from "sharp";
 import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
 import type { DeploymentRecord } from "./deployment.js";
 
@@ -52,6 +55,8 @@ export type StoryReport = {
   /** The seed asked for, and the first one used (later when an earlier run on this chain used it). */
   seeds: { requested: string; first: string };
   batch: Array<{ label: string; seed: string; status: PatternResult["status"]; tokenId?: Hex; imageCid?: string; metadataCid?: string; refusedBecause?: { label: string; distance: number } }>;
+  /** Copies of pattern 1 a copier would try (another tile origin, rotated): each refused, by which signal. */
+  copies: Array<{ label: string; cleared: boolean; match?: { signal: string; label: string; distance: number; transform: string } }>;
   offers: {
     exclusiveEu: { offerId: string; tokenId: Hex; regions: number; days: number; price: string; licensee: Address; otherBuyerRefused: string };
     worldwide: { digest: Hex; tokenId: Hex; regions: number; price: string } };
@@ -155,10 +160,12 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   requests.push({ ...requests[0]!, sharpness: 6.5, label: "pattern 1 with sharpness 6.5 instead of 6 (near-duplicate)" });
   const batch: StoryReport["batch"] = [];
   const minted: bigint[] = [];
+  let firstPng: Uint8Array | undefined;
   for (const [i, r] of requests.entries()) {
     progress({ step: "generate", done: i, total: requests.length, label: r.label });
     const result = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: r.seed, params: { scale: r.scale, sharpness: r.sharpness }, width: r.width, height: r.width, name: `Saffron ${r.seed}` });
     const line: StoryReport["batch"][number] = { label: r.label, seed: r.seed.toString(), status: result.status };
+    if (i === 0) firstPng = result.rendered.png;
     if (result.status === "refused") {
       const m = result.screen.matches[0]!;
       line.refusedBecause = { label: m.label, distance: m.distance };
@@ -173,6 +180,25 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     batch.push(line);
   }
   progress({ step: "generate", done: requests.length, total: requests.length, label: "done" });
+  // A copier's dodges of PDQ: pattern 1 from another tile origin, and rotated 90° and shifted. The
+  // tile hash (any origin, repeat or rotation) refuses both; PDQ alone would clear them.
+  const copies: StoryReport["copies"] = [];
+  {
+    const w = size;
+    const shifted = async (img: sharp.Sharp, dx: number, dy: number) =>
+      sharp(await img.extend({ right: w, bottom: w, extendWith: "repeat" }).png().toBuffer()).extract({ left: dx, top: dy, width: w, height: w }).png().toBuffer();
+    const attempts: Array<[string, Uint8Array]> = [
+      ["pattern 1 from another tile origin (shifted by a third and a fifth of the tile)", await shifted(sharp(firstPng!), Math.round(w / 3), Math.round(w / 5))],
+      ["pattern 1 rotated 90° and shifted", await shifted(sharp(await sharp(firstPng!).rotate(90).png().toBuffer()), Math.round(w / 2), Math.round(w / 7))],
+    ];
+    for (const [label, png] of attempts) {
+      const fp = await fingerprint({ png });
+      const report = screen(pipeline.banks ?? pipeline.index, { pdq: fp.pdq, tile: fp.tile });
+      const m = report.matches[0];
+      copies.push({ label, cleared: report.cleared, ...(m !== undefined ? { match: { signal: m.signal ?? "pdq", label: m.label, distance: m.distance, transform: m.transform ?? "" } } : {}) });
+    }
+    if (copies.some((c) => c.cleared)) throw new Error(`a copy of pattern 1 cleared screening: ${copies.filter((c) => c.cleared).map((c) => c.label).join("; ")}`);
+  }
   if (minted.length < 2) throw new Error(`only ${minted.length} patterns were minted; the story needs two`);
   const [tokenA, tokenB] = [minted[0]!, minted[1]!];
   const creator = generator!; // the generator mints to its creator account, the certificates' owner
@@ -329,6 +355,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     gateway: ctx.gateway,
     fromBlock: BigInt(deployment.startBlock),
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
+    decode: (bytes) => decodeImage(bytes),
     rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
   });
   progress({ step: "audit", done: 1, total: 1, label: "done" });
@@ -339,6 +366,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     accounts: { admin: addr(admin!), generator: addr(generator!), studio: addr(studio!), licenseeEu: addr(licenseeEu!), licenseeWorld: addr(licenseeWorld!) },
     model: { name: DEMO_BRAND.name, id: modelId, weightsDigest, weightsCid: weightsCid.toString(), owner: model.owner, royaltyBps: model.royaltyBps, newlyRegistered },
     batch,
+    copies,
     offers: {
       exclusiveEu: { offerId: offerId.toString(), tokenId: hexId(tokenA), regions: EU_MEMBERS.length, days: 90, price: `${formatEther(exclusive.pricing.price)} ETH`, licensee: exclusive.licensee, otherBuyerRefused },
       worldwide: { digest: signedDigest, tokenId: hexId(tokenB), regions: 249, price: `${formatEther(worldwide.pricing.price)} ETH` },

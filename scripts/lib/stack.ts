@@ -30,7 +30,7 @@ import { selectStore } from "../../generator/src/ipfs/select.js";
 import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest } from "../../generator/src/render/render.js";
-import { certificateEntries } from "../../generator/src/screen/from-chain.js";
+import { certificateBanks } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { BankSet } from "../../generator/src/screen/banks.js";
 import { BankStore } from "../../generator/src/screen/bank-store.js";
@@ -149,7 +149,7 @@ export async function generatorPipeline(o: {
   return {
     store: o.store,
     pinQueue: o.pinQueue,
-    index: PdqIndex.build(await certificateEntries(o.publicClient, certificate, BigInt(o.deployment.startBlock))),
+    ...(await certificateBanks(o.publicClient, certificate, BigInt(o.deployment.startBlock))),
     attester: { signer: { client: o.generator, account: o.generator.account }, chainId: o.chainId, certificate },
     recipes: { client: o.publicClient, certificate, licensing: o.deployment.contracts.MotifLicensing },
     minter: { wallet: o.generator, publicClient: o.publicClient, certificate },
@@ -261,7 +261,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // state folder (<state>/banks, reloaded within a second of a `motif bank` change).
     const pipeline = await generatorPipeline({ store, pinQueue, generator, publicClient, chainId, deployment: record, modelIds });
     const bankStore = new BankStore(options.stateDir);
-    pipeline.banks = BankSet.ofIndex(pipeline.index);
+    pipeline.banks ??= BankSet.ofIndex(pipeline.index);
     const watching = await bankStore.watch(pipeline.banks, { onError: (error) => log(`banks: reload failed, keeping the banks loaded before: ${(error as Error).message}`) });
     closers.push(async () => watching.close());
     const adminKey = await stackAdminKey(options.stateDir, env);

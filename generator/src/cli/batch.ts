@@ -11,7 +11,7 @@ import { loadManifest } from "../render/render.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { BankSet } from "../screen/banks.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
-import { certificateEntries } from "../screen/from-chain.js";
+import { certificateSignals } from "../screen/from-chain.js";
 import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
 
@@ -57,10 +57,10 @@ export const batchCommand = {
     if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
     const { params, size } = renderOptionsFrom(values);
     const chain = await chainFromEnv();
-    const minted = chain === undefined ? [] : await certificateEntries(chain.minter.publicClient, chain.minter.certificate);
-    const index = await PdqIndex.load(values.index ?? [], minted); // lists streamed, whatever their size
+    const minted = chain === undefined ? { pdq: [], tile: [] } : await certificateSignals(chain.minter.publicClient, chain.minter.certificate);
+    const index = await PdqIndex.load(values.index ?? [], minted.pdq); // lists streamed, whatever their size
     // the hash banks of the state folder (MOTIF_STATE_DIR or .motif), as they are when the batch starts
-    const banks = BankSet.ofIndex(index);
+    const banks = BankSet.ofIndex(index, undefined, PdqIndex.build(minted.tile));
     const stored = await new BankStore(defaultStateDir()).load();
     banks.replace(stored.banks, stored.certificateThresholds);
     const config: PipelineConfig = {

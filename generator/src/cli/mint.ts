@@ -5,7 +5,7 @@ import { readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
-import { certificateEntries } from "../screen/from-chain.js";
+import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { RENDER_OPTION_SPECS, UsageError, parse, regionOption, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv, contractsFor } from "./chain.js";
@@ -62,7 +62,7 @@ export const mintCommand = {
         {
           store,
           pinQueue,
-          index: PdqIndex.build(await certificateEntries(chain.minter.publicClient, chain.minter.certificate)),
+          ...(await certificateBanks(chain.minter.publicClient, chain.minter.certificate)),
           attester: chain.attester,
           minter: chain.minter,
           modelIds: chain.modelIds,

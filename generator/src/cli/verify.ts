@@ -1,7 +1,7 @@
 import { createPublicClient, http } from "viem";
 
 import { type RerenderRequest, type VerificationStatus, verifyCertificate } from "../../../sdk/src/index.js";
-import { pdqHashImage } from "../pdq/index.js";
+import { decodeImage, pdqHashImage } from "../pdq/index.js";
 import { render } from "../render/render.js";
 import { UsageError, parse } from "./args.js";
 import { contractsFor } from "./chain.js";
@@ -52,6 +52,7 @@ export const verifyCommand = {
       tokenId,
       gateway,
       pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
+      decode: (bytes) => decodeImage(bytes),
       ...(values["skip-rerender"]
         ? {}
         : {

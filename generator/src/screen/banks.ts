@@ -181,9 +181,9 @@ export class BankSet {
     this.replace(others);
   }
 
-  /** A set with the certificates bank over `index` (PDQ) and no other bank. */
-  static ofIndex(index: PdqIndex, thresholds: Thresholds = { ...DEFAULT_THRESHOLDS }): BankSet {
-    return new BankSet(new Bank({ name: CERTIFICATES_BANK, kind: "block", thresholds }, { pdq: index }));
+  /** A set with the certificates bank over `index` (PDQ) and `tile` (tile hashes, when given), and no other bank. */
+  static ofIndex(index: PdqIndex, thresholds: Thresholds = { ...DEFAULT_THRESHOLDS }, tile?: PdqIndex): BankSet {
+    return new BankSet(new Bank({ name: CERTIFICATES_BANK, kind: "block", thresholds }, { pdq: index, ...(tile !== undefined ? { tile } : {}) }));
   }
 
   /** Replaces every bank but the certificates (what a reload of the store does). */

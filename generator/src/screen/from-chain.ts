@@ -1,21 +1,28 @@
 import type { Address, PublicClient } from "viem";
 
 import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
-import type { IndexEntry } from "./pdq-index.js";
+import { BankSet } from "./banks.js";
+import { type IndexEntry, PdqIndex } from "./pdq-index.js";
+
+/** The certificates bank's entries per signal: PDQ for every certificate, the tile hash where attested. */
+export type CertificateSignals = { pdq: IndexEntry[]; tile: IndexEntry[] };
+
+const ZERO = /^0x0{64}$/;
 
 /**
  * The index entries of every certificate minted by `certificate`, read from its `CertificateMinted`
- * events (the PDQ hash is in the event): how the screening index is rebuilt from the chain alone.
+ * events (the PDQ and tile hashes are in the event): how the screening banks are rebuilt from the
+ * chain alone. Certificates attested before tile hashes (zero) have a PDQ entry only.
  */
-export async function certificateEntries(
+export async function certificateSignals(
   client: PublicClient,
   certificate: Address,
   fromBlock = 0n,
   toBlock?: bigint,
   step = 10_000n,
-): Promise<IndexEntry[]> {
+): Promise<CertificateSignals> {
   const last = toBlock ?? (await client.getBlockNumber());
-  const entries: IndexEntry[] = [];
+  const out: CertificateSignals = { pdq: [], tile: [] };
   for (let from = fromBlock; from <= last; from += step) {
     const to = from + step - 1n < last ? from + step - 1n : last;
     const logs = await client.getContractEvents({
@@ -26,8 +33,22 @@ export async function certificateEntries(
       toBlock: to,
     });
     for (const log of logs) {
-      entries.push({ hash: log.args.pdqHash!.slice(2), label: `certificate 0x${log.args.tokenId!.toString(16).padStart(64, "0")}` });
+      const label = `certificate 0x${log.args.tokenId!.toString(16).padStart(64, "0")}`;
+      out.pdq.push({ hash: log.args.pdqHash!.slice(2), label });
+      if (!ZERO.test(log.args.tileHash!)) out.tile.push({ hash: log.args.tileHash!.slice(2), label });
     }
   }
-  return entries;
+  return out;
+}
+
+/** The PDQ entries of every certificate (see `certificateSignals`). */
+export async function certificateEntries(client: PublicClient, certificate: Address, fromBlock = 0n, toBlock?: bigint, step = 10_000n): Promise<IndexEntry[]> {
+  return (await certificateSignals(client, certificate, fromBlock, toBlock, step)).pdq;
+}
+
+/** A pipeline's `index` (PDQ) and `banks` (the certificates bank with both signals) rebuilt from the chain. */
+export async function certificateBanks(client: PublicClient, certificate: Address, fromBlock = 0n): Promise<{ index: PdqIndex; banks: BankSet }> {
+  const signals = await certificateSignals(client, certificate, fromBlock);
+  const index = PdqIndex.build(signals.pdq);
+  return { index, banks: BankSet.ofIndex(index, undefined, PdqIndex.build(signals.tile)) };
 }

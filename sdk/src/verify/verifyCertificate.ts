@@ -12,6 +12,8 @@ import { fetchVerified } from "../ipfs/fetchVerified.js";
 import { canonicalJson } from "../canonical.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
+import type { RawImage } from "../pdq/pdq.js";
+import { TILE_VERIFY_TOLERANCE, tileHashPixels } from "../tile/tileHash.js";
 
 /**
  * What became of one check:
@@ -61,6 +63,12 @@ export type VerifyCertificateParameters = {
    * `rerender` item is not checked.
    */
   rerender?: (request: RerenderRequest) => Promise<Uint8Array>;
+  /**
+   * Image decoder: encoded bytes → 8-bit pixels, for the `tile` item (the tile hash is computed from
+   * pixels by the SDK's `tileHashPixels`). A browser: the SDK's `decodeImageInBrowser`; Node: the
+   * generator's `decodeImage` (sharp). Without it the `tile` item is not checked.
+   */
+  decode?: (image: Uint8Array) => Promise<RawImage>;
   fromBlock?: bigint;
 };
 export type VerifyCertificateReturnType = VerificationReport;
@@ -91,6 +99,7 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |
  * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest |
  * | `pdq` | PDQ recomputed from the image equals the on-chain PDQ (needs `pdq`) |
+ * | `tile` | the tile hash recomputed from the image is within `TILE_VERIFY_TOLERANCE` bits of the attested one; for a certificate attested before tile hashes (zero), computed on the fly and reported (needs `decode`) |
  * | `rerender` | the weights fetched by their CID match the registered digest, and re-rendering reproduces the image (needs `rerender`) |
  * | `editLog` | `EditLogged` events replay to the on-chain head, and the metadata's edit log lists every edit up to the one that set it |
  * | `licenses` | licence history from events (grants, usage, revenue), summed; warning when licences have expired |
@@ -106,11 +115,12 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" },
  *   tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"),
  *   gateway: "http://127.0.0.1:8081",
- *   // optional, to check everything: a PDQ hasher and a renderer (see `pdq` and `rerender`)
+ *   // optional, to check everything: a PDQ hasher, an image decoder and a renderer (see `pdq`, `decode` and `rerender`)
  *   // pdq: async (png) => (await pdqHashImage(png)).hash,
+ *   // decode: decodeImage,
  *   // rerender: async (r) => (await render(r, { modelBytes: r.weights })).png,
  * });
- * console.log(report.summary); // "verified; not checked: pdq (no PDQ hasher given (pass `pdq`)), rerender (no renderer given (pass `rerender`))"
+ * console.log(report.summary); // "verified; not checked: pdq (no PDQ hasher given (pass `pdq`)), tile (no image decoder given (pass `decode`)), rerender (no renderer given (pass `rerender`))"
  * for (const item of report.items) console.log(item.status, item.title, item.reason ?? "");
  */
 export async function verifyCertificate(client: Client, p: VerifyCertificateParameters): Promise<VerifyCertificateReturnType> {
@@ -156,6 +166,8 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (m?.seed !== l.seed.toString()) mismatches.push("seed");
     if (m?.paramsHash !== l.paramsHash) mismatches.push("paramsHash");
     if (m?.pdq?.hash !== l.pdqHash) mismatches.push("pdqHash");
+    // tile hashes came later: metadata without one matches a zero tileHash only
+    if ((m?.tile?.hash ?? zeroHash) !== l.tileHash) mismatches.push("tileHash");
     if (String(m?.creator).toLowerCase() !== l.creator.toLowerCase()) mismatches.push("creator");
     if ((m?.recipeId === undefined ? 0n : BigInt(m.recipeId)) !== l.recipeId) mismatches.push("recipeId");
     if (mismatches.length > 0) throw new Error(`metadata lineage differs from the chain in ${mismatches.join(", ")}`);
@@ -247,6 +259,21 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const pdq = `0x${(await p.pdq(image)).replace(/^0x/, "")}`;
     if (pdq !== l.pdqHash) throw new Error(`PDQ ${pdq} differs from the on-chain ${l.pdqHash}`);
     return { pdq };
+  });
+
+  await item("tile", "Tile hash recomputed from the image matches the attested tile hash", async () => {
+    if (p.decode === undefined) throw new NotChecked("no image decoder given (pass `decode`)");
+    if (image === undefined) throw new NotChecked("no verified image to hash (see the image item)");
+    const computed = tileHashPixels(await p.decode(image));
+    const tileHash = `0x${computed.hash}`;
+    if (l.tileHash === zeroHash) {
+      return { attested: false, note: "certified before tile hashes: computed on the fly (screening can use it; nothing to compare)", tileHash, period: computed.period };
+    }
+    const distance = hammingDistance256(computed.hash, l.tileHash.slice(2));
+    if (distance > TILE_VERIFY_TOLERANCE) {
+      throw new Error(`tile hash ${tileHash} is ${distance} bits from the attested ${l.tileHash} (at most ${TILE_VERIFY_TOLERANCE} allowed)`);
+    }
+    return { attested: true, tileHash, distance, period: computed.period };
   });
 
   await item("rerender", "Model fetched by its weights CID matches the registered digest, and re-rendering reproduces the image", async () => {

@@ -1,4 +1,4 @@
-import { type VerificationStatus, browserPdq, verifyCertificate } from "@motif/sdk";
+import { type VerificationStatus, browserPdq, decodeImageInBrowser, verifyCertificate } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { postApi } from "../config.js";
@@ -54,6 +54,7 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
         // generator (this stack's API): the weights sent are the ones fetched by their CID and
         // checked against the registry, and the result is checked here.
         pdq: browserPdq,
+        decode: (bytes) => decodeImageInBrowser(bytes), // the tile hash is computed here too
         rerender: async (r) =>
           new Uint8Array(await (await api("/v1/render", { model: r.model, seed: r.seed.toString(), params: r.params, width: r.width, height: r.height, weights: base64(r.weights) })).arrayBuffer()),
       });
