@@ -30,12 +30,12 @@ const report = new BenchReport(`Tile hash: ${SEEDS} seeds × ${BRANDS.length} mo
 const rand = mulberry32(0x7113);
 
 type Rgb = RawImage & { channels: 3 };
-const raw = async (s: sharp.Sharp): Promise<Rgb> => {
+const raw = async (s: ReturnType<typeof sharp>): Promise<Rgb> => {
   const { data, info } = await s.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data), width: info.width, height: info.height, channels: 3 };
 };
 const fromRaw = (img: Rgb) => sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
-const png = async (s: sharp.Sharp) => sharp(await s.png().toBuffer());
+const png = async (s: ReturnType<typeof sharp>) => sharp(await s.png().toBuffer());
 const paramsOf = (seed: number) => ({ scale: 1 + (seed % 3), sharpness: [2, 6, 16][Math.floor(seed / 3) % 3]! });
 
 // 1. corpus

@@ -185,7 +185,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const copies: StoryReport["copies"] = [];
   {
     const w = size;
-    const shifted = async (img: sharp.Sharp, dx: number, dy: number) =>
+    const shifted = async (img: ReturnType<typeof sharp>, dx: number, dy: number) =>
       sharp(await img.extend({ right: w, bottom: w, extendWith: "repeat" }).png().toBuffer()).extract({ left: dx, top: dy, width: w, height: w }).png().toBuffer();
     const attempts: Array<[string, Uint8Array]> = [
       ["pattern 1 from another tile origin (shifted by a third and a fifth of the tile)", await shifted(sharp(firstPng!), Math.round(w / 3), Math.round(w / 5))],

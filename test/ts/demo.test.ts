@@ -12,6 +12,7 @@ type Report = {
   ranAgainst: string;
   model: { newlyRegistered: boolean; royaltyBps: number };
   batch: Array<{ status: string; label: string; refusedBecause?: { distance: number } }>;
+  copies: Array<{ label: string; cleared: boolean; match?: { signal: string; transform: string } }>;
   usage: { allowed: { region: string }; refused: { region: string; error: string; reason: string } };
   royalties: { settled: unknown[]; withdrawn: Array<{ who: string }> };
   audit: { passed: boolean; summary: string; items: Array<{ id: string; status: string; reason?: string; evidence: Record<string, unknown> }> };
@@ -26,6 +27,13 @@ function checkStory(r: Report, patterns: number) {
   expect(refused).to.have.length(1);
   expect(refused[0]!.label).to.contain("near-duplicate");
   expect(refused[0]!.refusedBecause!.distance).to.be.at.most(31);
+  // a copier's dodges of PDQ (another tile origin; rotated and shifted) are refused by the tile hash
+  expect(r.copies.map((c) => c.label)).to.have.length(2);
+  for (const c of r.copies) {
+    expect(c.cleared, c.label).to.equal(false);
+    expect(c.match!.signal, c.label).to.equal("tile");
+  }
+  expect(r.copies[1]!.match!.transform).to.match(/rotated 90°/);
   expect(r.usage.refused).to.include({ region: "US", error: "MotifLicensingRegionNotAllowed" });
   expect(r.usage.refused.reason).to.contain("United States");
   expect(r.royalties.settled).to.have.length(2);
@@ -40,7 +48,7 @@ function checkStory(r: Report, patterns: number) {
   expect(r.recipe.refused.reason).to.contain("may not render from recipe").and.contain("MotifLicensingNotLicensed");
   expect(r.recipe.split).to.deep.equal({ total: "0.04 ETH", owner: "0.03 ETH", model: "0.004 ETH", recipe: "0.006 ETH", protocol: "0 ETH" });
   expect(r.audit.passed).to.equal(true);
-  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "rerender", "editLog", "licenses"]);
+  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "tile", "rerender", "editLog", "licenses"]);
   for (const i of r.audit.items) expect(i.status, `${i.id}: ${i.reason}`).to.equal("passed");
   expect(r.audit.summary).to.equal("verified");
 }

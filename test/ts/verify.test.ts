@@ -12,7 +12,7 @@ import { type Hex, bytesToHex, getAddress, keccak256, parseEther, toHex, zeroAdd
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { canonicalJson } from "../../generator/src/metadata/canonical.js";
-import { pdqHashImage } from "../../generator/src/pdq/index.js";
+import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
@@ -77,7 +77,7 @@ describe("auditor verification (verifyCertificate)", function () {
     const rerender = async (r: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) =>
       (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png;
     try {
-      const ok = await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, pdq, rerender });
+      const ok = await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, pdq, rerender, decode: (b) => decodeImage(b) });
       expect(ok.items.map((i) => [i.id, i.status, i.reason])).to.deep.equal([
         ["attestation", "passed", undefined],
         ["metadata", "passed", undefined],
@@ -85,6 +85,7 @@ describe("auditor verification (verifyCertificate)", function () {
         ["modelStatus", "passed", undefined],
         ["image", "passed", undefined],
         ["pdq", "passed", undefined],
+        ["tile", "passed", undefined],
         ["rerender", "passed", undefined],
         ["editLog", "passed", undefined],
         ["licenses", "passed", undefined],
@@ -198,7 +199,7 @@ describe("auditor verification at print size, statuses in words, and the claims 
         addresses,
         tokenId,
         gateway: url,
-        ...(options.pdq ? { pdq: async (bytes: Uint8Array) => (await pdqHashImage(bytes)).hash } : {}),
+        ...(options.pdq ? { pdq: async (bytes: Uint8Array) => (await pdqHashImage(bytes)).hash, decode: (bytes: Uint8Array) => decodeImage(bytes) } : {}),
         ...(options.rerender
           ? { rerender: async (r: { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number }) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png }
           : {}),
@@ -230,7 +231,8 @@ describe("auditor verification at print size, statuses in words, and the claims 
     expect(report.items.find((i) => i.id === "image")!.title).not.to.match(/PDQ/);
     expect(s.pdq).to.match(/^notChecked: .*no PDQ hasher/);
     expect(s.rerender).to.match(/^notChecked: .*no renderer/);
-    expect(report.notChecked.map((n) => n.id)).to.deep.equal(["pdq", "rerender"]);
+    expect(s.tile).to.match(/^notChecked: .*no image decoder/);
+    expect(report.notChecked.map((n) => n.id)).to.deep.equal(["pdq", "tile", "rerender"]);
     expect(report.summary).to.match(/not checked: .*pdq.*rerender/i);
     // with a hasher the PDQ is really recomputed
     const withPdq = await ctx.verify({ pdq: true });
@@ -353,6 +355,81 @@ describe("auditor verification at print size, statuses in words, and the claims 
       expect((error as Error).message).to.contain(`block ${leaf.toString()}`).and.contain("tampered or wrong content");
     } finally {
       await liar.close();
+    }
+  });
+});
+
+describe("a certificate attested before tile hashes (zero tileHash, metadata without a tile)", function () {
+  this.timeout(120_000);
+
+  it("still verifies: the tile item computes the hash on the fly and says it was not attested; a tile hash claimed in metadata but not on chain fails", async () => {
+    const { pin } = await import("../../generator/src/stages/pin.js");
+    const { attest } = await import("../../generator/src/stages/attest.js");
+    const { mint } = await import("../../generator/src/stages/mint.js");
+    const { tileHashImage } = await import("../../generator/src/tile/index.js");
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const [admin, generatorWallet] = await viem.getWalletClients();
+    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
+    await registry.write.registerModel([
+      { owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version },
+    ]);
+    const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-old-")));
+    await store.add(await readFile(path.join(MODELS_DIR, indigo.file)));
+    const chainId = await publicClient.getChainId();
+    const now = (await publicClient.getBlock()).timestamp;
+    const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };
+    const minter = { wallet: generatorWallet!, publicClient, certificate: certificate.address };
+    const creator = getAddress(generatorWallet!.account.address);
+    const gateway = await buildGateway(store);
+    const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
+    const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
+
+    // what the generator wrote before tile hashes: metadata without `tile`, lineage with a zero tileHash
+    const certify = async (seed: bigint, metadataTile?: { hash: Hex; period: { x: number; y: number } }) => {
+      const rendered = await render({ model: "indigo", seed, params: { scale: 1, sharpness: 6 }, width: 128, height: 128 });
+      const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
+      const pinned = await pin(store, {
+        png: rendered.png,
+        metadata: {
+          name: `old ${seed}`,
+          description: "certified before tile hashes",
+          generator: { name: "motif-generator", version: "0.0.9" },
+          lineage: {
+            contentDigest: rendered.contentDigest, modelId: 1, modelName: "indigo", modelVersion: indigo.version, weightsDigest: indigo.sha256,
+            seed, params: { scale: 1, sharpness: 6 }, paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: 128, height: 128, creator, editLog: [],
+            ...(metadataTile !== undefined ? { tile: metadataTile } : {}),
+          },
+        },
+      });
+      const request = await attest(attester, {
+        lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash: `0x${"0".repeat(64)}`, creator, recipeId: 0n },
+        to: creator,
+        royaltyBps: 100,
+        deadline: now + 3600n,
+      });
+      await mint(minter, { requests: [request] });
+      return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
+    };
+    try {
+      const old = await certify(5n);
+      const report = await verifyCertificate(publicClient, { addresses, tokenId: old.tokenId, gateway: url, decode: (b) => decodeImage(b) });
+      const tile = report.items.find((i) => i.id === "tile")!;
+      expect(report.passed, JSON.stringify(report.items.map((i) => [i.id, i.status, i.reason]))).to.equal(true);
+      expect(tile.status, tile.reason).to.equal("passed");
+      expect(tile.evidence.attested).to.equal(false);
+      expect(tile.evidence.tileHash).to.equal(`0x${(await tileHashImage(old.png)).hash}`);
+
+      // metadata naming a tile hash the chain never attested: the metadata item fails on it
+      const claimed = await certify(6n, { hash: `0x${"ab".repeat(32)}`, period: { x: 128, y: 128 } });
+      const bad = await verifyCertificate(publicClient, { addresses, tokenId: claimed.tokenId, gateway: url });
+      const metadata = bad.items.find((i) => i.id === "metadata")!;
+      expect(metadata.status).to.equal("failed");
+      expect(metadata.reason).to.contain("tileHash");
+    } finally {
+      await gateway.close();
     }
   });
 });
