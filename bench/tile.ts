@@ -58,7 +58,8 @@ for (const brand of BRANDS) {
 }
 const fixtures = path.join(import.meta.dirname, "..", "test", "fixtures", "pdq");
 for (const f of readdirSync(fixtures).filter((f) => /\.(jpe?g|png)$/i.test(f) && !/rotate|flip/.test(f))) {
-  originals.push({ label: `photo ${f}`, hash: tileHashPixels(await decodeImage(path.join(fixtures, f))) });
+  const img = await decodeImage(path.join(fixtures, f));
+  if (img.width >= 8 && img.height >= 8) originals.push({ label: `photo ${f}`, hash: tileHashPixels(img) });
 }
 console.log(`corpus: ${originals.length} images (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 report.record(`tile.ms.${SIZE}`, Math.round((hashMs / (BRANDS.length * SEEDS)) * 100) / 100, `tile hash of a ${SIZE}² render (decoded pixels → hash), mean over the corpus`);

@@ -166,3 +166,13 @@ describe("screening refuses a shifted or rotated copy of a cleared pattern (PDQ 
     }
   });
 });
+
+describe("tile hash on images too small to repeat", () => {
+  it("the fingerprint stage hashes a 4×4 PNG by PDQ and marks the tile hash unreliable (no throw, no tile lookups)", async () => {
+    const { fingerprint } = await import("../../generator/src/stages/fingerprint.js");
+    const png = await sharp(Buffer.alloc(4 * 4 * 3, 90), { raw: { width: 4, height: 4, channels: 3 } }).png().toBuffer();
+    const fp = await fingerprint({ png });
+    expect(fp.tileResult.reliable).to.equal(false);
+    expect(fp.tile).to.deep.equal([]);
+  });
+});

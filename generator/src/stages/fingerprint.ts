@@ -1,6 +1,6 @@
 import { PDQ_MIN_QUALITY, type PdqDihedralResult, decodeImage, lumaOf, pdqDihedralFromLuma, resizeForPdq } from "../pdq/index.js";
 import type { QueryHash } from "../screen/signals.js";
-import { type TileHashResult, tileHashPixels, tileQueries } from "../tile/index.js";
+import { type TileHashResult, tileHashOrNone, tileQueries } from "../tile/index.js";
 
 /** Stage input: the rendered PNG. */
 export type FingerprintInput = { png: Uint8Array };
@@ -24,7 +24,7 @@ export async function fingerprint(input: FingerprintInput): Promise<FingerprintO
   const decoded = await decodeImage(input.png);
   const small = resizeForPdq(decoded);
   const pdq = pdqDihedralFromLuma(lumaOf(small), small.height, small.width);
-  const tileResult = tileHashPixels(decoded);
+  const tileResult = tileHashOrNone(decoded);
   return {
     pdq,
     pdqHash: `0x${pdq.original}`,

@@ -2,6 +2,7 @@
 // the generator adds the Node decoder (sharp) and the query hashes screening uses.
 import type { QueryHash } from "../screen/signals.js";
 import { decodeImage } from "../pdq/decode.js";
+import type { RawImage } from "../pdq/pdq.js";
 import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileHashPixels } from "../../../sdk/src/tile/tileHash.js";
 
 export * from "../../../sdk/src/tile/tileHash.js";
@@ -9,6 +10,20 @@ export * from "../../../sdk/src/tile/tileHash.js";
 /** The tile hash of an image file or encoded buffer (decoded within the pixel budget). */
 export async function tileHashImage(input: string | Uint8Array): Promise<TileHashResult> {
   return tileHashPixels(await decodeImage(input));
+}
+
+/** The tile hash of decoded pixels, or an unreliable all-zero result for an image under 8×8 px (nothing to repeat; PDQ still screens it). */
+export function tileHashOrNone(image: RawImage): TileHashResult {
+  if (image.width >= 8 && image.height >= 8) return tileHashPixels(image);
+  const zero = "0".repeat(64);
+  return {
+    hash: zero,
+    variants: { original: zero, rotate90: zero, mirror: zero, diagonal: zero },
+    period: { x: image.width, y: image.height },
+    repeats: { x: 1, y: 1 },
+    energy: 0,
+    reliable: false,
+  };
 }
 
 /** The four query hashes of a tile hash, each with the transform of the original it reveals, in words. */
