@@ -78,6 +78,38 @@ originals.forEach((o, i) => {
   }
 });
 const pairs = (originals.length * (originals.length - 1)) / 2;
+// the distance distribution of distinct pairs (closest of the four variants): the margin above the threshold
+{
+  const histogram = new Float64Array(257);
+  const words = originals.map((o) => Object.values(o.hash.variants).map((v) => Uint32Array.from({ length: 8 }, (_, w) => parseInt(v.slice(w * 8, w * 8 + 8), 16) >>> 0)));
+  const pop = (x: number) => {
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+  };
+  for (let i = 0; i < originals.length; i++) {
+    for (let j = i + 1; j < originals.length; j++) {
+      let best = 256;
+      const b = words[j]![0]!;
+      for (const a of words[i]!) {
+        let d = 0;
+        for (let w = 0; w < 8; w++) d += pop(a[w]! ^ b[w]!);
+        if (d < best) best = d;
+      }
+      histogram[best]!++;
+    }
+  }
+  let seen = 0;
+  let min = -1;
+  let p001 = -1;
+  for (let d = 0; d <= 256; d++) {
+    if (histogram[d]! > 0 && min < 0) min = d;
+    seen += histogram[d]!;
+    if (p001 < 0 && seen >= pairs * 0.001) p001 = d;
+  }
+  report.record("tile.distinct.minDistance", min, `closest distinct pair (any variant): the margin above the threshold ${TILE_MATCH_DISTANCE}`);
+  report.record("tile.distinct.p0.1", p001, "0.1th percentile of distinct pairs' distance");
+}
 report.record("tile.falseMatchRate", matched.size / pairs, `distinct (model, seed, params) pairs matched at ≤ ${TILE_MATCH_DISTANCE}: ${matched.size} of ${pairs.toLocaleString("en-US")}`, 0.001);
 if (unreliable > 0) console.log(`${unreliable} corpus images are near-flat (unreliable)`);
 console.log(`false matches: ${matched.size} pairs${matched.size > 0 ? `, e.g. ${[...matched].slice(0, 5).map((p) => p.split(",").map((i) => originals[Number(i)]!.label).join(" ~ ")).join("; ")}` : ""}`);

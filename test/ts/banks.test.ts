@@ -145,7 +145,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
       expect((await motif("bank", "add", "certificates", "--threshold", "pdq=24")).code).to.equal(0);
       const list = JSON.parse((await motif("bank", "list", "--json")).stdout) as { banks: Array<{ name: string; thresholds: object }> };
       expect(list.banks.map((b) => [b.name, b.thresholds])).to.deep.equal([
-        ["certificates", { pdq: 24, tile: 40 }],
+        ["certificates", { pdq: 24, tile: 48 }],
         ["archive", { pdq: 12, tile: 30 }],
       ]);
     });
@@ -291,7 +291,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
 
         const created = await app.inject({ method: "POST", url: "/v1/banks", headers: as(admin), payload: { name: "studio-archive", thresholds: { pdq: 20 } } });
         expect(created.statusCode, created.body).to.equal(201);
-        expect(created.json().bank).to.deep.include({ name: "studio-archive", kind: "block", thresholds: { pdq: 20, tile: 40 }, entries: 0 });
+        expect(created.json().bank).to.deep.include({ name: "studio-archive", kind: "block", thresholds: { pdq: 20, tile: 48 }, entries: 0 });
         const image = readFileSync(fixture("bridge-1-original.jpg")).toString("base64");
         const added = await app.inject({ method: "POST", url: "/v1/banks/studio-archive/entries", headers: as(admin), payload: { image, label: "bridge, 2019" } });
         expect(added.statusCode, added.body).to.equal(200);

@@ -139,7 +139,7 @@ const screenBody = {
 
 const thresholdsSchema = {
   type: "object",
-  description: "Hamming distance (inclusive) per signal, each an integer in 0..64; missing signals keep theirs (a new bank: pdq 31, tile 40)",
+  description: "Hamming distance (inclusive) per signal, each an integer in 0..64; missing signals keep theirs (a new bank: pdq 31, tile 48)",
   additionalProperties: false,
   properties: Object.fromEntries(SIGNAL_TYPES.map((s) => [s, { type: "integer" }])),
 } as const;

@@ -98,9 +98,16 @@ export function tileHashPixels(image: RawImage): TileHashResult {
   const sh = Math.max(8, Math.round(height / f0));
   const small = areaResample(lumaRow, width, height, sw, sh);
   blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
-  const px = (findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw;
-  const py = (findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh;
-  const wrap = px >= width - 0.5 && py >= height - 0.5;
+  // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
+  // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
+  const snap = (p: number, n: number) => {
+    const k = Math.max(1, Math.round(n / p));
+    return Math.abs(n / k - p) <= Math.max(0.75, 0.01 * p) ? n / k : p;
+  };
+  const px = snap((findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw, width);
+  const py = snap((findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh, height);
+  const whole = (p: number, n: number) => Math.abs(n / p - Math.round(n / p)) < 1e-9;
+  const wrap = whole(px, width) && whole(py, height);
 
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
   const f1 = Math.max(1, Math.min(px, py) / (4 * TILE_SIZE));
@@ -115,10 +122,13 @@ export function tileHashPixels(image: RawImage): TileHashResult {
   const stepX = rpx / TILE_SIZE;
   const stepY = rpy / TILE_SIZE;
   blur(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap);
+  // not exactly periodic (e.g. a crop of 1.5 periods): the one-period window is centred, away from the clamped edges
+  const x0 = wrap ? 0 : Math.max(0, (rw - rpx) / 2);
+  const y0 = wrap ? 0 : Math.max(0, (rh - rpy) / 2);
   const tile = new Float64Array(TILE_SIZE * TILE_SIZE);
   for (let i = 0; i < TILE_SIZE; i++) {
-    const sy = (i + 0.5) * stepY - 0.5;
-    for (let j = 0; j < TILE_SIZE; j++) tile[i * TILE_SIZE + j] = bilinear(plane, rw, rh, (j + 0.5) * stepX - 0.5, sy, wrap);
+    const sy = y0 + (i + 0.5) * stepY - 0.5;
+    for (let j = 0; j < TILE_SIZE; j++) tile[i * TILE_SIZE + j] = bilinear(plane, rw, rh, x0 + (j + 0.5) * stepX - 0.5, sy, wrap);
   }
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
