@@ -314,7 +314,9 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if (request.url === "/v1/openapi.json") return;
     const key = keys.get(String(request.headers["x-api-key"] ?? ""));
     if (key === undefined) return reply.code(401).send({ error: "unauthorized", message: "x-api-key: missing or unknown API key" });
-    if ((request.url === "/v1/banks" || request.url.startsWith("/v1/banks/") || request.url.startsWith("/v1/banks?")) && key.admin !== true) {
+    // by the route the router matched (it decodes %XX: /v1/%62anks is /v1/banks), never the raw URL
+    const route = request.routeOptions.url ?? "";
+    if ((route === "/v1/banks" || route.startsWith("/v1/banks/")) && key.admin !== true) {
       return reply.code(403).send({ error: "admin_only", message: `x-api-key: the key "${key.name}" is not an admin key; /v1/banks needs a key with "admin": true (the operator's)` });
     }
     const t = now();
@@ -559,6 +561,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         try {
           const fp = await fingerprint({ png: Buffer.from(b.image, "base64") });
           entries.push({ signal: "pdq", hash: fp.pdq.original, label: b.label ?? "" });
+          if (fp.tileResult.reliable) entries.push({ signal: "tile", hash: fp.tileResult.hash, label: b.label ?? "" });
         } catch (error) {
           if (error instanceof ImageTooLargeError) return reply.code(413).send({ error: "image_too_large", field: "body.image", limit: error.limit, message: `body.image: ${error.message}` });
           return reply.code(400).send({ error: "invalid_request", field: "body.image", message: `body.image: ${(error as Error).message}` });

@@ -63,7 +63,7 @@ export const bankCommand = {
           if (name === undefined) throw new UsageError("NAME: the bank to add to is required");
           const thresholds = values.threshold !== undefined ? thresholdOption(values.threshold) : undefined;
           const entries: BankEntry[] = [];
-          for (const item of rest) entries.push(await entryOf(item, values.label));
+          for (const item of rest) entries.push(...(await entriesOf(item, values.label)));
           const r = await store.add(name, entries, { ...(kind !== undefined ? { kind } : {}), ...(thresholds !== undefined ? { thresholds } : {}) });
           print(values.json, r, summary(r));
           return 0;
@@ -127,12 +127,12 @@ function thresholdOption(raw: string): Partial<Thresholds> {
   return Object.fromEntries(SIGNAL_TYPES.filter((s) => named.has(s)).map((s) => [s, given[s]])) as Partial<Thresholds>;
 }
 
-/** An IMAGE file (its PDQ hash) or SIGNAL:HASH[=LABEL]. */
-async function entryOf(item: string, label: string | undefined): Promise<BankEntry> {
+/** An IMAGE file (its PDQ hash, and its tile hash when reliable) or SIGNAL:HASH[=LABEL]. */
+async function entriesOf(item: string, label: string | undefined): Promise<BankEntry[]> {
   const m = SIGNAL_ARG.exec(item);
   if (m !== null && (SIGNAL_TYPES as readonly string[]).includes(m[1]!)) {
     if (!/^[0-9a-fA-F]{64}$/.test(m[2]!)) throw new UsageError(`${item.slice(0, 90)}: ${m[1]}: expected 64 hex digits after "${m[1]}:", got "${m[2]!.slice(0, 70)}"`);
-    return { signal: m[1] as SignalType, hash: m[2]!.toLowerCase(), label: m[3] ?? label ?? "" };
+    return [{ signal: m[1] as SignalType, hash: m[2]!.toLowerCase(), label: m[3] ?? label ?? "" }];
   }
   let bytes: Buffer;
   try {
@@ -141,7 +141,8 @@ async function entryOf(item: string, label: string | undefined): Promise<BankEnt
     throw new UsageError(`${item}: neither an image file nor SIGNAL:HASH[=LABEL] (${SIGNAL_TYPES.map((s) => `${s}:<64 hex>`).join(" or ")})`);
   }
   const fp = await fingerprint({ png: bytes });
-  return { signal: "pdq", hash: fp.pdq.original, label: label ?? path.basename(item) };
+  const name = label ?? path.basename(item);
+  return [{ signal: "pdq", hash: fp.pdq.original, label: name }, ...(fp.tileResult.reliable ? [{ signal: "tile" as const, hash: fp.tileResult.hash, label: name }] : [])];
 }
 
 function summary(r: AddResult, file?: string): string {

@@ -5,6 +5,7 @@ import { readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
+import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { RENDER_OPTION_SPECS, UsageError, parse, regionOption, renderOptionsFrom, seedOption } from "./args.js";
@@ -56,13 +57,17 @@ export const mintCommand = {
     const { params, size } = renderOptionsFrom(values);
     const { store, pinQueue } = selectStore(values.store!);
     const { licensing } = await contractsFor(chain.attester.chainId, ["licensing"]);
+    // the certificates (PDQ and tile hashes) and the hash banks of the state folder (MOTIF_STATE_DIR or .motif)
+    const screening = await certificateBanks(chain.minter.publicClient, chain.minter.certificate);
+    const stored = await new BankStore(defaultStateDir()).load();
+    screening.banks.replace(stored.banks, stored.certificateThresholds);
     let result;
     try {
       result = await runPipeline(
         {
           store,
           pinQueue,
-          ...(await certificateBanks(chain.minter.publicClient, chain.minter.certificate)),
+          ...screening,
           attester: chain.attester,
           minter: chain.minter,
           modelIds: chain.modelIds,

@@ -42,7 +42,7 @@ export const screenCommand = {
     for (const file of positionals) {
       try {
         const fp = await fingerprint({ png: await readFile(file) });
-        const report = screen(set, { pdq: fp.pdq });
+        const report = screen(set, { pdq: fp.pdq, tile: fp.tile });
         if (!report.cleared) flagged = true;
         if (values.json) process.stdout.write(JSON.stringify({ file, pdq: fp.pdq.original, quality: fp.pdq.quality, ...report }) + "\n");
         else if (report.cleared) process.stdout.write(`${file}: cleared\n`);

@@ -13,7 +13,8 @@ import { type CandidateSignals, DEFAULT_THRESHOLDS, MAX_THRESHOLD, type QueryHas
  *   of them (a plain stripe every studio draws, a licensed reuse). The rule, exactly: a match of the
  *   candidate's query hash q (one transform of one signal) with block entry E is **cleared** when the
  *   same q is within the allow bank's threshold of an allow entry A of the same signal, and A itself is
- *   within the block bank's threshold of E (A is a known false positive *of E*). A candidate is cleared
+ *   within the block bank's threshold of E (A is a known false positive *of E*), and q is strictly closer
+ *   to A than to E (the candidate is the false positive, not a copy of the work). A candidate is cleared
  *   when every one of its block matches is cleared. An allow entry therefore never clears a match with
  *   another work than the ones it matches itself, nor a match through another signal.
  *
@@ -297,7 +298,9 @@ export function screenBanks(set: BankSet, signals: { [S in SignalType]?: readonl
           };
           const key = `${bank.name}\u0000${signal}\u0000${m.hash}\u0000${m.label}`;
           allowHits ??= allowBanks.flatMap((a) => a.query(signal, hash).map((match) => ({ bank: a, match })));
-          const by = allowHits.find((a) => hammingDistance256(a.match.hash, m.hash) <= bank.thresholds[signal]);
+          // the candidate must be closer to the known false positive than to the work: an exact copy of E
+          // stays a copy of E even when a false positive of E was allow-listed
+          const by = allowHits.find((a) => a.match.distance < m.distance && hammingDistance256(a.match.hash, m.hash) <= bank.thresholds[signal]);
           if (by === undefined) {
             const seen = open.get(key);
             if (seen === undefined || match.distance < seen.distance) open.set(key, match);

@@ -87,31 +87,66 @@ export class HashCsvParser {
   private parse(buf: Uint8Array, p: number, final: boolean): number {
     const n = buf.length;
     while (p < n) {
-      // Find the end of the record: the first newline outside quotes.
+      // Find the end of the record: the first line end (LF, CRLF, or a lone CR as classic Mac files
+      // have) outside quotes. Only a label that starts with a quote is quoted: a quote inside an
+      // unquoted label (12" repeat) is a character.
       const start = p;
       let q = p;
       let inQuotes = false;
+      let sawComma = false;
+      let labelFirst = false;
+      let quoted = false;
       let newlines = 0;
       let end = -1;
+      let next = -1;
       for (; q < n; q++) {
         const c = buf[q]!;
-        if (c === QUOTE) inQuotes = !inQuotes;
-        else if (c === NL) {
-          if (!inQuotes) {
-            end = q;
+        if (!sawComma && c === COMMA) {
+          sawComma = true;
+          labelFirst = true;
+          continue;
+        }
+        if (labelFirst && c !== SPACE && c !== TAB) {
+          labelFirst = false;
+          if (c === QUOTE) {
+            quoted = true;
+            inQuotes = true;
+            continue;
+          }
+        }
+        if (c === QUOTE && quoted) inQuotes = !inQuotes;
+        else if (c === NL || c === CR) {
+          if (inQuotes) {
+            if (c === NL) newlines++;
+            continue;
+          }
+          if (c === NL) {
+            end = q > start && buf[q - 1] === CR ? q - 1 : q;
+            next = q + 1;
             break;
           }
-          newlines++;
+          // CR: a CRLF's first half, or a line end of its own
+          if (q + 1 >= n) {
+            if (!final) return start;
+            end = q;
+            next = q + 1;
+            break;
+          }
+          if (buf[q + 1] === NL) continue;
+          end = q;
+          next = q + 1;
+          break;
         }
       }
       if (end < 0) {
         if (!final) return start;
         if (inQuotes) throw new Error(`${this.source}:${this.line}: label: quoted field not closed before the end of the file`);
         end = n;
+        next = n;
       }
-      this.record(buf, start, end > start && buf[end - 1] === CR ? end - 1 : end);
+      this.record(buf, start, end);
       this.line += 1 + newlines;
-      p = end + 1;
+      p = next;
     }
     return n;
   }

@@ -76,7 +76,17 @@ export function tileHashPixels(image: RawImage): TileHashResult {
   if (image.data.length < width * height * channels) {
     throw new RangeError(`image data: ${image.data.length} bytes, need ${width * height * channels} for ${width}x${height}x${channels}`);
   }
-  const rgbAt = channels >= 3 ? (p: number, c: number) => image.data[p * channels + c]! : (p: number) => image.data[p * channels]!;
+  // RGBA is composited over white (artwork whose motif lives in the alpha channel is seen as printed);
+  // grey (+ alpha) is read as its grey level, composited the same way
+  const d = image.data;
+  const rgbAt =
+    channels === 4
+      ? (p: number, c: number) => { const a = d[p * 4 + 3]!; return Math.round((d[p * 4 + c]! * a + 255 * (255 - a)) / 255); }
+      : channels === 3
+        ? (p: number, c: number) => d[p * 3 + c]!
+        : channels === 2
+          ? (p: number) => { const a = d[p * 2 + 1]!; return Math.round((d[p * 2]! * a + 255 * (255 - a)) / 255); }
+          : (p: number) => d[p]!;
 
   // 1. dominant colour
   const ground = dominantColour(image, rgbAt);
@@ -110,9 +120,10 @@ export function tileHashPixels(image: RawImage): TileHashResult {
   const wrap = whole(px, width) && whole(py, height);
 
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
-  const f1 = Math.max(1, Math.min(px, py) / (4 * TILE_SIZE));
-  const rw = Math.max(1, Math.round(width / f1));
-  const rh = Math.max(1, Math.round(height / f1));
+  // each axis reduced by its own period (at most 4 samples per tile pixel): linear time whatever the
+  // aspect ratio, and a blur kernel of at most ±6 taps
+  const rw = Math.max(1, Math.round(width / Math.max(1, px / (4 * TILE_SIZE))));
+  const rh = Math.max(1, Math.round(height / Math.max(1, py / (4 * TILE_SIZE))));
   const plane = areaResample(distanceRow, width, height, rw, rh);
   let energy = 0;
   for (let i = 0; i < plane.length; i++) energy += plane[i]! * plane[i]!;
@@ -304,17 +315,25 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
   const n = axis === "x" ? w : h;
   const lines = axis === "x" ? h : w;
   const at = axis === "x" ? (l: number, i: number) => l * w + i : (l: number, i: number) => i * w + l;
-  let mean = 0;
-  for (let i = 0; i < plane.length; i++) mean += plane[i]!;
-  mean /= plane.length;
   const size = nextPowerOfTwo(2 * n);
   const power = new Float64Array(size);
   const re = new Float64Array(size);
   const im = new Float64Array(size);
+  // each line detrended (least-squares line removed): a lighting gradient or a stripe's offset across
+  // lines would otherwise keep the correlation from dipping and hide the period
+  const centre = (n - 1) / 2;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) sxx += (i - centre) * (i - centre);
   for (let l = 0; l < lines; l++) {
     re.fill(0);
     im.fill(0);
-    for (let i = 0; i < n; i++) re[i] = plane[at(l, i)]! - mean;
+    let m = 0;
+    let sxy = 0;
+    for (let i = 0; i < n; i++) m += plane[at(l, i)]!;
+    m /= n;
+    for (let i = 0; i < n; i++) sxy += (i - centre) * (plane[at(l, i)]! - m);
+    const slope = sxx === 0 ? 0 : sxy / sxx;
+    for (let i = 0; i < n; i++) re[i] = plane[at(l, i)]! - m - slope * (i - centre);
     fft(re, im);
     for (let k = 0; k < size; k++) power[k] = power[k]! + re[k]! * re[k]! + im[k]! * im[k]!;
   }
