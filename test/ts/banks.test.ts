@@ -295,17 +295,22 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
         const image = readFileSync(fixture("bridge-1-original.jpg")).toString("base64");
         const added = await app.inject({ method: "POST", url: "/v1/banks/studio-archive/entries", headers: as(admin), payload: { image, label: "bridge, 2019" } });
         expect(added.statusCode, added.body).to.equal(200);
-        expect(added.json()).to.include({ added: 1, entries: 1 });
+        expect(added.json()).to.include({ added: 2, entries: 2 }); // its PDQ and its tile hash
 
         const rotated = readFileSync(fixture("bridge-4-rotate-270.jpg")).toString("base64");
         const screened = await app.inject({ method: "POST", url: "/v1/screen", headers: as(studio), payload: { image: rotated } });
         expect(screened.json().cleared).to.equal(false);
-        expect(screened.json().matches[0]).to.include({ bank: "studio-archive", label: "bridge, 2019", signal: "pdq", transform: "rotated 90° clockwise", variant: "rotate90" });
+        const matches = screened.json().matches as Array<{ signal: string }>;
+        expect(matches.find((m) => m.signal === "pdq")).to.include({ bank: "studio-archive", label: "bridge, 2019", signal: "pdq", transform: "rotated 90° clockwise", variant: "rotate90" });
+        expect(matches.find((m) => m.signal === "tile"), "the photo's tile hash matches too (a photo is one period)").to.include({ bank: "studio-archive", label: "bridge, 2019" });
         const byHash = await app.inject({ method: "POST", url: "/v1/screen", headers: as(studio), payload: { hash: REF["bridge-1-original.jpg"] } });
         expect(byHash.json().matches[0]).to.include({ bank: "studio-archive", distance: 0, transform: "as given" });
 
         const page = await app.inject({ method: "GET", url: "/v1/banks/studio-archive?limit=10", headers: as(admin) });
-        expect(page.json().items).to.deep.equal([{ signal: "pdq", hash: REF["bridge-1-original.jpg"], label: "bridge, 2019" }]);
+        const items = page.json().items as Array<{ signal: string; hash: string; label: string }>;
+        expect(items.map((i) => i.signal)).to.deep.equal(["pdq", "tile"]);
+        expect(items[0]).to.deep.equal({ signal: "pdq", hash: REF["bridge-1-original.jpg"], label: "bridge, 2019" });
+        expect(items[1]!.label).to.equal("bridge, 2019");
         const list = await app.inject({ method: "GET", url: "/v1/banks", headers: as(admin) });
         expect(list.json().banks.map((b: { name: string; removable: boolean }) => [b.name, b.removable])).to.deep.equal([
           ["certificates", false],
@@ -379,7 +384,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
         server!.once("exit", (code) => reject(new Error(`motif serve exited with ${code}: ${out}`)));
       });
       const image = readFileSync(fixture("bridge-6-flipy.jpg")).toString("base64");
-      const screenIt = async () => (await (await fetch(`${url}/v1/screen`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify({ image }) })).json()) as { cleared: boolean; matches: Array<{ bank: string; label: string; transform: string }> };
+      const screenIt = async () => (await (await fetch(`${url}/v1/screen`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify({ image }) })).json()) as { cleared: boolean; matches: Array<{ bank: string; label: string; transform: string; signal: string }> };
       expect((await screenIt()).cleared).to.equal(true);
 
       const add = spawnSync(process.execPath, [path.join(root, "bin", "motif.mjs"), "bank", "add", "studio-archive", "--state", state, "--label", "bridge", fixture("bridge-1-original.jpg")], { encoding: "utf8" });
@@ -391,7 +396,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
         report = await screenIt();
       }
       expect(report.cleared, `still cleared ${Date.now() - since} ms after the CLI exited`).to.equal(false);
-      expect(report.matches[0]).to.include({ bank: "studio-archive", label: "bridge", transform: "mirrored left-right" });
+      expect(report.matches.find((m) => m.signal === "pdq")).to.include({ bank: "studio-archive", label: "bridge", transform: "mirrored left-right" });
 
       // and a removal is seen as quickly
       expect(spawnSync(process.execPath, [path.join(root, "bin", "motif.mjs"), "bank", "remove", "studio-archive", "--state", state]).status).to.equal(0);
