@@ -134,7 +134,7 @@ export async function runPipeline(
   );
   await pinModel(config.store, rendered.model, config.modelsDir ?? MODELS_DIR);
   if (config.attester === undefined) {
-    remember(banks, fp, `pattern ${rendered.contentDigest}`);
+    banks.remember(`pattern ${rendered.contentDigest}`, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
     return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };
   }
   const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
@@ -155,7 +155,7 @@ export async function runPipeline(
     royaltyBps: config.royaltyBps,
     deadline: now + BigInt(config.attestationTtl),
   });
-  remember(banks, fp, `certificate ${rendered.contentDigest}`);
+  banks.remember(`certificate ${rendered.contentDigest}`, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
   if (config.minter === undefined || options.mint === false) {
     return { status: "attested", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, ...(fromRecipe ? { recipe: fromRecipe } : {}) };
   }
@@ -175,10 +175,4 @@ async function pinModel(store: IpfsStore, model: ModelManifestEntry, dir: string
   if (done.has(model.sha256) || model.file === "") return;
   await store.add(await readFile(path.join(dir, model.file)));
   done.add(model.sha256);
-}
-
-/** A cleared pattern joins the certificates bank: its PDQ (the pipeline's `index`) and, when reliable, its tile hash. */
-function remember(banks: BankSet, fp: FingerprintOutput, label: string): void {
-  banks.certificates.add({ signal: "pdq", hash: fp.pdq.original, label });
-  if (fp.tileResult.reliable) banks.certificates.add({ signal: "tile", hash: fp.tileResult.hash, label });
 }

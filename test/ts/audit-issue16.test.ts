@@ -25,31 +25,12 @@ import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { screen } from "../../generator/src/screen/screen.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { mintAttestationTypes } from "../../sdk/src/eip712.js";
-import type { RawImage } from "../../sdk/src/pdq/pdq.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "../../sdk/src/tile/tileHash.js";
 import { runCli } from "./helpers/cli.js";
+import { type Rgb, rgb, shift } from "./helpers/pixels.js";
 import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
-type Rgb = RawImage & { channels: 3 };
-const rgb = (img: RawImage): Rgb => {
-  if (img.channels === 3) return img as Rgb;
-  const out = new Uint8Array(img.width * img.height * 3);
-  for (let p = 0; p < img.width * img.height; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * img.channels + c]!;
-  return { data: out, width: img.width, height: img.height, channels: 3 };
-};
-const mod = (a: number, n: number) => ((a % n) + n) % n;
-/** A circular shift (another tile origin), written here: out(x, y) = in(x − dx, y − dy). */
-const shift = (img: Rgb, dx: number, dy: number): Rgb => {
-  const out = new Uint8Array(img.data.length);
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      const s = (mod(y - dy, img.height) * img.width + mod(x - dx, img.width)) * 3;
-      out.set(img.data.subarray(s, s + 3), (y * img.width + x) * 3);
-    }
-  }
-  return { ...img, data: out };
-};
 const pngOf = async (i: Rgb) => new Uint8Array(await sharp(i.data, { raw: { width: i.width, height: i.height, channels: 3 } }).png().toBuffer());
 
 /** The pattern every screening test copies (the one tile-hash.test.ts's API test clears). */
@@ -60,7 +41,7 @@ async function original(): Promise<{ png: Uint8Array; img: Rgb }> {
 }
 
 // F13 (a margin around a repeat), F14 (mirror repeats) and F16 (every plain stripe hashes alike) are open:
-// the README's "what it does not catch (yet)" lists them; they are skipped until the tile hash handles them.
+// the README's "what it does not catch (yet)" and issue 16's note list them, with how to reproduce.
 describe("audit issue 16: screening that a copier cannot dodge", function () {
   this.timeout(60_000);
   const temps: string[] = [];
@@ -378,63 +359,7 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
     }
   });
 
-  it.skip("F13 a 3x3 repeat of a cleared pattern shown with a 24 px white margin (a swatch, a product listing) is refused by /v1/screen", async () => {
-    // Expected (README: the tile hash is "the same for any tile origin, repeat count and scale"; margins
-    // are not among what it "does not catch"): refused. Observed: the flat margin changes the dominant
-    // colour's neighbourhood and the autocorrelation (zero-padded, the margin counts as structure), so
-    // the period and the tile come out different: 46–130 bits over 9 renders at 256² (this one, madder
-    // seed 7: 130; the madder 4242 render of the other tests holds), and a 16 px
-    // margin around a single tile 56–124 bits; PDQ misses the re-tiling. Suggested fix: trim uniform
-    // borders (and search the period on the textured region only) before hashing.
-    const key: ApiKey = { key: "k-audit16-margin", name: "audit", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 1 << 20 };
-    const app = await buildApi({ keys: [key], pipeline: testPipeline() });
-    try {
-      const body = { model: "madder", seed: "7", params: { scale: 2, sharpness: 16 }, width: 256, height: 256 };
-      const made = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": key.key }, payload: body });
-      expect(made.statusCode, made.body).to.equal(201);
-      const img = rgb(await decodeImage((await render({ ...body, seed: 7n })).png));
-      const k = 3;
-      const m = 24;
-      const w = img.width * k + 2 * m;
-      const h = img.height * k + 2 * m;
-      const out = new Uint8Array(w * h * 3).fill(255);
-      for (let y = 0; y < img.height * k; y++) {
-        for (let x = 0; x < img.width * k; x++) {
-          const s = ((y % img.height) * img.width + (x % img.width)) * 3;
-          out.set(img.data.subarray(s, s + 3), ((y + m) * w + x + m) * 3);
-        }
-      }
-      const res = await app.inject({ method: "POST", url: "/v1/screen", headers: { "x-api-key": key.key }, payload: { image: Buffer.from(await pngOf({ data: out, width: w, height: h, channels: 3 })).toString("base64") } });
-      expect(res.statusCode, res.body).to.equal(200);
-      expect((res.json() as { cleared: boolean }).cleared, res.body).to.equal(false);
-    } finally {
-      await app.close();
-    }
-  });
 
-  it.skip("F14 a mirror repeat (the tile, its mirror image beside and below: a standard textile repeat) of a pattern keeps a query variant within TILE_MATCH_DISTANCE", async () => {
-    // Expected: a copy laid out in mirror repeat is still the copied tile (README lists only half-drop and
-    // brick repeats as not caught). Observed: the period found is the 2x2 block, whose spectrum is not the
-    // tile's: 108–129 bits for 6 of 9 renders at 256² (madder seed 0: 129). Suggested fix: also hash the
-    // quarter of a period found to be mirror-symmetric, or document the gap next to half-drop.
-    const params = { scale: 1, sharpness: 2 };
-    const img = rgb(await decodeImage((await render({ model: "madder", seed: 0n, params, width: 256, height: 256 })).png));
-    const original = tileHashPixels(img).hash;
-    const W = img.width * 2;
-    const H = img.height * 2;
-    const data = new Uint8Array(W * H * 3);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const sx = x < img.width ? x : W - 1 - x;
-        const sy = y < img.height ? y : H - 1 - y;
-        const s = (sy * img.width + sx) * 3;
-        data.set(img.data.subarray(s, s + 3), (y * W + x) * 3);
-      }
-    }
-    const copy = tileHashPixels({ data, width: W, height: H, channels: 3 });
-    const d = Math.min(...Object.values(copy.variants).map((v) => tileDistance(v, original)));
-    expect(d, `mirror repeat: period ${JSON.stringify(copy.period)}`).to.be.at.most(TILE_MATCH_DISTANCE);
-  });
 
   describe("geometric repeats (sparse spectra: most of the 256 magnitudes are zero, so the median of a group is ~0 and float noise sets the bits)", () => {
     const mk = (f: (x: number, y: number) => readonly number[]): Rgb => {
@@ -453,15 +378,6 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
       expect(closest(checks(7), tileHashPixels(checks(0)).hash)).to.be.at.most(16);
     });
 
-    it.skip("F16 two different stripe designs (16/16 px red on cream vs 8/56 px navy on cream) do not match each other", () => {
-      // Observed: identical tile hashes (distance 0): every 1-D stripe, whatever its colours, widths and
-      // repeat, hashes the same — once one stripe is certified or banked, every other stripe is refused
-      // as its copy (the README's allow-list example "a plain stripe every studio draws" cannot help:
-      // the allow entry would clear all stripes). Expected: above TILE_MATCH_DISTANCE, as distinct renders are.
-      const red = mk((x) => (x % 32 < 16 ? [200, 30, 30] : [240, 240, 230]));
-      const navy = mk((x) => (x % 64 < 8 ? [20, 30, 130] : [240, 240, 230]));
-      expect(closest(navy, tileHashPixels(red).hash)).to.be.above(TILE_MATCH_DISTANCE);
-    });
   });
 
   it("held: the SDK's EIP-712 Lineage/MintAttestation types spell exactly the type strings LineageHash.sol hashes (tileHash after pdqHash)", () => {

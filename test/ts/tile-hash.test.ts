@@ -11,36 +11,13 @@ import { BRANDS } from "../../generator/src/model/brands.js";
 import { mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
-import type { RawImage } from "../../sdk/src/pdq/pdq.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "../../sdk/src/tile/tileHash.js";
+import { type Rgb, crop, remap, rgb, shift, tile } from "./helpers/pixels.js";
 
 const SIDE = 256;
 const rand = mulberry32(0x711e);
 const int = (n: number) => Math.floor(rand() * n);
 
-type Rgb = RawImage & { channels: 3 };
-const rgb = (img: RawImage): Rgb => {
-  if (img.channels === 3) return img as Rgb;
-  const out = new Uint8Array(img.width * img.height * 3);
-  for (let p = 0; p < img.width * img.height; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = img.data[p * img.channels + c]!;
-  return { data: out, width: img.width, height: img.height, channels: 3 };
-};
-/** out(x, y) = in(f(x, y)) for an output of w×h. */
-const remap = (img: Rgb, w: number, h: number, f: (x: number, y: number) => [number, number]): Rgb => {
-  const out = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const [sx, sy] = f(x, y);
-      const s = (sy * img.width + sx) * 3;
-      out.set(img.data.subarray(s, s + 3), (y * w + x) * 3);
-    }
-  }
-  return { data: out, width: w, height: h, channels: 3 };
-};
-const mod = (a: number, n: number) => ((a % n) + n) % n;
-const shift = (img: Rgb, dx: number, dy: number) => remap(img, img.width, img.height, (x, y) => [mod(x - dx, img.width), mod(y - dy, img.height)]);
-const tile = (img: Rgb, k: number) => remap(img, img.width * k, img.height * k, (x, y) => [x % img.width, y % img.height]);
-const crop = (img: Rgb, x0: number, y0: number, w: number, h: number) => remap(img, w, h, (x, y) => [x0 + x, y0 + y]);
 const DIHEDRAL: Record<string, (img: Rgb) => Rgb> = {
   "rotated 90°": (i) => remap(i, i.height, i.width, (x, y) => [y, i.height - 1 - x]),
   "rotated 180°": (i) => remap(i, i.width, i.height, (x, y) => [i.width - 1 - x, i.height - 1 - y]),

@@ -243,11 +243,11 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
             summary.refused++;
           } else if (o.minter === undefined) {
             await o.journal.write({ key: id, step: "pinned", contentDigest: r.contentDigest, metadataCid: r.metadataCid });
-            remember(banks, r, `pattern ${r.contentDigest}`);
+            banks.remember(`pattern ${r.contentDigest}`, r.pdq.original, tileOf(r));
             settled.add(id);
             summary.pinned++;
           } else {
-            remember(banks, r, `certificate ${r.contentDigest}`);
+            banks.remember(`certificate ${r.contentDigest}`, r.pdq.original, tileOf(r));
             ready.push({ id, result: r });
           }
         }
@@ -305,8 +305,7 @@ async function alreadyMinted(minter: Minter, contentDigest: Hex): Promise<boolea
   }
 }
 
-/** A centrally cleared pattern joins the certificates bank: its PDQ (the minter's `index`) and its tile hash when it has one. */
-function remember(banks: BankSet, r: { pdq: PdqDihedralResult; tileHash?: Hex }, label: string): void {
-  banks.certificates.add({ signal: "pdq", hash: r.pdq.original, label });
-  if (r.tileHash !== undefined && !/^0x0{64}$/.test(r.tileHash)) banks.certificates.add({ signal: "tile", hash: r.tileHash.slice(2), label });
+/** A worker result's tile hash without 0x, or undefined when it has none (zero: unreliable). */
+function tileOf(r: { tileHash?: Hex }): string | undefined {
+  return r.tileHash === undefined || /^0x0{64}$/.test(r.tileHash) ? undefined : r.tileHash.slice(2);
 }

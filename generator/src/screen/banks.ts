@@ -187,6 +187,12 @@ export class BankSet {
     return new BankSet(new Bank({ name: CERTIFICATES_BANK, kind: "block", thresholds }, { pdq: index, ...(tile !== undefined ? { tile } : {}) }));
   }
 
+  /** A cleared pattern joins the certificates bank: its PDQ hash and, when it has a reliable one, its tile hash. */
+  remember(label: string, pdqHash: string, tileHash?: string): void {
+    this.certificates.add({ signal: "pdq", hash: pdqHash, label });
+    if (tileHash !== undefined) this.certificates.add({ signal: "tile", hash: tileHash, label });
+  }
+
   /** Replaces every bank but the certificates (what a reload of the store does). */
   replace(others: Iterable<Bank>, certificateThresholds?: Thresholds): void {
     const next = new Map<string, Bank>();

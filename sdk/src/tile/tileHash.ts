@@ -1,4 +1,5 @@
 import type { RawImage } from "../pdq/pdq.js";
+import { hammingDistance256 } from "../hamming.js";
 import { fft, nextPowerOfTwo } from "./fft.js";
 
 /**
@@ -165,15 +166,7 @@ export function tileDistance(a: string, b: string): number {
   const hex = /^[0-9a-f]{64}$/i;
   if (!hex.test(a)) throw new RangeError(`hash a: expected 64 hex digits, got "${a}"`);
   if (!hex.test(b)) throw new RangeError(`hash b: expected 64 hex digits, got "${b}"`);
-  let d = 0;
-  for (let i = 0; i < 64; i += 8) {
-    let x = (parseInt(a.slice(i, i + 8), 16) ^ parseInt(b.slice(i, i + 8), 16)) >>> 0;
-    while (x !== 0) {
-      x &= x - 1;
-      d++;
-    }
-  }
-  return d;
+  return hammingDistance256(a, b);
 }
 
 // ---------------------------------------------------------------------------------------------
