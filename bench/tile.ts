@@ -8,7 +8,9 @@
  * match through any of the four query variants, over all pairs (exact index, threshold
  * TILE_MATCH_DISTANCE). Transforms: applied with sharp to MOTIF_BENCH_TILE_TRANSFORMS originals
  * (default 300) — caught when the copy's query finds its original. Miss rates are recorded with a
- * 1% goal (recall ≥ 99%), the false-match rate with a 0.1% goal; the recall table is printed.
+ * 1% goal (recall ≥ 99%), the false-match rate with a 0.1% goal; the recall table is printed. One
+ * row beyond the issue's suite, a free recolouring (random distinguishable colours), is recorded
+ * without a goal. MOTIF_BENCH_TILE_ONLY (a regular expression) runs only the transforms it matches.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -129,6 +131,7 @@ const tiled = (img: Rgb, k: number) => remap(img, img.width * k, img.height * k,
 const colourways = new Map(BRANDS.map((b, i) => [b.name, buildCppnModel({ ...b, palette: BRANDS[(i + 1) % BRANDS.length]!.palette })]));
 
 type Transform = (o: Original, img: Rgb) => Promise<Rgb>;
+const RANDOM_RECOLOUR = "recoloured at random (beyond the suite)";
 const TRANSFORMS: Record<string, Transform> = {
   "circular shift": async (_o, img) => {
     const [dx, dy] = [1 + Math.floor(rand() * (img.width - 1)), 1 + Math.floor(rand() * (img.height - 1))];
@@ -172,7 +175,20 @@ const TRANSFORMS: Record<string, Transform> = {
     const shifted = remap(img, img.width, img.height, (x, y) => [mod(x - dx, img.width), mod(y - dy, img.height)]);
     return raw(sharp(await fromRaw(shifted).rotate(90).jpeg({ quality: 70 }).toBuffer()));
   },
+  // beyond the suite (recorded, no goal): five random colours at least 80 apart, so every colour
+  // stays distinguishable but light and dark roles are shuffled, as a colourist's free recolouring may
+  [RANDOM_RECOLOUR]: async (o) => {
+    const brand = BRANDS.find((b) => b.name === o.model)!;
+    const palette: Array<[number, number, number]> = [];
+    while (palette.length < brand.palette.length) {
+      const c: [number, number, number] = [Math.floor(rand() * 256), Math.floor(rand() * 256), Math.floor(rand() * 256)];
+      if (palette.every((q) => Math.hypot(q[0] - c[0], q[1] - c[1], q[2] - c[2]) >= 80)) palette.push(c);
+    }
+    const r = await render({ model: o.model!, seed: BigInt(o.seed!), params: paramsOf(o.seed!), width: SIZE, height: SIZE }, { modelBytes: buildCppnModel({ ...brand, palette }) });
+    return raw(sharp(r.png));
+  },
 };
+const ONLY = process.env.MOTIF_BENCH_TILE_ONLY === undefined ? undefined : new RegExp(process.env.MOTIF_BENCH_TILE_ONLY, "i");
 
 const renders = originals.filter((o) => o.png !== undefined);
 const step = Math.max(1, Math.floor(renders.length / SAMPLE));
@@ -180,6 +196,7 @@ const sample = renders.filter((_, i) => i % step === 0).slice(0, SAMPLE);
 const rows: Array<[string, number, number, number, number]> = [];
 t0 = performance.now();
 for (const [name, transform] of Object.entries(TRANSFORMS)) {
+  if (ONLY !== undefined && !ONLY.test(name)) continue;
   const distances: number[] = [];
   let caught = 0;
   for (const o of sample) {
@@ -192,7 +209,7 @@ for (const [name, transform] of Object.entries(TRANSFORMS)) {
   const recall = caught / sample.length;
   rows.push([name, recall, distances[Math.floor(distances.length / 2)]!, distances[Math.floor(distances.length * 0.95)]!, distances.at(-1)!]);
   const key = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  report.record(`tile.missRate.${key}`, Math.round((1 - recall) * 10000) / 10000, `${name}: ${sample.length - caught} of ${sample.length} copies missed at ≤ ${TILE_MATCH_DISTANCE}`, 0.01);
+  report.record(`tile.missRate.${key}`, Math.round((1 - recall) * 10000) / 10000, `${name}: ${sample.length - caught} of ${sample.length} copies missed at ≤ ${TILE_MATCH_DISTANCE}`, name === RANDOM_RECOLOUR ? undefined : 0.01);
 }
 console.log(`transforms: ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 console.log(`| transform | recall | median | 95th pct | max |\n| --- | --- | --- | --- | --- |`);
