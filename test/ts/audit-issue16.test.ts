@@ -27,7 +27,7 @@ import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { mintAttestationTypes } from "../../sdk/src/eip712.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "../../sdk/src/tile/tileHash.js";
 import { runCli } from "./helpers/cli.js";
-import { type Rgb, rgb, shift } from "./helpers/pixels.js";
+import { type Rgb, rgb, shift, tile } from "./helpers/pixels.js";
 import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
@@ -374,8 +374,108 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
       // shifted copy of a check or gingham clears. Suggested fix: ignore frequencies whose magnitude is
       // negligible (below a fraction of the largest) — set their bit from a stable rule, or weight the
       // distance — instead of comparing float noise with a median of ~0.
+      // Since F16, a plain check's spectrum is too sparse to hash (every 2-colour check hashes alike once
+      // its period is normalised): it is marked unreliable and screened by PDQ; the hash stays stable.
       const checks = (dx: number) => mk((x, y) => ((Math.floor((x + dx) / 32) + Math.floor(y / 32)) % 2 ? [20, 120, 30] : [250, 250, 250]));
       expect(closest(checks(7), tileHashPixels(checks(0)).hash)).to.be.at.most(16);
+    });
+
+    it("F13 a repeat framed by a uniform margin (a swatch on a white or grey card, 24 px) matches its original; a render's own edges are never taken for a margin", async () => {
+      // Observed before: the margin broke the period search and entered the tile, so the framed copy
+      // cleared screening.
+      const rand = mulberry32(0xf13);
+      for (let i = 0; i < 6; i++) {
+        const model = BRANDS[i % 3]!.name;
+        const r = await render({ model, seed: BigInt(1 + Math.floor(rand() * 1e6)), params: { scale: 1 + (i % 2), sharpness: 6 }, width: 192, height: 192 });
+        const img = rgb(await decodeImage(r.png));
+        const own = tileHashPixels(img);
+        expect(own.margin, `${model}: no margin in a render`).to.deep.equal({ top: 0, right: 0, bottom: 0, left: 0 });
+        const big = tile(img, 3);
+        const card = i % 2 === 0 ? 255 : 128;
+        const m = 24;
+        const W = big.width + 2 * m;
+        const framed = new Uint8Array(W * W * 3).fill(card);
+        for (let y = 0; y < big.height; y++) framed.set(big.data.subarray(y * big.width * 3, (y + 1) * big.width * 3), ((y + m) * W + m) * 3);
+        const copy = await fingerprint({ png: await pngOf({ data: framed, width: W, height: W, channels: 3 }) });
+        const d = Math.min(...copy.tile.map((q) => tileDistance(q.hash, own.hash)));
+        expect(d, `${model} 3×3 on a ${card === 255 ? "white" : "grey"} card`).to.be.at.most(16);
+      }
+    });
+
+    it("F16 distinct stripes, checks, plaids and dots never match each other by the tile signal: each is either too sparse to hash (unreliable, screened by PDQ) or further apart than the threshold", () => {
+      // Observed before: two different plain stripes at distance 0 (their few harmonics sit at the same
+      // frequencies once the period is normalised, and every other bit compared ~0 with a median of
+      // ~0), so one certified stripe refused every other stripe.
+      const rand = mulberry32(0xf16);
+      const int = (n: number) => Math.floor(rand() * n);
+      const colour = () => [int(256), int(256), int(256)] as const;
+      const bands = () => {
+        const widths = Array.from({ length: 2 + int(4) }, () => 3 + int(20));
+        const colours = widths.map(colour);
+        const period = widths.reduce((a, b) => a + b);
+        return (t: number) => {
+          let m = t % period;
+          for (let i = 0; i < widths.length; i++) {
+            if (m < widths[i]!) return colours[i]!;
+            m -= widths[i]!;
+          }
+          return colours[0]!;
+        };
+      };
+      const designs: Array<[string, Rgb]> = [];
+      for (let i = 0; i < 8; i++) {
+        const b = bands();
+        designs.push([`stripes ${i}`, mk((_x, y) => b(y))], [`vertical stripes ${i}`, mk((x) => b(x))]);
+      }
+      for (let i = 0; i < 8; i++) {
+        const [b, c] = [bands(), bands()];
+        designs.push([`plaid ${i}`, mk((x, y) => b(x).map((v, k) => (v + c(y)[k]!) >> 1))]);
+      }
+      for (let i = 0; i < 8; i++) {
+        const [side, a, b] = [8 + int(40), colour(), colour()];
+        designs.push([`check ${i}`, mk((x, y) => ((Math.floor(x / side) + Math.floor(y / side)) % 2 ? a : b))]);
+      }
+      for (let i = 0; i < 8; i++) {
+        const [side, a, b] = [16 + int(32), colour(), colour()];
+        const r = 2 + int(side / 3);
+        designs.push([`dots ${i}`, mk((x, y) => (Math.hypot((x % side) - side / 2, (y % side) - side / 2) < r ? a : b))]);
+      }
+      const hashed = designs.map(([label, img]) => ({ label, r: tileHashPixels(img) }));
+      for (const h of hashed.filter((h) => h.label.includes("stripes"))) expect(h.r.reliable, `${h.label}: spread ${h.r.spread}`).to.equal(false);
+      expect(hashed.filter((h) => h.r.reliable).length, "some geometric designs keep a tile hash (dots)").to.be.at.least(4);
+      for (let i = 0; i < hashed.length; i++) {
+        for (let j = i + 1; j < hashed.length; j++) {
+          const [a, b] = [hashed[i]!, hashed[j]!];
+          if (!a.r.reliable || !b.r.reliable) continue;
+          const d = Math.min(...Object.values(b.r.variants).map((v) => tileDistance(v, a.r.hash)));
+          expect(d, `${a.label} vs ${b.label}`).to.be.above(TILE_MATCH_DISTANCE);
+        }
+      }
+    });
+
+    it("F16 a stripe in a block bank does not refuse a different stripe, and still refuses its own exact copy (by PDQ)", async () => {
+      const stripes = (widths: number[], colours: Array<readonly number[]>) => {
+        const period = widths.reduce((a, b) => a + b);
+        return mk((_x, y) => {
+          let m = y % period;
+          for (let i = 0; i < widths.length; i++) {
+            if (m < widths[i]!) return colours[i]!;
+            m -= widths[i]!;
+          }
+          return colours[0]!;
+        });
+      };
+      const certified = stripes([16, 16], [[200, 30, 30], [250, 250, 240]]);
+      const other = stripes([8, 22, 34], [[20, 30, 90], [200, 180, 30], [250, 250, 240]]);
+      const fp = await fingerprint({ png: await pngOf(certified) });
+      expect(fp.tile, "a plain stripe gives no tile lookups").to.deep.equal([]);
+      const set = BankSet.ofIndex(PdqIndex.build([]));
+      set.remember("certified stripe", fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
+      const otherFp = await fingerprint({ png: await pngOf(other) });
+      const report = screen(set, { pdq: otherFp.pdq, tile: otherFp.tile });
+      expect(report.cleared, `a different stripe: ${JSON.stringify(report)}`).to.equal(true);
+      const again = await fingerprint({ png: await pngOf(certified) });
+      expect(screen(set, { pdq: again.pdq, tile: again.tile }).cleared, "the same stripe again").to.equal(false);
     });
 
   });

@@ -22,6 +22,8 @@ export function tileHashOrNone(image: RawImage): TileHashResult {
     period: { x: image.width, y: image.height },
     repeats: { x: 1, y: 1 },
     energy: 0,
+    spread: 0,
+    margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable: false,
   };
 }

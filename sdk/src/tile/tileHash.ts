@@ -9,6 +9,8 @@ import { fft, nextPowerOfTwo } from "./fft.js";
  * under JPEG, blur, noise and colourway changes. PDQ stays for photos and hash exchange; this is
  * what screening of patterns relies on.
  *
+ * 0. A uniform margin on all four sides (a swatch photographed on a card, a mat around a repeat) is
+ *    left out: the hash is of what it frames.
  * 1. Structure, not colour: each pixel's distance (RGB) from the pattern's dominant colour (the
  *    16-level histogram's peak, refined by three mean-shift steps). A colourway keeps the ground as
  *    the ground and the figures as figures, whatever colours they take; luma would not (a dark
@@ -46,9 +48,19 @@ export const TILE_MATCH_DISTANCE = 48;
 export const TILE_VERIFY_TOLERANCE = 8;
 /** Below this structure energy (RMS distance from the dominant colour, 0..441) the hash is unreliable: a near-flat image. */
 export const TILE_MIN_ENERGY = 2;
+/**
+ * Below this spread (how many of the 256 hashed frequencies hold 95% of the energy) the spectrum is
+ * too sparse to hash and the hash is marked unreliable: plain stripes (3–5), checks (14–15), most
+ * plaids (15–20), some smooth photos. Their few harmonics sit at the same frequencies for every design
+ * of the family once the period is normalised, so all their hashes agreed: one certified stripe
+ * matched every other stripe. They are screened by PDQ. Renders of the shipped models spread over
+ * 130 or more; dots and richer geometric repeats over 24, and hash apart.
+ */
+export const TILE_MIN_SPREAD = 24;
 
 const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
+const MARGIN = { min: 4, tolerance: 6 } as const;
 
 /** The four query variants of a tile hash, in words (the transform of the original they reveal). */
 export const TILE_VARIANTS = {
@@ -70,6 +82,10 @@ export type TileHashResult = {
   repeats: { x: number; y: number };
   /** RMS distance from the dominant colour (0..441); below `TILE_MIN_ENERGY` the hash is unreliable. */
   energy: number;
+  /** How many of the 256 hashed frequencies hold 95% of the spectrum's energy; below `TILE_MIN_SPREAD` the hash is unreliable. */
+  spread: number;
+  /** A uniform margin found on all four sides and left out (px; zeros when none); `period` and `repeats` are of what it frames. */
+  margin: { top: number; right: number; bottom: number; left: number };
   reliable: boolean;
 };
 
@@ -94,6 +110,22 @@ export function tileHashPixels(image: RawImage): TileHashResult {
         : channels === 2
           ? (p: number) => { const a = d[p * 2 + 1]!; return Math.round((d[p * 2]! * a + 255 * (255 - a)) / 255); }
           : (p: number) => d[p]!;
+
+  // 0. a uniform margin on all four sides (a swatch on a card, a mat around a repeat) is not part of
+  // the pattern: hash what it frames
+  const margin = uniformMargin(width, height, rgbAt);
+  if (margin !== undefined) {
+    const w = width - margin.left - margin.right;
+    const h = height - margin.top - margin.bottom;
+    const framed = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const p = (y + margin.top) * width + x + margin.left;
+        for (let c = 0; c < 3; c++) framed[(y * w + x) * 3 + c] = rgbAt(p, c);
+      }
+    }
+    return { ...tileHashPixels({ data: framed, width: w, height: h, channels: 3 }), margin };
+  }
 
   // 1. dominant colour
   const ground = dominantColour(image, rgbAt);
@@ -151,6 +183,7 @@ export function tileHashPixels(image: RawImage): TileHashResult {
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
   const magnitudes = spectrumMagnitudes(tile);
+  const spread = spectralSpread(magnitudes);
   const variants = {
     original: bitsOf(magnitudes, (u, v) => [u, v]),
     rotate90: bitsOf(magnitudes, (u, v) => [-v, u]),
@@ -163,7 +196,9 @@ export function tileHashPixels(image: RawImage): TileHashResult {
     period: { x: round3(px), y: round3(py) },
     repeats: { x: round3(width / px), y: round3(height / py) },
     energy: round3(energy),
-    reliable: energy >= TILE_MIN_ENERGY,
+    spread,
+    margin: { top: 0, right: 0, bottom: 0, left: 0 },
+    reliable: energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD,
   };
 }
 
@@ -217,6 +252,40 @@ function dominantColour(image: RawImage, rgbAt: (p: number, c: number) => number
     m = [s[0]! / count, s[1]! / count, s[2]! / count];
   }
   return m;
+}
+
+/**
+ * The margin when all four sides have at least `MARGIN.min` px of rows/columns within
+ * `MARGIN.tolerance` levels of one colour (the top-left pixel's) and at least 8×8 px and a quarter
+ * of each side remain inside; otherwise undefined. A seamless render rarely has uniform edges on all
+ * four sides at once; a swatch on a card always does.
+ */
+function uniformMargin(width: number, height: number, rgbAt: (p: number, c: number) => number): { top: number; right: number; bottom: number; left: number } | undefined {
+  const ref = [rgbAt(0, 0), rgbAt(0, 1), rgbAt(0, 2)];
+  const near = (p: number) => Math.abs(rgbAt(p, 0) - ref[0]!) <= MARGIN.tolerance && Math.abs(rgbAt(p, 1) - ref[1]!) <= MARGIN.tolerance && Math.abs(rgbAt(p, 2) - ref[2]!) <= MARGIN.tolerance;
+  const row = (y: number) => {
+    for (let x = 0; x < width; x++) if (!near(y * width + x)) return false;
+    return true;
+  };
+  const column = (x: number, y0: number, y1: number) => {
+    for (let y = y0; y < y1; y++) if (!near(y * width + x)) return false;
+    return true;
+  };
+  let top = 0;
+  while (top < height && row(top)) top++;
+  if (top < MARGIN.min || top === height) return undefined;
+  let bottom = 0;
+  while (bottom < height - top && row(height - 1 - bottom)) bottom++;
+  if (bottom < MARGIN.min) return undefined;
+  let left = 0;
+  while (left < width && column(left, top, height - bottom)) left++;
+  if (left < MARGIN.min) return undefined;
+  let right = 0;
+  while (right < width - left && column(width - 1 - right, top, height - bottom)) right++;
+  if (right < MARGIN.min) return undefined;
+  const [w, h] = [width - left - right, height - top - bottom];
+  if (w < Math.max(8, width / 4) || h < Math.max(8, height / 4)) return undefined;
+  return { top, right, bottom, left };
 }
 
 /** Area weights of resampling `n` source cells onto `m` target cells covering the same extent. */
@@ -395,6 +464,20 @@ function spectrumMagnitudes(tile: Float64Array): Float64Array {
   const mag = new Float64Array(S * S);
   for (let i = 0; i < S * S; i++) mag[i] = Math.hypot(re[i]!, im[i]!);
   return mag;
+}
+
+/** How many of the 256 hashed frequencies it takes to hold 95% of their energy (squared magnitude). */
+function spectralSpread(mag: Float64Array): number {
+  const S = TILE_SIZE;
+  const power = FREQUENCIES.map(([u, v]) => mag[((v + S) % S) * S + ((u + S) % S)]! ** 2).sort((a, b) => b - a);
+  const total = power.reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  let sum = 0;
+  for (let k = 0; k < power.length; k++) {
+    sum += power[k]!;
+    if (sum >= 0.95 * total) return k + 1;
+  }
+  return power.length;
 }
 
 /** The 256 hashed frequencies (u, v): half plane (u > 0, or u = 0 and v > 0), by radius, then u, then v. */

@@ -13,7 +13,7 @@ import { canonicalJson } from "../canonical.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
 import type { RawImage } from "../pdq/pdq.js";
-import { TILE_VERIFY_TOLERANCE, tileHashPixels } from "../tile/tileHash.js";
+import { TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_VERIFY_TOLERANCE, tileHashPixels } from "../tile/tileHash.js";
 
 /**
  * What became of one check:
@@ -267,7 +267,12 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const computed = tileHashPixels(await p.decode(image));
     const tileHash = `0x${computed.hash}`;
     if (l.tileHash === zeroHash) {
-      return { attested: false, note: "certified before tile hashes: computed on the fly (screening can use it; nothing to compare)", tileHash, period: computed.period };
+      const note = computed.reliable
+        ? "certified before tile hashes: computed on the fly (screening can use it; nothing to compare)"
+        : computed.spread < TILE_MIN_SPREAD
+          ? `none attested, none expected: the image's spectrum is too sparse for a tile hash (${computed.spread} of 256 frequencies hold 95% of its energy, under ${TILE_MIN_SPREAD}: plain stripes or checks); screening relies on PDQ for it`
+          : `none attested, none expected: the image is nearly flat (structure energy ${computed.energy}, under ${TILE_MIN_ENERGY}); screening relies on PDQ for it`;
+      return { attested: false, note, tileHash, period: computed.period };
     }
     const distance = hammingDistance256(computed.hash, l.tileHash.slice(2));
     if (distance > TILE_VERIFY_TOLERANCE) {
