@@ -229,7 +229,7 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           // minted by an earlier run that stopped before journaling it (checked before screening,
           // where the certificate would otherwise match itself)
           await o.journal.write({ key: id, step: "minted", contentDigest: r.contentDigest, metadataCid: r.metadataCid, transactionHash: "already-minted" });
-          o.index.add({ hash: r.pdq.original, label: `certificate ${r.contentDigest}` });
+          (o.banks ??= BankSet.ofIndex(o.index)).remember(`certificate ${r.contentDigest}`, r.pdq.original, tileOf(r));
           settled.add(id);
           summary.minted++;
         } else {
