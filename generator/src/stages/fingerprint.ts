@@ -15,7 +15,7 @@ export type FingerprintOutput = {
   reliable: boolean;
   tileHash: `0x${string}`;
   tileResult: TileHashResult;
-  /** Screening lookups of the tile signal (four dihedral variants, transforms in words). */
+  /** Screening lookups of the tile signal (four dihedral variants, and four more of what a margin frames; transforms in words). */
   tile: QueryHash[];
 };
 
@@ -31,6 +31,6 @@ export async function fingerprint(input: FingerprintInput): Promise<FingerprintO
     reliable: pdq.quality >= PDQ_MIN_QUALITY,
     tileHash: `0x${tileResult.hash}`,
     tileResult,
-    tile: tileResult.reliable ? tileQueries(tileResult) : [],
+    tile: tileQueries(tileResult),
   };
 }

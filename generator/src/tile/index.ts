@@ -28,14 +28,29 @@ export function tileHashOrNone(image: RawImage): TileHashResult {
   };
 }
 
-/** The four query hashes of a tile hash, each with the transform of the original it reveals, in words. */
+/**
+ * The query hashes of a tile hash, each with the transform of the original it reveals, in words: the
+ * four dihedral variants of the whole image when its hash is reliable, and of what a uniform margin
+ * frames when one was found (a swatch on a card).
+ */
 export function tileQueries(result: TileHashResult): QueryHash[] {
-  const repeat =
-    Math.abs(result.repeats.x - 1) < 0.02 && Math.abs(result.repeats.y - 1) < 0.02
-      ? "one tile"
-      : `repeat of ${result.period.x.toFixed(1)}×${result.period.y.toFixed(1)} px (${result.repeats.x.toFixed(2)}×${result.repeats.y.toFixed(2)} repeats)`;
-  return (Object.keys(TILE_VARIANTS) as TileVariant[]).map((v) => ({
-    hash: result.variants[v],
-    transform: v === "original" ? `any tile origin, ${repeat}` : `${TILE_VARIANTS[v]}, any tile origin, ${repeat}`,
-  }));
+  const repeatOf = (period: { x: number; y: number }, width: number, height: number) => {
+    const [rx, ry] = [width / period.x, height / period.y];
+    return Math.abs(rx - 1) < 0.02 && Math.abs(ry - 1) < 0.02 ? "one tile" : `repeat of ${period.x.toFixed(1)}×${period.y.toFixed(1)} px (${rx.toFixed(2)}×${ry.toFixed(2)} repeats)`;
+  };
+  const width = result.period.x * result.repeats.x;
+  const height = result.period.y * result.repeats.y;
+  const words = (v: TileVariant, where: string) => (v === "original" ? where : `${TILE_VARIANTS[v]}, ${where}`);
+  const queries: QueryHash[] = [];
+  if (result.reliable) {
+    const where = `any tile origin, ${repeatOf(result.period, width, height)}`;
+    for (const v of Object.keys(TILE_VARIANTS) as TileVariant[]) queries.push({ hash: result.variants[v], transform: words(v, where) });
+  }
+  const f = result.framed;
+  if (f !== undefined && f.reliable) {
+    const m = result.margin;
+    const where = `inside a margin of ${m.top}/${m.right}/${m.bottom}/${m.left} px, any tile origin, ${repeatOf(f.period, width - m.left - m.right, height - m.top - m.bottom)}`;
+    for (const v of Object.keys(TILE_VARIANTS) as TileVariant[]) queries.push({ hash: f.variants[v], transform: words(v, where) });
+  }
+  return queries;
 }

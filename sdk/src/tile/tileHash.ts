@@ -9,8 +9,9 @@ import { fft, nextPowerOfTwo } from "./fft.js";
  * under JPEG, blur, noise and colourway changes. PDQ stays for photos and hash exchange; this is
  * what screening of patterns relies on.
  *
- * 0. A uniform margin on all four sides (a swatch photographed on a card, a mat around a repeat) is
- *    left out: the hash is of what it frames.
+ * 0. A uniform margin on all four sides (a swatch photographed on a card, a canvas around a repeat):
+ *    what it frames is hashed too, and its variants join the queries (the indexed hash is always
+ *    that of the whole image).
  * 1. Structure, not colour: each pixel's distance (RGB) from the pattern's dominant colour (the
  *    16-level histogram's peak, refined by three mean-shift steps). A colourway keeps the ground as
  *    the ground and the figures as figures, whatever colours they take; luma would not (a dark
@@ -50,17 +51,19 @@ export const TILE_VERIFY_TOLERANCE = 8;
 export const TILE_MIN_ENERGY = 2;
 /**
  * Below this spread (how many of the 256 hashed frequencies hold 95% of the energy) the spectrum is
- * too sparse to hash and the hash is marked unreliable: plain stripes (3–5), checks (14–15), most
- * plaids (15–20), some smooth photos. Their few harmonics sit at the same frequencies for every design
- * of the family once the period is normalised, so all their hashes agreed: one certified stripe
- * matched every other stripe. They are screened by PDQ. Renders of the shipped models spread over
- * 130 or more; dots and richer geometric repeats over 24, and hash apart.
+ * too sparse to hash and the hash is marked unreliable: plain stripes (3–5 frequencies). A stripe's
+ * few harmonics sit on one axis at the same frequencies for every stripe once the period is
+ * normalised, so every stripe hashed the same (distance 0): one certified stripe refused all others.
+ * Stripes are screened by PDQ. Checks (14–15) and plaids (10–30) keep a tile hash, so their shifted
+ * copies are refused; by the hash's own invariances (scale per axis, colourway) every two-colour
+ * square check is one design, and a few plaids come within the threshold of each other (allow-lists
+ * settle those). Renders of the shipped models spread over 130 or more.
  */
-export const TILE_MIN_SPREAD = 24;
+export const TILE_MIN_SPREAD = 8;
 
 const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
-const MARGIN = { min: 4, tolerance: 6 } as const;
+const MARGIN = { min: 4, meanDeviation: 12, deviation: 32, share: 0.9 } as const;
 
 /** The four query variants of a tile hash, in words (the transform of the original they reveal). */
 export const TILE_VARIANTS = {
@@ -84,8 +87,10 @@ export type TileHashResult = {
   energy: number;
   /** How many of the 256 hashed frequencies hold 95% of the spectrum's energy; below `TILE_MIN_SPREAD` the hash is unreliable. */
   spread: number;
-  /** A uniform margin found on all four sides and left out (px; zeros when none); `period` and `repeats` are of what it frames. */
+  /** A uniform margin found on all four sides (px; zeros when none). */
   margin: { top: number; right: number; bottom: number; left: number };
+  /** With a margin: the hash of what it frames (query with its variants too; index `hash`). */
+  framed?: { hash: string; variants: Record<TileVariant, string>; period: { x: number; y: number }; reliable: boolean };
   reliable: boolean;
 };
 
@@ -111,22 +116,29 @@ export function tileHashPixels(image: RawImage): TileHashResult {
           ? (p: number) => { const a = d[p * 2 + 1]!; return Math.round((d[p * 2]! * a + 255 * (255 - a)) / 255); }
           : (p: number) => d[p]!;
 
-  // 0. a uniform margin on all four sides (a swatch on a card, a mat around a repeat) is not part of
-  // the pattern: hash what it frames
+  const result = hashOf(image, rgbAt);
+  // 0. a uniform margin on all four sides (a swatch on a card, a canvas around a repeat) may not be
+  // part of the pattern: what it frames is hashed as well, as extra query variants. The hash itself
+  // stays that of the whole image, so a spot repeat whose ground reaches every edge keeps its hash.
   const margin = uniformMargin(width, height, rgbAt);
-  if (margin !== undefined) {
-    const w = width - margin.left - margin.right;
-    const h = height - margin.top - margin.bottom;
-    const framed = new Uint8Array(w * h * 3);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const p = (y + margin.top) * width + x + margin.left;
-        for (let c = 0; c < 3; c++) framed[(y * w + x) * 3 + c] = rgbAt(p, c);
-      }
+  if (margin === undefined) return result;
+  const w = width - margin.left - margin.right;
+  const h = height - margin.top - margin.bottom;
+  const inner = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = (y + margin.top) * width + x + margin.left;
+      for (let c = 0; c < 3; c++) inner[(y * w + x) * 3 + c] = rgbAt(p, c);
     }
-    return { ...tileHashPixels({ data: framed, width: w, height: h, channels: 3 }), margin };
   }
+  const d3 = inner;
+  const framed = hashOf({ data: inner, width: w, height: h, channels: 3 }, (p, c) => d3[p * 3 + c]!);
+  return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, reliable: framed.reliable } };
+}
 
+/** Steps 1–5 on the image as given. */
+function hashOf(image: RawImage, rgbAt: (p: number, c: number) => number): TileHashResult {
+  const { width, height } = image;
   // 1. dominant colour
   const ground = dominantColour(image, rgbAt);
   const distanceRow = (y: number, out: Float64Array) => {
@@ -255,36 +267,46 @@ function dominantColour(image: RawImage, rgbAt: (p: number, c: number) => number
 }
 
 /**
- * The margin when all four sides have at least `MARGIN.min` px of rows/columns within
- * `MARGIN.tolerance` levels of one colour (the top-left pixel's) and at least 8×8 px and a quarter
- * of each side remain inside; otherwise undefined. A seamless render rarely has uniform edges on all
- * four sides at once; a swatch on a card always does.
+ * The margin when all four sides have at least `MARGIN.min` px of rows/columns close to one colour
+ * (the median of the border pixels): a row's mean deviation (largest channel difference) at most
+ * `MARGIN.meanDeviation` levels and `MARGIN.share` of its pixels within `MARGIN.deviation` (so a
+ * card's JPEG ringing or sensor noise still reads as card), and at least 8×8 px inside; otherwise
+ * undefined. A seamless render rarely has such edges on all four sides at once; a swatch on a card
+ * always does.
  */
 function uniformMargin(width: number, height: number, rgbAt: (p: number, c: number) => number): { top: number; right: number; bottom: number; left: number } | undefined {
-  const ref = [rgbAt(0, 0), rgbAt(0, 1), rgbAt(0, 2)];
-  const near = (p: number) => Math.abs(rgbAt(p, 0) - ref[0]!) <= MARGIN.tolerance && Math.abs(rgbAt(p, 1) - ref[1]!) <= MARGIN.tolerance && Math.abs(rgbAt(p, 2) - ref[2]!) <= MARGIN.tolerance;
-  const row = (y: number) => {
-    for (let x = 0; x < width; x++) if (!near(y * width + x)) return false;
-    return true;
+  const border: number[][] = [[], [], []];
+  const addBorder = (p: number) => { for (let c = 0; c < 3; c++) border[c]!.push(rgbAt(p, c)); };
+  for (let x = 0; x < width; x++) { addBorder(x); addBorder((height - 1) * width + x); }
+  for (let y = 1; y < height - 1; y++) { addBorder(y * width); addBorder(y * width + width - 1); }
+  const ref = border.map((v) => v.sort((a, b) => a - b)[v.length >> 1]!);
+  const deviation = (p: number) => Math.max(Math.abs(rgbAt(p, 0) - ref[0]!), Math.abs(rgbAt(p, 1) - ref[1]!), Math.abs(rgbAt(p, 2) - ref[2]!));
+  const uniform = (count: number, at: (i: number) => number) => {
+    let sum = 0;
+    let within = 0;
+    for (let i = 0; i < count; i++) {
+      const dv = deviation(at(i));
+      sum += dv;
+      if (dv <= MARGIN.deviation) within++;
+    }
+    return sum <= MARGIN.meanDeviation * count && within >= MARGIN.share * count;
   };
-  const column = (x: number, y0: number, y1: number) => {
-    for (let y = y0; y < y1; y++) if (!near(y * width + x)) return false;
-    return true;
-  };
+  const row = (y: number) => uniform(width, (x) => y * width + x);
   let top = 0;
   while (top < height && row(top)) top++;
   if (top < MARGIN.min || top === height) return undefined;
   let bottom = 0;
   while (bottom < height - top && row(height - 1 - bottom)) bottom++;
   if (bottom < MARGIN.min) return undefined;
+  const [y0, rows] = [top, height - top - bottom];
+  const column = (x: number) => uniform(rows, (i) => (y0 + i) * width + x);
   let left = 0;
-  while (left < width && column(left, top, height - bottom)) left++;
-  if (left < MARGIN.min) return undefined;
+  while (left < width && column(left)) left++;
+  if (left < MARGIN.min || left === width) return undefined;
   let right = 0;
-  while (right < width - left && column(width - 1 - right, top, height - bottom)) right++;
+  while (right < width - left && column(width - 1 - right)) right++;
   if (right < MARGIN.min) return undefined;
-  const [w, h] = [width - left - right, height - top - bottom];
-  if (w < Math.max(8, width / 4) || h < Math.max(8, height / 4)) return undefined;
+  if (width - left - right < 8 || rows < 8) return undefined;
   return { top, right, bottom, left };
 }
 

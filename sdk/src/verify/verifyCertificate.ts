@@ -264,13 +264,18 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   await item("tile", "Tile hash recomputed from the image matches the attested tile hash", async () => {
     if (p.decode === undefined) throw new NotChecked("no image decoder given (pass `decode`)");
     if (image === undefined) throw new NotChecked("no verified image to hash (see the image item)");
-    const computed = tileHashPixels(await p.decode(image));
+    const pixels = await p.decode(image);
+    if (pixels.width < 8 || pixels.height < 8) {
+      if (l.tileHash !== zeroHash) throw new Error(`tile hash ${l.tileHash} attested for a ${pixels.width}x${pixels.height} image, under the 8x8 a tile hash needs`);
+      return { attested: false, note: `none attested, none expected: the image is ${pixels.width}x${pixels.height}, under the 8x8 a tile hash needs; screening relies on PDQ for it` };
+    }
+    const computed = tileHashPixels(pixels);
     const tileHash = `0x${computed.hash}`;
     if (l.tileHash === zeroHash) {
       const note = computed.reliable
         ? "certified before tile hashes: computed on the fly (screening can use it; nothing to compare)"
         : computed.spread < TILE_MIN_SPREAD
-          ? `none attested, none expected: the image's spectrum is too sparse for a tile hash (${computed.spread} of 256 frequencies hold 95% of its energy, under ${TILE_MIN_SPREAD}: plain stripes or checks); screening relies on PDQ for it`
+          ? `none attested, none expected: the image's spectrum is too sparse for a tile hash (${computed.spread} of 256 frequencies hold 95% of its energy, under ${TILE_MIN_SPREAD}: plain stripes); screening relies on PDQ for it`
           : `none attested, none expected: the image is nearly flat (structure energy ${computed.energy}, under ${TILE_MIN_ENERGY}); screening relies on PDQ for it`;
       return { attested: false, note, tileHash, period: computed.period };
     }
