@@ -25,6 +25,7 @@ import {
 
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "./abis/index.js";
 import { EU_MEMBERS, REGION_COUNT, WORLDWIDE, regionMask, regionsOf, region as regionOf } from "./regions/index.js";
+import { tokenIdHex } from "./ids.js";
 import { LicenseFlags, PERPETUAL } from "./types/license.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
@@ -38,7 +39,7 @@ export const motifErrorsAbi: readonly AbiError[] = (() => {
   return [...seen.values()];
 })();
 
-const hex64 = (v: bigint): Hex => `0x${v.toString(16).padStart(64, "0")}`;
+const hex64 = tokenIdHex;
 const grouped = (v: bigint) => v.toLocaleString("en-US");
 /** A count or plain number: grouped decimal while it is readable, else 0x hex (never a run of 60 digits). */
 const num = (v: bigint) => (v < 10n ** 15n && v > -(10n ** 15n) ? grouped(v) : v < 0n ? `-${hex64(-v)}` : hex64(v));

@@ -1,6 +1,7 @@
 // @motif/sdk — browser-safe entry: viem, the generated ABIs, JSON tables; nothing Node-only.
 export * from "./abis/index.js";
 export { defaultAddresses, type MotifAddresses } from "./addresses.js";
+export { type DeploymentRecord, DeploymentRecordError, addressesOf, parseDeploymentRecord } from "./deployment.js";
 export { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
 export { MotifContractError, type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "./errors.js";
 export { describeMotifError, explainMotifError, motifErrorsAbi, regionLabel, regionMaskLabel, unixTimeLabel } from "./explain.js";
@@ -32,7 +33,7 @@ export * from "./actions/events/events.js";
 export * from "./ipfs/fetchVerified.js";
 export * from "./verify/verifyCertificate.js";
 export * from "./pdq/pdqHash.js";
-export { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from "./pdq/pdq.js";
+export * from "./pdq/pdq.js";
 export { canonicalJson } from "./canonical.js";
 export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";
