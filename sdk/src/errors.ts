@@ -34,6 +34,11 @@ export class MotifContractError<E extends MotifErrorUnion = MotifErrorUnion> ext
     super(cause !== undefined ? explainMotifError(cause) : `${describeMotifError(errorName, args)} [${errorName}]`, cause !== undefined ? { cause } : {});
     this.data = { errorName, args: namedMotifErrorArgs(errorName, args) } as unknown as E;
   }
+
+  /** `error instanceof MotifContractError` narrows to the union of Motif errors (not to `MotifContractError<any>`). */
+  static override [Symbol.hasInstance](value: unknown): value is MotifContractError {
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
 }
 
 /** Whether `error` is a MotifContractError, of the error `errorName` when given (narrows `data.args`). */
