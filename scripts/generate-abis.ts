@@ -55,6 +55,7 @@ type Build = { byId: Map<number, Node>; sources: Map<string, Node> };
 async function loadBuilds(artifacts: Artifact[]): Promise<Build[]> {
   const ids = [...new Set(artifacts.map((a) => a.buildInfoId))];
   const builds: Build[] = [];
+  const compiled = new Set<string>();
   for (const id of ids) {
     const out = JSON.parse(await readFile(path.join(root, "artifacts", "build-info", `${id}.output.json`), "utf8")) as { output: { sources: Record<string, { ast: Node }> } };
     const input = JSON.parse(await readFile(path.join(root, "artifacts", "build-info", `${id}.json`), "utf8")) as { input: { sources: Record<string, { content: string }> } };
@@ -77,7 +78,10 @@ async function loadBuilds(artifacts: Artifact[]): Promise<Build[]> {
       walk(s.ast);
     }
     builds.push({ byId, sources });
+    for (const name of Object.keys(out.output.sources)) if (isProjectSource(name)) compiled.add(name);
   }
+  const stale = [...compiled].filter((name) => !builds.some((b) => b.sources.has(name)));
+  if (stale.length > 0) throw new Error(`generate-abis: ${stale.map((n) => n.replace(/^project\//, "")).join(", ")} changed since the last compile: run \`npx hardhat build\` first`);
   return builds;
 }
 
