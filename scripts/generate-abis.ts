@@ -288,18 +288,19 @@ function parseEncodeType(typeString: string, where: string): { primary: string; 
   const types = new Map<string, Eip712Field[]>();
   const re = /([A-Za-z_$][\w$]*)\(([^()]*)\)/gy;
   let m: RegExpExecArray | null;
-  let order: string[] = [];
+  const order: string[] = [];
   while ((m = re.exec(typeString)) !== null) {
     const fields = m[2] === "" ? [] : m[2]!.split(",").map((f) => {
       const [type, name, extra] = f.split(" ");
       if (!type || !name || extra !== undefined) throw new Error(`generate-abis: ${where}: bad EIP-712 member "${f}"`);
       return { name, type };
     });
+    if (types.has(m[1]!)) throw new Error(`generate-abis: ${where}: ${m[1]} is defined twice in ${typeString}`);
     types.set(m[1]!, fields);
     order.push(m[1]!);
     if (re.lastIndex === typeString.length) break;
   }
-  if (order.length === 0 || order.join("").length === 0 || re.lastIndex !== typeString.length) throw new Error(`generate-abis: ${where}: not an EIP-712 type string: ${typeString}`);
+  if (order.length === 0 || re.lastIndex !== typeString.length) throw new Error(`generate-abis: ${where}: not an EIP-712 type string: ${typeString}`);
   const [primary, ...rest] = order as [string, ...string[]];
   // EIP-712 encodeType: the referenced types, each once, sorted by name, and every referenced type defined
   const sorted = [...rest].sort();
@@ -310,7 +311,6 @@ function parseEncodeType(typeString: string, where: string): { primary: string; 
       if (/^[A-Z]/.test(base) && !types.has(base)) throw new Error(`generate-abis: ${where}: ${name}.${f.name} references ${base}, which the type string does not define`);
     }
   }
-  order = [];
   return { primary, types };
 }
 
