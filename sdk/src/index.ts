@@ -2,8 +2,21 @@
 export * from "./abis/index.js";
 export { defaultAddresses, type MotifAddresses } from "./addresses.js";
 export { type DeploymentRecord, DeploymentRecordError, addressesOf, parseDeploymentRecord } from "./deployment.js";
-export { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
-export { MotifContractError, type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "./errors.js";
+export { certificateDomain, eip712TypeStrings, eip712Types, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
+export {
+  MotifContractError,
+  type MotifContractErrorType,
+  type MotifErrorName,
+  type MotifErrorOf,
+  type MotifErrorUnion,
+  isMotifError,
+  motifErrorArgNames,
+  motifErrorOf,
+  namedMotifErrorArgs,
+  rethrowMotifError,
+} from "./errors.js";
+export { CidV1, ModelStatus, MotifCertificateConstants, MotifLicensingConstants, MotifModelRegistryConstants } from "./generated/constants.js";
+export { structParameters } from "./generated/structs.js";
 export { describeMotifError, explainMotifError, motifErrorsAbi, regionLabel, regionMaskLabel, unixTimeLabel } from "./explain.js";
 export { motifActions } from "./decorator.js";
 export * from "./regions/index.js";
