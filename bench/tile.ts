@@ -21,8 +21,7 @@ import { buildCppnModel, mulberry32 } from "../generator/src/model/cppn.js";
 import { decodeImage } from "../generator/src/pdq/decode.js";
 import { render } from "../generator/src/render/render.js";
 import { HashIndex } from "../generator/src/screen/hash-index.js";
-import { TILE_MATCH_DISTANCE, type TileHashResult, tileDistance, tileHashPixels } from "../sdk/src/tile/tileHash.js";
-import type { RawImage } from "../sdk/src/pdq/pdq.js";
+import { TILE_MATCH_DISTANCE, type TileHashResult, tileDistance, tileHashPixels, type RawImage } from "@motif/sdk";
 import { BenchReport } from "./lib/report.js";
 
 const SEEDS = Number(process.env.MOTIF_BENCH_TILE_SEEDS ?? 1000);

@@ -16,7 +16,7 @@ import { pdqHashImage } from "../generator/src/pdq/index.js";
 import { runPipeline } from "../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../generator/src/render/render.js";
 import { PdqIndex } from "../generator/src/screen/pdq-index.js";
-import { type RerenderRequest, fetchVerified, verifyCertificate } from "../sdk/src/index.js";
+import { type RerenderRequest, fetchVerified, verifyCertificate } from "@motif/sdk";
 import { deployMotif } from "../scripts/lib/deploy.js";
 import { BenchReport } from "./lib/report.js";
 

@@ -14,9 +14,9 @@ import { parseArgs } from "node:util";
 import { network } from "hardhat";
 
 import { selectStore } from "../generator/src/ipfs/select.js";
-import { explainMotifError } from "../sdk/src/explain.js";
+import { explainMotifError } from "@motif/sdk";
 import { type StoryReport, runStory } from "./lib/demo-story.js";
-import { readDeployment } from "./lib/deployment.js";
+import { readDeployment } from "../generator/src/deployment.js";
 import { generatorPipeline, runningStack, startStack } from "./lib/stack.js";
 
 const usage = "usage: npm run demo -- [--json] [--patterns 2..50] [--size 64..2048] [--seed <uint64>]";

@@ -10,7 +10,7 @@
 import { network } from "hardhat";
 
 import { addressList, deployMotif } from "./lib/deploy.js";
-import { writeDeployment } from "./lib/deployment.js";
+import { writeDeployment } from "../generator/src/deployment.js";
 
 const connection = await network.create();
 const [admin] = addressList("MOTIF_ADMIN", process.env.MOTIF_ADMIN);

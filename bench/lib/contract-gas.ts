@@ -6,9 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "../../sdk/src/eip712.js";
-import type { Offer } from "../../sdk/src/types/license.js";
-import type { MintRequest } from "../../sdk/src/types/lineage.js";
+import { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;

@@ -2,11 +2,7 @@ import type { CID } from "multiformats/cid";
 import type { Account, Address, Chain, Hash, Hex, PublicClient, Transport, WalletClient } from "viem";
 import { bytesToHex } from "viem";
 
-import { mintDataset } from "../../sdk/src/actions/datasets/mintDataset.js";
-import type { DatasetManifest } from "../../sdk/src/actions/datasets/verifyDataset.js";
-import { mintRecipe } from "../../sdk/src/actions/recipes/mintRecipe.js";
-import { canonicalJson } from "../../sdk/src/canonical.js";
-import { datasetIdOf, recipeIdOf, tokenIdHex } from "../../sdk/src/ids.js";
+import { mintDataset, type DatasetManifest, mintRecipe, canonicalJson, datasetIdOf, recipeIdOf, tokenIdHex } from "@motif/sdk";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "./recipe/recipe.js";
 

@@ -16,7 +16,7 @@ import { type Minter, type MintOutput, mint } from "./stages/mint.js";
 import { type RecipeClearOutput, type RecipeGate, RecipeRefusedError, clearRecipe } from "./stages/recipe.js";
 import type { Recipe } from "./recipe/recipe.js";
 import { type PinOutput, pin } from "./stages/pin.js";
-import type { MintRequest } from "../../sdk/src/types/lineage.js";
+import type { MintRequest } from "@motif/sdk";
 
 export type PipelineConfig = {
   store: IpfsStore;

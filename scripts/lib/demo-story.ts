@@ -24,8 +24,8 @@ import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { screen } from "../../generator/src/screen/screen.js";
 import sharp from "sharp";
-import { EU_MEMBERS, LicenseFlags, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset } from "../../sdk/src/index.js";
-import type { DeploymentRecord } from "./deployment.js";
+import { EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex } from "@motif/sdk";
+import type { DeploymentRecord } from "../../generator/src/deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
@@ -99,13 +99,13 @@ export const DEMO_BRAND: BrandSpec = {
   ],
 };
 
-const hexId = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
+const hexId = tokenIdHex;
 // ids (licence ids are 256-bit) in 0x hex, small numbers (a region bit) in decimal
-const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? (a < 2n ** 53n ? a.toString() : `0x${a.toString(16).padStart(64, "0")}`) : String(a)));
+const jsonArgs = (args: readonly unknown[]) => args.map((a) => (typeof a === "bigint" ? (a < 2n ** 53n ? a.toString() : tokenIdHex(a)) : String(a)));
 
 export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const { publicClient, deployment } = ctx;
-  const addresses = { certificate: deployment.contracts.MotifCertificate, registry: deployment.contracts.MotifModelRegistry, licensing: deployment.contracts.MotifLicensing };
+  const addresses = addressesOf(deployment);
   const wait = async (hash: Hex) => {
     const r = await publicClient.waitForTransactionReceipt({ hash });
     if (r.status !== "success") throw new Error(`transaction ${hash} reverted`);

@@ -6,7 +6,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import MotifModule from "../../ignition/modules/Motif.js";
 import { SOLC_SETTINGS, SOLC_VERSION } from "../../hardhat.config.js";
-import type { DeploymentRecord } from "./deployment.js";
+import type { DeploymentRecord } from "../../generator/src/deployment.js";
 
 export type DeployOptions = {
   /** Receives the admin, registrar and pauser roles; default: the deploying account. */

@@ -36,7 +36,7 @@ import { BankSet } from "../../generator/src/screen/banks.js";
 import { BankStore } from "../../generator/src/screen/bank-store.js";
 import { journaledChain, serveJsonRpc } from "./chain-server.js";
 import { addressList, deployMotif } from "./deploy.js";
-import { type DeploymentRecord, writeDeployment } from "./deployment.js";
+import { type DeploymentRecord, writeDeployment } from "../../generator/src/deployment.js";
 
 export const LOCAL_CHAIN_ID = 31337;
 export const DEFAULT_PORTS = { rpc: 8545, gateway: 8081, api: 8787, web: 5173 } as const;

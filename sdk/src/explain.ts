@@ -17,15 +17,15 @@ import {
   formatEther,
   getAddress,
   isHex,
-  keccak256,
-  stringToBytes,
   zeroAddress,
-  zeroHash,
 } from "viem";
 
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "./abis/index.js";
 import { EU_MEMBERS, REGION_COUNT, WORLDWIDE, regionMask, regionsOf, region as regionOf } from "./regions/index.js";
-import { LicenseFlags, PERPETUAL } from "./types/license.js";
+import { tokenIdHex } from "./ids.js";
+import { CertificateKind, LicenseFlags, LicenseStatus, ModelStatus, MotifCertificateConstants, MotifLicensingConstants, MotifModelRegistryConstants } from "./generated/constants.js";
+import type { MotifErrorName, MotifErrorOf } from "./generated/errors.js";
+import { PERPETUAL } from "./types/license.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
 
@@ -38,7 +38,7 @@ export const motifErrorsAbi: readonly AbiError[] = (() => {
   return [...seen.values()];
 })();
 
-const hex64 = (v: bigint): Hex => `0x${v.toString(16).padStart(64, "0")}`;
+const hex64 = tokenIdHex;
 const grouped = (v: bigint) => v.toLocaleString("en-US");
 /** A count or plain number: grouped decimal while it is readable, else 0x hex (never a run of 60 digits). */
 const num = (v: bigint) => (v < 10n ** 15n && v > -(10n ** 15n) ? grouped(v) : v < 0n ? `-${hex64(-v)}` : hex64(v));
@@ -56,15 +56,25 @@ const label = (name: string) => {
   return w.map((x) => (x === "license" ? "licence" : x)).join(" ") || "value";
 };
 
-const ROLES = new Map<Hex, string>([
-  [zeroHash, "DEFAULT_ADMIN_ROLE"],
-  ...["ATTESTER_ROLE", "PAUSER_ROLE", "REGISTRAR_ROLE", "ARBITER_ROLE", "FEE_MANAGER_ROLE", "MINTER_ROLE", "UPGRADER_ROLE"].map((r) => [keccak256(stringToBytes(r)), r] as [Hex, string]),
-]);
-const ENUMS: Record<string, readonly string[]> = {
-  ModelStatus: ["none (never registered)", "active", "deprecated"],
-  CertificateKind: ["pattern", "recipe", "dataset"],
+/** The contracts' roles by their hash (the generated constants), named as the contracts name them. */
+const ROLES = new Map<string, string>(
+  [MotifCertificateConstants, MotifLicensingConstants, MotifModelRegistryConstants].flatMap((c) => Object.entries(c).filter(([k]) => k.endsWith("_ROLE")).map(([k, v]) => [String(v).toLowerCase(), k] as [string, string])),
+);
+/** Each enum member in words, keyed by its Solidity name: a member added to the contracts fails `tsc` here. */
+const ENUM_WORDS: { [E in keyof typeof ENUM_VALUES]: Record<keyof (typeof ENUM_VALUES)[E], string> } = {
+  ModelStatus: { None: "none (never registered)", Active: "active", Deprecated: "deprecated" },
+  CertificateKind: { Pattern: "pattern", Recipe: "recipe", Dataset: "dataset" },
+  LicenseStatus: { None: "none", Active: "active", Revoked: "revoked", Transferred: "transferred" },
 };
-const FLAG_NAMES = Object.entries(LicenseFlags) as Array<[string, number]>;
+const ENUM_VALUES = { ModelStatus, CertificateKind, LicenseStatus };
+/** The words of an enum's value, or undefined for an enum or value this SDK does not know. */
+const enumWords = (enumName: string, value: number): string | undefined => {
+  const values = (ENUM_VALUES as Record<string, Record<string, number>>)[enumName];
+  const member = values && Object.entries(values).find(([, v]) => v === value)?.[0];
+  return member === undefined ? undefined : (ENUM_WORDS as Record<string, Record<string, string>>)[enumName]?.[member];
+};
+/** The single flags (not `ALL`), by name. */
+const FLAG_NAMES = (Object.entries(LicenseFlags) as Array<[string, number]>).filter(([, bit]) => bit > 0 && (bit & (bit - 1)) === 0);
 const EU_MASK = regionMask(EU_MEMBERS);
 
 /** A region bit as "United States (US)", or why it is none. */
@@ -120,7 +130,7 @@ function formatValue(p: AbiParameter, value: unknown, ctx: Ctx): string {
   if (/^u?int\d*$/.test(p.type) && (typeof value === "bigint" || typeof value === "number")) {
     const v = BigInt(value);
     const enumName = /^enum (\w+)/.exec(internal)?.[1] ?? (name === "kind" ? "CertificateKind" : name === "status" ? "ModelStatus" : undefined);
-    if (enumName !== undefined && ENUMS[enumName] !== undefined) return ENUMS[enumName]![Number(v)] ?? `${enumName} ${v}`;
+    if (enumName !== undefined) return enumWords(enumName, Number(v)) ?? `${enumName} ${v}`;
     if (/^(tokenId|recipeId|datasetId|licenseId|patternId|certificateId)$/i.test(name) || /TokenId$/.test(name)) return hex64(v);
     if (/^(region|regionBit)$/i.test(name)) return regionLabel(v);
     if (/^(regions|mask|regionMask|allowedRegions)$/i.test(name)) return regionMaskLabel(v);
@@ -164,7 +174,13 @@ function named(inputs: readonly AbiParameter[], args: readonly unknown[], ctx: C
 }
 
 /** Specific sentences for the errors people meet most; `a` holds each argument in words, by name. */
-const SENTENCES: Record<string, (a: Named) => string> = {
+/** An error's arguments in words, by their Solidity names (`_`: all of them, in order). */
+type Words<N extends MotifErrorName> = { readonly [K in keyof MotifErrorOf<N>["args"]]: string } & { readonly _: readonly string[] };
+/**
+ * A sentence for every Motif custom error, keyed by the generated union: an error added to the
+ * contracts, or an argument renamed, fails `tsc` here until it has its words.
+ */
+const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifLicensingRegionNotAllowed: (a) => `Licence ${a.licenseId} does not cover ${a.region}.`,
   MotifLicensingNotLicensed: (a) => `${a.licensee} holds no licence for certificate ${a.tokenId}.`,
   MotifLicensingNotYetValid: (a) => `Licence ${a.licenseId} starts at ${a.start}; it is not valid yet (asked for ${a.time}).`,
@@ -219,6 +235,38 @@ const SENTENCES: Record<string, (a: Named) => string> = {
   TokenDoesNotExist: () => "There is no such certificate.",
   NotOwnerNorApproved: () => "The sender neither owns this certificate nor is approved for it.",
   ReentrancyGuardReentrantCall: () => "A call tried to re-enter the contract.",
+  AccessControlBadConfirmation: () => "A role can only be renounced by the account that holds it, naming itself.",
+  AccountBalanceOverflow: () => "That account would hold more certificates than the contract can count.",
+  BalanceQueryForZeroAddress: () => "The zero address owns no certificates; ask about a real account.",
+  ExpectedPause: () => "Minting is not paused.",
+  InvalidShortString: () => "A name stored as a short string is malformed.",
+  StringTooLong: (a) => `The text ${a.str} is too long to store as a short string.`,
+  TokenAlreadyExists: () => "That certificate already exists.",
+  TransferFromIncorrectOwner: () => "The certificate is not owned by the account it is being transferred from.",
+  TransferToNonERC721ReceiverImplementer: () => "The recipient is a contract that does not accept ERC-721 certificates.",
+  TransferToZeroAddress: () => "A certificate cannot be transferred to the zero address.",
+  SafeERC20FailedOperation: (a) => `The token ${a.token} refused the transfer.`,
+  MotifCertificateInvalidBatchLength: (a) => `A batch of ${a.length} certificates is empty or above the ${a.maxLength} maximum.`,
+  MotifCertificateInvalidMemberCount: (a) => `A dataset of ${a.members} members is empty or above the ${a.maxMembers} maximum.`,
+  MotifCertificateReservedId: (a) => `Id ${a.tokenId} lies in the reserved id space ${a.prefix} (recipes and datasets); it cannot be a pattern.`,
+  MotifCertificateUnexpectedValue: (a) => `This call takes no payment; ${a.value} was sent.`,
+  MotifCertificateUnsupportedCodec: (a) => `Codec ${a.codec} is not a supported CID codec (raw, dag-pb, dag-cbor, dag-json, json).`,
+  MotifLicensingBreachFlagged: (a) => `Licence ${a.licenseId} has a breach flagged; it cannot move or renew until an arbiter clears it.`,
+  MotifLicensingEthTransferFailed: (a) => `Sending ${a.amount} to ${a.account} failed.`,
+  MotifLicensingExclusiveLimit: (a) => `Certificate ${a.tokenId} already has the maximum ${a.max} exclusive licences that have not ended.`,
+  MotifLicensingFeeOnTransfer: (a) => `The token ${a.token} delivered ${a.received} instead of ${a.expected}; fee-on-transfer tokens are not accepted.`,
+  MotifLicensingHolderLimit: (a) => `${a.licensee} already holds the maximum ${a.max} licences of certificate ${a.tokenId}.`,
+  MotifLicensingInvalidSignature: () => "The licensor's signature does not match this offer.",
+  MotifLicensingNoTransferPending: (a) => `No transfer of licence ${a.licenseId} to ${a.caller} is pending (pending: ${a.pendingTo}).`,
+  MotifLicensingNotOfferLicensee: (a) => `This offer is only for ${a.licensee}, not ${a.caller}.`,
+  MotifLicensingRenewalTooEarly: (a) => `Licence ${a.licenseId} can be renewed from ${a.opensAt} (its last period; it ends at ${a.end}).`,
+  MotifLicensingTransferred: (a) => `Licence ${a.licenseId} was transferred to another licensee.`,
+  MotifModelRegistryInvalidLength: (a) => `The model's ${a.field} is ${a.length} bytes; it must be 1 to ${a.maxLength}.`,
+  MotifModelRegistryNotPendingOwner: (a) => `${a.caller} is not the pending owner of model ${a.modelId}.`,
+  MotifModelRegistryRoyaltyIncrease: (a) => `The royalty share of model ${a.modelId} may only go down: it is ${a.currentBps}, ${a.requestedBps} asked.`,
+  MotifModelRegistryUnsupportedCodec: (a) => `Codec ${a.codec} is not a supported CID codec for weights.`,
+  MotifModelRegistryZeroDigest: (a) => `The model's ${a.field} must not be zero.`,
+  MotifModelRegistryZeroOwner: () => "A model needs an owner (not the zero address).",
 };
 
 /** Which contract an error comes from, in words, by its name's prefix. */
@@ -245,7 +293,7 @@ export function describeMotifError(errorName: string, args: readonly unknown[] =
   const currencyArg = inputs.findIndex((p) => p.type === "address" && /^(currency|token)$/i.test(p.name ?? ""));
   const c: Ctx = { ...ctx, errorName, ...(currencyArg >= 0 && typeof args[currencyArg] === "string" ? { currency: formatValue(inputs[currencyArg]!, args[currencyArg], {}) } : {}) };
   const a = named(inputs, args, c);
-  const specific = SENTENCES[errorName];
+  const specific = (SENTENCES as unknown as Record<string, ((a: Named) => string) | undefined>)[errorName];
   if (specific !== undefined) {
     const sentence = specific(a);
     // a sentence naming an argument the ABI no longer has falls back to the generic wording

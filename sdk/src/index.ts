@@ -1,8 +1,22 @@
 // @motif/sdk — browser-safe entry: viem, the generated ABIs, JSON tables; nothing Node-only.
 export * from "./abis/index.js";
 export { defaultAddresses, type MotifAddresses } from "./addresses.js";
-export { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
-export { MotifContractError, type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "./errors.js";
+export { type DeploymentRecord, DeploymentRecordError, addressesOf, parseDeploymentRecord } from "./deployment.js";
+export { certificateDomain, eip712TypeStrings, eip712Types, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
+export {
+  MotifContractError,
+  type MotifContractErrorType,
+  type MotifErrorName,
+  type MotifErrorOf,
+  type MotifErrorUnion,
+  isMotifError,
+  motifErrorArgNames,
+  motifErrorOf,
+  namedMotifErrorArgs,
+  rethrowMotifError,
+} from "./errors.js";
+export { CidV1, ModelStatus, MotifCertificateConstants, MotifLicensingConstants, MotifModelRegistryConstants } from "./generated/constants.js";
+export { structParameters } from "./generated/structs.js";
 export { describeMotifError, explainMotifError, motifErrorsAbi, regionLabel, regionMaskLabel, unixTimeLabel } from "./explain.js";
 export { motifActions } from "./decorator.js";
 export * from "./regions/index.js";
@@ -32,7 +46,7 @@ export * from "./actions/events/events.js";
 export * from "./ipfs/fetchVerified.js";
 export * from "./verify/verifyCertificate.js";
 export * from "./pdq/pdqHash.js";
-export { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, pdqDistance } from "./pdq/pdq.js";
+export * from "./pdq/pdq.js";
 export { canonicalJson } from "./canonical.js";
 export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";

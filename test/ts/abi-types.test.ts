@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { getContract, keccak256, toHex } from "viem";
 
-import { motifCertificateAbi, motifModelRegistryAbi } from "../../sdk/src/abis/index.js";
+import { motifCertificateAbi, motifModelRegistryAbi } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 describe("generated as-const ABIs", () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { MotifContractError, licensingDomain, motifActions, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "../../sdk/src/index.js";
+import { MotifContractError, licensingDomain, motifActions, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 // Audit of issue 15 (72bc2e7), PROMISES THAT HELD: an offer signed in a wallet with the SDK's

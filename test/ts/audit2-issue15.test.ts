@@ -29,8 +29,7 @@ import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { ImageTooLargeError, decodeImage } from "../../generator/src/pdq/decode.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
 import { serveStatic, stackApiKey } from "../../scripts/lib/stack.js";
-import { IpfsVerificationError, fetchVerified } from "../../sdk/src/ipfs/fetchVerified.js";
-import { decodeImageInBrowser } from "../../sdk/src/pdq/pdqHash.js";
+import { IpfsVerificationError, fetchVerified, decodeImageInBrowser } from "@motif/sdk";
 import { carOf } from "./helpers/lying-gateway.js";
 import { testPipeline } from "./helpers/pipeline.js";
 

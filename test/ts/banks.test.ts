@@ -11,7 +11,7 @@ import { BankStore } from "../../generator/src/screen/bank-store.js";
 import { Bank, BankSet, screenBanks } from "../../generator/src/screen/banks.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { screen } from "../../generator/src/screen/screen.js";
-import { hammingDistance256 } from "../../sdk/src/hamming.js";
+import { hammingDistance256 } from "@motif/sdk";
 import { runCli } from "./helpers/cli.js";
 import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
 

@@ -19,10 +19,9 @@ import {
   toHex,
 } from "viem";
 
-import { certificateDomain, mintAttestationTypes } from "../../sdk/src/eip712.js";
-import type { Lineage } from "../../sdk/src/types/lineage.js";
+import { certificateDomain, mintAttestationTypes, type Lineage } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
-import { readDeployment, writeDeployment } from "../../scripts/lib/deployment.js";
+import { readDeployment, writeDeployment } from "../../generator/src/deployment.js";
 
 /** The CIDv1 base32 string multiformats computes for (codec, sha2-256 digest). */
 function referenceCid(codec: number, digest: Hex): string {

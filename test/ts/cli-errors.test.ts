@@ -9,7 +9,7 @@ import { buildApi } from "../../generator/src/api/server.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { EU_MEMBERS, LicenseFlags, type Offer, motifActions, motifLicensingAbi, regionMask } from "../../sdk/src/index.js";
+import { EU_MEMBERS, LicenseFlags, type Offer, motifActions, motifLicensingAbi, regionMask } from "@motif/sdk";
 import { runCli } from "./helpers/cli.js";
 import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
 

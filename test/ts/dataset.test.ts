@@ -26,7 +26,7 @@ import {
   motifLicensingAbi,
   regionMask,
   verifyDatasetProof,
-} from "../../sdk/src/index.js";
+} from "@motif/sdk";
 import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
 import { runCli } from "./helpers/cli.js";
 

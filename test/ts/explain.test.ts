@@ -19,7 +19,7 @@ import {
   motifErrorOf,
   motifLicensingAbi,
   motifModelRegistryAbi,
-} from "../../sdk/src/index.js";
+} from "@motif/sdk";
 
 // Values as large as the contracts can send: a token id is a sha-256, so a 78-digit decimal.
 const TOKEN = 0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08n;

@@ -13,7 +13,7 @@ import { bytesToHex } from "viem";
 
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
-import { IpfsVerificationError, fetchVerified } from "../../sdk/src/index.js";
+import { IpfsVerificationError, fetchVerified } from "@motif/sdk";
 import { type Block, bytesOf, carOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 
 /** A loopback gateway answering every request with `body` (optionally without a content-length). */

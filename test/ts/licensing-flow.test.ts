@@ -4,8 +4,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licensingDomain, offerTypes } from "../../sdk/src/eip712.js";
-import { LicenseFlags, type Offer } from "../../sdk/src/types/license.js";
+import { licensingDomain, offerTypes, LicenseFlags, type Offer } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 const table = JSON.parse(

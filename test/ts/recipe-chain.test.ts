@@ -22,7 +22,7 @@ import {
   recipeIdOf,
   regionMask,
   verifyCertificate,
-} from "../../sdk/src/index.js";
+} from "@motif/sdk";
 import { runCli } from "./helpers/cli.js";
 import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
 

@@ -11,7 +11,7 @@ import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { type Offer, motifActions, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import { type Offer, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 describe("SDK end to end: register → generate → pin → mint → offer → accept → isLicensed → usage → withdraw → verify", function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Account, Chain, Client, PublicClient, Transport } from "viem";
 
-import { type MotifContractError, acceptOffer, isLicensed, motifActions, registerModel, regionMask } from "../../sdk/src/index.js";
+import { type MotifContractError, acceptOffer, isLicensed, motifActions, registerModel, regionMask } from "@motif/sdk";
 
 /**
  * Compile-time tests: `npm test` runs tsc over this file, and each `@ts-expect-error` line must be

@@ -15,7 +15,7 @@ import {
   regionMask,
   regionsOf,
   type Offer,
-} from "../../sdk/src/index.js";
+} from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 describe("SDK: regions helper", () => {

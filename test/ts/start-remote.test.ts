@@ -6,7 +6,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { createPublicClient, http } from "viem";
 
-import { motifCertificateAbi } from "../../sdk/src/abis/index.js";
+import { motifCertificateAbi } from "@motif/sdk";
 import { fakeKubo } from "./helpers/fake-kubo.js";
 
 // Hardhat's default accounts #0 and #1: the deployer and the generator on the "real" chain.

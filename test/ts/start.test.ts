@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createPublicClient, http } from "viem";
 
-import { motifCertificateAbi } from "../../sdk/src/abis/index.js";
+import { motifCertificateAbi } from "@motif/sdk";
 import { descendants, leftRunning, portIsFree } from "./helpers/procs.js";
 
 type Started = {

@@ -11,7 +11,7 @@ import { BRANDS } from "../../generator/src/model/brands.js";
 import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
-import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "../../sdk/src/tile/tileHash.js";
+import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "@motif/sdk";
 import { type Rgb, crop, remap, rgb, shift, tile } from "./helpers/pixels.js";
 
 const SIDE = 256;

@@ -17,7 +17,7 @@ import { runPipeline } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { certifyDataset } from "../../generator/src/certify.js";
-import { type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "../../sdk/src/index.js";
+import { type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 

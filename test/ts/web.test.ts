@@ -9,7 +9,7 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { type Hex, createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import { LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "../../sdk/src/index.js";
+import { LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "@motif/sdk";
 import { runStory } from "../../scripts/lib/demo-story.js";
 import { type Stack, startStack } from "../../scripts/lib/stack.js";
 

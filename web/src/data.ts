@@ -1,10 +1,10 @@
 import { type Address, BaseError, ContractFunctionRevertedError, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
-import { type GetCertificateReturnType, type Offer, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
+import { type GetCertificateReturnType, type Offer, addressesOf, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
-export const addressesOf = (cfg: WebConfig) => ({ certificate: cfg.contracts.MotifCertificate, registry: cfg.contracts.MotifModelRegistry, licensing: cfg.contracts.MotifLicensing });
+export { addressesOf };
 
 /** Token ids of every certificate, newest first, from the mint events. */
 export async function certificateIds(client: PublicClient, cfg: WebConfig): Promise<bigint[]> {

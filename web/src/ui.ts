@@ -1,4 +1,5 @@
 import { formatEther } from "viem";
+import { tokenIdHex } from "@motif/sdk";
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -16,7 +17,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<s
 }
 
 export const short = (hex: string) => (hex.length > 18 ? `${hex.slice(0, 10)}…${hex.slice(-6)}` : hex);
-export const tokenHex = (id: bigint) => `0x${id.toString(16).padStart(64, "0")}`;
+export const tokenHex = tokenIdHex;
 export const eth = (wei: bigint) => `${formatEther(wei)} ETH`;
 export const days = (seconds: number) => (seconds % 86400 === 0 ? `${seconds / 86400} days` : `${Math.round(seconds / 3600)} hours`);
 export const date = (seconds: number | bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";

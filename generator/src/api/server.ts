@@ -4,10 +4,7 @@ import type { Hex } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { explainMotifError } from "../../../sdk/src/explain.js";
-import { motifErrorOf } from "../../../sdk/src/errors.js";
-import { tokenIdHex } from "../../../sdk/src/ids.js";
-import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
+import { explainMotifError, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";

@@ -1,6 +1,6 @@
 import { keccak256, stringToBytes } from "viem";
 
-import type { MintRequest } from "../../../sdk/src/types/lineage.js";
+import type { MintRequest } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { mint } from "../stages/mint.js";

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { UnknownRegionError, region } from "../../../sdk/src/regions/index.js";
+import { UnknownRegionError, region } from "@motif/sdk";
 import { RENDER_LIMITS } from "../render/render.js";
 
 /** A usage error: printed with the command's help, exit code 2. */

@@ -1,8 +1,8 @@
 import { type Address, type Hex, createPublicClient, createWalletClient, getAddress, http, isAddress, isHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { motifModelRegistryAbi } from "../../../sdk/src/abis/index.js";
-import { readDeployment } from "../../../scripts/lib/deployment.js";
+import { motifModelRegistryAbi } from "@motif/sdk";
+import { readDeployment } from "../deployment.js";
 import { loadManifest } from "../render/render.js";
 import type { Attester } from "../stages/attest.js";
 import type { Minter } from "../stages/mint.js";

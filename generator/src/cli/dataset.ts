@@ -2,10 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Address, getAddress, isAddress } from "viem";
 
-import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
-import { getDatasetManifest } from "../../../sdk/src/actions/datasets/getDatasetManifest.js";
-import { type DatasetManifest, verifyDataset } from "../../../sdk/src/actions/datasets/verifyDataset.js";
-import { tokenIdHex } from "../../../sdk/src/ids.js";
+import { motifCertificateAbi, getDatasetManifest, type DatasetManifest, verifyDataset, tokenIdHex } from "@motif/sdk";
 import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
 import { selectStore } from "../ipfs/select.js";

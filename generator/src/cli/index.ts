@@ -12,7 +12,7 @@ import { serveCommand } from "./serve.js";
 import { verifyCommand } from "./verify.js";
 import { workerCommand } from "./worker.js";
 import { redactSecrets } from "../redact.js";
-import { explainMotifError } from "../../../sdk/src/explain.js";
+import { explainMotifError } from "@motif/sdk";
 
 export { redactSecrets };
 

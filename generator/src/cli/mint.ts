@@ -1,6 +1,6 @@
 import path from "node:path";
 
-import { tokenIdHex } from "../../../sdk/src/ids.js";
+import { tokenIdHex } from "@motif/sdk";
 import { readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";

@@ -1,8 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { motifModelRegistryAbi } from "../../../sdk/src/abis/index.js";
-import { tokenIdHex } from "../../../sdk/src/ids.js";
+import { motifModelRegistryAbi, tokenIdHex } from "@motif/sdk";
 import { certifyRecipe } from "../certify.js";
 import { selectStore } from "../ipfs/select.js";
 import { type ModelManifestEntry, loadManifest } from "../render/render.js";

@@ -1,6 +1,6 @@
 import { createPublicClient, http } from "viem";
 
-import { type RerenderRequest, type VerificationStatus, verifyCertificate } from "../../../sdk/src/index.js";
+import { type RerenderRequest, type VerificationStatus, verifyCertificate, tokenIdHex } from "@motif/sdk";
 import { decodeImage, pdqHashImage } from "../pdq/index.js";
 import { render } from "../render/render.js";
 import { UsageError, parse } from "./args.js";
@@ -63,7 +63,7 @@ export const verifyCommand = {
     if (values.json) {
       process.stdout.write(JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
     } else {
-      process.stdout.write(`certificate 0x${tokenId.toString(16).padStart(64, "0")} on chain ${chainId}\n`);
+      process.stdout.write(`certificate ${tokenIdHex(tokenId)} on chain ${chainId}\n`);
       for (const i of report.items) {
         process.stdout.write(`  ${STATUS_WORDS[i.status].padEnd(11)} ${i.title}${i.reason !== undefined ? `\n              ${i.reason}` : ""}\n`);
       }

@@ -2,12 +2,7 @@ import { CID } from "multiformats/cid";
 import { type Address, type Client, type Hex, bytesToHex } from "viem";
 import { getBlock } from "viem/actions";
 
-import { checkTrainingLicense } from "../../../sdk/src/actions/datasets/checkTrainingLicense.js";
-import type { DatasetManifest } from "../../../sdk/src/actions/datasets/verifyDataset.js";
-import { getCertificate } from "../../../sdk/src/actions/certificates/getCertificate.js";
-import { canonicalJson } from "../../../sdk/src/canonical.js";
-import { type DatasetMember, datasetMerkleProof, datasetMerkleRoot } from "../../../sdk/src/datasets/merkle.js";
-import { region as regionOf } from "../../../sdk/src/regions/index.js";
+import { checkTrainingLicense, tokenIdHex, type DatasetManifest, getCertificate, canonicalJson, type DatasetMember, datasetMerkleProof, datasetMerkleRoot, region as regionOf } from "@motif/sdk";
 import type { IpfsStore } from "../ipfs/embedded.js";
 
 export type DatasetExportInput = {
@@ -30,7 +25,7 @@ export type DatasetExport = {
   refused: Array<{ tokenId: Hex; reason: string }>;
 };
 
-const hex = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
+const hex = tokenIdHex;
 
 /**
  * Collects the patterns `licensee` may train on in `region` at `time` (each checked on-chain: a

@@ -1,2 +1,2 @@
 // Canonical JSON is shared with auditors' verification: one implementation, in the SDK.
-export { canonicalJson } from "../../../sdk/src/canonical.js";
+export { canonicalJson } from "@motif/sdk";

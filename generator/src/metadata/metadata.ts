@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 
-import { tokenIdHex } from "../../../sdk/src/ids.js";
+import { tokenIdHex } from "@motif/sdk";
 import { canonicalJson } from "./canonical.js";
 
 /** IPTC digital source type of media made by a trained model. */

@@ -17,8 +17,7 @@
 import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Address, Hex } from "viem";
 
-import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
-import type { MintRequest } from "../../../sdk/src/types/lineage.js";
+import { motifCertificateAbi, type MintRequest } from "@motif/sdk";
 import { Journal } from "../batch/journal.js";
 import { jobKey } from "../batch/batch.js";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Address, type Hex, getAddress, isAddress, isHex } from "viem";
 
-import { canonicalJson } from "../../../sdk/src/canonical.js";
+import { canonicalJson } from "@motif/sdk";
 import { RENDER_LIMITS, type ModelManifestEntry, type RenderParams } from "../render/render.js";
 
 /**

@@ -1,4 +1,4 @@
-import { hammingDistance256 } from "../../../sdk/src/hamming.js";
+import { hammingDistance256 } from "@motif/sdk";
 import type { PdqDihedralResult } from "../pdq/pdq.js";
 import { type IndexEntry, type IndexMatch, PdqIndex } from "./pdq-index.js";
 import { type CandidateSignals, DEFAULT_THRESHOLDS, MAX_THRESHOLD, type QueryHash, SIGNAL_TYPES, type SignalType } from "./signals.js";

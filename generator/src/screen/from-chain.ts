@@ -1,6 +1,6 @@
 import type { Address, PublicClient } from "viem";
 
-import { motifCertificateAbi } from "../../../sdk/src/abis/index.js";
+import { motifCertificateAbi, tokenIdHex } from "@motif/sdk";
 import { BankSet } from "./banks.js";
 import { type IndexEntry, PdqIndex } from "./pdq-index.js";
 
@@ -33,7 +33,7 @@ export async function certificateSignals(
       toBlock: to,
     });
     for (const log of logs) {
-      const label = `certificate 0x${log.args.tokenId!.toString(16).padStart(64, "0")}`;
+      const label = `certificate ${tokenIdHex(log.args.tokenId!)}`;
       out.pdq.push({ hash: log.args.pdqHash!.slice(2), label });
       if (!ZERO.test(log.args.tileHash!)) out.tile.push({ hash: log.args.tileHash!.slice(2), label });
     }

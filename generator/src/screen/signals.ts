@@ -8,7 +8,7 @@
  *   repeat count or scale, and made robust to the eight rotations/mirrors, JPEG, blur, noise and a
  *   colourway change (see `generator/src/tile/`).
  */
-import { TILE_MATCH_DISTANCE } from "../../../sdk/src/tile/tileHash.js";
+import { TILE_MATCH_DISTANCE } from "@motif/sdk";
 
 export type SignalType = "pdq" | "tile";
 

@@ -1,7 +1,6 @@
 import type { Account, Address, Hex, LocalAccount, WalletClient } from "viem";
 
-import { certificateDomain, mintAttestationTypes } from "../../../sdk/src/eip712.js";
-import type { Lineage, MintRequest } from "../../../sdk/src/types/lineage.js";
+import { certificateDomain, mintAttestationTypes, type Lineage, type MintRequest } from "@motif/sdk";
 
 /** Stage input: the lineage to vouch for and the mint terms. */
 export type AttestInput = {

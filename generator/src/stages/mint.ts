@@ -1,7 +1,6 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
-import { mintCertificates } from "../../../sdk/src/actions/certificates/mintCertificates.js";
-import type { MintRequest } from "../../../sdk/src/types/lineage.js";
+import { mintCertificates, type MintRequest } from "@motif/sdk";
 
 /** Stage input: attested requests (one transaction for all of them). */
 export type MintInput = { requests: MintRequest[] };

@@ -2,9 +2,7 @@ import type { CID } from "multiformats/cid";
 import type { Address, Client, Hex } from "viem";
 import { getBlock } from "viem/actions";
 
-import { checkRecipeLicense } from "../../../sdk/src/actions/recipes/checkRecipeLicense.js";
-import { MotifContractError } from "../../../sdk/src/errors.js";
-import { recipeIdOf, tokenIdHex } from "../../../sdk/src/ids.js";
+import { checkRecipeLicense, MotifContractError, recipeIdOf, tokenIdHex } from "@motif/sdk";
 import type { IpfsStore } from "../ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "../recipe/recipe.js";
 

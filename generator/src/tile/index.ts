@@ -3,9 +3,9 @@
 import type { QueryHash } from "../screen/signals.js";
 import { decodeImage } from "../pdq/decode.js";
 import type { RawImage } from "../pdq/pdq.js";
-import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileHashPixels } from "../../../sdk/src/tile/tileHash.js";
+import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileHashPixels } from "@motif/sdk";
 
-export * from "../../../sdk/src/tile/tileHash.js";
+export { TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "@motif/sdk";
 
 /** The tile hash of an image file or encoded buffer (decoded within the pixel budget). */
 export async function tileHashImage(input: string | Uint8Array): Promise<TileHashResult> {

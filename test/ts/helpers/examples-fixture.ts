@@ -37,7 +37,7 @@ import { loadManifest } from "../../../generator/src/render/render.js";
 import { serveJsonRpc } from "../../../scripts/lib/chain-server.js";
 import { deployMotif } from "../../../scripts/lib/deploy.js";
 import { generatorPipeline } from "../../../scripts/lib/stack.js";
-import { LicenseFlags, type Offer, defaultAddresses, motifActions, motifLicensingAbi, recipeIdOf, regionMask } from "../../../sdk/src/index.js";
+import { LicenseFlags, type Offer, defaultAddresses, motifActions, motifLicensingAbi, recipeIdOf, regionMask } from "@motif/sdk";
 
 export type ExamplesFixture = {
   rpcUrl: string;

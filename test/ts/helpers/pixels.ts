@@ -1,5 +1,5 @@
 /** Pixel transforms written out by hand: the tests' oracle for copies, independent of the code under test. */
-import type { RawImage } from "../../../sdk/src/pdq/pdq.js";
+import type { RawImage } from "@motif/sdk";
 
 export type Rgb = RawImage & { channels: 3 };
 export const rgb = (img: RawImage): Rgb => {

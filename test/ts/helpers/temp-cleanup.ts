@@ -1,26 +1,29 @@
-import { readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
 /**
- * Mocha root hooks (hardhat.config.ts `test.mocha.rootHooks`): the temporary folders the tests make
- * (`os.tmpdir()/motif-*`, by mkdtemp) are removed when the run ends, whichever test made them and
- * whether it passed or not. Folders that existed before the run are left alone. A safety net under
- * the tests' own clean-up, which some tests leave to the operating system.
+ * Mocha root hooks (hardhat.config.ts `test.mocha.rootHooks`): every temporary folder a run makes
+ * lands in one folder of its own, removed when the run ends, whichever test made it and whether it
+ * passed or not; a safety net under the tests' own clean-up. The run's folder becomes `TMPDIR`
+ * (which `os.tmpdir()` reads at each call, and which the processes the tests start inherit), so two
+ * runs on one machine (two worktrees, two CI jobs) never remove each other's folders — removing
+ * every new `motif-*` folder in the shared temp dir did, mid-run.
  */
-const PREFIX = "motif-";
-let before: Set<string> | undefined;
-
-const motifTemps = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith(PREFIX));
+let runDir: string | undefined;
+let previous: string | undefined;
 
 export const tempCleanupHooks = {
   beforeAll(): void {
-    before = new Set(motifTemps());
+    previous = process.env.TMPDIR;
+    runDir = mkdtempSync(path.join(os.tmpdir(), "motif-run-"));
+    process.env.TMPDIR = runDir;
   },
   afterAll(): void {
-    if (before === undefined) return;
-    for (const name of motifTemps()) {
-      if (!before.has(name)) rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
-    }
+    if (runDir === undefined) return;
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    rmSync(runDir, { recursive: true, force: true });
+    runDir = undefined;
   },
 };

@@ -1,24 +1,11 @@
+// Reading and writing `deployments/<chainId>.json` on disk; the record's type, checks and address
+// set are the SDK's (`DeploymentRecord`, `parseDeploymentRecord`, `addressesOf`).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Address } from "viem";
 
-/** What `deployments/<chainId>.json` records for one chain. */
-export type DeploymentRecord = {
-  chainId: number;
-  /** Hardhat network name the deployment was made through. */
-  network: string;
-  /** Block of the first Motif deployment transaction: where log queries can start. */
-  startBlock: number;
-  contracts: {
-    MotifModelRegistry: Address;
-    MotifCertificate: Address;
-    MotifLicensing: Address;
-  };
-  /** Accounts granted the attester role by the deploy script. */
-  attesters: Address[];
-  /** Compiler and settings the bytecode was built with. */
-  compiler: { version: string; settings: unknown };
-};
+import { type DeploymentRecord, parseDeploymentRecord } from "@motif/sdk";
+
+export type { DeploymentRecord } from "@motif/sdk";
 
 /** `deployments/<chainId>.json` under `root`. */
 export function deploymentPath(root: string, chainId: number): string {
@@ -33,12 +20,15 @@ export async function writeDeployment(root: string, record: DeploymentRecord): P
   return file;
 }
 
-/** Reads `deployments/<chainId>.json`, or returns undefined when there is none. */
+/** Reads and checks `deployments/<chainId>.json`, or returns undefined when there is none. */
 export async function readDeployment(root: string, chainId: number): Promise<DeploymentRecord | undefined> {
+  const file = deploymentPath(root, chainId);
+  let text: string;
   try {
-    return JSON.parse(await readFile(deploymentPath(root, chainId), "utf8")) as DeploymentRecord;
+    text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+  return parseDeploymentRecord(JSON.parse(text), file);
 }
