@@ -18,8 +18,7 @@ import { screen } from "../../generator/src/screen/screen.js";
 import { DEFAULT_THRESHOLDS } from "../../generator/src/screen/signals.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { tileHashOrNone } from "../../generator/src/tile/index.js";
-import type { RawImage } from "../../sdk/src/pdq/pdq.js";
-import { TILE_MATCH_DISTANCE, TILE_MIN_SPREAD, tileDistance, tileHashPixels } from "../../sdk/src/tile/tileHash.js";
+import { type RawImage, TILE_MATCH_DISTANCE, TILE_MIN_SPREAD, tileDistance, tileHashPixels } from "@motif/sdk";
 import { type Rgb, rgb, shift, tile } from "./helpers/pixels.js";
 
 const pngOf = async (i: Rgb) => new Uint8Array(await sharp(i.data, { raw: { width: i.width, height: i.height, channels: 3 } }).png().toBuffer());
@@ -203,7 +202,7 @@ describe("audit issue 16b: the square root, sparse spectra and margins of the ti
     const { buildGateway } = await import("../../generator/src/ipfs/gateway.js");
     const { runPipeline } = await import("../../generator/src/pipeline.js");
     const { MODELS_DIR, loadManifest } = await import("../../generator/src/render/render.js");
-    const { verifyCertificate } = await import("../../sdk/src/index.js");
+    const { verifyCertificate } = await import("@motif/sdk");
     const { deployMotif } = await import("../../scripts/lib/deploy.js");
     const connection = await network.create();
     const { viem } = connection;
