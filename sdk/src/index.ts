@@ -48,6 +48,7 @@ export * from "./verify/verifyCertificate.js";
 export * from "./pdq/pdqHash.js";
 export * from "./pdq/pdq.js";
 export { canonicalJson } from "./canonical.js";
+export * from "./metadata/certificateMetadata.js";
 export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";
 export * from "./actions/datasets/checkTrainingLicense.js";

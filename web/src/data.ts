@@ -1,6 +1,6 @@
 import { type Address, BaseError, ContractFunctionRevertedError, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
-import { type GetCertificateReturnType, type Offer, addressesOf, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
+import { type CertificateMetadata, type GetCertificateReturnType, type Offer, addressesOf, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents, parseCertificateMetadata } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -12,18 +12,20 @@ export async function certificateIds(client: PublicClient, cfg: WebConfig): Prom
   return logs.map((l) => l.args.tokenId as bigint).reverse();
 }
 
-export type Pattern = { cert: GetCertificateReturnType; metadata: Record<string, any>; imageUrl: string };
+/** `metadata` is checked against the SDK's schema (`parseCertificateMetadata`: a `MetadataError` names a bad field). */
+export type Pattern = { cert: GetCertificateReturnType; metadata: CertificateMetadata; imageUrl: string };
 
 const images = new Map<string, Promise<string>>();
 
 /** A certificate, its metadata and its image — both fetched from the gateway and checked against their CIDs. */
 export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<Pattern> {
   const addresses = addressesOf(cfg);
-  const [cert, { metadata }] = await Promise.all([
+  const [cert, { metadata: document }] = await Promise.all([
     getCertificate(client, { certificate: addresses.certificate, tokenId, fromBlock: BigInt(cfg.startBlock) }),
     getCertificateMetadata(client, { certificate: addresses.certificate, tokenId, gateway: cfg.gateway }),
   ]);
-  const image = String((metadata as { image?: unknown }).image ?? "");
+  const metadata = parseCertificateMetadata(document);
+  const image = metadata.image;
   let url = images.get(image);
   if (url === undefined) {
     url = (async () => {
@@ -33,7 +35,7 @@ export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId:
     })();
     images.set(image, url);
   }
-  return { cert, metadata: metadata as Record<string, any>, imageUrl: await url };
+  return { cert, metadata, imageUrl: await url };
 }
 
 export type OnChainOffer = { offerId: bigint; licensor: Address; offer: Offer; price: bigint };

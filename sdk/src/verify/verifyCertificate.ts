@@ -10,6 +10,7 @@ import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
 import { canonicalJson } from "../canonical.js";
+import { type C2paAction, type CertificateMetadata, parseCertificateMetadata } from "../metadata/certificateMetadata.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
 import type { RawImage } from "../pdq/pdq.js";
@@ -78,6 +79,26 @@ const MODEL_ACTIVE = 1;
 const MODEL_DEPRECATED = 2;
 const LICENSE_ACTIVE = 1;
 const PERPETUAL = 2n ** 40n - 1n;
+
+/** `o[key]` when `o` is an object (any JSON value may come back from a gateway). */
+const field = (o: unknown, key: string): unknown => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[key] : undefined);
+/** The `motif.lineage` fields of any JSON value, each `unknown` until compared. */
+const lineageFields = (doc: unknown): Record<string, unknown> => {
+  const lineage = field(field(doc, "motif"), "lineage");
+  return typeof lineage === "object" && lineage !== null ? (lineage as Record<string, unknown>) : {};
+};
+/** A metadata `recipeId` as a number to compare with the chain's (absent: 0; not a number: -1, which matches none). */
+const recipeIdOfField = (v: unknown): bigint => {
+  if (v === undefined) return 0n;
+  try {
+    return typeof v === "string" ? BigInt(v) : -1n;
+  } catch {
+    return -1n;
+  }
+};
+/** Every action of the document's `c2pa.actions` assertions. */
+const c2paActions = (doc: CertificateMetadata): C2paAction[] =>
+  doc.c2pa.assertions.flatMap((a) => (a.label === "c2pa.actions" ? (a.data as { actions: C2paAction[] }).actions : []));
 
 /** Thrown inside a check: the item is not checked, for this reason. */
 class NotChecked {
@@ -152,26 +173,34 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     return { attester: cert.attester, modelId: l.modelId, mintBlock: cert.mintBlock };
   });
 
-  let metadata: Record<string, any> | undefined;
+  let metadata: CertificateMetadata | undefined;
   await item("metadata", "Metadata fetched by its CID hashes to that CID, and its lineage equals the on-chain lineage", async () => {
     const cid = CID_RE.exec(cert.tokenURI)?.[1];
     if (cid === undefined) throw new Error(`tokenURI ${cert.tokenURI} is not ipfs://<CIDv1>`);
     const stored = await readContract(client, { address: p.addresses.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] });
     const bytes = await fetchVerified(p.gateway, { cid, codec: stored.metadataCodec, digest: stored.metadataDigest });
-    const doc = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, any>;
-    const m = doc.motif?.lineage;
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      throw new Error(`the metadata ${cid} matches its CID but is not JSON`);
+    }
+    // The lineage first, read field by field from whatever came back: the chain's claims are what an
+    // auditor asks about, so a document that differs from them says so before any shape error.
+    const m = lineageFields(json);
     const mismatches: string[] = [];
-    if (m?.contentDigest !== l.contentDigest) mismatches.push("contentDigest");
-    if (m?.modelId !== l.modelId) mismatches.push("modelId");
-    if (m?.seed !== l.seed.toString()) mismatches.push("seed");
-    if (m?.paramsHash !== l.paramsHash) mismatches.push("paramsHash");
-    if (m?.pdq?.hash !== l.pdqHash) mismatches.push("pdqHash");
+    if (m.contentDigest !== l.contentDigest) mismatches.push("contentDigest");
+    if (m.modelId !== l.modelId) mismatches.push("modelId");
+    if (m.seed !== l.seed.toString()) mismatches.push("seed");
+    if (m.paramsHash !== l.paramsHash) mismatches.push("paramsHash");
+    if (field(m.pdq, "hash") !== l.pdqHash) mismatches.push("pdqHash");
     // tile hashes came later: metadata without one matches a zero tileHash only
-    if ((m?.tile?.hash ?? zeroHash) !== l.tileHash) mismatches.push("tileHash");
-    if (String(m?.creator).toLowerCase() !== l.creator.toLowerCase()) mismatches.push("creator");
-    if ((m?.recipeId === undefined ? 0n : BigInt(m.recipeId)) !== l.recipeId) mismatches.push("recipeId");
+    if ((field(m.tile, "hash") ?? zeroHash) !== l.tileHash) mismatches.push("tileHash");
+    if (String(m.creator).toLowerCase() !== l.creator.toLowerCase()) mismatches.push("creator");
+    if (recipeIdOfField(m.recipeId) !== l.recipeId) mismatches.push("recipeId");
     if (mismatches.length > 0) throw new Error(`metadata lineage differs from the chain in ${mismatches.join(", ")}`);
-    metadata = doc;
+    // Then the whole document, against the SDK's schema (MetadataError names the field).
+    metadata = parseCertificateMetadata(json);
     return { metadataCid: cid, bytes: bytes.length };
   });
 
@@ -190,19 +219,19 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       const a = String(claimed);
       if (caseless ? a.toLowerCase() !== registered.toLowerCase() : a !== registered) mismatches.push(`${field} is ${claimed === undefined ? "missing" : JSON.stringify(claimed)}, registered ${JSON.stringify(registered)}`);
     };
-    const lm = metadata.motif?.lineage?.model;
-    same("motif.lineage.model.name", lm?.name, model.name);
-    same("motif.lineage.model.version", lm?.version, model.version);
-    same("motif.lineage.model.weightsDigest", lm?.weightsDigest, model.weightsDigest, true);
-    const actions: any[] = (metadata.c2pa?.assertions ?? []).filter((a: any) => a?.label === "c2pa.actions").flatMap((a: any) => a?.data?.actions ?? []);
+    const lm = metadata.motif.lineage.model;
+    same("motif.lineage.model.name", lm.name, model.name);
+    same("motif.lineage.model.version", lm.version, model.version);
+    same("motif.lineage.model.weightsDigest", lm.weightsDigest, model.weightsDigest, true);
+    const actions = c2paActions(metadata);
     actions.forEach((a, i) => {
-      const params = a?.parameters;
+      const params = a.parameters;
       if (params === undefined) return;
-      if ("model" in params) same(`c2pa actions[${i}].parameters.model`, params.model, label);
-      if ("weightsDigest" in params) same(`c2pa actions[${i}].parameters.weightsDigest`, params.weightsDigest, model.weightsDigest, true);
+      if (params.model !== undefined) same(`c2pa actions[${i}].parameters.model`, params.model, label);
+      if (params.weightsDigest !== undefined) same(`c2pa actions[${i}].parameters.weightsDigest`, params.weightsDigest, model.weightsDigest, true);
     });
-    for (const a of Array.isArray(metadata.attributes) ? metadata.attributes : []) {
-      if (a?.trait_type === "Model") same(`attributes "Model"`, a.value, label);
+    for (const a of metadata.attributes) {
+      if (a.trait_type === "Model") same(`attributes "Model"`, a.value, label);
     }
     if (mismatches.length > 0) throw new Error(`metadata names another model than registered id ${l.modelId}: ${mismatches.join("; ")}`);
     return { modelId: l.modelId, name: model.name, version: model.version, weightsDigest: model.weightsDigest, c2paActions: actions.length };
@@ -226,8 +255,8 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     await item("recipe", "Recipe certificate in the lineage is for the same model, and the recipe fetched by its CID hashes to its digest and gives the pattern's params", async () => {
       const recipe = await getRecipe(client, { certificate: p.addresses.certificate, recipeId: l.recipeId });
       if (recipe.modelId !== l.modelId) throw new Error(`recipe ${tokenIdHex(l.recipeId)} is for model ${recipe.modelId}, the pattern used model ${l.modelId}`);
-      const cid = metadata?.motif?.lineage?.recipe?.cid;
-      if (typeof cid !== "string") throw new Error("metadata names no recipe CID (motif.lineage.recipe.cid)");
+      const cid = metadata?.motif.lineage.recipe?.cid;
+      if (cid === undefined) throw new Error("metadata names no recipe CID (motif.lineage.recipe.cid)");
       const parsed = CID.parse(cid);
       // a raw block's CID digest is the recipe digest; a chunked file is checked block by block, then as a whole
       const bytes = await fetchVerified(p.gateway, { cid, codec: parsed.code, digest: parsed.code === 0x55 ? recipe.recipeDigest : bytesToHex(parsed.multihash.digest) });
@@ -243,7 +272,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   let image: Uint8Array | undefined;
   await item("image", "Image fetched by its CID (every block checked) hashes to the on-chain content digest", async () => {
     if (metadata === undefined) throw new NotChecked("no verified metadata to find the image in (see the metadata item)");
-    const cid = CID_RE.exec(String(metadata.image))?.[1];
+    const cid = CID_RE.exec(metadata.image)?.[1];
     if (cid === undefined) throw new Error(`metadata image ${metadata.image} is not ipfs://<CIDv1>`);
     const parsed = CID.parse(cid);
     const bytes = await fetchVerified(p.gateway, { cid, codec: parsed.code, digest: bytesToHex(parsed.multihash.digest) });
@@ -295,7 +324,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const weightsSha = await sha256Digest(weights);
     if (weightsSha !== model.weightsDigest) throw new Error(`weights hash to ${weightsSha}, registered ${model.weightsDigest}`);
     const m = metadata.motif.lineage;
-    const params = m.params as Record<string, number>;
+    const params = m.params;
     const paramsHash = keccak256(toHex(canonicalJson(params)));
     if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
     const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height });
@@ -326,12 +355,12 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (!passedItem("metadata") || metadata === undefined) {
       throw new NotChecked(`the chain's ${edits.length} edits replay to the head, but there is no verified metadata to compare its edit log with (see the metadata item)`);
     }
-    const claimed: unknown = metadata.motif?.lineage?.editLog;
+    const claimed = metadata.motif.lineage.editLog;
     const setter = setBy < 0 ? "the mint" : `edit ${setBy + 1} (transaction ${edits[setBy]!.transactionHash})`;
     if (!Array.isArray(claimed)) {
       throw new Error(`the metadata has no edit log (motif.lineage.editLog); set by ${setter}, it must list the chain's ${expected.length} edits up to it`);
     }
-    const listed = claimed.map((s) => String(s).toLowerCase());
+    const listed = claimed.map((s) => s.toLowerCase());
     const firstDiff = expected.findIndex((s, i) => listed[i] !== s);
     if (firstDiff >= 0 || listed.length !== expected.length) {
       const where =

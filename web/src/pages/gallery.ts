@@ -19,13 +19,13 @@ export async function gallery(app: App, root: HTMLElement): Promise<void> {
       void (async () => {
         try {
           const [p, offers] = await Promise.all([loadPattern(app.client, app.cfg, id), openOffers(app.client, app.cfg, id)]);
-          const l = p.metadata.motif?.lineage ?? {};
+          const l = p.metadata.motif.lineage;
           const cheapest = offers.reduce<bigint | undefined>((m, o) => (m === undefined || o.price < m ? o.price : m), undefined);
           show(
             card,
-            h("img", { src: p.imageUrl, alt: String(p.metadata.name ?? "pattern"), width: "256", height: "256" }),
-            h("h3", {}, String(p.metadata.name ?? short(tokenHex(id)))),
-            h("p", {}, `Model #${p.cert.lineage.modelId} ${l.model?.name ?? ""} · seed ${p.cert.lineage.seed}`),
+            h("img", { src: p.imageUrl, alt: p.metadata.name, width: "256", height: "256" }),
+            h("h3", {}, p.metadata.name),
+            h("p", {}, `Model #${p.cert.lineage.modelId} ${l.model.name} · seed ${p.cert.lineage.seed}`),
             h("p", {}, `Royalty ${p.cert.royaltyBps / 100}% · owner ${short(p.cert.owner)}`),
             h("p", { class: "offers" }, offers.length === 0 ? "No open offers" : `${offers.length} open offer${offers.length > 1 ? "s" : ""}, from ${eth(cheapest!)}`),
           );

@@ -17,17 +17,17 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
     return;
   }
   const l = p.cert.lineage;
-  const meta = p.metadata.motif?.lineage ?? {};
+  const meta = p.metadata.motif.lineage;
   const status = h("div", { id: "status" });
   const offersEl = h("section", { id: "offers" }, h("h2", {}, "Offers"), h("p", { class: "muted" }, "Loading offers…"));
   const licencesEl = h("section", { id: "licences" });
   show(
     root,
-    h("h1", {}, String(p.metadata.name ?? "Pattern")),
+    h("h1", {}, p.metadata.name),
     h(
       "div",
       { class: "pattern" },
-      h("img", { src: p.imageUrl, alt: String(p.metadata.name ?? "pattern"), class: "hero" }),
+      h("img", { src: p.imageUrl, alt: p.metadata.name, class: "hero" }),
       h(
         "table",
         { class: "lineage" },
@@ -36,11 +36,11 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             ["Token id (sha-256 of the image)", tokenHex(tokenId)],
             ["Owner", p.cert.owner],
             ["Creator", l.creator],
-            ["Model", `#${l.modelId} ${meta.model?.name ?? ""} ${meta.model?.version ?? ""}`],
+            ["Model", `#${l.modelId} ${meta.model.name} ${meta.model.version}`],
             ["Seed", l.seed.toString()],
-            ["Params", JSON.stringify(meta.params ?? {})],
+            ["Params", JSON.stringify(meta.params)],
             ...(l.recipeId !== 0n
-              ? ([["Recipe", `${tokenHex(l.recipeId)} (${String(meta.recipe?.cid ?? "")}): its owner receives a share of this pattern's licence revenue`]] as const)
+              ? ([["Recipe", `${tokenHex(l.recipeId)} (${meta.recipe?.cid ?? ""}): its owner receives a share of this pattern's licence revenue`]] as const)
               : []),
             ["PDQ hash", l.pdqHash],
             ["Tile hash", /^0x0{64}$/.test(l.tileHash) ? "not attested (certified before tile hashes)" : l.tileHash],

@@ -1,0 +1,294 @@
+import { type Address, BaseError, type Hex, isAddress } from "viem";
+
+import { canonicalJson } from "../canonical.js";
+import { tokenIdHex } from "../ids.js";
+
+/** IPTC digital source type of media made by a trained model. */
+export const TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
+
+/**
+ * The pinned metadata of a pattern certificate: ERC-721 fields, the full lineage under
+ * `motif.lineage` and a C2PA-shaped `c2pa.actions` assertion. Pinned as canonical JSON (sorted keys,
+ * `encodeCertificateMetadata`); the metadata CID, attested on chain, commits to those bytes.
+ */
+export type CertificateMetadata = {
+  name: string;
+  description: string;
+  /** `ipfs://<CIDv1 base32>` of the PNG. */
+  image: string;
+  attributes: CertificateAttribute[];
+  motif: { version: 1; lineage: CertificateMetadataLineage };
+  c2pa: { assertions: C2paAssertion[] };
+};
+
+export type CertificateAttribute = { trait_type: string; value: string | number };
+
+/** The `motif.lineage` object, as pinned. */
+export type CertificateMetadataLineage = {
+  /** sha-256 of the PNG bytes: the token id. */
+  contentDigest: Hex;
+  modelId: number;
+  model: { name: string; version: string; weightsDigest: Hex };
+  /** uint64 in decimal. */
+  seed: string;
+  params: Record<string, number>;
+  paramsHash: Hex;
+  pdq: { hash: Hex; quality: number };
+  /** The tile hash and the period it found (absent in metadata pinned before tile hashes). */
+  tile?: { hash: Hex; period: { x: number; y: number } };
+  width: number;
+  height: number;
+  creator: Address;
+  /**
+   * Human edit steps, oldest first. The builder always writes it; the parser accepts a document
+   * without one so that `verifyCertificate` can fail its `editLog` item with the chain's edits.
+   */
+  editLog?: Hex[];
+  /** The recipe certificate's id (`tokenIdHex`); present with `recipe` or not at all. */
+  recipeId?: Hex;
+  recipe?: { cid: string; digest: Hex };
+};
+
+export type C2paAction = {
+  action: string;
+  digitalSourceType?: string;
+  softwareAgent?: string;
+  parameters?: { model?: string; weightsDigest?: string; seed?: string; params?: Record<string, number> };
+};
+export type C2paAssertion = { label: "c2pa.actions"; data: { actions: C2paAction[] } } | { label: string; data: unknown };
+
+/** Everything the generator knows about a pattern's origin, to build its metadata from. */
+export type CertificateMetadataLineageInput = {
+  contentDigest: Hex;
+  modelId: number;
+  modelName: string;
+  modelVersion: string;
+  weightsDigest: Hex;
+  seed: bigint;
+  params: Record<string, number>;
+  paramsHash: Hex;
+  pdqHash: Hex;
+  pdqQuality: number;
+  /** The tile hash and the period it found (absent: none attested). */
+  tile?: { hash: Hex; period: { x: number; y: number } };
+  width: number;
+  height: number;
+  creator: Address;
+  /** Human edit steps, oldest first: digests chained on-chain as `head' = keccak256(head, step)`. */
+  editLog: Hex[];
+  /** The certified recipe the pattern was rendered from (absent: none, recipeId 0 on chain). */
+  recipe?: { id: bigint; digest: Hex; cid: string };
+};
+
+export type CertificateMetadataInput = {
+  name: string;
+  description: string;
+  imageCid: string;
+  lineage: CertificateMetadataLineageInput;
+  generator: { name: string; version: string };
+};
+
+/** A metadata document that is not a pattern certificate's: `field` is the JSON path of the first bad field. */
+export class MetadataError extends BaseError {
+  override name = "MetadataError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/**
+ * The metadata document of a pattern (see `CertificateMetadata`); the input is checked with
+ * `parseCertificateMetadata` on the way out, so a bad input throws `MetadataError` naming the field.
+ */
+export function buildCertificateMetadata(input: CertificateMetadataInput): CertificateMetadata {
+  const l = input.lineage;
+  const seed = l.seed.toString();
+  const doc: CertificateMetadata = {
+    name: input.name,
+    description: input.description,
+    image: `ipfs://${input.imageCid}`,
+    attributes: [
+      { trait_type: "Model", value: `${l.modelName} ${l.modelVersion}` },
+      { trait_type: "Seed", value: seed },
+      ...Object.entries(l.params)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => ({ trait_type: `Param: ${k}`, value: v })),
+      { trait_type: "Size", value: `${l.width}x${l.height}` },
+    ],
+    motif: {
+      version: 1,
+      lineage: {
+        contentDigest: l.contentDigest,
+        modelId: l.modelId,
+        model: { name: l.modelName, version: l.modelVersion, weightsDigest: l.weightsDigest },
+        seed,
+        params: l.params,
+        paramsHash: l.paramsHash,
+        pdq: { hash: l.pdqHash, quality: l.pdqQuality },
+        ...(l.tile !== undefined ? { tile: l.tile } : {}),
+        width: l.width,
+        height: l.height,
+        creator: l.creator,
+        editLog: l.editLog,
+        ...(l.recipe !== undefined ? { recipeId: tokenIdHex(l.recipe.id), recipe: { cid: l.recipe.cid, digest: l.recipe.digest } } : {}),
+      },
+    },
+    c2pa: {
+      assertions: [
+        {
+          label: "c2pa.actions",
+          data: {
+            actions: [
+              {
+                action: "c2pa.created",
+                digitalSourceType: TRAINED_ALGORITHMIC_MEDIA,
+                softwareAgent: `${input.generator.name} ${input.generator.version}`,
+                parameters: { model: `${l.modelName} ${l.modelVersion}`, weightsDigest: l.weightsDigest, seed, params: l.params },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  return parseCertificateMetadata(doc);
+}
+
+/** The pinned bytes of a metadata document: canonical JSON (sorted keys), UTF-8. Same document, same bytes, same CID. */
+export function encodeCertificateMetadata(doc: CertificateMetadata): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(doc));
+}
+
+// ---- the parser: a small hand-written validator (the SDK has no schema library, and its entry
+// stays dependency-light and browser-safe); every refusal names the JSON path and what was expected.
+
+const HEX32 = /^0x[0-9a-fA-F]{64}$/;
+const IPFS_URI = /^ipfs:\/\/b[a-z2-7]+$/;
+const CID_V1 = /^b[a-z2-7]+$/;
+const UINT64_DECIMAL = /^(0|[1-9][0-9]*)$/;
+
+const show = (v: unknown): string => (v === undefined ? "nothing" : typeof v === "string" ? JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v) : Array.isArray(v) ? "an array" : v === null ? "null" : typeof v === "object" ? "an object" : String(v));
+const fail = (path: string, expected: string, got: unknown): never => {
+  throw new MetadataError(path, `expected ${expected}, got ${show(got)}`);
+};
+const obj = (v: unknown, path: string): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(path, "an object", v);
+const str = (v: unknown, path: string): string => (typeof v === "string" ? v : fail(path, "a string", v));
+const hex32 = (v: unknown, path: string): Hex => (typeof v === "string" && HEX32.test(v) ? (v as Hex) : fail(path, "0x and 64 hex digits", v));
+const int = (v: unknown, path: string, min: number, max: number): number =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : fail(path, `an integer in ${min}..${max}`, v);
+const arr = (v: unknown, path: string): unknown[] => (Array.isArray(v) ? v : fail(path, "an array", v));
+const params = (v: unknown, path: string): void => {
+  for (const [k, n] of Object.entries(obj(v, path))) if (typeof n !== "number" || !Number.isFinite(n)) fail(`${path}.${k}`, "a finite number", n);
+};
+const optStr = (o: Record<string, unknown>, key: string, path: string) => {
+  if (o[key] !== undefined) str(o[key], `${path}.${key}`);
+};
+
+function checkLineage(v: unknown, p: string): void {
+  const l = obj(v, p);
+  hex32(l.contentDigest, `${p}.contentDigest`);
+  int(l.modelId, `${p}.modelId`, 0, 2 ** 32 - 1);
+  const m = obj(l.model, `${p}.model`);
+  str(m.name, `${p}.model.name`);
+  str(m.version, `${p}.model.version`);
+  hex32(m.weightsDigest, `${p}.model.weightsDigest`);
+  const seed = l.seed;
+  if (typeof seed !== "string" || !UINT64_DECIMAL.test(seed) || BigInt(seed) >= 2n ** 64n) fail(`${p}.seed`, "a uint64 in decimal (a string of digits, 0..18446744073709551615)", seed);
+  params(l.params, `${p}.params`);
+  hex32(l.paramsHash, `${p}.paramsHash`);
+  const pdq = obj(l.pdq, `${p}.pdq`);
+  hex32(pdq.hash, `${p}.pdq.hash`);
+  int(pdq.quality, `${p}.pdq.quality`, 0, 100);
+  if (l.tile !== undefined) {
+    const t = obj(l.tile, `${p}.tile`);
+    hex32(t.hash, `${p}.tile.hash`);
+    const period = obj(t.period, `${p}.tile.period`);
+    for (const axis of ["x", "y"] as const) {
+      const n = period[axis];
+      if (typeof n !== "number" || !Number.isFinite(n) || n < 0) fail(`${p}.tile.period.${axis}`, "a finite number of pixels, 0 or more", n);
+    }
+  }
+  int(l.width, `${p}.width`, 1, 2 ** 31 - 1);
+  int(l.height, `${p}.height`, 1, 2 ** 31 - 1);
+  if (typeof l.creator !== "string" || !isAddress(l.creator, { strict: false })) fail(`${p}.creator`, "an address (0x and 40 hex digits)", l.creator);
+  if (l.editLog !== undefined) arr(l.editLog, `${p}.editLog`).forEach((s, i) => hex32(s, `${p}.editLog[${i}]`));
+  if ((l.recipeId === undefined) !== (l.recipe === undefined)) {
+    fail(l.recipeId === undefined ? `${p}.recipeId` : `${p}.recipe`, `${l.recipeId === undefined ? "recipeId" : "recipe"} beside ${l.recipeId === undefined ? "recipe" : "recipeId"} (both or neither)`, undefined);
+  }
+  if (l.recipeId !== undefined) {
+    hex32(l.recipeId, `${p}.recipeId`);
+    const r = obj(l.recipe, `${p}.recipe`);
+    if (typeof r.cid !== "string" || !CID_V1.test(r.cid)) fail(`${p}.recipe.cid`, "a CIDv1 in base32 (b...)", r.cid);
+    hex32(r.digest, `${p}.recipe.digest`);
+  }
+}
+
+function checkC2pa(v: unknown, p: string): void {
+  const c = obj(v, p);
+  arr(c.assertions, `${p}.assertions`).forEach((a, i) => {
+    const ap = `${p}.assertions[${i}]`;
+    const assertion = obj(a, ap);
+    if (str(assertion.label, `${ap}.label`) !== "c2pa.actions") return;
+    const data = obj(assertion.data, `${ap}.data`);
+    arr(data.actions, `${ap}.data.actions`).forEach((x, j) => {
+      const xp = `${ap}.data.actions[${j}]`;
+      const action = obj(x, xp);
+      str(action.action, `${xp}.action`);
+      optStr(action, "digitalSourceType", xp);
+      optStr(action, "softwareAgent", xp);
+      if (action.parameters === undefined) return;
+      const q = obj(action.parameters, `${xp}.parameters`);
+      optStr(q, "model", `${xp}.parameters`);
+      optStr(q, "weightsDigest", `${xp}.parameters`);
+      optStr(q, "seed", `${xp}.parameters`);
+      if (q.params !== undefined) params(q.params, `${xp}.parameters.params`);
+    });
+  });
+}
+
+/**
+ * Checks that `json` (a parsed document, its JSON text or its bytes) is a pattern certificate's
+ * metadata and returns it typed; throws `MetadataError` naming the first bad field's path and what
+ * was expected (`motif.lineage.tile.hash: expected 0x and 64 hex digits, got "zz"`).
+ *
+ * Fields the type does not name are kept and ignored: the CID commits to the whole document, so
+ * nothing is lost by reading past them, and a reader need not be updated before a writer adds a
+ * field (a refusal would make every reader of today fail on any later document).
+ *
+ * @example
+ * import { parseCertificateMetadata } from "@motif/sdk";
+ * try {
+ *   parseCertificateMetadata({ name: "Pattern" });
+ * } catch (error) {
+ *   console.log((error as Error).message.split("\n")[0]); // "description: expected a string, got nothing"
+ * }
+ */
+export function parseCertificateMetadata(json: unknown): CertificateMetadata {
+  let doc = json;
+  if (json instanceof Uint8Array) doc = new TextDecoder().decode(json);
+  if (typeof doc === "string") {
+    try {
+      doc = JSON.parse(doc);
+    } catch (error) {
+      throw new MetadataError("(document)", `expected JSON, got text that does not parse (${(error as Error).message})`);
+    }
+  }
+  const d = obj(doc, "(document)");
+  str(d.name, "name");
+  str(d.description, "description");
+  if (typeof d.image !== "string" || !IPFS_URI.test(d.image)) fail("image", "ipfs://<CIDv1 in base32>", d.image);
+  arr(d.attributes, "attributes").forEach((a, i) => {
+    const attribute = obj(a, `attributes[${i}]`);
+    str(attribute.trait_type, `attributes[${i}].trait_type`);
+    if (typeof attribute.value !== "string" && (typeof attribute.value !== "number" || !Number.isFinite(attribute.value))) fail(`attributes[${i}].value`, "a string or a finite number", attribute.value);
+  });
+  const motif = obj(d.motif, "motif");
+  if (motif.version !== 1) fail("motif.version", "1", motif.version);
+  checkLineage(motif.lineage, "motif.lineage");
+  checkC2pa(d.c2pa, "c2pa");
+  return d as CertificateMetadata;
+}
