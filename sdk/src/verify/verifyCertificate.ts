@@ -114,7 +114,7 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * | id | checks |
  * | --- | --- |
  * | `attestation` | the attester held the role, and the model was registered and active, at mint time |
- * | `metadata` | the metadata fetched by its CID hashes to the on-chain digest; its lineage equals the on-chain lineage |
+ * | `metadata` | the metadata fetched by its CID hashes to the on-chain digest; its lineage equals the on-chain lineage; it is a pattern's metadata document (`parseCertificateMetadata`: a bad field is named) |
  * | `model` | every model field of the metadata (model id, name, version, weights digest, in the lineage, the C2PA action and the attributes) equals the model registry's |
  * | `modelStatus` | warning when the model was deprecated after minting |
  * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |

@@ -12,7 +12,8 @@ export type GetCertificateMetadataErrorType = ReadContractErrorType | MotifContr
 /**
  * tokenURI → metadata: reads the certificate's metadata CID and fetches the document from a
  * trustless gateway, checking its bytes against the on-chain digest (throws IpfsVerificationError
- * on tampered content).
+ * on tampered content). The document is returned as JSON, whatever the certificate's kind (pattern,
+ * recipe or dataset); a pattern's is typed and checked by `parseCertificateMetadata`.
  *
  * @example
  * import { createPublicClient, http } from "viem";
