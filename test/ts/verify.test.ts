@@ -357,6 +357,16 @@ describe("auditor verification at print size, statuses in words, and the claims 
       await liar.close();
     }
   });
+
+  it("refuses metadata whose lineage matches the chain but whose document is malformed, naming the field (issue 17 §3)", async () => {
+    const bad = structuredClone(ctx.metadata);
+    bad.motif.lineage.width = "2048"; // the chain does not hold the width: only the schema catches it
+    await ctx.editWithMetadata(keccak256(toHex("a malformed document")), bad);
+    const report = await ctx.verify();
+    expect(report.passed).to.equal(false);
+    expect(statuses(report).metadata).to.equal('failed: motif.lineage.width: expected an integer in 1..2147483647, got "2048"');
+    expect(statuses(report).model).to.match(/^notChecked: no verified metadata/);
+  });
 });
 
 describe("a certificate attested before tile hashes (zero tileHash, metadata without a tile)", function () {
