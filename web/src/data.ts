@@ -1,6 +1,6 @@
-import { type Address, BaseError, ContractFunctionRevertedError, type PublicClient, bytesToHex } from "viem";
+import { type Address, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
-import { type CertificateMetadata, type GetCertificateReturnType, type Offer, addressesOf, fetchVerified, getCertificate, getCertificateMetadata, motifLicensingAbi, getMotifEvents, parseCertificateMetadata } from "@motif/sdk";
+import { type CertificateMetadata, type GetCertificateReturnType, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifLicensingAbi, getMotifEvents, parseCertificateMetadata } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -79,7 +79,7 @@ export async function licensesOf(client: PublicClient, cfg: WebConfig, tokenId: 
   const found = await Promise.all(
     ids.map(async (licenseId) => {
       const license = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] }).catch((error: unknown) => {
-        if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError && e.data?.errorName === "MotifLicensingUnknownLicense")) return undefined;
+        if (isMotifError(motifErrorOf(error), "MotifLicensingUnknownLicense")) return undefined; // the name is checked by tsc against the contracts' errors
         throw error; // anything but "superseded" is a real failure
       });
       if (license === undefined || license.tokenId !== tokenId) return undefined;
