@@ -34,23 +34,17 @@ export function tileHashOrNone(image: RawImage): TileHashResult {
  * frames when one was found (a swatch on a card).
  */
 export function tileQueries(result: TileHashResult): QueryHash[] {
-  const repeatOf = (period: { x: number; y: number }, width: number, height: number) => {
-    const [rx, ry] = [width / period.x, height / period.y];
-    return Math.abs(rx - 1) < 0.02 && Math.abs(ry - 1) < 0.02 ? "one tile" : `repeat of ${period.x.toFixed(1)}×${period.y.toFixed(1)} px (${rx.toFixed(2)}×${ry.toFixed(2)} repeats)`;
-  };
-  const width = result.period.x * result.repeats.x;
-  const height = result.period.y * result.repeats.y;
-  const words = (v: TileVariant, where: string) => (v === "original" ? where : `${TILE_VARIANTS[v]}, ${where}`);
-  const queries: QueryHash[] = [];
-  if (result.reliable) {
-    const where = `any tile origin, ${repeatOf(result.period, width, height)}`;
-    for (const v of Object.keys(TILE_VARIANTS) as TileVariant[]) queries.push({ hash: result.variants[v], transform: words(v, where) });
-  }
+  const repeatOf = ({ period, repeats }: Pick<TileHashResult, "period" | "repeats">) =>
+    Math.abs(repeats.x - 1) < 0.02 && Math.abs(repeats.y - 1) < 0.02
+      ? "one tile"
+      : `repeat of ${period.x.toFixed(1)}×${period.y.toFixed(1)} px (${repeats.x.toFixed(2)}×${repeats.y.toFixed(2)} repeats)`;
+  const queriesOf = (variants: Record<TileVariant, string>, where: string): QueryHash[] =>
+    (Object.keys(TILE_VARIANTS) as TileVariant[]).map((v) => ({ hash: variants[v], transform: v === "original" ? where : `${TILE_VARIANTS[v]}, ${where}` }));
+  const queries = result.reliable ? queriesOf(result.variants, `any tile origin, ${repeatOf(result)}`) : [];
   const f = result.framed;
   if (f !== undefined && f.reliable) {
     const m = result.margin;
-    const where = `inside a margin of ${m.top}/${m.right}/${m.bottom}/${m.left} px, any tile origin, ${repeatOf(f.period, width - m.left - m.right, height - m.top - m.bottom)}`;
-    for (const v of Object.keys(TILE_VARIANTS) as TileVariant[]) queries.push({ hash: f.variants[v], transform: words(v, where) });
+    queries.push(...queriesOf(f.variants, `inside a margin of ${m.top}/${m.right}/${m.bottom}/${m.left} px, any tile origin, ${repeatOf(f)}`));
   }
   return queries;
 }

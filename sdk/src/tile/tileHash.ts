@@ -90,7 +90,7 @@ export type TileHashResult = {
   /** A uniform margin found on all four sides (px; zeros when none). */
   margin: { top: number; right: number; bottom: number; left: number };
   /** With a margin: the hash of what it frames (query with its variants too; index `hash`). */
-  framed?: { hash: string; variants: Record<TileVariant, string>; period: { x: number; y: number }; reliable: boolean };
+  framed?: Pick<TileHashResult, "hash" | "variants" | "period" | "repeats" | "reliable">;
   reliable: boolean;
 };
 
@@ -133,7 +133,7 @@ export function tileHashPixels(image: RawImage): TileHashResult {
   }
   const d3 = inner;
   const framed = hashOf({ data: inner, width: w, height: h, channels: 3 }, (p, c) => d3[p * 3 + c]!);
-  return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, reliable: framed.reliable } };
+  return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable } };
 }
 
 /** Steps 1–5 on the image as given. */
