@@ -14,6 +14,7 @@ import {
   regionBit,
   regionMask,
   regionsOf,
+  type MotifEventLog,
   type Offer,
 } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
@@ -228,7 +229,13 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
     } catch (error) {
       expect((error as MotifContractError).errorName).to.equal("MotifLicensingUnknownOffer");
     }
+    // A watcher started before the grant sees it, decoded, once.
+    const grantsSeen: MotifEventLog[] = [];
+    const unwatchGrants = licensor!.watchMotifEvents({ kind: "licenses", pollingInterval: 50, onLogs: (logs) => grantsSeen.push(...logs) });
     await wait(await licensee!.acceptOffer({ offerId: 1n, maxPrice: parseEther("0.2") }));
+    for (let i = 0; i < 100 && grantsSeen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    unwatchGrants();
+    expect(grantsSeen.map((g) => [g.eventName, g.args.licensee])).to.deep.equal([["LicenseGranted", licenseeAddress]]);
     const t = BigInt((await publicClient.getBlock()).timestamp);
     const { licenseId } = await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "JP", time: t });
     await wait(await licensee!.renewLicense({ licenseId, maxPrice: parseEther("0.1") }));
@@ -288,9 +295,6 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
     expect(mints).to.have.length(1);
     const grants = await licensor!.getMotifEvents({ kind: "licenses" });
     expect(grants.map((g) => g.args.licensee)).to.deep.equal([licenseeAddress]);
-    const seen: number[] = [];
-    const unwatch = licensor!.watchMotifEvents({ kind: "usage", pollingInterval: 50, onLogs: (logs) => seen.push(logs.length) });
-    unwatch();
 
     await wait(await admin!.deprecateModel({ modelId: 1 }));
     expect((await admin!.getModel({ modelId: 1 })).status).to.equal("deprecated");
