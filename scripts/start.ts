@@ -19,6 +19,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 import type { Stack } from "./lib/stack.js";
+import { type StackInfo, readStackInfo } from "./lib/stack-info.js";
 
 let values;
 try {
@@ -74,13 +75,13 @@ const takeLock = (): void => {
     }
     const holder = Number(readFileSync(lockFile, "utf8").trim());
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-      let info: { urls?: { api?: string; web?: string; rpc?: string } } | undefined;
+      let info: StackInfo | undefined;
       try {
-        info = JSON.parse(readFileSync(path.join(stateDir, "stack.json"), "utf8")) as typeof info;
+        info = readStackInfo(stateDir);
       } catch {
-        // still starting, or a remote chain (no stack.json)
+        // still starting (stack.json is written once the stack is ready)
       }
-      const urls = info?.urls !== undefined ? `: API ${info.urls.api}, web page ${info.urls.web ?? "not served"}${info.urls.rpc?.startsWith("http://127.0.0.1") ? `, JSON-RPC ${info.urls.rpc}` : ""}` : " (still starting)";
+      const urls = info?.urls !== undefined ? `: API ${info.urls.api}, web page ${info.urls.web ?? "not served"}${info.chain === "local" ? `, JSON-RPC ${info.urls.rpc}` : ""}` : " (still starting)";
       console.error(`npm start: a Motif stack is already running from ${shown} (pid ${holder})${urls}; stop it first (kill ${holder}) or use another MOTIF_STATE_DIR`);
       process.exit(1);
     }

@@ -24,6 +24,7 @@ import { type Account, type Address, type Chain, type PublicClient, type Transpo
 import { buildApi, fixedKeyRefusal } from "../../generator/src/api/server.js";
 import { queuesFromEnv } from "../../generator/src/queue/distributed.js";
 import { redactSecrets } from "../../generator/src/redact.js";
+import { STACK_FILE, type StackInfo, readStackInfo } from "./stack-info.js";
 import { type IpfsStore } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { selectStore } from "../../generator/src/ipfs/select.js";
@@ -298,13 +299,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
 
     const accounts = wallets.map((w) => getAddress(w.account.address));
-    if (!remoteUrl) {
-      // for `npm run demo` to find and attach to this stack
-      const stackFile = path.join(options.stateDir, "stack.json");
-      await writeFile(stackFile, JSON.stringify({ pid: process.pid, chainId, urls, apiKey }, null, 2) + "\n", { mode: 0o600 });
-      await chmod(stackFile, 0o600); // writeFile's mode applies only to a new file
-      closers.unshift(() => rm(stackFile, { force: true }));
-    }
+    // for `npm run demo` to attach, `npm start` to name a running stack, and tools and tests to find
+    // it without reading the banner; the remote RPC URL is written without its secrets
+    const stackFile = path.join(options.stateDir, STACK_FILE);
+    const info: StackInfo = {
+      pid: process.pid,
+      chainId,
+      chain: remoteUrl ? "remote" : "local",
+      urls: { ...urls, rpc: remoteUrl ? redactUrl(rpcUrl) : rpcUrl },
+      apiKey,
+      contracts: record.contracts,
+      startBlock: record.startBlock,
+    };
+    await writeFile(stackFile, JSON.stringify(info, null, 2) + "\n", { mode: 0o600 });
+    await chmod(stackFile, 0o600); // writeFile's mode applies only to a new file
+    closers.unshift(() => rm(stackFile, { force: true }));
 
     return {
       chainId,
@@ -395,12 +404,12 @@ export async function serveStatic(root: string, port: number, generated: Record<
   };
 }
 
-/** The stack another process (`npm start`) is running from `stateDir`, if it is still alive. */
-export async function runningStack(stateDir: string): Promise<{ pid: number; chainId: number; urls: Stack["urls"]; apiKey: string } | undefined> {
+/** The stack another process (`npm start`) is running from `stateDir` on its own local chain, if it is still alive. */
+export async function runningStack(stateDir: string): Promise<StackInfo | undefined> {
   try {
-    const info = JSON.parse(await readFile(path.join(stateDir, "stack.json"), "utf8")) as { pid: number; chainId: number; urls: Stack["urls"]; apiKey: string };
+    const info = readStackInfo(stateDir);
     process.kill(info.pid, 0);
-    return info;
+    return info.chain === "local" ? info : undefined;
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+
+import { spawnStack, stackReady } from "./helpers/stack.js";
 
 const run = promisify(execFile);
 const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
@@ -74,14 +76,9 @@ describe("npm run demo: the whole story, non-interactively", function () {
   it("against a running npm start: attaches to its chain and store, and a second run with the same seed registers nothing twice and tells the whole story again", async () => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-attach-"));
     const env = { ...process.env, MOTIF_STATE_DIR: stateDir };
-    const child = spawn(process.execPath, [tsx, "scripts/start.ts", "--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const stack = spawnStack(stateDir, { via: "node", args: ["--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"] });
     try {
-      for (let i = 0; i < 240 && !output.includes("Ctrl-C to stop."); i++) await new Promise((r) => setTimeout(r, 250));
-      expect(output, output).to.contain("Ctrl-C to stop.");
+      await stackReady(stack, 60_000);
       const first = JSON.parse((await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "2", "--size", "96", "--seed", "5"], { env, maxBuffer: 1 << 24 })).stdout) as Report;
       expect(first.ranAgainst).to.contain("the running stack");
       checkStory(first, 2);
@@ -94,9 +91,9 @@ describe("npm run demo: the whole story, non-interactively", function () {
       expect(readable).to.match(/REFUSED as a near-duplicate/);
       expect(readable).to.contain("Every step did what it should.");
     } finally {
-      child.kill("SIGINT");
+      stack.child.kill("SIGINT");
     }
-    expect(await exited).to.equal(0);
+    expect(await stack.exited, stack.output()).to.equal(0);
   });
 
   it("refuses a bad flag with its name and range", async () => {

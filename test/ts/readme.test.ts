@@ -1,9 +1,11 @@
 import { expect } from "chai";
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+
+import { type SpawnedStack, spawnStack, stackReady } from "./helpers/stack.js";
 
 const run = promisify(execFile);
 
@@ -26,7 +28,7 @@ function readmeCommands(): string[] {
  * for a named reason. A command the README gains must be put in one list or the other.
  */
 const RUN_TWICE = [
-  "command -v chromium >/dev/null && command -v redis-server >/dev/null || (apt-get update && apt-get install -y --no-install-recommends chromium redis-server)",
+  "command -v chromium >/dev/null && command -v redis-server >/dev/null && [ -e /usr/share/iso-codes/json/iso_3166-1.json ] || (apt-get update && apt-get install -y --no-install-recommends chromium redis-server iso-codes)",
   'npx motif recipe create --model weld --name "Weld lattice" --author 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --scale 3 --sharpness 6 --out lattice.json',
   "npx motif recipe check lattice.json",
   "npx motif render --recipe lattice.json --seed 7 --out p.png",
@@ -67,8 +69,7 @@ describe("README: every shell command runs as written (and again on the same sta
   this.timeout(900_000);
   let sandbox: string;
   let stateDir: string;
-  let stack: ChildProcess | undefined;
-  let stackExit: Promise<number | null> | undefined;
+  let stack: SpawnedStack | undefined;
   before(async () => {
     // a checkout of the repository in a temp folder (links to its files) so that what the commands
     // write (lattice.json, p.png, the demo's state) lands there, not in the working tree
@@ -77,18 +78,12 @@ describe("README: every shell command runs as written (and again on the same sta
     stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-readme-state-"));
     // the demos run against a running stack, as after `npm start` (here on free ports): its chain keeps
     // what each run minted, the state a second run meets
-    const tsx = path.join("node_modules", "tsx", "dist", "cli.mjs");
-    stack = spawn(process.execPath, [tsx, "scripts/start.ts", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], { cwd: sandbox, env: { ...process.env, MOTIF_STATE_DIR: stateDir }, stdio: ["ignore", "pipe", "pipe"] });
-    stackExit = new Promise((resolve) => stack!.on("exit", resolve));
-    let output = "";
-    stack.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-    stack.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    for (let i = 0; i < 480 && !output.includes("Ctrl-C to stop."); i++) await new Promise((r) => setTimeout(r, 250));
-    expect(output, output).to.contain("Ctrl-C to stop.");
+    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"] });
+    await stackReady(stack, 120_000);
   });
   after(async () => {
-    stack?.kill("SIGINT");
-    expect(await stackExit).to.equal(0);
+    stack?.child.kill("SIGINT");
+    if (stack !== undefined) expect(await stack.exited, stack.output()).to.equal(0);
     rmSync(sandbox, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
   });

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -8,6 +7,7 @@ import { createPublicClient, http } from "viem";
 
 import { motifCertificateAbi } from "@motif/sdk";
 import { fakeKubo } from "./helpers/fake-kubo.js";
+import { spawnStack, stackReady } from "./helpers/stack.js";
 
 // Hardhat's default accounts #0 and #1: the deployer and the generator on the "real" chain.
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -22,32 +22,32 @@ describe("npm start on a real chain and a Kubo node (MOTIF_RPC_URL, keys, MOTIF_
     const { port } = await node.listen();
     const kubo = await fakeKubo();
     const rpc = `http://127.0.0.1:${port}/`;
-    const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/start.ts", "--no-build", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"], {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-remote-"));
+    const s = spawnStack(stateDir, {
+      via: "node",
+      args: ["--no-build", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"],
       env: {
-        ...process.env,
-        MOTIF_STATE_DIR: mkdtempSync(path.join(os.tmpdir(), "motif-remote-")),
         // a provider URL with a key in its query string, as hosted RPCs give
         MOTIF_RPC_URL: `${rpc}?apikey=SECRET-123`,
         MOTIF_DEPLOYER_KEY: DEPLOYER_KEY,
         MOTIF_ATTESTER_KEY: ATTESTER_KEY,
         MOTIF_IPFS_API: kubo.url,
       },
-      stdio: ["ignore", "pipe", "pipe"],
     });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const output = s.output;
     try {
-      for (let i = 0; i < 240 && !output.includes("Ctrl-C to stop.") && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 250));
-      expect(output, output).to.contain("Motif stack ready (chain 31337, MOTIF_RPC_URL)");
-      expect(output).to.contain(`(kubo ${kubo.url})`);
-      expect(output).not.to.contain("SECRET-123");
-      expect(output).to.contain("JSON-RPC      http://127.0.0.1:");
-      const api = /API\s+(\S+)/.exec(output)![1]!;
-      const apiKey = /API key\s+(\S+)/.exec(output)![1]!;
-      const gateway = /IPFS gateway\s+(\S+)\/ipfs/.exec(output)![1]!;
-      const certificate = /certificate (0x[0-9a-fA-F]{40})/.exec(output)![1]! as `0x${string}`;
+      const { info } = await stackReady(s, 60_000);
+      for (let i = 0; i < 40 && !output().includes("Ctrl-C to stop."); i++) await new Promise((r) => setTimeout(r, 250));
+      expect(output(), output()).to.contain("Motif stack ready (chain 31337, MOTIF_RPC_URL)");
+      expect(output()).to.contain(`(kubo ${kubo.url})`);
+      expect(output()).not.to.contain("SECRET-123");
+      expect(output()).to.contain("JSON-RPC      http://127.0.0.1:");
+      // stack.json describes the remote stack too, without the URL's secret
+      expect(info.chain).to.equal("remote");
+      expect(readFileSync(path.join(stateDir, "stack.json"), "utf8")).not.to.contain("SECRET-123");
+      const { api, gateway } = info.urls;
+      const { apiKey } = info;
+      const certificate = info.contracts.MotifCertificate;
       const created = await fetch(`${api}/v1/patterns`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-api-key": apiKey },
@@ -63,11 +63,12 @@ describe("npm start on a real chain and a Kubo node (MOTIF_RPC_URL, keys, MOTIF_
       expect(kubo.addParams.every((p) => p.get("cid-version") === "1" && p.get("pin") === "true")).to.equal(true);
       expect((await fetch(`${gateway}/ipfs/${body.metadataCid}?format=raw`)).status).to.equal(200);
     } finally {
-      child.kill("SIGINT");
-      const code = await exited;
+      s.child.kill("SIGINT");
+      const code = await s.exited;
       await kubo.close();
       await node.close();
-      expect(code, output).to.equal(0);
+      rmSync(stateDir, { recursive: true, force: true });
+      expect(code, output()).to.equal(0);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,50 +7,41 @@ import { createPublicClient, http } from "viem";
 
 import { motifCertificateAbi } from "@motif/sdk";
 import { descendants, leftRunning, portIsFree } from "./helpers/procs.js";
+import { type ReadyStack, spawnStack, stackReady } from "./helpers/stack.js";
 
-type Started = {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
+type Started = ReadyStack & {
   rpc: string;
   api: string;
   gateway: string;
   web: string;
   apiKey: string;
-  /** The node process `npm start` execs (printed in the banner). */
+  /** The node process `npm start` execs (named in stack.json and the banner). */
   pid: number;
   certificate: `0x${string}`;
 };
 
-/** `npm start -- …` itself (npm, then whatever it runs), with free ports on a given state folder. */
-function npmStart(stateDir: string, env: Record<string, string>, ...args: string[]) {
-  const child = spawn("npm", ["start", "--", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, MOTIF_STATE_DIR: stateDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
+const FREE_PORTS = ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"];
 
-/** Runs `npm start` and waits for "ready". */
+/** `npm start -- …` itself (npm, then whatever it runs), with free ports on a given state folder. */
+const npmStart = (stateDir: string, env: Record<string, string>, ...args: string[]) => spawnStack(stateDir, { env, args: [...FREE_PORTS, ...args] });
+
+/** Runs `npm start` and waits for it to be ready (stack.json); the banner must say the same. */
 async function start(stateDir: string, ...args: string[]): Promise<Started> {
-  const s = npmStart(stateDir, {}, ...args);
-  for (let i = 0; i < 480 && !s.output().includes("Ctrl-C to stop.") && s.child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 250));
+  const s = await stackReady(npmStart(stateDir, {}, ...args), 120_000);
+  for (let i = 0; i < 40 && !s.output().includes("Ctrl-C to stop."); i++) await new Promise((r) => setTimeout(r, 250));
   const output = s.output();
+  const { info } = s;
   expect(output, output).to.contain("Motif local stack ready (chain 31337)");
+  for (const said of [`JSON-RPC      ${info.urls.rpc}`, info.urls.api, `${info.urls.gateway}/ipfs`, `pid ${info.pid}`, info.contracts.MotifCertificate]) expect(output, `the banner says ${said}`).to.contain(said);
   return {
     ...s,
-    rpc: /JSON-RPC\s+(\S+)/.exec(output)![1]!,
-    api: /API\s+(\S+)/.exec(output)![1]!,
-    gateway: /IPFS gateway\s+(\S+)\/ipfs/.exec(output)![1]!,
-    web: /web page\s+(http\S+)/.exec(output)?.[1] ?? "",
-    apiKey: /API key\s+(\S+)/.exec(output)![1]!,
-    pid: Number(/process\s+pid (\d+)/.exec(output)![1]),
-    certificate: /certificate (0x[0-9a-fA-F]{40})/.exec(output)![1]! as `0x${string}`,
+    rpc: info.urls.rpc,
+    api: info.urls.api,
+    gateway: info.urls.gateway,
+    web: info.urls.web ?? "",
+    apiKey: info.apiKey,
+    pid: info.pid,
+    certificate: info.contracts.MotifCertificate,
   };
 }
 
