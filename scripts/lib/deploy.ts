@@ -7,6 +7,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import MotifModule from "../../ignition/modules/Motif.js";
 import { SOLC_SETTINGS, SOLC_VERSION } from "../../hardhat.config.js";
 import type { DeploymentRecord } from "../../generator/src/deployment.js";
+import { loadManifest } from "../../generator/src/render/render.js";
 
 export type DeployOptions = {
   /** Receives the admin, registrar and pauser roles; default: the deploying account. */
@@ -57,6 +58,52 @@ export async function deployMotif(connection: NetworkConnection, options: Deploy
     compiler: { version: SOLC_VERSION, settings: SOLC_SETTINGS },
   };
   return { registry, certificate, licensing, record };
+}
+
+type MotifRegistry = Awaited<ReturnType<typeof deployMotif>>["registry"];
+
+export type RegisterShippedModelsOptions = {
+  /** The models' owner (receives their royalty share). */
+  owner: Address;
+  /** Each model's royalty share in basis points (default 500, as `npm start`). */
+  royaltyBps?: number;
+  /** Only these shipped models, in manifest order (default all). */
+  names?: string[];
+  /** Told of a model whose weights were registered before under another name or version. */
+  onMismatch?: (line: string) => void;
+};
+
+/**
+ * Registers the shipped models (generator/models manifest) whose weights are not registered yet,
+ * from the registry's default account (the registrar), in manifest order; returns name → model id.
+ * On a fresh registry the ids are 1, 2, … in that order.
+ */
+export async function registerShippedModels(
+  registry: MotifRegistry,
+  publicClient: { waitForTransactionReceipt(a: { hash: Hex }): Promise<unknown> },
+  options: RegisterShippedModelsOptions,
+): Promise<Record<string, number>> {
+  const manifest = await loadManifest();
+  const unknown = (options.names ?? []).filter((n) => !manifest.some((m) => m.name === n));
+  if (unknown.length > 0) throw new Error(`models: ${unknown.map((n) => `"${n}"`).join(", ")} not shipped (the manifest has ${manifest.map((m) => m.name).join(", ")})`);
+  const modelIds: Record<string, number> = {};
+  for (const m of manifest) {
+    if (options.names !== undefined && !options.names.includes(m.name)) continue;
+    let id = await registry.read.modelIdByWeights([m.sha256]);
+    if (id === 0) {
+      const entry = { owner: options.owner, weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: options.royaltyBps ?? 500, name: m.name, version: m.version };
+      await publicClient.waitForTransactionReceipt({ hash: await registry.write.registerModel([entry]) });
+      id = await registry.read.modelIdByWeights([m.sha256]);
+    } else {
+      // metadata names the model as the generator does; an auditor checks it against the registry
+      const registered = await registry.read.getModel([id]);
+      if (registered.name !== m.name || registered.version !== m.version) {
+        options.onMismatch?.(`model #${id} is registered as "${registered.name} ${registered.version}" (an earlier stack), the generator names it "${m.name} ${m.version}": verification will fail its model item for new patterns (npm start -- --reset starts over)`);
+      }
+    }
+    modelIds[m.name] = id;
+  }
+  return modelIds;
 }
 
 /** Parses a comma-separated address list from the environment, naming the variable on error. */

@@ -36,7 +36,7 @@ import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { BankSet } from "../../generator/src/screen/banks.js";
 import { BankStore } from "../../generator/src/screen/bank-store.js";
 import { journaledChain, serveJsonRpc } from "./chain-server.js";
-import { addressList, deployMotif } from "./deploy.js";
+import { addressList, deployMotif, registerShippedModels } from "./deploy.js";
 import { type DeploymentRecord, writeDeployment } from "../../generator/src/deployment.js";
 
 export const LOCAL_CHAIN_ID = 31337;
@@ -217,25 +217,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log("contracts: deploying with Ignition (resumes an earlier deployment)");
     const { record, registry } = await deployMotif(connection, { attesters: addressList("generator", generator.account.address) });
     await writeDeployment(process.cwd(), record);
-    const modelIds: Record<string, number> = {};
-    for (const m of await loadManifest()) {
-      let id = await registry.read.modelIdByWeights([m.sha256]);
-      if (id === 0) {
-        await publicClient.waitForTransactionReceipt({
-          hash: await registry.write.registerModel([
-            { owner: getAddress(admin.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 500, name: m.name, version: m.version },
-          ]),
-        });
-        id = await registry.read.modelIdByWeights([m.sha256]);
-      } else {
-        // metadata names the model as the generator does; an auditor checks it against the registry
-        const registered = await registry.read.getModel([id]);
-        if (registered.name !== m.name || registered.version !== m.version) {
-          log(`warning: model #${id} is registered as "${registered.name} ${registered.version}" (an earlier stack), the generator names it "${m.name} ${m.version}": verification will fail its model item for new patterns (npm start -- --reset starts over)`);
-        }
-      }
-      modelIds[m.name] = id;
-    }
+    const modelIds = await registerShippedModels(registry, publicClient, { owner: getAddress(admin.account.address), onMismatch: (line) => log(`warning: ${line}`) });
 
     // IPFS store and gateway.
     const { store, kind, pinQueue } = selectStore(path.join(options.stateDir, "ipfs"), env);

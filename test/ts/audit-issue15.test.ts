@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { network } from "hardhat";
-import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
+import { getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { MotifContractError, licensingDomain, motifActions, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "@motif/sdk";
-import { deployMotif } from "../../scripts/lib/deploy.js";
+import { MotifContractError, licensingDomain, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "@motif/sdk";
+import { deployedMotif } from "./helpers/deployed.js";
 
 // Audit of issue 15 (72bc2e7), PROMISES THAT HELD: an offer signed in a wallet with the SDK's
 // EIP-712 `offerTypes` (viem) and naming its licensee is accepted by the contract for that licensee
@@ -12,16 +11,8 @@ describe("Audit issue 15: EIP-712 offer with a named licensee, signed by viem wi
   this.timeout(120_000);
 
   it("the named licensee accepts; another account is refused; digests agree", async () => {
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet, otherWallet] = await viem.getWalletClients();
-    const { record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
-    const [admin, generator, licensor, licensee, other] = [adminWallet!, generatorWallet!, licensorWallet!, licenseeWallet!, otherWallet!].map((w) =>
-      w.extend(motifActions({ addresses })),
-    );
-    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+    const { publicClient, addresses, motif, wait } = await deployedMotif();
+    const [admin, generator, licensor, licensee, other] = motif;
     const licensorAddress = getAddress(licensor!.account.address);
     const licenseeAddress = getAddress(licensee!.account.address);
 
@@ -71,15 +62,9 @@ describe("Audit issue 15: a certificate's audit survives a licensee's reused slo
   this.timeout(120_000);
 
   it("verifyCertificate's licenses item does not fail after a licence ended and its slot was reused", async () => {
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
+    const { viem, publicClient, addresses, motif, wait } = await deployedMotif();
     const testClient = await viem.getTestClient();
-    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet] = await viem.getWalletClients();
-    const { record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
-    const [admin, generator, licensor, licensee] = [adminWallet!, generatorWallet!, licensorWallet!, licenseeWallet!].map((w) => w.extend(motifActions({ addresses })));
-    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+    const [admin, generator, licensor, licensee] = motif;
     const licensorAddress = getAddress(licensor!.account.address);
 
     await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("audit w6")), royaltyBps: 0, name: "m", version: "1" }));

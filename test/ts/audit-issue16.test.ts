@@ -8,8 +8,6 @@
 import { expect } from "chai";
 import { execFile, spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { network } from "hardhat";
-import { getAddress } from "viem";
 import path from "node:path";
 import sharp from "sharp";
 
@@ -17,7 +15,7 @@ import { type ApiKey, buildApi } from "../../generator/src/api/server.js";
 import { BRANDS } from "../../generator/src/model/brands.js";
 import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
-import { loadManifest, render } from "../../generator/src/render/render.js";
+import { render } from "../../generator/src/render/render.js";
 import { BankStore } from "../../generator/src/screen/bank-store.js";
 import { Bank, BankSet, screenBanks } from "../../generator/src/screen/banks.js";
 import { HashIndex } from "../../generator/src/screen/hash-index.js";
@@ -28,7 +26,7 @@ import { mintAttestationTypes, TILE_MATCH_DISTANCE, tileDistance, tileHashPixels
 import { runCli } from "./helpers/cli.js";
 import { type Rgb, rgb, shift, tile } from "./helpers/pixels.js";
 import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
-import { deployMotif } from "../../scripts/lib/deploy.js";
+import { remoteChainWithMotif } from "./helpers/remote-chain.js";
 
 const pngOf = async (i: Rgb) => new Uint8Array(await sharp(i.data, { raw: { width: i.width, height: i.height, channels: 3 } }).png().toBuffer());
 
@@ -259,20 +257,8 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
     // "refused", naming the bank. Observed: generator/src/cli/mint.ts builds its banks from the chain
     // alone (certificateBanks) and never loads MOTIF_STATE_DIR's BankStore: the banked work is minted.
     this.timeout(120_000);
-    // Hardhat's well-known development account #1 (a test key, never a real one).
-    const GENERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-    const GENERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
-    const server = await network.createServer("default", "127.0.0.1", 0);
-    const { address, port } = await server.listen();
+    const chain = await remoteChainWithMotif({ models: ["madder"] });
     try {
-      const url = `http://${address}:${port}`;
-      const connection = await network.create({ network: "localhost", override: { url } });
-      const { record, registry } = await deployMotif(connection, { attesters: [GENERATOR] });
-      const [admin] = await connection.viem.getWalletClients();
-      const madder = (await loadManifest()).find((m) => m.name === "madder")!;
-      await registry.write.registerModel([
-        { owner: getAddress(admin!.account.address), weightsDigest: madder.sha256, weightsCidDigest: madder.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "madder", version: madder.version },
-      ]);
       // the studio banks the very pattern `motif mint --seed 78 --size 96` renders (its PDQ and tile hash)
       const state = temp("mint-banks");
       const r = await render({ model: "madder", seed: 78n, params: { scale: 1, sharpness: 6 }, width: 96, height: 96 });
@@ -281,7 +267,7 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
         { signal: "pdq", hash: fp.pdq.original, label: "studio archive #1" },
         { signal: "tile", hash: fp.tileResult.hash, label: "studio archive #1" },
       ]);
-      const env = { ...process.env, MOTIF_RPC_URL: url, MOTIF_ATTESTER_KEY: GENERATOR_KEY, MOTIF_CERTIFICATE: record.contracts.MotifCertificate, MOTIF_REGISTRY: record.contracts.MotifModelRegistry, MOTIF_STATE_DIR: state };
+      const env = { ...process.env, ...chain.env, MOTIF_STATE_DIR: state };
       const store = path.join(temp("mint-store"), "ipfs");
       const out = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
         execFile(process.execPath, ["bin/motif.mjs", "mint", "--model", "madder", "--seed", "78", "--scale", "1", "--sharpness", "6", "--size", "96", "--store", store, "--json"], { env }, (error, stdout, stderr) =>
@@ -291,7 +277,7 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
       expect(out.status, `${out.stdout} ${out.stderr}`).to.equal(1);
       expect(out.stdout).to.contain("studio-archive");
     } finally {
-      await server.close();
+      await chain.close();
     }
   });
 

@@ -3,49 +3,27 @@ import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { network } from "hardhat";
-import { getAddress } from "viem";
 
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
-import { loadManifest } from "../../generator/src/render/render.js";
-import { deployMotif } from "../../scripts/lib/deploy.js";
+import { ATTESTER_KEY as GENERATOR_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
 
 // Hardhat's well-known development account #1 (a test key, never a real one).
-const GENERATOR_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const GENERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 describe("npx motif mint against a JSON-RPC node", function () {
   this.timeout(180_000);
-  let server: Awaited<ReturnType<typeof network.createServer>> | undefined;
-  let url = "";
-
-  before(async () => {
-    // Hardhat's in-process EDR chain served over HTTP on a free loopback port.
-    server = await network.createServer("default", "127.0.0.1", 0);
-    const { address, port } = await server.listen();
-    url = `http://${address}:${port}`;
-  });
-
+  let chain: Awaited<ReturnType<typeof remoteChainWithMotif>> | undefined;
   after(async () => {
-    await server?.close();
+    await chain?.close();
   });
 
   it("mints one pattern from the CLI with the generator key, then refuses the same pattern", async () => {
-    const connection = await network.create({ network: "localhost", override: { url } });
-    const { record, registry } = await deployMotif(connection, { attesters: [GENERATOR] });
-    const [admin] = await connection.viem.getWalletClients();
-    const madder = (await loadManifest()).find((m) => m.name === "madder")!;
-    await registry.write.registerModel([
-      { owner: getAddress(admin!.account.address), weightsDigest: madder.sha256, weightsCidDigest: madder.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "madder", version: madder.version },
-    ]);
-    const env = {
-      ...process.env,
-      MOTIF_RPC_URL: url,
-      MOTIF_ATTESTER_KEY: GENERATOR_KEY,
-      MOTIF_CERTIFICATE: record.contracts.MotifCertificate,
-      MOTIF_REGISTRY: record.contracts.MotifModelRegistry,
-    };
+    // Hardhat's in-process EDR chain served over HTTP on a free loopback port, madder registered.
+    chain = await remoteChainWithMotif({ models: ["madder"] });
+    const { url, record } = chain;
+    const connection = chain.deployed.connection;
+    const env = { ...process.env, ...chain.env };
     const store = path.join(mkdtempSync(path.join(os.tmpdir(), "motif-cli-mint-")), "ipfs");
     // Asynchronous: the chain is served by this process, whose event loop must keep running.
     const run = () =>

@@ -1,8 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { network } from "hardhat";
-import { type Hex, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
+import { getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import {
   MotifContractError,
@@ -17,7 +16,7 @@ import {
   type MotifEventLog,
   type Offer,
 } from "@motif/sdk";
-import { deployMotif } from "../../scripts/lib/deploy.js";
+import { deployedMotif } from "./helpers/deployed.js";
 
 describe("SDK: regions helper", () => {
   it("maps alpha-2, alpha-3 and numeric codes to the frozen bit index and back", () => {
@@ -76,21 +75,9 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
   this.timeout(120_000);
 
   it("runs the licensing story through the decorated clients, with typed errors", async () => {
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet] = await viem.getWalletClients();
-    const { record, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-    const addresses = {
-      certificate: record.contracts.MotifCertificate,
-      registry: record.contracts.MotifModelRegistry,
-      licensing: record.contracts.MotifLicensing,
-    };
-    const admin = adminWallet!.extend(motifActions({ addresses }));
-    const licensor = licensorWallet!.extend(motifActions({ addresses }));
-    const licensee = licenseeWallet!.extend(motifActions({ addresses }));
+    const { viem, publicClient, certificate, addresses, motif, wait } = await deployedMotif();
+    const [admin, , licensor, licensee] = [motif[0]!, motif[1]!, motif[2]!, motif[3]!];
     const reader = publicClient.extend(motifActions({ addresses }));
-    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
 
     const weights = keccak256(toHex("sdk weights"));
     await wait(await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1000, name: "sdk-model", version: "1" }));
@@ -118,7 +105,7 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
             signature: "0x",
           },
         ],
-        { account: generatorWallet!.account },
+        { account: motif[1]!.account },
       ),
     );
     const tokenId = BigInt(contentDigest);
@@ -180,14 +167,8 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
   this.timeout(120_000);
 
   it("covers the remaining write actions and their typed errors", async () => {
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [adminWallet, generatorWallet, licensorWallet, licenseeWallet] = await viem.getWalletClients();
-    const { record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
-    const [admin, generator, licensor, licensee] = [adminWallet!, generatorWallet!, licensorWallet!, licenseeWallet!].map((w) => w.extend(motifActions({ addresses })));
-    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+    const { publicClient, motif, wait } = await deployedMotif();
+    const [admin, generator, licensor, licensee] = motif;
     const licensorAddress = getAddress(licensor!.account.address);
     const licenseeAddress = getAddress(licensee!.account.address);
 

@@ -35,7 +35,7 @@ import { runPipeline } from "../../../generator/src/pipeline.js";
 import { recipeBytes, validateRecipe } from "../../../generator/src/recipe/recipe.js";
 import { loadManifest } from "../../../generator/src/render/render.js";
 import { serveJsonRpc } from "../../../scripts/lib/chain-server.js";
-import { deployMotif } from "../../../scripts/lib/deploy.js";
+import { deployMotif, registerShippedModels } from "../../../scripts/lib/deploy.js";
 import { generatorPipeline } from "../../../scripts/lib/stack.js";
 import { LicenseFlags, type Offer, defaultAddresses, motifActions, motifLicensingAbi, recipeIdOf, regionMask } from "@motif/sdk";
 
@@ -97,15 +97,7 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
 
     // The shipped models, as `npm start` registers them (ids 1, 2, 3 in manifest order).
     const manifest = await loadManifest();
-    const modelIds: Record<string, number> = {};
-    for (const m of manifest) {
-      await wait(
-        await registry.write.registerModel([
-          { owner: getAddress(w0!.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 500, name: m.name, version: m.version },
-        ]),
-      );
-      modelIds[m.name] = await registry.read.modelIdByWeights([m.sha256]);
-    }
+    const modelIds = await registerShippedModels(registry, publicClient, { owner: getAddress(w0!.account.address), royaltyBps: 500 });
 
     // IPFS and its gateway.
     const store = new EmbeddedIpfs(path.join(dir, "ipfs"));
