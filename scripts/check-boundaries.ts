@@ -8,11 +8,15 @@
  * Layers (by folder): sdk = sdk/src; generator = generator/src; web = web/src; tooling = scripts,
  * bench, test, ignition. Rules: the SDK imports nothing of the other layers; the generator and the
  * web page import no tooling and not each other; no layer but the SDK reaches into sdk/ by a
- * relative path; `@motif/sdk/<subpath>` only where the SDK's package.json exports that subpath.
+ * relative path; `@motif/sdk/<subpath>` only where the SDK's package.json exports that subpath;
+ * a workspace package (`@motif/<name>`) only along the arrows; and every other package a layer
+ * imports is declared by the layer's own package.json (sdk/, generator/, web/; the root's for the
+ * tooling) — the workspaces are real packages, not folders sharing the root's node_modules.
  * A TypeScript-aware scan (import/export … from, import(), `import x = require()`), not a regex
  * over lines: comments and strings that merely mention a path are not imports.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 
@@ -28,6 +32,21 @@ const LAYERS: Array<[Layer, string]> = [
 ];
 /** Which layers each layer may import by a relative path (besides itself). */
 const MAY_IMPORT: Record<Layer, Layer[]> = { sdk: [], generator: [], web: [], tooling: ["generator", "web"] };
+/** Each layer's package.json (the manifest that must declare what it imports). */
+const MANIFEST: Record<Layer, string> = { sdk: "sdk/package.json", generator: "generator/package.json", web: "web/package.json", tooling: "package.json" };
+/** The workspace packages each layer may import by name (besides its own). */
+const MAY_IMPORT_PACKAGE: Record<Layer, string[]> = { sdk: [], generator: ["@motif/sdk"], web: ["@motif/sdk"], tooling: ["@motif/sdk", "@motif/generator", "@motif/web", "@motif/contracts"] };
+const WORKSPACE_NAME: Record<Layer, string | undefined> = { sdk: "@motif/sdk", generator: "@motif/generator", web: "@motif/web", tooling: undefined };
+
+type Manifest = { exports?: Record<string, unknown>; dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+
+/** The package an import names: `@scope/name` or `name` (undefined for a relative path or a Node built-in). */
+export function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  const parts = specifier.split("/");
+  const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+  return builtinModules.includes(name) ? undefined : name;
+}
 
 export type Violation = { file: string; line: number; specifier: string; rule: string };
 
@@ -74,7 +93,15 @@ function importsOf(file: string): Array<{ specifier: string; line: number }> {
 
 /** Every import under `root` that breaks a boundary rule. */
 export function checkBoundaries(root: string): Violation[] {
-  const pkg = JSON.parse(readFileSync(path.join(root, "sdk", "package.json"), "utf8")) as { exports?: Record<string, unknown> };
+  const manifests = new Map<Layer, Manifest | undefined>();
+  const manifestOf = (layer: Layer): Manifest | undefined => {
+    if (!manifests.has(layer)) {
+      const file = path.join(root, MANIFEST[layer]);
+      manifests.set(layer, existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Manifest) : undefined);
+    }
+    return manifests.get(layer);
+  };
+  const pkg = manifestOf("sdk") ?? {};
   const subpaths = new Set(Object.keys(pkg.exports ?? {}).filter((k) => k !== ".").map((k) => k.replace(/^\.\//, "")));
   const violations: Violation[] = [];
   for (const [, dir] of LAYERS) {
@@ -87,7 +114,18 @@ export function checkBoundaries(root: string): Violation[] {
           if (!subpaths.has(specifier.slice("@motif/sdk/".length))) v(`"@motif/sdk" exports no "./${specifier.slice("@motif/sdk/".length)}": import from "@motif/sdk"`);
           continue;
         }
-        if (!specifier.startsWith(".")) continue;
+        if (!specifier.startsWith(".")) {
+          const name = packageOf(specifier);
+          if (name === undefined || name === WORKSPACE_NAME[from]) continue;
+          if (name.startsWith("@motif/") && !MAY_IMPORT_PACKAGE[from].includes(name)) {
+            v(`${from} must not import ${name}: the arrows are contracts → sdk → generator / web / scripts`);
+            continue;
+          }
+          const m = manifestOf(from);
+          const declared = m !== undefined && [m.dependencies, m.peerDependencies, m.devDependencies].some((d) => d !== undefined && name in d);
+          if (!declared) v(`${MANIFEST[from]} does not declare "${name}": add it to that workspace's dependencies`);
+          continue;
+        }
         const target = path.resolve(path.dirname(file), specifier);
         const targetRel = path.relative(root, target).split(path.sep).join("/");
         const to = layerOf(root, target);
