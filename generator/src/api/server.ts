@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Hex } from "viem";
+import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
@@ -395,7 +395,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
           ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
           : {}),
         // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit
-        ...(result.status === "attested" ? { mintRequest: JSON.parse(JSON.stringify(result.request, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) } : {}),
+        ...(result.status === "attested" ? { mintRequest: JSON.parse(stringify(result.request)) } : {}),
     });
     });
   });

@@ -1,4 +1,4 @@
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, stringify } from "viem";
 
 import { type RerenderRequest, type VerificationStatus, verifyCertificate, tokenIdHex } from "@motif/sdk";
 import { decodeImage, pdqHashImage } from "../pdq/index.js";
@@ -61,7 +61,7 @@ export const verifyCommand = {
           }),
     });
     if (values.json) {
-      process.stdout.write(JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+      process.stdout.write(stringify(report) + "\n");
     } else {
       process.stdout.write(`certificate ${tokenIdHex(tokenId)} on chain ${chainId}\n`);
       for (const i of report.items) {
