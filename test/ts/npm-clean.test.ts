@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -15,7 +15,9 @@ describe("a fresh clone stays clean: the lock file as npm writes it, no avoidabl
   it("npm install leaves package-lock.json unchanged (resolved from the npm cache, no scripts)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "motif-lock-"));
     try {
-      for (const f of ["package.json", "package-lock.json"]) copyFileSync(f, path.join(dir, f));
+      // the root's manifest and lock, and each workspace's manifest (npm reads them to write the lock)
+      mkdirSync(path.join(dir, "sdk"));
+      for (const f of ["package.json", "package-lock.json", path.join("sdk", "package.json")]) copyFileSync(f, path.join(dir, f));
       await npm(["install", "--package-lock-only", "--ignore-scripts", "--prefer-offline", "--no-audit", "--no-fund"], dir);
       // the oracle: the committed bytes (a stale lock gains e.g. the platform entries npm 11 adds)
       expect(readFileSync(path.join(dir, "package-lock.json"), "utf8") === readFileSync("package-lock.json", "utf8"), "npm install rewrites package-lock.json: commit the one it writes").to.equal(true);

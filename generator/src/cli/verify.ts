@@ -23,7 +23,6 @@ Addresses come from deployments/<chainId>.json, or MOTIF_CERTIFICATE, MOTIF_REGI
 export const STATUS_WORDS: Record<VerificationStatus, string> = { passed: "PASS", failed: "FAIL", notChecked: "NOT CHECKED", warning: "WARNING" };
 
 export const verifyCommand = {
-  summary: "audit a certificate from an RPC and an IPFS gateway",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {
