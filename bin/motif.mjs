@@ -1,9 +1,37 @@
 #!/usr/bin/env node
-// `npx motif …` — runs the TypeScript CLI through tsx (works on the machine's Node, 20 or later).
+// `npx motif …` — runs the CLI compiled to JavaScript: generator/dist, which imports `@motif/sdk`
+// from the SDK's compiled sdk/dist (the workspace link node_modules/@motif/sdk), both written by
+// `npm run build` and by `npm install` (the prepare script). A checkout whose TypeScript changed
+// after that build, or was never built, runs the sources through tsx instead: the same CLI, slower
+// to start (seconds, not a fraction of one).
+import { readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { register } from "tsx/esm/api";
 
-// the repository's tsconfig, whatever the working directory: it maps `@motif/sdk` to the SDK's source
-register({ tsconfig: fileURLToPath(new URL("../tsconfig.json", import.meta.url)) });
-const { main } = await import("../generator/src/cli/index.ts");
+const root = new URL("../", import.meta.url);
+const mtime = (url) => {
+  try {
+    return statSync(url).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+/** The newest modification time under a source folder. */
+const newest = (url) => {
+  let latest = 0;
+  for (const entry of readdirSync(url, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) latest = Math.max(latest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
+  }
+  return latest;
+};
+const built = (dist, src) => mtime(new URL(dist, root)) >= newest(new URL(src, root));
+
+let main;
+if (built("generator/dist/cli/index.js", "generator/src") && built("sdk/dist/index.js", "sdk/src")) {
+  ({ main } = await import("../generator/dist/cli/index.js"));
+} else {
+  const { register } = await import("tsx/esm/api");
+  // the repository's tsconfig, whatever the working directory: it maps `@motif/sdk` to the SDK's source
+  register({ tsconfig: fileURLToPath(new URL("tsconfig.json", root)) });
+  ({ main } = await import("../generator/src/cli/index.ts"));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -180,6 +180,8 @@ export async function serveJsonRpc(provider: Eip1193, port: number, host = "127.
       return void response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error: body is not JSON" } }));
     }
     const out = Array.isArray(body) ? await Promise.all(body.map((r) => answer(r as RpcRequest))) : await answer(body as RpcRequest);
+    // not viem's `stringify`: it writes bigints as decimal strings, and JSON-RPC quantities must be
+    // 0x-prefixed hex (viem's own transport rejects "123" as a block number or balance)
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(out, (_k, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v)));
   };
   const server: Server = createServer((req, res) => {

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, createWalletClient, formatEther, http, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
+import { type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, createWalletClient, formatEther, http, getAddress, keccak256, parseEther, stringify, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { buildCppnModel } from "../../generator/src/model/cppn.js";
@@ -416,7 +416,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
       summary: report.summary,
       notChecked: report.notChecked,
       warnings: report.warnings,
-      items: report.items.map((i) => ({ id: i.id, title: i.title, status: i.status, ...(i.reason !== undefined ? { reason: i.reason } : {}), evidence: JSON.parse(JSON.stringify(i.evidence, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) as Record<string, unknown> })),
+      items: report.items.map((i) => ({ id: i.id, title: i.title, status: i.status, ...(i.reason !== undefined ? { reason: i.reason } : {}), evidence: JSON.parse(stringify(i.evidence)) as Record<string, unknown> })),
     },
   };
 }

@@ -12,9 +12,9 @@
  *   - the web page (web/dist) with its /config.json
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import fastifyStatic from "@fastify/static";
+import Fastify from "fastify";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { network } from "hardhat";
@@ -327,17 +327,6 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".wasm": "application/wasm",
-};
-
 /** Whether a Host header names this loopback server (127.0.0.1, localhost or [::1], on `port`). */
 export function isLoopbackHost(host: string | undefined, port: number): boolean {
   if (host === undefined) return false;
@@ -345,45 +334,34 @@ export function isLoopbackHost(host: string | undefined, port: number): boolean 
   return m !== null && (m[2] === undefined ? port === 80 : Number(m[2]) === port);
 }
 
-/** A read-only static file server on loopback for the built web page, plus a few generated files. */
+/**
+ * A read-only static file server on loopback for the built web page (`@fastify/static`), plus a few
+ * generated files; any other path is the page itself (a single-page app).
+ */
 export async function serveStatic(root: string, port: number, generated: Record<string, string> = {}): Promise<{ url: string; close(): Promise<void> }> {
-  const base = path.resolve(root);
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   let bound = 0;
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      // DNS rebinding: a page on another name that resolves to 127.0.0.1 would be same-origin with
-      // this server and read /config.json (the API key). Only the loopback names are served.
-      if (!isLoopbackHost(request.headers.host, bound)) {
-        return void response.writeHead(421, { "content-type": "text/plain" }).end("misdirected request: this server answers only 127.0.0.1, localhost or [::1]\n");
-      }
-      if (request.method !== "GET" && request.method !== "HEAD") return void response.writeHead(405).end();
-      const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
-      const extra = generated[pathname];
-      if (extra !== undefined) return void response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(extra);
-      let file = path.resolve(base, `.${pathname === "/" ? "/index.html" : pathname}`);
-      if (file !== base && !file.startsWith(base + path.sep)) return void response.writeHead(403).end();
-      if (!(await stat(file).then((s) => s.isFile()).catch(() => false))) file = path.join(base, "index.html");
-      response.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "x-content-type-options": "nosniff" });
-      if (request.method === "HEAD") return void response.end();
-      createReadStream(file).pipe(response);
-    })().catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
+  app.addHook("onRequest", async (request, reply) => {
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1 would be same-origin with
+    // this server and read /config.json (the API key). Only the loopback names are served.
+    if (!isLoopbackHost(request.headers.host, bound)) {
+      return reply.code(421).type("text/plain").send("misdirected request: this server answers only 127.0.0.1, localhost or [::1]\n");
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") return reply.code(405).send();
+    let pathname: string | undefined;
+    try {
+      pathname = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    } catch {
+      return; // not a generated file; the static plugin answers
+    }
+    const extra = generated[pathname];
+    if (extra !== undefined) return reply.code(200).type("application/json").header("cache-control", "no-store").send(extra);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => resolve());
-  });
-  bound = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${bound}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  await app.register(fastifyStatic, { root: path.resolve(root), setHeaders: (response) => response.setHeader("x-content-type-options", "nosniff") });
+  app.setNotFoundHandler((_request, reply) => reply.sendFile("index.html"));
+  await app.listen({ port, host: "127.0.0.1" });
+  bound = (app.server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${bound}`, close: () => app.close() };
 }
 
 /** The stack another process (`npm start`) is running from `stateDir` on its own local chain, if it is still alive. */

@@ -90,10 +90,62 @@ describe("generator HTTP API", function () {
     const limited = await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": free.key } });
     expect(limited.statusCode).to.equal(429);
     expect(Number(limited.headers["retry-after"])).to.be.greaterThan(0);
-    advance(30_000); // one token back
+    // two requests a minute, both spent at t = 0: the next token is 30 s away
+    expect(limited.headers["retry-after"]).to.equal("30");
+    expect(limited.json()).to.deep.equal({ error: "rate_limited", message: "free plan: 2 requests per minute; retry in 30 s" });
+    advance(29_000);
+    expect((await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": free.key } })).statusCode).to.equal(429);
+    advance(1_000); // one token back
     expect((await app.inject({ method: "GET", url: "/v1/usage", headers: { "x-api-key": free.key } })).statusCode).to.equal(200);
     const doc = await app.inject({ method: "GET", url: "/v1/openapi.json" });
     expect(doc.json().openapi).to.equal("3.1.0");
     expect(Object.keys(doc.json().paths)).to.include("/v1/patterns");
+  });
+
+  it("serves an OpenAPI 3.1 document at /v1/openapi.json, without a key, naming every route with its request schema", async () => {
+    const { app } = await api();
+    const res = await app.inject({ method: "GET", url: "/v1/openapi.json" });
+    expect(res.statusCode).to.equal(200);
+    type Operation = { summary?: string; requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, unknown> } }> }; parameters?: Array<{ name: string; in: string }> };
+    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, { in: string; name: string }> } };
+    expect(doc.openapi).to.equal("3.1.0");
+    expect(doc.components.securitySchemes.apiKey).to.include({ in: "header", name: "x-api-key" });
+    // the oracle: the API as the README describes it (method, path, required body fields, path and query parameters)
+    const routes: Array<[string, string, string[] | undefined, string[]]> = [
+      ["post", "/v1/patterns", ["seed", "width", "height"], []],
+      ["post", "/v1/render", ["model", "seed", "params", "width", "height"], []],
+      ["get", "/v1/patterns/{cid}", undefined, ["path cid"]],
+      ["post", "/v1/screen", [], []],
+      ["get", "/v1/usage", undefined, []],
+      ["get", "/v1/queue", undefined, []],
+      ["get", "/v1/banks", undefined, []],
+      ["post", "/v1/banks", ["name"], []],
+      ["get", "/v1/banks/{name}", undefined, ["path name", "query offset", "query limit"]],
+      ["delete", "/v1/banks/{name}", undefined, ["path name", "query label"]],
+      ["post", "/v1/banks/{name}/entries", [], ["path name"]],
+    ];
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    expect(documented.sort()).to.deep.equal(routes.map(([m, p]) => `${m} ${p}`).sort());
+    for (const [method, p, required, parameters] of routes) {
+      const op = doc.paths[p]![method]!;
+      const label = `${method} ${p}`;
+      expect(op.summary, label).to.be.a("string").and.not.equal("");
+      // each documented route is served (by fastify's own router, not the document)
+      expect(app.hasRoute({ method: method.toUpperCase() as "GET", url: p.replace(/\{(\w+)\}/g, ":$1") }), label).to.equal(true);
+      if (required === undefined) expect(op.requestBody, label).to.equal(undefined);
+      else {
+        const schema = op.requestBody!.content["application/json"]!.schema;
+        expect(schema.required ?? [], label).to.deep.equal(required);
+        expect(Object.keys(schema.properties ?? {}), label).to.not.be.empty;
+      }
+      expect((op.parameters ?? []).map((x) => `${x.in} ${x.name}`).sort(), label).to.deep.equal([...parameters].sort());
+    }
+    // the document's body schema is the one the route validates with: what it rejects, the route rejects
+    const patterns = doc.paths["/v1/patterns"]!.post!.requestBody!.content["application/json"]!.schema as { properties: { width: { maximum: number } } };
+    const tooWide = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: { ...body, width: patterns.properties.width.maximum + 1 } });
+    expect(tooWide.statusCode).to.equal(400);
+    expect(tooWide.json().field).to.equal("body.width");
+    const widest = await app.inject({ method: "POST", url: "/v1/render", headers: { "x-api-key": studio.key }, payload: { ...body, width: patterns.properties.width.maximum, height: 1 } });
+    expect(widest.statusCode, widest.body).to.equal(200);
   });
 });

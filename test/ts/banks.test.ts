@@ -4,7 +4,7 @@ import { createWriteStream, existsSync, readFileSync, readdirSync, writeFileSync
 import path from "node:path";
 import sharp, { type Sharp } from "sharp";
 
-import { type ApiKey, buildApi, openApiDocument } from "../../generator/src/api/server.js";
+import { type ApiKey, buildApi } from "../../generator/src/api/server.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { pdqDihedralImage } from "../../generator/src/pdq/index.js";
 import { BankStore } from "../../generator/src/screen/bank-store.js";
@@ -339,11 +339,12 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
       }
     });
 
-    it("the OpenAPI document describes /v1/banks", () => {
-      const doc = openApiDocument();
+    it("the OpenAPI document describes /v1/banks", async () => {
+      const { app, close } = await api();
+      const doc = (await app.inject({ method: "GET", url: "/v1/openapi.json" }).finally(close)).json() as { paths: Record<string, Record<string, unknown>> };
       expect(Object.keys(doc.paths)).to.include.members(["/v1/banks", "/v1/banks/{name}", "/v1/banks/{name}/entries"]);
-      expect(Object.keys(doc.paths["/v1/banks"])).to.deep.equal(["get", "post"]);
-      expect(Object.keys(doc.paths["/v1/banks/{name}"])).to.deep.equal(["get", "delete"]);
+      expect(Object.keys(doc.paths["/v1/banks"] ?? {})).to.deep.equal(["get", "post"]);
+      expect(Object.keys(doc.paths["/v1/banks/{name}"] ?? {})).to.deep.equal(["get", "delete"]);
     });
 
     it("the pipeline refuses a render that matches a studio's archive, naming the bank", async () => {

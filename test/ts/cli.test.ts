@@ -12,6 +12,38 @@ function motif(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+describe("npx motif runs from compiled JavaScript", function () {
+  this.timeout(300_000);
+  // A resolve hook in the child that refuses tsx, any .ts file and the heavy modules: the oracle is
+  // Node's own module loader, not the CLI's word.
+  const HEAVY = /^(tsx|onnxruntime-node|sharp|viem|bullmq|ioredis|fastify|@motif\/sdk)(\/|$)|\.ts$/;
+  const hooks = `export async function resolve(s, c, next) { if (${HEAVY}.test(s)) throw new Error("motif --help loaded " + s); return next(s, c); }`;
+  const preload = `data:text/javascript,${encodeURIComponent(`import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`)}`;
+  const help = () => spawnSync(process.execPath, ["--import", preload, path.join(root, "bin", "motif.mjs"), "--help"], { cwd: os.tmpdir(), encoding: "utf8" });
+
+  it("--help answers from generator/dist without tsx, TypeScript, the SDK, viem, onnxruntime or sharp", () => {
+    let r = help();
+    if (r.status !== 0 && /motif --help loaded tsx/.test(r.stderr)) {
+      // sources newer than the last build (a working checkout): build as `npm install` / `npm run build` do
+      for (const script of ["build:sdk", "build:generator"]) spawnSync("npm", ["run", "--silent", script], { cwd: root, stdio: "ignore" });
+      r = help();
+    }
+    expect(r.stderr).to.equal("");
+    expect(r.status).to.equal(0);
+    expect(r.stdout).to.match(/^usage: motif <command> \[options\]/);
+    for (const name of ["render", "pdq", "screen", "bank", "pin", "mint", "serve", "batch", "verify", "worker", "dataset", "recipe"]) expect(r.stdout).to.match(new RegExp(`^  ${name} +\\S`, "m"));
+  });
+
+  it("a command loads what it needs on demand: render --help names its flags, pdq hashes a file", () => {
+    const render = motif("render", "--help");
+    expect(render.code).to.equal(0);
+    expect(render.stdout + render.stderr).to.contain("--seed");
+    const pdq = motif("pdq", path.join(fixtures, "plasma-64.png"));
+    expect(pdq.code, pdq.stderr).to.equal(0);
+    expect(pdq.stdout).to.match(/^2b82a94fed7475e914a5b8f1803e48b3e57b24cf4646b3a4d097681b47c99a7c,100,/);
+  });
+});
+
 describe("npx motif pdq", function () {
   this.timeout(60_000);
 

@@ -156,6 +156,13 @@ describe("services: what the API runs, holds and meters", function () {
     const preflight = await app.inject({ method: "OPTIONS", url: "/v1/patterns", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
     expect(preflight.headers["access-control-allow-origin"]).to.equal(undefined);
     expect(preflight.headers["access-control-allow-headers"]).to.equal(undefined);
+    // the page's own preflight (no key: browsers send none) is granted the key header, without a key
+    const granted = await app.inject({ method: "OPTIONS", url: "/v1/render", headers: { origin: "http://127.0.0.1:5173", "access-control-request-method": "POST", "access-control-request-headers": "content-type, x-api-key" } });
+    expect(granted.statusCode).to.equal(204);
+    expect(granted.headers["access-control-allow-origin"]).to.equal("http://127.0.0.1:5173");
+    expect(String(granted.headers["access-control-allow-headers"]).toLowerCase().split(/,\s*/)).to.include.members(["content-type", "x-api-key"]);
+    expect(String(granted.headers["access-control-allow-methods"])).to.contain("POST");
+    expect(String(granted.headers["vary"]).toLowerCase()).to.contain("origin");
     await app.close();
   });
 

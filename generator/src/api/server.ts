@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import type { Hex } from "viem";
+import fastifyCors from "@fastify/cors";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifySwagger from "@fastify/swagger";
+import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
@@ -208,6 +211,93 @@ function refuseRender(key: ApiKey, b: { seed: string; width: number; height: num
 }
 
 /**
+ * A token bucket per API key as a `@fastify/rate-limit` store: a key's `requestsPerMinute` tokens,
+ * one back every 60 s / requestsPerMinute, so a client waits for one token, not a whole window
+ * (the library's own store counts fixed windows). `current` > max means refused; `ttl` is the
+ * wait for the next token, which the plugin sends as `retry-after` (seconds, rounded up).
+ */
+function tokenBucketStore(now: () => number) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return class TokenBucketStore {
+    incr(key: string, done: (error: Error | null, result: { current: number; ttl: number }) => void, _window: number, max: number) {
+      const t = now();
+      const bucket = buckets.get(key) ?? { tokens: max, at: t };
+      bucket.tokens = Math.min(max, bucket.tokens + ((t - bucket.at) / 60_000) * max);
+      bucket.at = t;
+      buckets.set(key, bucket);
+      if (bucket.tokens < 1) return done(null, { current: max + 1, ttl: ((1 - bucket.tokens) / max) * 60_000 });
+      bucket.tokens -= 1;
+      done(null, { current: max - Math.floor(bucket.tokens), ttl: ((max - bucket.tokens) / max) * 60_000 });
+    }
+    /** Per-route limits would share the key's bucket (no route sets its own). */
+    child() {
+      return this;
+    }
+  };
+}
+
+/** Error body of the OpenAPI document (the routes' 4xx/5xx answers). */
+const errorReply = {
+  description: "error: what went wrong, naming the field where there is one",
+  type: "object",
+  properties: { error: { type: "string" }, message: { type: "string" }, field: { type: "string" } },
+  additionalProperties: true,
+} as const;
+const replies = (ok: Record<number, string>, ...errors: number[]) => ({
+  ...Object.fromEntries(Object.entries(ok).map(([code, description]) => [code, { description }])),
+  ...Object.fromEntries(errors.map((code) => [code, errorReply])),
+});
+const nameParam = { type: "object", properties: { name: { type: "string", description: "the bank's name" } } } as const;
+
+/**
+ * What the OpenAPI document says of each route beyond the schemas it validates with: attached to the
+ * route's schema as it is registered (an `onRoute` hook), so `@fastify/swagger` reads one source.
+ * Path and query parameters are described as the strings they arrive as; the handlers check them
+ * and answer 400 naming the field.
+ */
+const ROUTE_DOCS: Record<string, Record<string, unknown>> = {
+  "POST /v1/patterns": { summary: "Render, fingerprint, screen and pin a pattern (and mint it with mint: true)", response: replies({ 201: "pinned (or minted)" }, 400, 401, 403, 409, 429) },
+  "POST /v1/render": {
+    summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
+    description: "weights (base64) or weightsCid (fetched from the server's IPFS store and checked against the CID) must be a registered model's weights (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
+    response: replies({ 200: "image/png; headers x-content-digest, x-model-sha256" }, 400, 401, 403, 404, 429),
+  },
+  "GET /v1/patterns/:cid": { summary: "Metadata pinned under a CID", params: { type: "object", properties: { cid: { type: "string", description: "CIDv1 of the metadata" } } }, response: replies({ 200: "metadata" }, 400, 404) },
+  "POST /v1/screen": {
+    summary: "Near-duplicate check of a hash (pdq or tile, as given) or an image (all eight rotations/mirrors) against every bank; matches name the bank, label, distance, signal and transform, `allowed` the matches an allow-list cleared",
+    response: replies({ 200: "report" }, 400, 413),
+  },
+  "GET /v1/usage": { summary: "Metered usage of the calling key", response: replies({ 200: "usage" }, 401, 429) },
+  "GET /v1/banks": { summary: "The hash banks screening runs against (admin key): name, kind (block or allow), thresholds per signal, entries", response: replies({ 200: "{ banks: [{ name, kind, thresholds, entries, removable }] }" }, 401, 403, 404) },
+  "POST /v1/banks": {
+    summary: "Create a bank, or set an existing bank's thresholds (admin key); the certificates bank takes thresholds only",
+    description: "A match with a block bank entry refuses a candidate; an allow bank holds known false positives: a block match of a candidate's query hash q with entry E is cleared when q is within the allow bank's threshold of an allow entry A of the same signal and A is within the block bank's threshold of E. A bank's kind cannot change (remove it first).",
+    response: replies({ 200: "updated", 201: "created" }, 400, 401, 403),
+  },
+  "GET /v1/banks/:name": {
+    summary: "One bank's settings and a page of its entries (admin key)",
+    params: nameParam,
+    querystring: { type: "object", properties: { offset: { type: "string", description: "an integer ≥ 0 (default 0)" }, limit: { type: "string", description: "an integer in 1..1000 (default 100)" } } },
+    response: replies({ 200: "{ bank, offset, items: [{ signal, hash, label }] }" }, 400, 403, 404),
+  },
+  "DELETE /v1/banks/:name": {
+    summary: "Remove a bank, or with ?label= only its entries with that label (admin key); the certificates bank is not removable",
+    params: nameParam,
+    querystring: { type: "object", properties: { label: { type: "string" } } },
+    response: replies({ 200: "{ bank, removed, entries }" }, 400, 403, 404),
+  },
+  "POST /v1/banks/:name/entries": {
+    summary: "Add entries (signal, 64-hex hash, label) or an image (its PDQ hash) to a bank (admin key); entries already there (same signal and hash) are left out",
+    params: nameParam,
+    response: replies({ 200: "{ bank, added, duplicates, entries }" }, 400, 403, 404, 413),
+  },
+  "GET /v1/queue": { summary: "Distributed batch progress: job counts across all workers, dead letters", response: replies({ 200: "counts" }, 404) },
+};
+
+/** Where the OpenAPI document is served (no API key needed). */
+export const OPENAPI_PATH = "/v1/openapi.json";
+
+/**
  * The generator's HTTP API (fastify). Every route but the OpenAPI document needs an `x-api-key`;
  * each key has a request rate (token bucket) and a largest render, and its usage is metered.
  *   POST /v1/patterns       render + fingerprint + screen + pin (+ mint with "mint": true)
@@ -217,7 +307,9 @@ function refuseRender(key: ApiKey, b: { seed: string; width: number; height: num
  *   GET  /v1/usage          the calling key's metered usage
  *   GET  /v1/queue          distributed batch progress across all workers (with MOTIF_REDIS_URL)
  *   GET/POST/DELETE /v1/banks[/:name[/entries]]  the hash banks (admin keys only)
- *   GET  /v1/openapi.json   OpenAPI 3.1 description
+ *   GET  /v1/openapi.json   OpenAPI 3.1 description, generated by @fastify/swagger from the route schemas
+ * CORS (@fastify/cors: the configured origins only), the per-key rate (@fastify/rate-limit over a
+ * token bucket) and the OpenAPI document (@fastify/swagger) are the maintained plugins.
  */
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -227,10 +319,8 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const keys = new Map(options.keys.map((k) => [k.key, k]));
-  const buckets = new Map<string, { tokens: number; at: number }>();
   const meter = UsageMeter.open(options.usageFile);
   const now = options.now ?? (() => Date.now());
-  const corsOrigins = new Set(options.corsOrigins ?? []);
   const registeredWeights = options.isRegisteredWeights ?? (async (digest: Hex) => (await loadManifest(options.pipeline.modelsDir)).some((m) => m.sha256 === digest));
   const rendering = new Map<string, number>();
   /** A registered model's weights from the IPFS store by their CID (raw, sha2-256), checked against it. */
@@ -278,6 +368,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       return reply.code(400).send(body);
     }
     if (error.statusCode === 413) return reply.code(413).send({ error: "payload_too_large", message: error.message });
+    if (error.code === "FST_RATE_LIMITED") return reply.code(429).send({ error: "rate_limited", message: error.message });
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: "bad_request", message: error.message });
     }
@@ -289,26 +380,30 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   // Browsers on the allowed origins only (the stack's own web page): any other page the operator
   // visits gets no CORS grant, so it cannot use a key it somehow learnt from the operator's browser.
-  const allowedOrigin = (request: FastifyRequest) => {
-    const origin = request.headers.origin;
-    return typeof origin === "string" && corsOrigins.has(origin) ? origin : undefined;
-  };
-  app.addHook("onSend", async (request, reply) => {
-    reply.header("vary", "origin");
-    const origin = allowedOrigin(request);
-    if (origin !== undefined) reply.header("access-control-allow-origin", origin);
+  // An origin is allowed by exact string equality (no prefix, case or trailing-slash leniency).
+  const corsOrigins = new Set(options.corsOrigins ?? []);
+  await app.register(fastifyCors, {
+    origin: (origin, done) => done(null, origin !== undefined && corsOrigins.has(origin)),
+    methods: ["GET", "POST", "OPTIONS"],
+    allowedHeaders: ["content-type", "x-api-key"],
+    maxAge: 600,
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Motif generator API", version: "1.0.0" },
+      components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "x-api-key" } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  app.addHook("onRoute", (route) => {
+    const docs = ROUTE_DOCS[`${String(route.method)} ${route.url}`];
+    if (docs !== undefined) route.schema = { ...docs, ...route.schema };
   });
   app.addHook("onRequest", async (request, reply) => {
-    if (request.method === "OPTIONS") {
-      if (allowedOrigin(request) === undefined) return reply.code(204).send();
-      return reply
-        .code(204)
-        .header("access-control-allow-headers", "content-type, x-api-key")
-        .header("access-control-allow-methods", "GET, POST, OPTIONS")
-        .header("access-control-max-age", "600")
-        .send();
-    }
-    if (request.url === "/v1/openapi.json") return;
+    // a preflight the CORS plugin did not grant (another origin): answered, without a grant
+    if (request.method === "OPTIONS") return reply.code(204).send();
+    if (request.url === OPENAPI_PATH) return;
     const key = keys.get(String(request.headers["x-api-key"] ?? ""));
     if (key === undefined) return reply.code(401).send({ error: "unauthorized", message: "x-api-key: missing or unknown API key" });
     // by the route the router matched (it decodes %XX: /v1/%62anks is /v1/banks), never the raw URL
@@ -316,21 +411,23 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     if ((route === "/v1/banks" || route.startsWith("/v1/banks/")) && key.admin !== true) {
       return reply.code(403).send({ error: "admin_only", message: `x-api-key: the key "${key.name}" is not an admin key; /v1/banks needs a key with "admin": true (the operator's)` });
     }
-    const t = now();
-    const bucket = buckets.get(key.key) ?? { tokens: key.requestsPerMinute, at: t };
-    bucket.tokens = Math.min(key.requestsPerMinute, bucket.tokens + ((t - bucket.at) / 60_000) * key.requestsPerMinute);
-    bucket.at = t;
-    buckets.set(key.key, bucket);
-    if (bucket.tokens < 1) {
-      const wait = Math.ceil(((1 - bucket.tokens) / key.requestsPerMinute) * 60);
-      return reply
-        .code(429)
-        .header("retry-after", String(wait))
-        .send({ error: "rate_limited", message: `${key.tier} plan: ${key.requestsPerMinute} requests per minute; retry in ${wait} s` });
-    }
-    bucket.tokens -= 1;
-    meter.add(key.key, { requests: 1 });
     (request as FastifyRequest & { apiKey?: ApiKey }).apiKey = key;
+  });
+  // Each key's plan rate, after the key check above (route hooks run after the application's).
+  await app.register(fastifyRateLimit, {
+    store: tokenBucketStore(now),
+    // the OpenAPI document, the one route without a key, is not limited
+    keyGenerator: (request) => (request as FastifyRequest & { apiKey?: ApiKey }).apiKey?.key ?? "",
+    allowList: (_request, key) => key === "",
+    max: (request) => keyOf(request).requestsPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: (request, context) =>
+      Object.assign(new Error(`${keyOf(request).tier} plan: ${context.max} requests per minute; retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429, code: "FST_RATE_LIMITED" }),
+  });
+  // metered once the key and its rate have let the request in, before its body is read
+  app.addHook("preParsing", async (request) => {
+    const key = (request as FastifyRequest & { apiKey?: ApiKey }).apiKey;
+    if (key !== undefined) meter.add(key.key, { requests: 1 });
   });
 
   const keyOf = (request: FastifyRequest) => (request as FastifyRequest & { apiKey: ApiKey }).apiKey;
@@ -395,7 +492,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
           ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
           : {}),
         // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit
-        ...(result.status === "attested" ? { mintRequest: JSON.parse(JSON.stringify(result.request, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))) } : {}),
+        ...(result.status === "attested" ? { mintRequest: JSON.parse(stringify(result.request)) } : {}),
     });
     });
   });
@@ -603,91 +700,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     return { render, deadLetters: Object.values(dead).reduce((a, b) => a + b, 0) };
   });
 
-  app.get("/v1/openapi.json", async () => openApiDocument());
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
 
   return app;
-}
-
-/** The OpenAPI 3.1 description of the API, from the same JSON schemas the routes validate with. */
-export function openApiDocument() {
-  const json = (schema: unknown) => ({ content: { "application/json": { schema } } });
-  const error = { description: "error", ...json({ type: "object", properties: { error: { type: "string" }, message: { type: "string" }, field: { type: "string" } } }) };
-  return {
-    openapi: "3.1.0",
-    info: { title: "Motif generator API", version: "1.0.0" },
-    components: { securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "x-api-key" } } },
-    security: [{ apiKey: [] }],
-    paths: {
-      "/v1/patterns": {
-        post: {
-          summary: "Render, fingerprint, screen and pin a pattern (and mint it with mint: true)",
-          requestBody: { required: true, ...json(patternBody) },
-          responses: { "201": { description: "pinned (or minted)" }, "400": error, "401": error, "403": error, "409": error, "429": error },
-        },
-      },
-      "/v1/render": {
-        post: {
-          summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
-          requestBody: { required: true, ...json(renderBody) },
-          responses: { "200": { description: "image/png; headers x-content-digest, x-model-sha256" }, "400": error, "401": error, "403": error, "404": error, "429": error },
-          description: "weights (base64) or weightsCid (fetched from the server's IPFS store and checked against the CID) must be a registered model's weights (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
-        },
-      },
-      "/v1/patterns/{cid}": {
-        get: {
-          summary: "Metadata pinned under a CID",
-          parameters: [{ name: "cid", in: "path", required: true, schema: { type: "string" } }],
-          responses: { "200": { description: "metadata" }, "400": error, "404": error },
-        },
-      },
-      "/v1/screen": {
-        post: {
-          summary: "Near-duplicate check of a hash (pdq or tile, as given) or an image (all eight rotations/mirrors) against every bank; matches name the bank, label, distance, signal and transform, `allowed` the matches an allow-list cleared",
-          requestBody: { required: true, ...json(screenBody) },
-          responses: { "200": { description: "report" }, "400": error, "413": error },
-        },
-      },
-      "/v1/usage": { get: { summary: "Metered usage of the calling key", responses: { "200": { description: "usage" } } } },
-      "/v1/banks": {
-        get: {
-          summary: "The hash banks screening runs against (admin key): name, kind (block or allow), thresholds per signal, entries",
-          responses: { "200": { description: "{ banks: [{ name, kind, thresholds, entries, removable }] }" }, "401": error, "403": error, "404": error },
-        },
-        post: {
-          summary: "Create a bank, or set an existing bank's thresholds (admin key); the certificates bank takes thresholds only",
-          description: "A match with a block bank entry refuses a candidate; an allow bank holds known false positives: a block match of a candidate's query hash q with entry E is cleared when q is within the allow bank's threshold of an allow entry A of the same signal and A is within the block bank's threshold of E. A bank's kind cannot change (remove it first).",
-          requestBody: { required: true, ...json(bankBody) },
-          responses: { "200": { description: "updated" }, "201": { description: "created" }, "400": error, "401": error, "403": error },
-        },
-      },
-      "/v1/banks/{name}": {
-        get: {
-          summary: "One bank's settings and a page of its entries (admin key)",
-          parameters: [
-            { name: "name", in: "path", required: true, schema: { type: "string" } },
-            { name: "offset", in: "query", schema: { type: "integer", minimum: 0 } },
-            { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 1000 } },
-          ],
-          responses: { "200": { description: "{ bank, offset, items: [{ signal, hash, label }] }" }, "400": error, "403": error, "404": error },
-        },
-        delete: {
-          summary: "Remove a bank, or with ?label= only its entries with that label (admin key); the certificates bank is not removable",
-          parameters: [
-            { name: "name", in: "path", required: true, schema: { type: "string" } },
-            { name: "label", in: "query", schema: { type: "string" } },
-          ],
-          responses: { "200": { description: "{ bank, removed, entries }" }, "400": error, "403": error, "404": error },
-        },
-      },
-      "/v1/banks/{name}/entries": {
-        post: {
-          summary: "Add entries (signal, 64-hex hash, label) or an image (its PDQ hash) to a bank (admin key); entries already there (same signal and hash) are left out",
-          parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
-          requestBody: { required: true, ...json(bankEntriesBody) },
-          responses: { "200": { description: "{ bank, added, duplicates, entries }" }, "400": error, "403": error, "404": error, "413": error },
-        },
-      },
-      "/v1/queue": { get: { summary: "Distributed batch progress: job counts across all workers, dead letters", responses: { "200": { description: "counts" }, "404": error } } },
-    },
-  };
 }

@@ -1,4 +1,5 @@
 import { appendFile, open, readFile } from "node:fs/promises";
+import { stringify } from "viem";
 
 /** The last durable step of one pattern of a batch ("dead": failed for good, see the dead-letter queue). */
 export type JournalStep = "pinned" | "attested" | "minted" | "refused" | "dead";
@@ -55,7 +56,7 @@ export class Journal {
   }
 
   async write(record: JournalRecord): Promise<void> {
-    const line = JSON.stringify(record, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n";
+    const line = stringify(record) + "\n";
     await appendFile(this.file, line);
     const handle = await open(this.file, "r");
     try {

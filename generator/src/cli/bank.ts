@@ -38,7 +38,6 @@ A running \`npm start\` or \`motif serve\` on the same state folder screens with
 const SIGNAL_ARG = /^([a-z]+):([^=]*)(?:=(.*))?$/s;
 
 export const bankCommand = {
-  summary: "hash banks: studio archives, third-party registries, imported lists, allow-lists",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {

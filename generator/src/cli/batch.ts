@@ -30,7 +30,6 @@ With MOTIF_REDIS_URL the batch is split into jobs on a BullMQ queue for \`motif 
 sender from the generator key, and waits until every job is minted, refused or dead-lettered.`;
 
 export const batchCommand = {
-  summary: "generate a batch of patterns (resumable)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {

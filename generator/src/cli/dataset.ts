@@ -51,7 +51,6 @@ const timeOption = (name: string, raw: string | undefined) => {
 };
 
 export const datasetCommand = {
-  summary: "export or verify a licensed AI-training dataset",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {

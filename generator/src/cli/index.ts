@@ -1,36 +1,26 @@
-import { UsageError } from "./args.js";
-import { bankCommand } from "./bank.js";
-import { batchCommand } from "./batch.js";
-import { datasetCommand } from "./dataset.js";
-import { mintCommand } from "./mint.js";
-import { pdqCommand } from "./pdq.js";
-import { pinCommand } from "./pin.js";
-import { recipeCommand } from "./recipe.js";
-import { renderCommand } from "./render.js";
-import { screenCommand } from "./screen.js";
-import { serveCommand } from "./serve.js";
-import { verifyCommand } from "./verify.js";
-import { workerCommand } from "./worker.js";
+/**
+ * `npx motif`: each command's module (and what it pulls in: onnxruntime, sharp, viem, the SDK) is
+ * imported only when that command runs, so `motif --help` answers without loading any of them.
+ */
 import { redactSecrets } from "../redact.js";
-import { explainMotifError } from "@motif/sdk";
 
 export { redactSecrets };
 
-type Command = { summary: string; help?: string; run: (args: string[]) => Promise<number> };
+type Command = { help?: string; run: (args: string[]) => Promise<number> };
 
-const commands: Record<string, Command> = {
-  render: renderCommand,
-  pdq: pdqCommand,
-  screen: screenCommand,
-  bank: bankCommand,
-  pin: pinCommand,
-  mint: mintCommand,
-  serve: serveCommand,
-  batch: batchCommand,
-  verify: verifyCommand,
-  worker: workerCommand,
-  dataset: datasetCommand,
-  recipe: recipeCommand,
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  render: { summary: "render a seamless pattern to PNG", load: async () => (await import("./render.js")).renderCommand },
+  pdq: { summary: "PDQ perceptual hashes of image files", load: async () => (await import("./pdq.js")).pdqCommand },
+  screen: { summary: "near-duplicate check of images against indexed works", load: async () => (await import("./screen.js")).screenCommand },
+  bank: { summary: "hash banks: studio archives, third-party registries, imported lists, allow-lists", load: async () => (await import("./bank.js")).bankCommand },
+  pin: { summary: "add files to the embedded IPFS store (Kubo-identical CIDs), optionally as a CAR", load: async () => (await import("./pin.js")).pinCommand },
+  mint: { summary: "render, screen, pin, attest and mint one pattern", load: async () => (await import("./mint.js")).mintCommand },
+  serve: { summary: "run the generator HTTP API", load: async () => (await import("./serve.js")).serveCommand },
+  batch: { summary: "generate a batch of patterns (resumable)", load: async () => (await import("./batch.js")).batchCommand },
+  verify: { summary: "audit a certificate from an RPC and an IPFS gateway", load: async () => (await import("./verify.js")).verifyCommand },
+  worker: { summary: "run a batch worker on Redis (MOTIF_REDIS_URL)", load: async () => (await import("./worker.js")).workerCommand },
+  dataset: { summary: "export or verify a licensed AI-training dataset", load: async () => (await import("./dataset.js")).datasetCommand },
+  recipe: { summary: "create or check a recipe (model + style params)", load: async () => (await import("./recipe.js")).recipeCommand },
 };
 
 function usage(): string {
@@ -45,14 +35,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + "\n");
     return name === undefined ? 1 : 0;
   }
-  const command = commands[name];
-  if (command === undefined) {
+  const entry = commands[name];
+  if (entry === undefined) {
     process.stderr.write(`motif: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (error) {
+    const [{ UsageError }, { explainMotifError }] = await Promise.all([import("./args.js"), import("@motif/sdk")]);
     if (error instanceof UsageError) {
       process.stderr.write(`motif ${name}: ${redactSecrets(error.message)}\n${command.help ? `\n${command.help}\n` : ""}`);
       return 2;

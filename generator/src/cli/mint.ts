@@ -24,7 +24,6 @@ default the creator); otherwise exit 1 with the reason, before anything is rende
 certificate's lineage then names the recipe, whose owner receives its share of the pattern's revenue.`;
 
 export const mintCommand = {
-  summary: "render, screen, pin, attest and mint one pattern",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {

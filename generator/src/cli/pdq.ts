@@ -13,7 +13,6 @@ Quality below ${PDQ_MIN_QUALITY} is flagged on stderr: such a hash is unreliable
 An unreadable or non-image file is reported on stderr, the others are still hashed, and the exit code is 1.`;
 
 export const pdqCommand = {
-  summary: "PDQ perceptual hashes of image files",
   async run(args: string[]): Promise<number> {
     let parsed;
     try {

@@ -12,7 +12,6 @@ MOTIF_IPFS_API, with Kubo's
 everything added, for a pinning service.`;
 
 export const pinCommand = {
-  summary: "add files to the embedded IPFS store (Kubo-identical CIDs), optionally as a CAR",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {

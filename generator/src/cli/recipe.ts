@@ -42,7 +42,6 @@ export async function readRecipeFile(label: string, file: string, manifest?: rea
 }
 
 export const recipeCommand = {
-  summary: "create or check a recipe (model + style params)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {

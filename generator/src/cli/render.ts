@@ -19,7 +19,6 @@ Renders a seamless pattern with a shipped model and writes it as PNG.
   --json       print the result as JSON`;
 
 export const renderCommand = {
-  summary: "render a seamless pattern to PNG",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {

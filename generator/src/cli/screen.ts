@@ -16,7 +16,6 @@ Prints "cleared" or each match: label, bank, Hamming distance and the transform 
 90° clockwise, mirrored left-right, …). Exit 1 if any image matched or failed.`;
 
 export const screenCommand = {
-  summary: "near-duplicate check of images against indexed works",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {

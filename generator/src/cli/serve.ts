@@ -27,7 +27,6 @@ reloaded within a second of a change by \`motif bank\`; keys with "admin": true 
 Stops cleanly on Ctrl-C and SIGTERM.`;
 
 export const serveCommand = {
-  summary: "run the generator HTTP API",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {

@@ -1,4 +1,4 @@
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, stringify } from "viem";
 
 import { type RerenderRequest, type VerificationStatus, verifyCertificate, tokenIdHex } from "@motif/sdk";
 import { decodeImage, pdqHashImage } from "../pdq/index.js";
@@ -23,7 +23,6 @@ Addresses come from deployments/<chainId>.json, or MOTIF_CERTIFICATE, MOTIF_REGI
 export const STATUS_WORDS: Record<VerificationStatus, string> = { passed: "PASS", failed: "FAIL", notChecked: "NOT CHECKED", warning: "WARNING" };
 
 export const verifyCommand = {
-  summary: "audit a certificate from an RPC and an IPFS gateway",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, {
@@ -61,7 +60,7 @@ export const verifyCommand = {
           }),
     });
     if (values.json) {
-      process.stdout.write(JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) + "\n");
+      process.stdout.write(stringify(report) + "\n");
     } else {
       process.stdout.write(`certificate ${tokenIdHex(tokenId)} on chain ${chainId}\n`);
       for (const i of report.items) {

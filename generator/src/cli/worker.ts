@@ -15,7 +15,6 @@ only shared by workers on one machine). Ctrl-C or SIGTERM finishes the current j
 MOTIF_QUEUE_LOCK_MS: how long a killed worker's job waits before another worker takes it (30000).`;
 
 export const workerCommand = {
-  summary: "run a batch worker on Redis (MOTIF_REDIS_URL)",
   help: HELP,
   async run(args: string[]): Promise<number> {
     const { values } = parse(args, {

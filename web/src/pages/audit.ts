@@ -1,4 +1,5 @@
 import { type VerificationStatus, browserPdq, decodeImageInBrowser, verifyCertificate } from "@motif/sdk";
+import { stringify } from "viem";
 
 import type { App } from "../app.js";
 import { postApi } from "../config.js";
@@ -80,7 +81,7 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
               { class: STATUS_CLASS[i.status], "data-item": i.id },
               h("td", { class: "verdict" }, STATUS_WORDS[i.status]),
               h("td", {}, i.title, i.reason ? h("div", { class: "reason" }, i.reason) : null),
-              h("td", {}, h("pre", {}, Object.entries(i.evidence).map(([k, v]) => `${k}: ${typeof v === "bigint" ? v.toString() : typeof v === "object" ? JSON.stringify(v) : String(v)}`).join("\n"))),
+              h("td", {}, h("pre", {}, Object.entries(i.evidence).map(([k, v]) => `${k}: ${typeof v === "object" ? stringify(v) : String(v)}`).join("\n"))),
             ),
           ),
         ),
