@@ -105,8 +105,10 @@ describe("render stage (CPPN on onnxruntime-node)", function () {
       [{ width: 0 }, "width: 0 is outside 1..8192"],
       [{ height: 9000 }, "height: 9000 is outside 1..8192"],
       [{ width: 12.5 }, "width: 12.5 is outside 1..8192"],
-      [{ params: { scale: 0, sharpness: 4 } }, "params.scale: 0 is not an integer in 1..8"],
-      [{ params: { scale: 2, sharpness: Number.NaN } }, "params.sharpness: NaN is outside 0.25..32"],
+      [{ params: { scale: 0, sharpness: 4 } }, "params.scale: 0 is not an integer in 1..8 (model indigo)"],
+      [{ params: { scale: 2, sharpness: Number.NaN } }, "params.sharpness: NaN is not a number in 0.25..32 (model indigo)"],
+      [{ params: { scale: 2 } }, "params.sharpness: missing, expected a number in 0.25..32 (model indigo)"],
+      [{ params: { scale: 2, sharpness: 4, hue: 1 } }, 'params.hue: model indigo has no param "hue" (its params: scale, sharpness)'],
     ];
     for (const [patch, message] of cases) {
       try {
