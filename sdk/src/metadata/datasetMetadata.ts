@@ -40,10 +40,16 @@ export type DatasetMetadataInput = {
  * @example
  * import { buildDatasetMetadata } from "@motif/sdk";
  * const doc = buildDatasetMetadata({
- *   manifest: { licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "FR", root: "0xabababababababababababababababababababababababababababababababab", members: [] },
+ *   manifest: {
+ *     licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+ *     region: "FR",
+ *     root: "0xabababababababababababababababababababababababababababababababab",
+ *     members: [{ tokenId: "0x0101010101010101010101010101010101010101010101010101010101010101", imageCid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", imageDigest: "0x0202020202020202020202020202020202020202020202020202020202020202", metadataCid: "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", licenseId: "12345", proof: [] }],
+ *   },
  *   manifestCid: "bafkreid7tkcy6s5oczgs7vcq7wxuwtm7lrbtqhyi7hv5z5gyjt5hjtggpm",
  * });
  * console.log(doc.name); // "Training dataset 0xabababab"
+ * console.log(doc.description); // "1 Motif patterns licensed for AI training to 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC in FR."
  */
 export function buildDatasetMetadata(input: DatasetMetadataInput): DatasetCertificateMetadata {
   const m = input.manifest;

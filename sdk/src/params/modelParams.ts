@@ -114,11 +114,11 @@ export function parseModelParamDeclarations(value: unknown, model: string): Mode
  * `params.scale: 9 is not an integer in 1..8 (model indigo)`.
  *
  * @example
- * import { checkModelParams } from "@motif/sdk";
- * const declared = [{ name: "scale", type: "integer", min: 1, max: 8, default: 2 }] as const;
- * checkModelParams([...declared], { scale: 3 }, "indigo"); // { scale: 3 }
+ * import { type ModelParamDeclaration, checkModelParams } from "@motif/sdk";
+ * const declared: ModelParamDeclaration[] = [{ name: "scale", type: "integer", min: 1, max: 8, default: 2 }];
+ * checkModelParams(declared, { scale: 3 }, "indigo"); // { scale: 3 }
  * try {
- *   checkModelParams([...declared], { scale: 9 }, "indigo");
+ *   checkModelParams(declared, { scale: 9 }, "indigo");
  * } catch (error) {
  *   console.log((error as Error).message.split("\n")[0]); // "params.scale: 9 is not an integer in 1..8 (model indigo)"
  * }
