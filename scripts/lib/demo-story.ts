@@ -354,7 +354,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     fromBlock: BigInt(deployment.startBlock),
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
   });
   progress({ step: "audit", done: 1, total: 1, label: "done" });
 
