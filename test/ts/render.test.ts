@@ -5,7 +5,7 @@ import path from "node:path";
 import sharp from "sharp";
 
 import { BRANDS } from "../../generator/src/model/brands.js";
-import { buildCppnModel } from "../../generator/src/model/cppn.js";
+import { brandManifestEntry, buildCppnModel } from "../../generator/src/model/cppn.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, loadManifest, render } from "../../generator/src/render/render.js";
 
 const base: RenderInput = { model: "indigo", seed: 42n, params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
@@ -27,6 +27,8 @@ describe("render stage (CPPN on onnxruntime-node)", function () {
       expect(Buffer.compare(committed, Buffer.from(rebuilt)), brand.name).to.equal(0);
       const digest = `0x${createHash("sha256").update(committed).digest("hex")}`;
       expect(manifest.find((m) => m.name === brand.name)!.sha256).to.equal(digest);
+      // the committed entry is what `npm run models` writes, params declaration included
+      expect(manifest.find((m) => m.name === brand.name)).to.deep.equal(brandManifestEntry(brand, committed));
     }
   });
 
