@@ -2,7 +2,7 @@ import type { CID } from "multiformats/cid";
 import type { Account, Address, Chain, Hash, Hex, PublicClient, Transport, WalletClient } from "viem";
 import { bytesToHex } from "viem";
 
-import { mintDataset, type DatasetManifest, mintRecipe, canonicalJson, datasetIdOf, recipeIdOf, tokenIdHex } from "@motif/sdk";
+import { type DatasetManifest, buildDatasetMetadata, buildRecipeMetadata, canonicalJson, datasetIdOf, encodeCertificateMetadata, mintDataset, mintRecipe, recipeIdOf } from "@motif/sdk";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "./recipe/recipe.js";
 
@@ -16,8 +16,9 @@ export type Certifier = {
 
 export type Certified = { tokenId: bigint; metadataCid: CID; transactionHash: Hash };
 
-async function pinJson(store: IpfsStore, doc: unknown): Promise<{ cid: CID; digest: Hex }> {
-  const cid = await store.add(new TextEncoder().encode(canonicalJson(doc)));
+/** Pins canonical JSON bytes (a metadata document's `encodeCertificateMetadata`, a manifest's `canonicalJson`) as one raw block. */
+async function pinBytes(store: IpfsStore, bytes: Uint8Array): Promise<{ cid: CID; digest: Hex }> {
+  const cid = await store.add(bytes);
   return { cid, digest: bytesToHex(cid.multihash.digest) };
 }
 
@@ -43,17 +44,8 @@ export async function certifyRecipe(
   const { bytes, digest } = recipeBytes(p.recipe);
   const recipeCid = await c.store.add(bytes);
   const recipeId = recipeIdOf(p.recipe.author, digest);
-  const metadata = await pinJson(c.store, {
-    name: `Recipe: ${p.recipe.name}`,
-    description: `A Motif recipe for ${p.recipe.model.name}: licensees render patterns from it; its owner receives ${p.shareBps / 100}% of their licensing revenue.`,
-    motif: {
-      version: 1,
-      kind: "recipe",
-      recipeId: tokenIdHex(recipeId),
-      recipe: { cid: recipeCid.toString(), digest, model: p.recipe.model, params: p.recipe.params, author: p.recipe.author },
-      shareBps: p.shareBps,
-    },
-  });
+  // the SDK's recipe metadata document (builder checks it; one encoder for every kind)
+  const metadata = await pinBytes(c.store, encodeCertificateMetadata(buildRecipeMetadata({ recipe: p.recipe, recipeCid: recipeCid.toString(), recipeDigest: digest, shareBps: p.shareBps })));
   const hash = await mintRecipe(c.wallet, {
     certificate: c.certificate,
     modelId: p.modelId,
@@ -79,12 +71,8 @@ export async function certifyDataset(
   if (signer.toLowerCase() !== p.manifest.licensee.toLowerCase()) {
     throw new RangeError(`licensee: the manifest was exported for ${p.manifest.licensee}, but the signing account is ${signer}; the licensee certifies its dataset`);
   }
-  const manifest = await pinJson(c.store, p.manifest);
-  const metadata = await pinJson(c.store, {
-    name: p.name ?? `Training dataset ${p.manifest.root.slice(0, 10)}`,
-    description: `${p.manifest.members.length} Motif patterns licensed for AI training to ${p.manifest.licensee} in ${p.manifest.region}.`,
-    motif: { version: 1, kind: "dataset", datasetId: tokenIdHex(datasetIdOf(p.manifest.licensee, p.manifest.root)), root: p.manifest.root, manifest: manifest.cid.toString(), members: p.manifest.members.length },
-  });
+  const manifest = await pinBytes(c.store, new TextEncoder().encode(canonicalJson(p.manifest)));
+  const metadata = await pinBytes(c.store, encodeCertificateMetadata(buildDatasetMetadata({ manifest: p.manifest, manifestCid: manifest.cid.toString(), ...(p.name !== undefined ? { name: p.name } : {}) })));
   const hash = await mintDataset(c.wallet, {
     certificate: c.certificate,
     root: p.manifest.root,

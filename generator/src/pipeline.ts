@@ -4,7 +4,7 @@ import type { Address } from "viem";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
-import { MODELS_DIR, type ModelManifestEntry, type RenderInput, type RenderOutput, render } from "./render/render.js";
+import { type ModelManifestEntry, modelsDir, type RenderInput, type RenderOutput, render } from "./render/render.js";
 import type { PdqIndex } from "./screen/pdq-index.js";
 import { type ScreenReport, screen } from "./screen/screen.js";
 import { BankSet } from "./screen/banks.js";
@@ -132,7 +132,7 @@ export async function runPipeline(
     },
     config.pinQueue,
   );
-  await pinModel(config.store, rendered.model, config.modelsDir ?? MODELS_DIR);
+  await pinModel(config.store, rendered.model, config.modelsDir ?? modelsDir());
   if (config.attester === undefined) {
     banks.remember(`pattern ${rendered.contentDigest}`, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
     return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };

@@ -12,7 +12,7 @@ import path from "node:path";
 import { type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, createWalletClient, formatEther, http, getAddress, keccak256, parseEther, stringify, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { buildCppnModel } from "../../generator/src/model/cppn.js";
+import { brandManifestEntry, buildCppnModel } from "../../generator/src/model/cppn.js";
 import type { BrandSpec } from "../../generator/src/model/cppn.js";
 import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
@@ -129,10 +129,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const modelsDir = path.join(ctx.workDir, "models");
   await mkdir(modelsDir, { recursive: true });
   await writeFile(path.join(modelsDir, `${DEMO_BRAND.name}.onnx`), weights);
-  await writeFile(
-    path.join(modelsDir, "models.json"),
-    JSON.stringify([{ name: DEMO_BRAND.name, version: DEMO_BRAND.version, file: `${DEMO_BRAND.name}.onnx`, sha256: weightsDigest, bytes: weights.length }], null, 2),
-  );
+  const manifestEntry = brandManifestEntry(DEMO_BRAND, weights);
+  await writeFile(path.join(modelsDir, "models.json"), JSON.stringify([manifestEntry], null, 2));
   const weightsCid = await ctx.pipeline.store.add(weights);
   let modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   const newlyRegistered = modelId === 0;
@@ -295,7 +293,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   progress({ step: "recipe", done: 0, total: 3, label: "certifying a recipe" });
   const recipe = validateRecipe(
     { format: "motif-recipe/1", name: `Saffron lattice ${seed0}`, author: addr(studio!), model: { name: DEMO_BRAND.name, weightsDigest }, params: { scale: 3, sharpness: 7 } },
-    [{ name: DEMO_BRAND.name, version: DEMO_BRAND.version, file: `${DEMO_BRAND.name}.onnx`, sha256: weightsDigest, bytes: weights.length }],
+    [manifestEntry],
   );
   const recipeId = recipeIdOf(recipe.author, recipeBytes(recipe).digest);
   const recipeOwner = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [recipeId] }).catch(() => undefined);
@@ -356,7 +354,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     fromBlock: BigInt(deployment.startBlock),
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params as { scale: number; sharpness: number }, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
   });
   progress({ step: "audit", done: 1, total: 1, label: "done" });
 

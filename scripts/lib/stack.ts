@@ -278,6 +278,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       contracts: record.contracts,
       startBlock: record.startBlock,
       models: modelIds,
+      // each model's params as its manifest entry declares them: the creator form is built from them
+      modelParams: Object.fromEntries((await loadManifest()).map((m) => [m.name, m.params])),
     });
 
     const accounts = wallets.map((w) => getAddress(w.account.address));

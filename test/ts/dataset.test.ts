@@ -21,6 +21,7 @@ import {
   datasetMerkleProof,
   datasetIdOf,
   datasetMerkleRoot,
+  getCertificateMetadata,
   motifActions,
   motifCertificateAbi,
   motifLicensingAbi,
@@ -152,6 +153,10 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
         const byId = await runCli(env, "dataset", "verify", "--dataset", datasetId, "--gateway", await gateway.listen({ port: 0, host: "127.0.0.1" }));
         expect(byId.code, byId.output).to.equal(0);
         expect(byId.output).to.contain(`pass root ${result.root}`).and.contain(`certified as dataset ${datasetId}`);
+        // the dataset certificate's metadata, parsed and typed by its kind on chain (issue 17 §3)
+        const doc = await getCertificateMetadata(publicClient, { certificate: addresses.certificate, tokenId: BigInt(datasetId), gateway: `http://127.0.0.1:${(gateway.server.address() as { port: number }).port}` });
+        if (doc.kind !== "dataset") throw new Error(`kind ${doc.kind}`);
+        expect(doc.metadata.motif).to.include({ kind: "dataset", datasetId, manifest: result.manifestCid, root: result.root, members: 1 });
       } finally {
         await gateway.close();
       }

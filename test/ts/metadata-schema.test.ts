@@ -6,10 +6,16 @@ import { BaseError } from "viem";
 import {
   type CertificateMetadata,
   type CertificateMetadataInput,
+  type DatasetManifest,
   MetadataError,
   buildCertificateMetadata,
+  buildDatasetMetadata,
+  buildRecipeMetadata,
   encodeCertificateMetadata,
   parseCertificateMetadata,
+  parseDatasetMetadata,
+  parseMotifMetadata,
+  parseRecipeMetadata,
 } from "@motif/sdk";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildMetadata } from "../../generator/src/metadata/metadata.js";
@@ -224,5 +230,84 @@ describe("pattern certificate metadata: one schema in the SDK (issue 17 §3)", f
     const parsed = parseCertificateMetadata(doc);
     expect(parsed).to.deep.equal(doc);
     expect((parsed as unknown as { external_url: string }).external_url).to.equal("https://motif.example/p/1");
+  });
+});
+
+// Recipe and dataset certificates (issue 17 §3): their documents are the SDK's too. The fixtures are
+// the bytes generator/src/certify.ts pinned before the move (commit 5cb1278: certifyRecipe and
+// certifyDataset run with a recording store, from the inputs below).
+describe("recipe and dataset certificate metadata: one builder, encoder and parser per kind in the SDK (issue 17 §3)", () => {
+  const recipeInput = {
+    recipe: {
+      name: "Weld “lattice” <&>",
+      author: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+      model: { name: "weld", weightsDigest: "0xaeece04dd3483d1850de2b321317e77231e38291de9087c24095ff254a0d712b" },
+      params: { scale: 3, sharpness: 6.5 },
+    },
+    recipeCid: "bafkreifdvsbta7zk6lgimbw6pzmhoo4pltsyjmsrnbxli5yn5illvdi5dq",
+    recipeDigest: "0xa3ac83307f2af2cc8606de7e58773b8f5ce584b251686eb4770dea16ba8d1d1c",
+    shareBps: 1250,
+  } as const;
+  const manifest = async () => JSON.parse(await readFile(path.join(FIXTURES, "dataset-manifest.json"), "utf8")) as DatasetManifest;
+  const manifestCid = "bafkreid7tkcy6s5oczgs7vcq7wxuwtm7lrbtqhyi7hv5z5gyjt5hjtggpm";
+
+  it("builds recipe.json byte for byte, and parses it back to the same document", async () => {
+    const expected = await fixture("recipe.json");
+    const doc = buildRecipeMetadata(recipeInput);
+    expect(Buffer.from(encodeCertificateMetadata(doc)).equals(expected)).to.equal(true);
+    expect(parseRecipeMetadata(expected)).to.deep.equal(doc);
+    expect(parseMotifMetadata(expected)).to.deep.equal({ kind: "recipe", metadata: doc });
+  });
+
+  it("builds dataset.json and dataset-named.json byte for byte, and parses them back", async () => {
+    for (const [file, name] of [["dataset.json", undefined], ["dataset-named.json", "Indigo training set “2026”"]] as const) {
+      const expected = await fixture(file);
+      const doc = buildDatasetMetadata({ manifest: await manifest(), manifestCid, ...(name !== undefined ? { name } : {}) });
+      expect(Buffer.from(encodeCertificateMetadata(doc)).equals(expected), file).to.equal(true);
+      expect(parseDatasetMetadata(expected)).to.deep.equal(doc);
+      expect(parseMotifMetadata(expected, "dataset")).to.deep.equal({ kind: "dataset", metadata: doc });
+    }
+  });
+
+  it("parseMotifMetadata: the kind from the document, or the chain's; a document of another kind names motif.kind", async () => {
+    expect(parseMotifMetadata(await fixture("pattern-plain.json")).kind).to.equal("pattern");
+    const refusal = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        expect(error).to.be.instanceOf(MetadataError);
+        return (error as MetadataError).shortMessage;
+      }
+      return expect.fail("accepted");
+    };
+    const recipe = await fixture("recipe.json");
+    const pattern = await fixture("pattern-plain.json");
+    expect(refusal(() => parseMotifMetadata(recipe, "pattern"))).to.equal('motif.kind: expected nothing (a pattern\'s document; the chain says this certificate is a pattern), got "recipe"');
+    expect(refusal(() => parseMotifMetadata(pattern, "dataset"))).to.equal('motif.kind: expected "dataset" (the chain says this certificate is a dataset), got nothing');
+    expect(refusal(() => parseMotifMetadata(edited(JSON.parse(recipe.toString()), ["motif", "kind"], "palette")))).to.equal('motif.kind: expected "recipe", "dataset" or nothing (a pattern), got "palette"');
+  });
+
+  describe("refuses a bad field, naming its path and what was expected", () => {
+    const table: [string, Path, unknown, string][] = [
+      ["recipe.json", ["motif", "recipeId"], "0x12", 'motif.recipeId: expected 0x and 64 hex digits, got "0x12"'],
+      ["recipe.json", ["motif", "recipe", "cid"], "Qm1", 'motif.recipe.cid: expected a CIDv1 in base32 (b...), got "Qm1"'],
+      ["recipe.json", ["motif", "recipe", "params", "scale"], "3", 'motif.recipe.params.scale: expected a finite number, got "3"'],
+      ["recipe.json", ["motif", "recipe", "author"], "me", 'motif.recipe.author: expected an address (0x and 40 hex digits), got "me"'],
+      ["recipe.json", ["motif", "recipe", "model", "name"], DELETE, "motif.recipe.model.name: expected a string, got nothing"],
+      ["recipe.json", ["motif", "shareBps"], 12.5, "motif.shareBps: expected an integer in 0..10000, got 12.5"],
+      ["dataset.json", ["motif", "root"], DELETE, "motif.root: expected 0x and 64 hex digits, got nothing"],
+      ["dataset.json", ["motif", "manifest"], 7, "motif.manifest: expected a CIDv1 in base32 (b...), got 7"],
+      ["dataset.json", ["motif", "members"], 0, "motif.members: expected an integer in 1..2147483647, got 0"],
+      ["dataset.json", ["motif", "version"], 2, "motif.version: expected 1, got 2"],
+      ["dataset.json", ["name"], DELETE, "name: expected a string, got nothing"],
+    ];
+    for (const [file, p, value, message] of table) {
+      it(`${file} ${pathName(p)} = ${value === DELETE ? "(deleted)" : JSON.stringify(value)}`, async () => {
+        const doc = edited(JSON.parse((await fixture(file)).toString()), p, value);
+        const parse = file === "recipe.json" ? parseRecipeMetadata : parseDatasetMetadata;
+        expect(() => parse(doc)).to.throw(MetadataError, message);
+        expect(() => parseMotifMetadata(doc)).to.throw(MetadataError, message);
+      });
+    }
   });
 });

@@ -21,6 +21,7 @@ import {
   motifLicensingAbi,
   recipeIdOf,
   regionMask,
+  getCertificateMetadata,
   verifyCertificate,
 } from "@motif/sdk";
 import { runCli } from "./helpers/cli.js";
@@ -154,6 +155,14 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
         expect(recipeItem.status, recipeItem.reason).to.equal("passed");
         expect(recipeItem.evidence).to.include({ shareBps: 2000, author: getAddress(author.account.address) });
         expect(report.items.find((i) => i.id === "metadata")!.status).to.equal("passed");
+        // the recipe certificate's metadata, parsed and typed by its kind on chain (issue 17 §3)
+        const recipeDoc = await getCertificateMetadata(publicClient, { certificate: addresses.certificate, tokenId: recipeId, gateway: url });
+        if (recipeDoc.kind !== "recipe") throw new Error(`kind ${recipeDoc.kind}`);
+        expect(recipeDoc.metadata.motif).to.deep.include({ recipeId: recipeIdHex, shareBps: 2000 });
+        expect(recipeDoc.metadata.motif.recipe).to.deep.include({ digest: recipeDigest, params: { scale: 3, sharpness: 6 }, author: getAddress(author.account.address) });
+        const patternDoc = await getCertificateMetadata(publicClient, { certificate: addresses.certificate, tokenId: patternId, gateway: url });
+        expect(patternDoc.kind).to.equal("pattern");
+        if (patternDoc.kind === "pattern") expect(patternDoc.metadata.motif.lineage.recipeId).to.equal(recipeIdHex);
       } finally {
         await gateway.close();
       }

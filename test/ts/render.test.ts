@@ -5,7 +5,7 @@ import path from "node:path";
 import sharp from "sharp";
 
 import { BRANDS } from "../../generator/src/model/brands.js";
-import { buildCppnModel } from "../../generator/src/model/cppn.js";
+import { brandManifestEntry, buildCppnModel } from "../../generator/src/model/cppn.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, loadManifest, render } from "../../generator/src/render/render.js";
 
 const base: RenderInput = { model: "indigo", seed: 42n, params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
@@ -27,6 +27,8 @@ describe("render stage (CPPN on onnxruntime-node)", function () {
       expect(Buffer.compare(committed, Buffer.from(rebuilt)), brand.name).to.equal(0);
       const digest = `0x${createHash("sha256").update(committed).digest("hex")}`;
       expect(manifest.find((m) => m.name === brand.name)!.sha256).to.equal(digest);
+      // the committed entry is what `npm run models` writes, params declaration included
+      expect(manifest.find((m) => m.name === brand.name)).to.deep.equal(brandManifestEntry(brand, committed));
     }
   });
 
@@ -105,8 +107,10 @@ describe("render stage (CPPN on onnxruntime-node)", function () {
       [{ width: 0 }, "width: 0 is outside 1..8192"],
       [{ height: 9000 }, "height: 9000 is outside 1..8192"],
       [{ width: 12.5 }, "width: 12.5 is outside 1..8192"],
-      [{ params: { scale: 0, sharpness: 4 } }, "params.scale: 0 is not an integer in 1..8"],
-      [{ params: { scale: 2, sharpness: Number.NaN } }, "params.sharpness: NaN is outside 0.25..32"],
+      [{ params: { scale: 0, sharpness: 4 } }, "params.scale: 0 is not an integer in 1..8 (model indigo)"],
+      [{ params: { scale: 2, sharpness: Number.NaN } }, "params.sharpness: NaN is not a number in 0.25..32 (model indigo)"],
+      [{ params: { scale: 2 } }, "params.sharpness: missing, expected a number in 0.25..32 (model indigo)"],
+      [{ params: { scale: 2, sharpness: 4, hue: 1 } }, 'params.hue: model indigo has no param "hue" (its params: scale, sharpness)'],
     ];
     for (const [patch, message] of cases) {
       try {

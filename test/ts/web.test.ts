@@ -256,6 +256,15 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     expect(await page.locator("#status").textContent()).to.contain("seed: \"99999999999999999999\" must be a whole number in 0..18446744073709551615");
     await page.fill("input[name=seed]", "31337");
     await page.selectOption("select[name=model]", "indigo");
+    // the params inputs are indigo's declarations (models.json via /config.json), checked by the SDK
+    expect(await page.locator("input[name=scale]").getAttribute("max")).to.equal("8");
+    expect(await page.locator("input[name=sharpness]").getAttribute("min")).to.equal("0.25");
+    expect(await page.locator("input[name=sharpness]").inputValue()).to.equal("4");
+    await page.fill("input[name=sharpness]", "99");
+    await page.click("#preview");
+    await page.waitForFunction(() => document.querySelector("#status")?.textContent?.includes("sharpness") === true);
+    expect(await page.locator("#status").textContent()).to.contain('sharpness: "99" must be a number in 0.25..32 (model indigo)');
+    await page.fill("input[name=sharpness]", "6");
     await page.click("#preview");
     await page.waitForSelector(".preview img", { timeout: 60_000 });
     await page.screenshot({ path: path.join(SHOTS, "create.png"), fullPage: true });

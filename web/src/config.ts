@@ -1,4 +1,5 @@
 import type { Address } from "viem";
+import type { ModelParamDeclaration } from "@motif/sdk";
 
 /** What `npm start` tells the page about its stack (served as /config.json). */
 export type WebConfig = {
@@ -11,6 +12,8 @@ export type WebConfig = {
   contracts: { MotifCertificate: Address; MotifModelRegistry: Address; MotifLicensing: Address };
   startBlock: number;
   models: Record<string, number>;
+  /** Each model's params, as its manifest entry declares them (the creator form's inputs). */
+  modelParams: Record<string, ModelParamDeclaration[]>;
 };
 
 export async function loadConfig(): Promise<WebConfig> {

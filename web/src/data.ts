@@ -1,6 +1,6 @@
 import { type Address, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
-import { type CertificateMetadata, type GetCertificateReturnType, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifLicensingAbi, getMotifEvents, parseCertificateMetadata } from "@motif/sdk";
+import { type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -12,7 +12,7 @@ export async function certificateIds(client: PublicClient, cfg: WebConfig): Prom
   return logs.map((l) => l.args.tokenId as bigint).reverse();
 }
 
-/** `metadata` is checked against the SDK's schema (`parseCertificateMetadata`: a `MetadataError` names a bad field). */
+/** `metadata` is checked against the SDK's schema (`getCertificateMetadata` parses it by the certificate's kind: a `MetadataError` names a bad field). */
 export type Pattern = { cert: GetCertificateReturnType; metadata: CertificateMetadata; imageUrl: string };
 
 const images = new Map<string, Promise<string>>();
@@ -20,11 +20,12 @@ const images = new Map<string, Promise<string>>();
 /** A certificate, its metadata and its image — both fetched from the gateway and checked against their CIDs. */
 export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<Pattern> {
   const addresses = addressesOf(cfg);
-  const [cert, { metadata: document }] = await Promise.all([
+  const [cert, document] = await Promise.all([
     getCertificate(client, { certificate: addresses.certificate, tokenId, fromBlock: BigInt(cfg.startBlock) }),
     getCertificateMetadata(client, { certificate: addresses.certificate, tokenId, gateway: cfg.gateway }),
   ]);
-  const metadata = parseCertificateMetadata(document);
+  if (document.kind !== "pattern") throw new Error(`certificate ${tokenIdHex(tokenId)} is a ${document.kind} certificate, not a pattern's`);
+  const metadata = document.metadata;
   const image = metadata.image;
   let url = images.get(image);
   if (url === undefined) {

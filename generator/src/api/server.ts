@@ -7,10 +7,10 @@ import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { explainMotifError, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
+import { ModelParamsError, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
-import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
+import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { screen } from "../screen/screen.js";
 import { BankError, BankSet, CERTIFICATES_BANK, UnknownBankError, checkBankName, checkHash, checkSignal, checkThreshold, screenBanks } from "../screen/banks.js";
@@ -86,23 +86,29 @@ export type ApiOptions = {
 const uint64 = { type: "string", pattern: "^[0-9]{1,20}$", description: "unsigned 64-bit integer, decimal" } as const;
 const hex64 = { type: "string", pattern: "^[0-9a-fA-F]{64}$" } as const;
 
-const patternBody = {
+/**
+ * `params` of a request, derived from the manifest: any object of numbers, and for each model (when
+ * the body names it) exactly the params its manifest entry declares, typed and in range.
+ */
+const paramsOf = (manifest: readonly ModelManifestEntry[]) =>
+  ({
+    params: { type: "object", maxProperties: 64, additionalProperties: { type: "number" }, description: "the model's params, as its manifest entry declares them (models.json; see allOf)" },
+    allOf: manifest.map((m) => ({
+      if: { type: "object", required: ["model"], properties: { model: { const: m.name } } },
+      then: { type: "object", properties: { params: modelParamsJsonSchema(m.params, m.name) } },
+    })),
+  }) as const;
+
+const patternBody = (manifest: readonly ModelManifestEntry[]) => ({
   type: "object",
   additionalProperties: false,
   required: ["seed", "width", "height"],
   anyOf: [{ required: ["model", "params"] }, { required: ["recipe", "region"] }],
+  allOf: paramsOf(manifest).allOf,
   properties: {
     model: { type: "string", minLength: 1, maxLength: 64 },
     seed: uint64,
-    params: {
-      type: "object",
-      additionalProperties: false,
-      required: ["scale", "sharpness"],
-      properties: {
-        scale: { type: "integer", minimum: RENDER_LIMITS.scale.min, maximum: RENDER_LIMITS.scale.max },
-        sharpness: { type: "number", minimum: RENDER_LIMITS.sharpness.min, maximum: RENDER_LIMITS.sharpness.max },
-      },
-    },
+    params: paramsOf(manifest).params,
     width: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     height: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     name: { type: "string", maxLength: 200 },
@@ -111,18 +117,19 @@ const patternBody = {
     recipe: { type: "object", description: "a certified motif-recipe/1 recipe to render from, instead of model and params (the creator must own it or hold a license for it in `region`)" },
     region: { type: "string", minLength: 2, maxLength: 3, description: "ISO 3166-1 code of where the creator renders, for the recipe license check" },
   },
-} as const;
+} as const);
 
-const renderBody = {
+const renderBody = (manifest: readonly ModelManifestEntry[]) => ({
   type: "object",
   additionalProperties: false,
   required: ["model", "seed", "params", "width", "height"],
+  allOf: paramsOf(manifest).allOf,
   properties: {
-    ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody.properties[k as keyof typeof patternBody.properties]])),
+    ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody(manifest).properties[k as keyof ReturnType<typeof patternBody>["properties"]]])),
     weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); must be a registered model's weights; default: the named shipped model" },
     weightsCid: { type: "string", minLength: 1, maxLength: 200, description: "CIDv1 (raw, sha2-256) of a registered model's weights: the server fetches them from its IPFS store and checks them against the CID" },
   },
-} as const;
+} as const);
 
 const screenBody = {
   type: "object",
@@ -178,7 +185,7 @@ const bankEntriesBody = {
 type RenderBody = {
   model: string;
   seed: string;
-  params: { scale: number; sharpness: number };
+  params: Record<string, number>;
   width: number;
   height: number;
   weights?: string;
@@ -323,6 +330,21 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const now = options.now ?? (() => Date.now());
   const registeredWeights = options.isRegisteredWeights ?? (async (digest: Hex) => (await loadManifest(options.pipeline.modelsDir)).some((m) => m.sha256 === digest));
   const rendering = new Map<string, number>();
+  // the route schemas' params: each model's, as its manifest entry declares them
+  const manifest = await loadManifest(options.pipeline.modelsDir);
+  /** A schema refusal of `params` in words from the model's declarations: the param, its range and the model. */
+  const paramsRefusal = (body: unknown): ApiError | undefined => {
+    const b = body as { model?: unknown; params?: unknown } | null;
+    const entry = manifest.find((m) => m.name === b?.model);
+    if (entry === undefined || b?.params === undefined) return undefined;
+    try {
+      checkModelParams(entry.params, b.params, entry.name);
+    } catch (error) {
+      if (error instanceof ModelParamsError) return { error: "invalid_request", field: `body.${error.field}`, message: `body.${error.field}: ${error.detail}` };
+      throw error;
+    }
+    return undefined;
+  };
   /** A registered model's weights from the IPFS store by their CID (raw, sha2-256), checked against it. */
   const weightsByCid = async (raw: string): Promise<{ bytes: Uint8Array } | { status: number; error: string; message: string }> => {
     let cid: CID;
@@ -358,13 +380,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
   };
 
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const v = error.validation[0]!;
       const field = `${error.validationContext ?? "body"}${v.instancePath.replace(/\//g, ".")}${
         v.keyword === "required" ? `.${(v.params as { missingProperty: string }).missingProperty}` : ""
       }${v.keyword === "additionalProperties" ? `.${(v.params as { additionalProperty: string }).additionalProperty}` : ""}`;
-      const body: ApiError = { error: "invalid_request", field, message: `${field} ${v.message ?? "is invalid"}` };
+      const worded = field.startsWith("body.params") ? paramsRefusal(request.body) : undefined;
+      const body: ApiError = worded ?? { error: "invalid_request", field, message: `${field} ${v.message ?? "is invalid"}` };
       return reply.code(400).send(body);
     }
     if (error.statusCode === 413) return reply.code(413).send({ error: "payload_too_large", message: error.message });
@@ -433,7 +456,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const keyOf = (request: FastifyRequest) => (request as FastifyRequest & { apiKey: ApiKey }).apiKey;
   const bankSet = () => (options.pipeline.banks ??= BankSet.ofIndex(options.pipeline.index)); // kept: the tile hashes of cleared patterns live in it
 
-  app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody } }, async (request, reply) => {
+  app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody(manifest) } }, async (request, reply) => {
     const key = keyOf(request);
     const b = request.body;
     const refused = refuseRender(key, b);
@@ -497,7 +520,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     });
   });
 
-  app.post<{ Body: RenderBody }>("/v1/render", { schema: { body: renderBody } }, async (request, reply) => {
+  app.post<{ Body: RenderBody }>("/v1/render", { schema: { body: renderBody(manifest) } }, async (request, reply) => {
     const key = keyOf(request);
     const b = request.body;
     const refused = refuseRender(key, b);

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { UnknownRegionError, region } from "@motif/sdk";
-import { RENDER_LIMITS } from "../render/render.js";
+import { ModelParamsError, UnknownRegionError, checkModelParams, describeModelParam, parseModelParamDeclarations, region } from "@motif/sdk";
+import { type ModelManifestEntry, RENDER_LIMITS, modelsDir } from "../render/render.js";
 
 /** A usage error: printed with the command's help, exit code 2. */
 export class UsageError extends Error {}
@@ -17,13 +19,77 @@ export function regionOption(raw: string | undefined, required: string): string 
   }
 }
 
-/** parseArgs that turns its errors into UsageError. */
-export function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T) {
+/**
+ * parseArgs that turns its errors into UsageError. With a manifest, one `--<name>` flag per param
+ * any of its models declares is accepted too and returned apart, as `paramFlags` (see
+ * `paramsFromFlags`); a declared name that is already one of the command's flags is an error.
+ */
+export function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T, manifest: readonly ModelManifestEntry[] = []) {
+  const flags = paramFlagNames(manifest);
+  const taken = flags.find((f) => options !== undefined && f in options);
+  if (taken !== undefined) throw new Error(`models.json: the param "${taken}" of ${manifest.filter((m) => m.params.some((d) => d.name === taken)).map((m) => `model ${m.name}`).join(", ")} has the name of a flag of this command (--${taken}); rename the param`);
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options: { ...options, ...Object.fromEntries(flags.map((f) => [f, { type: "string" }])) } as T, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const all = parsed.values as Record<string, unknown>;
+  const paramFlags = Object.fromEntries(flags.filter((f) => all[f] !== undefined).map((f) => [f, String(all[f])]));
+  for (const f of flags) delete all[f];
+  return { ...parsed, paramFlags };
+}
+
+/** Every param name the manifest's models declare, once each: the param flags. */
+function paramFlagNames(manifest: readonly ModelManifestEntry[]): string[] {
+  return [...new Set(manifest.flatMap((m) => m.params.map((d) => d.name)))];
+}
+
+/** The manifest entry of `--model`, or a UsageError naming the known models. */
+export function modelEntry(manifest: readonly ModelManifestEntry[], name: string | undefined, required = ""): ModelManifestEntry {
+  const known = manifest.map((m) => m.name).join(", ");
+  if (name === undefined) throw new UsageError(`--model: required (${known})${required}`);
+  const entry = manifest.find((m) => m.name === name);
+  if (entry === undefined) throw new UsageError(`--model: unknown model "${name}"; known: ${known}`);
+  return entry;
+}
+
+/**
+ * The model's params from its param flags (`--scale 3`), each declared param's default where its
+ * flag is absent; a UsageError names the flag, the value, the range and the model
+ * (`--scale: "9" is not an integer in 1..8 (model weld)`), or a flag the model does not declare.
+ */
+export function paramsFromFlags(paramFlags: Record<string, string>, entry: ModelManifestEntry): Record<string, number> {
+  const numbers = Object.fromEntries(Object.entries(paramFlags).map(([k, raw]) => [k, raw.trim() === "" ? Number.NaN : Number(raw)]));
+  try {
+    return checkModelParams(entry.params, numbers, entry.name, { defaults: true });
+  } catch (error) {
+    if (!(error instanceof ModelParamsError) || error.param === undefined) throw error;
+    const declared = entry.params.find((d) => d.name === error.param);
+    const raw = paramFlags[error.param];
+    throw new UsageError(declared !== undefined && raw !== undefined ? `--${error.param}: "${raw}" is not ${describeModelParam(declared)} (model ${entry.name})` : `--${error.param}: ${error.detail}`);
+  }
+}
+
+/**
+ * The param flags of the shipped models for a help text, from models.json (read once, at load):
+ * one line per param, with its range, default and the models that take it.
+ */
+export function paramFlagsHelp(): string {
+  let manifest: ModelManifestEntry[];
+  try {
+    manifest = (JSON.parse(readFileSync(path.join(modelsDir(), "models.json"), "utf8")) as ModelManifestEntry[]).map((e) => ({ ...e, params: parseModelParamDeclarations(e.params, e.name) }));
+  } catch (error) {
+    return `  --<param>    the model's params, as models.json declares them (unreadable here: ${(error as Error).message.split("\n")[0]})`;
+  }
+  return paramFlagNames(manifest)
+    .map((name) => {
+      const models = manifest.filter((m) => m.params.some((d) => d.name === name));
+      const d = models[0]!.params.find((x) => x.name === name)!;
+      const who = models.length === manifest.length ? "" : ` (${models.map((m) => m.name).join(", ")})`;
+      return `  --${name.padEnd(11)}${describeModelParam(d)} (default ${d.default})${who}${d.description !== undefined ? `: ${d.description}` : ""}`;
+    })
+    .join("\n");
 }
 
 /** An integer option within bounds, or a UsageError naming it and the range. */
@@ -34,14 +100,6 @@ export function intOption(name: string, raw: string | undefined, fallback: numbe
   return v;
 }
 
-/** A number option within bounds, or a UsageError naming it and the range. */
-export function numberOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name}: "${raw}" is not a number in ${min}..${max}`);
-  return v;
-}
-
 /** A uint64 option, or a UsageError. */
 export function seedOption(raw: string | undefined): bigint {
   if (raw === undefined) throw new UsageError("--seed: required, an integer in 0..2^64-1");
@@ -49,21 +107,13 @@ export function seedOption(raw: string | undefined): bigint {
   return BigInt(raw);
 }
 
-/** parseArgs specs of the options every rendering command shares. */
+/** parseArgs specs of the options every rendering command shares (the param flags come from the manifest: `parse`). */
 export const RENDER_OPTION_SPECS = {
   model: { type: "string" },
-  scale: { type: "string" },
-  sharpness: { type: "string" },
   size: { type: "string" },
 } as const;
 
-/** Style params and square size from `--scale`, `--sharpness`, `--size`, each checked against its range. */
-export function renderOptionsFrom(values: { scale?: string | undefined; sharpness?: string | undefined; size?: string | undefined }) {
-  return {
-    params: {
-      scale: intOption("scale", values.scale, 2, RENDER_LIMITS.scale.min, RENDER_LIMITS.scale.max),
-      sharpness: numberOption("sharpness", values.sharpness, 4, RENDER_LIMITS.sharpness.min, RENDER_LIMITS.sharpness.max),
-    },
-    size: intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide),
-  };
+/** Style params (`paramsFromFlags`) and square size from `--size`, each checked against its range. */
+export function renderOptionsFrom(values: { size?: string | undefined }, paramFlags: Record<string, string>, entry: ModelManifestEntry) {
+  return { params: paramsFromFlags(paramFlags, entry), size: intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide) };
 }

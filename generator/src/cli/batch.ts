@@ -12,10 +12,10 @@ import { PdqIndex } from "../screen/pdq-index.js";
 import { BankSet } from "../screen/banks.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateSignals } from "../screen/from-chain.js";
-import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
+import { RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
 
-const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--scale K] [--sharpness S] [--size PX]
+const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--PARAM VALUE ...] [--size PX]
                    [--journal FILE] [--store DIR] [--index FILE.csv ...] [--json]
 
 Generates N patterns (seeds seed-start .. seed-start+N-1) through render → PDQ → screen → pin, and,
@@ -27,12 +27,15 @@ certificates, --index lists and the hash banks of the state folder (MOTIF_STATE_
 
 With MOTIF_REDIS_URL the batch is split into jobs on a BullMQ queue for \`motif worker\` processes
 (any number, any machine); this command then mints what the workers finish, in batches, as the one
-sender from the generator key, and waits until every job is minted, refused or dead-lettered.`;
+sender from the generator key, and waits until every job is minted, refused or dead-lettered.
+The model's params (any it does not declare is refused):
+${paramFlagsHelp()}`;
 
 export const batchCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
-    const { values } = parse(args, {
+    const manifest = await loadManifest();
+    const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
       count: { type: "string" },
       "seed-start": { type: "string" },
@@ -41,20 +44,21 @@ export const batchCommand = {
       index: { type: "string", multiple: true },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
-    });
+    }, manifest);
     if (values.help) {
       process.stdout.write(HELP + "\n");
       return 0;
     }
     const count = intOption("count", values.count, -1, 1, 100_000);
     if (count < 1) throw new UsageError("--count: required, an integer in 1..100000");
-    const models = (await loadManifest()).map((m) => m.name);
+    const models = manifest.map((m) => m.name);
     if (values.model === undefined || !models.includes(values.model)) {
       throw new UsageError(`--model: required, one of ${models.join(", ")}`);
     }
+    const entry = modelEntry(manifest, values.model);
     const start = values["seed-start"] === undefined ? 0n : seedOption(values["seed-start"]);
     if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
-    const { params, size } = renderOptionsFrom(values);
+    const { params, size } = renderOptionsFrom(values, paramFlags, entry);
     const chain = await chainFromEnv();
     const minted = chain === undefined ? { pdq: [], tile: [] } : await certificateSignals(chain.minter.publicClient, chain.minter.certificate);
     const index = await PdqIndex.load(values.index ?? [], minted.pdq); // lists streamed, whatever their size

@@ -1,17 +1,18 @@
 import path from "node:path";
 
 import { tokenIdHex } from "@motif/sdk";
-import { readRecipeFile } from "./recipe.js";
+import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
-import { RENDER_OPTION_SPECS, UsageError, parse, regionOption, renderOptionsFrom, seedOption } from "./args.js";
+import { RENDER_OPTION_SPECS, UsageError, modelEntry, paramFlagsHelp, parse, regionOption, renderOptionsFrom, seedOption } from "./args.js";
+import { loadManifest } from "../render/render.js";
 import { chainFromEnv, contractsFor } from "./chain.js";
 
-const HELP = `usage: motif mint --model NAME --seed N [--scale K] [--sharpness S] [--size PX] [--to ADDRESS] [--store DIR] [--json]
+const HELP = `usage: motif mint --model NAME --seed N [--PARAM VALUE ...] [--size PX] [--to ADDRESS] [--store DIR] [--json]
        motif mint --recipe RECIPE.json --region CODE --seed N [--size PX] [--to ADDRESS] [--store DIR] [--json]
 
 Renders one pattern, screens it against every certificate on chain, pins it, attests its lineage
@@ -21,12 +22,15 @@ Exit 1 if the pattern is a near-duplicate (nothing pinned or minted).
 With --recipe the recipe's model and params are used, and the recipe must be certified on chain
 (\`motif recipe mint\`) and owned or licensed, in --region now, by the pattern's first owner (--to,
 default the creator); otherwise exit 1 with the reason, before anything is rendered. The
-certificate's lineage then names the recipe, whose owner receives its share of the pattern's revenue.`;
+certificate's lineage then names the recipe, whose owner receives its share of the pattern's revenue.
+The model's params (any it does not declare is refused):
+${paramFlagsHelp()}`;
 
 export const mintCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
-    const { values } = parse(args, {
+    const manifest = await loadManifest();
+    const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
       seed: { type: "string" },
       to: { type: "string" },
@@ -35,7 +39,7 @@ export const mintCommand = {
       store: { type: "string", default: path.join(".motif", "ipfs") },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
-    });
+    }, manifest);
     if (values.help) {
       process.stdout.write(HELP + "\n");
       return 0;
@@ -44,16 +48,16 @@ export const mintCommand = {
     if (chain === undefined) throw new UsageError("MOTIF_RPC_URL: required to mint (with MOTIF_ATTESTER_KEY)");
     let recipe;
     if (values.recipe !== undefined) {
-      if (values.model !== undefined || values.scale !== undefined || values.sharpness !== undefined) throw new UsageError("--recipe: the recipe sets the model and params; drop --model, --scale and --sharpness");
+      noParamsWithRecipe(values, paramFlags);
       values.region = regionOption(values.region, " with --recipe (where the recipe licence must hold)");
-      recipe = await readRecipeFile("--recipe", values.recipe);
+      recipe = await readRecipeFile("--recipe", values.recipe, manifest);
       values.model = recipe.model.name;
     }
-    if (values.model === undefined) throw new UsageError("--model: required (or --recipe)");
-    if (chain.modelIds[values.model] === undefined) {
-      throw new UsageError(`--model: "${values.model}" is not registered on chain ${chain.attester.chainId} (registered: ${Object.keys(chain.modelIds).join(", ") || "none"})`);
+    const entry = modelEntry(manifest, values.model, ", or --recipe");
+    if (chain.modelIds[entry.name] === undefined) {
+      throw new UsageError(`--model: "${entry.name}" is not registered on chain ${chain.attester.chainId} (registered: ${Object.keys(chain.modelIds).join(", ") || "none"})`);
     }
-    const { params, size } = renderOptionsFrom(values);
+    const { params, size } = renderOptionsFrom(values, paramFlags, entry);
     const { store, pinQueue } = selectStore(values.store!);
     const { licensing } = await contractsFor(chain.attester.chainId, ["licensing"]);
     // the certificates (PDQ and tile hashes) and the hash banks of the state folder (MOTIF_STATE_DIR or .motif)
@@ -77,7 +81,7 @@ export const mintCommand = {
           recipes: { client: chain.minter.publicClient, certificate: chain.minter.certificate, licensing },
         },
         {
-          model: values.model,
+          model: entry.name,
           seed: seedOption(values.seed),
           params,
           width: size,

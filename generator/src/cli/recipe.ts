@@ -6,10 +6,10 @@ import { certifyRecipe } from "../certify.js";
 import { selectStore } from "../ipfs/select.js";
 import { type ModelManifestEntry, loadManifest } from "../render/render.js";
 import { type Recipe, RecipeError, recipeBytes, validateRecipe } from "../recipe/recipe.js";
-import { UsageError, intOption, parse, renderOptionsFrom } from "./args.js";
+import { UsageError, intOption, modelEntry, paramFlagsHelp, paramsFromFlags, parse } from "./args.js";
 import { walletFromEnv } from "./chain.js";
 
-const HELP = `usage: motif recipe create --model NAME --name TEXT --author ADDR [--scale K] [--sharpness S] --out FILE.json [--pin] [--store DIR]
+const HELP = `usage: motif recipe create --model NAME --name TEXT --author ADDR [--PARAM VALUE ...] --out FILE.json [--pin] [--store DIR]
        motif recipe check FILE.json
        motif recipe mint FILE.json [--share-bps N] [--royalty-bps N] [--store DIR] [--json]
 
@@ -20,7 +20,15 @@ recipe digest (and, pinned as one raw block, its CID digest). \`create\` writes 
 MOTIF_WALLET_KEY of the recipe's author), licensable like a pattern; patterns minted from it with
 \`motif mint --recipe FILE --region CODE\` (by its owner or a licensee for that region) name it in their
 lineage and pay its owner --share-bps (0..2500, default 1000) of their licensing revenue.
-  --royalty-bps  ERC-2981 royalty on sales of the recipe certificate, 0..1000 (default 250)`;
+  --royalty-bps  ERC-2981 royalty on sales of the recipe certificate, 0..1000 (default 250)
+The model's params (any it does not declare is refused):
+${paramFlagsHelp()}`;
+
+/** With --recipe the recipe gives the model and params: a UsageError when --model or a param flag is given too. */
+export function noParamsWithRecipe(values: { model?: string | undefined }, paramFlags: Record<string, string>): void {
+  const given = [...(values.model !== undefined ? ["--model"] : []), ...Object.keys(paramFlags).map((f) => `--${f}`)];
+  if (given.length > 0) throw new UsageError(`--recipe: the recipe sets the model and params; drop ${given.join(", ")}`);
+}
 
 /**
  * Reads and validates a recipe file for the option or argument `label` (--recipe, FILE): a
@@ -44,12 +52,11 @@ export async function readRecipeFile(label: string, file: string, manifest?: rea
 export const recipeCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
-    const { values, positionals } = parse(args, {
+    const manifest = await loadManifest();
+    const { values, positionals, paramFlags } = parse(args, {
       model: { type: "string" },
       name: { type: "string" },
       author: { type: "string" },
-      scale: { type: "string" },
-      sharpness: { type: "string" },
       out: { type: "string" },
       pin: { type: "boolean", default: false },
       "share-bps": { type: "string" },
@@ -57,20 +64,19 @@ export const recipeCommand = {
       json: { type: "boolean", default: false },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       help: { type: "boolean", short: "h", default: false },
-    });
+    }, manifest);
     if (values.help) {
       process.stdout.write(HELP + "\n");
       return 0;
     }
-    const manifest = await loadManifest();
     const [sub, file] = positionals;
     try {
       if (sub === "create") {
         if (values.out === undefined) throw new UsageError("--out: required, the recipe JSON to write");
-        const entry = manifest.find((m) => m.name === values.model);
-        const { params } = renderOptionsFrom(values);
+        const entry = modelEntry(manifest, values.model);
+        const params = paramsFromFlags(paramFlags, entry);
         const recipe = validateRecipe(
-          { format: "motif-recipe/1", name: values.name, author: values.author, model: { name: values.model, weightsDigest: entry?.sha256 ?? "0x" }, params },
+          { format: "motif-recipe/1", name: values.name, author: values.author, model: { name: entry.name, weightsDigest: entry.sha256 }, params },
           manifest,
         );
         const { bytes, digest } = recipeBytes(recipe);

@@ -1,27 +1,27 @@
 import { writeFile } from "node:fs/promises";
 
 import { recipeBytes } from "../recipe/recipe.js";
-import { readRecipeFile } from "./recipe.js";
-import { RENDER_LIMITS, RenderInputError, render } from "../render/render.js";
-import { RENDER_OPTION_SPECS, UsageError, intOption, parse, renderOptionsFrom, seedOption } from "./args.js";
+import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
+import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
+import { RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, renderOptionsFrom, seedOption } from "./args.js";
 
-const HELP = `usage: motif render --model NAME --seed N [--scale K] [--sharpness S] [--size PX | --width PX --height PX] --out FILE [--json]
+const HELP = `usage: motif render --model NAME --seed N [--PARAM VALUE ...] [--size PX | --width PX --height PX] --out FILE [--json]
        motif render --recipe RECIPE.json --seed N [--size PX | --width PX --height PX] --out FILE [--json]
 
 Renders a seamless pattern with a shipped model and writes it as PNG.
-  --model      indigo, madder or weld (generator/models/models.json)
+  --model      a model of generator/models/models.json (MOTIF_MODELS_DIR: another folder)
   --seed       0..2^64-1
-  --scale      integer frequency multiplier ${RENDER_LIMITS.scale.min}..${RENDER_LIMITS.scale.max} (default 2)
-  --sharpness  palette sharpness ${RENDER_LIMITS.sharpness.min}..${RENDER_LIMITS.sharpness.max} (default 4)
+${paramFlagsHelp()}
   --size       square side 1..${RENDER_LIMITS.maxSide} (default 512); or --width and --height
-  --recipe     render with a recipe's model and params (\`motif recipe create\`); not with --model/--scale/--sharpness
+  --recipe     render with a recipe's model and params (\`motif recipe create\`); not with --model or param flags
   --out        PNG file to write (nothing is written if the input is refused)
   --json       print the result as JSON`;
 
 export const renderCommand = {
   help: HELP,
   async run(args: string[]): Promise<number> {
-    const { values } = parse(args, {
+    const manifest = await loadManifest();
+    const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
       seed: { type: "string" },
       recipe: { type: "string" },
@@ -30,25 +30,27 @@ export const renderCommand = {
       out: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
-    });
+    }, manifest);
     if (values.help) {
       process.stdout.write(HELP + "\n");
       return 0;
     }
     let recipeDigest: string | undefined;
+    let fromRecipe: Record<string, number> | undefined;
     if (values.recipe !== undefined) {
-      if (values.model !== undefined || values.scale !== undefined || values.sharpness !== undefined) throw new UsageError("--recipe: the recipe sets the model and params; drop --model, --scale and --sharpness");
-      const recipe = await readRecipeFile("--recipe", values.recipe);
+      noParamsWithRecipe(values, paramFlags);
+      const recipe = await readRecipeFile("--recipe", values.recipe, manifest);
       values.model = recipe.model.name;
-      values.scale = String(recipe.params.scale);
-      values.sharpness = String(recipe.params.sharpness);
+      fromRecipe = recipe.params;
       recipeDigest = recipeBytes(recipe).digest;
     }
-    if (values.model === undefined) throw new UsageError("--model: required (indigo, madder or weld), or --recipe");
+    const entry = modelEntry(manifest, values.model, ", or --recipe");
     if (values.out === undefined) throw new UsageError("--out: required, the PNG file to write");
-    const { params, size } = renderOptionsFrom(values);
+    const options = renderOptionsFrom(values, paramFlags, entry);
+    const params = fromRecipe ?? options.params;
+    const size = options.size;
     const input = {
-      model: values.model,
+      model: entry.name,
       seed: seedOption(values.seed),
       params,
       width: intOption("width", values.width, size, 1, RENDER_LIMITS.maxSide),

@@ -1,4 +1,8 @@
+import { createHash } from "node:crypto";
 import onnxProto from "onnx-proto";
+import type { Hex } from "viem";
+
+import type { ModelParamDeclaration } from "@motif/sdk";
 
 const { onnx } = onnxProto;
 
@@ -24,7 +28,29 @@ export type BrandSpec = {
   weightSeed: number;
   /** Brand colours, sRGB 0..255. */
   palette: Array<[number, number, number]>;
+  /**
+   * Params beyond `scale` and `sharpness` (CPPN_PARAMS): each a float32 [1] graph input of its name,
+   * added to the first hidden layer's pre-activation (a phase shift of its sines).
+   */
+  extraParams?: ModelParamDeclaration[];
 };
+
+/** The params every CPPN graph takes, as its manifest entry declares them (the one declaration). */
+export const CPPN_PARAMS: readonly ModelParamDeclaration[] = [
+  { name: "scale", type: "integer", min: 1, max: 8, default: 2, step: 1, description: "integer frequency multiplier: larger repeats more often inside the tile" },
+  { name: "sharpness", type: "number", min: 0.25, max: 32, default: 4, step: 0.25, description: "palette sharpness: low blends colours, high gives crisp flat areas" },
+];
+
+/** The params a brand's graph takes: CPPN_PARAMS, then its extra ones. */
+export const brandParams = (spec: BrandSpec): ModelParamDeclaration[] => [...CPPN_PARAMS, ...(spec.extraParams ?? [])];
+
+/** A model's entry in models.json: name, version, file, sha-256 (the on-chain weights digest), size and its declared params. */
+export type ModelManifestEntry = { name: string; version: string; file: string; sha256: Hex; bytes: number; params: ModelParamDeclaration[] };
+
+/** The manifest entry of a brand's built ONNX bytes (what `npm run models` writes). */
+export function brandManifestEntry(spec: BrandSpec, bytes: Uint8Array): ModelManifestEntry {
+  return { name: spec.name, version: spec.version, file: `${spec.name}.onnx`, sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`, bytes: bytes.length, params: brandParams(spec) };
+}
 
 /** Graph dimensions shared by every brand. */
 export const CPPN = {
@@ -113,6 +139,7 @@ export function buildCppnModel(spec: BrandSpec): Uint8Array {
   const { B, W1, Wz, b1, W2, b2, W3, b3, Wp, bp, palette } = cppnWeights(spec);
   const { frequencies: M, latent: Z, hidden: H } = CPPN;
   const P = spec.palette.length;
+  const extra = spec.extraParams ?? [];
 
   const init = (name: string, dims: number[], data: Float32Array) =>
     onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(0)) });
@@ -161,7 +188,8 @@ export function buildCppnModel(spec: BrandSpec): Uint8Array {
       node("MatMul", ["features", "W1"], ["a1"]),
       node("MatMul", [CPPN_IO.z, "Wz"], ["zc"]),
       node("Add", ["a1", "zc"], ["a1z"]),
-      node("Add", ["a1z", "b1"], ["a1b"]),
+      node("Add", ["a1z", "b1"], [extra.length > 0 ? "a1b0" : "a1b"]),
+      ...extra.map((p, i) => node("Add", [`a1b${i}`, p.name], [i === extra.length - 1 ? "a1b" : `a1b${i + 1}`])),
       node("Sin", ["a1b"], ["h1"]),
       node("MatMul", ["h1", "W2"], ["a2"]),
       node("Add", ["a2", "b2"], ["a2b"]),
@@ -177,7 +205,7 @@ export function buildCppnModel(spec: BrandSpec): Uint8Array {
       node("Softmax", ["logitss"], ["weights"], [intAttr("axis", -1)]),
       node("MatMul", ["weights", "palette"], [CPPN_IO.rgb]),
     ],
-    input: [value(CPPN_IO.uv, ["N", 2]), value(CPPN_IO.z, [1, Z]), value(CPPN_IO.scale, [1]), value(CPPN_IO.sharpness, [1])],
+    input: [value(CPPN_IO.uv, ["N", 2]), value(CPPN_IO.z, [1, Z]), value(CPPN_IO.scale, [1]), value(CPPN_IO.sharpness, [1]), ...extra.map((p) => value(p.name, [1]))],
     output: [value(CPPN_IO.rgb, ["N", 3])],
   });
 

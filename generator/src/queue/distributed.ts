@@ -37,7 +37,8 @@ export type RenderJobData = {
   batchId: string;
   model: string;
   seed: string;
-  params: { scale: number; sharpness: number };
+  /** The model's params, as its manifest entry declares them. */
+  params: Record<string, number>;
   width: number;
   height: number;
   modelIds: Record<string, number>;

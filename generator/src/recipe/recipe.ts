@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { type Address, type Hex, getAddress, isAddress, isHex } from "viem";
 
-import { canonicalJson } from "@motif/sdk";
-import { RENDER_LIMITS, type ModelManifestEntry, type RenderParams } from "../render/render.js";
+import { ModelParamsError, canonicalJson, checkModelParams } from "@motif/sdk";
+import type { ModelManifestEntry, RenderParams } from "../render/render.js";
 
 /**
  * A recipe: the canonical configuration a designer sells beside (or instead of) patterns — which
@@ -43,17 +43,17 @@ export function validateRecipe(value: unknown, manifest: readonly ModelManifestE
   if (m.weightsDigest.toLowerCase() !== entry.sha256.toLowerCase()) {
     throw new RecipeError("model.weightsDigest", `${m.weightsDigest} is not the weights of ${entry.name} ${entry.version} (${entry.sha256}): the recipe was made for other weights`);
   }
-  const p = r.params;
-  if (p === undefined || typeof p !== "object") throw new RecipeError("params", "expected { scale, sharpness }");
-  if (!Number.isInteger(p.scale) || p.scale < RENDER_LIMITS.scale.min || p.scale > RENDER_LIMITS.scale.max) {
-    throw new RecipeError("params.scale", `${String(p.scale)} is not an integer in ${RENDER_LIMITS.scale.min}..${RENDER_LIMITS.scale.max}`);
-  }
-  if (typeof p.sharpness !== "number" || !(p.sharpness >= RENDER_LIMITS.sharpness.min && p.sharpness <= RENDER_LIMITS.sharpness.max)) {
-    throw new RecipeError("params.sharpness", `${String(p.sharpness)} is not a number in ${RENDER_LIMITS.sharpness.min}..${RENDER_LIMITS.sharpness.max}`);
+  // every param the model declares, in range (the manifest entry's declarations)
+  let params: Record<string, number>;
+  try {
+    params = checkModelParams(entry.params, r.params, entry.name);
+  } catch (error) {
+    if (error instanceof ModelParamsError) throw new RecipeError(error.field, error.detail);
+    throw error;
   }
   const extra = Object.keys(r).filter((k) => !["format", "name", "author", "model", "params"].includes(k));
   if (extra.length > 0) throw new RecipeError(extra[0]!, "is not a recipe field");
-  return { format: "motif-recipe/1", name: r.name, author: getAddress(r.author), model: { name: entry.name, weightsDigest: entry.sha256 }, params: { scale: p.scale, sharpness: p.sharpness } };
+  return { format: "motif-recipe/1", name: r.name, author: getAddress(r.author), model: { name: entry.name, weightsDigest: entry.sha256 }, params };
 }
 
 /** The recipe's canonical bytes (what is pinned) and their sha-256 (the recipe digest). */

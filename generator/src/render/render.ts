@@ -3,24 +3,27 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
-import { type Hex, keccak256, stringToBytes } from "viem";
+import type { Hex } from "viem";
 
-import { canonicalJson } from "../metadata/canonical.js";
-import { CPPN, CPPN_IO } from "../model/cppn.js";
+import { type ModelParamDeclaration, type ModelParams, ModelParamsError, checkModelParams, encodeModelParams, modelParamsHash, parseModelParamDeclarations } from "@motif/sdk";
+import { CPPN, CPPN_IO, CPPN_PARAMS, type ModelManifestEntry } from "../model/cppn.js";
 import { PngWriter } from "./png.js";
+
+export type { ModelManifestEntry };
 
 /** Where the shipped models and their manifest live. */
 export const MODELS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "models");
 
-export type ModelManifestEntry = { name: string; version: string; file: string; sha256: Hex; bytes: number };
+/** The models folder used when none is given: `MOTIF_MODELS_DIR` (read at each call), else the shipped models. */
+export function modelsDir(): string {
+  return process.env.MOTIF_MODELS_DIR || MODELS_DIR;
+}
 
-/** Style parameters of a render; part of the lineage (their canonical JSON is hashed on-chain). */
-export type RenderParams = {
-  /** Integer frequency multiplier (1..8): larger repeats more often inside the tile. */
-  scale: number;
-  /** Palette sharpness (0.25..32): low blends colours, high gives crisp flat areas. */
-  sharpness: number;
-};
+/**
+ * Style params of a render, by name, as the model's manifest entry declares them (`params`); part
+ * of the lineage (their canonical JSON is hashed on-chain).
+ */
+export type RenderParams = ModelParams;
 
 export type RenderInput = {
   /** Brand model name from the manifest (generator/models/models.json). */
@@ -47,8 +50,6 @@ export type RenderOutput = {
 
 export const RENDER_LIMITS = {
   maxSide: 8192,
-  scale: { min: 1, max: 8 },
-  sharpness: { min: 0.25, max: 32 },
   /** Pixels per ONNX run: bounds the float buffers to one band whatever the image size. */
   bandPixels: 1 << 16,
 } as const;
@@ -64,9 +65,9 @@ export class RenderInputError extends Error {
   }
 }
 
-/** Canonical JSON of params: sorted keys, no whitespace. */
+/** Canonical JSON of params: sorted keys, no whitespace (the SDK's `encodeModelParams`). */
 export function canonicalParams(params: RenderParams): string {
-  return canonicalJson({ scale: params.scale, sharpness: params.sharpness });
+  return encodeModelParams(params);
 }
 
 /** The latent vector of a seed: splitmix64 → Box-Muller normals, float32. */
@@ -88,9 +89,21 @@ export function latentOf(seed: bigint): Float32Array {
   return out;
 }
 
-/** The shipped models' manifest. */
-export async function loadManifest(dir = MODELS_DIR): Promise<ModelManifestEntry[]> {
-  return JSON.parse(await readFile(path.join(dir, "models.json"), "utf8")) as ModelManifestEntry[];
+/** The shipped models' manifest; each entry's param declarations checked (an error names the file and the model). */
+export async function loadManifest(dir = modelsDir()): Promise<ModelManifestEntry[]> {
+  const file = path.join(dir, "models.json");
+  const entries = JSON.parse(await readFile(file, "utf8")) as ModelManifestEntry[];
+  try {
+    return entries.map((e) => ({ ...e, params: parseModelParamDeclarations(e.params, e.name) }));
+  } catch (error) {
+    if (error instanceof ModelParamsError) throw new Error(`${file}: model ${error.model}: ${error.shortMessage}`);
+    throw error;
+  }
+}
+
+/** The declared params of weights not in the manifest (an upload): the named model's, else the CPPN family's. */
+function paramsOfUnknownWeights(manifest: readonly ModelManifestEntry[], name: string): ModelParamDeclaration[] {
+  return manifest.find((m) => m.name === name)?.params ?? [...CPPN_PARAMS];
 }
 
 const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
@@ -179,8 +192,8 @@ function shippedSession(entry: ModelManifestEntry, file: string): () => Promise<
   };
 }
 
-/** Checks a render request; throws RenderInputError naming the field and its allowed range. */
-export function validateRenderInput(input: RenderInput, manifest: ModelManifestEntry[], maxSide: number = RENDER_LIMITS.maxSide): ModelManifestEntry {
+/** Checks a render request; throws RenderInputError naming the field and its allowed range; the model's entry and the checked params. */
+export function validateRenderInput(input: RenderInput, manifest: ModelManifestEntry[], maxSide: number = RENDER_LIMITS.maxSide): { entry: ModelManifestEntry; params: Record<string, number> } {
   const entry = manifest.find((m) => m.name === input.model);
   if (entry === undefined) {
     throw new RenderInputError("model", `unknown model "${input.model}"; known: ${manifest.map((m) => m.name).join(", ")}`);
@@ -192,14 +205,17 @@ export function validateRenderInput(input: RenderInput, manifest: ModelManifestE
     const v = input[side];
     if (!Number.isInteger(v) || v < 1 || v > maxSide) throw new RenderInputError(side, `${v} is outside 1..${maxSide}`);
   }
-  const { scale, sharpness } = input.params ?? ({} as RenderParams);
-  if (!Number.isInteger(scale) || scale < RENDER_LIMITS.scale.min || scale > RENDER_LIMITS.scale.max) {
-    throw new RenderInputError("params.scale", `${scale} is not an integer in ${RENDER_LIMITS.scale.min}..${RENDER_LIMITS.scale.max}`);
+  return { entry, params: renderParams(entry, input.params) };
+}
+
+/** `params` checked against the model's declarations (all required, in declaration order), or RenderInputError naming the param, its range and the model. */
+export function renderParams(entry: Pick<ModelManifestEntry, "name" | "params">, params: unknown): Record<string, number> {
+  try {
+    return checkModelParams(entry.params, params, entry.name);
+  } catch (error) {
+    if (error instanceof ModelParamsError) throw new RenderInputError(error.field, error.detail);
+    throw error;
   }
-  if (typeof sharpness !== "number" || !Number.isFinite(sharpness) || sharpness < RENDER_LIMITS.sharpness.min || sharpness > RENDER_LIMITS.sharpness.max) {
-    throw new RenderInputError("params.sharpness", `${sharpness} is outside ${RENDER_LIMITS.sharpness.min}..${RENDER_LIMITS.sharpness.max}`);
-  }
-  return entry;
 }
 
 /**
@@ -212,22 +228,22 @@ export async function render(
   input: RenderInput,
   options: { modelsDir?: string; maxSide?: number; /** Run these ONNX bytes (e.g. weights fetched by an auditor) instead of the shipped file. */ modelBytes?: Uint8Array } = {},
 ): Promise<RenderOutput> {
-  const dir = options.modelsDir ?? MODELS_DIR;
+  const dir = options.modelsDir ?? modelsDir();
   let manifest = await loadManifest(dir);
   let digest: Hex | undefined;
   if (options.modelBytes !== undefined) {
     digest = `0x${createHash("sha256").update(options.modelBytes).digest("hex")}`;
     const known = manifest.find((m) => m.sha256 === digest);
-    manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length }), name: input.model, sha256: digest }];
+    manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length, params: paramsOfUnknownWeights(manifest, input.model) }), name: input.model, sha256: digest }];
   }
-  const entry = validateRenderInput(input, manifest, options.maxSide);
+  const { entry, params } = validateRenderInput(input, manifest, options.maxSide);
   // sessions are keyed by weights digest: the shipped file and the same bytes uploaded share one
   const modelBytes = options.modelBytes;
   const { width, height } = input;
   const bytes = await sessions.use(entry.sha256, modelBytes !== undefined ? () => ort.InferenceSession.create(modelBytes, SESSION_OPTIONS) : shippedSession(entry, path.join(dir, entry.file)), async (session) => {
     const z = new ort.Tensor("float32", latentOf(input.seed), [1, CPPN.latent]);
-    const scale = new ort.Tensor("float32", Float32Array.of(input.params.scale), [1]);
-    const sharpness = new ort.Tensor("float32", Float32Array.of(input.params.sharpness), [1]);
+    // one float32 [1] input per declared param, under the param's name
+    const paramFeeds = Object.fromEntries(Object.entries(params).map(([name, v]) => [name, new ort.Tensor("float32", Float32Array.of(v), [1])]));
     const bandRows = Math.max(1, Math.min(height, Math.floor(RENDER_LIMITS.bandPixels / width)));
     const png = new PngWriter(width, height);
     const uv = new Float32Array(bandRows * width * 2);
@@ -246,8 +262,7 @@ export async function render(
       const feeds = {
         [CPPN_IO.uv]: new ort.Tensor("float32", uv.subarray(0, n * 2), [n, 2]),
         [CPPN_IO.z]: z,
-        [CPPN_IO.scale]: scale,
-        [CPPN_IO.sharpness]: sharpness,
+        ...paramFeeds,
       };
       const out = (await session.run(feeds))[CPPN_IO.rgb]!.data as Float32Array;
       for (let i = 0; i < n * 3; i++) {
@@ -258,12 +273,11 @@ export async function render(
     }
     return png.finish();
   });
-  const canonical = canonicalParams(input.params);
   return {
     png: bytes,
     contentDigest: `0x${createHash("sha256").update(bytes).digest("hex")}`,
-    paramsHash: keccak256(stringToBytes(canonical)),
-    canonicalParams: canonical,
+    paramsHash: modelParamsHash(params),
+    canonicalParams: canonicalParams(params),
     model: entry,
     seed: input.seed,
     width,

@@ -1,7 +1,12 @@
-import { type Address, BaseError, type Hex, isAddress } from "viem";
+import { type Address, type Hex, isAddress } from "viem";
 
 import { canonicalJson } from "../canonical.js";
 import { tokenIdHex } from "../ids.js";
+import type { DatasetCertificateMetadata } from "./datasetMetadata.js";
+import type { RecipeCertificateMetadata } from "./recipeMetadata.js";
+import { IPFS_URI, UINT64_DECIMAL, arr, decodeDocument, fail, hex32, int, cidV1, obj, optStr, params, str } from "./check.js";
+
+export { MetadataError, type MetadataErrorType } from "./check.js";
 
 /** IPTC digital source type of media made by a trained model. */
 export const TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia";
@@ -88,17 +93,6 @@ export type CertificateMetadataInput = {
   generator: { name: string; version: string };
 };
 
-/** A metadata document that is not a pattern certificate's: `field` is the JSON path of the first bad field. */
-export class MetadataError extends BaseError {
-  override name = "MetadataError";
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
-
 /**
  * The metadata document of a pattern (see `CertificateMetadata`); the input is checked with
  * `parseCertificateMetadata` on the way out, so a bad input throws `MetadataError` naming the field.
@@ -157,36 +151,13 @@ export function buildCertificateMetadata(input: CertificateMetadataInput): Certi
   return parseCertificateMetadata(doc);
 }
 
-/** The pinned bytes of a metadata document: canonical JSON (sorted keys), UTF-8. Same document, same bytes, same CID. */
-export function encodeCertificateMetadata(doc: CertificateMetadata): Uint8Array {
+/**
+ * The pinned bytes of a metadata document of any kind (pattern, recipe, dataset): canonical JSON
+ * (sorted keys), UTF-8. Same document, same bytes, same CID.
+ */
+export function encodeCertificateMetadata(doc: CertificateMetadata | RecipeCertificateMetadata | DatasetCertificateMetadata): Uint8Array {
   return new TextEncoder().encode(canonicalJson(doc));
 }
-
-// ---- the parser: a small hand-written validator (the SDK has no schema library, and its entry
-// stays dependency-light and browser-safe); every refusal names the JSON path and what was expected.
-
-const HEX32 = /^0x[0-9a-fA-F]{64}$/;
-const IPFS_URI = /^ipfs:\/\/b[a-z2-7]+$/;
-const CID_V1 = /^b[a-z2-7]+$/;
-const UINT64_DECIMAL = /^(0|[1-9][0-9]*)$/;
-
-const show = (v: unknown): string => (v === undefined ? "nothing" : typeof v === "string" ? JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v) : Array.isArray(v) ? "an array" : v === null ? "null" : typeof v === "object" ? "an object" : String(v));
-const fail = (path: string, expected: string, got: unknown): never => {
-  throw new MetadataError(path, `expected ${expected}, got ${show(got)}`);
-};
-const obj = (v: unknown, path: string): Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(path, "an object", v);
-const str = (v: unknown, path: string): string => (typeof v === "string" ? v : fail(path, "a string", v));
-const hex32 = (v: unknown, path: string): Hex => (typeof v === "string" && HEX32.test(v) ? (v as Hex) : fail(path, "0x and 64 hex digits", v));
-const int = (v: unknown, path: string, min: number, max: number): number =>
-  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : fail(path, `an integer in ${min}..${max}`, v);
-const arr = (v: unknown, path: string): unknown[] => (Array.isArray(v) ? v : fail(path, "an array", v));
-const params = (v: unknown, path: string): void => {
-  for (const [k, n] of Object.entries(obj(v, path))) if (typeof n !== "number" || !Number.isFinite(n)) fail(`${path}.${k}`, "a finite number", n);
-};
-const optStr = (o: Record<string, unknown>, key: string, path: string) => {
-  if (o[key] !== undefined) str(o[key], `${path}.${key}`);
-};
 
 function checkLineage(v: unknown, p: string): void {
   const l = obj(v, p);
@@ -222,7 +193,7 @@ function checkLineage(v: unknown, p: string): void {
   if (l.recipeId !== undefined) {
     hex32(l.recipeId, `${p}.recipeId`);
     const r = obj(l.recipe, `${p}.recipe`);
-    if (typeof r.cid !== "string" || !CID_V1.test(r.cid)) fail(`${p}.recipe.cid`, "a CIDv1 in base32 (b...)", r.cid);
+    cidV1(r.cid, `${p}.recipe.cid`);
     hex32(r.digest, `${p}.recipe.digest`);
   }
 }
@@ -268,16 +239,7 @@ function checkC2pa(v: unknown, p: string): void {
  * }
  */
 export function parseCertificateMetadata(json: unknown): CertificateMetadata {
-  let doc = json;
-  if (json instanceof Uint8Array) doc = new TextDecoder().decode(json);
-  if (typeof doc === "string") {
-    try {
-      doc = JSON.parse(doc);
-    } catch (error) {
-      throw new MetadataError("(document)", `expected JSON, got text that does not parse (${(error as Error).message})`);
-    }
-  }
-  const d = obj(doc, "(document)");
+  const d = obj(decodeDocument(json), "(document)");
   str(d.name, "name");
   str(d.description, "description");
   if (typeof d.image !== "string" || !IPFS_URI.test(d.image)) fail("image", "ipfs://<CIDv1 in base32>", d.image);

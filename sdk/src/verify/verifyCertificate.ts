@@ -9,7 +9,7 @@ import { getRecipe } from "../actions/recipes/getRecipe.js";
 import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
-import { canonicalJson } from "../canonical.js";
+import { modelParamsHash } from "../params/modelParams.js";
 import { type C2paAction, type CertificateMetadata, parseCertificateMetadata } from "../metadata/certificateMetadata.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
@@ -263,7 +263,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       const recipeSha = await sha256Digest(bytes);
       if (recipeSha !== recipe.recipeDigest) throw new Error(`the recipe fetched by ${cid} hashes to ${recipeSha}, the recipe certificate's digest is ${recipe.recipeDigest}`);
       const doc = JSON.parse(new TextDecoder().decode(bytes)) as { params?: Record<string, number> };
-      const paramsHash = keccak256(toHex(canonicalJson(doc.params ?? {})));
+      const paramsHash = modelParamsHash(doc.params ?? {});
       if (paramsHash !== l.paramsHash) throw new Error(`the recipe's params hash to ${paramsHash}, the pattern's lineage has ${l.paramsHash}`);
       return { recipeId: tokenIdHex(l.recipeId), recipeCid: cid, author: recipe.author, owner: recipe.owner, shareBps: recipe.shareBps };
     });
@@ -325,7 +325,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (weightsSha !== model.weightsDigest) throw new Error(`weights hash to ${weightsSha}, registered ${model.weightsDigest}`);
     const m = metadata.motif.lineage;
     const params = m.params;
-    const paramsHash = keccak256(toHex(canonicalJson(params)));
+    const paramsHash = modelParamsHash(params);
     if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
     const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height });
     const rerenderedDigest = await sha256Digest(png);

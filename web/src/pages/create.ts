@@ -1,35 +1,59 @@
 import { type Hex, getAddress } from "viem";
-import { type MintRequest, mintCertificates } from "@motif/sdk";
+import { type MintRequest, type ModelParamDeclaration, ModelParamsError, checkModelParams, describeModelParam, mintCertificates } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { postApi } from "../config.js";
 import { explain } from "../explain.js";
 import { h, notice, short, show } from "../ui.js";
 
-type Fields = { model: string; seed: string; params: { scale: number; sharpness: number }; width: number; height: number };
+type Fields = { model: string; seed: string; params: Record<string, number>; width: number; height: number };
 
-/** Checks the form, naming the field and its allowed range (the API checks again). */
-export function readFields(form: { model: string; seed: string; scale: string; sharpness: string; size: string }): Fields {
+/**
+ * Checks the form, naming the field and its allowed range (the API checks again); the params
+ * against the model's declarations (`checkModelParams`: the param, its range and the model).
+ */
+export function readFields(form: { model: string; seed: string; params: Record<string, string>; size: string }, declared: readonly ModelParamDeclaration[]): Fields {
   const seed = form.seed.trim();
   if (!/^\d{1,20}$/.test(seed) || BigInt(seed) >= 1n << 64n) throw new Error(`seed: "${seed}" must be a whole number in 0..18446744073709551615`);
-  const scale = Number(form.scale);
-  if (!Number.isInteger(scale) || scale < 1 || scale > 8) throw new Error(`scale: "${form.scale}" must be a whole number in 1..8`);
-  const sharpness = Number(form.sharpness);
-  if (!Number.isFinite(sharpness) || sharpness < 0.25 || sharpness > 32) throw new Error(`sharpness: "${form.sharpness}" must be a number in 0.25..32`);
+  let params: Record<string, number>;
+  try {
+    params = checkModelParams(declared, Object.fromEntries(Object.entries(form.params).map(([k, v]) => [k, v.trim() === "" ? Number.NaN : Number(v)])), form.model);
+  } catch (error) {
+    const d = error instanceof ModelParamsError ? declared.find((x) => x.name === error.param) : undefined;
+    if (d !== undefined) throw new Error(`${d.name}: "${form.params[d.name] ?? ""}" must be ${describeModelParam(d)} (model ${form.model})`);
+    throw error;
+  }
   const size = Number(form.size);
   if (!Number.isInteger(size) || size < 64 || size > 1024) throw new Error(`size: "${form.size}" must be a whole number of pixels in 64..1024`);
-  return { model: form.model, seed, params: { scale, sharpness }, width: size, height: size };
+  return { model: form.model, seed, params, width: size, height: size };
+}
+
+/** One input per param the model declares: its range, step and default. */
+function paramInputs(declared: readonly ModelParamDeclaration[]): Array<{ name: string; input: HTMLInputElement; label: HTMLLabelElement }> {
+  return declared.map((d) => {
+    const input = h("input", { name: d.name, type: "number", min: String(d.min), max: String(d.max), step: d.step !== undefined ? String(d.step) : d.type === "integer" ? "1" : "any", value: String(d.default) });
+    const title = d.name.charAt(0).toUpperCase() + d.name.slice(1);
+    return { name: d.name, input, label: h("label", d.description !== undefined ? { title: d.description } : {}, `${title} (${describeModelParam(d).replace(/^an? \w+ in /, "").replace("..", "–")}) `, input) };
+  });
 }
 
 export async function createPage(app: App, root: HTMLElement): Promise<void> {
   const model = h("select", { name: "model" }, ...Object.entries(app.cfg.models).map(([name, id]) => h("option", { value: name }, `${name} (model #${id})`)));
   const seed = h("input", { name: "seed", value: String(Math.floor(Math.random() * 1e9)) });
-  const scale = h("input", { name: "scale", type: "number", min: "1", max: "8", step: "1", value: "3" });
-  const sharpness = h("input", { name: "sharpness", type: "number", min: "0.25", max: "32", step: "0.25", value: "6" });
+  const declared = () => app.cfg.modelParams?.[model.value] ?? [];
+  // the param inputs follow the selected model's declarations
+  const paramsBox = h("div", { class: "params" });
+  let params = paramInputs(declared());
+  const showParams = () => {
+    params = paramInputs(declared());
+    show(paramsBox, ...params.map((p) => p.label));
+  };
+  model.addEventListener("change", showParams);
+  showParams();
   const size = h("input", { name: "size", type: "number", min: "64", max: "1024", step: "1", value: "256" });
   const preview = h("div", { class: "preview" });
   const status = h("div", { id: "status" });
-  const fields = () => readFields({ model: model.value, seed: seed.value, scale: scale.value, sharpness: sharpness.value, size: size.value });
+  const fields = () => readFields({ model: model.value, seed: seed.value, params: Object.fromEntries(params.map((p) => [p.name, p.input.value])), size: size.value }, declared());
   const api = (path: string, body: unknown) => postApi(app.cfg, path, body);
   const apiError = async (r: Response) => {
     const b = (await r.json().catch(() => ({}))) as { message?: string; screen?: { matches?: Array<{ label: string; distance: number; bank?: string; signal?: string; transform?: string }> } };
@@ -91,8 +115,7 @@ export async function createPage(app: App, root: HTMLElement): Promise<void> {
       { class: "form grid-form" },
       h("label", {}, "Model ", model),
       h("label", {}, "Seed ", seed),
-      h("label", {}, "Scale (1–8) ", scale),
-      h("label", {}, "Sharpness (0.25–32) ", sharpness),
+      paramsBox,
       h("label", {}, "Size px (64–1024) ", size),
       h("div", {}, h("button", { id: "preview", onclick: () => void doPreview() }, "Preview"), " ", h("button", { id: "mint", onclick: () => void doMint() }, "Mint")),
     ),

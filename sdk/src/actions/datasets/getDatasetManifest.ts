@@ -8,10 +8,11 @@ import { datasetIdOf, tokenIdHex } from "../../ids.js";
 import { type FetchVerifiedErrorType, fetchVerified } from "../../ipfs/fetchVerified.js";
 import { CertificateKind } from "../../types/lineage.js";
 import { type GetCertificateMetadataErrorType, getCertificateMetadata } from "../certificates/getCertificateMetadata.js";
+import type { DatasetCertificateMetadata } from "../../metadata/datasetMetadata.js";
 import type { DatasetManifest } from "./verifyDataset.js";
 
 export type GetDatasetManifestParameters = { certificate: Address; datasetId: bigint; gateway: string };
-export type GetDatasetManifestReturnType = { manifest: DatasetManifest; manifestCid: string; metadata: Record<string, unknown> };
+export type GetDatasetManifestReturnType = { manifest: DatasetManifest; manifestCid: string; metadata: DatasetCertificateMetadata };
 export type GetDatasetManifestErrorType = ReadContractErrorType | MotifContractErrorType | GetCertificateMetadataErrorType | FetchVerifiedErrorType | DatasetManifestErrorType;
 
 export type DatasetManifestErrorType = DatasetManifestError & { name: "DatasetManifestError" };
@@ -43,11 +44,13 @@ export async function getDatasetManifest(client: Client, p: GetDatasetManifestPa
   }
   const id = tokenIdHex(p.datasetId);
   if (stored.kind !== CertificateKind.Dataset) throw new DatasetManifestError(`certificate ${id} is not a dataset certificate (kind ${stored.kind})`);
-  const { metadata } = await getCertificateMetadata(client, { certificate: p.certificate, tokenId: p.datasetId, gateway: p.gateway });
-  const named = (metadata.motif as { manifest?: unknown } | undefined)?.manifest;
+  const doc = await getCertificateMetadata(client, { certificate: p.certificate, tokenId: p.datasetId, gateway: p.gateway });
+  if (doc.kind !== "dataset") throw new DatasetManifestError(`certificate ${id}: its metadata is a ${doc.kind}'s, not a dataset's`);
+  const metadata = doc.metadata;
+  const named = metadata.motif.manifest;
   let cid: CID;
   try {
-    cid = CID.parse(String(named));
+    cid = CID.parse(named);
   } catch {
     throw new DatasetManifestError(`dataset ${id}: its metadata names no manifest CID (motif.manifest is ${JSON.stringify(named)})`);
   }
