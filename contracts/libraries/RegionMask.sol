@@ -18,7 +18,7 @@ library RegionMask {
     uint256 internal constant ALL = (uint256(1) << REGION_COUNT) - 1;
     /// @notice Blocks of 16 regions in a mask (table order: block `b` is regions 16b..16b+15).
     uint256 internal constant BLOCKS = 16;
-    uint256 private constant _BLOCK_BITS = 16;
+    uint256 private constant _BLOCK_SHIFT = 4; // a block is 2^4 = 16 bits
     uint256 private constant _BLOCK_MASK = 0xffff;
 
     /// @notice The mask with only `region` set. Reverts with `MotifRegionInvalid` past the table.
@@ -46,9 +46,9 @@ library RegionMask {
     /// @notice The 16 bits of block `b` (regions 16b..16b+15) of `word`: a region mask, or a word
     /// with one 16-bit lane per block (such as the exclusivity book's per-block end days).
     /// @param word A region mask or a word laid out by blocks.
-    /// @param b Block index (0..15).
+    /// @param b Block index (0..15; a shift, not a checked product: these run 16 times per grant).
     function blockOf(uint256 word, uint256 b) internal pure returns (uint256) {
-        return (word >> (b * _BLOCK_BITS)) & _BLOCK_MASK;
+        return (word >> (b << _BLOCK_SHIFT)) & _BLOCK_MASK;
     }
 
     /// @notice `word` with block `b` replaced by the low 16 bits of `value`.
@@ -56,7 +56,7 @@ library RegionMask {
     /// @param b Block index (0..15).
     /// @param value The new block (low 16 bits used).
     function withBlock(uint256 word, uint256 b, uint256 value) internal pure returns (uint256) {
-        uint256 shift = b * _BLOCK_BITS;
+        uint256 shift = b << _BLOCK_SHIFT;
         return (word & ~(_BLOCK_MASK << shift)) | ((value & _BLOCK_MASK) << shift);
     }
 
