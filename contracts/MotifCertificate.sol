@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -21,6 +22,7 @@ import {
     MintRequest,
     RecipeRegistration
 } from "./types/Lineage.sol";
+import {CertificateData, CertificateDataLibrary} from "./types/CertificateData.sol";
 import {ModelStatus} from "./types/Model.sol";
 
 /// @title MotifCertificate
@@ -35,7 +37,7 @@ import {ModelStatus} from "./types/Model.sol";
 ///
 /// 1. Token id = content digest (sha-256 of the PNG bytes). Uniqueness of content costs nothing: the
 ///    owner slot of that id is the "already certified" flag, and the image itself names its token.
-/// 2. The owner slot (Solady ERC721) keeps 96 spare bits beside the owner address:
+/// 2. The owner slot (Solady ERC721) keeps 96 spare bits beside the owner address (`CertificateData`):
 ///      bits   0..159  owner
 ///      bits 160..191  modelId      (uint32, `MotifModelRegistry` id)
 ///      bits 192..223  creatorId    (uint32, see 4)
@@ -172,14 +174,16 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         tokenId = uint256(lin.contentDigest);
         uint64 prefix = uint64(tokenId >> 192);
         if (prefix == RECIPE_ID_PREFIX || prefix == DATASET_ID_PREFIX) revert MotifCertificateReservedId(tokenId, prefix);
-        if (_getExtraData(tokenId) != 0) revert MotifCertificateDuplicateContent(lin.contentDigest);
+        if (_data(tokenId).isSet()) revert MotifCertificateDuplicateContent(lin.contentDigest);
 
         ModelStatus status = registry.modelStatus(lin.modelId);
         if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(lin.modelId, status);
 
         uint256 recipeId = lin.recipeId;
         if (recipeId != 0) {
-            (uint32 recipeModelId,,,, CertificateKind kind) = _unpack(_getExtraData(recipeId));
+            CertificateData recipe = _data(recipeId);
+            CertificateKind kind = recipe.kind();
+            uint32 recipeModelId = recipe.modelId();
             if (kind != CertificateKind.Recipe) {
                 if (!_exists(recipeId)) revert MotifCertificateNonexistentToken(recipeId);
                 revert MotifCertificateNotARecipe(recipeId, kind);
@@ -193,7 +197,13 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         uint32 creatorId = _creatorId(lin.creator);
         _metadataDigests[tokenId] = lin.metadataDigest;
         _mintAndSetExtraDataUnchecked(
-            r.to, tokenId, _pack(lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec, CertificateKind.Pattern)
+            r.to,
+            tokenId,
+            CertificateData.unwrap(
+                CertificateDataLibrary.pack(
+                    lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec, CertificateKind.Pattern
+                )
+            )
         );
 
         emit CertificateMinted(
@@ -259,11 +269,15 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (metadataDigest == bytes32(0)) revert MotifCertificateZeroField("metadataDigest");
         if (!CidV1.isSupportedCodec(codec)) revert MotifCertificateUnsupportedCodec(codec);
         if (royaltyBps > MAX_ROYALTY_BPS) revert MotifCertificateRoyaltyTooHigh(royaltyBps, MAX_ROYALTY_BPS);
-        if (_getExtraData(tokenId) != 0) revert MotifCertificateAlreadyCertified(tokenId);
+        if (_data(tokenId).isSet()) revert MotifCertificateAlreadyCertified(tokenId);
         uint32 creatorId = _creatorId(msg.sender);
         _metadataDigests[tokenId] = metadataDigest;
         _kindDigests[tokenId] = kindDigest;
-        _mintAndSetExtraDataUnchecked(msg.sender, tokenId, _pack(modelId, creatorId, royaltyBps, codec, kind));
+        _mintAndSetExtraDataUnchecked(
+            msg.sender,
+            tokenId,
+            CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, royaltyBps, codec, kind))
+        );
     }
 
     function _creatorId(address creator) private returns (uint32 creatorId) {
@@ -293,21 +307,20 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         emit EditLogged(tokenId, msg.sender, stepDigest, head);
         if (metadataDigest != bytes32(0)) {
             if (!CidV1.isSupportedCodec(metadataCodec)) revert MotifCertificateUnsupportedCodec(metadataCodec);
-            (uint32 modelId, uint32 creatorId, uint16 royaltyBps,, CertificateKind kind) = _unpack(_getExtraData(tokenId));
-            _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, metadataCodec, kind));
+            _setData(tokenId, _data(tokenId).withMetadataCodec(metadataCodec));
             _metadataDigests[tokenId] = metadataDigest;
-            emit MetadataUpdate(tokenId);
+            emit IERC4906.MetadataUpdate(tokenId);
         }
     }
 
     /// @inheritdoc IMotifCertificate
     function setRoyalty(uint256 tokenId, uint16 royaltyBps) external {
         _requireMinted(tokenId);
-        (uint32 modelId, uint32 creatorId, uint16 current, uint16 codec, CertificateKind kind) =
-            _unpack(_getExtraData(tokenId));
-        if (_creators[creatorId] != msg.sender) revert MotifCertificateNotCreator(tokenId, msg.sender);
+        CertificateData data = _data(tokenId);
+        uint16 current = data.royaltyBps();
+        if (_creators[data.creatorId()] != msg.sender) revert MotifCertificateNotCreator(tokenId, msg.sender);
         if (royaltyBps > current) revert MotifCertificateRoyaltyIncrease(tokenId, current, royaltyBps);
-        _setExtraData(tokenId, _pack(modelId, creatorId, royaltyBps, codec, kind));
+        _setData(tokenId, data.withRoyaltyBps(royaltyBps));
         emit RoyaltyUpdated(tokenId, current, royaltyBps);
     }
 
@@ -344,8 +357,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @inheritdoc IMotifCertificate
     function metadataCid(uint256 tokenId) public view returns (string memory) {
         _requireMinted(tokenId);
-        (,,, uint16 codec,) = _unpack(_getExtraData(tokenId));
-        return CidV1.toBase32(codec, _metadataDigests[tokenId]);
+        return CidV1.toBase32(_data(tokenId).metadataCodec(), _metadataDigests[tokenId]);
     }
 
     /// @notice ERC-2981: the creator receives `royaltyBps` of `salePrice` (rounded down).
@@ -359,24 +371,23 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         returns (address receiver, uint256 royaltyAmount)
     {
         _requireMinted(tokenId);
-        (, uint32 creatorId, uint16 bps,,) = _unpack(_getExtraData(tokenId));
-        receiver = _creators[creatorId];
-        royaltyAmount = salePrice * bps / _BPS;
+        CertificateData data = _data(tokenId);
+        receiver = _creators[data.creatorId()];
+        royaltyAmount = salePrice * data.royaltyBps() / _BPS;
     }
 
     /// @inheritdoc IMotifCertificate
     function certificate(uint256 tokenId) external view returns (CertificateView memory v) {
         _requireMinted(tokenId);
-        (uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec, CertificateKind kind) =
-            _unpack(_getExtraData(tokenId));
+        CertificateData data = _data(tokenId);
         v = CertificateView({
-            kind: kind,
+            kind: data.kind(),
             owner: _ownerOf(tokenId),
-            creator: _creators[creatorId],
-            modelId: modelId,
-            creatorId: creatorId,
-            royaltyBps: bps,
-            metadataCodec: codec,
+            creator: _creators[data.creatorId()],
+            modelId: data.modelId(),
+            creatorId: data.creatorId(),
+            royaltyBps: data.royaltyBps(),
+            metadataCodec: data.metadataCodec(),
             metadataDigest: _metadataDigests[tokenId],
             editHead: _editHeads[tokenId],
             recipeId: _recipeOf[tokenId],
@@ -388,24 +399,23 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @inheritdoc IMotifCertificate
     function matchesLineage(Lineage calldata lineage) external view returns (bool) {
         uint256 tokenId = uint256(lineage.contentDigest);
-        uint96 extra = _getExtraData(tokenId);
-        if (extra == 0) return false;
-        (uint32 modelId, uint32 creatorId,, uint16 codec, CertificateKind kind) = _unpack(extra);
-        return kind == CertificateKind.Pattern && modelId == lineage.modelId && _creators[creatorId] == lineage.creator
-            && codec == lineage.metadataCodec && _metadataDigests[tokenId] == lineage.metadataDigest
+        CertificateData data = _data(tokenId);
+        if (!data.isSet()) return false;
+        return data.kind() == CertificateKind.Pattern && data.modelId() == lineage.modelId
+            && _creators[data.creatorId()] == lineage.creator && data.metadataCodec() == lineage.metadataCodec && _metadataDigests[tokenId] == lineage.metadataDigest
             && _recipeOf[tokenId] == lineage.recipeId;
     }
 
     /// @inheritdoc IMotifCertificate
     function modelOf(uint256 tokenId) external view returns (uint32 modelId) {
         _requireMinted(tokenId);
-        (modelId,,,,) = _unpack(_getExtraData(tokenId));
+        modelId = _data(tokenId).modelId();
     }
 
     /// @inheritdoc IMotifCertificate
     function kindOf(uint256 tokenId) external view returns (CertificateKind kind) {
         _requireMinted(tokenId);
-        (,,,, kind) = _unpack(_getExtraData(tokenId));
+        kind = _data(tokenId).kind();
     }
 
     /// @inheritdoc IMotifCertificate
@@ -416,7 +426,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     {
         owner = _ownerOf(tokenId);
         if (owner == address(0)) revert MotifCertificateNonexistentToken(tokenId);
-        (modelId,,,,) = _unpack(_getExtraData(tokenId));
+        modelId = _data(tokenId).modelId();
         uint256 recipeId = _recipeOf[tokenId];
         if (recipeId != 0) {
             recipeOwner = _ownerOf(recipeId);
@@ -437,8 +447,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     /// @inheritdoc IMotifCertificate
     function creatorOf(uint256 tokenId) external view returns (address) {
         _requireMinted(tokenId);
-        (, uint32 creatorId,,,) = _unpack(_getExtraData(tokenId));
-        return _creators[creatorId];
+        return _creators[_data(tokenId).creatorId()];
     }
 
     /// @inheritdoc IMotifCertificate
@@ -465,6 +474,8 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         override(ERC721, AccessControl, IERC165)
         returns (bool)
     {
+        // ERC-4906's id is fixed by the ERC (0x49064906), not `type(IERC4906).interfaceId`, which would
+        // XOR in ERC-721's functions.
         return interfaceId == type(IERC2981).interfaceId || interfaceId == bytes4(0x49064906)
             || ERC721.supportsInterface(interfaceId) || AccessControl.supportsInterface(interfaceId);
     }
@@ -494,26 +505,13 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     // Packing
     // ----------------------------------------------------------------------------------------------
 
-    /// @dev `codec` fits 14 bits: `CidV1.isSupportedCodec` was checked by every caller.
-    function _pack(uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec, CertificateKind kind)
-        private
-        pure
-        returns (uint96)
-    {
-        return uint96(modelId) | (uint96(creatorId) << 32) | (uint96(royaltyBps) << 64) | (uint96(codec) << 80)
-            | (uint96(uint8(kind)) << 94);
+    /// @dev The packed mint data in the owner slot of `tokenId` (0 if never minted).
+    function _data(uint256 tokenId) private view returns (CertificateData) {
+        return CertificateData.wrap(_getExtraData(tokenId));
     }
 
-    function _unpack(uint96 extra)
-        private
-        pure
-        returns (uint32 modelId, uint32 creatorId, uint16 royaltyBps, uint16 codec, CertificateKind kind)
-    {
-        modelId = uint32(extra);
-        creatorId = uint32(extra >> 32);
-        royaltyBps = uint16(extra >> 64);
-        codec = uint16(extra >> 80) & 0x3fff;
-        kind = CertificateKind(uint8(extra >> 94));
+    function _setData(uint256 tokenId, CertificateData data) private {
+        _setExtraData(tokenId, CertificateData.unwrap(data));
     }
 
     function _requireMinted(uint256 tokenId) private view {

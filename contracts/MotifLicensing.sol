@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
 import {IMotifLicensing} from "./interfaces/IMotifLicensing.sol";
 import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
 import {CidV1} from "./libraries/CidV1.sol";
+import {DemandPricing} from "./libraries/DemandPricing.sol";
+import {Exclusivity} from "./libraries/Exclusivity.sol";
 import {OfferHash} from "./libraries/OfferHash.sol";
 import {RegionMask} from "./libraries/RegionMask.sol";
+import {MotifPayments} from "./MotifPayments.sol";
+import {Grant, GrantSlot} from "./types/GrantSlot.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, Pricing} from "./types/License.sol";
 
 /// @title MotifLicensing
@@ -39,8 +38,8 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 /// the caller) and check it against the id.
 ///
 /// Storage layout:
-///   `_grants[slot key]` (one slot): termsId 32 | start 40 | end 40 | status 8 | breach 8 |
-///     unitsUsed 56 | unitCap 56 | generation 16. Windows are half-open `[start, end)`; `end ==
+///   `_grants[slot key]` (one slot, read raw as a `GrantSlot`): termsId 32 | start 40 | end 40 |
+///     status 8 | breach 8 | unitsUsed 56 | unitCap 56 | generation 16. Windows are half-open `[start, end)`; `end ==
 ///     PERPETUAL` never ends. `_renewalPeriods[licenseId]`: the length one renewal adds, fixed at
 ///     grant (the window's length then), written only for renewable terms.
 ///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 96 (what a
@@ -54,64 +53,25 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///   `_signedOffers[keccak256(digest, signer)]`: uses 32 | termsId 32 | demand 64 | lastSale 40 |
 ///     cancelled 8. Keyed by signer: a signer's cancellation is theirs for good, whoever owns the
 ///     certificate later.
-///   `_revenue[tokenId][currency]`: received 128 | settled 128, both only ever growing, so the slot
-///     stays non-zero and a payment costs a 5,000-gas update rather than a 22,100-gas fresh write.
+///   `_books[tokenId]`: the exclusivity book (`Exclusivity.Book`).
 ///
-/// Exclusivity in bounded gas. An exclusive license forbids any other license of the certificate
-/// whose regions intersect and whose window overlaps, in both directions. Per certificate:
-///   - exclusive grants live in at most `MAX_EXCLUSIVES` entries (regions, window, license id), with a
-///     summary (union of regions, earliest start, latest end) that lets most checks skip the scan;
-///     an entry whose window ended (or whose license was revoked) is reused. Checks against
-///     exclusives are exact and read at most `3 * MAX_EXCLUSIVES + 4` slots.
-///   - non-exclusive grants are summarised by the union of their regions, the hull of their windows
-///     (both reset once they have all ended), and per block of 16 regions (table order: block `b` is
-///     regions 16b..16b+15) the day the last grant touching that block ends (`grantBlockEnds`, 16
-///     days of 16 bits, one slot). A new exclusive is refused in the regions of the union whose
-///     block's last grant ends after the exclusive starts, if the hull starts before it ends. This
-///     never lets a conflict through, costs four slot reads whatever the number of licenses, and is
-///     exact for ended grants up to one block: a grant that has ended blocks nothing once no live
-///     grant touches its block (a perpetual grant in US no longer keeps an ended FR grant alive).
-///     It stays conservative about starts (the earliest start of all) and about revoked
-///     non-exclusive grants, which stay in the summary until their block ends.
-///
-/// Money. A payment (sale, renewal, usage royalty) is added to its certificate's pending revenue
-/// `_pending[tokenId][currency]`: one write on the paying path. `settle(tokenId, currency)` (anyone,
-/// any time) splits what is pending between the protocol fee (≤ 5%), its model's current owner (the
-/// registry's share, ≤ 25% of the rest), the current owner of the recipe it was rendered from (the
-/// recipe's share, ≤ 25% of the rest) and the certificate's current owner (the remainder, ≥ 50% of
-/// what is left after the fee; the caps make the shares sum to at most 100% by construction),
-/// crediting `_owed[currency][account]`;
-/// accounts withdraw themselves (`withdraw`). Unsettled revenue follows the certificate: whoever
-/// owns it at settlement receives the owner share, as with any claimable NFT revenue, so a seller
-/// settles before selling. State changes come before token transfers, every entry point that moves
-/// value is `nonReentrant`, ERC-20s go through SafeERC20 (tokens that return nothing or false), and
-/// a token that delivers less than asked (fee-on-transfer) is refused. Splits round the model share
-/// and fee down and give the certificate owner the rest: every wei paid in is pending, owed or
-/// withdrawn.
-contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransient, EIP712 {
-    using SafeERC20 for IERC20;
+/// Exclusivity: `libraries/Exclusivity.sol` keeps each certificate's book (`_books[tokenId]`): exact
+/// checks against at most `MAX_EXCLUSIVES` exclusive entries, and a four-slot summary of the
+/// non-exclusive grants. Dynamic prices: `libraries/DemandPricing.sol`. Money (pending revenue,
+/// settlement, pull withdrawals): the abstract `MotifPayments` this contract extends.
+contract MotifLicensing is MotifPayments, EIP712 {
+    using Exclusivity for Exclusivity.Book;
 
     /// @notice Role that flags breaches, the precondition of a revocation.
     bytes32 public constant ARBITER_ROLE = keccak256("MOTIF_ARBITER_ROLE");
-    /// @notice Highest protocol fee: 5%.
-    uint16 public constant MAX_PROTOCOL_FEE_BPS = 500;
     /// @notice Most exclusive licenses of one certificate whose windows have not ended.
-    uint256 public constant MAX_EXCLUSIVES = 8;
+    uint256 public constant MAX_EXCLUSIVES = Exclusivity.MAX_EXCLUSIVES;
     /// @notice Most licenses one licensee can receive for one certificate.
     uint256 public constant MAX_LICENSES_PER_HOLDER = 16;
     /// @notice Window end that never comes.
-    uint40 public constant PERPETUAL = type(uint40).max;
+    uint40 public constant PERPETUAL = Exclusivity.PERPETUAL;
 
-    uint256 private constant _BPS = 10_000;
-    uint256 private constant _DEMAND_SCALE = 1e6;
     uint256 private constant _GENERATION_MASK = 0xffff;
-    uint256 private constant _DAY = 1 days;
-    uint256 private constant _NEVER_DAY = 0xffff;
-
-    /// @notice The certificates licensed here.
-    IMotifCertificate public immutable certificate;
-    /// @notice The model registry paying model owners their share.
-    IMotifModelRegistry public immutable registry;
 
     struct StoredTerms {
         uint256 regions;
@@ -153,40 +113,6 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         bool cancelled;
     }
 
-    struct Revenue {
-        uint128 received;
-        uint128 settled;
-    }
-
-    struct Grant {
-        uint32 termsId;
-        uint40 start;
-        uint40 end;
-        LicenseStatus status;
-        bool breach;
-        uint56 unitsUsed;
-        uint56 unitCap;
-        uint16 generation;
-    }
-
-    struct ExclusiveEntry {
-        uint256 regions;
-        uint256 licenseId;
-        uint40 start;
-        uint40 end;
-    }
-
-    struct Exclusivity {
-        uint256 exclusiveMask;
-        uint256 grantMask;
-        uint40 exclusiveStart;
-        uint40 exclusiveEnd;
-        uint40 grantStart;
-        uint40 grantEnd;
-        uint8 used;
-        uint256 grantBlockEnds;
-    }
-
     mapping(uint32 termsId => StoredTerms) private _terms;
     uint32 private _termsCount;
     mapping(uint256 offerId => StoredOffer) private _offers;
@@ -196,26 +122,16 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     mapping(uint256 licenseId => uint40) private _renewalPeriods;
     mapping(uint256 licenseId => address) private _pendingTransfers;
     mapping(uint256 licenseId => mapping(address reporter => bool)) private _reporters;
-    mapping(uint256 tokenId => Exclusivity) private _exclusivity;
-    mapping(uint256 tokenId => ExclusiveEntry[MAX_EXCLUSIVES]) private _exclusives;
-    mapping(uint256 tokenId => mapping(address currency => Revenue)) private _revenue;
-    mapping(address currency => mapping(address account => uint256)) private _owed;
-    uint16 private _feeBps;
-    address private _feeRecipient;
+    mapping(uint256 tokenId => Exclusivity.Book) private _books;
 
     /// @notice Deploys the licensing contract bound to the certificate contract and the registry.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` (protocol fee) and `ARBITER_ROLE`.
     /// @param certificate_ The certificate contract.
     /// @param registry_ The model registry.
     constructor(address admin, IMotifCertificate certificate_, IMotifModelRegistry registry_)
+        MotifPayments(admin, certificate_, registry_)
         EIP712("Motif Licensing", "1")
     {
-        if (admin == address(0)) revert MotifLicensingInvalidField("admin", 0, 1, type(uint160).max);
-        if (address(certificate_) == address(0)) revert MotifLicensingInvalidField("certificate", 0, 1, type(uint160).max);
-        if (address(registry_) == address(0)) revert MotifLicensingInvalidField("registry", 0, 1, type(uint160).max);
-        certificate = certificate_;
-        registry = registry_;
-        _feeRecipient = admin;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(ARBITER_ROLE, admin);
     }
@@ -283,7 +199,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         unchecked {
             ++o.uses;
         }
-        if (o.ceiling != 0) (o.demand, o.lastSale) = _recordSale(o.demand, o.lastSale, o.decayWindow, o.demandCap);
+        if (o.ceiling != 0) {
+            (o.demand, o.lastSale) =
+                DemandPricing.recordSale(o.demand, o.lastSale, o.decayWindow, o.demandCap, block.timestamp);
+        }
 
         (uint40 start, uint40 end) = _window(o.start, o.end, o.duration);
         licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.unitCap, start, end, t.renewalPrice != 0);
@@ -325,7 +244,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (s.uses >= offer.maxUses) revert MotifLicensingOfferUsedUp(key, offer.maxUses);
 
         Pricing calldata p = offer.pricing;
-        price = _price(p.price, p.ceiling, p.decayWindow, p.demandCap, s.demand, s.lastSale);
+        price = DemandPricing.price(p.price, p.ceiling, p.decayWindow, p.demandCap, s.demand, s.lastSale, block.timestamp);
         if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
         termsId = s.termsId;
         if (termsId == 0) {
@@ -336,7 +255,10 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         unchecked {
             ++s.uses;
         }
-        if (p.ceiling != 0) (s.demand, s.lastSale) = _recordSale(s.demand, s.lastSale, p.decayWindow, p.demandCap);
+        if (p.ceiling != 0) {
+            (s.demand, s.lastSale) =
+                DemandPricing.recordSale(s.demand, s.lastSale, p.decayWindow, p.demandCap, block.timestamp);
+        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -352,18 +274,12 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (region > RegionMask.MAX_REGION) return (false, 0);
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
             uint256 key = _slotKey(tokenId, licensee, i);
-            // The hot path any contract calls: one read of the packed Grant slot, unpacked by hand
-            // (layout in the header: termsId 0..31 | start 32..71 | end 72..111 | status 112..119 |
-            // breach 120..127 | unitsUsed 128..183 | unitCap 184..239 | generation 240..255), then
-            // the terms' regions.
-            uint256 word = _grantWord(key);
-            uint256 status = (word >> 112) & 0xff;
-            if (status == uint256(LicenseStatus.None)) break;
-            if (status != uint256(LicenseStatus.Active)) continue;
-            if (time < (word >> 32) & 0xffffffffff || time >= (word >> 72) & 0xffffffffff) continue;
-            uint256 cap = word >> 184 & 0xffffffffffffff;
-            if (cap != 0 && (word >> 128) & 0xffffffffffffff >= cap) continue;
-            if ((_terms[uint32(word)].regions >> region) & 1 == 1) return (true, key | (word >> 240));
+            // The hot path any contract calls: one read of the packed Grant slot, then the terms'
+            // regions.
+            GrantSlot grant = _grantSlot(key);
+            if (grant.statusByte() == uint8(LicenseStatus.None)) break;
+            if (!grant.coversTime(time)) continue;
+            if (RegionMask.has(_terms[grant.termsId()].regions, region)) return (true, key | grant.generation());
         }
         return (false, 0);
     }
@@ -385,7 +301,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             bytes memory reason = _whyNot(id, g, region, time);
             if (reason.length == 0) return id;
             if (firstReason.length == 0) firstReason = reason;
-            bool coversRegion = (_terms[g.termsId].regions >> region) & 1 == 1;
+            bool coversRegion = RegionMask.has(_terms[g.termsId].regions, region);
             if (coversRegion && firstRegionReason.length == 0) firstRegionReason = reason;
         }
         if (firstRegionReason.length != 0) _revertWith(firstRegionReason);
@@ -412,7 +328,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (!_isLicenseOf(licenseId, tokenId, licensee)) revert MotifLicensingNotLicensee(licenseId, licensee);
         RegionMask.bit(region);
         if (units == 0 || units > type(uint56).max) {
-            revert MotifLicensingInvalidField("units", units, 1, type(uint56).max);
+            revert MotifLicensingInvalidUnits(units, type(uint56).max);
         }
         bytes memory reason = _whyNot(licenseId, g, region, block.timestamp);
         if (reason.length != 0) _revertWith(reason);
@@ -463,7 +379,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
         if (!g.breach) revert MotifLicensingBreachNotFlagged(licenseId);
         g.status = LicenseStatus.Revoked;
-        if (_terms[g.termsId].flags & LicenseFlags.EXCLUSIVE != 0) _releaseExclusive(tokenId, licenseId);
+        if (_terms[g.termsId].flags & LicenseFlags.EXCLUSIVE != 0) _books[tokenId].release(licenseId);
         emit LicenseRevoked(licenseId, msg.sender);
     }
 
@@ -485,8 +401,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         uint40 opensAt = end - period;
         if (block.timestamp < opensAt) revert MotifLicensingRenewalTooEarly(licenseId, end, opensAt);
         uint256 newEnd = uint256(end) + period;
-        if (newEnd >= PERPETUAL) revert MotifLicensingInvalidField("renewal end", newEnd, uint256(end) + 1, PERPETUAL - 1);
-        _reserve(tokenId, t.regions, end, uint40(newEnd), t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        if (newEnd >= PERPETUAL) revert MotifLicensingRenewalEndTooLate(licenseId, newEnd, PERPETUAL - 1);
+        _books[tokenId].reserve(tokenId, t.regions, end, uint40(newEnd), t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
         g.end = uint40(newEnd);
         emit LicenseRenewed(licenseId, uint40(newEnd), price);
         _collect(tokenId, t.currency, price, true);
@@ -499,7 +415,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (!_isLicenseOf(licenseId, t.tokenId, msg.sender)) revert MotifLicensingNotLicensee(licenseId, msg.sender);
         if (to != address(0)) {
             _requireTransferable(licenseId, g, t.flags);
-            if (to == msg.sender) revert MotifLicensingInvalidField("to", uint160(to), 1, type(uint160).max);
+            if (to == msg.sender) revert MotifLicensingSelfTransfer(licenseId, to);
         }
         _pendingTransfers[licenseId] = to;
         emit LicenseTransferProposed(licenseId, to);
@@ -523,7 +439,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         _grants[key] = moved;
         uint40 period = _renewalPeriods[licenseId];
         if (period != 0) _renewalPeriods[newLicenseId] = period;
-        if (flags & LicenseFlags.EXCLUSIVE != 0) _renameExclusive(tokenId, licenseId, newLicenseId);
+        if (flags & LicenseFlags.EXCLUSIVE != 0) _books[tokenId].rename(licenseId, newLicenseId);
         emit LicenseTransferred(licenseId, newLicenseId, msg.sender);
     }
 
@@ -535,88 +451,6 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
         if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
         if (g.end <= block.timestamp) revert MotifLicensingExpired(licenseId, g.end, block.timestamp);
         if (g.breach) revert MotifLicensingBreachFlagged(licenseId);
-    }
-
-    // ----------------------------------------------------------------------------------------------
-    // Payments
-    // ----------------------------------------------------------------------------------------------
-
-    /// @inheritdoc IMotifLicensing
-    function withdraw(address currency) external nonReentrant returns (uint256 amount) {
-        amount = _owed[currency][msg.sender];
-        if (amount == 0) revert MotifLicensingNothingOwed(msg.sender, currency);
-        _owed[currency][msg.sender] = 0;
-        emit Withdrawn(msg.sender, currency, amount);
-        if (currency == address(0)) {
-            (bool ok,) = msg.sender.call{value: amount}("");
-            if (!ok) revert MotifLicensingEthTransferFailed(msg.sender, amount);
-        } else {
-            IERC20(currency).safeTransfer(msg.sender, amount);
-        }
-    }
-
-    /// @inheritdoc IMotifLicensing
-    function setProtocolFee(uint16 feeBps, address recipient) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        if (feeBps > MAX_PROTOCOL_FEE_BPS) revert MotifLicensingFeeTooHigh(feeBps, MAX_PROTOCOL_FEE_BPS);
-        if (recipient == address(0)) revert MotifLicensingInvalidField("recipient", 0, 1, type(uint160).max);
-        _feeBps = feeBps;
-        _feeRecipient = recipient;
-        emit ProtocolFeeUpdated(feeBps, recipient);
-    }
-
-    /// @inheritdoc IMotifLicensing
-    function settle(uint256 tokenId, address currency) public returns (uint256 amount) {
-        Revenue storage r = _revenue[tokenId][currency];
-        (uint128 received, uint128 settled) = (r.received, r.settled);
-        amount = received - settled;
-        if (amount == 0) return 0;
-        r.settled = received;
-        uint256 fee = amount * _feeBps / _BPS;
-        uint256 net = amount - fee;
-        (address owner, uint32 modelId, address recipeOwner, uint16 recipeBps) = certificate.revenueShares(tokenId);
-        uint256 modelShare;
-        if (modelId != 0) {
-            (address modelOwner, uint16 modelBps) = registry.modelRoyalty(modelId);
-            modelShare = net * modelBps / _BPS;
-            if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
-        }
-        uint256 recipeShare = net * recipeBps / _BPS;
-        if (recipeShare != 0) _owed[currency][recipeOwner] += recipeShare;
-        uint256 ownerShare = net - modelShare - recipeShare;
-        _owed[currency][owner] += ownerShare;
-        if (fee != 0) _owed[currency][_feeRecipient] += fee;
-        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, recipeShare, fee);
-    }
-
-    /// @inheritdoc IMotifLicensing
-    function settleMany(uint256[] calldata tokenIds, address currency) external returns (uint256 total) {
-        for (uint256 i; i < tokenIds.length; ++i) total += settle(tokenIds[i], currency);
-    }
-
-    /// @dev Takes `amount` in `currency` from the caller into the certificate's pending revenue.
-    /// With ETH and `refundExcess`, value above `amount` is credited back to the caller (pull);
-    /// otherwise the value must be exact. The credit is written before an ERC-20 is pulled.
-    function _collect(uint256 tokenId, address currency, uint256 amount, bool refundExcess)
-        private
-    {
-        if (currency == address(0)) {
-            if (msg.value < amount || (!refundExcess && msg.value != amount)) {
-                revert MotifLicensingWrongValue(msg.value, amount);
-            }
-            if (msg.value > amount) _owed[address(0)][msg.sender] += msg.value - amount;
-        } else if (msg.value != 0) {
-            revert MotifLicensingWrongValue(msg.value, 0);
-        }
-        if (amount == 0) return;
-        if (amount > type(uint128).max) revert MotifLicensingInvalidField("amount", amount, 0, type(uint128).max);
-        _revenue[tokenId][currency].received += uint128(amount); // checked: reverts past 2^128 in all
-        if (currency != address(0)) {
-            IERC20 token = IERC20(currency);
-            uint256 before = token.balanceOf(address(this));
-            token.safeTransferFrom(msg.sender, address(this), amount);
-            uint256 received = token.balanceOf(address(this)) - before;
-            if (received != amount) revert MotifLicensingFeeOnTransfer(currency, amount, received);
-        }
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -656,7 +490,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     /// @inheritdoc IMotifLicensing
     function getTerms(uint32 termsId) external view returns (LicenseTerms memory terms) {
         StoredTerms storage t = _terms[termsId];
-        if (t.tokenId == 0) revert MotifLicensingInvalidField("termsId", termsId, 1, _termsCount);
+        if (t.tokenId == 0) revert MotifLicensingUnknownTerms(termsId, _termsCount);
         terms = LicenseTerms({
             tokenId: t.tokenId,
             regions: t.regions,
@@ -678,26 +512,8 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     }
 
     /// @inheritdoc IMotifLicensing
-    function owed(address account, address currency) external view returns (uint256) {
-        return _owed[currency][account];
-    }
-
-    /// @inheritdoc IMotifLicensing
-    function pending(uint256 tokenId, address currency) external view returns (uint256) {
-        Revenue storage r = _revenue[tokenId][currency];
-        return r.received - r.settled;
-    }
-
-    /// @inheritdoc IMotifLicensing
     function offerDigest(Offer calldata offer) external view returns (bytes32) {
         return _hashTypedDataV4(OfferHash.hash(offer));
-    }
-
-    /// @notice Protocol fee in basis points and its recipient.
-    /// @return feeBps The fee, in basis points.
-    /// @return recipient Account receiving the fee.
-    function protocolFee() external view returns (uint16 feeBps, address recipient) {
-        return (_feeBps, _feeRecipient);
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -707,37 +523,38 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     function _validateOffer(Offer calldata offer) private view {
         LicenseTerms calldata t = offer.terms;
         RegionMask.validate(t.regions);
-        if (t.flags & ~LicenseFlags.ALL != 0) revert MotifLicensingInvalidField("flags", t.flags, 0, LicenseFlags.ALL);
-        if (t.termsDigest == bytes32(0)) revert MotifLicensingInvalidField("termsDigest", 0, 1, type(uint256).max);
+        if (t.flags & ~LicenseFlags.ALL != 0) revert MotifLicensingInvalidFlags(t.flags, LicenseFlags.ALL);
+        if (t.termsDigest == bytes32(0)) revert MotifLicensingEmptyTermsDigest();
         if (!CidV1.isSupportedCodec(t.termsCodec)) {
-            revert MotifLicensingInvalidField("termsCodec", t.termsCodec, CidV1.RAW, CidV1.JSON);
+            revert MotifLicensingUnsupportedTermsCodec(t.termsCodec);
         }
         if (t.currency != address(0) && t.currency.code.length == 0) {
-            revert MotifLicensingInvalidField("currency", uint160(t.currency), 0, 0);
+            revert MotifLicensingCurrencyNotContract(t.currency);
         }
         LicenseWindow calldata w = offer.window;
         if (w.duration == 0) {
             uint40 effectiveStart = w.start > block.timestamp ? w.start : uint40(block.timestamp);
             if (w.end <= effectiveStart) revert MotifLicensingInvalidWindow(effectiveStart, w.end);
         } else if (w.end != 0) {
-            revert MotifLicensingInvalidField("window.end", w.end, 0, 0); // relative window: end unused
+            revert MotifLicensingRelativeWindowEnd(w.end, w.duration); // relative window: end unused
         } else if (uint256(w.start) + w.duration >= PERPETUAL || block.timestamp + w.duration >= PERPETUAL) {
-            revert MotifLicensingInvalidField("window.duration", w.duration, 1, PERPETUAL - 1 - block.timestamp);
+            uint256 latest = w.start > block.timestamp ? w.start : block.timestamp;
+            revert MotifLicensingDurationTooLong(w.duration, PERPETUAL - 1 - latest);
         }
         if (t.renewalPrice != 0 && w.duration == 0 && w.end == PERPETUAL) {
-            revert MotifLicensingInvalidField("renewalPrice", t.renewalPrice, 0, 0); // perpetual: nothing to renew
+            revert MotifLicensingPerpetualRenewalPrice(t.renewalPrice); // perpetual: nothing to renew
         }
         Pricing calldata p = offer.pricing;
         if (p.ceiling != 0) {
-            if (p.ceiling < p.price) revert MotifLicensingInvalidField("pricing.ceiling", p.ceiling, p.price, type(uint128).max);
-            if (p.decayWindow == 0) revert MotifLicensingInvalidField("pricing.decayWindow", 0, 1, type(uint32).max);
-            if (p.demandCap == 0) revert MotifLicensingInvalidField("pricing.demandCap", 0, 1, type(uint16).max);
+            if (p.ceiling < p.price) revert MotifLicensingCeilingBelowFloor(p.ceiling, p.price);
+            if (p.decayWindow == 0) revert MotifLicensingInvalidDecayWindow(p.decayWindow);
+            if (p.demandCap == 0) revert MotifLicensingInvalidDemandCap(p.demandCap);
         }
         bool exclusive = t.flags & LicenseFlags.EXCLUSIVE != 0;
         uint256 maxUses = exclusive ? 1 : type(uint32).max;
-        if (offer.maxUses == 0 || offer.maxUses > maxUses) revert MotifLicensingInvalidField("maxUses", offer.maxUses, 1, maxUses);
+        if (offer.maxUses == 0 || offer.maxUses > maxUses) revert MotifLicensingInvalidMaxUses(offer.maxUses, maxUses);
         if (offer.deadline < block.timestamp) {
-            revert MotifLicensingInvalidField("deadline", offer.deadline, block.timestamp, type(uint40).max);
+            revert MotifLicensingDeadlinePassed(offer.deadline, block.timestamp);
         }
     }
 
@@ -760,7 +577,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     function _window(uint40 start, uint40 end, uint40 duration) private view returns (uint40 s, uint40 e) {
         s = start > block.timestamp ? start : uint40(block.timestamp);
         if (duration != 0 && uint256(s) + duration >= PERPETUAL) {
-            revert MotifLicensingInvalidField("window.duration", duration, 1, PERPETUAL - 1 - s);
+            revert MotifLicensingDurationTooLong(duration, PERPETUAL - 1 - s);
         }
         e = duration != 0 ? s + duration : end;
         if (e <= s) revert MotifLicensingInvalidWindow(s, e);
@@ -770,42 +587,11 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     function _offerPrice(StoredOffer storage o) private view returns (uint256) {
         uint128 ceiling = o.ceiling;
         if (ceiling == 0) return o.price;
-        return _price(o.price, ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale);
-    }
-
-    /// @dev floor + (ceiling - floor) * min(demand, cap) / cap, demand decayed to now. Fixed price
-    /// when `ceiling == 0`. Always within [floor, ceiling].
-    function _price(uint128 floor, uint128 ceiling, uint32 decayWindow, uint16 demandCap, uint64 demand, uint40 lastSale)
-        private
-        view
-        returns (uint256)
-    {
-        if (ceiling == 0) return floor;
-        uint256 d = _decayed(demand, lastSale, decayWindow);
-        uint256 cap = uint256(demandCap) * _DEMAND_SCALE;
-        if (d > cap) d = cap;
-        return floor + (uint256(ceiling) - floor) * d / cap;
-    }
-
-    /// @dev Demand decays linearly to zero `decayWindow` seconds after the last sale.
-    function _decayed(uint64 demand, uint40 lastSale, uint32 decayWindow) private view returns (uint256) {
-        uint256 elapsed = block.timestamp - lastSale;
-        if (elapsed >= decayWindow) return 0;
-        return uint256(demand) * (decayWindow - elapsed) / decayWindow;
-    }
-
-    function _recordSale(uint64 demand, uint40 lastSale, uint32 decayWindow, uint16 demandCap)
-        private
-        view
-        returns (uint64, uint40)
-    {
-        uint256 d = _decayed(demand, lastSale, decayWindow) + _DEMAND_SCALE;
-        uint256 cap = uint256(demandCap) * _DEMAND_SCALE;
-        return (uint64(d > cap ? cap : d), uint40(block.timestamp));
+        return DemandPricing.price(o.price, ceiling, o.decayWindow, o.demandCap, o.demand, o.lastSale, block.timestamp);
     }
 
     // ----------------------------------------------------------------------------------------------
-    // Internals: grants and exclusivity
+    // Internals: grants
     // ----------------------------------------------------------------------------------------------
 
     /// @dev Slot key `keccak256(abi.encode(tokenId, licensee, index))` with the low 16 bits (the
@@ -849,7 +635,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     }
 
     /// @dev The raw storage word of `_grants[key]` (a Grant fits one slot).
-    function _grantWord(uint256 key) private view returns (uint256 word) {
+    function _grantSlot(uint256 key) private view returns (GrantSlot word) {
         // Assembly: scratch-memory hashing / raw slot read on the hot isLicensed path.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -888,7 +674,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
     ) private returns (uint256 licenseId) {
         (uint256 key, uint16 generation) = _freeSlot(tokenId, licensee);
         licenseId = key | generation;
-        _reserve(tokenId, regions, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        _books[tokenId].reserve(tokenId, regions, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
         _grants[key] = Grant({
             termsId: termsId,
             start: start,
@@ -900,151 +686,6 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             generation: generation
         });
         if (renewable) _renewalPeriods[licenseId] = end - start; // one period, fixed now
-    }
-
-    /// @dev Checks `[start, end)` in `regions` against the exclusivity rules and records it. For an
-    /// exclusive renewal, `licenseId` already owns an entry, which is extended instead of added.
-    function _reserve(uint256 tokenId, uint256 regions, uint40 start, uint40 end, bool exclusive, uint256 licenseId)
-        private
-    {
-        Exclusivity storage x = _exclusivity[tokenId];
-        ExclusiveEntry[MAX_EXCLUSIVES] storage entries = _exclusives[tokenId];
-        uint8 used = x.used;
-        uint256 own = MAX_EXCLUSIVES; // index of licenseId's own entry, if any
-        if (used != 0 && x.exclusiveMask & regions != 0 && _overlaps(start, end, x.exclusiveStart, x.exclusiveEnd)) {
-            for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-                if (used & (1 << i) == 0) continue;
-                ExclusiveEntry storage e = entries[i];
-                if (e.licenseId == licenseId) {
-                    own = i;
-                    continue;
-                }
-                if (e.end > block.timestamp && e.regions & regions != 0 && _overlaps(start, end, e.start, e.end)) {
-                    revert MotifLicensingExclusiveConflict(tokenId, e.licenseId, e.regions & regions, e.start, e.end);
-                }
-            }
-        }
-        if (!exclusive) {
-            if (x.grantEnd <= block.timestamp) {
-                (x.grantMask, x.grantStart, x.grantEnd) = (regions, start, end);
-                x.grantBlockEnds = _raiseBlockEnds(0, regions, end);
-            } else {
-                if (x.grantMask | regions != x.grantMask) x.grantMask |= regions;
-                if (start < x.grantStart) x.grantStart = start;
-                if (end > x.grantEnd) x.grantEnd = end;
-                uint256 ends = x.grantBlockEnds;
-                uint256 raised = _raiseBlockEnds(ends, regions, end);
-                if (raised != ends) x.grantBlockEnds = raised;
-            }
-            return;
-        }
-        if (x.grantEnd > block.timestamp && x.grantMask & regions != 0 && _overlaps(start, end, x.grantStart, x.grantEnd)) {
-            uint256 live = _liveGrantRegions(x.grantBlockEnds, x.grantMask & regions, start);
-            if (live != 0) revert MotifLicensingGrantConflict(tokenId, live, x.grantStart, x.grantEnd);
-        }
-        if (own == MAX_EXCLUSIVES) {
-            for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-                if (used & (1 << i) != 0 && entries[i].licenseId == licenseId) {
-                    own = i;
-                    break;
-                }
-            }
-        }
-        if (own < MAX_EXCLUSIVES) {
-            entries[own].end = end; // renewal: [start, end) continues the entry's window
-        } else {
-            uint256 slot = MAX_EXCLUSIVES;
-            for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-                if (used & (1 << i) == 0 || entries[i].end <= block.timestamp) {
-                    slot = i;
-                    break;
-                }
-            }
-            if (slot == MAX_EXCLUSIVES) revert MotifLicensingExclusiveLimit(tokenId, MAX_EXCLUSIVES);
-            entries[slot] = ExclusiveEntry({regions: regions, licenseId: licenseId, start: start, end: end});
-            used |= uint8(1 << slot);
-        }
-        _summariseExclusives(x, entries, used);
-    }
-
-    /// @dev Recomputes the exclusive summary from the live entries (at most MAX_EXCLUSIVES).
-    function _summariseExclusives(
-        Exclusivity storage x,
-        ExclusiveEntry[MAX_EXCLUSIVES] storage entries,
-        uint8 used
-    ) private {
-        uint256 mask;
-        uint40 lo = type(uint40).max;
-        uint40 hi;
-        for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-            if (used & (1 << i) == 0) continue;
-            ExclusiveEntry storage e = entries[i];
-            if (e.end <= block.timestamp) {
-                used &= ~uint8(1 << i);
-                continue;
-            }
-            mask |= e.regions;
-            if (e.start < lo) lo = e.start;
-            if (e.end > hi) hi = e.end;
-        }
-        (x.exclusiveMask, x.exclusiveStart, x.exclusiveEnd, x.used) = (mask, lo, hi, used);
-    }
-
-    /// @dev `ends` (16 blocks of 16 regions, each the day its last non-exclusive grant ends, rounded
-    /// up; 0xffff = never) with every block `regions` touches raised to `end`'s day.
-    function _raiseBlockEnds(uint256 ends, uint256 regions, uint40 end) private pure returns (uint256) {
-        uint256 day = end == PERPETUAL ? _NEVER_DAY : (uint256(end) + _DAY - 1) / _DAY;
-        if (day > _NEVER_DAY) day = _NEVER_DAY; // past 2149: treated as never (conservative)
-        for (uint256 b; b < 16; ++b) {
-            uint256 shift = b * 16;
-            if ((regions >> shift) & 0xffff == 0) continue;
-            if ((ends >> shift) & 0xffff < day) ends = (ends & ~(uint256(0xffff) << shift)) | (day << shift);
-        }
-        return ends;
-    }
-
-    /// @dev The regions of `mask` whose block's last non-exclusive grant ends after `from`.
-    function _liveGrantRegions(uint256 ends, uint256 mask, uint40 from) private pure returns (uint256 live) {
-        for (uint256 b; b < 16; ++b) {
-            uint256 shift = b * 16;
-            uint256 bits = (mask >> shift) & 0xffff;
-            if (bits == 0) continue;
-            uint256 day = (ends >> shift) & 0xffff;
-            if (day == _NEVER_DAY || day * _DAY > from) live |= bits << shift;
-        }
-    }
-
-    function _releaseExclusive(uint256 tokenId, uint256 licenseId) private {
-        Exclusivity storage x = _exclusivity[tokenId];
-        ExclusiveEntry[MAX_EXCLUSIVES] storage entries = _exclusives[tokenId];
-        uint8 used = x.used;
-        for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-            if (used & (1 << i) != 0 && entries[i].licenseId == licenseId) {
-                used &= ~uint8(1 << i);
-                delete entries[i];
-                break;
-            }
-        }
-        _summariseExclusives(x, entries, used);
-    }
-
-    function _renameExclusive(uint256 tokenId, uint256 fromId, uint256 toId) private {
-        ExclusiveEntry[MAX_EXCLUSIVES] storage entries = _exclusives[tokenId];
-        uint8 used = _exclusivity[tokenId].used;
-        for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-            if (used & (1 << i) != 0 && entries[i].licenseId == fromId) {
-                entries[i].licenseId = toId;
-                return;
-            }
-        }
-    }
-
-    function _ownerOf(uint256 tokenId) private view returns (address) {
-        return IERC721(address(certificate)).ownerOf(tokenId);
-    }
-
-    function _overlaps(uint40 aStart, uint40 aEnd, uint40 bStart, uint40 bEnd) private pure returns (bool) {
-        return aStart < bEnd && bStart < aEnd;
     }
 
     /// @dev Encoded reason `licenseId` does not cover (`region`, `time`), empty when it does.
@@ -1061,7 +702,7 @@ contract MotifLicensing is IMotifLicensing, AccessControl, ReentrancyGuardTransi
             return abi.encodeWithSelector(MotifLicensingNotYetValid.selector, licenseId, g.start, time);
         }
         if (time >= g.end) return abi.encodeWithSelector(MotifLicensingExpired.selector, licenseId, g.end, time);
-        if ((_terms[g.termsId].regions >> region) & 1 == 0) {
+        if (!RegionMask.has(_terms[g.termsId].regions, region)) {
             return abi.encodeWithSelector(MotifLicensingRegionNotAllowed.selector, licenseId, region);
         }
         if (g.unitCap != 0 && g.unitsUsed >= g.unitCap) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+// Shared with integrators on any 0.8 compiler from 0.8.20 (deployed contracts pin 0.8.30).
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
 
 import {
     CertificateKind,
@@ -132,9 +134,6 @@ interface IMotifCertificate {
     /// @param stepDigest Digest of the edit step.
     /// @param head The new head of the edit-log hash chain.
     event EditLogged(uint256 indexed tokenId, address indexed editor, bytes32 stepDigest, bytes32 head);
-    /// @notice ERC-4906: the metadata (tokenURI) of `_tokenId` changed.
-    /// @param _tokenId The certificate whose metadata changed (ERC-4906).
-    event MetadataUpdate(uint256 _tokenId);
     /// @notice The creator lowered the royalty of `tokenId`.
     /// @param tokenId The certificate (token id = sha-256 of the image).
     /// @param previousBps The royalty before, in basis points.

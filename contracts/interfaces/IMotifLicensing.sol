@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+// Shared with integrators on any 0.8 compiler from 0.8.20 (deployed contracts pin 0.8.30).
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
 
 import {License, LicenseTerms, Offer} from "../types/License.sol";
 
@@ -43,8 +45,32 @@ interface IMotifLicensing {
     error MotifLicensingOfferCancelled(bytes32 offerKey);
     /// @notice The current price `price` exceeds the buyer's `maxPrice`.
     error MotifLicensingPriceAboveMax(uint256 price, uint256 maxPrice);
-    /// @notice An offer field is outside its allowed range; `field` names it, `value` and the bounds say why.
-    error MotifLicensingInvalidField(string field, uint256 value, uint256 min, uint256 max);
+    /// @notice `terms.flags` sets bits outside the defined `LicenseFlags` (`allowedFlags`).
+    error MotifLicensingInvalidFlags(uint16 flags, uint16 allowedFlags);
+    /// @notice `terms.termsDigest` is zero: the terms must name their legal text.
+    error MotifLicensingEmptyTermsDigest();
+    /// @notice `terms.termsCodec` is not a supported multicodec (raw, dag-pb, dag-cbor, dag-json, json).
+    error MotifLicensingUnsupportedTermsCodec(uint16 codec);
+    /// @notice `terms.currency` is neither address(0) (ETH) nor a contract.
+    error MotifLicensingCurrencyNotContract(address currency);
+    /// @notice A relative window (`window.duration != 0`) must leave `window.end` at 0.
+    error MotifLicensingRelativeWindowEnd(uint40 end, uint40 duration);
+    /// @notice `window.duration` runs past the last representable time: at most `maxDuration` seconds.
+    error MotifLicensingDurationTooLong(uint40 duration, uint256 maxDuration);
+    /// @notice A perpetual window has nothing to renew: `terms.renewalPrice` must be 0.
+    error MotifLicensingPerpetualRenewalPrice(uint128 renewalPrice);
+    /// @notice Dynamic pricing: `pricing.ceiling` must be at least the floor `pricing.price`.
+    error MotifLicensingCeilingBelowFloor(uint128 ceiling, uint128 floor);
+    /// @notice Dynamic pricing: `pricing.decayWindow` must be at least 1 second.
+    error MotifLicensingInvalidDecayWindow(uint32 decayWindow);
+    /// @notice Dynamic pricing: `pricing.demandCap` must be at least 1 sale.
+    error MotifLicensingInvalidDemandCap(uint16 demandCap);
+    /// @notice `maxUses` must be 1 to `maxAllowed` (exclusive offers: 1).
+    error MotifLicensingInvalidMaxUses(uint32 maxUses, uint256 maxAllowed);
+    /// @notice The offer's `deadline` is already before `timestamp` (now) at publication.
+    error MotifLicensingDeadlinePassed(uint40 deadline, uint256 timestamp);
+    /// @notice `termsId` was never stored (ids run 1 to `termsCount`).
+    error MotifLicensingUnknownTerms(uint32 termsId, uint32 termsCount);
     /// @notice The license window is empty or ends before it starts: `[start, end)`.
     error MotifLicensingInvalidWindow(uint40 start, uint40 end);
     /// @notice The offer `offerKey` names `licensee` as its only buyer, not `caller`.
@@ -74,6 +100,16 @@ interface IMotifLicensing {
     error MotifLicensingEthTransferFailed(address account, uint256 amount);
     /// @notice The protocol fee `feeBps` exceeds `maxBps`.
     error MotifLicensingFeeTooHigh(uint16 feeBps, uint16 maxBps);
+    /// @notice The protocol fee recipient must be a non-zero address.
+    error MotifLicensingInvalidFeeRecipient(address recipient);
+    /// @notice One payment of `amount` exceeds `maxAmount` (2^128 - 1), the most revenue can count.
+    error MotifLicensingAmountTooLarge(uint256 amount, uint256 maxAmount);
+    /// @notice Deployment: the admin must be a non-zero address.
+    error MotifLicensingInvalidAdmin(address admin);
+    /// @notice Deployment: the certificate contract must be a non-zero address.
+    error MotifLicensingInvalidCertificate(address certificate);
+    /// @notice Deployment: the model registry must be a non-zero address.
+    error MotifLicensingInvalidRegistry(address registry);
 
     // --- license lifecycle --------------------------------------------------------------------
 
@@ -93,6 +129,12 @@ interface IMotifLicensing {
     error MotifLicensingRenewalTooEarly(uint256 licenseId, uint40 end, uint40 opensAt);
     /// @notice A breach of `licenseId` is flagged: it cannot be transferred or renewed until an arbiter clears it.
     error MotifLicensingBreachFlagged(uint256 licenseId);
+    /// @notice A usage report must count 1 to `maxUnits` units; `units` is outside that.
+    error MotifLicensingInvalidUnits(uint256 units, uint256 maxUnits);
+    /// @notice Renewing `licenseId` would end it at `newEnd`, past `maxEnd` (the last time before `PERPETUAL`).
+    error MotifLicensingRenewalEndTooLate(uint256 licenseId, uint256 newEnd, uint256 maxEnd);
+    /// @notice The licensee of `licenseId` cannot offer it to itself (`to`).
+    error MotifLicensingSelfTransfer(uint256 licenseId, address to);
     /// @notice `caller` is not the account `licenseId` was offered to by `transferLicense` (`pendingTo`).
     error MotifLicensingNoTransferPending(uint256 licenseId, address caller, address pendingTo);
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+// Shared with integrators on any 0.8 compiler from 0.8.20 (deployed contracts pin 0.8.30).
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
 
 /// @title CidV1
 /// @notice Renders a CIDv1 with a sha2-256 multihash from its compact on-chain form (codec + 32-byte

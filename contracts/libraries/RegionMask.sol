@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+// Shared with integrators on any 0.8 compiler from 0.8.20 (deployed contracts pin 0.8.30).
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
 
 import {IMotifRegions} from "../interfaces/IMotifRegions.sol";
 
@@ -14,6 +16,10 @@ library RegionMask {
     uint256 internal constant MAX_REGION = REGION_COUNT - 1;
     /// @notice Mask with every assigned region set ("worldwide").
     uint256 internal constant ALL = (uint256(1) << REGION_COUNT) - 1;
+    /// @notice Blocks of 16 regions in a mask (table order: block `b` is regions 16b..16b+15).
+    uint256 internal constant BLOCKS = 16;
+    uint256 private constant _BLOCK_SHIFT = 4; // a block is 2^4 = 16 bits
+    uint256 private constant _BLOCK_MASK = 0xffff;
 
     /// @notice The mask with only `region` set. Reverts with `MotifRegionInvalid` past the table.
     /// @param region Region bit index in the frozen table (0..248).
@@ -27,6 +33,31 @@ library RegionMask {
     /// @param region Region bit index in the frozen table (0..248).
     function contains(uint256 mask, uint256 region) internal pure returns (bool) {
         return mask & bit(region) != 0;
+    }
+
+    /// @notice Whether `mask` allows `region`, without the range check: for a mask that passed
+    /// `validate` (no bit past the table) a region past the table is simply not allowed.
+    /// @param mask A validated region mask.
+    /// @param region Any region index.
+    function has(uint256 mask, uint256 region) internal pure returns (bool) {
+        return (mask >> region) & 1 != 0;
+    }
+
+    /// @notice The 16 bits of block `b` (regions 16b..16b+15) of `word`: a region mask, or a word
+    /// with one 16-bit lane per block (such as the exclusivity book's per-block end days).
+    /// @param word A region mask or a word laid out by blocks.
+    /// @param b Block index (0..15; a shift, not a checked product: these run 16 times per grant).
+    function blockOf(uint256 word, uint256 b) internal pure returns (uint256) {
+        return (word >> (b << _BLOCK_SHIFT)) & _BLOCK_MASK;
+    }
+
+    /// @notice `word` with block `b` replaced by the low 16 bits of `value`.
+    /// @param word A region mask or a word laid out by blocks.
+    /// @param b Block index (0..15).
+    /// @param value The new block (low 16 bits used).
+    function withBlock(uint256 word, uint256 b, uint256 value) internal pure returns (uint256) {
+        uint256 shift = b << _BLOCK_SHIFT;
+        return (word & ~(_BLOCK_MASK << shift)) | ((value & _BLOCK_MASK) << shift);
     }
 
     /// @notice Whether two masks share a region.

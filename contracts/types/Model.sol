@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity 0.8.30;
+// Shared with integrators on any 0.8 compiler from 0.8.20 (deployed contracts pin 0.8.30).
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
 
 /// @notice Lifecycle of a registered model. `None` means the id was never registered.
 /// A model is never erased: deprecation only stops new certificates from naming it.

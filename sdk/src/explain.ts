@@ -107,7 +107,18 @@ export function unixTimeLabel(t: bigint | number): string {
 
 type Ctx = { currency?: string; errorName?: string };
 const AMOUNT = /^(price|maxPrice|sent|due|amount|expected|received|ceiling|floor|fee|renewalPrice|balance|owed|cost|paid)$/i;
-const TIME = /^(start|end|deadline|timestamp|time|at|until|expiry|expires|validFrom|validUntil|now)$/i;
+const TIME = /^(start|end|newEnd|maxEnd|deadline|timestamp|time|at|until|expiry|expires|validFrom|validUntil|now)$/i;
+const DURATION = /^(duration|maxDuration|decayWindow|period|renewalPeriod)$/i;
+
+/** A length of time in seconds as "90 days (7,776,000 s)", "45 s". */
+function durationLabel(seconds: bigint | number): string {
+  const v = BigInt(seconds);
+  const day = 86_400n;
+  if (v < 60n) return `${v} s`;
+  if (v % day === 0n) return `${grouped(v / day)} day${v === day ? "" : "s"} (${grouped(v)} s)`;
+  if (v >= day) return `about ${grouped(v / day)} days (${grouped(v)} s)`;
+  return `${grouped(v)} s`;
+}
 
 /** One value of an error or call, in words, by its ABI name and type. */
 function formatValue(p: AbiParameter, value: unknown, ctx: Ctx): string {
@@ -135,10 +146,13 @@ function formatValue(p: AbiParameter, value: unknown, ctx: Ctx): string {
     if (/^(region|regionBit)$/i.test(name)) return regionLabel(v);
     if (/^(regions|mask|regionMask|allowedRegions)$/i.test(name)) return regionMaskLabel(v);
     if (/bps$/i.test(name)) return `${Number(v) / 100}%`;
-    if (/^flags?$/i.test(name)) {
+    if (/^(flags?|allowedFlags)$/i.test(name)) {
       const names = FLAG_NAMES.filter(([, bit]) => (Number(v) & bit) !== 0).map(([n]) => n);
+      const unknown = FLAG_NAMES.reduce((rest, [, bit]) => rest & ~BigInt(bit), v);
+      if (unknown !== 0n) names.push(`unknown bits 0x${unknown.toString(16)}`);
       return names.length > 0 ? names.join(" | ") : `flag ${v}`;
     }
+    if (DURATION.test(name)) return durationLabel(v);
     // "value" is an amount where the error is about the value sent (…UnexpectedValue, …WrongValue)
     if (AMOUNT.test(name) || (name === "value" && /Value$/.test(ctx.errorName ?? ""))) {
       const cur = ctx.currency;
@@ -202,7 +216,27 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifLicensingNotCertificateOwner: (a) => `Only the owner of certificate ${a.tokenId} (${a.owner}) may do this, not ${a.caller}.`,
   MotifLicensingNotAllowedByTerms: (a) => `The terms of licence ${a.licenseId} do not allow this (${a.flag} is not granted).`,
   MotifLicensingNothingOwed: (a) => `Nothing to withdraw: ${a.account} is owed nothing in ${a.currency}.`,
-  MotifLicensingInvalidField: (a) => `${a.field} is ${a.value}, outside the allowed range ${a.min} to ${a.max}.`,
+  MotifLicensingInvalidFlags: (a) => `The licence flags ${a.flags} include bits no flag defines; the flags are ${a.allowedFlags}.`,
+  MotifLicensingEmptyTermsDigest: () => "The terms digest is zero: the terms must name their legal text (the digest of its CID).",
+  MotifLicensingUnsupportedTermsCodec: (a) => `Terms codec ${a.codec} is not a supported CID codec (raw, dag-pb, dag-cbor, dag-json, json).`,
+  MotifLicensingCurrencyNotContract: (a) => `The currency ${a.currency} is not a contract; use address 0 for ETH or an ERC-20 token's address.`,
+  MotifLicensingRelativeWindowEnd: (a) => `A window of ${a.duration} from acceptance must leave its end at 0, not ${a.end}.`,
+  MotifLicensingDurationTooLong: (a) => `A window of ${a.duration} runs past the last time a licence can end; the longest allowed now is ${a.maxDuration}.`,
+  MotifLicensingPerpetualRenewalPrice: (a) => `A perpetual licence has nothing to renew: the renewal price must be 0, not ${a.renewalPrice}.`,
+  MotifLicensingCeilingBelowFloor: (a) => `The price ceiling ${a.ceiling} is below the floor price ${a.floor}; dynamic pricing needs ceiling ≥ floor.`,
+  MotifLicensingInvalidDecayWindow: (a) => `Dynamic pricing needs a decay window of at least 1 second, not ${a.decayWindow}.`,
+  MotifLicensingInvalidDemandCap: (a) => `Dynamic pricing needs a demand cap of at least 1 sale, not ${a.demandCap}.`,
+  MotifLicensingInvalidMaxUses: (a) => `An offer must allow 1 to ${a.maxAllowed} acceptances, not ${a.maxUses}${a.maxAllowed === "1" ? " (an exclusive offer allows exactly one)" : ""}.`,
+  MotifLicensingDeadlinePassed: (a) => `The offer's deadline ${a.deadline} has already passed (now ${a.timestamp}).`,
+  MotifLicensingUnknownTerms: (a) => `There are no terms ${a.termsId}; ${a.termsCount === "0" ? "none are stored yet" : `terms ids run from 1 to ${a.termsCount}`}.`,
+  MotifLicensingInvalidUnits: (a) => `A usage report must count 1 to ${a.maxUnits.startsWith("0x") ? grouped(BigInt(a.maxUnits)) : a.maxUnits} units, not ${a.units}.`,
+  MotifLicensingRenewalEndTooLate: (a) => `Renewing licence ${a.licenseId} would end it at ${a.newEnd}, after the last time a licence can end (${a.maxEnd}).`,
+  MotifLicensingSelfTransfer: (a) => `Licence ${a.licenseId} cannot be offered to its own licensee ${a.to}.`,
+  MotifLicensingAmountTooLarge: (a) => `A payment of ${a.amount} is above the most one payment can carry (2^128 − 1 base units).`,
+  MotifLicensingInvalidFeeRecipient: (a) => `The protocol fee recipient must be a non-zero address, not ${a.recipient}.`,
+  MotifLicensingInvalidAdmin: (a) => `The admin must be a non-zero address, not ${a.admin}.`,
+  MotifLicensingInvalidCertificate: (a) => `The certificate contract must be a non-zero address, not ${a.certificate}.`,
+  MotifLicensingInvalidRegistry: (a) => `The model registry must be a non-zero address, not ${a.registry}.`,
   MotifLicensingInvalidWindow: (a) => `The window from ${a.start} to ${a.end} is empty or reversed.`,
   MotifLicensingBreachNotFlagged: (a) => `Licence ${a.licenseId} may only be revoked after an arbiter flags a breach.`,
   MotifLicensingPerpetual: (a) => `Licence ${a.licenseId} is perpetual; it cannot be renewed.`,

@@ -103,7 +103,7 @@ contract AuditIssue15Test is LicensingFixture {
     /// a "renewable" one whose renewal always reverts MotifLicensingPerpetual), two seconds later every
     /// acceptance reverts with a bare Panic(0x11) instead of an error naming the field.
     /// Expected: acceptance of a relative window that would reach PERPETUAL is refused with a clear
-    /// error (MotifLicensingInvalidWindow / InvalidField "window.duration"), never granted perpetual.
+    /// error (MotifLicensingInvalidWindow / MotifLicensingDurationTooLong), never granted perpetual.
     function test_finding_relativeOfferAcceptedLater_neverBecomesPerpetual() public {
         Offer memory o = _offer(_mask(FR), 0, 0);
         uint40 perpetual = licensing.PERPETUAL();
@@ -699,11 +699,12 @@ contract AuditIssue15Test is LicensingFixture {
         assertTrue(ok, "renewal");
     }
 
-    /// @dev The first slot of `_exclusives[tokenId]` (entry 0's regions), found by probing for the
-    /// licence id of entry 0 one slot further.
+    /// @dev The first slot of the book's entries (`_books[tokenId].entries`, entry 0's regions: after the
+    /// four summary slots of `Exclusivity.Book`), found by probing for the licence id of entry 0 one
+    /// slot further.
     function _exclusivesBase(uint256 firstId) internal view returns (uint256) {
         for (uint256 p; p < 64; ++p) {
-            uint256 base = uint256(keccak256(abi.encode(tokenId, p)));
+            uint256 base = uint256(keccak256(abi.encode(tokenId, p))) + 4;
             if (uint256(vmStorage.load(address(licensing), bytes32(base + 1))) == firstId) return base;
         }
         revert("exclusives not found");

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC4906} from "@openzeppelin/contracts/interfaces/IERC4906.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ERC721} from "solady/src/tokens/ERC721.sol";
 
@@ -454,7 +455,7 @@ contract MotifCertificateTest is MotifFixture {
         (uint256 tokenId,) = _mintSigned(501);
         bytes32 newMeta = keccak256("metadata with edit log");
         vm.expectEmit(false, false, false, true, address(cert));
-        emit IMotifCertificate.MetadataUpdate(tokenId);
+        emit IERC4906.MetadataUpdate(tokenId);
         vm.prank(alice);
         cert.logEdit(tokenId, keccak256("step"), newMeta, CidV1.DAG_CBOR);
         CertificateView memory v = cert.certificate(tokenId);

@@ -89,7 +89,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         vm.deal(bob, 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMotifLicensing.MotifLicensingInvalidField.selector, "renewal end", newEnd, uint256(end) + 1, end
+                IMotifLicensing.MotifLicensingRenewalEndTooLate.selector, id, newEnd, end
             )
         );
         vm.prank(bob);

@@ -320,7 +320,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
     function test_reportUsage_zeroUnits_reverts() public {
         uint256 id = _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "units", 0, 1, type(uint56).max)
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidUnits.selector, 0, type(uint56).max)
         );
         vm.prank(bob);
         licensing.reportUsage(id, bob, FR, 0);
@@ -643,7 +643,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         licensing.getLicense(77);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownOffer.selector, 5));
         licensing.currentPrice(5);
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "termsId", 3, 1, 0));
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownTerms.selector, 3, 0));
         licensing.getTerms(3);
         assertEq(licensing.licenseIdOf(tokenId, bob, 0), 0, "no license yet");
     }
@@ -681,7 +681,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
     function test_transferLicense_toSelf_reverts() public {
         uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
         vm.expectRevert(
-            abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "to", uint160(bob), 1, type(uint160).max)
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingSelfTransfer.selector, id, bob)
         );
         vm.prank(bob);
         licensing.transferLicense(id, bob);

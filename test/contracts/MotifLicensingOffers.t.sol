@@ -26,17 +26,17 @@ contract MotifLicensingOffersTest is LicensingFixture {
     }
 
     function test_constructor_zeroAddresses_revert() public {
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "admin", 0, 1, type(uint160).max));
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidAdmin.selector, address(0)));
         new MotifLicensing(address(0), cert, registry);
     }
 
     function test_constructor_zeroCertificate_reverts() public {
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "certificate", 0, 1, type(uint160).max));
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidCertificate.selector, address(0)));
         new MotifLicensing(admin, IMotifCertificate(address(0)), registry);
     }
 
     function test_constructor_zeroRegistry_reverts() public {
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, "registry", 0, 1, type(uint160).max));
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidRegistry.selector, address(0)));
         new MotifLicensing(admin, cert, IMotifModelRegistry(address(0)));
     }
 
@@ -82,7 +82,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
 
     function test_publishOffer_unknownFlag_reverts() public {
         Offer memory o = _offer(_eu(), 1 << 9, 1 ether);
-        _expectInvalidField("flags", 1 << 9, 0, LicenseFlags.ALL);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidFlags.selector, 1 << 9, LicenseFlags.ALL));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -90,7 +90,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_zeroTermsDigest_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.terms.termsDigest = bytes32(0);
-        _expectInvalidField("termsDigest", 0, 1, type(uint256).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingEmptyTermsDigest.selector));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -98,7 +98,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_badCodec_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.terms.termsCodec = 0x12;
-        _expectInvalidField("termsCodec", 0x12, 0x55, 0x0200);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnsupportedTermsCodec.selector, 0x12));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -106,7 +106,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_currencyWithoutCode_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.terms.currency = address(0xBEEF);
-        _expectInvalidField("currency", uint160(address(0xBEEF)), 0, 0);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingCurrencyNotContract.selector, address(0xBEEF)));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -128,7 +128,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_relativeWindowWithEnd_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.window.end = 5;
-        _expectInvalidField("window.end", 5, 0, 0);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingRelativeWindowEnd.selector, 5, o.window.duration));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -138,7 +138,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         o.window.duration = 0;
         o.window.end = licensing.PERPETUAL();
         o.terms.renewalPrice = 1;
-        _expectInvalidField("renewalPrice", 1, 0, 0);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingPerpetualRenewalPrice.selector, 1));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -146,7 +146,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_ceilingBelowFloor_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.pricing.ceiling = 0.5 ether;
-        _expectInvalidField("pricing.ceiling", 0.5 ether, 1 ether, type(uint128).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingCeilingBelowFloor.selector, 0.5 ether, 1 ether));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -155,7 +155,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.pricing.ceiling = 2 ether;
         o.pricing.demandCap = 5;
-        _expectInvalidField("pricing.decayWindow", 0, 1, type(uint32).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidDecayWindow.selector, 0));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -164,7 +164,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.pricing.ceiling = 2 ether;
         o.pricing.decayWindow = 1 days;
-        _expectInvalidField("pricing.demandCap", 0, 1, type(uint16).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidDemandCap.selector, 0));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -172,7 +172,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_exclusiveWithManyUses_reverts() public {
         Offer memory o = _offer(_eu(), LicenseFlags.EXCLUSIVE, 1 ether);
         o.maxUses = 2;
-        _expectInvalidField("maxUses", 2, 1, 1);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidMaxUses.selector, 2, 1));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -180,7 +180,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_zeroUses_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.maxUses = 0;
-        _expectInvalidField("maxUses", 0, 1, type(uint32).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidMaxUses.selector, 0, type(uint32).max));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -188,7 +188,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     function test_publishOffer_pastDeadline_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         o.deadline = uint40(block.timestamp - 1);
-        _expectInvalidField("deadline", block.timestamp - 1, block.timestamp, type(uint40).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingDeadlinePassed.selector, block.timestamp - 1, block.timestamp));
         vm.prank(licensor);
         licensing.publishOffer(o);
     }
@@ -432,7 +432,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
     }
 
     function test_setProtocolFee_zeroRecipient_reverts() public {
-        _expectInvalidField("recipient", 0, 1, type(uint160).max);
+        _expect(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidFeeRecipient.selector, address(0)));
         vm.prank(admin);
         licensing.setProtocolFee(1, address(0));
     }
@@ -523,7 +523,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         vm.stopPrank();
     }
 
-    function _expectInvalidField(string memory field, uint256 value, uint256 min, uint256 max) internal {
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidField.selector, field, value, min, max));
+    function _expect(bytes memory revertData) internal {
+        vm.expectRevert(revertData);
     }
 }

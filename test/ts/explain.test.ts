@@ -100,6 +100,51 @@ describe("contract errors in words (explainMotifError)", function () {
     expect(count).to.be.greaterThan(100);
   });
 
+  it("words each bad-input error of the licensing contract: the field, the allowed range, hex ids, ETH amounts, dates and durations", () => {
+    const ETH = 10n ** 18n;
+    const MAX_UINT40 = 2n ** 40n - 1n;
+    const tokenHex = `0x${TOKEN.toString(16).padStart(64, "0")}`;
+    // [error, args, what the sentence must say] — expectations written by hand from the error's meaning
+    const cases: Array<[string, readonly unknown[], readonly (string | RegExp)[]]> = [
+      ["MotifLicensingInvalidFlags", [(1 << 9) | 1, 127], ["COMMERCIAL | unknown bits 0x200", "COMMERCIAL | DERIVATIVES | AI_TRAINING | SUBLICENSABLE | TRANSFERABLE | EXCLUSIVE | REVOCABLE_FOR_BREACH"]],
+      ["MotifLicensingEmptyTermsDigest", [], ["terms digest is zero", "legal text"]],
+      ["MotifLicensingUnsupportedTermsCodec", [0x12], ["Terms codec 18", "raw, dag-pb, dag-cbor, dag-json, json"]],
+      ["MotifLicensingCurrencyNotContract", [ADDRESS], [ADDRESS, "not a contract", "ETH"]],
+      ["MotifLicensingRelativeWindowEnd", [5, 90 * 86_400], ["90 days (7,776,000 s)", "not 1970-01-01 00:00 UTC"]],
+      ["MotifLicensingDurationTooLong", [MAX_UINT40 - 10n, 86_400n * 365n], ["longest allowed now is 365 days (31,536,000 s)"]],
+      ["MotifLicensingPerpetualRenewalPrice", [ETH / 100n], ["perpetual", "must be 0, not 0.01 ETH"]],
+      ["MotifLicensingCeilingBelowFloor", [ETH / 2n, ETH], ["ceiling 0.5 ETH is below the floor price 1 ETH"]],
+      ["MotifLicensingInvalidDecayWindow", [0], ["at least 1 second, not 0 s"]],
+      ["MotifLicensingInvalidDemandCap", [0], ["at least 1 sale, not 0"]],
+      ["MotifLicensingInvalidMaxUses", [2, 1], ["1 to 1 acceptances, not 2", "exclusive offer allows exactly one"]],
+      ["MotifLicensingInvalidMaxUses", [0, 2 ** 32 - 1], ["1 to 4,294,967,295 acceptances, not 0"]],
+      ["MotifLicensingDeadlinePassed", [1_800_000_000, 1_800_000_060n], ["2027-01-15 08:00 UTC", "now 2027-01-15 08:01 UTC"]],
+      ["MotifLicensingUnknownTerms", [3, 0], ["no terms #3", "none are stored yet"]],
+      ["MotifLicensingUnknownTerms", [3, 2], ["terms ids run from 1 to 2"]],
+      ["MotifLicensingInvalidUnits", [0n, 2n ** 56n - 1n], ["1 to 72,057,594,037,927,935 units, not 0"]],
+      ["MotifLicensingRenewalEndTooLate", [TOKEN, MAX_UINT40 + 5n, MAX_UINT40 - 1n], [`licence ${tokenHex}`, "after the last time a licence can end"]],
+      ["MotifLicensingSelfTransfer", [TOKEN, ADDRESS], [`Licence ${tokenHex}`, `own licensee ${ADDRESS}`]],
+      ["MotifLicensingAmountTooLarge", [2n ** 128n, 2n ** 128n - 1n], ["most one payment can carry"]],
+      ["MotifLicensingInvalidFeeRecipient", ["0x0000000000000000000000000000000000000000"], ["fee recipient must be a non-zero address"]],
+      ["MotifLicensingInvalidAdmin", ["0x0000000000000000000000000000000000000000"], ["admin must be a non-zero address"]],
+      ["MotifLicensingInvalidCertificate", ["0x0000000000000000000000000000000000000000"], ["certificate contract must be a non-zero address"]],
+      ["MotifLicensingInvalidRegistry", ["0x0000000000000000000000000000000000000000"], ["model registry must be a non-zero address"]],
+    ];
+    const covered = new Set(cases.map(([name]) => name));
+    // every error these replaced (the old catch-all MotifLicensingInvalidField) is gone from the ABI
+    expect((motifLicensingAbi as Abi).some((x) => x.type === "error" && x.name === "MotifLicensingInvalidField")).to.equal(false);
+    for (const [name, args, wants] of cases) {
+      const text = explainMotifError(revertOf(motifLicensingAbi as Abi, "publishOffer", name, args));
+      expectWords(text, text);
+      expect(text, text).to.contain(`[${name}; the contract refused the transaction publishOffer]`);
+      for (const want of wants) {
+        if (typeof want === "string") expect(text, name).to.contain(want);
+        else expect(text, name).to.match(want);
+      }
+    }
+    expect(covered.size).to.equal(21);
+  });
+
   it("words errors it has never seen (added to the contracts after this SDK) from their ABI's names and types", () => {
     const newer = parseAbi([
       "function acceptSignedOffer(uint256 tokenId) payable",

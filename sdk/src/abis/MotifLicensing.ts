@@ -51,6 +51,22 @@ export const motifLicensingAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxAmount",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingAmountTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "licenseId",
         "type": "uint256"
       }
@@ -67,6 +83,70 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "MotifLicensingBreachNotFlagged",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint128",
+        "name": "ceiling",
+        "type": "uint128"
+      },
+      {
+        "internalType": "uint128",
+        "name": "floor",
+        "type": "uint128"
+      }
+    ],
+    "name": "MotifLicensingCeilingBelowFloor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "currency",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingCurrencyNotContract",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint40",
+        "name": "deadline",
+        "type": "uint40"
+      },
+      {
+        "internalType": "uint256",
+        "name": "timestamp",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingDeadlinePassed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint40",
+        "name": "duration",
+        "type": "uint40"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxDuration",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingDurationTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "MotifLicensingEmptyTermsDigest",
     "type": "error"
   },
   {
@@ -240,32 +320,120 @@ export const motifLicensingAbi = [
   {
     "inputs": [
       {
-        "internalType": "string",
-        "name": "field",
-        "type": "string"
+        "internalType": "address",
+        "name": "admin",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingInvalidAdmin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "certificate",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingInvalidCertificate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "decayWindow",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifLicensingInvalidDecayWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "demandCap",
+        "type": "uint16"
+      }
+    ],
+    "name": "MotifLicensingInvalidDemandCap",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "recipient",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingInvalidFeeRecipient",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "flags",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "allowedFlags",
+        "type": "uint16"
+      }
+    ],
+    "name": "MotifLicensingInvalidFlags",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxUses",
+        "type": "uint32"
       },
       {
         "internalType": "uint256",
-        "name": "value",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "min",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "max",
+        "name": "maxAllowed",
         "type": "uint256"
       }
     ],
-    "name": "MotifLicensingInvalidField",
+    "name": "MotifLicensingInvalidMaxUses",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "registry",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingInvalidRegistry",
     "type": "error"
   },
   {
     "inputs": [],
     "name": "MotifLicensingInvalidSignature",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "units",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxUnits",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingInvalidUnits",
     "type": "error"
   },
   {
@@ -510,6 +678,17 @@ export const motifLicensingAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint128",
+        "name": "renewalPrice",
+        "type": "uint128"
+      }
+    ],
+    "name": "MotifLicensingPerpetualRenewalPrice",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "price",
         "type": "uint256"
@@ -542,6 +721,43 @@ export const motifLicensingAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint40",
+        "name": "end",
+        "type": "uint40"
+      },
+      {
+        "internalType": "uint40",
+        "name": "duration",
+        "type": "uint40"
+      }
+    ],
+    "name": "MotifLicensingRelativeWindowEnd",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "newEnd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxEnd",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingRenewalEndTooLate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "licenseId",
         "type": "uint256"
@@ -569,6 +785,22 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "MotifLicensingRevoked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "MotifLicensingSelfTransfer",
     "type": "error"
   },
   {
@@ -644,6 +876,33 @@ export const motifLicensingAbi = [
       }
     ],
     "name": "MotifLicensingUnknownOffer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "termsId",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "termsCount",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifLicensingUnknownTerms",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint16",
+        "name": "codec",
+        "type": "uint16"
+      }
+    ],
+    "name": "MotifLicensingUnsupportedTermsCodec",
     "type": "error"
   },
   {

@@ -42,6 +42,22 @@ export const CidV1 = {
   JSON: 512,
 } as const;
 
+/** Dynamic offer prices: from a floor toward a ceiling with recent demand. Demand counts sales in units of `DEMAND_SCALE` and decays linearly to zero `decayWindow` seconds after the last sale; the ceiling is reached at `demandCap` recent sales. A fixed price is `ceiling == 0`. (`DemandPricing` in contracts/libraries/DemandPricing.sol) */
+export const DemandPricing = {
+  /** One sale's weight in the demand counter. */
+  DEMAND_SCALE: 1000000n,
+} as const;
+
+/** The exclusivity book of one certificate, in bounded gas: an exclusive license forbids any other license of the certificate whose regions intersect and whose window overlaps, in both directions. (`Exclusivity` in contracts/libraries/Exclusivity.sol) */
+export const Exclusivity = {
+  /** Most exclusive licenses of one certificate whose windows have not ended. */
+  MAX_EXCLUSIVES: 8n,
+  /** Window end that never comes. */
+  PERPETUAL: 1099511627775,
+  /** `grantBlockEnds` day that never comes. */
+  NEVER_DAY: 65535n,
+} as const;
+
 /** EIP-712 struct hashes of `Lineage` and `MintAttestation` (see `types/Lineage.sol`). (`LineageHash` in contracts/libraries/LineageHash.sol) */
 export const LineageHash = {
   /** keccak-256 of the `Lineage` EIP-712 type string. */
@@ -59,14 +75,34 @@ export const OfferHash = {
   OFFER_TYPEHASH: "0x54511cefd810aded890a3efdc011a836d14e93a68ded04b0c1bbe9d75ad2be81",
 } as const;
 
-/** Allowed regions as a `uint256` bitmask. Bit `i` stands for the `i`-th ISO 3166-1 alpha-2 code of the frozen table `regions-v1.json` (249 codes, indices 0..248); bits 249..255 are reserved for codes assigned later and are rejected until a new table version assigns them. (`RegionMask` in contracts/libraries/RegionMask.sol) */
-export const RegionMask = {
-  /** Number of regions in table version 1. */
-  REGION_COUNT: 249n,
-  /** Highest valid region index in table version 1. */
-  MAX_REGION: 248n,
-  /** Mask with every assigned region set ("worldwide"). */
-  ALL: 904625697166532776746648320380374280103671755200316906558262375061821325311n,
+/** Named offsets and masks of `CertificateData`. (`CertificateDataLibrary` in contracts/types/CertificateData.sol) */
+export const CertificateDataLibrary = {
+  MODEL_ID_OFFSET: 0n,
+  CREATOR_ID_OFFSET: 32n,
+  ROYALTY_BPS_OFFSET: 64n,
+  CODEC_OFFSET: 80n,
+  KIND_OFFSET: 94n,
+  MASK_32: 4294967295n,
+  MASK_16: 65535n,
+  CODEC_MASK: 16383n,
+  KIND_MASK: 3n,
+} as const;
+
+/** Named offsets and masks of `GrantSlot`. (`GrantSlotLibrary` in contracts/types/GrantSlot.sol) */
+export const GrantSlotLibrary = {
+  TERMS_ID_OFFSET: 0n,
+  START_OFFSET: 32n,
+  END_OFFSET: 72n,
+  STATUS_OFFSET: 112n,
+  BREACH_OFFSET: 120n,
+  UNITS_USED_OFFSET: 128n,
+  UNIT_CAP_OFFSET: 184n,
+  GENERATION_OFFSET: 240n,
+  MASK_8: 255n,
+  MASK_16: 65535n,
+  MASK_32: 4294967295n,
+  MASK_40: 1099511627775n,
+  MASK_56: 72057594037927935n,
 } as const;
 
 /** Tier and behaviour flags of license terms (`LicenseTerms.flags`). (`LicenseFlags` in contracts/types/License.sol) */
@@ -87,6 +123,18 @@ export const LicenseFlags = {
   REVOCABLE_FOR_BREACH: 64,
   /** Every defined flag. */
   ALL: 127,
+} as const;
+
+/** Allowed regions as a `uint256` bitmask. Bit `i` stands for the `i`-th ISO 3166-1 alpha-2 code of the frozen table `regions-v1.json` (249 codes, indices 0..248); bits 249..255 are reserved for codes assigned later and are rejected until a new table version assigns them. (`RegionMask` in contracts/libraries/RegionMask.sol) */
+export const RegionMask = {
+  /** Number of regions in table version 1. */
+  REGION_COUNT: 249n,
+  /** Highest valid region index in table version 1. */
+  MAX_REGION: 248n,
+  /** Mask with every assigned region set ("worldwide"). */
+  ALL: 904625697166532776746648320380374280103671755200316906558262375061821325311n,
+  /** Blocks of 16 regions in a mask (table order: block `b` is regions 16b..16b+15). */
+  BLOCKS: 16n,
 } as const;
 
 /** The public constants of MotifCertificate (`MotifCertificateConstants` in contracts/MotifCertificate.sol) */
@@ -113,10 +161,10 @@ export const MotifCertificateConstants = {
 /** The public constants of MotifLicensing (`MotifLicensingConstants` in contracts/MotifLicensing.sol) */
 export const MotifLicensingConstants = {
   DEFAULT_ADMIN_ROLE: "0x0000000000000000000000000000000000000000000000000000000000000000",
-  /** Role that flags breaches, the precondition of a revocation. */
-  ARBITER_ROLE: "0xe271a60c9f998ee30d6f3eb67949e9780d8c111f21591a9fd18f78b2cce54ec4",
   /** Highest protocol fee: 5%. */
   MAX_PROTOCOL_FEE_BPS: 500,
+  /** Role that flags breaches, the precondition of a revocation. */
+  ARBITER_ROLE: "0xe271a60c9f998ee30d6f3eb67949e9780d8c111f21591a9fd18f78b2cce54ec4",
   /** Most exclusive licenses of one certificate whose windows have not ended. */
   MAX_EXCLUSIVES: 8n,
   /** Most licenses one licensee can receive for one certificate. */

@@ -57,10 +57,22 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateUnsupportedCodec"; args: { codec: number } }
   /** `MotifCertificateZeroField(string field)` (MotifCertificate) */
   | { errorName: "MotifCertificateZeroField"; args: { field: string } }
+  /** `MotifLicensingAmountTooLarge(uint256 amount, uint256 maxAmount)` (MotifLicensing) */
+  | { errorName: "MotifLicensingAmountTooLarge"; args: { amount: bigint; maxAmount: bigint } }
   /** `MotifLicensingBreachFlagged(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingBreachFlagged"; args: { licenseId: bigint } }
   /** `MotifLicensingBreachNotFlagged(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingBreachNotFlagged"; args: { licenseId: bigint } }
+  /** `MotifLicensingCeilingBelowFloor(uint128 ceiling, uint128 floor)` (MotifLicensing) */
+  | { errorName: "MotifLicensingCeilingBelowFloor"; args: { ceiling: bigint; floor: bigint } }
+  /** `MotifLicensingCurrencyNotContract(address currency)` (MotifLicensing) */
+  | { errorName: "MotifLicensingCurrencyNotContract"; args: { currency: Address } }
+  /** `MotifLicensingDeadlinePassed(uint40 deadline, uint256 timestamp)` (MotifLicensing) */
+  | { errorName: "MotifLicensingDeadlinePassed"; args: { deadline: number; timestamp: bigint } }
+  /** `MotifLicensingDurationTooLong(uint40 duration, uint256 maxDuration)` (MotifLicensing) */
+  | { errorName: "MotifLicensingDurationTooLong"; args: { duration: number; maxDuration: bigint } }
+  /** `MotifLicensingEmptyTermsDigest()` (MotifLicensing) */
+  | { errorName: "MotifLicensingEmptyTermsDigest"; args: Record<string, never> }
   /** `MotifLicensingEthTransferFailed(address account, uint256 amount)` (MotifLicensing) */
   | { errorName: "MotifLicensingEthTransferFailed"; args: { account: Address; amount: bigint } }
   /** `MotifLicensingExclusiveConflict(uint256 tokenId, uint256 licenseId, uint256 regions, uint40 start, uint40 end)` (MotifLicensing) */
@@ -77,10 +89,26 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingGrantConflict"; args: { tokenId: bigint; regions: bigint; start: number; end: number } }
   /** `MotifLicensingHolderLimit(uint256 tokenId, address licensee, uint256 max)` (MotifLicensing) */
   | { errorName: "MotifLicensingHolderLimit"; args: { tokenId: bigint; licensee: Address; max: bigint } }
-  /** `MotifLicensingInvalidField(string field, uint256 value, uint256 min, uint256 max)` (MotifLicensing) */
-  | { errorName: "MotifLicensingInvalidField"; args: { field: string; value: bigint; min: bigint; max: bigint } }
+  /** `MotifLicensingInvalidAdmin(address admin)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidAdmin"; args: { admin: Address } }
+  /** `MotifLicensingInvalidCertificate(address certificate)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidCertificate"; args: { certificate: Address } }
+  /** `MotifLicensingInvalidDecayWindow(uint32 decayWindow)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidDecayWindow"; args: { decayWindow: number } }
+  /** `MotifLicensingInvalidDemandCap(uint16 demandCap)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidDemandCap"; args: { demandCap: number } }
+  /** `MotifLicensingInvalidFeeRecipient(address recipient)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidFeeRecipient"; args: { recipient: Address } }
+  /** `MotifLicensingInvalidFlags(uint16 flags, uint16 allowedFlags)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidFlags"; args: { flags: number; allowedFlags: number } }
+  /** `MotifLicensingInvalidMaxUses(uint32 maxUses, uint256 maxAllowed)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidMaxUses"; args: { maxUses: number; maxAllowed: bigint } }
+  /** `MotifLicensingInvalidRegistry(address registry)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidRegistry"; args: { registry: Address } }
   /** `MotifLicensingInvalidSignature()` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidSignature"; args: Record<string, never> }
+  /** `MotifLicensingInvalidUnits(uint256 units, uint256 maxUnits)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidUnits"; args: { units: bigint; maxUnits: bigint } }
   /** `MotifLicensingInvalidWindow(uint40 start, uint40 end)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidWindow"; args: { start: number; end: number } }
   /** `MotifLicensingNoTransferPending(uint256 licenseId, address caller, address pendingTo)` (MotifLicensing) */
@@ -109,14 +137,22 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingOfferUsedUp"; args: { offerKey: Hex; maxUses: number } }
   /** `MotifLicensingPerpetual(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingPerpetual"; args: { licenseId: bigint } }
+  /** `MotifLicensingPerpetualRenewalPrice(uint128 renewalPrice)` (MotifLicensing) */
+  | { errorName: "MotifLicensingPerpetualRenewalPrice"; args: { renewalPrice: bigint } }
   /** `MotifLicensingPriceAboveMax(uint256 price, uint256 maxPrice)` (MotifLicensing) */
   | { errorName: "MotifLicensingPriceAboveMax"; args: { price: bigint; maxPrice: bigint } }
   /** `MotifLicensingRegionNotAllowed(uint256 licenseId, uint256 region)` (MotifLicensing) */
   | { errorName: "MotifLicensingRegionNotAllowed"; args: { licenseId: bigint; region: bigint } }
+  /** `MotifLicensingRelativeWindowEnd(uint40 end, uint40 duration)` (MotifLicensing) */
+  | { errorName: "MotifLicensingRelativeWindowEnd"; args: { end: number; duration: number } }
+  /** `MotifLicensingRenewalEndTooLate(uint256 licenseId, uint256 newEnd, uint256 maxEnd)` (MotifLicensing) */
+  | { errorName: "MotifLicensingRenewalEndTooLate"; args: { licenseId: bigint; newEnd: bigint; maxEnd: bigint } }
   /** `MotifLicensingRenewalTooEarly(uint256 licenseId, uint40 end, uint40 opensAt)` (MotifLicensing) */
   | { errorName: "MotifLicensingRenewalTooEarly"; args: { licenseId: bigint; end: number; opensAt: number } }
   /** `MotifLicensingRevoked(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingRevoked"; args: { licenseId: bigint } }
+  /** `MotifLicensingSelfTransfer(uint256 licenseId, address to)` (MotifLicensing) */
+  | { errorName: "MotifLicensingSelfTransfer"; args: { licenseId: bigint; to: Address } }
   /** `MotifLicensingTransferred(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingTransferred"; args: { licenseId: bigint } }
   /** `MotifLicensingUnitCapExceeded(uint256 licenseId, uint56 used, uint256 units, uint56 cap)` (MotifLicensing) */
@@ -127,6 +163,10 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingUnknownLicense"; args: { licenseId: bigint } }
   /** `MotifLicensingUnknownOffer(uint256 offerId)` (MotifLicensing) */
   | { errorName: "MotifLicensingUnknownOffer"; args: { offerId: bigint } }
+  /** `MotifLicensingUnknownTerms(uint32 termsId, uint32 termsCount)` (MotifLicensing) */
+  | { errorName: "MotifLicensingUnknownTerms"; args: { termsId: number; termsCount: number } }
+  /** `MotifLicensingUnsupportedTermsCodec(uint16 codec)` (MotifLicensing) */
+  | { errorName: "MotifLicensingUnsupportedTermsCodec"; args: { codec: number } }
   /** `MotifLicensingWrongValue(uint256 sent, uint256 due)` (MotifLicensing) */
   | { errorName: "MotifLicensingWrongValue"; args: { sent: bigint; due: bigint } }
   /** `MotifModelRegistryAlreadyDeprecated(uint32 modelId)` (MotifModelRegistry) */
@@ -212,8 +252,14 @@ export const motifErrorArgNames = {
   MotifCertificateUnexpectedValue: ["value"],
   MotifCertificateUnsupportedCodec: ["codec"],
   MotifCertificateZeroField: ["field"],
+  MotifLicensingAmountTooLarge: ["amount", "maxAmount"],
   MotifLicensingBreachFlagged: ["licenseId"],
   MotifLicensingBreachNotFlagged: ["licenseId"],
+  MotifLicensingCeilingBelowFloor: ["ceiling", "floor"],
+  MotifLicensingCurrencyNotContract: ["currency"],
+  MotifLicensingDeadlinePassed: ["deadline", "timestamp"],
+  MotifLicensingDurationTooLong: ["duration", "maxDuration"],
+  MotifLicensingEmptyTermsDigest: [],
   MotifLicensingEthTransferFailed: ["account", "amount"],
   MotifLicensingExclusiveConflict: ["tokenId", "licenseId", "regions", "start", "end"],
   MotifLicensingExclusiveLimit: ["tokenId", "max"],
@@ -222,8 +268,16 @@ export const motifErrorArgNames = {
   MotifLicensingFeeTooHigh: ["feeBps", "maxBps"],
   MotifLicensingGrantConflict: ["tokenId", "regions", "start", "end"],
   MotifLicensingHolderLimit: ["tokenId", "licensee", "max"],
-  MotifLicensingInvalidField: ["field", "value", "min", "max"],
+  MotifLicensingInvalidAdmin: ["admin"],
+  MotifLicensingInvalidCertificate: ["certificate"],
+  MotifLicensingInvalidDecayWindow: ["decayWindow"],
+  MotifLicensingInvalidDemandCap: ["demandCap"],
+  MotifLicensingInvalidFeeRecipient: ["recipient"],
+  MotifLicensingInvalidFlags: ["flags", "allowedFlags"],
+  MotifLicensingInvalidMaxUses: ["maxUses", "maxAllowed"],
+  MotifLicensingInvalidRegistry: ["registry"],
   MotifLicensingInvalidSignature: [],
+  MotifLicensingInvalidUnits: ["units", "maxUnits"],
   MotifLicensingInvalidWindow: ["start", "end"],
   MotifLicensingNoTransferPending: ["licenseId", "caller", "pendingTo"],
   MotifLicensingNotAllowedByTerms: ["licenseId", "flag"],
@@ -238,15 +292,21 @@ export const motifErrorArgNames = {
   MotifLicensingOfferInactive: ["offerKey", "licensor"],
   MotifLicensingOfferUsedUp: ["offerKey", "maxUses"],
   MotifLicensingPerpetual: ["licenseId"],
+  MotifLicensingPerpetualRenewalPrice: ["renewalPrice"],
   MotifLicensingPriceAboveMax: ["price", "maxPrice"],
   MotifLicensingRegionNotAllowed: ["licenseId", "region"],
+  MotifLicensingRelativeWindowEnd: ["end", "duration"],
+  MotifLicensingRenewalEndTooLate: ["licenseId", "newEnd", "maxEnd"],
   MotifLicensingRenewalTooEarly: ["licenseId", "end", "opensAt"],
   MotifLicensingRevoked: ["licenseId"],
+  MotifLicensingSelfTransfer: ["licenseId", "to"],
   MotifLicensingTransferred: ["licenseId"],
   MotifLicensingUnitCapExceeded: ["licenseId", "used", "units", "cap"],
   MotifLicensingUnitsExhausted: ["licenseId", "unitCap"],
   MotifLicensingUnknownLicense: ["licenseId"],
   MotifLicensingUnknownOffer: ["offerId"],
+  MotifLicensingUnknownTerms: ["termsId", "termsCount"],
+  MotifLicensingUnsupportedTermsCodec: ["codec"],
   MotifLicensingWrongValue: ["sent", "due"],
   MotifModelRegistryAlreadyDeprecated: ["modelId"],
   MotifModelRegistryDuplicateWeights: ["weightsDigest", "existingModelId"],

@@ -11,7 +11,7 @@ export type PublishOfferErrorType = WriteContractErrorType | MotifContractErrorT
 
 /**
  * The certificate owner publishes an offer on-chain (see `signOffer` for a gasless one). Invalid
- * terms throw MotifContractError naming the field (MotifLicensingInvalidField) or region error.
+ * terms throw MotifContractError with the field's own error (e.g. MotifLicensingInvalidMaxUses, MotifLicensingCeilingBelowFloor) or a region error.
  *
  * @example
  * import { createWalletClient, http, zeroAddress } from "viem";

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// Shared with integrators on any 0.8 compiler from 0.8.20 (deployed contracts pin 0.8.30).
+// solhint-disable-next-line compiler-version
+pragma solidity ^0.8.20;
+
+import {LicenseStatus} from "./License.sol";
+
+/// @notice One license as `MotifLicensing` stores it (`_grants[slot key]`): one slot, read raw on the
+/// hot path as a `GrantSlot`.
+struct Grant {
+    /// Id of the stored terms.
+    uint32 termsId;
+    /// Window start, unix seconds.
+    uint40 start;
+    /// Window end (exclusive), unix seconds; `PERPETUAL` never ends.
+    uint40 end;
+    /// Lifecycle status.
+    LicenseStatus status;
+    /// Whether an arbiter flagged a breach.
+    bool breach;
+    /// Units reported so far.
+    uint56 unitsUsed;
+    /// Most units (0 = unlimited).
+    uint56 unitCap;
+    /// The slot's generation (the low 16 bits of the license id).
+    uint16 generation;
+}
+
+/// @notice One license's storage word in `MotifLicensing` (its `Grant` struct, which fits one slot),
+/// as the hot `isLicensed` path reads it in one `sload`:
+///   bits   0..31   termsId    (uint32)
+///   bits  32..71   start      (uint40, unix seconds)
+///   bits  72..111  end        (uint40, exclusive; `PERPETUAL` = never)
+///   bits 112..119  status     (`LicenseStatus`)
+///   bits 120..127  breach     (bool)
+///   bits 128..183  unitsUsed  (uint56)
+///   bits 184..239  unitCap    (uint56, 0 = unlimited)
+///   bits 240..255  generation (uint16)
+/// The offsets are the compiler's packing of the `Grant` struct; a test writes the struct and reads
+/// it back through this type.
+type GrantSlot is uint256;
+
+using GrantSlotLibrary for GrantSlot global;
+
+/// @title GrantSlotLibrary
+/// @notice Named offsets and masks of `GrantSlot`.
+library GrantSlotLibrary {
+    uint256 internal constant TERMS_ID_OFFSET = 0;
+    uint256 internal constant START_OFFSET = 32;
+    uint256 internal constant END_OFFSET = 72;
+    uint256 internal constant STATUS_OFFSET = 112;
+    uint256 internal constant BREACH_OFFSET = 120;
+    uint256 internal constant UNITS_USED_OFFSET = 128;
+    uint256 internal constant UNIT_CAP_OFFSET = 184;
+    uint256 internal constant GENERATION_OFFSET = 240;
+
+    uint256 internal constant MASK_8 = 0xff;
+    uint256 internal constant MASK_16 = 0xffff;
+    uint256 internal constant MASK_32 = 0xffffffff;
+    uint256 internal constant MASK_40 = 0xffffffffff;
+    uint256 internal constant MASK_56 = 0xffffffffffffff;
+
+    /// @notice The word with every field in place.
+    /// @param termsId_ Id of the stored terms.
+    /// @param start_ Window start.
+    /// @param end_ Window end (exclusive).
+    /// @param status_ Lifecycle status.
+    /// @param breach_ Whether a breach is flagged.
+    /// @param unitsUsed_ Units reported so far.
+    /// @param unitCap_ Most units (0 = unlimited).
+    /// @param generation_ The slot's generation.
+    function pack(
+        uint32 termsId_,
+        uint40 start_,
+        uint40 end_,
+        LicenseStatus status_,
+        bool breach_,
+        uint56 unitsUsed_,
+        uint56 unitCap_,
+        uint16 generation_
+    ) internal pure returns (GrantSlot) {
+        return GrantSlot.wrap(
+            (uint256(termsId_) << TERMS_ID_OFFSET) | (uint256(start_) << START_OFFSET) | (uint256(end_) << END_OFFSET)
+                | (uint256(uint8(status_)) << STATUS_OFFSET) | ((breach_ ? uint256(1) : 0) << BREACH_OFFSET)
+                | (uint256(unitsUsed_) << UNITS_USED_OFFSET) | (uint256(unitCap_) << UNIT_CAP_OFFSET)
+                | (uint256(generation_) << GENERATION_OFFSET)
+        );
+    }
+
+    /// @notice Id of the stored terms.
+    /// @param self The word.
+    function termsId(GrantSlot self) internal pure returns (uint32) {
+        return uint32((GrantSlot.unwrap(self) >> TERMS_ID_OFFSET) & MASK_32);
+    }
+
+    /// @notice Window start, unix seconds.
+    /// @param self The word.
+    function start(GrantSlot self) internal pure returns (uint40) {
+        return uint40((GrantSlot.unwrap(self) >> START_OFFSET) & MASK_40);
+    }
+
+    /// @notice Window end (exclusive), unix seconds.
+    /// @param self The word.
+    function end(GrantSlot self) internal pure returns (uint40) {
+        return uint40((GrantSlot.unwrap(self) >> END_OFFSET) & MASK_40);
+    }
+
+    /// @notice The status byte (a `LicenseStatus` for any word the contract wrote).
+    /// @param self The word.
+    function statusByte(GrantSlot self) internal pure returns (uint8) {
+        return uint8((GrantSlot.unwrap(self) >> STATUS_OFFSET) & MASK_8);
+    }
+
+    /// @notice Lifecycle status.
+    /// @param self The word.
+    function status(GrantSlot self) internal pure returns (LicenseStatus) {
+        return LicenseStatus(statusByte(self));
+    }
+
+    /// @notice Whether a breach is flagged.
+    /// @param self The word.
+    function breach(GrantSlot self) internal pure returns (bool) {
+        return (GrantSlot.unwrap(self) >> BREACH_OFFSET) & MASK_8 != 0;
+    }
+
+    /// @notice Units reported so far.
+    /// @param self The word.
+    function unitsUsed(GrantSlot self) internal pure returns (uint56) {
+        return uint56((GrantSlot.unwrap(self) >> UNITS_USED_OFFSET) & MASK_56);
+    }
+
+    /// @notice Most units (0 = unlimited).
+    /// @param self The word.
+    function unitCap(GrantSlot self) internal pure returns (uint56) {
+        return uint56((GrantSlot.unwrap(self) >> UNIT_CAP_OFFSET) & MASK_56);
+    }
+
+    /// @notice The slot's generation (the low 16 bits of its license id).
+    /// @param self The word.
+    function generation(GrantSlot self) internal pure returns (uint16) {
+        return uint16((GrantSlot.unwrap(self) >> GENERATION_OFFSET) & MASK_16);
+    }
+
+    /// @notice Whether the license is active, inside its window at `time` and has units left
+    /// (regions aside: they live in the terms).
+    /// @param self The word.
+    /// @param time Unix seconds.
+    function coversTime(GrantSlot self, uint256 time) internal pure returns (bool) {
+        if (statusByte(self) != uint8(LicenseStatus.Active)) return false;
+        if (time < start(self) || time >= end(self)) return false;
+        uint56 cap = unitCap(self);
+        return cap == 0 || unitsUsed(self) < cap;
+    }
+}
