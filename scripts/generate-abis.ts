@@ -52,6 +52,16 @@ function renderIndex(): string {
 
 type Build = { byId: Map<number, Node>; sources: Map<string, Node> };
 
+/**
+ * Every project source of the builds, in source-name order: what is generated does not depend on how
+ * the sources were split into builds (an incremental build and a fresh one write the same files).
+ */
+function projectSourcesOf(builds: Build[]): Array<{ source: string; ast: Node; build: Build }> {
+  return builds
+    .flatMap((build) => [...build.sources].filter(([source]) => isProjectSource(source)).map(([source, ast]) => ({ source, ast, build })))
+    .sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+}
+
 async function loadBuilds(artifacts: Artifact[]): Promise<Build[]> {
   const ids = [...new Set(artifacts.map((a) => a.buildInfoId))];
   const builds: Build[] = [];
@@ -234,29 +244,24 @@ function renderConstants(builds: Build[], artifacts: Map<string, Artifact>): str
     }
     return entries;
   };
+  const projectSources = projectSourcesOf(builds);
   // enums first: every enum the project declares
-  for (const build of builds) {
-    for (const [source, ast] of build.sources) {
-      if (!isProjectSource(source)) continue;
-      const walk = (n: Node) => {
-        for (const c of (n.nodes as Node[] | undefined) ?? []) {
-          if (c.nodeType === "EnumDefinition" && !seen.has(c.name!)) {
-            emit(c.name!, docOf(c), source, (c.members as Node[]).map((m, i) => `  ${m.name}: ${i},\n`));
-            lines.push(`export type ${c.name} = (typeof ${c.name})[keyof typeof ${c.name}];\n`);
-          }
-          if (c.nodeType === "ContractDefinition") walk(c);
+  for (const { source, ast } of projectSources) {
+    const walk = (n: Node) => {
+      for (const c of (n.nodes as Node[] | undefined) ?? []) {
+        if (c.nodeType === "EnumDefinition" && !seen.has(c.name!)) {
+          emit(c.name!, docOf(c), source, (c.members as Node[]).map((m, i) => `  ${m.name}: ${i},\n`));
+          lines.push(`export type ${c.name} = (typeof ${c.name})[keyof typeof ${c.name}];\n`);
         }
-      };
-      walk(ast);
-    }
+        if (c.nodeType === "ContractDefinition") walk(c);
+      }
+    };
+    walk(ast);
   }
   // libraries' constants (flags, codecs, masks, type hashes)
-  for (const build of builds) {
-    for (const [source, ast] of build.sources) {
-      if (!isProjectSource(source)) continue;
-      for (const c of ast.nodes as Node[]) {
-        if (c.nodeType === "ContractDefinition" && c.contractKind === "library") emit(c.name!, docOf(c), source, constantEntries(c, build, (d) => d.visibility !== "private"));
-      }
+  for (const { source, ast, build } of projectSources) {
+    for (const c of ast.nodes as Node[]) {
+      if (c.nodeType === "ContractDefinition" && c.contractKind === "library") emit(c.name!, docOf(c), source, constantEntries(c, build, (d) => d.visibility !== "private"));
     }
   }
   // each SDK contract's public constants, its bases' included (roles)
@@ -326,29 +331,26 @@ function structFields(def: Node): Eip712Field[] {
 function renderEip712(builds: Build[]): string {
   const primaries = new Map<string, { typeString: string; types: Map<string, Eip712Field[]>; where: string }>();
   const structs = new Map<string, Node>();
-  for (const build of builds) {
-    for (const [source, ast] of build.sources) {
-      if (!isProjectSource(source)) continue;
-      const visit = (n: Node) => {
-        for (const c of (n.nodes as Node[] | undefined) ?? []) {
-          if (c.nodeType === "StructDefinition") structs.set(c.name!, c);
-          if (c.nodeType === "ContractDefinition") visit(c);
-          if (c.nodeType === "VariableDeclaration" && c.constant === true && /TYPEHASH$/.test(c.name!)) {
-            const where = `${source.replace(/^project\//, "")} ${n.name}.${c.name}`;
-            const value = c.value as Node;
-            const callee = value.expression as Node | undefined;
-            if (value.nodeType !== "FunctionCall" || callee?.name !== "keccak256") throw new Error(`generate-abis: ${where} is not keccak256(<type string>)`);
-            const s = evaluate((value.arguments as Node[])[0]!, build, where);
-            if (s.kind !== "bytes" || s.text === undefined) throw new Error(`generate-abis: ${where}: the type string is not text`);
-            const parsed = parseEncodeType(s.text, where);
-            const prior = primaries.get(parsed.primary);
-            if (prior !== undefined && prior.typeString !== s.text) throw new Error(`generate-abis: ${where} and ${prior.where} hash different ${parsed.primary} types`);
-            primaries.set(parsed.primary, { typeString: s.text, types: parsed.types, where });
-          }
+  for (const { source, ast, build } of projectSourcesOf(builds)) {
+    const visit = (n: Node) => {
+      for (const c of (n.nodes as Node[] | undefined) ?? []) {
+        if (c.nodeType === "StructDefinition") structs.set(c.name!, c);
+        if (c.nodeType === "ContractDefinition") visit(c);
+        if (c.nodeType === "VariableDeclaration" && c.constant === true && /TYPEHASH$/.test(c.name!)) {
+          const where = `${source.replace(/^project\//, "")} ${n.name}.${c.name}`;
+          const value = c.value as Node;
+          const callee = value.expression as Node | undefined;
+          if (value.nodeType !== "FunctionCall" || callee?.name !== "keccak256") throw new Error(`generate-abis: ${where} is not keccak256(<type string>)`);
+          const s = evaluate((value.arguments as Node[])[0]!, build, where);
+          if (s.kind !== "bytes" || s.text === undefined) throw new Error(`generate-abis: ${where}: the type string is not text`);
+          const parsed = parseEncodeType(s.text, where);
+          const prior = primaries.get(parsed.primary);
+          if (prior !== undefined && prior.typeString !== s.text) throw new Error(`generate-abis: ${where} and ${prior.where} hash different ${parsed.primary} types`);
+          primaries.set(parsed.primary, { typeString: s.text, types: parsed.types, where });
         }
-      };
-      visit(ast);
-    }
+      }
+    };
+    visit(ast);
   }
   if (primaries.size === 0) throw new Error("generate-abis: no *_TYPEHASH constant found in the contracts");
   // a signed type named as a Solidity struct must be that struct, field for field

@@ -75,6 +75,18 @@ export const OfferHash = {
   OFFER_TYPEHASH: "0x54511cefd810aded890a3efdc011a836d14e93a68ded04b0c1bbe9d75ad2be81",
 } as const;
 
+/** Allowed regions as a `uint256` bitmask. Bit `i` stands for the `i`-th ISO 3166-1 alpha-2 code of the frozen table `regions-v1.json` (249 codes, indices 0..248); bits 249..255 are reserved for codes assigned later and are rejected until a new table version assigns them. (`RegionMask` in contracts/libraries/RegionMask.sol) */
+export const RegionMask = {
+  /** Number of regions in table version 1. */
+  REGION_COUNT: 249n,
+  /** Highest valid region index in table version 1. */
+  MAX_REGION: 248n,
+  /** Mask with every assigned region set ("worldwide"). */
+  ALL: 904625697166532776746648320380374280103671755200316906558262375061821325311n,
+  /** Blocks of 16 regions in a mask (table order: block `b` is regions 16b..16b+15). */
+  BLOCKS: 16n,
+} as const;
+
 /** Named offsets and masks of `CertificateData`. (`CertificateDataLibrary` in contracts/types/CertificateData.sol) */
 export const CertificateDataLibrary = {
   MODEL_ID_OFFSET: 0n,
@@ -123,18 +135,6 @@ export const LicenseFlags = {
   REVOCABLE_FOR_BREACH: 64,
   /** Every defined flag. */
   ALL: 127,
-} as const;
-
-/** Allowed regions as a `uint256` bitmask. Bit `i` stands for the `i`-th ISO 3166-1 alpha-2 code of the frozen table `regions-v1.json` (249 codes, indices 0..248); bits 249..255 are reserved for codes assigned later and are rejected until a new table version assigns them. (`RegionMask` in contracts/libraries/RegionMask.sol) */
-export const RegionMask = {
-  /** Number of regions in table version 1. */
-  REGION_COUNT: 249n,
-  /** Highest valid region index in table version 1. */
-  MAX_REGION: 248n,
-  /** Mask with every assigned region set ("worldwide"). */
-  ALL: 904625697166532776746648320380374280103671755200316906558262375061821325311n,
-  /** Blocks of 16 regions in a mask (table order: block `b` is regions 16b..16b+15). */
-  BLOCKS: 16n,
 } as const;
 
 /** The public constants of MotifCertificate (`MotifCertificateConstants` in contracts/MotifCertificate.sol) */
