@@ -1,6 +1,8 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
 import { mintCertificates, type MintRequest } from "@motif/sdk";
+import { refusalOf } from "./refusal.js";
+import { defineStage, type StageEnv, type Stop } from "./stage.js";
 
 /** Stage input: attested requests (one transaction for all of them). */
 export type MintInput = { requests: MintRequest[] };
@@ -40,3 +42,40 @@ export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): 
   if (receipt.status !== "success") throw new Error(`mint: transaction ${transactionHash} reverted`);
   return { transactionHash, blockNumber: receipt.blockNumber, tokenIds: input.requests.map((r) => BigInt(r.lineage.contentDigest)) };
 }
+
+/**
+ * The mint stage of the pipeline: one request, or (the queue's minter) a batch in one `mintBatch`.
+ * A batch the contract refuses for one pattern's sake (its model deprecated) is minted pattern by
+ * pattern, so only that pattern is refused. Stops before it without a minter or with `mint: false`.
+ */
+export const mintStage = defineStage({
+  name: "mint",
+  needs: ["mintRequest"],
+  status: "minted",
+  enabled: ({ config, options }) => config.minter !== undefined && options.mint !== false,
+  run: async (ctx, env) => mintOne(ctx.mintRequest, env),
+  async batch(inputs, env) {
+    try {
+      const minted = await mint(env.config.minter!, { requests: inputs.map((c) => c.mintRequest) });
+      return inputs.map((c) => ({ minted: { ...minted, tokenIds: [BigInt(c.mintRequest.lineage.contentDigest)] } }));
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal === undefined) throw error;
+      if (inputs.length === 1) return [{ stop: refusal }];
+      const one = async (c: (typeof inputs)[number]): Promise<{ minted: MintOutput } | Stop> => {
+        try {
+          return await mintOne(c.mintRequest, env);
+        } catch (e) {
+          const refusal = refusalOf(e);
+          if (refusal === undefined) throw e;
+          return { stop: refusal };
+        }
+      };
+      const out = [];
+      for (const c of inputs) out.push(await one(c));
+      return out;
+    }
+  },
+});
+
+const mintOne = async (request: MintRequest, { config }: StageEnv) => ({ minted: await mint(config.minter!, { requests: [request] }) });
