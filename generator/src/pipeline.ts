@@ -14,7 +14,7 @@ import { type Minter, type MintOutput, mintStage } from "./stages/mint.js";
 import { type PinOutput, pinStage } from "./stages/pin.js";
 import { type RecipeClearOutput, type RecipeGate, recipeStage } from "./stages/recipe.js";
 import type { Recipe } from "./recipe/recipe.js";
-import type { Refusal } from "./stages/refusal.js";
+import { PatternRefusedError, type Refusal } from "./stages/refusal.js";
 import { renderStage } from "./stages/render.js";
 import { screenStage } from "./stages/screen.js";
 import { type AnyStage, type PatternStatus, type PipelineContext, type RunOptions, type StageEnv, isStop } from "./stages/stage.js";
@@ -187,7 +187,11 @@ function keep(ctx: PipelineContext, status: RunResult["status"], { config }: Sta
 export function patternResult(r: RunResult): PatternResult {
   const { ctx } = r;
   const base = { rendered: { ...ctx.rendered!, png: ctx.png! }, fingerprint: ctx.fingerprint!, screen: ctx.screen! };
-  if (r.status === "refused") return { status: "refused", ...base, refusal: r.refusal! };
+  if (r.status === "refused") {
+    // screening's refusal comes with its report; any other stage's is thrown, as a bad request is
+    if (ctx.screen === undefined || r.refusal!.code !== "near-duplicate") throw new PatternRefusedError(r.refusal!);
+    return { status: "refused", ...base, refusal: r.refusal! };
+  }
   if (r.status === "pinned") return { status: "pinned", ...base, pinned: ctx.pinned! };
   if (r.status === "attested" || r.status === "minted") {
     return { status: r.status, ...base, pinned: ctx.pinned!, request: ctx.mintRequest!, ...(ctx.minted ? { minted: ctx.minted } : {}), ...(ctx.recipe ? { recipe: ctx.recipe } : {}) };

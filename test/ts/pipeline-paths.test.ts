@@ -5,6 +5,7 @@ import { Queue } from "bullmq";
 import { type Address, getAddress } from "viem";
 
 import { jobKey, runBatch } from "../../generator/src/batch/batch.js";
+import { chainFromEnv } from "../../generator/src/cli/chain.js";
 import { Journal } from "../../generator/src/batch/journal.js";
 import { pipelineConfig } from "../../generator/src/config.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
@@ -17,7 +18,7 @@ import { DEFAULT_THRESHOLDS } from "../../generator/src/screen/signals.js";
 import { attestStage } from "../../generator/src/stages/attest.js";
 import { certifiedStage } from "../../generator/src/stages/certified.js";
 import { fingerprint, fingerprintStage } from "../../generator/src/stages/fingerprint.js";
-import { mintStage } from "../../generator/src/stages/mint.js";
+import { mint, mintStage } from "../../generator/src/stages/mint.js";
 import { pinStage } from "../../generator/src/stages/pin.js";
 import { recipeStage } from "../../generator/src/stages/recipe.js";
 import { type PatternOutcome, outcomeOf } from "../../generator/src/stages/refusal.js";
@@ -27,6 +28,7 @@ import { defineStage, refuse } from "../../generator/src/stages/stage.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 import { motifTempDir } from "./helpers/pipeline.js";
 import { startRedis } from "./helpers/procs.js";
+import { remoteChainWithMotif } from "./helpers/remote-chain.js";
 
 const request = (model: string, seed: bigint): PatternRequest => ({ model, seed, params: { scale: 3, sharpness: 6 }, width: 96, height: 96 });
 const jobData = (r: PatternRequest, modelIds: Record<string, number>, creator: Address): RenderJobData => ({
@@ -182,6 +184,27 @@ describe("one pipeline: in-process, journaled batch and queue run the same stage
     } finally {
       await connection.close();
       redis.stop();
+    }
+  });
+
+  it("mints concurrently from the CLI's generator key (viem's nonce manager) with no nonce retry at all", async () => {
+    const chain = await remoteChainWithMotif();
+    try {
+      const setup = (await chainFromEnv(chain.env))!;
+      const config = pipelineConfig({ store: new EmbeddedIpfs(motifTempDir("paths-nonce")), chain: setup });
+      const attested = [];
+      for (const seed of [51n, 52n, 53n, 54n]) {
+        const r = await runPipeline(config, request("weld", seed), { mint: false });
+        if (r.status !== "attested") throw new Error(`expected attested, got ${r.status}`);
+        attested.push(r.request);
+      }
+      // four mints at once from one process, none retried: each must get its own nonce
+      const minted = await Promise.all(attested.map((req) => mint(setup.minter, { requests: [req] }, 0)));
+      expect(new Set(minted.map((m) => m.transactionHash)).size).to.equal(4);
+      const events = await chain.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n });
+      expect(events.map((e) => e.args.tokenId).sort()).to.deep.equal(attested.map((r) => BigInt(r.lineage.contentDigest)).sort());
+    } finally {
+      await chain.close();
     }
   });
 });

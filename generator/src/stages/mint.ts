@@ -16,17 +16,22 @@ export type Minter = {
   certificate: Address;
 };
 
-/** A node refused the transaction for its nonce: another sender of the same key got there first. */
+/**
+ * A node refused the transaction for its nonce: another process spending the same key got there
+ * first. viem classifies the node's answer (NonceTooLowError / NonceTooHighError); no message matching here.
+ */
 export function isNonceConflict(error: unknown): boolean {
-  const e = error as { name?: string; message?: string; walk?: (fn: (e: unknown) => boolean) => unknown };
-  const nonceError = e.walk?.((x) => (x as { name?: string }).name === "NonceTooLowError" || (x as { name?: string }).name === "NonceTooHighError");
-  return nonceError !== undefined && nonceError !== null ? true : /nonce too low|nonce has already been used|replacement transaction underpriced|already known/i.test(String(e.message));
+  const e = error as { walk?: (fn: (e: unknown) => boolean) => unknown };
+  const name = (x: unknown) => (x as { name?: string } | null)?.name;
+  return (e.walk?.((x) => name(x) === "NonceTooLowError" || name(x) === "NonceTooHighError") ?? null) !== null;
 }
 
 /** Mint stage: the SDK's `mintCertificates` (one `mint` or a `mintBatch`, simulated first so a revert
- * surfaces as MotifContractError naming the custom error), waited for. The generator's key may be
- * shared (an API server and a batch): a transaction the node refuses for its nonce was never
- * accepted, so it is simulated and sent again with a fresh nonce, a few times. */
+ * surfaces as MotifContractError naming the custom error), waited for. Within one process the
+ * generator account's viem nonce manager (`generatorAccount`, ../config.ts) hands out consecutive
+ * nonces, so concurrent mints never collide. The key may also be used by another process (an API
+ * server and a batch): a transaction the node refuses for its nonce was never accepted (the nonce
+ * manager releases it), so it is simulated and sent again with a fresh nonce, a few times. */
 export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): Promise<MintOutput> {
   let transactionHash: Hex;
   for (let attempt = 0; ; attempt++) {
@@ -38,9 +43,15 @@ export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): 
       await new Promise((r) => setTimeout(r, 25 * 2 ** Math.min(attempt, 5) * (0.5 + Math.random())));
     }
   }
-  const receipt = await minter.publicClient.waitForTransactionReceipt({ hash: transactionHash });
-  if (receipt.status !== "success") throw new Error(`mint: transaction ${transactionHash} reverted`);
+  const receipt = await landed(minter.publicClient, transactionHash, "mint");
   return { transactionHash, blockNumber: receipt.blockNumber, tokenIds: input.requests.map((r) => BigInt(r.lineage.contentDigest)) };
+}
+
+/** Waits for a sent transaction's receipt; a revert is an error naming `what` and the transaction. */
+export async function landed(publicClient: PublicClient, hash: Hex, what: string) {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${what}: transaction ${hash} reverted`);
+  return receipt;
 }
 
 /**
