@@ -144,19 +144,23 @@ describe("one pipeline: in-process, journaled batch and queue run the same stage
       expect(await certificate.getEvents.CertificateMinted({}, { fromBlock: 0n })).to.have.length(1);
 
       // Extensibility: a content check between fingerprint and screen, one stage object plus one line.
-      // It refuses low-detail patterns: PDQ quality below that of a busy pattern.
-      const smooth = { model: "weld", seed: 40n, params: { scale: 1, sharpness: 0.25 }, width: 96, height: 96 };
-      const busy = { model: "weld", seed: 41n, params: { scale: 8, sharpness: 32 }, width: 96, height: 96 };
-      const [smoothQ, busyQ] = await Promise.all([smooth, busy].map(async (r) => (await fingerprint({ png: (await render(r)).png })).pdq.quality));
-      expect(smoothQ, "the smooth pattern has less detail than the busy one").to.be.below(busyQ!);
+      // It refuses patterns whose PNG is over a size budget, set between a small and a large pattern's.
+      const two = [
+        { model: "weld", seed: 40n, params: { scale: 1, sharpness: 0.25 }, width: 96, height: 96 },
+        { model: "weld", seed: 41n, params: { scale: 8, sharpness: 32 }, width: 96, height: 96 },
+      ];
+      const sized = await Promise.all(two.map(async (r) => ({ r, bytes: (await render(r)).png.length })));
+      sized.sort((x, y) => x.bytes - y.bytes);
+      const [{ r: small, bytes: smallBytes }, { r: large, bytes: largeBytes }] = sized as [(typeof sized)[0], (typeof sized)[0]];
+      expect(smallBytes).to.be.below(largeBytes);
+      const budget = Math.floor((smallBytes + largeBytes) / 2);
       const ran: string[] = [];
       const contentCheck = defineStage({
         name: "content-check",
-        needs: ["fingerprint", "rendered"],
+        needs: ["png", "rendered"],
         async run(ctx) {
           ran.push(ctx.rendered.contentDigest);
-          const q = ctx.fingerprint.pdq.quality;
-          return q < busyQ! ? refuse({ code: "low-detail", reason: `content check: PDQ quality ${q} is below ${busyQ}` }) : {};
+          return ctx.png.length > budget ? refuse({ code: "over-budget", reason: `content check: the PNG is ${ctx.png.length} bytes, over the ${budget}-byte budget` }) : {};
         },
       });
       const stages = [
@@ -172,13 +176,13 @@ describe("one pipeline: in-process, journaled batch and queue run the same stage
       ];
       expect(stages.filter((s) => s !== contentCheck).map((s) => s.name)).to.deep.equal(PIPELINE.map((s) => s.name));
       const checked = async () => ({ ...(await fresh()), stages });
-      const smoothDigest = (await render(smooth)).contentDigest;
-      const withCheck = await threePaths(checked, [smooth], redis.url);
-      const refusedByCheck = { status: "refused", code: "low-detail", reason: `content check: PDQ quality ${smoothQ} is below ${busyQ}` };
+      const largeDigest = (await render(large)).contentDigest;
+      const withCheck = await threePaths(checked, [large], redis.url);
+      const refusedByCheck = { status: "refused", code: "over-budget", reason: `content check: the PNG is ${largeBytes} bytes, over the ${budget}-byte budget` };
       expect(withCheck).to.deep.equal({ inProcess: [refusedByCheck], batch: [refusedByCheck], queued: [refusedByCheck] });
-      expect(ran.filter((d) => d === smoothDigest)).to.have.length(3); // once per path (the queue: in its worker)
-      // a pattern the check passes goes on to be minted, once, by the first path
-      const passed = await runPipeline(await checked(), busy);
+      expect(ran.filter((d) => d === largeDigest)).to.have.length(3); // once per path (the queue: in its worker)
+      // a pattern the check passes goes on to be minted
+      const passed = await runPipeline(await checked(), small);
       expect(passed.status).to.equal("minted");
       expect(ran.at(-1)).to.equal(passed.rendered.contentDigest);
     } finally {
