@@ -176,7 +176,8 @@ export async function runStagesTogether(stages: readonly AnyStage[], runs: RunRe
 }
 
 /** Adds a kept pattern's hashes to the banks its screening ran against. */
-function keep(ctx: PipelineContext, status: RunResult["status"], { config }: StageEnv): void {
+function keep(ctx: PipelineContext, status: RunResult["status"], { config, options }: StageEnv): void {
+  if (options.remember === false) return;
   if ((status !== "pinned" && status !== "attested" && status !== "minted") || ctx.fingerprint === undefined || ctx.rendered === undefined) return;
   const fp = ctx.fingerprint;
   const label = `${status === "pinned" ? "pattern" : "certificate"} ${ctx.rendered.contentDigest}`;

@@ -139,7 +139,7 @@ export function startWorker(options: WorkerOptions): Worker<RenderJobData, Rende
     RENDER_QUEUE,
     async (job) => {
       const d = job.data;
-      const env: StageEnv = { config: { ...options.pipeline, modelIds: d.modelIds, creator: d.creator }, options: { mint: false } };
+      const env: StageEnv = { config: { ...options.pipeline, modelIds: d.modelIds, creator: d.creator }, options: { mint: false, remember: false } };
       const r = await settleStages(stages, { request: toRequest(d) }, env);
       const contentDigest = r.ctx.rendered?.contentDigest;
       if (r.status === "refused" && r.refusal!.code === "near-duplicate") return { status: "refused", ...(contentDigest ? { contentDigest } : {}), code: r.refusal!.code, reason: r.refusal!.reason };

@@ -39,6 +39,11 @@ export type RunOptions = {
    * certified is recognised as minted instead of refused as a near-duplicate of itself.
    */
   resume?: boolean;
+  /**
+   * `false`: a kept pattern does not join the banks. A queue worker: a job retried, or re-taken after
+   * a stall, would otherwise be refused as a copy of itself; the minter screens the whole batch.
+   */
+  remember?: boolean;
 };
 
 export type StageEnv = { config: PipelineConfig; options: RunOptions };
