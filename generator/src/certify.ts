@@ -5,6 +5,7 @@ import { bytesToHex } from "viem";
 import { type DatasetManifest, buildDatasetMetadata, buildRecipeMetadata, canonicalJson, datasetIdOf, encodeCertificateMetadata, mintDataset, mintRecipe, recipeIdOf } from "@motif/sdk";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "./recipe/recipe.js";
+import { landed } from "./stages/mint.js";
 
 /** The author's or curator's wallet, and where its certificates go. */
 export type Certifier = {
@@ -22,9 +23,8 @@ async function pinBytes(store: IpfsStore, bytes: Uint8Array): Promise<{ cid: CID
   return { cid, digest: bytesToHex(cid.multihash.digest) };
 }
 
-async function sent(c: Certifier, hash: Hash): Promise<Hash> {
-  const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+async function sent(c: Certifier, hash: Hash, what: string): Promise<Hash> {
+  await landed(c.publicClient, hash, what);
   return hash;
 }
 
@@ -55,7 +55,7 @@ export async function certifyRecipe(
     royaltyBps: p.royaltyBps,
     shareBps: p.shareBps,
   });
-  return { tokenId: recipeId, recipeDigest: digest, recipeCid, metadataCid: metadata.cid, transactionHash: await sent(c, hash) };
+  return { tokenId: recipeId, recipeDigest: digest, recipeCid, metadataCid: metadata.cid, transactionHash: await sent(c, hash, "mintRecipe") };
 }
 
 /**
@@ -81,5 +81,5 @@ export async function certifyDataset(
     metadataCodec: metadata.cid.code,
     royaltyBps: p.royaltyBps,
   });
-  return { tokenId: datasetIdOf(p.manifest.licensee, p.manifest.root), manifestCid: manifest.cid, metadataCid: metadata.cid, transactionHash: await sent(c, hash) };
+  return { tokenId: datasetIdOf(p.manifest.licensee, p.manifest.root), manifestCid: manifest.cid, metadataCid: metadata.cid, transactionHash: await sent(c, hash, "mintDataset") };
 }

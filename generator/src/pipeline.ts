@@ -1,22 +1,40 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Address } from "viem";
 
+import type { MintRequest } from "@motif/sdk";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
-import { type ModelManifestEntry, modelsDir, type RenderInput, type RenderOutput, render } from "./render/render.js";
+import type { RenderInput, RenderOutput } from "./render/render.js";
 import type { PdqIndex } from "./screen/pdq-index.js";
-import { type ScreenReport, screen } from "./screen/screen.js";
+import type { ScreenReport } from "./screen/screen.js";
 import { BankSet } from "./screen/banks.js";
-
-const ZERO_HASH = `0x${"0".repeat(64)}` as const;
-import { type Attester, attest } from "./stages/attest.js";
-import { type FingerprintOutput, fingerprint } from "./stages/fingerprint.js";
-import { type Minter, type MintOutput, mint } from "./stages/mint.js";
-import { type RecipeClearOutput, type RecipeGate, RecipeRefusedError, clearRecipe } from "./stages/recipe.js";
+import { type Attester, attestStage } from "./stages/attest.js";
+import { certifiedStage } from "./stages/certified.js";
+import { type FingerprintOutput, fingerprintStage } from "./stages/fingerprint.js";
+import { type Minter, type MintOutput, mintStage } from "./stages/mint.js";
+import { type PinOutput, pinStage } from "./stages/pin.js";
+import { type RecipeClearOutput, type RecipeGate, recipeStage } from "./stages/recipe.js";
 import type { Recipe } from "./recipe/recipe.js";
-import { type PinOutput, pin } from "./stages/pin.js";
-import type { MintRequest } from "@motif/sdk";
+import { PatternRefusedError, type Refusal } from "./stages/refusal.js";
+import { renderStage } from "./stages/render.js";
+import { screenStage } from "./stages/screen.js";
+import { type AnyStage, type PatternStatus, type PipelineContext, type RunOptions, type StageEnv, isStop } from "./stages/stage.js";
+
+/**
+ * The generator pipeline, one stage per file (src/stages/) with typed input and output, in order.
+ * Every path runs this list: `runPipeline` (API, `motif mint`), the journaled batch (`runBatch`)
+ * and the queue (`startWorker` runs it up to `pin`, the single minter its central stages and the
+ * rest; see `queueStages`). A new stage is one file plus one line here.
+ */
+export const PIPELINE: readonly AnyStage[] = [
+  recipeStage, // a recipe's licence cleared before anything is rendered
+  renderStage,
+  fingerprintStage,
+  certifiedStage, // journaled runs: this generator's own certificate from an earlier run
+  screenStage,
+  pinStage,
+  attestStage,
+  mintStage,
+];
 
 export type PipelineConfig = {
   store: IpfsStore;
@@ -30,8 +48,11 @@ export type PipelineConfig = {
    * `index` alone.
    */
   banks?: BankSet;
-  /** Without an attester the pipeline stops after pinning. */
-  attester?: Attester;
+  /**
+   * Without an attester the pipeline stops after pinning. "minter": the minter's own account holds
+   * ATTESTER_ROLE and sends the requests unsigned (the queue's single minter).
+   */
+  attester?: Attester | "minter";
   /** Without a minter the pipeline stops after attesting (the request can be minted later). */
   minter?: Minter;
   /** Registry model id of each shipped model name. */
@@ -46,6 +67,8 @@ export type PipelineConfig = {
   /** Folder of the models and their models.json manifest; default: the shipped models. */
   modelsDir?: string;
   now?: () => bigint;
+  /** The pipeline definition these paths run; default `PIPELINE`. */
+  stages?: readonly AnyStage[];
 };
 
 export type PatternRequest = RenderInput & {
@@ -57,7 +80,7 @@ export type PatternRequest = RenderInput & {
 };
 
 export type PatternResult =
-  | { status: "refused"; rendered: RenderOutput; fingerprint: FingerprintOutput; screen: ScreenReport }
+  | { status: "refused"; rendered: RenderOutput; fingerprint: FingerprintOutput; screen: ScreenReport; refusal: Refusal }
   | { status: "pinned"; rendered: RenderOutput; fingerprint: FingerprintOutput; screen: ScreenReport; pinned: PinOutput }
   | {
       status: "attested" | "minted";
@@ -71,108 +94,121 @@ export type PatternResult =
       recipe?: RecipeClearOutput;
     };
 
-/**
- * The generator pipeline, one stage per file with typed input and output:
- * [recipe →] render → fingerprint → screen → pin → attest → mint. A pattern from a recipe is refused
- * before rendering unless the recipe is certified and the pattern's first owner (`to`, default the creator) owns or licenses it for the
- * request's region (RecipeRefusedError); its lineage then names the recipe. A near-duplicate is refused after screening:
- * nothing is pinned or minted, and the report says what it matched and how close. A cleared
- * pattern joins the index, so the next identical or rotated render is refused.
- */
-export async function runPipeline(
-  config: PipelineConfig,
-  request: PatternRequest,
-  options: { mint?: boolean } = {},
-): Promise<PatternResult> {
-  let fromRecipe: RecipeClearOutput | undefined;
-  let input: RenderInput = request;
-  if (request.recipe !== undefined) {
-    const { recipe, region } = request.recipe;
-    if (config.recipes === undefined) throw new RecipeRefusedError(0n, "recipe: rendering from a recipe needs chain access to check its certificate and license (MOTIF_RPC_URL)");
-    fromRecipe = await clearRecipe(config.recipes, config.store, { recipe, licensee: request.to ?? config.creator, region, modelIds: config.modelIds, time: config.now?.() });
-    input = { ...request, model: recipe.model.name, params: recipe.params };
-  }
-  const rendered = await render(input, { modelsDir: config.modelsDir });
-  const fp = await fingerprint({ png: rendered.png });
-  // without banks, the certificates bank over `index` is kept on the config so its tile hashes persist
-  const banks = (config.banks ??= BankSet.ofIndex(config.index));
-  const report = screen(banks, { pdq: fp.pdq, tile: fp.tile });
-  if (!report.cleared) return { status: "refused", rendered, fingerprint: fp, screen: report };
+/** How a run of stages ended: the status reached, or the refusal; `already` for a pattern certified earlier. */
+export type RunResult = { ctx: PipelineContext; status: PatternStatus | "refused"; refusal?: Refusal; already?: boolean };
 
-  const modelId = config.modelIds[rendered.model.name];
-  if (modelId === undefined) throw new RangeError(`modelIds: no registry id for model "${rendered.model.name}"`);
-  const params = JSON.parse(rendered.canonicalParams) as Record<string, number>;
-  const pinned = await pin(
-    config.store,
-    {
-      png: rendered.png,
-      metadata: {
-        name: request.name ?? `${rendered.model.name} #${rendered.seed}`,
-        description: request.description ?? `A seamless ${rendered.model.name} pattern generated by Motif.`,
-        generator: config.generator,
-        lineage: {
-          contentDigest: rendered.contentDigest,
-          modelId,
-          modelName: rendered.model.name,
-          modelVersion: rendered.model.version,
-          weightsDigest: rendered.model.sha256,
-          seed: rendered.seed,
-          params,
-          paramsHash: rendered.paramsHash,
-          pdqHash: fp.pdqHash,
-          pdqQuality: fp.pdq.quality,
-          ...(fp.tileResult.reliable ? { tile: { hash: fp.tileHash, period: fp.tileResult.period } } : {}),
-          width: rendered.width,
-          height: rendered.height,
-          creator: config.creator,
-          editLog: [],
-          ...(fromRecipe !== undefined ? { recipe: { id: fromRecipe.recipeId, digest: fromRecipe.recipeDigest, cid: fromRecipe.recipeCid.toString() } } : {}),
-        },
-      },
-    },
-    config.pinQueue,
-  );
-  await pinModel(config.store, rendered.model, config.modelsDir ?? modelsDir());
-  if (config.attester === undefined) {
-    banks.remember(`pattern ${rendered.contentDigest}`, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
-    return { status: "pinned", rendered, fingerprint: fp, screen: report, pinned };
-  }
-  const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
-  const mintRequest = await attest(config.attester, {
-    lineage: {
-      contentDigest: rendered.contentDigest,
-      metadataDigest: pinned.metadataDigest,
-      metadataCodec: pinned.metadataCodec,
-      modelId,
-      seed: rendered.seed,
-      paramsHash: rendered.paramsHash,
-      pdqHash: fp.pdqHash,
-      tileHash: fp.tileResult.reliable ? fp.tileHash : ZERO_HASH,
-      creator: config.creator,
-      recipeId: fromRecipe?.recipeId ?? 0n,
-    },
-    to: request.to ?? config.creator,
-    royaltyBps: config.royaltyBps,
-    deadline: now + BigInt(config.attestationTtl),
-  });
-  banks.remember(`certificate ${rendered.contentDigest}`, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
-  if (config.minter === undefined || options.mint === false) {
-    return { status: "attested", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, ...(fromRecipe ? { recipe: fromRecipe } : {}) };
-  }
-  const minted = await mint(config.minter, { requests: [mintRequest] });
-  return { status: "minted", rendered, fingerprint: fp, screen: report, pinned, request: mintRequest, minted, ...(fromRecipe ? { recipe: fromRecipe } : {}) };
+const stagesOf = (config: PipelineConfig) => config.stages ?? PIPELINE;
+
+/** The stages up to and including `name`, and the rest (the journaled batch records a step between them). */
+export function splitAfter(stages: readonly AnyStage[], name: string): [readonly AnyStage[], readonly AnyStage[]] {
+  const i = stages.findIndex((s) => s.name === name);
+  if (i < 0) throw new Error(`pipeline: no stage "${name}" in ${stages.map((s) => s.name).join(" → ")}`);
+  return [stages.slice(0, i + 1), stages.slice(i + 1)];
 }
 
-const pinnedModels = new WeakMap<IpfsStore, Set<string>>();
+/**
+ * The queue's split of one definition: workers run it up to and including `pin` (no key, no chain);
+ * the single minter runs the central stages before that again (already certified? screening against
+ * the chain and the whole batch), then the rest (attest, mint).
+ */
+export function queueStages(stages: readonly AnyStage[]): { worker: readonly AnyStage[]; minter: readonly AnyStage[] } {
+  const [worker, rest] = splitAfter(stages, "pin");
+  return { worker, minter: [...worker.filter((s) => s.central === true), ...rest] };
+}
 
 /**
- * Pins the model file a pattern was rendered with (once per store), so auditors can fetch it by
- * its registered weights CID and re-render. One raw block: its CID digest is the file's sha-256.
+ * The one runner: takes `ctx` through `stages` in order. A stage not `enabled` ends the run there;
+ * one that does not `apply` is passed over; a stop ends it refused (or done). When the run ends with
+ * the pattern kept (pinned, attested, minted), its hashes join the banks, so the next identical or
+ * rotated render is refused: as a certificate once attested, else as a pinned pattern.
  */
-async function pinModel(store: IpfsStore, model: ModelManifestEntry, dir: string): Promise<void> {
-  let done = pinnedModels.get(store);
-  if (done === undefined) pinnedModels.set(store, (done = new Set()));
-  if (done.has(model.sha256) || model.file === "") return;
-  await store.add(await readFile(path.join(dir, model.file)));
-  done.add(model.sha256);
+export async function runStages(stages: readonly AnyStage[], ctx: PipelineContext, env: StageEnv, from: PatternStatus = "rendered"): Promise<RunResult> {
+  let status: RunResult["status"] = from;
+  let already = false;
+  for (const stage of stages) {
+    if (stage.enabled?.(env, ctx) === false) break;
+    if (stage.applies?.(ctx, env) === false) continue;
+    for (const key of stage.needs) {
+      if (ctx[key] === undefined) throw new Error(`pipeline: stage "${stage.name}" needs "${key}", which no stage before it provided`);
+    }
+    const out = await stage.run(ctx, env);
+    if (isStop(out)) {
+      Object.assign(ctx, out.with);
+      if ("stop" in out) return { ctx, status: "refused", refusal: out.stop };
+      status = out.done;
+      already = true;
+      break;
+    }
+    Object.assign(ctx, out);
+    if (stage.status !== undefined) status = stage.status;
+  }
+  keep(ctx, status, env);
+  return { ctx, status, ...(already ? { already } : {}) };
+}
+
+/**
+ * Runs `stages` over many patterns: each stage over every pattern still going, a stage with `batch`
+ * over all of them at once (the minter's `mintBatch`), the others one by one.
+ */
+export async function runStagesTogether(stages: readonly AnyStage[], runs: RunResult[], env: StageEnv): Promise<RunResult[]> {
+  for (const stage of stages) {
+    const going = runs.filter((r) => r.status !== "refused" && r.already !== true && stage.enabled?.(env, r.ctx) !== false && stage.applies?.(r.ctx, env) !== false);
+    if (going.length === 0) continue;
+    let outs;
+    if (stage.batch !== undefined) outs = await stage.batch(going.map((r) => r.ctx), env);
+    else {
+      outs = [];
+      for (const r of going) outs.push(await stage.run(r.ctx, env));
+    }
+    going.forEach((r, i) => {
+      const out = outs[i]!;
+      if (isStop(out)) {
+        Object.assign(r.ctx, out.with);
+        if ("stop" in out) Object.assign(r, { status: "refused", refusal: out.stop });
+        else Object.assign(r, { status: out.done, already: true });
+      } else {
+        Object.assign(r.ctx, out);
+        if (stage.status !== undefined) r.status = stage.status;
+      }
+    });
+  }
+  return runs;
+}
+
+/** Adds a kept pattern's hashes to the banks its screening ran against. */
+function keep(ctx: PipelineContext, status: RunResult["status"], { config, options }: StageEnv): void {
+  if (options.remember === false) return;
+  if ((status !== "pinned" && status !== "attested" && status !== "minted") || ctx.fingerprint === undefined || ctx.rendered === undefined) return;
+  const fp = ctx.fingerprint;
+  const label = `${status === "pinned" ? "pattern" : "certificate"} ${ctx.rendered.contentDigest}`;
+  (config.banks ??= BankSet.ofIndex(config.index)).remember(label, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
+}
+
+/** The result of `runPipeline` for a context that went through the whole definition. */
+export function patternResult(r: RunResult): PatternResult {
+  const { ctx } = r;
+  const base = { rendered: { ...ctx.rendered!, png: ctx.png! }, fingerprint: ctx.fingerprint!, screen: ctx.screen! };
+  if (r.status === "refused") {
+    // screening's refusal comes with its report; any other stage's is thrown, as a bad request is
+    if (ctx.screen === undefined || r.refusal!.code !== "near-duplicate") throw new PatternRefusedError(r.refusal!);
+    return { status: "refused", ...base, refusal: r.refusal! };
+  }
+  if (r.status === "pinned") return { status: "pinned", ...base, pinned: ctx.pinned! };
+  if (r.status === "attested" || r.status === "minted") {
+    return { status: r.status, ...base, pinned: ctx.pinned!, request: ctx.mintRequest!, ...(ctx.minted ? { minted: ctx.minted } : {}), ...(ctx.recipe ? { recipe: ctx.recipe } : {}) };
+  }
+  throw new Error(`pipeline: the run ended at "${r.status}", before pinning (a stage ended it early)`);
+}
+
+/**
+ * The generator pipeline (`PIPELINE`, or the config's `stages`) for one pattern, in-process:
+ * [recipe →] render → fingerprint → screen → pin → attest → mint. A pattern from a recipe is refused
+ * before rendering unless the recipe is certified and the pattern's first owner (`to`, default the
+ * creator) owns or licenses it for the request's region (RecipeRefusedError); its lineage then names
+ * the recipe. A near-duplicate is refused after screening (status "refused", with the refusal every
+ * path reports): nothing is pinned or minted. A cleared pattern joins the index, so the next
+ * identical or rotated render is refused. Other refusals are thrown; `refusalOf` maps them.
+ */
+export async function runPipeline(config: PipelineConfig, request: PatternRequest, options: RunOptions = {}): Promise<PatternResult> {
+  return patternResult(await runStages(stagesOf(config), { request }, { config, options }));
 }

@@ -30,6 +30,7 @@ import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { selectStore } from "../../generator/src/ipfs/select.js";
 import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
+import { pipelineConfig } from "../../generator/src/config.js";
 import { MODELS_DIR, loadManifest } from "../../generator/src/render/render.js";
 import { certificateBanks } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
@@ -147,19 +148,18 @@ export async function generatorPipeline(o: {
   modelIds: Record<string, number>;
 }): Promise<PipelineConfig> {
   const certificate = o.deployment.contracts.MotifCertificate;
-  return {
+  return pipelineConfig({
     store: o.store,
     pinQueue: o.pinQueue,
     ...(await certificateBanks(o.publicClient, certificate, BigInt(o.deployment.startBlock))),
-    attester: { signer: { client: o.generator, account: o.generator.account }, chainId: o.chainId, certificate },
-    recipes: { client: o.publicClient, certificate, licensing: o.deployment.contracts.MotifLicensing },
-    minter: { wallet: o.generator, publicClient: o.publicClient, certificate },
-    modelIds: o.modelIds,
-    creator: getAddress(o.generator.account.address),
-    royaltyBps: 500,
-    attestationTtl: 3600,
-    generator: { name: "motif-generator", version: "0.1.0" },
-  };
+    chain: {
+      attester: { signer: { client: o.generator, account: o.generator.account }, chainId: o.chainId, certificate },
+      minter: { wallet: o.generator, publicClient: o.publicClient, certificate },
+      modelIds: o.modelIds,
+      creator: getAddress(o.generator.account.address),
+      licensing: o.deployment.contracts.MotifLicensing,
+    },
+  });
 }
 
 /** An RPC URL as it may be printed: scheme and host only (paths, queries and credentials hold keys). */

@@ -1,14 +1,45 @@
 import { keccak256, stringToBytes } from "viem";
 
 import type { MintRequest } from "@motif/sdk";
-import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
+import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
-import { mint } from "../stages/mint.js";
-import { Journal } from "./journal.js";
+import { refusalOf } from "../stages/refusal.js";
+import type { PipelineContext, StageEnv } from "../stages/stage.js";
+import { Journal, type JournalRecord } from "./journal.js";
 
 /** Identity of a job: a hash of what determines the pattern, so a resubmitted batch is idempotent. */
 export function jobKey(r: PatternRequest): string {
   return keccak256(stringToBytes(`${r.model}|${r.seed}|${canonicalParams(r.params)}|${r.width}x${r.height}`));
+}
+
+/**
+ * Runs stages, a refusal thrown by one of them (bad request, unregistered or deprecated model,
+ * recipe not licensed) ending the run refused like a near-duplicate does; other errors are thrown.
+ */
+export async function settleStages(stages: Parameters<typeof runStages>[0], ctx: PipelineContext, env: StageEnv, from?: RunResult["status"]): Promise<RunResult> {
+  try {
+    return await runStages(stages, ctx, env, from as Exclude<RunResult["status"], "refused">);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal === undefined) throw error;
+    return { ctx, status: "refused", refusal };
+  }
+}
+
+/**
+ * The journal record of a pattern's run, the same in the in-process batch and the queue's minter:
+ * a refusal's code and words, an earlier run's certificate as "already-minted".
+ */
+export function journalRecord(key: string, r: RunResult): JournalRecord {
+  const contentDigest = r.ctx.rendered?.contentDigest;
+  const metadataCid = r.ctx.pinned?.metadataCid.toString();
+  const base = { key, ...(contentDigest !== undefined ? { contentDigest } : {}), ...(metadataCid !== undefined ? { metadataCid } : {}) };
+  if (r.status === "refused") return { ...base, step: "refused", code: r.refusal!.code, reason: r.refusal!.reason };
+  if (r.already === true) return { ...base, step: "minted", transactionHash: "already-minted" };
+  if (r.status === "minted") return { ...base, step: "minted", transactionHash: r.ctx.minted!.transactionHash };
+  if (r.status === "attested") return { ...base, step: "attested", request: r.ctx.mintRequest };
+  if (r.status === "pinned") return { ...base, step: "pinned" };
+  throw new Error(`batch: pattern ${key} ended at "${r.status}", before pinning`);
 }
 
 export type BatchProgress = { done: number; total: number; key: string; step: string };
@@ -30,6 +61,9 @@ export async function runBatch(
 ): Promise<BatchSummary> {
   const journal = await Journal.open(journalFile);
   const summary: BatchSummary = { minted: 0, attested: 0, pinned: 0, refused: 0, skipped: 0 };
+  // the one definition, with a journal record between attesting and minting
+  const [toAttest, toMint] = splitAfter(config.stages ?? PIPELINE, "attest");
+  const env: StageEnv = { config, options: { resume: true } };
   let done = 0;
   for (const job of jobs) {
     const key = jobKey(job);
@@ -41,43 +75,33 @@ export async function runBatch(
       (last?.step === "attested" && config.minter === undefined);
     if (finished) {
       summary.skipped++;
-    } else if (last?.step === "attested" && config.minter !== undefined) {
-      const request = reviveRequest(last.request);
-      const minted = await mintOnce(config, request);
-      await journal.write({ ...last, step: "minted", transactionHash: minted });
-      summary.minted++;
     } else {
-      const result = await runPipeline(config, job, { mint: false });
-      if (result.status === "refused") {
-        const top = result.screen.matches[0]!;
-        await journal.write({ key, step: "refused", contentDigest: result.rendered.contentDigest, reason: `${top.label} at ${top.distance}` });
-        summary.refused++;
-      } else if (result.status === "pinned") {
-        await journal.write({ key, step: "pinned", contentDigest: result.rendered.contentDigest, metadataCid: result.pinned.metadataCid.toString() });
-        summary.pinned++;
+      let r: RunResult;
+      if (last?.step === "attested" && config.minter !== undefined) {
+        // signed before a crash: sent as it was signed
+        r = { ctx: { request: job, mintRequest: reviveRequest(last.request) }, status: "attested" };
       } else {
-        const base = { key, contentDigest: result.rendered.contentDigest, metadataCid: result.pinned.metadataCid.toString(), request: result.request };
-        await journal.write({ ...base, step: "attested" });
-        if (config.minter === undefined) {
-          summary.attested++;
-        } else {
-          const tx = await mintOnce(config, result.request);
-          await journal.write({ ...base, step: "minted", transactionHash: tx });
-          summary.minted++;
-        }
+        r = await settleStages(toAttest, { request: job }, env);
+        await journal.write(journalRecord(key, r));
       }
+      if (r.status === "attested" && config.minter !== undefined) {
+        r = await mintOnce(toMint, r, env);
+        await journal.write({ ...journalRecord(key, r), ...(last?.step === "attested" ? { contentDigest: last.contentDigest, metadataCid: last.metadataCid } : {}) });
+      }
+      const counted = r.status === "refused" ? "refused" : r.already === true ? "minted" : r.status;
+      summary[counted as keyof BatchSummary]++;
     }
     onProgress?.({ done: ++done, total: jobs.length, key, step: journal.get(key)?.step ?? "skipped" });
   }
   return summary;
 }
 
-/** Mints one request; if the content is already certified (an earlier run's transaction landed), says so. */
-async function mintOnce(config: PipelineConfig, request: MintRequest): Promise<string> {
+/** Runs the stages after attesting (mint); if the content is already certified (an earlier run's transaction landed), says so. */
+async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, env: StageEnv): Promise<RunResult> {
   try {
-    return (await mint(config.minter!, { requests: [request] })).transactionHash;
+    return await settleStages(stages, r.ctx, env, "attested");
   } catch (error) {
-    if (String((error as Error).message).includes("MotifCertificateDuplicateContent")) return "already-minted";
+    if (String((error as Error).message).includes("MotifCertificateDuplicateContent")) return { ...r, status: "minted", already: true };
     throw error;
   }
 }

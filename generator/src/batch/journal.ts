@@ -12,6 +12,8 @@ export type JournalRecord = {
   /** Attested mint request (bigints as decimal strings), kept so a crash after signing re-mints it. */
   request?: unknown;
   transactionHash?: string;
+  /** Why it was refused: a code (RefusalCode) and the words every path gives. */
+  code?: string;
   reason?: string;
 };
 

@@ -6,7 +6,7 @@ import { runBatch } from "../batch/batch.js";
 import { Journal } from "../batch/journal.js";
 import { RENDER_QUEUE, type RenderJobData, type RenderJobResult, drainBatch, enqueueBatch, redisConnection } from "../queue/distributed.js";
 import { selectStore } from "../ipfs/select.js";
-import type { PipelineConfig } from "../pipeline.js";
+import { pipelineConfig } from "../config.js";
 import { loadManifest } from "../render/render.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { BankSet } from "../screen/banks.js";
@@ -66,17 +66,8 @@ export const batchCommand = {
     const banks = BankSet.ofIndex(index, undefined, PdqIndex.build(minted.tile));
     const stored = await new BankStore(defaultStateDir()).load();
     banks.replace(stored.banks, stored.certificateThresholds);
-    const config: PipelineConfig = {
-      ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
-      index,
-      banks,
-      modelIds: chain?.modelIds ?? Object.fromEntries(models.map((m, i) => [m, i + 1])),
-      creator: chain?.creator ?? "0x0000000000000000000000000000000000000001",
-      royaltyBps: 500,
-      attestationTtl: 3600,
-      generator: { name: "motif-generator", version: "0.1.0" },
-      ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
-    };
+    const { store, pinQueue } = selectStore(values.store!);
+    const config = pipelineConfig({ store, pinQueue, index, banks, ...(chain !== undefined ? { chain } : { modelIds: Object.fromEntries(models.map((m, i) => [m, i + 1])) }) });
     const jobs = Array.from({ length: count }, (_, i) => ({ model: values.model!, seed: start + BigInt(i), params, width: size, height: size }));
     const tty = process.stderr.isTTY === true && !values.json;
     const redisUrl = process.env.MOTIF_REDIS_URL;
@@ -92,10 +83,7 @@ export const batchCommand = {
           queue,
           jobIds: ids,
           journal: await Journal.open(values.journal!),
-          index: config.index,
-          banks,
-          royaltyBps: config.royaltyBps,
-          ...(chain !== undefined ? { minter: chain.minter } : {}),
+          pipeline: config,
           onProgress: (p) => {
             if (tty) {
               const width = 30;

@@ -1,7 +1,7 @@
 import { type Address, type Hex, createPublicClient, createWalletClient, getAddress, http, isAddress, isHex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 
 import { motifModelRegistryAbi } from "@motif/sdk";
+import { generatorAccount } from "../config.js";
 import { readDeployment } from "../deployment.js";
 import { loadManifest } from "../render/render.js";
 import type { Attester } from "../stages/attest.js";
@@ -92,7 +92,7 @@ export async function connect<K extends keyof MotifContracts>(url: string, need:
 function accountFromEnv(name: string, what: string, env: NodeJS.ProcessEnv) {
   const key = env[name];
   if (key === undefined || !isHex(key) || key.length !== 66) throw new UsageError(`${name}: ${what} 0x-prefixed 32-byte hex private key`);
-  return privateKeyToAccount(key);
+  return generatorAccount(key);
 }
 
 /**

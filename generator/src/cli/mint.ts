@@ -5,6 +5,7 @@ import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
 import { runPipeline } from "../pipeline.js";
+import { pipelineConfig } from "../config.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
@@ -67,19 +68,7 @@ export const mintCommand = {
     let result;
     try {
       result = await runPipeline(
-        {
-          store,
-          pinQueue,
-          ...screening,
-          attester: chain.attester,
-          minter: chain.minter,
-          modelIds: chain.modelIds,
-          creator: chain.creator,
-          royaltyBps: 500,
-          attestationTtl: 3600,
-          generator: { name: "motif-generator", version: "0.1.0" },
-          recipes: { client: chain.minter.publicClient, certificate: chain.minter.certificate, licensing },
-        },
+        pipelineConfig({ store, pinQueue, ...screening, chain: { ...chain, licensing } }),
         {
           model: entry.name,
           seed: seedOption(values.seed),

@@ -1,7 +1,7 @@
 import path from "node:path";
 
 import { selectStore } from "../ipfs/select.js";
-import { PdqIndex } from "../screen/pdq-index.js";
+import { pipelineConfig } from "../config.js";
 import { redisConnection, startWorker } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
 import { stopSignal } from "./stop.js";
@@ -37,7 +37,7 @@ export const workerCommand = {
       const { store, pinQueue } = selectStore(values.store!);
       const worker = startWorker({
         connection: redisConnection(url),
-        pipeline: { store, pinQueue, index: PdqIndex.build([]), royaltyBps: 0, attestationTtl: 3600, generator: { name: "motif-generator", version: "0.1.0" } },
+        pipeline: pipelineConfig({ store, pinQueue, royaltyBps: 0 }),
         concurrency,
         lockDurationMs,
         onJob: (e) => process.stdout.write(JSON.stringify({ worker: process.pid, ...e }) + "\n"),

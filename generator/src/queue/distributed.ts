@@ -5,29 +5,30 @@
  *   submitter (`motif batch`)   splits the batch into render jobs, job id = jobKey (model, seed,
  *                               params, size): resubmitting the same batch adds nothing
  *   workers (`motif worker`)    any number, on any machine reaching Redis and the IPFS node:
- *                               render → fingerprint → screen → pin; the result is the lineage
- *   minter (the submitter)      the one owner of the generator key's nonce: screens every finished
- *                               job again against the chain and what it already minted, then mints
- *                               them in batches and journals each pattern's transaction
+ *                               the pipeline definition up to pin (render → fingerprint → screen
+ *                               → pin); the result is the context the lineage is built from
+ *   minter (the submitter)      the one owner of the generator key's nonce: runs the definition's
+ *                               central stages again (its own certificates, screening against the
+ *                               chain and what it already minted), then attest and mint in batches,
+ *                               and journals each pattern as the in-process batch does
  *
- * Retries: 3 attempts with exponential backoff; a job that fails for good (or at once, for a bad
- * request such as an unknown model) goes to the dead-letter queue with its reason. A worker killed
+ * Retries: 3 attempts with exponential backoff; a job that fails for good goes to the dead-letter
+ * queue with its reason; a refused one (a bad request such as an unknown model) at once, and the
+ * minter journals it as refused, in the words the in-process pipeline and batch give. A worker killed
  * mid-job stops renewing its lock; BullMQ marks the job stalled and another worker takes it.
  */
-import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { type ConnectionOptions, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
+import { CID } from "multiformats/cid";
 import type { Address, Hex } from "viem";
 
-import { motifCertificateAbi, type MintRequest } from "@motif/sdk";
 import { Journal } from "../batch/journal.js";
-import { jobKey } from "../batch/batch.js";
-import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
-import { RenderInputError } from "../render/render.js";
-import type { PdqDihedralResult } from "../pdq/pdq.js";
-import type { PdqIndex } from "../screen/pdq-index.js";
-import { BankSet } from "../screen/banks.js";
-import type { QueryHash } from "../screen/signals.js";
-import { screen } from "../screen/screen.js";
-import { type Minter, mint } from "../stages/mint.js";
+import { jobKey, journalRecord, settleStages } from "../batch/batch.js";
+import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, queueStages, runStagesTogether } from "../pipeline.js";
+import type { FingerprintOutput } from "../stages/fingerprint.js";
+import type { PinOutput } from "../stages/pin.js";
+import type { Refusal } from "../stages/refusal.js";
+import type { RenderSummary } from "../stages/render.js";
+import type { PipelineContext, StageEnv } from "../stages/stage.js";
 
 export const RENDER_QUEUE = "motif-render";
 export const DEAD_QUEUE = "motif-dead";
@@ -45,27 +46,36 @@ export type RenderJobData = {
   creator: Address;
 };
 
-/** A worker's result: everything the minter needs for the lineage (no key involved). */
-export type RenderJobResult =
-  | { status: "refused"; contentDigest: Hex; reason: string }
-  | {
-      status: "pinned";
-      contentDigest: Hex;
-      imageCid: string;
-      metadataCid: string;
-      metadataDigest: Hex;
-      metadataCodec: number;
-      modelId: number;
-      seed: string;
-      paramsHash: Hex;
-      pdqHash: Hex;
-      /** The tile hash (zero when unreliable) and its four query hashes, for central screening. */
-      tileHash: Hex;
-      tile: QueryHash[];
-      /** The eight dihedral PDQ hashes, for the minter's central screening. */
-      pdq: PdqDihedralResult;
-      creator: Address;
-    };
+/**
+ * What the worker's stages accumulated, as JSON: everything the minter's stages need (the lineage's
+ * parts, the hashes to screen again), not the image bytes. No key involved.
+ */
+export type CarriedContext = {
+  rendered: Omit<RenderSummary, "seed"> & { seed: string };
+  fingerprint: FingerprintOutput;
+  pinned: { imageCid: string; metadataCid: string; metadataDigest: Hex; metadataCodec: number };
+};
+
+/** A worker's result: the refusal in the words every path gives, or the context for the minter. */
+export type RenderJobResult = { status: "refused"; contentDigest?: Hex; code: Refusal["code"]; reason: string } | { status: "pinned"; contentDigest: Hex; carried: CarriedContext };
+
+/** A failed job whose failure is a refusal (bad request, unregistered model) carries it as its progress. */
+type RefusalProgress = { refusal: { code: Refusal["code"]; reason: string } };
+
+export function carry(ctx: PipelineContext): CarriedContext {
+  const { rendered, fingerprint, pinned } = ctx as Required<PipelineContext>;
+  return {
+    rendered: { ...rendered, seed: rendered.seed.toString() },
+    fingerprint,
+    pinned: { imageCid: pinned.imageCid.toString(), metadataCid: pinned.metadataCid.toString(), metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec },
+  };
+}
+
+/** The minter's context of a worker's result; the metadata bytes stay in the store (the minter needs their digest). */
+export function uncarry(request: PatternRequest, c: CarriedContext): PipelineContext {
+  const pinned: PinOutput = { ...c.pinned, imageCid: CID.parse(c.pinned.imageCid), metadataCid: CID.parse(c.pinned.metadataCid), metadata: new Uint8Array(0) };
+  return { request, rendered: { ...c.rendered, seed: BigInt(c.rendered.seed) }, fingerprint: c.fingerprint, pinned };
+}
 
 export type DeadLetter = { jobId: string; data: RenderJobData; reason: string; attempts: number };
 
@@ -113,7 +123,7 @@ export async function enqueueBatch(queue: Queue<RenderJobData>, jobs: RenderJobD
 
 export type WorkerOptions = {
   connection: ConnectionOptions;
-  /** store, pin queue and screening index of this worker (attester and minter are not used). */
+  /** store, pin queue, screening index and stages of this worker (attester and minter are not used). */
   pipeline: Omit<PipelineConfig, "attester" | "minter" | "modelIds" | "creator">;
   concurrency?: number;
   /** How long a job stays locked without its worker renewing it before it is deemed stalled. */
@@ -125,39 +135,22 @@ export type WorkerOptions = {
 export function startWorker(options: WorkerOptions): Worker<RenderJobData, RenderJobResult> {
   const lock = options.lockDurationMs ?? 30_000;
   const dead = new Queue<DeadLetter>(DEAD_QUEUE, { connection: options.connection });
+  const { worker: stages } = queueStages(options.pipeline.stages ?? PIPELINE);
   const worker = new Worker<RenderJobData, RenderJobResult>(
     RENDER_QUEUE,
     async (job) => {
       const d = job.data;
-      let result;
-      try {
-        result = await runPipeline({ ...options.pipeline, modelIds: d.modelIds, creator: d.creator }, toRequest(d), { mint: false });
-      } catch (error) {
-        // a bad request fails the same way every time: no retries
-        if (error instanceof RenderInputError) throw new UnrecoverableError(error.message);
-        throw error;
+      const env: StageEnv = { config: { ...options.pipeline, modelIds: d.modelIds, creator: d.creator }, options: { mint: false, remember: false } };
+      const r = await settleStages(stages, { request: toRequest(d) }, env);
+      const contentDigest = r.ctx.rendered?.contentDigest;
+      if (r.status === "refused" && r.refusal!.code === "near-duplicate") return { status: "refused", ...(contentDigest ? { contentDigest } : {}), code: r.refusal!.code, reason: r.refusal!.reason };
+      if (r.status === "refused") {
+        // a bad request fails the same way every time: no retries; the minter journals the refusal
+        await job.updateProgress({ refusal: { code: r.refusal!.code, reason: r.refusal!.reason } } satisfies RefusalProgress);
+        throw new UnrecoverableError(r.refusal!.reason);
       }
-      if (result.status === "refused") {
-        const top = result.screen.matches[0]!;
-        return { status: "refused", contentDigest: result.rendered.contentDigest, reason: `near-duplicate of ${top.label} at distance ${top.distance}` };
-      }
-      if (result.status !== "pinned") throw new Error(`worker: unexpected pipeline status ${result.status}`);
-      return {
-        status: "pinned",
-        contentDigest: result.rendered.contentDigest,
-        imageCid: result.pinned.imageCid.toString(),
-        metadataCid: result.pinned.metadataCid.toString(),
-        metadataDigest: result.pinned.metadataDigest,
-        metadataCodec: result.pinned.metadataCodec,
-        modelId: d.modelIds[d.model]!,
-        seed: d.seed,
-        paramsHash: result.rendered.paramsHash,
-        pdqHash: result.fingerprint.pdqHash,
-        tileHash: result.fingerprint.tileResult.reliable ? result.fingerprint.tileHash : `0x${"0".repeat(64)}`,
-        tile: result.fingerprint.tile,
-        pdq: result.fingerprint.pdq,
-        creator: d.creator,
-      };
+      if (r.status !== "pinned") throw new Error(`worker: the stages ended at "${r.status}", not at pin`);
+      return { status: "pinned", contentDigest: contentDigest!, carried: carry(r.ctx) };
     },
     { connection: options.connection, concurrency: options.concurrency ?? 1, lockDuration: lock, stalledInterval: Math.max(1000, Math.floor(lock / 2)), maxStalledCount: 3 },
   );
@@ -184,15 +177,15 @@ export type DrainOptions = {
   queue: Queue<RenderJobData, RenderJobResult>;
   jobIds: string[];
   journal: Journal;
-  /** Minter of the generator key (the only sender from it) and the attester: mints unsigned as attester. */
-  minter?: Minter;
-  /** Index of certificates on chain: every result is screened again here before it is minted. */
-  index: PdqIndex;
-  /** The hash banks (whose certificates bank holds `index`) the central screening runs against; default `index` alone. */
-  banks?: BankSet;
-  royaltyBps: number;
+  /**
+   * The minter's pipeline config: its minter (the only sender from the generator key, and the
+   * attester: it mints unsigned), the screening index of the chain's certificates (every result is
+   * screened again here before it is minted) and the banks holding it, royalty, stages.
+   */
+  pipeline: PipelineConfig;
   batchSize?: number;
-  pollMs?: number;
+  /** How often, at most, job states are read again in case a queue event was missed (default 5 s). */
+  rescanMs?: number;
   onProgress?: (p: { done: number; total: number; minted: number; refused: number; dead: number; waiting: number }) => void;
 };
 
@@ -200,112 +193,107 @@ export type DrainSummary = { minted: number; pinned: number; refused: number; de
 
 /**
  * Waits for every job of the batch to finish, minting finished ones in batches as they come (one
- * sender: no nonce races) and journaling each pattern. Idempotent: journaled patterns are skipped,
- * and a pattern already on chain (an earlier run's transaction landed) is journaled as such.
+ * sender: no nonce races) and journaling each pattern. Finished jobs are learnt from BullMQ's
+ * QueueEvents (completed / failed), not by reading every job's state in a loop. The minter runs the
+ * definition's central stages again (this generator's own certificate from an earlier run? screening
+ * against the chain and the whole batch), then attest and mint, through the same runner and journal
+ * records as the in-process batch. Idempotent: journaled patterns are skipped.
  */
 export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
   const total = o.jobIds.length;
   const summary: DrainSummary = { minted: 0, pinned: 0, refused: 0, dead: 0 };
   const settled = new Set<string>();
+  const wanted = new Set(o.jobIds);
   for (const id of o.jobIds) {
     const step = o.journal.get(id)?.step;
-    if (step === "minted" || step === "refused" || step === "dead" || (step === "pinned" && o.minter === undefined)) settled.add(id);
+    if (step === "minted" || step === "refused" || step === "dead" || (step === "pinned" && o.pipeline.minter === undefined)) settled.add(id);
   }
-  for (;;) {
-    const ready: Array<{ id: string; result: Extract<RenderJobResult, { status: "pinned" }> }> = [];
-    let waiting = 0;
-    for (const id of o.jobIds) {
-      if (settled.has(id)) continue;
-      // the state first, then the job: a job read before it completed would lack its result
-      const state = await o.queue.getJobState(id);
-      const job: Job<RenderJobData, RenderJobResult> | undefined = state === "completed" || state === "failed" ? await o.queue.getJob(id) : undefined;
-      if (state === "completed") {
-        const r = job!.returnvalue;
-        if (r.status === "refused") {
-          await o.journal.write({ key: id, step: "refused", contentDigest: r.contentDigest, reason: r.reason });
+  const { minter: minterStages } = queueStages(o.pipeline.stages ?? PIPELINE);
+  const firstBatch = minterStages.findIndex((s) => s.batch !== undefined);
+  const perPattern = firstBatch < 0 ? minterStages : minterStages.slice(0, firstBatch);
+  const together = firstBatch < 0 ? [] : minterStages.slice(firstBatch);
+  const config: PipelineConfig = { ...o.pipeline, ...(o.pipeline.minter !== undefined ? { attester: "minter" as const } : {}) };
+  const envOf = (d: RenderJobData): StageEnv => ({ config: { ...config, modelIds: d.modelIds, creator: d.creator }, options: { resume: true } });
+  const count = (r: RunResult) => (r.status === "refused" ? summary.refused++ : r.status === "pinned" ? summary.pinned++ : summary.minted++);
+
+  // subscribe first, then read the states once: a job finishing in between is seen either way
+  const events = new QueueEvents(RENDER_QUEUE, { connection: o.queue.opts.connection });
+  const finished: string[] = [];
+  let wake: () => void = () => {};
+  const notify = (id: string) => {
+    if (wanted.has(id) && !settled.has(id)) {
+      finished.push(id);
+      wake();
+    }
+  };
+  events.on("completed", ({ jobId }) => notify(jobId));
+  events.on("failed", ({ jobId }) => notify(jobId));
+  try {
+    await events.waitUntilReady();
+    let lastScan = 0;
+    for (;;) {
+      if (Date.now() - lastScan >= (o.rescanMs ?? 5000)) {
+        lastScan = Date.now();
+        for (const id of o.jobIds) if (!settled.has(id)) finished.push(id);
+      }
+      const ready: RunResult[] = [];
+      const readyIds: string[] = [];
+      for (const id of new Set(finished.splice(0))) {
+        if (settled.has(id)) continue;
+        // the state first, then the job: a job read before it completed would lack its result
+        const state = await o.queue.getJobState(id);
+        if (state !== "completed" && state !== "failed") continue;
+        const job: Job<RenderJobData, RenderJobResult> = (await o.queue.getJob(id))!;
+        if (state === "failed") {
+          // "failed" is final: a job with attempts left waits (delayed) instead
+          const refusal = (job.progress as Partial<RefusalProgress> | undefined)?.refusal;
+          await o.journal.write(refusal !== undefined ? { key: id, step: "refused", code: refusal.code, reason: refusal.reason } : { key: id, step: "dead", reason: job.failedReason });
+          settled.add(id);
+          if (refusal !== undefined) summary.refused++;
+          else summary.dead++;
+          continue;
+        }
+        const res = job.returnvalue;
+        if (res.status === "refused") {
+          await o.journal.write({ key: id, step: "refused", ...(res.contentDigest ? { contentDigest: res.contentDigest } : {}), code: res.code, reason: res.reason });
           settled.add(id);
           summary.refused++;
-        } else if (o.minter !== undefined && (await alreadyMinted(o.minter, r.contentDigest))) {
-          // minted by an earlier run that stopped before journaling it (checked before screening,
-          // where the certificate would otherwise match itself)
-          await o.journal.write({ key: id, step: "minted", contentDigest: r.contentDigest, metadataCid: r.metadataCid, transactionHash: "already-minted" });
-          (o.banks ??= BankSet.ofIndex(o.index)).remember(`certificate ${r.contentDigest}`, r.pdq.original, tileOf(r));
-          settled.add(id);
-          summary.minted++;
-        } else {
-          // screened again centrally: two workers may have made near-duplicates of each other
-          const banks = (o.banks ??= BankSet.ofIndex(o.index)); // kept: the tile hashes of cleared patterns live in it
-          const report = screen(banks, { pdq: r.pdq, tile: r.tile ?? [] });
-          if (!report.cleared) {
-            const top = report.matches[0]!;
-            await o.journal.write({ key: id, step: "refused", contentDigest: r.contentDigest, reason: `near-duplicate of ${top.label} at distance ${top.distance}${top.bank !== "certificates" ? ` (bank ${top.bank}, ${top.transform})` : ""}` });
-            settled.add(id);
-            summary.refused++;
-          } else if (o.minter === undefined) {
-            await o.journal.write({ key: id, step: "pinned", contentDigest: r.contentDigest, metadataCid: r.metadataCid });
-            banks.remember(`pattern ${r.contentDigest}`, r.pdq.original, tileOf(r));
-            settled.add(id);
-            summary.pinned++;
-          } else {
-            banks.remember(`certificate ${r.contentDigest}`, r.pdq.original, tileOf(r));
-            ready.push({ id, result: r });
-          }
+          continue;
         }
-      } else if (state === "failed") {
-        // "failed" is final: a job with attempts left waits (delayed) instead
-        await o.journal.write({ key: id, step: "dead", reason: job!.failedReason });
+        const r = await settleStages(perPattern, uncarry(toRequest(job.data), res.carried), envOf(job.data), "pinned");
+        if (r.status === "attested" && together.length > 0) {
+          ready.push(r);
+          readyIds.push(id);
+          continue;
+        }
+        await o.journal.write(journalRecord(id, r));
         settled.add(id);
-        summary.dead++;
-      } else {
-        waiting++;
+        count(r);
+      }
+      const batchSize = o.batchSize ?? 50;
+      for (let i = 0; i < ready.length; i += batchSize) {
+        const runs = await runStagesTogether(together, ready.slice(i, i + batchSize), { config, options: { resume: true } });
+        for (const [j, r] of runs.entries()) {
+          const id = readyIds[i + j]!;
+          await o.journal.write(journalRecord(id, r));
+          settled.add(id);
+          count(r);
+        }
+      }
+      o.onProgress?.({ done: settled.size, total, minted: summary.minted, refused: summary.refused, dead: summary.dead, waiting: total - settled.size });
+      if (settled.size === total) return summary;
+      if (finished.length === 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, (o.rescanMs ?? 5000) - (Date.now() - lastScan)));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = () => {};
       }
     }
-    const batchSize = o.batchSize ?? 50;
-    for (let i = 0; i < ready.length; i += batchSize) {
-      // each was checked against the chain just before screening: none is minted yet
-      const fresh = ready.slice(i, i + batchSize);
-      const requests: MintRequest[] = fresh.map((c) => ({
-        lineage: {
-          contentDigest: c.result.contentDigest,
-          metadataDigest: c.result.metadataDigest,
-          metadataCodec: c.result.metadataCodec,
-          modelId: c.result.modelId,
-          seed: BigInt(c.result.seed),
-          paramsHash: c.result.paramsHash,
-          pdqHash: c.result.pdqHash,
-          tileHash: c.result.tileHash,
-          creator: c.result.creator,
-          recipeId: 0n,
-        },
-        to: c.result.creator,
-        royaltyBps: o.royaltyBps,
-        deadline: 2n ** 63n,
-        signature: "0x", // sent by the attester itself
-      }));
-      const out = await mint(o.minter!, { requests });
-      for (const c of fresh) {
-        await o.journal.write({ key: c.id, step: "minted", contentDigest: c.result.contentDigest, metadataCid: c.result.metadataCid, transactionHash: out.transactionHash });
-        settled.add(c.id);
-        summary.minted++;
-      }
-    }
-    o.onProgress?.({ done: settled.size, total, minted: summary.minted, refused: summary.refused, dead: summary.dead, waiting });
-    if (settled.size === total) return summary;
-    await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
+  } finally {
+    await events.close();
   }
-}
-
-/** Whether the certificate of `contentDigest` exists (an earlier run's transaction landed). */
-async function alreadyMinted(minter: Minter, contentDigest: Hex): Promise<boolean> {
-  try {
-    await minter.publicClient.readContract({ address: minter.certificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [BigInt(contentDigest)] });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A worker result's tile hash without 0x, or undefined when it has none (zero: unreliable). */
-function tileOf(r: { tileHash?: Hex }): string | undefined {
-  return r.tileHash === undefined || /^0x0{64}$/.test(r.tileHash) ? undefined : r.tileHash.slice(2);
 }

@@ -1,6 +1,8 @@
 import type { Account, Address, Hex, LocalAccount, WalletClient } from "viem";
 
 import { certificateDomain, mintAttestationTypes, type Lineage, type MintRequest } from "@motif/sdk";
+import { chainLineage, mintRequestOf, NO_DEADLINE } from "./lineage.js";
+import { defineStage } from "./stage.js";
 
 /** Stage input: the lineage to vouch for and the mint terms. */
 export type AttestInput = {
@@ -29,5 +31,23 @@ export async function attest(attester: Attester, input: AttestInput): Promise<Mi
   const s = attester.signer;
   const signature: Hex =
     "client" in s ? await s.client.signTypedData({ ...typedData, account: s.account }) : await s.signTypedData(typedData);
-  return { ...input, signature };
+  return mintRequestOf({ ...input, signature });
 }
+
+/**
+ * The attest stage of the pipeline: the one lineage builder, the one MintRequest assembly, signed
+ * (or unsigned for an attester that mints itself). Without an attester the pipeline stops before it.
+ */
+export const attestStage = defineStage({
+  name: "attest",
+  needs: ["rendered", "fingerprint", "pinned"],
+  status: "attested",
+  enabled: ({ config }) => config.attester !== undefined,
+  async run(ctx, { config }) {
+    const lineage = chainLineage(config, { rendered: ctx.rendered, fingerprint: ctx.fingerprint, pinned: ctx.pinned, recipe: ctx.recipe });
+    const to = ctx.request.to ?? config.creator;
+    if (config.attester === "minter") return { mintRequest: mintRequestOf({ lineage, to, royaltyBps: config.royaltyBps, deadline: NO_DEADLINE }) };
+    const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
+    return { mintRequest: await attest(config.attester!, { lineage, to, royaltyBps: config.royaltyBps, deadline: now + BigInt(config.attestationTtl) }) };
+  },
+});

@@ -1,6 +1,7 @@
 import { PDQ_MIN_QUALITY, type PdqDihedralResult, decodeImage, lumaOf, pdqDihedralFromLuma, resizeForPdq } from "../pdq/index.js";
 import type { QueryHash } from "../screen/signals.js";
 import { type TileHashResult, tileHashOrNone, tileQueries } from "../tile/index.js";
+import { defineStage } from "./stage.js";
 
 /** Stage input: the rendered PNG. */
 export type FingerprintInput = { png: Uint8Array };
@@ -34,3 +35,10 @@ export async function fingerprint(input: FingerprintInput): Promise<FingerprintO
     tile: tileQueries(tileResult),
   };
 }
+
+/** The fingerprint stage of the pipeline definition. */
+export const fingerprintStage = defineStage({
+  name: "fingerprint",
+  needs: ["png"],
+  run: async (ctx) => ({ fingerprint: await fingerprint({ png: ctx.png }) }),
+});

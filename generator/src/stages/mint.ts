@@ -1,6 +1,8 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
 import { mintCertificates, type MintRequest } from "@motif/sdk";
+import { refusalOf } from "./refusal.js";
+import { defineStage, type StageEnv, type Stop } from "./stage.js";
 
 /** Stage input: attested requests (one transaction for all of them). */
 export type MintInput = { requests: MintRequest[] };
@@ -14,17 +16,22 @@ export type Minter = {
   certificate: Address;
 };
 
-/** A node refused the transaction for its nonce: another sender of the same key got there first. */
+/**
+ * A node refused the transaction for its nonce: another process spending the same key got there
+ * first. viem classifies the node's answer (NonceTooLowError / NonceTooHighError); no message matching here.
+ */
 export function isNonceConflict(error: unknown): boolean {
-  const e = error as { name?: string; message?: string; walk?: (fn: (e: unknown) => boolean) => unknown };
-  const nonceError = e.walk?.((x) => (x as { name?: string }).name === "NonceTooLowError" || (x as { name?: string }).name === "NonceTooHighError");
-  return nonceError !== undefined && nonceError !== null ? true : /nonce too low|nonce has already been used|replacement transaction underpriced|already known/i.test(String(e.message));
+  const e = error as { walk?: (fn: (e: unknown) => boolean) => unknown };
+  const name = (x: unknown) => (x as { name?: string } | null)?.name;
+  return (e.walk?.((x) => name(x) === "NonceTooLowError" || name(x) === "NonceTooHighError") ?? null) !== null;
 }
 
 /** Mint stage: the SDK's `mintCertificates` (one `mint` or a `mintBatch`, simulated first so a revert
- * surfaces as MotifContractError naming the custom error), waited for. The generator's key may be
- * shared (an API server and a batch): a transaction the node refuses for its nonce was never
- * accepted, so it is simulated and sent again with a fresh nonce, a few times. */
+ * surfaces as MotifContractError naming the custom error), waited for. Within one process the
+ * generator account's viem nonce manager (`generatorAccount`, ../config.ts) hands out consecutive
+ * nonces, so concurrent mints never collide. The key may also be used by another process (an API
+ * server and a batch): a transaction the node refuses for its nonce was never accepted (the nonce
+ * manager releases it), so it is simulated and sent again with a fresh nonce, a few times. */
 export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): Promise<MintOutput> {
   let transactionHash: Hex;
   for (let attempt = 0; ; attempt++) {
@@ -36,7 +43,50 @@ export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): 
       await new Promise((r) => setTimeout(r, 25 * 2 ** Math.min(attempt, 5) * (0.5 + Math.random())));
     }
   }
-  const receipt = await minter.publicClient.waitForTransactionReceipt({ hash: transactionHash });
-  if (receipt.status !== "success") throw new Error(`mint: transaction ${transactionHash} reverted`);
+  const receipt = await landed(minter.publicClient, transactionHash, "mint");
   return { transactionHash, blockNumber: receipt.blockNumber, tokenIds: input.requests.map((r) => BigInt(r.lineage.contentDigest)) };
 }
+
+/** Waits for a sent transaction's receipt; a revert is an error naming `what` and the transaction. */
+export async function landed(publicClient: PublicClient, hash: Hex, what: string) {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`${what}: transaction ${hash} reverted`);
+  return receipt;
+}
+
+/**
+ * The mint stage of the pipeline: one request, or (the queue's minter) a batch in one `mintBatch`.
+ * A batch the contract refuses for one pattern's sake (its model deprecated) is minted pattern by
+ * pattern, so only that pattern is refused. Stops before it without a minter or with `mint: false`.
+ */
+export const mintStage = defineStage({
+  name: "mint",
+  needs: ["mintRequest"],
+  status: "minted",
+  enabled: ({ config, options }) => config.minter !== undefined && options.mint !== false,
+  run: async (ctx, env) => mintOne(ctx.mintRequest, env),
+  async batch(inputs, env) {
+    try {
+      const minted = await mint(env.config.minter!, { requests: inputs.map((c) => c.mintRequest) });
+      return inputs.map((c) => ({ minted: { ...minted, tokenIds: [BigInt(c.mintRequest.lineage.contentDigest)] } }));
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (refusal === undefined) throw error;
+      if (inputs.length === 1) return [{ stop: refusal }];
+      const one = async (c: (typeof inputs)[number]): Promise<{ minted: MintOutput } | Stop> => {
+        try {
+          return await mintOne(c.mintRequest, env);
+        } catch (e) {
+          const refusal = refusalOf(e);
+          if (refusal === undefined) throw e;
+          return { stop: refusal };
+        }
+      };
+      const out = [];
+      for (const c of inputs) out.push(await one(c));
+      return out;
+    }
+  },
+});
+
+const mintOne = async (request: MintRequest, { config }: StageEnv) => ({ minted: await mint(config.minter!, { requests: [request] }) });

@@ -5,6 +5,7 @@ import { getBlock } from "viem/actions";
 import { checkRecipeLicense, MotifContractError, recipeIdOf, tokenIdHex } from "@motif/sdk";
 import type { IpfsStore } from "../ipfs/embedded.js";
 import { type Recipe, recipeBytes } from "../recipe/recipe.js";
+import { defineStage } from "./stage.js";
 
 /** Chain access for recipe checks: the certificate (recipe certificates) and licensing contracts. */
 export type RecipeGate = { client: Client; certificate: Address; licensing: Address };
@@ -56,3 +57,18 @@ export async function clearRecipe(gate: RecipeGate, store: IpfsStore, input: Rec
   const recipeCid = await store.add(bytes);
   return { recipeId, recipeDigest: digest, recipeCid, modelId, via: check.via, licenseId: check.licenseId, shareBps: check.shareBps };
 }
+
+/**
+ * The recipe stage of the pipeline (before render), for a request that renders from a recipe: the
+ * recipe must be cleared for the pattern's first owner (`to`, default the creator) in its region.
+ */
+export const recipeStage = defineStage({
+  name: "recipe",
+  needs: [],
+  applies: (ctx) => ctx.request.recipe !== undefined,
+  async run(ctx, { config }) {
+    const { recipe, region } = ctx.request.recipe!;
+    if (config.recipes === undefined) throw new RecipeRefusedError(0n, "recipe: rendering from a recipe needs chain access to check its certificate and license (MOTIF_RPC_URL)");
+    return { recipe: await clearRecipe(config.recipes, config.store, { recipe, licensee: ctx.request.to ?? config.creator, region, modelIds: config.modelIds, time: config.now?.() }) };
+  },
+});

@@ -1,0 +1,72 @@
+import type { Address, Hex } from "viem";
+import { nonceManager, privateKeyToAccount } from "viem/accounts";
+
+import type { IpfsStore } from "./ipfs/embedded.js";
+import type { PinQueue } from "./ipfs/resilient.js";
+import type { PipelineConfig } from "./pipeline.js";
+import { BankSet } from "./screen/banks.js";
+import { PdqIndex } from "./screen/pdq-index.js";
+import type { Attester } from "./stages/attest.js";
+import type { Minter } from "./stages/mint.js";
+import type { RecipeGate } from "./stages/recipe.js";
+
+/** How the generator names itself in every pattern's metadata. */
+export const GENERATOR_ID = { name: "motif-generator", version: "0.1.0" } as const;
+
+/** The creator credited when there is no chain (and no MOTIF_CREATOR): a placeholder, never minted. */
+export const NO_CREATOR: Address = "0x0000000000000000000000000000000000000001";
+
+/** What the generator needs of a chain to attest and mint: its key's attester and minter, the model ids there. */
+export type GeneratorChain = {
+  attester: Attester;
+  minter: Minter;
+  modelIds: Record<string, number>;
+  creator: Address;
+  /** The licensing contract's address, to render from recipes. */
+  licensing?: Address;
+};
+
+export type PipelineConfigParts = {
+  store: IpfsStore;
+  pinQueue?: PinQueue;
+  /** The chain's certificates (default none); `banks` the hash banks holding them (default: `index` alone). */
+  index?: PdqIndex;
+  banks?: BankSet;
+  /** Without a chain the pipeline pins and stops; `modelIds` then default to the manifest order (1, 2, …). */
+  chain?: GeneratorChain;
+  modelIds?: Record<string, number>;
+  creator?: Address;
+} & Partial<Pick<PipelineConfig, "royaltyBps" | "attestationTtl" | "generator" | "modelsDir" | "now" | "stages">>;
+
+/**
+ * The one pipeline config factory the CLI (`mint`, `batch`, `worker`), the API's stack, the batch
+ * and the queue build from: store, screening banks, chain (attester, minter, recipe gate), and the
+ * generator's defaults (royalty 5%, attestations valid one hour, its name in the metadata).
+ */
+export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
+  const index = p.index ?? PdqIndex.build([]);
+  const chain = p.chain;
+  return {
+    store: p.store,
+    ...(p.pinQueue !== undefined ? { pinQueue: p.pinQueue } : {}),
+    index,
+    banks: p.banks ?? BankSet.ofIndex(index),
+    modelIds: chain?.modelIds ?? p.modelIds ?? {},
+    creator: chain?.creator ?? p.creator ?? NO_CREATOR,
+    royaltyBps: p.royaltyBps ?? 500,
+    attestationTtl: p.attestationTtl ?? 3600,
+    generator: p.generator ?? GENERATOR_ID,
+    ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
+    ...(chain?.licensing !== undefined ? { recipes: { client: chain.minter.publicClient, certificate: chain.minter.certificate, licensing: chain.licensing } satisfies RecipeGate } : {}),
+    ...(p.modelsDir !== undefined ? { modelsDir: p.modelsDir } : {}),
+    ...(p.now !== undefined ? { now: p.now } : {}),
+    ...(p.stages !== undefined ? { stages: p.stages } : {}),
+  };
+}
+
+/**
+ * The generator's signing account from its private key, with viem's nonce manager: concurrent mints
+ * from one process (the API's requests, a batch's) take consecutive nonces locally instead of
+ * racing for the node's pending count, and a refused send releases its nonce.
+ */
+export const generatorAccount = (key: Hex) => privateKeyToAccount(key, { nonceManager });
