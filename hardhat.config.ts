@@ -1,5 +1,7 @@
 import { createRequire } from "node:module";
-import { configVariable, defineConfig } from "hardhat/config";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { configVariable, defineConfig, overrideTask } from "hardhat/config";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
@@ -27,7 +29,30 @@ export const SOLC_SETTINGS = {
   metadata: { bytecodeHash: "none" },
 } as const;
 
+/**
+ * Where the mocha tests live: each package's own tests beside it (`sdk/test`, `generator/test`,
+ * `web/test`) and the cross-package ones (whole stack, flows, audits, tooling) in `test/ts`.
+ * Hardhat's mocha runner reads one folder, so `hardhat test` (and `hardhat test mocha` without
+ * files) is given every `*.test.ts` of these folders; files named on the command line run as given.
+ */
+export const MOCHA_TEST_DIRS = ["sdk/test", "generator/test", "web/test", "test/ts"] as const;
+export function mochaTestFiles(root = process.cwd()): string[] {
+  return MOCHA_TEST_DIRS.flatMap((dir) => {
+    let names: string[];
+    try {
+      names = readdirSync(path.join(root, dir));
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.endsWith(".test.ts")).sort().map((n) => path.join(dir, n));
+  });
+}
+const mochaEverywhere = overrideTask(["test", "mocha"])
+  .setInlineAction(async (args, _hre, runSuper) => runSuper(args.testFiles?.length > 0 ? args : { ...args, testFiles: mochaTestFiles() }))
+  .build();
+
 export default defineConfig({
+  tasks: [mochaEverywhere],
   plugins: [hardhatViem, hardhatMocha, hardhatIgnitionViem, hardhatNetworkHelpers, hardhatKeystore],
   solidity: {
     version: SOLC_VERSION,

@@ -29,6 +29,10 @@ const LAYERS: Array<[Layer, string]> = [
   ["tooling", "bench"],
   ["tooling", "test"],
   ["tooling", "ignition"],
+  // the packages' own tests: tooling beside the package they test (run by the root's Hardhat)
+  ["tooling", "sdk/test"],
+  ["tooling", "generator/test"],
+  ["tooling", "web/test"],
 ];
 /** Which layers each layer may import by a relative path (besides itself). */
 const MAY_IMPORT: Record<Layer, Layer[]> = { sdk: [], generator: [], web: [], tooling: ["generator", "web"] };

@@ -224,7 +224,7 @@ export type DihedralVariant = Exclude<keyof PdqDihedralResult, "quality">;
 /**
  * The transform of an original that a candidate's PDQ variant reveals, in words: a candidate whose
  * `rotate90` variant matches a work is that work rotated 90° clockwise (checked against sharp's own
- * rotations and mirrors in test/ts/banks.test.ts; the ThreatExchange fixture `bridge-2-rotate-90.jpg`
+ * rotations and mirrors in generator/test/banks.test.ts; the ThreatExchange fixture `bridge-2-rotate-90.jpg`
  * is the original rotated 90° counter-clockwise).
  */
 export const PDQ_VARIANT_WORDS: Readonly<Record<DihedralVariant, string>> = {

@@ -4,16 +4,16 @@ import { createWriteStream, existsSync, readFileSync, readdirSync, writeFileSync
 import path from "node:path";
 import sharp, { type Sharp } from "sharp";
 
-import { type ApiKey, buildApi } from "../../generator/src/api/server.js";
-import { runPipeline } from "../../generator/src/pipeline.js";
-import { pdqDihedralImage } from "../../generator/src/pdq/index.js";
-import { BankStore } from "../../generator/src/screen/bank-store.js";
-import { Bank, BankSet, screenBanks } from "../../generator/src/screen/banks.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { screen } from "../../generator/src/screen/screen.js";
+import { type ApiKey, buildApi } from "../src/api/server.js";
+import { runPipeline } from "../src/pipeline.js";
+import { pdqDihedralImage } from "../src/pdq/index.js";
+import { BankStore } from "../src/screen/bank-store.js";
+import { Bank, BankSet, screenBanks } from "../src/screen/banks.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
+import { screen } from "../src/screen/screen.js";
 import { hammingDistance256 } from "@motif/sdk";
-import { runCli } from "./helpers/cli.js";
-import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
+import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 
 const root = process.cwd();
 const pdqFixtures = path.join("test", "fixtures", "pdq");

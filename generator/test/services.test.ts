@@ -5,16 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 
-import { buildApi } from "../../generator/src/api/server.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { BRANDS } from "../../generator/src/model/brands.js";
-import { buildCppnModel } from "../../generator/src/model/cppn.js";
-import { pdqHashImage } from "../../generator/src/pdq/index.js";
-import type { PipelineConfig } from "../../generator/src/pipeline.js";
-import { pngBomb } from "./helpers/bomb.js";
-import { runCli } from "./helpers/cli.js";
-import { testPipeline } from "./helpers/pipeline.js";
-import { descendants, freePort, leftRunning, portIsFree, startRedis } from "./helpers/procs.js";
+import { buildApi } from "../src/api/server.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { BRANDS } from "../src/model/brands.js";
+import { buildCppnModel } from "../src/model/cppn.js";
+import { pdqHashImage } from "../src/pdq/index.js";
+import type { PipelineConfig } from "../src/pipeline.js";
+import { pngBomb } from "../../test/ts/helpers/bomb.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
+import { testPipeline } from "../../test/ts/helpers/pipeline.js";
+import { descendants, freePort, leftRunning, portIsFree, startRedis } from "../../test/ts/helpers/procs.js";
 
 const KEY = "k-services";
 const key = { key: KEY, name: "services", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 4096 * 4096 };

@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import type { CID } from "multiformats/cid";
 
-import { EmbeddedIpfs, type IpfsStore } from "../../generator/src/ipfs/embedded.js";
-import { PinQueue, RetryingStore, pinDurably, withRetry } from "../../generator/src/ipfs/resilient.js";
+import { EmbeddedIpfs, type IpfsStore } from "../src/ipfs/embedded.js";
+import { PinQueue, RetryingStore, pinDurably, withRetry } from "../src/ipfs/resilient.js";
 
 /** A store that is down for its first `failures` calls (IPFS unavailable), then works. */
 function flaky(inner: IpfsStore, failures: number): IpfsStore & { calls: number } {

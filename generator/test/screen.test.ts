@@ -3,9 +3,9 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-import { pdqDihedralImage } from "../../generator/src/pdq/index.js";
-import { PdqIndex, parseHashCsv } from "../../generator/src/screen/pdq-index.js";
-import { screen } from "../../generator/src/screen/screen.js";
+import { pdqDihedralImage } from "../src/pdq/index.js";
+import { PdqIndex, parseHashCsv } from "../src/screen/pdq-index.js";
+import { screen } from "../src/screen/screen.js";
 
 /** Deterministic pseudo-random hashes (xorshift), so a failure reproduces. */
 function generator(seed: number) {

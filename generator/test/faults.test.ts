@@ -9,8 +9,8 @@ import { CID } from "multiformats/cid";
 import { createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { fakeKubo } from "./helpers/fake-kubo.js";
-import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
+import { fakeKubo } from "../../test/ts/helpers/fake-kubo.js";
+import { ATTESTER_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 const listen = (server: Server) => new Promise<number>((r) => server.listen(0, "127.0.0.1", () => r((server.address() as AddressInfo).port)));
 

@@ -11,10 +11,10 @@ import { CID } from "multiformats/cid";
 import { sha256 } from "multiformats/hashes/sha2";
 import { bytesToHex } from "viem";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { buildGateway } from "../../generator/src/ipfs/gateway.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { buildGateway } from "../src/ipfs/gateway.js";
 import { IpfsVerificationError, fetchVerified } from "@motif/sdk";
-import { type Block, bytesOf, carOf, carTamperingGateway } from "./helpers/lying-gateway.js";
+import { type Block, bytesOf, carOf, carTamperingGateway } from "../../test/ts/helpers/lying-gateway.js";
 
 /** A loopback gateway answering every request with `body` (optionally without a content-length). */
 async function servingGateway(body: Uint8Array, { chunked = false } = {}) {

@@ -5,13 +5,13 @@ import path from "node:path";
 import { network } from "hardhat";
 import { getAddress } from "viem";
 
-import { jobKey, runBatch } from "../../generator/src/batch/batch.js";
-import { Journal } from "../../generator/src/batch/journal.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
-import { loadManifest } from "../../generator/src/render/render.js";
-import { certificateEntries } from "../../generator/src/screen/from-chain.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { jobKey, runBatch } from "../src/batch/batch.js";
+import { Journal } from "../src/batch/journal.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { type PipelineConfig, runPipeline } from "../src/pipeline.js";
+import { loadManifest } from "../src/render/render.js";
+import { certificateEntries } from "../src/screen/from-chain.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 describe("batch with a journal: a killed run resumes, nothing lost or minted twice", function () {

@@ -6,11 +6,11 @@ import { network } from "hardhat";
 import { CID } from "multiformats/cid";
 import { getAddress } from "viem";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
-import { loadManifest } from "../../generator/src/render/render.js";
-import { certificateEntries } from "../../generator/src/screen/from-chain.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { type PipelineConfig, runPipeline } from "../src/pipeline.js";
+import { loadManifest } from "../src/render/render.js";
+import { certificateEntries } from "../src/screen/from-chain.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 describe("generator pipeline: render → fingerprint → screen → pin → attest → mint", function () {

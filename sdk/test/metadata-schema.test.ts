@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { BaseError } from "viem";
 import {
   type CertificateMetadata,
@@ -20,14 +19,14 @@ import {
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { buildMetadata } from "../../generator/src/metadata/metadata.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
-import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
+import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 
 // Issue 17 §3: the SDK owns the pattern metadata document. The oracles here are independent of the
 // code under test: the fixtures are the bytes today's generator wrote (produced by
 // generator/src/metadata/metadata.ts as of commit ccfbcef, before the move, from the inputs below),
 // and the refusals are hand-written messages.
 
-const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "metadata");
+const FIXTURES = path.join(process.cwd(), "test", "fixtures", "metadata");
 
 const base = {
   name: "indigo #42",

@@ -4,9 +4,9 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { buildGateway } from "../../generator/src/ipfs/gateway.js";
-import { ATTESTER_KEY as GENERATOR_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { buildGateway } from "../src/ipfs/gateway.js";
+import { ATTESTER_KEY as GENERATOR_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 // Hardhat's well-known development account #1 (a test key, never a real one).
 const GENERATOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

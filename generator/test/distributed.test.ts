@@ -5,13 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
 
-import { buildApi } from "../../generator/src/api/server.js";
-import { jobKey } from "../../generator/src/batch/batch.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { DEAD_QUEUE, type DeadLetter, RENDER_QUEUE, type RenderJobData, enqueueBatch, redisConnection, toRequest } from "../../generator/src/queue/distributed.js";
-import { startRedis } from "./helpers/procs.js";
-import { remoteChainWithMotif } from "./helpers/remote-chain.js";
+import { buildApi } from "../src/api/server.js";
+import { jobKey } from "../src/batch/batch.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
+import { DEAD_QUEUE, type DeadLetter, RENDER_QUEUE, type RenderJobData, enqueueBatch, redisConnection, toRequest } from "../src/queue/distributed.js";
+import { startRedis } from "../../test/ts/helpers/procs.js";
+import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 type Proc = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 function run(args: string[], env: Record<string, string>): Proc {

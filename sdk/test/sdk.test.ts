@@ -16,7 +16,7 @@ import {
   type MotifEventLog,
   type Offer,
 } from "@motif/sdk";
-import { deployedMotif } from "./helpers/deployed.js";
+import { deployedMotif } from "../../test/ts/helpers/deployed.js";
 
 describe("SDK: regions helper", () => {
   it("maps alpha-2, alpha-3 and numeric codes to the frozen bit index and back", () => {
@@ -43,7 +43,7 @@ describe("SDK: the publishable package (@motif/sdk, built by npm run build)", ()
     expect(pkg.name).to.equal("@motif/sdk");
     expect(pkg.exports["."]).to.deep.equal({ types: "./dist/index.d.ts", import: "./dist/index.js" });
     const { execFileSync } = await import("node:child_process");
-    const out = execFileSync("node", ["-e", 'import("./sdk/dist/index.js").then(m => console.log(typeof m.motifActions, typeof m.isLicensed, m.regionBit("FR")))'], {
+    const out = execFileSync("node", ["-e", 'import("../../test/ts/sdk/dist/index.js").then(m => console.log(typeof m.motifActions, typeof m.isLicensed, m.regionBit("FR")))'], {
       cwd: process.cwd(),
       encoding: "utf8",
     });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-import { runCli } from "./helpers/cli.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
 
 const AUTHOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 

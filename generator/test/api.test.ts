@@ -3,9 +3,9 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-import { type ApiKey, buildApi } from "../../generator/src/api/server.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { testPipeline } from "./helpers/pipeline.js";
+import { type ApiKey, buildApi } from "../src/api/server.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { testPipeline } from "../../test/ts/helpers/pipeline.js";
 
 const studio: ApiKey = { key: "k-studio", name: "Studio A", tier: "studio", requestsPerMinute: 1000, maxPixelsPerRequest: 4096 * 4096 };
 const free: ApiKey = { key: "k-free", name: "Hobbyist", tier: "free", requestsPerMinute: 2, maxPixelsPerRequest: 256 * 256 };

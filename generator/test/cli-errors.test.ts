@@ -5,13 +5,13 @@ import path from "node:path";
 import { createPublicClient, createWalletClient, getAddress, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { buildApi } from "../../generator/src/api/server.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { runPipeline } from "../../generator/src/pipeline.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { buildApi } from "../src/api/server.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { runPipeline } from "../src/pipeline.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
 import { EU_MEMBERS, LicenseFlags, type Offer, motifActions, motifLicensingAbi, regionMask } from "@motif/sdk";
-import { runCli } from "./helpers/cli.js";
-import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
+import { ATTESTER_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 const LICENSEE_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"; // Hardhat account #3
 

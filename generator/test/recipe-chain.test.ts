@@ -5,10 +5,10 @@ import path from "node:path";
 import { type Hex, createPublicClient, createWalletClient, getAddress, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { buildApi } from "../../generator/src/api/server.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { buildGateway } from "../../generator/src/ipfs/gateway.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { buildApi } from "../src/api/server.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { buildGateway } from "../src/ipfs/gateway.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
 import {
   CertificateKind,
   EU_MEMBERS,
@@ -24,8 +24,8 @@ import {
   getCertificateMetadata,
   verifyCertificate,
 } from "@motif/sdk";
-import { runCli } from "./helpers/cli.js";
-import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
+import { ATTESTER_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 // Hardhat accounts #4 (the recipe's author), #5 (a designer who licenses it), #6 (a stranger and a buyer).
 const AUTHOR_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";

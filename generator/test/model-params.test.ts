@@ -12,14 +12,14 @@ import {
   parseCertificateMetadata,
   parseModelParamDeclarations,
 } from "@motif/sdk";
-import { buildApi } from "../../generator/src/api/server.js";
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { BRANDS } from "../../generator/src/model/brands.js";
-import { brandManifestEntry, buildCppnModel } from "../../generator/src/model/cppn.js";
-import { RecipeError, validateRecipe } from "../../generator/src/recipe/recipe.js";
-import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
-import { runCli } from "./helpers/cli.js";
-import { motifTempDir, testPipeline } from "./helpers/pipeline.js";
+import { buildApi } from "../src/api/server.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { BRANDS } from "../src/model/brands.js";
+import { brandManifestEntry, buildCppnModel } from "../src/model/cppn.js";
+import { RecipeError, validateRecipe } from "../src/recipe/recipe.js";
+import { MODELS_DIR, loadManifest, render } from "../src/render/render.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
+import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 
 // Issue 17 §3: each model declares its params once, in its manifest entry; the CLI flags, the API
 // schema, recipe validation and the canonical params are derived from it. The oracles: the params

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-import { HashCsvParser, HashIndex, PdqIndex, parseHashCsv, readHashCsv, type IndexEntry } from "../../generator/src/screen/pdq-index.js";
-import { MAX_THRESHOLD } from "../../generator/src/screen/signals.js";
+import { HashCsvParser, HashIndex, PdqIndex, parseHashCsv, readHashCsv, type IndexEntry } from "../src/screen/pdq-index.js";
+import { MAX_THRESHOLD } from "../src/screen/signals.js";
 
 /** Deterministic pseudo-random hashes (xorshift), so a failure reproduces. */
 function generator(seed: number) {

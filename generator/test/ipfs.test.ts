@@ -11,10 +11,10 @@ import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
 import { keccak256, toHex } from "viem";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { canonicalJson } from "../../generator/src/metadata/canonical.js";
-import { TRAINED_ALGORITHMIC_MEDIA } from "../../generator/src/metadata/metadata.js";
-import { pin } from "../../generator/src/stages/pin.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { canonicalJson } from "../src/metadata/canonical.js";
+import { TRAINED_ALGORITHMIC_MEDIA } from "../src/metadata/metadata.js";
+import { pin } from "../src/stages/pin.js";
 
 const tmp = () => mkdtemp(path.join(os.tmpdir(), "motif-ipfs-"));
 const bytesOf = (n: number, seed: number) => {

@@ -12,7 +12,7 @@ import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "@motif/sdk";
-import { type Rgb, crop, remap, rgb, shift, tile } from "./helpers/pixels.js";
+import { type Rgb, crop, remap, rgb, shift, tile } from "../../test/ts/helpers/pixels.js";
 
 const SIDE = 256;
 const rand = mulberry32(0x711e);
@@ -125,7 +125,7 @@ describe("screening refuses a shifted or rotated copy of a cleared pattern (PDQ 
 
   it("POST /v1/screen: a pattern cleared through the API, then its shifted, rotated and re-tiled copies are refused by the tile signal, naming the transform", async () => {
     const { buildApi } = await import("../../generator/src/api/server.js");
-    const { testPipeline } = await import("./helpers/pipeline.js");
+    const { testPipeline } = await import("../../test/ts/helpers/pipeline.js");
     const key = { key: "k-tile", name: "tile", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 4096 * 4096 };
     const app = await buildApi({ keys: [key], pipeline: testPipeline() });
     try {

@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { CID } from "multiformats/cid";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { KuboIpfs } from "../../generator/src/ipfs/kubo.js";
-import { fakeKubo } from "./helpers/fake-kubo.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { KuboIpfs } from "../src/ipfs/kubo.js";
+import { fakeKubo } from "../../test/ts/helpers/fake-kubo.js";
 
 describe("Kubo RPC store (kubo-rpc-client)", function () {
   this.timeout(30_000);

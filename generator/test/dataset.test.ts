@@ -7,10 +7,10 @@ import { CID } from "multiformats/cid";
 import { type Hex, createPublicClient, createWalletClient, getAddress, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { buildGateway } from "../../generator/src/ipfs/gateway.js";
-import { runPipeline } from "../../generator/src/pipeline.js";
-import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { buildGateway } from "../src/ipfs/gateway.js";
+import { runPipeline } from "../src/pipeline.js";
+import { PdqIndex } from "../src/screen/pdq-index.js";
 import {
   CertificateKind,
   type DatasetManifest,
@@ -28,8 +28,8 @@ import {
   regionMask,
   verifyDatasetProof,
 } from "@motif/sdk";
-import { ATTESTER_KEY, remoteChainWithMotif } from "./helpers/remote-chain.js";
-import { runCli } from "./helpers/cli.js";
+import { ATTESTER_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
+import { runCli } from "../../test/ts/helpers/cli.js";
 
 const LICENSEE_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"; // Hardhat account #3
 

@@ -4,9 +4,9 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 
-import { BRANDS } from "../../generator/src/model/brands.js";
-import { brandManifestEntry, buildCppnModel } from "../../generator/src/model/cppn.js";
-import { MODELS_DIR, type RenderInput, RenderInputError, loadManifest, render } from "../../generator/src/render/render.js";
+import { BRANDS } from "../src/model/brands.js";
+import { brandManifestEntry, buildCppnModel } from "../src/model/cppn.js";
+import { MODELS_DIR, type RenderInput, RenderInputError, loadManifest, render } from "../src/render/render.js";
 
 const base: RenderInput = { model: "indigo", seed: 42n, params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
 
