@@ -44,6 +44,17 @@ describe("generator HTTP API", function () {
     expect(usage.json()).to.include({ tier: "studio", patterns: 1, refused: 1, pixelsRendered: 2 * 128 * 128 });
   });
 
+  it("refuses a shipped model this chain has not registered with 400 naming body.model, not a 500", async () => {
+    const pipeline = testPipeline(new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-api-"))));
+    pipeline.modelIds = { indigo: 1, madder: 2 }; // weld ships with the generator but is not on this chain
+    const app = await buildApi({ keys: [studio], pipeline });
+    const r = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: { ...body, model: "weld" } });
+    expect(r.statusCode, r.body).to.equal(400);
+    expect(r.json()).to.deep.equal({ error: "invalid_request", field: "body.model", message: 'body.model: "weld" has no registry id on this chain (register its weights in MotifModelRegistry first)' });
+    const ok = await app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: body });
+    expect(ok.statusCode, ok.body).to.equal(201); // and keeps serving
+  });
+
   it("answers bad requests with 4xx naming the field, and keeps serving", async () => {
     const { app } = await api();
     const post = (payload: unknown) => app.inject({ method: "POST", url: "/v1/patterns", headers: { "x-api-key": studio.key }, payload: payload as object });

@@ -12,6 +12,7 @@ import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeli
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
+import { PatternRefusedError } from "../stages/refusal.js";
 import { screen } from "../screen/screen.js";
 import { BankError, BankSet, CERTIFICATES_BANK, UnknownBankError, checkBankName, checkHash, checkSignal, checkThreshold, screenBanks } from "../screen/banks.js";
 import type { BankStore } from "../screen/bank-store.js";
@@ -492,6 +493,12 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         }
         if (error instanceof UnknownRegionError) return reply.code(400).send({ error: "invalid_request", field: "body.region", message: `body.region: ${error.shortMessage}` });
         if (error instanceof RecipeRefusedError) return reply.code(403).send({ error: "recipe_not_licensed", message: error.reason, recipeId: tokenIdHex(error.recipeId) });
+        if (error instanceof PatternRefusedError) {
+          // a model this server's chain has not registered is the request's fault: 400 naming the field
+          const { code, reason } = error.refusal;
+          if (code === "model-not-registered") return reply.code(400).send({ error: "invalid_request", field: "body.model", message: `body.${reason}` });
+          return reply.code(409).send({ error: code, message: reason });
+        }
         throw error;
       }
       const common = {
