@@ -6,7 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest } from "@motif/sdk";
+import { licenseTerms, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;
@@ -125,7 +125,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const eu = [56n, 67n, 74n, 109n].reduce((m, b) => m | (1n << b), 0n); // DE ES FR IT
   const blockTime = Number((await publicClient.getBlock()).timestamp);
   const offer: Offer = {
-    terms: {
+    terms: licenseTerms({
       tokenId: licensedToken,
       regions: eu,
       flags: 1,
@@ -135,7 +135,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
       renewalPrice: 0n,
       termsDigest: keccak256(toHex("bench legal text")),
       termsCodec: 0x55,
-    },
+    }),
     window: { start: 0, end: 0, duration: 90 * 86400 },
     pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
     maxUses: 1000,

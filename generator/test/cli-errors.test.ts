@@ -9,7 +9,7 @@ import { buildApi } from "../src/api/server.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { runPipeline } from "../src/pipeline.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
-import { EU_MEMBERS, LicenseFlags, type Offer, motifActions, motifLicensingAbi, regionMask } from "@motif/sdk";
+import { licenseTerms, EU_MEMBERS, LicenseFlags, type Offer, motifActions, motifLicensingAbi, regionMask } from "@motif/sdk";
 import { runCli } from "../../test/ts/helpers/cli.js";
 import { ATTESTER_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
@@ -73,7 +73,7 @@ describe("CLI and API errors in words: hex ids and region codes, never raw custo
     const owner = generator.extend(motifActions({ addresses }));
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId, regions: regionMask(EU_MEMBERS), flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("terms")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId, regions: regionMask(EU_MEMBERS), flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("terms")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 365 * 86400 },
       pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 5,

@@ -12,6 +12,7 @@ import { buildGateway } from "../src/ipfs/gateway.js";
 import { runPipeline } from "../src/pipeline.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
 import {
+  licenseTerms,
   CertificateKind,
   type DatasetManifest,
   type DatasetMember,
@@ -82,7 +83,7 @@ describe("training datasets: only patterns licensed for AI training, with a Merk
       const now = Number((await publicClient.getBlock()).timestamp);
       for (const [tokenId, flags] of [[tokens[0]!, LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING], [tokens[1]!, LicenseFlags.COMMERCIAL]] as const) {
         const offer: Offer = {
-          terms: { tokenId, regions: regionMask(EU_MEMBERS), flags, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("terms")), termsCodec: 0x55 },
+          terms: licenseTerms({ tokenId, regions: regionMask(EU_MEMBERS), flags, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("terms")), termsCodec: 0x55 }),
           window: { start: 0, end: 0, duration: 365 * 86400 },
           pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
           maxUses: 5,

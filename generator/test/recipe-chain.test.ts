@@ -10,6 +10,7 @@ import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { buildGateway } from "../src/ipfs/gateway.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
 import {
+  licenseTerms,
   CertificateKind,
   EU_MEMBERS,
   LicenseFlags,
@@ -92,7 +93,7 @@ describe("recipe certificates: certified by the author, licensed, rendered from,
       // The author licenses the recipe for the EU, like any certificate; the designer accepts.
       const now = Number((await publicClient.getBlock()).timestamp);
       const offerOn = (tokenId: bigint, price: bigint): Offer => ({
-        terms: { tokenId, regions: regionMask(EU_MEMBERS), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("terms")), termsCodec: 0x55 },
+        terms: licenseTerms({ tokenId, regions: regionMask(EU_MEMBERS), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("terms")), termsCodec: 0x55 }),
         window: { start: 0, end: 0, duration: 30 * 86400 },
         pricing: { price, ceiling: 0n, decayWindow: 0, demandCap: 0 },
         maxUses: 5,

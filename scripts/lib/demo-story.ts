@@ -24,7 +24,7 @@ import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { screen } from "../../generator/src/screen/screen.js";
 import sharp from "sharp";
-import { EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex } from "@motif/sdk";
+import { licenseTerms, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex } from "@motif/sdk";
 import type { DeploymentRecord } from "../../generator/src/deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -206,7 +206,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const now = Number((await publicClient.getBlock()).timestamp);
   const euMask = regionMask(EU_MEMBERS);
   const exclusive: Offer = {
-    terms: { tokenId: tokenA, regions: euMask, flags: LicenseFlags.COMMERCIAL | LicenseFlags.EXCLUSIVE, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 10_000n, renewalPrice: parseEther("0.02"), termsDigest: keccak256(toHex("Motif standard textile licence v1")), termsCodec: 0x55 },
+    terms: licenseTerms({ tokenId: tokenA, regions: euMask, flags: LicenseFlags.COMMERCIAL | LicenseFlags.EXCLUSIVE, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 10_000n, renewalPrice: parseEther("0.02"), termsDigest: keccak256(toHex("Motif standard textile licence v1")), termsCodec: 0x55 }),
     window: { start: 0, end: 0, duration: 90 * 86400 },
     pricing: { price: parseEther("0.05"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
     maxUses: 1,
@@ -218,7 +218,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const offerLog = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: published.blockNumber, toBlock: published.blockNumber }))[0]!;
   const offerId = offerLog.args.offerId!;
   const worldwide: Offer = {
-    terms: { tokenId: tokenB, regions: WORLDWIDE, flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard digital licence v1")), termsCodec: 0x55 },
+    terms: licenseTerms({ tokenId: tokenB, regions: WORLDWIDE, flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard digital licence v1")), termsCodec: 0x55 }),
     window: { start: 0, end: 0, duration: 365 * 86400 },
     pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
     maxUses: 100,
@@ -282,7 +282,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     return (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
   };
   const plainOffer = (tokenId: bigint, price: bigint, at: number): Offer => ({
-    terms: { tokenId, regions: euMask, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard recipe licence v1")), termsCodec: 0x55 },
+    terms: licenseTerms({ tokenId, regions: euMask, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard recipe licence v1")), termsCodec: 0x55 }),
     window: { start: 0, end: 0, duration: 365 * 86400 },
     pricing: { price, ceiling: 0n, decayWindow: 0, demandCap: 0 },
     maxUses: 10,

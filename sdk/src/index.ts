@@ -22,6 +22,7 @@ export { motifActions } from "./decorator.js";
 export * from "./regions/index.js";
 export * from "./types/lineage.js";
 export * from "./types/license.js";
+export * from "./licenseTerms.js";
 export * from "./actions/models/registerModel.js";
 export * from "./actions/models/getModel.js";
 export * from "./actions/certificates/getCertificate.js";

@@ -4,6 +4,7 @@ import path from "node:path";
 import { getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import {
+  licenseTerms,
   MotifContractError,
   REGIONS,
   UnknownRegionError,
@@ -115,7 +116,7 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
 
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId, regions: regionMask(["DE", "FR", "IT", "ES"]), flags: 1, currency: zeroAddress, unitRoyalty: parseEther("0.001"), unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId, regions: regionMask(["DE", "FR", "IT", "ES"]), flags: 1, currency: zeroAddress, unitRoyalty: parseEther("0.001"), unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 30 * 86400 },
       pricing: { price: parseEther("1"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 3,
@@ -188,7 +189,7 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
 
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId, regions: regionMask(["JP"]), flags: 64 | 16, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: parseEther("0.1"), termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId, regions: regionMask(["JP"]), flags: 64 | 16, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: parseEther("0.1"), termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 86400 },
       pricing: { price: parseEther("0.2"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 2,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { MotifContractError, licensingDomain, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "@motif/sdk";
+import { licenseTerms, MotifContractError, licensingDomain, motifLicensingAbi, offerTypes, regionMask, verifyCertificate, type Offer } from "@motif/sdk";
 import { deployedMotif } from "./helpers/deployed.js";
 
 // Audit of issue 15 (72bc2e7), PROMISES THAT HELD: an offer signed in a wallet with the SDK's
@@ -24,7 +24,7 @@ describe("Audit issue 15: EIP-712 offer with a named licensee, signed by viem wi
 
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId, regions: regionMask(["FR"]), flags: 1 | 32, currency: "0x0000000000000000000000000000000000000000", unitRoyalty: 7n, unitCap: 9n, renewalPrice: 3n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId, regions: regionMask(["FR"]), flags: 1 | 32, currency: "0x0000000000000000000000000000000000000000", unitRoyalty: 7n, unitCap: 9n, renewalPrice: 3n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 30 * 86400 },
       pricing: { price: parseEther("0.01"), ceiling: parseEther("0.02"), decayWindow: 3600, demandCap: 4 },
       maxUses: 1,
@@ -75,7 +75,7 @@ describe("Audit issue 15: a certificate's audit survives a licensee's reused slo
 
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId, regions: regionMask(["FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId, regions: regionMask(["FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 86400 },
       pricing: { price: 0n, ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 5,

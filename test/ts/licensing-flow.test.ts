@@ -4,7 +4,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licensingDomain, offerTypes, LicenseFlags, type Offer } from "@motif/sdk";
+import { licenseTerms, licensingDomain, offerTypes, LicenseFlags, type Offer } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 const table = JSON.parse(
@@ -71,7 +71,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
     // The licensor signs a 90-day EU offer in its wallet (no transaction).
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: {
+      terms: licenseTerms({
         tokenId,
         regions: maskOf("DE", "ES", "FR", "IT"),
         flags: LicenseFlags.COMMERCIAL,
@@ -81,7 +81,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
         renewalPrice: 0n,
         termsDigest: keccak256(toHex("legal text")),
         termsCodec: 0x55,
-      },
+      }),
       window: { start: 0, end: 0, duration: 90 * 86400 },
       pricing: { price: parseEther("1"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 5,

@@ -11,7 +11,7 @@ import { pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
 import { loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
-import { type Offer, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
+import { licenseTerms, type Offer, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 describe("SDK end to end: register → generate → pin → mint → offer → accept → isLicensed → usage → withdraw → verify", function () {
@@ -64,7 +64,7 @@ describe("SDK end to end: register → generate → pin → mint → offer → a
       // The creator signs an EU offer for 30 days; the licensee accepts from its wallet.
       const t0 = Number((await publicClient.getBlock()).timestamp);
       const offer: Offer = {
-        terms: { tokenId, regions: regionMask(["DE", "FR", "IT"]), flags: 1, currency: zeroAddress, unitRoyalty: parseEther("0.002"), unitCap: 100n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+        terms: licenseTerms({ tokenId, regions: regionMask(["DE", "FR", "IT"]), flags: 1, currency: zeroAddress, unitRoyalty: parseEther("0.002"), unitCap: 100n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
         window: { start: 0, end: 0, duration: 30 * 86400 },
         pricing: { price: parseEther("0.5"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
         maxUses: 1,

@@ -17,7 +17,7 @@ import { runPipeline } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { certifyDataset } from "../../generator/src/certify.js";
-import { type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
+import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
@@ -300,7 +300,7 @@ describe("auditor verification at print size, statuses in words, and the claims 
   it("warns, without failing, about a model deprecated since minting and licences now expired", async () => {
     const t0 = Number((await ctx.publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId: ctx.tokenId, regions: regionMask(["FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId: ctx.tokenId, regions: regionMask(["FR"]), flags: 1, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 86400 },
       pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 1,

@@ -9,7 +9,7 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { type Hex, createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import { LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "@motif/sdk";
+import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "@motif/sdk";
 import { runStory } from "../../scripts/lib/demo-story.js";
 import { type Stack, startStack } from "../../scripts/lib/stack.js";
 
@@ -119,7 +119,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     const creator = wallets[1]!.extend(motifActions({ addresses }));
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: { tokenId: tokenB, regions: regionMask(["DE", "FR", "IT"]), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 500n, renewalPrice: 0n, termsDigest: keccak256(toHex("web test terms")), termsCodec: 0x55 },
+      terms: licenseTerms({ tokenId: tokenB, regions: regionMask(["DE", "FR", "IT"]), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 500n, renewalPrice: 0n, termsDigest: keccak256(toHex("web test terms")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 30 * 86400 },
       pricing: { price: parseEther("0.02"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 10,

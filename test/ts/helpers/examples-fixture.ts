@@ -37,7 +37,7 @@ import { loadManifest } from "../../../generator/src/render/render.js";
 import { serveJsonRpc } from "../../../scripts/lib/chain-server.js";
 import { deployMotif, registerShippedModels } from "../../../scripts/lib/deploy.js";
 import { generatorPipeline } from "../../../scripts/lib/stack.js";
-import { LicenseFlags, type Offer, defaultAddresses, motifActions, motifLicensingAbi, recipeIdOf, regionMask } from "@motif/sdk";
+import { licenseTerms, LicenseFlags, type Offer, defaultAddresses, motifActions, motifLicensingAbi, recipeIdOf, regionMask } from "@motif/sdk";
 
 export type ExamplesFixture = {
   rpcUrl: string;
@@ -127,7 +127,7 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
 
     // Offer 1 on the pattern, accepted by #2, #3 and #4.
     const offer: Offer = {
-      terms: {
+      terms: licenseTerms({
         tokenId: BigInt(pattern),
         regions: regionMask(["DE", "FR"]),
         flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING | LicenseFlags.TRANSFERABLE | LicenseFlags.REVOCABLE_FOR_BREACH,
@@ -137,7 +137,7 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
         renewalPrice: parseEther("0.005"),
         termsDigest: keccak256(toHex("Motif standard textile licence v1")),
         termsCodec: 0x55,
-      },
+      }),
       window: { start: 0, end: 0, duration: 90 * 86400 },
       pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 10,
@@ -161,7 +161,7 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
     const certified = await certifyRecipe({ wallet: w4!, publicClient, certificate: addresses.certificate, store }, { recipe, modelId: modelIds.indigo!, shareBps: 1500, royaltyBps: 250 });
     const recipeId = recipeIdOf(recipe.author, recipeDigest);
     if (certified.tokenId !== recipeId) throw new Error("fixture: the recipe's id is not recipeIdOf(author, digest)");
-    const recipeOffer = await publish(a4, { ...offer, terms: { ...offer.terms, tokenId: recipeId, flags: LicenseFlags.COMMERCIAL, unitRoyalty: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard recipe licence v1")) }, window: { start: 0, end: 0, duration: 365 * 86400 }, pricing: { ...offer.pricing, price: parseEther("0.02") } });
+    const recipeOffer = await publish(a4, { ...offer, terms: licenseTerms({ ...offer.terms, tokenId: recipeId, flags: LicenseFlags.COMMERCIAL, unitRoyalty: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard recipe licence v1")) }), window: { start: 0, end: 0, duration: 365 * 86400 }, pricing: { ...offer.pricing, price: parseEther("0.02") } });
     await wait(await a2.acceptOffer({ offerId: recipeOffer, maxPrice: parseEther("0.02") }));
 
     // #2's training dataset of the pattern (licensed for AI training in FR), certified by #2.

@@ -1,0 +1,47 @@
+import { type AbiParameter, type Hex, zeroAddress } from "viem";
+
+import { structParameters } from "./generated/structs.js";
+import type { LicenseTerms } from "./types/license.js";
+
+/** Multicodec of a raw block: the legal text pinned as one raw block (`termsCodec` when not given). */
+const RAW = 0x55;
+
+/** What terms must name; every other field is optional (see {@link licenseTerms}). */
+export type LicenseTermsParameters = Pick<LicenseTerms, "tokenId" | "regions" | "termsDigest"> & Partial<LicenseTerms>;
+
+/** The zero value of one ABI parameter as viem decodes it (integers above 48 bits as bigint). */
+function zeroOf(p: AbiParameter): unknown {
+  const type = p.type;
+  if (type === "tuple") return Object.fromEntries((p as { components: readonly AbiParameter[] }).components.map((c) => [c.name!, zeroOf(c)]));
+  if (type === "address") return zeroAddress;
+  if (type === "bool") return false;
+  const int = /^u?int(\d*)$/.exec(type);
+  if (int !== null) return Number(int[1] || 256) > 48 ? 0n : 0;
+  const fixed = /^bytes(\d+)$/.exec(type);
+  if (fixed !== null) return `0x${"00".repeat(Number(fixed[1]))}` as Hex;
+  if (type === "bytes" || type === "string") return type === "bytes" ? "0x" : "";
+  if (type.endsWith("]")) return [];
+  throw new Error(`zeroOf: no zero value for ABI type ${type}`);
+}
+
+/**
+ * `LicenseTerms` from the fields that matter to a deal: the certificate, the regions and the legal
+ * text's digest are required; every other field is its zero value (no flags, ETH, no usage royalty,
+ * no unit cap, not renewable) and `termsCodec` raw (0x55). The zero values are derived from the
+ * compiled contract's struct, so a field added to `LicenseTerms` reaches every caller of this
+ * function at zero without a change to the caller.
+ *
+ * @example
+ * import { keccak256, toHex } from "viem";
+ * import { LicenseFlags, licenseTerms, regionMask } from "@motif/sdk";
+ * const terms = licenseTerms({
+ *   tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"),
+ *   regions: regionMask(["DE", "FR"]),
+ *   flags: LicenseFlags.COMMERCIAL,
+ *   termsDigest: keccak256(toHex("licence text v1")),
+ * });
+ * console.log(terms.currency, terms.termsCodec); // 0x0000000000000000000000000000000000000000 85
+ */
+export function licenseTerms(p: LicenseTermsParameters): LicenseTerms {
+  return { ...(zeroOf(structParameters.LicenseTerms) as LicenseTerms), termsCodec: RAW, ...p };
+}
