@@ -54,17 +54,14 @@ abstract contract LicensingFixture is MotifFixture {
 
     /// @dev A 90-day non-exclusive ETH offer over `regions`, 10 uses, fixed price.
     function _offer(uint256 regions, uint16 flags, uint128 price) internal view returns (Offer memory o) {
-        o.terms = LicenseTerms({
-            tokenId: tokenId,
-            regions: regions,
-            flags: flags,
-            currency: address(0),
-            unitRoyalty: uint96(UNIT_ROYALTY),
-            unitCap: 0,
-            renewalPrice: 0,
-            termsDigest: keccak256("legal text v1"),
-            termsCodec: CidV1.RAW
-        });
+        // field by field: a field added to LicenseTerms starts at zero here without an edit
+        // (currency ETH, no unit cap, not renewable are the zero values)
+        o.terms.tokenId = tokenId;
+        o.terms.regions = regions;
+        o.terms.flags = flags;
+        o.terms.unitRoyalty = uint96(UNIT_ROYALTY);
+        o.terms.termsDigest = keccak256("legal text v1");
+        o.terms.termsCodec = CidV1.RAW;
         o.window = LicenseWindow({start: 0, end: 0, duration: 90 days});
         o.pricing = Pricing({price: price, ceiling: 0, decayWindow: 0, demandCap: 0});
         o.maxUses = flags & LicenseFlags.EXCLUSIVE != 0 ? 1 : 10;
