@@ -44,7 +44,7 @@ describe("SDK: the publishable package (@motif/sdk, built by npm run build)", ()
     expect(pkg.name).to.equal("@motif/sdk");
     expect(pkg.exports["."]).to.deep.equal({ types: "./dist/index.d.ts", import: "./dist/index.js" });
     const { execFileSync } = await import("node:child_process");
-    const out = execFileSync("node", ["-e", 'import("../../test/ts/sdk/dist/index.js").then(m => console.log(typeof m.motifActions, typeof m.isLicensed, m.regionBit("FR")))'], {
+    const out = execFileSync("node", ["-e", 'import("./sdk/dist/index.js").then(m => console.log(typeof m.motifActions, typeof m.isLicensed, m.regionBit("FR")))'], {
       cwd: process.cwd(),
       encoding: "utf8",
     });
