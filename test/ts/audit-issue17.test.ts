@@ -9,13 +9,15 @@ import { expect } from "chai";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { keccak256, stringToBytes, zeroAddress } from "viem";
+import { keccak256, stringToBytes, toHex, zeroAddress } from "viem";
 
 import { checkBoundaries } from "../../scripts/check-boundaries.js";
 import { redactUrl } from "../../scripts/lib/stack.js";
 import { isLoopbackHost } from "../../scripts/lib/stack.js";
 import {
   type ModelParamDeclaration,
+  type Offer,
+  explainMotifError,
   ModelParamsError,
   checkModelParams,
   licenseTerms,
@@ -26,6 +28,7 @@ import {
   parseMotifMetadata,
   regionMask,
 } from "@motif/sdk";
+import { deployedMotif } from "./helpers/deployed.js";
 
 /** A temporary tree for the boundary check, removed after the test. */
 function plantedTree(files: Record<string, string>): { root: string; done(): void } {
@@ -124,6 +127,48 @@ describe("audit of issue 17: one source of truth across layers", () => {
     expect(terms.renewalPrice).to.equal(0n);
     expect(terms.flags).to.equal(0);
     expect(terms.termsCodec).to.equal(0x55);
+  });
+
+
+  // F4 (low, words). The 21 specific licensing errors replaced `InvalidField(string, …)`; the
+  // pricing ones (MotifLicensingCeilingBelowFloor(ceiling, floor)) carry bare amounts without the
+  // offer's currency, and explainMotifError words every amount without a currency argument as ETH
+  // (`AMOUNT` regex, ctx.currency undefined → formatEther). An offer priced in an ERC-20 (here any
+  // contract address: _validateOffer only checks that the currency has code) with floor 1,000,000
+  // and ceiling 500,000 base units (1 and 0.5 USDC) is refused with
+  // "The price ceiling 0.0000000000005 ETH is below the floor price 0.000000000001 ETH":
+  // wrong unit, wrong magnitude by 10^12, for the very field the user must fix.
+  // Expected: the amounts in the offer's currency ("500,000 base units of token 0x…", as other
+  // errors do when they carry `currency`), or at least not labelled ETH.
+  // Observed: labelled ETH.
+  // Fix: add `currency` to MotifLicensingCeilingBelowFloor (and PriceAboveMax/WrongValue's callers
+  // know it too), or let explainMotifError take the currency from the call's `offer.terms.currency`
+  // argument (callSite already has the decoded args).
+  it("F4 explainMotifError words an ERC-20 offer's floor and ceiling as ETH (MotifLicensingCeilingBelowFloor)", async function () {
+    this.timeout(120_000);
+    const d = await deployedMotif();
+    const now = Number((await d.publicClient.getBlock()).timestamp);
+    const token = d.addresses.registry; // a contract: all _validateOffer asks of a currency
+    const offer: Offer = {
+      terms: licenseTerms({ tokenId: 1n, regions: regionMask(["DE"]), termsDigest: keccak256(toHex("legal text")), currency: token }),
+      window: { start: 0, end: 0, duration: 86_400 },
+      pricing: { price: 1_000_000n, ceiling: 500_000n, decayWindow: 3600, demandCap: 10 },
+      maxUses: 5,
+      deadline: now + 86_400,
+      nonce: 1n,
+      licensee: zeroAddress,
+    };
+    let error: unknown;
+    try {
+      await d.motif[0]!.publishOffer({ offer });
+    } catch (e) {
+      error = e;
+    }
+    const motif = motifErrorOf(error);
+    expect(motif?.errorName).to.equal("MotifLicensingCeilingBelowFloor");
+    expect(motif?.data).to.deep.equal({ errorName: "MotifLicensingCeilingBelowFloor", args: { ceiling: 500_000n, floor: 1_000_000n } });
+    const words = explainMotifError(error);
+    expect(words).to.not.match(/ETH/);
   });
 
   describe("held", () => {
