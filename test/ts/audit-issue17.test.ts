@@ -171,6 +171,28 @@ describe("audit of issue 17: one source of truth across layers", () => {
     expect(words).to.not.match(/ETH/);
   });
 
+  // F5 (low, params). "A model with a third param needs no code change": parseModelParamDeclarations
+  // accepts any name matching /^[a-zA-Z][a-zA-Z0-9]{0,31}$/, including the names of Object.prototype
+  // members (valueOf, toString, constructor, hasOwnProperty, …). checkModelParams then reads
+  // `given[d.name]`, which for a param the caller left out is the inherited function, not
+  // undefined: the default is never applied (CLI flags and the web form use `defaults: true`) and a
+  // missing param is reported as "function valueOf() { [native code] } is not a number in 0..1".
+  // Expected: { scale: 3, valueOf: 0.5 } with defaults; without defaults "params.valueOf: missing".
+  // Observed: ModelParamsError quoting the native function, in both cases.
+  // Fix: read own properties only (`Object.hasOwn(given, d.name) ? given[d.name] : undefined`), or
+  // refuse such names in parseModelParamDeclarations naming the model.
+  it("F5 a declared param named like an Object.prototype member (valueOf) never takes its default and is misreported as a native function", () => {
+    const declared = parseModelParamDeclarations(
+      [
+        { name: "scale", type: "integer", min: 1, max: 8, default: 2 },
+        { name: "valueOf", type: "number", min: 0, max: 1, default: 0.5 },
+      ],
+      "studio",
+    );
+    expect(checkModelParams(declared, { scale: 3 }, "studio", { defaults: true })).to.deep.equal({ scale: 3, valueOf: 0.5 });
+    expect(() => checkModelParams(declared, { scale: 3 }, "studio")).to.throw(/params\.valueOf: missing, expected a number in 0\.\.1 \(model studio\)/);
+  });
+
   describe("held", () => {
     const declared: ModelParamDeclaration[] = [
       { name: "scale", type: "integer", min: 1, max: 8, default: 2 },
