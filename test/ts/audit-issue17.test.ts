@@ -9,9 +9,17 @@ import { expect } from "chai";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { keccak256, stringToBytes, toHex, zeroAddress } from "viem";
+import { network } from "hardhat";
+import { getAddress, keccak256, stringToBytes, toHex, zeroAddress } from "viem";
 
+import { jobKey, runBatch } from "../../generator/src/batch/batch.js";
+import { Journal } from "../../generator/src/batch/journal.js";
+import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
+import { type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
+import { loadManifest } from "../../generator/src/render/render.js";
+import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { checkBoundaries } from "../../scripts/check-boundaries.js";
+import { deployMotif } from "../../scripts/lib/deploy.js";
 import { redactUrl } from "../../scripts/lib/stack.js";
 import { isLoopbackHost } from "../../scripts/lib/stack.js";
 import {
@@ -191,6 +199,64 @@ describe("audit of issue 17: one source of truth across layers", () => {
     );
     expect(checkModelParams(declared, { scale: 3 }, "studio", { defaults: true })).to.deep.equal({ scale: 3, valueOf: 0.5 });
     expect(() => checkModelParams(declared, { scale: 3 }, "studio")).to.throw(/params\.valueOf: missing, expected a number in 0\.\.1 \(model studio\)/);
+  });
+
+  // F6 (medium, generator). The change made "already certified" mean "this generator's own
+  // certificate" (stages/certified.ts asks creatorOf and leaves anyone else's to screening), but the
+  // batch's mint step (batch.ts mintOnce) still turns ANY MotifCertificateDuplicateContent revert
+  // into `{ status: "minted", already: true }`. Renders are deterministic, so another studio that
+  // renders the same model/seed/params mints the same bytes; if its certificate lands after this
+  // batch loaded its banks (or is simply not in them), the batch attests, its mint reverts with
+  // DuplicateContent, and the journal and summary say this batch minted a certificate whose creator
+  // is someone else. Expected: the pattern is refused (near-duplicate / certified by another
+  // creator: summary.refused 1, journal step "refused"), minted 0. Observed: minted 1, journal
+  // "minted" with transactionHash "already-minted".
+  // Fix: on DuplicateContent ask the chain as certifiedStage does (creatorOf(tokenId) === creator,
+  // or better matchesLineage(mintRequest.lineage)), and refuse otherwise.
+  it("F6 a batch journals as minted a pattern whose certificate another creator holds (DuplicateContent taken as our own)", async function () {
+    this.timeout(180_000);
+    const connection = await network.create();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "motif-audit17-batch-"));
+    try {
+      const { viem } = connection;
+      const publicClient = await viem.getPublicClient();
+      const [admin, generatorWallet, other] = await viem.getWalletClients();
+      const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+      const weld = (await loadManifest()).find((m) => m.name === "weld")!;
+      await registry.write.registerModel([
+        { owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version },
+      ]);
+      const now = (await publicClient.getBlock()).timestamp;
+      const chainId = await publicClient.getChainId();
+      const configFor = (creator: `0x${string}`): PipelineConfig => ({
+        store: new EmbeddedIpfs(path.join(dir, "ipfs")),
+        index: PdqIndex.build([]), // the banks as loaded before the other studio's mint landed
+        attester: { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address },
+        minter: { wallet: generatorWallet!, publicClient, certificate: certificate.address },
+        modelIds: { weld: 1 },
+        creator,
+        royaltyBps: 100,
+        attestationTtl: 86_400,
+        generator: { name: "motif-generator", version: "test" },
+        now: () => now,
+      });
+      const job = { model: "weld", seed: 7n, params: { scale: 1, sharpness: 3 }, width: 96, height: 96 };
+      // another studio renders the same seed and params and certifies it first, under its creator
+      const theirs = await runPipeline(configFor(getAddress(other!.account.address)), job, { mint: false });
+      if (theirs.status !== "attested") throw new Error(`expected attested, got ${theirs.status}`);
+      await certificate.write.mint([theirs.request], { account: generatorWallet!.account });
+      const tokenId = BigInt(theirs.rendered.contentDigest);
+      expect(getAddress(await certificate.read.creatorOf([tokenId]))).to.equal(getAddress(other!.account.address));
+
+      const journalFile = path.join(dir, "journal.jsonl");
+      const summary = await runBatch(configFor(getAddress(generatorWallet!.account.address)), [job], journalFile);
+      const record = (await Journal.open(journalFile)).get(jobKey(job));
+      expect({ summary, step: record?.step }).to.deep.include({ step: "refused" });
+      expect(summary.minted).to.equal(0);
+    } finally {
+      await connection.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe("held", () => {
