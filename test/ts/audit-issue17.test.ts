@@ -14,6 +14,7 @@ import { getAddress, keccak256, stringToBytes, toHex, zeroAddress } from "viem";
 
 import { jobKey, runBatch } from "../../generator/src/batch/batch.js";
 import { Journal } from "../../generator/src/batch/journal.js";
+import { pipelineConfig } from "../../generator/src/config.js";
 import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
 import { type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
 import { loadManifest } from "../../generator/src/render/render.js";
@@ -228,18 +229,19 @@ describe("audit of issue 17: one source of truth across layers", () => {
       ]);
       const now = (await publicClient.getBlock()).timestamp;
       const chainId = await publicClient.getChainId();
-      const configFor = (creator: `0x${string}`): PipelineConfig => ({
-        store: new EmbeddedIpfs(path.join(dir, "ipfs")),
-        index: PdqIndex.build([]), // the banks as loaded before the other studio's mint landed
-        attester: { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address },
-        minter: { wallet: generatorWallet!, publicClient, certificate: certificate.address },
-        modelIds: { weld: 1 },
-        creator,
-        royaltyBps: 100,
-        attestationTtl: 86_400,
-        generator: { name: "motif-generator", version: "test" },
-        now: () => now,
-      });
+      // the one config factory; the banks as loaded before the other studio's mint landed (empty)
+      const configFor = (creator: `0x${string}`): PipelineConfig =>
+        pipelineConfig({
+          store: new EmbeddedIpfs(path.join(dir, "ipfs")),
+          index: PdqIndex.build([]),
+          chain: {
+            attester: { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address },
+            minter: { wallet: generatorWallet!, publicClient, certificate: certificate.address },
+            modelIds: { weld: 1 },
+            creator,
+          },
+          now: () => now,
+        });
       const job = { model: "weld", seed: 7n, params: { scale: 1, sharpness: 3 }, width: 96, height: 96 };
       // another studio renders the same seed and params and certifies it first, under its creator
       const theirs = await runPipeline(configFor(getAddress(other!.account.address)), job, { mint: false });
