@@ -71,7 +71,7 @@ function* sourceFiles(dir: string): Generator<string> {
     if (name === "node_modules" || name === "dist" || name.startsWith(".")) continue;
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) yield* sourceFiles(full);
-    else if (/\.(m|c)?tsx?$/.test(name) && !name.endsWith(".d.ts")) yield full;
+    else if (/\.(m|c)?[jt]sx?$/.test(name) && !/\.d\.(m|c)?ts$/.test(name)) yield full;
   }
 }
 
@@ -82,7 +82,12 @@ function importsOf(file: string): Array<{ specifier: string; line: number }> {
   const visit = (node: ts.Node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
       add(node, node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] !== undefined && ts.isStringLiteralLike(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require")) &&
+      node.arguments[0] !== undefined &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
       add(node, node.arguments[0].text);
     } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
       add(node, node.moduleReference.expression.text);
@@ -118,7 +123,7 @@ export function checkBoundaries(root: string): Violation[] {
           if (!subpaths.has(specifier.slice("@motif/sdk/".length))) v(`"@motif/sdk" exports no "./${specifier.slice("@motif/sdk/".length)}": import from "@motif/sdk"`);
           continue;
         }
-        if (!specifier.startsWith(".")) {
+        if (!specifier.startsWith(".") && !path.isAbsolute(specifier)) {
           const name = packageOf(specifier);
           if (name === undefined || name === WORKSPACE_NAME[from]) continue;
           if (name.startsWith("@motif/") && !MAY_IMPORT_PACKAGE[from].includes(name)) {

@@ -4,7 +4,7 @@
  * secret environment variables (private keys, API keys) never appear.
  */
 export function redactSecrets(message: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = message.replace(/\b(https?|wss?):\/\/([^\s"'<>/?#@]*@)?([^\s"'<>/?#]+)([^\s"'<>]*)/g, (_m, scheme: string, _auth, host: string, rest: string) =>
+  let out = message.replace(/\b(https?|wss?):\/\/([^\s"'<>/?#@]*@)?([^\s"'<>/?#]+)([^\s"'<>]*)/gi, (_m, scheme: string, _auth, host: string, rest: string) =>
     `${scheme}://${host}${rest && rest !== "/" ? "/…" : ""}`,
   );
   const secrets: string[] = [];

@@ -4,6 +4,7 @@ import {
   type Abi,
   type AbiFunction,
   type AbiParameter,
+  type Address,
   BaseError,
   CallExecutionError,
   ContractFunctionExecutionError,
@@ -16,6 +17,7 @@ import {
   decodeErrorResult,
   formatEther,
   getAddress,
+  isAddress,
   isHex,
   zeroAddress,
 } from "viem";
@@ -320,8 +322,14 @@ const source = (errorName: string) =>
  * import { describeMotifError } from "@motif/sdk";
  * describeMotifError("MotifLicensingRegionNotAllowed", [1n, 233n]); // "Licence 0x…01 does not cover United States (US)."
  */
-export function describeMotifError(errorName: string, args: readonly unknown[] = [], abiItem?: { inputs: readonly AbiParameter[] }): string {
-  const ctx: Ctx = {};
+export function describeMotifError(
+  errorName: string,
+  args: readonly unknown[] = [],
+  abiItem?: { inputs: readonly AbiParameter[] },
+  context: { currency?: Address } = {},
+): string {
+  // the currency of the call (an offer's terms), for amounts the error carries without one
+  const ctx: Ctx = context.currency === undefined ? {} : { currency: context.currency === zeroAddress ? "ETH" : getAddress(context.currency) };
   const item = (abiItem?.inputs.length === args.length ? abiItem : undefined) ?? motifErrorsAbi.find((e) => e.name === errorName && e.inputs.length === args.length) ?? motifErrorsAbi.find((e) => e.name === errorName);
   const inputs: readonly AbiParameter[] = item?.inputs ?? args.map((_, i) => ({ name: `arg${i}`, type: typeof args[i] === "bigint" ? "uint256" : typeof args[i] === "boolean" ? "bool" : "string" }) as AbiParameter);
   const currencyArg = inputs.findIndex((p) => p.type === "address" && /^(currency|token)$/i.test(p.name ?? ""));
@@ -338,7 +346,18 @@ export function describeMotifError(errorName: string, args: readonly unknown[] =
   return `${from} refused: ${what}${a._.length > 0 ? ` (${a._.join(", ")})` : ""}.`;
 }
 
-type CallSite = { functionName?: string; read?: boolean; call?: string };
+type CallSite = { functionName?: string; read?: boolean; call?: string; currency?: Address };
+
+/** The payment currency a call names: an offer's `terms.currency` (or a `currency` field), if any. */
+function currencyOfArgs(args: readonly unknown[]): Address | undefined {
+  for (const a of args) {
+    if (a === null || typeof a !== "object") continue;
+    const o = a as { terms?: { currency?: unknown }; offer?: { terms?: { currency?: unknown } }; currency?: unknown };
+    const c = o.terms?.currency ?? o.offer?.terms?.currency ?? o.currency;
+    if (typeof c === "string" && isAddress(c)) return c;
+  }
+  return undefined;
+}
 
 /** The function a viem error was calling, whether it was a read (eth_call of a view) and its args in words. */
 function callSite(error: BaseError): CallSite {
@@ -350,7 +369,8 @@ function callSite(error: BaseError): CallSite {
     const shown = fn?.inputs
       .map((p, i) => (/^(tuple|bytes)$/.test(p.type) || p.type.endsWith("]") ? undefined : `${label(p.name || `arg${i}`)} ${formatValue(p, args[i], {})}`))
       .filter((x): x is string => x !== undefined);
-    return { functionName: fe.functionName, ...(read !== undefined ? { read } : {}), ...(shown && shown.length > 0 ? { call: shown.join(", ") } : {}) };
+    const currency = currencyOfArgs(args);
+    return { functionName: fe.functionName, ...(read !== undefined ? { read } : {}), ...(shown && shown.length > 0 ? { call: shown.join(", ") } : {}), ...(currency !== undefined ? { currency } : {}) };
   }
   if (error.walk((e) => e instanceof TransactionExecutionError || e instanceof EstimateGasExecutionError)) return { read: false };
   if (error.walk((e) => e instanceof CallExecutionError)) return { read: true };
@@ -405,7 +425,7 @@ export function explainMotifError(error: unknown): string {
     const where = site.read === true ? `reading ${fn ?? "the contract"}` : site.read === false ? `the contract refused the transaction${fn ? ` ${fn}` : ""}` : fn ? `calling ${fn}` : "";
     const about = site.call !== undefined ? ` (${site.call})` : "";
     if (decoded !== undefined && "errorName" in decoded) {
-      let sentence = describeMotifError(decoded.errorName, decoded.args, decoded.abiItem);
+      let sentence = describeMotifError(decoded.errorName, decoded.args, decoded.abiItem, site.currency !== undefined ? { currency: site.currency } : {});
       // an error without arguments (e.g. ERC-721's TokenDoesNotExist) names what was asked
       if (decoded.args.length === 0 && about !== "") sentence = `${sentence.replace(/\.$/, "")}${about}.`;
       return `${sentence} [${decoded.errorName}${where ? `; ${where}` : ""}]`;

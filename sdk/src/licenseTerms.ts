@@ -43,5 +43,7 @@ function zeroOf(p: AbiParameter): unknown {
  * console.log(terms.currency, terms.termsCodec); // 0x0000000000000000000000000000000000000000 85
  */
 export function licenseTerms(p: LicenseTermsParameters): LicenseTerms {
-  return { ...(zeroOf(structParameters.LicenseTerms) as LicenseTerms), termsCodec: RAW, ...p };
+  // a field given as `undefined` is a field not given: it takes its zero value too
+  const given = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
+  return { ...(zeroOf(structParameters.LicenseTerms) as LicenseTerms), termsCodec: RAW, ...given };
 }

@@ -10,6 +10,7 @@ import {
   encodeErrorResult,
   getAddress,
   parseAbi,
+  zeroAddress,
 } from "viem";
 
 import {
@@ -48,7 +49,10 @@ function revertOf(abi: Abi, functionName: string, errorName: string, args: reado
   const data = encodeErrorResult({ abi, errorName, args } as never);
   const cause = new ContractFunctionRevertedError({ abi, data, functionName });
   const fn = abi.find((x) => x.type === "function" && x.name === functionName);
-  const fnArgs = fn?.type === "function" ? fn.inputs.map(sample) : [];
+  // an offer in ETH (currency zero): the amounts an error carries are worded in the call's currency
+  const fnArgs = (fn?.type === "function" ? fn.inputs.map(sample) : []).map((a) =>
+    a !== null && typeof a === "object" && "terms" in (a as object) ? { ...(a as object), terms: { ...(a as { terms: object }).terms, currency: zeroAddress } } : a,
+  );
   return new ContractFunctionExecutionError(cause, { abi, functionName, args: fnArgs, contractAddress: ADDRESS, sender: ADDRESS });
 }
 

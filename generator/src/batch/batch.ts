@@ -1,9 +1,10 @@
-import { keccak256, stringToBytes } from "viem";
+import { getAddress, keccak256, stringToBytes } from "viem";
 
 import type { MintRequest } from "@motif/sdk";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
-import { refusalOf } from "../stages/refusal.js";
+import { certificateCreator } from "../stages/certified.js";
+import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
 import type { PipelineContext, StageEnv } from "../stages/stage.js";
 import { Journal, type JournalRecord } from "./journal.js";
 
@@ -96,13 +97,20 @@ export async function runBatch(
   return summary;
 }
 
-/** Runs the stages after attesting (mint); if the content is already certified (an earlier run's transaction landed), says so. */
+/**
+ * Runs the stages after attesting (mint). If the content is certified already, the chain says whose:
+ * this generator's creator's (an earlier run's transaction landed) is minted, anyone else's (the same
+ * render minted elsewhere first) is refused.
+ */
 async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, env: StageEnv): Promise<RunResult> {
   try {
     return await settleStages(stages, r.ctx, env, "attested");
   } catch (error) {
-    if (String((error as Error).message).includes("MotifCertificateDuplicateContent")) return { ...r, status: "minted", already: true };
-    throw error;
+    if (!String((error as Error).message).includes("MotifCertificateDuplicateContent")) throw error;
+    const tokenId = BigInt(r.ctx.mintRequest!.lineage.contentDigest); // also after a crash, when only the signed request was journaled
+    const creator = await certificateCreator(env.config.minter!, tokenId);
+    if (creator !== undefined && creator === getAddress(env.config.creator)) return { ...r, status: "minted", already: true };
+    return { ...r, status: "refused", refusal: certifiedByAnother(tokenId, creator ?? "an unknown creator") };
   }
 }
 

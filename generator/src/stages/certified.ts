@@ -1,7 +1,8 @@
-import { BaseError, ContractFunctionRevertedError, getAddress } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, getAddress } from "viem";
 
 import { motifCertificateAbi } from "@motif/sdk";
 import { BankSet } from "../screen/banks.js";
+import type { Minter } from "./mint.js";
 import { defineStage, type PipelineContext, type Stop } from "./stage.js";
 
 /** Stage output: the pattern's certificate already exists, credited to this generator's creator. */
@@ -25,16 +26,19 @@ export const certifiedStage = defineStage({
     return banks.certificates.query("pdq", ctx.fingerprint.pdq.original, 0).some((m) => m.label.toLowerCase() === label);
   },
   async run(ctx, { config }): Promise<Partial<PipelineContext> | Stop> {
-    const minter = config.minter!;
     const tokenId = BigInt(ctx.rendered.contentDigest);
-    let creator;
-    try {
-      creator = await minter.publicClient.readContract({ address: minter.certificate, abi: motifCertificateAbi, functionName: "creatorOf", args: [tokenId] });
-    } catch (error) {
-      // no such certificate: creatorOf reverts; any other failure (node down) is no answer
-      if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError) !== null) return {};
-      throw error;
-    }
-    return getAddress(creator) === getAddress(config.creator) ? { done: "minted", with: { certified: { tokenId } } } : {};
+    const creator = await certificateCreator(config.minter!, tokenId);
+    return creator !== undefined && creator === getAddress(config.creator) ? { done: "minted", with: { certified: { tokenId } } } : {};
   },
 });
+
+/** The creator a certificate is credited to, or undefined when there is no such certificate (any other failure, a node down, throws). */
+export async function certificateCreator(minter: Minter, tokenId: bigint): Promise<Address | undefined> {
+  try {
+    return getAddress(await minter.publicClient.readContract({ address: minter.certificate, abi: motifCertificateAbi, functionName: "creatorOf", args: [tokenId] }));
+  } catch (error) {
+    // no such certificate: creatorOf reverts
+    if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError) !== null) return undefined;
+    throw error;
+  }
+}

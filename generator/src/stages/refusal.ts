@@ -1,4 +1,4 @@
-import { describeMotifError, MotifContractError } from "@motif/sdk";
+import { describeMotifError, MotifContractError, tokenIdHex } from "@motif/sdk";
 import { RenderInputError } from "../render/render.js";
 import type { BankMatch, BankScreenReport } from "../screen/banks.js";
 import { RecipeRefusedError } from "./recipe.js";
@@ -30,6 +30,12 @@ export function nearDuplicate(report: BankScreenReport): Refusal {
 export const modelNotRegistered = (model: string): Refusal => ({
   code: "model-not-registered",
   reason: `model: "${model}" has no registry id on this chain (register its weights in MotifModelRegistry first)`,
+});
+
+/** The refusal of a pattern whose certificate exists already, credited to another creator (the same render minted elsewhere first). */
+export const certifiedByAnother = (tokenId: bigint, creator: string): Refusal => ({
+  code: "near-duplicate",
+  reason: `near-duplicate of certificate ${tokenIdHex(tokenId)} at distance 0: the same image is certified, credited to ${creator}, not to this generator's creator`,
 });
 
 /**

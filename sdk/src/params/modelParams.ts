@@ -134,7 +134,7 @@ export function checkModelParams(declarations: readonly ModelParamDeclaration[],
   if (unknown !== undefined) throw new ModelParamsError(`${at}.${unknown}`, unknown, model, `model ${model} has no param "${unknown}" (its params: ${names})`);
   const out: Record<string, number> = {};
   for (const d of declarations) {
-    let v = given[d.name];
+    let v = Object.hasOwn(given, d.name) ? given[d.name] : undefined; // own keys only: a param named valueOf is not Object.prototype's
     if (v === undefined && options.defaults === true) v = d.default;
     if (!acceptsModelParam(d, v)) {
       throw new ModelParamsError(`${at}.${d.name}`, d.name, model, `${v === undefined ? "missing, expected" : `${show(v)} is not`} ${describeModelParam(d)} (model ${model})`);
