@@ -1,6 +1,6 @@
 import { getAddress, keccak256, stringToBytes } from "viem";
 
-import type { MintRequest } from "@motif/sdk";
+import { type MintRequest, isMotifError, motifErrorOf } from "@motif/sdk";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { certificateCreator } from "../stages/certified.js";
@@ -106,7 +106,7 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
   try {
     return await settleStages(stages, r.ctx, env, "attested");
   } catch (error) {
-    if (!String((error as Error).message).includes("MotifCertificateDuplicateContent")) throw error;
+    if (!isMotifError(motifErrorOf(error), "MotifCertificateDuplicateContent")) throw error;
     const tokenId = BigInt(r.ctx.mintRequest!.lineage.contentDigest); // also after a crash, when only the signed request was journaled
     const creator = await certificateCreator(env.config.minter!, tokenId);
     if (creator !== undefined && creator === getAddress(env.config.creator)) return { ...r, status: "minted", already: true };
