@@ -130,20 +130,20 @@ for (const size of want("render") ? [1024, 4096] : []) {
 }
 // End to end at 512²: render → PDQ → screen → pin (embedded store), no minting.
 if (want("render")) {
-  const { mkdtemp } = await import("node:fs/promises");
+  const { mkdtemp, rm } = await import("node:fs/promises");
   const os = await import("node:os");
   const pathMod = await import("node:path");
   const { EmbeddedIpfs } = await import("../generator/src/ipfs/embedded.js");
   const { runPipeline } = await import("../generator/src/pipeline.js");
-  const config = {
-    store: new EmbeddedIpfs(await mkdtemp(pathMod.join(os.tmpdir(), "motif-bench-"))),
-    index: PdqIndex.build([]),
+  const { pipelineConfig } = await import("../generator/src/config.js");
+  const storeDir = await mkdtemp(pathMod.join(os.tmpdir(), "motif-bench-"));
+  const config = pipelineConfig({
+    store: new EmbeddedIpfs(storeDir),
     modelIds: { indigo: 1, madder: 2, weld: 3 },
-    creator: "0x0000000000000000000000000000000000000001" as const,
+    creator: "0x0000000000000000000000000000000000000001",
     royaltyBps: 0,
-    attestationTtl: 3600,
     generator: { name: "motif-generator", version: "bench" },
-  };
+  });
   const count = 20;
   const t = performance.now();
   for (let i = 0; i < count; i++) {
@@ -151,6 +151,7 @@ if (want("render")) {
   }
   const perSecond = count / ((performance.now() - t) / 1000);
   report.record("pipeline.patternsPerSecond.512", Math.round(perSecond * 100) / 100, "render → PDQ → screen → pin (embedded) at 512², one process");
+  await rm(storeDir, { recursive: true, force: true });
 }
 
 // Print size: 8192² in bands; the float buffers stay one band (65,536 pixels) whatever the size.

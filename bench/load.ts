@@ -25,7 +25,7 @@ const KEY = "bench-load-key";
 
 const report = new BenchReport(`Motif API under load (${CONNECTIONS} connections, ${SECONDS} s per scenario, loopback)`);
 const dir = mkdtempSync(path.join(os.tmpdir(), "motif-load-"));
-const server = spawn(process.execPath, [path.join("bin", "motif.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--store", path.join(dir, "ipfs"), "--usage", path.join(dir, "usage.jsonl")], {
+const server = spawn(process.execPath, [path.join("generator", "bin", "motif.mjs"), "serve", "--port", "0", "--host", "127.0.0.1", "--store", path.join(dir, "ipfs"), "--usage", path.join(dir, "usage.jsonl")], {
   env: {
     ...process.env,
     MOTIF_RPC_URL: "",

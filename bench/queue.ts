@@ -5,7 +5,7 @@
  * same jobs. A machine with 2 cores gives the 2-worker figure its ceiling.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -14,7 +14,7 @@ import { Queue, QueueEvents } from "bullmq";
 import { EmbeddedIpfs } from "../generator/src/ipfs/embedded.js";
 import { runPipeline } from "../generator/src/pipeline.js";
 import { RENDER_QUEUE, type RenderJobData, enqueueBatch, redisConnection, toRequest } from "../generator/src/queue/distributed.js";
-import { PdqIndex } from "../generator/src/screen/pdq-index.js";
+import { pipelineConfig } from "../generator/src/config.js";
 import { BenchReport } from "./lib/report.js";
 
 const JOBS = Number(process.env.MOTIF_QUEUE_BENCH_JOBS ?? 24);
@@ -51,10 +51,16 @@ const jobsFor = (run: string): RenderJobData[] =>
   }));
 
 // In-process baseline: the same pipeline stages, no queue.
-const baselineStore = new EmbeddedIpfs(mkdtempSync(path.join(os.tmpdir(), "motif-qb-")));
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "motif-qb-"));
+  tempDirs.push(dir);
+  return dir;
+};
+const baselineStore = new EmbeddedIpfs(tempDir());
 const base = jobsFor("in-process");
 const inProcess = (j: RenderJobData) =>
-  runPipeline({ store: baselineStore, index: PdqIndex.build([]), modelIds: j.modelIds, creator: j.creator, royaltyBps: 0, attestationTtl: 3600, generator: { name: "bench", version: "1" } }, toRequest(j), { mint: false });
+  runPipeline(pipelineConfig({ store: baselineStore, modelIds: j.modelIds, creator: j.creator, royaltyBps: 0, generator: { name: "bench", version: "1" } }), toRequest(j), { mint: false });
 await inProcess({ ...base[0]!, seed: "999999999" }); // warm-up: model session loaded, as a ready worker's is after its first job
 const t0 = performance.now();
 for (const j of base) await inProcess(j);
@@ -62,10 +68,10 @@ const inProcessPerJob = (performance.now() - t0) / JOBS;
 report.record("queue.inProcess.patternsPerSecond.512", Math.round((1000 / inProcessPerJob) * 100) / 100, "in-process pipeline, one process");
 
 async function withWorkers(n: number, run: string): Promise<number> {
-  const store = mkdtempSync(path.join(os.tmpdir(), "motif-qb-"));
+  const store = tempDir();
   const workers: ChildProcess[] = [];
   for (let i = 0; i < n; i++) {
-    const w = spawn(process.execPath, [path.join("bin", "motif.mjs"), "worker", "--store", path.join(store, "ipfs")], { env: { ...process.env, MOTIF_REDIS_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
+    const w = spawn(process.execPath, [path.join("generator", "bin", "motif.mjs"), "worker", "--store", path.join(store, "ipfs")], { env: { ...process.env, MOTIF_REDIS_URL: url }, stdio: ["ignore", "pipe", "inherit"] });
     await new Promise<void>((resolve) => {
       let out = "";
       w.stdout!.on("data", (d: Buffer) => {
@@ -98,6 +104,7 @@ try {
   report.record("queue.overheadMsPerJob", Math.round(((one * 1000) / JOBS - inProcessPerJob) * 10) / 10, "1-worker time per job minus the in-process pipeline's (queue round trips, process, store)");
 } finally {
   redis.kill("SIGTERM");
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 }
 await report.write();
 process.exit(0);

@@ -5,7 +5,7 @@
  *
  *   tsx scripts/check-boundaries.ts [ROOT]     exits 1 and names each import that breaks a rule
  *
- * Layers (by folder): sdk = sdk/src; generator = generator/src; web = web/src; tooling = scripts,
+ * Layers (by folder): sdk = sdk/src; generator = generator/src and generator/bin; web = web/src; tooling = scripts,
  * bench, test, ignition. Rules: the SDK imports nothing of the other layers; the generator and the
  * web page import no tooling and not each other; no layer but the SDK reaches into sdk/ by a
  * relative path; `@motif/sdk/<subpath>` only where the SDK's package.json exports that subpath;
@@ -24,6 +24,7 @@ type Layer = "sdk" | "generator" | "web" | "tooling";
 const LAYERS: Array<[Layer, string]> = [
   ["sdk", "sdk/src"],
   ["generator", "generator/src"],
+  ["generator", "generator/bin"],
   ["web", "web/src"],
   ["tooling", "scripts"],
   ["tooling", "bench"],

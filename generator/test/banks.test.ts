@@ -244,7 +244,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
       const hex = (i: number) => i.toString(16).padStart(64, "0");
       for (let i = 1; i <= 200_000; i++) out.write(`${hex(i * 7919)},work ${i}\n`);
       await new Promise((r) => out.end(r));
-      const child = spawn(process.execPath, [path.join(root, "bin", "motif.mjs"), "bank", "import", "big", file], { env: { ...process.env, MOTIF_STATE_DIR: state }, stdio: "ignore" });
+      const child = spawn(process.execPath, [path.join(root, "generator", "bin", "motif.mjs"), "bank", "import", "big", file], { env: { ...process.env, MOTIF_STATE_DIR: state }, stdio: "ignore" });
       // kill it once it is writing (its temporary file exists), before it finishes
       const banksDir = path.join(state, "banks");
       let writing = false;
@@ -370,7 +370,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
 
     it("motif serve screens with a bank entry another process's `motif bank add` made, within a second", async () => {
       const key = "k-two-processes-0123";
-      server = spawn(process.execPath, [path.join(root, "bin", "motif.mjs"), "serve", "--port", "0", "--store", path.join(state, "ipfs"), "--usage", path.join(state, "usage.jsonl"), "--state", state], {
+      server = spawn(process.execPath, [path.join(root, "generator", "bin", "motif.mjs"), "serve", "--port", "0", "--store", path.join(state, "ipfs"), "--usage", path.join(state, "usage.jsonl"), "--state", state], {
         env: { ...process.env, MOTIF_RPC_URL: "", MOTIF_API_KEYS: JSON.stringify([{ key, name: "t", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 1 << 24 }]) },
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -388,7 +388,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
       const screenIt = async () => (await (await fetch(`${url}/v1/screen`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.stringify({ image }) })).json()) as { cleared: boolean; matches: Array<{ bank: string; label: string; transform: string; signal: string }> };
       expect((await screenIt()).cleared).to.equal(true);
 
-      const add = spawnSync(process.execPath, [path.join(root, "bin", "motif.mjs"), "bank", "add", "studio-archive", "--state", state, "--label", "bridge", fixture("bridge-1-original.jpg")], { encoding: "utf8" });
+      const add = spawnSync(process.execPath, [path.join(root, "generator", "bin", "motif.mjs"), "bank", "add", "studio-archive", "--state", state, "--label", "bridge", fixture("bridge-1-original.jpg")], { encoding: "utf8" });
       expect(add.status, add.stderr).to.equal(0);
       const since = Date.now();
       let report = await screenIt();
@@ -400,7 +400,7 @@ describe("hash banks (issue 16: what HMA offers, for patterns)", function () {
       expect(report.matches.find((m) => m.signal === "pdq")).to.include({ bank: "studio-archive", label: "bridge", transform: "mirrored left-right" });
 
       // and a removal is seen as quickly
-      expect(spawnSync(process.execPath, [path.join(root, "bin", "motif.mjs"), "bank", "remove", "studio-archive", "--state", state]).status).to.equal(0);
+      expect(spawnSync(process.execPath, [path.join(root, "generator", "bin", "motif.mjs"), "bank", "remove", "studio-archive", "--state", state]).status).to.equal(0);
       const removedAt = Date.now();
       while (!(report = await screenIt()).cleared && Date.now() - removedAt < 1000) await new Promise((r) => setTimeout(r, 50));
       expect(report.cleared).to.equal(true);

@@ -30,7 +30,7 @@ describe("npx motif mint against a JSON-RPC node", function () {
       new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
         execFile(
           process.execPath,
-          ["bin/motif.mjs", "mint", "--model", "madder", "--seed", "77", "--size", "96", "--store", store, "--json"],
+          ["generator/bin/motif.mjs", "mint", "--model", "madder", "--seed", "77", "--size", "96", "--store", store, "--json"],
           { env },
           (error, stdout, stderr) => resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
         );
@@ -56,7 +56,7 @@ describe("npx motif mint against a JSON-RPC node", function () {
         new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
           execFile(
             process.execPath,
-            ["bin/motif.mjs", "verify", out.tokenId, "--rpc", url, "--gateway", gatewayUrl, ...extra],
+            ["generator/bin/motif.mjs", "verify", out.tokenId, "--rpc", url, "--gateway", gatewayUrl, ...extra],
             { env: { ...env, MOTIF_LICENSING: record.contracts.MotifLicensing } },
             (error, stdout, stderr) => resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
           );

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -8,7 +8,7 @@ const root = process.cwd();
 const fixtures = path.join("test", "fixtures", "pdq");
 
 function motif(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, "bin", "motif.mjs"), ...args], { cwd: root, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(root, "generator", "bin", "motif.mjs"), ...args], { cwd: root, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -19,7 +19,7 @@ describe("npx motif runs from compiled JavaScript", function () {
   const HEAVY = /^(tsx|onnxruntime-node|sharp|viem|bullmq|ioredis|fastify|@motif\/sdk)(\/|$)|\.ts$/;
   const hooks = `export async function resolve(s, c, next) { if (${HEAVY}.test(s)) throw new Error("motif --help loaded " + s); return next(s, c); }`;
   const preload = `data:text/javascript,${encodeURIComponent(`import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`)}`;
-  const help = () => spawnSync(process.execPath, ["--import", preload, path.join(root, "bin", "motif.mjs"), "--help"], { cwd: os.tmpdir(), encoding: "utf8" });
+  const help = () => spawnSync(process.execPath, ["--import", preload, path.join(root, "generator", "bin", "motif.mjs"), "--help"], { cwd: os.tmpdir(), encoding: "utf8" });
 
   it("--help answers from generator/dist without tsx, TypeScript, the SDK, viem, onnxruntime or sharp", () => {
     let r = help();
@@ -32,6 +32,22 @@ describe("npx motif runs from compiled JavaScript", function () {
     expect(r.status).to.equal(0);
     expect(r.stdout).to.match(/^usage: motif <command> \[options\]/);
     for (const name of ["render", "pdq", "screen", "bank", "pin", "mint", "serve", "batch", "verify", "worker", "dataset", "recipe"]) expect(r.stdout).to.match(new RegExp(`^  ${name} +\\S`, "m"));
+  });
+
+  it("npx motif runs the workspace's linked bin at once, without installing the project into npm's cache", () => {
+    // A bin declared by the root package itself makes `npm exec` install the project into its npx cache
+    // (an `_npx` folder, Arborist loading the whole tree: a second per call); the `@motif/generator`
+    // bin linked into node_modules/.bin runs directly. The oracle is npm's cache, in a fresh folder.
+    const cache = mkdtempSync(path.join(os.tmpdir(), "motif-npm-cache-"));
+    try {
+      const r = spawnSync("npx", ["motif", "--help"], { cwd: root, encoding: "utf8", env: { ...process.env, npm_config_cache: cache } });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^usage: motif <command> \[options\]/);
+      expect(existsSync(path.join(cache, "_npx")), "npm installed the project into its npx cache").to.equal(false);
+      expect(realpathSync(path.join(root, "node_modules", ".bin", "motif"))).to.equal(path.join(realpathSync(root), "generator", "bin", "motif.mjs"));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it("a command loads what it needs on demand: render --help names its flags, pdq hashes a file", () => {

@@ -15,7 +15,7 @@ import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 type Proc = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 function run(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [path.join("bin", "motif.mjs"), ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join("generator", "bin", "motif.mjs"), ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));

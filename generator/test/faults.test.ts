@@ -60,7 +60,7 @@ describe("faults: IPFS down, RPC errors, nonce conflicts, a killed process — e
     const outputs: string[] = [];
     const batch = (ipfsApi: string, killWhen?: (journalText: string) => boolean) =>
       new Promise<Run>((resolve) => {
-        const child = spawn(process.execPath, [path.join("bin", "motif.mjs"), "batch", "--count", "6", "--model", "weld", "--seed-start", "700", "--size", "64", "--journal", journal, "--store", path.join(dir, "ipfs"), "--json"], {
+        const child = spawn(process.execPath, [path.join("generator", "bin", "motif.mjs"), "batch", "--count", "6", "--model", "weld", "--seed-start", "700", "--size", "64", "--journal", journal, "--store", path.join(dir, "ipfs"), "--json"], {
           env: { ...process.env, MOTIF_RPC_URL: rpc.url, MOTIF_ATTESTER_KEY: ATTESTER_KEY, MOTIF_IPFS_API: ipfsApi, MOTIF_CERTIFICATE: record.contracts.MotifCertificate, MOTIF_REGISTRY: record.contracts.MotifModelRegistry },
           stdio: ["ignore", "pipe", "pipe"],
         });

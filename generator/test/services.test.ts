@@ -184,7 +184,7 @@ describe("services: what the API runs, holds and meters", function () {
       const dir = tempDir();
       const serve = (): Promise<{ child: ChildProcess; url: string }> =>
         new Promise((resolve, reject) => {
-          const child = spawn(process.execPath, [path.join("bin", "motif.mjs"), "serve", "--port", "0", "--store", path.join(dir, "ipfs"), "--usage", path.join(dir, "usage.jsonl")], {
+          const child = spawn(process.execPath, [path.join("generator", "bin", "motif.mjs"), "serve", "--port", "0", "--store", path.join(dir, "ipfs"), "--usage", path.join(dir, "usage.jsonl")], {
             env: { ...process.env, MOTIF_RPC_URL: "", MOTIF_API_KEYS: JSON.stringify([key]) },
             stdio: ["ignore", "pipe", "pipe"],
           });

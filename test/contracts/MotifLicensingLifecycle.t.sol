@@ -7,8 +7,6 @@ import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {IMotifRegions} from "../../contracts/interfaces/IMotifRegions.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer} from "../../contracts/types/License.sol";
-import {MockERC20} from "./mocks/MockTokens.sol";
-import {EthRefuser, ReentrantPayee} from "./mocks/Reentrant.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 contract MotifLicensingLifecycleTest is LicensingFixture {
@@ -560,82 +558,6 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         licensing.transferLicense(id, carol);
     }
 
-    // --- withdrawals -----------------------------------------------------------------------------
-
-    function test_withdraw_paysOutOnce() public {
-        _accept(_publish(_offer(_mask(FR), 0, 1 ether)), bob, 1 ether);
-        vm.prank(licensor);
-        assertEq(licensing.settle(tokenId, address(0)), 1 ether, "settled");
-        vm.prank(licensor);
-        assertEq(licensing.withdraw(address(0)), 0.95 ether, "amount");
-        assertEq(licensor.balance, 0.95 ether, "received");
-        vm.expectRevert(
-            abi.encodeWithSelector(IMotifLicensing.MotifLicensingNothingOwed.selector, licensor, address(0))
-        );
-        vm.prank(licensor);
-        licensing.withdraw(address(0));
-    }
-
-    function test_withdraw_reentrancyCannotDrain() public {
-        ReentrantPayee payee = new ReentrantPayee(licensing);
-        vm.prank(licensor);
-        cert.transferFrom(licensor, address(payee), tokenId);
-        Offer memory o = _offer(_mask(FR), 0, 1 ether);
-        vm.prank(address(payee));
-        uint256 offerId = licensing.publishOffer(o);
-        _accept(offerId, bob, 1 ether);
-        _accept(offerId, carol, 1 ether);
-        _settle();
-        payee.withdraw();
-        assertTrue(payee.reentryReverted(), "reentrant withdraw refused");
-        assertEq(address(payee).balance, 1.9 ether, "paid once");
-        assertEq(address(licensing).balance, 0.1 ether, "model share still held");
-    }
-
-    function test_withdraw_ethRefused_revertsAndKeepsBalance() public {
-        EthRefuser payee = new EthRefuser(licensing);
-        vm.prank(licensor);
-        cert.transferFrom(licensor, address(payee), tokenId);
-        Offer memory o = _offer(_mask(FR), 0, 1 ether);
-        vm.prank(address(payee));
-        uint256 offerId = licensing.publishOffer(o);
-        _accept(offerId, bob, 1 ether);
-        _settle();
-        uint256 owed = licensing.owed(address(payee), address(0));
-        assertTrue(owed > 0, "owner share credited");
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingEthTransferFailed.selector, address(payee), owed));
-        payee.withdraw();
-        assertEq(licensing.owed(address(payee), address(0)), owed, "balance kept for a later withdrawal");
-    }
-
-    // --- settlement ------------------------------------------------------------------------------
-
-    function test_settle_nothingPendingIsANoOp() public {
-        assertEq(licensing.settle(tokenId, address(0)), 0, "nothing");
-        assertEq(licensing.owed(licensor, address(0)), 0, "nothing owed");
-    }
-
-    function test_settle_revenueFollowsTheCertificate() public {
-        _accept(_publish(_offer(_mask(FR), 0, 1 ether)), bob, 1 ether);
-        vm.prank(licensor);
-        cert.transferFrom(licensor, carol, tokenId); // sold before settling
-        _settle();
-        assertEq(licensing.owed(carol, address(0)), 0.95 ether, "the owner at settlement");
-        assertEq(licensing.owed(licensor, address(0)), 0, "the seller should have settled first");
-    }
-
-    function test_settleMany_settlesEachCertificate() public {
-        uint256 other = _mintTo(licensor, 43);
-        _accept(_publish(_offer(_mask(FR), 0, 1 ether)), bob, 1 ether);
-        Offer memory o = _offer(_mask(FR), 0, 2 ether);
-        o.terms.tokenId = other;
-        _accept(_publish(o), bob, 2 ether);
-        uint256[] memory ids = new uint256[](2);
-        (ids[0], ids[1]) = (tokenId, other);
-        assertEq(licensing.settleMany(ids, address(0)), 3 ether, "both");
-        assertEq(licensing.owed(licensor, address(0)), 2.85 ether, "owner share of both");
-    }
-
     // --- remaining revert paths ----------------------------------------------------------------
 
     function test_views_unknownIds_revert() public {
@@ -703,20 +625,6 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         );
         vm.prank(alice);
         licensing.acceptOffer(offerId, 0);
-    }
-
-    function test_reportUsage_inErc20() public {
-        MockERC20 token = new MockERC20();
-        Offer memory o = _offer(_mask(FR), 0, 0);
-        o.terms.currency = address(token);
-        uint256 id = _accept(_publish(o), bob, 0);
-        token.mint(bob, 5 * UNIT_ROYALTY);
-        vm.startPrank(bob);
-        token.approve(address(licensing), 5 * UNIT_ROYALTY);
-        licensing.reportUsage(id, bob, FR, 5);
-        vm.stopPrank();
-        assertEq(licensing.pending(tokenId, address(token)), 5 * UNIT_ROYALTY, "pending in the token");
-        assertEq(token.balanceOf(address(licensing)), 5 * UNIT_ROYALTY, "pulled");
     }
 
     // --- helpers ---------------------------------------------------------------------------------

@@ -270,7 +270,7 @@ describe("audit issue 16: screening that a copier cannot dodge", function () {
       const env = { ...process.env, ...chain.env, MOTIF_STATE_DIR: state };
       const store = path.join(temp("mint-store"), "ipfs");
       const out = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, ["bin/motif.mjs", "mint", "--model", "madder", "--seed", "78", "--scale", "1", "--sharpness", "6", "--size", "96", "--store", store, "--json"], { env }, (error, stdout, stderr) =>
+        execFile(process.execPath, ["generator/bin/motif.mjs", "mint", "--model", "madder", "--seed", "78", "--scale", "1", "--sharpness", "6", "--size", "96", "--store", store, "--json"], { env }, (error, stdout, stderr) =>
           resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
         );
       });
