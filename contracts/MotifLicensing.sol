@@ -266,7 +266,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
     // ----------------------------------------------------------------------------------------------
 
     /// @inheritdoc IMotifLicensing
-    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint48 time)
         external
         view
         returns (bool, uint256)
@@ -285,7 +285,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
     }
 
     /// @inheritdoc IMotifLicensing
-    function requireLicensed(uint256 tokenId, address licensee, uint256 region, uint256 time)
+    function requireLicensed(uint256 tokenId, address licensee, uint256 region, uint48 time)
         external
         view
         returns (uint256)

@@ -180,7 +180,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   if (!licensedWarm) throw new Error("bench: the probe's licensee should be licensed in FR");
   // Execution gas of the view itself: what eth_estimateGas charges beyond the transaction's intrinsic
   // cost (21,000 + calldata), i.e. dispatch, decoding, hashing and the two cold storage reads.
-  const checkArgs = [licensedToken, buyerA, 74n, now] as const;
+  const checkArgs = [licensedToken, buyerA, 74n, Number(now)] as const;
   const checkData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: checkArgs });
   const checkEstimate = await publicClient.estimateGas({ to: licensing.address, data: checkData });
   record(

@@ -28,7 +28,7 @@ contract LicenseCheckProbe {
     ) external view returns (uint256 gasUsed, bool licensed) {
         if (warmAccount) licensing.PERPETUAL();
         uint256 before = gasleft();
-        (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, time);
+        (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, uint48(time));
         gasUsed = before - gasleft();
     }
 }

@@ -86,15 +86,15 @@ contract AuditIssue15Test is LicensingFixture {
     function test_finding_historicalIsLicensed_survivesTheHoldersNextPurchase() public {
         uint256 old = _accept(_publish(_offer(_mask(FR), LicenseFlags.AI_TRAINING, 0)), bob, 0);
         uint256 exportTime = block.timestamp + 1 days; // the dataset was exported then
-        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, exportTime);
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, uint48(exportTime));
         assertTrue(licensed && which == old, "covered at export time");
         vm.warp(block.timestamp + 120 days); // the 90-day licence ended, never revoked
-        (licensed,) = licensing.isLicensed(tokenId, bob, FR, exportTime);
+        (licensed,) = licensing.isLicensed(tokenId, bob, FR, uint48(exportTime));
         assertTrue(licensed, "an ended licence still answers for the times it covered");
         _accept(_publish(_offer(_mask(US), 0, 0)), bob, 0); // bob licenses the pattern for the US
-        (licensed, which) = licensing.isLicensed(tokenId, bob, FR, exportTime);
+        (licensed, which) = licensing.isLicensed(tokenId, bob, FR, uint48(exportTime));
         assertTrue(licensed, "the US purchase must not erase that FR was licensed at export time");
-        assertEq(licensing.requireLicensed(tokenId, bob, FR, exportTime), which, "requireLicensed agrees");
+        assertEq(licensing.requireLicensed(tokenId, bob, FR, uint48(exportTime)), which, "requireLicensed agrees");
     }
 
     /// @notice Finding 2 (informational). A published relative offer ("D seconds from acceptance") that
@@ -174,7 +174,7 @@ contract AuditIssue15Test is LicensingFixture {
         uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.TRANSFERABLE, 0)), bob, 0);
         _transfer(id, bob, carol);
         bytes memory revoked = abi.encodeWithSelector(IMotifLicensing.MotifLicensingRevoked.selector, id);
-        try licensing.requireLicensed(tokenId, bob, FR, block.timestamp) {
+        try licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp)) {
             assertTrue(false, "bob no longer holds it");
         } catch (bytes memory reason) {
             assertTrue(keccak256(reason) != keccak256(revoked), "requireLicensed: a transferred licence is not 'revoked'");
@@ -280,9 +280,9 @@ contract AuditIssue15Test is LicensingFixture {
         assertTrue(next & ~uint256(0xffff) != key, "retired slot skipped");
         assertEq(next, licensing.licenseIdOf(tokenId, bob, 1), "slot 1, generation 2");
         assertEq(next & 0xffff, 2, "generation 2");
-        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertTrue(licensed && which == next, "isLicensed finds the live licence past the retired slot");
-        assertEq(licensing.requireLicensed(tokenId, bob, FR, block.timestamp), next, "requireLicensed too");
+        assertEq(licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp)), next, "requireLicensed too");
     }
 
     /// @dev isLicensed/requireLicensed never return a superseded id.
@@ -292,10 +292,10 @@ contract AuditIssue15Test is LicensingFixture {
         _transfer(a, bob, carol);
         uint256 b = _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0);
         assertEq(b & ~uint256(0xffff), a & ~uint256(0xffff), "bob's slot 0 reused after the transfer");
-        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertTrue(licensed && which == b, "current id");
-        assertEq(licensing.requireLicensed(tokenId, bob, FR, block.timestamp), b, "current id");
-        (licensed,) = licensing.isLicensed(tokenId, bob, US, block.timestamp);
+        assertEq(licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp)), b, "current id");
+        (licensed,) = licensing.isLicensed(tokenId, bob, US, uint48(block.timestamp));
         assertFalse(licensed, "not outside its regions");
     }
 

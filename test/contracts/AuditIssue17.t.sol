@@ -26,13 +26,13 @@ contract AuditIssue17Test is LicensingFixture {
         licensing.renew{value: 0.5 ether}(moved, 0.5 ether);
         uint256 newEnd = start + 180 days;
 
-        (bool held,) = licensing.isLicensed(tokenId, carol, DE, start + 120 days);
+        (bool held,) = licensing.isLicensed(tokenId, carol, DE, uint48(start + 120 days));
         assertTrue(held, "carol holds DE in the renewed period");
-        (held,) = licensing.isLicensed(tokenId, bob, DE, start + 1 days);
+        (held,) = licensing.isLicensed(tokenId, bob, DE, uint48(start + 1 days));
         assertFalse(held, "bob gave the licence away");
-        (held,) = licensing.isLicensed(tokenId, carol, FR, start + 1 days);
+        (held,) = licensing.isLicensed(tokenId, carol, FR, uint48(start + 1 days));
         assertFalse(held, "no FR");
-        (held,) = licensing.isLicensed(tokenId, carol, DE, newEnd);
+        (held,) = licensing.isLicensed(tokenId, carol, DE, uint48(newEnd));
         assertFalse(held, "the window is half-open");
 
         // a second exclusive in DE inside the renewed period: refused, naming carol's licence

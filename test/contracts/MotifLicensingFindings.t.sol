@@ -116,7 +116,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         for (uint256 i; i < 16; ++i) assertTrue(fresh != ids[i], "a reused slot gets a new id");
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownLicense.selector, ids[0]));
         licensing.getLicense(ids[0]);
-        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertTrue(licensed && which == fresh, "the new licence is found");
     }
 
@@ -145,7 +145,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         uint256 t0 = licensing.getLicense(fr).start; // (block.timestamp is not re-read reliably after warps under via-IR)
         vm.warp(t0 + 100 days);
         _accept(_publish(_offer(_mask(US), 0, 0)), bob, 0); // a new purchase takes a never-used slot
-        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, t0 + 1 days);
+        (bool licensed, uint256 which) = licensing.isLicensed(tokenId, bob, FR, uint48(t0 + 1 days));
         assertTrue(licensed && which == fr, "the ended FR licence still answers for its time");
         // Only once every slot is used does the earliest-ended licence give its slot up.
         _fillSlots(bob, 14);
@@ -205,7 +205,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         vm.prank(licensor);
         licensing.revoke(id);
         assertTrue(licensing.getLicense(id).status == LicenseStatus.Revoked, "revoked where it is");
-        (bool licensed,) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
+        (bool licensed,) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertFalse(licensed, "no longer licensed");
     }
 
@@ -324,7 +324,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         _accept(_publish(forever), carol, 0);
         vm.warp(block.timestamp + 91 days); // the FR grant has ended; the US one never will
         uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.EXCLUSIVE, 0)), dave, 0);
-        (bool licensed,) = licensing.isLicensed(tokenId, dave, FR, block.timestamp);
+        (bool licensed,) = licensing.isLicensed(tokenId, dave, FR, uint48(block.timestamp));
         assertTrue(licensed && id != 0, "exclusive FR granted");
     }
 

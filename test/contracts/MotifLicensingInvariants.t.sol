@@ -277,7 +277,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
             if (!known) continue; // superseded by a newer license in its slot: dead
             for (uint256 r; r < 6; ++r) {
                 uint256 region = handler.poolRegion(r);
-                (bool ok, uint256 id) = licensing.isLicensed(tokenId, g.licensee, region, block.timestamp);
+                (bool ok, uint256 id) = licensing.isLicensed(tokenId, g.licensee, region, uint48(block.timestamp));
                 if (!ok || id != g.id) continue;
                 assertTrue((g.regions >> region) & 1 == 1, "licensed outside its regions");
                 assertTrue(l.start <= block.timestamp && block.timestamp < l.end, "licensed outside its window");

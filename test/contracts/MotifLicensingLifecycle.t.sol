@@ -21,7 +21,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         uint256 second = _acceptSigned(o, sig, carol, 1 ether);
         assertEq(licensing.getLicense(first).termsId, 1, "terms stored at first use");
         assertEq(licensing.getLicense(second).termsId, 1, "and reused");
-        (bool ok,) = licensing.isLicensed(tokenId, carol, IT, block.timestamp);
+        (bool ok,) = licensing.isLicensed(tokenId, carol, IT, uint48(block.timestamp));
         assertTrue(ok, "carol licensed in IT");
         _settle();
         assertEq(licensing.owed(licensor, address(0)), 1.9 ether, "two sales");
@@ -156,7 +156,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
 
     function test_requireLicensed_reasons() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotLicensed.selector, tokenId, bob));
-        licensing.requireLicensed(tokenId, bob, FR, block.timestamp);
+        licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp));
 
         Offer memory o = _offer(_mask(FR), LicenseFlags.REVOCABLE_FOR_BREACH, 0);
         o.window = _absolute(block.timestamp + 10 days, block.timestamp + 20 days);
@@ -167,22 +167,22 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
                 IMotifLicensing.MotifLicensingNotYetValid.selector, id, block.timestamp + 10 days, block.timestamp
             )
         );
-        licensing.requireLicensed(tokenId, bob, FR, block.timestamp);
+        licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp));
         vm.expectRevert(
             abi.encodeWithSelector(
                 IMotifLicensing.MotifLicensingExpired.selector, id, block.timestamp + 20 days, block.timestamp + 20 days
             )
         );
-        licensing.requireLicensed(tokenId, bob, FR, block.timestamp + 20 days);
+        licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp + 20 days));
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingRegionNotAllowed.selector, id, US));
-        licensing.requireLicensed(tokenId, bob, US, block.timestamp + 15 days);
+        licensing.requireLicensed(tokenId, bob, US, uint48(block.timestamp + 15 days));
         vm.expectRevert(abi.encodeWithSelector(IMotifRegions.MotifRegionInvalid.selector, 249, 248));
-        licensing.requireLicensed(tokenId, bob, 249, block.timestamp + 15 days);
-        assertEq(licensing.requireLicensed(tokenId, bob, FR, block.timestamp + 15 days), id, "valid inside");
+        licensing.requireLicensed(tokenId, bob, 249, uint48(block.timestamp + 15 days));
+        assertEq(licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp + 15 days)), id, "valid inside");
 
         _revoke(id);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingRevoked.selector, id));
-        licensing.requireLicensed(tokenId, bob, FR, block.timestamp + 15 days);
+        licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp + 15 days));
     }
 
     function test_isLicensed_windowIsHalfOpen() public {
@@ -193,16 +193,16 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         _assertLicensed(bob, FR, block.timestamp + 100, true);
         _assertLicensed(bob, FR, block.timestamp + 199, true);
         _assertLicensed(bob, FR, block.timestamp + 200, false);
-        (, uint256 got) = licensing.isLicensed(tokenId, bob, FR, block.timestamp + 150);
+        (, uint256 got) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp + 150));
         assertEq(got, id, "id");
-        (bool ok,) = licensing.isLicensed(tokenId, bob, 255, block.timestamp + 150);
+        (bool ok,) = licensing.isLicensed(tokenId, bob, 255, uint48(block.timestamp + 150));
         assertFalse(ok, "reserved index is never licensed, no revert");
     }
 
     function test_isLicensed_findsTheCoveringLicense() public {
         _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0);
         uint256 usId = _accept(_publish(_offer(_mask(US), 0, 0)), bob, 0);
-        (bool ok, uint256 id) = licensing.isLicensed(tokenId, bob, US, block.timestamp);
+        (bool ok, uint256 id) = licensing.isLicensed(tokenId, bob, US, uint48(block.timestamp));
         assertTrue(ok, "second license covers US");
         assertEq(id, usId, "its id");
     }
@@ -225,7 +225,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         Offer memory o = _offer(regions, 0, 0);
         o.window = _absolute(start, start + length);
         uint256 id = _accept(_publish(o), bob, 0);
-        (bool ok, uint256 got) = licensing.isLicensed(tokenId, bob, region, t);
+        (bool ok, uint256 got) = licensing.isLicensed(tokenId, bob, region, uint48(t));
         bool inside = region <= 248 && (regions >> region) & 1 == 1 && t >= start && t < start + length;
         assertEq(ok ? 1 : 0, inside ? 1 : 0, "licensed exactly inside");
         assertEq(got, inside ? id : 0, "id only when licensed");
@@ -309,10 +309,10 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         licensing.reportUsage{value: 3 * UNIT_ROYALTY}(id, bob, FR, 3);
         vm.prank(bob);
         licensing.reportUsage{value: 2 * UNIT_ROYALTY}(id, bob, FR, 2);
-        (bool ok,) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
+        (bool ok,) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertFalse(ok, "exhausted");
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnitsExhausted.selector, id, 10));
-        licensing.requireLicensed(tokenId, bob, FR, block.timestamp);
+        licensing.requireLicensed(tokenId, bob, FR, uint48(block.timestamp));
     }
 
     function test_reportUsage_zeroUnits_reverts() public {
@@ -642,7 +642,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
     }
 
     function _assertLicensed(address who, uint256 region, uint256 time, bool expected) private view {
-        (bool ok,) = licensing.isLicensed(tokenId, who, region, time);
+        (bool ok,) = licensing.isLicensed(tokenId, who, region, uint48(time));
         assertEq(ok ? 1 : 0, expected ? 1 : 0, "isLicensed");
     }
 

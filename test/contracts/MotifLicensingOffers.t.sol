@@ -233,10 +233,10 @@ contract MotifLicensingOffersTest is LicensingFixture {
         assertEq(l.start, block.timestamp, "starts now");
         assertEq(l.end, block.timestamp + 90 days, "90 days");
         assertTrue(l.status == LicenseStatus.Active, "active");
-        (bool ok, uint256 id) = licensing.isLicensed(tokenId, bob, FR, block.timestamp);
+        (bool ok, uint256 id) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertTrue(ok, "licensed in FR");
         assertEq(id, licenseId, "id");
-        (ok,) = licensing.isLicensed(tokenId, bob, US, block.timestamp);
+        (ok,) = licensing.isLicensed(tokenId, bob, US, uint48(block.timestamp));
         assertFalse(ok, "not in US");
         assertEq(licensing.pending(tokenId, address(0)), 1 ether, "pending until settled");
         assertEq(licensing.owed(licensor, address(0)), 0, "nothing owed before settlement");

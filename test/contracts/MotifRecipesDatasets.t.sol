@@ -264,10 +264,10 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         Offer memory o = _offer(_eu(), 0, 0.1 ether);
         o.terms.tokenId = recipeId;
         uint256 licenseId = _accept(_publish(o), bob, 0.1 ether);
-        (bool ok, uint256 id) = licensing.isLicensed(recipeId, bob, FR, block.timestamp);
+        (bool ok, uint256 id) = licensing.isLicensed(recipeId, bob, FR, uint48(block.timestamp));
         assertTrue(ok, "licensed in FR");
         assertEq(id, licenseId, "license id");
-        (ok,) = licensing.isLicensed(recipeId, bob, US, block.timestamp);
+        (ok,) = licensing.isLicensed(recipeId, bob, US, uint48(block.timestamp));
         assertFalse(ok, "not in US");
     }
 

@@ -110,7 +110,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
     const licenseId = granted!.args.licenseId!;
     expect(granted!.args.licensee).to.equal(licensee);
 
-    const t = BigInt((await publicClient.getBlock()).timestamp);
+    const t = Number((await publicClient.getBlock()).timestamp);
     expect(await licensing.read.isLicensed([tokenId, licensee, BigInt(bit("FR")), t])).to.deep.equal([true, licenseId]);
     expect(await licensing.read.isLicensed([tokenId, licensee, BigInt(bit("US")), t])).to.deep.equal([false, 0n]);
     try {

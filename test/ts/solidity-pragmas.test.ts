@@ -49,7 +49,7 @@ contract Gate {
     IMotifLicensing public immutable licensing;
     constructor(IMotifLicensing l) { licensing = l; }
     function allowed(uint256 tokenId, uint256 region) external view returns (bool ok) {
-        (ok,) = licensing.isLicensed(tokenId, msg.sender, region, block.timestamp);
+        (ok,) = licensing.isLicensed(tokenId, msg.sender, region, uint48(block.timestamp));
     }
 }
 `,

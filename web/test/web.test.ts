@@ -202,7 +202,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
 
     // On-chain, the browser's account now holds the licence.
     const client = createPublicClient({ transport: http(stack.urls.rpc) });
-    const [licensed] = await client.readContract({ address: stack.deployment.contracts.MotifLicensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [tokenB, wallet.account.address, 74n, (await client.getBlock()).timestamp] });
+    const [licensed] = await client.readContract({ address: stack.deployment.contracts.MotifLicensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [tokenB, wallet.account.address, 74n, Number((await client.getBlock()).timestamp)] });
     expect(licensed).to.equal(true);
 
     // Usage outside the licence is refused with the contract's reason, in words; inside it counts.

@@ -2417,9 +2417,9 @@ export const motifLicensingAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "uint256",
+        "internalType": "uint48",
         "name": "time",
-        "type": "uint256"
+        "type": "uint48"
       }
     ],
     "name": "isLicensed",
@@ -2931,9 +2931,9 @@ export const motifLicensingAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "uint256",
+        "internalType": "uint48",
         "name": "time",
-        "type": "uint256"
+        "type": "uint48"
       }
     ],
     "name": "requireLicensed",

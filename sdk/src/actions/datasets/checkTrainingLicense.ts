@@ -2,6 +2,7 @@ import type { Address, Client, ReadContractErrorType } from "viem";
 import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
+import { type CheckTimeRangeErrorType, checkTime } from "../../checkTime.js";
 import { type MotifContractErrorType, motifErrorOf, rethrowMotifError } from "../../errors.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
 import { LicenseFlags } from "../../types/license.js";
@@ -9,7 +10,7 @@ import { tokenIdHex } from "../../ids.js";
 
 export type CheckTrainingLicenseParameters = { licensing: Address; tokenId: bigint; licensee: Address; region: RegionInput; time?: bigint };
 export type CheckTrainingLicenseReturnType = { allowed: true; licenseId: bigint } | { allowed: false; licenseId: bigint; reason: string };
-export type CheckTrainingLicenseErrorType = ReadContractErrorType | MotifContractErrorType | UnknownRegionErrorType;
+export type CheckTrainingLicenseErrorType = ReadContractErrorType | MotifContractErrorType | UnknownRegionErrorType | CheckTimeRangeErrorType;
 
 /**
  * Whether `licensee` may use `tokenId` as AI training data in `region` at `time`: a license must
@@ -24,7 +25,7 @@ export type CheckTrainingLicenseErrorType = ReadContractErrorType | MotifContrac
  * console.log(r.allowed ? "allowed" : r.reason); // "allowed"
  */
 export async function checkTrainingLicense(client: Client, p: CheckTrainingLicenseParameters): Promise<CheckTrainingLicenseReturnType> {
-  const time = p.time ?? BigInt(Math.floor(Date.now() / 1000));
+  const time = checkTime(p.time);
   const region = BigInt(regionBit(p.region));
   let licenseId: bigint;
   try {

@@ -2,6 +2,7 @@ import type { Address, Client, ReadContractErrorType } from "viem";
 import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
+import { type CheckTimeRangeErrorType, checkTime } from "../../checkTime.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
 
 export type IsLicensedParameters = {
@@ -15,7 +16,7 @@ export type IsLicensedParameters = {
   time?: bigint;
 };
 export type IsLicensedReturnType = { licensed: boolean; licenseId: bigint };
-export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType;
+export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType | CheckTimeRangeErrorType;
 
 /**
  * Whether `licensee` may use certificate `tokenId` in `region` at `time`, and under which license.
@@ -33,7 +34,7 @@ export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType
  * console.log(licensed); // "true"
  */
 export async function isLicensed(client: Client, p: IsLicensedParameters): Promise<IsLicensedReturnType> {
-  const time = p.time ?? BigInt(Math.floor(Date.now() / 1000));
+  const time = checkTime(p.time);
   const [licensed, licenseId] = await readContract(client, {
     address: p.licensing,
     abi: motifLicensingAbi,

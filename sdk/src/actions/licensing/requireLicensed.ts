@@ -2,12 +2,13 @@ import type { Address, Client, ReadContractErrorType } from "viem";
 import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
+import { type CheckTimeRangeErrorType, checkTime } from "../../checkTime.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
 
 export type RequireLicensedParameters = { licensing: Address; tokenId: bigint; licensee: Address; region: RegionInput; time?: bigint };
 export type RequireLicensedReturnType = bigint;
-export type RequireLicensedErrorType = ReadContractErrorType | MotifContractErrorType | UnknownRegionErrorType;
+export type RequireLicensedErrorType = ReadContractErrorType | MotifContractErrorType | UnknownRegionErrorType | CheckTimeRangeErrorType;
 
 /**
  * The license covering (`tokenId`, `licensee`, `region`, `time`); otherwise throws MotifContractError
@@ -25,7 +26,7 @@ export type RequireLicensedErrorType = ReadContractErrorType | MotifContractErro
  * }
  */
 export async function requireLicensed(client: Client, p: RequireLicensedParameters): Promise<RequireLicensedReturnType> {
-  const time = p.time ?? BigInt(Math.floor(Date.now() / 1000));
+  const time = checkTime(p.time);
   try {
     return await readContract(client, {
       address: p.licensing,
