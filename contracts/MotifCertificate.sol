@@ -65,15 +65,18 @@ import {ModelStatus} from "./types/Model.sol";
 /// 7. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
 ///
-/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 117.8k to a new owner
-/// (bare OZ `_mint` 68.4k: 1.72x) and 100.7k to an existing one (51.3k: 1.96x); an attester minting
-/// itself saves the signature (95.2k), and `mintBatch` amortises the cold reads (68.0k each, 1.32x).
+/// Gas (`npm run bench`, transaction gas, same run): a signed mint costs 118.6k to a new owner
+/// (bare OZ `_mint` 68.4k: 1.73x) and 101.5k to an existing one (51.3k: 1.98x); an attester minting
+/// itself saves the signature (95.9k), and `mintBatch` amortises the cold reads (68.9k each, 1.34x).
 /// The lineage's `recipeId` word costs about 330 gas on a mint without a recipe.
-/// The 1.6x goal is not met, and cannot be while `tokenURI` must come from storage: on top of the
-/// bare mint, the metadata digest needs one fresh slot (22,100), leaving 8.9k (existing owner) or
-/// 19k (new owner) for everything else, while the checks alone read four cold slots and one cold
-/// account (registry model status, pause flag, attester role, creator id: 11k) and the signature
-/// (ecrecover and its calldata), lineage calldata and event add about 12k.
+/// The 1.6x goal is not met, and cannot be while the metadata CID is stored (`tokenURI`,
+/// `metadataCid` and `matchesLineage` answer from storage, so any contract can check a pattern's
+/// metadata commitment). Measured by opcode (debug_traceTransaction of the existing-owner mint,
+/// 101.5k): 21k base and 5.9k calldata; SSTOREs 45k (owner slot 20k, metadata digest 22.1k, balance
+/// 2.9k); cold SLOADs 10.5k (pause flag, attester role, duplicate check, creator id, balance);
+/// registry call and ecrecover 8.3k; the event 5.8k; everything else 5.1k. Without the metadata slot
+/// the same mint would be 79.4k (1.55x): the design's floor is one fresh slot only if the metadata
+/// commitment moves to the event alone, a trade this contract does not make.
 ///
 /// Attestation: minting requires an EIP-712 `MintAttestation` over the lineage, recipient, royalty
 /// and deadline, signed by an `ATTESTER_ROLE` holder (a registered generator key), or a caller that

@@ -45,6 +45,7 @@ export * from "./actions/certificates/royaltyInfo.js";
 export * from "./actions/certificates/getCertificateMetadata.js";
 export * from "./actions/certificates/logEdit.js";
 export * from "./actions/events/events.js";
+export * from "./actions/events/getEventLogs.js";
 export * from "./ipfs/fetchVerified.js";
 export * from "./verify/verifyCertificate.js";
 export * from "./pdq/pdqHash.js";

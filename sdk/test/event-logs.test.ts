@@ -1,0 +1,110 @@
+import { expect } from "chai";
+import { network } from "hardhat";
+import { type Hex, createPublicClient, http, keccak256, toHex } from "viem";
+
+import { EventLogsRangeError, getEventLogs, motifCertificateAbi } from "@motif/sdk";
+import { deployedMotif } from "../../test/ts/helpers/deployed.js";
+import { HOSTED_LIMITS, startLimitsProxy } from "../../test/ts/helpers/limits-proxy.js";
+
+/**
+ * Reading events behind a hosted provider's limits, on a chain a million blocks long before Motif was
+ * deployed: the oracle is the same query asked of the node itself, which has no limits.
+ */
+describe("getEventLogs: events read in pages a hosted RPC accepts", function () {
+  this.timeout(300_000);
+  let node: Awaited<ReturnType<typeof network.createServer>>;
+  let deployed: Awaited<ReturnType<typeof deployedMotif>>;
+  let upstream: string;
+  const MINTS = 6;
+
+  before(async () => {
+    node = await network.createServer("default", "127.0.0.1", 0);
+    const { port } = await node.listen();
+    upstream = `http://127.0.0.1:${port}`;
+    const rpc = (method: string, params: unknown[]) =>
+      fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((r) => r.json());
+    await rpc("hardhat_mine", ["0xf4240"]); // 1,000,000 blocks before the deployment
+    deployed = await deployedMotif({ connection: await network.create({ network: "localhost", override: { url: upstream } }), models: ["weld"] });
+    const generator = deployed.wallets[1]!;
+    const hex = (s: string): Hex => keccak256(toHex(s));
+    for (let i = 0; i < MINTS; i++) {
+      const lineage = { contentDigest: hex(`logs-${i}`), metadataDigest: hex(`meta-${i}`), metadataCodec: 0x55, modelId: 1, seed: BigInt(i), paramsHash: hex(`p-${i}`), pdqHash: hex(`q-${i}`), tileHash: hex(`t-${i}`), creator: generator.account.address, recipeId: 0n };
+      await deployed.wait(await deployed.certificate.write.mint([{ lineage, to: generator.account.address, royaltyBps: 0, deadline: 2n ** 40n, signature: "0x" }], { account: generator.account }));
+    }
+  });
+  after(async () => {
+    await deployed?.connection.close();
+    await node?.close();
+  });
+
+  const mintsVia = (url: string, fromBlock: bigint, extra: { maxBlockRange?: bigint } = {}) =>
+    getEventLogs(createPublicClient({ transport: http(url, { retryCount: 1, retryDelay: 50 }) }), { address: deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock, ...extra });
+  const ids = (logs: ReadonlyArray<{ args: { tokenId?: bigint } }>) => logs.map((l) => l.args.tokenId);
+
+  it("the proxy refuses what a hosted provider refuses: one eth_getLogs from block 0", async () => {
+    const proxy = await startLimitsProxy(upstream);
+    try {
+      const client = createPublicClient({ transport: http(proxy.url, { retryCount: 0 }) });
+      const refused = await client.getContractEvents({ address: deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n }).catch((e: Error) => e);
+      expect(refused).to.be.instanceOf(Error);
+      expect(String((refused as Error).message)).to.contain("eth_getLogs is limited to a 10,000 range");
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("from the deployment block: every mint, in a constant handful of requests", async () => {
+    const oracle = await createPublicClient({ transport: http(upstream) }).getContractEvents({ address: deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+    expect(oracle).to.have.length(MINTS);
+    expect(deployed.record.startBlock).to.be.greaterThan(1_000_000);
+    const proxy = await startLimitsProxy(upstream);
+    try {
+      const logs = await mintsVia(proxy.url, BigInt(deployed.record.startBlock));
+      expect(ids(logs)).to.deep.equal(ids(oracle));
+      expect(proxy.calls.get("eth_getLogs")).to.equal(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("from block 0 across a million blocks: pages of 10,000, waits out the rate limit, loses nothing", async () => {
+    const oracle = await createPublicClient({ transport: http(upstream) }).getContractEvents({ address: deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+    const proxy = await startLimitsProxy(upstream);
+    try {
+      const logs = await mintsVia(proxy.url, 0n);
+      expect(ids(logs)).to.deep.equal(ids(oracle));
+      expect(proxy.refused.range).to.equal(0);
+      expect(proxy.refused.rate, "25 requests/s were exceeded and waited out").to.be.greaterThan(0);
+      expect(proxy.calls.get("eth_getLogs")).to.be.at.least(100);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("narrows the range on the provider's word: a tighter block cap, a result cap", async () => {
+    const oracle = await createPublicClient({ transport: http(upstream) }).getContractEvents({ address: deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+    const from = BigInt(deployed.record.startBlock);
+    for (const limits of [{ ...HOSTED_LIMITS, maxBlockRange: 3 }, { ...HOSTED_LIMITS, maxLogs: 2 }]) {
+      const proxy = await startLimitsProxy(upstream, limits);
+      try {
+        const logs = await mintsVia(proxy.url, from);
+        expect(ids(logs), JSON.stringify(limits)).to.deep.equal(ids(oracle));
+        expect(proxy.refused.range + proxy.refused.results, JSON.stringify(limits)).to.be.greaterThan(0);
+      } finally {
+        await proxy.close();
+      }
+    }
+  });
+
+  it("says so when not even one block fits the provider's result cap", async () => {
+    // a provider that returns no logs at all: no range can pass, and the reader stops at one block with words
+    const proxy = await startLimitsProxy(upstream, { ...HOSTED_LIMITS, maxLogs: 0 });
+    try {
+      const error = await mintsVia(proxy.url, BigInt(deployed.record.startBlock)).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(EventLogsRangeError);
+      expect((error as Error).message).to.match(/refused eth_getLogs for CertificateMinted even for block \d+ alone/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
