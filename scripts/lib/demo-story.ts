@@ -24,7 +24,7 @@ import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { screen } from "../../generator/src/screen/screen.js";
 import sharp from "sharp";
-import { licenseTerms, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex } from "@motif/sdk";
+import { getEventLogs, licenseTerms, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex } from "@motif/sdk";
 import type { DeploymentRecord } from "../../generator/src/deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -149,7 +149,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   // (steps of 1,000 from the requested one: the same seed always leads to the same sequence).
   const requestedSeed = ctx.seed ?? BigInt(Date.now());
   const usedSeeds = new Set(
-    (await publicClient.getContractEvents({ address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", args: { modelId }, fromBlock: 0n })).map((l) => l.args.seed!),
+    (await getEventLogs(publicClient, { address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", args: { modelId }, fromBlock: 0n })).map((l) => l.args.seed!),
   );
   const offsets = [...Array.from({ length: n }, (_, i) => BigInt(i)), 100n, 101n]; // the batch, then the two renders from the recipe
   let seed0 = requestedSeed;
@@ -215,7 +215,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     licensee: addr(licenseeEu!),
   };
   const published = await wait(await creator.publishOffer({ offer: exclusive }));
-  const offerLog = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: published.blockNumber, toBlock: published.blockNumber }))[0]!;
+  const offerLog = (await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: published.blockNumber, toBlock: published.blockNumber }))[0]!;
   const offerId = offerLog.args.offerId!;
   const worldwide: Offer = {
     terms: licenseTerms({ tokenId: tokenB, regions: WORLDWIDE, flags: LicenseFlags.COMMERCIAL | LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard digital licence v1")), termsCodec: 0x55 }),
@@ -264,11 +264,11 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   // 6. Royalties: revenue split between the certificate owner, the model owner and the protocol; pulled.
   const before = await publicClient.getBlockNumber();
   await wait(await creator.withdraw({ settle: [tokenA, tokenB] }));
-  const settledLogs = await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", fromBlock: before + 1n });
+  const settledLogs = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", fromBlock: before + 1n });
   const withdrawn: StoryReport["royalties"]["withdrawn"] = [];
   const owedStudio = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "owed", args: [addr(studio!), zeroAddress] });
   if (owedStudio > 0n) await wait(await studio!.withdraw({}));
-  for (const log of await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "Withdrawn", fromBlock: before + 1n })) {
+  for (const log of await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "Withdrawn", fromBlock: before + 1n })) {
     const who = log.args.account === addr(creator) ? "certificate owner (creator)" : log.args.account === addr(studio!) ? "model owner (studio)" : log.args.account!;
     withdrawn.push({ who, amount: `${formatEther(log.args.amount!)} ETH` });
   }
@@ -279,7 +279,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   // pattern then pays its owner, the model owner and the recipe owner.
   const publishOffer = async (who: typeof creator, offer: Offer) => {
     const receipt = await wait(await who.publishOffer({ offer }));
-    return (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
+    return (await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
   };
   const plainOffer = (tokenId: bigint, price: bigint, at: number): Offer => ({
     terms: licenseTerms({ tokenId, regions: euMask, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif standard recipe licence v1")), termsCodec: 0x55 }),
@@ -320,7 +320,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   await wait(await licenseeWorld!.acceptOffer({ offerId: await publishOffer(licenseeEu!, plainOffer(recipePattern, parseEther("0.04"), recipeAt)), maxPrice: parseEther("0.04") }));
   const beforeRecipeSettle = await publicClient.getBlockNumber();
   await wait(await licenseeEu!.withdraw({ settle: [recipePattern] }));
-  const [recipeSettled] = await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", args: { tokenId: recipePattern }, fromBlock: beforeRecipeSettle + 1n });
+  const [recipeSettled] = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", args: { tokenId: recipePattern }, fromBlock: beforeRecipeSettle + 1n });
   if (recipeSettled === undefined) throw new Error("the sale of the pattern made from the recipe was not settled");
   progress({ step: "recipe", done: 3, total: 3, label: "done" });
 

@@ -1,6 +1,6 @@
 import { type Address, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
-import { type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifLicensingAbi, getMotifEvents } from "@motif/sdk";
+import { type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifLicensingAbi, getMotifEvents, getEventLogs } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -46,9 +46,9 @@ export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: 
   const fromBlock = BigInt(cfg.startBlock);
   const address = cfg.contracts.MotifLicensing;
   const [published, cancelled, granted, block] = await Promise.all([
-    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock }),
-    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "OfferCancelled", fromBlock }),
-    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId }, fromBlock }),
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock }),
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferCancelled", fromBlock }),
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId }, fromBlock }),
     client.getBlock(),
   ]);
   const gone = new Set(cancelled.map((c) => c.args.offerId!));
@@ -73,8 +73,8 @@ export async function licensesOf(client: PublicClient, cfg: WebConfig, tokenId: 
   const address = cfg.contracts.MotifLicensing;
   const fromBlock = BigInt(cfg.startBlock);
   const [grants, received] = await Promise.all([
-    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock }),
-    client.getContractEvents({ address, abi: motifLicensingAbi, eventName: "LicenseTransferred", args: { to: licensee }, fromBlock }),
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock }),
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseTransferred", args: { to: licensee }, fromBlock }),
   ]);
   const ids = [...grants.map((g) => g.args.licenseId!), ...received.map((t) => t.args.toId!)];
   const found = await Promise.all(

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Address, getAddress, isAddress } from "viem";
 
-import { motifCertificateAbi, getDatasetManifest, type DatasetManifest, verifyDataset, tokenIdHex } from "@motif/sdk";
+import { motifCertificateAbi, getDatasetManifest, getEventLogs, type DatasetManifest, verifyDataset, tokenIdHex } from "@motif/sdk";
 import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
 import { selectStore } from "../ipfs/select.js";
@@ -87,7 +87,7 @@ export const datasetCommand = {
       });
       const { client, addresses } = await chainClient();
       if (values.all) {
-        const logs = await client.getContractEvents({ address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+        const logs = await getEventLogs(client, { address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
         tokenIds.push(...logs.map((l) => l.args.tokenId!));
       }
       const { store } = selectStore(values.store!);

@@ -1,6 +1,6 @@
 import type { Address, PublicClient } from "viem";
 
-import { motifCertificateAbi, tokenIdHex } from "@motif/sdk";
+import { getEventLogs, motifCertificateAbi, tokenIdHex } from "@motif/sdk";
 import { BankSet } from "./banks.js";
 import { type IndexEntry, PdqIndex } from "./pdq-index.js";
 
@@ -21,22 +21,20 @@ export async function certificateSignals(
   toBlock?: bigint,
   step = 10_000n,
 ): Promise<CertificateSignals> {
-  const last = toBlock ?? (await client.getBlockNumber());
   const out: CertificateSignals = { pdq: [], tile: [] };
-  for (let from = fromBlock; from <= last; from += step) {
-    const to = from + step - 1n < last ? from + step - 1n : last;
-    const logs = await client.getContractEvents({
-      address: certificate,
-      abi: motifCertificateAbi,
-      eventName: "CertificateMinted",
-      fromBlock: from,
-      toBlock: to,
-    });
-    for (const log of logs) {
-      const label = `certificate ${tokenIdHex(log.args.tokenId!)}`;
-      out.pdq.push({ hash: log.args.pdqHash!.slice(2), label });
-      if (!ZERO.test(log.args.tileHash!)) out.tile.push({ hash: log.args.tileHash!.slice(2), label });
-    }
+  // paged as a hosted RPC accepts (at most `step` blocks per request, narrower when the provider says so)
+  const logs = await getEventLogs(client, {
+    address: certificate,
+    abi: motifCertificateAbi,
+    eventName: "CertificateMinted",
+    fromBlock,
+    ...(toBlock !== undefined ? { toBlock } : {}),
+    maxBlockRange: step,
+  });
+  for (const log of logs) {
+    const label = `certificate ${tokenIdHex(log.args.tokenId)}`;
+    out.pdq.push({ hash: log.args.pdqHash.slice(2), label });
+    if (!ZERO.test(log.args.tileHash)) out.tile.push({ hash: log.args.tileHash.slice(2), label });
   }
   return out;
 }

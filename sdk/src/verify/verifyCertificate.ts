@@ -1,7 +1,9 @@
 import { CID } from "multiformats/cid";
 import * as Digest from "multiformats/hashes/digest";
 import { type Address, type Client, type Hex, bytesToHex, concat, hexToBytes, keccak256, toHex, zeroHash } from "viem";
-import { getBlock, getContractEvents, readContract } from "viem/actions";
+import { getBlock, readContract } from "viem/actions";
+
+import { getEventLogs } from "../actions/events/getEventLogs.js";
 
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "../abis/index.js";
 import { getCertificate } from "../actions/certificates/getCertificate.js";
@@ -240,7 +242,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   await item("modelStatus", "The model is still active (a warning when deprecated since minting)", async () => {
     const model = registeredModel();
     if (model.status === MODEL_DEPRECATED) {
-      const [deprecated] = await getContractEvents(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, eventName: "ModelDeprecated", args: { modelId: l.modelId }, fromBlock: cert.mintBlock });
+      const [deprecated] = await getEventLogs(client, { address: p.addresses.registry, abi: motifModelRegistryAbi, eventName: "ModelDeprecated", args: { modelId: l.modelId }, fromBlock: cert.mintBlock, first: true });
       const when = deprecated?.blockNumber !== undefined && deprecated.blockNumber !== null ? ` at block ${deprecated.blockNumber}` : "";
       return {
         evidence: { modelId: l.modelId, status: "deprecated", ...(when ? { deprecatedAtBlock: deprecated!.blockNumber } : {}) },
@@ -338,12 +340,12 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   });
 
   await item("editLog", "Edit-log events replay to the on-chain head, and the metadata's edit log lists every edit up to the one that set it", async () => {
-    const edits = await getContractEvents(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "EditLogged", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
+    const edits = await getEventLogs(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "EditLogged", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
     let head: Hex = zeroHash;
     for (const e of edits) head = keccak256(concat([head, e.args.stepDigest!]));
     if (head !== cert.editHead) throw new Error(`replayed head ${head} differs from the on-chain ${cert.editHead}`);
     // The edit that set the current metadata: `logEdit` emits `MetadataUpdate` right after its `EditLogged`.
-    const updates = (await getContractEvents(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "MetadataUpdate", fromBlock: cert.mintBlock })).filter(
+    const updates = (await getEventLogs(client, { address: p.addresses.certificate, abi: motifCertificateAbi, eventName: "MetadataUpdate", fromBlock: cert.mintBlock })).filter(
       (u) => u.args._tokenId === p.tokenId,
     );
     let setBy = -1;
@@ -373,12 +375,12 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   });
 
   await item("licenses", "License history from events (grants, usage, revenue), summed; a warning when licences have expired", async () => {
-    const grants = await getContractEvents(client, { address: p.addresses.licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
+    const grants = await getEventLogs(client, { address: p.addresses.licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: p.tokenId }, fromBlock: cert.mintBlock });
     const ids = grants.map((g) => g.args.licenseId!);
     let units = 0n;
     let usageRevenue = 0n;
     if (ids.length > 0) {
-      const usage = await getContractEvents(client, { address: p.addresses.licensing, abi: motifLicensingAbi, eventName: "UsageReported", args: { licenseId: ids }, fromBlock: cert.mintBlock });
+      const usage = await getEventLogs(client, { address: p.addresses.licensing, abi: motifLicensingAbi, eventName: "UsageReported", args: { licenseId: ids }, fromBlock: cert.mintBlock });
       for (const u of usage) {
         units += u.args.units!;
         usageRevenue += u.args.amount!;

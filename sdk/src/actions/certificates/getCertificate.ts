@@ -1,8 +1,9 @@
 import { type Address, type Client, type ReadContractErrorType, toHex } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
+import { readContract } from "viem/actions";
 
 import { motifCertificateAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import { type GetEventLogsErrorType, getEventLogs } from "../events/getEventLogs.js";
 import type { Lineage } from "../../types/lineage.js";
 
 export type GetCertificateParameters = { certificate: Address; tokenId: bigint; fromBlock?: bigint };
@@ -17,7 +18,7 @@ export type GetCertificateReturnType = {
   attester: Address;
   mintBlock: bigint;
 };
-export type GetCertificateErrorType = ReadContractErrorType | MotifContractErrorType;
+export type GetCertificateErrorType = ReadContractErrorType | MotifContractErrorType | GetEventLogsErrorType;
 
 /**
  * A certificate with its full lineage, read from storage and its mint event.
@@ -32,12 +33,13 @@ export async function getCertificate(client: Client, p: GetCertificateParameters
   try {
     const stored = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] });
     const tokenURI = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.tokenId] });
-    const [minted] = await getContractEvents(client, {
+    const [minted] = await getEventLogs(client, {
       address: p.certificate,
       abi: motifCertificateAbi,
       eventName: "CertificateMinted",
       args: { tokenId: p.tokenId },
       fromBlock: p.fromBlock ?? 0n,
+      first: true,
     });
     if (minted === undefined) throw new Error(`certificate ${p.tokenId}: no CertificateMinted event found from block ${p.fromBlock ?? 0n}`);
     const e = minted.args;

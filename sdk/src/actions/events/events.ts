@@ -1,7 +1,8 @@
-import type { Address, Client, GetContractEventsErrorType, Log, WatchContractEventReturnType } from "viem";
-import { getContractEvents, watchContractEvent } from "viem/actions";
+import type { Address, Client, Log, WatchContractEventReturnType } from "viem";
+import { watchContractEvent } from "viem/actions";
 
 import { motifCertificateAbi, motifLicensingAbi } from "../../abis/index.js";
+import { type GetEventLogsErrorType, getEventLogs } from "./getEventLogs.js";
 
 /** Which Motif events: pattern mints, recipes and datasets certified, licenses granted, usage reported. */
 export type MotifEventKind = "mints" | "recipes" | "datasets" | "licenses" | "usage";
@@ -24,7 +25,7 @@ export type GetMotifEventsParameters = {
   toBlock?: bigint;
 };
 export type GetMotifEventsReturnType = MotifEventLog[];
-export type GetMotifEventsErrorType = GetContractEventsErrorType;
+export type GetMotifEventsErrorType = GetEventLogsErrorType;
 
 /**
  * Decoded logs of one kind of Motif event (`args` decoded with the generated ABIs).
@@ -41,13 +42,13 @@ export type GetMotifEventsErrorType = GetContractEventsErrorType;
  */
 export async function getMotifEvents(client: Client, p: GetMotifEventsParameters): Promise<GetMotifEventsReturnType> {
   const s = source[p.kind];
-  const logs = await getContractEvents(client, {
+  const logs = await getEventLogs(client, {
     address: p.addresses[s.contract],
     abi: s.abi,
     eventName: s.eventName,
     fromBlock: p.fromBlock ?? 0n,
     ...(p.toBlock !== undefined ? { toBlock: p.toBlock } : {}),
-  } as Parameters<typeof getContractEvents>[1]);
+  } as Parameters<typeof getEventLogs>[1]);
   return logs as unknown as MotifEventLog[];
 }
 

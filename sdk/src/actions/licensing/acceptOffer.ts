@@ -1,7 +1,8 @@
 import { type Account, type Address, type Chain, type Client, type Hash, type Hex, type Transport, type WriteContractErrorType, zeroAddress } from "viem";
-import { getContractEvents, readContract } from "viem/actions";
+import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
+import { getEventLogs } from "../events/getEventLogs.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
 import type { Offer } from "../../types/license.js";
 import { simulateAndWrite } from "../write.js";
@@ -47,12 +48,13 @@ export async function acceptOffer(
 
 /** The terms id of an on-chain offer, from its OfferPublished event. */
 async function termsIdOf(client: Client, licensing: Address, offerId: bigint): Promise<number> {
-  const [published] = await getContractEvents(client, {
+  const [published] = await getEventLogs(client, {
     address: licensing,
     abi: motifLicensingAbi,
     eventName: "OfferPublished",
     args: { offerId },
     fromBlock: 0n,
+    first: true,
   });
   if (published === undefined) {
     // Not published: let the contract say so (reverts MotifLicensingUnknownOffer(offerId)).
