@@ -144,14 +144,17 @@ if (want("render")) {
     royaltyBps: 0,
     generator: { name: "motif-generator", version: "bench" },
   });
-  const count = 20;
-  const t = performance.now();
-  for (let i = 0; i < count; i++) {
-    await runPipeline(config, { model: ["indigo", "madder", "weld"][i % 3]!, seed: BigInt(1000 + i), params, width: 512, height: 512 });
+  try {
+    const count = 20;
+    const t = performance.now();
+    for (let i = 0; i < count; i++) {
+      await runPipeline(config, { model: ["indigo", "madder", "weld"][i % 3]!, seed: BigInt(1000 + i), params, width: 512, height: 512 });
+    }
+    const perSecond = count / ((performance.now() - t) / 1000);
+    report.record("pipeline.patternsPerSecond.512", Math.round(perSecond * 100) / 100, "render → PDQ → screen → pin (embedded) at 512², one process");
+  } finally {
+    await rm(storeDir, { recursive: true, force: true });
   }
-  const perSecond = count / ((performance.now() - t) / 1000);
-  report.record("pipeline.patternsPerSecond.512", Math.round(perSecond * 100) / 100, "render → PDQ → screen → pin (embedded) at 512², one process");
-  await rm(storeDir, { recursive: true, force: true });
 }
 
 // Print size: 8192² in bands; the float buffers stay one band (65,536 pixels) whatever the size.

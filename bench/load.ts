@@ -11,7 +11,7 @@
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -105,6 +105,9 @@ try {
   const growth = report.results["load.render64.again.rssPeakMB"]! / firstPeak;
   report.record("load.render64.rssGrowthRatio", Math.round(growth * 1000) / 1000, "peak RSS of the second render run / the first (bounded: ≤ 1.1)", 1.1);
 } finally {
+  const exited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.once("exit", resolve));
   server.kill("SIGINT");
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
 }
 await report.write();

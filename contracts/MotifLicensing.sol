@@ -14,7 +14,7 @@ import {OfferHash} from "./libraries/OfferHash.sol";
 import {RegionMask} from "./libraries/RegionMask.sol";
 import {MotifPayments} from "./MotifPayments.sol";
 import {Grant, GrantSlot} from "./types/GrantSlot.sol";
-import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, Pricing} from "./types/License.sol";
+import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, OfferState, Pricing} from "./types/License.sol";
 
 /// @title MotifLicensing
 /// @notice Licenses of Motif certificates with their terms on-chain and enforced here: regions (ISO
@@ -489,6 +489,35 @@ contract MotifLicensing is MotifPayments, EIP712 {
 
     /// @inheritdoc IMotifLicensing
     function getTerms(uint32 termsId) external view returns (LicenseTerms memory terms) {
+        terms = _loadTerms(termsId);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function getOffer(uint256 offerId) external view returns (Offer memory offer, OfferState memory state) {
+        StoredOffer storage o = _offers[offerId];
+        if (o.licensor == address(0)) revert MotifLicensingUnknownOffer(offerId);
+        offer.terms = _loadTerms(o.termsId);
+        offer.window = LicenseWindow({start: o.start, end: o.end, duration: o.duration});
+        offer.pricing = Pricing({price: o.price, ceiling: o.ceiling, decayWindow: o.decayWindow, demandCap: o.demandCap});
+        offer.maxUses = o.maxUses;
+        offer.deadline = o.deadline;
+        offer.licensee = o.licensee;
+        state = OfferState({
+            licensor: o.licensor,
+            termsId: o.termsId,
+            uses: o.uses,
+            cancelled: o.cancelled,
+            currentPrice: _offerPrice(o)
+        });
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function lastOfferId() external view returns (uint256) {
+        return _offerCount;
+    }
+
+    /// @dev Stored terms `termsId` as a `LicenseTerms`; reverts for an id never stored.
+    function _loadTerms(uint32 termsId) private view returns (LicenseTerms memory terms) {
         StoredTerms storage t = _terms[termsId];
         if (t.tokenId == 0) revert MotifLicensingUnknownTerms(termsId, _termsCount);
         terms = LicenseTerms({
@@ -701,7 +730,9 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (time < g.start) {
             return abi.encodeWithSelector(MotifLicensingNotYetValid.selector, licenseId, g.start, time);
         }
-        if (time >= g.end) return abi.encodeWithSelector(MotifLicensingExpired.selector, licenseId, g.end, time);
+        if (time >= g.end && g.end != PERPETUAL) {
+            return abi.encodeWithSelector(MotifLicensingExpired.selector, licenseId, g.end, time);
+        }
         if (!RegionMask.has(_terms[g.termsId].regions, region)) {
             return abi.encodeWithSelector(MotifLicensingRegionNotAllowed.selector, licenseId, region);
         }

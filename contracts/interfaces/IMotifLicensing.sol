@@ -3,7 +3,7 @@
 // solhint-disable-next-line compiler-version
 pragma solidity ^0.8.20;
 
-import {License, LicenseTerms, Offer} from "../types/License.sol";
+import {License, LicenseTerms, Offer, OfferState} from "../types/License.sol";
 
 /// @title IMotifLicensing
 /// @notice On-chain license terms for Motif certificates, enforced on-chain: offers (published or
@@ -408,6 +408,18 @@ interface IMotifLicensing {
     /// @param termsId Id of the stored terms.
     /// @return terms The terms.
     function getTerms(uint32 termsId) external view returns (LicenseTerms memory terms);
+
+    /// @notice On-chain offer `offerId` as published (its nonce is 0: on-chain offers are told apart by
+    /// id) and where it stands: what a buyer needs before accepting, without reading any event.
+    /// Reverts with `MotifLicensingUnknownOffer` for an id never published.
+    /// @param offerId The on-chain offer (1..`lastOfferId()`).
+    /// @return offer Its terms, window, pricing, uses allowed, deadline and named licensee.
+    /// @return state Its licensor, terms id, uses so far, whether cancelled, and its price now.
+    function getOffer(uint256 offerId) external view returns (Offer memory offer, OfferState memory state);
+
+    /// @notice The id of the latest on-chain offer: offers are numbered 1, 2, … in publication order.
+    /// @return offerId The latest id (0 before the first offer).
+    function lastOfferId() external view returns (uint256 offerId);
 
     /// @notice The price an acceptance of on-chain offer `offerId` costs now.
     /// @param offerId The on-chain offer.

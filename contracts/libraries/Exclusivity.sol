@@ -5,6 +5,7 @@ pragma solidity ^0.8.20;
 
 import {IMotifLicensing} from "../interfaces/IMotifLicensing.sol";
 import {RegionMask} from "./RegionMask.sol";
+import {GrantSlotLibrary} from "../types/GrantSlot.sol";
 
 /// @title Exclusivity
 /// @notice The exclusivity book of one certificate, in bounded gas: an exclusive license forbids any
@@ -27,8 +28,8 @@ import {RegionMask} from "./RegionMask.sol";
 library Exclusivity {
     /// @notice Most exclusive licenses of one certificate whose windows have not ended.
     uint256 internal constant MAX_EXCLUSIVES = 8;
-    /// @notice Window end that never comes.
-    uint40 internal constant PERPETUAL = type(uint40).max;
+    /// @notice Window end that never comes (the grant word's, `GrantSlotLibrary.PERPETUAL_END`).
+    uint40 internal constant PERPETUAL = GrantSlotLibrary.PERPETUAL_END;
     /// @notice `grantBlockEnds` day that never comes.
     uint256 internal constant NEVER_DAY = 0xffff;
     uint256 private constant _DAY = 1 days;

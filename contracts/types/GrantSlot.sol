@@ -54,6 +54,9 @@ library GrantSlotLibrary {
     uint256 internal constant UNIT_CAP_OFFSET = 184;
     uint256 internal constant GENERATION_OFFSET = 240;
 
+    /// @notice The window end that means "never ends" (`MotifLicensing.PERPETUAL`).
+    uint40 internal constant PERPETUAL_END = type(uint40).max;
+
     uint256 internal constant MASK_8 = 0xff;
     uint256 internal constant MASK_16 = 0xffff;
     uint256 internal constant MASK_32 = 0xffffffff;
@@ -147,7 +150,9 @@ library GrantSlotLibrary {
     /// @param time Unix seconds.
     function coversTime(GrantSlot self, uint256 time) internal pure returns (bool) {
         if (statusByte(self) != uint8(LicenseStatus.Active)) return false;
-        if (time < start(self) || time >= end(self)) return false;
+        uint40 e = end(self);
+        // a window ending at PERPETUAL (type(uint40).max) never ends, even for times past 2^40 - 1
+        if (time < start(self) || (time >= e && e != PERPETUAL_END)) return false;
         uint56 cap = unitCap(self);
         return cap == 0 || unitsUsed(self) < cap;
     }

@@ -79,6 +79,20 @@ struct Offer {
     address licensee;
 }
 
+/// @notice Where an on-chain offer stands, as returned with it by `MotifLicensing.getOffer`.
+struct OfferState {
+    /// The certificate owner who published it.
+    address licensor;
+    /// Id of its stored terms (`getTerms`).
+    uint32 termsId;
+    /// Acceptances so far (at most the offer's `maxUses`).
+    uint32 uses;
+    /// Whether its licensor cancelled it.
+    bool cancelled;
+    /// What an acceptance costs now, in the terms' currency (demand pricing applied).
+    uint256 currentPrice;
+}
+
 /// @notice Lifecycle of a granted license.
 enum LicenseStatus {
     None,

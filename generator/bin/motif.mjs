@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npx motif …` — the `motif` bin of `@motif/generator`, which npm links into the root's
 // node_modules/.bin, so `npx` runs it directly (a bin declared by the root package itself would make
-// npm install the project into its npx cache first: a second of start-up). It runs the CLI compiled
+// npm install the project into its npx cache first: a second of start-up; npm does that for this
+// workspace too when npx runs inside generator/ itself, whose package declares the bin). It runs the CLI compiled
 // to JavaScript: generator/dist, which imports `@motif/sdk` from the SDK's compiled sdk/dist (the
 // workspace link node_modules/@motif/sdk), both written by `npm run build` and by `npm install`
 // (the prepare script). A checkout whose TypeScript changed

@@ -104,7 +104,9 @@ export function unixTimeLabel(t: bigint | number): string {
   if (n === 0) return "none (0)";
   if (n === PERPETUAL) return "never (perpetual)";
   if (!Number.isFinite(n) || n < 0 || n > 8.64e12) return `time ${num(BigInt(t))} (not a date)`;
-  return new Date(n * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  const iso = new Date(n * 1000).toISOString(); // years past 9999 read "+010000-…": cut at the "T", not at a fixed place
+  const at = iso.indexOf("T");
+  return `${iso.slice(0, at)} ${iso.slice(at + 1, at + 6)} UTC`;
 }
 
 type Ctx = { currency?: string; errorName?: string };

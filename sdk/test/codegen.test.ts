@@ -181,9 +181,10 @@ describe("codegen from the compiled contracts (scripts/generate-abis.ts)", funct
     const { ALL, ...single } = LicenseFlags;
     expect(single).to.deep.equal(flags);
     expect(ALL).to.equal(Object.values(flags).reduce((a, b) => a | b, 0));
-    // MotifLicensing's public PERPETUAL is the exclusivity book's
+    // MotifLicensing's public PERPETUAL is the exclusivity book's, which is the grant word's
     expect(await sol("MotifLicensing.sol")).to.contain("uint40 public constant PERPETUAL = Exclusivity.PERPETUAL;");
-    expect(await sol("libraries/Exclusivity.sol")).to.contain("uint40 internal constant PERPETUAL = type(uint40).max;");
+    expect(await sol("libraries/Exclusivity.sol")).to.contain("uint40 internal constant PERPETUAL = GrantSlotLibrary.PERPETUAL_END;");
+    expect(await sol("types/GrantSlot.sol")).to.contain("uint40 internal constant PERPETUAL_END = type(uint40).max;");
     expect(PERPETUAL).to.equal(2 ** 40 - 1);
     const enumOf = async (file: string, name: string) => {
       const body = new RegExp(`enum ${name} \\{([^}]*)\\}`).exec((await sol(file)).replace(/\/\/\/[^\n]*\n/g, ""))![1]!;

@@ -9,7 +9,7 @@ import {IMotifCertificate} from "../../contracts/interfaces/IMotifCertificate.so
 import {IMotifModelRegistry} from "../../contracts/interfaces/IMotifModelRegistry.sol";
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {IMotifRegions} from "../../contracts/interfaces/IMotifRegions.sol";
-import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer} from "../../contracts/types/License.sol";
+import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer, OfferState} from "../../contracts/types/License.sol";
 import {FeeOnTransferERC20, MockERC20, NoReturnERC20, ReturnFalseERC20} from "./mocks/MockTokens.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
@@ -205,6 +205,49 @@ contract MotifLicensingOffersTest is LicensingFixture {
         );
         vm.prank(bob);
         licensing.acceptOffer{value: 1 ether}(offerId, 1 ether);
+    }
+
+    // --- reading an offer without events --------------------------------------------------------
+
+    function test_getOffer_returnsWhatWasPublishedAndWhereItStands() public {
+        Offer memory o = _offer(_eu(), LicenseFlags.COMMERCIAL, 1 ether);
+        o.pricing.ceiling = 3 ether;
+        o.pricing.decayWindow = 7 days;
+        o.pricing.demandCap = 4;
+        o.maxUses = 3;
+        o.nonce = 0; // on-chain offers are told apart by id
+        assertEq(licensing.lastOfferId(), 0, "no offer yet");
+        uint256 offerId = _publish(o);
+        assertEq(licensing.lastOfferId(), offerId, "the latest id");
+        _accept(offerId, bob, licensing.currentPrice(offerId));
+
+        (Offer memory got, OfferState memory state) = licensing.getOffer(offerId);
+        assertEq(keccak256(abi.encode(got)), keccak256(abi.encode(o)), "the offer as published, field for field");
+        assertEq(state.licensor, licensor, "licensor");
+        assertEq(state.uses, 1, "one acceptance");
+        assertFalse(state.cancelled, "open");
+        assertEq(state.currentPrice, licensing.currentPrice(offerId), "price now, demand applied");
+        assertTrue(state.currentPrice > 1 ether, "demand raised it");
+        assertEq(licensing.getTerms(state.termsId).currency, o.terms.currency, "its terms");
+
+        vm.prank(licensor);
+        licensing.cancelOffer(offerId);
+        (, state) = licensing.getOffer(offerId);
+        assertTrue(state.cancelled, "cancelled");
+    }
+
+    function test_getOffer_namedLicensee_isReturned() public {
+        Offer memory o = _offer(_eu(), 0, 1 ether);
+        o.licensee = carol;
+        o.nonce = 0;
+        (Offer memory got,) = licensing.getOffer(_publish(o));
+        assertEq(got.licensee, carol, "the only account that may accept it");
+    }
+
+    function test_getOffer_unknown_reverts() public {
+        uint256 offerId = _publish(_offer(_eu(), 0, 1 ether));
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownOffer.selector, offerId + 1));
+        licensing.getOffer(offerId + 1);
     }
 
     function test_cancelOffer_notPublisher_reverts() public {

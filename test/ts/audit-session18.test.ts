@@ -34,15 +34,20 @@ describe("audit of session 18: the CLI as the generator's bin, uint48 licence-ch
   // `@motif/cli` depending on @motif/generator), or narrow the promise in README/ARCHITECTURE
   // ("from the root and any folder outside generator/; there, `node bin/motif.mjs`"); extend
   // generator/test/cli.test.ts's "_npx" oracle to the folders promised.
-  it("F1 npx motif from the generator workspace folder installs the project into npm's npx cache", function () {
-    this.timeout(120_000);
-    for (const cwd of [path.join(root, "generator"), path.join(root, "generator", "src", "cli")]) {
+  // Resolution: the promise is narrowed to what npm allows (README, ARCHITECTURE.md, the bin's header):
+  // direct from the root and every folder outside generator/; inside generator/ npm installs the
+  // workspace into its npx cache first (slower), and the command still answers.
+  it("F1 npx motif runs the linked bin directly outside generator/, and still answers inside it", function () {
+    this.timeout(180_000);
+    const direct = [root, path.join(root, "web"), path.join(root, "docs"), path.join(root, "test", "fixtures")];
+    const viaCache = [path.join(root, "generator"), path.join(root, "generator", "src", "cli")];
+    for (const cwd of [...direct, ...viaCache]) {
       const cache = mkdtempSync(path.join(os.tmpdir(), "motif-audit18-npm-cache-"));
       try {
         const r = spawnSync("npx", ["motif", "--help"], { cwd, encoding: "utf8", env: { ...process.env, npm_config_cache: cache } });
-        expect(r.status, r.stderr).to.equal(0);
+        expect(r.status, `${path.relative(root, cwd)}: ${r.stderr}`).to.equal(0);
         expect(r.stdout).to.match(/^usage: motif <command> \[options\]/);
-        expect(existsSync(path.join(cache, "_npx")), `npx in ${path.relative(root, cwd)} installed the project into its npx cache`).to.equal(false);
+        if (direct.includes(cwd)) expect(existsSync(path.join(cache, "_npx")), `npx in ${path.relative(root, cwd) || "."} installed the project into its npx cache`).to.equal(false);
       } finally {
         rmSync(cache, { recursive: true, force: true });
       }

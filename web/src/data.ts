@@ -41,26 +41,27 @@ export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId:
 
 export type OnChainOffer = { offerId: bigint; licensor: Address; offer: Offer; price: bigint };
 
-/** The certificate's on-chain offers that can still be accepted (not cancelled, not used up, not past their deadline). */
+/**
+ * The certificate's on-chain offers that can still be accepted (not cancelled, not used up, not past
+ * their deadline): their ids from the certificate's own `OfferPublished` events (filtered by token,
+ * paged), then each offer's state and price now read from the contract (`getOffer`), not from every
+ * cancellation and grant ever logged.
+ */
 export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<OnChainOffer[]> {
-  const fromBlock = BigInt(cfg.startBlock);
   const address = cfg.contracts.MotifLicensing;
-  const [published, cancelled, granted, block] = await Promise.all([
-    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock }),
-    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferCancelled", fromBlock }),
-    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId }, fromBlock }),
+  const [published, block] = await Promise.all([
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock: BigInt(cfg.startBlock) }),
     client.getBlock(),
   ]);
-  const gone = new Set(cancelled.map((c) => c.args.offerId!));
+  const read = await Promise.all(
+    published.map((p) => client.readContract({ address, abi: motifLicensingAbi, functionName: "getOffer", args: [p.args.offerId] })),
+  );
   const out: OnChainOffer[] = [];
-  for (const p of published) {
-    const offerId = p.args.offerId!;
-    const offer = p.args.offer as unknown as Offer;
-    const uses = granted.filter((g) => BigInt(g.args.offerKey!) === offerId).length;
-    if (gone.has(offerId) || offer.deadline < Number(block.timestamp) || (offer.maxUses !== 0 && uses >= offer.maxUses)) continue;
-    const price = await client.readContract({ address, abi: motifLicensingAbi, functionName: "currentPrice", args: [offerId] }).catch(() => undefined);
-    if (price !== undefined) out.push({ offerId, licensor: p.args.licensor!, offer, price });
-  }
+  published.forEach((p, i) => {
+    const [offer, state] = read[i]!;
+    const open = !state.cancelled && offer.deadline >= Number(block.timestamp) && (offer.maxUses === 0 || state.uses < offer.maxUses);
+    if (open) out.push({ offerId: p.args.offerId, licensor: state.licensor, offer: offer as Offer, price: state.currentPrice });
+  });
   return out;
 }
 

@@ -2275,6 +2275,180 @@ export const motifLicensingAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "offerId",
+        "type": "uint256"
+      }
+    ],
+    "name": "getOffer",
+    "outputs": [
+      {
+        "components": [
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "tokenId",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "regions",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint16",
+                "name": "flags",
+                "type": "uint16"
+              },
+              {
+                "internalType": "address",
+                "name": "currency",
+                "type": "address"
+              },
+              {
+                "internalType": "uint96",
+                "name": "unitRoyalty",
+                "type": "uint96"
+              },
+              {
+                "internalType": "uint56",
+                "name": "unitCap",
+                "type": "uint56"
+              },
+              {
+                "internalType": "uint128",
+                "name": "renewalPrice",
+                "type": "uint128"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "termsDigest",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "termsCodec",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct LicenseTerms",
+            "name": "terms",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint40",
+                "name": "start",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint40",
+                "name": "end",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint40",
+                "name": "duration",
+                "type": "uint40"
+              }
+            ],
+            "internalType": "struct LicenseWindow",
+            "name": "window",
+            "type": "tuple"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint128",
+                "name": "price",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "ceiling",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint32",
+                "name": "decayWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "demandCap",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct Pricing",
+            "name": "pricing",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxUses",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint256",
+            "name": "nonce",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "licensee",
+            "type": "address"
+          }
+        ],
+        "internalType": "struct Offer",
+        "name": "offer",
+        "type": "tuple"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "licensor",
+            "type": "address"
+          },
+          {
+            "internalType": "uint32",
+            "name": "termsId",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "uses",
+            "type": "uint32"
+          },
+          {
+            "internalType": "bool",
+            "name": "cancelled",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "currentPrice",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct OfferState",
+        "name": "state",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -2429,6 +2603,19 @@ export const motifLicensingAbi = [
         "name": "",
         "type": "bool"
       },
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "lastOfferId",
+    "outputs": [
       {
         "internalType": "uint256",
         "name": "",

@@ -52,7 +52,7 @@ export const DemandPricing = {
 export const Exclusivity = {
   /** Most exclusive licenses of one certificate whose windows have not ended. */
   MAX_EXCLUSIVES: 8n,
-  /** Window end that never comes. */
+  /** Window end that never comes (the grant word's, `GrantSlotLibrary.PERPETUAL_END`). */
   PERPETUAL: 1099511627775,
   /** `grantBlockEnds` day that never comes. */
   NEVER_DAY: 65535n,
@@ -110,6 +110,8 @@ export const GrantSlotLibrary = {
   UNITS_USED_OFFSET: 128n,
   UNIT_CAP_OFFSET: 184n,
   GENERATION_OFFSET: 240n,
+  /** The window end that means "never ends" (`MotifLicensing.PERPETUAL`). */
+  PERPETUAL_END: 1099511627775,
   MASK_8: 255n,
   MASK_16: 65535n,
   MASK_32: 4294967295n,

@@ -2,7 +2,6 @@ import { type Account, type Address, type Chain, type Client, type Hash, type He
 import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
-import { getEventLogs } from "../events/getEventLogs.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
 import type { Offer } from "../../types/license.js";
 import { simulateAndWrite } from "../write.js";
@@ -36,7 +35,8 @@ export async function acceptOffer(
     currency =
       p.signed !== undefined
         ? p.signed.offer.terms.currency
-        : (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getTerms", args: [await termsIdOf(client, p.licensing, p.offerId!)] })).currency;
+        : // one read, no event: the offer as published (reverts MotifLicensingUnknownOffer for an unknown id)
+          (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getOffer", args: [p.offerId!] }))[0].terms.currency;
   } catch (error) {
     return rethrowMotifError(error);
   }
@@ -44,21 +44,4 @@ export async function acceptOffer(
   return p.signed !== undefined
     ? simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "acceptSignedOffer", args: [p.signed.offer, p.signed.signature, p.maxPrice], value })
     : simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "acceptOffer", args: [p.offerId!, p.maxPrice], value });
-}
-
-/** The terms id of an on-chain offer, from its OfferPublished event. */
-async function termsIdOf(client: Client, licensing: Address, offerId: bigint): Promise<number> {
-  const [published] = await getEventLogs(client, {
-    address: licensing,
-    abi: motifLicensingAbi,
-    eventName: "OfferPublished",
-    args: { offerId },
-    fromBlock: 0n,
-    first: true,
-  });
-  if (published === undefined) {
-    // Not published: let the contract say so (reverts MotifLicensingUnknownOffer(offerId)).
-    await readContract(client, { address: licensing, abi: motifLicensingAbi, functionName: "currentPrice", args: [offerId] });
-  }
-  return published!.args.termsId!;
 }

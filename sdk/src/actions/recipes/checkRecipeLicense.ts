@@ -1,6 +1,7 @@
 import type { Address, Client } from "viem";
 
 import { type RegionInput, type UnknownRegionErrorType } from "../../regions/index.js";
+import type { CheckTimeRangeErrorType } from "../../checkTime.js";
 import { type MotifContractErrorType, MotifContractError } from "../../errors.js";
 import { tokenIdHex } from "../../ids.js";
 import { requireLicensed } from "../licensing/requireLicensed.js";
@@ -20,7 +21,7 @@ export type CheckRecipeLicenseParameters = {
 export type CheckRecipeLicenseReturnType =
   | { allowed: true; modelId: number; shareBps: number; via: "owner" | "license"; licenseId: bigint }
   | { allowed: false; modelId: number; shareBps: number; reason: string };
-export type CheckRecipeLicenseErrorType = GetRecipeErrorType | MotifContractErrorType | UnknownRegionErrorType;
+export type CheckRecipeLicenseErrorType = GetRecipeErrorType | MotifContractErrorType | UnknownRegionErrorType | CheckTimeRangeErrorType;
 
 /**
  * Whether `creator` may render from recipe `recipeId` in `region` at `time`: it owns the recipe
