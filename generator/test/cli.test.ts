@@ -106,7 +106,12 @@ describe("npx motif pdq", function () {
 
 describe("npx motif render / screen / pin", function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "motif-cli-"));
+  // made in before(), not at load time: the run's temp folder (the root hooks' TMPDIR) exists only then
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "motif-cli-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("render writes a PNG and reports its content digest; bad input writes nothing and names the field", () => {
     const out = path.join(dir, "p.png");

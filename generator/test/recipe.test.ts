@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -9,7 +9,12 @@ const AUTHOR = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 
 describe("recipes (off-chain): canonical model + params, digest, render from a recipe", function () {
   this.timeout(60_000);
-  const dir = mkdtempSync(path.join(os.tmpdir(), "motif-recipe-"));
+  // made in before(), not at load time: the run's temp folder (the root hooks' TMPDIR) exists only then
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "motif-recipe-"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("creates a canonical recipe, checks it, and renders the same pattern as the explicit options", async () => {
     const file = path.join(dir, "indigo-stripes.json");
