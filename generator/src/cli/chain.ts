@@ -48,6 +48,21 @@ export async function contractsFor<K extends keyof MotifContracts>(
 }
 
 /**
+ * The block Motif was deployed at on `chainId`, where event reads start (never block 0 of a long
+ * chain): MOTIF_START_BLOCK when set; else the deployment record's `startBlock` when the certificate's
+ * address is the record's (MOTIF_CERTIFICATE unset); else 0.
+ */
+export async function startBlockFor(chainId: number, env = process.env): Promise<bigint> {
+  const raw = env.MOTIF_START_BLOCK;
+  if (raw !== undefined && raw !== "") {
+    if (!/^\d{1,15}$/.test(raw)) throw new UsageError(`MOTIF_START_BLOCK: "${raw}" is not a block number (a whole number, 0 to 999999999999999)`);
+    return BigInt(raw);
+  }
+  if (env.MOTIF_CERTIFICATE !== undefined && env.MOTIF_CERTIFICATE !== "") return 0n;
+  return BigInt((await readDeployment(process.cwd(), chainId))?.startBlock ?? 0);
+}
+
+/**
  * Chain access for CLI commands, from the environment: MOTIF_RPC_URL, MOTIF_ATTESTER_KEY (the
  * generator's key; never printed), and the addresses from deployments/<chainId>.json unless
  * MOTIF_CERTIFICATE / MOTIF_REGISTRY override them. Undefined when MOTIF_RPC_URL is unset.
@@ -85,7 +100,7 @@ export function rpcUrlFromEnv(purpose: string, env = process.env): string {
 export async function connect<K extends keyof MotifContracts>(url: string, need: readonly K[], env = process.env) {
   const publicClient = createPublicClient({ transport: http(url) });
   const chainId = await publicClient.getChainId();
-  return { publicClient, chainId, addresses: await contractsFor(chainId, need, env) };
+  return { publicClient, chainId, addresses: await contractsFor(chainId, need, env), fromBlock: await startBlockFor(chainId, env) };
 }
 
 /** The account of the private key in `env[name]`; a UsageError names the variable (never the value). */

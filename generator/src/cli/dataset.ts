@@ -28,8 +28,8 @@ licensable like a pattern; its metadata names the pinned manifest). Signed by th
 licensee: needs MOTIF_RPC_URL and MOTIF_WALLET_KEY. --royalty-bps 0..1000 (default 0).`;
 
 async function chainClient() {
-  const { publicClient, addresses } = await connect(rpcUrlFromEnv("the chain whose licenses are checked"), ["certificate", "licensing"]);
-  return { client: publicClient, addresses };
+  const { publicClient, addresses, fromBlock } = await connect(rpcUrlFromEnv("the chain whose licenses are checked"), ["certificate", "licensing"]);
+  return { client: publicClient, addresses, fromBlock };
 }
 
 async function readManifest(file: string | undefined): Promise<DatasetManifest> {
@@ -85,9 +85,9 @@ export const datasetCommand = {
         if (!/^(0x[0-9a-fA-F]{1,64}|\d{1,78})$/.test(s)) throw new UsageError(`--tokens: "${s}" is not a token id (0x + up to 64 hex digits, or decimal)`);
         return BigInt(s);
       });
-      const { client, addresses } = await chainClient();
+      const { client, addresses, fromBlock } = await chainClient();
       if (values.all) {
-        const logs = await getEventLogs(client, { address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+        const logs = await getEventLogs(client, { address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock });
         tokenIds.push(...logs.map((l) => l.args.tokenId!));
       }
       const { store } = selectStore(values.store!);
