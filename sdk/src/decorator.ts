@@ -37,8 +37,10 @@ import type { MotifAddresses } from "./addresses.js";
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
- * viem decorator: `createWalletClient(...).extend(motifActions({ addresses }))` gives the client
- * Motif's actions with the contract addresses filled in. Write actions need a client with an account.
+ * viem decorator: `createWalletClient(...).extend(motifActions({ addresses, startBlock }))` gives the
+ * client Motif's actions with the contract addresses filled in, and event reads starting at the
+ * deployment's block (`addressesOf(record)` and `record.startBlock` from a deployment record). Write
+ * actions need a client with an account.
  *
  * @example
  * import { createWalletClient, http } from "viem";
@@ -49,7 +51,15 @@ type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
  * const { licensed } = await motif.isLicensed({ tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: motif.account.address, region: "FR" });
  * console.log(licensed); // "true"
  */
-export function motifActions({ addresses }: { addresses: MotifAddresses }) {
+export function motifActions({ addresses, startBlock }: {
+  addresses: MotifAddresses;
+  /**
+   * The block the contracts were deployed at (a deployment record's `startBlock`): where the event
+   * reads (`getCertificate`, `getMotifEvents`) start unless a call names its own `fromBlock`.
+   */
+  startBlock?: bigint | number;
+}) {
+  const from = startBlock !== undefined ? { fromBlock: BigInt(startBlock) } : {};
   return <T extends Transport, C extends Chain | undefined, A extends Account | undefined>(client: Client<T, C, A>) => {
     const signer = () => {
       if (client.account === undefined) throw new Error("motifActions: this action needs a client with an account");
@@ -65,7 +75,7 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
         getCertificateMetadata(client, { ...p, certificate: addresses.certificate }),
       royaltyInfo: (p: Omit<RoyaltyInfoParameters, "certificate">) => royaltyInfo(client, { ...p, certificate: addresses.certificate }),
       logEdit: (p: Omit<LogEditParameters, "certificate">) => logEdit(signer(), { ...p, certificate: addresses.certificate }),
-      getMotifEvents: (p: Omit<GetMotifEventsParameters, "addresses">) => getMotifEvents(client, { ...p, addresses }),
+      getMotifEvents: (p: Omit<GetMotifEventsParameters, "addresses">) => getMotifEvents(client, { ...from, ...p, addresses }),
       watchMotifEvents: (p: Omit<WatchMotifEventsParameters, "addresses">) => watchMotifEvents(client, { ...p, addresses }),
       publishOffer: (p: Omit<PublishOfferParameters, "licensing">) => publishOffer(signer(), { ...p, licensing: addresses.licensing }),
       renewLicense: (p: Omit<RenewLicenseParameters, "licensing">) => renewLicense(signer(), { ...p, licensing: addresses.licensing }),
@@ -76,7 +86,7 @@ export function motifActions({ addresses }: { addresses: MotifAddresses }) {
       acceptLicenseTransfer: (p: Omit<AcceptLicenseTransferParameters, "licensing">) =>
         acceptLicenseTransfer(signer(), { ...p, licensing: addresses.licensing }),
       cancelSignedOffer: (p: Omit<CancelSignedOfferParameters, "licensing">) => cancelSignedOffer(signer(), { ...p, licensing: addresses.licensing }),
-      getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
+      getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...from, ...p, certificate: addresses.certificate }),
       checkTrainingLicense: (p: Omit<CheckTrainingLicenseParameters, "licensing">) => checkTrainingLicense(client, { ...p, licensing: addresses.licensing }),
       verifyDataset: (p: Omit<VerifyDatasetParameters, "licensing">) => verifyDataset(client, { ...p, licensing: addresses.licensing }),
       mintDataset: (p: Omit<MintDatasetParameters, "certificate">) => mintDataset(signer(), { ...p, certificate: addresses.certificate }),

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { type Hex, createPublicClient, http, keccak256, toHex } from "viem";
 
-import { EventLogsRangeError, getEventLogs, motifCertificateAbi } from "@motif/sdk";
+import { EventLogsRangeError, getEventLogs, motifActions, motifCertificateAbi } from "@motif/sdk";
 import { deployedMotif } from "../../test/ts/helpers/deployed.js";
 import { HOSTED_LIMITS, startLimitsProxy } from "../../test/ts/helpers/limits-proxy.js";
 
@@ -93,6 +93,21 @@ describe("getEventLogs: events read in pages a hosted RPC accepts", function () 
       } finally {
         await proxy.close();
       }
+    }
+  });
+
+  it("motifActions({ startBlock }): a cold getCertificate on the long chain is a constant handful of requests", async () => {
+    const proxy = await startLimitsProxy(upstream);
+    try {
+      const motif = createPublicClient({ transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
+      const cert = await motif.getCertificate({ tokenId: BigInt(keccak256(toHex("logs-3"))) });
+      expect(cert.lineage.seed).to.equal(3n);
+      expect(cert.lineage.paramsHash).to.equal(keccak256(toHex("p-3")));
+      expect(proxy.calls.get("eth_getLogs"), "one page: the deployment block to now").to.equal(1);
+      const requests = [...proxy.calls.values()].reduce((a, b) => a + b, 0);
+      expect(requests, JSON.stringify([...proxy.calls])).to.be.at.most(5);
+    } finally {
+      await proxy.close();
     }
   });
 
