@@ -118,3 +118,73 @@ describe("audit session 18b: getEventLogs behind providers' real refusals", func
     expect(out, "a swapped range reads as 'no events'").to.have.property("error");
   });
 });
+
+describe("audit session 18b: web openOffers lists only offers that can still be accepted", function () {
+  this.timeout(120_000);
+  /**
+   * Finding F5 (low, web; the listing's rule predates the change, the change re-promises it).
+   * Promise (web/src/data.ts openOffers): "The certificate's on-chain offers that can still be accepted
+   * (not cancelled, not used up, not past their deadline)", "each offer's state … read from the
+   * contract (getOffer)".
+   * Observation: (a) after the certificate is sold, the old owner's offer is still listed (getOffer
+   * returns state.licensor, but openOffers never compares it with the certificate's owner), while
+   * acceptOffer reverts MotifLicensingOfferInactive(offerId, licensor); (b) an offer whose deadline
+   * equals the latest block's timestamp is listed, though every later block is past it and acceptOffer
+   * reverts MotifLicensingOfferExpired.
+   * Suggested fix: also require state.licensor == ownerOf(tokenId) (one read per certificate), and
+   * `offer.deadline > block.timestamp`; or simulate acceptOffer per offer.
+   */
+  it("F5 a sold certificate's offers, and one at its deadline, are not listed as open", async () => {
+    const { network } = await import("hardhat");
+    const { keccak256, toHex, zeroAddress } = await import("viem");
+    const { licenseTerms, LicenseFlags } = await import("@motif/sdk");
+    const { deployedMotif } = await import("./helpers/deployed.js");
+    const { openOffers } = await import("../../web/src/data.js");
+    const d = await deployedMotif({ connection: await network.create(), models: ["weld"] });
+    try {
+      const [, seller, buyer, licensee] = d.wallets;
+      const lineage = { contentDigest: keccak256(toHex("f5")), metadataDigest: keccak256(toHex("m")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), tileHash: keccak256(toHex("t")), creator: seller!.account.address, recipeId: 0n };
+      await d.wait(await d.certificate.write.mint([{ lineage, to: seller!.account.address, royaltyBps: 0, deadline: 2n ** 40n, signature: "0x" }], { account: seller!.account }));
+      const tokenId = BigInt(lineage.contentDigest);
+      const now = Number((await d.publicClient.getBlock()).timestamp);
+      const offer = (deadline: number) => ({
+        terms: licenseTerms({ tokenId, regions: 1n << 74n, flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("legal")), termsCodec: 0x55 }),
+        window: { start: 0, end: 0, duration: 86400 },
+        pricing: { price: 0n, ceiling: 0n, decayWindow: 0, demandCap: 0 },
+        maxUses: 5,
+        deadline,
+        nonce: 0n,
+        licensee: zeroAddress,
+      });
+      const cfg = { contracts: { MotifCertificate: d.addresses.certificate, MotifModelRegistry: d.addresses.registry, MotifLicensing: d.addresses.licensing }, startBlock: d.record.startBlock } as never;
+      const test = d.connection.provider;
+
+      // (b) an offer at its deadline
+      const deadline = now + 1000;
+      await d.wait(await d.licensing.write.publishOffer([offer(deadline)], { account: seller!.account }));
+      await test.request({ method: "evm_setNextBlockTimestamp", params: [deadline] });
+      await test.request({ method: "evm_mine", params: [] });
+      expect(Number((await d.publicClient.getBlock()).timestamp)).to.equal(deadline);
+      const atDeadline = await openOffers(d.publicClient as never, cfg, tokenId);
+      // eth_call at the latest block (its timestamp = the deadline) passes; the transaction lands in a later block
+      const acceptB = await d.licensing.write
+        .acceptOffer([1n, 0n], { account: licensee!.account, gas: 1_000_000n })
+        .then((h) => d.publicClient.waitForTransactionReceipt({ hash: h }))
+        .then((r) => (r.status === "success" ? "accepted" : "reverted"), (e: Error) => e.message.split("\n")[0]);
+      expect(acceptB).to.not.equal("accepted");
+      const bListed = atDeadline.map((o) => o.offerId).includes(1n);
+
+      // (a) a sold certificate's offer
+      await d.wait(await d.licensing.write.publishOffer([offer(deadline + 100_000)], { account: seller!.account }));
+      await d.wait(await d.certificate.write.transferFrom([seller!.account.address, buyer!.account.address, tokenId], { account: seller!.account }));
+      const afterSale = await openOffers(d.publicClient as never, cfg, tokenId);
+      const acceptA = await d.licensing.simulate.acceptOffer([2n, 0n], { account: licensee!.account }).then(() => "accepted", (e: Error) => e.message.split("\n")[0]);
+      expect(acceptA).to.not.equal("accepted");
+      const aListed = afterSale.map((o) => o.offerId).includes(2n);
+
+      expect({ atDeadlineListed: bListed, soldListed: aListed }, `acceptOffer: ${acceptB} / ${acceptA}`).to.deep.equal({ atDeadlineListed: false, soldListed: false });
+    } finally {
+      await d.connection.close();
+    }
+  });
+});
