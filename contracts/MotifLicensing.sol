@@ -13,7 +13,7 @@ import {Exclusivity} from "./libraries/Exclusivity.sol";
 import {OfferHash} from "./libraries/OfferHash.sol";
 import {RegionMask} from "./libraries/RegionMask.sol";
 import {MotifPayments} from "./MotifPayments.sol";
-import {Grant, GrantSlot} from "./types/GrantSlot.sol";
+import {Grant, GrantSlot, GrantSlotLibrary} from "./types/GrantSlot.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, OfferState, Pricing} from "./types/License.sol";
 
 /// @title MotifLicensing
@@ -449,7 +449,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
             revert MotifLicensingNotAllowedByTerms(licenseId, LicenseFlags.TRANSFERABLE);
         }
         if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
-        if (g.end <= block.timestamp) revert MotifLicensingExpired(licenseId, g.end, block.timestamp);
+        if (GrantSlotLibrary.hasEnded(g.end, block.timestamp)) revert MotifLicensingExpired(licenseId, g.end, block.timestamp);
         if (g.breach) revert MotifLicensingBreachFlagged(licenseId);
     }
 
@@ -483,7 +483,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
     /// @inheritdoc IMotifLicensing
     function pendingTransferOf(uint256 licenseId) external view returns (address) {
         Grant storage g = _grants[licenseId & ~_GENERATION_MASK];
-        bool current = g.status == LicenseStatus.Active && g.generation == uint16(licenseId) && g.end > block.timestamp;
+        bool current = g.status == LicenseStatus.Active && g.generation == uint16(licenseId)
+            && !GrantSlotLibrary.hasEnded(g.end, block.timestamp);
         return current ? _pendingTransfers[licenseId] : address(0);
     }
 
@@ -656,7 +657,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
             LicenseStatus status = g.status;
             if (status == LicenseStatus.None) return (k, 1);
             uint40 end = g.end;
-            uint256 rank = status != LicenseStatus.Active ? 0 : end <= block.timestamp ? end : type(uint256).max;
+            uint256 rank =
+                status != LicenseStatus.Active ? 0 : GrantSlotLibrary.hasEnded(end, block.timestamp) ? end : type(uint256).max;
             if (rank < bestEnd && g.generation != type(uint16).max) (best, bestEnd) = (k, rank);
         }
         if (best == 0) revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);
@@ -730,7 +732,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (time < g.start) {
             return abi.encodeWithSelector(MotifLicensingNotYetValid.selector, licenseId, g.start, time);
         }
-        if (time >= g.end && g.end != PERPETUAL) {
+        if (GrantSlotLibrary.hasEnded(g.end, time)) {
             return abi.encodeWithSelector(MotifLicensingExpired.selector, licenseId, g.end, time);
         }
         if (!RegionMask.has(_terms[g.termsId].regions, region)) {

@@ -84,7 +84,7 @@ library Exclusivity {
                     own = i;
                     continue;
                 }
-                if (e.end > block.timestamp && e.regions & regions != 0 && overlaps(start, end, e.start, e.end)) {
+                if (!GrantSlotLibrary.hasEnded(e.end, block.timestamp) && e.regions & regions != 0 && overlaps(start, end, e.start, e.end)) {
                     revert IMotifLicensing.MotifLicensingExclusiveConflict(
                         tokenId, e.licenseId, e.regions & regions, e.start, e.end
                     );
@@ -197,7 +197,7 @@ library Exclusivity {
         } else {
             uint256 slot = MAX_EXCLUSIVES;
             for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
-                if (used & (1 << i) == 0 || self.entries[i].end <= block.timestamp) {
+                if (used & (1 << i) == 0 || GrantSlotLibrary.hasEnded(self.entries[i].end, block.timestamp)) {
                     slot = i;
                     break;
                 }
@@ -225,7 +225,7 @@ library Exclusivity {
         for (uint256 i; i < MAX_EXCLUSIVES; ++i) {
             if (used & (1 << i) == 0) continue;
             Entry storage e = self.entries[i];
-            if (e.end <= block.timestamp) {
+            if (GrantSlotLibrary.hasEnded(e.end, block.timestamp)) {
                 used &= ~uint8(1 << i);
                 continue;
             }

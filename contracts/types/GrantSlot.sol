@@ -144,15 +144,21 @@ library GrantSlotLibrary {
         return uint16((GrantSlot.unwrap(self) >> GENERATION_OFFSET) & MASK_16);
     }
 
+    /// @notice Whether a window ending at `windowEnd` (exclusive) has ended at `time`: one ending at
+    /// `PERPETUAL_END` never ends, even for times past 2^40 - 1 (licence checks take `uint48` times).
+    /// @param windowEnd Window end, unix seconds.
+    /// @param time Unix seconds.
+    function hasEnded(uint40 windowEnd, uint256 time) internal pure returns (bool) {
+        return time >= windowEnd && windowEnd != PERPETUAL_END;
+    }
+
     /// @notice Whether the license is active, inside its window at `time` and has units left
     /// (regions aside: they live in the terms).
     /// @param self The word.
     /// @param time Unix seconds.
     function coversTime(GrantSlot self, uint256 time) internal pure returns (bool) {
         if (statusByte(self) != uint8(LicenseStatus.Active)) return false;
-        uint40 e = end(self);
-        // a window ending at PERPETUAL (type(uint40).max) never ends, even for times past 2^40 - 1
-        if (time < start(self) || (time >= e && e != PERPETUAL_END)) return false;
+        if (time < start(self) || hasEnded(end(self), time)) return false;
         uint56 cap = unitCap(self);
         return cap == 0 || unitsUsed(self) < cap;
     }

@@ -1,6 +1,6 @@
 import { type Address, type PublicClient, bytesToHex } from "viem";
 import { CID } from "multiformats/cid";
-import { type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifLicensingAbi, getMotifEvents, getEventLogs } from "@motif/sdk";
+import { type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifCertificateAbi, motifLicensingAbi, getMotifEvents, getEventLogs } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -42,16 +42,17 @@ export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId:
 export type OnChainOffer = { offerId: bigint; licensor: Address; offer: Offer; price: bigint };
 
 /**
- * The certificate's on-chain offers that can still be accepted (not cancelled, not used up, not past
- * their deadline): their ids from the certificate's own `OfferPublished` events (filtered by token,
+ * The certificate's on-chain offers that can still be accepted (published by its current owner, not
+ * cancelled, not used up, deadline after the latest block): their ids from the certificate's own `OfferPublished` events (filtered by token,
  * paged), then each offer's state and price now read from the contract (`getOffer`), not from every
  * cancellation and grant ever logged.
  */
 export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<OnChainOffer[]> {
   const address = cfg.contracts.MotifLicensing;
-  const [published, block] = await Promise.all([
+  const [published, block, owner] = await Promise.all([
     getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock: BigInt(cfg.startBlock) }),
     client.getBlock(),
+    client.readContract({ address: cfg.contracts.MotifCertificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [tokenId] }),
   ]);
   const read = await Promise.all(
     published.map((p) => client.readContract({ address, abi: motifLicensingAbi, functionName: "getOffer", args: [p.args.offerId] })),
@@ -59,7 +60,8 @@ export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: 
   const out: OnChainOffer[] = [];
   published.forEach((p, i) => {
     const [offer, state] = read[i]!;
-    const open = !state.cancelled && offer.deadline >= Number(block.timestamp) && (offer.maxUses === 0 || state.uses < offer.maxUses);
+    // acceptable in a later block: still the owner's, before its deadline, uses left
+    const open = !state.cancelled && state.licensor === owner && offer.deadline > Number(block.timestamp) && state.uses < offer.maxUses;
     if (open) out.push({ offerId: p.args.offerId, licensor: state.licensor, offer: offer as Offer, price: state.currentPrice });
   });
   return out;

@@ -23,7 +23,7 @@ export type GetEventLogsParameters<abi extends Abi, eventName extends ContractEv
 };
 
 export type GetEventLogsReturnType<abi extends Abi, eventName extends ContractEventName<abi>> = GetContractEventsReturnType<abi, eventName, true>;
-export type GetEventLogsErrorType = GetContractEventsErrorType | EventLogsRangeErrorType;
+export type GetEventLogsErrorType = GetContractEventsErrorType | EventLogsRangeErrorType | EventLogsFromBlockErrorType;
 
 export type EventLogsRangeErrorType = EventLogsRangeError & { name: "EventLogsRangeError" };
 
@@ -38,9 +38,22 @@ export class EventLogsRangeError extends BaseError {
   }
 }
 
+export type EventLogsFromBlockErrorType = EventLogsFromBlockError & { name: "EventLogsFromBlockError" };
+
+/** The range starts past its end (or past the chain's head): a wrong start block, not "no events". */
+export class EventLogsFromBlockError extends BaseError {
+  override name = "EventLogsFromBlockError" as const;
+  constructor(eventName: string, fromBlock: bigint, toBlock: bigint, head: boolean) {
+    super(`fromBlock ${fromBlock} is past ${head ? "the chain's latest block" : "toBlock"} ${toBlock}: no ${eventName} event can be read there.`, {
+      metaMessages: ["Start at the deployment's block on this chain (its deployment record's startBlock)."],
+    });
+  }
+}
+
 /** How a provider's refusal reads (messages and codes of Alchemy, Infura, QuickNode, Ankr, Chainstack, geth and others). */
-const TOO_WIDE = /block range|range (is )?too (large|wide)|limited to a? ?[\d,]+ (block )?range|more than [\d,]+ (results|logs)|response size exceeded|too many (results|logs)|query timeout|exceed(s|ed)? maximum block range|max(imum)? (block )?range/i;
-const RATE_LIMITED = /rate limit|too many requests|exceeded .*(capacity|compute units)|request limit|throttl/i;
+const TOO_WIDE =
+  /block range|range (is )?too (large|wide)|limited to a? ?[\d,]+ (block )?range|more than [\d,]+ (results|logs)|response size exceeded|too many (results|logs|blocks)|query timeout|exceed(s|ed)? max(imum)? (block range|results)|max(imum)? (block )?range|ranges over [\d,]+ blocks/i;
+const RATE_LIMITED = /rate limit|rate exceeded|too many requests|exceeded .*(capacity|compute units)|request limit|throttl/i;
 
 type ErrorLike = { code?: unknown; status?: unknown; message?: unknown; details?: unknown };
 function walkErrors(error: unknown): ErrorLike[] {
@@ -87,6 +100,7 @@ export async function getEventLogs<const abi extends Abi, eventName extends Cont
   p: GetEventLogsParameters<abi, eventName>,
 ): Promise<GetEventLogsReturnType<abi, eventName>> {
   const last = p.toBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
+  if (p.fromBlock > last) throw new EventLogsFromBlockError(String(p.eventName), p.fromBlock, last, p.toBlock === undefined);
   let range = p.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
   if (range < 1n) range = 1n;
   const attempts = p.rateLimitAttempts ?? 6;
