@@ -4,32 +4,24 @@
  * `getCertificate` and `acceptOffer` make through test/ts/helpers/limits-proxy.ts (10,000 blocks and
  * 10,000 logs per eth_getLogs, 25 requests/s). Goal: a constant handful, whatever the chain's length.
  */
-import { network } from "hardhat";
 import { createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, type Hex } from "viem";
 
 import { getEventLogs, licenseTerms, motifActions, motifCertificateAbi } from "@motif/sdk";
-import { deployedMotif } from "../test/ts/helpers/deployed.js";
+import { longChainWithMotif } from "../test/ts/helpers/long-chain.js";
 import { startLimitsProxy } from "../test/ts/helpers/limits-proxy.js";
 import { BenchReport } from "./lib/report.js";
 
 const ADVANCE = 1_000_000;
 const report = new BenchReport(`Motif reads behind a hosted RPC's limits (a chain ${ADVANCE.toLocaleString("en-US")} blocks long before deployment)`);
-const node = await network.createServer("default", "127.0.0.1", 0);
-const { port } = await node.listen();
-const upstream = `http://127.0.0.1:${port}`;
-await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "hardhat_mine", params: [toHex(ADVANCE)] }) });
-const deployed = await deployedMotif({ connection: await network.create({ network: "localhost", override: { url: upstream } }), models: ["weld"] });
+const chain = await longChainWithMotif({ advance: ADVANCE, mints: 3, prefix: "reads" });
+const { deployed, url: upstream, generator } = chain;
 const proxy = await startLimitsProxy(upstream);
 try {
-  const [, generator, , licensee] = deployed.wallets;
-  const hex = (s: string): Hex => keccak256(toHex(s));
-  const tokenId = BigInt(hex("reads-0"));
-  for (let i = 0; i < 3; i++) {
-    const lineage = { contentDigest: hex(`reads-${i}`), metadataDigest: hex(`m-${i}`), metadataCodec: 0x55, modelId: 1, seed: BigInt(i), paramsHash: hex(`p-${i}`), pdqHash: hex(`q-${i}`), tileHash: hex(`t-${i}`), creator: generator!.account.address, recipeId: 0n };
-    await deployed.wait(await deployed.certificate.write.mint([{ lineage, to: generator!.account.address, royaltyBps: 0, deadline: 2n ** 40n, signature: "0x" }], { account: generator!.account }));
-  }
+  const licensee = deployed.wallets[3]!;
+  const tokenId = chain.tokenIds[0]!;
+  const hex = (t: string): Hex => keccak256(toHex(t));
   const offer = { terms: licenseTerms({ tokenId, regions: 1n << 74n, termsDigest: hex("terms"), termsCodec: 0x55 }), window: { start: 0, end: 0, duration: 86_400 * 30 }, pricing: { price: parseEther("0.01"), ceiling: 0n, decayWindow: 0, demandCap: 0 }, maxUses: 10, deadline: 2 ** 39, nonce: 0n, licensee: "0x0000000000000000000000000000000000000000" as const };
-  await deployed.wait(await deployed.licensing.write.publishOffer([offer], { account: generator!.account }));
+  await deployed.wait(await deployed.licensing.write.publishOffer([offer], { account: generator.account }));
 
   const total = () => [...proxy.calls.values()].reduce((a, b) => a + b, 0);
   const reader = createPublicClient({ transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
@@ -38,7 +30,7 @@ try {
   report.record("reads.getCertificate.requests", total(), "cold getCertificate through the proxy, from the deployment block (storage, tokenURI, the mint event)", 5);
   report.record("reads.getCertificate.getLogs", proxy.calls.get("eth_getLogs") ?? 0, "of which eth_getLogs pages");
 
-  const buyer = createWalletClient({ account: licensee!.account, chain: licensee!.chain, transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
+  const buyer = createWalletClient({ account: licensee.account, chain: licensee.chain, transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
   proxy.reset();
   await deployed.wait(await buyer.acceptOffer({ offerId: 1n, maxPrice: parseEther("0.01") }));
   report.record("reads.acceptOffer.requests", total(), "acceptOffer through the proxy: the offer read (getOffer), simulation and sending; no event read", 8);
@@ -51,7 +43,6 @@ try {
   report.record("reads.fromBlock0.s", Math.round((performance.now() - t) / 100) / 10, "its wall time at 25 requests/s");
 } finally {
   await proxy.close();
-  await deployed.connection.close();
-  await node.close();
+  await chain.close();
 }
 await report.write();

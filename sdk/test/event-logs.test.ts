@@ -1,9 +1,8 @@
 import { expect } from "chai";
-import { network } from "hardhat";
-import { type Hex, createPublicClient, http, keccak256, toHex } from "viem";
+import { createPublicClient, http, keccak256, toHex } from "viem";
 
 import { EventLogsRangeError, getEventLogs, motifActions, motifCertificateAbi } from "@motif/sdk";
-import { deployedMotif } from "../../test/ts/helpers/deployed.js";
+import { longChainWithMotif } from "../../test/ts/helpers/long-chain.js";
 import { HOSTED_LIMITS, startLimitsProxy } from "../../test/ts/helpers/limits-proxy.js";
 
 /**
@@ -12,29 +11,17 @@ import { HOSTED_LIMITS, startLimitsProxy } from "../../test/ts/helpers/limits-pr
  */
 describe("getEventLogs: events read in pages a hosted RPC accepts", function () {
   this.timeout(300_000);
-  let node: Awaited<ReturnType<typeof network.createServer>>;
-  let deployed: Awaited<ReturnType<typeof deployedMotif>>;
+  let chain: Awaited<ReturnType<typeof longChainWithMotif>>;
+  let deployed: Awaited<ReturnType<typeof longChainWithMotif>>["deployed"];
   let upstream: string;
   const MINTS = 6;
 
   before(async () => {
-    node = await network.createServer("default", "127.0.0.1", 0);
-    const { port } = await node.listen();
-    upstream = `http://127.0.0.1:${port}`;
-    const rpc = (method: string, params: unknown[]) =>
-      fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) }).then((r) => r.json());
-    await rpc("hardhat_mine", ["0xf4240"]); // 1,000,000 blocks before the deployment
-    deployed = await deployedMotif({ connection: await network.create({ network: "localhost", override: { url: upstream } }), models: ["weld"] });
-    const generator = deployed.wallets[1]!;
-    const hex = (s: string): Hex => keccak256(toHex(s));
-    for (let i = 0; i < MINTS; i++) {
-      const lineage = { contentDigest: hex(`logs-${i}`), metadataDigest: hex(`meta-${i}`), metadataCodec: 0x55, modelId: 1, seed: BigInt(i), paramsHash: hex(`p-${i}`), pdqHash: hex(`q-${i}`), tileHash: hex(`t-${i}`), creator: generator.account.address, recipeId: 0n };
-      await deployed.wait(await deployed.certificate.write.mint([{ lineage, to: generator.account.address, royaltyBps: 0, deadline: 2n ** 40n, signature: "0x" }], { account: generator.account }));
-    }
+    chain = await longChainWithMotif({ advance: 1_000_000, mints: MINTS, prefix: "logs" }); // a million blocks before the deployment
+    ({ deployed, url: upstream } = chain);
   });
   after(async () => {
-    await deployed?.connection.close();
-    await node?.close();
+    await chain?.close();
   });
 
   const mintsVia = (url: string, fromBlock: bigint, extra: { maxBlockRange?: bigint } = {}) =>
