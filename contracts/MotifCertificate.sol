@@ -39,13 +39,16 @@ import {ModelStatus} from "./types/Model.sol";
 ///    owner slot of that id is the "already certified" flag, and the image itself names its token.
 /// 2. The owner slot (Solady ERC721) keeps 96 spare bits beside the owner address (`CertificateData`):
 ///      bits   0..159  owner
-///      bits 160..191  modelId      (uint32, `MotifModelRegistry` id)
-///      bits 192..223  creatorId    (uint32, see 4)
-///      bits 224..239  royaltyBps   (uint16, ERC-2981)
-///      bits 240..253  metadataCodec (14-bit multicodec of the metadata CID; codecs in use need 10)
-///      bits 254..255  kind          (`CertificateKind`: pattern, recipe, dataset)
+///      bits 160..181  modelId      (22 bits, `MotifModelRegistry` id)
+///      bits 182..207  creatorId    (26 bits, see 4)
+///      bits 208..217  royaltyBps   (10 bits, ERC-2981, at most 1,000)
+///      bits 218..220  metadata codec index (raw, dag-pb, dag-cbor, dag-json, json)
+///      bits 221..222  kind         (`CertificateKind`: pattern, recipe, dataset)
+///      bits 223..255  mint block   (33 bits, counted from `deployBlock()`)
 ///    One write at mint, as in a bare mint. The creator id is never zero after a mint, so the spare
-///    bits also record "ever minted" (no burn exists; they would survive one).
+///    bits also record "ever minted" (no burn exists; they would survive one). The mint block lets
+///    any reader find the mint event (the lineage not in storage) with one `eth_getLogs` of one
+///    block however long the chain (`mintBlockOf`); it costs about 170 gas per mint (measured).
 /// 3. One extra slot per token: the metadata CID digest (`_metadataDigests`). `tokenURI` renders
 ///    `ipfs://<CIDv1 base32>` from it and the codec. The metadata document holds the full lineage,
 ///    the image CID and the edit log, so this content address is the lineage commitment: a verifier
@@ -109,6 +112,9 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
 
     /// @notice The model registry certificates name their models in.
     IMotifModelRegistry public immutable registry;
+
+    /// @dev The block this contract was deployed in; a certificate stores its mint block from it.
+    uint256 private immutable _DEPLOY_BLOCK = block.number;
 
     mapping(uint256 tokenId => bytes32) private _metadataDigests;
     mapping(uint256 tokenId => bytes32) private _editHeads;
@@ -179,8 +185,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (prefix == RECIPE_ID_PREFIX || prefix == DATASET_ID_PREFIX) revert MotifCertificateReservedId(tokenId, prefix);
         if (_data(tokenId).isSet()) revert MotifCertificateDuplicateContent(lin.contentDigest);
 
-        ModelStatus status = registry.modelStatus(lin.modelId);
-        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(lin.modelId, status);
+        _checkModel(lin.modelId);
 
         uint256 recipeId = lin.recipeId;
         if (recipeId != 0) {
@@ -204,7 +209,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
             tokenId,
             CertificateData.unwrap(
                 CertificateDataLibrary.pack(
-                    lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec, CertificateKind.Pattern
+                    lin.modelId, creatorId, r.royaltyBps, lin.metadataCodec, CertificateKind.Pattern, _mintBlock()
                 )
             )
         );
@@ -229,8 +234,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     function mintRecipe(RecipeRegistration calldata r) external whenNotPaused returns (uint256 recipeId) {
         if (r.recipeDigest == bytes32(0)) revert MotifCertificateZeroField("recipeDigest");
         if (r.shareBps > MAX_RECIPE_SHARE_BPS) revert MotifCertificateRecipeShareTooHigh(r.shareBps, MAX_RECIPE_SHARE_BPS);
-        ModelStatus status = registry.modelStatus(r.modelId);
-        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(r.modelId, status);
+        _checkModel(r.modelId);
         recipeId = recipeIdOf(msg.sender, r.recipeDigest);
         _mintOwnKind(
             recipeId, r.modelId, r.recipeDigest, r.metadataDigest, r.metadataCodec, r.royaltyBps, CertificateKind.Recipe
@@ -279,14 +283,34 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         _mintAndSetExtraDataUnchecked(
             msg.sender,
             tokenId,
-            CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, royaltyBps, codec, kind))
+            CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, royaltyBps, codec, kind, _mintBlock()))
         );
+    }
+
+    /// @dev Refuses a model that is not active, or whose id a certificate's packed word cannot hold.
+    function _checkModel(uint32 modelId) private view {
+        if (modelId > CertificateDataLibrary.MAX_MODEL_ID) {
+            revert MotifCertificateModelIdTooLarge(modelId, CertificateDataLibrary.MAX_MODEL_ID);
+        }
+        ModelStatus status = registry.modelStatus(modelId);
+        if (status != ModelStatus.Active) revert MotifCertificateModelNotActive(modelId, status);
+    }
+
+    /// @dev This block, counted from the deployment block (what the packed word stores).
+    function _mintBlock() private view returns (uint64 offset) {
+        offset = uint64(block.number - _DEPLOY_BLOCK);
+        if (offset > CertificateDataLibrary.MAX_MINT_BLOCK) {
+            revert MotifCertificateMintBlockTooLate(block.number, _DEPLOY_BLOCK + CertificateDataLibrary.MAX_MINT_BLOCK);
+        }
     }
 
     function _creatorId(address creator) private returns (uint32 creatorId) {
         creatorId = _creatorIds[creator];
         if (creatorId == 0) {
             creatorId = ++_creatorCount;
+            if (creatorId > CertificateDataLibrary.MAX_CREATOR_ID) {
+                revert MotifCertificateTooManyCreators(CertificateDataLibrary.MAX_CREATOR_ID);
+            }
             _creatorIds[creator] = creatorId;
             _creators[creatorId] = creator;
             emit CreatorRegistered(creator, creatorId);
@@ -358,6 +382,17 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @inheritdoc IMotifCertificate
+    function deployBlock() external view returns (uint256 blockNumber) {
+        blockNumber = _DEPLOY_BLOCK;
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function mintBlockOf(uint256 tokenId) external view returns (uint256 blockNumber) {
+        _requireMinted(tokenId);
+        blockNumber = _DEPLOY_BLOCK + _data(tokenId).mintBlock();
+    }
+
+    /// @inheritdoc IMotifCertificate
     function metadataCid(uint256 tokenId) public view returns (string memory) {
         _requireMinted(tokenId);
         return CidV1.toBase32(_data(tokenId).metadataCodec(), _metadataDigests[tokenId]);
@@ -395,7 +430,8 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
             editHead: _editHeads[tokenId],
             recipeId: _recipeOf[tokenId],
             kindDigest: _kindDigests[tokenId],
-            recipeShareBps: _recipeShares[tokenId]
+            recipeShareBps: _recipeShares[tokenId],
+            mintBlock: _DEPLOY_BLOCK + data.mintBlock()
         });
     }
 

@@ -57,6 +57,12 @@ interface IMotifCertificate {
     error MotifCertificateAlreadyCertified(uint256 tokenId);
     /// @notice A dataset must have 1..`maxMembers` members; it had `members`.
     error MotifCertificateInvalidMemberCount(uint32 members, uint32 maxMembers);
+    /// @notice `modelId` is above the highest id a certificate can name (`maxModelId`, 22 bits).
+    error MotifCertificateModelIdTooLarge(uint32 modelId, uint32 maxModelId);
+    /// @notice Every creator id a certificate can hold (`maxCreators`, 26 bits) is taken.
+    error MotifCertificateTooManyCreators(uint32 maxCreators);
+    /// @notice The chain reached `blockNumber`, past the last block a certificate can record (`lastBlock`).
+    error MotifCertificateMintBlockTooLate(uint256 blockNumber, uint256 lastBlock);
 
     /// @notice A certificate was minted. With the storage of `tokenId` it gives the full lineage:
     /// `tokenId` is the content digest, the creator and model are indexed, the block gives the mint time.
@@ -203,6 +209,16 @@ interface IMotifCertificate {
     /// @param tokenId The certificate.
     /// @return cid The CID string.
     function metadataCid(uint256 tokenId) external view returns (string memory cid);
+
+    /// @notice The block this contract was deployed in: no Motif event is older, so event readers start there.
+    /// @return blockNumber The deployment block.
+    function deployBlock() external view returns (uint256 blockNumber);
+
+    /// @notice The block `tokenId` was minted in, where its mint event (with the lineage that is not
+    /// in storage: seed, params hash, perceptual hashes, attester) is. Reverts for an unminted id.
+    /// @param tokenId The certificate.
+    /// @return blockNumber The mint block.
+    function mintBlockOf(uint256 tokenId) external view returns (uint256 blockNumber);
 
     /// @notice The model `tokenId` was rendered with.
     /// @param tokenId The certificate.

@@ -24,7 +24,30 @@ library CidV1 {
     /// @notice Whether Motif stores CIDs of `codec`.
     /// @param codec A multicodec.
     function isSupportedCodec(uint16 codec) internal pure returns (bool) {
-        return codec == RAW || codec == DAG_PB || codec == DAG_CBOR || codec == DAG_JSON || codec == JSON;
+        return codecIndex(codec) != 0;
+    }
+
+    /// @notice The 3-bit index a certificate stores for a supported codec: raw 1, dag-pb 2,
+    /// dag-cbor 3, dag-json 4, json 5; 0 for any other codec.
+    /// @param codec A multicodec.
+    function codecIndex(uint16 codec) internal pure returns (uint8) {
+        if (codec == RAW) return 1;
+        if (codec == DAG_PB) return 2;
+        if (codec == DAG_CBOR) return 3;
+        if (codec == DAG_JSON) return 4;
+        if (codec == JSON) return 5;
+        return 0;
+    }
+
+    /// @notice The multicodec at `index` (`codecIndex`'s inverse); 0 for an index no codec has.
+    /// @param index A codec index.
+    function codecAt(uint8 index) internal pure returns (uint16) {
+        if (index == 1) return RAW;
+        if (index == 2) return DAG_PB;
+        if (index == 3) return DAG_CBOR;
+        if (index == 4) return DAG_JSON;
+        if (index == 5) return JSON;
+        return 0;
     }
 
     /// @notice The binary CIDv1 of (`codec`, sha2-256 `digest`).

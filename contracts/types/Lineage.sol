@@ -36,7 +36,7 @@ struct Lineage {
     uint256 recipeId;
 }
 
-/// @notice What a certificate certifies. Stored in the top two bits of the codec field.
+/// @notice What a certificate certifies. Stored in bits 61..62 of `CertificateData`.
 enum CertificateKind {
     /// A generated pattern (token id = sha-256 of the image).
     Pattern,
@@ -110,4 +110,7 @@ struct CertificateView {
     bytes32 kindDigest;
     /// Recipe: the share of derived patterns' revenue its owner receives. Otherwise 0.
     uint16 recipeShareBps;
+    /// The block the certificate was minted in: its `CertificateMinted` / `RecipeMinted` /
+    /// `DatasetMinted` event is in that block, so a reader needs one `eth_getLogs` of one block.
+    uint256 mintBlock;
 }

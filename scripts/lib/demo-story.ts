@@ -351,7 +351,6 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     addresses,
     tokenId: tokenA,
     gateway: ctx.gateway,
-    fromBlock: BigInt(deployment.startBlock),
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
     rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights })).png,

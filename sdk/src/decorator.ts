@@ -55,7 +55,7 @@ export function motifActions({ addresses, startBlock }: {
   addresses: MotifAddresses;
   /**
    * The block the contracts were deployed at (a deployment record's `startBlock`): where the event
-   * reads (`getCertificate`, `getMotifEvents`) start unless a call names its own `fromBlock`.
+   * reads (`getMotifEvents`) start unless a call names its own `fromBlock` (`getCertificate` reads its mint block from the certificate).
    */
   startBlock?: bigint | number;
 }) {
@@ -86,7 +86,7 @@ export function motifActions({ addresses, startBlock }: {
       acceptLicenseTransfer: (p: Omit<AcceptLicenseTransferParameters, "licensing">) =>
         acceptLicenseTransfer(signer(), { ...p, licensing: addresses.licensing }),
       cancelSignedOffer: (p: Omit<CancelSignedOfferParameters, "licensing">) => cancelSignedOffer(signer(), { ...p, licensing: addresses.licensing }),
-      getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...from, ...p, certificate: addresses.certificate }),
+      getCertificate: (p: Omit<GetCertificateParameters, "certificate">) => getCertificate(client, { ...p, certificate: addresses.certificate }),
       checkTrainingLicense: (p: Omit<CheckTrainingLicenseParameters, "licensing">) => checkTrainingLicense(client, { ...p, licensing: addresses.licensing }),
       verifyDataset: (p: Omit<VerifyDatasetParameters, "licensing">) => verifyDataset(client, { ...p, licensing: addresses.licensing }),
       mintDataset: (p: Omit<MintDatasetParameters, "certificate">) => mintDataset(signer(), { ...p, certificate: addresses.certificate }),

@@ -83,16 +83,23 @@ describe("getEventLogs: events read in pages a hosted RPC accepts", function () 
     }
   });
 
-  it("motifActions({ startBlock }): a cold getCertificate on the long chain is a constant handful of requests", async () => {
+  it("a cold getCertificate a million blocks in reads one block's logs, with no start block given (the certificate stores its mint block)", async () => {
     const proxy = await startLimitsProxy(upstream);
     try {
-      const motif = createPublicClient({ transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
+      // No startBlock: a scan would start at block 0 and need 100+ pages of 10,000 blocks.
+      const motif = createPublicClient({ transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses }));
       const cert = await motif.getCertificate({ tokenId: BigInt(keccak256(toHex("logs-3"))) });
       expect(cert.lineage.seed).to.equal(3n);
       expect(cert.lineage.paramsHash).to.equal(keccak256(toHex("p-3")));
-      expect(proxy.calls.get("eth_getLogs"), "one page: the deployment block to now").to.equal(1);
+      expect(cert.mintBlock > 1_000_000n, `minted after the advance, at ${cert.mintBlock}`).to.equal(true);
+      expect(proxy.logRanges, "one eth_getLogs, of the mint block alone").to.deep.equal([{ from: cert.mintBlock, to: cert.mintBlock }]);
       const requests = [...proxy.calls.values()].reduce((a, b) => a + b, 0);
-      expect(requests, JSON.stringify([...proxy.calls])).to.be.at.most(5);
+      expect(requests, JSON.stringify([...proxy.calls])).to.be.at.most(3);
+      // The oracle for the block: the chain's own receipt of the mint transaction.
+      const [mint] = await createPublicClient({ transport: http(upstream) }).getContractEvents({
+        address: deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", args: { tokenId: cert.tokenId }, fromBlock: 0n,
+      });
+      expect(mint!.blockNumber).to.equal(cert.mintBlock);
     } finally {
       await proxy.close();
     }

@@ -231,6 +231,93 @@ contract MotifCertificateTest is MotifFixture {
         cert.mint(r);
     }
 
+    // --- mint block -------------------------------------------------------------------------
+
+    function test_deployBlock_isTheBlockOfDeployment() public {
+        vm.roll(4_242);
+        MotifCertificate later = new MotifCertificate(admin, registry);
+        assertEq(later.deployBlock(), 4_242, "deployment block");
+    }
+
+    /// A reader finds the mint event in one block: every kind records the block it was minted in,
+    /// a million blocks after deployment as in the first.
+    function test_mintBlockOf_isTheMintTransactionsBlock() public {
+        uint256 deployedAt = cert.deployBlock();
+        (uint256 first,) = _mintSigned(31);
+        assertEq(cert.mintBlockOf(first), deployedAt, "minted in the deployment block");
+        vm.roll(deployedAt + 1_000_003);
+        (uint256 later,) = _mintSigned(32);
+        assertEq(cert.mintBlockOf(later), deployedAt + 1_000_003, "pattern");
+        assertEq(cert.certificate(later).mintBlock, deployedAt + 1_000_003, "certificate view");
+        assertEq(cert.mintBlockOf(first), deployedAt, "the first keeps its block");
+        vm.roll(deployedAt + 2_000_000);
+        vm.prank(creator);
+        uint256 recipeId = cert.mintRecipe(_recipe(1, 100));
+        assertEq(cert.mintBlockOf(recipeId), deployedAt + 2_000_000, "recipe");
+        vm.roll(deployedAt + 3_000_000);
+        vm.prank(creator);
+        uint256 datasetId = cert.mintDataset(_dataset(1, 3));
+        assertEq(cert.mintBlockOf(datasetId), deployedAt + 3_000_000, "dataset");
+    }
+
+    function test_mintBlockOf_unminted_reverts() public {
+        vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateNonexistentToken.selector, 123));
+        cert.mintBlockOf(123);
+    }
+
+    /// The packed word holds 33 bits of blocks after deployment: the last one mints and reads back,
+    /// the next is refused in words (never wrapped to an earlier block).
+    function test_mint_pastTheLastRecordableBlock_reverts() public {
+        uint256 last = cert.deployBlock() + (uint256(1) << 33) - 1;
+        vm.roll(last);
+        (uint256 tokenId,) = _mintSigned(33);
+        assertEq(cert.mintBlockOf(tokenId), last, "last recordable block");
+        vm.roll(last + 1);
+        MintRequest memory r = _signed(_request(34), ATTESTER_KEY);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateMintBlockTooLate.selector, last + 1, last)
+        );
+        cert.mint(r);
+    }
+
+    /// Model ids past 22 bits would spill into the creator id: refused before the registry is asked.
+    function test_mint_modelIdAbove22Bits_reverts() public {
+        MintRequest memory r = _request(35);
+        r.lineage.modelId = uint32(1 << 22);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateModelIdTooLarge.selector, uint32(1 << 22), uint32((1 << 22) - 1))
+        );
+        vm.prank(attester);
+        cert.mint(r);
+    }
+
+    /// Creator ids past 26 bits would spill into the royalty: the 2^26-th creator is refused.
+    function test_mint_creatorIdsExhausted_reverts() public {
+        _mintSigned(36); // creator 1
+        uint256 slot = _slotHolding(1);
+        vm.store(address(cert), bytes32(slot), bytes32(uint256((1 << 26) - 2)));
+        MintRequest memory r = _request(37);
+        r.lineage.creator = address(0xC0FFEE);
+        vm.prank(attester);
+        uint256 lastId = cert.mint(r);
+        assertEq(cert.certificate(lastId).creatorId, (1 << 26) - 1, "the last creator id");
+        r = _request(38);
+        r.lineage.creator = address(0xDECAF);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateTooManyCreators.selector, uint32((1 << 26) - 1))
+        );
+        vm.prank(attester);
+        cert.mint(r);
+    }
+
+    /// The storage slot of the creator counter, found by its value (the layout is private).
+    function _slotHolding(uint256 value) private view returns (uint256) {
+        for (uint256 i = 0; i < 64; i++) {
+            if (uint256(vm.load(address(cert), bytes32(i))) == value) return i;
+        }
+        revert("creator counter slot not found");
+    }
+
     function test_mint_secondCertificateReusesCreatorId() public {
         _mintSigned(11);
         vm.recordLogs();

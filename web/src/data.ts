@@ -21,7 +21,7 @@ const images = new Map<string, Promise<string>>();
 export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<Pattern> {
   const addresses = addressesOf(cfg);
   const [cert, document] = await Promise.all([
-    getCertificate(client, { certificate: addresses.certificate, tokenId, fromBlock: BigInt(cfg.startBlock) }),
+    getCertificate(client, { certificate: addresses.certificate, tokenId }),
     getCertificateMetadata(client, { certificate: addresses.certificate, tokenId, gateway: cfg.gateway }),
   ]);
   if (document.kind !== "pattern") throw new Error(`certificate ${tokenIdHex(tokenId)} is a ${document.kind} certificate, not a pattern's`);

@@ -4,7 +4,7 @@ import { type RerenderRequest, type VerificationStatus, verifyCertificate, token
 import { decodeImage, pdqHashImage } from "../pdq/index.js";
 import { render } from "../render/render.js";
 import { UsageError, parse } from "./args.js";
-import { contractsFor, startBlockFor } from "./chain.js";
+import { contractsFor } from "./chain.js";
 
 const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--skip-rerender] [--json]
 
@@ -49,7 +49,6 @@ export const verifyCommand = {
     const report = await verifyCertificate(client, {
       addresses,
       tokenId,
-      fromBlock: await startBlockFor(chainId),
       gateway,
       pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
       decode: (bytes) => decodeImage(bytes),

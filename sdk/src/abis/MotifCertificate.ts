@@ -140,6 +140,38 @@ export const motifCertificateAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "blockNumber",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lastBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifCertificateMintBlockTooLate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maxModelId",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifCertificateModelIdTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint32",
         "name": "modelId",
         "type": "uint32"
@@ -300,6 +332,17 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "MotifCertificateRoyaltyTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "maxCreators",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifCertificateTooManyCreators",
     "type": "error"
   },
   {
@@ -1176,6 +1219,11 @@ export const motifCertificateAbi = [
             "internalType": "uint16",
             "name": "recipeShareBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint256",
+            "name": "mintBlock",
+            "type": "uint256"
           }
         ],
         "internalType": "struct CertificateView",
@@ -1246,6 +1294,19 @@ export const motifCertificateAbi = [
       }
     ],
     "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "deployBlock",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "blockNumber",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1751,6 +1812,25 @@ export const motifCertificateAbi = [
       }
     ],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
+    "name": "mintBlockOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "blockNumber",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

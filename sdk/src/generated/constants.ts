@@ -10,7 +10,7 @@ export const LicenseStatus = {
 
 export type LicenseStatus = (typeof LicenseStatus)[keyof typeof LicenseStatus];
 
-/** What a certificate certifies. Stored in the top two bits of the codec field. (`CertificateKind` in contracts/types/Lineage.sol) */
+/** What a certificate certifies. Stored in bits 61..62 of `CertificateData`. (`CertificateKind` in contracts/types/Lineage.sol) */
 export const CertificateKind = {
   Pattern: 0,
   Recipe: 1,
@@ -87,17 +87,26 @@ export const RegionMask = {
   BLOCKS: 16n,
 } as const;
 
-/** Named offsets and masks of `CertificateData`. (`CertificateDataLibrary` in contracts/types/CertificateData.sol) */
+/** Named offsets and masks of `CertificateData`. `pack` takes values its callers have checked against the `MAX_*` bounds below (a wider value would spill into the next field). (`CertificateDataLibrary` in contracts/types/CertificateData.sol) */
 export const CertificateDataLibrary = {
   MODEL_ID_OFFSET: 0n,
-  CREATOR_ID_OFFSET: 32n,
-  ROYALTY_BPS_OFFSET: 64n,
-  CODEC_OFFSET: 80n,
-  KIND_OFFSET: 94n,
-  MASK_32: 4294967295n,
-  MASK_16: 65535n,
-  CODEC_MASK: 16383n,
+  CREATOR_ID_OFFSET: 22n,
+  ROYALTY_BPS_OFFSET: 48n,
+  CODEC_INDEX_OFFSET: 58n,
+  KIND_OFFSET: 61n,
+  MINT_BLOCK_OFFSET: 63n,
+  MODEL_ID_MASK: 4194303n,
+  CREATOR_ID_MASK: 67108863n,
+  ROYALTY_BPS_MASK: 1023n,
+  CODEC_INDEX_MASK: 7n,
   KIND_MASK: 3n,
+  MINT_BLOCK_MASK: 8589934591n,
+  /** Highest model id a certificate can name. */
+  MAX_MODEL_ID: 4194303,
+  /** Highest creator id. */
+  MAX_CREATOR_ID: 67108863,
+  /** Highest mint block, counted from the certificate contract's deployment block. */
+  MAX_MINT_BLOCK: 8589934591n,
 } as const;
 
 /** Named offsets and masks of `GrantSlot`. (`GrantSlotLibrary` in contracts/types/GrantSlot.sol) */

@@ -29,6 +29,10 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateInvalidMemberCount"; args: { members: number; maxMembers: number } }
   /** `MotifCertificateInvalidSignature()` (MotifCertificate) */
   | { errorName: "MotifCertificateInvalidSignature"; args: Record<string, never> }
+  /** `MotifCertificateMintBlockTooLate(uint256 blockNumber, uint256 lastBlock)` (MotifCertificate) */
+  | { errorName: "MotifCertificateMintBlockTooLate"; args: { blockNumber: bigint; lastBlock: bigint } }
+  /** `MotifCertificateModelIdTooLarge(uint32 modelId, uint32 maxModelId)` (MotifCertificate) */
+  | { errorName: "MotifCertificateModelIdTooLarge"; args: { modelId: number; maxModelId: number } }
   /** `MotifCertificateModelNotActive(uint32 modelId, uint8 status)` (MotifCertificate) */
   | { errorName: "MotifCertificateModelNotActive"; args: { modelId: number; status: number } }
   /** `MotifCertificateNonexistentToken(uint256 tokenId)` (MotifCertificate) */
@@ -49,6 +53,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateRoyaltyIncrease"; args: { tokenId: bigint; currentBps: number; requestedBps: number } }
   /** `MotifCertificateRoyaltyTooHigh(uint16 royaltyBps, uint16 maxBps)` (MotifCertificate) */
   | { errorName: "MotifCertificateRoyaltyTooHigh"; args: { royaltyBps: number; maxBps: number } }
+  /** `MotifCertificateTooManyCreators(uint32 maxCreators)` (MotifCertificate) */
+  | { errorName: "MotifCertificateTooManyCreators"; args: { maxCreators: number } }
   /** `MotifCertificateUnauthorizedAttester(address account)` (MotifCertificate) */
   | { errorName: "MotifCertificateUnauthorizedAttester"; args: { account: Address } }
   /** `MotifCertificateUnexpectedValue(uint256 value)` (MotifCertificate) */
@@ -238,6 +244,8 @@ export const motifErrorArgNames = {
   MotifCertificateInvalidBatchLength: ["length", "maxLength"],
   MotifCertificateInvalidMemberCount: ["members", "maxMembers"],
   MotifCertificateInvalidSignature: [],
+  MotifCertificateMintBlockTooLate: ["blockNumber", "lastBlock"],
+  MotifCertificateModelIdTooLarge: ["modelId", "maxModelId"],
   MotifCertificateModelNotActive: ["modelId", "status"],
   MotifCertificateNonexistentToken: ["tokenId"],
   MotifCertificateNotARecipe: ["tokenId", "kind"],
@@ -248,6 +256,7 @@ export const motifErrorArgNames = {
   MotifCertificateReservedId: ["tokenId", "prefix"],
   MotifCertificateRoyaltyIncrease: ["tokenId", "currentBps", "requestedBps"],
   MotifCertificateRoyaltyTooHigh: ["royaltyBps", "maxBps"],
+  MotifCertificateTooManyCreators: ["maxCreators"],
   MotifCertificateUnauthorizedAttester: ["account"],
   MotifCertificateUnexpectedValue: ["value"],
   MotifCertificateUnsupportedCodec: ["codec"],

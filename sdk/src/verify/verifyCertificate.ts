@@ -72,7 +72,6 @@ export type VerifyCertificateParameters = {
    * generator's `decodeImage` (sharp). Without it the `tile` item is not checked.
    */
   decode?: (image: Uint8Array) => Promise<RawImage>;
-  fromBlock?: bigint;
 };
 export type VerifyCertificateReturnType = VerificationReport;
 
@@ -162,7 +161,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     }
   };
   const passedItem = (id: string) => items.find((i) => i.id === id)?.status === "passed";
-  const cert = await getCertificate(client, { certificate: p.addresses.certificate, tokenId: p.tokenId, ...(p.fromBlock !== undefined ? { fromBlock: p.fromBlock } : {}) });
+  const cert = await getCertificate(client, { certificate: p.addresses.certificate, tokenId: p.tokenId });
   const l = cert.lineage;
   const atMint = { blockNumber: cert.mintBlock };
 

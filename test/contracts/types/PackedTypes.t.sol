@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {CidV1} from "../../../contracts/libraries/CidV1.sol";
 import {CertificateData, CertificateDataLibrary} from "../../../contracts/types/CertificateData.sol";
 import {Grant, GrantSlot, GrantSlotLibrary} from "../../../contracts/types/GrantSlot.sol";
 import {LicenseStatus} from "../../../contracts/types/License.sol";
@@ -78,48 +79,81 @@ contract GrantSlotTest is MotifTest {
 }
 
 contract CertificateDataTest is MotifTest {
+    uint16[5] internal _codecs = [uint16(0x55), 0x70, 0x71, 0x0129, 0x0200];
+
     function _kind(uint8 k) internal pure returns (CertificateKind) {
         return CertificateKind(k % 3);
     }
 
-    function testFuzz_pack_roundTrips(uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec, uint8 kind)
-        public
-        pure
+    /// Inputs cut to each field's documented range (22/26/10 bits, a supported codec, 33 bits).
+    function _bounded(uint32 modelId, uint32 creatorId, uint16 bps, uint8 codecPick, uint64 mintBlock)
+        internal
+        view
+        returns (uint32, uint32, uint16, uint16, uint64)
     {
-        codec = uint16(bound(codec, 0, 0x3fff));
-        CertificateData d = CertificateDataLibrary.pack(modelId, creatorId, bps, codec, _kind(kind));
+        return (
+            uint32(bound(modelId, 0, (1 << 22) - 1)),
+            uint32(bound(creatorId, 0, (1 << 26) - 1)),
+            uint16(bound(bps, 0, 1023)),
+            _codecs[codecPick % 5],
+            uint64(bound(mintBlock, 0, (1 << 33) - 1))
+        );
+    }
+
+    function testFuzz_pack_roundTrips(uint32 modelId, uint32 creatorId, uint16 bps, uint8 codecPick, uint8 kind, uint64 mintBlock)
+        public
+        view
+    {
+        uint16 codec;
+        (modelId, creatorId, bps, codec, mintBlock) = _bounded(modelId, creatorId, bps, codecPick, mintBlock);
+        CertificateData d = CertificateDataLibrary.pack(modelId, creatorId, bps, codec, _kind(kind), mintBlock);
         assertEq(d.modelId(), modelId, "modelId");
         assertEq(d.creatorId(), creatorId, "creatorId");
         assertEq(d.royaltyBps(), bps, "royaltyBps");
         assertEq(d.metadataCodec(), codec, "codec");
         assertEq(uint8(d.kind()), kind % 3, "kind");
+        assertEq(d.mintBlock(), mintBlock, "mintBlock");
     }
 
-    /// The layout documented for the owner slot's spare bits, bit by bit.
-    function testFuzz_layout_matchesTheDocumentedBits(uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec)
+    /// The layout documented for the owner slot's spare bits, bit by bit, and nothing above bit 95.
+    function testFuzz_layout_matchesTheDocumentedBits(uint32 modelId, uint32 creatorId, uint16 bps, uint8 codecPick, uint64 mintBlock)
         public
-        pure
+        view
     {
-        codec = uint16(bound(codec, 0, 0x3fff));
-        CertificateData d = CertificateDataLibrary.pack(modelId, creatorId, bps, codec, CertificateKind.Dataset);
+        uint16 codec;
+        (modelId, creatorId, bps, codec, mintBlock) = _bounded(modelId, creatorId, bps, codecPick, mintBlock);
+        CertificateData d = CertificateDataLibrary.pack(modelId, creatorId, bps, codec, CertificateKind.Dataset, mintBlock);
         uint256 w = CertificateData.unwrap(d);
-        assertEq(w & 0xffffffff, modelId, "bits 0..31");
-        assertEq((w >> 32) & 0xffffffff, creatorId, "bits 32..63");
-        assertEq((w >> 64) & 0xffff, bps, "bits 64..79");
-        assertEq((w >> 80) & 0x3fff, codec, "bits 80..93");
-        assertEq(w >> 94, 2, "bits 94..95: dataset");
+        assertEq(w & 0x3fffff, modelId, "bits 0..21");
+        assertEq((w >> 22) & 0x3ffffff, creatorId, "bits 22..47");
+        assertEq((w >> 48) & 0x3ff, bps, "bits 48..57");
+        assertEq((w >> 58) & 0x7, codecPick % 5 + 1, "bits 58..60: codec index");
+        assertEq((w >> 61) & 0x3, 2, "bits 61..62: dataset");
+        assertEq(w >> 63, mintBlock, "bits 63..95");
+        assertTrue(w < 1 << 96, "fits the owner slot's 96 spare bits");
     }
 
-    function testFuzz_with_changesOneField(uint32 modelId, uint32 creatorId, uint16 bps, uint16 codec, uint16 newBps, uint16 newCodec)
+    function testFuzz_with_changesOneField(uint32 modelId, uint32 creatorId, uint16 bps, uint8 codecPick, uint64 mintBlock, uint16 newBps, uint8 newCodecPick)
         public
-        pure
+        view
     {
-        codec = uint16(bound(codec, 0, 0x3fff));
-        newCodec = uint16(bound(newCodec, 0, 0x3fff));
-        CertificateData d = CertificateDataLibrary.pack(modelId, creatorId, bps, codec, CertificateKind.Recipe);
+        uint16 codec;
+        (modelId, creatorId, bps, codec, mintBlock) = _bounded(modelId, creatorId, bps, codecPick, mintBlock);
+        newBps = uint16(bound(newBps, 0, 1023));
+        uint16 newCodec = _codecs[newCodecPick % 5];
+        CertificateData d = CertificateDataLibrary.pack(modelId, creatorId, bps, codec, CertificateKind.Recipe, mintBlock);
         CertificateData r = d.withRoyaltyBps(newBps);
-        assertEq(CertificateData.unwrap(r), CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, newBps, codec, CertificateKind.Recipe)), "royalty only");
+        assertEq(CertificateData.unwrap(r), CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, newBps, codec, CertificateKind.Recipe, mintBlock)), "royalty only");
         CertificateData c = d.withMetadataCodec(newCodec);
-        assertEq(CertificateData.unwrap(c), CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, bps, newCodec, CertificateKind.Recipe)), "codec only");
+        assertEq(CertificateData.unwrap(c), CertificateData.unwrap(CertificateDataLibrary.pack(modelId, creatorId, bps, newCodec, CertificateKind.Recipe, mintBlock)), "codec only");
+    }
+
+    function test_codecIndex_isTheInverseOfCodecAt() public pure {
+        for (uint8 i = 0; i < 8; i++) {
+            uint16 codec = CidV1.codecAt(i);
+            if (i >= 1 && i <= 5) assertEq(CidV1.codecIndex(codec), i, "index of codec");
+            else assertEq(codec, 0, "no codec beyond 5");
+        }
+        assertEq(CidV1.codecIndex(0x12), 0, "sha2-256 is not a content codec");
     }
 }

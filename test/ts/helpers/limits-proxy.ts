@@ -19,6 +19,8 @@ type Reply = { jsonrpc: "2.0"; id: unknown; result?: unknown; error?: { code: nu
  */
 export async function startLimitsProxy(upstream: string, limits: ProviderLimits = HOSTED_LIMITS) {
   const calls = new Map<string, number>();
+  /** The block range of every eth_getLogs asked (by block hash: from = to = -1). */
+  const logRanges: { from: bigint; to: bigint }[] = [];
   const refused = { range: 0, results: 0, rate: 0 };
   let tokens = limits.requestsPerSecond;
   let refilled = Date.now();
@@ -46,8 +48,10 @@ export async function startLimitsProxy(upstream: string, limits: ProviderLimits 
     calls.set(call.method, (calls.get(call.method) ?? 0) + 1);
     if (call.method === "eth_getLogs") {
       const filter = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string; blockHash?: string };
+      if (filter.blockHash !== undefined) logRanges.push({ from: -1n, to: -1n });
       if (filter.blockHash === undefined) {
         const [from, to] = [await blockOf(filter.fromBlock), await blockOf(filter.toBlock)];
+        logRanges.push({ from, to });
         if (to - from + 1n > BigInt(limits.maxBlockRange)) {
           refused.range++;
           return { jsonrpc: "2.0", id: call.id, error: { code: -32614, message: `eth_getLogs is limited to a ${limits.maxBlockRange.toLocaleString("en-US")} range` } };
@@ -91,9 +95,11 @@ export async function startLimitsProxy(upstream: string, limits: ProviderLimits 
     url: `http://127.0.0.1:${port}`,
     /** Calls received, by method (refused ones included). */
     calls,
+    logRanges,
     refused,
     reset: () => {
       calls.clear();
+      logRanges.length = 0;
       Object.assign(refused, { range: 0, results: 0, rate: 0 });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

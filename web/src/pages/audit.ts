@@ -50,7 +50,6 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
         addresses: addressesOf(app.cfg),
         tokenId,
         gateway: app.cfg.gateway,
-        fromBlock: BigInt(app.cfg.startBlock),
         // PDQ is recomputed here, in the browser (the SDK's browserPdq); the re-render runs on a
         // generator (this stack's API): the weights sent are the ones fetched by their CID and
         // checked against the registry, and the result is checked here.

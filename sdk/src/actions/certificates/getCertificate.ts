@@ -5,8 +5,15 @@ import { motifCertificateAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
 import { type GetEventLogsErrorType, getEventLogs } from "../events/getEventLogs.js";
 import type { Lineage } from "../../types/lineage.js";
+import { CertificateKind } from "../../generated/constants.js";
+import { tokenIdHex } from "../../ids.js";
 
-export type GetCertificateParameters = { certificate: Address; tokenId: bigint; fromBlock?: bigint };
+function kindName(kind: number): string {
+  const name = Object.entries(CertificateKind).find(([, v]) => v === kind)?.[0];
+  return name === undefined ? `kind-${kind}` : name.toLowerCase();
+}
+
+export type GetCertificateParameters = { certificate: Address; tokenId: bigint };
 export type GetCertificateReturnType = {
   tokenId: bigint;
   owner: Address;
@@ -16,12 +23,15 @@ export type GetCertificateReturnType = {
   tokenURI: string;
   editHead: `0x${string}`;
   attester: Address;
+  /** The block of the mint, which the certificate stores: its event is read from that one block. */
   mintBlock: bigint;
 };
 export type GetCertificateErrorType = ReadContractErrorType | MotifContractErrorType | GetEventLogsErrorType;
 
 /**
- * A certificate with its full lineage, read from storage and its mint event.
+ * A certificate with its full lineage, read from storage and its mint event. The certificate
+ * stores its mint block, so this is three requests however long the chain (`certificate`,
+ * `tokenURI` and one `eth_getLogs` of that one block): no history is scanned.
  *
  * @example
  * import { createPublicClient, http } from "viem";
@@ -31,17 +41,25 @@ export type GetCertificateErrorType = ReadContractErrorType | MotifContractError
  */
 export async function getCertificate(client: Client, p: GetCertificateParameters): Promise<GetCertificateReturnType> {
   try {
-    const stored = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] });
-    const tokenURI = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.tokenId] });
+    const [stored, tokenURI] = await Promise.all([
+      readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "certificate", args: [p.tokenId] }),
+      readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "tokenURI", args: [p.tokenId] }),
+    ]);
     const [minted] = await getEventLogs(client, {
       address: p.certificate,
       abi: motifCertificateAbi,
       eventName: "CertificateMinted",
       args: { tokenId: p.tokenId },
-      fromBlock: p.fromBlock ?? 0n,
+      fromBlock: stored.mintBlock,
+      toBlock: stored.mintBlock,
       first: true,
     });
-    if (minted === undefined) throw new Error(`certificate ${p.tokenId}: no CertificateMinted event found from block ${p.fromBlock ?? 0n}`);
+    if (minted === undefined) {
+      if (stored.kind !== CertificateKind.Pattern) {
+        throw new Error(`certificate ${tokenIdHex(p.tokenId)} is a ${kindName(stored.kind)} certificate, not a pattern: read it with get${kindName(stored.kind) === "recipe" ? "Recipe" : "DatasetManifest"}`);
+      }
+      throw new Error(`certificate ${tokenIdHex(p.tokenId)} was minted in block ${stored.mintBlock}, but the RPC node returned no CertificateMinted event there (has it pruned its logs?)`);
+    }
     const e = minted.args;
     return {
       tokenId: p.tokenId,
@@ -62,7 +80,7 @@ export async function getCertificate(client: Client, p: GetCertificateParameters
       tokenURI,
       editHead: stored.editHead,
       attester: e.attester!,
-      mintBlock: minted.blockNumber,
+      mintBlock: stored.mintBlock,
     };
   } catch (error) {
     return rethrowMotifError(error);
