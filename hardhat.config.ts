@@ -35,7 +35,7 @@ export const SOLC_SETTINGS = {
  * Hardhat's mocha runner reads one folder, so `hardhat test` (and `hardhat test mocha` without
  * files) is given every `*.test.ts` of these folders; files named on the command line run as given.
  */
-export const MOCHA_TEST_DIRS = ["sdk/test", "generator/test", "web/test", "test/ts"] as const;
+export const MOCHA_TEST_DIRS = ["sdk/test", "generator/test", "indexer/test", "web/test", "test/ts"] as const;
 export function mochaTestFiles(root = process.cwd()): string[] {
   return MOCHA_TEST_DIRS.flatMap((dir) => {
     let names: string[];

@@ -5,7 +5,8 @@
  *
  *   tsx scripts/check-boundaries.ts [ROOT]     exits 1 and names each import that breaks a rule
  *
- * Layers (by folder): sdk = sdk/src; generator = generator/src and generator/bin; web = web/src; tooling = scripts,
+ * Layers (by folder): sdk = sdk/src; generator = generator/src and generator/bin; indexer = indexer (its tests
+ * excepted); web = web/src; tooling = scripts,
  * bench, test, ignition. Rules: the SDK imports nothing of the other layers; the generator and the
  * web page import no tooling and not each other; no layer but the SDK reaches into sdk/ by a
  * relative path; `@motif/sdk/<subpath>` only where the SDK's package.json exports that subpath;
@@ -20,11 +21,14 @@ import { builtinModules } from "node:module";
 import path from "node:path";
 import ts from "typescript";
 
-type Layer = "sdk" | "generator" | "web" | "tooling";
+type Layer = "sdk" | "generator" | "indexer" | "web" | "tooling";
+/** The first entry whose folder holds a file gives its layer. */
 const LAYERS: Array<[Layer, string]> = [
   ["sdk", "sdk/src"],
   ["generator", "generator/src"],
   ["generator", "generator/bin"],
+  ["tooling", "indexer/test"],
+  ["indexer", "indexer"],
   ["web", "web/src"],
   ["tooling", "scripts"],
   ["tooling", "bench"],
@@ -36,18 +40,26 @@ const LAYERS: Array<[Layer, string]> = [
   ["tooling", "web/test"],
 ];
 /** Which layers each layer may import by a relative path (besides itself). */
-const MAY_IMPORT: Record<Layer, Layer[]> = { sdk: [], generator: [], web: [], tooling: ["generator", "web"] };
+const MAY_IMPORT: Record<Layer, Layer[]> = { sdk: [], generator: [], indexer: [], web: [], tooling: ["generator", "indexer", "web"] };
 /** Each layer's package.json (the manifest that must declare what it imports). */
-const MANIFEST: Record<Layer, string> = { sdk: "sdk/package.json", generator: "generator/package.json", web: "web/package.json", tooling: "package.json" };
+const MANIFEST: Record<Layer, string> = { sdk: "sdk/package.json", generator: "generator/package.json", indexer: "indexer/package.json", web: "web/package.json", tooling: "package.json" };
 /** The workspace packages each layer may import by name (besides its own). */
-const MAY_IMPORT_PACKAGE: Record<Layer, string[]> = { sdk: [], generator: ["@motif/sdk"], web: ["@motif/sdk"], tooling: ["@motif/sdk", "@motif/generator", "@motif/web", "@motif/contracts"] };
-const WORKSPACE_NAME: Record<Layer, string | undefined> = { sdk: "@motif/sdk", generator: "@motif/generator", web: "@motif/web", tooling: undefined };
+const MAY_IMPORT_PACKAGE: Record<Layer, string[]> = {
+  sdk: [],
+  generator: ["@motif/sdk"],
+  indexer: ["@motif/sdk"],
+  web: ["@motif/sdk"],
+  tooling: ["@motif/sdk", "@motif/generator", "@motif/indexer", "@motif/web", "@motif/contracts"],
+};
+const WORKSPACE_NAME: Record<Layer, string | undefined> = { sdk: "@motif/sdk", generator: "@motif/generator", indexer: "@motif/indexer", web: "@motif/web", tooling: undefined };
 
 type Manifest = { exports?: Record<string, unknown>; dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 
 /** The package an import names: `@scope/name` or `name` (undefined for a relative path or a Node built-in). */
 export function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  // Ponder's virtual modules (ponder:registry, ponder:schema, ponder:api) belong to the ponder package
+  if (specifier.startsWith("ponder:")) return "ponder";
   const parts = specifier.split("/");
   const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
   return builtinModules.includes(name) ? undefined : name;

@@ -67,3 +67,5 @@ export * from "./actions/recipes/getRecipe.js";
 export * from "./actions/recipes/checkRecipeLicense.js";
 export * from "./actions/datasets/mintDataset.js";
 export { TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "./tile/tileHash.js";
+export * from "./indexer/types.js";
+export * from "./indexer/actions.js";

@@ -3,14 +3,15 @@
  * type-checks as written.
  *
  * The examples name the local stack as `npm start` serves it: chain 31337 at http://127.0.0.1:8545
- * with the contracts at their deterministic addresses, the gateway at http://127.0.0.1:8081, and
+ * with the contracts at their deterministic addresses, the gateway at http://127.0.0.1:8081, the
+ * indexer at http://127.0.0.1:42069, and
  * Hardhat's well-known test accounts. test/ts/helpers/examples-fixture.ts builds a known state there
  * (a pattern whose token id is its content digest, offers, licences, a recipe, a dataset), and the
  * examples name its ids as literals. Each example starts from that same state (evm_snapshot /
  * evm_revert), so an example that revokes or withdraws changes nothing for the next.
  *
- * The fixture's chain and gateway listen on ephemeral ports, and while an example runs `fetch` sends
- * the two URLs the examples name there (and refuses any other): the examples' text is unchanged, and
+ * The fixture's chain, gateway and indexer listen on ephemeral ports, and while an example runs `fetch` sends
+ * the URLs the examples name there (and refuses any other): the examples' text is unchanged, and
  * the test passes whether or not port 8545 or 8081 is taken (by `npm start`, another test run, CI).
  */
 import { expect } from "chai";
@@ -27,6 +28,7 @@ import { ALLOWED_IMPORTS, type Example, examplesIn, extractExamples, importsOf, 
 const cwd = process.cwd();
 const RPC = "http://127.0.0.1:8545";
 const GATEWAY = "http://127.0.0.1:8081";
+const INDEXER = "http://127.0.0.1:42069";
 const CHROMIUM = "/usr/bin/chromium";
 
 /** The ids the examples name (a change to the fixture or the renderer that moves them fails here first). */
@@ -95,7 +97,7 @@ describe("SDK examples: every JSDoc @example runs as written against the local s
     const failures: string[] = [];
     for (const e of examples) {
       await fixture.revert();
-      const routes = { [RPC]: fixture.rpcUrl, [GATEWAY]: fixture.gatewayUrl };
+      const routes = { [RPC]: fixture.rpcUrl, [GATEWAY]: fixture.gatewayUrl, [INDEXER]: fixture.indexerUrl };
       try {
         if (isWebPageExample(e)) {
           if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);

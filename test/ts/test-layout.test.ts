@@ -1,6 +1,6 @@
 /**
  * Where the tests live (ARCHITECTURE.md): each package's mocha tests beside it (`sdk/test`,
- * `generator/test`, `web/test`), the cross-package ones in `test/ts`. Hardhat's runner is given the
+ * `generator/test`, `indexer/test`, `web/test`), the cross-package ones in `test/ts`. Hardhat's runner is given the
  * list `mochaTestFiles()` builds (hardhat.config.ts); a test file anywhere else would never run.
  */
 import { expect } from "chai";
@@ -20,7 +20,7 @@ function* testFiles(dir: string): Generator<string> {
 
 describe("test layout: every mocha test file is one the runner is given", () => {
   it("finds each *.test.ts of the packages and of test/ts, and no test file elsewhere", () => {
-    const everywhere = ["sdk", "generator", "web", "test", "scripts", "bench"].flatMap((d) => [...testFiles(d)]).sort();
+    const everywhere = ["sdk", "generator", "indexer", "web", "test", "scripts", "bench"].flatMap((d) => [...testFiles(d)]).sort();
     expect(mochaTestFiles().sort()).to.deep.equal(everywhere);
     for (const dir of MOCHA_TEST_DIRS) expect(mochaTestFiles().some((f) => f.startsWith(`${dir}/`)), `no test in ${dir}`).to.equal(true);
     expect(everywhere.length).to.be.greaterThan(50);

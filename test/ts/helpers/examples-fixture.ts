@@ -20,6 +20,8 @@
  * Accounts are Hardhat's well-known test accounts (#0 admin/deployer/arbiter, #1 generator).
  * The chain is served on an ephemeral loopback port (`rpcUrl`), the gateway too (`gatewayUrl`).
  */
+import { createServer, type AddressInfo } from "node:net";
+import { startIndexer } from "@motif/indexer/launch";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -42,6 +44,8 @@ import { licenseTerms, LicenseFlags, type Offer, defaultAddresses, motifActions,
 export type ExamplesFixture = {
   rpcUrl: string;
   gatewayUrl: string;
+  /** The Motif indexer (Ponder) over the fixture's chain, caught up with its state. */
+  indexerUrl: string;
   /** The ids the fixture made (the examples name them as literals). */
   ids: {
     pattern: Hex;
@@ -60,6 +64,15 @@ export type ExamplesFixture = {
   revert(): Promise<void>;
   close(): Promise<void>;
 };
+
+/** A TCP port nobody listens on now. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
 const hex = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
 
@@ -170,9 +183,14 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
     const dataset = await certifyDataset({ wallet: w2!, publicClient, certificate: addresses.certificate, store }, { manifest: exported.manifest, royaltyBps: 0 });
 
     let snapshot = (await connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
+    // The indexer, as `npm start` runs it; polling fast so it follows each example's revert.
+    const indexer = await startIndexer({ rpcUrl: server.url, chainId, startBlock: record.startBlock, addresses, stateDir: path.join(dir, "index"), port: await freePort(), pollingMs: 200 });
+    closers.push(() => indexer.stop());
+    await indexer.ready(180_000);
     return {
       rpcUrl: server.url,
       gatewayUrl,
+      indexerUrl: indexer.url,
       ids: {
         pattern,
         imageCid: result.pinned.imageCid.toString(),

@@ -1,0 +1,95 @@
+// Starts the Motif indexer (Ponder, `ponder start`) as a child process and stops it: used by
+// `bin/motif-indexer.mjs`, by `npm start`'s stack and by the tests. Ponder has no programmatic API
+// (it installs its own signal handlers and calls process.exit), so it runs as a child; it needs
+// Node >= 22, which the `node` devDependency supplies when the caller runs on an older one.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+/** A Node >= 22 binary: this one, or the `node` package's. */
+function node22() {
+  if (Number(process.versions.node.split(".")[0]) >= 22) return process.execPath;
+  try {
+    const bin = path.join(path.dirname(require.resolve("node/package.json")), "bin", "node");
+    if (existsSync(bin)) return bin;
+  } catch {
+    // fall through
+  }
+  throw new Error(`the indexer (Ponder) needs Node.js 22 or newer; this is ${process.version} and the \`node\` devDependency is not installed (run npm install)`);
+}
+
+/** Ponder's CLI entry, next to its main module (the package exports no package.json). */
+const ponderBin = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ponder"))), "bin", "ponder.js");
+
+/**
+ * @param {import("./launch.d.mts").IndexerOptions} o
+ * @returns {Promise<import("./launch.d.mts").RunningIndexer>}
+ */
+export async function startIndexer(o) {
+  const port = o.port ?? 42069;
+  const host = o.host ?? "127.0.0.1";
+  const stateDir = path.resolve(o.stateDir);
+  const dir = path.join(stateDir, "pglite");
+  if (o.fresh ?? true) rmSync(stateDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
+  const env = {
+    ...process.env,
+    MOTIF_RPC_URL: o.rpcUrl,
+    MOTIF_CHAIN_ID: String(o.chainId),
+    MOTIF_START_BLOCK: String(o.startBlock),
+    MOTIF_CERTIFICATE: o.addresses.certificate,
+    MOTIF_LICENSING: o.addresses.licensing,
+    MOTIF_REGISTRY: o.addresses.registry,
+    MOTIF_INDEX_DIR: dir,
+    MOTIF_INDEX_POLLING_MS: String(o.pollingMs ?? 1_000),
+    ...(o.maxRequestsPerSecond ? { MOTIF_INDEX_MAX_RPS: String(o.maxRequestsPerSecond) } : {}),
+    ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+    PORT: String(port), // Ponder reads PORT before --port
+    PONDER_LOG_LEVEL: o.logLevel ?? "warn",
+  };
+  if (!o.databaseUrl) delete env.DATABASE_URL;
+  const args = [ponderBin(), "--root", root, "--log-format", "json", "start", "--schema", o.schema ?? "motif", "--port", String(port), "-H", host];
+  // cwd: the state folder, where Ponder writes generated/schema.graphql and looks for .env.local
+  const child = spawn(node22(), args, { cwd: stateDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  const keep = (chunk) => {
+    log.push(chunk.toString());
+    if (log.length > 200) log.shift();
+    o.onLog?.(chunk.toString());
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  const url = `http://${host}:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 8_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
+
+  /** Resolves once the backfill is done (`/ready`); rejects if the indexer exits or `timeoutMs` passes. */
+  const ready = async (timeoutMs = o.readyTimeoutMs ?? 120_000) => {
+    const until = Date.now() + timeoutMs;
+    let dead = false;
+    void exited.then(() => (dead = true));
+    while (Date.now() < until) {
+      if (dead) throw new Error(`the indexer exited before it was ready:\n${log.join("").slice(-3_000)}`);
+      const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await stop();
+    throw new Error(`the indexer was not ready within ${timeoutMs} ms:\n${log.join("").slice(-3_000)}`);
+  };
+
+  return { url, pid: child.pid, ready, stop, exited, log: () => log.join("") };
+}

@@ -1,0 +1,236 @@
+import { ponder } from "ponder:registry";
+import { certificate, holder, licence, model, offer, settlement, terms } from "ponder:schema";
+import { LicenseFlags } from "@motif/sdk";
+import { toHex, zeroAddress } from "viem";
+
+/**
+ * Event handlers: each Motif event updates the read model in ponder.schema.ts. Ponder runs them in
+ * log order and undoes them on a reorg.
+ */
+
+const mask = (regions: bigint) => toHex(regions, { size: 32 });
+const isExclusive = (flags: number) => (flags & LicenseFlags.EXCLUSIVE) !== 0;
+
+// --- certificates ---------------------------------------------------------------------------
+
+// A mint's Transfer comes before its CertificateMinted / RecipeMinted / DatasetMinted log.
+ponder.on("MotifCertificate:Transfer", async ({ event, context }) => {
+  const { from, to, id } = event.args;
+  await context.db.insert(holder).values({ tokenId: id, owner: to }).onConflictDoUpdate({ owner: to });
+  if (from !== zeroAddress) await context.db.update(certificate, { tokenId: id }).set({ owner: to });
+});
+
+type Db = Parameters<Parameters<typeof ponder.on>[1]>[0]["context"]["db"];
+type Minted = Omit<typeof certificate.$inferInsert, "owner" | "mintBlock" | "mintedAt">;
+
+/** A certificate row from its mint event, with its holder (from the mint's Transfer) and block. */
+async function insertCertificate(db: Db, block: { number: bigint; timestamp: bigint }, row: Minted) {
+  const owner = (await db.find(holder, { tokenId: row.tokenId }))?.owner ?? zeroAddress;
+  await db.insert(certificate).values({ ...row, owner, mintBlock: block.number, mintedAt: block.timestamp });
+}
+
+ponder.on("MotifCertificate:CertificateMinted", async ({ event, context }) => {
+  const a = event.args;
+  await insertCertificate(context.db, event.block, {
+    tokenId: a.tokenId,
+    kind: "pattern",
+    creator: a.creator,
+    modelId: a.modelId,
+    royaltyBps: a.royaltyBps,
+    metadataDigest: a.metadataDigest,
+    metadataCodec: a.metadataCodec,
+    seed: a.seed,
+    paramsHash: a.paramsHash,
+    pdqHash: a.pdqHash,
+    tileHash: a.tileHash,
+    attester: a.attester,
+  });
+});
+
+ponder.on("MotifCertificate:PatternFromRecipe", async ({ event, context }) => {
+  await context.db.update(certificate, { tokenId: event.args.tokenId }).set({ recipeId: event.args.recipeId });
+});
+
+ponder.on("MotifCertificate:RecipeMinted", async ({ event, context }) => {
+  const a = event.args;
+  await insertCertificate(context.db, event.block, {
+    tokenId: a.recipeId,
+    kind: "recipe",
+    creator: a.author,
+    modelId: a.modelId,
+    royaltyBps: a.royaltyBps,
+    metadataDigest: a.metadataDigest,
+    metadataCodec: a.metadataCodec,
+    kindDigest: a.recipeDigest,
+    recipeShareBps: a.shareBps,
+  });
+});
+
+ponder.on("MotifCertificate:DatasetMinted", async ({ event, context }) => {
+  const a = event.args;
+  await insertCertificate(context.db, event.block, {
+    tokenId: a.datasetId,
+    kind: "dataset",
+    creator: a.curator,
+    modelId: 0,
+    royaltyBps: a.royaltyBps,
+    metadataDigest: a.metadataDigest,
+    metadataCodec: a.metadataCodec,
+    kindDigest: a.root,
+    members: a.members,
+  });
+});
+
+ponder.on("MotifCertificate:EditLogged", async ({ event, context }) => {
+  await context.db.update(certificate, { tokenId: event.args.tokenId }).set((row) => ({ edits: row.edits + 1 }));
+});
+
+ponder.on("MotifCertificate:RoyaltyUpdated", async ({ event, context }) => {
+  await context.db.update(certificate, { tokenId: event.args.tokenId }).set({ royaltyBps: event.args.newBps });
+});
+
+// --- models ---------------------------------------------------------------------------------
+
+ponder.on("MotifModelRegistry:ModelRegistered", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(model).values({ modelId: a.modelId, owner: a.owner, name: a.name, version: a.version, royaltyBps: a.royaltyBps });
+});
+
+ponder.on("MotifModelRegistry:ModelDeprecated", async ({ event, context }) => {
+  await context.db.update(model, { modelId: event.args.modelId }).set({ deprecated: true });
+});
+
+ponder.on("MotifModelRegistry:ModelOwnershipTransferred", async ({ event, context }) => {
+  await context.db.update(model, { modelId: event.args.modelId }).set({ owner: event.args.newOwner });
+});
+
+ponder.on("MotifModelRegistry:ModelRoyaltyUpdated", async ({ event, context }) => {
+  await context.db.update(model, { modelId: event.args.modelId }).set({ royaltyBps: event.args.newBps });
+});
+
+// --- offers and licences --------------------------------------------------------------------
+
+ponder.on("MotifLicensing:TermsRegistered", async ({ event, context }) => {
+  const { termsId, tokenId, terms: t } = event.args;
+  await context.db.insert(terms).values({
+    termsId,
+    tokenId,
+    regions: mask(t.regions),
+    flags: t.flags,
+    exclusive: isExclusive(t.flags),
+    currency: t.currency,
+    unitRoyalty: t.unitRoyalty,
+    unitCap: t.unitCap,
+    renewalPrice: t.renewalPrice,
+  });
+});
+
+ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
+  const { offerId, tokenId, licensor, termsId, offer: o } = event.args;
+  await context.db.insert(offer).values({
+    offerId,
+    tokenId,
+    licensor,
+    termsId,
+    regions: mask(o.terms.regions),
+    exclusive: isExclusive(o.terms.flags),
+    currency: o.terms.currency,
+    price: o.pricing.price,
+    ceiling: o.pricing.ceiling,
+    windowStart: BigInt(o.window.start),
+    windowEnd: BigInt(o.window.end),
+    duration: BigInt(o.window.duration),
+    maxUses: o.maxUses,
+    deadline: BigInt(o.deadline),
+    licensee: o.licensee,
+    publishedBlock: event.block.number,
+  });
+});
+
+ponder.on("MotifLicensing:OfferCancelled", async ({ event, context }) => {
+  await context.db.update(offer, { offerId: event.args.offerId }).set({ cancelled: true });
+});
+
+ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
+  const a = event.args;
+  const t = await context.db.find(terms, { termsId: a.termsId });
+  await context.db.insert(licence).values({
+    licenseId: a.licenseId,
+    tokenId: a.tokenId,
+    licensee: a.licensee,
+    termsId: a.termsId,
+    offerKey: a.offerKey,
+    regions: t?.regions ?? mask(0n),
+    exclusive: t?.exclusive ?? false,
+    start: BigInt(a.start),
+    end: BigInt(a.end),
+    currency: a.currency,
+    price: a.price,
+    paid: a.price,
+    status: "granted",
+    grantedBlock: event.block.number,
+    grantedAt: event.block.timestamp,
+  });
+  // An on-chain offer's key is its id; a signed offer's is its EIP-712 digest (no row here).
+  const offerId = BigInt(a.offerKey);
+  if (offerId <= 0xffffffffffffffffn && (await context.db.find(offer, { offerId })) !== null) {
+    await context.db.update(offer, { offerId }).set((row) => ({ uses: row.uses + 1 }));
+  }
+  await context.db
+    .update(certificate, { tokenId: a.tokenId })
+    .set((row) => ({ licenceCount: row.licenceCount + 1, lastLicensedAt: event.block.timestamp }));
+});
+
+ponder.on("MotifLicensing:LicenseRenewed", async ({ event, context }) => {
+  const { licenseId, end, price } = event.args;
+  await context.db.update(licence, { licenseId }).set((row) => ({ end: BigInt(end), renewals: row.renewals + 1, paid: row.paid + price }));
+});
+
+ponder.on("MotifLicensing:LicenseRevoked", async ({ event, context }) => {
+  await context.db.update(licence, { licenseId: event.args.licenseId }).set({ status: "revoked" });
+});
+
+ponder.on("MotifLicensing:BreachFlagged", async ({ event, context }) => {
+  await context.db.update(licence, { licenseId: event.args.licenseId }).set({ breach: true });
+});
+
+ponder.on("MotifLicensing:BreachCleared", async ({ event, context }) => {
+  await context.db.update(licence, { licenseId: event.args.licenseId }).set({ breach: false });
+});
+
+ponder.on("MotifLicensing:LicenseTransferred", async ({ event, context }) => {
+  const { fromId, toId, to } = event.args;
+  const old = await context.db.find(licence, { licenseId: fromId });
+  if (old === null) return;
+  await context.db.update(licence, { licenseId: fromId }).set({ status: "transferred", transferredTo: toId });
+  await context.db.insert(licence).values({
+    ...old,
+    licenseId: toId,
+    licensee: to,
+    status: "granted",
+    transferredTo: null,
+    grantedBlock: event.block.number,
+    grantedAt: event.block.timestamp,
+  });
+});
+
+ponder.on("MotifLicensing:UsageReported", async ({ event, context }) => {
+  const { licenseId, units, amount } = event.args;
+  await context.db.update(licence, { licenseId }).set((row) => ({ units: row.units + units, royalties: row.royalties + amount }));
+});
+
+ponder.on("MotifLicensing:RevenueSettled", async ({ event, context }) => {
+  const a = event.args;
+  await context.db.insert(settlement).values({
+    id: `${event.block.number}-${event.log.logIndex}`,
+    tokenId: a.tokenId,
+    currency: a.currency,
+    total: a.total,
+    ownerShare: a.ownerShare,
+    modelShare: a.modelShare,
+    recipeShare: a.recipeShare,
+    protocolFee: a.protocolFee,
+    block: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+});

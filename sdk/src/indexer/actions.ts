@@ -1,0 +1,131 @@
+import { type Address, BaseError, type Hex, getAddress } from "viem";
+
+import { GALLERY_MAX_PAGE_SIZE, type CertificateHistoryJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson } from "./types.js";
+
+/** A certificate as the indexer has it, with bigints and checksummed addresses. */
+export type IndexedCertificate = Omit<IndexedCertificateJson, "tokenId" | "seed" | "recipeId" | "mintBlock"> & {
+  tokenId: bigint;
+  seed: bigint | null;
+  recipeId: bigint | null;
+  mintBlock: bigint;
+};
+export type IndexedLicence = Omit<IndexedLicenceJson, "licenseId" | "tokenId" | "regions" | "price" | "paid" | "units" | "royalties"> & {
+  licenseId: bigint;
+  tokenId: bigint;
+  regions: bigint;
+  price: bigint;
+  paid: bigint;
+  units: bigint;
+  royalties: bigint;
+};
+export type IndexedOffer = Omit<IndexedOfferJson, "offerId" | "regions" | "price" | "ceiling"> & { offerId: bigint; regions: bigint; price: bigint; ceiling: bigint };
+export type Settlement = Omit<SettlementJson, "total" | "ownerShare" | "modelShare" | "recipeShare" | "protocolFee" | "block"> & {
+  total: bigint;
+  ownerShare: bigint;
+  modelShare: bigint;
+  recipeShare: bigint;
+  protocolFee: bigint;
+  block: bigint;
+};
+
+export type IndexerErrorType = IndexerError & { name: "IndexerError" };
+/** The indexer refused a query (status 400 names the field and its range) or could not be reached. */
+export class IndexerError extends BaseError {
+  readonly status: number | undefined;
+  constructor(message: string, opts: { status?: number; cause?: Error } = {}) {
+    super(message, { ...(opts.cause ? { cause: opts.cause } : {}), name: "IndexerError" });
+    this.status = opts.status;
+  }
+}
+
+async function getJson<T>(indexer: string, path: string, fetchImpl: typeof fetch = fetch): Promise<T> {
+  const url = `${indexer.replace(/\/+$/, "")}${path}`;
+  let response: Response;
+  try {
+    response = await fetchImpl(url);
+  } catch (error) {
+    throw new IndexerError(`the indexer at ${indexer} could not be reached (${(error as Error).message})`, { cause: error as Error });
+  }
+  const body = (await response.json().catch(() => undefined)) as (T & { message?: string }) | undefined;
+  if (!response.ok || body === undefined) {
+    throw new IndexerError(body?.message ?? `the indexer answered HTTP ${response.status} for ${path}`, { status: response.status });
+  }
+  return body;
+}
+
+const certificateOf = (c: IndexedCertificateJson): IndexedCertificate => ({
+  ...c,
+  owner: getAddress(c.owner),
+  creator: getAddress(c.creator),
+  tokenId: BigInt(c.tokenId),
+  seed: c.seed === null ? null : BigInt(c.seed),
+  recipeId: c.recipeId === null ? null : BigInt(c.recipeId),
+  mintBlock: BigInt(c.mintBlock),
+});
+
+export type GetGalleryParameters = GalleryQuery & { indexer: string; fetch?: typeof fetch };
+export type GetGalleryReturnType = { items: IndexedCertificate[]; total: number; page: number; pageSize: number; indexedBlock: bigint };
+export type GetGalleryErrorType = IndexerErrorType;
+
+/**
+ * One page of the gallery from the Motif indexer: search and filter certificates by kind, model,
+ * creator, owner, region and dates an open offer covers, exclusivity still available in a region,
+ * and price; sorted newest, oldest, most or most recently licensed.
+ *
+ * @example
+ * import { getGallery } from "@motif/sdk";
+ * const page = await getGallery({ indexer: "http://127.0.0.1:42069", kind: "pattern", sort: "most-licensed", pageSize: 12 });
+ * for (const c of page.items) console.log(`0x${c.tokenId.toString(16)} by ${c.creator}: ${c.licenceCount} licence(s)`);
+ * console.log(`${page.total} pattern(s)`); // "1 pattern(s)"
+ */
+export async function getGallery(p: GetGalleryParameters): Promise<GetGalleryReturnType> {
+  const { indexer, fetch: fetchImpl, ...query } = p;
+  if (query.pageSize !== undefined && (query.pageSize < 1 || query.pageSize > GALLERY_MAX_PAGE_SIZE)) {
+    throw new IndexerError(`pageSize must be from 1 to ${GALLERY_MAX_PAGE_SIZE}; got ${query.pageSize}`);
+  }
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
+  const page = await getJson<GalleryPageJson>(indexer, `/v1/gallery?${search}`, fetchImpl);
+  return { ...page, items: page.items.map(certificateOf), indexedBlock: BigInt(page.indexedBlock) };
+}
+
+export type GetCertificateHistoryParameters = { indexer: string; tokenId: bigint; fetch?: typeof fetch };
+export type GetCertificateHistoryReturnType = {
+  certificate: IndexedCertificate;
+  licences: IndexedLicence[];
+  offers: IndexedOffer[];
+  settlements: Settlement[];
+  indexedBlock: bigint;
+  indexedAt: number;
+};
+export type GetCertificateHistoryErrorType = IndexerErrorType;
+
+/**
+ * A pattern page's history from the Motif indexer: the licences granted (licensee, regions, window,
+ * exclusive or not, status at the indexed block), its on-chain offers and its revenue settlements.
+ * Whether a licence counts now is the contract's answer (`isLicensed`), not this one.
+ *
+ * @example
+ * import { getCertificateHistory } from "@motif/sdk";
+ * const history = await getCertificateHistory({ indexer: "http://127.0.0.1:42069", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82") });
+ * for (const l of history.licences) console.log(`${l.licensee}: ${l.exclusive ? "exclusive" : "non-exclusive"}, ${l.status}`);
+ * console.log(`${history.licences.length} licence(s) granted`); // "… licence(s) granted"
+ */
+export async function getCertificateHistory(p: GetCertificateHistoryParameters): Promise<GetCertificateHistoryReturnType> {
+  const h = await getJson<CertificateHistoryJson>(p.indexer, `/v1/certificates/0x${p.tokenId.toString(16)}/history`, p.fetch);
+  return {
+    certificate: certificateOf(h.certificate),
+    licences: h.licences.map((l) => ({
+      ...l, licensee: getAddress(l.licensee), licenseId: BigInt(l.licenseId), tokenId: BigInt(l.tokenId), regions: BigInt(l.regions as Hex), price: BigInt(l.price),
+      paid: BigInt(l.paid), units: BigInt(l.units), royalties: BigInt(l.royalties),
+    })),
+    offers: h.offers.map((o) => ({ ...o, licensor: getAddress(o.licensor), licensee: getAddress(o.licensee), offerId: BigInt(o.offerId), regions: BigInt(o.regions as Hex), price: BigInt(o.price), ceiling: BigInt(o.ceiling) })),
+    settlements: h.settlements.map((s) => ({
+      ...s, currency: getAddress(s.currency), total: BigInt(s.total), ownerShare: BigInt(s.ownerShare), modelShare: BigInt(s.modelShare), recipeShare: BigInt(s.recipeShare),
+      protocolFee: BigInt(s.protocolFee), block: BigInt(s.block),
+    })),
+    indexedBlock: BigInt(h.indexedBlock),
+    indexedAt: h.indexedAt,
+  };
+}
+

@@ -1,0 +1,114 @@
+import type { Address, Hex } from "viem";
+
+/**
+ * The Motif indexer's HTTP API (`@motif/indexer`, on Ponder): what it answers, as JSON. Integers
+ * beyond 2^53 (token ids, amounts, blocks) travel as decimal strings; the SDK's actions turn them
+ * into bigints. The indexer's handlers are typed against these, so the two cannot drift.
+ */
+
+export type CertificateKindName = "pattern" | "recipe" | "dataset";
+
+/** Sort orders of the gallery. */
+export const GALLERY_SORTS = ["newest", "oldest", "most-licensed", "recently-licensed"] as const;
+export type GallerySort = (typeof GALLERY_SORTS)[number];
+
+/** Largest page the indexer returns. */
+export const GALLERY_MAX_PAGE_SIZE = 100;
+
+/** A gallery query: every field optional; filters combine with AND. */
+export type GalleryQuery = {
+  kind?: CertificateKindName;
+  modelId?: number;
+  creator?: Address;
+  owner?: Address;
+  /** Has an open on-chain offer covering this region (bit index in the frozen table)… */
+  region?: number;
+  /** …for a licence window covering [from, to] (unix seconds; with `region` or alone). */
+  from?: number;
+  to?: number;
+  /** Has an open exclusive offer in this region and no live exclusive licence there. */
+  exclusiveIn?: number;
+  /** Floor price of an open offer, in the offer's currency's smallest unit (wei for ETH). */
+  minPrice?: bigint;
+  maxPrice?: bigint;
+  sort?: GallerySort;
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+};
+
+export type IndexedCertificateJson = {
+  tokenId: string;
+  kind: CertificateKindName;
+  owner: Address;
+  creator: Address;
+  modelId: number;
+  royaltyBps: number;
+  metadataDigest: Hex;
+  metadataCodec: number;
+  seed: string | null;
+  pdqHash: Hex | null;
+  tileHash: Hex | null;
+  recipeId: string | null;
+  kindDigest: Hex | null;
+  members: number | null;
+  edits: number;
+  mintBlock: string;
+  mintedAt: number;
+  licenceCount: number;
+  lastLicensedAt: number | null;
+};
+
+export type GalleryPageJson = { items: IndexedCertificateJson[]; total: number; page: number; pageSize: number; indexedBlock: string };
+
+export type LicenceStatusName = "active" | "not-started" | "expired" | "revoked" | "transferred" | "breach";
+
+export type IndexedLicenceJson = {
+  licenseId: string;
+  tokenId: string;
+  licensee: Address;
+  termsId: number;
+  regions: Hex;
+  exclusive: boolean;
+  start: number;
+  /** 1099511627775 (2^40 − 1) for a perpetual licence. */
+  end: number;
+  currency: Address;
+  price: string;
+  paid: string;
+  renewals: number;
+  units: string;
+  royalties: string;
+  /** At the indexer's latest block time. Whether a licence counts is `isLicensed` on the contract. */
+  status: LicenceStatusName;
+};
+
+export type IndexedOfferJson = {
+  offerId: string;
+  licensor: Address;
+  regions: Hex;
+  exclusive: boolean;
+  currency: Address;
+  price: string;
+  ceiling: string;
+  windowStart: number;
+  windowEnd: number;
+  duration: number;
+  maxUses: number;
+  uses: number;
+  deadline: number;
+  licensee: Address;
+  cancelled: boolean;
+};
+
+export type SettlementJson = { currency: Address; total: string; ownerShare: string; modelShare: string; recipeShare: string; protocolFee: string; block: string; timestamp: number };
+
+/** A pattern page's history: the certificate, its licences, its offers and its revenue. */
+export type CertificateHistoryJson = {
+  certificate: IndexedCertificateJson;
+  licences: IndexedLicenceJson[];
+  offers: IndexedOfferJson[];
+  settlements: SettlementJson[];
+  indexedBlock: string;
+  indexedAt: number;
+};
