@@ -3,6 +3,7 @@
 // (it installs its own signal handlers and calls process.exit), so it runs as a child; it needs
 // Node >= 22, which the `node` devDependency supplies when the caller runs on an older one.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -26,6 +27,17 @@ function node22() {
 /** Ponder's CLI entry, next to its main module (the package exports no package.json). */
 const ponderBin = () => path.join(path.dirname(fileURLToPath(import.meta.resolve("ponder"))), "bin", "ponder.js");
 
+/** Refuses a port in use: Ponder would silently move to the next one, and its URL would be wrong. */
+async function checkPortFree(port, host) {
+  await new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`the indexer's port ${port} on ${host} is in use: stop what listens there or pick another port`) : error),
+    );
+    probe.listen(port, host, () => probe.close(resolve));
+  });
+}
+
 /**
  * @param {import("./launch.d.mts").IndexerOptions} o
  * @returns {Promise<import("./launch.d.mts").RunningIndexer>}
@@ -33,6 +45,7 @@ const ponderBin = () => path.join(path.dirname(fileURLToPath(import.meta.resolve
 export async function startIndexer(o) {
   const port = o.port ?? 42069;
   const host = o.host ?? "127.0.0.1";
+  await checkPortFree(port, host);
   const stateDir = path.resolve(o.stateDir);
   const dir = path.join(stateDir, "pglite");
   if (o.fresh ?? true) rmSync(stateDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the local Motif stack on one machine, nothing to install (see scripts/lib/stack.ts).
- *   npm start                       chain :8545, gateway :8081, API :8787, web page :5173
- *   npm start -- --port 9545        another chain port (--gateway-port, --api-port, --web-port)
+ *   npm start                       chain :8545, gateway :8081, API :8787, web page :5173, indexer :42069
+ *   npm start -- --no-indexer       without the indexer (the web page then reads the chain itself)
+ *   npm start -- --port 9545        another chain port (--gateway-port, --api-port, --web-port, --indexer-port)
  *   npm start -- --reset            forget the chain, the pinned data and the API key in .motif/ and start over
  *   npm start -- --no-build         skip compiling the contracts and building the web page
  *   MOTIF_RPC_URL=… MOTIF_DEPLOYER_KEY=… MOTIF_ATTESTER_KEY=… npm start   a real chain instead
@@ -29,6 +30,8 @@ try {
       "gateway-port": { type: "string", default: "8081" },
       "api-port": { type: "string", default: "8787" },
       "web-port": { type: "string", default: "5173" },
+      "indexer-port": { type: "string", default: "42069" },
+      "no-indexer": { type: "boolean", default: false },
       reset: { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
     },
@@ -50,6 +53,7 @@ const ports = {
   gateway: port("gateway-port", values["gateway-port"]),
   api: port("api-port", values["api-port"]),
   web: port("web-port", values["web-port"]),
+  indexer: port("indexer-port", values["indexer-port"]),
 };
 const stateDir = process.env.MOTIF_STATE_DIR ?? path.join(process.cwd(), ".motif");
 const shown = stateDir.startsWith(process.cwd()) ? path.relative(process.cwd(), stateDir) || "." : stateDir;
@@ -167,7 +171,7 @@ if (values.reset) {
   // forget the chain, the pinned data, the API key and the usage, keeping this process's lock
   for (const entry of readdirSync(stateDir)) if (entry !== "start.lock") rmSync(path.join(stateDir, entry), { recursive: true, force: true });
 }
-const starting = startStack({ stateDir, ports, log: (line) => console.log(`  ${line}`) });
+const starting = startStack({ stateDir, ports, indexer: !values["no-indexer"], log: (line) => console.log(`  ${line}`) });
 startingStack = starting;
 try {
   stack = await starting;
@@ -189,6 +193,7 @@ console.log(`Motif ${s.chain === "local" ? "local stack ready" : "stack ready"} 
   admin key     kept in ${path.join(shown, "admin-key")}  (x-api-key for /v1/banks; never given to the web page)
   hash banks    ${path.join(shown, "banks")}  (npx motif bank --help; changes screen within a second)
   web page      ${urls.web ?? "not built (npm run build:web)"}
+  indexer       ${urls.indexer === undefined ? "off (--no-indexer)" : `${urls.indexer}/v1/gallery  (GraphQL ${urls.indexer}/graphql; catching up in the background)`}
   contracts     certificate ${deployment.contracts.MotifCertificate}
                 registry    ${deployment.contracts.MotifModelRegistry}
                 licensing   ${deployment.contracts.MotifLicensing}

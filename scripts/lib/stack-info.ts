@@ -16,7 +16,7 @@ export type StackInfo = {
   chainId: number;
   chain: "local" | "remote";
   /** `rpc` without the secrets of a remote URL (keys in its path or query). */
-  urls: { rpc: string; gateway: string; api: string; web: string | undefined };
+  urls: { rpc: string; gateway: string; api: string; web: string | undefined; indexer?: string | undefined };
   apiKey: string;
   contracts: DeploymentRecord["contracts"];
   startBlock: number;

@@ -10,7 +10,9 @@
  *   - the generator HTTP API (minting with the generator key), its screening index rebuilt from
  *     the chain's certificates
  *   - the web page (web/dist) with its /config.json
+ *   - the indexer (indexer/, Ponder on an embedded PGlite) serving search and history over HTTP
  */
+import { createServer as createNetServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import fastifyStatic from "@fastify/static";
@@ -27,6 +29,7 @@ import { redactSecrets } from "../../generator/src/redact.js";
 import { STACK_FILE, type StackInfo, readStackInfo } from "./stack-info.js";
 import { type IpfsStore } from "../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../generator/src/ipfs/gateway.js";
+import { startIndexer } from "@motif/indexer/launch";
 import { selectStore } from "../../generator/src/ipfs/select.js";
 import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
@@ -41,7 +44,7 @@ import { addressList, deployMotif, registerShippedModels } from "./deploy.js";
 import { type DeploymentRecord, writeDeployment } from "../../generator/src/deployment.js";
 
 export const LOCAL_CHAIN_ID = 31337;
-export const DEFAULT_PORTS = { rpc: 8545, gateway: 8081, api: 8787, web: 5173 } as const;
+export const DEFAULT_PORTS = { rpc: 8545, gateway: 8081, api: 8787, web: 5173, indexer: 42069 } as const;
 /**
  * The stack's API key: MOTIF_API_KEY, else the one kept in <state>/api-key, else a new random one
  * written there (mode 600) — so a restart keeps it and `--reset` makes a new one. The fixed
@@ -108,6 +111,12 @@ export type StackOptions = {
   env?: NodeJS.ProcessEnv;
   /** Progress lines while starting. */
   log?: (line: string) => void;
+  /**
+   * Run the indexer (Ponder on an embedded PGlite in <state>/index; PostgreSQL with DATABASE_URL).
+   * It starts in the background: the stack is ready before its backfill is, and the web page reads
+   * the chain until the indexer answers `/ready`. Default false (npm start turns it on).
+   */
+  indexer?: boolean;
 };
 
 export type Stack = {
@@ -116,9 +125,11 @@ export type Stack = {
   chain: "local" | "remote";
   /** The IPFS store in use, in words (embedded folder or Kubo URL). */
   ipfs: string;
-  urls: { rpc: string; gateway: string; api: string; web: string | undefined };
+  urls: { rpc: string; gateway: string; api: string; web: string | undefined; indexer: string | undefined };
   apiKey: string;
   deployment: DeploymentRecord;
+  /** Resolves once the indexer's backfill is done (at once without an indexer). */
+  indexerReady: Promise<void>;
   modelIds: Record<string, number>;
   /** Hardhat's connection to the chain (viem clients of the stack's accounts). */
   connection: NetworkConnection;
@@ -268,13 +279,40 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     closers.push(() => api.close());
     const apiUrl = await api.listen({ port: ports.api, host: "127.0.0.1" });
 
-    const urls = { rpc: rpcUrl, gateway: gatewayUrl, api: apiUrl, web: webUrl };
+    // The indexer: a local chain is indexed afresh each start (its replayed blocks get new hashes);
+    // a remote one keeps its index in <state>/index.
+    let indexerUrl: string | undefined;
+    let indexerReady: Promise<void> = Promise.resolve();
+    if (options.indexer) {
+      const remote = remoteUrl !== undefined && remoteUrl !== "";
+      const indexer = await startIndexer({
+        rpcUrl,
+        chainId,
+        startBlock: record.startBlock,
+        addresses: { certificate: record.contracts.MotifCertificate, licensing: record.contracts.MotifLicensing, registry: record.contracts.MotifModelRegistry },
+        stateDir: path.join(options.stateDir, "index"),
+        fresh: !remote,
+        port: ports.indexer === 0 ? await freePort() : ports.indexer,
+        pollingMs: remote ? 2_000 : 500,
+        ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+      });
+      closers.push(() => indexer.stop());
+      indexerUrl = indexer.url;
+      indexerReady = indexer.ready(600_000);
+      indexerReady.then(
+        () => log(`indexer: caught up (${indexer.url})`),
+        (error: unknown) => log(`indexer: not running: ${(error as Error).message.split("\n")[0]}; the web page reads the chain instead`),
+      );
+    }
+
+    const urls = { rpc: rpcUrl, gateway: gatewayUrl, api: apiUrl, web: webUrl, indexer: indexerUrl };
     generated["/config.json"] = JSON.stringify({
       chainId,
       rpcUrl: remoteUrl !== undefined && remoteUrl !== "" ? undefined : rpcUrl,
       gateway: gatewayUrl,
       api: apiUrl,
       apiKey,
+      ...(indexerUrl !== undefined ? { indexer: indexerUrl } : {}),
       contracts: record.contracts,
       startBlock: record.startBlock,
       models: modelIds,
@@ -305,6 +343,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ipfs: kind,
       urls,
       apiKey,
+      indexerReady,
       deployment: record,
       modelIds,
       connection,
@@ -375,4 +414,13 @@ export async function runningStack(stateDir: string): Promise<StackInfo | undefi
   } catch {
     return undefined;
   }
+}
+
+/** A TCP port nobody listens on now (Ponder needs its port before it starts). */
+async function freePort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

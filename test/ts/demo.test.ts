@@ -76,7 +76,7 @@ describe("npm run demo: the whole story, non-interactively", function () {
   it("against a running npm start: attaches to its chain and store, and a second run with the same seed registers nothing twice and tells the whole story again", async () => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-demo-attach-"));
     const env = { ...process.env, MOTIF_STATE_DIR: stateDir };
-    const stack = spawnStack(stateDir, { via: "node", args: ["--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"] });
+    const stack = spawnStack(stateDir, { via: "node", args: ["--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"] });
     try {
       await stackReady(stack, 60_000);
       const first = JSON.parse((await run(process.execPath, [tsx, "scripts/demo.ts", "--json", "--patterns", "2", "--size", "96", "--seed", "5"], { env, maxBuffer: 1 << 24 })).stdout) as Report;

@@ -78,7 +78,7 @@ describe("README: every shell command runs as written (and again on the same sta
     stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-readme-state-"));
     // the demos run against a running stack, as after `npm start` (here on free ports): its chain keeps
     // what each run minted, the state a second run meets
-    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"] });
+    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"] });
     await stackReady(stack, 120_000);
   });
   after(async () => {

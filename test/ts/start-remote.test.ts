@@ -25,7 +25,7 @@ describe("npm start on a real chain and a Kubo node (MOTIF_RPC_URL, keys, MOTIF_
     const stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-remote-"));
     const s = spawnStack(stateDir, {
       via: "node",
-      args: ["--no-build", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"],
+      args: ["--no-build", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"],
       env: {
         // a provider URL with a key in its query string, as hosted RPCs give
         MOTIF_RPC_URL: `${rpc}?apikey=SECRET-123`,

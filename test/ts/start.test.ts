@@ -14,13 +14,15 @@ type Started = ReadyStack & {
   api: string;
   gateway: string;
   web: string;
+  /** The indexer's URL ("" when started with --no-indexer). */
+  indexer: string;
   apiKey: string;
   /** The node process `npm start` execs (named in stack.json and the banner). */
   pid: number;
   certificate: `0x${string}`;
 };
 
-const FREE_PORTS = ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0"];
+const FREE_PORTS = ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"];
 
 /** `npm start -- …` itself (npm, then whatever it runs), with free ports on a given state folder. */
 const npmStart = (stateDir: string, env: Record<string, string>, ...args: string[]) => spawnStack(stateDir, { env, args: [...FREE_PORTS, ...args] });
@@ -39,6 +41,7 @@ async function start(stateDir: string, ...args: string[]): Promise<Started> {
     api: info.urls.api,
     gateway: info.urls.gateway,
     web: info.urls.web ?? "",
+    indexer: info.urls.indexer ?? "",
     apiKey: info.apiKey,
     pid: info.pid,
     certificate: info.contracts.MotifCertificate,
@@ -53,7 +56,7 @@ async function stop(s: Started, signal: NodeJS.Signals): Promise<void> {
   expect(await s.exited, s.output()).to.equal(0);
   expect(s.output()).to.contain("Motif stack stopped.");
   expect(await leftRunning(tree), `left running after ${signal}`).to.deep.equal([]);
-  for (const url of [s.rpc, s.gateway, s.api, s.web]) expect(await portIsFree(Number(new URL(url).port)), `${url} still bound after ${signal}`).to.equal(true);
+  for (const url of [s.rpc, s.gateway, s.api, s.web, s.indexer].filter((u) => u !== "")) expect(await portIsFree(Number(new URL(url).port)), `${url} still bound after ${signal}`).to.equal(true);
 }
 
 const pattern = { model: "madder", seed: "12", params: { scale: 2, sharpness: 4 }, width: 64, height: 64, mint: true };
@@ -88,11 +91,21 @@ describe("npm start: the local stack", function () {
       tokenId = BigInt(body.tokenId);
       metadataCid = body.metadataCid;
       expect((await fetch(`${first.gateway}/ipfs/${metadataCid}?format=raw`)).status).to.equal(200);
+      // the indexer (Ponder) catches up in the background and lists the new certificate
+      expect(first.indexer, "the indexer runs by default").to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(first.output()).to.contain(`indexer       ${first.indexer}/v1/gallery`);
+      let listed: string[] = [];
+      for (let i = 0; i < 240 && !listed.includes(tokenId.toString()); i++) {
+        const page = await fetch(`${first.indexer}/v1/gallery?kind=pattern`).then((r) => (r.ok ? (r.json() as Promise<{ items: { tokenId: string }[] }>) : { items: [] }), () => ({ items: [] }));
+        listed = page.items.map((c) => c.tokenId);
+        if (!listed.includes(tokenId.toString())) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(listed, "the indexer lists the certificate minted through the API").to.include(tokenId.toString());
       // the web page and its config
       expect(first.web, "web page not served").to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(first.web)).text()).to.contain("<title>Motif");
-      const config = (await (await fetch(`${first.web}/config.json`)).json()) as { chainId: number; contracts: { MotifCertificate: string }; rpcUrl: string; apiKey: string };
-      expect(config).to.include({ chainId: 31337, rpcUrl: first.rpc });
+      const config = (await (await fetch(`${first.web}/config.json`)).json()) as { chainId: number; contracts: { MotifCertificate: string }; rpcUrl: string; apiKey: string; indexer: string };
+      expect(config).to.include({ chainId: 31337, rpcUrl: first.rpc, indexer: first.indexer });
       expect(config.contracts.MotifCertificate).to.equal(first.certificate);
       // a random key per stack, kept in the state folder and given to the page; the old fixed key is refused
       expect(first.apiKey).to.match(/^motif_[A-Za-z0-9_-]{32}$/);

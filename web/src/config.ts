@@ -9,6 +9,8 @@ export type WebConfig = {
   gateway: string;
   api: string;
   apiKey: string;
+  /** The indexer (search, filters, history); absent when the stack runs without one (`--no-indexer`). */
+  indexer?: string;
   contracts: { MotifCertificate: Address; MotifModelRegistry: Address; MotifLicensing: Address };
   startBlock: number;
   models: Record<string, number>;

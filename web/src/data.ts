@@ -1,6 +1,6 @@
-import { type Address, type PublicClient, bytesToHex } from "viem";
+import { type Address, type PublicClient, bytesToHex, zeroAddress } from "viem";
 import { CID } from "multiformats/cid";
-import { type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifCertificateAbi, motifLicensingAbi, getMotifEvents, getEventLogs } from "@motif/sdk";
+import { type GalleryQuery, type GetCertificateHistoryReturnType, type IndexedCertificate, getCertificateHistory, getGallery, type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifCertificateAbi, motifLicensingAbi, getMotifEvents, getEventLogs } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -10,6 +10,38 @@ export { addressesOf };
 export async function certificateIds(client: PublicClient, cfg: WebConfig): Promise<bigint[]> {
   const logs = await getMotifEvents(client, { kind: "mints", addresses: addressesOf(cfg), fromBlock: BigInt(cfg.startBlock) });
   return logs.map((l) => l.args.tokenId as bigint).reverse();
+}
+
+/** Whether the stack's indexer has caught up (else the page reads the chain itself). */
+export async function indexerReady(cfg: WebConfig): Promise<boolean> {
+  if (cfg.indexer === undefined) return false;
+  return fetch(`${cfg.indexer}/ready`).then((r) => r.ok, () => false);
+}
+
+export type GalleryPage = { items: Pick<IndexedCertificate, "tokenId" | "kind" | "creator" | "owner" | "modelId" | "licenceCount">[]; total: number; page: number; pageSize: number; source: "indexer" | "chain" };
+
+/**
+ * One page of the gallery: from the indexer when it is caught up (every filter and sort), else from
+ * the chain's mint events (patterns, newest first; filters need the indexer).
+ */
+export async function galleryPage(client: PublicClient, cfg: WebConfig, q: GalleryQuery): Promise<GalleryPage> {
+  const page = q.page ?? 1;
+  const pageSize = q.pageSize ?? 24;
+  if (await indexerReady(cfg)) {
+    const r = await getGallery({ indexer: cfg.indexer!, ...q, page, pageSize });
+    return { ...r, source: "indexer" };
+  }
+  const filtered = Object.entries(q).some(([k, v]) => v !== undefined && !["page", "pageSize", "sort", "kind"].includes(k)) || (q.kind !== undefined && q.kind !== "pattern") || (q.sort !== undefined && q.sort !== "newest");
+  if (filtered) throw new Error("Search and filters need the indexer, which is not running or still catching up; clear the filters to list patterns from the chain.");
+  const ids = await certificateIds(client, cfg);
+  const items = ids.slice((page - 1) * pageSize, page * pageSize).map((tokenId) => ({ tokenId, kind: "pattern" as const, creator: zeroAddress, owner: zeroAddress, modelId: 0, licenceCount: 0 }));
+  return { items, total: ids.length, page, pageSize, source: "chain" };
+}
+
+/** A certificate's licences, offers and revenue from the indexer; undefined without a caught-up indexer. */
+export async function certificateHistory(cfg: WebConfig, tokenId: bigint): Promise<GetCertificateHistoryReturnType | undefined> {
+  if (!(await indexerReady(cfg))) return undefined;
+  return getCertificateHistory({ indexer: cfg.indexer!, tokenId });
 }
 
 /** `metadata` is checked against the SDK's schema (`getCertificateMetadata` parses it by the certificate's kind: a `MetadataError` names a bad field). */

@@ -7,6 +7,7 @@ import { auditPage } from "./pages/audit.js";
 import { createPage } from "./pages/create.js";
 import { gallery } from "./pages/gallery.js";
 import { patternPage } from "./pages/pattern.js";
+import { certificatePage } from "./pages/certificate.js";
 import { h, notice, short, show } from "./ui.js";
 import { Wallet, WrongChainError, publicClientFor } from "./wallet.js";
 
@@ -45,6 +46,15 @@ async function route(app: App): Promise<void> {
     } catch {
       return show(root, notice("error", `"${arg}" is not a token id.`));
     }
+  }
+  if (page === "certificate" && arg) {
+    let id: bigint;
+    try {
+      id = BigInt(arg);
+    } catch {
+      return show(root, notice("error", `"${arg}" is not a token id.`));
+    }
+    return certificatePage(app, root, id);
   }
   if (page === "audit") return auditPage(app, root, arg);
   if (page === "create") return createPage(app, root);

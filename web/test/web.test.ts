@@ -9,7 +9,7 @@ import { type Browser, type Page, chromium } from "playwright-core";
 import { type Hex, createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
-import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "@motif/sdk";
+import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
 import { runStory } from "../../scripts/lib/demo-story.js";
 import { type Stack, startStack } from "../../scripts/lib/stack.js";
 
@@ -100,13 +100,14 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
   let tokenB: bigint;
   let fromRecipe: { pattern: string; recipeId: string };
   let offerId: bigint;
+  let storyDone: Awaited<ReturnType<typeof runStory>>;
 
   before(async function () {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
     if (!existsSync(path.join(WEB_DIST, "index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test builds it)");
     await mkdir(SHOTS, { recursive: true });
     const stateDir = await mkdtemp(path.join(os.tmpdir(), "motif-web-"));
-    stack = await startStack({ stateDir, ports: { rpc: 0, gateway: 0, api: 0, web: 0 } });
+    stack = await startStack({ stateDir, ports: { rpc: 0, gateway: 0, api: 0, web: 0, indexer: 0 }, indexer: true });
     const publicClient = await stack.connection.viem.getPublicClient();
     const wallets = await stack.connection.viem.getWalletClients();
     // The demo story fills the gallery (certificates, licences, usage) ...
@@ -134,6 +135,15 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
+    // the indexer has caught up with everything above (the page searches through it)
+    await stack.indexerReady;
+    const head = await publicClient.getBlockNumber();
+    for (let i = 0; i < 60; i++) {
+      const status = (await (await fetch(`${stack.urls.indexer}/status`)).json()) as Record<string, { block?: { number: number } }>;
+      if (Object.values(status).some((c) => BigInt(c.block?.number ?? 0) >= head)) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    storyDone = story;
   });
 
   after(async () => {
@@ -148,7 +158,9 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(stack.urls.web!);
     await page.waitForSelector(".card img", { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll(".card img").length >= 3, undefined, { timeout: 60_000 });
-    expect(await page.locator(".card").count()).to.equal(4); // the batch of three and the pattern rendered from the recipe
+    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(4); // the batch of three and the pattern rendered from the recipe
+    expect(await page.locator('.card[data-kind="recipe"]').count()).to.equal(1);
+    expect(await page.locator("#count").textContent()).to.contain("from the indexer");
     expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
     await page.waitForFunction(() => [...document.querySelectorAll(".card .offers")].some((e) => e.textContent?.includes("open offer")), undefined, { timeout: 30_000 });
     await page.screenshot({ path: path.join(SHOTS, "gallery.png"), fullPage: true });
@@ -164,6 +176,52 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     const notFound = (await page.locator('.notice[data-kind="error"]').textContent())!;
     expect(notFound).to.contain(`There is no certificate ${missing}`);
     expect(notFound).to.not.match(/\d{60,}|refused the transaction|viem/);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("searches through the indexer: by kind, by region and dates, a recipe's own page, and the licences already granted on a pattern", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // kind: recipes only, through the form
+    await page.goto(stack.urls.web!);
+    await page.waitForSelector("#filters");
+    await page.selectOption("#filters select[name=kind]", "recipe");
+    await page.click("#filters button[type=submit]");
+    await page.waitForFunction(() => location.hash.includes("kind=recipe") && document.querySelector("#count")?.textContent?.startsWith("1 certificate"), undefined, { timeout: 30_000 });
+    expect(await page.locator(".card").count()).to.equal(1);
+    expect(await page.locator(".card").getAttribute("data-token")).to.equal(fromRecipe.recipeId);
+    // its own page: the recipe in words
+    await page.click(".card");
+    await page.waitForSelector("table.lineage", { timeout: 30_000 });
+    expect(await page.locator("h1").textContent()).to.match(/^Recipe /);
+    expect(await page.locator("table.lineage").textContent()).to.contain("Revenue share of derived patterns");
+    // licensable in Italy for ten days from tomorrow: the pattern of the DE/FR/IT offer is among them
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${stack.urls.web}/#/?region=IT&from=${day(1)}&to=${day(10)}`);
+    await page.waitForSelector("#count", { timeout: 30_000 });
+    const inItaly = await page.locator(".card").evaluateAll((cards) => cards.map((c) => c.getAttribute("data-token")));
+    expect(inItaly).to.include(`0x${tokenB.toString(16).padStart(64, "0")}`);
+    // the oracle: the open offers on chain covering IT, from the chain's own events
+    const offers = await stack.connection.viem.getPublicClient().then((c) => c.getContractEvents({ address: stack.deployment.contracts.MotifLicensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: 0n }));
+    const italy = 1n << BigInt(regionBit("IT"));
+    const withItaly = new Set(offers.filter((o) => (o.args.offer!.terms.regions & italy) !== 0n).map((o) => `0x${o.args.tokenId!.toString(16).padStart(64, "0")}`));
+    for (const t of inItaly) expect(withItaly.has(t!), `${t} has no offer in Italy`).to.equal(true);
+    // a bad date is said in words
+    await page.goto(`${stack.urls.web}/#/?from=2027-13-45`);
+    await page.waitForSelector('.notice[data-kind="error"]', { timeout: 30_000 });
+    expect(await page.locator('.notice[data-kind="error"]').textContent()).to.contain('from: "2027-13-45" is not a date');
+    // the pattern page lists the licences the story granted on it, as the chain has them
+    const licensed = storyDone.offers.exclusiveEu.tokenId;
+    await page.goto(`${stack.urls.web}/#/pattern/${licensed}`);
+    await page.waitForSelector("#granted table.licences", { timeout: 60_000 });
+    const grants = await stack.connection.viem.getPublicClient().then((c) => c.getContractEvents({ address: stack.deployment.contracts.MotifLicensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: BigInt(licensed) }, fromBlock: 0n }));
+    expect(grants.length).to.be.greaterThan(0);
+    expect(await page.locator("#granted tr.granted").count()).to.equal(grants.length);
+    expect(await page.locator("#granted tr.granted", { hasText: "exclusive" }).first().textContent()).to.contain("the 27 EU member states");
+    expect(await page.locator("#granted .exclusivity").textContent()).to.contain("Held exclusively by");
+    await page.screenshot({ path: path.join(SHOTS, "licences-granted.png"), fullPage: true });
     expect(errors).to.deep.equal([]);
     await page.close();
   });

@@ -2,7 +2,8 @@ import { type Address, zeroAddress } from "viem";
 import { REGIONS, acceptOffer, isLicensed, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
-import { licensesOf, loadPattern, openOffers } from "../data.js";
+import { certificateHistory, licensesOf, loadPattern, openOffers } from "../data.js";
+import { licencesGranted } from "./licences.js";
 import { explain } from "../explain.js";
 import { regionsInWords, termsInWords, worldList } from "../terms.js";
 import { date, h, notice, short, show, tokenHex } from "../ui.js";
@@ -21,6 +22,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
   const status = h("div", { id: "status" });
   const offersEl = h("section", { id: "offers" }, h("h2", {}, "Offers"), h("p", { class: "muted" }, "Loading offers…"));
   const licencesEl = h("section", { id: "licences" });
+  const grantedEl = h("section", { id: "granted" }, h("h2", {}, "Licences granted"), h("p", { class: "muted" }, "Loading…"));
   show(
     root,
     h("h1", {}, p.metadata.name),
@@ -53,6 +55,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
     ),
     status,
     offersEl,
+    grantedEl,
     licencesEl,
   );
 
@@ -73,7 +76,16 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
         ),
       ),
     );
-    await renderLicences();
+    await Promise.all([renderLicences(), renderGranted()]);
+  };
+
+  const renderGranted = async () => {
+    const history = await certificateHistory(app.cfg, tokenId);
+    if (history === undefined) {
+      show(grantedEl, h("h2", {}, "Licences granted"), h("p", { class: "muted" }, "The licences already granted appear here once the indexer has caught up."));
+      return;
+    }
+    show(grantedEl, ...Array.from(licencesGranted(history).childNodes));
   };
 
   const accept = async (offerId: bigint, price: bigint, currency: Address) => {

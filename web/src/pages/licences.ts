@@ -1,0 +1,60 @@
+import { type GetCertificateHistoryReturnType, PERPETUAL, REGIONS, regionsOf } from "@motif/sdk";
+
+import { regionsInWords } from "../terms.js";
+import { date, eth, h, short } from "../ui.js";
+
+const STATUS_WORDS = { active: "active", "not-started": "not started yet", expired: "expired", revoked: "revoked", transferred: "transferred", breach: "breach flagged" } as const;
+
+/**
+ * Where an exclusive licence is still possible: the regions of open exclusive offers not held by a
+ * live exclusive licence, and when the held ones end.
+ */
+export function exclusivityInWords(history: GetCertificateHistoryReturnType): string[] {
+  const now = history.indexedAt;
+  const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started"));
+  const held = live.reduce((m, l) => m | l.regions, 0n);
+  const offered = history.offers
+    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline > now)
+    .reduce((m, o) => m | o.regions, 0n);
+  const words: string[] = [];
+  for (const l of live) {
+    words.push(`Held exclusively by ${short(l.licensee)} in ${regionsInWords(l.regions)} ${l.end >= Number(PERPETUAL) ? "for good (perpetual)" : `until ${date(l.end)}`}.`);
+  }
+  const free = offered & ~held;
+  words.push(free === 0n ? "No exclusive licence is on offer in a region still free." : `An exclusive licence is still possible in ${regionsInWords(free)} (open offers).`);
+  return words;
+}
+
+/** The licences already granted on a certificate (who, regions, window, exclusive, status) and its revenue. */
+export function licencesGranted(history: GetCertificateHistoryReturnType): HTMLElement {
+  const rows = history.licences.map((l) =>
+    h(
+      "tr",
+      { class: "granted", "data-licence": l.licenseId.toString(), "data-status": l.status },
+      h("td", {}, short(l.licensee)),
+      h("td", { title: regionsOf(l.regions).map((r) => r.alpha2).join(" ") }, regionsInWords(l.regions)),
+      h("td", {}, `${date(l.start)} → ${l.end >= Number(PERPETUAL) ? "perpetual" : date(l.end)}`),
+      h("td", {}, l.exclusive ? "exclusive" : "non-exclusive"),
+      h("td", {}, STATUS_WORDS[l.status]),
+      h("td", {}, `${eth(l.paid)}${l.renewals > 0 ? ` (${l.renewals} renewal${l.renewals > 1 ? "s" : ""})` : ""}${l.units > 0n ? `, ${l.units} units` : ""}`),
+    ),
+  );
+  const revenue = history.settlements.reduce((sum, s) => sum + s.total, 0n);
+  return h(
+    "section",
+    { id: "granted" },
+    h("h2", {}, "Licences granted"),
+    rows.length === 0
+      ? h("p", { class: "muted" }, "No licence granted yet.")
+      : h("table", { class: "licences" }, h("tr", {}, ...["Licensee", "Regions", "Window", "Kind", "Status", "Paid"].map((t) => h("th", {}, t))), ...rows),
+    h("ul", { class: "exclusivity" }, ...exclusivityInWords(history).map((w) => h("li", {}, w))),
+    h(
+      "p",
+      { class: "muted revenue" },
+      history.settlements.length === 0
+        ? "No revenue settled yet."
+        : `Revenue settled: ${eth(revenue)} in ${history.settlements.length} settlement${history.settlements.length > 1 ? "s" : ""} (last ${date(history.settlements.at(-1)!.timestamp)}).`,
+    ),
+    h("p", { class: "muted" }, `From the indexer at block ${history.indexedBlock}; whether a licence counts is the contract's answer (isLicensed). ${REGIONS.length} regions in the table.`),
+  );
+}
