@@ -13,6 +13,7 @@ export type IndexerOptions = {
   databaseUrl?: string;
   /** Database schema (default "motif"). */
   schema?: string;
+  /** Default 42069; 0 picks a free port (the URL is in the result). */
   port?: number;
   host?: string;
   /** How often Ponder polls for new blocks (default 1,000 ms; 100 at least). */

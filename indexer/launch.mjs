@@ -38,13 +38,22 @@ async function checkPortFree(port, host) {
   });
 }
 
+/** A port nobody listens on now (Ponder needs a port number before it starts: 0 is chosen here). */
+async function freePort(host) {
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, host, resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 /**
  * @param {import("./launch.d.mts").IndexerOptions} o
  * @returns {Promise<import("./launch.d.mts").RunningIndexer>}
  */
 export async function startIndexer(o) {
-  const port = o.port ?? 42069;
   const host = o.host ?? "127.0.0.1";
+  const port = o.port === 0 ? await freePort(host) : (o.port ?? 42069);
   await checkPortFree(port, host);
   const stateDir = path.resolve(o.stateDir);
   const dir = path.join(stateDir, "pglite");

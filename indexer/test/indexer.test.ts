@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { createConnection } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
@@ -8,6 +8,7 @@ import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } f
 import { IndexerError, LicenseFlags, type Offer, getCertificateHistory, getGallery, licenseTerms, motifCertificateAbi, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
 import { startIndexer, type RunningIndexer } from "../launch.mjs";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
+import { startPostgres } from "../../test/ts/helpers/postgres.js";
 
 /**
  * The indexer against a chain reached over JSON-RPC: what it serves is checked against the chain's
@@ -175,6 +176,29 @@ describe("indexer (Ponder on PGlite): gallery, pattern history, reorgs, stop", f
     for (let i = 0; i < 3; i++) await rpc("evm_mine");
     const gone = await until("the reverted certificate left the index", async () => !(await getGallery({ indexer: indexer.url, creator: studio, pageSize: 100 })).items.some((c) => c.tokenId === tokenId));
     console.log(`      reorg handled ${gone - reverted} ms after evm_revert`);
+  });
+
+  it("on PostgreSQL (DATABASE_URL, as in production): the same answers as on the embedded PGlite", async () => {
+    const pg = await startPostgres();
+    const pgDir = mkdtempSync(path.join(tmpdir(), "motif-indexer-pg-"));
+    const onPg = await startIndexer({ rpcUrl: chain.url, chainId: 31337, startBlock: chain.record.startBlock, addresses: chain.deployed.addresses, stateDir: pgDir, port: 0, pollingMs: 200, databaseUrl: pg.url });
+    try {
+      await onPg.ready(180_000);
+      const queries = [{ pageSize: 100 }, { kind: "recipe" as const }, { creator: other }, { sort: "most-licensed" as const }, { region: regionBit("FR"), from: now + 86_400, to: now + 10 * 86_400 }, { exclusiveIn: regionBit("FR") }];
+      for (const q of queries) {
+        const [a, b] = await Promise.all([getGallery({ indexer: indexer.url, ...q }), getGallery({ indexer: onPg.url, ...q })]);
+        expect(b.items, JSON.stringify(q)).to.deep.equal(a.items);
+        expect(b.total).to.equal(a.total);
+      }
+      const [ha, hb] = await Promise.all([getCertificateHistory({ indexer: indexer.url, tokenId: patterns[1]! }), getCertificateHistory({ indexer: onPg.url, tokenId: patterns[1]! })]);
+      expect(hb.licences).to.deep.equal(ha.licences);
+      // the tables are in PostgreSQL, not in a PGlite folder
+      expect(readdirSync(pgDir)).to.not.include("pglite");
+    } finally {
+      await onPg.stop();
+      await pg.stop();
+      rmSync(pgDir, { recursive: true, force: true });
+    }
   });
 
   it("stops on SIGTERM with exit code 0 and leaves its port free", async () => {

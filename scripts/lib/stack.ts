@@ -12,7 +12,6 @@
  *   - the web page (web/dist) with its /config.json
  *   - the indexer (indexer/, Ponder on an embedded PGlite) serving search and history over HTTP
  */
-import { createServer as createNetServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import fastifyStatic from "@fastify/static";
@@ -292,7 +291,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         addresses: { certificate: record.contracts.MotifCertificate, licensing: record.contracts.MotifLicensing, registry: record.contracts.MotifModelRegistry },
         stateDir: path.join(options.stateDir, "index"),
         fresh: !remote,
-        port: ports.indexer === 0 ? await freePort() : ports.indexer,
+        port: ports.indexer,
         pollingMs: remote ? 2_000 : 500,
         ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
       });
@@ -416,11 +415,3 @@ export async function runningStack(stateDir: string): Promise<StackInfo | undefi
   }
 }
 
-/** A TCP port nobody listens on now (Ponder needs its port before it starts). */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

@@ -28,7 +28,7 @@ function readmeCommands(): string[] {
  * for a named reason. A command the README gains must be put in one list or the other.
  */
 const RUN_TWICE = [
-  "command -v chromium >/dev/null && command -v redis-server >/dev/null && [ -e /usr/share/iso-codes/json/iso_3166-1.json ] || (apt-get update && apt-get install -y --no-install-recommends chromium redis-server iso-codes)",
+  "command -v chromium >/dev/null && command -v redis-server >/dev/null && [ -x /usr/lib/postgresql/*/bin/pg_ctl ] && [ -e /usr/share/iso-codes/json/iso_3166-1.json ] || (apt-get update && apt-get install -y --no-install-recommends chromium redis-server postgresql iso-codes)",
   'npx motif recipe create --model weld --name "Weld lattice" --author 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC --scale 3 --sharpness 6 --out lattice.json',
   "npx motif recipe check lattice.json",
   "npx motif render --recipe lattice.json --seed 7 --out p.png",

@@ -20,7 +20,6 @@
  * Accounts are Hardhat's well-known test accounts (#0 admin/deployer/arbiter, #1 generator).
  * The chain is served on an ephemeral loopback port (`rpcUrl`), the gateway too (`gatewayUrl`).
  */
-import { createServer, type AddressInfo } from "node:net";
 import { startIndexer } from "@motif/indexer/launch";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -65,14 +64,6 @@ export type ExamplesFixture = {
   close(): Promise<void>;
 };
 
-/** A TCP port nobody listens on now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 const hex = (id: bigint): Hex => `0x${id.toString(16).padStart(64, "0")}`;
 
@@ -184,7 +175,7 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
 
     let snapshot = (await connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
     // The indexer, as `npm start` runs it; polling fast so it follows each example's revert.
-    const indexer = await startIndexer({ rpcUrl: server.url, chainId, startBlock: record.startBlock, addresses, stateDir: path.join(dir, "index"), port: await freePort(), pollingMs: 200 });
+    const indexer = await startIndexer({ rpcUrl: server.url, chainId, startBlock: record.startBlock, addresses, stateDir: path.join(dir, "index"), port: 0, pollingMs: 200 });
     closers.push(() => indexer.stop());
     await indexer.ready(180_000);
     return {
