@@ -60,6 +60,10 @@ const SKIP: Record<string, string> = {
   "MOTIF_RPC_URL=… MOTIF_WALLET_KEY=<licensee's key> npx motif dataset mint --manifest train.manifest.json": "needs a chain and the licensee's key; dataset.test.ts runs it",
   'npx motif dataset verify --dataset "$DATASET_ID" --gateway http://127.0.0.1:8081': "needs a dataset certificate minted on a running chain (its id in DATASET_ID); dataset.test.ts runs it",
   'curl -s -H "x-api-key: $(cat .motif/admin-key)" http://127.0.0.1:8787/v1/banks': "needs npm start on its default port and state folder; banks.test.ts drives /v1/banks with an admin key and a non-admin one",
+  "curl 'http://127.0.0.1:42069/v1/gallery?kind=pattern&region=74&from=1798761600&to=1799625600&sort=most-licensed'":
+    "needs npm start's indexer on its default port; indexer/test/indexer.test.ts asks /v1/gallery with these filters, start.test.ts through npm start",
+  "curl 'http://127.0.0.1:42069/v1/certificates/0x<token id>/history'": "needs npm start's indexer and a token id (<token id>); indexer/test/indexer.test.ts asks it",
+  "DATABASE_URL=postgresql://user@host/db npm start": "needs a PostgreSQL server (user@host/db stand for it); indexer/test/indexer.test.ts runs the indexer on a throwaway Debian cluster",
   "npx hardhat keystore set SEPOLIA_RPC_URL": "interactive (asks for the secret), for Sepolia",
   "npx hardhat keystore set SEPOLIA_PRIVATE_KEY": "interactive (asks for the secret), for Sepolia",
   "MOTIF_ATTESTERS=0xYourGeneratorKey npm run deploy -- --network sepolia": "deploys to a public network (needs its RPC and a funded key)",
