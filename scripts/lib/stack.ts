@@ -116,6 +116,8 @@ export type StackOptions = {
    * the chain until the indexer answers `/ready`. Default false (npm start turns it on).
    */
   indexer?: boolean;
+  /** Where deployments/<chainId>.json is written (default the working folder). */
+  deploymentDir?: string;
 };
 
 export type Stack = {
@@ -226,7 +228,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Contracts and models.
     log("contracts: deploying with Ignition (resumes an earlier deployment)");
     const { record, registry } = await deployMotif(connection, { attesters: addressList("generator", generator.account.address) });
-    await writeDeployment(process.cwd(), record);
+    await writeDeployment(options.deploymentDir ?? process.cwd(), record);
     const modelIds = await registerShippedModels(registry, publicClient, { owner: getAddress(admin.account.address), onMismatch: (line) => log(`warning: ${line}`) });
 
     // IPFS store and gateway.
@@ -293,6 +295,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         fresh: !remote,
         port: ports.indexer,
         pollingMs: remote ? 2_000 : 500,
+        // Ponder's default (50 requests/s) would take a hosted plan's whole budget (often 25/s) and
+        // starve the stack's own writes: on a remote chain it gets a share (MOTIF_INDEX_MAX_RPS, default 10)
+        ...(remote ? { maxRequestsPerSecond: Number(env.MOTIF_INDEX_MAX_RPS ?? 10) } : {}),
         ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
       });
       closers.push(() => indexer.stop());

@@ -1,0 +1,111 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { toHex } from "viem";
+
+import { getGallery } from "@motif/sdk";
+import { runStory, type StoryReport } from "../../scripts/lib/demo-story.js";
+import { type Stack, startStack } from "../../scripts/lib/stack.js";
+import { runCli } from "./helpers/cli.js";
+import { HOSTED_LIMITS, startLimitsProxy } from "./helpers/limits-proxy.js";
+
+// Hardhat's default accounts #0 and #1: the deployer and the generator on the "real" chain.
+const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const ATTESTER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const ADVANCE = 1_000_000;
+
+/**
+ * Motif on a chain as a long-lived network looks, reached only through a hosted provider's limits
+ * (≤ 10,000 blocks and ≤ 10,000 logs per eth_getLogs, 25 requests/s, errors shaped like theirs): a
+ * chain advanced a million blocks before deployment. The stack deploys there (MOTIF_RPC_URL), the
+ * demo's story runs (mint, screen, offers, licences, usage, a dataset, an audit), `motif verify` and
+ * `motif dataset export --all` run as a user runs them, and the indexer catches up: every read
+ * through the proxy, none refused for good.
+ */
+describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long behind a hosted RPC's limits`, function () {
+  this.timeout(900_000);
+  let node: Awaited<ReturnType<typeof network.createServer>>;
+  let proxy: Awaited<ReturnType<typeof startLimitsProxy>>;
+  let stack: Stack;
+  let story: StoryReport;
+  let stateDir: string;
+  const dirs: string[] = [];
+  const saved = { ...process.env };
+  const temp = (prefix: string) => {
+    const d = mkdtempSync(path.join(os.tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
+
+  before(async () => {
+    // genesis a million seconds ago: a real chain's clock is the wall clock, which attestation
+    // deadlines are set from (hardhat_mine advances the clock a second a block)
+    node = await network.createServer({ network: "default", override: { initialDate: new Date(Date.now() - ADVANCE * 1000 - 60_000) } }, "127.0.0.1", 0);
+    const { port } = await node.listen();
+    const upstream = `http://127.0.0.1:${port}`;
+    await fetch(upstream, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "hardhat_mine", params: [toHex(ADVANCE)] }) });
+    proxy = await startLimitsProxy(upstream, HOSTED_LIMITS);
+    // the stack's Hardhat network `motif` reads these config variables from the environment
+    Object.assign(process.env, { MOTIF_RPC_URL: proxy.url, MOTIF_DEPLOYER_KEY: DEPLOYER_KEY, MOTIF_ATTESTER_KEY: ATTESTER_KEY });
+    stateDir = temp("motif-long-stack-");
+    stack = await startStack({ stateDir, env: process.env, ports: { rpc: 0, gateway: 0, api: 0, web: 0, indexer: 0 }, indexer: true, deploymentDir: temp("motif-long-deploy-") });
+    expect(stack.deployment.startBlock).to.be.greaterThan(ADVANCE);
+  });
+
+  after(async () => {
+    await stack?.close();
+    await proxy?.close();
+    await node?.close();
+    for (const k of ["MOTIF_RPC_URL", "MOTIF_DEPLOYER_KEY", "MOTIF_ATTESTER_KEY"]) if (saved[k] === undefined) delete process.env[k];
+    Object.assign(process.env, saved);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("runs the demo's whole story through the proxy, its audit passing", async () => {
+    const publicClient = await stack.connection.viem.getPublicClient();
+    const wallets = await stack.connection.viem.getWalletClients();
+    proxy.reset();
+    story = await runStory({ publicClient, wallets, deployment: stack.deployment, pipeline: stack.pipeline, gateway: stack.urls.gateway, rpcUrl: proxy.url, workDir: temp("motif-long-story-"), seed: 77n, patterns: 3, size: 128 });
+    expect(story.audit.passed, story.audit.summary).to.equal(true);
+    expect(BigInt(story.licenses.world.licenseId) > 0n, "the worldwide licence was granted").to.equal(true);
+    expect(story.dataset.verified).to.equal(true);
+    console.log(`      story: ${[...proxy.calls.values()].reduce((a, b) => a + b, 0)} requests, ${proxy.calls.get("eth_getLogs") ?? 0} eth_getLogs, refused: ${JSON.stringify(proxy.refused)}`);
+  });
+
+  it("motif verify and motif dataset export --all, as a user runs them against the proxy", async () => {
+    const env = {
+      MOTIF_RPC_URL: proxy.url,
+      MOTIF_CERTIFICATE: stack.deployment.contracts.MotifCertificate,
+      MOTIF_REGISTRY: stack.deployment.contracts.MotifModelRegistry,
+      MOTIF_LICENSING: stack.deployment.contracts.MotifLicensing,
+      MOTIF_START_BLOCK: String(stack.deployment.startBlock),
+    };
+    proxy.reset();
+    const verified = await runCli(env, "verify", story.audit.tokenId, "--gateway", stack.urls.gateway, "--skip-rerender", "--json");
+    expect(verified.code, verified.output).to.equal(0);
+    expect((JSON.parse(verified.stdout) as { passed: boolean }).passed).to.equal(true);
+    const verifyRequests = [...proxy.calls.values()].reduce((a, b) => a + b, 0);
+    proxy.reset();
+    const out = path.join(temp("motif-long-export-"), "train.car");
+    const exported = await runCli(env, "dataset", "export", "--licensee", story.licenses.world.licensee, "--region", "FR", "--all", "--out", out, "--store", path.join(stateDir, "ipfs"), "--json");
+    expect(exported.code, exported.output).to.equal(0);
+    const report = JSON.parse(exported.stdout) as { members: number; root: string; refused: unknown[] };
+    // the same members as the story's own export (the worldwide licence allows AI training on one pattern)
+    expect(report.members, exported.stdout).to.equal(story.dataset.members.length);
+    expect(report.root).to.equal(story.dataset.root);
+    console.log(`      verify: ${verifyRequests} requests; export: ${[...proxy.calls.values()].reduce((a, b) => a + b, 0)} requests, refused ${JSON.stringify(proxy.refused)}`);
+  });
+
+  it("the indexer catches up through the proxy and lists every certificate the story minted", async () => {
+    await stack.indexerReady;
+    const minted = story.batch.filter((b) => b.status === "minted").length + 1; // + the pattern from the recipe
+    let total = 0;
+    for (let i = 0; i < 240 && total < minted; i++) {
+      total = (await getGallery({ indexer: stack.urls.indexer!, kind: "pattern" })).total;
+      if (total < minted) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(total).to.equal(minted);
+  });
+});
