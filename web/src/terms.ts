@@ -41,12 +41,12 @@ export function termsInWords(offer: Offer, price: bigint): string[] {
   return [kind, window, `${money.join(", ")}.${extra}`, `${rights.join("; ")}.`, buyer, `Offer open until ${date(offer.deadline)}.`];
 }
 
-/** The frozen region table as a world list, allowed regions highlighted. */
-export function worldList(mask: bigint): HTMLElement {
+/** The frozen region table as a world list, the regions of `mask` highlighted. */
+export function worldList(mask: bigint, label = "Allowed regions"): HTMLElement {
   return h(
     "details",
     { class: "world" },
-    h("summary", {}, `Allowed regions: ${regionsInWords(mask)}`),
+    h("summary", {}, `${label}: ${regionsInWords(mask)}`),
     h(
       "div",
       { class: "regions" },

@@ -1,6 +1,6 @@
 import { type GetCertificateHistoryReturnType, PERPETUAL, REGIONS, regionsOf } from "@motif/sdk";
 
-import { regionsInWords } from "../terms.js";
+import { regionsInWords, worldList } from "../terms.js";
 import { date, eth, h, short } from "../ui.js";
 
 const STATUS_WORDS = { active: "active", "not-started": "not started yet", expired: "expired", revoked: "revoked", transferred: "transferred", breach: "breach flagged" } as const;
@@ -9,7 +9,7 @@ const STATUS_WORDS = { active: "active", "not-started": "not started yet", expir
  * Where an exclusive licence is still possible: the regions of open exclusive offers not held by a
  * live exclusive licence, and when the held ones end.
  */
-export function exclusivityInWords(history: GetCertificateHistoryReturnType): string[] {
+export function exclusivity(history: GetCertificateHistoryReturnType): { words: string[]; free: bigint; held: bigint } {
   const now = history.indexedAt;
   const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started"));
   const held = live.reduce((m, l) => m | l.regions, 0n);
@@ -22,7 +22,7 @@ export function exclusivityInWords(history: GetCertificateHistoryReturnType): st
   }
   const free = offered & ~held;
   words.push(free === 0n ? "No exclusive licence is on offer in a region still free." : `An exclusive licence is still possible in ${regionsInWords(free)} (open offers).`);
-  return words;
+  return { words, free, held };
 }
 
 /** The licences already granted on a certificate (who, regions, window, exclusive, status) and its revenue. */
@@ -40,6 +40,7 @@ export function licencesGranted(history: GetCertificateHistoryReturnType): HTMLE
     ),
   );
   const revenue = history.settlements.reduce((sum, s) => sum + s.total, 0n);
+  const ex = exclusivity(history);
   return h(
     "section",
     { id: "granted" },
@@ -47,7 +48,9 @@ export function licencesGranted(history: GetCertificateHistoryReturnType): HTMLE
     rows.length === 0
       ? h("p", { class: "muted" }, "No licence granted yet.")
       : h("table", { class: "licences" }, h("tr", {}, ...["Licensee", "Regions", "Window", "Kind", "Status", "Paid"].map((t) => h("th", {}, t))), ...rows),
-    h("ul", { class: "exclusivity" }, ...exclusivityInWords(history).map((w) => h("li", {}, w))),
+    h("ul", { class: "exclusivity" }, ...ex.words.map((w) => h("li", {}, w))),
+    ex.held !== 0n ? worldList(ex.held, "Held exclusively") : null,
+    ex.free !== 0n ? worldList(ex.free, "Exclusive still possible") : null,
     h(
       "p",
       { class: "muted revenue" },
