@@ -297,11 +297,12 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @dev This block, counted from the deployment block (what the packed word stores).
-    function _mintBlock() private view returns (uint64 offset) {
-        offset = uint64(block.number - _DEPLOY_BLOCK);
+    function _mintBlock() private view returns (uint64) {
+        uint256 offset = block.number - _DEPLOY_BLOCK; // compared whole, then cut: never wrapped
         if (offset > CertificateDataLibrary.MAX_MINT_BLOCK) {
             revert MotifCertificateMintBlockTooLate(block.number, _DEPLOY_BLOCK + CertificateDataLibrary.MAX_MINT_BLOCK);
         }
+        return uint64(offset);
     }
 
     function _creatorId(address creator) private returns (uint32 creatorId) {

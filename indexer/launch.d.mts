@@ -26,7 +26,7 @@ export type IndexerOptions = {
 export type RunningIndexer = {
   url: string;
   pid: number | undefined;
-  /** Resolves once the backfill is done (`/ready` answers 200). */
+  /** Resolves once caught up: the backfill done (`/ready`) and the index at the chain's head of that moment. */
   ready: (timeoutMs?: number) => Promise<void>;
   /** SIGTERM, then SIGKILL after 8 s; resolves when the process has exited. */
   stop: () => Promise<void>;

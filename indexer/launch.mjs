@@ -38,6 +38,18 @@ async function checkPortFree(port, host) {
   });
 }
 
+/** The chain's latest block number. */
+async function chainHead(rpcUrl) {
+  const r = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }) });
+  return BigInt((await r.json()).result);
+}
+
+/** The block Ponder's index has reached (its /status). */
+async function indexedBlock(url) {
+  const status = await fetch(`${url}/status`).then((r) => (r.ok ? r.json() : {}), () => ({}));
+  return BigInt(status.motif?.block?.number ?? -1);
+}
+
 /** A port nobody listens on now (Ponder needs a port number before it starts: 0 is chosen here). */
 async function freePort(host) {
   const probe = createServer();
@@ -101,12 +113,18 @@ export async function startIndexer(o) {
   /** Resolves once the backfill is done (`/ready`); rejects if the indexer exits or `timeoutMs` passes. */
   const ready = async (timeoutMs = o.readyTimeoutMs ?? 120_000) => {
     const until = Date.now() + timeoutMs;
+    let target;
     let dead = false;
     void exited.then(() => (dead = true));
     while (Date.now() < until) {
       if (dead) throw new Error(`the indexer exited before it was ready:\n${log.join("").slice(-3_000)}`);
       const ok = await fetch(`${url}/ready`).then((r) => r.ok, () => false);
-      if (ok) return;
+      // /ready means the backfill is done, up to Ponder's finality depth below the head; caught up
+      // means the index reached the head seen then (the last blocks are indexed live)
+      if (ok) {
+        target ??= await chainHead(o.rpcUrl);
+        if ((await indexedBlock(url)) >= target) return;
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
     await stop();

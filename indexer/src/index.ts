@@ -85,6 +85,19 @@ ponder.on("MotifCertificate:EditLogged", async ({ event, context }) => {
   await context.db.update(certificate, { tokenId: event.args.tokenId }).set((row) => ({ edits: row.edits + 1 }));
 });
 
+// ERC-4906: `logEdit` with new metadata (the event carries no digest: the contract's storage, read
+// at this block, has it)
+ponder.on("MotifCertificate:MetadataUpdate", async ({ event, context }) => {
+  const tokenId = event.args._tokenId;
+  const { metadataDigest, metadataCodec } = await context.client.readContract({
+    address: context.contracts.MotifCertificate.address as `0x${string}`,
+    abi: context.contracts.MotifCertificate.abi,
+    functionName: "certificate",
+    args: [tokenId],
+  });
+  await context.db.update(certificate, { tokenId }).set({ metadataDigest, metadataCodec });
+});
+
 ponder.on("MotifCertificate:RoyaltyUpdated", async ({ event, context }) => {
   await context.db.update(certificate, { tokenId: event.args.tokenId }).set({ royaltyBps: event.args.newBps });
 });

@@ -355,7 +355,7 @@ describe("audit session 19: the indexer against the chain's own state", function
   /** web/src/pages/licences.ts, imported by a computed path so that the root typecheck (no DOM lib) does not follow it. */
   const webLicences = "../../web/src/pages/licences.js";
   const exclusivityInWords = async (h: Awaited<ReturnType<typeof getCertificateHistory>>): Promise<string[]> =>
-    ((await import(webLicences)) as { exclusivityInWords: (history: typeof h) => string[] }).exclusivityInWords(h);
+    ((await import(webLicences)) as { exclusivity: (history: typeof h) => { words: string[] } }).exclusivity(h).words;
 
   // FINDING F11 (medium, web): the pattern / certificate page's "An exclusive licence is still
   // possible in …" (web/src/pages/licences.ts exclusivityInWords) counts every uncancelled exclusive

@@ -12,10 +12,22 @@ export async function certificateIds(client: PublicClient, cfg: WebConfig): Prom
   return logs.map((l) => l.args.tokenId as bigint).reverse();
 }
 
-/** Whether the stack's indexer has caught up (else the page reads the chain itself). */
-export async function indexerReady(cfg: WebConfig): Promise<boolean> {
+/** Blocks the index may trail the chain's head by (about one poll) and still answer the page. */
+const INDEX_LAG = 2n;
+
+/**
+ * Whether the stack's indexer has caught up (its backfill done and its checkpoint within a poll of
+ * the chain's head); else the page reads the chain itself.
+ */
+export async function indexerReady(cfg: WebConfig, client?: PublicClient): Promise<boolean> {
   if (cfg.indexer === undefined) return false;
-  return fetch(`${cfg.indexer}/ready`).then((r) => r.ok, () => false);
+  if (!(await fetch(`${cfg.indexer}/ready`).then((r) => r.ok, () => false))) return false;
+  if (client === undefined) return true;
+  const [status, head] = await Promise.all([
+    fetch(`${cfg.indexer}/status`).then((r) => r.json() as Promise<Record<string, { block?: { number: number } }>>, () => ({}) as Record<string, { block?: { number: number } }>),
+    client.getBlockNumber(),
+  ]);
+  return BigInt(status["motif"]?.block?.number ?? -1) + INDEX_LAG >= head;
 }
 
 export type GalleryPage = { items: Pick<IndexedCertificate, "tokenId" | "kind" | "creator" | "owner" | "modelId" | "licenceCount">[]; total: number; page: number; pageSize: number; source: "indexer" | "chain" };
@@ -27,7 +39,7 @@ export type GalleryPage = { items: Pick<IndexedCertificate, "tokenId" | "kind" |
 export async function galleryPage(client: PublicClient, cfg: WebConfig, q: GalleryQuery): Promise<GalleryPage> {
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 24;
-  if (await indexerReady(cfg)) {
+  if (await indexerReady(cfg, client)) {
     const r = await getGallery({ indexer: cfg.indexer!, ...q, page, pageSize });
     return { ...r, source: "indexer" };
   }
@@ -39,8 +51,8 @@ export async function galleryPage(client: PublicClient, cfg: WebConfig, q: Galle
 }
 
 /** A certificate's licences, offers and revenue from the indexer; undefined without a caught-up indexer. */
-export async function certificateHistory(cfg: WebConfig, tokenId: bigint): Promise<GetCertificateHistoryReturnType | undefined> {
-  if (!(await indexerReady(cfg))) return undefined;
+export async function certificateHistory(cfg: WebConfig, tokenId: bigint, client?: PublicClient): Promise<GetCertificateHistoryReturnType | undefined> {
+  if (!(await indexerReady(cfg, client))) return undefined;
   return getCertificateHistory({ indexer: cfg.indexer!, tokenId });
 }
 

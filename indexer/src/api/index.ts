@@ -1,7 +1,8 @@
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
-import { and, asc, client, count, desc, eq, graphql, inArray } from "ponder";
+import { and, asc, client, count, desc, eq, graphql, inArray, sql } from "ponder";
+import { maxUint256, zeroAddress } from "viem";
 import {
   GALLERY_MAX_PAGE_SIZE,
   GALLERY_SORTS,
@@ -13,6 +14,7 @@ import {
   type IndexedLicenceJson,
   type IndexedOfferJson,
   type LicenceStatusName,
+  motifLicensingAbi,
 } from "@motif/sdk";
 
 /**
@@ -37,6 +39,16 @@ async function chainHead(): Promise<{ block: bigint; time: bigint }> {
     head = { at: Date.now(), block: b.number, time: b.timestamp };
   }
   return head;
+}
+
+/**
+ * The block the index has reached (Ponder's checkpoint, as its own /status says): what an answer
+ * reflects. The chain's head can be ahead of it by the blocks not yet indexed.
+ */
+async function indexedBlock(): Promise<bigint> {
+  const port = process.env.PORT ?? "42069";
+  const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, { block?: { number: number } }>;
+  return BigInt(status["motif"]?.block?.number ?? 0);
 }
 
 function intParam(q: Record<string, string>, name: string, min: number, max: number): number | undefined {
@@ -68,17 +80,36 @@ type OfferRow = typeof schema.offer.$inferSelect;
 type LicenceRow = typeof schema.licence.$inferSelect;
 type CertificateRow = typeof schema.certificate.$inferSelect;
 
-/** Whether an offer, accepted at or after `now`, yields a licence covering [from, to]. */
+/**
+ * Whether an offer accepted at some time `a` in [now, deadline] yields a licence covering [from, to].
+ * The contract grants `[s, e)` with `s = max(windowStart, a)` and `e = duration ? s + duration :
+ * windowEnd`. A start no later than `from` needs `max(windowStart, now) <= from`; a relative window
+ * ends latest when accepted as late as allowed, at `min(from, deadline)`.
+ */
 function offerCovers(o: OfferRow, now: bigint, from: bigint, to: bigint): boolean {
-  if (o.windowStart === 0n && from < now) return false; // starts at acceptance: no earlier day
-  const start = o.windowStart === 0n ? from : o.windowStart;
-  if (o.windowStart === 0n && start > o.deadline) return false;
-  const end = o.duration !== 0n ? start + o.duration : o.windowEnd;
-  return start <= from && (end === PERPETUAL || to < end);
+  const earliest = o.windowStart > now ? o.windowStart : now;
+  if (earliest > from) return false;
+  if (o.duration !== 0n) {
+    const a = from < o.deadline ? from : o.deadline;
+    const s = o.windowStart > a ? o.windowStart : a;
+    return to < s + o.duration;
+  }
+  return o.windowEnd === PERPETUAL || to < o.windowEnd;
 }
 
+/**
+ * Whether the chain would accept the offer now: published by the certificate's current owner, not
+ * cancelled, uses left, before its deadline, and (an absolute window) not ended.
+ */
 const isOpen = (o: OfferRow, now: bigint, owner: string) =>
-  !o.cancelled && o.uses < o.maxUses && o.deadline > now && o.licensor.toLowerCase() === owner.toLowerCase();
+  !o.cancelled &&
+  o.uses < o.maxUses &&
+  o.deadline > now &&
+  o.licensor.toLowerCase() === owner.toLowerCase() &&
+  (o.duration !== 0n || o.windowEnd === PERPETUAL || o.windowEnd > (o.windowStart > now ? o.windowStart : now));
+
+/** Whether a licence holds its regions exclusively now or later: granted, window not ended (a breach flag does not free it; revocation does). */
+const holdsExclusive = (l: LicenceRow, now: bigint) => l.exclusive && l.status === "granted" && (l.end === PERPETUAL || l.end > now);
 
 function licenceStatus(l: LicenceRow, now: bigint): LicenceStatusName {
   if (l.status === "revoked" || l.status === "transferred") return l.status;
@@ -167,6 +198,7 @@ app.get("/v1/gallery", async (c) => {
     if (from !== undefined && to !== undefined && to < from) throw new BadQuery(`to (${to}) must not be before from (${from})`);
     const minPrice = bigParam(q, "minPrice");
     const maxPrice = bigParam(q, "maxPrice");
+    const currency = addressParam(q, "currency") ?? zeroAddress;
     const page = intParam(q, "page", 1, 1_000_000) ?? 1;
     const pageSize = intParam(q, "pageSize", 1, GALLERY_MAX_PAGE_SIZE) ?? 24;
 
@@ -176,7 +208,7 @@ app.get("/v1/gallery", async (c) => {
     if (creator !== undefined) where.push(eq(schema.certificate.creator, creator));
     if (owner !== undefined) where.push(eq(schema.certificate.owner, owner));
 
-    const { block, time: now } = await chainHead();
+    const [{ time: now }, block] = await Promise.all([chainHead(), indexedBlock()]);
     // Offer-based filters: narrowed in SQL to offers still before their deadline, then by mask and window here.
     const offerFilter = region !== undefined || from !== undefined || to !== undefined || exclusiveIn !== undefined || minPrice !== undefined || maxPrice !== undefined;
     if (offerFilter) {
@@ -192,12 +224,29 @@ app.get("/v1/gallery", async (c) => {
       let matching = offers.filter((o) => isOpen(o, now, owners.get(o.tokenId) ?? ""));
       if (region !== undefined) matching = matching.filter((o) => hasRegion(o.regions, region));
       if (from !== undefined || to !== undefined) matching = matching.filter((o) => offerCovers(o, now, fromS, toS));
-      if (minPrice !== undefined) matching = matching.filter((o) => o.price >= minPrice);
-      if (maxPrice !== undefined) matching = matching.filter((o) => o.price <= maxPrice);
+      if (minPrice !== undefined || maxPrice !== undefined) {
+        // prices compare within one currency (ETH unless `currency` names an ERC-20); a dynamic
+        // offer's price now is the contract's (`currentPrice`), not its floor
+        matching = matching.filter((o) => o.currency.toLowerCase() === currency);
+        const dynamic = matching.filter((o) => o.ceiling !== 0n);
+        const prices = new Map<bigint, bigint>(matching.map((o) => [o.offerId, o.price]));
+        if (dynamic.length > 0) {
+          const licensing = process.env.MOTIF_LICENSING as `0x${string}`;
+          const now = await publicClients["motif"].multicall({
+            contracts: dynamic.map((o) => ({ address: licensing, abi: motifLicensingAbi, functionName: "currentPrice" as const, args: [o.offerId] as const })),
+            allowFailure: false,
+          }).catch(async () => Promise.all(dynamic.map((o) => publicClients["motif"].readContract({ address: licensing, abi: motifLicensingAbi, functionName: "currentPrice", args: [o.offerId] }))));
+          dynamic.forEach((o, i) => prices.set(o.offerId, now[i] as bigint));
+        }
+        matching = matching.filter((o) => {
+          const price = prices.get(o.offerId)!;
+          return (minPrice === undefined || price >= minPrice) && (maxPrice === undefined || price <= maxPrice);
+        });
+      }
       if (exclusiveIn !== undefined) {
         matching = matching.filter((o) => o.exclusive && hasRegion(o.regions, exclusiveIn));
         const held = await db.select().from(schema.licence).where(and(eq(schema.licence.exclusive, true), eq(schema.licence.status, "granted")));
-        const taken = new Set(held.filter((l) => licenceStatus(l, now) === "active" || licenceStatus(l, now) === "not-started").filter((l) => hasRegion(l.regions, exclusiveIn)).map((l) => l.tokenId));
+        const taken = new Set(held.filter((l) => holdsExclusive(l, now) && hasRegion(l.regions, exclusiveIn)).map((l) => l.tokenId));
         matching = matching.filter((o) => !taken.has(o.tokenId));
       }
       const ids = [...new Set(matching.map((o) => o.tokenId))];
@@ -210,7 +259,8 @@ app.get("/v1/gallery", async (c) => {
       newest: [desc(schema.certificate.mintBlock), desc(schema.certificate.tokenId)],
       oldest: [asc(schema.certificate.mintBlock), asc(schema.certificate.tokenId)],
       "most-licensed": [desc(schema.certificate.licenceCount), desc(schema.certificate.mintBlock)],
-      "recently-licensed": [desc(schema.certificate.lastLicensedAt), desc(schema.certificate.mintBlock)],
+      // never-licensed certificates last (PostgreSQL puts NULLs first in a descending order)
+      "recently-licensed": [sql`${schema.certificate.lastLicensedAt} desc nulls last`, desc(schema.certificate.mintBlock)],
     }[sort];
     const [rows, [total]] = await Promise.all([
       db.select().from(schema.certificate).where(condition).orderBy(...order).limit(pageSize).offset((page - 1) * pageSize),
@@ -229,11 +279,14 @@ app.get("/v1/certificates/:id/history", async (c) => {
     return c.json({ error: "BadQuery", message: `the token id must be 0x-hex (up to 32 bytes) or decimal; got "${raw}"` }, 400);
   }
   const tokenId = BigInt(raw);
+  if (tokenId > maxUint256) {
+    return c.json({ error: "BadQuery", message: `the token id must be at most 2^256 − 1 (78 decimal digits up to 115792…639935); got "${raw}"` }, 400);
+  }
   const [cert] = await db.select().from(schema.certificate).where(eq(schema.certificate.tokenId, tokenId));
   if (cert === undefined) {
     return c.json({ error: "NotIndexed", message: `certificate 0x${tokenId.toString(16).padStart(64, "0")} is not in the index (not minted, or minted after the indexed block)` }, 404);
   }
-  const { block, time: now } = await chainHead();
+  const [{ time: now }, block] = await Promise.all([chainHead(), indexedBlock()]);
   const [licences, offers, settlements] = await Promise.all([
     db.select().from(schema.licence).where(eq(schema.licence.tokenId, tokenId)).orderBy(asc(schema.licence.grantedBlock)),
     db.select().from(schema.offer).where(eq(schema.offer.tokenId, tokenId)).orderBy(asc(schema.offer.offerId)),

@@ -116,10 +116,10 @@ export async function getCertificateHistory(p: GetCertificateHistoryParameters):
   return {
     certificate: certificateOf(h.certificate),
     licences: h.licences.map((l) => ({
-      ...l, licensee: getAddress(l.licensee), licenseId: BigInt(l.licenseId), tokenId: BigInt(l.tokenId), regions: BigInt(l.regions as Hex), price: BigInt(l.price),
+      ...l, licensee: getAddress(l.licensee), currency: getAddress(l.currency), licenseId: BigInt(l.licenseId), tokenId: BigInt(l.tokenId), regions: BigInt(l.regions as Hex), price: BigInt(l.price),
       paid: BigInt(l.paid), units: BigInt(l.units), royalties: BigInt(l.royalties),
     })),
-    offers: h.offers.map((o) => ({ ...o, licensor: getAddress(o.licensor), licensee: getAddress(o.licensee), offerId: BigInt(o.offerId), regions: BigInt(o.regions as Hex), price: BigInt(o.price), ceiling: BigInt(o.ceiling) })),
+    offers: h.offers.map((o) => ({ ...o, licensor: getAddress(o.licensor), licensee: getAddress(o.licensee), currency: getAddress(o.currency), offerId: BigInt(o.offerId), regions: BigInt(o.regions as Hex), price: BigInt(o.price), ceiling: BigInt(o.ceiling) })),
     settlements: h.settlements.map((s) => ({
       ...s, currency: getAddress(s.currency), total: BigInt(s.total), ownerShare: BigInt(s.ownerShare), modelShare: BigInt(s.modelShare), recipeShare: BigInt(s.recipeShare),
       protocolFee: BigInt(s.protocolFee), block: BigInt(s.block),

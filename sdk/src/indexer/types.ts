@@ -28,9 +28,14 @@ export type GalleryQuery = {
   to?: number;
   /** Has an open exclusive offer in this region and no live exclusive licence there. */
   exclusiveIn?: number;
-  /** Floor price of an open offer, in the offer's currency's smallest unit (wei for ETH). */
+  /**
+   * The price an open offer charges now (a dynamic offer's current price, read from the contract),
+   * in `currency`'s smallest unit (wei for ETH); offers in other currencies do not match.
+   */
   minPrice?: bigint;
   maxPrice?: bigint;
+  /** The currency of the price filters: an ERC-20's address, or ETH (the zero address, the default). */
+  currency?: Address;
   sort?: GallerySort;
   /** 1-based. */
   page?: number;
@@ -59,6 +64,7 @@ export type IndexedCertificateJson = {
   lastLicensedAt: number | null;
 };
 
+/** `indexedBlock`: the block the index has reached (Ponder's checkpoint), which the answer reflects. */
 export type GalleryPageJson = { items: IndexedCertificateJson[]; total: number; page: number; pageSize: number; indexedBlock: string };
 
 export type LicenceStatusName = "active" | "not-started" | "expired" | "revoked" | "transferred" | "breach";

@@ -12,7 +12,7 @@ export async function certificatePage(app: App, root: HTMLElement, tokenId: bigi
   try {
     const [doc, history] = await Promise.all([
       getCertificateMetadata(app.client, { certificate: app.cfg.contracts.MotifCertificate, tokenId, gateway: app.cfg.gateway }),
-      certificateHistory(app.cfg, tokenId),
+      certificateHistory(app.cfg, tokenId, app.client),
     ]);
     const rows: [string, string][] = [["Token id", tokenHex(tokenId)], ["Kind", doc.kind], ["Metadata", doc.tokenURI]];
     if (doc.kind === "recipe") {

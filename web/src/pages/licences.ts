@@ -6,19 +6,24 @@ import { date, eth, h, short } from "../ui.js";
 const STATUS_WORDS = { active: "active", "not-started": "not started yet", expired: "expired", revoked: "revoked", transferred: "transferred", breach: "breach flagged" } as const;
 
 /**
- * Where an exclusive licence is still possible: the regions of open exclusive offers not held by a
- * live exclusive licence, and when the held ones end.
+ * Where an exclusive licence is still possible: the regions of the exclusive offers the chain would
+ * accept now (the current owner's, not cancelled, uses left, before the deadline, window not ended)
+ * not held by an exclusive licence (granted and not ended: a breach flag frees nothing until the
+ * licence is revoked), and until when the held ones run.
  */
 export function exclusivity(history: GetCertificateHistoryReturnType): { words: string[]; free: bigint; held: bigint } {
   const now = history.indexedAt;
-  const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started"));
+  const perpetual = Number(PERPETUAL);
+  const owner = history.certificate.owner.toLowerCase();
+  const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started" || l.status === "breach"));
   const held = live.reduce((m, l) => m | l.regions, 0n);
   const offered = history.offers
-    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline > now)
+    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline > now && o.licensor.toLowerCase() === owner)
+    .filter((o) => o.duration !== 0 || o.windowEnd >= perpetual || o.windowEnd > Math.max(o.windowStart, now))
     .reduce((m, o) => m | o.regions, 0n);
   const words: string[] = [];
   for (const l of live) {
-    words.push(`Held exclusively by ${short(l.licensee)} in ${regionsInWords(l.regions)} ${l.end >= Number(PERPETUAL) ? "for good (perpetual)" : `until ${date(l.end)}`}.`);
+    words.push(`Held exclusively by ${short(l.licensee)} in ${regionsInWords(l.regions)} ${l.end >= perpetual ? "for good (perpetual)" : `until ${date(l.end)}`}${l.status === "breach" ? " (a breach is flagged; the region stays held until the licensor revokes it)" : ""}.`);
   }
   const free = offered & ~held;
   words.push(free === 0n ? "No exclusive licence is on offer in a region still free." : `An exclusive licence is still possible in ${regionsInWords(free)} (open offers).`);

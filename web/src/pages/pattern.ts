@@ -80,7 +80,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
   };
 
   const renderGranted = async () => {
-    const history = await certificateHistory(app.cfg, tokenId);
+    const history = await certificateHistory(app.cfg, tokenId, app.client);
     if (history === undefined) {
       show(grantedEl, h("h2", {}, "Licences granted"), h("p", { class: "muted" }, "The licences already granted appear here once the indexer has caught up."));
       return;
