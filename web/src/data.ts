@@ -87,17 +87,25 @@ export type OnChainOffer = { offerId: bigint; licensor: Address; offer: Offer; p
 
 /**
  * The certificate's on-chain offers that can still be accepted (published by its current owner, not
- * cancelled, not used up, deadline after the latest block): their ids from the certificate's own `OfferPublished` events (filtered by token,
- * paged), then each offer's state and price now read from the contract (`getOffer`), not from every
- * cancellation and grant ever logged.
+ * cancelled, not used up, deadline after the latest block): their ids from the indexer (or, while it
+ * catches up, the certificate's own `OfferPublished` events, filtered by token, paged), then each
+ * offer's state and price now read from the contract (`getOffer`): the chain decides what is open.
  */
 export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<OnChainOffer[]> {
   const address = cfg.contracts.MotifLicensing;
-  const [published, block, owner] = await Promise.all([
-    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock: BigInt(cfg.startBlock) }),
+  // the offer ids: from the indexer when it has caught up (no log scan), else the token's OfferPublished events
+  const offerIds = async (): Promise<bigint[]> => {
+    const history = await certificateHistory(cfg, tokenId, client).catch(() => undefined);
+    if (history !== undefined) return history.offers.map((o) => o.offerId);
+    const logs = await getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock: BigInt(cfg.startBlock) });
+    return logs.map((l) => l.args.offerId!);
+  };
+  const [ids, block, owner] = await Promise.all([
+    offerIds(),
     client.getBlock(),
     client.readContract({ address: cfg.contracts.MotifCertificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [tokenId] }),
   ]);
+  const published = ids.map((offerId) => ({ args: { offerId } }));
   const read = await Promise.all(
     published.map((p) => client.readContract({ address, abi: motifLicensingAbi, functionName: "getOffer", args: [p.args.offerId] })),
   );
