@@ -24,10 +24,11 @@ try {
   await deployed.wait(await deployed.licensing.write.publishOffer([offer], { account: generator.account }));
 
   const total = () => [...proxy.calls.values()].reduce((a, b) => a + b, 0);
-  const reader = createPublicClient({ transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
+  // no start block: the certificate stores its mint block, so nothing depends on where history starts
+  const reader = createPublicClient({ transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses }));
   proxy.reset();
   await reader.getCertificate({ tokenId });
-  report.record("reads.getCertificate.requests", total(), "cold getCertificate through the proxy, from the deployment block (storage, tokenURI, the mint event)", 5);
+  report.record("reads.getCertificate.requests", total(), "cold getCertificate through the proxy, no start block given (storage, tokenURI, the mint event from its one block)", 5);
   report.record("reads.getCertificate.getLogs", proxy.calls.get("eth_getLogs") ?? 0, "of which eth_getLogs pages");
 
   const buyer = createWalletClient({ account: licensee.account, chain: licensee.chain, transport: http(proxy.url) }).extend(motifActions({ addresses: deployed.addresses, startBlock: deployed.record.startBlock }));
