@@ -75,8 +75,9 @@ export const offer = onchainTable(
     windowStart: t.bigint().notNull(),
     windowEnd: t.bigint().notNull(),
     duration: t.bigint().notNull(),
-    maxUses: t.integer().notNull(),
-    uses: t.integer().notNull().default(0),
+    /** uint32, so not an integer column (4 bytes, signed): an offer open to anyone has 2^32 - 1. */
+    maxUses: t.bigint().notNull(),
+    uses: t.bigint().notNull().default(0n),
     deadline: t.bigint().notNull(),
     licensee: t.hex().notNull(),
     cancelled: t.boolean().notNull().default(false),

@@ -153,7 +153,7 @@ ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
     windowStart: BigInt(o.window.start),
     windowEnd: BigInt(o.window.end),
     duration: BigInt(o.window.duration),
-    maxUses: o.maxUses,
+    maxUses: BigInt(o.maxUses),
     deadline: BigInt(o.deadline),
     licensee: o.licensee,
     publishedBlock: event.block.number,
@@ -187,7 +187,7 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
   // An on-chain offer's key is its id; a signed offer's is its EIP-712 digest (no row here).
   const offerId = BigInt(a.offerKey);
   if (offerId <= 0xffffffffffffffffn && (await context.db.find(offer, { offerId })) !== null) {
-    await context.db.update(offer, { offerId }).set((row) => ({ uses: row.uses + 1 }));
+    await context.db.update(offer, { offerId }).set((row) => ({ uses: row.uses + 1n }));
   }
   await context.db
     .update(certificate, { tokenId: a.tokenId })

@@ -157,6 +157,18 @@ describe("indexer (Ponder on PGlite): gallery, pattern history, reorgs, stop", f
     expect(granted.map((g) => getAddress(g.args.licensee!))).to.include(licensee);
   });
 
+  it("stores an offer open to anyone whole (uint32 maxUses 2^32 − 1, past a 4-byte column) and keeps indexing after it", async () => {
+    const [, , s] = chain.deployed.motif;
+    const tokenId = await mint("open-to-all", studio);
+    await chain.deployed.wait(await s!.publishOffer({ offer: { ...offer(tokenId, ["NO"], false, "0.01"), maxUses: 2 ** 32 - 1 } }));
+    const later = await mint("after-open-to-all", studio);
+    await until("the offer and the next certificate indexed", async () => {
+      const h = await getCertificateHistory({ indexer: indexer.url, tokenId }).catch(() => undefined);
+      return h !== undefined && h.offers.length === 1 && (await getGallery({ indexer: indexer.url, creator: studio, pageSize: 100 })).items.some((c) => c.tokenId === later);
+    });
+    expect((await getCertificateHistory({ indexer: indexer.url, tokenId })).offers.map((o) => o.maxUses)).to.deep.equal([2 ** 32 - 1]);
+  });
+
   it("refuses a bad query in words, naming the field and its range", async () => {
     const error = await getGallery({ indexer: indexer.url, region: 400 }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(IndexerError);
