@@ -117,7 +117,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     const account = privateKeyToAccount(generatePrivateKey());
     const funder = wallets[0]!;
     await wait(await funder.sendTransaction({ account: funder.account, chain: funder.chain, to: account.address, value: parseEther("0.2") }));
-    wallets.push(createWalletClient({ account, chain: funder.chain, transport: http(ctx.rpcUrl) }));
+    // a hosted RPC's rate limit (HTTP 429) is waited out: viem retries with a doubling delay (0.2 s … 6.4 s)
+    wallets.push(createWalletClient({ account, chain: funder.chain, transport: http(ctx.rpcUrl, { retryCount: 6, retryDelay: 200 }) }));
   }
   const [admin, generator, studio, licenseeEu, licenseeWorld] = wallets.slice(0, 5).map((w) => w.extend(motifActions({ addresses })));
   const addr = (w: { account: Account }) => getAddress(w.account.address);
