@@ -21,6 +21,18 @@ const INDEX_LAG = 2n;
  */
 export async function indexerReady(cfg: WebConfig, client?: PublicClient): Promise<boolean> {
   if (cfg.indexer === undefined) return false;
+  // one answer per second for the whole page (a gallery asks once per card)
+  const key = client === undefined ? "plain" : "head";
+  const cached = readiness.get(key);
+  if (cached !== undefined && Date.now() - cached.at < 1_000) return cached.ready;
+  const ready = askReady(cfg, client);
+  readiness.set(key, { at: Date.now(), ready });
+  return ready;
+}
+
+const readiness = new Map<string, { at: number; ready: Promise<boolean> }>();
+
+async function askReady(cfg: WebConfig, client?: PublicClient): Promise<boolean> {
   if (!(await fetch(`${cfg.indexer}/ready`).then((r) => r.ok, () => false))) return false;
   if (client === undefined) return true;
   const [status, head] = await Promise.all([
