@@ -9,7 +9,9 @@
  *   gallery's first page, a region/date availability filter, the most-licensed sort and a pattern
  *   page's licences (goal p99 ≤ 50 ms each on the embedded database).
  * `MOTIF_BENCH_INDEXER_N` sets N (default 100,000; 2,000 checks the script in about a minute),
- * `MOTIF_BENCH_INDEXER_REQUESTS` the requests per query (default 200).
+ * `MOTIF_BENCH_INDEXER_REQUESTS` the requests per query (default 200). For tuning, `MOTIF_BENCH_HOLD=1`
+ * keeps the chain after the run: each SIGUSR2 restarts the indexer with the code as it is now (a new
+ * database schema, re-indexed from Ponder's RPC cache) and prints the queries' timings again.
  *
  * Blocks are mined one `evm_mine` at a time with automine off, each holding as many transactions as
  * its 60 M gas takes (about 9 batches of 100 mints or 600 acceptances): `hardhat_mine` of 4+ blocks
@@ -315,7 +317,7 @@ try {
   // --- queries ------------------------------------------------------------------------------------
   const url = indexer.url;
   const get = (p: string) => async () => {
-    const r = await fetch(`${url}${p}`);
+    const r = await fetch(`${indexer!.url}${p}`);
     if (!r.ok) throw new Error(`${p}: HTTP ${r.status} ${await r.text()}`);
     return r.json();
   };
@@ -337,6 +339,32 @@ try {
     const { p50, p99, max } = await latency(get(p));
     report.record(`indexer.query.${name}.p50ms`, p50, `${note}: median of ${REQUESTS} sequential requests (max ${max} ms)`);
     report.record(`indexer.query.${name}.p99ms`, p99, `the same, 99th percentile`, 50);
+  }
+  if (process.env.MOTIF_BENCH_HOLD) {
+    let n = 0;
+    for (;;) {
+      console.log(`HOLD pid ${process.pid}: kill -USR2 to restart the indexer (new schema) and re-time`);
+      await new Promise((r) => process.once("SIGUSR2", r));
+      await indexer.stop();
+      n++;
+      const p2 = await freePort();
+      const t = performance.now();
+      indexer = await startIndexer({ rpcUrl: chain.url, chainId: 31337, startBlock: chain.record.startBlock, addresses: chain.deployed.addresses, stateDir, port: p2, pollingMs: 500, fresh: false, schema: `motif${n}`, readyTimeoutMs: 3_600_000 });
+      try {
+        await indexer.ready();
+      } catch (e) {
+        console.log(String(e));
+        continue;
+      }
+      console.log(`re-indexed in ${seconds(performance.now() - t)} s; disk ${mb(folderBytes(pglite))} MB`);
+      for (const [name, p] of queries) {
+        try {
+          console.log(name, JSON.stringify(await latency(get(p), REQUESTS)));
+        } catch (e) {
+          console.log(name, String(e));
+        }
+      }
+    }
   }
 } finally {
   await cleanUp();

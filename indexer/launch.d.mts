@@ -11,7 +11,7 @@ export type IndexerOptions = {
   fresh?: boolean;
   /** PostgreSQL instead of the embedded PGlite. */
   databaseUrl?: string;
-  /** Database schema (default "motif"). */
+  /** Database schema (default: `motif_` and a digest of the indexer's build and chain settings, so an upgrade re-indexes into a new schema; the earlier ones are dropped when it changes). */
   schema?: string;
   /** Default 42069; 0 picks a free port (the URL is in the result). */
   port?: number;

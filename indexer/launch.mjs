@@ -4,7 +4,8 @@
 // Node >= 22, which the `node` devDependency supplies when the caller runs on an older one.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +60,40 @@ async function freePort(host) {
   return port;
 }
 
+/** What Ponder's build id is made of: the files it builds and the settings the config reads. */
+const BUILD_FILES = ["ponder.config.ts", "ponder.schema.ts", "src/index.ts", "src/rate-limit.ts"];
+const BUILD_SETTINGS = ["MOTIF_CHAIN_ID", "MOTIF_START_BLOCK", "MOTIF_CERTIFICATE", "MOTIF_LICENSING", "MOTIF_REGISTRY", "MOTIF_INDEX_MAX_RPS", "MOTIF_INDEX_POLLING_MS", "MOTIF_RPC_URL"];
+
+/**
+ * The database schema for this build: `motif_` and a digest of what Ponder's build id covers (the
+ * indexer's source, the ABIs it indexes, Ponder's version, the chain settings). Ponder refuses to
+ * reuse a schema another build wrote ("previously used by a different Ponder app"), so an upgraded
+ * indexer, or one pointed at another deployment, gets its own schema and re-indexes (from Ponder's
+ * RPC cache where it has one) instead of failing to start.
+ */
+async function buildSchema(env) {
+  const hash = createHash("sha256");
+  for (const file of BUILD_FILES) hash.update(readFileSync(path.join(root, file)));
+  const sdk = await import("@motif/sdk");
+  hash.update(JSON.stringify([sdk.motifCertificateAbi, sdk.motifLicensingAbi, sdk.motifModelRegistryAbi]));
+  hash.update(JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve("ponder"))), "..", "..", "package.json"), "utf8")).version);
+  for (const name of BUILD_SETTINGS) hash.update(`${name}=${env[name] ?? ""}\n`);
+  return `motif_${hash.digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * Drops the schemas of earlier builds that no Ponder holds now (`ponder db prune`): after an upgrade,
+ * the index the previous version wrote. Run only when the schema changed since the last start.
+ */
+async function pruneEarlierBuilds(args, env, cwd) {
+  const child = spawn(node22(), [ponderBin(), "--root", root, "--log-format", "json", "db", "prune", ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (c) => (output += c));
+  child.stderr.on("data", (c) => (output += c));
+  const code = await new Promise((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`the indexer could not drop the index of an earlier version (ponder db prune, exit ${code}):\n${output.slice(-2_000)}`);
+}
+
 /**
  * @param {import("./launch.d.mts").IndexerOptions} o
  * @returns {Promise<import("./launch.d.mts").RunningIndexer>}
@@ -87,7 +122,18 @@ export async function startIndexer(o) {
     PONDER_LOG_LEVEL: o.logLevel ?? "warn",
   };
   if (!o.databaseUrl) delete env.DATABASE_URL;
-  const args = [ponderBin(), "--root", root, "--log-format", "json", "start", "--schema", o.schema ?? "motif", "--port", String(port), "-H", host];
+  const schema = o.schema ?? (await buildSchema(env));
+  const marker = path.join(stateDir, "schema");
+  const previous = existsSync(marker) ? readFileSync(marker, "utf8").trim() : undefined;
+  if (previous !== undefined && previous !== schema) {
+    // Ponder holds a stopped app's schema for its heartbeat timeout (25 s: a stop does not release
+    // it), and prune skips a held one: wait out what is left of it since the last stop
+    const held = statSync(marker).mtimeMs + 26_000 - Date.now();
+    if (held > 0) await new Promise((r) => setTimeout(r, held));
+    await pruneEarlierBuilds([], env, stateDir);
+  }
+  writeFileSync(marker, `${schema}\n`);
+  const args = [ponderBin(), "--root", root, "--log-format", "json", "start", "--schema", schema, "--port", String(port), "-H", host];
   // cwd: the state folder, where Ponder writes generated/schema.graphql and looks for .env.local
   const child = spawn(node22(), args, { cwd: stateDir, env, stdio: ["ignore", "pipe", "pipe"] });
   const log = [];
@@ -107,6 +153,8 @@ export async function startIndexer(o) {
       const timer = setTimeout(() => child.kill("SIGKILL"), 8_000);
       await exited;
       clearTimeout(timer);
+      // when it stopped (the marker's time): a later start of another build waits out Ponder's hold on this schema
+      if (existsSync(stateDir)) writeFileSync(marker, `${schema}\n`);
     }
   };
 

@@ -1,5 +1,6 @@
 import { createConfig } from "ponder";
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "@motif/sdk";
+import { rateLimitedHttp } from "./src/rate-limit";
 
 /**
  * What the indexer reads: one chain, Motif's three contracts from their deployment block. Set by
@@ -21,11 +22,11 @@ export default createConfig({
   chains: {
     motif: {
       id: chainId,
-      rpc: env("MOTIF_RPC_URL"),
+      // MOTIF_INDEX_MAX_RPS: a share of a hosted plan's rate, kept by the transport (Ponder ignores its own option)
+      rpc: process.env.MOTIF_INDEX_MAX_RPS ? rateLimitedHttp(env("MOTIF_RPC_URL"), Number(process.env.MOTIF_INDEX_MAX_RPS)) : env("MOTIF_RPC_URL"),
       pollingInterval: Number(process.env.MOTIF_INDEX_POLLING_MS ?? 1_000),
       // a local development chain restarts under the same id: never serve it from a cache
       disableCache: chainId === 31337,
-      ...(process.env.MOTIF_INDEX_MAX_RPS ? { maxRequestsPerSecond: Number(process.env.MOTIF_INDEX_MAX_RPS) } : {}),
     },
   },
   contracts: {

@@ -31,19 +31,33 @@ export const certificate = onchainTable(
     members: t.integer(),
     recipeShareBps: t.integer(),
     edits: t.integer().notNull().default(0),
-    mintBlock: t.bigint().notNull(),
-    mintedAt: t.bigint().notNull(),
+    mintBlock: t.int8({ mode: "bigint" }).notNull(),
+    mintedAt: t.int8({ mode: "bigint" }).notNull(),
     licenceCount: t.integer().notNull().default(0),
-    lastLicensedAt: t.bigint(),
+    lastLicensedAt: t.int8({ mode: "bigint" }),
   }),
+  // each gallery order (and each filter with it) is an index walked from one end: a page is read
+  // without sorting the table; the token id breaks ties, so pages never overlap
   (table) => ({
-    kindIdx: index().on(table.kind, table.mintBlock),
-    modelIdx: index().on(table.modelId),
-    creatorIdx: index().on(table.creator),
-    ownerIdx: index().on(table.owner),
-    licensedIdx: index().on(table.licenceCount),
+    newestIdx: index().on(table.mintBlock, table.tokenId),
+    kindIdx: index().on(table.kind, table.mintBlock, table.tokenId),
+    modelIdx: index().on(table.modelId, table.mintBlock, table.tokenId),
+    creatorIdx: index().on(table.creator, table.mintBlock, table.tokenId),
+    ownerIdx: index().on(table.owner, table.mintBlock, table.tokenId),
+    licensedIdx: index().on(table.licenceCount, table.mintBlock, table.tokenId),
+    recentIdx: index().on(table.lastLicensedAt.desc().nullsLast(), table.mintBlock.desc(), table.tokenId.desc()),
   }),
 );
+
+/**
+ * Running counts of certificates, kept by the mint handlers: a gallery total without counting
+ * 100,000 rows. Keys: `kind:<kind>`, `kind:<kind>|model:<id>`, `kind:<kind>|creator:<address>`
+ * (a total over every kind sums the three kinds' rows).
+ */
+export const tally = onchainTable("tally", (t) => ({
+  key: t.text().primaryKey(),
+  count: t.integer().notNull(),
+}));
 
 /** Stored licence terms (`TermsRegistered`). */
 export const terms = onchainTable("terms", (t) => ({
@@ -59,26 +73,37 @@ export const terms = onchainTable("terms", (t) => ({
   renewalPrice: t.bigint().notNull(),
 }));
 
-/** On-chain offers (`OfferPublished`, `OfferCancelled`). Acceptability now is the contract's to say (`getOffer`). */
+/**
+ * On-chain offers (`OfferPublished`, `OfferCancelled`). Acceptability now is the contract's to say
+ * (`getOffer`). An offer row carries what the gallery filters and orders by (its certificate's kind,
+ * model, creator, mint block; whether its licensor still owns the certificate), so a search over
+ * offers never joins 100,000 certificates; times and counts are int8, compared fast.
+ */
 export const offer = onchainTable(
   "offer",
   (t) => ({
     offerId: t.bigint().primaryKey(),
     tokenId: t.bigint().notNull(),
     licensor: t.hex().notNull(),
+    /** Whether the licensor owns the certificate now (an offer outlives a transfer, but the contract refuses it). */
+    licensorOwns: t.boolean().notNull(),
+    kind: t.text().$type<"pattern" | "recipe" | "dataset">().notNull(),
+    modelId: t.integer().notNull(),
+    creator: t.hex().notNull(),
+    mintBlock: t.int8({ mode: "bigint" }).notNull(),
     termsId: t.integer().notNull(),
     regions: t.hex().notNull(),
     exclusive: t.boolean().notNull(),
     currency: t.hex().notNull(),
     price: t.bigint().notNull(),
     ceiling: t.bigint().notNull(),
-    windowStart: t.bigint().notNull(),
-    windowEnd: t.bigint().notNull(),
-    duration: t.bigint().notNull(),
+    windowStart: t.int8({ mode: "bigint" }).notNull(),
+    windowEnd: t.int8({ mode: "bigint" }).notNull(),
+    duration: t.int8({ mode: "bigint" }).notNull(),
     /** uint32, so not an integer column (4 bytes, signed): an offer open to anyone has 2^32 - 1. */
-    maxUses: t.bigint().notNull(),
-    uses: t.bigint().notNull().default(0n),
-    deadline: t.bigint().notNull(),
+    maxUses: t.int8({ mode: "bigint" }).notNull(),
+    uses: t.int8({ mode: "bigint" }).notNull().default(0n),
+    deadline: t.int8({ mode: "bigint" }).notNull(),
     licensee: t.hex().notNull(),
     cancelled: t.boolean().notNull().default(false),
     publishedBlock: t.bigint().notNull(),
@@ -97,8 +122,8 @@ export const licence = onchainTable(
     offerKey: t.hex().notNull(),
     regions: t.hex().notNull(),
     exclusive: t.boolean().notNull(),
-    start: t.bigint().notNull(),
-    end: t.bigint().notNull(),
+    start: t.int8({ mode: "bigint" }).notNull(),
+    end: t.int8({ mode: "bigint" }).notNull(),
     currency: t.hex().notNull(),
     price: t.bigint().notNull(),
     renewals: t.integer().notNull().default(0),
@@ -112,7 +137,7 @@ export const licence = onchainTable(
     grantedBlock: t.bigint().notNull(),
     grantedAt: t.bigint().notNull(),
   }),
-  (table) => ({ tokenIdx: index().on(table.tokenId), licenseeIdx: index().on(table.licensee) }),
+  (table) => ({ tokenIdx: index().on(table.tokenId, table.grantedBlock), licenseeIdx: index().on(table.licensee) }),
 );
 
 /** Revenue split per certificate (`RevenueSettled`). */

@@ -1,5 +1,6 @@
 import { ponder } from "ponder:registry";
-import { certificate, holder, licence, model, offer, settlement, terms } from "ponder:schema";
+import { certificate, holder, licence, model, offer, settlement, tally, terms } from "ponder:schema";
+import { eq, sql } from "ponder";
 import { LicenseFlags } from "@motif/sdk";
 import { toHex, zeroAddress } from "viem";
 
@@ -17,7 +18,14 @@ const isExclusive = (flags: number) => (flags & LicenseFlags.EXCLUSIVE) !== 0;
 ponder.on("MotifCertificate:Transfer", async ({ event, context }) => {
   const { from, to, id } = event.args;
   await context.db.insert(holder).values({ tokenId: id, owner: to }).onConflictDoUpdate({ owner: to });
-  if (from !== zeroAddress) await context.db.update(certificate, { tokenId: id }).set({ owner: to });
+  if (from !== zeroAddress) {
+    await context.db.update(certificate, { tokenId: id }).set({ owner: to });
+    // the certificate's offers are open only while their licensor owns it (none exist at a mint)
+    await context.db.sql
+      .update(offer)
+      .set({ licensorOwns: sql`lower(${offer.licensor}) = ${to.toLowerCase()}` })
+      .where(eq(offer.tokenId, id));
+  }
 });
 
 type Db = Parameters<Parameters<typeof ponder.on>[1]>[0]["context"]["db"];
@@ -27,6 +35,13 @@ type Minted = Omit<typeof certificate.$inferInsert, "owner" | "mintBlock" | "min
 async function insertCertificate(db: Db, block: { number: bigint; timestamp: bigint }, row: Minted) {
   const owner = (await db.find(holder, { tokenId: row.tokenId }))?.owner ?? zeroAddress;
   await db.insert(certificate).values({ ...row, owner, mintBlock: block.number, mintedAt: block.timestamp });
+  const kind = `kind:${row.kind}`;
+  const model = `model:${row.modelId}`;
+  const creator = `creator:${row.creator.toLowerCase()}`;
+  // three counts a mint; a total over kinds sums three rows (see tallyKeys in the API)
+  for (const key of [kind, `${kind}|${model}`, `${kind}|${creator}`]) {
+    await db.insert(tally).values({ key, count: 1 }).onConflictDoUpdate((t) => ({ count: t.count + 1 }));
+  }
 }
 
 ponder.on("MotifCertificate:CertificateMinted", async ({ event, context }) => {
@@ -140,10 +155,16 @@ ponder.on("MotifLicensing:TermsRegistered", async ({ event, context }) => {
 
 ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
   const { offerId, tokenId, licensor, termsId, offer: o } = event.args;
+  const c = await context.db.find(certificate, { tokenId });
   await context.db.insert(offer).values({
     offerId,
     tokenId,
     licensor,
+    licensorOwns: c !== null && c.owner.toLowerCase() === licensor.toLowerCase(),
+    kind: c?.kind ?? "pattern",
+    modelId: c?.modelId ?? 0,
+    creator: c?.creator ?? zeroAddress,
+    mintBlock: c?.mintBlock ?? 0n,
     termsId,
     regions: mask(o.terms.regions),
     exclusive: isExclusive(o.terms.flags),

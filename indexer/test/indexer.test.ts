@@ -1,14 +1,16 @@
 import { expect } from "chai";
-import { createConnection } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createConnection } from "node:net";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { IndexerError, LicenseFlags, type Offer, getCertificateHistory, getGallery, licenseTerms, motifCertificateAbi, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
+import { IndexerError, LicenseFlags, REGION_COUNT, type Offer, getCertificateHistory, getGallery, listPatterns, licenseTerms, motifCertificateAbi, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
 import { startIndexer, type RunningIndexer } from "../launch.mjs";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 import { startPostgres } from "../../test/ts/helpers/postgres.js";
+import { mintedSignals } from "../../generator/src/screen/from-chain.js";
 
 /**
  * The indexer against a chain reached over JSON-RPC: what it serves is checked against the chain's
@@ -146,6 +148,25 @@ describe("indexer (Ponder on PGlite): gallery, pattern history, reorgs, stop", f
     expect((await getGallery({ indexer: indexer.url, maxPrice: parseEther("0.5") })).items.map((c) => c.tokenId)).to.deep.equal([patterns[1]]);
   });
 
+  it("tests every region bit of a mask as the mask says (each of the 249 regions asked for, one offer naming 64 of them)", async () => {
+    const [, , s] = chain.deployed.motif;
+    const tokenId = await mint("every-region", studio);
+    // 64 regions by a fixed linear congruential walk, plus both ends of the table and a nibble's edges
+    const chosen = new Set<number>([0, 3, 4, 7, 8, REGION_COUNT - 1]);
+    for (let x = 17; chosen.size < 64; ) chosen.add((x = (x * 73 + 41) % 251) % REGION_COUNT);
+    const mask = [...chosen].reduce((m, r) => m | (1n << BigInt(r)), 0n);
+    const o = offer(tokenId, [], false, "0.01");
+    await chain.deployed.wait(await s!.publishOffer({ offer: { ...o, terms: { ...o.terms, regions: mask } } }));
+    await until("the offer indexed", async () => ((await getCertificateHistory({ indexer: indexer.url, tokenId }).catch(() => undefined))?.offers.length ?? 0) === 1);
+    const listed: number[] = [];
+    for (let r = 0; r < REGION_COUNT; r++) {
+      const page = await getGallery({ indexer: indexer.url, region: r, creator: studio, pageSize: 100 });
+      if (page.items.some((c) => c.tokenId === tokenId)) listed.push(r);
+    }
+    // the oracle: the regions chosen above, not the SQL bit test under test
+    expect(listed).to.deep.equal([...chosen].sort((a, b) => a - b));
+  });
+
   it("shows a pattern's licences as the chain granted them", async () => {
     const granted = await chain.deployed.publicClient.getContractEvents({ address: chain.deployed.addresses.licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: patterns[1]! }, fromBlock: 0n });
     const history = await getCertificateHistory({ indexer: indexer.url, tokenId: patterns[1]! });
@@ -169,6 +190,45 @@ describe("indexer (Ponder on PGlite): gallery, pattern history, reorgs, stop", f
     expect((await getCertificateHistory({ indexer: indexer.url, tokenId })).offers.map((o) => o.maxUses)).to.deep.equal([2 ** 32 - 1]);
   });
 
+  it("lists every pattern's hashes up to a block, in pages; the chain's blocks after it complete the set exactly (screening, dataset export)", async () => {
+    const { publicClient, addresses } = chain.deployed;
+    // the oracle: the chain's own CertificateMinted logs, read with viem
+    const logs = await publicClient.getContractEvents({ address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: 0n });
+    const minted = logs.map((l) => ({ block: l.blockNumber, tokenId: l.args.tokenId!, pdq: l.args.pdqHash!, tile: l.args.tileHash! }));
+    const byBlock = (a: { block: bigint; tokenId: bigint }, b: { block: bigint; tokenId: bigint }) => (a.block === b.block ? (a.tokenId < b.tokenId ? -1 : 1) : a.block < b.block ? -1 : 1);
+    minted.sort(byBlock);
+    const { items, upTo } = await listPatterns({ indexer: indexer.url, pageSize: 2 });
+    expect(items.map((i) => ({ block: i.mintBlock, tokenId: i.tokenId, pdq: i.pdqHash, tile: i.tileHash }))).to.deep.equal(minted.filter((m) => m.block <= upTo));
+    // an index that answers for an earlier block (as one trailing the head does): a stub in front of
+    // it pins upTo to the third pattern's block; mintedSignals reads the rest from the chain
+    const pinned = minted[2]!.block;
+    const stub = createHttpServer(async (req, res) => {
+      const url = new URL(req.url!, indexer.url);
+      if (url.pathname === "/v1/patterns" && !url.searchParams.has("upTo")) url.searchParams.set("upTo", String(pinned));
+      const r = await fetch(url);
+      res.writeHead(r.status, { "content-type": "application/json" });
+      res.end(await r.text());
+    });
+    await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
+    try {
+      const viaStub = await mintedSignals({ publicClient, certificate: addresses.certificate, fromBlock: BigInt(chain.record.startBlock), indexer: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` });
+      expect([viaStub.source, viaStub.upTo]).to.deep.equal(["indexer", pinned]);
+      expect(viaStub.tokenIds).to.deep.equal(minted.map((m) => m.tokenId));
+      expect(viaStub.pdq.map((e) => `0x${e.hash}`)).to.deep.equal(minted.map((m) => m.pdq));
+    } finally {
+      await new Promise<void>((resolve) => stub.close(() => resolve()));
+    }
+    // no indexer there: the chain, and the reason in words
+    const fallback = await mintedSignals({ publicClient, certificate: addresses.certificate, fromBlock: BigInt(chain.record.startBlock), indexer: "http://127.0.0.1:1" });
+    expect(fallback.source).to.equal("chain");
+    expect(fallback.fallback).to.match(/the indexer at http:\/\/127\.0\.0\.1:1 did not answer/);
+    expect(fallback.tokenIds).to.deep.equal(minted.map((m) => m.tokenId));
+    // a block the index has not reached is refused, not answered short
+    const early = await listPatterns({ indexer: indexer.url, upTo: upTo + 1_000n }).catch((e: unknown) => e);
+    expect(early).to.be.instanceOf(IndexerError);
+    expect((early as Error).message).to.match(/past the block the index has reached/);
+  });
+
   it("refuses a bad query in words, naming the field and its range", async () => {
     const error = await getGallery({ indexer: indexer.url, region: 400 }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(IndexerError);
@@ -180,13 +240,18 @@ describe("indexer (Ponder on PGlite): gallery, pattern history, reorgs, stop", f
   });
 
   it("drops a certificate whose block a reorg removed", async () => {
+    const totals = async () => Promise.all([{}, { kind: "pattern" as const }, { creator: studio }, { kind: "pattern" as const, modelId: 1 }].map(async (q) => (await getGallery({ indexer: indexer.url, ...q })).total));
+    const before = await totals();
     const snapshot = await rpc("evm_snapshot");
     const tokenId = await mint("reorged", studio);
     await until("the new certificate indexed", async () => (await getGallery({ indexer: indexer.url, creator: studio, pageSize: 100 })).items.some((c) => c.tokenId === tokenId));
+    expect(await totals()).to.deep.equal(before.map((n) => n + 1));
     const reverted = Date.now();
     expect(await rpc("evm_revert", [snapshot])).to.equal(true);
     for (let i = 0; i < 3; i++) await rpc("evm_mine");
     const gone = await until("the reverted certificate left the index", async () => !(await getGallery({ indexer: indexer.url, creator: studio, pageSize: 100 })).items.some((c) => c.tokenId === tokenId));
+    // the running counts behind the totals are undone with it
+    expect(await totals()).to.deep.equal(before);
     console.log(`      reorg handled ${gone - reverted} ms after evm_revert`);
   });
 

@@ -121,6 +121,26 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
       await indexer.ready(240_000);
       const minted = story.batch.filter((b) => b.status === "minted").length + 1; // + the pattern from the recipe
       expect((await getGallery({ indexer: indexer.url, kind: "pattern" })).total).to.equal(minted);
+      // dataset export --all through the indexer (MOTIF_INDEXER_URL): the same members, and no
+      // eth_getLogs reaches back into the chain's history (the indexer's own polls are near the head too)
+      const env = {
+        MOTIF_RPC_URL: proxy.url,
+        MOTIF_INDEXER_URL: indexer.url,
+        MOTIF_CERTIFICATE: stack.deployment.contracts.MotifCertificate,
+        MOTIF_REGISTRY: stack.deployment.contracts.MotifModelRegistry,
+        MOTIF_LICENSING: stack.deployment.contracts.MotifLicensing,
+        MOTIF_START_BLOCK: String(stack.deployment.startBlock),
+      };
+      const head = await (await stack.connection.viem.getPublicClient()).getBlockNumber();
+      proxy.reset();
+      const out = path.join(temp("motif-long-export-idx-"), "train.car");
+      const exported = await runCli(env, "dataset", "export", "--licensee", story.licenses.world.licensee, "--region", "FR", "--all", "--out", out, "--store", path.join(stateDir, "ipfs"), "--json");
+      expect(exported.code, exported.output).to.equal(0);
+      expect(exported.stderr, "the indexer answered").to.not.match(/did not answer/);
+      const report = JSON.parse(exported.stdout) as { members: number; root: string };
+      expect([report.members, report.root]).to.deep.equal([story.dataset.members.length, story.dataset.root]);
+      const reachedBack = proxy.logRanges.filter((r) => r.from !== -1n && r.from < head - 100n);
+      expect(reachedBack, "eth_getLogs ranges starting more than 100 blocks below the head").to.deep.equal([]);
     } finally {
       await indexer.stop();
     }

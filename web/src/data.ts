@@ -108,9 +108,11 @@ export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: 
   // the offer ids: from the indexer when it has caught up (no log scan), else the token's OfferPublished events
   const offerIds = async (): Promise<bigint[]> => {
     const history = await certificateHistory(cfg, tokenId, client).catch(() => undefined);
-    if (history !== undefined) return history.offers.map((o) => o.offerId);
-    const logs = await getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock: BigInt(cfg.startBlock) });
-    return logs.map((l) => l.args.offerId!);
+    // the index up to the block it reached, then the few blocks after it from the chain
+    const fromBlock = history === undefined ? BigInt(cfg.startBlock) : history.indexedBlock + 1n;
+    const head = await client.getBlockNumber({ cacheTime: 0 }); // not viem's 4-second cache: the block just mined counts
+    const logs = fromBlock > head ? [] : await getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "OfferPublished", args: { tokenId }, fromBlock, toBlock: head });
+    return [...new Set([...(history?.offers.map((o) => o.offerId) ?? []), ...logs.map((l) => l.args.offerId!)])];
   };
   const [ids, block, owner] = await Promise.all([
     offerIds(),
@@ -138,12 +140,17 @@ export async function openOffers(client: PublicClient, cfg: WebConfig, tokenId: 
  */
 export async function licensesOf(client: PublicClient, cfg: WebConfig, tokenId: bigint, licensee: Address) {
   const address = cfg.contracts.MotifLicensing;
-  const fromBlock = BigInt(cfg.startBlock);
-  const [grants, received] = await Promise.all([
-    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock }),
-    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseTransferred", args: { to: licensee }, fromBlock }),
+  // the licences the index holds for this licensee (granted or transferred to it), then the blocks
+  // after the index's from the chain; without a caught-up index, the chain from the start block
+  const history = await certificateHistory(cfg, tokenId, client).catch(() => undefined);
+  const fromBlock = history === undefined ? BigInt(cfg.startBlock) : history.indexedBlock + 1n;
+  const head = await client.getBlockNumber({ cacheTime: 0 }); // not viem's 4-second cache: the block just mined counts
+  const [grants, received] = fromBlock > head ? [[], []] : await Promise.all([
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId, licensee }, fromBlock, toBlock: head }),
+    getEventLogs(client, { address, abi: motifLicensingAbi, eventName: "LicenseTransferred", args: { to: licensee }, fromBlock, toBlock: head }),
   ]);
-  const ids = [...grants.map((g) => g.args.licenseId!), ...received.map((t) => t.args.toId!)];
+  const indexed = history?.licences.filter((l) => l.licensee.toLowerCase() === licensee.toLowerCase()).map((l) => l.licenseId) ?? [];
+  const ids = [...new Set([...indexed, ...grants.map((g) => g.args.licenseId!), ...received.map((t) => t.args.toId!)])];
   const found = await Promise.all(
     ids.map(async (licenseId) => {
       const license = await client.readContract({ address, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] }).catch((error: unknown) => {

@@ -11,7 +11,7 @@ import { loadManifest } from "../render/render.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { BankSet } from "../screen/banks.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
-import { certificateSignals } from "../screen/from-chain.js";
+import { mintedSignals } from "../screen/from-chain.js";
 import { RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
 
@@ -60,7 +60,7 @@ export const batchCommand = {
     if (start + BigInt(count) > 1n << 64n) throw new UsageError("--seed-start: seed-start + count must stay within 2^64");
     const { params, size } = renderOptionsFrom(values, paramFlags, entry);
     const chain = await chainFromEnv();
-    const minted = chain === undefined ? { pdq: [], tile: [] } : await certificateSignals(chain.minter.publicClient, chain.minter.certificate);
+    const minted = chain === undefined ? { pdq: [], tile: [] } : await mintedSignals({ ...chain.minter, fromBlock: chain.startBlock, indexer: chain.indexer });
     const index = await PdqIndex.load(values.index ?? [], minted.pdq); // lists streamed, whatever their size
     // the hash banks of the state folder (MOTIF_STATE_DIR or .motif), as they are when the batch starts
     const banks = BankSet.ofIndex(index, undefined, PdqIndex.build(minted.tile));

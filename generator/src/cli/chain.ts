@@ -14,6 +14,10 @@ export type ChainSetup = {
   modelIds: Record<string, number>;
   creator: Address;
   chainId: number;
+  /** Where the deployment's logs start (MOTIF_START_BLOCK, else the deployment record's start block). */
+  startBlock: bigint;
+  /** MOTIF_INDEXER_URL: an indexer to read minted certificates from instead of the chain's history. */
+  indexer: string | undefined;
   /** Whether weights with this sha-256 are a model in MotifModelRegistry (active or deprecated). */
   isRegisteredWeights: (digest: Hex) => Promise<boolean>;
 };
@@ -71,7 +75,7 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
   const url = env.MOTIF_RPC_URL;
   if (url === undefined || url === "") return undefined;
   const account = accountFromEnv("MOTIF_ATTESTER_KEY", "required with MOTIF_RPC_URL, a", env);
-  const { publicClient, chainId, addresses } = await connect(url, ["certificate", "registry"], env);
+  const { publicClient, chainId, addresses, fromBlock } = await connect(url, ["certificate", "registry"], env);
   const { certificate, registry } = addresses;
   const wallet = createWalletClient({ account, transport: http(url) });
   const modelIds: Record<string, number> = {};
@@ -85,8 +89,18 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
     modelIds,
     creator: getAddress(env.MOTIF_CREATOR ?? account.address),
     chainId,
+    startBlock: fromBlock,
+    indexer: indexerFromEnv(env),
     isRegisteredWeights: async (digest) => (await publicClient.readContract({ address: registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [digest] })) !== 0,
   };
+}
+
+/** MOTIF_INDEXER_URL when set (an http(s) URL, else a UsageError naming it). */
+export function indexerFromEnv(env = process.env): string | undefined {
+  const url = env.MOTIF_INDEXER_URL;
+  if (url === undefined || url === "") return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new UsageError(`MOTIF_INDEXER_URL: "${url}" is not an http(s) URL (the indexer's, e.g. http://127.0.0.1:42069)`);
+  return url;
 }
 
 /** MOTIF_RPC_URL, or a UsageError saying what it is needed for. */

@@ -2,12 +2,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Address, getAddress, isAddress } from "viem";
 
-import { motifCertificateAbi, getDatasetManifest, getEventLogs, type DatasetManifest, verifyDataset, tokenIdHex } from "@motif/sdk";
+import { getDatasetManifest, type DatasetManifest, verifyDataset, tokenIdHex } from "@motif/sdk";
 import { certifyDataset } from "../certify.js";
 import { exportDataset } from "../dataset/export.js";
 import { selectStore } from "../ipfs/select.js";
 import { UsageError, intOption, parse, regionOption } from "./args.js";
-import { connect, rpcUrlFromEnv, walletFromEnv } from "./chain.js";
+import { connect, indexerFromEnv, rpcUrlFromEnv, walletFromEnv } from "./chain.js";
+import { mintedSignals } from "../screen/from-chain.js";
 
 const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
                             --out DATASET.car [--manifest FILE.json] [--store DIR] [--json]
@@ -29,7 +30,7 @@ licensee: needs MOTIF_RPC_URL and MOTIF_WALLET_KEY. --royalty-bps 0..1000 (defau
 
 async function chainClient() {
   const { publicClient, addresses, fromBlock } = await connect(rpcUrlFromEnv("the chain whose licenses are checked"), ["certificate", "licensing"]);
-  return { client: publicClient, addresses, fromBlock };
+  return { client: publicClient, addresses, fromBlock, indexer: indexerFromEnv() };
 }
 
 async function readManifest(file: string | undefined): Promise<DatasetManifest> {
@@ -85,10 +86,12 @@ export const datasetCommand = {
         if (!/^(0x[0-9a-fA-F]{1,64}|\d{1,78})$/.test(s)) throw new UsageError(`--tokens: "${s}" is not a token id (0x + up to 64 hex digits, or decimal)`);
         return BigInt(s);
       });
-      const { client, addresses, fromBlock } = await chainClient();
+      const { client, addresses, fromBlock, indexer } = await chainClient();
       if (values.all) {
-        const logs = await getEventLogs(client, { address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock });
-        tokenIds.push(...logs.map((l) => l.args.tokenId!));
+        // every pattern: from the indexer (MOTIF_INDEXER_URL) and the blocks after it, else the chain's logs
+        const minted = await mintedSignals({ publicClient: client, certificate: addresses.certificate, fromBlock, indexer });
+        if (minted.fallback !== undefined) process.stderr.write(`motif dataset export: ${minted.fallback}\n`);
+        tokenIds.push(...minted.tokenIds);
       }
       const { store } = selectStore(values.store!);
       const out = await exportDataset({ client, addresses, licensee: getAddress(values.licensee) as Address, region: regionCode, time: timeOption("time", values.time), tokenIds, store });

@@ -62,7 +62,7 @@ export const mintCommand = {
     const { store, pinQueue } = selectStore(values.store!);
     const { licensing } = await contractsFor(chain.attester.chainId, ["licensing"]);
     // the certificates (PDQ and tile hashes) and the hash banks of the state folder (MOTIF_STATE_DIR or .motif)
-    const screening = await certificateBanks(chain.minter.publicClient, chain.minter.certificate);
+    const screening = await certificateBanks(chain.minter.publicClient, chain.minter.certificate, chain.startBlock, chain.indexer);
     const stored = await new BankStore(defaultStateDir()).load();
     screening.banks.replace(stored.banks, stored.certificateThresholds);
     let result;

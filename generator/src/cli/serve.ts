@@ -3,7 +3,7 @@ import path from "node:path";
 
 import { type ApiKey, buildApi, fixedKeyRefusal } from "../api/server.js";
 import { selectStore } from "../ipfs/select.js";
-import { certificateSignals } from "../screen/from-chain.js";
+import { mintedSignals } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { BankSet } from "../screen/banks.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
@@ -68,7 +68,7 @@ export const serveCommand = {
       // With MOTIF_RPC_URL + MOTIF_ATTESTER_KEY, "mint": true requests are minted and the index
       // starts from every certificate on chain; --index lists are streamed, whatever their size.
       const chain = await chainFromEnv();
-      const minted = chain === undefined ? { pdq: [], tile: [] } : await certificateSignals(chain.minter.publicClient, chain.minter.certificate);
+      const minted = chain === undefined ? { pdq: [], tile: [] } : await mintedSignals({ ...chain.minter, fromBlock: chain.startBlock, indexer: chain.indexer });
       const index = await PdqIndex.load(values.index ?? [], minted.pdq);
       const queues = queuesFromEnv();
       const banks = BankSet.ofIndex(index, undefined, PdqIndex.build(minted.tile));

@@ -1,6 +1,6 @@
 import type { Address, PublicClient } from "viem";
 
-import { getEventLogs, motifCertificateAbi, tokenIdHex } from "@motif/sdk";
+import { IndexerError, getEventLogs, listPatterns, motifCertificateAbi, tokenIdHex } from "@motif/sdk";
 import { BankSet } from "./banks.js";
 import { type IndexEntry, PdqIndex } from "./pdq-index.js";
 
@@ -39,14 +39,66 @@ export async function certificateSignals(
   return out;
 }
 
+/** Where the minted certificates' signals are read: the chain from `fromBlock`, and an indexer when one is given. */
+export type SignalSource = { publicClient: PublicClient; certificate: Address; fromBlock?: bigint; indexer?: string | undefined };
+
+/** The signals, every minted pattern's id, and how they were read (`upTo`: the block the indexer answered for). */
+export type MintedSignals = CertificateSignals & { tokenIds: bigint[]; source: "indexer" | "chain"; upTo?: bigint; fallback?: string };
+
+/**
+ * Every minted pattern's signals and id. With an indexer: its patterns up to the block it has
+ * reached, then the chain's `CertificateMinted` logs after that block (a few blocks: the indexer's
+ * lag), so the answer is complete without reading the chain's history. When the indexer cannot
+ * answer (down, not caught up), the chain from `fromBlock` (`fallback` says why).
+ */
+export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
+  const fromChain = async (from: bigint) => {
+    const out: CertificateSignals & { tokenIds: bigint[] } = { pdq: [], tile: [], tokenIds: [] };
+    const logs = await getEventLogs(src.publicClient, { address: src.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: from });
+    for (const log of logs) {
+      const label = `certificate ${tokenIdHex(log.args.tokenId)}`;
+      out.pdq.push({ hash: log.args.pdqHash.slice(2), label });
+      if (!ZERO.test(log.args.tileHash)) out.tile.push({ hash: log.args.tileHash.slice(2), label });
+      out.tokenIds.push(log.args.tokenId);
+    }
+    return out;
+  };
+  let fallback: string | undefined;
+  if (src.indexer !== undefined && src.indexer !== "") {
+    try {
+      const { items, upTo } = await listPatterns({ indexer: src.indexer });
+      const head = await src.publicClient.getBlockNumber({ cacheTime: 0 });
+      const tail = upTo < head ? await fromChain(upTo + 1n > (src.fromBlock ?? 0n) ? upTo + 1n : (src.fromBlock ?? 0n)) : { pdq: [], tile: [], tokenIds: [] };
+      const out: MintedSignals = { pdq: [], tile: [], tokenIds: [], source: "indexer", upTo };
+      for (const p of items) {
+        const label = `certificate ${tokenIdHex(p.tokenId)}`;
+        out.pdq.push({ hash: p.pdqHash.slice(2), label });
+        if (!ZERO.test(p.tileHash)) out.tile.push({ hash: p.tileHash.slice(2), label });
+        out.tokenIds.push(p.tokenId);
+      }
+      out.pdq.push(...tail.pdq);
+      out.tile.push(...tail.tile);
+      out.tokenIds.push(...tail.tokenIds);
+      return out;
+    } catch (error) {
+      if (!(error instanceof IndexerError)) throw error;
+      fallback = `the indexer at ${src.indexer} did not answer (${error.shortMessage}); read the chain instead`;
+    }
+  }
+  return { ...(await fromChain(src.fromBlock ?? 0n)), source: "chain", ...(fallback !== undefined ? { fallback } : {}) };
+}
+
 /** The PDQ entries of every certificate (see `certificateSignals`). */
 export async function certificateEntries(client: PublicClient, certificate: Address, fromBlock = 0n, toBlock?: bigint, step = 10_000n): Promise<IndexEntry[]> {
   return (await certificateSignals(client, certificate, fromBlock, toBlock, step)).pdq;
 }
 
-/** A pipeline's `index` (PDQ) and `banks` (the certificates bank with both signals) rebuilt from the chain. */
-export async function certificateBanks(client: PublicClient, certificate: Address, fromBlock = 0n): Promise<{ index: PdqIndex; banks: BankSet }> {
-  const signals = await certificateSignals(client, certificate, fromBlock);
+/**
+ * A pipeline's `index` (PDQ) and `banks` (the certificates bank with both signals) rebuilt from the
+ * chain, through an indexer when one is given (see `mintedSignals`).
+ */
+export async function certificateBanks(client: PublicClient, certificate: Address, fromBlock = 0n, indexer?: string): Promise<{ index: PdqIndex; banks: BankSet }> {
+  const signals = indexer === undefined ? await certificateSignals(client, certificate, fromBlock) : await mintedSignals({ publicClient: client, certificate, fromBlock, indexer });
   const index = PdqIndex.build(signals.pdq);
   return { index, banks: BankSet.ofIndex(index, undefined, PdqIndex.build(signals.tile)) };
 }

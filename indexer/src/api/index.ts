@@ -1,11 +1,13 @@
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
-import { and, asc, client, count, desc, eq, graphql, inArray, sql } from "ponder";
+import { type AnyPgColumn, and, asc, client, count, desc, eq, graphql, inArray, or, sql } from "ponder";
 import { maxUint256, zeroAddress } from "viem";
 import {
   GALLERY_MAX_PAGE_SIZE,
   GALLERY_SORTS,
+  PATTERNS_MAX_PAGE_SIZE,
+  type PatternsPageJson,
   REGION_COUNT,
   type CertificateHistoryJson,
   type GalleryPageJson,
@@ -22,6 +24,9 @@ import {
  * (a pattern page's licences, offers and revenue), plus Ponder's `/graphql` and `/sql/*` for
  * anything else. Answers are read-only views of the index; money and rights come from the contracts.
  */
+/** A SQL fragment (drizzle's, through Ponder). */
+type SQL = ReturnType<typeof sql>;
+
 const app = new Hono();
 app.use("/sql/*", client({ db, schema }));
 app.use("/graphql", graphql({ db, schema }));
@@ -31,29 +36,40 @@ const CERTIFICATE_KINDS = ["pattern", "recipe", "dataset"] as const;
 
 class BadQuery extends Error {}
 
-/** The latest block's time and number (cached a second: one RPC call per second at most). */
-let head: { at: number; block: bigint; time: bigint } | undefined;
-async function chainHead(): Promise<{ block: bigint; time: bigint }> {
-  if (head === undefined || Date.now() - head.at > 1_000) {
-    const b = await publicClients["motif"].getBlock();
-    head = { at: Date.now(), block: b.number, time: b.timestamp };
-  }
-  return head;
+/**
+ * A value read at most once a second: concurrent requests share one read (one RPC or /status call a
+ * second at most, however many queries arrive).
+ */
+function cachedForASecond<T>(read: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (cached === undefined || Date.now() - cached.at > 1_000) {
+      const value = read();
+      cached = { at: Date.now(), value };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined; // a failed read is not kept
+      });
+    }
+    return cached.value;
+  };
 }
+
+/** The latest block's time and number. */
+const chainHead = cachedForASecond(async () => {
+  const b = await publicClients["motif"].getBlock();
+  return { block: b.number, time: b.timestamp };
+});
 
 /**
  * The block the index has reached (Ponder's checkpoint, as its own /status says): what an answer
- * reflects. The chain's head can be ahead of it by the blocks not yet indexed.
+ * reflects. Read after the answer's rows, never cached: the checkpoint only grows (a reorg moves it
+ * back, and /status with it), so no row in an answer is newer than the block it names, and no answer
+ * names a block a reorg removed. The chain's head can be ahead of it by the blocks not yet indexed.
  */
-let indexed: { at: number; block: bigint } | undefined;
 async function indexedBlock(): Promise<bigint> {
-  // cached a second, as chainHead: not one extra HTTP request per query
-  if (indexed === undefined || Date.now() - indexed.at > 1_000) {
-    const port = process.env.PORT ?? "42069";
-    const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, { block?: { number: number } }>;
-    indexed = { at: Date.now(), block: BigInt(status["motif"]?.block?.number ?? 0) };
-  }
-  return indexed.block;
+  const port = process.env.PORT ?? "42069";
+  const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, { block?: { number: number } }>;
+  return BigInt(status["motif"]?.block?.number ?? 0);
 }
 
 function intParam(q: Record<string, string>, name: string, min: number, max: number): number | undefined {
@@ -79,11 +95,30 @@ function addressParam(q: Record<string, string>, name: string): `0x${string}` | 
   return raw.toLowerCase() as `0x${string}`;
 }
 
-const hasRegion = (mask: `0x${string}`, region: number) => ((BigInt(mask) >> BigInt(region)) & 1n) === 1n;
+/** Hex digits whose bit `b` (0..3) is set: a region bit tested on the mask's 0x-hex text in SQL. */
+const DIGITS_WITH_BIT = ["13579bdf", "2367abef", "4567cdef", "89abcdef"] as const;
 
-type OfferRow = typeof schema.offer.$inferSelect;
-type LicenceRow = typeof schema.licence.$inferSelect;
-type CertificateRow = typeof schema.certificate.$inferSelect;
+/**
+ * Whether region `r` is in a 32-byte mask stored as 0x-hex (66 characters, lowercase): bit r is in
+ * the hex digit at position 66 − ⌊r/4⌋ (1-based), as its bit r mod 4.
+ */
+const regionBit = (mask: AnyPgColumn, r: number): SQL => {
+  if (!Number.isInteger(r) || r < 0 || r >= 256) throw new RangeError(`region bit ${r} is outside a 32-byte mask`);
+  return sql`position(substr(${mask}, ${sql.raw(String(66 - Math.floor(r / 4)))}, 1) in '${sql.raw(DIGITS_WITH_BIT[r % 4]!)}') > 0`;
+};
+
+const num = (n: bigint) => sql.raw(n.toString());
+
+/**
+ * Whether the chain would accept an offer now (as `acceptOffer` checks): not cancelled, uses left,
+ * before its deadline, and a window the contract would grant (a relative window always; an
+ * absolute one that ends after it starts, `max(windowStart, now)`). That its licensor still owns
+ * the certificate is the caller's join.
+ */
+function offerOpen(now: bigint): SQL {
+  const o = schema.offer;
+  return sql`not ${o.cancelled} and ${o.uses} < ${o.maxUses} and ${o.deadline} > ${num(now)} and (${o.duration} <> 0 or ${o.windowEnd} = ${num(PERPETUAL)} or ${o.windowEnd} > greatest(${o.windowStart}, ${num(now)}))`;
+}
 
 /**
  * Whether an offer accepted at some time `a` in [now, deadline] yields a licence covering [from, to].
@@ -91,30 +126,42 @@ type CertificateRow = typeof schema.certificate.$inferSelect;
  * windowEnd`. A start no later than `from` needs `max(windowStart, now) <= from`; a relative window
  * ends latest when accepted as late as allowed, at `min(from, deadline)`.
  */
-function offerCovers(o: OfferRow, now: bigint, from: bigint, to: bigint): boolean {
-  const earliest = o.windowStart > now ? o.windowStart : now;
-  if (earliest > from) return false;
-  if (o.duration !== 0n) {
-    const a = from < o.deadline ? from : o.deadline;
-    const s = o.windowStart > a ? o.windowStart : a;
-    return to < s + o.duration;
-  }
-  return o.windowEnd === PERPETUAL || to < o.windowEnd;
+function offerCovers(now: bigint, from: bigint, to: bigint): SQL {
+  const o = schema.offer;
+  return sql`greatest(${o.windowStart}, ${num(now)}) <= ${num(from)} and (case when ${o.duration} <> 0 then ${num(to)} < greatest(${o.windowStart}, least(${num(from)}, ${o.deadline})) + ${o.duration} else (${o.windowEnd} = ${num(PERPETUAL)} or ${num(to)} < ${o.windowEnd}) end)`;
+}
+
+/** Whether a licence holds its regions exclusively now or later: granted, window not ended (a breach flag does not free it; revocation does). */
+function holdsExclusive(now: bigint): SQL {
+  const l = schema.licence;
+  return sql`${l.exclusive} and ${l.status} = 'granted' and (${l.end} = ${num(PERPETUAL)} or ${l.end} > ${num(now)})`;
 }
 
 /**
- * Whether the chain would accept the offer now: published by the certificate's current owner, not
- * cancelled, uses left, before its deadline, and (an absolute window) not ended.
+ * The running counts (`tally` rows) whose sum answers a filter on certificates alone: one row per
+ * kind asked for (all three when none is); undefined when none is kept for that combination (an
+ * owner, or a model with a creator): then the rows are counted.
  */
-const isOpen = (o: OfferRow, now: bigint, owner: string) =>
-  !o.cancelled &&
-  o.uses < o.maxUses &&
-  o.deadline > now &&
-  o.licensor.toLowerCase() === owner.toLowerCase() &&
-  (o.duration !== 0n || o.windowEnd === PERPETUAL || o.windowEnd > (o.windowStart > now ? o.windowStart : now));
+function tallyKeys(f: { kind: string | undefined; modelId: number | undefined; creator: string | undefined; owner: string | undefined }): string[] | undefined {
+  if (f.owner !== undefined || (f.modelId !== undefined && f.creator !== undefined)) return undefined;
+  const suffix = f.modelId !== undefined ? `|model:${f.modelId}` : f.creator !== undefined ? `|creator:${f.creator}` : "";
+  return (f.kind ? [f.kind] : CERTIFICATE_KINDS).map((k) => `kind:${k}${suffix}`);
+}
 
-/** Whether a licence holds its regions exclusively now or later: granted, window not ended (a breach flag does not free it; revocation does). */
-const holdsExclusive = (l: LicenceRow, now: bigint) => l.exclusive && l.status === "granted" && (l.end === PERPETUAL || l.end > now);
+/** Dynamic offers' prices now, from the contract (`currentPrice`), one multicall. */
+async function currentPrices(offerIds: bigint[]): Promise<[bigint, bigint][]> {
+  if (offerIds.length === 0) return [];
+  const licensing = process.env.MOTIF_LICENSING as `0x${string}`;
+  const chain = publicClients["motif"];
+  const prices = await chain
+    .multicall({ contracts: offerIds.map((id) => ({ address: licensing, abi: motifLicensingAbi, functionName: "currentPrice" as const, args: [id] as const })), allowFailure: false })
+    .catch(async () => Promise.all(offerIds.map((id) => chain.readContract({ address: licensing, abi: motifLicensingAbi, functionName: "currentPrice", args: [id] }))));
+  return offerIds.map((id, i) => [id, prices[i] as bigint]);
+}
+
+type LicenceRow = typeof schema.licence.$inferSelect;
+type OfferRow = typeof schema.offer.$inferSelect;
+type CertificateRow = typeof schema.certificate.$inferSelect;
 
 function licenceStatus(l: LicenceRow, now: bigint): LicenceStatusName {
   if (l.status === "revoked" || l.status === "transferred") return l.status;
@@ -193,7 +240,8 @@ app.get("/v1/gallery", async (c) => {
     }
     const sort = (q.sort === undefined || q.sort === "" ? "newest" : q.sort) as GallerySort;
     if (!GALLERY_SORTS.includes(sort)) throw new BadQuery(`sort must be one of ${GALLERY_SORTS.join(", ")}; got "${q.sort}"`);
-    const modelId = intParam(q, "modelId", 1, 2 ** 32 - 1);
+    // a certificate holds a model id in 22 bits (CertificateData): no certificate names a larger one
+    const modelId = intParam(q, "modelId", 1, 2 ** 22 - 1);
     const creator = addressParam(q, "creator");
     const owner = addressParam(q, "owner");
     const region = intParam(q, "region", 0, REGION_COUNT - 1);
@@ -207,71 +255,133 @@ app.get("/v1/gallery", async (c) => {
     const page = intParam(q, "page", 1, 1_000_000) ?? 1;
     const pageSize = intParam(q, "pageSize", 1, GALLERY_MAX_PAGE_SIZE) ?? 24;
 
-    const where: ReturnType<typeof eq>[] = [];
-    if (kind) where.push(eq(schema.certificate.kind, kind as (typeof CERTIFICATE_KINDS)[number]));
-    if (modelId !== undefined) where.push(eq(schema.certificate.modelId, modelId));
-    if (creator !== undefined) where.push(eq(schema.certificate.creator, creator));
-    if (owner !== undefined) where.push(eq(schema.certificate.owner, owner));
+    const C = schema.certificate;
+    const O = schema.offer;
+    const { time: now } = await chainHead();
+    // the block the answer reflects, read once its rows are (see indexedBlock)
+    const reply = async (rows: CertificateRow[], total: number) =>
+      c.json({ items: rows.map(certificateJson), total, page, pageSize, indexedBlock: (await indexedBlock()).toString() } satisfies GalleryPageJson);
+    const offset = (page - 1) * pageSize;
+    const order = {
+      newest: [desc(C.mintBlock), desc(C.tokenId)],
+      oldest: [asc(C.mintBlock), asc(C.tokenId)],
+      "most-licensed": [desc(C.licenceCount), desc(C.mintBlock), desc(C.tokenId)],
+      // never-licensed certificates last (PostgreSQL puts NULLs first in a descending order)
+      "recently-licensed": [sql`${C.lastLicensedAt} desc nulls last`, desc(C.mintBlock), desc(C.tokenId)],
+    }[sort];
 
-    const [{ time: now }, block] = await Promise.all([chainHead(), indexedBlock()]);
-    // Offer-based filters: narrowed in SQL to offers still before their deadline, then by mask and window here.
     const offerFilter = region !== undefined || from !== undefined || to !== undefined || exclusiveIn !== undefined || minPrice !== undefined || maxPrice !== undefined;
-    if (offerFilter) {
-      const offers = await db.select().from(schema.offer).where(and(eq(schema.offer.cancelled, false)));
-      const owners = new Map<bigint, string>();
-      const tokenIds = [...new Set(offers.map((o) => o.tokenId))];
-      for (let i = 0; i < tokenIds.length; i += 1_000) {
-        const rows = await db.select({ tokenId: schema.certificate.tokenId, owner: schema.certificate.owner }).from(schema.certificate).where(inArray(schema.certificate.tokenId, tokenIds.slice(i, i + 1_000)));
-        for (const r of rows) owners.set(r.tokenId, r.owner);
-      }
-      const fromS = BigInt(from ?? to ?? Number(now));
-      const toS = BigInt(to ?? from ?? Number(now));
-      let matching = offers.filter((o) => isOpen(o, now, owners.get(o.tokenId) ?? ""));
-      if (region !== undefined) matching = matching.filter((o) => hasRegion(o.regions, region));
-      if (from !== undefined || to !== undefined) matching = matching.filter((o) => offerCovers(o, now, fromS, toS));
-      if (minPrice !== undefined || maxPrice !== undefined) {
-        // prices compare within one currency (ETH unless `currency` names an ERC-20); a dynamic
-        // offer's price now is the contract's (`currentPrice`), not its floor
-        matching = matching.filter((o) => o.currency.toLowerCase() === currency);
-        const dynamic = matching.filter((o) => o.ceiling !== 0n);
-        const prices = new Map<bigint, bigint>(matching.map((o) => [o.offerId, o.price]));
-        if (dynamic.length > 0) {
-          const licensing = process.env.MOTIF_LICENSING as `0x${string}`;
-          const now = await publicClients["motif"].multicall({
-            contracts: dynamic.map((o) => ({ address: licensing, abi: motifLicensingAbi, functionName: "currentPrice" as const, args: [o.offerId] as const })),
-            allowFailure: false,
-          }).catch(async () => Promise.all(dynamic.map((o) => publicClients["motif"].readContract({ address: licensing, abi: motifLicensingAbi, functionName: "currentPrice", args: [o.offerId] }))));
-          dynamic.forEach((o, i) => prices.set(o.offerId, now[i] as bigint));
-        }
-        matching = matching.filter((o) => {
-          const price = prices.get(o.offerId)!;
-          return (minPrice === undefined || price >= minPrice) && (maxPrice === undefined || price <= maxPrice);
-        });
-      }
-      if (exclusiveIn !== undefined) {
-        matching = matching.filter((o) => o.exclusive && hasRegion(o.regions, exclusiveIn));
-        const held = await db.select().from(schema.licence).where(and(eq(schema.licence.exclusive, true), eq(schema.licence.status, "granted")));
-        const taken = new Set(held.filter((l) => holdsExclusive(l, now) && hasRegion(l.regions, exclusiveIn)).map((l) => l.tokenId));
-        matching = matching.filter((o) => !taken.has(o.tokenId));
-      }
-      const ids = [...new Set(matching.map((o) => o.tokenId))];
-      if (ids.length === 0) return c.json({ items: [], total: 0, page, pageSize, indexedBlock: block.toString() } satisfies GalleryPageJson);
-      where.push(inArray(schema.certificate.tokenId, ids));
+    if (!offerFilter) {
+      // certificates alone: a page is an index walk; the total a running count where one is kept
+      const where = and(
+        kind ? eq(C.kind, kind as (typeof CERTIFICATE_KINDS)[number]) : undefined,
+        modelId !== undefined ? eq(C.modelId, modelId) : undefined,
+        creator !== undefined ? eq(C.creator, creator) : undefined,
+        owner !== undefined ? eq(C.owner, owner) : undefined,
+      );
+      const keys = tallyKeys({ kind, modelId, creator, owner });
+      const [rows, total] = await Promise.all([
+        db.select().from(C).where(where).orderBy(...order).limit(pageSize).offset(offset),
+        keys === undefined
+          ? db.select({ n: count() }).from(C).where(where).then(([r]) => Number(r?.n ?? 0))
+          : db.select({ n: schema.tally.count }).from(schema.tally).where(inArray(schema.tally.key, keys)).then((rows) => rows.reduce((a, r) => a + r.n, 0)),
+      ]);
+      return reply(rows, total);
     }
 
-    const condition = where.length === 0 ? undefined : and(...where);
-    const order = {
-      newest: [desc(schema.certificate.mintBlock), desc(schema.certificate.tokenId)],
-      oldest: [asc(schema.certificate.mintBlock), asc(schema.certificate.tokenId)],
-      "most-licensed": [desc(schema.certificate.licenceCount), desc(schema.certificate.mintBlock)],
-      // never-licensed certificates last (PostgreSQL puts NULLs first in a descending order)
-      "recently-licensed": [sql`${schema.certificate.lastLicensedAt} desc nulls last`, desc(schema.certificate.mintBlock)],
-    }[sort];
+    // Offer-based filters, in SQL over the offer table alone (an offer row carries its certificate's
+    // kind, model, creator and mint block): a certificate matches when one of its offers would be
+    // accepted now and yields what was asked (the contract's rules: offerOpen, offerCovers)
+    const conditions: SQL[] = [sql`${O.licensorOwns}`, offerOpen(now)];
+    if (kind) conditions.push(eq(O.kind, kind as (typeof CERTIFICATE_KINDS)[number]));
+    if (modelId !== undefined) conditions.push(eq(O.modelId, modelId));
+    if (creator !== undefined) conditions.push(eq(O.creator, creator));
+    // the licensor owns the certificate: an owner filter is a licensor filter
+    if (owner !== undefined) conditions.push(eq(O.licensor, owner));
+    if (region !== undefined) conditions.push(regionBit(O.regions, region));
+    if (from !== undefined || to !== undefined) conditions.push(offerCovers(now, BigInt(from ?? to!), BigInt(to ?? from!)));
+    if (exclusiveIn !== undefined) {
+      const L = schema.licence;
+      conditions.push(sql`${O.exclusive} and ${regionBit(O.regions, exclusiveIn)}`);
+      conditions.push(sql`not exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and ${holdsExclusive(now)} and ${regionBit(L.regions, exclusiveIn)})`);
+    }
+    if (minPrice !== undefined || maxPrice !== undefined) {
+      // prices compare within one currency (ETH unless `currency` names an ERC-20); a dynamic
+      // offer's price now is the contract's (`currentPrice`), not its floor
+      conditions.push(eq(O.currency, currency));
+      const inRange = (price: bigint) => (minPrice === undefined || price >= minPrice) && (maxPrice === undefined || price <= maxPrice);
+      const dynamic = await db.select({ offerId: O.offerId }).from(O).where(and(...conditions, sql`${O.ceiling} <> 0`));
+      const passing = (await currentPrices(dynamic.map((d) => d.offerId))).filter(([, price]) => inRange(price)).map(([id]) => id);
+      const staticRange = and(
+        sql`${O.ceiling} = 0`,
+        minPrice === undefined ? undefined : sql`${O.price} >= ${num(minPrice)}`,
+        maxPrice === undefined ? undefined : sql`${O.price} <= ${num(maxPrice)}`,
+      )!;
+      conditions.push(passing.length === 0 ? staticRange : or(staticRange, inArray(O.offerId, passing))!);
+    }
+    const matching = and(...conditions)!;
+
+    if (sort === "newest" || sort === "oldest") {
+      // the matching certificates ordered by mint block from the offers themselves; the total with the page
+      const m = db.selectDistinct({ tokenId: O.tokenId, mintBlock: O.mintBlock }).from(O).where(matching).as("m");
+      const dir = sort === "newest" ? desc : asc;
+      const ids = await db
+        .select({ tokenId: m.tokenId, total: sql<string>`count(*) over ()` })
+        .from(m)
+        .orderBy(dir(m.mintBlock), dir(m.tokenId))
+        .limit(pageSize)
+        .offset(offset);
+      const total = ids.length > 0 ? Number(ids[0]!.total) : Number((await db.select({ n: count() }).from(m))[0]?.n ?? 0);
+      if (ids.length === 0) return reply([], total);
+      const rows = await db.select().from(C).where(inArray(C.tokenId, ids.map((r) => r.tokenId)));
+      const byId = new Map(rows.map((r) => [r.tokenId, r]));
+      return reply(ids.map((r) => byId.get(r.tokenId)).filter((r) => r !== undefined), total);
+    }
+    // the licence-count orders live on the certificate: the certificates with a matching offer
+    const where = sql`exists (select 1 from ${O} where ${O.tokenId} = ${C.tokenId} and ${matching})`;
     const [rows, [total]] = await Promise.all([
-      db.select().from(schema.certificate).where(condition).orderBy(...order).limit(pageSize).offset((page - 1) * pageSize),
-      db.select({ n: count() }).from(schema.certificate).where(condition),
+      db.select().from(C).where(where).orderBy(...order).limit(pageSize).offset(offset),
+      db.select({ n: count() }).from(C).where(where),
     ]);
-    return c.json({ items: rows.map(certificateJson), total: Number(total?.n ?? 0), page, pageSize, indexedBlock: block.toString() } satisfies GalleryPageJson);
+    return reply(rows, Number(total?.n ?? 0));
+  } catch (error) {
+    if (error instanceof BadQuery) return c.json({ error: "BadQuery", message: error.message }, 400);
+    throw error;
+  }
+});
+
+app.get("/v1/patterns", async (c) => {
+  try {
+    const q = c.req.query();
+    const limit = intParam(q, "limit", 1, PATTERNS_MAX_PAGE_SIZE) ?? PATTERNS_MAX_PAGE_SIZE;
+    const block = await indexedBlock();
+    let upTo = block;
+    if (q.upTo !== undefined && q.upTo !== "") {
+      if (!/^\d{1,15}$/.test(q.upTo)) throw new BadQuery(`upTo must be a block number (a whole number); got "${q.upTo}"`);
+      upTo = BigInt(q.upTo);
+      if (upTo > block) throw new BadQuery(`upTo (block ${upTo}) is past the block the index has reached (${block}): patterns minted there may be missing`);
+    }
+    let after: [bigint, bigint] | undefined;
+    if (q.after !== undefined && q.after !== "") {
+      const m = /^(\d{1,15}):(\d{1,78})$/.exec(q.after);
+      if (m === null) throw new BadQuery(`after must be a cursor "<block>:<token id>" as the previous page's next gave it; got "${q.after}"`);
+      after = [BigInt(m[1]!), BigInt(m[2]!)];
+    }
+    const C = schema.certificate;
+    const rows = await db
+      .select({ tokenId: C.tokenId, mintBlock: C.mintBlock, pdqHash: C.pdqHash, tileHash: C.tileHash })
+      .from(C)
+      .where(and(eq(C.kind, "pattern"), sql`${C.mintBlock} <= ${num(upTo)}`, after === undefined ? undefined : sql`(${C.mintBlock}, ${C.tokenId}) > (${num(after[0])}, ${num(after[1])})`))
+      .orderBy(asc(C.kind), asc(C.mintBlock), asc(C.tokenId))
+      .limit(limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return c.json({
+      items: page.map((r) => ({ tokenId: r.tokenId.toString(), mintBlock: r.mintBlock.toString(), pdqHash: r.pdqHash!, tileHash: r.tileHash! })),
+      next: rows.length > limit && last !== undefined ? `${last.mintBlock}:${last.tokenId}` : null,
+      upTo: upTo.toString(),
+      indexedBlock: block.toString(),
+    } satisfies PatternsPageJson);
   } catch (error) {
     if (error instanceof BadQuery) return c.json({ error: "BadQuery", message: error.message }, 400);
     throw error;
@@ -291,7 +401,7 @@ app.get("/v1/certificates/:id/history", async (c) => {
   if (cert === undefined) {
     return c.json({ error: "NotIndexed", message: `certificate 0x${tokenId.toString(16).padStart(64, "0")} is not in the index (not minted, or minted after the indexed block)` }, 404);
   }
-  const [{ time: now }, block] = await Promise.all([chainHead(), indexedBlock()]);
+  const { time: now } = await chainHead();
   const [licences, offers, settlements] = await Promise.all([
     db.select().from(schema.licence).where(eq(schema.licence.tokenId, tokenId)).orderBy(asc(schema.licence.grantedBlock)),
     db.select().from(schema.offer).where(eq(schema.offer.tokenId, tokenId)).orderBy(asc(schema.offer.offerId)),
@@ -305,7 +415,7 @@ app.get("/v1/certificates/:id/history", async (c) => {
       currency: s.currency, total: s.total.toString(), ownerShare: s.ownerShare.toString(), modelShare: s.modelShare.toString(),
       recipeShare: s.recipeShare.toString(), protocolFee: s.protocolFee.toString(), block: s.block.toString(), timestamp: Number(s.timestamp),
     })),
-    indexedBlock: block.toString(),
+    indexedBlock: (await indexedBlock()).toString(),
     indexedAt: Number(now),
   } satisfies CertificateHistoryJson);
 });

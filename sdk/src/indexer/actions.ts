@@ -1,6 +1,6 @@
 import { type Address, BaseError, type Hex, getAddress } from "viem";
 
-import { GALLERY_MAX_PAGE_SIZE, type CertificateHistoryJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson } from "./types.js";
+import { GALLERY_MAX_PAGE_SIZE, PATTERNS_MAX_PAGE_SIZE, type PatternsPageJson, type CertificateHistoryJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson } from "./types.js";
 
 /** A certificate as the indexer has it, with bigints and checksummed addresses. */
 export type IndexedCertificate = Omit<IndexedCertificateJson, "tokenId" | "seed" | "recipeId" | "mintBlock"> & {
@@ -129,3 +129,48 @@ export async function getCertificateHistory(p: GetCertificateHistoryParameters):
   };
 }
 
+
+export type PatternSignals = { tokenId: bigint; mintBlock: bigint; pdqHash: Hex; tileHash: Hex };
+export type ListPatternsParameters = {
+  indexer: string;
+  /** Only patterns minted at or before this block (default: the block the index has reached, given back as `upTo`). */
+  upTo?: bigint;
+  /** Page size, 1 to 10,000 per request (default 10,000). */
+  pageSize?: number;
+  fetch?: typeof fetch;
+};
+/** Every pattern minted up to `upTo`, oldest first; the chain from `upTo + 1` on is the caller's to read. */
+export type ListPatternsReturnType = { items: PatternSignals[]; upTo: bigint };
+export type ListPatternsErrorType = IndexerErrorType;
+
+/**
+ * Every pattern the index holds up to one block, with its perceptual hashes (PDQ and tile), paged
+ * as the indexer serves them (10,000 a request): what rebuilding a screening bank or exporting every
+ * certificate needs, without reading the chain's history. Patterns minted after `upTo` are not in
+ * the answer even when the index reaches them while it pages, so the chain's logs from `upTo + 1`
+ * complete it exactly.
+ *
+ * @example
+ * import { listPatterns } from "@motif/sdk";
+ * const { items, upTo } = await listPatterns({ indexer: "http://127.0.0.1:42069" });
+ * console.log(`${items.length} pattern(s) minted up to block ${upTo}`); // "… pattern(s) minted up to block …"
+ */
+export async function listPatterns(p: ListPatternsParameters): Promise<ListPatternsReturnType> {
+  const pageSize = p.pageSize ?? PATTERNS_MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PATTERNS_MAX_PAGE_SIZE) {
+    throw new IndexerError(`pageSize must be a whole number from 1 to ${PATTERNS_MAX_PAGE_SIZE}; got ${pageSize}`);
+  }
+  const items: PatternSignals[] = [];
+  let upTo = p.upTo;
+  let after: string | null = null;
+  do {
+    const search = new URLSearchParams({ limit: String(pageSize) });
+    if (upTo !== undefined) search.set("upTo", upTo.toString());
+    if (after !== null) search.set("after", after);
+    const page: PatternsPageJson = await getJson<PatternsPageJson>(p.indexer, `/v1/patterns?${search}`, p.fetch);
+    upTo ??= BigInt(page.upTo);
+    for (const i of page.items) items.push({ tokenId: BigInt(i.tokenId), mintBlock: BigInt(i.mintBlock), pdqHash: i.pdqHash, tileHash: i.tileHash });
+    after = page.next;
+  } while (after !== null);
+  return { items, upTo: upTo! };
+}

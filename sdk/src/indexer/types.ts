@@ -67,6 +67,18 @@ export type IndexedCertificateJson = {
 /** `indexedBlock`: the block the index has reached (Ponder's checkpoint), which the answer reflects. */
 export type GalleryPageJson = { items: IndexedCertificateJson[]; total: number; page: number; pageSize: number; indexedBlock: string };
 
+/** Largest page of `/v1/patterns`. */
+export const PATTERNS_MAX_PAGE_SIZE = 10_000;
+
+/** A pattern's perceptual hashes as minted (what screening and dataset export read). */
+export type PatternSignalsJson = { tokenId: string; mintBlock: string; pdqHash: Hex; tileHash: Hex };
+
+/**
+ * A page of `/v1/patterns`: every pattern minted up to `upTo` (the indexed block when not asked),
+ * oldest first, after a cursor; `next` is the cursor of the following page, null after the last.
+ */
+export type PatternsPageJson = { items: PatternSignalsJson[]; next: string | null; upTo: string; indexedBlock: string };
+
 export type LicenceStatusName = "active" | "not-started" | "expired" | "revoked" | "transferred" | "breach";
 
 export type IndexedLicenceJson = {

@@ -71,9 +71,16 @@ export function isRangeRefusal(error: unknown): boolean {
   return walkErrors(error).some((e) => TOO_WIDE.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`) || e.code === -32614);
 }
 
-/** Whether the provider refused the request for its rate (HTTP 429, JSON-RPC 429 or a rate-limit message). */
+/**
+ * Whether the provider refused the request for its rate (HTTP 429, JSON-RPC 429 or a rate-limit
+ * message from the provider). A contract's revert never is, whatever its reason or the call's
+ * arguments say: the words are read from the provider's own message (viem's `shortMessage` and
+ * `details`), not from a wrapper's, which quotes the call's arguments.
+ */
 export function isRateLimited(error: unknown): boolean {
-  return walkErrors(error).some((e) => e.status === 429 || e.code === 429 || RATE_LIMITED.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`));
+  const chain = walkErrors(error);
+  if (chain.some((e) => (e as { name?: unknown }).name === "ContractFunctionRevertedError" || /execution reverted|\breverted\b/i.test(String(e.details ?? "")))) return false;
+  return chain.some((e) => e.status === 429 || e.code === 429 || RATE_LIMITED.test(`${String((e as { shortMessage?: unknown }).shortMessage ?? e.message ?? "")} ${String(e.details ?? "")}`));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
