@@ -50,6 +50,8 @@ const RUN_ONCE = [
 const SKIP: Record<string, string> = {
   "npm install": "CI runs it before the tests; npm-clean.test.ts checks it leaves the lock file as committed",
   "npm test": "the suite this test is part of",
+  "npx motif-indexer --deployment deployments/11155111.json --rpc https://… --database-url postgresql://user@host/motif --port 42069 --max-rps 10":
+    "a long-running server on a real chain and a PostgreSQL server (… and user@host stand for them); indexer/test/bin.test.ts runs motif-indexer on a deployment record and stops it",
   "npm start": "a long-running server (Ctrl-C stops it); start.test.ts starts and stops it twice, a restart keeping the chain",
   "MOTIF_REDIS_URL=redis://A:6379 MOTIF_IPFS_API=http://A:5001 npx motif worker --concurrency 2": "needs Redis and Kubo on a machine A; distributed.test.ts runs workers on a real local Redis",
   "MOTIF_REDIS_URL=redis://A:6379 MOTIF_IPFS_API=http://A:5001 MOTIF_RPC_URL=… MOTIF_ATTESTER_KEY=… npx motif batch --count 5000 --model indigo --size 1024": "needs Redis, Kubo and a chain with a generator key (… stands for them); distributed.test.ts covers it",
