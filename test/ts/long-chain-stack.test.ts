@@ -1,21 +1,24 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { toHex } from "viem";
+import { chromium } from "playwright-core";
+import { keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { getGallery } from "@motif/sdk";
+import { LicenseFlags, type Offer, getGallery, licenseTerms, motifActions, motifCertificateAbi, motifLicensingAbi, regionMask } from "@motif/sdk";
 import { startIndexer } from "@motif/indexer/launch";
 import { runStory, type StoryReport } from "../../scripts/lib/demo-story.js";
 import { type Stack, startStack } from "../../scripts/lib/stack.js";
 import { runCli } from "./helpers/cli.js";
+import { injectWallet } from "./helpers/injected-wallet.js";
 import { HOSTED_LIMITS, startLimitsProxy } from "./helpers/limits-proxy.js";
 
 // Hardhat's default accounts #0 and #1: the deployer and the generator on the "real" chain.
 const DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const ATTESTER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const ADVANCE = 1_000_000;
+const CHROMIUM = "/usr/bin/chromium";
 
 /**
  * Motif on a chain as a long-lived network looks, reached only through a hosted provider's limits
@@ -104,6 +107,59 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
     expect(report.members, exported.stdout).to.equal(story.dataset.members.length);
     expect(report.root).to.equal(story.dataset.root);
     console.log(`      verify: ${verifyRequests} requests; export: ${[...proxy.calls.values()].reduce((a, b) => a + b, 0)} requests, refused ${JSON.stringify(proxy.refused)}`);
+  });
+
+  it("the web page through the proxy, its wallet's RPC the hosted provider too: gallery, a pattern's offers, an offer accepted, the licence shown", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+    // the pattern's owner publishes one more on-chain offer (its write through the proxy as well)
+    const publicClient = await stack.connection.viem.getPublicClient();
+    const wallets = await stack.connection.viem.getWalletClients();
+    const addresses = { certificate: stack.deployment.contracts.MotifCertificate, registry: stack.deployment.contracts.MotifModelRegistry, licensing: stack.deployment.contracts.MotifLicensing };
+    const tokenId = BigInt(story.offers.worldwide.tokenId);
+    const owner = await publicClient.readContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "ownerOf", args: [tokenId] });
+    const studio = wallets.find((w) => w.account.address.toLowerCase() === owner.toLowerCase())!.extend(motifActions({ addresses }));
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: licenseTerms({ tokenId, regions: regionMask(["DE", "FR", "IT"]), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, termsDigest: keccak256(toHex("long chain web terms")), termsCodec: 0x55 }),
+      window: { start: 0, end: 0, duration: 30 * 86_400 },
+      pricing: { price: parseEther("0.02"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 10,
+      deadline: now + 86_400,
+      nonce: 0n,
+      licensee: zeroAddress,
+    };
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await studio.publishOffer({ offer }) });
+    const offerId = (await publicClient.getContractEvents({ address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
+
+    proxy.reset();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      // on a remote chain the page reads through the visitor's wallet, whose RPC is the hosted provider
+      await injectWallet(page, proxy.url, 9);
+      await page.goto(stack.urls.web!);
+      await page.waitForFunction(() => document.querySelectorAll(".card").length >= 3, undefined, { timeout: 90_000 });
+      await page.goto(`${stack.urls.web}/#/pattern/0x${tokenId.toString(16).padStart(64, "0")}`);
+      await page.waitForSelector(`.offer[data-offer="${offerId}"]`, { timeout: 90_000 });
+      await page.click("#connect");
+      await page.waitForSelector("#switch");
+      await page.click("#switch");
+      await page.waitForSelector("#account");
+      await page.click(`.offer[data-offer="${offerId}"] button.accept`);
+      await page.waitForSelector('#status .notice[data-kind="ok"]', { timeout: 120_000 });
+      await page.waitForSelector(".licence", { timeout: 90_000 });
+      expect(await page.locator(".licence .licence-status").textContent()).to.contain("active");
+      expect(errors).to.deep.equal([]);
+      // bounded reads only: none from before the deployment, none the provider refused as too wide or too full
+      const beforeDeployment = proxy.logRanges.filter((r) => r.from !== -1n && r.from < BigInt(stack.deployment.startBlock));
+      expect(beforeDeployment, "eth_getLogs ranges starting before the deployment block").to.deep.equal([]);
+      expect([proxy.refused.range, proxy.refused.results]).to.deep.equal([0, 0]);
+      console.log(`      web page: ${[...proxy.calls.values()].reduce((a, b) => a + b, 0)} requests (${proxy.calls.get("eth_getLogs") ?? 0} eth_getLogs), ${proxy.refused.rate} answered 429 and waited out`);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("the indexer catches up through the proxy and lists every certificate the story minted", async () => {

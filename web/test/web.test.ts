@@ -5,93 +5,17 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, type Page, chromium } from "playwright-core";
-import { type Hex, createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { type Browser, chromium } from "playwright-core";
+import { createPublicClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
 import { runStory } from "../../scripts/lib/demo-story.js";
+import { injectWallet } from "../../test/ts/helpers/injected-wallet.js";
 import { type Stack, startStack } from "../../scripts/lib/stack.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = path.join(process.cwd(), "test-results", "screenshots");
 const WEB_DIST = path.join(process.cwd(), "web", "dist");
-
-/**
- * An EIP-1193 wallet injected into the page, backed by a funded local account on the Node side:
- * accounts, chain id (starting on the wrong chain until the page asks to switch), transactions and
- * signatures signed locally; reads forwarded to the stack's RPC. `rejectNext` makes the next
- * signing request fail as a person pressing "Reject" does (code 4001).
- */
-async function injectWallet(page: Page, rpcUrl: string, index: number) {
-  const account = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
-  const signer = createWalletClient({ account, transport: http(rpcUrl) });
-  const state = { chainId: 1, rejectNext: false, connected: false };
-  const forward = async (method: string, params: unknown[]) => {
-    const r = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-    return (await r.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
-  };
-  const handle = async (method: string, params: any[]): Promise<{ result?: unknown; error?: { code: number; message: string; data?: unknown } }> => {
-    switch (method) {
-      case "eth_requestAccounts":
-        state.connected = true;
-        return { result: [account.address] };
-      case "eth_accounts":
-        return { result: state.connected ? [account.address] : [] };
-      case "eth_chainId":
-        return { result: `0x${state.chainId.toString(16)}` };
-      case "wallet_switchEthereumChain":
-        state.chainId = Number(params[0].chainId);
-        setTimeout(() => void page.evaluate((id) => (window as any).__motifEmit("chainChanged", id), params[0].chainId).catch(() => undefined), 0);
-        return { result: null };
-      case "eth_sendTransaction":
-      case "eth_signTypedData_v4":
-      case "personal_sign": {
-        if (state.rejectNext) {
-          state.rejectNext = false;
-          return { error: { code: 4001, message: "User rejected the request." } };
-        }
-        if (state.chainId !== 31337) return { error: { code: 4100, message: "wallet is on another chain" } };
-        if (method === "eth_sendTransaction") {
-          const tx = params[0];
-          const hash = await signer.sendTransaction({
-            account,
-            chain: null,
-            to: tx.to,
-            data: tx.data,
-            value: tx.value ? BigInt(tx.value) : 0n,
-            ...(tx.gas ? { gas: BigInt(tx.gas) } : {}),
-          });
-          return { result: hash };
-        }
-        if (method === "personal_sign") return { result: await account.signMessage({ message: { raw: params[0] as Hex } }) };
-        const typed = typeof params[1] === "string" ? JSON.parse(params[1]) : params[1];
-        return { result: await account.signTypedData(typed) };
-      }
-      default:
-        return forward(method, params);
-    }
-  };
-  await page.exposeFunction("__motifWallet", async (method: string, params: string) => JSON.stringify(await handle(method, JSON.parse(params) as unknown[])));
-  // a string, not a function: the test runner's transpiler would add helpers the page lacks
-  await page.addInitScript(`
-    const listeners = new Map();
-    window.__motifEmit = (event, arg) => listeners.get(event)?.forEach((fn) => fn(arg));
-    window.ethereum = {
-      request: async ({ method, params }) => {
-        const out = JSON.parse(await window.__motifWallet(method, JSON.stringify(params ?? [])));
-        if (out.error) throw Object.assign(new Error(out.error.message), { code: out.error.code, data: out.error.data });
-        return out.result;
-      },
-      on: (event, fn) => {
-        if (!listeners.has(event)) listeners.set(event, new Set());
-        listeners.get(event).add(fn);
-      },
-      removeListener: (event, fn) => listeners.get(event)?.delete(fn),
-    };
-  `);
-  return { account, state };
-}
 
 describe("web page in headless Chromium: gallery, wallet, accept an offer, usage, auditor, creator", function () {
   this.timeout(300_000);
