@@ -1,9 +1,25 @@
-import { index, onchainTable } from "ponder";
+import { type PgColumnsBuilders, index, onchainTable } from "ponder";
 
 /**
  * The index: a read model of Motif's events. It answers search and history; anything that decides
  * money or rights (isLicensed, prices, balances) is read from the contracts.
  */
+
+type ColumnBuilders = PgColumnsBuilders;
+
+/**
+ * A region mask as the SQL compares it: its four 64-bit words (`w0` = regions 0..63; int8, so the
+ * top bit reads negative, which `&` does not mind) for exact intersections, and its 16-region
+ * blocks (bit b set when any region 16b..16b+15 is: the granularity of the contract's summary of
+ * non-exclusive grants).
+ */
+const maskColumns = (t: ColumnBuilders) => ({
+  w0: t.int8({ mode: "bigint" }).notNull(),
+  w1: t.int8({ mode: "bigint" }).notNull(),
+  w2: t.int8({ mode: "bigint" }).notNull(),
+  w3: t.int8({ mode: "bigint" }).notNull(),
+  blocks: t.integer().notNull(),
+});
 
 /** Every certificate: patterns, recipes and datasets. */
 export const certificate = onchainTable(
@@ -93,6 +109,7 @@ export const offer = onchainTable(
     mintBlock: t.int8({ mode: "bigint" }).notNull(),
     termsId: t.integer().notNull(),
     regions: t.hex().notNull(),
+    ...maskColumns(t),
     exclusive: t.boolean().notNull(),
     currency: t.hex().notNull(),
     price: t.bigint().notNull(),
@@ -121,6 +138,7 @@ export const licence = onchainTable(
     termsId: t.integer().notNull(),
     offerKey: t.hex().notNull(),
     regions: t.hex().notNull(),
+    ...maskColumns(t),
     exclusive: t.boolean().notNull(),
     start: t.int8({ mode: "bigint" }).notNull(),
     end: t.int8({ mode: "bigint" }).notNull(),
@@ -137,7 +155,7 @@ export const licence = onchainTable(
     grantedBlock: t.bigint().notNull(),
     grantedAt: t.bigint().notNull(),
   }),
-  (table) => ({ tokenIdx: index().on(table.tokenId, table.grantedBlock), licenseeIdx: index().on(table.licensee) }),
+  (table) => ({ tokenIdx: index().on(table.tokenId, table.exclusive, table.grantedBlock), licenseeIdx: index().on(table.licensee) }),
 );
 
 /** Revenue split per certificate (`RevenueSettled`). */

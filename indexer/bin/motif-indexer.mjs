@@ -89,6 +89,18 @@ if (chainId !== record.chainId) fail(`the RPC at ${rpcUrl} serves chain ${chainI
 
 const { certificate, licensing, registry } = addressesOf(record);
 let indexer;
+let stopping = false;
+// a stop before the indexer runs (an upgraded build waits to drop the previous one's schema) ends
+// here at once; after, it stops Ponder first
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  if (indexer === undefined) process.exit(0);
+  await indexer.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
 try {
   indexer = await startIndexer({
     rpcUrl,
@@ -109,15 +121,11 @@ try {
   fail(error.message);
 }
 
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
+if (stopping) {
+  // asked to stop while it was starting
   await indexer.stop();
   process.exit(0);
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+}
 
 process.stdout.write(`motif-indexer: chain ${chainId} from block ${record.startBlock}; serving ${indexer.url} (/v1/gallery, /v1/certificates/:id/history, /graphql, /sql); catching up…\n`);
 indexer.exited.then(({ code, signal }) => {

@@ -10,6 +10,14 @@ import { toHex, zeroAddress } from "viem";
  */
 
 const mask = (regions: bigint) => toHex(regions, { size: 32 });
+
+/** The mask's words and blocks (see `maskColumns` in the schema). */
+function maskParts(regions: bigint) {
+  const word = (k: number) => BigInt.asIntN(64, (regions >> BigInt(64 * k)) & 0xffff_ffff_ffff_ffffn);
+  let blocks = 0;
+  for (let b = 0; b < 16; b++) if (((regions >> BigInt(16 * b)) & 0xffffn) !== 0n) blocks |= 1 << b;
+  return { w0: word(0), w1: word(1), w2: word(2), w3: word(3), blocks };
+}
 const isExclusive = (flags: number) => (flags & LicenseFlags.EXCLUSIVE) !== 0;
 
 // --- certificates ---------------------------------------------------------------------------
@@ -167,6 +175,7 @@ ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
     mintBlock: c?.mintBlock ?? 0n,
     termsId,
     regions: mask(o.terms.regions),
+    ...maskParts(o.terms.regions),
     exclusive: isExclusive(o.terms.flags),
     currency: o.terms.currency,
     price: o.pricing.price,
@@ -195,6 +204,7 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
     termsId: a.termsId,
     offerKey: a.offerKey,
     regions: t?.regions ?? mask(0n),
+    ...maskParts(BigInt(t?.regions ?? 0)),
     exclusive: t?.exclusive ?? false,
     start: BigInt(a.start),
     end: BigInt(a.end),

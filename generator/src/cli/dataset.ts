@@ -87,11 +87,14 @@ export const datasetCommand = {
         return BigInt(s);
       });
       const { client, addresses, fromBlock, indexer } = await chainClient();
+      /** Where --all found the certificates: the indexer (and the chain after its block) or the chain. */
+      let listedBy: "indexer" | "chain" | undefined;
       if (values.all) {
         // every pattern: from the indexer (MOTIF_INDEXER_URL) and the blocks after it, else the chain's logs
         const minted = await mintedSignals({ publicClient: client, certificate: addresses.certificate, fromBlock, indexer });
         if (minted.fallback !== undefined) process.stderr.write(`motif dataset export: ${minted.fallback}\n`);
         tokenIds.push(...minted.tokenIds);
+        listedBy = minted.source;
       }
       const { store } = selectStore(values.store!);
       const out = await exportDataset({ client, addresses, licensee: getAddress(values.licensee) as Address, region: regionCode, time: timeOption("time", values.time), tokenIds, store });
@@ -99,7 +102,7 @@ export const datasetCommand = {
       await writeFile(values.out, out.car);
       const manifestFile = values.manifest ?? values.out.replace(/\.car$/, "") + ".manifest.json";
       await writeFile(manifestFile, JSON.stringify(out.manifest, null, 2) + "\n");
-      const result = { root: out.manifest.root, manifestCid: out.manifestCid.toString(), members: out.manifest.members.length, refused: out.refused, car: values.out, manifest: manifestFile };
+      const result = { ...(listedBy !== undefined ? { listedBy } : {}), root: out.manifest.root, manifestCid: out.manifestCid.toString(), members: out.manifest.members.length, refused: out.refused, car: values.out, manifest: manifestFile };
       if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
       else {
         process.stdout.write(`dataset ${result.root}: ${result.members} member(s), manifest ${result.manifestCid}\n  ${values.out}, ${manifestFile}\n`);

@@ -9,6 +9,9 @@ export type CertificateSignals = { pdq: IndexEntry[]; tile: IndexEntry[] };
 
 const ZERO = /^0x0{64}$/;
 
+/** Blocks below the index's answer read from the chain as well (deeper than the reorgs Ponder follows on common chains: 65 on Ethereum). */
+export const REORG_DEPTH = 128n;
+
 /**
  * The index entries of every certificate minted by `certificate`, read from its `CertificateMinted`
  * events (the PDQ and tile hashes are in the event): how the screening banks are rebuilt from the
@@ -40,15 +43,23 @@ export async function certificateSignals(
 }
 
 /** Where the minted certificates' signals are read: the chain from `fromBlock`, and an indexer when one is given. */
-export type SignalSource = { publicClient: PublicClient; certificate: Address; fromBlock?: bigint; indexer?: string | undefined };
+export type SignalSource = {
+  publicClient: PublicClient;
+  certificate: Address;
+  fromBlock?: bigint;
+  indexer?: string | undefined;
+  /** Blocks below the index's answer read from the chain as well (default REORG_DEPTH). */
+  reorgDepth?: bigint;
+};
 
 /** The signals, every minted pattern's id, and how they were read (`upTo`: the block the indexer answered for). */
 export type MintedSignals = CertificateSignals & { tokenIds: bigint[]; source: "indexer" | "chain"; upTo?: bigint; fallback?: string };
 
 /**
- * Every minted pattern's signals and id. With an indexer: its patterns up to the block it has
- * reached, then the chain's `CertificateMinted` logs after that block (a few blocks: the indexer's
- * lag), so the answer is complete without reading the chain's history. When the indexer cannot
+ * Every minted pattern's signals and id. With an indexer: its patterns up to REORG_DEPTH blocks
+ * below the block it has reached, then the chain's `CertificateMinted` logs from there (one page:
+ * those blocks and the indexer's lag), so the answer is the chain's set without reading its history,
+ * even right after a reorg the index has not followed. When the indexer cannot
  * answer (down, not caught up), the chain from `fromBlock` (`fallback` says why).
  */
 export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
@@ -67,10 +78,14 @@ export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
   if (src.indexer !== undefined && src.indexer !== "") {
     try {
       const { items, upTo } = await listPatterns({ indexer: src.indexer });
-      const head = await src.publicClient.getBlockNumber({ cacheTime: 0 });
-      const tail = upTo < head ? await fromChain(upTo + 1n > (src.fromBlock ?? 0n) ? upTo + 1n : (src.fromBlock ?? 0n)) : { pdq: [], tile: [], tokenIds: [] };
+      // the last REORG_DEPTH blocks the index answered for come from the chain too: a reorg there that
+      // the index has not followed yet (its RPC lagging) changes nothing in the answer
+      const depth = src.reorgDepth ?? REORG_DEPTH;
+      const floor = upTo + 1n > depth ? upTo + 1n - depth : 0n;
+      const from = floor > (src.fromBlock ?? 0n) ? floor : (src.fromBlock ?? 0n);
+      const tail = await fromChain(from);
       const out: MintedSignals = { pdq: [], tile: [], tokenIds: [], source: "indexer", upTo };
-      for (const p of items) {
+      for (const p of items.filter((i) => i.mintBlock < from)) {
         const label = `certificate ${tokenIdHex(p.tokenId)}`;
         out.pdq.push({ hash: p.pdqHash.slice(2), label });
         if (!ZERO.test(p.tileHash)) out.tile.push({ hash: p.tileHash.slice(2), label });

@@ -131,10 +131,41 @@ function offerCovers(now: bigint, from: bigint, to: bigint): SQL {
   return sql`greatest(${o.windowStart}, ${num(now)}) <= ${num(from)} and (case when ${o.duration} <> 0 then ${num(to)} < greatest(${o.windowStart}, least(${num(from)}, ${o.deadline})) + ${o.duration} else (${o.windowEnd} = ${num(PERPETUAL)} or ${num(to)} < ${o.windowEnd}) end)`;
 }
 
-/** Whether a licence holds its regions exclusively now or later: granted, window not ended (a breach flag does not free it; revocation does). */
-function holdsExclusive(now: bigint): SQL {
-  const l = schema.licence;
-  return sql`${l.exclusive} and ${l.status} = 'granted' and (${l.end} = ${num(PERPETUAL)} or ${l.end} > ${num(now)})`;
+const DAY = 86_400n;
+
+/** The window `[s, e)` an offer's licence gets if accepted now (the contract's rule): `s = max(windowStart, now)`. */
+const startIfAcceptedNow = (now: bigint): SQL => sql`greatest(${schema.offer.windowStart}, ${num(now)})`;
+const endIfAcceptedNow = (now: bigint): SQL =>
+  sql`(case when ${schema.offer.duration} <> 0 then greatest(${schema.offer.windowStart}, ${num(now)}) + ${schema.offer.duration} else ${schema.offer.windowEnd} end)`;
+
+/** Whether the offer's and the licence's masks share a region (their 64-bit words, exactly). */
+const masksIntersect = (): SQL => {
+  const [o, l] = [schema.offer, schema.licence];
+  return sql`((${o.w0} & ${l.w0}) <> 0 or (${o.w1} & ${l.w1}) <> 0 or (${o.w2} & ${l.w2}) <> 0 or (${o.w3} & ${l.w3}) <> 0)`;
+};
+
+/**
+ * Whether accepting the offer now would meet a live exclusive licence (the contract's
+ * `MotifLicensingExclusiveConflict`): an exclusive licence on the certificate, granted (a breach flag
+ * does not free it; revocation does), not ended, sharing a region and a second of the window. Exact:
+ * the contract keeps each exclusive licence's own entry.
+ */
+function exclusiveConflict(now: bigint): SQL {
+  const L = schema.licence;
+  return sql`exists (select 1 from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${L.exclusive} and ${L.status} = 'granted' and (${L.end} = ${num(PERPETUAL)} or ${L.end} > ${num(now)}) and ${masksIntersect()} and ${L.start} < ${endIfAcceptedNow(now)} and ${startIfAcceptedNow(now)} < ${L.end})`;
+}
+
+/**
+ * Whether accepting an exclusive offer now could meet the certificate's non-exclusive grants (the
+ * contract's `MotifLicensingGrantConflict`). The contract keeps only a summary of them (the union of
+ * their regions, the hull of their windows, and per block of 16 regions the day the last one ends,
+ * never shrunk by a revocation), so this errs the same way: a grant of any status touching a block
+ * the offer touches whose end day is after the start, and one starting before the end.
+ */
+function grantConflict(now: bigint): SQL {
+  const [O, L] = [schema.offer, schema.licence];
+  const s = startIfAcceptedNow(now);
+  return sql`(exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and (${L.blocks} & ${O.blocks}) <> 0 and (${L.end} = ${num(PERPETUAL)} or ((${L.end} + ${num(DAY - 1n)}) / ${num(DAY)}) * ${num(DAY)} > ${s})) and exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and ${L.start} < ${endIfAcceptedNow(now)}))`;
 }
 
 /**
@@ -244,6 +275,7 @@ app.get("/v1/gallery", async (c) => {
     const modelId = intParam(q, "modelId", 1, 2 ** 22 - 1);
     const creator = addressParam(q, "creator");
     const owner = addressParam(q, "owner");
+    const licensee = addressParam(q, "licensee");
     const region = intParam(q, "region", 0, REGION_COUNT - 1);
     const exclusiveIn = intParam(q, "exclusiveIn", 0, REGION_COUNT - 1);
     const from = intParam(q, "from", 0, 2 ** 40 - 1);
@@ -292,7 +324,15 @@ app.get("/v1/gallery", async (c) => {
     // Offer-based filters, in SQL over the offer table alone (an offer row carries its certificate's
     // kind, model, creator and mint block): a certificate matches when one of its offers would be
     // accepted now and yields what was asked (the contract's rules: offerOpen, offerCovers)
-    const conditions: SQL[] = [sql`${O.licensorOwns}`, offerOpen(now)];
+    const conditions: SQL[] = [
+      sql`${O.licensorOwns}`,
+      offerOpen(now),
+      // an offer made to one licensee is open to it alone
+      licensee === undefined ? sql`${O.licensee} = ${zeroAddress}` : sql`${O.licensee} in (${zeroAddress}, ${licensee})`,
+      // the exclusivity book would refuse it now: an exclusive licence there, or (an exclusive offer) grants there
+      sql`not ${exclusiveConflict(now)}`,
+      sql`not (${O.exclusive} and ${grantConflict(now)})`,
+    ];
     if (kind) conditions.push(eq(O.kind, kind as (typeof CERTIFICATE_KINDS)[number]));
     if (modelId !== undefined) conditions.push(eq(O.modelId, modelId));
     if (creator !== undefined) conditions.push(eq(O.creator, creator));
@@ -300,11 +340,8 @@ app.get("/v1/gallery", async (c) => {
     if (owner !== undefined) conditions.push(eq(O.licensor, owner));
     if (region !== undefined) conditions.push(regionBit(O.regions, region));
     if (from !== undefined || to !== undefined) conditions.push(offerCovers(now, BigInt(from ?? to!), BigInt(to ?? from!)));
-    if (exclusiveIn !== undefined) {
-      const L = schema.licence;
-      conditions.push(sql`${O.exclusive} and ${regionBit(O.regions, exclusiveIn)}`);
-      conditions.push(sql`not exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and ${holdsExclusive(now)} and ${regionBit(L.regions, exclusiveIn)})`);
-    }
+    // an exclusive offer there that the book would grant now (the conflicts above)
+    if (exclusiveIn !== undefined) conditions.push(sql`${O.exclusive} and ${regionBit(O.regions, exclusiveIn)}`);
     if (minPrice !== undefined || maxPrice !== undefined) {
       // prices compare within one currency (ETH unless `currency` names an ERC-20); a dynamic
       // offer's price now is the contract's (`currentPrice`), not its floor

@@ -51,31 +51,32 @@ export async function simulateAndWrite<
     if (account.type !== "local" || account.signTransaction === undefined) return await writeContract(client, request as Parameters<typeof writeContract>[1]);
 
     const data = encodeFunctionData({ abi: p.abi, functionName: p.functionName, args: p.args } as Parameters<typeof encodeFunctionData>[0]);
-    // an account with viem's nonce manager (concurrent writes from one key) takes its nonce from it
-    // once, as viem's own sendTransaction does, and gives it back if the write fails
-    let consumed: { address: Address; chainId: number; nonce: number } | undefined;
-    const giveBack = () => {
-      if (consumed !== undefined) account.nonceManager?.reset(consumed);
-    };
-    if (account.nonceManager !== undefined) {
-      const chainId = client.chain?.id ?? (await waitingOutRateLimits(() => getChainId(client)));
-      const nonce = await waitingOutRateLimits(() => account.nonceManager!.consume({ address: account.address, chainId, client }));
-      consumed = { address: account.address, chainId, nonce };
-    }
+    // gas, fees and chain first; then, with viem's nonce manager (concurrent writes from one key),
+    // the nonce, taken only once nothing but signing and sending is left: a write that fails before
+    // it never leaves a gap under another's nonce; one that fails at the send gives it back
     const prepared = await waitingOutRateLimits(() =>
       prepareTransactionRequest(client, {
         account,
         chain: client.chain,
         to: p.address,
         data,
-        ...(consumed !== undefined ? { nonce: consumed.nonce } : {}),
         ...(p.value !== undefined ? { value: p.value } : {}),
+        ...(account.nonceManager !== undefined ? { parameters: ["chainId", "fees", "gas", "type"] } : {}),
       } as Parameters<typeof prepareTransactionRequest>[1]),
     ).catch((error: unknown) => {
-      giveBack();
       // a revert in gas estimation (the state moved since the simulation): decoded against the ABI, as a write's
       throw getContractError(error as Parameters<typeof getContractError>[0], { abi: p.abi, address: p.address, args: p.args as readonly unknown[], functionName: p.functionName, sender: account.address });
     });
+    let consumed: { address: Address; chainId: number; nonce: number } | undefined;
+    const giveBack = () => {
+      if (consumed !== undefined) account.nonceManager?.reset(consumed);
+    };
+    if (account.nonceManager !== undefined) {
+      const chainId = (prepared as { chainId?: number }).chainId ?? client.chain?.id ?? (await waitingOutRateLimits(() => getChainId(client)));
+      const nonce = await waitingOutRateLimits(() => account.nonceManager!.consume({ address: account.address, chainId, client }));
+      consumed = { address: account.address, chainId, nonce };
+      (prepared as { nonce?: number }).nonce = nonce;
+    }
     const serializedTransaction = await account.signTransaction(prepared as Parameters<NonNullable<typeof account.signTransaction>>[0], {
       serializer: client.chain?.serializers?.transaction,
     });

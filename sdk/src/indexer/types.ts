@@ -21,12 +21,16 @@ export type GalleryQuery = {
   modelId?: number;
   creator?: Address;
   owner?: Address;
-  /** Has an open on-chain offer covering this region (bit index in the frozen table)… */
+  /**
+   * Has an on-chain offer covering this region (bit index in the frozen table) that the contract
+   * would accept now: its owner's, uses and time left, open to anyone (or to `licensee`), and no
+   * exclusive licence (or, for an exclusive offer, no grant) in its way…
+   */
   region?: number;
   /** …for a licence window covering [from, to] (unix seconds; with `region` or alone). */
   from?: number;
   to?: number;
-  /** Has an open exclusive offer in this region and no live exclusive licence there. */
+  /** Has an open exclusive offer in this region that the contract's exclusivity book would grant now. */
   exclusiveIn?: number;
   /**
    * The price an open offer charges now (a dynamic offer's current price, read from the contract),
@@ -36,6 +40,11 @@ export type GalleryQuery = {
   maxPrice?: bigint;
   /** The currency of the price filters: an ERC-20's address, or ETH (the zero address, the default). */
   currency?: Address;
+  /**
+   * Who would accept: offers made privately to this account count too (an offer made to another
+   * account never does; without it, only offers open to anyone).
+   */
+  licensee?: Address;
   sort?: GallerySort;
   /** 1-based. */
   page?: number;
