@@ -110,6 +110,8 @@ export const offer = onchainTable(
     termsId: t.integer().notNull(),
     regions: t.hex().notNull(),
     ...maskColumns(t),
+    /** The regions' bit indexes: a region search reads only the offers naming it (a GIN index). */
+    regionList: t.integer().array().notNull(),
     exclusive: t.boolean().notNull(),
     currency: t.hex().notNull(),
     price: t.bigint().notNull(),
@@ -125,7 +127,7 @@ export const offer = onchainTable(
     cancelled: t.boolean().notNull().default(false),
     publishedBlock: t.bigint().notNull(),
   }),
-  (table) => ({ tokenIdx: index().on(table.tokenId), deadlineIdx: index().on(table.deadline) }),
+  (table) => ({ tokenIdx: index().on(table.tokenId), deadlineIdx: index().on(table.deadline), regionIdx: index().using("gin", table.regionList) }),
 );
 
 /** Licences granted, with what happened to them since. */
@@ -155,7 +157,12 @@ export const licence = onchainTable(
     grantedBlock: t.bigint().notNull(),
     grantedAt: t.bigint().notNull(),
   }),
-  (table) => ({ tokenIdx: index().on(table.tokenId, table.exclusive, table.grantedBlock), licenseeIdx: index().on(table.licensee) }),
+  (table) => ({
+    tokenIdx: index().on(table.tokenId, table.exclusive, table.grantedBlock),
+    // the certificates with an exclusive licence, found without reading every licence
+    exclusiveIdx: index().on(table.exclusive, table.tokenId),
+    licenseeIdx: index().on(table.licensee),
+  }),
 );
 
 /** Revenue split per certificate (`RevenueSettled`). */

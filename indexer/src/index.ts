@@ -11,6 +11,13 @@ import { toHex, zeroAddress } from "viem";
 
 const mask = (regions: bigint) => toHex(regions, { size: 32 });
 
+/** The bit indexes set in a mask, in order. */
+function regionBits(regions: bigint): number[] {
+  const out: number[] = [];
+  for (let r = 0; regions >> BigInt(r) !== 0n; r++) if (((regions >> BigInt(r)) & 1n) === 1n) out.push(r);
+  return out;
+}
+
 /** The mask's words and blocks (see `maskColumns` in the schema). */
 function maskParts(regions: bigint) {
   const word = (k: number) => BigInt.asIntN(64, (regions >> BigInt(64 * k)) & 0xffff_ffff_ffff_ffffn);
@@ -176,6 +183,7 @@ ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
     termsId,
     regions: mask(o.terms.regions),
     ...maskParts(o.terms.regions),
+    regionList: regionBits(o.terms.regions),
     exclusive: isExclusive(o.terms.flags),
     currency: o.terms.currency,
     price: o.pricing.price,

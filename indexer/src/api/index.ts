@@ -1,7 +1,7 @@
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
-import { type AnyPgColumn, and, asc, client, count, desc, eq, graphql, inArray, or, sql } from "ponder";
+import { and, asc, client, count, desc, eq, graphql, inArray, or, sql } from "ponder";
 import { maxUint256, zeroAddress } from "viem";
 import {
   GALLERY_MAX_PAGE_SIZE,
@@ -95,19 +95,13 @@ function addressParam(q: Record<string, string>, name: string): `0x${string}` | 
   return raw.toLowerCase() as `0x${string}`;
 }
 
-/** Hex digits whose bit `b` (0..3) is set: a region bit tested on the mask's 0x-hex text in SQL. */
-const DIGITS_WITH_BIT = ["13579bdf", "2367abef", "4567cdef", "89abcdef"] as const;
-
-/**
- * Whether region `r` is in a 32-byte mask stored as 0x-hex (66 characters, lowercase): bit r is in
- * the hex digit at position 66 − ⌊r/4⌋ (1-based), as its bit r mod 4.
- */
-const regionBit = (mask: AnyPgColumn, r: number): SQL => {
-  if (!Number.isInteger(r) || r < 0 || r >= 256) throw new RangeError(`region bit ${r} is outside a 32-byte mask`);
-  return sql`position(substr(${mask}, ${sql.raw(String(66 - Math.floor(r / 4)))}, 1) in '${sql.raw(DIGITS_WITH_BIT[r % 4]!)}') > 0`;
-};
-
 const num = (n: bigint) => sql.raw(n.toString());
+
+/** Whether the offer names region `r` (its region list holds it: an indexed containment test). */
+const namesRegion = (r: number): SQL => {
+  if (!Number.isInteger(r) || r < 0 || r >= 256) throw new RangeError(`region bit ${r} is outside a 32-byte mask`);
+  return sql`${schema.offer.regionList} @> array[${sql.raw(String(r))}]::integer[]`;
+};
 
 /**
  * Whether the chain would accept an offer now (as `acceptOffer` checks): not cancelled, uses left,
@@ -152,7 +146,9 @@ const masksIntersect = (): SQL => {
  */
 function exclusiveConflict(now: bigint): SQL {
   const L = schema.licence;
-  return sql`exists (select 1 from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${L.exclusive} and ${L.status} = 'granted' and (${L.end} = ${num(PERPETUAL)} or ${L.end} > ${num(now)}) and ${masksIntersect()} and ${L.start} < ${endIfAcceptedNow(now)} and ${startIfAcceptedNow(now)} < ${L.end})`;
+  const live = sql`${L.exclusive} and ${L.status} = 'granted' and (${L.end} = ${num(PERPETUAL)} or ${L.end} > ${num(now)})`;
+  // the certificates with a live exclusive licence first (one hashed set: most offers stop there)
+  return sql`(${schema.offer.tokenId} in (select ${L.tokenId} from ${L} where ${live}) and exists (select 1 from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${live} and ${masksIntersect()} and ${L.start} < ${endIfAcceptedNow(now)} and ${startIfAcceptedNow(now)} < ${L.end}))`;
 }
 
 /**
@@ -338,10 +334,11 @@ app.get("/v1/gallery", async (c) => {
     if (creator !== undefined) conditions.push(eq(O.creator, creator));
     // the licensor owns the certificate: an owner filter is a licensor filter
     if (owner !== undefined) conditions.push(eq(O.licensor, owner));
-    if (region !== undefined) conditions.push(regionBit(O.regions, region));
+    // the offers naming the region, through the region list's GIN index (the mask's bit, the same fact)
+    if (region !== undefined) conditions.push(namesRegion(region));
     if (from !== undefined || to !== undefined) conditions.push(offerCovers(now, BigInt(from ?? to!), BigInt(to ?? from!)));
     // an exclusive offer there that the book would grant now (the conflicts above)
-    if (exclusiveIn !== undefined) conditions.push(sql`${O.exclusive} and ${regionBit(O.regions, exclusiveIn)}`);
+    if (exclusiveIn !== undefined) conditions.push(sql`${O.exclusive} and ${namesRegion(exclusiveIn)}`);
     if (minPrice !== undefined || maxPrice !== undefined) {
       // prices compare within one currency (ETH unless `currency` names an ERC-20); a dynamic
       // offer's price now is the contract's (`currentPrice`), not its floor

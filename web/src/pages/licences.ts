@@ -5,27 +5,49 @@ import { date, eth, h, short } from "../ui.js";
 
 const STATUS_WORDS = { active: "active", "not-started": "not started yet", expired: "expired", revoked: "revoked", transferred: "transferred", breach: "breach flagged" } as const;
 
+const DAY = 86_400;
+
+/** The 16-region blocks a mask touches (bit b: any of regions 16b..16b+15), as the contract's grant summary keeps them. */
+function blocksOf(mask: bigint): number {
+  let blocks = 0;
+  for (let b = 0; b < 16; b++) if (((mask >> BigInt(16 * b)) & 0xffffn) !== 0n) blocks |= 1 << b;
+  return blocks;
+}
+
 /**
  * Where an exclusive licence is still possible: the regions of the exclusive offers the chain would
- * accept now (the current owner's, not cancelled, uses left, before the deadline, window not ended)
- * not held by an exclusive licence (granted and not ended: a breach flag frees nothing until the
- * licence is revoked), and until when the held ones run.
+ * accept now — the current owner's, open to anyone, not cancelled, uses left, before the deadline,
+ * window not ended — that the exclusivity book would not refuse: no live exclusive licence (granted,
+ * not ended: a breach flag frees nothing until the licence is revoked) sharing a region and a second
+ * of the window the offer would give, and no non-exclusive grant in the blocks of 16 regions it
+ * touches ending after its start (the contract keeps only a summary of those, never shrunk by a
+ * revocation, and refuses on it); and until when the held ones run. The same rule as the gallery's
+ * `exclusiveIn`.
  */
 export function exclusivity(history: GetCertificateHistoryReturnType): { words: string[]; free: bigint; held: bigint } {
   const now = history.indexedAt;
   const perpetual = Number(PERPETUAL);
   const owner = history.certificate.owner.toLowerCase();
   const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started" || l.status === "breach"));
+  const grants = history.licences.filter((l) => !l.exclusive);
   const held = live.reduce((m, l) => m | l.regions, 0n);
-  const offered = history.offers
-    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline > now && o.licensor.toLowerCase() === owner)
+  const blocked = (o: (typeof history.offers)[number]) => {
+    const start = Math.max(o.windowStart, now);
+    const end = o.duration !== 0 ? start + o.duration : o.windowEnd;
+    if (live.some((l) => (l.regions & o.regions) !== 0n && l.start < end && start < l.end)) return true;
+    const touches = blocksOf(o.regions);
+    const lateGrant = grants.some((l) => (blocksOf(l.regions) & touches) !== 0 && (l.end >= perpetual || Math.ceil(l.end / DAY) * DAY > start));
+    return lateGrant && grants.some((l) => l.start < end);
+  };
+  const free = history.offers
+    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline > now && o.licensor.toLowerCase() === owner && /^0x0{40}$/.test(o.licensee))
     .filter((o) => o.duration !== 0 || o.windowEnd >= perpetual || o.windowEnd > Math.max(o.windowStart, now))
+    .filter((o) => !blocked(o))
     .reduce((m, o) => m | o.regions, 0n);
   const words: string[] = [];
   for (const l of live) {
     words.push(`Held exclusively by ${short(l.licensee)} in ${regionsInWords(l.regions)} ${l.end >= perpetual ? "for good (perpetual)" : `until ${date(l.end)}`}${l.status === "breach" ? " (a breach is flagged; the region stays held until the licensor revokes it)" : ""}.`);
   }
-  const free = offered & ~held;
   words.push(free === 0n ? "No exclusive licence is on offer in a region still free." : `An exclusive licence is still possible in ${regionsInWords(free)} (open offers).`);
   return { words, free, held };
 }
