@@ -109,7 +109,7 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
     console.log(`      verify: ${verifyRequests} requests; export: ${[...proxy.calls.values()].reduce((a, b) => a + b, 0)} requests, refused ${JSON.stringify(proxy.refused)}`);
   });
 
-  it("the web page through the proxy, its wallet's RPC the hosted provider too: gallery, a pattern's offers, an offer accepted, the licence shown", async () => {
+  it("the web page through the proxy, its wallet's RPC the hosted provider too: gallery, a pattern's offers, an offer accepted, the licence shown, the auditor's checks passing", async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
     // the pattern's owner publishes one more on-chain offer (its write through the proxy as well)
     const publicClient = await stack.connection.viem.getPublicClient();
@@ -151,6 +151,12 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
       await page.waitForSelector('#status .notice[data-kind="ok"]', { timeout: 120_000 });
       await page.waitForSelector(".licence", { timeout: 90_000 });
       expect(await page.locator(".licence .licence-status").textContent()).to.contain("active");
+      // the auditor page: every verification item passes, reading through the wallet's provider
+      await page.goto(`${stack.urls.web}/#/audit/0x${tokenId.toString(16).padStart(64, "0")}`);
+      await page.waitForSelector("table.audit", { timeout: 120_000 });
+      const rows = await page.locator("table.audit tr[data-item]").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-item"), cls: tr.className, text: tr.textContent })));
+      expect(rows.length).to.be.greaterThan(5);
+      for (const r of rows) expect([r.cls, r.text?.startsWith("✔ passed")], JSON.stringify(r)).to.deep.equal(["pass", true]);
       expect(errors).to.deep.equal([]);
       // bounded reads only: none from before the deployment, none the provider refused as too wide or too full
       const beforeDeployment = proxy.logRanges.filter((r) => r.from !== -1n && r.from < BigInt(stack.deployment.startBlock));
