@@ -1,5 +1,6 @@
 import type { Address, Hex } from "viem";
-import { nonceManager, privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "viem/accounts";
+import { createNonceManager, jsonRpc } from "viem/nonce";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
@@ -65,8 +66,11 @@ export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
 }
 
 /**
- * The generator's signing account from its private key, with viem's nonce manager: concurrent mints
- * from one process (the API's requests, a batch's) take consecutive nonces locally instead of
- * racing for the node's pending count, and a refused send releases its nonce.
+ * The generator's signing account from its private key, with a nonce manager of its own: concurrent
+ * mints from one process (the API's requests, a batch's) take consecutive nonces locally instead of
+ * racing for the node's pending count, and a refused send releases its nonce. Its own, not viem's
+ * shared `nonceManager`: that one remembers the last nonce per address and chain id for the whole
+ * process, so an account made for another chain with the same id (a restarted local chain, the next
+ * test's) would start above the node's count and be refused as "nonce too high".
  */
-export const generatorAccount = (key: Hex) => privateKeyToAccount(key, { nonceManager });
+export const generatorAccount = (key: Hex) => privateKeyToAccount(key, { nonceManager: createNonceManager({ source: jsonRpc() }) });

@@ -126,11 +126,24 @@ function offerCovers(now: bigint, from: bigint, to: bigint): SQL {
 }
 
 const DAY = 86_400n;
+/** The contract's MAX_EXCLUSIVES: live exclusive licences a certificate can hold at once. */
+const MAX_EXCLUSIVES = 8;
 
-/** The window `[s, e)` an offer's licence gets if accepted now (the contract's rule): `s = max(windowStart, now)`. */
-const startIfAcceptedNow = (now: bigint): SQL => sql`greatest(${schema.offer.windowStart}, ${num(now)})`;
-const endIfAcceptedNow = (now: bigint): SQL =>
-  sql`(case when ${schema.offer.duration} <> 0 then greatest(${schema.offer.windowStart}, ${num(now)}) + ${schema.offer.duration} else ${schema.offer.windowEnd} end)`;
+/**
+ * When the rules below are checked: the acceptance they assume. Now, or with dates the latest
+ * acceptance that can still cover them, `max(now, min(from, deadline))` (a relative window reaches
+ * furthest then; `offerCovers`), so a listed offer is one that acceptance would be granted.
+ */
+const acceptedAt = (now: bigint, from: bigint | undefined): SQL =>
+  from === undefined ? num(now) : sql`greatest(${num(now)}, least(${num(from)}, ${schema.offer.deadline}))`;
+
+/** The window `[s, e)` an offer's licence gets if accepted at `at` (the contract's rule): `s = max(windowStart, at)`. */
+const startIfAccepted = (at: SQL): SQL => sql`greatest(${schema.offer.windowStart}, ${at})`;
+const endIfAccepted = (at: SQL): SQL =>
+  sql`(case when ${schema.offer.duration} <> 0 then greatest(${schema.offer.windowStart}, ${at}) + ${schema.offer.duration} else ${schema.offer.windowEnd} end)`;
+
+/** A relative window still fits before PERPETUAL when accepted at `at` (`MotifLicensingDurationTooLong` otherwise). */
+const durationFits = (at: SQL): SQL => sql`(${schema.offer.duration} = 0 or ${startIfAccepted(at)} + ${schema.offer.duration} < ${num(PERPETUAL)})`;
 
 /** Whether the offer's and the licence's masks share a region (their 64-bit words, exactly). */
 const masksIntersect = (): SQL => {
@@ -138,30 +151,42 @@ const masksIntersect = (): SQL => {
   return sql`((${o.w0} & ${l.w0}) <> 0 or (${o.w1} & ${l.w1}) <> 0 or (${o.w2} & ${l.w2}) <> 0 or (${o.w3} & ${l.w3}) <> 0)`;
 };
 
-/**
- * Whether accepting the offer now would meet a live exclusive licence (the contract's
- * `MotifLicensingExclusiveConflict`): an exclusive licence on the certificate, granted (a breach flag
- * does not free it; revocation does), not ended, sharing a region and a second of the window. Exact:
- * the contract keeps each exclusive licence's own entry.
- */
-function exclusiveConflict(now: bigint): SQL {
+/** An exclusive licence the contract still counts at `at`: granted (a breach flag does not free it; revocation does), not ended. */
+const liveExclusive = (now: bigint, at: SQL): SQL => {
   const L = schema.licence;
-  const live = sql`${L.exclusive} and ${L.status} = 'granted' and (${L.end} = ${num(PERPETUAL)} or ${L.end} > ${num(now)})`;
-  // the certificates with a live exclusive licence first (one hashed set: most offers stop there)
-  return sql`(${schema.offer.tokenId} in (select ${L.tokenId} from ${L} where ${live}) and exists (select 1 from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${live} and ${masksIntersect()} and ${L.start} < ${endIfAcceptedNow(now)} and ${startIfAcceptedNow(now)} < ${L.end}))`;
+  return sql`${L.exclusive} and ${L.status} = 'granted' and (${L.end} = ${num(PERPETUAL)} or (${L.end} > ${num(now)} and ${L.end} > ${at}))`;
+};
+
+/**
+ * Whether accepting the offer at `at` would meet a live exclusive licence (the contract's
+ * `MotifLicensingExclusiveConflict`): sharing a region and a second of the window. Exact: the
+ * contract keeps each exclusive licence's own entry.
+ */
+function exclusiveConflict(now: bigint, at: SQL): SQL {
+  const L = schema.licence;
+  const live = liveExclusive(now, at);
+  // the certificates with an exclusive licence live now first (one hashed set, not correlated: most offers stop there)
+  return sql`(${schema.offer.tokenId} in (select ${L.tokenId} from ${L} where ${liveExclusive(now, num(now))}) and exists (select 1 from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${live} and ${masksIntersect()} and ${L.start} < ${endIfAccepted(at)} and ${startIfAccepted(at)} < ${L.end}))`;
+}
+
+/** Whether the certificate's exclusive entries are all taken at `at` (`MotifLicensingExclusiveLimit` for a new exclusive licence). */
+function exclusivesFull(now: bigint, at: SQL): SQL {
+  const L = schema.licence;
+  const live = liveExclusive(now, at);
+  return sql`(${schema.offer.tokenId} in (select ${L.tokenId} from ${L} where ${liveExclusive(now, num(now))}) and (select count(*) from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${live}) >= ${sql.raw(String(MAX_EXCLUSIVES))})`;
 }
 
 /**
- * Whether accepting an exclusive offer now could meet the certificate's non-exclusive grants (the
- * contract's `MotifLicensingGrantConflict`). The contract keeps only a summary of them (the union of
- * their regions, the hull of their windows, and per block of 16 regions the day the last one ends,
- * never shrunk by a revocation), so this errs the same way: a grant of any status touching a block
- * the offer touches whose end day is after the start, and one starting before the end.
+ * Whether accepting an exclusive offer at `at` could meet the certificate's non-exclusive grants
+ * (the contract's `MotifLicensingGrantConflict`). The contract keeps only a summary of them (the
+ * union of their regions, the hull of their windows, and per block of 16 regions the day the last
+ * one ends, never shrunk by a revocation), so this errs the same way: a grant of any status touching
+ * a block the offer touches whose end day is after the start, and one starting before the end.
  */
-function grantConflict(now: bigint): SQL {
+function grantConflict(at: SQL): SQL {
   const [O, L] = [schema.offer, schema.licence];
-  const s = startIfAcceptedNow(now);
-  return sql`(exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and (${L.blocks} & ${O.blocks}) <> 0 and (${L.end} = ${num(PERPETUAL)} or ((${L.end} + ${num(DAY - 1n)}) / ${num(DAY)}) * ${num(DAY)} > ${s})) and exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and ${L.start} < ${endIfAcceptedNow(now)}))`;
+  const s = startIfAccepted(at);
+  return sql`(exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and (${L.blocks} & ${O.blocks}) <> 0 and (${L.end} = ${num(PERPETUAL)} or ((${L.end} + ${num(DAY - 1n)}) / ${num(DAY)}) * ${num(DAY)} > ${s})) and exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and ${L.start} < ${endIfAccepted(at)}))`;
 }
 
 /**
@@ -320,14 +345,17 @@ app.get("/v1/gallery", async (c) => {
     // Offer-based filters, in SQL over the offer table alone (an offer row carries its certificate's
     // kind, model, creator and mint block): a certificate matches when one of its offers would be
     // accepted now and yields what was asked (the contract's rules: offerOpen, offerCovers)
+    const at = acceptedAt(now, from !== undefined || to !== undefined ? BigInt(from ?? to!) : undefined);
     const conditions: SQL[] = [
       sql`${O.licensorOwns}`,
       offerOpen(now),
       // an offer made to one licensee is open to it alone
       licensee === undefined ? sql`${O.licensee} = ${zeroAddress}` : sql`${O.licensee} in (${zeroAddress}, ${licensee})`,
-      // the exclusivity book would refuse it now: an exclusive licence there, or (an exclusive offer) grants there
-      sql`not ${exclusiveConflict(now)}`,
-      sql`not (${O.exclusive} and ${grantConflict(now)})`,
+      // what the contract would refuse at that acceptance: a window past PERPETUAL, an exclusive
+      // licence there, or (an exclusive offer) grants there or every exclusive entry taken
+      durationFits(at),
+      sql`not ${exclusiveConflict(now, at)}`,
+      sql`not (${O.exclusive} and (${grantConflict(at)} or ${exclusivesFull(now, at)}))`,
     ];
     if (kind) conditions.push(eq(O.kind, kind as (typeof CERTIFICATE_KINDS)[number]));
     if (modelId !== undefined) conditions.push(eq(O.modelId, modelId));

@@ -6,6 +6,8 @@ import { date, eth, h, short } from "../ui.js";
 const STATUS_WORDS = { active: "active", "not-started": "not started yet", expired: "expired", revoked: "revoked", transferred: "transferred", breach: "breach flagged" } as const;
 
 const DAY = 86_400;
+/** The contract's MAX_EXCLUSIVES: live exclusive licences a certificate can hold at once. */
+const MAX_EXCLUSIVES = 8;
 
 /** The 16-region blocks a mask touches (bit b: any of regions 16b..16b+15), as the contract's grant summary keeps them. */
 function blocksOf(mask: bigint): number {
@@ -17,7 +19,8 @@ function blocksOf(mask: bigint): number {
 /**
  * Where an exclusive licence is still possible: the regions of the exclusive offers the chain would
  * accept now — the current owner's, open to anyone, not cancelled, uses left, before the deadline,
- * window not ended — that the exclusivity book would not refuse: no live exclusive licence (granted,
+ * window not ended and still before PERPETUAL — that the exclusivity book would not refuse: fewer
+ * than 8 live exclusive licences (its entries), no live exclusive licence (granted,
  * not ended: a breach flag frees nothing until the licence is revoked) sharing a region and a second
  * of the window the offer would give, and no non-exclusive grant in the blocks of 16 regions it
  * touches ending after its start (the contract keeps only a summary of those, never shrunk by a
@@ -34,6 +37,9 @@ export function exclusivity(history: GetCertificateHistoryReturnType): { words: 
   const blocked = (o: (typeof history.offers)[number]) => {
     const start = Math.max(o.windowStart, now);
     const end = o.duration !== 0 ? start + o.duration : o.windowEnd;
+    // a relative window must still fit before PERPETUAL; the contract holds MAX_EXCLUSIVES (8) live exclusive licences at most
+    if (o.duration !== 0 && start + o.duration >= perpetual) return true;
+    if (live.length >= MAX_EXCLUSIVES) return true;
     if (live.some((l) => (l.regions & o.regions) !== 0n && l.start < end && start < l.end)) return true;
     const touches = blocksOf(o.regions);
     const lateGrant = grants.some((l) => (blocksOf(l.regions) & touches) !== 0 && (l.end >= perpetual || Math.ceil(l.end / DAY) * DAY > start));
