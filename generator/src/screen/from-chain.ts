@@ -12,34 +12,33 @@ const ZERO = /^0x0{64}$/;
 /** Blocks below the index's answer read from the chain as well (deeper than the reorgs Ponder follows on common chains: 65 on Ethereum). */
 export const REORG_DEPTH = 128n;
 
+type Minted = CertificateSignals & { tokenIds: bigint[] };
+
+/** Adds one minted pattern: its PDQ entry, its tile entry where attested (zero: before tile hashes), its id. */
+function addPattern(out: Minted, p: { tokenId: bigint; pdqHash: string; tileHash: string }): void {
+  const label = `certificate ${tokenIdHex(p.tokenId)}`;
+  out.pdq.push({ hash: p.pdqHash.slice(2), label });
+  if (!ZERO.test(p.tileHash)) out.tile.push({ hash: p.tileHash.slice(2), label });
+  out.tokenIds.push(p.tokenId);
+}
+
+/** Every pattern `certificate` minted from `fromBlock`, from its `CertificateMinted` events (paged as a hosted RPC accepts). */
+async function mintedOnChain(client: PublicClient, certificate: Address, fromBlock: bigint, toBlock?: bigint, step = 10_000n): Promise<Minted> {
+  const out: Minted = { pdq: [], tile: [], tokenIds: [] };
+  // at most `step` blocks per request, narrower when the provider says so
+  const logs = await getEventLogs(client, { address: certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock, ...(toBlock !== undefined ? { toBlock } : {}), maxBlockRange: step });
+  for (const log of logs) addPattern(out, { tokenId: log.args.tokenId, pdqHash: log.args.pdqHash, tileHash: log.args.tileHash });
+  return out;
+}
+
 /**
  * The index entries of every certificate minted by `certificate`, read from its `CertificateMinted`
  * events (the PDQ and tile hashes are in the event): how the screening banks are rebuilt from the
  * chain alone. Certificates attested before tile hashes (zero) have a PDQ entry only.
  */
-export async function certificateSignals(
-  client: PublicClient,
-  certificate: Address,
-  fromBlock = 0n,
-  toBlock?: bigint,
-  step = 10_000n,
-): Promise<CertificateSignals> {
-  const out: CertificateSignals = { pdq: [], tile: [] };
-  // paged as a hosted RPC accepts (at most `step` blocks per request, narrower when the provider says so)
-  const logs = await getEventLogs(client, {
-    address: certificate,
-    abi: motifCertificateAbi,
-    eventName: "CertificateMinted",
-    fromBlock,
-    ...(toBlock !== undefined ? { toBlock } : {}),
-    maxBlockRange: step,
-  });
-  for (const log of logs) {
-    const label = `certificate ${tokenIdHex(log.args.tokenId)}`;
-    out.pdq.push({ hash: log.args.pdqHash.slice(2), label });
-    if (!ZERO.test(log.args.tileHash)) out.tile.push({ hash: log.args.tileHash.slice(2), label });
-  }
-  return out;
+export async function certificateSignals(client: PublicClient, certificate: Address, fromBlock = 0n, toBlock?: bigint, step = 10_000n): Promise<CertificateSignals> {
+  const { pdq, tile } = await mintedOnChain(client, certificate, fromBlock, toBlock, step);
+  return { pdq, tile };
 }
 
 /** Where the minted certificates' signals are read: the chain from `fromBlock`, and an indexer when one is given. */
@@ -63,17 +62,7 @@ export type MintedSignals = CertificateSignals & { tokenIds: bigint[]; source: "
  * answer (down, not caught up), the chain from `fromBlock` (`fallback` says why).
  */
 export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
-  const fromChain = async (from: bigint) => {
-    const out: CertificateSignals & { tokenIds: bigint[] } = { pdq: [], tile: [], tokenIds: [] };
-    const logs = await getEventLogs(src.publicClient, { address: src.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: from });
-    for (const log of logs) {
-      const label = `certificate ${tokenIdHex(log.args.tokenId)}`;
-      out.pdq.push({ hash: log.args.pdqHash.slice(2), label });
-      if (!ZERO.test(log.args.tileHash)) out.tile.push({ hash: log.args.tileHash.slice(2), label });
-      out.tokenIds.push(log.args.tokenId);
-    }
-    return out;
-  };
+  const fromChain = (from: bigint) => mintedOnChain(src.publicClient, src.certificate, from);
   let fallback: string | undefined;
   if (src.indexer !== undefined && src.indexer !== "") {
     try {
@@ -85,12 +74,7 @@ export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
       const from = floor > (src.fromBlock ?? 0n) ? floor : (src.fromBlock ?? 0n);
       const tail = await fromChain(from);
       const out: MintedSignals = { pdq: [], tile: [], tokenIds: [], source: "indexer", upTo };
-      for (const p of items.filter((i) => i.mintBlock < from)) {
-        const label = `certificate ${tokenIdHex(p.tokenId)}`;
-        out.pdq.push({ hash: p.pdqHash.slice(2), label });
-        if (!ZERO.test(p.tileHash)) out.tile.push({ hash: p.tileHash.slice(2), label });
-        out.tokenIds.push(p.tokenId);
-      }
+      for (const p of items) if (p.mintBlock < from) addPattern(out, p);
       out.pdq.push(...tail.pdq);
       out.tile.push(...tail.tile);
       out.tokenIds.push(...tail.tokenIds);
