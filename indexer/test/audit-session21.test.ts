@@ -5,7 +5,8 @@ import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { LicenseFlags, type Offer, getGallery, licenseTerms, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
-import { startIndexer, type RunningIndexer } from "../launch.mjs";
+import type { RunningIndexer } from "../launch.mjs";
+import { indexerAtHead } from "./helpers.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
@@ -86,11 +87,7 @@ describe("audit session 21: gallery offer filters against the contract's acceptO
     offersOf.set(a, [1n, 2n]);
     offersOf.set(b, [3n, 4n]);
     stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit21-"));
-    indexer = await startIndexer({ rpcUrl: chain.url, chainId: 31337, startBlock: chain.record.startBlock, addresses: deployed.addresses, stateDir, port: 0, pollingMs: 200 });
-    await indexer.ready(180_000);
-    const head = await deployed.publicClient.getBlockNumber();
-    const end = Date.now() + 60_000;
-    while (BigInt((await getGallery({ indexer: indexer.url })).indexedBlock) < head && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    indexer = await indexerAtHead(chain, stateDir);
   });
 
   after(async () => {

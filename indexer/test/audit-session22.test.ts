@@ -5,7 +5,8 @@ import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { LicenseFlags, type Offer, getCertificateHistory, getGallery, licenseTerms, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
-import { startIndexer, type RunningIndexer } from "../launch.mjs";
+import type { RunningIndexer } from "../launch.mjs";
+import { indexerAtHead } from "./helpers.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
@@ -113,11 +114,7 @@ describe("audit session 22: gallery region search and the pattern page against t
     await rpc("evm_mine"); // the head moves on a second: "now" (the gallery's and the simulation's) is past T
 
     stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit22-"));
-    indexer = await startIndexer({ rpcUrl: chain.url, chainId: 31337, startBlock: chain.record.startBlock, addresses: deployed.addresses, stateDir, port: 0, pollingMs: 200 });
-    await indexer.ready(180_000);
-    const head = await deployed.publicClient.getBlockNumber();
-    const end = Date.now() + 60_000;
-    while (BigInt((await getGallery({ indexer: indexer.url })).indexedBlock) < head && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    indexer = await indexerAtHead(chain, stateDir);
   });
 
   after(async () => {
@@ -295,11 +292,7 @@ describe("audit session 22 probes: renewals, transfers, revocations, perpetual w
     await publish(f, [BITS.JP, BITS.FAR], false, rel(10));
 
     stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit22p-"));
-    indexer = await startIndexer({ rpcUrl: chain.url, chainId: 31337, startBlock: chain.record.startBlock, addresses: deployed.addresses, stateDir, port: 0, pollingMs: 200 });
-    await indexer.ready(180_000);
-    const head = await deployed.publicClient.getBlockNumber();
-    const end = Date.now() + 60_000;
-    while (BigInt((await getGallery({ indexer: indexer.url })).indexedBlock) < head && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
+    indexer = await indexerAtHead(chain, stateDir);
   });
 
   after(async () => {
