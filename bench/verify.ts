@@ -16,7 +16,7 @@ import { pdqHashImage } from "../generator/src/pdq/index.js";
 import { runPipeline } from "../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../generator/src/render/render.js";
 import { PdqIndex } from "../generator/src/screen/pdq-index.js";
-import { type RerenderRequest, fetchVerified, verifyCertificate } from "@motif/sdk";
+import { type RerenderRequest, fetchVerified, verifyCertificate, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../scripts/lib/deploy.js";
 import { BenchReport } from "./lib/report.js";
 
@@ -35,7 +35,7 @@ try {
   const weightsCid = await store.add(await readFile(path.join(MODELS_DIR, indigo.file)));
   await publicClient.waitForTransactionReceipt({
     hash: await registry.write.registerModel([
-      { owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version },
+      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
     ]),
   });
   const chainId = await publicClient.getChainId();

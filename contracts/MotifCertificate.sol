@@ -63,7 +63,7 @@ import {ModelStatus} from "./types/Model.sol";
 ///    token ids derived from their author / curator and digest / Merkle root under a domain tag, so
 ///    they never collide with content digests and nobody can front-run an author to take the id
 ///    of their recipe (a copy certified by someone else gets another id, which generators never use). Each stores its digest or root (`_kindDigests`); a recipe also its revenue
-///    share (`_recipeShares`). A pattern rendered from a recipe stores the recipe id (`_recipeOf`),
+///    share (`_shares`; a dataset too: what patterns of models trained on it pay). A pattern rendered from a recipe stores the recipe id (`_recipeOf`),
 ///    one extra slot only for such patterns; `MotifLicensing.settle` pays the recipe's owner from it.
 /// 7. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
@@ -96,6 +96,9 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     uint256 public constant MAX_BATCH = 100;
     /// @notice Highest recipe revenue share: 25% of each derived pattern's licensing revenue.
     uint16 public constant MAX_RECIPE_SHARE_BPS = 2500;
+    /// @notice Highest dataset revenue share: 25% of the licensing revenue of each pattern rendered
+    /// with a model trained on the dataset.
+    uint16 public constant MAX_DATASET_SHARE_BPS = 2500;
     /// @notice Most members in one dataset certificate.
     uint32 public constant MAX_DATASET_MEMBERS = 1_000_000;
 
@@ -122,7 +125,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     mapping(uint32 creatorId => address) private _creators;
     mapping(uint256 patternId => uint256 recipeId) private _recipeOf;
     mapping(uint256 tokenId => bytes32) private _kindDigests;
-    mapping(uint256 recipeId => uint16) private _recipeShares;
+    mapping(uint256 recipeOrDatasetId => uint16) private _shares;
     uint32 private _creatorCount;
 
     /// @notice Deploys the certificate contract bound to a model registry.
@@ -239,7 +242,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         _mintOwnKind(
             recipeId, r.modelId, r.recipeDigest, r.metadataDigest, r.metadataCodec, r.royaltyBps, CertificateKind.Recipe
         );
-        if (r.shareBps != 0) _recipeShares[recipeId] = r.shareBps;
+        if (r.shareBps != 0) _shares[recipeId] = r.shareBps;
         emit RecipeMinted(
             recipeId,
             r.modelId,
@@ -258,9 +261,15 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (d.members == 0 || d.members > MAX_DATASET_MEMBERS) {
             revert MotifCertificateInvalidMemberCount(d.members, MAX_DATASET_MEMBERS);
         }
+        if (d.shareBps > MAX_DATASET_SHARE_BPS) {
+            revert MotifCertificateDatasetShareTooHigh(d.shareBps, MAX_DATASET_SHARE_BPS);
+        }
         datasetId = datasetIdOf(msg.sender, d.root);
         _mintOwnKind(datasetId, 0, d.root, d.metadataDigest, d.metadataCodec, d.royaltyBps, CertificateKind.Dataset);
-        emit DatasetMinted(datasetId, msg.sender, d.root, d.members, d.metadataDigest, d.metadataCodec, d.royaltyBps);
+        if (d.shareBps != 0) _shares[datasetId] = d.shareBps;
+        emit DatasetMinted(
+            datasetId, msg.sender, d.root, d.members, d.metadataDigest, d.metadataCodec, d.royaltyBps, d.shareBps
+        );
     }
 
     /// @dev Mints a recipe or dataset certificate to its author (the caller), who is also its creator.
@@ -431,7 +440,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
             editHead: _editHeads[tokenId],
             recipeId: _recipeOf[tokenId],
             kindDigest: _kindDigests[tokenId],
-            recipeShareBps: _recipeShares[tokenId],
+            shareBps: _shares[tokenId],
             mintBlock: _DEPLOY_BLOCK + data.mintBlock()
         });
     }
@@ -470,8 +479,15 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         uint256 recipeId = _recipeOf[tokenId];
         if (recipeId != 0) {
             recipeOwner = _ownerOf(recipeId);
-            recipeShareBps = _recipeShares[recipeId];
+            recipeShareBps = _shares[recipeId];
         }
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function shareOf(uint256 tokenId) external view returns (address owner, uint16 shareBps) {
+        owner = _ownerOf(tokenId);
+        if (owner == address(0)) revert MotifCertificateNonexistentToken(tokenId);
+        shareBps = _shares[tokenId];
     }
 
     /// @inheritdoc IMotifCertificate

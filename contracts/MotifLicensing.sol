@@ -285,6 +285,22 @@ contract MotifLicensing is MotifPayments, EIP712 {
     }
 
     /// @inheritdoc IMotifLicensing
+    function licensedFor(uint256 tokenId, address licensee, uint16 flags, uint48 time)
+        external
+        view
+        returns (bool, uint256)
+    {
+        for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
+            uint256 key = _slotKey(tokenId, licensee, i);
+            GrantSlot grant = _grantSlot(key);
+            if (grant.statusByte() == uint8(LicenseStatus.None)) break;
+            if (!grant.coversTime(time)) continue;
+            if (_terms[grant.termsId()].flags & flags == flags) return (true, key | grant.generation());
+        }
+        return (false, 0);
+    }
+
+    /// @inheritdoc IMotifLicensing
     function requireLicensed(uint256 tokenId, address licensee, uint256 region, uint48 time)
         external
         view

@@ -3,14 +3,21 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 
+import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
+import {IMotifLicensing} from "./interfaces/IMotifLicensing.sol";
 import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
 import {CidV1} from "./libraries/CidV1.sol";
-import {Model, ModelRegistration, ModelStatus} from "./types/Model.sol";
+import {LicenseFlags} from "./types/License.sol";
+import {CertificateKind, CertificateView} from "./types/Lineage.sol";
+import {Model, ModelRegistration, ModelStatus, TrainingLineage} from "./types/Model.sol";
 
 /// @title MotifModelRegistry
 /// @notice Fine-tuned generative models are IP. Each registered model records its owner, the sha-256
-/// of its ONNX weights and their CID, a name and version, and the royalty share (in basis points) its
-/// owner takes of every license sale and usage royalty of patterns rendered with it.
+/// of its ONNX weights and their CID, a name and version, the digest of its model card (I/O contract,
+/// params, behaviour, licence), what it was trained on (a dataset certificate or a raw Merkle root,
+/// the training config's digest, the trainer), and the royalty share (in basis points) its owner
+/// takes of every license sale and usage royalty of patterns rendered with it. A model trained on a
+/// dataset certificate also pays that dataset's owner the dataset's share (`modelRoyalty` names it).
 /// @dev Registration is curated (`REGISTRAR_ROLE`) so nobody can squat someone else's weights digest;
 /// everything after registration belongs to the model owner: deprecate (never erase), lower the
 /// royalty share, transfer ownership in two steps.
@@ -21,6 +28,7 @@ import {Model, ModelRegistration, ModelStatus} from "./types/Model.sol";
 ///   slot 2: weightsCidDigest
 ///   slot 3: pendingOwner (160)
 ///   slot 4, 5: name, version (strings)
+///   slot 6: cardDigest; slots 7-10: training (datasetId, dataRoot, configDigest, trainer)
 /// `modelStatus` and `modelRoyalty`, which the certificate and licensing contracts call on every
 /// mint and sale, read slot 0 only.
 contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
@@ -32,10 +40,13 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
     uint256 public constant MAX_NAME_LENGTH = 64;
     /// @notice Longest version label in bytes.
     uint256 public constant MAX_VERSION_LENGTH = 32;
+    /// @notice Longest trainer label in bytes.
+    uint256 public constant MAX_TRAINER_LENGTH = 32;
 
     mapping(uint32 modelId => Model) private _models;
     mapping(bytes32 weightsDigest => uint32 modelId) private _modelIdByWeights;
     uint32 private _modelCount;
+    IMotifLicensing private _licensing;
 
     /// @notice Deploys the registry with `admin` as its administrator and first registrar.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `REGISTRAR_ROLE`.
@@ -61,6 +72,8 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
         if (r.royaltyBps > MAX_ROYALTY_BPS) revert MotifModelRegistryRoyaltyTooHigh(r.royaltyBps, MAX_ROYALTY_BPS);
         _checkLength("name", bytes(r.name).length, MAX_NAME_LENGTH);
         _checkLength("version", bytes(r.version).length, MAX_VERSION_LENGTH);
+        if (r.cardDigest == bytes32(0)) revert MotifModelRegistryZeroDigest("cardDigest");
+        bytes32 dataRoot = _checkTraining(r.owner, r.training);
         uint32 existing = _modelIdByWeights[r.weightsDigest];
         if (existing != 0) revert MotifModelRegistryDuplicateWeights(r.weightsDigest, existing);
 
@@ -75,11 +88,41 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
         m.weightsCidDigest = r.weightsCidDigest;
         m.name = r.name;
         m.version = r.version;
+        m.cardDigest = r.cardDigest;
+        m.training = TrainingLineage(r.training.datasetId, dataRoot, r.training.configDigest, r.training.trainer);
         _modelIdByWeights[r.weightsDigest] = modelId;
 
         emit ModelRegistered(
-            modelId, r.owner, r.weightsDigest, r.weightsCidDigest, r.weightsCidCodec, r.royaltyBps, r.name, r.version
+            modelId,
+            r.owner,
+            r.weightsDigest,
+            r.weightsCidDigest,
+            r.weightsCidCodec,
+            r.royaltyBps,
+            r.name,
+            r.version,
+            r.cardDigest,
+            r.training.datasetId,
+            dataRoot,
+            r.training.configDigest,
+            r.training.trainer
         );
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function setLicensing(IMotifLicensing licensing_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address current = address(_licensing);
+        if (current != address(0)) revert MotifModelRegistryLicensingAlreadySet(current);
+        if (address(licensing_).code.length == 0 || address(licensing_.registry()) != address(this)) {
+            revert MotifModelRegistryInvalidLicensing(address(licensing_));
+        }
+        _licensing = licensing_;
+        emit LicensingSet(address(licensing_));
+    }
+
+    /// @inheritdoc IMotifModelRegistry
+    function licensing() external view returns (IMotifLicensing) {
+        return _licensing;
     }
 
     /// @inheritdoc IMotifModelRegistry
@@ -131,11 +174,16 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
     }
 
     /// @inheritdoc IMotifModelRegistry
-    function modelRoyalty(uint32 modelId) external view returns (address owner, uint16 royaltyBps) {
+    function modelRoyalty(uint32 modelId)
+        external
+        view
+        returns (address owner, uint16 royaltyBps, uint256 trainingDatasetId)
+    {
         Model storage m = _models[modelId];
         owner = m.owner;
         if (owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
         royaltyBps = m.royaltyBps;
+        trainingDatasetId = m.training.datasetId;
     }
 
     /// @inheritdoc IMotifModelRegistry
@@ -146,6 +194,35 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
     /// @inheritdoc IMotifModelRegistry
     function modelCount() external view returns (uint32) {
         return _modelCount;
+    }
+
+    /// @dev Checks a declared training lineage (all or nothing) and returns the data root to store:
+    /// the dataset certificate's when one is named, which `owner` must own or hold a live AI-training
+    /// licence of.
+    function _checkTraining(address owner, TrainingLineage calldata t) private view returns (bytes32) {
+        uint256 trainerLength = bytes(t.trainer).length;
+        if (t.datasetId == 0 && t.dataRoot == bytes32(0) && t.configDigest == bytes32(0) && trainerLength == 0) {
+            return bytes32(0);
+        }
+        if (t.configDigest == bytes32(0)) revert MotifModelRegistryZeroDigest("training.configDigest");
+        _checkLength("training.trainer", trainerLength, MAX_TRAINER_LENGTH);
+        if (t.datasetId == 0) {
+            if (t.dataRoot == bytes32(0)) revert MotifModelRegistryZeroDigest("training.dataRoot");
+            return t.dataRoot;
+        }
+        IMotifLicensing licensing_ = _licensing;
+        if (address(licensing_) == address(0)) revert MotifModelRegistryLicensingUnset();
+        IMotifCertificate certificate = licensing_.certificate();
+        CertificateView memory v = certificate.certificate(t.datasetId); // reverts for an unknown id
+        if (v.kind != CertificateKind.Dataset) revert MotifModelRegistryNotADataset(t.datasetId, uint8(v.kind));
+        if (t.dataRoot != bytes32(0) && t.dataRoot != v.kindDigest) {
+            revert MotifModelRegistryDataRootMismatch(t.datasetId, t.dataRoot, v.kindDigest);
+        }
+        if (v.owner != owner) {
+            (bool licensed,) = licensing_.licensedFor(t.datasetId, owner, LicenseFlags.AI_TRAINING, uint48(block.timestamp));
+            if (!licensed) revert MotifModelRegistryTrainingNotLicensed(t.datasetId, owner);
+        }
+        return v.kindDigest;
     }
 
     function _checkLength(string memory field, uint256 length, uint256 maxLength) private pure {

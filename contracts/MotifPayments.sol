@@ -13,7 +13,8 @@ import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
 
 /// @title MotifPayments
 /// @notice The money of `MotifLicensing`: revenue collected per certificate and currency, split on
-/// `settle` between the protocol fee, the model owner, the recipe owner and the certificate owner,
+/// `settle` between the protocol fee, the model owner, the recipe owner, the owner of the dataset the
+/// model was trained on and the certificate owner,
 /// and withdrawn by each account (pull payments).
 /// @dev An abstract contract, as Uniswap v4's `ProtocolFees` is to its `PoolManager`, rather than a
 /// library: payments own their storage, their external entry points (`settle`, `withdraw`,
@@ -26,9 +27,10 @@ import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
 /// stays non-zero and a payment costs a 5,000-gas update rather than a 22,100-gas fresh write).
 /// `settle(tokenId, currency)` (anyone, any time) splits what is pending between the protocol fee
 /// (≤ 5%), its model's current owner (the registry's share, ≤ 25% of the rest), the current owner of
-/// the recipe it was rendered from (the recipe's share, ≤ 25% of the rest) and the certificate's
-/// current owner (the remainder, ≥ 50% of what is left after the fee; the caps make the shares sum to
-/// at most 100% by construction), crediting `_owed[currency][account]`; accounts withdraw themselves
+/// the recipe it was rendered from (the recipe's share, ≤ 25% of the rest), the current owner of the
+/// dataset certificate its model was trained on (the dataset's share, ≤ 25% of the rest) and the
+/// certificate's current owner (the remainder, ≥ 25% of what is left after the fee; the caps make
+/// the shares sum to at most 100% by construction), crediting `_owed[currency][account]`; accounts withdraw themselves
 /// (`withdraw`). Unsettled revenue follows the certificate: whoever owns it at settlement receives the
 /// owner share, as with any claimable NFT revenue, so a seller settles before selling. State changes
 /// come before token transfers, every entry point that moves value is `nonReentrant`, ERC-20s go
@@ -105,17 +107,23 @@ abstract contract MotifPayments is IMotifLicensing, AccessControl, ReentrancyGua
         uint256 net = amount - fee;
         (address owner, uint32 modelId, address recipeOwner, uint16 recipeBps) = certificate.revenueShares(tokenId);
         uint256 modelShare;
+        uint256 datasetShare;
         if (modelId != 0) {
-            (address modelOwner, uint16 modelBps) = registry.modelRoyalty(modelId);
+            (address modelOwner, uint16 modelBps, uint256 datasetId) = registry.modelRoyalty(modelId);
             modelShare = net * modelBps / _BPS;
             if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
+            if (datasetId != 0) {
+                (address datasetOwner, uint16 datasetBps) = certificate.shareOf(datasetId);
+                datasetShare = net * datasetBps / _BPS;
+                if (datasetShare != 0) _owed[currency][datasetOwner] += datasetShare;
+            }
         }
         uint256 recipeShare = net * recipeBps / _BPS;
         if (recipeShare != 0) _owed[currency][recipeOwner] += recipeShare;
-        uint256 ownerShare = net - modelShare - recipeShare;
+        uint256 ownerShare = net - modelShare - recipeShare - datasetShare;
         _owed[currency][owner] += ownerShare;
         if (fee != 0) _owed[currency][_feeRecipient] += fee;
-        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, recipeShare, fee);
+        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, recipeShare, datasetShare, fee);
     }
 
     /// @inheritdoc IMotifLicensing

@@ -45,7 +45,8 @@ export const certificate = onchainTable(
     /** Recipe digest or dataset Merkle root. */
     kindDigest: t.hex(),
     members: t.integer(),
-    recipeShareBps: t.integer(),
+    /** Recipe: its share of derived patterns' revenue; dataset: of patterns of models trained on it. */
+    shareBps: t.integer(),
     edits: t.integer().notNull().default(0),
     mintBlock: t.int8({ mode: "bigint" }).notNull(),
     mintedAt: t.int8({ mode: "bigint" }).notNull(),
@@ -176,6 +177,7 @@ export const settlement = onchainTable(
     ownerShare: t.bigint().notNull(),
     modelShare: t.bigint().notNull(),
     recipeShare: t.bigint().notNull(),
+    datasetShare: t.bigint().notNull(),
     protocolFee: t.bigint().notNull(),
     block: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
@@ -191,6 +193,14 @@ export const model = onchainTable("model", (t) => ({
   version: t.text().notNull(),
   royaltyBps: t.integer().notNull(),
   deprecated: t.boolean().notNull().default(false),
+  weightsDigest: t.hex().notNull(),
+  /** sha-256 of its model card's canonical bytes. */
+  cardDigest: t.hex().notNull(),
+  /** Training lineage (null / zero when undeclared): dataset certificate, data root, config digest, trainer. */
+  trainingDatasetId: t.bigint(),
+  trainingDataRoot: t.hex(),
+  trainingConfigDigest: t.hex(),
+  trainer: t.text(),
 }));
 
 /** Current holder of every token id (from `Transfer`; a mint's Transfer precedes its mint event). */

@@ -1,5 +1,6 @@
 /**
- * Writes the shipped brand models to generator/models/<name>.onnx and their manifest
+ * Writes the shipped brand models to generator/models/<name>.onnx, their model cards
+ * (<name>.card.json, canonical JSON: the bytes whose sha-256 is registered as `cardDigest`) and their manifest
  * (generator/models/models.json: name, version, file, sha-256 = the on-chain weights digest, and the
  * params each model takes: name, type, range, default — the one declaration the CLI flags, the API
  * schema, the web form, recipe validation and the canonical params are derived from).
@@ -10,7 +11,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { BRANDS } from "../generator/src/model/brands.js";
-import { brandManifestEntry, buildCppnModel } from "../generator/src/model/cppn.js";
+import { encodeModelCard } from "@motif/sdk";
+import { brandManifestEntry, brandModelCard, buildCppnModel } from "../generator/src/model/cppn.js";
 
 const dir = path.join(process.cwd(), "generator", "models");
 await mkdir(dir, { recursive: true });
@@ -19,6 +21,7 @@ for (const brand of BRANDS) {
   const bytes = buildCppnModel(brand);
   const entry = brandManifestEntry(brand, bytes);
   await writeFile(path.join(dir, entry.file), bytes);
+  await writeFile(path.join(dir, entry.card), encodeModelCard(brandModelCard(brand, bytes)));
   manifest.push(entry);
   console.log(`${entry.file}  ${bytes.length} bytes  sha-256 ${entry.sha256.slice(2)}`);
 }

@@ -6,7 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licenseTerms, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest } from "@motif/sdk";
+import { licenseTerms, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;
@@ -23,7 +23,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
     attesters: [attester.account.address],
   });
   await registry.write.registerModel([
-    {
+    modelRegistration({
       owner: admin.account.address,
       weightsDigest: keccak256(toHex("bench weights")),
       weightsCidDigest: keccak256(toHex("bench weights")),
@@ -31,7 +31,8 @@ export async function measureContractGas(connection: NetworkConnection, record: 
       royaltyBps: 500,
       name: "bench-model",
       version: "1",
-    },
+      cardDigest: keccak256(toHex("bench card")),
+    }),
   ]);
   const baseline = await viem.deployContract("OzMintBaseline");
   const chainId = await publicClient.getChainId();
@@ -113,7 +114,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const fromRecipeGas = await gasOf(await certificate.write.mint([await request(owner, creator, true, recipeId)]));
   record("gas.certificate.mint.fromRecipe", fromRecipeGas, "signed mint of a pattern rendered from a recipe, owner holding one");
   const datasetGas = await gasOf(
-    await certificate.write.mintDataset([{ root: unique(), members: 1000, metadataDigest: unique(), metadataCodec: 0x55, royaltyBps: 0 }], { account: creatorA.account }),
+    await certificate.write.mintDataset([{ root: unique(), members: 1000, metadataDigest: unique(), metadataCodec: 0x55, royaltyBps: 0, shareBps: 0 }], { account: creatorA.account }),
   );
   record("gas.certificate.mintDataset", datasetGas, "a licensee certifies a dataset (its creator id known)");
 

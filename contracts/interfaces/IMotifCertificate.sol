@@ -49,6 +49,8 @@ interface IMotifCertificate {
     error MotifCertificateUnexpectedValue(uint256 value);
     /// @notice A recipe's revenue share `shareBps` exceeds `maxBps`.
     error MotifCertificateRecipeShareTooHigh(uint16 shareBps, uint16 maxBps);
+    /// @notice A dataset's revenue share `shareBps` exceeds `maxBps`.
+    error MotifCertificateDatasetShareTooHigh(uint16 shareBps, uint16 maxBps);
     /// @notice `tokenId` is a certificate of `kind`, not a recipe.
     error MotifCertificateNotARecipe(uint256 tokenId, CertificateKind kind);
     /// @notice The lineage names recipe `recipeId`, written for model `recipeModelId`, but the pattern used `modelId`.
@@ -121,6 +123,7 @@ interface IMotifCertificate {
     /// @param metadataDigest sha2-256 digest inside the metadata CIDv1.
     /// @param metadataCodec Multicodec of the metadata CIDv1.
     /// @param royaltyBps ERC-2981 royalty on sales of the dataset certificate.
+    /// @param shareBps Share of the revenue of patterns rendered with models trained on it.
     event DatasetMinted(
         uint256 indexed datasetId,
         address indexed curator,
@@ -128,7 +131,8 @@ interface IMotifCertificate {
         uint32 members,
         bytes32 metadataDigest,
         uint16 metadataCodec,
-        uint16 royaltyBps
+        uint16 royaltyBps,
+        uint16 shareBps
     );
     /// @notice `creator` received its compact id on its first certificate.
     /// @param creator The credited creator.
@@ -240,6 +244,14 @@ interface IMotifCertificate {
         external
         view
         returns (address owner, uint32 modelId, address recipeOwner, uint16 recipeShareBps);
+
+    /// @notice The current owner of a recipe or dataset certificate and the revenue share it takes of
+    /// the patterns derived from it (rendered from the recipe, or with a model trained on the
+    /// dataset); 0 for a pattern. Reverts for an unknown token.
+    /// @param tokenId The recipe or dataset certificate.
+    /// @return owner Its current owner.
+    /// @return shareBps Its share, in basis points.
+    function shareOf(uint256 tokenId) external view returns (address owner, uint16 shareBps);
 
     /// @notice The token id the recipe with canonical JSON digest `recipeDigest` has or would have when
     /// `author` certifies it. The author is part of the id, so certifying someone else's recipe first

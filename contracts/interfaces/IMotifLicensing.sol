@@ -4,6 +4,8 @@
 pragma solidity ^0.8.20;
 
 import {License, LicenseTerms, Offer, OfferState} from "../types/License.sol";
+import {IMotifCertificate} from "./IMotifCertificate.sol";
+import {IMotifModelRegistry} from "./IMotifModelRegistry.sol";
 
 /// @title IMotifLicensing
 /// @notice On-chain license terms for Motif certificates, enforced on-chain: offers (published or
@@ -196,6 +198,7 @@ interface IMotifLicensing {
     /// @param ownerShare Credited to the certificate owner.
     /// @param modelShare Credited to the model owner.
     /// @param recipeShare Credited to the owner of the recipe the pattern was rendered from.
+    /// @param datasetShare Credited to the owner of the dataset the pattern's model was trained on.
     /// @param protocolFee Credited to the protocol fee recipient.
     event RevenueSettled(
         uint256 indexed tokenId,
@@ -204,6 +207,7 @@ interface IMotifLicensing {
         uint256 ownerShare,
         uint256 modelShare,
         uint256 recipeShare,
+        uint256 datasetShare,
         uint256 protocolFee
     );
     /// @notice `account` withdrew `amount` of `currency`.
@@ -299,6 +303,20 @@ interface IMotifLicensing {
     /// @return licensed True if a license covers it.
     /// @return licenseId That license, or 0.
     function isLicensed(uint256 tokenId, address licensee, uint256 region, uint48 time)
+        external
+        view
+        returns (bool licensed, uint256 licenseId);
+
+    /// @notice Whether `licensee` holds a license of `tokenId` live at `time` (any region) whose terms
+    /// carry every bit of `flags` (`LicenseFlags`), e.g. `AI_TRAINING` before training on a dataset.
+    /// Never reverts.
+    /// @param tokenId The certificate.
+    /// @param licensee The account.
+    /// @param flags The `LicenseFlags` bits the terms must all allow.
+    /// @param time Unix seconds.
+    /// @return licensed True if such a license covers `time`.
+    /// @return licenseId That license, or 0.
+    function licensedFor(uint256 tokenId, address licensee, uint16 flags, uint48 time)
         external
         view
         returns (bool licensed, uint256 licenseId);
@@ -442,4 +460,12 @@ interface IMotifLicensing {
     /// @param offer The offer.
     /// @return digest The digest the licensor signs.
     function offerDigest(Offer calldata offer) external view returns (bytes32 digest);
+
+    /// @notice The certificate contract whose certificates are licensed here.
+    /// @return certificate_ The certificate contract.
+    function certificate() external view returns (IMotifCertificate certificate_);
+
+    /// @notice The model registry whose model owners share license revenue.
+    /// @return registry_ The registry.
+    function registry() external view returns (IMotifModelRegistry registry_);
 }

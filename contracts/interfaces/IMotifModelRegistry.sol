@@ -4,6 +4,7 @@
 pragma solidity ^0.8.20;
 
 import {Model, ModelRegistration, ModelStatus} from "../types/Model.sol";
+import {IMotifLicensing} from "./IMotifLicensing.sol";
 
 /// @title IMotifModelRegistry
 /// @notice Registry of the generative models Motif patterns are rendered with. Fine-tuned models are
@@ -17,7 +18,8 @@ interface IMotifModelRegistry {
     error MotifModelRegistryNotPendingOwner(uint32 modelId, address caller);
     /// @notice The owner (or new owner) is the zero address.
     error MotifModelRegistryZeroOwner();
-    /// @notice A digest field is zero; `field` names it ("weightsDigest" or "weightsCidDigest").
+    /// @notice A digest field is zero; `field` names it ("weightsDigest", "weightsCidDigest",
+    /// "cardDigest", "training.configDigest" or "training.dataRoot").
     error MotifModelRegistryZeroDigest(string field);
     /// @notice These weights are already registered as `existingModelId`.
     error MotifModelRegistryDuplicateWeights(bytes32 weightsDigest, uint32 existingModelId);
@@ -31,6 +33,18 @@ interface IMotifModelRegistry {
     error MotifModelRegistryUnsupportedCodec(uint16 codec);
     /// @notice `modelId` is already deprecated.
     error MotifModelRegistryAlreadyDeprecated(uint32 modelId);
+    /// @notice A training dataset was named before the licensing contract was set (`setLicensing`).
+    error MotifModelRegistryLicensingUnset();
+    /// @notice The licensing contract is already set, to `current`.
+    error MotifModelRegistryLicensingAlreadySet(address current);
+    /// @notice `licensing` is not a licensing contract bound to this registry.
+    error MotifModelRegistryInvalidLicensing(address licensing);
+    /// @notice `training.datasetId` names a certificate of kind `kind` (0 pattern, 1 recipe), not a dataset.
+    error MotifModelRegistryNotADataset(uint256 datasetId, uint8 kind);
+    /// @notice `training.dataRoot` is `declared` but the dataset certificate's root is `certified`.
+    error MotifModelRegistryDataRootMismatch(uint256 datasetId, bytes32 declared, bytes32 certified);
+    /// @notice `owner` neither owns dataset `datasetId` nor holds a live AI-training licence of it.
+    error MotifModelRegistryTrainingNotLicensed(uint256 datasetId, address owner);
 
     /// @notice A model was registered.
     /// @param modelId The model.
@@ -41,6 +55,11 @@ interface IMotifModelRegistry {
     /// @param royaltyBps Model owner's share of license revenue, in basis points.
     /// @param name Human-readable name.
     /// @param version Version label.
+    /// @param cardDigest sha-256 of the model card's canonical JSON.
+    /// @param trainingDatasetId Dataset certificate it was trained on, 0 for none.
+    /// @param trainingDataRoot Merkle root of its training data, 0 if undeclared.
+    /// @param trainingConfigDigest sha-256 of its canonical training config, 0 if undeclared.
+    /// @param trainer Trainer name and version, empty if undeclared.
     event ModelRegistered(
         uint32 indexed modelId,
         address indexed owner,
@@ -49,8 +68,16 @@ interface IMotifModelRegistry {
         uint16 weightsCidCodec,
         uint16 royaltyBps,
         string name,
-        string version
+        string version,
+        bytes32 cardDigest,
+        uint256 trainingDatasetId,
+        bytes32 trainingDataRoot,
+        bytes32 trainingConfigDigest,
+        string trainer
     );
+    /// @notice The licensing contract that training datasets are checked against was set.
+    /// @param licensing The licensing contract.
+    event LicensingSet(address indexed licensing);
     /// @notice A model was deprecated: no new certificate may name it. Its record stays.
     /// @param modelId The model.
     event ModelDeprecated(uint32 indexed modelId);
@@ -71,7 +98,10 @@ interface IMotifModelRegistry {
     event ModelRoyaltyUpdated(uint32 indexed modelId, uint16 previousBps, uint16 newBps);
 
     /// @notice Registers a model and returns its id (sequential, from 1). Requires `REGISTRAR_ROLE`.
-    /// @param registration Owner, digests, royalty share, name and version of the model.
+    /// A declared training lineage is all or nothing: a config digest, a trainer, and a dataset
+    /// certificate (which the owner owns or holds a live AI-training licence of; its root is stored)
+    /// or a raw data root.
+    /// @param registration Owner, digests, royalty share, name, version, card and training lineage.
     /// @return modelId The new model's id.
     function registerModel(ModelRegistration calldata registration) external returns (uint32 modelId);
 
@@ -104,11 +134,25 @@ interface IMotifModelRegistry {
     /// @return status None, Active or Deprecated.
     function modelStatus(uint32 modelId) external view returns (ModelStatus status);
 
-    /// @notice Owner and royalty share of `modelId`, for royalty splits. Reverts for an unknown id.
+    /// @notice Owner and royalty share of `modelId` and the dataset it was trained on, for royalty
+    /// splits. Reverts for an unknown id.
     /// @param modelId The model.
     /// @return owner The model owner.
     /// @return royaltyBps The model's share in basis points.
-    function modelRoyalty(uint32 modelId) external view returns (address owner, uint16 royaltyBps);
+    /// @return trainingDatasetId The dataset certificate whose owner takes its share too, 0 for none.
+    function modelRoyalty(uint32 modelId)
+        external
+        view
+        returns (address owner, uint16 royaltyBps, uint256 trainingDatasetId);
+
+    /// @notice Sets, once, the licensing contract (and through it the certificate contract) that
+    /// training datasets are checked against. Only the admin; it must be bound to this registry.
+    /// @param licensing The licensing contract.
+    function setLicensing(IMotifLicensing licensing) external;
+
+    /// @notice The licensing contract set by `setLicensing`, or the zero address.
+    /// @return licensing The licensing contract.
+    function licensing() external view returns (IMotifLicensing licensing);
 
     /// @notice The id registered for `weightsDigest`, or 0.
     /// @param weightsDigest sha-256 of an ONNX file.

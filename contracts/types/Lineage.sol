@@ -76,6 +76,9 @@ struct DatasetRegistration {
     uint16 metadataCodec;
     /// ERC-2981 royalty on sales of the dataset certificate, at most `MAX_ROYALTY_BPS`.
     uint16 royaltyBps;
+    /// Share of the licensing revenue of every pattern rendered with a model trained on the dataset
+    /// (`TrainingLineage.datasetId`) that goes to the dataset's owner, at most `MAX_DATASET_SHARE_BPS`.
+    uint16 shareBps;
 }
 
 /// @notice One certificate to mint: the attested lineage plus the mint terms the attester approved.
@@ -108,8 +111,9 @@ struct CertificateView {
     uint256 recipeId;
     /// Recipe: its recipe digest. Dataset: its Merkle root. Pattern: 0 (its token id is its content digest).
     bytes32 kindDigest;
-    /// Recipe: the share of derived patterns' revenue its owner receives. Otherwise 0.
-    uint16 recipeShareBps;
+    /// Recipe: the share of derived patterns' revenue its owner receives. Dataset: the share of the
+    /// revenue of patterns rendered with models trained on it. Pattern: 0.
+    uint16 shareBps;
     /// The block the certificate was minted in: its `CertificateMinted` / `RecipeMinted` /
     /// `DatasetMinted` event is in that block, so a reader needs one `eth_getLogs` of one block.
     uint256 mintBlock;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { modelRegistration } from "@motif/sdk";
 import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +26,7 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
     const weld = (await loadManifest()).find((m) => m.name === "weld")!;
     await registry.write.registerModel([
-      { owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version },
+      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version, cardDigest: weld.cardDigest }),
     ]);
     const dir = await mkdtemp(path.join(os.tmpdir(), "motif-batch-"));
     const journalFile = path.join(dir, "journal.jsonl");

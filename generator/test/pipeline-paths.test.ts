@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { modelRegistration } from "@motif/sdk";
 import path from "node:path";
 import { network } from "hardhat";
 import { Queue } from "bullmq";
@@ -93,7 +94,7 @@ describe("one pipeline: in-process, journaled batch and queue run the same stage
       const manifest = await loadManifest();
       const register = async (name: string) => {
         const m = manifest.find((x) => x.name === name)!;
-        await registry.write.registerModel([{ owner: getAddress(admin!.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name, version: m.version }]);
+        await registry.write.registerModel([modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name, version: m.version, cardDigest: m.cardDigest })]);
         return registry.read.modelIdByWeights([m.sha256]);
       };
       const modelIds = { weld: await register("weld"), madder: await register("madder") }; // indigo never registered

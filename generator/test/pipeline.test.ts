@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { modelRegistration } from "@motif/sdk";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -28,7 +29,7 @@ describe("generator pipeline: render → fingerprint → screen → pin → atte
     const manifest = await loadManifest();
     const indigo = manifest.find((m) => m.name === "indigo")!;
     await registry.write.registerModel([
-      {
+      modelRegistration({
         owner: getAddress(admin.account.address),
         weightsDigest: indigo.sha256,
         weightsCidDigest: indigo.sha256, // one raw block: its CID digest is the file's sha-256
@@ -36,7 +37,8 @@ describe("generator pipeline: render → fingerprint → screen → pin → atte
         royaltyBps: 500,
         name: `motif-cppn-${indigo.name}`,
         version: indigo.version,
-      },
+        cardDigest: indigo.cardDigest,
+      }),
     ]);
     const modelId = await registry.read.modelIdByWeights([indigo.sha256]);
 

@@ -2,7 +2,7 @@ import { ponder } from "ponder:registry";
 import { certificate, holder, licence, model, offer, settlement, tally, terms } from "ponder:schema";
 import { eq, sql } from "ponder";
 import { LicenseFlags } from "@motif/sdk";
-import { toHex, zeroAddress } from "viem";
+import { toHex, zeroAddress, zeroHash } from "viem";
 
 /**
  * Event handlers: each Motif event updates the read model in ponder.schema.ts. Ponder runs them in
@@ -92,7 +92,7 @@ ponder.on("MotifCertificate:RecipeMinted", async ({ event, context }) => {
     metadataDigest: a.metadataDigest,
     metadataCodec: a.metadataCodec,
     kindDigest: a.recipeDigest,
-    recipeShareBps: a.shareBps,
+    shareBps: a.shareBps,
   });
 });
 
@@ -108,6 +108,7 @@ ponder.on("MotifCertificate:DatasetMinted", async ({ event, context }) => {
     metadataCodec: a.metadataCodec,
     kindDigest: a.root,
     members: a.members,
+    shareBps: a.shareBps,
   });
 });
 
@@ -136,7 +137,20 @@ ponder.on("MotifCertificate:RoyaltyUpdated", async ({ event, context }) => {
 
 ponder.on("MotifModelRegistry:ModelRegistered", async ({ event, context }) => {
   const a = event.args;
-  await context.db.insert(model).values({ modelId: a.modelId, owner: a.owner, name: a.name, version: a.version, royaltyBps: a.royaltyBps });
+  const declared = a.trainingConfigDigest !== zeroHash;
+  await context.db.insert(model).values({
+    modelId: a.modelId,
+    owner: a.owner,
+    name: a.name,
+    version: a.version,
+    royaltyBps: a.royaltyBps,
+    weightsDigest: a.weightsDigest,
+    cardDigest: a.cardDigest,
+    trainingDatasetId: a.trainingDatasetId === 0n ? null : a.trainingDatasetId,
+    trainingDataRoot: declared ? a.trainingDataRoot : null,
+    trainingConfigDigest: declared ? a.trainingConfigDigest : null,
+    trainer: declared ? a.trainer : null,
+  });
 });
 
 ponder.on("MotifModelRegistry:ModelDeprecated", async ({ event, context }) => {
@@ -281,6 +295,7 @@ ponder.on("MotifLicensing:RevenueSettled", async ({ event, context }) => {
     ownerShare: a.ownerShare,
     modelShare: a.modelShare,
     recipeShare: a.recipeShare,
+    datasetShare: a.datasetShare,
     protocolFee: a.protocolFee,
     block: event.block.number,
     timestamp: event.block.timestamp,

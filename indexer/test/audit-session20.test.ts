@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Address, keccak256, toHex } from "viem";
 
-import { getCertificateHistory, getGallery } from "@motif/sdk";
+import { getCertificateHistory, getGallery, modelRegistration } from "@motif/sdk";
 import { startIndexer, type RunningIndexer } from "../launch.mjs";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
@@ -201,7 +201,7 @@ describe("audit session 20: the API's indexedBlock and what indexing survives", 
     const { deployed } = chain;
     await deployed.wait(
       await deployed.registry.write.registerModel([
-        { owner: deployed.wallets[0]!.account.address as Address, weightsDigest: hex("audit20-nul"), weightsCidDigest: hex("audit20-nul"), weightsCidCodec: 0x55, royaltyBps: 0, name: "nul\u0000name", version: "1" },
+        modelRegistration({ owner: deployed.wallets[0]!.account.address as Address, weightsDigest: hex("audit20-nul"), weightsCidDigest: hex("audit20-nul"), weightsCidCodec: 0x55, royaltyBps: 0, name: "nul\u0000name", version: "1", cardDigest: hex("audit20-nul-card") }),
       ]),
     );
     const later = await mint(chain);

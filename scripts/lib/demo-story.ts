@@ -136,7 +136,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   let modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   const newlyRegistered = modelId === 0;
   if (newlyRegistered) {
-    await wait(await admin!.registerModel({ owner: addr(studio!), weightsDigest, royaltyBps: 1000, name: DEMO_BRAND.name, version: DEMO_BRAND.version }));
+    await wait(await admin!.registerModel({ owner: addr(studio!), weightsDigest, royaltyBps: 1000, name: DEMO_BRAND.name, version: DEMO_BRAND.version, cardDigest: manifestEntry.cardDigest }));
     modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   }
   const model = await admin!.getModel({ modelId });

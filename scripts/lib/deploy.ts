@@ -2,6 +2,8 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Address, Hex } from "viem";
 import { getAddress, isAddress } from "viem";
+
+import { modelRegistration } from "@motif/sdk";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import MotifModule from "../../ignition/modules/Motif.js";
@@ -33,6 +35,15 @@ export async function deployMotif(connection: NetworkConnection, options: Deploy
     parameters: { Motif: { admin } },
     displayUi: false,
   });
+
+  // the registry checks training datasets against the licensing contract: wired once by its admin
+  if (getAddress(await registry.read.licensing()) !== getAddress(licensing.address)) {
+    if (getAddress(admin) === getAddress(deployer.account.address)) {
+      await publicClient.waitForTransactionReceipt({ hash: await registry.write.setLicensing([licensing.address], { account: deployer.account }) });
+    } else {
+      console.warn(`the registry's admin ${admin} must call setLicensing(${licensing.address}) on ${registry.address} before a model can name a training dataset`);
+    }
+  }
 
   const attesterRole = await certificate.read.ATTESTER_ROLE();
   const granted: Address[] = [];
@@ -91,7 +102,7 @@ export async function registerShippedModels(
     if (options.names !== undefined && !options.names.includes(m.name)) continue;
     let id = await registry.read.modelIdByWeights([m.sha256]);
     if (id === 0) {
-      const entry = { owner: options.owner, weightsDigest: m.sha256, weightsCidDigest: m.sha256, weightsCidCodec: 0x55, royaltyBps: options.royaltyBps ?? 500, name: m.name, version: m.version };
+      const entry = modelRegistration({ owner: options.owner, weightsDigest: m.sha256, royaltyBps: options.royaltyBps ?? 500, name: m.name, version: m.version, cardDigest: m.cardDigest });
       await publicClient.waitForTransactionReceipt({ hash: await registry.write.registerModel([entry]) });
       id = await registry.read.modelIdByWeights([m.sha256]);
     } else {

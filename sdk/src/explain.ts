@@ -308,6 +308,13 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifModelRegistryUnsupportedCodec: (a) => `Codec ${a.codec} is not a supported CID codec for weights.`,
   MotifModelRegistryZeroDigest: (a) => `The model's ${a.field} must not be zero.`,
   MotifModelRegistryZeroOwner: () => "A model needs an owner (not the zero address).",
+  MotifCertificateDatasetShareTooHigh: (a) => `A dataset share of ${a.shareBps} is above the ${a.maxBps} maximum.`,
+  MotifModelRegistryLicensingUnset: () => "The registry cannot check a training dataset yet: its licensing contract is not set (the admin calls setLicensing once after deploying).",
+  MotifModelRegistryLicensingAlreadySet: (a) => `The registry's licensing contract is already set, to ${a.current}.`,
+  MotifModelRegistryInvalidLicensing: (a) => `${a.licensing} is not a Motif licensing contract bound to this registry.`,
+  MotifModelRegistryNotADataset: (a) => `Certificate ${a.datasetId} is a ${a.kind}, not a dataset; a model can only name a dataset certificate as its training data.`,
+  MotifModelRegistryDataRootMismatch: (a) => `The declared training data root ${a.declared} is not dataset ${a.datasetId}'s root ${a.certified}.`,
+  MotifModelRegistryTrainingNotLicensed: (a) => `${a.owner} neither owns dataset ${a.datasetId} nor holds a live AI-training licence of it, so a model of theirs cannot claim to be trained on it.`,
 };
 
 /** Which contract an error comes from, in words, by its name's prefix. */

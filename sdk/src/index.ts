@@ -56,6 +56,7 @@ export * from "./metadata/certificateMetadata.js";
 export * from "./metadata/recipeMetadata.js";
 export * from "./metadata/datasetMetadata.js";
 export * from "./metadata/motifMetadata.js";
+export * from "./metadata/modelCard.js";
 export { hammingDistance256 } from "./hamming.js";
 export * from "./datasets/merkle.js";
 export * from "./actions/datasets/checkTrainingLicense.js";

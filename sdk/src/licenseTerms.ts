@@ -1,6 +1,5 @@
-import { type AbiParameter, type Hex, zeroAddress } from "viem";
-
 import { structParameters } from "./generated/structs.js";
+import { zeroOf } from "./structZero.js";
 import type { LicenseTerms } from "./types/license.js";
 
 /** Multicodec of a raw block: the legal text pinned as one raw block (`termsCodec` when not given). */
@@ -8,21 +7,6 @@ const RAW = 0x55;
 
 /** What terms must name; every other field is optional (see {@link licenseTerms}). */
 export type LicenseTermsParameters = Pick<LicenseTerms, "tokenId" | "regions" | "termsDigest"> & Partial<LicenseTerms>;
-
-/** The zero value of one ABI parameter as viem decodes it (integers above 48 bits as bigint). */
-function zeroOf(p: AbiParameter): unknown {
-  const type = p.type;
-  if (type === "tuple") return Object.fromEntries((p as { components: readonly AbiParameter[] }).components.map((c) => [c.name!, zeroOf(c)]));
-  if (type === "address") return zeroAddress;
-  if (type === "bool") return false;
-  const int = /^u?int(\d*)$/.exec(type);
-  if (int !== null) return Number(int[1] || 256) > 48 ? 0n : 0;
-  const fixed = /^bytes(\d+)$/.exec(type);
-  if (fixed !== null) return `0x${"00".repeat(Number(fixed[1]))}` as Hex;
-  if (type === "bytes" || type === "string") return type === "bytes" ? "0x" : "";
-  if (type.endsWith("]")) return [];
-  throw new Error(`zeroOf: no zero value for ABI type ${type}`);
-}
 
 /**
  * `LicenseTerms` from the fields that matter to a deal: the certificate, the regions and the legal

@@ -131,7 +131,7 @@ describe("audit session 20: simulateAndWrite behind a rate-limited RPC", functio
     try {
       const wallet = createWalletClient({ account: privateKeyToAccount(ADMIN_KEY), chain: hardhat, transport: http(p.url) });
       const registry = deployed.addresses.registry;
-      const params = { registry, owner: wallet.account.address, weightsDigest: hex("audit20-f2-weights"), royaltyBps: 0, name: "Throttle", version: "rate limit edition" };
+      const params = { registry, owner: wallet.account.address, weightsDigest: hex("audit20-f2-weights"), royaltyBps: 0, name: "Throttle", version: "rate limit edition", cardDigest: hex("audit20-f2-card") };
       await deployed.wait(await registerModel(wallet, params));
       // the same weights again: the registry refuses (MotifModelRegistryDuplicateWeights)
       p.seen.calls.length = 0;
@@ -153,7 +153,7 @@ describe("audit session 20: simulateAndWrite behind a rate-limited RPC", functio
     const p = await proxy("forward");
     try {
       const wallet = createWalletClient({ account: privateKeyToAccount(ADMIN_KEY), chain: hardhat, transport: http(p.url) });
-      const params = { registry: deployed.addresses.registry, owner: wallet.account.address, weightsDigest: hex("audit20-probe-weights"), royaltyBps: 0, name: "plain", version: "1" };
+      const params = { registry: deployed.addresses.registry, owner: wallet.account.address, weightsDigest: hex("audit20-probe-weights"), royaltyBps: 0, name: "plain", version: "1", cardDigest: hex("audit20-probe-card") };
       await deployed.wait(await registerModel(wallet, params));
       p.seen.calls.length = 0;
       const error = await registerModel(wallet, params).catch((e: unknown) => e);

@@ -51,8 +51,8 @@ describe("audit session 21: simulateAndWrite's nonce manager under concurrent wr
     const registry = deployed.addresses.registry;
     const nonceBefore = await deployed.publicClient.getTransactionCount({ address: account.address });
     const [a, b] = await Promise.allSettled([
-      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestA, royaltyBps: 0, name: "a", version: "1" }),
-      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestB, royaltyBps: 0, name: "b", version: "1" }),
+      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestA, royaltyBps: 0, name: "a", version: "1", cardDigest: digestB }),
+      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestB, royaltyBps: 0, name: "b", version: "1", cardDigest: digestA }),
     ]);
     let bLanded: string = b.status === "rejected" ? `rejected: ${String((b.reason as { shortMessage?: string }).shortMessage ?? b.reason).split("\n")[0]} (${String((b.reason as { details?: string }).details ?? "").split("\n")[0]})` : "sent";
     if (b.status === "fulfilled") {
@@ -78,7 +78,7 @@ describe("audit session 21: simulateAndWrite's nonce manager under concurrent wr
     const account = privateKeyToAccount(ADMIN_KEY, { nonceManager });
     const wallet = createWalletClient({ account, chain: hardhat, transport: custom({ request }, { retryCount: 0 }) });
     const registry = deployed.addresses.registry;
-    const hashes = await Promise.all(["c", "d"].map((t) => registerModel(wallet, { registry, owner: account.address, weightsDigest: hex(`audit21-probe-${t}`), royaltyBps: 0, name: t, version: "1" })));
+    const hashes = await Promise.all(["c", "d"].map((t) => registerModel(wallet, { registry, owner: account.address, weightsDigest: hex(`audit21-probe-${t}`), royaltyBps: 0, name: t, version: "1", cardDigest: hex(`audit21-card-${t}`) })));
     const statuses = await Promise.all(hashes.map((hash) => deployed.publicClient.waitForTransactionReceipt({ hash }).then((r) => r.status)));
     expect(statuses).to.deep.equal(["success", "success"]);
   });

@@ -81,10 +81,10 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
     const reader = publicClient.extend(motifActions({ addresses }));
 
     const weights = keccak256(toHex("sdk weights"));
-    await wait(await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1000, name: "sdk-model", version: "1" }));
+    await wait(await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1000, name: "sdk-model", version: "1", cardDigest: keccak256(toHex("sdk-model card")) }));
     expect(await reader.getModel({ modelId: 1 })).to.include({ status: "active", royaltyBps: 1000, name: "sdk-model" });
     try {
-      await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1, name: "again", version: "1" });
+      await admin.registerModel({ owner: getAddress(admin.account.address), weightsDigest: weights, royaltyBps: 1, name: "again", version: "1", cardDigest: keccak256(toHex("again card")) });
       expect.fail("duplicate weights must be refused");
     } catch (error) {
       expect(error).to.be.instanceOf(MotifContractError);
@@ -173,7 +173,7 @@ describe("SDK: attest → mint, published offers, renewal, revocation, deprecati
     const licensorAddress = getAddress(licensor!.account.address);
     const licenseeAddress = getAddress(licensee!.account.address);
 
-    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("w2")), royaltyBps: 0, name: "m", version: "1" }));
+    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("w2")), royaltyBps: 0, name: "m", version: "1", cardDigest: keccak256(toHex("w2 card")) }));
     const lineage = { contentDigest: keccak256(toHex("img")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), tileHash: keccak256(toHex("tile")), creator: licensorAddress, recipeId: 0n };
     const request = await generator!.attestLineage({ lineage, to: licensorAddress, royaltyBps: 250, deadline: 2n ** 40n });
     await wait(await licensee!.mintCertificates({ requests: [request] })); // anyone may submit an attested mint

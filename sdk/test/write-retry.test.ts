@@ -60,7 +60,7 @@ describe("writes behind a rate-limited RPC", function () {
       const registry = chain.record.contracts.MotifModelRegistry;
       const modelCount = () => chain.deployed.publicClient.readContract({ address: registry, abi: [{ type: "function", name: "modelCount", inputs: [], outputs: [{ type: "uint32" }], stateMutability: "view" }] as const, functionName: "modelCount" });
       const before = await modelCount();
-      const hash = await registerModel(wallet, { registry, owner: wallet.account.address, weightsDigest: keccak256(toHex("retry-weights")), royaltyBps: 0, name: "retry", version: "1" });
+      const hash = await registerModel(wallet, { registry, owner: wallet.account.address, weightsDigest: keccak256(toHex("retry-weights")), royaltyBps: 0, name: "retry", version: "1", cardDigest: keccak256(toHex("retry-card")) });
       const receipt = await chain.deployed.publicClient.waitForTransactionReceipt({ hash });
       expect(receipt.status).to.equal("success");
       expect(proxy.sends).to.deep.equal({ refused: 3, forwarded: 1 });
@@ -68,7 +68,7 @@ describe("writes behind a rate-limited RPC", function () {
       expect(await modelCount()).to.equal(before + 1);
       // a revert (the same weights again) is reported at once: nothing sent, nothing retried
       proxy.sends.forwarded = 0;
-      const error = await registerModel(wallet, { registry, owner: wallet.account.address, weightsDigest: keccak256(toHex("retry-weights")), royaltyBps: 0, name: "retry", version: "1" }).catch((e: unknown) => e);
+      const error = await registerModel(wallet, { registry, owner: wallet.account.address, weightsDigest: keccak256(toHex("retry-weights")), royaltyBps: 0, name: "retry", version: "1", cardDigest: keccak256(toHex("retry-card")) }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(MotifContractError);
       expect((error as MotifContractError).errorName).to.equal("MotifModelRegistryDuplicateWeights");
       expect(proxy.sends.forwarded).to.equal(0);

@@ -124,7 +124,7 @@ contract AuditIssue17Test is LicensingFixture {
         _accept(_publish(_offer(_mask(DE), 0, 1 ether)), bob, 1 ether);
         _settle();
         uint256 owed = licensing.owed(licensor, address(0));
-        (, uint16 modelBps) = registry.modelRoyalty(cert.modelOf(tokenId));
+        (, uint16 modelBps,) = registry.modelRoyalty(cert.modelOf(tokenId));
         assertEq(owed, 1 ether - 1 ether * uint256(modelBps) / 10_000, "no protocol fee: the price less the model's share");
         uint256 before = licensor.balance;
         vm.prank(licensor);

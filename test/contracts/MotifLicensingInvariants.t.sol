@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
 import {License, LicenseFlags, LicenseStatus, Offer} from "../../contracts/types/License.sol";
+import {RecipeRegistration} from "../../contracts/types/Lineage.sol";
 import {Vm} from "./utils/Vm.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
@@ -45,6 +46,7 @@ contract LicensingHandler {
     uint256 public okWithdraw;
 
     address internal constant recipeAuthor = address(0x4EC1BE);
+    address internal constant datasetCurator = address(0xDA7A);
 
     constructor(MotifLicensing licensing_, uint256 tokenId_, address licensor_, address arbiter_) {
         licensing = licensing_;
@@ -175,7 +177,9 @@ contract LicensingHandler {
     }
 
     function withdraw(uint8 who) external {
-        address account = who % 7 == 4 ? licensor : who % 7 == 5 ? arbiter : who % 7 == 6 ? recipeAuthor : buyers[who % 4];
+        uint8 w = who % 8;
+        address account =
+            w == 4 ? licensor : w == 5 ? arbiter : w == 6 ? recipeAuthor : w == 7 ? datasetCurator : buyers[w];
         vm.prank(account);
         try licensing.withdraw(address(0)) returns (uint256 amount) {
             withdrawn += amount;
@@ -218,13 +222,26 @@ contract MotifLicensingInvariantTest is LicensingFixture {
 
     LicensingHandler internal handler;
     address internal recipeAuthor = address(0x4EC1BE);
+    address internal datasetCurator = address(0xDA7A);
 
-    /// @dev The licensed token is a pattern rendered from a recipe, with a protocol fee, so every
-    /// settlement pays four parties: fee (admin), model owner, recipe author and licensor.
+    /// @dev The licensed token is a pattern rendered from a recipe with a model trained on a
+    /// certified dataset, with a protocol fee, so every settlement pays five parties: fee (admin),
+    /// model owner, recipe author, dataset curator and licensor.
     function setUp() public override {
         super.setUp();
-        uint256 recipeId = _mintRecipe(recipeAuthor, 1, 2000);
-        tokenId = _mintFromRecipe(licensor, 4242, recipeId);
+        (uint32 trained,) = _trainedModel(datasetCurator, 1500, 1);
+        vm.prank(recipeAuthor);
+        uint256 recipeId = cert.mintRecipe(
+            RecipeRegistration({
+                modelId: trained,
+                recipeDigest: keccak256("invariant recipe"),
+                metadataDigest: keccak256("invariant recipe metadata"),
+                metadataCodec: 0x55,
+                royaltyBps: 0,
+                shareBps: 2000
+            })
+        );
+        tokenId = _mintWithModel(licensor, 4242, trained, recipeId);
         vm.prank(admin);
         licensing.setProtocolFee(300, admin);
         handler = new LicensingHandler(licensing, tokenId, licensor, admin);
@@ -261,7 +278,8 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     /// @dev (a) Money is conserved: everything paid in is pending, owed and withdrawable, or withdrawn.
     function _moneyConserved() internal view {
         uint256 owedTotal = licensing.owed(licensor, address(0)) + licensing.owed(modelOwner, address(0))
-            + licensing.owed(admin, address(0)) + licensing.owed(recipeAuthor, address(0));
+            + licensing.owed(admin, address(0)) + licensing.owed(recipeAuthor, address(0))
+            + licensing.owed(datasetCurator, address(0));
         for (uint256 i; i < 4; ++i) owedTotal += licensing.owed(handler.buyer(i), address(0));
         uint256 held = owedTotal + licensing.pending(tokenId, address(0));
         assertEq(address(licensing).balance, held, "balance = owed + pending");

@@ -284,7 +284,7 @@ contract MotifLicensingOffersTest is LicensingFixture {
         assertEq(licensing.pending(tokenId, address(0)), 1 ether, "pending until settled");
         assertEq(licensing.owed(licensor, address(0)), 0, "nothing owed before settlement");
         vm.expectEmit(true, true, false, true, address(licensing));
-        emit IMotifLicensing.RevenueSettled(tokenId, address(0), 1 ether, 0.95 ether, 0.05 ether, 0, 0);
+        emit IMotifLicensing.RevenueSettled(tokenId, address(0), 1 ether, 0.95 ether, 0.05 ether, 0, 0, 0);
         _settle();
         assertEq(licensing.pending(tokenId, address(0)), 0, "settled");
         assertEq(licensing.owed(modelOwner, address(0)), 0.05 ether, "model owner 5%");

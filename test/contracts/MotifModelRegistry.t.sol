@@ -31,7 +31,19 @@ contract MotifModelRegistryTest is MotifFixture {
         r.weightsCidCodec = 0x70;
         vm.expectEmit(true, true, true, true, address(registry));
         emit IMotifModelRegistry.ModelRegistered(
-            2, modelOwner, r.weightsDigest, r.weightsCidDigest, 0x70, 500, "motif-cppn-indigo", "1.0.0"
+            2,
+            modelOwner,
+            r.weightsDigest,
+            r.weightsCidDigest,
+            0x70,
+            500,
+            "motif-cppn-indigo",
+            "1.0.0",
+            r.cardDigest,
+            0,
+            bytes32(0),
+            bytes32(0),
+            ""
         );
         vm.prank(admin);
         uint32 id = registry.registerModel(r);
@@ -48,6 +60,9 @@ contract MotifModelRegistryTest is MotifFixture {
         assertEq(m.weightsDigest, r.weightsDigest, "weights");
         assertEq(m.weightsCidDigest, r.weightsCidDigest, "cid");
         assertEq(m.pendingOwner, address(0), "pending");
+        assertEq(m.cardDigest, r.cardDigest, "card");
+        assertEq(m.training.datasetId, 0, "no dataset");
+        assertEq(m.training.dataRoot, bytes32(0), "no training declared");
         assertEq(m.name, "motif-cppn-indigo", "name");
         assertEq(m.version, "1.0.0", "version");
     }
@@ -151,7 +166,7 @@ contract MotifModelRegistryTest is MotifFixture {
         vm.prank(admin);
         uint32 id = registry.registerModel(r);
         if (bps <= 2500) {
-            (, uint16 stored) = registry.modelRoyalty(id);
+            (, uint16 stored,) = registry.modelRoyalty(id);
             assertEq(stored, bps, "stored royalty");
         }
     }
@@ -209,7 +224,7 @@ contract MotifModelRegistryTest is MotifFixture {
         Model memory m = registry.getModel(modelId);
         assertEq(m.owner, newOwner, "new owner");
         assertEq(m.pendingOwner, address(0), "pending cleared");
-        (address owner,) = registry.modelRoyalty(modelId);
+        (address owner,,) = registry.modelRoyalty(modelId);
         assertEq(owner, newOwner, "royalty goes to new owner");
     }
 
@@ -256,7 +271,7 @@ contract MotifModelRegistryTest is MotifFixture {
         emit IMotifModelRegistry.ModelRoyaltyUpdated(modelId, 500, 120);
         vm.prank(modelOwner);
         registry.setModelRoyalty(modelId, 120);
-        (, uint16 bps) = registry.modelRoyalty(modelId);
+        (, uint16 bps,) = registry.modelRoyalty(modelId);
         assertEq(bps, 120, "lowered");
     }
 
@@ -286,7 +301,7 @@ contract MotifModelRegistryTest is MotifFixture {
         }
         vm.prank(modelOwner);
         registry.setModelRoyalty(modelId, bps);
-        (, uint16 stored) = registry.modelRoyalty(modelId);
+        (, uint16 stored,) = registry.modelRoyalty(modelId);
         assertTrue(stored <= 500, "never above the registered share");
     }
 

@@ -44,7 +44,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         assertEq(v.creator, author, "creator = author");
         assertEq(v.modelId, modelId, "model");
         assertEq(v.kindDigest, r.recipeDigest, "recipe digest");
-        assertEq(v.recipeShareBps, 2000, "share");
+        assertEq(v.shareBps, 2000, "share");
         assertEq(v.royaltyBps, 250, "royalty");
         assertEq(v.metadataCodec, CidV1.RAW, "codec without the kind bits");
         assertEq(v.recipeId, 0, "a recipe names no recipe");
@@ -82,7 +82,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
 
     function test_mintRecipe_shareAtCap_succeeds() public {
         uint256 recipeId = _mintRecipe(author, 1, 2500);
-        assertEq(cert.certificate(recipeId).recipeShareBps, 2500, "share at cap");
+        assertEq(cert.certificate(recipeId).shareBps, 2500, "share at cap");
     }
 
     function test_mintRecipe_unknownModel_reverts() public {
@@ -210,7 +210,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         CertificateView memory v = cert.certificate(recipeId);
         assertTrue(v.kind == CertificateKind.Recipe, "still a recipe");
         assertEq(v.metadataCodec, CidV1.JSON, "codec changed");
-        assertEq(v.recipeShareBps, 1500, "share kept");
+        assertEq(v.shareBps, 1500, "share kept");
     }
 
     // --- mintDataset ---------------------------------------------------------------------------
@@ -220,7 +220,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         uint256 expectedId = (uint256(0x6d6f746966445354) << 192) // "motifDST": the dataset id space
             | (uint256(keccak256(abi.encode(keccak256("motif.dataset"), carol, d.root))) & type(uint192).max);
         vm.expectEmit(true, true, false, true, address(cert));
-        emit IMotifCertificate.DatasetMinted(expectedId, carol, d.root, 12, d.metadataDigest, CidV1.DAG_PB, 100);
+        emit IMotifCertificate.DatasetMinted(expectedId, carol, d.root, 12, d.metadataDigest, CidV1.DAG_PB, 100, 0);
         vm.prank(carol);
         uint256 datasetId = cert.mintDataset(d);
 
@@ -283,7 +283,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         _accept(_publish(o), bob, 1 ether);
 
         vm.expectEmit(true, true, false, true, address(licensing));
-        emit IMotifLicensing.RevenueSettled(patternId, address(0), 1 ether, 0.7125 ether, 0.0475 ether, 0.19 ether, 0.05 ether);
+        emit IMotifLicensing.RevenueSettled(patternId, address(0), 1 ether, 0.7125 ether, 0.0475 ether, 0.19 ether, 0, 0.05 ether);
         licensing.settle(patternId, address(0));
         assertEq(licensing.owed(admin, address(0)), 0.05 ether, "fee");
         assertEq(licensing.owed(modelOwner, address(0)), 0.0475 ether, "model owner");

@@ -16,7 +16,7 @@ describe("Audit issue 15: EIP-712 offer with a named licensee, signed by viem wi
     const licensorAddress = getAddress(licensor!.account.address);
     const licenseeAddress = getAddress(licensee!.account.address);
 
-    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("audit w")), royaltyBps: 0, name: "m", version: "1" }));
+    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("audit w")), royaltyBps: 0, name: "m", version: "1", cardDigest: keccak256(toHex("audit card")) }));
     const lineage = { contentDigest: keccak256(toHex("audit img")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), tileHash: keccak256(toHex("tile")), creator: licensorAddress, recipeId: 0n };
     const request = await generator!.attestLineage({ lineage, to: licensorAddress, royaltyBps: 250, deadline: 2n ** 40n });
     await wait(await generator!.mintCertificates({ requests: [request] }));
@@ -67,7 +67,7 @@ describe("Audit issue 15: a certificate's audit survives a licensee's reused slo
     const [admin, generator, licensor, licensee] = motif;
     const licensorAddress = getAddress(licensor!.account.address);
 
-    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("audit w6")), royaltyBps: 0, name: "m", version: "1" }));
+    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: keccak256(toHex("audit w6")), royaltyBps: 0, name: "m", version: "1", cardDigest: keccak256(toHex("audit card")) }));
     const lineage = { contentDigest: keccak256(toHex("audit img 6")), metadataDigest: keccak256(toHex("md")), metadataCodec: 0x55, modelId: 1, seed: 1n, paramsHash: keccak256(toHex("p")), pdqHash: keccak256(toHex("q")), tileHash: keccak256(toHex("tile")), creator: licensorAddress, recipeId: 0n };
     const request = await generator!.attestLineage({ lineage, to: licensorAddress, royaltyBps: 250, deadline: 2n ** 40n });
     await wait(await generator!.mintCertificates({ requests: [request] }));

@@ -18,7 +18,7 @@ import { screen } from "../../generator/src/screen/screen.js";
 import { DEFAULT_THRESHOLDS } from "../../generator/src/screen/signals.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { tileHashOrNone } from "../../generator/src/tile/index.js";
-import { type RawImage, TILE_MATCH_DISTANCE, TILE_MIN_SPREAD, tileDistance, tileHashPixels } from "@motif/sdk";
+import { type RawImage, TILE_MATCH_DISTANCE, TILE_MIN_SPREAD, tileDistance, tileHashPixels, modelRegistration } from "@motif/sdk";
 import { type Rgb, rgb, shift, tile } from "./helpers/pixels.js";
 
 const pngOf = async (i: Rgb) => new Uint8Array(await sharp(i.data, { raw: { width: i.width, height: i.height, channels: 3 } }).png().toBuffer());
@@ -211,7 +211,7 @@ describe("audit issue 16b: the square root, sparse spectra and margins of the ti
     const { registry, certificate, record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
     const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
     await registry.write.registerModel([
-      { owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version },
+      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
     ]);
     const dir = await mkdtemp(path.join(os.tmpdir(), "motif-audit16b-"));
     const store = new EmbeddedIpfs(dir);

@@ -23,8 +23,7 @@ import { checkBoundaries } from "../../scripts/check-boundaries.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 import { redactUrl } from "../../scripts/lib/stack.js";
 import { isLoopbackHost } from "../../scripts/lib/stack.js";
-import {
-  type ModelParamDeclaration,
+import { type ModelParamDeclaration,
   type Offer,
   explainMotifError,
   ModelParamsError,
@@ -35,8 +34,7 @@ import {
   namedMotifErrorArgs,
   parseModelParamDeclarations,
   parseMotifMetadata,
-  regionMask,
-} from "@motif/sdk";
+  regionMask, modelRegistration } from "@motif/sdk";
 import { deployedMotif } from "./helpers/deployed.js";
 
 /** A temporary tree for the boundary check, removed after the test. */
@@ -225,7 +223,7 @@ describe("audit of issue 17: one source of truth across layers", () => {
       const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
       const weld = (await loadManifest()).find((m) => m.name === "weld")!;
       await registry.write.registerModel([
-        { owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version },
+        modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version, cardDigest: weld.cardDigest }),
       ]);
       const now = (await publicClient.getBlock()).timestamp;
       const chainId = await publicClient.getChainId();

@@ -19,7 +19,7 @@ import {
   toHex,
 } from "viem";
 
-import { certificateDomain, mintAttestationTypes, type Lineage } from "@motif/sdk";
+import { certificateDomain, mintAttestationTypes, type Lineage, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 import { readDeployment, writeDeployment } from "../../generator/src/deployment.js";
 
@@ -51,7 +51,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
     const weights = stringToBytes("onnx weights of motif-cppn-indigo");
     const weightsDigest = bytesToHex((await sha256.digest(weights)).digest);
     await registry.write.registerModel([
-      {
+      modelRegistration({
         owner: admin.account.address,
         weightsDigest,
         weightsCidDigest: weightsDigest,
@@ -59,7 +59,8 @@ describe("deploy → register model → attest → mint → read lineage → tok
         royaltyBps: 750,
         name: "motif-cppn-indigo",
         version: "1.0.0",
-      },
+        cardDigest: keccak256(toHex("indigo card")),
+      }),
     ]);
     const modelId = await registry.read.modelIdByWeights([weightsDigest]);
     expect(modelId).to.equal(1);
@@ -154,7 +155,7 @@ describe("deploy → register model → attest → mint → read lineage → tok
     const [, generator] = await viem.getWalletClients();
     const { registry, certificate } = await deployMotif(connection, { attesters: [generator!.account.address] });
     await registry.write.registerModel([
-      {
+      modelRegistration({
         owner: generator!.account.address,
         weightsDigest: keccak256("0x01"),
         weightsCidDigest: keccak256("0x01"),
@@ -162,7 +163,8 @@ describe("deploy → register model → attest → mint → read lineage → tok
         royaltyBps: 0,
         name: "m",
         version: "1",
-      },
+        cardDigest: keccak256("0x02"),
+      }),
     ]);
     const codecs = [0x55, 0x70, 0x71, 0x0129, 0x0200];
     for (let i = 0; i < 20; i++) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { type Hex, getAddress, hashTypedData, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licenseTerms, licensingDomain, offerTypes, LicenseFlags, type Offer } from "@motif/sdk";
+import { licenseTerms, licensingDomain, offerTypes, LicenseFlags, type Offer, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 const table = JSON.parse(
@@ -32,7 +32,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
       attesters: [generator.account.address],
     });
     await registry.write.registerModel([
-      {
+      modelRegistration({
         owner: modelOwner,
         weightsDigest: keccak256(toHex("weights")),
         weightsCidDigest: keccak256(toHex("weights")),
@@ -40,7 +40,8 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
         royaltyBps: 1000,
         name: "motif-cppn-madder",
         version: "2.0.0",
-      },
+        cardDigest: keccak256(toHex("madder card")),
+      }),
     ]);
     const contentDigest = keccak256(toHex("png bytes"));
     await certificate.write.mint(

@@ -31,7 +31,7 @@ describe("SDK end to end: register → generate → pin → mint → offer → a
 
     // Register the model whose ONNX weights the generator runs.
     const weld = (await loadManifest()).find((m) => m.name === "weld")!;
-    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, royaltyBps: 1000, name: "weld", version: weld.version }));
+    await wait(await admin!.registerModel({ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, royaltyBps: 1000, name: "weld", version: weld.version, cardDigest: weld.cardDigest }));
 
     // Generate, screen, pin, attest and mint through the generator (which uses the SDK's types and ABIs).
     const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-e2e-")));

@@ -17,7 +17,7 @@ import { runPipeline } from "../../generator/src/pipeline.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { certifyDataset } from "../../generator/src/certify.js";
-import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate } from "@motif/sdk";
+import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate, modelRegistration } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
@@ -44,7 +44,7 @@ describe("auditor verification (verifyCertificate)", function () {
     const { registry, certificate, record } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
     const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
     await registry.write.registerModel([
-      { owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version },
+      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
     ]);
     const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-")));
     const weights = await readFile(path.join(MODELS_DIR, indigo.file));
@@ -161,7 +161,7 @@ describe("auditor verification at print size, statuses in words, and the claims 
     await writeFile(path.join(modelsDir, "models.json"), JSON.stringify([{ ...indigo, sha256: weightsDigest, bytes: weights.length }]));
     const weightsCid = await store.add(weights);
     await registry.write.registerModel([
-      { owner: getAddress(adminW!.account.address), weightsDigest, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version },
+      modelRegistration({ owner: getAddress(adminW!.account.address), weightsDigest, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
     ]);
     const chainId = await publicClient.getChainId();
     const now = (await publicClient.getBlock()).timestamp;
@@ -384,7 +384,7 @@ describe("a certificate attested before tile hashes (zero tileHash, metadata wit
     const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
     const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
     await registry.write.registerModel([
-      { owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version },
+      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
     ]);
     const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-old-")));
     await store.add(await readFile(path.join(MODELS_DIR, indigo.file)));

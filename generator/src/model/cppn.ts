@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import onnxProto from "onnx-proto";
 import type { Hex } from "viem";
 
-import type { ModelParamDeclaration } from "@motif/sdk";
+import { type ModelCard, type ModelParamDeclaration, MODEL_CARD_SCHEMA, modelCardDigest, parseModelCard } from "@motif/sdk";
 
 const { onnx } = onnxProto;
 
@@ -44,12 +44,48 @@ export const CPPN_PARAMS: readonly ModelParamDeclaration[] = [
 /** The params a brand's graph takes: CPPN_PARAMS, then its extra ones. */
 export const brandParams = (spec: BrandSpec): ModelParamDeclaration[] => [...CPPN_PARAMS, ...(spec.extraParams ?? [])];
 
-/** A model's entry in models.json: name, version, file, sha-256 (the on-chain weights digest), size and its declared params. */
-export type ModelManifestEntry = { name: string; version: string; file: string; sha256: Hex; bytes: number; params: ModelParamDeclaration[] };
+/**
+ * A model's entry in models.json: name, version, file, sha-256 (the on-chain weights digest), size,
+ * its declared params, and its model card (`card`: the file beside it, canonical JSON;
+ * `cardDigest`: its sha-256, registered on chain). Empty `file`/`card` for weights given at run time.
+ */
+export type ModelManifestEntry = { name: string; version: string; file: string; sha256: Hex; bytes: number; params: ModelParamDeclaration[]; card: string; cardDigest: Hex };
 
-/** The manifest entry of a brand's built ONNX bytes (what `npm run models` writes). */
+/** The licence every shipped model is offered under. */
+export const SHIPPED_MODEL_LICENCE = {
+  id: "LicenseRef-Motif-Model-1.0",
+  text: "Patterns rendered with this model may be certified and licensed through Motif; the model owner receives its registered royalty share of every licence sale and usage royalty. The weights may be fetched and run to verify certificates.",
+} as const;
+
+/** The model card of a brand's built ONNX bytes: a coordinate network with drawn weights (no training data). */
+export function brandModelCard(spec: BrandSpec, bytes: Uint8Array): ModelCard {
+  return parseModelCard({
+    schema: MODEL_CARD_SCHEMA,
+    name: spec.name,
+    version: spec.version,
+    description: `Motif's "${spec.name}" brand model: a compositional pattern-producing network with weights drawn from seed ${spec.weightSeed} (a stand-in for a fine-tuned model) and a ${spec.palette.length}-colour palette.`,
+    io: "motif.cppn/1",
+    weights: { digest: `0x${createHash("sha256").update(bytes).digest("hex")}`, bytes: bytes.length },
+    latent: CPPN.latent,
+    params: brandParams(spec),
+    behaviour: { seamless: true, resolution: "independent" },
+    licence: { ...SHIPPED_MODEL_LICENCE },
+    training: null,
+  });
+}
+
+/** The manifest entry of a brand's built ONNX bytes (what `npm run models` writes, with its card). */
 export function brandManifestEntry(spec: BrandSpec, bytes: Uint8Array): ModelManifestEntry {
-  return { name: spec.name, version: spec.version, file: `${spec.name}.onnx`, sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`, bytes: bytes.length, params: brandParams(spec) };
+  return {
+    name: spec.name,
+    version: spec.version,
+    file: `${spec.name}.onnx`,
+    sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`,
+    bytes: bytes.length,
+    params: brandParams(spec),
+    card: `${spec.name}.card.json`,
+    cardDigest: modelCardDigest(brandModelCard(spec, bytes)),
+  };
 }
 
 /** Graph dimensions shared by every brand. */

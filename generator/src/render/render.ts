@@ -93,6 +93,11 @@ export function latentOf(seed: bigint): Float32Array {
 export async function loadManifest(dir = modelsDir()): Promise<ModelManifestEntry[]> {
   const file = path.join(dir, "models.json");
   const entries = JSON.parse(await readFile(file, "utf8")) as ModelManifestEntry[];
+  for (const e of entries) {
+    if (typeof e.card !== "string" || typeof e.cardDigest !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(e.cardDigest)) {
+      throw new Error(`${file}: model ${e.name}: "card" (its model card's file name) and "cardDigest" (the card's sha-256, 0x and 64 hex digits) are required; docs/model-io.md describes the card`);
+    }
+  }
   try {
     return entries.map((e) => ({ ...e, params: parseModelParamDeclarations(e.params, e.name) }));
   } catch (error) {
@@ -100,6 +105,8 @@ export async function loadManifest(dir = modelsDir()): Promise<ModelManifestEntr
     throw error;
   }
 }
+
+const ZERO_DIGEST: Hex = `0x${"00".repeat(32)}`;
 
 /** The declared params of weights not in the manifest (an upload): the named model's, else the CPPN family's. */
 function paramsOfUnknownWeights(manifest: readonly ModelManifestEntry[], name: string): ModelParamDeclaration[] {
@@ -234,7 +241,7 @@ export async function render(
   if (options.modelBytes !== undefined) {
     digest = `0x${createHash("sha256").update(options.modelBytes).digest("hex")}`;
     const known = manifest.find((m) => m.sha256 === digest);
-    manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length, params: paramsOfUnknownWeights(manifest, input.model) }), name: input.model, sha256: digest }];
+    manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length, params: paramsOfUnknownWeights(manifest, input.model), card: "", cardDigest: ZERO_DIGEST }), name: input.model, sha256: digest }];
   }
   const { entry, params } = validateRenderInput(input, manifest, options.maxSide);
   // sessions are keyed by weights digest: the shipped file and the same bytes uploaded share one

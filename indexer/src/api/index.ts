@@ -475,7 +475,7 @@ app.get("/v1/certificates/:id/history", async (c) => {
     offers: offers.map(offerJson),
     settlements: settlements.map((s) => ({
       currency: s.currency, total: s.total.toString(), ownerShare: s.ownerShare.toString(), modelShare: s.modelShare.toString(),
-      recipeShare: s.recipeShare.toString(), protocolFee: s.protocolFee.toString(), block: s.block.toString(), timestamp: Number(s.timestamp),
+      recipeShare: s.recipeShare.toString(), datasetShare: s.datasetShare.toString(), protocolFee: s.protocolFee.toString(), block: s.block.toString(), timestamp: Number(s.timestamp),
     })),
     indexedBlock: (await indexedBlock()).toString(),
     indexedAt: Number(now),

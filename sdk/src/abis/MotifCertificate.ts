@@ -92,6 +92,22 @@ export const motifCertificateAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint16",
+        "name": "shareBps",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint16",
+        "name": "maxBps",
+        "type": "uint16"
+      }
+    ],
+    "name": "MotifCertificateDatasetShareTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "contentDigest",
         "type": "bytes32"
@@ -616,6 +632,12 @@ export const motifCertificateAbi = [
         "internalType": "uint16",
         "name": "royaltyBps",
         "type": "uint16"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint16",
+        "name": "shareBps",
+        "type": "uint16"
       }
     ],
     "name": "DatasetMinted",
@@ -963,6 +985,19 @@ export const motifCertificateAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_DATASET_SHARE_BPS",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_RECIPE_SHARE_BPS",
     "outputs": [
       {
@@ -1217,7 +1252,7 @@ export const motifCertificateAbi = [
           },
           {
             "internalType": "uint16",
-            "name": "recipeShareBps",
+            "name": "shareBps",
             "type": "uint16"
           },
           {
@@ -1861,6 +1896,11 @@ export const motifCertificateAbi = [
             "internalType": "uint16",
             "name": "royaltyBps",
             "type": "uint16"
+          },
+          {
+            "internalType": "uint16",
+            "name": "shareBps",
+            "type": "uint16"
           }
         ],
         "internalType": "struct DatasetRegistration",
@@ -2222,6 +2262,30 @@ export const motifCertificateAbi = [
     "name": "setRoyalty",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
+    "name": "shareOf",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "shareBps",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -1443,6 +1443,12 @@ export const motifLicensingAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "datasetShare",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "protocolFee",
         "type": "uint256"
       }
@@ -2645,6 +2651,45 @@ export const motifLicensingAbi = [
     ],
     "name": "licenseIdOf",
     "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "licensee",
+        "type": "address"
+      },
+      {
+        "internalType": "uint16",
+        "name": "flags",
+        "type": "uint16"
+      },
+      {
+        "internalType": "uint48",
+        "name": "time",
+        "type": "uint48"
+      }
+    ],
+    "name": "licensedFor",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      },
       {
         "internalType": "uint256",
         "name": "",

@@ -46,6 +46,27 @@ export const motifModelRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "datasetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "declared",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "certified",
+        "type": "bytes32"
+      }
+    ],
+    "name": "MotifModelRegistryDataRootMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "weightsDigest",
         "type": "bytes32"
@@ -78,6 +99,49 @@ export const motifModelRegistryAbi = [
       }
     ],
     "name": "MotifModelRegistryInvalidLength",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "licensing",
+        "type": "address"
+      }
+    ],
+    "name": "MotifModelRegistryInvalidLicensing",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "current",
+        "type": "address"
+      }
+    ],
+    "name": "MotifModelRegistryLicensingAlreadySet",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "MotifModelRegistryLicensingUnset",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "datasetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "MotifModelRegistryNotADataset",
     "type": "error"
   },
   {
@@ -152,6 +216,22 @@ export const motifModelRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "datasetId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "MotifModelRegistryTrainingNotLicensed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint32",
         "name": "modelId",
         "type": "uint32"
@@ -186,6 +266,19 @@ export const motifModelRegistryAbi = [
     "inputs": [],
     "name": "MotifModelRegistryZeroOwner",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "licensing",
+        "type": "address"
+      }
+    ],
+    "name": "LicensingSet",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -299,6 +392,36 @@ export const motifModelRegistryAbi = [
         "indexed": false,
         "internalType": "string",
         "name": "version",
+        "type": "string"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "cardDigest",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "trainingDatasetId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "trainingDataRoot",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "trainingConfigDigest",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "string",
+        "name": "trainer",
         "type": "string"
       }
     ],
@@ -446,6 +569,19 @@ export const motifModelRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_TRAINER_LENGTH",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_VERSION_LENGTH",
     "outputs": [
       {
@@ -557,6 +693,38 @@ export const motifModelRegistryAbi = [
             "internalType": "string",
             "name": "version",
             "type": "string"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "cardDigest",
+            "type": "bytes32"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "datasetId",
+                "type": "uint256"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "dataRoot",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "configDigest",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "string",
+                "name": "trainer",
+                "type": "string"
+              }
+            ],
+            "internalType": "struct TrainingLineage",
+            "name": "training",
+            "type": "tuple"
           }
         ],
         "internalType": "struct Model",
@@ -630,6 +798,19 @@ export const motifModelRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "licensing",
+    "outputs": [
+      {
+        "internalType": "contract IMotifLicensing",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "modelCount",
     "outputs": [
       {
@@ -679,6 +860,11 @@ export const motifModelRegistryAbi = [
         "internalType": "uint16",
         "name": "royaltyBps",
         "type": "uint16"
+      },
+      {
+        "internalType": "uint256",
+        "name": "trainingDatasetId",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -741,6 +927,38 @@ export const motifModelRegistryAbi = [
             "internalType": "string",
             "name": "version",
             "type": "string"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "cardDigest",
+            "type": "bytes32"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint256",
+                "name": "datasetId",
+                "type": "uint256"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "dataRoot",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "configDigest",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "string",
+                "name": "trainer",
+                "type": "string"
+              }
+            ],
+            "internalType": "struct TrainingLineage",
+            "name": "training",
+            "type": "tuple"
           }
         ],
         "internalType": "struct ModelRegistration",
@@ -791,6 +1009,19 @@ export const motifModelRegistryAbi = [
       }
     ],
     "name": "revokeRole",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract IMotifLicensing",
+        "name": "licensing_",
+        "type": "address"
+      }
+    ],
+    "name": "setLicensing",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -161,6 +161,8 @@ export const MotifCertificateConstants = {
   MAX_BATCH: 100n,
   /** Highest recipe revenue share: 25% of each derived pattern's licensing revenue. */
   MAX_RECIPE_SHARE_BPS: 2500,
+  /** Highest dataset revenue share: 25% of the licensing revenue of each pattern rendered with a model trained on the dataset. */
+  MAX_DATASET_SHARE_BPS: 2500,
   /** Most members in one dataset certificate. */
   MAX_DATASET_MEMBERS: 1000000,
   /** Top 64 bits of every recipe id (ASCII "motifRCP"): recipe ids live in their own 2^192-id space, which a pattern id (an image's sha-256) may never enter, so no attester can take one. */
@@ -195,4 +197,6 @@ export const MotifModelRegistryConstants = {
   MAX_NAME_LENGTH: 64n,
   /** Longest version label in bytes. */
   MAX_VERSION_LENGTH: 32n,
+  /** Longest trainer label in bytes. */
+  MAX_TRAINER_LENGTH: 32n,
 } as const;

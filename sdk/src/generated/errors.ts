@@ -21,6 +21,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateAlreadyCertified"; args: { tokenId: bigint } }
   /** `MotifCertificateAttestationExpired(uint64 deadline, uint256 timestamp)` (MotifCertificate) */
   | { errorName: "MotifCertificateAttestationExpired"; args: { deadline: bigint; timestamp: bigint } }
+  /** `MotifCertificateDatasetShareTooHigh(uint16 shareBps, uint16 maxBps)` (MotifCertificate) */
+  | { errorName: "MotifCertificateDatasetShareTooHigh"; args: { shareBps: number; maxBps: number } }
   /** `MotifCertificateDuplicateContent(bytes32 contentDigest)` (MotifCertificate) */
   | { errorName: "MotifCertificateDuplicateContent"; args: { contentDigest: Hex } }
   /** `MotifCertificateInvalidBatchLength(uint256 length, uint256 maxLength)` (MotifCertificate) */
@@ -177,10 +179,20 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingWrongValue"; args: { sent: bigint; due: bigint } }
   /** `MotifModelRegistryAlreadyDeprecated(uint32 modelId)` (MotifModelRegistry) */
   | { errorName: "MotifModelRegistryAlreadyDeprecated"; args: { modelId: number } }
+  /** `MotifModelRegistryDataRootMismatch(uint256 datasetId, bytes32 declared, bytes32 certified)` (MotifModelRegistry) */
+  | { errorName: "MotifModelRegistryDataRootMismatch"; args: { datasetId: bigint; declared: Hex; certified: Hex } }
   /** `MotifModelRegistryDuplicateWeights(bytes32 weightsDigest, uint32 existingModelId)` (MotifModelRegistry) */
   | { errorName: "MotifModelRegistryDuplicateWeights"; args: { weightsDigest: Hex; existingModelId: number } }
   /** `MotifModelRegistryInvalidLength(string field, uint256 length, uint256 maxLength)` (MotifModelRegistry) */
   | { errorName: "MotifModelRegistryInvalidLength"; args: { field: string; length: bigint; maxLength: bigint } }
+  /** `MotifModelRegistryInvalidLicensing(address licensing)` (MotifModelRegistry) */
+  | { errorName: "MotifModelRegistryInvalidLicensing"; args: { licensing: Address } }
+  /** `MotifModelRegistryLicensingAlreadySet(address current)` (MotifModelRegistry) */
+  | { errorName: "MotifModelRegistryLicensingAlreadySet"; args: { current: Address } }
+  /** `MotifModelRegistryLicensingUnset()` (MotifModelRegistry) */
+  | { errorName: "MotifModelRegistryLicensingUnset"; args: Record<string, never> }
+  /** `MotifModelRegistryNotADataset(uint256 datasetId, uint8 kind)` (MotifModelRegistry) */
+  | { errorName: "MotifModelRegistryNotADataset"; args: { datasetId: bigint; kind: number } }
   /** `MotifModelRegistryNotModelOwner(uint32 modelId, address caller)` (MotifModelRegistry) */
   | { errorName: "MotifModelRegistryNotModelOwner"; args: { modelId: number; caller: Address } }
   /** `MotifModelRegistryNotPendingOwner(uint32 modelId, address caller)` (MotifModelRegistry) */
@@ -189,6 +201,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifModelRegistryRoyaltyIncrease"; args: { modelId: number; currentBps: number; requestedBps: number } }
   /** `MotifModelRegistryRoyaltyTooHigh(uint16 royaltyBps, uint16 maxBps)` (MotifModelRegistry) */
   | { errorName: "MotifModelRegistryRoyaltyTooHigh"; args: { royaltyBps: number; maxBps: number } }
+  /** `MotifModelRegistryTrainingNotLicensed(uint256 datasetId, address owner)` (MotifModelRegistry) */
+  | { errorName: "MotifModelRegistryTrainingNotLicensed"; args: { datasetId: bigint; owner: Address } }
   /** `MotifModelRegistryUnknownModel(uint32 modelId)` (MotifModelRegistry) */
   | { errorName: "MotifModelRegistryUnknownModel"; args: { modelId: number } }
   /** `MotifModelRegistryUnsupportedCodec(uint16 codec)` (MotifModelRegistry) */
@@ -240,6 +254,7 @@ export const motifErrorArgNames = {
   InvalidShortString: [],
   MotifCertificateAlreadyCertified: ["tokenId"],
   MotifCertificateAttestationExpired: ["deadline", "timestamp"],
+  MotifCertificateDatasetShareTooHigh: ["shareBps", "maxBps"],
   MotifCertificateDuplicateContent: ["contentDigest"],
   MotifCertificateInvalidBatchLength: ["length", "maxLength"],
   MotifCertificateInvalidMemberCount: ["members", "maxMembers"],
@@ -318,12 +333,18 @@ export const motifErrorArgNames = {
   MotifLicensingUnsupportedTermsCodec: ["codec"],
   MotifLicensingWrongValue: ["sent", "due"],
   MotifModelRegistryAlreadyDeprecated: ["modelId"],
+  MotifModelRegistryDataRootMismatch: ["datasetId", "declared", "certified"],
   MotifModelRegistryDuplicateWeights: ["weightsDigest", "existingModelId"],
   MotifModelRegistryInvalidLength: ["field", "length", "maxLength"],
+  MotifModelRegistryInvalidLicensing: ["licensing"],
+  MotifModelRegistryLicensingAlreadySet: ["current"],
+  MotifModelRegistryLicensingUnset: [],
+  MotifModelRegistryNotADataset: ["datasetId", "kind"],
   MotifModelRegistryNotModelOwner: ["modelId", "caller"],
   MotifModelRegistryNotPendingOwner: ["modelId", "caller"],
   MotifModelRegistryRoyaltyIncrease: ["modelId", "currentBps", "requestedBps"],
   MotifModelRegistryRoyaltyTooHigh: ["royaltyBps", "maxBps"],
+  MotifModelRegistryTrainingNotLicensed: ["datasetId", "owner"],
   MotifModelRegistryUnknownModel: ["modelId"],
   MotifModelRegistryUnsupportedCodec: ["codec"],
   MotifModelRegistryZeroDigest: ["field"],

@@ -19,11 +19,12 @@ export type IndexedLicence = Omit<IndexedLicenceJson, "licenseId" | "tokenId" | 
   royalties: bigint;
 };
 export type IndexedOffer = Omit<IndexedOfferJson, "offerId" | "regions" | "price" | "ceiling"> & { offerId: bigint; regions: bigint; price: bigint; ceiling: bigint };
-export type Settlement = Omit<SettlementJson, "total" | "ownerShare" | "modelShare" | "recipeShare" | "protocolFee" | "block"> & {
+export type Settlement = Omit<SettlementJson, "total" | "ownerShare" | "modelShare" | "recipeShare" | "datasetShare" | "protocolFee" | "block"> & {
   total: bigint;
   ownerShare: bigint;
   modelShare: bigint;
   recipeShare: bigint;
+  datasetShare: bigint;
   protocolFee: bigint;
   block: bigint;
 };
@@ -121,7 +122,7 @@ export async function getCertificateHistory(p: GetCertificateHistoryParameters):
     })),
     offers: h.offers.map((o) => ({ ...o, licensor: getAddress(o.licensor), licensee: getAddress(o.licensee), currency: getAddress(o.currency), offerId: BigInt(o.offerId), regions: BigInt(o.regions as Hex), price: BigInt(o.price), ceiling: BigInt(o.ceiling) })),
     settlements: h.settlements.map((s) => ({
-      ...s, currency: getAddress(s.currency), total: BigInt(s.total), ownerShare: BigInt(s.ownerShare), modelShare: BigInt(s.modelShare), recipeShare: BigInt(s.recipeShare),
+      ...s, currency: getAddress(s.currency), total: BigInt(s.total), ownerShare: BigInt(s.ownerShare), modelShare: BigInt(s.modelShare), recipeShare: BigInt(s.recipeShare), datasetShare: BigInt(s.datasetShare),
       protocolFee: BigInt(s.protocolFee), block: BigInt(s.block),
     })),
     indexedBlock: BigInt(h.indexedBlock),

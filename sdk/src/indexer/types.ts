@@ -128,7 +128,7 @@ export type IndexedOfferJson = {
   cancelled: boolean;
 };
 
-export type SettlementJson = { currency: Address; total: string; ownerShare: string; modelShare: string; recipeShare: string; protocolFee: string; block: string; timestamp: number };
+export type SettlementJson = { currency: Address; total: string; ownerShare: string; modelShare: string; recipeShare: string; datasetShare: string; protocolFee: string; block: string; timestamp: number };
 
 /** A pattern page's history: the certificate, its licences, its offers and its revenue. */
 export type CertificateHistoryJson = {

@@ -3,8 +3,9 @@ pragma solidity 0.8.30;
 
 import {MotifLicensing} from "../../../contracts/MotifLicensing.sol";
 import {CidV1} from "../../../contracts/libraries/CidV1.sol";
-import {MintRequest} from "../../../contracts/types/Lineage.sol";
+import {DatasetRegistration, MintRequest} from "../../../contracts/types/Lineage.sol";
 import {LicenseFlags, LicenseTerms, LicenseWindow, Offer, Pricing} from "../../../contracts/types/License.sol";
+import {ModelRegistration, TrainingLineage} from "../../../contracts/types/Model.sol";
 import {MotifFixture} from "./MotifFixture.sol";
 
 /// @notice The Motif fixture plus a licensing contract and one certificate owned by `alice` (the
@@ -36,6 +37,48 @@ abstract contract LicensingFixture is MotifFixture {
     function _mintTo(address to, uint256 salt) internal returns (uint256 id) {
         MintRequest memory r = _request(salt);
         r.to = to;
+        vm.prank(attester);
+        id = cert.mint(r);
+    }
+
+    /// @dev `curator` certifies dataset `salt` (revenue share `shareBps`) and licenses it for AI
+    /// training to the fixture's model owner, whose model trained on it the registrar then registers
+    /// (the registry wired to this licensing contract first).
+    function _trainedModel(address curator, uint16 shareBps, uint256 salt)
+        internal
+        returns (uint32 trained, uint256 datasetId)
+    {
+        DatasetRegistration memory d = _dataset(salt, 3);
+        d.shareBps = shareBps;
+        vm.prank(curator);
+        datasetId = cert.mintDataset(d);
+        Offer memory o = _offer(_mask(FR), LicenseFlags.AI_TRAINING, 0);
+        o.terms.tokenId = datasetId;
+        vm.prank(curator);
+        uint256 offerId = licensing.publishOffer(o);
+        _accept(offerId, modelOwner, 0);
+        if (address(registry.licensing()) == address(0)) {
+            vm.prank(admin);
+            registry.setLicensing(licensing);
+        }
+        vm.prank(admin);
+        trained = registry.registerModel(_trainedRegistration(salt, datasetId));
+    }
+
+    /// @dev A registration of the fixture's model owner trained on `datasetId` (root from the certificate).
+    function _trainedRegistration(uint256 salt, uint256 datasetId) internal view returns (ModelRegistration memory r) {
+        r = _registration(keccak256(abi.encode("trained-weights", salt)));
+        r.training = TrainingLineage({
+            datasetId: datasetId, dataRoot: bytes32(0), configDigest: keccak256("train-config"), trainer: "motif-train/1.0.0"
+        });
+    }
+
+    /// @dev The attester mints pattern `salt` made with model `m` (from `recipeId`, 0 for none) to `to`.
+    function _mintWithModel(address to, uint256 salt, uint32 m, uint256 recipeId) internal returns (uint256 id) {
+        MintRequest memory r = _request(salt);
+        r.to = to;
+        r.lineage.modelId = m;
+        r.lineage.recipeId = recipeId;
         vm.prank(attester);
         id = cert.mint(r);
     }

@@ -5,7 +5,7 @@ import {MotifCertificate} from "../../../contracts/MotifCertificate.sol";
 import {MotifModelRegistry} from "../../../contracts/MotifModelRegistry.sol";
 import {CidV1} from "../../../contracts/libraries/CidV1.sol";
 import {DatasetRegistration, Lineage, MintRequest, RecipeRegistration} from "../../../contracts/types/Lineage.sol";
-import {ModelRegistration} from "../../../contracts/types/Model.sol";
+import {ModelRegistration, TrainingLineage} from "../../../contracts/types/Model.sol";
 import {MotifTest} from "./MotifTest.sol";
 
 /// @notice A deployed registry + certificate with one active model and one attester key, and
@@ -53,7 +53,9 @@ abstract contract MotifFixture is MotifTest {
             weightsCidCodec: CidV1.RAW,
             royaltyBps: 500,
             name: "motif-cppn-indigo",
-            version: "1.0.0"
+            version: "1.0.0",
+            cardDigest: keccak256(abi.encode("card", weights)),
+            training: TrainingLineage({datasetId: 0, dataRoot: bytes32(0), configDigest: bytes32(0), trainer: ""})
         });
     }
 
@@ -115,7 +117,8 @@ abstract contract MotifFixture is MotifTest {
             members: members,
             metadataDigest: keccak256(abi.encode("dataset-metadata", salt)),
             metadataCodec: CidV1.DAG_PB,
-            royaltyBps: 100
+            royaltyBps: 100,
+            shareBps: 0
         });
     }
 

@@ -15,6 +15,8 @@ export type MintDatasetParameters = {
   metadataCodec: number;
   /** ERC-2981 royalty on sales of the dataset certificate (≤ 1000). */
   royaltyBps: number;
+  /** Share of the licensing revenue of patterns made by models trained on it (≤ 2500); 0 when left out. */
+  shareBps?: number;
 };
 export type MintDatasetReturnType = Hash;
 export type MintDatasetErrorType = WriteContractErrorType | MotifContractErrorType;
@@ -35,6 +37,6 @@ export function mintDataset(client: Client<Transport, Chain | undefined, Account
     address: p.certificate,
     abi: motifCertificateAbi,
     functionName: "mintDataset",
-    args: [{ root: p.root, members: p.members, metadataDigest: p.metadataDigest, metadataCodec: p.metadataCodec, royaltyBps: p.royaltyBps }],
+    args: [{ root: p.root, members: p.members, metadataDigest: p.metadataDigest, metadataCodec: p.metadataCodec, royaltyBps: p.royaltyBps, shareBps: p.shareBps ?? 0 }],
   });
 }

@@ -16,6 +16,10 @@ export type GetModelReturnType = {
   weightsCidCodec: number;
   name: string;
   version: string;
+  /** sha-256 of the model card's canonical bytes (`modelCardDigest`). */
+  cardDigest: `0x${string}`;
+  /** What it was trained on; null when its registration declared nothing. */
+  training: { datasetId: bigint | null; dataRoot: `0x${string}`; configDigest: `0x${string}`; trainer: string } | null;
 };
 export type GetModelErrorType = ReadContractErrorType | MotifContractErrorType;
 
@@ -42,6 +46,11 @@ export async function getModel(client: Client, p: GetModelParameters): Promise<G
       weightsCidCodec: m.weightsCidCodec,
       name: m.name,
       version: m.version,
+      cardDigest: m.cardDigest,
+      training:
+        m.training.configDigest === `0x${"00".repeat(32)}`
+          ? null
+          : { datasetId: m.training.datasetId === 0n ? null : m.training.datasetId, dataRoot: m.training.dataRoot, configDigest: m.training.configDigest, trainer: m.training.trainer },
     };
   } catch (error) {
     return rethrowMotifError(error);

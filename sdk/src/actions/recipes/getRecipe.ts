@@ -65,5 +65,5 @@ export async function readRecipe(client: Client, p: GetRecipeParameters): Promis
     return rethrowMotifError(error);
   }
   if (v.kind !== CertificateKind.Recipe) throw new NotARecipeError(p.recipeId, certificateKindName(v.kind));
-  return { recipeId: p.recipeId, owner: v.owner, author: v.creator, modelId: v.modelId, recipeDigest: v.kindDigest, shareBps: v.recipeShareBps, royaltyBps: v.royaltyBps };
+  return { recipeId: p.recipeId, owner: v.owner, author: v.creator, modelId: v.modelId, recipeDigest: v.kindDigest, shareBps: v.shareBps, royaltyBps: v.royaltyBps };
 }
