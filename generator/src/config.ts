@@ -1,6 +1,7 @@
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { createNonceManager, jsonRpc } from "viem/nonce";
+
+import { releasingNonceManager } from "@motif/sdk";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
@@ -66,11 +67,12 @@ export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
 }
 
 /**
- * The generator's signing account from its private key, with a nonce manager of its own: concurrent
- * mints from one process (the API's requests, a batch's) take consecutive nonces locally instead of
- * racing for the node's pending count, and a refused send releases its nonce. Its own, not viem's
- * shared `nonceManager`: that one remembers the last nonce per address and chain id for the whole
- * process, so an account made for another chain with the same id (a restarted local chain, the next
- * test's) would start above the node's count and be refused as "nonce too high".
+ * The generator's signing account from its private key, with a nonce manager of its own
+ * (`releasingNonceManager`): concurrent mints from one process (the API's requests, a batch's) take
+ * consecutive nonces locally instead of racing for the node's pending count, and a refused send gives
+ * back its own nonce only, so sends still on their way keep theirs. Its own, not viem's shared
+ * `nonceManager`: that one remembers the last nonce per address and chain id for the whole process,
+ * so an account made for another chain with the same id (a restarted local chain, the next test's)
+ * would start above the node's count and be refused as "nonce too high".
  */
-export const generatorAccount = (key: Hex) => privateKeyToAccount(key, { nonceManager: createNonceManager({ source: jsonRpc() }) });
+export const generatorAccount = (key: Hex) => privateKeyToAccount(key, { nonceManager: releasingNonceManager() });

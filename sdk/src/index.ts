@@ -24,6 +24,7 @@ export * from "./checkTime.js";
 export * from "./types/lineage.js";
 export * from "./types/license.js";
 export * from "./licenseTerms.js";
+export * from "./nonceManager.js";
 export * from "./actions/models/registerModel.js";
 export * from "./actions/models/getModel.js";
 export * from "./actions/certificates/getCertificate.js";

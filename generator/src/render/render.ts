@@ -7,7 +7,10 @@ import type { Hex } from "viem";
 
 import { type ModelParamDeclaration, type ModelParams, ModelParamsError, checkModelParams, encodeModelParams, modelParamsHash, parseModelParamDeclarations } from "@motif/sdk";
 import { CPPN, CPPN_IO, CPPN_PARAMS, type ModelManifestEntry } from "../model/cppn.js";
+import { latentOf } from "./latent.js";
 import { PngWriter } from "./png.js";
+
+export { latentOf };
 
 export type { ModelManifestEntry };
 
@@ -68,25 +71,6 @@ export class RenderInputError extends Error {
 /** Canonical JSON of params: sorted keys, no whitespace (the SDK's `encodeModelParams`). */
 export function canonicalParams(params: RenderParams): string {
   return encodeModelParams(params);
-}
-
-/** The latent vector of a seed: splitmix64 → Box-Muller normals, float32. */
-export function latentOf(seed: bigint): Float32Array {
-  let state = BigInt.asUintN(64, seed);
-  const next = (): number => {
-    state = BigInt.asUintN(64, state + 0x9e3779b97f4a7c15n);
-    let z = state;
-    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-    z ^= z >> 31n;
-    return Number(z >> 11n) / 2 ** 53;
-  };
-  const out = new Float32Array(CPPN.latent);
-  for (let i = 0; i < out.length; i++) {
-    const u = Math.max(next(), 1e-12);
-    out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-  }
-  return out;
 }
 
 /** The shipped models' manifest; each entry's param declarations checked (an error names the file and the model). */

@@ -62,7 +62,7 @@ export type MintedSignals = CertificateSignals & { tokenIds: bigint[]; source: "
  * answer (down, not caught up), the chain from `fromBlock` (`fallback` says why).
  */
 export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
-  const fromChain = (from: bigint) => mintedOnChain(src.publicClient, src.certificate, from);
+  const fromChain = (from: bigint, to?: bigint) => mintedOnChain(src.publicClient, src.certificate, from, to);
   let fallback: string | undefined;
   if (src.indexer !== undefined && src.indexer !== "") {
     try {
@@ -72,9 +72,13 @@ export async function mintedSignals(src: SignalSource): Promise<MintedSignals> {
       const depth = src.reorgDepth ?? REORG_DEPTH;
       const floor = upTo + 1n > depth ? upTo + 1n - depth : 0n;
       const from = floor > (src.fromBlock ?? 0n) ? floor : (src.fromBlock ?? 0n);
-      const tail = await fromChain(from);
+      // the chain as this client sees it, up to its own head: when its RPC is behind the indexer's,
+      // the index's patterns above that head are kept (the chain cannot give them yet), and nothing
+      // after the index's answer is an empty tail, not a read past the head
+      const head = await src.publicClient.getBlockNumber({ cacheTime: 0 });
+      const tail = from <= head ? await fromChain(from, head) : { pdq: [], tile: [], tokenIds: [] };
       const out: MintedSignals = { pdq: [], tile: [], tokenIds: [], source: "indexer", upTo };
-      for (const p of items) if (p.mintBlock < from) addPattern(out, p);
+      for (const p of items) if (p.mintBlock < from || p.mintBlock > head) addPattern(out, p);
       out.pdq.push(...tail.pdq);
       out.tile.push(...tail.tile);
       out.tokenIds.push(...tail.tokenIds);

@@ -2,7 +2,7 @@ import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
 import { and, asc, client, count, desc, eq, graphql, inArray, or, sql } from "ponder";
-import { maxUint256, zeroAddress } from "viem";
+import { type Address, maxUint256, zeroAddress } from "viem";
 import {
   GALLERY_MAX_PAGE_SIZE,
   GALLERY_SORTS,
@@ -104,14 +104,15 @@ const namesRegion = (r: number): SQL => {
 };
 
 /**
- * Whether the chain would accept an offer now (as `acceptOffer` checks): not cancelled, uses left,
- * before its deadline, and a window the contract would grant (a relative window always; an
- * absolute one that ends after it starts, `max(windowStart, now)`). That its licensor still owns
- * the certificate is the caller's join.
+ * Whether the chain would accept an offer at `t`, the earliest second an acceptance can land in
+ * (the next block's: the head's time + 1), as `acceptOffer` checks: not cancelled, uses left, not
+ * past its deadline, and a window the contract would grant (a relative window always; an absolute
+ * one that ends after it starts, `max(windowStart, t)`). That its licensor still owns the
+ * certificate is the caller's join.
  */
-function offerOpen(now: bigint): SQL {
+function offerOpen(t: bigint): SQL {
   const o = schema.offer;
-  return sql`not ${o.cancelled} and ${o.uses} < ${o.maxUses} and ${o.deadline} > ${num(now)} and (${o.duration} <> 0 or ${o.windowEnd} = ${num(PERPETUAL)} or ${o.windowEnd} > greatest(${o.windowStart}, ${num(now)}))`;
+  return sql`not ${o.cancelled} and ${o.uses} < ${o.maxUses} and ${o.deadline} >= ${num(t)} and (${o.duration} <> 0 or ${o.windowEnd} = ${num(PERPETUAL)} or ${o.windowEnd} > greatest(${o.windowStart}, ${num(t)}))`;
 }
 
 /**
@@ -128,6 +129,10 @@ function offerCovers(now: bigint, from: bigint, to: bigint): SQL {
 const DAY = 86_400n;
 /** The contract's MAX_EXCLUSIVES: live exclusive licences a certificate can hold at once. */
 const MAX_EXCLUSIVES = 8;
+/** The contract's MAX_LICENSES_PER_HOLDER: live licences one account can hold of one certificate. */
+const MAX_LICENSES_PER_HOLDER = 16;
+/** `Exclusivity.NEVER_DAY`: a grant's end day from here on (2149) counts as never ending in the contract's summary. */
+const NEVER_DAY = 0xffffn;
 
 /**
  * When the rules below are checked: the acceptance they assume. Now, or with dates the latest
@@ -180,13 +185,20 @@ function exclusivesFull(now: bigint, at: SQL): SQL {
  * Whether accepting an exclusive offer at `at` could meet the certificate's non-exclusive grants
  * (the contract's `MotifLicensingGrantConflict`). The contract keeps only a summary of them (the
  * union of their regions, the hull of their windows, and per block of 16 regions the day the last
- * one ends, never shrunk by a revocation), so this errs the same way: a grant of any status touching
+ * one ends — from day 0xffff on, never —, never shrunk by a revocation), so this errs the same way: a grant of any status touching
  * a block the offer touches whose end day is after the start, and one starting before the end.
  */
 function grantConflict(at: SQL): SQL {
   const [O, L] = [schema.offer, schema.licence];
   const s = startIfAccepted(at);
-  return sql`(exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and (${L.blocks} & ${O.blocks}) <> 0 and (${L.end} = ${num(PERPETUAL)} or ((${L.end} + ${num(DAY - 1n)}) / ${num(DAY)}) * ${num(DAY)} > ${s})) and exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and ${L.start} < ${endIfAccepted(at)}))`;
+  const endDay = sql`((${L.end} + ${num(DAY - 1n)}) / ${num(DAY)})`;
+  return sql`(exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and (${L.blocks} & ${O.blocks}) <> 0 and (${L.end} = ${num(PERPETUAL)} or ${endDay} >= ${num(NEVER_DAY)} or ${endDay} * ${num(DAY)} > ${s})) and exists (select 1 from ${L} where ${L.tokenId} = ${O.tokenId} and not ${L.exclusive} and ${L.start} < ${endIfAccepted(at)}))`;
+}
+
+/** Whether `licensee` holds MAX_LICENSES_PER_HOLDER licences of the offer's certificate still live at `at` (granted, not ended). */
+function holderFull(licensee: Address, at: SQL): SQL {
+  const L = schema.licence;
+  return sql`((select count(*) from ${L} where ${L.tokenId} = ${schema.offer.tokenId} and ${L.licensee} = ${licensee} and ${L.status} = 'granted' and (${L.end} = ${num(PERPETUAL)} or ${L.end} > ${at})) >= ${sql.raw(String(MAX_LICENSES_PER_HOLDER))})`;
 }
 
 /**
@@ -344,19 +356,24 @@ app.get("/v1/gallery", async (c) => {
 
     // Offer-based filters, in SQL over the offer table alone (an offer row carries its certificate's
     // kind, model, creator and mint block): a certificate matches when one of its offers would be
-    // accepted now and yields what was asked (the contract's rules: offerOpen, offerCovers)
-    const at = acceptedAt(now, from !== undefined || to !== undefined ? BigInt(from ?? to!) : undefined);
+    // accepted from the next block on and yields what was asked (the contract's rules: offerOpen,
+    // offerCovers). An acceptance lands in a later block than the head, at `now + 1` at the earliest.
+    const next = now + 1n;
+    const at = acceptedAt(next, from !== undefined || to !== undefined ? BigInt(from ?? to!) : undefined);
     const conditions: SQL[] = [
       sql`${O.licensorOwns}`,
-      offerOpen(now),
+      offerOpen(next),
       // an offer made to one licensee is open to it alone
       licensee === undefined ? sql`${O.licensee} = ${zeroAddress}` : sql`${O.licensee} in (${zeroAddress}, ${licensee})`,
       // what the contract would refuse at that acceptance: a window past PERPETUAL, an exclusive
       // licence there, or (an exclusive offer) grants there or every exclusive entry taken
       durationFits(at),
-      sql`not ${exclusiveConflict(now, at)}`,
-      sql`not (${O.exclusive} and (${grantConflict(at)} or ${exclusivesFull(now, at)}))`,
+      sql`not ${exclusiveConflict(next, at)}`,
+      sql`not (${O.exclusive} and (${grantConflict(at)} or ${exclusivesFull(next, at)}))`,
     ];
+    // the visitor can take no more licences of a certificate of which it holds 16 live ones
+    // (`MotifLicensingHolderLimit`: a slot frees when its licence ends, is revoked or moves away)
+    if (licensee !== undefined) conditions.push(sql`not ${holderFull(licensee, at)}`);
     if (kind) conditions.push(eq(O.kind, kind as (typeof CERTIFICATE_KINDS)[number]));
     if (modelId !== undefined) conditions.push(eq(O.modelId, modelId));
     if (creator !== undefined) conditions.push(eq(O.creator, creator));
@@ -364,7 +381,7 @@ app.get("/v1/gallery", async (c) => {
     if (owner !== undefined) conditions.push(eq(O.licensor, owner));
     // the offers naming the region, through the region list's GIN index (the mask's bit, the same fact)
     if (region !== undefined) conditions.push(namesRegion(region));
-    if (from !== undefined || to !== undefined) conditions.push(offerCovers(now, BigInt(from ?? to!), BigInt(to ?? from!)));
+    if (from !== undefined || to !== undefined) conditions.push(offerCovers(next, BigInt(from ?? to!), BigInt(to ?? from!)));
     // an exclusive offer there that the book would grant now (the conflicts above)
     if (exclusiveIn !== undefined) conditions.push(sql`${O.exclusive} and ${namesRegion(exclusiveIn)}`);
     if (minPrice !== undefined || maxPrice !== undefined) {

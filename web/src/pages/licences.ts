@@ -8,6 +8,8 @@ const STATUS_WORDS = { active: "active", "not-started": "not started yet", expir
 const DAY = 86_400;
 /** The contract's MAX_EXCLUSIVES: live exclusive licences a certificate can hold at once. */
 const MAX_EXCLUSIVES = 8;
+/** `Exclusivity.NEVER_DAY`: the contract's summary counts a grant ending on this day or later (2149) as never ending. */
+const NEVER_DAY = 0xffff;
 
 /** The 16-region blocks a mask touches (bit b: any of regions 16b..16b+15), as the contract's grant summary keeps them. */
 function blocksOf(mask: bigint): number {
@@ -28,10 +30,11 @@ function blocksOf(mask: bigint): number {
  * `exclusiveIn`.
  */
 export function exclusivity(history: GetCertificateHistoryReturnType): { words: string[]; free: bigint; held: bigint } {
-  const now = history.indexedAt;
+  // an acceptance lands in a later block than the one indexed: at its time + 1 at the earliest
+  const now = history.indexedAt + 1;
   const perpetual = Number(PERPETUAL);
   const owner = history.certificate.owner.toLowerCase();
-  const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started" || l.status === "breach"));
+  const live = history.licences.filter((l) => l.exclusive && (l.status === "active" || l.status === "not-started" || l.status === "breach") && (l.end >= Number(PERPETUAL) || l.end > now));
   const grants = history.licences.filter((l) => !l.exclusive);
   const held = live.reduce((m, l) => m | l.regions, 0n);
   const blocked = (o: (typeof history.offers)[number]) => {
@@ -42,11 +45,12 @@ export function exclusivity(history: GetCertificateHistoryReturnType): { words: 
     if (live.length >= MAX_EXCLUSIVES) return true;
     if (live.some((l) => (l.regions & o.regions) !== 0n && l.start < end && start < l.end)) return true;
     const touches = blocksOf(o.regions);
-    const lateGrant = grants.some((l) => (blocksOf(l.regions) & touches) !== 0 && (l.end >= perpetual || Math.ceil(l.end / DAY) * DAY > start));
+    // the contract's summary keeps a block's end day in 16 bits: from day 0xffff (2149) on, never
+    const lateGrant = grants.some((l) => (blocksOf(l.regions) & touches) !== 0 && (l.end >= perpetual || Math.ceil(l.end / DAY) >= NEVER_DAY || Math.ceil(l.end / DAY) * DAY > start));
     return lateGrant && grants.some((l) => l.start < end);
   };
   const free = history.offers
-    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline > now && o.licensor.toLowerCase() === owner && /^0x0{40}$/.test(o.licensee))
+    .filter((o) => o.exclusive && !o.cancelled && o.uses < o.maxUses && o.deadline >= now && o.licensor.toLowerCase() === owner && /^0x0{40}$/.test(o.licensee))
     .filter((o) => o.duration !== 0 || o.windowEnd >= perpetual || o.windowEnd > Math.max(o.windowStart, now))
     .filter((o) => !blocked(o))
     .reduce((m, o) => m | o.regions, 0n);
