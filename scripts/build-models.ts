@@ -11,18 +11,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { BRANDS } from "../generator/src/model/brands.js";
-import { encodeModelCard } from "@motif/sdk";
-import { brandManifestEntry, brandModelCard, buildCppnModel } from "../generator/src/model/cppn.js";
+import { brandModelCard, buildCppnModel } from "../generator/src/model/cppn.js";
+import { addModel } from "../generator/src/model/manifest.js";
 
 const dir = path.join(process.cwd(), "generator", "models");
 await mkdir(dir, { recursive: true });
-const manifest = [];
+await writeFile(path.join(dir, "models.json"), "[]\n");
 for (const brand of BRANDS) {
   const bytes = buildCppnModel(brand);
-  const entry = brandManifestEntry(brand, bytes);
-  await writeFile(path.join(dir, entry.file), bytes);
-  await writeFile(path.join(dir, entry.card), encodeModelCard(brandModelCard(brand, bytes)));
-  manifest.push(entry);
-  console.log(`${entry.file}  ${bytes.length} bytes  sha-256 ${entry.sha256.slice(2)}`);
+  const entry = await addModel(dir, brandModelCard(brand, bytes), bytes);
+  console.log(`${entry.file}  ${bytes.length} bytes  sha-256 ${entry.sha256.slice(2)}  card ${entry.cardDigest.slice(2)}`);
 }
-await writeFile(path.join(dir, "models.json"), JSON.stringify(manifest, null, 2) + "\n");

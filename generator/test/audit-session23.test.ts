@@ -1,14 +1,11 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Address, type Hex, type PublicClient, createPublicClient, createWalletClient, custom, getAddress, http, keccak256, parseTransaction, toHex } from "viem";
 
 import { EventLogsFromBlockError, getGallery, mintCertificates, motifCertificateAbi } from "@motif/sdk";
 import { generatorAccount } from "../src/config.js";
 import { mintedSignals } from "../src/screen/from-chain.js";
 import type { RunningIndexer } from "../../indexer/launch.mjs";
-import { indexerAtHead } from "../../indexer/test/helpers.js";
+import { indexedChain } from "../../indexer/test/helpers.js";
 import { ATTESTER_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
@@ -35,7 +32,7 @@ describe("audit session 23: mintedSignals (index up to upTo - 128, then the chai
   this.timeout(300_000);
   let chain: Chain;
   let indexer: RunningIndexer;
-  let stateDir: string;
+  let close: (() => Promise<void>) | undefined;
   let studio: Address;
 
   async function mint(tag: string) {
@@ -70,14 +67,12 @@ describe("audit session 23: mintedSignals (index up to upTo - 128, then the chai
     chain = await remoteChainWithMotif({ models: ["weld"] });
     studio = getAddress(chain.deployed.wallets[2]!.account.address);
     for (let i = 0; i < 3; i++) await mint(`audit23-seam-${i}`);
-    stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit23g-"));
-    indexer = await indexerAtHead(chain, stateDir);
+    ({ indexer, close } = await indexedChain(chain, "audit23g"));
   });
 
   after(async () => {
-    await indexer?.stop();
-    await chain?.close();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (close !== undefined) await close();
+    else await chain?.close();
   });
 
   it("PROBE (held): with the indexer at the head, lagging behind it, or unreachable, mintedSignals is the chain's set exactly once", async () => {

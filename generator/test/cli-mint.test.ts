@@ -64,7 +64,7 @@ describe("npx motif mint against a JSON-RPC node", function () {
       const verify = await motifVerify();
       expect(verify.status, verify.stderr + verify.stdout).to.equal(0);
       expect(verify.stdout).to.match(/\nverified\n$/);
-      expect(verify.stdout.match(/PASS/g)).to.have.length(10); // tile included
+      expect(verify.stdout.match(/PASS/g)).to.have.length(12); // tile, the model's card and its training lineage included
       // an item left out is said so in words, with why, and does not fail the verdict
       const partial = await motifVerify("--skip-rerender");
       expect(partial.status, partial.stderr + partial.stdout).to.equal(0);

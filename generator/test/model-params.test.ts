@@ -15,7 +15,8 @@ import {
 import { buildApi } from "../src/api/server.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { BRANDS } from "../src/model/brands.js";
-import { brandManifestEntry, buildCppnModel } from "../src/model/cppn.js";
+import { brandModelCard, buildCppnModel } from "../src/model/cppn.js";
+import { addModel } from "../src/model/manifest.js";
 import { RecipeError, validateRecipe } from "../src/recipe/recipe.js";
 import { MODELS_DIR, loadManifest, render } from "../src/render/render.js";
 import { runCli } from "../../test/ts/helpers/cli.js";
@@ -35,11 +36,10 @@ const WOAD = { ...BRANDS[0]!, name: "woad", version: "0.9.0", extraParams: [PHAS
 /** A models folder with indigo (shipped) and woad (three params), and its manifest as `npm run models` writes it. */
 async function modelsWithWoad(): Promise<string> {
   const dir = motifTempDir("models");
+  const indigo = BRANDS.find((b) => b.name === "indigo")!;
+  await addModel(dir, brandModelCard(indigo, await readFile(path.join(MODELS_DIR, "indigo.onnx"))), await readFile(path.join(MODELS_DIR, "indigo.onnx")));
   const bytes = buildCppnModel(WOAD);
-  await writeFile(path.join(dir, "woad.onnx"), bytes);
-  await copyFile(path.join(MODELS_DIR, "indigo.onnx"), path.join(dir, "indigo.onnx"));
-  const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
-  await writeFile(path.join(dir, "models.json"), JSON.stringify([indigo, brandManifestEntry(WOAD, bytes)], null, 2));
+  await addModel(dir, brandModelCard(WOAD, bytes), bytes);
   return dir;
 }
 

@@ -1,12 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { LicenseFlags, type Offer, getGallery, licenseTerms, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
 import type { RunningIndexer } from "../launch.mjs";
-import { indexerAtHead } from "./helpers.js";
+import { indexedChain } from "./helpers.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
@@ -18,7 +15,7 @@ describe("audit session 21: gallery offer filters against the contract's acceptO
   this.timeout(300_000);
   let chain: Awaited<ReturnType<typeof remoteChainWithMotif>>;
   let indexer: RunningIndexer;
-  let stateDir: string;
+  let close: (() => Promise<void>) | undefined;
   const hex = (s: string) => keccak256(toHex(s));
   let now = 0;
   let studio: Address;
@@ -86,14 +83,12 @@ describe("audit session 21: gallery offer filters against the contract's acceptO
     offersOf.set(c, [5n]);
     offersOf.set(a, [1n, 2n]);
     offersOf.set(b, [3n, 4n]);
-    stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit21-"));
-    indexer = await indexerAtHead(chain, stateDir);
+    ({ indexer, close } = await indexedChain(chain, "audit21"));
   });
 
   after(async () => {
-    await indexer?.stop();
-    await chain?.close();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (close !== undefined) await close();
+    else await chain?.close();
   });
 
   // FINDING F1: an exclusive licence holding FR makes the contract refuse every other licence in FR

@@ -1,12 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { LicenseFlags, type Offer, getCertificateHistory, getGallery, licenseTerms, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
 import type { RunningIndexer } from "../launch.mjs";
-import { indexerAtHead } from "./helpers.js";
+import { indexedChain } from "./helpers.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
@@ -23,7 +20,7 @@ describe("audit session 22: gallery region search and the pattern page against t
   const NINTH = 100;
   let chain: Awaited<ReturnType<typeof remoteChainWithMotif>>;
   let indexer: RunningIndexer;
-  let stateDir: string;
+  let close: (() => Promise<void>) | undefined;
   let now = 0;
   let studio: Address;
   let visitor: Address;
@@ -113,14 +110,12 @@ describe("audit session 22: gallery region search and the pattern page against t
     longOffer = await publish(offer(long, regionMask(["JP"]), true, { start: 0, end: 0, duration: 2 ** 40 - 1 - 1 - t }));
     await rpc("evm_mine"); // the head moves on a second: "now" (the gallery's and the simulation's) is past T
 
-    stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit22-"));
-    indexer = await indexerAtHead(chain, stateDir);
+    ({ indexer, close } = await indexedChain(chain, "audit22"));
   });
 
   after(async () => {
-    await indexer?.stop();
-    await chain?.close();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (close !== undefined) await close();
+    else await chain?.close();
   });
 
   it("PROBE (held): region= at word/block edge bits lists the certificate with an open non-exclusive offer there, and the full certificate's used-up exclusive offers nowhere", async () => {
@@ -214,7 +209,7 @@ describe("audit session 22 probes: renewals, transfers, revocations, perpetual w
   const hex = (s: string) => keccak256(toHex(s));
   let chain: Awaited<ReturnType<typeof remoteChainWithMotif>>;
   let indexer: RunningIndexer;
-  let stateDir: string;
+  let close: (() => Promise<void>) | undefined;
   let now = 0;
   let visitor: Address;
   type Published = { offerId: bigint; tokenId: bigint; regions: number[]; exclusive: boolean };
@@ -291,14 +286,12 @@ describe("audit session 22 probes: renewals, transfers, revocations, perpetual w
     await publish(f, [BITS.JP], false, rel(3));
     await publish(f, [BITS.JP, BITS.FAR], false, rel(10));
 
-    stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit22p-"));
-    indexer = await indexerAtHead(chain, stateDir);
+    ({ indexer, close } = await indexedChain(chain, "audit22p"));
   });
 
   after(async () => {
-    await indexer?.stop();
-    await chain?.close();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (close !== undefined) await close();
+    else await chain?.close();
   });
 
   async function acceptable(offerId: bigint): Promise<boolean> {

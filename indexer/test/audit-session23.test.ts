@@ -1,12 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { type Address, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { LicenseFlags, type Offer, getCertificateHistory, getGallery, licenseTerms, motifLicensingAbi, regionBit } from "@motif/sdk";
 import type { RunningIndexer } from "../launch.mjs";
-import { indexerAtHead } from "./helpers.js";
+import { indexedChain } from "./helpers.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
@@ -30,7 +27,7 @@ describe("audit session 23: gallery offer filters and the pattern page against t
 
   let chain: Awaited<ReturnType<typeof remoteChainWithMotif>>;
   let indexer: RunningIndexer;
-  let stateDir: string;
+  let close: (() => Promise<void>) | undefined;
   let now = 0;
   let studio: Address;
   let visitor: Address;
@@ -203,14 +200,12 @@ describe("audit session 23: gallery offer filters and the pattern page against t
     boundary.push({ name: "absolute window ending at T + 1", cert: ends, offer: endsOffer, bit: regionBit("CA") });
     boundary.push({ name: "relative window reaching PERPETUAL - 1 from T", cert: fits, offer: fitsOffer, bit: regionBit("KR") });
 
-    stateDir = mkdtempSync(path.join(tmpdir(), "motif-audit23-"));
-    indexer = await indexerAtHead(chain, stateDir);
+    ({ indexer, close } = await indexedChain(chain, "audit23"));
   });
 
   after(async () => {
-    await indexer?.stop();
-    await chain?.close();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (close !== undefined) await close();
+    else await chain?.close();
   });
 
   // FINDING F4 (first: it needs the head at T, before any other test mines). The gallery checks its

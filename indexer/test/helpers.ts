@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import { getGallery } from "@motif/sdk";
 import { startIndexer, type RunningIndexer } from "../launch.mjs";
 import type { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
@@ -14,4 +18,21 @@ export async function indexerAtHead(chain: Awaited<ReturnType<typeof remoteChain
   const end = Date.now() + 60_000;
   while (BigInt((await getGallery({ indexer: indexer.url })).indexedBlock) < head && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
   return indexer;
+}
+
+/**
+ * `indexerAtHead` in a fresh temp state folder, and one `close` for the end of the suite: stops the
+ * indexer, closes the chain and removes the folder (each part only if it was started).
+ */
+export async function indexedChain(chain: Awaited<ReturnType<typeof remoteChainWithMotif>>, label: string): Promise<{ indexer: RunningIndexer; close: () => Promise<void> }> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), `motif-${label}-`));
+  const indexer = await indexerAtHead(chain, stateDir);
+  return {
+    indexer,
+    close: async () => {
+      await indexer.stop();
+      await chain.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -12,7 +12,8 @@ import path from "node:path";
 import { type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, createWalletClient, formatEther, http, getAddress, keccak256, parseEther, stringify, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { brandManifestEntry, buildCppnModel } from "../../generator/src/model/cppn.js";
+import { brandModelCard, buildCppnModel } from "../../generator/src/model/cppn.js";
+import { addModel } from "../../generator/src/model/manifest.js";
 import type { BrandSpec } from "../../generator/src/model/cppn.js";
 import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
@@ -129,9 +130,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const weightsDigest: Hex = `0x${createHash("sha256").update(weights).digest("hex")}`;
   const modelsDir = path.join(ctx.workDir, "models");
   await mkdir(modelsDir, { recursive: true });
-  await writeFile(path.join(modelsDir, `${DEMO_BRAND.name}.onnx`), weights);
-  const manifestEntry = brandManifestEntry(DEMO_BRAND, weights);
-  await writeFile(path.join(modelsDir, "models.json"), JSON.stringify([manifestEntry], null, 2));
+  const manifestEntry = await addModel(modelsDir, brandModelCard(DEMO_BRAND, weights), weights);
   const weightsCid = await ctx.pipeline.store.add(weights);
   let modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   const newlyRegistered = modelId === 0;
@@ -354,7 +353,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     gateway: ctx.gateway,
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
   });
   progress({ step: "audit", done: 1, total: 1, label: "done" });
 

@@ -50,7 +50,7 @@ function checkStory(r: Report, patterns: number) {
   expect(r.recipe.refused.reason).to.contain("may not render from recipe").and.contain("MotifLicensingNotLicensed");
   expect(r.recipe.split).to.deep.equal({ total: "0.04 ETH", owner: "0.03 ETH", model: "0.004 ETH", recipe: "0.006 ETH", protocol: "0 ETH" });
   expect(r.audit.passed).to.equal(true);
-  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "tile", "rerender", "editLog", "licenses"]);
+  expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "modelCard", "training", "image", "pdq", "tile", "rerender", "editLog", "licenses"]);
   for (const i of r.audit.items) expect(i.status, `${i.id}: ${i.reason}`).to.equal("passed");
   expect(r.audit.summary).to.equal("verified");
 }

@@ -14,10 +14,13 @@ import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { canonicalJson } from "../../generator/src/metadata/canonical.js";
 import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { runPipeline } from "../../generator/src/pipeline.js";
+import { BRANDS } from "../../generator/src/model/brands.js";
+import { brandModelCard } from "../../generator/src/model/cppn.js";
+import { addModel } from "../../generator/src/model/manifest.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { certifyDataset } from "../../generator/src/certify.js";
-import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate, modelRegistration } from "@motif/sdk";
+import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate, modelRegistration, modelCardDigest } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
@@ -83,6 +86,8 @@ describe("auditor verification (verifyCertificate)", function () {
         ["metadata", "passed", undefined],
         ["model", "passed", undefined],
         ["modelStatus", "passed", undefined],
+        ["modelCard", "passed", undefined],
+        ["training", "passed", undefined],
         ["image", "passed", undefined],
         ["pdq", "passed", undefined],
         ["tile", "passed", undefined],
@@ -157,11 +162,11 @@ describe("auditor verification at print size, statuses in words, and the claims 
     const weightsDigest = `0x${createHash("sha256").update(weights).digest("hex")}` as Hex;
     const modelsDir = path.join(dir, "models");
     await mkdir(modelsDir);
-    await writeFile(path.join(modelsDir, "indigo.onnx"), weights);
-    await writeFile(path.join(modelsDir, "models.json"), JSON.stringify([{ ...indigo, sha256: weightsDigest, bytes: weights.length }]));
+    const card = brandModelCard(BRANDS.find((b) => b.name === "indigo")!, weights);
+    await addModel(modelsDir, card, weights);
     const weightsCid = await store.add(weights);
     await registry.write.registerModel([
-      modelRegistration({ owner: getAddress(adminW!.account.address), weightsDigest, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
+      modelRegistration({ owner: getAddress(adminW!.account.address), weightsDigest, weightsCidDigest: bytesToHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: modelCardDigest(card) }),
     ]);
     const chainId = await publicClient.getChainId();
     const now = (await publicClient.getBlock()).timestamp;
@@ -388,6 +393,7 @@ describe("a certificate attested before tile hashes (zero tileHash, metadata wit
     ]);
     const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-old-")));
     await store.add(await readFile(path.join(MODELS_DIR, indigo.file)));
+    await store.add(await readFile(path.join(MODELS_DIR, indigo.card)));
     const chainId = await publicClient.getChainId();
     const now = (await publicClient.getBlock()).timestamp;
     const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };

@@ -211,7 +211,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(`${stack.urls.web}/#/audit/${tokenHex}`);
     await page.waitForSelector("table.audit", { timeout: 120_000 });
     const rows = await page.locator("table.audit tr[data-item]").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-item"), cls: tr.className, text: tr.textContent })));
-    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "image", "pdq", "tile", "rerender", "editLog", "licenses"]);
+    expect(rows.map((r) => r.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "modelCard", "training", "image", "pdq", "tile", "rerender", "editLog", "licenses"]);
     for (const r of rows) expect([r.cls, r.text?.startsWith("✔ passed")], JSON.stringify(r)).to.deep.equal(["pass", true]);
     expect(await page.locator("#report .notice").first().textContent()).to.contain("Every check passed");
     expect(screenCalls, "PDQ is recomputed in the page (the SDK's browserPdq), not by the API").to.deep.equal([]);

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { ModelParamsError, UnknownRegionError, checkModelParams, describeModelParam, parseModelParamDeclarations, region } from "@motif/sdk";
+import { ModelParamsError, UnknownRegionError, checkModelParams, describeModelParam, region } from "@motif/sdk";
+import { loadManifestSync } from "../model/manifest.js";
 import { type ModelManifestEntry, RENDER_LIMITS, modelsDir } from "../render/render.js";
 
 /** A usage error: printed with the command's help, exit code 2. */
@@ -72,15 +71,15 @@ export function paramsFromFlags(paramFlags: Record<string, string>, entry: Model
 }
 
 /**
- * The param flags of the shipped models for a help text, from models.json (read once, at load):
+ * The param flags of the shipped models for a help text, from their cards (read once, at load):
  * one line per param, with its range, default and the models that take it.
  */
 export function paramFlagsHelp(): string {
   let manifest: ModelManifestEntry[];
   try {
-    manifest = (JSON.parse(readFileSync(path.join(modelsDir(), "models.json"), "utf8")) as ModelManifestEntry[]).map((e) => ({ ...e, params: parseModelParamDeclarations(e.params, e.name) }));
+    manifest = loadManifestSync(modelsDir());
   } catch (error) {
-    return `  --<param>    the model's params, as models.json declares them (unreadable here: ${(error as Error).message.split("\n")[0]})`;
+    return `  --<param>    the model's params, as its card declares them (unreadable here: ${(error as Error).message.split("\n")[0]})`;
   }
   return paramFlagNames(manifest)
     .map((name) => {

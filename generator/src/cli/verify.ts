@@ -56,7 +56,7 @@ export const verifyCommand = {
         ? {}
         : {
             rerender: async (r: RerenderRequest) =>
-              (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights })).png,
+              (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
           }),
     });
     if (values.json) {

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import onnxProto from "onnx-proto";
 import type { Hex } from "viem";
 
-import { type ModelCard, type ModelParamDeclaration, MODEL_CARD_SCHEMA, modelCardDigest, parseModelCard } from "@motif/sdk";
+import { type ModelCard, type ModelParamDeclaration, MODEL_CARD_SCHEMA, parseModelCard } from "@motif/sdk";
+import { type ModelManifestEntry, manifestEntry, manifestRecord } from "./manifest.js";
+
+export type { ModelManifestEntry };
 
 const { onnx } = onnxProto;
 
@@ -44,12 +47,6 @@ export const CPPN_PARAMS: readonly ModelParamDeclaration[] = [
 /** The params a brand's graph takes: CPPN_PARAMS, then its extra ones. */
 export const brandParams = (spec: BrandSpec): ModelParamDeclaration[] => [...CPPN_PARAMS, ...(spec.extraParams ?? [])];
 
-/**
- * A model's entry in models.json: name, version, file, sha-256 (the on-chain weights digest), size,
- * its declared params, and its model card (`card`: the file beside it, canonical JSON;
- * `cardDigest`: its sha-256, registered on chain). Empty `file`/`card` for weights given at run time.
- */
-export type ModelManifestEntry = { name: string; version: string; file: string; sha256: Hex; bytes: number; params: ModelParamDeclaration[]; card: string; cardDigest: Hex };
 
 /** The licence every shipped model is offered under. */
 export const SHIPPED_MODEL_LICENCE = {
@@ -76,16 +73,8 @@ export function brandModelCard(spec: BrandSpec, bytes: Uint8Array): ModelCard {
 
 /** The manifest entry of a brand's built ONNX bytes (what `npm run models` writes, with its card). */
 export function brandManifestEntry(spec: BrandSpec, bytes: Uint8Array): ModelManifestEntry {
-  return {
-    name: spec.name,
-    version: spec.version,
-    file: `${spec.name}.onnx`,
-    sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`,
-    bytes: bytes.length,
-    params: brandParams(spec),
-    card: `${spec.name}.card.json`,
-    cardDigest: modelCardDigest(brandModelCard(spec, bytes)),
-  };
+  const card = brandModelCard(spec, bytes);
+  return manifestEntry(manifestRecord(card, bytes), card);
 }
 
 /** Graph dimensions shared by every brand. */

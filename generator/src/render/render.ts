@@ -5,10 +5,13 @@ import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
 import type { Hex } from "viem";
 
-import { type ModelParamDeclaration, type ModelParams, ModelParamsError, checkModelParams, encodeModelParams, modelParamsHash, parseModelParamDeclarations } from "@motif/sdk";
-import { CPPN, CPPN_IO, CPPN_PARAMS, type ModelManifestEntry } from "../model/cppn.js";
+import { type ModelCard, type ModelParams, ModelParamsError, checkModelParams, encodeModelParams, modelParamsHash } from "@motif/sdk";
+import { CPPN, CPPN_PARAMS } from "../model/cppn.js";
+import { SESSION_OPTIONS, runCppn, runImage } from "../model/io.js";
+import { type ModelManifestEntry, loadManifestSync, manifestEntry, manifestRecord } from "../model/manifest.js";
 import { latentOf } from "./latent.js";
 import { PngWriter } from "./png.js";
+import { bicubicUpscaler } from "./upscale.js";
 
 export { latentOf };
 
@@ -73,31 +76,27 @@ export function canonicalParams(params: RenderParams): string {
   return encodeModelParams(params);
 }
 
-/** The shipped models' manifest; each entry's param declarations checked (an error names the file and the model). */
+/**
+ * The models of a folder (default: `MOTIF_MODELS_DIR`, else the shipped ones): `models.json` and
+ * each model's card, checked (`loadManifestSync`); an error names the file and the model.
+ */
 export async function loadManifest(dir = modelsDir()): Promise<ModelManifestEntry[]> {
-  const file = path.join(dir, "models.json");
-  const entries = JSON.parse(await readFile(file, "utf8")) as ModelManifestEntry[];
-  for (const e of entries) {
-    if (typeof e.card !== "string" || typeof e.cardDigest !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(e.cardDigest)) {
-      throw new Error(`${file}: model ${e.name}: "card" (its model card's file name) and "cardDigest" (the card's sha-256, 0x and 64 hex digits) are required; docs/model-io.md describes the card`);
-    }
-  }
-  try {
-    return entries.map((e) => ({ ...e, params: parseModelParamDeclarations(e.params, e.name) }));
-  } catch (error) {
-    if (error instanceof ModelParamsError) throw new Error(`${file}: model ${error.model}: ${error.shortMessage}`);
-    throw error;
-  }
+  return loadManifestSync(dir);
 }
 
 const ZERO_DIGEST: Hex = `0x${"00".repeat(32)}`;
 
-/** The declared params of weights not in the manifest (an upload): the named model's, else the CPPN family's. */
-function paramsOfUnknownWeights(manifest: readonly ModelManifestEntry[], name: string): ModelParamDeclaration[] {
-  return manifest.find((m) => m.name === name)?.params ?? [...CPPN_PARAMS];
+/**
+ * The entry of weights not in the manifest (an upload, an auditor's fetch): from their card when
+ * given, else as the named model's (its params, contract, latent and behaviour), else a CPPN's.
+ */
+function entryOfUnknownWeights(manifest: readonly ModelManifestEntry[], name: string, weights: Uint8Array, digest: Hex, card: ModelCard | undefined): ModelManifestEntry {
+  if (card !== undefined) return { ...manifestEntry({ ...manifestRecord(card, weights), file: "", card: "" }, card), name };
+  const named = manifest.find((m) => m.name === name);
+  const like = named ?? { io: "motif.cppn/1" as const, latent: CPPN.latent, params: [...CPPN_PARAMS], behaviour: { seamless: true, resolution: "independent" as const } };
+  return { name, version: "external", file: "", sha256: digest, bytes: weights.length, card: "", cardDigest: ZERO_DIGEST, io: like.io, latent: like.latent, params: like.params, behaviour: like.behaviour };
 }
 
-const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
 
 /** Default number of ONNX sessions kept open (`MOTIF_SESSION_CACHE`). */
 export const DEFAULT_SESSION_CACHE = 8;
@@ -217,28 +216,47 @@ export function renderParams(entry: Pick<ModelManifestEntry, "name" | "params">,
  */
 export async function render(
   input: RenderInput,
-  options: { modelsDir?: string; maxSide?: number; /** Run these ONNX bytes (e.g. weights fetched by an auditor) instead of the shipped file. */ modelBytes?: Uint8Array } = {},
+  options: {
+    modelsDir?: string;
+    maxSide?: number;
+    /** Run these ONNX bytes (e.g. weights fetched by an auditor) instead of the shipped file. */
+    modelBytes?: Uint8Array;
+    /** The card of `modelBytes` (its contract, latent, params and behaviour), when they are not in the folder. */
+    card?: ModelCard;
+  } = {},
 ): Promise<RenderOutput> {
   const dir = options.modelsDir ?? modelsDir();
   let manifest = await loadManifest(dir);
-  let digest: Hex | undefined;
   if (options.modelBytes !== undefined) {
-    digest = `0x${createHash("sha256").update(options.modelBytes).digest("hex")}`;
+    const digest: Hex = `0x${createHash("sha256").update(options.modelBytes).digest("hex")}`;
     const known = manifest.find((m) => m.sha256 === digest);
-    manifest = [{ ...(known ?? { version: "external", file: "", bytes: options.modelBytes.length, params: paramsOfUnknownWeights(manifest, input.model), card: "", cardDigest: ZERO_DIGEST }), name: input.model, sha256: digest }];
+    manifest = [known !== undefined ? { ...known, name: input.model } : entryOfUnknownWeights(manifest, input.model, options.modelBytes, digest, options.card)];
   }
   const { entry, params } = validateRenderInput(input, manifest, options.maxSide);
   // sessions are keyed by weights digest: the shipped file and the same bytes uploaded share one
   const modelBytes = options.modelBytes;
   const { width, height } = input;
   const bytes = await sessions.use(entry.sha256, modelBytes !== undefined ? () => ort.InferenceSession.create(modelBytes, SESSION_OPTIONS) : shippedSession(entry, path.join(dir, entry.file)), async (session) => {
-    const z = new ort.Tensor("float32", latentOf(input.seed), [1, CPPN.latent]);
-    // one float32 [1] input per declared param, under the param's name
-    const paramFeeds = Object.fromEntries(Object.entries(params).map(([name, v]) => [name, new ort.Tensor("float32", Float32Array.of(v), [1])]));
+    const z = latentOf(input.seed, entry.latent);
     const bandRows = Math.max(1, Math.min(height, Math.floor(RENDER_LIMITS.bandPixels / width)));
     const png = new PngWriter(width, height);
-    const uv = new Float32Array(bandRows * width * 2);
     const rgb8 = new Uint8Array(bandRows * width * 3);
+    if (entry.io === "motif.image/1") {
+      // a fixed-size image, run once, upscaled by motif-bicubic/1 band by band
+      const image = await runImage(session, z, params);
+      const native = entry.behaviour.resolution;
+      if (native === "independent" || image.width !== native.width || image.height !== native.height) {
+        throw new Error(`model ${entry.name}: its image is ${image.width}×${image.height}, its card says ${native === "independent" ? "resolution independent" : `${native.width}×${native.height}`}`);
+      }
+      const upscaler = bicubicUpscaler(image.data, image.width, image.height, width, height, entry.behaviour.seamless);
+      for (let y0 = 0; y0 < height; y0 += bandRows) {
+        const rows = Math.min(bandRows, height - y0);
+        upscaler.rows(y0, rows, rgb8);
+        png.writeRows(rgb8, rows);
+      }
+      return png.finish();
+    }
+    const uv = new Float32Array(bandRows * width * 2);
     for (let y0 = 0; y0 < height; y0 += bandRows) {
       const rows = Math.min(bandRows, height - y0);
       const n = rows * width;
@@ -250,12 +268,7 @@ export async function render(
           uv[o + 1] = v;
         }
       }
-      const feeds = {
-        [CPPN_IO.uv]: new ort.Tensor("float32", uv.subarray(0, n * 2), [n, 2]),
-        [CPPN_IO.z]: z,
-        ...paramFeeds,
-      };
-      const out = (await session.run(feeds))[CPPN_IO.rgb]!.data as Float32Array;
+      const out = await runCppn(session, z, params, uv, n);
       for (let i = 0; i < n * 3; i++) {
         const c = out[i]!;
         rgb8[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);

@@ -83,13 +83,16 @@ export const pinStage = defineStage({
 const pinnedModels = new WeakMap<IpfsStore, Set<string>>();
 
 /**
- * Pins the model file a pattern was rendered with (once per store), so auditors can fetch it by
- * its registered weights CID and re-render. One raw block: its CID digest is the file's sha-256.
+ * Pins the model file a pattern was rendered with and its card (once per store), so auditors can
+ * fetch them by their registered digests and re-render (a small file is one raw block: its CID
+ * digest is the file's sha-256).
  */
 async function pinModel(store: IpfsStore, model: ModelManifestEntry, dir: string): Promise<void> {
   let done = pinnedModels.get(store);
   if (done === undefined) pinnedModels.set(store, (done = new Set()));
   if (done.has(model.sha256) || model.file === "") return;
   await store.add(await readFile(path.join(dir, model.file)));
+  // its card too (one raw block: its CID digest is the registered card digest)
+  if (model.card !== "") await store.add(await readFile(path.join(dir, model.card)));
   done.add(model.sha256);
 }

@@ -11,7 +11,10 @@ import { getRecipe } from "../actions/recipes/getRecipe.js";
 import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
-import { modelParamsHash } from "../params/modelParams.js";
+import { checkModelParams, modelParamsHash } from "../params/modelParams.js";
+import { type ModelCard, parseModelCard } from "../metadata/modelCard.js";
+import { getDatasetManifest } from "../actions/datasets/getDatasetManifest.js";
+import { verifyDataset } from "../actions/datasets/verifyDataset.js";
 import { type C2paAction, type CertificateMetadata, parseCertificateMetadata } from "../metadata/certificateMetadata.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
@@ -46,7 +49,7 @@ export type VerificationReport = {
 };
 
 /** A request to re-render a pattern: the weights (fetched by their CID and checked against the registry) and the lineage's render inputs. */
-export type RerenderRequest = { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number };
+export type RerenderRequest = { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number; /** The model's verified card (its I/O contract, latent and behaviour), when the modelCard item passed. */ card?: ModelCard };
 
 export type VerifyCertificateParameters = {
   addresses: { certificate: Address; registry: Address; licensing: Address };
@@ -101,6 +104,9 @@ const recipeIdOfField = (v: unknown): bigint => {
 const c2paActions = (doc: CertificateMetadata): C2paAction[] =>
   doc.c2pa.assertions.flatMap((a) => (a.label === "c2pa.actions" ? (a.data as { actions: C2paAction[] }).actions : []));
 
+/** Multicodec of a raw block (a model card is pinned as one). */
+const RAW_CODEC = 0x55;
+
 /** Thrown inside a check: the item is not checked, for this reason. */
 class NotChecked {
   constructor(readonly reason: string) {}
@@ -118,6 +124,8 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * | `metadata` | the metadata fetched by its CID hashes to the on-chain digest; its lineage equals the on-chain lineage; it is a pattern's metadata document (`parseCertificateMetadata`: a bad field is named) |
  * | `model` | every model field of the metadata (model id, name, version, weights digest, in the lineage, the C2PA action and the attributes) equals the model registry's |
  * | `modelStatus` | warning when the model was deprecated after minting |
+ * | `modelCard` | the model card fetched by its registered digest names the registered weights, name and version, and declares the pattern's params |
+ * | `training` | the card's training lineage equals the registry's; for a dataset certificate, its manifest's members each had a live AI-training licence to its curator (`verifyDataset`) |
  * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |
  * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest |
  * | `pdq` | PDQ recomputed from the image equals the on-chain PDQ (needs `pdq`) |
@@ -252,6 +260,43 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     return { modelId: l.modelId, status: "active" };
   });
 
+  let card: ModelCard | undefined;
+  await item("modelCard", "The model's card, fetched by its registered digest, describes these weights and the pattern's params", async () => {
+    const model = registeredModel();
+    const cardCid = CID.createV1(RAW_CODEC, Digest.create(0x12, hexToBytes(model.cardDigest))).toString();
+    const bytes = await fetchVerified(p.gateway, { cid: cardCid, codec: RAW_CODEC, digest: model.cardDigest });
+    card = parseModelCard(bytes);
+    if (card.weights.digest.toLowerCase() !== model.weightsDigest.toLowerCase()) throw new Error(`the card describes weights ${card.weights.digest}, the registry ${model.weightsDigest}`);
+    if (card.name !== model.name || card.version !== model.version) throw new Error(`the card names "${card.name} ${card.version}", the registry "${model.name} ${model.version}"`);
+    if (metadata !== undefined) checkModelParams(card.params, metadata.motif.lineage.params, card.name);
+    return { cardCid, io: card.io, seamless: card.behaviour.seamless, params: card.params.map((d) => d.name), trained: card.training !== null };
+  });
+
+  await item("training", "The model's training lineage: its card and the registry agree, and a training dataset certificate's members were each licensed for AI training", async () => {
+    const model = registeredModel();
+    if (card === undefined) throw new NotChecked("no verified model card (see the modelCard item)");
+    const t = model.training;
+    const declared = t.configDigest !== zeroHash;
+    if (card.training === null) {
+      if (declared) throw new Error(`the registry records training data ${t.dataRoot}, the card none`);
+      return { declared: false };
+    }
+    const c = card.training;
+    const mismatches: string[] = [];
+    if (c.dataRoot.toLowerCase() !== t.dataRoot.toLowerCase()) mismatches.push(`dataRoot (card ${c.dataRoot}, registry ${t.dataRoot})`);
+    if (c.configDigest.toLowerCase() !== t.configDigest.toLowerCase()) mismatches.push(`configDigest (card ${c.configDigest}, registry ${t.configDigest})`);
+    if (c.trainer !== t.trainer) mismatches.push(`trainer (card "${c.trainer}", registry "${t.trainer}")`);
+    if ((c.datasetId === undefined ? 0n : BigInt(c.datasetId)) !== t.datasetId) mismatches.push(`datasetId (card ${c.datasetId ?? "none"}, registry ${t.datasetId === 0n ? "none" : tokenIdHex(t.datasetId)})`);
+    if (mismatches.length > 0) throw new Error(`the card and the registry differ in ${mismatches.join("; ")}`);
+    if (t.datasetId === 0n) return { declared: true, dataRoot: t.dataRoot, certified: false, members: c.members, trainer: t.trainer };
+    const { manifest } = await getDatasetManifest(client, { certificate: p.addresses.certificate, datasetId: t.datasetId, gateway: p.gateway });
+    const report = await verifyDataset(client, { licensing: p.addresses.licensing, manifest, certificate: p.addresses.certificate });
+    const unlicensed = report.members.filter((x) => !x.inclusion || !x.licensed);
+    if (!report.root.passed) throw new Error(`dataset ${tokenIdHex(t.datasetId)}: its manifest's members give root ${report.root.recomputed}, not ${report.root.claimed}`);
+    if (unlicensed.length > 0) throw new Error(`dataset ${tokenIdHex(t.datasetId)}: ${unlicensed.length} of ${report.members.length} members not licensed for AI training to its curator (${unlicensed.slice(0, 3).map((x) => `${x.tokenId}: ${x.reason ?? "not in the tree"}`).join("; ")})`);
+    return { declared: true, dataRoot: t.dataRoot, certified: true, datasetId: tokenIdHex(t.datasetId), members: report.members.length, trainer: t.trainer };
+  });
+
   if (l.recipeId !== 0n) {
     await item("recipe", "Recipe certificate in the lineage is for the same model, and the recipe fetched by its CID hashes to its digest and gives the pattern's params", async () => {
       const recipe = await getRecipe(client, { certificate: p.addresses.certificate, recipeId: l.recipeId });
@@ -328,7 +373,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const params = m.params;
     const paramsHash = modelParamsHash(params);
     if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
-    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height });
+    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height, ...(card !== undefined ? { card } : {}) });
     const rerenderedDigest = await sha256Digest(png);
     const identicalBytes = rerenderedDigest === l.contentDigest;
     if (identicalBytes) return { weightsCid, identicalBytes, pixelDigest: rerenderedDigest };
