@@ -7,7 +7,7 @@
  * training) → an auditor verifies a certificate, re-render included.
  */
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type Account, type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, createWalletClient, formatEther, http, getAddress, keccak256, parseEther, stringify, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -132,6 +132,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   await mkdir(modelsDir, { recursive: true });
   const manifestEntry = await addModel(modelsDir, brandModelCard(DEMO_BRAND, weights), weights);
   const weightsCid = await ctx.pipeline.store.add(weights);
+  await ctx.pipeline.store.add(await readFile(path.join(modelsDir, manifestEntry.card)));
   let modelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [weightsDigest] });
   const newlyRegistered = modelId === 0;
   if (newlyRegistered) {

@@ -233,8 +233,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // IPFS store and gateway.
     const { store, kind, pinQueue } = selectStore(path.join(options.stateDir, "ipfs"), env);
-    // the shipped models' weights, fetchable by the CID they are registered under (auditors, /v1/render weightsCid)
-    for (const m of await loadManifest()) await store.add(await readFile(path.join(MODELS_DIR, m.file)));
+    // the shipped models' weights and cards, fetchable by the digests they are registered under (auditors, the models page, /v1/render weightsCid)
+    for (const m of await loadManifest()) {
+      await store.add(await readFile(path.join(MODELS_DIR, m.file)));
+      await store.add(await readFile(path.join(MODELS_DIR, m.card)));
+    }
     const gateway = await buildGateway(store);
     closers.push(() => gateway.close());
     const gatewayUrl = await gateway.listen({ port: ports.gateway, host: "127.0.0.1" });

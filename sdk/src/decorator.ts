@@ -25,6 +25,7 @@ import { requireLicensed, type RequireLicensedParameters } from "./actions/licen
 import { signOffer, type SignOfferParameters } from "./actions/licensing/signOffer.js";
 import { withdraw, type WithdrawParameters } from "./actions/licensing/withdraw.js";
 import { getModel, type GetModelParameters } from "./actions/models/getModel.js";
+import { listModels } from "./actions/models/listModels.js";
 import { registerModel, type RegisterModelParameters } from "./actions/models/registerModel.js";
 import { checkTrainingLicense, type CheckTrainingLicenseParameters } from "./actions/datasets/checkTrainingLicense.js";
 import { verifyDataset, type VerifyDatasetParameters } from "./actions/datasets/verifyDataset.js";
@@ -68,6 +69,7 @@ export function motifActions({ addresses, startBlock }: {
     return {
       registerModel: (p: Omit<RegisterModelParameters, "registry">) => registerModel(signer(), { ...p, registry: addresses.registry }),
       getModel: (p: Omit<GetModelParameters, "registry">) => getModel(client, { ...p, registry: addresses.registry }),
+      listModels: () => listModels(client, { registry: addresses.registry }),
       deprecateModel: (p: Omit<DeprecateModelParameters, "registry">) => deprecateModel(signer(), { ...p, registry: addresses.registry }),
       attestLineage: (p: Omit<AttestLineageParameters, "certificate">) => attestLineage(signer(), { ...p, certificate: addresses.certificate }),
       mintCertificates: (p: Omit<MintCertificatesParameters, "certificate">) => mintCertificates(signer(), { ...p, certificate: addresses.certificate }),

@@ -27,6 +27,8 @@ export * from "./licenseTerms.js";
 export * from "./nonceManager.js";
 export * from "./actions/models/registerModel.js";
 export * from "./actions/models/getModel.js";
+export * from "./actions/models/listModels.js";
+export * from "./actions/models/getModelCard.js";
 export * from "./actions/certificates/getCertificate.js";
 export * from "./actions/licensing/signOffer.js";
 export * from "./actions/licensing/acceptOffer.js";

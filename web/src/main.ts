@@ -8,6 +8,7 @@ import { createPage } from "./pages/create.js";
 import { gallery } from "./pages/gallery.js";
 import { patternPage } from "./pages/pattern.js";
 import { certificatePage } from "./pages/certificate.js";
+import { modelsPage } from "./pages/models.js";
 import { h, notice, short, show } from "./ui.js";
 import { Wallet, WrongChainError, publicClientFor } from "./wallet.js";
 
@@ -58,6 +59,7 @@ async function route(app: App): Promise<void> {
   }
   if (page === "audit") return auditPage(app, root, arg);
   if (page === "create") return createPage(app, root);
+  if (page === "models") return modelsPage(app, root);
   return gallery(app, root);
 }
 

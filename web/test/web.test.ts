@@ -8,7 +8,7 @@ import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { createPublicClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
+import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, regionBit, regionMask } from "@motif/sdk";
 import { runStory } from "../../scripts/lib/demo-story.js";
 import { injectWallet } from "../../test/ts/helpers/injected-wallet.js";
 import { type Stack, startStack } from "../../scripts/lib/stack.js";
@@ -222,6 +222,26 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.click("#verify");
     await page.waitForSelector('#report .notice[data-kind="error"]');
     expect(await page.locator("#report").textContent()).to.contain('token id: "0xnothex" is not a token id');
+    await page.close();
+  });
+
+  it("models page: every registered model with its card (fetched by its registered digest), its training lineage and its patterns", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${stack.urls.web}/#/models`);
+    await page.waitForSelector("#model-count");
+    const client = createPublicClient({ transport: http(stack.urls.rpc) });
+    const count = await client.readContract({ address: stack.deployment.contracts.MotifModelRegistry, abi: motifModelRegistryAbi, functionName: "modelCount" });
+    expect(await page.locator("section.model").count()).to.equal(count);
+    // every card is fetched, checked against its digest and shown in words
+    await page.waitForFunction((n) => document.querySelectorAll("section.model .model-card").length === n, count, { timeout: 60_000 });
+    const demo = page.locator(`section.model[data-model="${storyDone.model.id}"]`);
+    expect(await demo.locator(".io").textContent()).to.contain("Coordinate network (motif.cppn/1): any size; seamless tiles");
+    expect(await demo.locator(".params li").allTextContents()).to.deep.equal(["scale: an integer in 1..8, default 2 — integer frequency multiplier: larger repeats more often inside the tile", "sharpness: a number in 0.25..32, default 4 — palette sharpness: low blends colours, high gives crisp flat areas"]);
+    expect(await demo.locator(".training").textContent()).to.equal("Training: none declared (weights drawn, not trained).");
+    // its patterns, through the indexer
+    await demo.locator(".samples .sample img").first().waitFor({ timeout: 60_000 });
+    expect(await demo.locator(".samples .sample").count()).to.be.within(1, 4);
+    await page.screenshot({ path: path.join(SHOTS, "models.png"), fullPage: true });
     await page.close();
   });
 

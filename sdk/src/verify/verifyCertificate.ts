@@ -12,7 +12,8 @@ import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
 import { checkModelParams, modelParamsHash } from "../params/modelParams.js";
-import { type ModelCard, parseModelCard } from "../metadata/modelCard.js";
+import type { ModelCard } from "../metadata/modelCard.js";
+import { getModelCard } from "../actions/models/getModelCard.js";
 import { getDatasetManifest } from "../actions/datasets/getDatasetManifest.js";
 import { verifyDataset } from "../actions/datasets/verifyDataset.js";
 import { type C2paAction, type CertificateMetadata, parseCertificateMetadata } from "../metadata/certificateMetadata.js";
@@ -103,9 +104,6 @@ const recipeIdOfField = (v: unknown): bigint => {
 /** Every action of the document's `c2pa.actions` assertions. */
 const c2paActions = (doc: CertificateMetadata): C2paAction[] =>
   doc.c2pa.assertions.flatMap((a) => (a.label === "c2pa.actions" ? (a.data as { actions: C2paAction[] }).actions : []));
-
-/** Multicodec of a raw block (a model card is pinned as one). */
-const RAW_CODEC = 0x55;
 
 /** Thrown inside a check: the item is not checked, for this reason. */
 class NotChecked {
@@ -263,9 +261,9 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   let card: ModelCard | undefined;
   await item("modelCard", "The model's card, fetched by its registered digest, describes these weights and the pattern's params", async () => {
     const model = registeredModel();
-    const cardCid = CID.createV1(RAW_CODEC, Digest.create(0x12, hexToBytes(model.cardDigest))).toString();
-    const bytes = await fetchVerified(p.gateway, { cid: cardCid, codec: RAW_CODEC, digest: model.cardDigest });
-    card = parseModelCard(bytes);
+    const fetched = await getModelCard({ cardDigest: model.cardDigest, gateway: p.gateway });
+    const cardCid = fetched.cardCid;
+    card = fetched.card;
     if (card.weights.digest.toLowerCase() !== model.weightsDigest.toLowerCase()) throw new Error(`the card describes weights ${card.weights.digest}, the registry ${model.weightsDigest}`);
     if (card.name !== model.name || card.version !== model.version) throw new Error(`the card names "${card.name} ${card.version}", the registry "${model.name} ${model.version}"`);
     if (metadata !== undefined) checkModelParams(card.params, metadata.motif.lineage.params, card.name);

@@ -1,8 +1,10 @@
 import type { Address, Client, ReadContractErrorType } from "viem";
 import { readContract } from "viem/actions";
+import { zeroHash } from "viem";
 
 import { motifModelRegistryAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
+import type { Model } from "../../generated/structs.js";
 
 export type GetModelParameters = { registry: Address; modelId: number };
 export type GetModelReturnType = {
@@ -35,24 +37,32 @@ export type GetModelErrorType = ReadContractErrorType | MotifContractErrorType;
 export async function getModel(client: Client, p: GetModelParameters): Promise<GetModelReturnType> {
   try {
     const m = await readContract(client, { address: p.registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [p.modelId] });
-    return {
-      modelId: p.modelId,
-      owner: m.owner,
-      royaltyBps: m.royaltyBps,
-      status: m.status === 2 ? "deprecated" : "active",
-      registeredAt: m.registeredAt,
-      weightsDigest: m.weightsDigest,
-      weightsCidDigest: m.weightsCidDigest,
-      weightsCidCodec: m.weightsCidCodec,
-      name: m.name,
-      version: m.version,
-      cardDigest: m.cardDigest,
-      training:
-        m.training.configDigest === `0x${"00".repeat(32)}`
-          ? null
-          : { datasetId: m.training.datasetId === 0n ? null : m.training.datasetId, dataRoot: m.training.dataRoot, configDigest: m.training.configDigest, trainer: m.training.trainer },
-    };
+    return modelOf(p.modelId, m);
   } catch (error) {
     return rethrowMotifError(error);
   }
+}
+
+/** The registry's `Model` struct as `getModel` returns it (status in words, training null when undeclared). */
+export function modelOf(
+  modelId: number,
+  m: Model,
+): GetModelReturnType {
+  return {
+    modelId,
+    owner: m.owner,
+    royaltyBps: m.royaltyBps,
+    status: m.status === 2 ? "deprecated" : "active",
+    registeredAt: m.registeredAt,
+    weightsDigest: m.weightsDigest,
+    weightsCidDigest: m.weightsCidDigest,
+    weightsCidCodec: m.weightsCidCodec,
+    name: m.name,
+    version: m.version,
+    cardDigest: m.cardDigest,
+    training:
+      m.training.configDigest === zeroHash
+        ? null
+        : { datasetId: m.training.datasetId === 0n ? null : m.training.datasetId, dataRoot: m.training.dataRoot, configDigest: m.training.configDigest, trainer: m.training.trainer },
+  };
 }
