@@ -1,0 +1,58 @@
+import { expect } from "chai";
+
+import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
+import { extractPalette } from "../src/train/palette.js";
+
+/** Reference OKLab of the sRGB primaries and white (CSS Color 4's conversions of Ottosson's matrices). */
+const REFERENCE: Array<[[number, number, number], [number, number, number]]> = [
+  [[1, 1, 1], [1, 0, 0]],
+  [[1, 0, 0], [0.62796, 0.22486, 0.12585]],
+  [[0, 1, 0], [0.86644, -0.23389, 0.1795]],
+  [[0, 0, 1], [0.45201, -0.03246, -0.31153]],
+  [[0, 0, 0], [0, 0, 0]],
+];
+
+describe("studio training: OKLab and the palette drawn from swatches (issue 19 §2)", () => {
+  it("converts sRGB to OKLab as the reference does, and back", () => {
+    for (const [rgb, lab] of REFERENCE) {
+      const got = srgbToOklab(...rgb);
+      for (let c = 0; c < 3; c++) expect(got[c], `${rgb} channel ${c}`).to.be.closeTo(lab[c]!, 5e-5);
+      const back = oklabToSrgb(got[0]!, got[1]!, got[2]!);
+      for (let c = 0; c < 3; c++) expect(back[c], `${rgb} round trip`).to.be.closeTo(rgb[c]!, 1e-6);
+    }
+  });
+
+  /** Swatches of planted colours (in stripes of uneven widths), with a little noise from a fixed generator. */
+  function swatches(colours: Array<[number, number, number]>, count: number): Float64Array[] {
+    let state = 12345;
+    const noise = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.02;
+    return Array.from({ length: count }, (_, s) => {
+      const side = 48;
+      const rgb = new Float64Array(side * side * 3);
+      for (let y = 0; y < side; y++) {
+        for (let x = 0; x < side; x++) {
+          const c = colours[Math.floor(((x + s * 5) % side) / (side / colours.length))]!;
+          for (let k = 0; k < 3; k++) rgb[(y * side + x) * 3 + k] = Math.min(1, Math.max(0, c[k]! / 255 + noise()));
+        }
+      }
+      return imageToOklab(rgb);
+    });
+  }
+  const PLANTED: Array<[number, number, number]> = [[20, 30, 70], [180, 40, 40], [230, 200, 90], [245, 240, 225]];
+
+  it("recovers planted colours, sorted by lightness, as 8-bit sRGB", () => {
+    const palette = extractPalette(swatches(PLANTED, 6), { colours: 4, seed: 7 });
+    const sorted = [...PLANTED].sort((a, b) => srgbToOklab(a[0] / 255, a[1] / 255, a[2] / 255)[0]! - srgbToOklab(b[0] / 255, b[1] / 255, b[2] / 255)[0]!);
+    expect(palette.srgb.length).to.equal(4);
+    palette.srgb.forEach((c, i) => c.forEach((v, k) => expect(Math.abs(v - sorted[i]![k]!), `colour ${i} channel ${k}: ${c} vs ${sorted[i]}`).to.be.at.most(3)));
+    for (let i = 1; i < 4; i++) expect(palette.oklab[i * 3]!).to.be.greaterThan(palette.oklab[(i - 1) * 3]!);
+    expect(palette.inertia).to.be.below(1e-3);
+  });
+
+  it("is deterministic: the same swatches and seed give the same palette; bad sizes are refused in words", () => {
+    const s = swatches(PLANTED, 3);
+    expect(extractPalette(s, { colours: 6, seed: 3 })).to.deep.equal(extractPalette(s, { colours: 6, seed: 3 }));
+    expect(() => extractPalette(s, { colours: 1, seed: 3 })).to.throw("palette colours: 1 is not an integer in 2..16");
+    expect(() => extractPalette([new Float64Array(6)], { colours: 4, seed: 3, stride: 1 })).to.throw("2 sampled pixels for 4 colours");
+  });
+});
