@@ -161,9 +161,20 @@ export function cppnWeights(spec: BrandSpec): CppnWeights {
 
 /** Builds the ONNX model of a brand. Same spec → same bytes. */
 export function buildCppnModel(spec: BrandSpec): Uint8Array {
-  const { B, W1, Wz, b1, W2, b2, W3, b3, Wp, bp, palette } = cppnWeights(spec);
-  const { frequencies: M, latent: Z, hidden: H } = CPPN;
-  const P = spec.palette.length;
+  return buildCppnOnnx(spec, cppnWeights(spec));
+}
+
+/**
+ * The ONNX model of a CPPN with these weights (drawn for a brand, or trained): the graph above, its
+ * dimensions taken from the weights (frequencies from B, hidden width from b1, palette size from bp;
+ * latent 8). Same inputs → same bytes.
+ */
+export function buildCppnOnnx(spec: Pick<BrandSpec, "name" | "version" | "extraParams">, weights: CppnWeights): Uint8Array {
+  const { B, W1, Wz, b1, W2, b2, W3, b3, Wp, bp, palette } = weights;
+  const M = B.length / 2;
+  const H = b1.length;
+  const Z = Wz.length / H;
+  const P = bp.length;
   const extra = spec.extraParams ?? [];
 
   const init = (name: string, dims: number[], data: Float32Array) =>

@@ -1,5 +1,11 @@
 import { expect } from "chai";
 
+import * as ort from "onnxruntime-node";
+
+import { buildCppnModel, buildCppnOnnx, cppnWeights } from "../src/model/cppn.js";
+import { runCppn } from "../src/model/io.js";
+import { latentOf } from "../src/render/latent.js";
+import { TRAINABLE, backward, forward, fromCppnWeights, zeroGrad } from "../src/train/cppn-grad.js";
 import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
 import { extractPalette } from "../src/train/palette.js";
 
@@ -54,5 +60,57 @@ describe("studio training: OKLab and the palette drawn from swatches (issue 19 �
     expect(extractPalette(s, { colours: 6, seed: 3 })).to.deep.equal(extractPalette(s, { colours: 6, seed: 3 }));
     expect(() => extractPalette(s, { colours: 1, seed: 3 })).to.throw("palette colours: 1 is not an integer in 2..16");
     expect(() => extractPalette([new Float64Array(6)], { colours: 4, seed: 3, stride: 1 })).to.throw("2 sampled pixels for 4 colours");
+  });
+});
+
+describe("studio training: the CPPN's forward and reverse mode in float64 (issue 19 §2)", function () {
+  this.timeout(60_000);
+  const brand = { name: "gradcheck", version: "1.0.0", weightSeed: 0x9ad, palette: [[20, 30, 70], [180, 40, 40], [230, 200, 90], [245, 240, 225]] as Array<[number, number, number]> };
+  const drawn = cppnWeights(brand);
+  const { params, paletteRgb } = fromCppnWeights(drawn);
+  const paletteOklab = new Float64Array(paletteRgb.length);
+  for (let k = 0; k < paletteRgb.length; k += 3) srgbToOklab(paletteRgb[k]!, paletteRgb[k + 1]!, paletteRgb[k + 2]!, paletteOklab, k);
+  const opts = { scale: 2, sharpness: 4, paletteRgb, paletteOklab };
+  const side = 12;
+  // pixel centres of a side × side tile, as the renderer samples them
+  const uv = new Float64Array(side * side * 2);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) uv.set([(x + 0.5) / side, (y + 0.5) / side], (y * side + x) * 2);
+  const z = Float64Array.from(latentOf(42n));
+
+  it("its forward is the ONNX graph's output (onnxruntime, float32) for the same weights", async () => {
+    const bytes = buildCppnOnnx(brand, drawn);
+    expect(Buffer.from(bytes).equals(Buffer.from(buildCppnModel(brand))), "the builder from weights gives the brand's bytes").to.equal(true);
+    const session = await ort.InferenceSession.create(bytes);
+    const out = await runCppn(session, Float32Array.from(z), { scale: 2, sharpness: 4 }, Float32Array.from(uv), side * side);
+    await session.release();
+    const { rgb } = forward(params, z, uv, opts);
+    let worst = 0;
+    for (let i = 0; i < rgb.length; i++) worst = Math.max(worst, Math.abs(rgb[i]! - out[i]!));
+    expect(worst).to.be.below(1e-4);
+  });
+
+  it("its gradient is the finite difference of the loss, entry by entry (central, h = 1e-6)", () => {
+    // a loss with a known derivative in ok: L = Σ c·ok, c fixed and uneven
+    const coef = Float64Array.from({ length: side * side * 3 }, (_, i) => Math.sin(i * 1.7) + 0.3);
+    const loss = (p: typeof params) => forward(p, z, uv, opts).ok.reduce((s, v, i) => s + v * coef[i]!, 0);
+    const { cache } = forward(params, z, uv, opts);
+    const grad = zeroGrad(params);
+    backward(params, cache, coef, grad, opts);
+    let checked = 0;
+    for (const name of TRAINABLE) {
+      const t = params[name];
+      for (const i of [0, Math.floor(t.length / 3), t.length - 1]) {
+        const keep = t[i]!;
+        t[i] = keep + 1e-6;
+        const up = loss(params);
+        t[i] = keep - 1e-6;
+        const down = loss(params);
+        t[i] = keep;
+        const numeric = (up - down) / 2e-6;
+        expect(Math.abs(grad[name][i]! - numeric), `${name}[${i}]: ${grad[name][i]} vs ${numeric}`).to.be.at.most(1e-6 + 1e-4 * Math.abs(numeric));
+        checked++;
+      }
+    }
+    expect(checked).to.equal(27);
   });
 });
