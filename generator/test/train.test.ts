@@ -7,6 +7,7 @@ import { runCppn } from "../src/model/io.js";
 import { latentOf } from "../src/render/latent.js";
 import { TRAINABLE, backward, forward, fromCppnWeights, zeroGrad } from "../src/train/cppn-grad.js";
 import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
+import { patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "../src/train/swd.js";
 import { extractPalette } from "../src/train/palette.js";
 
 /** Reference OKLab of the sRGB primaries and white (CSS Color 4's conversions of Ottosson's matrices). */
@@ -112,5 +113,59 @@ describe("studio training: the CPPN's forward and reverse mode in float64 (issue
       }
     }
     expect(checked).to.equal(27);
+  });
+});
+
+describe("studio training: sliced Wasserstein with its gradient (issue 19 §2)", () => {
+  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it("in one dimension is the mean squared difference of the sorted values (the 1-D optimal transport)", () => {
+    const r = lcg(3);
+    const x = Float64Array.from({ length: 50 }, () => r());
+    const y = Float64Array.from({ length: 50 }, () => r() * 2 + 1);
+    const sx = [...x].sort((a, b) => a - b);
+    const sy = [...y].sort((a, b) => a - b);
+    const expected = sx.reduce((s, v, i) => s + (v - sy[i]!) ** 2, 0) / 50;
+    expect(slicedWasserstein(x, y, 1, Float64Array.of(1))).to.be.closeTo(expected, 1e-12);
+    expect(slicedWasserstein(y, y, 1, Float64Array.of(-1))).to.equal(0);
+  });
+
+  it("is zero between a set and any reordering of it, and its gradient is the finite difference", () => {
+    const r = lcg(11);
+    const dim = 27;
+    const x = Float64Array.from({ length: 40 * dim }, () => r());
+    const y = Float64Array.from({ length: 40 * dim }, () => r() * 0.5);
+    const dirs = unitDirections(16, dim, 5);
+    const shuffled = new Float64Array(x.length);
+    for (let i = 0; i < 40; i++) shuffled.set(x.subarray(((i * 17) % 40) * dim, ((i * 17) % 40) * dim + dim), i * dim);
+    expect(slicedWasserstein(x, shuffled, dim, dirs)).to.be.closeTo(0, 1e-24);
+    const grad = new Float64Array(x.length);
+    slicedWasserstein(x, y, dim, dirs, grad);
+    for (const i of [0, 100, 517, x.length - 1]) {
+      const keep = x[i]!;
+      x[i] = keep + 1e-7;
+      const up = slicedWasserstein(x, y, dim, dirs);
+      x[i] = keep - 1e-7;
+      const down = slicedWasserstein(x, y, dim, dirs);
+      x[i] = keep;
+      expect(grad[i]!, `entry ${i}`).to.be.closeTo((up - down) / 2e-7, 1e-6);
+    }
+  });
+
+  it("patches and their gradient are each other's transpose: <patches(img), g> = <img, patchGradToImage(g)>", () => {
+    const r = lcg(7);
+    const side = 10;
+    for (const d of [1, 2, 4]) {
+      const img = Float64Array.from({ length: side * side * 3 }, () => r());
+      const p = patchesOf(img, side, d);
+      expect(p.length).to.equal((side - 2 * d) ** 2 * 27);
+      const g = Float64Array.from({ length: p.length }, () => r() - 0.5);
+      const back = new Float64Array(img.length);
+      patchGradToImage(g, side, d, back);
+      const lhs = p.reduce((s, v, i) => s + v * g[i]!, 0);
+      const rhs = img.reduce((s, v, i) => s + v * back[i]!, 0);
+      expect(lhs).to.be.closeTo(rhs, 1e-9);
+    }
+    expect(() => patchesOf(new Float64Array(4 * 4 * 3), 4, 2)).to.throw("dilation 2 leaves no 3×3 neighbourhood in 4 px");
   });
 });
