@@ -7,6 +7,7 @@ import { runCppn } from "../src/model/io.js";
 import { latentOf } from "../src/render/latent.js";
 import { TRAINABLE, backward, forward, fromCppnWeights, zeroGrad } from "../src/train/cppn-grad.js";
 import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
+import { fft2, magnitudes, spectralLoss } from "../src/train/spectrum.js";
 import { patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "../src/train/swd.js";
 import { extractPalette } from "../src/train/palette.js";
 
@@ -167,5 +168,51 @@ describe("studio training: sliced Wasserstein with its gradient (issue 19 §2)",
       expect(lhs).to.be.closeTo(rhs, 1e-9);
     }
     expect(() => patchesOf(new Float64Array(4 * 4 * 3), 4, 2)).to.throw("dilation 2 leaves no 3×3 neighbourhood in 4 px");
+  });
+});
+
+describe("studio training: the spectral term (issue 19 §2)", () => {
+  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it("fft2 is the DFT from its definition (8×8), and inverse(fft2(x)) / n is x", () => {
+    const r = lcg(5);
+    const side = 8;
+    const x = Float64Array.from({ length: 64 }, () => r());
+    const re = Float64Array.from(x);
+    const im = new Float64Array(64);
+    fft2(re, im, side);
+    for (const [u, v] of [[0, 0], [1, 0], [3, 5], [7, 7]] as const) {
+      let sr = 0;
+      let si = 0;
+      for (let y = 0; y < side; y++) for (let xx = 0; xx < side; xx++) {
+        const a = (-2 * Math.PI * (u * xx + v * y)) / side;
+        sr += x[y * side + xx]! * Math.cos(a);
+        si += x[y * side + xx]! * Math.sin(a);
+      }
+      expect(re[v * side + u]).to.be.closeTo(sr, 1e-9);
+      expect(im[v * side + u]).to.be.closeTo(si, 1e-9);
+    }
+    fft2(re, im, side, true);
+    for (let i = 0; i < 64; i++) expect(re[i]! / 64).to.be.closeTo(x[i]!, 1e-12);
+  });
+
+  it("is zero against the image's own magnitudes, and its gradient is the finite difference", () => {
+    const r = lcg(9);
+    const side = 16;
+    const img = Float64Array.from({ length: side * side * 3 }, () => r());
+    expect(spectralLoss(img, side, magnitudes(img, side))).to.be.closeTo(0, 1e-20);
+    const other = Float64Array.from({ length: img.length }, () => r());
+    const target = magnitudes(other, side);
+    const grad = new Float64Array(img.length);
+    spectralLoss(img, side, target, grad);
+    for (const i of [0, 77, 400, img.length - 1]) {
+      const keep = img[i]!;
+      img[i] = keep + 1e-6;
+      const up = spectralLoss(img, side, target);
+      img[i] = keep - 1e-6;
+      const down = spectralLoss(img, side, target);
+      img[i] = keep;
+      expect(grad[i]!, `entry ${i}`).to.be.closeTo((up - down) / 2e-6, 1e-8);
+    }
   });
 });
