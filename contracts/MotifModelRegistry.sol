@@ -23,7 +23,8 @@ import {Model, ModelRegistration, ModelStatus, TrainingLineage} from "./types/Mo
 /// royalty share, transfer ownership in two steps.
 ///
 /// Storage layout of a `Model` record (`types/Model.sol`, one per model id; field order is the packing):
-///   slot 0: owner (160) | royaltyBps (16) | status (8) | registeredAt (40) | weightsCidCodec (16) = 240 bits
+///   slot 0: owner (160) | royaltyBps (16) | status (8) | registeredAt (40) | weightsCidCodec (16) |
+///           trainedOnDataset (8) = 248 bits
 ///   slot 1: weightsDigest
 ///   slot 2: weightsCidDigest
 ///   slot 3: pendingOwner (160)
@@ -90,6 +91,7 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
         m.version = r.version;
         m.cardDigest = r.cardDigest;
         m.training = TrainingLineage(r.training.datasetId, dataRoot, r.training.configDigest, r.training.trainer);
+        if (r.training.datasetId != 0) m.trainedOnDataset = true;
         _modelIdByWeights[r.weightsDigest] = modelId;
 
         emit ModelRegistered(
@@ -113,9 +115,17 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
     function setLicensing(IMotifLicensing licensing_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         address current = address(_licensing);
         if (current != address(0)) revert MotifModelRegistryLicensingAlreadySet(current);
+        // bound to this registry, its certificate too, and not answering "licensed" for a token that
+        // does not exist (a placeholder or a stub): the admin still vouches for the contract itself
         if (address(licensing_).code.length == 0 || address(licensing_.registry()) != address(this)) {
             revert MotifModelRegistryInvalidLicensing(address(licensing_));
         }
+        IMotifCertificate certificate = licensing_.certificate();
+        if (address(certificate).code.length == 0 || address(certificate.registry()) != address(this)) {
+            revert MotifModelRegistryInvalidLicensing(address(licensing_));
+        }
+        (bool probe,) = licensing_.licensedFor(type(uint256).max, address(this), LicenseFlags.AI_TRAINING, uint48(block.timestamp));
+        if (probe) revert MotifModelRegistryInvalidLicensing(address(licensing_));
         _licensing = licensing_;
         emit LicensingSet(address(licensing_));
     }
@@ -183,7 +193,8 @@ contract MotifModelRegistry is IMotifModelRegistry, AccessControl {
         owner = m.owner;
         if (owner == address(0)) revert MotifModelRegistryUnknownModel(modelId);
         royaltyBps = m.royaltyBps;
-        trainingDatasetId = m.training.datasetId;
+        // slot 0 says whether there is a dataset: its id is read only then
+        if (m.trainedOnDataset) trainingDatasetId = m.training.datasetId;
     }
 
     /// @inheritdoc IMotifModelRegistry

@@ -113,9 +113,14 @@ abstract contract MotifPayments is IMotifLicensing, AccessControl, ReentrancyGua
             modelShare = net * modelBps / _BPS;
             if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
             if (datasetId != 0) {
-                (address datasetOwner, uint16 datasetBps) = certificate.shareOf(datasetId);
-                datasetShare = net * datasetBps / _BPS;
-                if (datasetShare != 0) _owed[currency][datasetOwner] += datasetShare;
+                // a dataset this certificate contract does not hold (a registry wired to another
+                // deployment) takes no share rather than locking the revenue
+                try certificate.shareOf(datasetId) returns (address datasetOwner, uint16 datasetBps) {
+                    datasetShare = net * datasetBps / _BPS;
+                    if (datasetShare != 0) _owed[currency][datasetOwner] += datasetShare;
+                } catch {
+                    emit DatasetShareUnavailable(tokenId, datasetId);
+                }
             }
         }
         uint256 recipeShare = net * recipeBps / _BPS;

@@ -3,6 +3,7 @@
 // solhint-disable-next-line compiler-version
 pragma solidity ^0.8.20;
 
+import {IMotifModelRegistry} from "./IMotifModelRegistry.sol";
 import {
     CertificateKind,
     CertificateView,
@@ -286,4 +287,8 @@ interface IMotifCertificate {
     /// @param request The mint request.
     /// @return digest The typed-data digest under this contract's domain.
     function attestationDigest(MintRequest calldata request) external view returns (bytes32 digest);
+
+    /// @notice The model registry whose models certificates name.
+    /// @return registry_ The registry.
+    function registry() external view returns (IMotifModelRegistry registry_);
 }

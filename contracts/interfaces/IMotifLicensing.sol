@@ -210,6 +210,12 @@ interface IMotifLicensing {
         uint256 datasetShare,
         uint256 protocolFee
     );
+    /// @notice A settlement of `tokenId` paid no training-dataset share: its model names dataset
+    /// `datasetId`, which the certificate contract does not hold (a registry wired to another
+    /// deployment); the certificate owner received that share instead.
+    /// @param tokenId The certificate settled.
+    /// @param datasetId The dataset its model names.
+    event DatasetShareUnavailable(uint256 indexed tokenId, uint256 indexed datasetId);
     /// @notice `account` withdrew `amount` of `currency`.
     /// @param account The account.
     /// @param currency ERC-20 address, or address(0) for ETH.

@@ -52,14 +52,17 @@ struct ModelRegistration {
 
 /// @notice A registered model, as stored by `MotifModelRegistry` and returned by `getModel`.
 /// @dev Field order is the storage packing: slot 0 = owner (160) | royaltyBps (16) | status (8) |
-/// registeredAt (40) | weightsCidCodec (16); slots 1-3 = weightsDigest, weightsCidDigest,
-/// pendingOwner; then name and version, the card digest and the training lineage (4 slots).
+/// registeredAt (40) | weightsCidCodec (16) | trainedOnDataset (8); slots 1-3 = weightsDigest,
+/// weightsCidDigest, pendingOwner; then name and version, the card digest and the training lineage
+/// (4 slots). `trainedOnDataset` (training.datasetId != 0) keeps the royalty split's read to slot 0
+/// for every model without a training dataset.
 struct Model {
     address owner;
     uint16 royaltyBps;
     ModelStatus status;
     uint40 registeredAt;
     uint16 weightsCidCodec;
+    bool trainedOnDataset;
     bytes32 weightsDigest;
     bytes32 weightsCidDigest;
     address pendingOwner;

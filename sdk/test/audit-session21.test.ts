@@ -51,8 +51,8 @@ describe("audit session 21: simulateAndWrite's nonce manager under concurrent wr
     const registry = deployed.addresses.registry;
     const nonceBefore = await deployed.publicClient.getTransactionCount({ address: account.address });
     const [a, b] = await Promise.allSettled([
-      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestA, royaltyBps: 0, name: "a", version: "1", cardDigest: digestB }),
-      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestB, royaltyBps: 0, name: "b", version: "1", cardDigest: digestA }),
+      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestA, royaltyBps: 0, name: "a", version: "1", cardDigest: hex("audit21-f3-card-a") }),
+      registerModel(wallet, { registry, owner: account.address, weightsDigest: digestB, royaltyBps: 0, name: "b", version: "1", cardDigest: hex("audit21-f3-card-b") }),
     ]);
     let bLanded: string = b.status === "rejected" ? `rejected: ${String((b.reason as { shortMessage?: string }).shortMessage ?? b.reason).split("\n")[0]} (${String((b.reason as { details?: string }).details ?? "").split("\n")[0]})` : "sent";
     if (b.status === "fulfilled") {

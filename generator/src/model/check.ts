@@ -3,7 +3,7 @@ import * as ort from "onnxruntime-node";
 
 import { type ModelCard, parseModelCard } from "@motif/sdk";
 import { latentOf } from "../render/latent.js";
-import { SESSION_OPTIONS, expectedInputs, IO_NAMES, nativeSize, runCppn, runImage } from "./io.js";
+import { SESSION_OPTIONS, expectedInputs, IO_NAMES, nativeSize, runCppn, runCppnDims, runImage } from "./io.js";
 
 /** One check of a model against its card, passed or not, in words. */
 export type ModelCheckItem = { check: "weights" | "io" | "shape" | "range" | "determinism" | "seamless" | "params"; passed: boolean; detail: string };
@@ -27,25 +27,48 @@ const EDGE_SLACK = 1 / 512;
 /** Seeds the check renders: 0, a large one, and two between. */
 const SEEDS = [0n, 1n, 0x9e3779b97f4a7c15n, 0xffffffffffffffffn] as const;
 
-/** The param sets the check renders: the defaults, then each param at its min and max (others at default). */
+/**
+ * The param sets the check renders: the defaults, then each param (others at default) at every
+ * value when it is an integer param of at most 17 values, else at its min, quartiles and max.
+ */
 function paramSets(card: ModelCard): Array<Record<string, number>> {
   const defaults = Object.fromEntries(card.params.map((p) => [p.name, p.default]));
   const sets = [defaults];
-  for (const p of card.params) for (const v of [p.min, p.max]) sets.push({ ...defaults, [p.name]: v });
+  for (const p of card.params) {
+    const span = p.max - p.min;
+    const values = p.type === "integer" && span <= 16 ? Array.from({ length: span + 1 }, (_, i) => p.min + i) : [0, 0.25, 0.5, 0.75, 1].map((f) => (p.type === "integer" ? Math.round(p.min + f * span) : p.min + f * span));
+    for (const v of new Set(values)) if (v !== p.default) sets.push({ ...defaults, [p.name]: v });
+  }
   return sets;
 }
 
-/** A grid of `side × side` pixel centres in [0,1)², plus the two tile edges (u = 0 and 1, v = 0 and 1) at `side` points each. */
-function samplePositions(side: number): { uv: Float32Array; n: number; grid: number } {
+/** Samples per line of the seam check: pixel centres at this pitch along u (or v). */
+const LINE = 256;
+
+/**
+ * A grid of `side × side` pixel centres in [0,1)², the two tile edges (u = 0 and 1, v = 0 and 1) at
+ * `side` points each, and 4 lines along u and 4 along v at `LINE` pixel centres each (the seam check
+ * compares the step across the tile edge with the steps inside).
+ */
+function samplePositions(side: number): { uv: Float32Array; n: number; grid: number; lines: number } {
   const grid = side * side;
-  const n = grid + 4 * side;
+  const lines = grid + 4 * side;
+  const n = lines + 8 * LINE;
   const uv = new Float32Array(n * 2);
   for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) uv.set([(x + 0.5) / side, (y + 0.5) / side], (y * side + x) * 2);
   for (let i = 0; i < side; i++) {
     const t = (i + 0.5) / side;
     uv.set([0, t, 1, t, t, 0, t, 1], (grid + 4 * i) * 2);
   }
-  return { uv, n, grid };
+  for (let l = 0; l < 4; l++) {
+    const at = (l + 0.37) / 4;
+    for (let i = 0; i < LINE; i++) {
+      const t = (i + 0.5) / LINE;
+      uv.set([t, at], (lines + l * LINE + i) * 2);
+      uv.set([at, t], (lines + (4 + l) * LINE + i) * 2);
+    }
+  }
+  return { uv, n, grid, lines };
 }
 
 const digestOf = (a: Float32Array) => createHash("sha256").update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).digest("hex");
@@ -104,37 +127,62 @@ export async function checkModel(cardInput: unknown, weights: Uint8Array): Promi
       return { data: img.data, width: img.width, height: img.height };
     };
 
+    // every (seed, param set): the shape, the range, the same floats on a second run and in other
+    // batch splits (a position's colour may not depend on the rest of its batch: the renderer runs
+    // bands), and, declared seamless, no seam
     let worstEdge = 0;
-    let roughest = { wrap: 0, interior: 0 };
+    let worstSeam = { wrap: 0, interior: 0 };
+    const halves = card.io === "motif.cppn/1" ? [0, Math.floor(positions.n / 2), positions.n] : [];
     for (const seed of SEEDS) {
       for (const params of sets) {
+        const where = `seed ${seed}, params ${JSON.stringify(params)}`;
         let out: Awaited<ReturnType<typeof run>>;
+        let again: Awaited<ReturnType<typeof run>>;
         try {
           out = await run(session, seed, params);
+          again = await run(session, seed, params);
         } catch (error) {
           if (error instanceof ModelCheckError) throw error;
-          return fail("shape", `running it with seed ${seed} and params ${JSON.stringify(params)} failed: ${(error as Error).message.split("\n")[0]}`);
+          return fail("shape", `running it with ${where} failed: ${(error as Error).message.split("\n")[0]}`);
         }
         const expectedLength = card.io === "motif.cppn/1" ? positions.n * 3 : 3 * size!.width * size!.height;
         if (out.data.length !== expectedLength) fail("shape", `the output has ${out.data.length} values, expected ${expectedLength}`);
         for (let i = 0; i < out.data.length; i++) {
           const v = out.data[i]!;
-          if (!Number.isFinite(v) || v < -RANGE_SLACK || v > 1 + RANGE_SLACK) fail("range", `value ${v} at index ${i} (seed ${seed}, params ${JSON.stringify(params)}) is outside 0..1`);
+          if (!Number.isFinite(v) || v < -RANGE_SLACK || v > 1 + RANGE_SLACK) fail("range", `value ${v} at index ${i} (${where}) is outside 0..1`);
+        }
+        if (digestOf(again.data) !== digestOf(out.data)) fail("determinism", `two runs with ${where} gave different floats (a model must be deterministic on one thread)`);
+        if (card.io === "motif.cppn/1") {
+          const z = latentOf(seed, card.latent);
+          const split = new Float32Array(out.data.length);
+          for (let h = 0; h + 1 < halves.length; h++) {
+            const [from, to] = [halves[h]!, halves[h + 1]!];
+            split.set(await runCppn(session, z, params, positions.uv.subarray(from * 2, to * 2), to - from), from * 3);
+          }
+          if (digestOf(split) !== digestOf(out.data)) fail("determinism", `with ${where}, the colours of positions run in two batches differ from one batch: an output may not depend on the rest of its batch (the renderer runs bands)`);
         }
         if (card.behaviour.seamless) {
-          if (card.io === "motif.cppn/1") worstEdge = Math.max(worstEdge, cppnEdgeStep(out.data, positions.grid, side));
-          else {
+          if (card.io === "motif.cppn/1") {
+            worstEdge = Math.max(worstEdge, cppnEdgeStep(out.data, positions.grid, side));
+            const seam = lineSeam(out.data, positions.lines);
+            if (seam.wrap > 2 * seam.interior + 2 / 255) fail("seamless", `the card says seamless, but with ${where} the step across the tile edge at pixel pitch (${seam.wrap.toFixed(4)}) is far above the largest step inside (${seam.interior.toFixed(4)})`);
+            if (seam.wrap - seam.interior > worstSeam.wrap - worstSeam.interior) worstSeam = seam;
+          } else {
             const r = imageRoughness(out.data, out.width!, out.height!);
-            if (r.wrap - r.interior > roughest.wrap - roughest.interior) roughest = r;
+            if (r.wrap > 2 * r.interior + 2 / 255) fail("seamless", `the card says seamless, but with ${where} the step across the wrap-around edges (${r.wrap.toFixed(4)}) is far above the image's own steps (${r.interior.toFixed(4)})`);
+            if (r.wrap - r.interior > worstSeam.wrap - worstSeam.interior) worstSeam = r;
           }
         }
       }
     }
-    pass("shape", card.io === "motif.cppn/1" ? `rgb [${positions.n}, 3] for ${positions.n} positions` : `image [1, 3, ${size!.height}, ${size!.width}]`);
-    pass("range", `every value in 0..1 for ${SEEDS.length} seeds × ${sets.length} param sets (defaults, each param's min and max)`);
+    if (card.io === "motif.cppn/1") {
+      const dims = await runCppnDims(session, latentOf(SEEDS[0], card.latent), sets[0]!, positions.uv.subarray(0, 8), 4);
+      if (dims.length !== 2 || Number(dims[0]) !== 4 || Number(dims[1]) !== 3) fail("shape", `for 4 positions the output is [${dims.join(", ")}], motif.cppn/1 gives [4, 3] (one RGB row per position)`);
+    }
+    pass("shape", card.io === "motif.cppn/1" ? `rgb [N, 3] for ${positions.n} positions` : `image [1, 3, ${size!.height}, ${size!.width}]`);
+    pass("range", `every value in 0..1 for ${SEEDS.length} seeds × ${sets.length} param sets (defaults; each param at every value, or its min, quartiles and max)`);
     pass("params", `${card.params.length} declared param${card.params.length === 1 ? "" : "s"} fed as float32 [1] inputs`);
 
-    const again = await run(session, SEEDS[2], sets[0]!);
     const fresh = await ort.InferenceSession.create(weights, SESSION_OPTIONS);
     let third: Awaited<ReturnType<typeof run>>;
     try {
@@ -143,18 +191,15 @@ export async function checkModel(cardInput: unknown, weights: Uint8Array): Promi
       await fresh.release();
     }
     const reference = await run(session, SEEDS[2], sets[0]!);
-    if (digestOf(again.data) !== digestOf(reference.data) || digestOf(third.data) !== digestOf(reference.data)) {
-      fail("determinism", "two runs of the same seed and params gave different floats (a model must be deterministic on one thread)");
-    }
-    pass("determinism", "the same seed and params give identical floats, in this session and a fresh one");
+    if (digestOf(third.data) !== digestOf(reference.data)) fail("determinism", "a fresh session gave other floats than the first for the same seed and params");
+    pass("determinism", `identical floats on a second run of every seed and param set, in a fresh session${card.io === "motif.cppn/1" ? ", and in other batch splits" : ""}`);
 
     if (card.behaviour.seamless) {
       if (card.io === "motif.cppn/1") {
         if (worstEdge > EDGE_SLACK) fail("seamless", `the card says seamless, but the colour at opposite tile edges differs by up to ${worstEdge.toFixed(4)} (allowed ${EDGE_SLACK.toFixed(4)}: under half an 8-bit level)`);
-        pass("seamless", `opposite tile edges differ by at most ${worstEdge.toExponential(2)}`);
+        pass("seamless", `opposite tile edges differ by at most ${worstEdge.toExponential(2)}; across the edge at pixel pitch at most ${worstSeam.wrap.toFixed(4)} (inside up to ${worstSeam.interior.toFixed(4)})`);
       } else {
-        if (roughest.wrap > 2 * roughest.interior + 2 / 255) fail("seamless", `the card says seamless, but the step across the wrap-around edges (${roughest.wrap.toFixed(4)}) is far above the image's own steps (${roughest.interior.toFixed(4)})`);
-        pass("seamless", `the wrap-around step ${roughest.wrap.toFixed(4)} is like the interior's ${roughest.interior.toFixed(4)}`);
+        pass("seamless", `the wrap-around step (at most ${worstSeam.wrap.toFixed(4)}) is like the image's own (${worstSeam.interior.toFixed(4)}) for every seed and param set`);
       }
     }
     return items;
@@ -173,6 +218,23 @@ function cppnEdgeStep(rgb: Float32Array, grid: number, side: number): number {
     }
   }
   return worst;
+}
+
+/**
+ * Along the 8 lines at pixel pitch (4 along u, 4 along v): the largest colour step from the last
+ * sample to the first (across the tile edge) and the largest step between neighbours inside.
+ */
+function lineSeam(rgb: Float32Array, lines: number): { wrap: number; interior: number } {
+  let wrap = 0;
+  let interior = 0;
+  for (let l = 0; l < 8; l++) {
+    const at = (i: number, c: number) => rgb[(lines + l * LINE + i) * 3 + c]!;
+    for (let c = 0; c < 3; c++) {
+      wrap = Math.max(wrap, Math.abs(at(LINE - 1, c) - at(0, c)));
+      for (let i = 1; i < LINE; i++) interior = Math.max(interior, Math.abs(at(i, c) - at(i - 1, c)));
+    }
+  }
+  return { wrap, interior };
 }
 
 /** Mean absolute step between the last and first column / row (wrap) against the mean step between neighbours inside. */

@@ -32,6 +32,12 @@ export async function runCppn(session: ort.InferenceSession, z: Float32Array, pa
   return out[IO_NAMES["motif.cppn/1"].output]!.data as Float32Array;
 }
 
+/** The dims of a `motif.cppn/1` output for `n` positions (the contract says [n, 3]). */
+export async function runCppnDims(session: ort.InferenceSession, z: Float32Array, params: Readonly<Record<string, number>>, uv: Float32Array, n: number): Promise<readonly number[]> {
+  const out = await session.run({ uv: new ort.Tensor("float32", uv.subarray(0, n * 2), [n, 2]), z: new ort.Tensor("float32", z, [1, z.length]), ...paramFeeds(params) });
+  return out[IO_NAMES["motif.cppn/1"].output]!.dims;
+}
+
 /** `motif.image/1`: the image (float32 [1, 3, height, width], planar) and its dims. */
 export async function runImage(session: ort.InferenceSession, z: Float32Array, params: Readonly<Record<string, number>>): Promise<{ data: Float32Array; width: number; height: number; dims: readonly number[] }> {
   const out = (await session.run({ z: new ort.Tensor("float32", z, [1, z.length]), ...paramFeeds(params) }))[IO_NAMES["motif.image/1"].output]!;

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Hex } from "viem";
 
 import { type ModelCard, type ModelIoContract, type ModelParamDeclaration, MetadataError, encodeModelCard, parseModelCard } from "@motif/sdk";
+import { checkModel } from "./check.js";
 
 /**
  * A model's record in a models folder's `models.json`: its name and version, its ONNX file, that
@@ -29,6 +30,9 @@ const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 const sha256Hex = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 
 /** The entry of a record and its card (the card must be the record's: same name, version and weights). */
+/** Model names that are safe file names: a letter or digit, then letters, digits, `.`, `_` or `-` (no `..`). */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export function manifestEntry(record: ModelManifestRecord, card: ModelCard): ModelManifestEntry {
   if (card.name !== record.name || card.version !== record.version) throw new Error(`model ${record.name}: its card names "${card.name} ${card.version}", the manifest "${record.name} ${record.version}"`);
   if (card.weights.digest.toLowerCase() !== record.sha256.toLowerCase()) throw new Error(`model ${record.name}: its card's weights digest is ${card.weights.digest}, the manifest says ${record.sha256}`);
@@ -49,9 +53,14 @@ export function loadManifestSync(dir: string): ModelManifestEntry[] {
     if (typeof r.card !== "string" || r.card === "" || typeof r.cardDigest !== "string" || !HEX32.test(r.cardDigest)) {
       throw new Error(`${where}: "card" (its model card's file name) and "cardDigest" (the card's sha-256, 0x and 64 hex digits) are required; docs/model-io.md describes the card`);
     }
+    for (const f of [r.card, r.file]) if (path.basename(f) !== f || f.startsWith(".")) throw new Error(`${where}: "${f}" is not a file name inside the folder`);
     const bytes = readFileSync(path.join(dir, r.card));
     const digest = sha256Hex(bytes);
     if (digest !== r.cardDigest.toLowerCase()) throw new Error(`${where}: ${r.card} has sha-256 ${digest}, the manifest says ${r.cardDigest}`);
+    // the weights too: a file swapped under the record is refused here, not at its first render
+    const weights = readFileSync(path.join(dir, r.file));
+    const weightsDigest = sha256Hex(weights);
+    if (weightsDigest !== String(r.sha256).toLowerCase() || weights.length !== r.bytes) throw new Error(`${where}: ${r.file} has sha-256 ${weightsDigest} (${weights.length} bytes), the manifest says ${r.sha256} (${r.bytes} bytes)`);
     try {
       return manifestEntry(r, parseModelCard(bytes));
     } catch (error) {
@@ -68,11 +77,14 @@ export function manifestRecord(card: ModelCard, weights: Uint8Array): ModelManif
 }
 
 /**
- * Adds a model to a models folder (or replaces the one of that name): writes its ONNX file and its
- * card (canonical bytes) and its record in `models.json`, which is created when missing. The card
- * must describe these weights. Returns the entry.
+ * Adds a model to a models folder (or replaces the one of that name) once it passes `checkModel`
+ * against its card (a `ModelCheckError` says why not): writes its ONNX file and its card (canonical
+ * bytes) and its record in `models.json`, which is created when missing. Returns the entry.
  */
 export async function addModel(dir: string, card: ModelCard, weights: Uint8Array): Promise<ModelManifestEntry> {
+  await checkModel(card, weights);
+  const name = parseModelCard(card).name;
+  if (!SAFE_NAME.test(name) || name.includes("..")) throw new Error(`model name "${name}": a models folder names its files after the model, so it must be a letter or digit, then letters, digits, ".", "_" or "-" (at most 64, no "..")`);
   const record = manifestRecord(card, weights);
   const entry = manifestEntry(record, parseModelCard(card));
   let records: ModelManifestRecord[] = [];

@@ -33,43 +33,56 @@ function taps(inSize: number, outSize: number, wrap: boolean): { index: Int32Arr
   return { index, weight };
 }
 
-const byte = (c: number) => (c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255));
+/**
+ * An output value to 8 bits: `c · 255` snapped to the nearest multiple of 2^-20 (so the order of the
+ * float64 sums, and their last-bit noise, cannot move a value across a rounding tie: a flat 0.5 is
+ * 128 whichever way it is summed), then rounded half up and clamped to 0..255.
+ */
+export function toByte(c: number): number {
+  const v = Math.round(c * 255 * 1048576) / 1048576;
+  return v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+}
 
 /**
  * An upscaler of a planar float32 [3, h, w] image to `width × height` 8-bit RGB, row band by row
- * band (`rows(y0, count)` fills interleaved RGB bytes), so a print-size output never exists at once.
+ * band (`rows(y0, count, out)` fills interleaved RGB bytes). The horizontal pass is computed for the
+ * source rows a band needs only, and kept while the next band still needs them, so a print-size
+ * output never holds more than a few source rows at the output width.
  */
 export function bicubicUpscaler(src: Float32Array, w: number, h: number, width: number, height: number, seamless: boolean) {
   if (src.length !== 3 * w * h) throw new RangeError(`upscale: the image has ${src.length} values, expected 3 × ${h} × ${w}`);
   const tx = taps(w, width, seamless);
   const ty = taps(h, height, seamless);
-  // horizontal pass: every source row at the output width (float64, interleaved RGB)
-  const wide = new Float64Array(h * width * 3);
   const plane = w * h;
-  for (let y = 0; y < h; y++) {
-    const row = y * w;
+  const cache = new Map<number, Float64Array>();
+  /** Source row `y` at the output width (float64, interleaved RGB). */
+  const wideRow = (y: number): Float64Array => {
+    let row = cache.get(y);
+    if (row !== undefined) return row;
+    row = new Float64Array(width * 3);
     for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) {
-        const base = c * plane + row;
+        const base = c * plane + y * w;
         let v = 0;
         for (let k = 0; k < 4; k++) v += tx.weight[x * 4 + k]! * src[base + tx.index[x * 4 + k]!]!;
-        wide[o + c] = v;
+        row[x * 3 + c] = v;
       }
     }
-  }
+    cache.set(y, row);
+    return row;
+  };
   return {
     /** Output rows `y0 .. y0 + count − 1` as interleaved RGB bytes into `out` (at least `count · width · 3`). */
     rows(y0: number, count: number, out: Uint8Array): void {
+      const needed = new Set<number>();
+      for (let r = 0; r < count; r++) for (let k = 0; k < 4; k++) needed.add(ty.index[(y0 + r) * 4 + k]!);
+      for (const y of cache.keys()) if (!needed.has(y)) cache.delete(y);
       for (let r = 0; r < count; r++) {
         const y = y0 + r;
-        const i0 = ty.index[y * 4]! * width * 3;
-        const i1 = ty.index[y * 4 + 1]! * width * 3;
-        const i2 = ty.index[y * 4 + 2]! * width * 3;
-        const i3 = ty.index[y * 4 + 3]! * width * 3;
+        const [s0, s1, s2, s3] = [0, 1, 2, 3].map((k) => wideRow(ty.index[y * 4 + k]!)) as [Float64Array, Float64Array, Float64Array, Float64Array];
         const [w0, w1, w2, w3] = [ty.weight[y * 4]!, ty.weight[y * 4 + 1]!, ty.weight[y * 4 + 2]!, ty.weight[y * 4 + 3]!];
         const o = r * width * 3;
-        for (let i = 0; i < width * 3; i++) out[o + i] = byte(w0 * wide[i0 + i]! + w1 * wide[i1 + i]! + w2 * wide[i2 + i]! + w3 * wide[i3 + i]!);
+        for (let i = 0; i < width * 3; i++) out[o + i] = toByte(w0 * s0[i]! + w1 * s1[i]! + w2 * s2[i]! + w3 * s3[i]!);
       }
     },
   };

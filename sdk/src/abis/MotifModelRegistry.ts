@@ -670,6 +670,11 @@ export const motifModelRegistryAbi = [
             "type": "uint16"
           },
           {
+            "internalType": "bool",
+            "name": "trainedOnDataset",
+            "type": "bool"
+          },
+          {
             "internalType": "bytes32",
             "name": "weightsDigest",
             "type": "bytes32"

@@ -19,6 +19,15 @@ export type ModelIoContract = (typeof MODEL_IO_CONTRACTS)[number];
 /** The schema tag of a model card document. */
 export const MODEL_CARD_SCHEMA = "motif-model-card/1";
 
+/** The names the I/O contracts give their tensors: no param may take one (its feed would replace the tensor). */
+export const MODEL_IO_NAMES = ["uv", "z", "rgb", "image"] as const;
+
+/**
+ * The most bytes a card may have: one raw block as IPFS stores it (256 KiB), so that the registered
+ * digest is the digest of a block a gateway serves (a larger file is chunked under another CID).
+ */
+export const MODEL_CARD_MAX_BYTES = 262_144;
+
 /** The most bytes a name and a version may have (the registry's `MAX_NAME_LENGTH` and `MAX_VERSION_LENGTH`). */
 const NAME_BYTES = 64;
 const VERSION_BYTES = 32;
@@ -103,6 +112,9 @@ export function parseModelCard(json: unknown): ModelCard {
     if (error instanceof ModelParamsError) throw new MetadataError(error.field, error.detail);
     throw error;
   }
+  (d.params as Array<{ name: string }>).forEach((p, i) => {
+    if ((MODEL_IO_NAMES as readonly string[]).includes(p.name)) fail(`params[${i}].name`, `a name other than the I/O contracts' tensors (${MODEL_IO_NAMES.join(", ")})`, p.name);
+  });
   const b = obj(d.behaviour, "behaviour");
   if (typeof b.seamless !== "boolean") fail("behaviour.seamless", "true or false", b.seamless);
   if (d.io === "motif.cppn/1") {
@@ -126,6 +138,8 @@ export function parseModelCard(json: unknown): ModelCard {
     if ((t.configDigest as string).toLowerCase() !== digest) fail("training.configDigest", `${digest} (sha-256 of the canonical config)`, t.configDigest);
     label(t.trainer, "training.trainer", TRAINER_BYTES);
   }
+  const size = new TextEncoder().encode(canonicalJson(d)).length;
+  if (size > MODEL_CARD_MAX_BYTES) fail("(document)", `a card of at most ${MODEL_CARD_MAX_BYTES} bytes (one raw IPFS block; put long texts behind a CID)`, `${size} bytes`);
   return d as ModelCard;
 }
 

@@ -291,6 +291,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const report = await verifyDataset(client, { licensing: p.addresses.licensing, manifest, certificate: p.addresses.certificate });
     const unlicensed = report.members.filter((x) => !x.inclusion || !x.licensed);
     if (!report.root.passed) throw new Error(`dataset ${tokenIdHex(t.datasetId)}: its manifest's members give root ${report.root.recomputed}, not ${report.root.claimed}`);
+    if (c.members !== manifest.members.length) throw new Error(`the card says ${c.members} training images, dataset ${tokenIdHex(t.datasetId)} has ${manifest.members.length}`);
     if (unlicensed.length > 0) throw new Error(`dataset ${tokenIdHex(t.datasetId)}: ${unlicensed.length} of ${report.members.length} members not licensed for AI training to its curator (${unlicensed.slice(0, 3).map((x) => `${x.tokenId}: ${x.reason ?? "not in the tree"}`).join("; ")})`);
     return { declared: true, dataRoot: t.dataRoot, certified: true, datasetId: tokenIdHex(t.datasetId), members: report.members.length, trainer: t.trainer };
   });
