@@ -109,7 +109,7 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
     console.log(`      verify: ${verifyRequests} requests; export: ${[...proxy.calls.values()].reduce((a, b) => a + b, 0)} requests, refused ${JSON.stringify(proxy.refused)}`);
   });
 
-  it("the web page through the proxy, its wallet's RPC the hosted provider too: gallery, a pattern's offers, an offer accepted, the licence shown, the auditor's checks passing", async () => {
+  it("the web page through the proxy, its wallet's RPC the hosted provider too: gallery, a pattern's offers, an offer accepted, the licence shown, the auditor's checks passing, the models page, a pattern created and minted", async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
     // the pattern's owner publishes one more on-chain offer (its write through the proxy as well)
     const publicClient = await stack.connection.viem.getPublicClient();
@@ -157,6 +157,18 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
       const rows = await page.locator("table.audit tr[data-item]").evaluateAll((trs) => trs.map((tr) => ({ id: tr.getAttribute("data-item"), cls: tr.className, text: tr.textContent })));
       expect(rows.length).to.be.greaterThan(5);
       for (const r of rows) expect([r.cls, r.text?.startsWith("✔ passed")], JSON.stringify(r)).to.deep.equal(["pass", true]);
+      // the models page: every registered model read from the registry, each card fetched and checked
+      await page.goto(`${stack.urls.web}/#/models`);
+      await page.waitForSelector("#model-count", { timeout: 90_000 });
+      await page.waitForFunction(() => document.querySelectorAll("section.model").length > 0 && document.querySelectorAll("section.model .model-card").length === document.querySelectorAll("section.model").length, undefined, { timeout: 90_000 });
+      // the creator page: a preview the generator renders, minted to the connected wallet through the provider
+      await page.goto(`${stack.urls.web}/#/create`);
+      await page.waitForSelector("input[name=seed]");
+      await page.fill("input[name=seed]", "47114711");
+      await page.click("#preview");
+      await page.waitForSelector(".preview img", { timeout: 90_000 });
+      await page.click("#mint");
+      await page.waitForSelector('#status .notice[data-kind="ok"]', { timeout: 120_000 });
       expect(errors).to.deep.equal([]);
       // bounded reads only: none from before the deployment, none the provider refused as too wide or too full
       const beforeDeployment = proxy.logRanges.filter((r) => r.from !== -1n && r.from < BigInt(stack.deployment.startBlock));
@@ -181,7 +193,10 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
     });
     try {
       await indexer.ready(240_000);
-      const minted = story.batch.filter((b) => b.status === "minted").length + 1; // + the pattern from the recipe
+      // the oracle: the chain's own CertificateMinted events, read directly (not through the proxy)
+      const direct = await stack.connection.viem.getPublicClient();
+      const minted = (await direct.getContractEvents({ address: stack.deployment.contracts.MotifCertificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: BigInt(stack.deployment.startBlock) })).length;
+      expect(minted, "the story's patterns, the recipe's and the creator page's").to.equal(story.batch.filter((b) => b.status === "minted").length + 2);
       expect((await getGallery({ indexer: indexer.url, kind: "pattern" })).total).to.equal(minted);
       // dataset export --all through the indexer (MOTIF_INDEXER_URL): the same members, and no
       // eth_getLogs reaches back into the chain's million-block history (the indexer's own polls are near the head too)
