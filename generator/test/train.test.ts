@@ -1,13 +1,17 @@
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 
 import * as ort from "onnxruntime-node";
 
+import { parseModelCard } from "@motif/sdk";
 import { buildCppnModel, buildCppnOnnx, cppnWeights } from "../src/model/cppn.js";
 import { runCppn } from "../src/model/io.js";
 import { latentOf } from "../src/render/latent.js";
-import { TRAINABLE, backward, forward, fromCppnWeights, zeroGrad } from "../src/train/cppn-grad.js";
+import { TRAINABLE, backward, forward, fromCppnWeights, toCppnWeights, zeroGrad } from "../src/train/cppn-grad.js";
 import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
 import { fft2, magnitudes, spectralLoss } from "../src/train/spectrum.js";
+import { type Swatch, TRAIN_QUICK, paramsDigest, trainCppn } from "../src/train/trainer.js";
+import { checkModel } from "../src/model/check.js";
 import { patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "../src/train/swd.js";
 import { extractPalette } from "../src/train/palette.js";
 
@@ -214,5 +218,48 @@ describe("studio training: the spectral term (issue 19 §2)", () => {
       img[i] = keep;
       expect(grad[i]!, `entry ${i}`).to.be.closeTo((up - down) / 2e-6, 1e-8);
     }
+  });
+});
+
+describe("studio training: the trainer (issue 19 §2, the seconds-long configuration)", function () {
+  this.timeout(120_000);
+  /** Plaid swatches made here: two stripe sets of a 4-colour palette at uneven widths, each swatch shifted. */
+  function plaids(count: number, side = 64): Swatch[] {
+    const colours = [[0.7, 0.1, 0.12], [0.1, 0.15, 0.35], [0.12, 0.35, 0.2], [0.92, 0.9, 0.82]];
+    return Array.from({ length: count }, (_, s) => {
+      const rgb = new Float64Array(side * side * 3);
+      const band = (t: number) => [0, 0, 1, 0, 2, 2, 0, 3][Math.floor(((t + s * 3) % side) / (side / 8))]!;
+      for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) {
+        const a = colours[band(x)]!;
+        const b = colours[band(y)]!;
+        for (let c = 0; c < 3; c++) rgb[(y * side + x) * 3 + c] = (a[c]! + b[c]!) / 2;
+      }
+      return { rgb, side };
+    });
+  }
+
+  it("gives byte-identical weights for the same swatches and config, and other weights for another seed", () => {
+    const sw = plaids(4);
+    const a = trainCppn(sw, { ...TRAIN_QUICK, steps: 6 });
+    const b = trainCppn(sw, { ...TRAIN_QUICK, steps: 6 });
+    expect(paramsDigest(a.params)).to.equal(paramsDigest(b.params));
+    expect(a.losses).to.deep.equal(b.losses);
+    expect(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6, seed: 2 }).params)).to.not.equal(paramsDigest(a.params));
+  });
+
+  it("lowers the style loss, and exports through the one ONNX builder into a model that passes its check", async () => {
+    const sw = plaids(6);
+    const r = trainCppn(sw, TRAIN_QUICK);
+    const early = r.losses.slice(0, 5).reduce((s, v) => s + v, 0) / 5;
+    const late = r.losses.slice(-5).reduce((s, v) => s + v, 0) / 5;
+    expect(late, `losses ${r.losses.map((x) => x.toFixed(4)).join(" ")}`).to.be.below(early);
+    const bytes = buildCppnOnnx({ name: "plaid-studio", version: "0.1.0" }, toCppnWeights(r.params, Float64Array.from(r.palette.srgb.flat(), (v) => v / 255)));
+    const card = parseModelCard({
+      schema: "motif-model-card/1", name: "plaid-studio", version: "0.1.0", description: "trained in a test", io: "motif.cppn/1",
+      weights: { digest: `0x${createHash("sha256").update(bytes).digest("hex")}`, bytes: bytes.length }, latent: 8,
+      params: [{ name: "scale", type: "integer", min: 1, max: 8, default: 2 }, { name: "sharpness", type: "number", min: 0.25, max: 32, default: 4 }],
+      behaviour: { seamless: true, resolution: "independent" }, licence: { id: "LicenseRef-Test", text: "test" }, training: null,
+    });
+    expect((await checkModel(card, bytes)).every((i) => i.passed)).to.equal(true);
   });
 });
