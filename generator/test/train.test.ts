@@ -12,7 +12,7 @@ import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
 import { fft2, magnitudes, spectralLoss } from "../src/train/spectrum.js";
 import { type Swatch, TRAIN_QUICK, paramsDigest, trainCppn } from "../src/train/trainer.js";
 import { checkModel } from "../src/model/check.js";
-import { patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "../src/train/swd.js";
+import { argsort, patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "../src/train/swd.js";
 import { extractPalette } from "../src/train/palette.js";
 
 /** Reference OKLab of the sRGB primaries and white (CSS Color 4's conversions of Ottosson's matrices). */
@@ -261,5 +261,17 @@ describe("studio training: the trainer (issue 19 §2, the seconds-long configura
       behaviour: { seamless: true, resolution: "independent" }, licence: { id: "LicenseRef-Test", text: "test" }, training: null,
     });
     expect((await checkModel(card, bytes)).every((i) => i.passed)).to.equal(true);
+  });
+});
+
+describe("studio training: argsort", () => {
+  it("orders by key, ties by index, as a comparator sort does (random keys with many ties, sizes around the insertion cut-off)", () => {
+    let seed = 99;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const n of [0, 1, 2, 15, 16, 17, 100, 4096]) {
+      const keys = Float64Array.from({ length: n }, () => Math.floor(r() * 20) / 4); // 20 distinct values: many ties
+      const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+      expect(Array.from(argsort(keys)), `n = ${n}`).to.deep.equal(expected);
+    }
   });
 });
