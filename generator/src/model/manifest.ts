@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Hex } from "viem";
@@ -45,6 +45,26 @@ export function manifestEntry(record: ModelManifestRecord, card: ModelCard): Mod
  * Synchronous: the CLI's help text reads it at load. An error names the file and the model.
  */
 export function loadManifestSync(dir: string): ModelManifestEntry[] {
+  // every render loads its folder: the files are read and hashed again only when one of them changed
+  const cached = checkedFolders.get(dir);
+  if (cached !== undefined && cached.signature === folderSignature(dir, cached.entries)) return cached.entries;
+  const entries = readChecked(dir);
+  checkedFolders.set(dir, { signature: folderSignature(dir, entries), entries });
+  return entries;
+}
+
+const checkedFolders = new Map<string, { signature: string; entries: ModelManifestEntry[] }>();
+
+/** Size and modification time of models.json and of each model's card and weights. */
+function folderSignature(dir: string, entries: readonly ModelManifestEntry[]): string {
+  const stat = (f: string) => {
+    const s = statSync(path.join(dir, f), { throwIfNoEntry: false });
+    return s === undefined ? "-" : `${s.size}@${s.mtimeMs}`;
+  };
+  return [stat("models.json"), ...entries.flatMap((e) => [stat(e.card), stat(e.file)])].join(",");
+}
+
+function readChecked(dir: string): ModelManifestEntry[] {
   const file = path.join(dir, "models.json");
   const records = JSON.parse(readFileSync(file, "utf8")) as ModelManifestRecord[];
   if (!Array.isArray(records)) throw new Error(`${file}: expected an array of models`);
