@@ -27,6 +27,7 @@ import { addModel, loadManifestSync } from "../src/model/manifest.js";
 import { latentOf } from "../src/render/latent.js";
 import { MODELS_DIR, RENDER_LIMITS, render } from "../src/render/render.js";
 import { bicubicUpscaler } from "../src/render/upscale.js";
+import { type GraphNode, graph } from "./onnx-graph.js";
 import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
 
 // Session 24 audit of the models change (0e9820d): checkModel against the card, the models folder,
@@ -34,31 +35,8 @@ import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
 // (docs/model-io.md, the JSDoc of checkModel / loadManifestSync), computed independently.
 
 const { onnx } = onnxProto;
-const F = onnx.TensorProto.DataType.FLOAT;
 const sha = (b: Uint8Array) => `0x${createHash("sha256").update(b).digest("hex")}` as const;
 
-type Node = [op: string, inputs: string[], output: string, attrs?: Record<string, number | number[]>];
-
-/** A small ONNX graph (an independent builder: not the CPPN's). `null` dims: an input of any shape. */
-function graph(p: { nodes: Node[]; inits: Record<string, [number[], number[]]>; inputs: Record<string, Array<number | string> | null>; outputs: Record<string, Array<number | string>> }): Uint8Array {
-  const dim = (d: number | string) => (typeof d === "number" ? onnx.TensorShapeProto.Dimension.create({ dimValue: d }) : onnx.TensorShapeProto.Dimension.create({ dimParam: d }));
-  const value = (name: string, dims: Array<number | string> | null) =>
-    onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: F, ...(dims === null ? {} : { shape: onnx.TensorShapeProto.create({ dim: dims.map(dim) }) }) }) }) });
-  const attr = (name: string, v: number | number[]) =>
-    Array.isArray(v)
-      ? onnx.AttributeProto.create({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS })
-      : Number.isInteger(v)
-        ? onnx.AttributeProto.create({ name, i: v, type: onnx.AttributeProto.AttributeType.INT })
-        : onnx.AttributeProto.create({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
-  const g = onnx.GraphProto.create({
-    name: "audit24",
-    initializer: Object.entries(p.inits).map(([name, [dims, data]]) => onnx.TensorProto.create({ name, dims, dataType: F, rawData: new Uint8Array(Float32Array.from(data).buffer) })),
-    node: p.nodes.map(([op, inputs, output, attrs]) => onnx.NodeProto.create({ opType: op, input: inputs, output: [output], name: output, attribute: Object.entries(attrs ?? {}).map(([k, v]) => attr(k, v)) })),
-    input: Object.entries(p.inputs).map(([n, d]) => value(n, d)),
-    output: Object.entries(p.outputs).map(([n, d]) => value(n, d)),
-  });
-  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [onnx.OperatorSetIdProto.create({ domain: "", version: 17 })], graph: g })).finish();
-}
 
 const SCALE = { name: "scale", type: "number" as const, min: 0.5, max: 2, default: 1 };
 const NOT_SEAMLESS = { seamless: false, resolution: "independent" as const };
@@ -81,7 +59,7 @@ function cardOf(weights: Uint8Array, over: Record<string, unknown> = {}): ModelC
 }
 
 /** `z` and `scale` enter as exact zeros (`k0`), so the graph takes exactly the contract's inputs. */
-const ZERO_TERMS: Node[] = [["ReduceSum", ["z"], "zs", { keepdims: 0 }], ["Mul", ["zs", "zero"], "z0"], ["Mul", ["scale", "zero"], "s0"], ["Add", ["z0", "s0"], "k0"]];
+const ZERO_TERMS: GraphNode[] = [["ReduceSum", ["z"], "zs", { keepdims: 0 }], ["Mul", ["zs", "zero"], "z0"], ["Mul", ["scale", "zero"], "s0"], ["Add", ["z0", "s0"], "k0"]];
 
 /** Whether checkModel accepts `weights` under `card` (the failed check's reason otherwise). */
 async function verdict(card: unknown, weights: Uint8Array): Promise<{ passed: boolean; reason: string }> {

@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import onnxProto from "onnx-proto";
 import sharp from "sharp";
 
 import { type ModelCard, MetadataError, encodeModelCard, modelCardDigest, parseModelCard, trainingConfigDigest } from "@motif/sdk";
@@ -12,36 +11,11 @@ import { ModelCheckError, checkModel } from "../src/model/check.js";
 import { addModel, loadManifestSync } from "../src/model/manifest.js";
 import { MODELS_DIR, render } from "../src/render/render.js";
 import { bicubicUpscaler } from "../src/render/upscale.js";
+import { graph } from "./onnx-graph.js";
 import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
 
-const { onnx } = onnxProto;
-const F = onnx.TensorProto.DataType.FLOAT;
 const sha = (b: Uint8Array) => `0x${createHash("sha256").update(b).digest("hex")}` as const;
 
-/** A tiny ONNX graph from nodes, float initializers and I/O shapes (an independent builder: not the CPPN's). */
-function graph(p: { nodes: Array<[op: string, inputs: string[], output: string, attrs?: Record<string, number | number[]>]>; inits: Record<string, [number[], number[]]>; inputs: Record<string, Array<number | string>>; outputs: Record<string, Array<number | string>> }): Uint8Array {
-  const dim = (d: number | string) => (typeof d === "number" ? onnx.TensorShapeProto.Dimension.create({ dimValue: d }) : onnx.TensorShapeProto.Dimension.create({ dimParam: d }));
-  const value = (name: string, dims: Array<number | string>) =>
-    onnx.ValueInfoProto.create({ name, type: onnx.TypeProto.create({ tensorType: onnx.TypeProto.Tensor.create({ elemType: F, shape: onnx.TensorShapeProto.create({ dim: dims.map(dim) }) }) }) });
-  const attr = (name: string, v: number | number[]) =>
-    Array.isArray(v)
-      ? onnx.AttributeProto.create({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS })
-      : Number.isInteger(v)
-        ? onnx.AttributeProto.create({ name, i: v, type: onnx.AttributeProto.AttributeType.INT })
-        : onnx.AttributeProto.create({ name, f: v, type: onnx.AttributeProto.AttributeType.FLOAT });
-  const g = onnx.GraphProto.create({
-    name: "test",
-    initializer: Object.entries(p.inits).map(([name, [dims, data]]) =>
-      name === "shape"
-        ? onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.INT64, int64Data: data })
-        : onnx.TensorProto.create({ name, dims, dataType: F, rawData: new Uint8Array(Float32Array.from(data).buffer) }),
-    ),
-    node: p.nodes.map(([op, inputs, output, attrs]) => onnx.NodeProto.create({ opType: op, input: inputs, output: [output], name: output, attribute: Object.entries(attrs ?? {}).map(([k, v]) => attr(k, v)) })),
-    input: Object.entries(p.inputs).map(([n, d]) => value(n, d)),
-    output: Object.entries(p.outputs).map(([n, d]) => value(n, d)),
-  });
-  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [onnx.OperatorSetIdProto.create({ domain: "", version: 17 })], graph: g })).finish();
-}
 
 const SCALE = { name: "scale", type: "number" as const, min: 0.5, max: 2, default: 1 };
 
