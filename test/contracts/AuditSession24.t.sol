@@ -40,23 +40,6 @@ contract AuditSession24Test is LicensingFixture {
     address internal curator = address(0xDA7A);
     uint256 internal constant BPS = 10_000;
 
-    function _wire() internal {
-        vm.prank(admin);
-        registry.setLicensing(licensing);
-    }
-
-    function _mintDataset(address who, uint256 salt, uint16 shareBps) internal returns (uint256 datasetId) {
-        DatasetRegistration memory d = _dataset(salt, 4);
-        d.shareBps = shareBps;
-        vm.prank(who);
-        datasetId = cert.mintDataset(d);
-    }
-
-    function _register(ModelRegistration memory r) internal returns (uint32) {
-        vm.prank(admin);
-        return registry.registerModel(r);
-    }
-
     /// @dev `curator` offers an AI-training licence of `datasetId` (flags `flags`, `o` tweaked by the
     /// caller through the returned offer id) and `buyer` takes it.
     function _trainingLicence(uint256 datasetId, address buyer, uint16 flags, uint256 nonce)

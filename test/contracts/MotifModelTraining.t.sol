@@ -18,23 +18,6 @@ import {LicensingFixture} from "./utils/LicensingFixture.sol";
 contract MotifModelTrainingTest is LicensingFixture {
     address internal curator = address(0xDA7A);
 
-    function _wire() internal {
-        vm.prank(admin);
-        registry.setLicensing(licensing);
-    }
-
-    function _mintDataset(address who, uint256 salt, uint16 shareBps) internal returns (uint256 datasetId) {
-        DatasetRegistration memory d = _dataset(salt, 4);
-        d.shareBps = shareBps;
-        vm.prank(who);
-        datasetId = cert.mintDataset(d);
-    }
-
-    function _register(ModelRegistration memory r) internal returns (uint32) {
-        vm.prank(admin);
-        return registry.registerModel(r);
-    }
-
     function _rawLineage() internal pure returns (TrainingLineage memory) {
         return TrainingLineage({
             datasetId: 0, dataRoot: keccak256("swatches"), configDigest: keccak256("config"), trainer: "motif-train/1.0.0"

@@ -41,6 +41,26 @@ abstract contract LicensingFixture is MotifFixture {
         id = cert.mint(r);
     }
 
+    /// @dev The admin wires the registry to this licensing contract (training datasets are checked there).
+    function _wire() internal {
+        vm.prank(admin);
+        registry.setLicensing(licensing);
+    }
+
+    /// @dev `who` certifies dataset `salt` (4 members) with revenue share `shareBps`.
+    function _mintDataset(address who, uint256 salt, uint16 shareBps) internal returns (uint256 datasetId) {
+        DatasetRegistration memory d = _dataset(salt, 4);
+        d.shareBps = shareBps;
+        vm.prank(who);
+        datasetId = cert.mintDataset(d);
+    }
+
+    /// @dev The registrar registers `r`.
+    function _register(ModelRegistration memory r) internal returns (uint32) {
+        vm.prank(admin);
+        return registry.registerModel(r);
+    }
+
     /// @dev `curator` certifies dataset `salt` (revenue share `shareBps`) and licenses it for AI
     /// training to the fixture's model owner, whose model trained on it the registrar then registers
     /// (the registry wired to this licensing contract first).
