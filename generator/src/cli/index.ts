@@ -21,7 +21,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   worker: { summary: "run a batch worker on Redis (MOTIF_REDIS_URL)", load: async () => (await import("./worker.js")).workerCommand },
   dataset: { summary: "export or verify a licensed AI-training dataset", load: async () => (await import("./dataset.js")).datasetCommand },
   recipe: { summary: "create or check a recipe (model + style params)", load: async () => (await import("./recipe.js")).recipeCommand },
-  model: { summary: "check a model against its card, add it to a models folder, register it", load: async () => (await import("./model.js")).modelCommand },
+  model: { summary: "train a model from swatches, check it against its card, add it to a models folder, register it", load: async () => (await import("./model.js")).modelCommand },
 };
 
 function usage(): string {

@@ -9,8 +9,12 @@ import { addModel } from "../model/manifest.js";
 import { modelsDir } from "../render/render.js";
 import { UsageError, intOption, parse } from "./args.js";
 import { walletFromEnv } from "./chain.js";
+import { retrainCommand, trainCommand } from "./model-train.js";
 
-const HELP = `usage: motif model check --card CARD.json --weights MODEL.onnx [--json]
+const HELP = `usage: motif model train (--swatches DIR | --dataset MANIFEST.json [--dataset-id ID] [--store DIR]) --name NAME --out MODEL.onnx
+                         [--version V] [--card CARD.json] [--quick] [--steps N] [--seed N] [--json]
+       motif model retrain --card CARD.json (--swatches DIR | --dataset MANIFEST.json [--store DIR]) [--json]
+       motif model check --card CARD.json --weights MODEL.onnx [--json]
        motif model add --card CARD.json --weights MODEL.onnx [--models-dir DIR]
        motif model register --card CARD.json --weights MODEL.onnx --owner ADDR [--royalty-bps N] [--store DIR] [--json]
 
@@ -21,7 +25,19 @@ each param's bounds, determinism, and seamlessness when declared) and refuses wi
 \`add\` checks, then adds it to a models folder (default MOTIF_MODELS_DIR, else the shipped one) that
 \`motif render --model NAME\` and the generator use. \`register\` checks, pins weights and card, and
 registers both digests and the training lineage on chain (MOTIF_RPC_URL, MOTIF_WALLET_KEY of a registrar).
-  --royalty-bps  the model owner's share of every licence sale and usage royalty, 0..2500 (default 1000)`;
+  --royalty-bps  the model owner's share of every licence sale and usage royalty, 0..2500 (default 1000)
+
+\`train\` fits a model of the motif.cppn/1 family to a studio's swatches (PNG, JPEG or WebP files of a
+folder, each cropped to its centred square and brought to 128 px; at least 64 px), or to the member
+images of a dataset exported by \`motif dataset export\` (read from the IPFS store; the card then names
+the dataset certificate, --dataset-id or the manifest licensee's). Its palette is drawn from them in
+OKLab and its structure learned (docs/design/studio-training.md); it writes the ONNX file and its card
+(NAME.card.json next to it) with the training lineage: the data's Merkle root, the config and its
+digest, the trainer. About 7–10 minutes on 2 cores; --quick is a seconds-long configuration for trying
+it out. Deterministic: the same files (any names, any order) and config give the same weights.
+Ctrl-C stops it between steps and writes nothing.
+\`retrain\` re-runs a card's training on the data given and compares the weights: exit 0 when they are
+byte-identical, 1 when not.`;
 
 async function readInputs(values: { card?: string | undefined; weights?: string | undefined }): Promise<{ card: ModelCard; weights: Uint8Array }> {
   if (values.card === undefined) throw new UsageError("--card: required, the model card JSON");
@@ -52,6 +68,15 @@ export const modelCommand = {
       parsed = parse(args, {
         card: { type: "string" },
         weights: { type: "string" },
+        swatches: { type: "string" },
+        dataset: { type: "string" },
+        "dataset-id": { type: "string" },
+        name: { type: "string" },
+        version: { type: "string" },
+        out: { type: "string" },
+        quick: { type: "boolean", default: false },
+        steps: { type: "string" },
+        seed: { type: "string" },
         "models-dir": { type: "string" },
         owner: { type: "string" },
         "royalty-bps": { type: "string" },
@@ -70,7 +95,9 @@ export const modelCommand = {
     }
     const [sub] = positionals;
     try {
-      if (sub !== "check" && sub !== "add" && sub !== "register") throw new UsageError(`expected check, add or register, got ${sub === undefined ? "nothing" : `"${sub}"`}`);
+      if (sub === "train") return await trainCommand(values);
+      if (sub === "retrain") return await retrainCommand(values);
+      if (sub !== "check" && sub !== "add" && sub !== "register") throw new UsageError(`expected train, retrain, check, add or register, got ${sub === undefined ? "nothing" : `"${sub}"`}`);
       const { card, weights } = await readInputs(values);
       const items = await checkModel(card, weights);
       if (sub === "check") {

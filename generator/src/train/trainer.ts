@@ -87,6 +87,23 @@ function cropUv(crop: number, tile: number, x0: number, y0: number): Float64Arra
 
 /** Trains a CPPN on `swatches` (each at least `crop` px); `onStep` sees each step's loss. */
 export function trainCppn(swatches: readonly Swatch[], config: TrainConfig, onStep?: (step: number, loss: number) => void): TrainResult {
+  const trainer = cppnTrainer(swatches, config);
+  while (trainer.done < config.steps) onStep?.(trainer.done, trainer.step());
+  return trainer.result();
+}
+
+/** A training run taken one step at a time (so a caller can yield to its event loop, or stop, between steps). */
+export type CppnTrainer = {
+  /** Steps taken. */
+  readonly done: number;
+  /** Takes the next step; its loss. */
+  step(): number;
+  /** The weights, palette and losses so far. */
+  result(): TrainResult;
+};
+
+/** Sets up training a CPPN on `swatches` (each at least `crop` px): palette, frequencies, initial weights. */
+export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): CppnTrainer {
   const c = config;
   if (c.crop < 8 || (c.crop & (c.crop - 1)) !== 0) throw new RangeError(`crop: ${c.crop} is not a power of two from 8`);
   if (swatches.length < 1) throw new RangeError("swatches: none given");
@@ -146,7 +163,9 @@ export function trainCppn(swatches: readonly Swatch[], config: TrainConfig, onSt
   const draws = stream(c.seed ^ 0x7a11);
   const options = { scale: c.scale, sharpness: c.sharpness, paletteRgb, paletteOklab: palette.oklab };
   const losses: number[] = [];
-  for (let step = 0; step < c.steps; step++) {
+  let step = 0;
+  const takeStep = (): number => {
+    if (step >= c.steps) throw new RangeError(`step: all ${c.steps} steps are taken`);
     const dirSeed = draws.int(2 ** 31);
     const colourDirs = unitDirections(c.colourDirections, 3, dirSeed);
     const patchDirs = c.dilations.map((_, i) => unitDirections(c.patchDirections, 27, dirSeed + 1 + i));
@@ -180,7 +199,6 @@ export function trainCppn(swatches: readonly Swatch[], config: TrainConfig, onSt
       backward(params, cache, gOk, grad, options);
     }
     losses.push(loss);
-    onStep?.(step, loss);
     // Adam, constant rate to 60% of the steps, then cosine to a tenth
     const t = step / c.steps;
     const lr = t < 0.6 ? c.lr : c.lr * (0.1 + 0.45 * (1 + Math.cos((Math.PI * (t - 0.6)) / 0.4)));
@@ -193,8 +211,16 @@ export function trainCppn(swatches: readonly Swatch[], config: TrainConfig, onSt
         p[i]! -= (lr * (m[i]! / bc1)) / (Math.sqrt(v[i]! / bc2) + 1e-8);
       }
     }
-  }
-  return { params, palette, losses, seconds: (performance.now() - started) / 1000 };
+    step++;
+    return loss;
+  };
+  return {
+    get done() {
+      return step;
+    },
+    step: takeStep,
+    result: () => ({ params, palette, losses: [...losses], seconds: (performance.now() - started) / 1000 }),
+  };
 }
 
 /** sha-256 of the trained tensors rounded to float32 (what is exported), in TRAINABLE order after B. */

@@ -19,7 +19,11 @@ const hashPair = (a: Hex, b: Hex): Hex => (BigInt(a) < BigInt(b) ? keccak256(con
 /** The tree's levels, leaves first (sorted, so a dataset's root does not depend on member order). */
 function levels(members: readonly DatasetMember[]): Hex[][] {
   if (members.length === 0) throw new RangeError("members: a dataset needs at least one member");
-  let level = members.map(datasetLeaf).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  return levelsOfLeaves(members.map(datasetLeaf));
+}
+
+function levelsOfLeaves(leaves: Hex[]): Hex[][] {
+  let level = leaves.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
   const out = [level];
   while (level.length > 1) {
     const next: Hex[] = [];
@@ -69,4 +73,27 @@ export function datasetMerkleProof(members: readonly DatasetMember[], member: Da
 /** Whether `proof` shows `member` is in the dataset with `root`. */
 export function verifyDatasetProof(root: Hex, member: DatasetMember, proof: readonly Hex[]): boolean {
   return proof.reduce<Hex>((h, sibling) => hashPair(h, sibling), datasetLeaf(member)) === root;
+}
+
+/** Leaf of a raw training file: keccak256(keccak256(abi.encode(sha256 of its bytes))). */
+export function trainingFileLeaf(digest: Hex): Hex {
+  return keccak256(keccak256(encodeAbiParameters([{ type: "bytes32" }], [digest])));
+}
+
+/**
+ * Merkle root of raw training files that are not certificates (a studio's own swatches): the same
+ * sorted-pair scheme as `datasetMerkleRoot`, over `trainingFileLeaf` of each file's sha-256. A
+ * model card's `training.dataRoot` when no dataset certificate is named; order does not matter, a
+ * file given twice counts once.
+ *
+ * @example
+ * import { trainingFilesRoot } from "@motif/sdk";
+ * const root = trainingFilesRoot(["0x9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "0x2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"]);
+ * console.log(root.length); // 66
+ */
+export function trainingFilesRoot(digests: readonly Hex[]): Hex {
+  const unique = [...new Set(digests.map((d) => d.toLowerCase() as Hex))];
+  if (unique.length === 0) throw new RangeError("files: training data needs at least one file");
+  for (const d of unique) if (!/^0x[0-9a-f]{64}$/.test(d)) throw new RangeError(`files: "${d}" is not a sha-256 digest (0x and 64 hex digits)`);
+  return levelsOfLeaves(unique.map(trainingFileLeaf)).at(-1)![0]!;
 }
