@@ -126,7 +126,7 @@ if (values.json) {
 } else {
   console.log(readable(report, where));
 }
-process.exit(report.audit.passed && report.dataset.verified ? 0 : 1);
+process.exit(report.audit.passed && report.dataset.verified && report.trainedModel.audit.passed ? 0 : 1);
 
 function readable(r: StoryReport, against: string): string {
   /** A verification item's status as a mark: passed, failed, not checked, warning. */
@@ -181,11 +181,18 @@ function readable(r: StoryReport, against: string): string {
     ...r.dataset.refused.map((x) => `   ${mark(true)} ${short(x.tokenId)} left out: ${x.reason}`),
     `   ${mark(true)} certified on chain by ${r.dataset.certifiedBy} as dataset ${short(r.dataset.datasetId)} (its lineage is the Merkle root)`,
     "",
-    `9. Auditor's verification of ${short(r.audit.tokenId)} (chain RPC + IPFS gateway only)`,
+    "9. A studio model trained on the dataset (its lineage on chain)",
+    `   ${mark(true)} the studio ${r.accounts.studio} licensed dataset ${short(r.trainedModel.training.datasetId)} for AI training from its curator (${r.trainedModel.trainingLicence.price})`,
+    `   ${mark(true)} "${r.trainedModel.name}" trained by ${r.trainedModel.training.trainer} on its ${r.trainedModel.training.members} member image(s) in ${r.trainedModel.training.seconds} s (${r.trainedModel.training.steps} steps; palette ${r.trainedModel.palette.join(" ")})`,
+    `   ${mark(true)} ${r.trainedModel.newlyRegistered ? "registered" : "already registered"} as model #${r.trainedModel.id}: weights ${short(r.trainedModel.weightsDigest)}, card ${short(r.trainedModel.cardDigest)}, data root ${short(r.trainedModel.training.dataRoot)}, config ${short(r.trainedModel.training.configDigest)}`,
+    `   ${mark(true)} pattern ${short(r.trainedModel.pattern)} rendered from it; a ${r.trainedModel.split.total} licence sale split → owner ${r.trainedModel.split.owner}, model owner ${r.trainedModel.split.model}, dataset curator ${r.trainedModel.split.dataset}, protocol ${r.trainedModel.split.protocol}`,
+    ...r.trainedModel.audit.chain.map((i) => `   ${STATUS_MARK[i.status]} audit: ${i.id}${i.reason ? ` — ${i.reason}` : ""}${i.id === "training" && i.status === "passed" ? ` (dataset ${short(String(i.evidence.datasetId))}, ${String(i.evidence.members)} member(s) licensed for AI training)` : ""}`),
+    "",
+    `10. Auditor's verification of ${short(r.audit.tokenId)} (chain RPC + IPFS gateway only)`,
     ...r.audit.items.map((i) => `   ${STATUS_MARK[i.status]} ${i.title}${i.reason ? ` — ${i.status === "notChecked" ? "not checked: " : ""}${i.reason}` : ""}`),
     `   ${r.audit.summary}`,
     "",
-    r.audit.passed ? "Every step did what it should." : "VERIFICATION FAILED: see the items above.",
+    r.audit.passed && r.trainedModel.audit.passed ? "Every step did what it should." : "VERIFICATION FAILED: see the items above.",
   ];
   return lines.join("\n");
 }

@@ -65,7 +65,7 @@ export async function certifyRecipe(
  */
 export async function certifyDataset(
   c: Certifier,
-  p: { manifest: DatasetManifest; royaltyBps: number; name?: string },
+  p: { manifest: DatasetManifest; royaltyBps: number; name?: string; /** Share of the revenue of patterns made by models trained on it, 0..2500. */ shareBps?: number },
 ): Promise<Certified & { manifestCid: CID }> {
   const signer = c.wallet.account.address;
   if (signer.toLowerCase() !== p.manifest.licensee.toLowerCase()) {
@@ -80,6 +80,7 @@ export async function certifyDataset(
     metadataDigest: metadata.digest,
     metadataCodec: metadata.cid.code,
     royaltyBps: p.royaltyBps,
+    shareBps: p.shareBps ?? 0,
   });
   return { tokenId: datasetIdOf(p.manifest.licensee, p.manifest.root), manifestCid: manifest.cid, metadataCid: metadata.cid, transactionHash: await sent(c, hash, "mintDataset") };
 }

@@ -19,13 +19,15 @@ import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
 import { render } from "../../generator/src/render/render.js";
 import { exportDataset } from "../../generator/src/dataset/export.js";
+import { STUDIO_QUICK, swatchFile, trainStudioModel } from "../../generator/src/train/studio.js";
+import { CID } from "multiformats/cid";
 import { certifyDataset, certifyRecipe } from "../../generator/src/certify.js";
 import { recipeBytes, validateRecipe } from "../../generator/src/recipe/recipe.js";
 import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { screen } from "../../generator/src/screen/screen.js";
 import sharp from "sharp";
-import { getEventLogs, licenseTerms, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex } from "@motif/sdk";
+import { getEventLogs, licenseTerms, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex, encodeModelCard, trainingLineageOf } from "@motif/sdk";
 import type { DeploymentRecord } from "../../generator/src/deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -76,6 +78,21 @@ export type StoryReport = {
     split: { total: string; owner: string; model: string; recipe: string; protocol: string };
   };
   dataset: { root: Hex; manifestCid: string; members: Hex[]; refused: Array<{ tokenId: Hex; reason: string }>; verified: boolean; datasetId: Hex; certifiedBy: Address };
+  /** A model trained on the dataset by the studio (licensed for AI training), its pattern, and the sale paying the dataset's curator. */
+  trainedModel: {
+    name: string;
+    id: number;
+    newlyRegistered: boolean;
+    weightsDigest: Hex;
+    cardDigest: Hex;
+    palette: string[];
+    training: { datasetId: Hex; dataRoot: Hex; members: number; configDigest: Hex; trainer: string; steps: number; seconds: number };
+    trainingLicence: { licensee: Address; price: string };
+    pattern: Hex;
+    split: { total: string; owner: string; model: string; recipe: string; dataset: string; protocol: string };
+    curator: Address;
+    audit: { passed: boolean; summary: string; chain: Array<{ id: string; status: VerificationStatus; reason?: string; evidence: Record<string, unknown> }> };
+  };
   audit: {
     tokenId: Hex;
     passed: boolean;
@@ -346,7 +363,63 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   if (datasetCheck.certificate?.exists !== true) throw new Error(`dataset ${exported.manifest.root} is not certified after minting (${datasetCert?.transactionHash ?? "earlier run"})`);
   progress({ step: "dataset", done: 1, total: 1, label: "done" });
 
-  // 9. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
+  // 9. A studio model trained on that dataset: the studio licenses the dataset certificate for AI
+  // training from its curator, trains a model on the members' images (the seconds-long config),
+  // registers it with its lineage (dataset, root, config digest, trainer) and renders a pattern from
+  // it; a licence sale of that pattern pays the dataset's curator its share.
+  progress({ step: "studio", done: 0, total: 4, label: "training a model on the dataset" });
+  const datasetId = BigInt(datasetCheck.certificate.datasetId);
+  const trainingFiles = await Promise.all(exported.manifest.members.map(async (m) => swatchFile(`member ${m.tokenId}`, await ctx.pipeline.store.cat(CID.parse(m.imageCid)))));
+  const trained = await trainStudioModel({
+    files: trainingFiles,
+    name: "atelier",
+    version: "1.0.0",
+    config: STUDIO_QUICK,
+    dataset: { id: tokenIdHex(datasetId), root: exported.manifest.root, imageDigests: exported.manifest.members.flatMap((m) => [m.imageDigest, m.tokenId]) },
+  });
+  const trainedEntry = await addModel(modelsDir, trained.card, trained.onnx);
+  await ctx.pipeline.store.add(trained.onnx);
+  await ctx.pipeline.store.add(encodeModelCard(trained.card));
+  progress({ step: "studio", done: 1, total: 4, label: "licensing the dataset for AI training, registering the model" });
+  let trainedModelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [trained.weightsDigest] });
+  const trainedNewly = trainedModelId === 0;
+  const trainingLicencePrice = parseEther("0.01");
+  if (trainedNewly) {
+    const at = Number((await publicClient.getBlock()).timestamp);
+    const trainingOffer: Offer = {
+      ...plainOffer(datasetId, trainingLicencePrice, at),
+      terms: licenseTerms({ tokenId: datasetId, regions: WORLDWIDE, flags: LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("Motif dataset training licence v1")), termsCodec: 0x55 }),
+    };
+    await wait(await studio!.acceptOffer({ offerId: await publishOffer(licenseeWorld!, trainingOffer), maxPrice: trainingLicencePrice }));
+    await wait(await admin!.registerModel({ owner: addr(studio!), weightsDigest: trained.weightsDigest, royaltyBps: 1000, name: trained.card.name, version: trained.card.version, cardDigest: trainedEntry.cardDigest, training: trainingLineageOf(trained.card) }));
+    trainedModelId = await publicClient.readContract({ address: addresses.registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [trained.weightsDigest] });
+  }
+  progress({ step: "studio", done: 2, total: 4, label: "rendering a pattern from the trained model" });
+  const trainedSeed = seed0 + 200n;
+  const trainedResult = await runPipeline({ ...pipeline, modelIds: { ...pipeline.modelIds, [trained.card.name]: trainedModelId } }, { model: trained.card.name, seed: trainedSeed, params: { scale: 2, sharpness: 4 }, width: size, height: size, name: `Atelier ${trainedSeed}` });
+  if (trainedResult.status !== "minted") throw new Error(`the pattern from the trained model was ${trainedResult.status}, not minted`);
+  const trainedPattern = BigInt(trainedResult.rendered.contentDigest);
+  progress({ step: "studio", done: 3, total: 4, label: "selling a licence of it; the dataset's curator is paid" });
+  const curatorOwedBefore = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "owed", args: [addr(licenseeWorld!), zeroAddress] });
+  const trainedAt = Number((await publicClient.getBlock()).timestamp);
+  await wait(await licenseeEu!.acceptOffer({ offerId: await publishOffer(creator, plainOffer(trainedPattern, parseEther("0.03"), trainedAt)), maxPrice: parseEther("0.03") }));
+  const beforeTrainedSettle = await publicClient.getBlockNumber();
+  await wait(await creator.withdraw({ settle: [trainedPattern] }));
+  const [trainedSettled] = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", args: { tokenId: trainedPattern }, fromBlock: beforeTrainedSettle + 1n });
+  if (trainedSettled === undefined) throw new Error("the sale of the pattern made by the trained model was not settled");
+  const curatorOwed = (await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "owed", args: [addr(licenseeWorld!), zeroAddress] })) - curatorOwedBefore;
+  if (trainedSettled.args.datasetShare! === 0n || curatorOwed < trainedSettled.args.datasetShare!) throw new Error(`the dataset's curator was not paid its share (${formatEther(trainedSettled.args.datasetShare!)} ETH settled, ${formatEther(curatorOwed)} ETH owed)`);
+  const trainedAudit = await verifyCertificate(publicClient, {
+    addresses,
+    tokenId: trainedPattern,
+    gateway: ctx.gateway,
+    pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
+    decode: (bytes) => decodeImage(bytes),
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+  });
+  progress({ step: "studio", done: 4, total: 4, label: "done" });
+
+  // 10. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
   progress({ step: "audit", done: 0, total: 1, label: "verifying" });
   const report: VerificationReport = await verifyCertificate(publicClient, {
     addresses,
@@ -407,6 +480,31 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
       verified: datasetCheck.passed,
       datasetId: datasetCheck.certificate.datasetId,
       certifiedBy: datasetCheck.certificate.curator!,
+    },
+    trainedModel: {
+      name: trained.card.name,
+      id: trainedModelId,
+      newlyRegistered: trainedNewly,
+      weightsDigest: trained.weightsDigest,
+      cardDigest: trainedEntry.cardDigest,
+      palette: trained.result.palette.srgb.map((c) => `#${c.map((v) => v.toString(16).padStart(2, "0")).join("")}`),
+      training: { datasetId: tokenIdHex(datasetId), dataRoot: trained.dataRoot, members: trained.card.training!.members, configDigest: trained.card.training!.configDigest, trainer: trained.card.training!.trainer, steps: STUDIO_QUICK.steps, seconds: Math.round(trained.result.seconds * 10) / 10 },
+      trainingLicence: { licensee: addr(studio!), price: `${formatEther(trainingLicencePrice)} ETH` },
+      pattern: hexId(trainedPattern),
+      split: {
+        total: `${formatEther(trainedSettled.args.total!)} ETH`,
+        owner: `${formatEther(trainedSettled.args.ownerShare!)} ETH`,
+        model: `${formatEther(trainedSettled.args.modelShare!)} ETH`,
+        recipe: `${formatEther(trainedSettled.args.recipeShare!)} ETH`,
+        dataset: `${formatEther(trainedSettled.args.datasetShare!)} ETH`,
+        protocol: `${formatEther(trainedSettled.args.protocolFee!)} ETH`,
+      },
+      curator: addr(licenseeWorld!),
+      audit: {
+        passed: trainedAudit.passed,
+        summary: trainedAudit.summary,
+        chain: trainedAudit.items.filter((i) => ["model", "modelStatus", "modelCard", "training", "rerender"].includes(i.id)).map((i) => ({ id: i.id, status: i.status, ...(i.reason !== undefined ? { reason: i.reason } : {}), evidence: JSON.parse(stringify(i.evidence)) as Record<string, unknown> })),
+      },
     },
     audit: {
       tokenId: hexId(tokenA),

@@ -13,7 +13,7 @@ import { mintedSignals } from "../screen/from-chain.js";
 const HELP = `usage: motif dataset export --licensee ADDR --region CODE [--time UNIX] [--tokens ID,ID,... | --all]
                             --out DATASET.car [--manifest FILE.json] [--store DIR] [--json]
        motif dataset verify (--manifest FILE.json | --dataset ID [--gateway URL]) [--at UNIX] [--json]
-       motif dataset mint --manifest FILE.json [--royalty-bps N] [--name TEXT] [--store DIR] [--json]
+       motif dataset mint --manifest FILE.json [--royalty-bps N] [--share-bps N] [--name TEXT] [--store DIR] [--json]
 
 export: collects the certificates the licensee may use as AI training data in the region at the
 time (checked on-chain: a license covers it and its terms allow AI training; the others are refused
@@ -26,7 +26,9 @@ http://127.0.0.1:8081) through its on-chain metadata digest, every block checked
 only; no key); addresses from deployments/<chainId>.json.
 mint: certifies the dataset on chain (a dataset certificate whose lineage is the Merkle root,
 licensable like a pattern; its metadata names the pinned manifest). Signed by the manifest's
-licensee: needs MOTIF_RPC_URL and MOTIF_WALLET_KEY. --royalty-bps 0..1000 (default 0).`;
+licensee: needs MOTIF_RPC_URL and MOTIF_WALLET_KEY. --royalty-bps 0..1000 (default 0): ERC-2981 royalty on
+sales of the dataset certificate; --share-bps 0..2500 (default 0): the curator's share of every licence
+sale and usage royalty of patterns made by models registered as trained on it.`;
 
 async function chainClient() {
   const { publicClient, addresses, fromBlock } = await connect(rpcUrlFromEnv("the chain whose licenses are checked"), ["certificate", "licensing"]);
@@ -66,6 +68,7 @@ export const datasetCommand = {
       dataset: { type: "string" },
       gateway: { type: "string" },
       "royalty-bps": { type: "string" },
+      "share-bps": { type: "string" },
       name: { type: "string" },
       store: { type: "string", default: path.join(".motif", "ipfs") },
       json: { type: "boolean", default: false },
@@ -113,10 +116,11 @@ export const datasetCommand = {
     if (sub === "mint") {
       const manifest = await readManifest(values.manifest);
       const royaltyBps = intOption("royalty-bps", values["royalty-bps"], 0, 0, 1000);
+      const shareBps = intOption("share-bps", values["share-bps"], 0, 0, 2500);
       const { publicClient, wallet, addresses } = await walletFromEnv(["certificate"]);
       let out;
       try {
-        out = await certifyDataset({ wallet, publicClient, certificate: addresses.certificate, store: selectStore(values.store!).store }, { manifest, royaltyBps, ...(values.name !== undefined ? { name: values.name } : {}) });
+        out = await certifyDataset({ wallet, publicClient, certificate: addresses.certificate, store: selectStore(values.store!).store }, { manifest, royaltyBps, shareBps, ...(values.name !== undefined ? { name: values.name } : {}) });
       } catch (error) {
         if (error instanceof RangeError) throw new UsageError(error.message);
         throw error;

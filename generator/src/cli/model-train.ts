@@ -83,10 +83,15 @@ async function run(train: (signal: AbortSignal, onStep: (step: number, loss: num
   const stop = stopSignal();
   void stop.stopped.then(() => controller.abort());
   const started = performance.now();
-  const every = Math.max(1, Math.round(steps / 20));
+  let shown = -Infinity;
   try {
+    // a line for the first step, then at most one every 2 s, and the last
     return await train(controller.signal, (step, loss) => {
-      if ((step + 1) % every === 0 || step + 1 === steps) process.stderr.write(`step ${step + 1}/${steps}  loss ${loss.toFixed(5)}  ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      const now = performance.now();
+      if (step === 0 || step + 1 === steps || now - shown >= 2000) {
+        shown = now;
+        process.stderr.write(`step ${step + 1}/${steps}  loss ${loss.toFixed(5)}  ${((now - started) / 1000).toFixed(1)} s\n`);
+      }
     });
   } finally {
     stop.dispose();

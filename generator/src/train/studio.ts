@@ -177,7 +177,8 @@ export async function trainStudioModel(input: StudioTrainInput): Promise<StudioM
     await new Promise((resolve) => setImmediate(resolve));
     if (input.signal?.aborted === true) throw new TrainAbortedError(trainer.done, config.steps);
     const step = trainer.done;
-    input.onStep?.(step, trainer.step());
+    const loss = trainer.step(); // not inside onStep?.(…): an absent callback would skip the step
+    input.onStep?.(step, loss);
   }
   const result = trainer.result();
   const onnx = buildCppnOnnx({ name: input.name, version: input.version }, toCppnWeights(result.params, Float64Array.from(result.palette.srgb.flat(), (v) => v / 255)));
