@@ -11,9 +11,9 @@ import sharp from "sharp";
 import { hexToBytes } from "viem";
 
 import { network } from "hardhat";
-import { getAddress, keccak256, toHex, zeroAddress } from "viem";
+import { type Hex, getAddress, keccak256, toHex, zeroAddress } from "viem";
 
-import { type ModelCard, type Offer, LicenseFlags, encodeModelCard, licenseTerms, modelCardDigest, modelRegistration, motifActions, parseModelCard, regionMask, tokenIdHex, trainingConfigDigest, verifyCertificate } from "@motif/sdk";
+import { type ModelCard, type Offer, type RetrainRequest, LicenseFlags, encodeModelCard, licenseTerms, modelCardDigest, modelRegistration, motifActions, parseModelCard, regionMask, tokenIdHex, trainingConfigDigest, verifyCertificate } from "@motif/sdk";
 import { certifyDataset } from "../src/certify.js";
 import { exportDataset } from "../src/dataset/export.js";
 import { buildGateway } from "../src/ipfs/gateway.js";
@@ -576,6 +576,21 @@ describe("audit session 24: verifyCertificate's modelCard and training items on 
       // the lying card: 5,000 members claimed, 1 certified
       const lie = await item(liarPattern, "training");
       expect({ status: lie.status, cardMembers: liar.training!.members, certifiedMembers: exported.manifest.members.length }, "a card stating 5,000 training members for a 1-member dataset must not verify").to.deep.include({ status: "failed" });
+      // retraining (issue 19 §3): not checked without a trainer; the trainer gets the member images,
+      // each checked by its CID (a pattern's image hashes to its token id); its digest must be the registry's
+      const retraining = async (retrain?: (r: RetrainRequest) => Promise<Hex>) => (await verifyCertificate(publicClient, { addresses, tokenId: honestPattern, gateway: url, ...(retrain !== undefined ? { retrain } : {}) })).items.find((i) => i.id === "retraining")!;
+      const none = await retraining();
+      expect([none.status, none.reason]).to.deep.equal(["notChecked", "no trainer given (pass `retrain`; slow)"]);
+      let seen: RetrainRequest | undefined;
+      const same = await retraining(async (r) => ((seen = r), honest.weights.digest));
+      expect(same.status, same.reason).to.equal("passed");
+      expect(seen!.images.map((m) => `0x${createHash("sha256").update(m.bytes).digest("hex")}`)).to.deep.equal([tokenIdHex(member)]);
+      expect(seen!.datasetId).to.equal(dataset.tokenId);
+      expect(seen!.card.name).to.equal("weld-trained");
+      const other = await retraining(async () => `0x${"12".repeat(32)}`);
+      expect([other.status, other.reason]).to.deep.equal(["failed", `retraining on the 1 member image(s) gives weights 0x${"12".repeat(32)}, the registry has ${honest.weights.digest}`]);
+      // a drawn model's certificate has no retraining item at all
+      expect((await verifyCertificate(publicClient, { addresses, tokenId: member, gateway: url })).items.map((i) => i.id)).to.not.include("retraining");
     } finally {
       await gateway.close();
     }

@@ -20,6 +20,7 @@ type Report = {
   audit: { passed: boolean; summary: string; items: Array<{ id: string; status: string; reason?: string; evidence: Record<string, unknown> }> };
   dataset: { members: string[]; refused: Array<{ reason: string }>; verified: boolean; datasetId: string; certifiedBy: string };
   recipe: { recipeId: string; shareBps: number; pattern: string; refused: { reason: string }; split: { total: string; owner: string; model: string; recipe: string; protocol: string } };
+  trainedModel: { training: { datasetId: string }; split: Record<string, string>; curator: string; audit: { passed: boolean; chain: Array<{ id: string; status: string; reason?: string }> } };
 };
 
 function checkStory(r: Report, patterns: number) {
@@ -49,6 +50,13 @@ function checkStory(r: Report, patterns: number) {
   // made from it split: model 10% and recipe 15% of the 0.04 (no protocol fee set), the owner the rest
   expect(r.recipe.refused.reason).to.contain("may not render from recipe").and.contain("MotifLicensingNotLicensed");
   expect(r.recipe.split).to.deep.equal({ total: "0.04 ETH", owner: "0.03 ETH", model: "0.004 ETH", recipe: "0.006 ETH", protocol: "0 ETH" });
+  // a studio model trained on the dataset (licensed for AI training): a 0.03 ETH sale of its pattern pays
+  // the model owner 10% and the dataset's curator its 20% share; the audit re-trains it and gets its weights
+  expect(r.trainedModel.training.datasetId).to.equal(r.dataset.datasetId);
+  expect(r.trainedModel.split).to.deep.equal({ total: "0.03 ETH", owner: "0.021 ETH", model: "0.003 ETH", recipe: "0 ETH", dataset: "0.006 ETH", protocol: "0 ETH" });
+  expect(r.trainedModel.curator).to.equal(r.dataset.certifiedBy);
+  expect(r.trainedModel.audit.chain.map((i) => [i.id, i.status, i.reason])).to.deep.equal(["model", "modelStatus", "modelCard", "training", "retraining", "rerender"].map((id) => [id, "passed", undefined]));
+  expect(r.trainedModel.audit.passed).to.equal(true);
   expect(r.audit.passed).to.equal(true);
   expect(r.audit.items.map((i) => i.id)).to.deep.equal(["attestation", "metadata", "model", "modelStatus", "modelCard", "training", "image", "pdq", "tile", "rerender", "editLog", "licenses"]);
   for (const i of r.audit.items) expect(i.status, `${i.id}: ${i.reason}`).to.equal("passed");

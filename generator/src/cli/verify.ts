@@ -3,10 +3,11 @@ import { createPublicClient, http, stringify } from "viem";
 import { type RerenderRequest, type VerificationStatus, verifyCertificate, tokenIdHex } from "@motif/sdk";
 import { decodeImage, pdqHashImage } from "../pdq/index.js";
 import { render } from "../render/render.js";
+import { retrainWeightsDigest } from "../train/studio.js";
 import { UsageError, parse } from "./args.js";
 import { contractsFor } from "./chain.js";
 
-const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--skip-rerender] [--json]
+const HELP = `usage: motif verify TOKEN_ID [--rpc URL] [--gateway URL] [--skip-rerender] [--retrain] [--json]
 
 Verifies a certificate from a chain RPC and an IPFS gateway alone, item by item with evidence:
 attester and model at mint time, metadata and image fetched trustlessly (chunked files block by
@@ -17,6 +18,9 @@ minting, licences expired: not failures). Exit 1 if any item fails.
   --rpc      JSON-RPC URL (default MOTIF_RPC_URL or http://127.0.0.1:8545)
   --gateway  trustless gateway (default MOTIF_GATEWAY or http://127.0.0.1:8081)
   --skip-rerender  do not re-render (slow at print size): the rerender item is then NOT CHECKED
+  --retrain  for a model trained on a dataset certificate, re-run its training on the member images
+             (fetched and checked by CID) with its card's config and compare the weights (minutes at
+             a studio's full configuration); without it the retraining item is NOT CHECKED
 Addresses come from deployments/<chainId>.json, or MOTIF_CERTIFICATE, MOTIF_REGISTRY, MOTIF_LICENSING.`;
 
 /** Each item's status in words, as printed. */
@@ -30,6 +34,7 @@ export const verifyCommand = {
       gateway: { type: "string" },
       json: { type: "boolean", default: false },
       "skip-rerender": { type: "boolean", default: false },
+      retrain: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -52,6 +57,7 @@ export const verifyCommand = {
       gateway,
       pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
       decode: (bytes) => decodeImage(bytes),
+      ...(values.retrain ? { retrain: retrainWeightsDigest } : {}),
       ...(values["skip-rerender"]
         ? {}
         : {

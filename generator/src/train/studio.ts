@@ -225,3 +225,15 @@ export function configOfCard(card: ModelCard): StudioTrainConfig {
   }
   return checkTrainConfig(out as StudioTrainConfig);
 }
+
+/**
+ * The weights digest a re-run of a card's training gives on `images` (a dataset's member images, or
+ * a studio's swatches when `datasetId` is 0): what `verifyCertificate`'s `retrain` returns.
+ */
+export async function retrainWeightsDigest(request: { card: ModelCard; datasetId: bigint; dataRoot: Hex; images: ReadonlyArray<{ tokenId?: Hex; imageDigest?: Hex; bytes: Uint8Array }> }): Promise<Hex> {
+  const config = configOfCard(request.card);
+  const files = request.images.map((m, i) => swatchFile(m.tokenId !== undefined ? `member ${m.tokenId}` : `image ${i + 1}`, m.bytes));
+  const dataset = request.datasetId === 0n ? undefined : { id: `0x${request.datasetId.toString(16).padStart(64, "0")}` as Hex, root: request.dataRoot, imageDigests: request.images.flatMap((m) => [m.imageDigest, m.tokenId].filter((d): d is Hex => d !== undefined)) };
+  const model = await trainStudioModel({ files, name: request.card.name, version: request.card.version, config, description: request.card.description, licence: request.card.licence, ...(dataset !== undefined ? { dataset } : {}) });
+  return model.weightsDigest;
+}

@@ -15,7 +15,7 @@ import { checkModelParams, modelParamsHash } from "../params/modelParams.js";
 import type { ModelCard } from "../metadata/modelCard.js";
 import { getModelCard } from "../actions/models/getModelCard.js";
 import { getDatasetManifest } from "../actions/datasets/getDatasetManifest.js";
-import { verifyDataset } from "../actions/datasets/verifyDataset.js";
+import { type DatasetManifest, verifyDataset } from "../actions/datasets/verifyDataset.js";
 import { type C2paAction, type CertificateMetadata, parseCertificateMetadata } from "../metadata/certificateMetadata.js";
 import { hammingDistance256 } from "../hamming.js";
 import { sha256Digest } from "../ipfs/sha256.js";
@@ -52,6 +52,9 @@ export type VerificationReport = {
 /** A request to re-render a pattern: the weights (fetched by their CID and checked against the registry) and the lineage's render inputs. */
 export type RerenderRequest = { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number; /** The model's verified card (its I/O contract, latent and behaviour), when the modelCard item passed. */ card?: ModelCard };
 
+/** What a re-run of a model's training gets: its verified card, and its dataset's member images, each checked against its CID. */
+export type RetrainRequest = { card: ModelCard; datasetId: bigint; dataRoot: Hex; images: Array<{ tokenId: Hex; imageDigest: Hex; bytes: Uint8Array }> };
+
 export type VerifyCertificateParameters = {
   addresses: { certificate: Address; registry: Address; licensing: Address };
   tokenId: bigint;
@@ -76,6 +79,13 @@ export type VerifyCertificateParameters = {
    * generator's `decodeImage` (sharp). Without it the `tile` item is not checked.
    */
   decode?: (image: Uint8Array) => Promise<RawImage>;
+  /**
+   * Trainer (optional, slow: minutes at a studio's full configuration): re-runs the model's training
+   * on its dataset certificate's member images with the card's config and returns the weights'
+   * sha-256 (Node: the generator's `retrainWeightsDigest`). Without it, or for a model trained on
+   * data that is not a dataset certificate, the `retraining` item is not checked.
+   */
+  retrain?: (request: RetrainRequest) => Promise<Hex>;
 };
 export type VerifyCertificateReturnType = VerificationReport;
 
@@ -124,6 +134,7 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * | `modelStatus` | warning when the model was deprecated after minting |
  * | `modelCard` | the model card fetched by its registered digest names the registered weights, name and version, and declares the pattern's params |
  * | `training` | the card's training lineage equals the registry's; for a dataset certificate, its manifest's members each had a live AI-training licence to its curator (`verifyDataset`) |
+ * | `retraining` | (trained models) re-running the training on the dataset certificate's member images (each fetched and checked by its CID) with the card's config gives the registered weights digest; not checked for raw-root training data or without `retrain` |
  * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |
  * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest |
  * | `pdq` | PDQ recomputed from the image equals the on-chain PDQ (needs `pdq`) |
@@ -259,6 +270,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
   });
 
   let card: ModelCard | undefined;
+  let trainingManifest: DatasetManifest | undefined;
   await item("modelCard", "The model's card, fetched by its registered digest, describes these weights and the pattern's params", async () => {
     const model = registeredModel();
     const fetched = await getModelCard({ cardDigest: model.cardDigest, gateway: p.gateway });
@@ -293,7 +305,26 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (!report.root.passed) throw new Error(`dataset ${tokenIdHex(t.datasetId)}: its manifest's members give root ${report.root.recomputed}, not ${report.root.claimed}`);
     if (c.members !== manifest.members.length) throw new Error(`the card says ${c.members} training images, dataset ${tokenIdHex(t.datasetId)} has ${manifest.members.length}`);
     if (unlicensed.length > 0) throw new Error(`dataset ${tokenIdHex(t.datasetId)}: ${unlicensed.length} of ${report.members.length} members not licensed for AI training to its curator (${unlicensed.slice(0, 3).map((x) => `${x.tokenId}: ${x.reason ?? "not in the tree"}`).join("; ")})`);
+    trainingManifest = manifest;
     return { declared: true, dataRoot: t.dataRoot, certified: true, datasetId: tokenIdHex(t.datasetId), members: report.members.length, trainer: t.trainer };
+  });
+
+  // only for a model whose verified card declares training (a drawn model has nothing to re-run)
+  const trainedCard = (card as ModelCard | undefined)?.training != null ? card! : undefined;
+  if (trainedCard !== undefined) await item("retraining", "Re-running the model's training on its dataset's member images with its card's config gives the registered weights", async () => {
+    const model = registeredModel();
+    const card = trainedCard;
+    if (card.training === null) throw new NotChecked("the model was not trained (its card declares no training)");
+    if (trainingManifest === undefined) throw new NotChecked(model.training.datasetId === 0n ? "the training data is a raw Merkle root, not a dataset certificate: only the studio holds the files (it can re-run `motif model retrain`)" : "no verified dataset manifest (see the training item)");
+    if (p.retrain === undefined) throw new NotChecked("no trainer given (pass `retrain`; slow)");
+    const images = [];
+    for (const m of trainingManifest.members) {
+      const parsed = CID.parse(m.imageCid);
+      images.push({ tokenId: m.tokenId, imageDigest: m.imageDigest, bytes: await fetchVerified(p.gateway, { cid: m.imageCid, codec: parsed.code, digest: bytesToHex(parsed.multihash.digest) }) });
+    }
+    const digest = (await p.retrain({ card, datasetId: model.training.datasetId, dataRoot: model.training.dataRoot, images })).toLowerCase();
+    if (digest !== model.weightsDigest.toLowerCase()) throw new Error(`retraining on the ${images.length} member image(s) gives weights ${digest}, the registry has ${model.weightsDigest}`);
+    return { weightsDigest: digest, images: images.length, trainer: card.training.trainer, configDigest: card.training.configDigest };
   });
 
   if (l.recipeId !== 0n) {

@@ -1,0 +1,78 @@
+/**
+ * Studio training benchmarks (part of `npm run bench`; issue 19 §2): the time of the full
+ * configuration on the shipped plaid swatches (goal ≤ 10 minutes on 2 cores), and the measured
+ * quality of each example family — the style distance (generator/src/train/style.ts) from 8 samples
+ * at 96 px to their nearest swatch, for the trained model (300 steps of the quick configuration, 5
+ * swatches), the same family untrained (the trainer's starting point) and the brand model madder,
+ * on the 5 training swatches and the 3 held out. Lower is nearer. `MOTIF_BENCH_ONLY=quality` or
+ * `full` runs one part.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { buildCppnOnnx } from "../generator/src/model/cppn.js";
+import { decodeImage } from "../generator/src/pdq/decode.js";
+import { MODELS_DIR, render } from "../generator/src/render/render.js";
+import { toCppnWeights } from "../generator/src/train/cppn-grad.js";
+import { EXAMPLE_STYLES, exampleFileName } from "../generator/src/train/examples.js";
+import { type StyleFeatures, styleDiversity, styleFeatures, styleReport } from "../generator/src/train/style.js";
+import { STUDIO_DEFAULTS, STUDIO_QUICK, type SwatchFile, swatchFile, swatchOf, trainStudioModel } from "../generator/src/train/studio.js";
+import { cppnTrainer } from "../generator/src/train/trainer.js";
+import { BenchReport } from "./lib/report.js";
+
+const report = new BenchReport("Motif studio training benchmarks (2 cores)");
+const only = process.env.MOTIF_BENCH_ONLY?.split(",").map((s) => s.trim());
+const want = (part: "quality" | "full") => only === undefined || only.includes(part);
+const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "generator", "examples", "swatches");
+
+const filesOf = (style: string): Promise<SwatchFile[]> => Promise.all(Array.from({ length: 8 }, async (_, i) => swatchFile(exampleFileName(i), await readFile(path.join(EXAMPLES, style, exampleFileName(i))))));
+
+async function samples(bytes: Uint8Array): Promise<StyleFeatures[]> {
+  const out: StyleFeatures[] = [];
+  for (let seed = 1n; seed <= 8n; seed++) {
+    const r = await render({ model: "sample", seed, params: { scale: 2, sharpness: 4 }, width: 96, height: 96 }, { modelBytes: bytes });
+    const img = await decodeImage(r.png);
+    out.push(styleFeatures(Float64Array.from(img.data, (v) => v / 255), 96));
+  }
+  return out;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+if (want("quality")) {
+  const madder = await readFile(path.join(MODELS_DIR, "madder.onnx"));
+  const madderSamples = await samples(madder);
+  const config = { ...STUDIO_QUICK, steps: 300 };
+  let passed = 0;
+  for (const style of EXAMPLE_STYLES) {
+    const files = await filesOf(style);
+    const features = async (fs: SwatchFile[]) => Promise.all(fs.map(async (f) => { const s = await swatchOf(f, 96, config.crop); return styleFeatures(s.rgb, s.side); }));
+    const [train, held] = [await features(files.slice(0, 5)), await features(files.slice(5))];
+    const trained = await trainStudioModel({ files: files.slice(0, 5), name: style, version: "1.0.0", config });
+    const swatches = await Promise.all(files.slice(0, 5).sort((a, b) => (a.digest < b.digest ? -1 : 1)).map((f) => swatchOf(f, config.swatchPx, config.crop)));
+    const start = cppnTrainer(swatches, config).result();
+    const untrained = buildCppnOnnx({ name: style, version: "0.0.0" }, toCppnWeights(start.params, Float64Array.from(start.palette.srgb.flat(), (v) => v / 255)));
+    const rows = { trained: await samples(trained.onnx), untrained: await samples(untrained), madder: madderSamples };
+    const scores = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, { train: styleReport(v, train).nearest, held: styleReport(v, held).nearest }]));
+    for (const [k, v] of Object.entries(scores)) {
+      report.record(`train.quality.${style}.${k}.nearest.train`, round(v.train), `${style}: mean style distance of 8 samples of the ${k} model to the nearest of the 5 training swatches`);
+      report.record(`train.quality.${style}.${k}.nearest.heldOut`, round(v.held), `${style}: the same to the nearest of the 3 held-out swatches`);
+    }
+    report.record(`train.quality.${style}.trained.diversity`, round(styleDiversity(rows.trained)), `${style}: mean distance between the trained model's samples (the swatches': ${round(styleDiversity([...train, ...held]))})`);
+    const closest = scores.trained!.train < Math.min(scores.untrained!.train, scores.madder!.train) && scores.trained!.held < Math.min(scores.untrained!.held, scores.madder!.held);
+    if (closest) passed++;
+    report.record(`train.quality.${style}.trainedClosest`, closest ? 1 : 0, `${style}: 1 when the trained model is the nearest on the training and the held-out swatches`);
+  }
+  report.record("train.quality.familiesTrainedClosest", passed, `of the ${EXAMPLE_STYLES.length} example families, those where the trained model is nearest on train and held-out swatches`);
+}
+
+if (want("full")) {
+  const files = await filesOf("plaid");
+  const trained = await trainStudioModel({ files, name: "plaid", version: "1.0.0", config: STUDIO_DEFAULTS });
+  const seconds = trained.result.seconds;
+  report.record("train.s.full", Math.round(seconds), `motif model train at the full configuration (${STUDIO_DEFAULTS.steps} steps, ${STUDIO_DEFAULTS.crop}-px crops, batch ${STUDIO_DEFAULTS.batch}) on the 8 plaid swatches, one thread`, 600);
+  report.record("train.stepsPerSecond.full", Math.round((STUDIO_DEFAULTS.steps / seconds) * 100) / 100, "training steps a second at the full configuration");
+}
+
+await report.write();
