@@ -11,14 +11,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { buildCppnOnnx } from "../generator/src/model/cppn.js";
-import { decodeImage } from "../generator/src/pdq/decode.js";
-import { MODELS_DIR, render } from "../generator/src/render/render.js";
-import { toCppnWeights } from "../generator/src/train/cppn-grad.js";
+import { MODELS_DIR } from "../generator/src/render/render.js";
 import { EXAMPLE_STYLES, exampleFileName } from "../generator/src/train/examples.js";
-import { type StyleFeatures, styleDiversity, styleFeatures, styleReport } from "../generator/src/train/style.js";
-import { STUDIO_DEFAULTS, STUDIO_QUICK, type SwatchFile, swatchFile, swatchOf, trainStudioModel } from "../generator/src/train/studio.js";
-import { cppnTrainer } from "../generator/src/train/trainer.js";
+import { sampleFeatures, swatchFeatures, untrainedModel } from "../generator/src/train/quality.js";
+import { styleDiversity, styleReport } from "../generator/src/train/style.js";
+import { STUDIO_DEFAULTS, STUDIO_QUICK, type SwatchFile, swatchFile, trainStudioModel } from "../generator/src/train/studio.js";
 import { BenchReport } from "./lib/report.js";
 
 const report = new BenchReport("Motif studio training benchmarks (2 cores)");
@@ -28,32 +25,18 @@ const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "
 
 const filesOf = (style: string): Promise<SwatchFile[]> => Promise.all(Array.from({ length: 8 }, async (_, i) => swatchFile(exampleFileName(i), await readFile(path.join(EXAMPLES, style, exampleFileName(i))))));
 
-async function samples(bytes: Uint8Array): Promise<StyleFeatures[]> {
-  const out: StyleFeatures[] = [];
-  for (let seed = 1n; seed <= 8n; seed++) {
-    const r = await render({ model: "sample", seed, params: { scale: 2, sharpness: 4 }, width: 96, height: 96 }, { modelBytes: bytes });
-    const img = await decodeImage(r.png);
-    out.push(styleFeatures(Float64Array.from(img.data, (v) => v / 255), 96));
-  }
-  return out;
-}
-
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 if (want("quality")) {
   const madder = await readFile(path.join(MODELS_DIR, "madder.onnx"));
-  const madderSamples = await samples(madder);
+  const madderSamples = await sampleFeatures(madder);
   const config = { ...STUDIO_QUICK, steps: 300 };
   let passed = 0;
   for (const style of EXAMPLE_STYLES) {
     const files = await filesOf(style);
-    const features = async (fs: SwatchFile[]) => Promise.all(fs.map(async (f) => { const s = await swatchOf(f, 96, config.crop); return styleFeatures(s.rgb, s.side); }));
-    const [train, held] = [await features(files.slice(0, 5)), await features(files.slice(5))];
+    const [train, held] = [await swatchFeatures(files.slice(0, 5), config.crop), await swatchFeatures(files.slice(5), config.crop)];
     const trained = await trainStudioModel({ files: files.slice(0, 5), name: style, version: "1.0.0", config });
-    const swatches = await Promise.all(files.slice(0, 5).sort((a, b) => (a.digest < b.digest ? -1 : 1)).map((f) => swatchOf(f, config.swatchPx, config.crop)));
-    const start = cppnTrainer(swatches, config).result();
-    const untrained = buildCppnOnnx({ name: style, version: "0.0.0" }, toCppnWeights(start.params, Float64Array.from(start.palette.srgb.flat(), (v) => v / 255)));
-    const rows = { trained: await samples(trained.onnx), untrained: await samples(untrained), madder: madderSamples };
+    const rows = { trained: await sampleFeatures(trained.onnx), untrained: await sampleFeatures(await untrainedModel(files.slice(0, 5), config, style)), madder: madderSamples };
     const scores = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, { train: styleReport(v, train).nearest, held: styleReport(v, held).nearest }]));
     for (const [k, v] of Object.entries(scores)) {
       report.record(`train.quality.${style}.${k}.nearest.train`, round(v.train), `${style}: mean style distance of 8 samples of the ${k} model to the nearest of the 5 training swatches`);

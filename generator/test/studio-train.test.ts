@@ -10,10 +10,8 @@ import { concat, encodeAbiParameters, keccak256 } from "viem";
 import { parseModelCard, trainingConfigDigest, trainingFilesRoot } from "@motif/sdk";
 import type { Hex } from "viem";
 import { checkModel } from "../src/model/check.js";
-import { buildCppnOnnx } from "../src/model/cppn.js";
-import { MODELS_DIR, render } from "../src/render/render.js";
-import { toCppnWeights } from "../src/train/cppn-grad.js";
-import { cppnTrainer } from "../src/train/trainer.js";
+import { MODELS_DIR } from "../src/render/render.js";
+import { sampleFeatures, swatchFeatures, untrainedModel } from "../src/train/quality.js";
 import { decodeImage } from "../src/pdq/decode.js";
 import { EXAMPLE_SET, EXAMPLE_STYLES, exampleFileName, exampleSwatch, swatchBytes } from "../src/train/examples.js";
 import { type StyleFeatures, styleDistance, styleDistanceTerms, styleFeatures, styleReport } from "../src/train/style.js";
@@ -251,26 +249,13 @@ describe("studio training: quality, measured by the style distance (issue 19 §2
    * closest, on the training swatches and on the held-out ones. (Measured for all five families in
    * `npm run bench`: dot fails on the held-out split, see docs/design/studio-training.md.)
    */
-  const sampleFeatures = async (bytes: Uint8Array) => {
-    const out: StyleFeatures[] = [];
-    for (let seed = 1n; seed <= 8n; seed++) {
-      const r = await render({ model: "sample", seed, params: { scale: 2, sharpness: 4 }, width: 96, height: 96 }, { modelBytes: bytes });
-      const img = await decodeImage(r.png);
-      out.push(styleFeatures(Float64Array.from(img.data, (v) => v / 255), 96));
-    }
-    return out;
-  };
   for (const family of ["plaid", "floral"] as const) {
     it(`${family}: the trained model is nearer the swatches than the untrained one and the brand model, held-out swatches too`, async () => {
       const files = await Promise.all(Array.from({ length: 8 }, async (_, i) => swatchFile(exampleFileName(i), await readFile(path.join(EXAMPLES, family, exampleFileName(i))))));
       const config = { ...STUDIO_QUICK, steps: 300 };
-      const swatchFeatures = async (fs: typeof files) => Promise.all(fs.map(async (f) => { const s = await swatchOf(f, 96, config.crop); return styleFeatures(s.rgb, s.side); }));
-      const [train, held] = [await swatchFeatures(files.slice(0, 5)), await swatchFeatures(files.slice(5))];
+      const [train, held] = [await swatchFeatures(files.slice(0, 5), config.crop), await swatchFeatures(files.slice(5), config.crop)];
       const trained = await trainStudioModel({ files: files.slice(0, 5), name: family, version: "1.0.0", config });
-      const swatches = await Promise.all(files.slice(0, 5).sort((a, b) => (a.digest < b.digest ? -1 : 1)).map((f) => swatchOf(f, config.swatchPx, config.crop)));
-      const start = cppnTrainer(swatches, config).result();
-      const untrained = buildCppnOnnx({ name: family, version: "0.0.0" }, toCppnWeights(start.params, Float64Array.from(start.palette.srgb.flat(), (v) => v / 255)));
-      const models = { trained: trained.onnx, untrained, madder: await readFile(path.join(MODELS_DIR, "madder.onnx")) };
+      const models = { trained: trained.onnx, untrained: await untrainedModel(files.slice(0, 5), config, family), madder: await readFile(path.join(MODELS_DIR, "madder.onnx")) };
       const scores: Record<string, { train: number; held: number }> = {};
       for (const [name, bytes] of Object.entries(models)) {
         const f = await sampleFeatures(bytes);
