@@ -251,4 +251,37 @@ describe("motif-bicubic/1 upscaling and rendering a fixed-size model (docs/model
     expect(off).to.be.at.most(1);
     expect(data.length).to.equal(1024 * 768 * 3);
   });
+
+  it("POST /v1/render takes the card with uploaded weights (an auditor's re-render of a fixed-size model): the folder's bytes; refused without it or for other weights", async () => {
+    const dir = motifTempDir("image-model-api");
+    const weights = tinyImage(16);
+    const card = cardOf(weights, { name: "tiny", io: "motif.image/1", behaviour: { seamless: true, resolution: { width: 16, height: 16 } } });
+    await addModel(dir, card, weights);
+    const input = { model: "tiny", seed: 9n, params: { scale: 1 }, width: 200, height: 120 };
+    const expected = await render(input, { modelsDir: dir });
+    const { buildApi } = await import("../src/api/server.js");
+    const { testPipeline } = await import("../../test/ts/helpers/pipeline.js");
+    const key = { key: "k".repeat(32), name: "auditor", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 4096 * 4096 };
+    const app = await buildApi({ keys: [key], pipeline: testPipeline(), allowWeightUploads: true });
+    try {
+      const body = { ...input, seed: "9", weights: Buffer.from(weights).toString("base64") };
+      const post = (payload: object) => app.inject({ method: "POST", url: "/v1/render", headers: { "x-api-key": key.key }, payload });
+      const ok = await post({ ...body, card });
+      expect(ok.statusCode, ok.body).to.equal(200);
+      expect(ok.headers["x-content-digest"]).to.equal(expected.contentDigest);
+      const without = await post(body);
+      expect(without.statusCode, without.body).to.equal(400);
+      expect(without.json().field, "read as a coordinate network without its card").to.match(/^body\.(weights|params)/);
+      const other = await post({ ...body, card: { ...card, weights: { ...card.weights, digest: `0x${"00".repeat(32)}` } } });
+      expect(other.statusCode, other.body).to.equal(400);
+      expect(other.json()).to.include({ field: "body.card.weights.digest" });
+      expect(other.json().message).to.contain("the weights sent have sha-256");
+      const bad = await post({ ...body, card: { ...card, latent: 0 } });
+      expect(bad.json()).to.include({ field: "body.card.latent" });
+      const alone = await post({ ...input, seed: "9", card });
+      expect(alone.json()).to.include({ field: "body.card" });
+    } finally {
+      await app.close();
+    }
+  });
 });

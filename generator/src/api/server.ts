@@ -7,7 +7,7 @@ import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { ModelParamsError, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
+import { MetadataError, type ModelCard, ModelParamsError, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
@@ -129,6 +129,7 @@ const renderBody = (manifest: readonly ModelManifestEntry[]) => ({
     ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody(manifest).properties[k as keyof ReturnType<typeof patternBody>["properties"]]])),
     weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); must be a registered model's weights; default: the named shipped model" },
     weightsCid: { type: "string", minLength: 1, maxLength: 200, description: "CIDv1 (raw, sha2-256) of a registered model's weights: the server fetches them from its IPFS store and checks them against the CID" },
+    card: { type: "object", description: "the model card (motif-model-card/1) of `weights` or `weightsCid`, as verifyCertificate fetched it by its registered digest: its I/O contract, latent, params and behaviour (needed for a motif.image/1 model, or params other than a CPPN's); it must name those weights' sha-256" },
   },
 } as const);
 
@@ -191,9 +192,10 @@ type RenderBody = {
   height: number;
   weights?: string;
   weightsCid?: string;
+  card?: unknown;
 };
 /** Either model and params, or a recipe and the region it is used in (the schema's anyOf). */
-type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid"> & {
+type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid" | "card"> & {
   model?: string;
   params?: RenderBody["params"];
   name?: string;
@@ -551,12 +553,24 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         });
       }
     }
+    let card: ModelCard | undefined;
+    if (b.card !== undefined) {
+      if (weights === undefined) return reply.code(400).send({ error: "invalid_request", field: "body.card", message: "body.card: a card goes with the weights it describes (body.weights or body.weightsCid)" });
+      try {
+        card = parseModelCard(b.card);
+      } catch (error) {
+        if (error instanceof MetadataError) return reply.code(400).send({ error: "invalid_request", field: `body.card.${error.field}`, message: `body.card: ${error.shortMessage}` });
+        throw error;
+      }
+      const digest: Hex = `0x${createHash("sha256").update(weights).digest("hex")}`;
+      if (card.weights.digest.toLowerCase() !== digest) return reply.code(400).send({ error: "invalid_request", field: "body.card.weights.digest", message: `body.card: describes weights ${card.weights.digest}, the weights sent have sha-256 ${digest}` });
+    }
     return asRender(key, reply, async () => {
       let out;
       try {
         out = await render(
           { model: b.model, seed, params: b.params, width: b.width, height: b.height },
-          { modelsDir: options.pipeline.modelsDir, ...(weights !== undefined ? { modelBytes: weights } : {}) },
+          { modelsDir: options.pipeline.modelsDir, ...(weights !== undefined ? { modelBytes: weights } : {}), ...(card !== undefined ? { card } : {}) },
         );
       } catch (error) {
         if (error instanceof RenderInputError) return reply.code(400).send({ error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message}` });
