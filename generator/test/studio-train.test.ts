@@ -228,6 +228,17 @@ describe("motif model train | retrain (issue 19 §2, the seconds-long configurat
     }
   });
 
+  it("IMLE pairing (--pairing imle): deterministic, other weights than nearest pairing, recorded in the card and re-run from it", async () => {
+    const files = await Promise.all(["01.png", "05.png", "07.png"].map(async (f) => swatchFile(f, await readFile(path.join(EXAMPLES, "dot", f)))));
+    const imle = { ...STUDIO_QUICK, steps: 4, pairing: "imle" as const };
+    const [a, b] = [await trainStudioModel({ files, name: "dots", version: "1.0.0", config: imle }), await trainStudioModel({ files: [...files].reverse(), name: "dots", version: "1.0.0", config: imle })];
+    expect(a.weightsDigest).to.equal(b.weightsDigest);
+    expect((await trainStudioModel({ files, name: "dots", version: "1.0.0", config: { ...imle, pairing: "nearest" } })).weightsDigest).to.not.equal(a.weightsDigest);
+    expect(a.card.training!.config).to.include({ pairing: "imle", candidates: 8 });
+    expect(configOfCard(a.card)).to.deep.include({ pairing: "imle", candidates: 8 });
+    expect(() => checkTrainConfig({ ...imle, pairing: "random" as never })).to.throw(TrainInputError, 'config.pairing: "random" is not "nearest" or "imle"');
+  });
+
   it("names a dataset certificate when trained on a dataset's member images, and refuses a file that is not a member", async () => {
     const files = await Promise.all(["01.png", "02.png"].map(async (f) => swatchFile(f, await readFile(path.join(EXAMPLES, "floral", f)))));
     const dataset = { id: `0x${"ab".repeat(32)}` as Hex, root: `0x${"cd".repeat(32)}` as Hex, imageDigests: files.map((f) => f.digest) };

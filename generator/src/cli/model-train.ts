@@ -22,6 +22,7 @@ export type TrainValues = {
   quick?: boolean | undefined;
   steps?: string | undefined;
   seed?: string | undefined;
+  pairing?: string | undefined;
   json?: boolean | undefined;
 };
 
@@ -100,7 +101,8 @@ async function run(train: (signal: AbortSignal, onStep: (step: number, loss: num
 
 function configFrom(values: TrainValues): StudioTrainConfig {
   const base = values.quick === true ? STUDIO_QUICK : STUDIO_DEFAULTS;
-  const config = { ...base, steps: intOption("steps", values.steps, base.steps, 1, 100_000), seed: intOption("seed", values.seed, base.seed, 0, 2 ** 32 - 1) };
+  if (values.pairing !== undefined && values.pairing !== "nearest" && values.pairing !== "imle") throw new UsageError(`--pairing: "${values.pairing}" is not nearest or imle`);
+  const config = { ...base, steps: intOption("steps", values.steps, base.steps, 1, 100_000), seed: intOption("seed", values.seed, base.seed, 0, 2 ** 32 - 1), pairing: (values.pairing ?? base.pairing) as StudioTrainConfig["pairing"] };
   try {
     return checkTrainConfig(config);
   } catch (error) {

@@ -12,7 +12,7 @@ import { walletFromEnv } from "./chain.js";
 import { retrainCommand, trainCommand } from "./model-train.js";
 
 const HELP = `usage: motif model train (--swatches DIR | --dataset MANIFEST.json [--dataset-id ID] [--store DIR]) --name NAME --out MODEL.onnx
-                         [--version V] [--card CARD.json] [--quick] [--steps N] [--seed N] [--json]
+                         [--version V] [--card CARD.json] [--quick] [--steps N] [--seed N] [--pairing nearest|imle] [--json]
        motif model retrain --card CARD.json (--swatches DIR | --dataset MANIFEST.json [--store DIR]) [--json]
        motif model check --card CARD.json --weights MODEL.onnx [--json]
        motif model add --card CARD.json --weights MODEL.onnx [--models-dir DIR]
@@ -35,7 +35,8 @@ OKLab and its structure learned (docs/design/studio-training.md); it writes the 
 (NAME.card.json next to it) with the training lineage: the data's Merkle root, the config and its
 digest, the trainer. About 7–10 minutes on 2 cores; --quick is a seconds-long configuration for trying
 it out. Deterministic: the same files (any names, any order) and config give the same weights.
-Ctrl-C stops it between steps and writes nothing.
+Ctrl-C stops it between steps and writes nothing. --pairing imle gives each swatch the nearest of
+fresh latents (no colourway left out; measured in docs/design/studio-training.md), default nearest.
 \`retrain\` re-runs a card's training on the data given and compares the weights: exit 0 when they are
 byte-identical, 1 when not.`;
 
@@ -77,6 +78,7 @@ export const modelCommand = {
         quick: { type: "boolean", default: false },
         steps: { type: "string" },
         seed: { type: "string" },
+        pairing: { type: "string" },
         "models-dir": { type: "string" },
         owner: { type: "string" },
         "royalty-bps": { type: "string" },

@@ -87,6 +87,8 @@ export function checkTrainConfig(c: StudioTrainConfig): StudioTrainConfig {
   if (!Array.isArray(c.dilations) || c.dilations.length < 1 || c.dilations.some((d) => !Number.isInteger(d) || d < 1 || 2 * d >= c.crop)) throw new TrainInputError("config.dilations", `[${c.dilations.join(", ")}] must be integers from 1 with 2·d below the ${c.crop}-px crop`);
   if (!(c.spectral >= 0 && c.spectral <= 1000)) throw new TrainInputError("config.spectral", `${c.spectral} is outside 0..1000`);
   int("swatchPx", c.crop, 1024);
+  if (c.pairing !== "nearest" && c.pairing !== "imle") throw new TrainInputError("config.pairing", `${JSON.stringify(c.pairing)} is not "nearest" or "imle"`);
+  int("candidates", 1, 256);
   return c;
 }
 

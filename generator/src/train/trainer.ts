@@ -38,10 +38,17 @@ export type TrainConfig = {
   dilations: number[];
   /** Weight of the spectral term. */
   spectral: number;
+  /**
+   * How samples meet swatches: "nearest" (each latent's render takes the swatch nearest in colour)
+   * or "imle" (each drawn swatch takes the nearest of `candidates` latents: no colourway left out).
+   */
+  pairing: "nearest" | "imle";
+  /** IMLE's fresh latents a step (at least the batch). */
+  candidates: number;
 };
 
 /** The configuration measured in docs/design/studio-training.md (1,200 steps: about 7 minutes on 2 cores). */
-export const TRAIN_DEFAULTS: TrainConfig = { seed: 1, steps: 1200, batch: 4, crop: 64, tile: 128, lr: 0.01, colours: 8, frequencies: CPPN.frequencies, hidden: CPPN.hidden, scale: 2, sharpness: 4, colourDirections: 8, patchDirections: 16, dilations: [1, 2, 4, 8], spectral: 20 };
+export const TRAIN_DEFAULTS: TrainConfig = { seed: 1, steps: 1200, batch: 4, crop: 64, tile: 128, lr: 0.01, colours: 8, frequencies: CPPN.frequencies, hidden: CPPN.hidden, scale: 2, sharpness: 4, colourDirections: 8, patchDirections: 16, dilations: [1, 2, 4, 8], spectral: 20, pairing: "nearest", candidates: 8 };
 
 /** A seconds-long configuration for tests. */
 export const TRAIN_QUICK: TrainConfig = { ...TRAIN_DEFAULTS, steps: 30, batch: 2, crop: 32, tile: 64, dilations: [1, 2, 4], patchDirections: 8 };
@@ -76,6 +83,19 @@ function colourSignature(ok: Float64Array, dirs: Float64Array): Float64Array {
     for (let q = 0; q < 32; q++) out[l * 32 + q] = p[Math.floor(((q + 0.5) / 32) * n)]!;
   }
   return out;
+}
+
+const signatureDistance = (a: Float64Array, b: Float64Array) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d += (a[i]! - b[i]!) ** 2;
+  return d;
+};
+
+/** The centres of an `n × n` grid of points over the whole tile (what IMLE compares candidates on). */
+function gridUv(n: number): Float64Array {
+  const uv = new Float64Array(n * n * 2);
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) uv.set([(x + 0.5) / n, (y + 0.5) / n], (y * n + x) * 2);
+  return uv;
 }
 
 /** The pixel centres of a `crop × crop` window at (x0, y0) of a `tile × tile` tile (wrapping). */
@@ -159,6 +179,7 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
 
   const sigDirs = unitDirections(8, 3, c.seed ^ 0x51c);
   const signatures = ok.map((im) => colourSignature(im, sigDirs));
+  const grid = gridUv(16);
   const moments = Object.fromEntries(TRAINABLE.map((k) => [k, { m: new Float64Array(params[k].length), v: new Float64Array(params[k].length) }]));
   const draws = stream(c.seed ^ 0x7a11);
   const options = { scale: c.scale, sharpness: c.sharpness, paletteRgb, paletteOklab: palette.oklab };
@@ -171,19 +192,42 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
     const patchDirs = c.dilations.map((_, i) => unitDirections(c.patchDirections, 27, dirSeed + 1 + i));
     const grad = zeroGrad(params);
     let loss = 0;
+    // IMLE pairing: each sample's swatch is drawn first, and given the nearest (by colour signature,
+    // on a coarse grid over the tile) of `candidates` fresh latents not yet taken this step, so every
+    // swatch — the rarer colourways too — pulls a latent towards it
+    let imle: Array<{ z: Float64Array; swatch: number }> | undefined;
+    if (c.pairing === "imle") {
+      const pool = Array.from({ length: Math.max(c.candidates, c.batch) }, () => {
+        const z = Float64Array.from({ length: Z }, () => draws.normal());
+        return { z, sig: colourSignature(forward(params, z, grid, options).ok, sigDirs), taken: false };
+      });
+      imle = Array.from({ length: c.batch }, () => {
+        const swatch = draws.int(swatches.length);
+        let pick = pool.find((p) => !p.taken)!;
+        let pickD = Infinity;
+        for (const p of pool) {
+          if (p.taken) continue;
+          const d = signatureDistance(p.sig, signatures[swatch]!);
+          if (d < pickD) [pickD, pick] = [d, p];
+        }
+        pick.taken = true;
+        return { z: pick.z, swatch };
+      });
+    }
     for (let b = 0; b < c.batch; b++) {
-      const z = Float64Array.from({ length: Z }, () => draws.normal());
+      const z = imle?.[b]!.z ?? Float64Array.from({ length: Z }, () => draws.normal());
       const [x0, y0] = [draws.int(c.tile), draws.int(c.tile)];
       const { ok: out, cache } = forward(params, z, cropUv(c.crop, c.tile, x0, y0), options);
-      // the target: a random crop of the swatch nearest in colour
-      const sig = colourSignature(out, sigDirs);
-      let best = 0;
-      let bestD = Infinity;
-      signatures.forEach((s, j) => {
-        let d = 0;
-        for (let i = 0; i < s.length; i++) d += (s[i]! - sig[i]!) ** 2;
-        if (d < bestD) [bestD, best] = [d, j];
-      });
+      // the target: a random crop of the IMLE pairing's swatch, or of the swatch nearest in colour
+      let best = imle?.[b]!.swatch ?? 0;
+      if (imle === undefined) {
+        const sig = colourSignature(out, sigDirs);
+        let bestD = Infinity;
+        signatures.forEach((s, j) => {
+          const d = signatureDistance(s, sig);
+          if (d < bestD) [bestD, best] = [d, j];
+        });
+      }
       const side = swatches[best]!.side;
       const target = cropOf(ok[best]!, side, c.crop, draws.int(side - c.crop + 1), draws.int(side - c.crop + 1));
       const gOk = new Float64Array(out.length);
