@@ -8,9 +8,11 @@ import { Worker } from "node:worker_threads";
 import { encodeModelCard } from "@motif/sdk";
 import { addModel, loadManifestSync, manifestRecord } from "../src/model/manifest.js";
 import { WorkerPool, renderPool } from "../src/render/pool.js";
-import { MODELS_DIR, type RenderInput, closeRenderPools, render, renderThreads } from "../src/render/render.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { runPipeline, runPipelines } from "../src/pipeline.js";
+import { MODELS_DIR, type RenderInput, RenderInputError, closeRenderPools, render, renderThreads } from "../src/render/render.js";
 import { cardOf, tinyImage } from "./onnx-graph.js";
-import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
+import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 import { descendants, freePort, leftRunning, npxMotif, portIsFree } from "../../test/ts/helpers/procs.js";
 
 /**
@@ -130,6 +132,26 @@ parentPort.on("message", (m) => {
     for (const bad of ["0", "65", "2.5", "two", "-1"]) expect(() => renderThreads({ MOTIF_RENDER_THREADS: bad }), bad).to.throw(RangeError, `MOTIF_RENDER_THREADS: "${bad}" is not an integer in 1..64`);
     const error = await render({ model: "indigo", seed: 1n, params, width: 8, height: 8 }, { threads: 0 }).then(() => undefined, (e: Error) => e);
     expect(error).to.be.instanceOf(RangeError).and.to.have.property("message", "threads: 0 is not an integer in 1..64");
+  });
+
+  it("runPipelines: the results of runPipeline one by one, in order — a repeat of an earlier pattern refused, a bad request thrown after the patterns before it, nothing after it pinned", async () => {
+    const a = { model: "indigo", seed: 31n, params, width: 300, height: 700 };
+    const b = { model: "weld", seed: 32n, params, width: 1000, height: 777 };
+    const c = { model: "madder", seed: 33n, params, width: 512, height: 512 };
+    const summary = (r: Awaited<ReturnType<typeof runPipeline>>) => ({ status: r.status, digest: r.rendered.contentDigest, pdq: r.fingerprint.pdqHash, cleared: r.screen.cleared, metadata: r.status === "pinned" ? r.pinned.metadataCid.toString() : undefined });
+    const oneByOne = testPipeline(new EmbeddedIpfs(tempDir()));
+    const expected = [];
+    for (const r of [a, b, a, c]) expected.push(summary(await runPipeline(oneByOne, r)));
+    expect(expected.map((r) => r.status)).to.deep.equal(["pinned", "pinned", "refused", "pinned"]);
+    const ahead = testPipeline(new EmbeddedIpfs(tempDir()));
+    expect((await runPipelines(ahead, [a, b, a, c], {}, 3)).map(summary)).to.deep.equal(expected);
+
+    const config = testPipeline(new EmbeddedIpfs(tempDir()));
+    const error = await runPipelines(config, [a, { ...b, model: "no-such-model" }, c], {}, 3).then(() => undefined, (e: Error) => e);
+    expect(error).to.be.instanceOf(RenderInputError).and.to.have.property("field", "model");
+    // a was pinned and remembered; c rendered ahead but never screened or pinned
+    expect((await runPipeline(config, a)).status).to.equal("refused");
+    expect((await runPipeline(config, c)).status).to.equal("pinned");
   });
 
   describe("processes: workers never outlive the work", () => {
