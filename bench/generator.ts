@@ -183,13 +183,13 @@ if (want("render")) {
 
 // Print size: 8192² in bands; the float buffers stay two bands a thread (65,536 pixels each)
 // whatever the size, and the PNG compressor's backlog is waited out.
-async function printSize(threads: number): Promise<{ seconds: number; cpuSeconds: number; growthMB: number; pngMB: number }> {
+async function printSize(threads: number): Promise<{ seconds: number; cpuSeconds: number; growthMB: number; pngMB: number; digest: string }> {
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const r = await timed(() => render({ model: "weld", seed: 3n, params, width: 8192, height: 8192 }, { threads }));
   clearInterval(sampler);
-  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, growthMB: Math.round((peakRss - rssBefore) / 1e6), pngMB: Math.round(r.value.png.length / 1e6) };
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, growthMB: Math.round((peakRss - rssBefore) / 1e6), pngMB: Math.round(r.value.png.length / 1e6), digest: r.value.contentDigest };
 }
 if (want("render")) {
   const big = await printSize(threads);
@@ -200,6 +200,7 @@ if (want("render")) {
   report.record("render.s.8192.oneThread", Math.round(one.seconds * 100) / 100, "the same on one thread (every band on the calling thread)");
   report.record("render.cpuS.8192.oneThread", Math.round(one.cpuSeconds * 100) / 100, "process CPU seconds of that render");
   report.record("render.peakRssGrowthMB.8192.oneThread", one.growthMB, "process memory growth of that render");
+  if (one.digest !== big.digest) throw new Error(`render 8192²: ${threads} threads gave ${big.digest}, one thread ${one.digest}: not the same bytes`);
   await closeRenderPools();
 }
 

@@ -35,13 +35,14 @@ export class PngWriter {
    * Appends `rows` rows already filtered by `filterRows` (a render worker filters its own band): the
    * same bytes as `writeRows` of their pixels. Returns false when the compressor's input is full:
    * wait for `drained()` before writing more, so that no more than a few bands wait in memory.
+   * `consumed` is called once the compressor is done with `filtered` (its buffer may then be reused).
    */
-  writeFiltered(filtered: Uint8Array, rows: number): boolean {
+  writeFiltered(filtered: Uint8Array, rows: number, consumed?: () => void): boolean {
     const stride = this.width * 3;
     if (filtered.length !== rows * (stride + 1)) throw new RangeError(`rows: ${rows} filtered rows are ${rows * (stride + 1)} bytes, got ${filtered.length}`);
     if (this.rowsWritten + rows > this.height) throw new RangeError(`rows: ${this.rowsWritten + rows} exceeds height ${this.height}`);
     this.rowsWritten += rows;
-    return this.deflate.write(filtered);
+    return this.deflate.write(filtered, consumed === undefined ? undefined : () => consumed());
   }
 
   /** Resolves once the compressor has taken in what was written (at once when it is not full). */
@@ -86,11 +87,14 @@ export class PngWriter {
 /**
  * PNG filter "Sub" on `rows` RGB rows of `width` pixels: each row prefixed by its filter type (1),
  * then every byte minus the byte of the pixel to its left (mod 256). A row depends on itself only,
- * so bands can be filtered anywhere (in a render worker) and still give the same bytes.
+ * so bands can be filtered anywhere (in a render worker) and still give the same bytes. `into`: a
+ * buffer to fill (a band's, handed back once compressed) when it is large enough.
  */
-export function filterRows(rgb: Uint8Array, width: number, rows: number): Buffer {
+export function filterRows(rgb: Uint8Array, width: number, rows: number, into?: ArrayBuffer): Buffer {
   const stride = width * 3;
-  const filtered = Buffer.alloc(rows * (stride + 1));
+  const size = rows * (stride + 1);
+  // every byte is written below, so a reused buffer needs no clearing
+  const filtered = into !== undefined && into.byteLength >= size ? Buffer.from(into, 0, size) : Buffer.alloc(size);
   for (let r = 0; r < rows; r++) {
     const out = r * (stride + 1);
     const src = r * stride;

@@ -257,6 +257,9 @@ async function renderInPool(pool: WorkerPool, width: number, height: number, ban
   const png = new PngWriter(width, height);
   const window = pool.size * 2;
   const inFlight = new Map<number, Promise<Uint8Array>>();
+  // band buffers the compressor is done with, handed to the next tasks to fill: otherwise every band
+  // is a new buffer moved to this thread, and their garbage (hundreds of MB at print size) outgrows GC
+  const spare: ArrayBuffer[] = [];
   // a failed or stopped render drops its bands still waiting for a worker
   const dropped = new AbortController();
   const stop = signal === undefined ? dropped.signal : AbortSignal.any([signal, dropped.signal]);
@@ -265,13 +268,15 @@ async function renderInPool(pool: WorkerPool, width: number, height: number, ban
     for (let i = 0; i < bands.length; i++) {
       signal?.throwIfAborted();
       for (; next < bands.length && next < i + window; next++) {
-        const task = pool.run<Uint8Array>(taskOf(bands[next]!), [], stop);
+        const into = spare.pop();
+        const task = pool.run<Uint8Array>(into === undefined ? taskOf(bands[next]!) : { ...taskOf(bands[next]!), into }, into === undefined ? [] : [into], stop);
         task.catch(() => undefined); // awaited in order below; a later band's failure must not go unhandled meanwhile
         inFlight.set(next, task);
       }
       const filtered = await untilAborted(inFlight.get(i)!, signal);
       inFlight.delete(i);
-      if (!png.writeFiltered(filtered, bands[i]!.rows)) await untilAborted(png.drained(), signal);
+      const consumed = () => void (spare.length < window && spare.push(filtered.buffer as ArrayBuffer));
+      if (!png.writeFiltered(filtered, bands[i]!.rows, consumed)) await untilAborted(png.drained(), signal);
       onBand?.(i + 1, bands.length);
     }
     return await png.finish();

@@ -39,7 +39,8 @@ export type UpscaleBandTask = {
   rows: number;
 };
 
-export type RenderTask = CppnBandTask | UpscaleBandTask;
+/** A band task, with a buffer of an earlier band to fill when it is large enough (moved back and forth, so bands allocate nothing). */
+export type RenderTask = (CppnBandTask | UpscaleBandTask) & { into?: ArrayBuffer };
 
 const port = parentPort;
 if (port === null) throw new Error("render worker: not started as a worker thread");
@@ -53,7 +54,7 @@ async function band(task: RenderTask): Promise<Buffer> {
   if (task.kind === "cppn") {
     if (scratch.uv.length < task.rows * task.width * 2) scratch = cppnScratch(task.width, task.rows);
     const rgb = await withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch));
-    return filterRows(rgb, task.width, task.rows);
+    return filterRows(rgb, task.width, task.rows, task.into);
   }
   const { image } = task;
   let upscaler = upscalers.get(image.key);
@@ -64,15 +65,14 @@ async function band(task: RenderTask): Promise<Buffer> {
   }
   const rgb = new Uint8Array(task.rows * task.width * 3);
   upscaler.rows(task.y0, task.rows, rgb);
-  return filterRows(rgb, task.width, task.rows);
+  return filterRows(rgb, task.width, task.rows, task.into);
 }
 
 port.on("message", (message: RenderTask & { id: number }) => {
   band(message).then(
     (filtered) => {
-      // moved, not copied, when the buffer is the band's alone (Buffer.alloc's always is)
-      const own = filtered.byteOffset === 0 && filtered.byteLength === filtered.buffer.byteLength;
-      port.postMessage({ id: message.id, ok: true, value: filtered } satisfies WorkerReply, own ? [filtered.buffer as ArrayBuffer] : []);
+      // moved, not copied: the buffer is the band's alone (Buffer.alloc never pools; a handed one is the band's)
+      port.postMessage({ id: message.id, ok: true, value: filtered } satisfies WorkerReply, [filtered.buffer as ArrayBuffer]);
     },
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));
