@@ -349,11 +349,18 @@ function areaResample(row: (y: number, out: Float64Array) => void, w: number, h:
   const out = new Float64Array(tw * th);
   const src = new Float64Array(w);
   const narrow = new Float64Array(tw);
+  // an axis kept at its size has one weight of exactly 1 a sample (0 + 1·v = v for the values here,
+  // none −0): a copy, the same numbers
+  if (w === tw && h === th) {
+    for (let y = 0; y < h; y++) row(y, out.subarray(y * w, y * w + w));
+    return out;
+  }
   // target rows each source row contributes to: walk them in order
   let firstTarget = 0;
   for (let y = 0; y < h; y++) {
     row(y, src);
-    for (let i = 0; i < tw; i++) {
+    if (w === tw) narrow.set(src);
+    else for (let i = 0; i < tw; i++) {
       const wts = xs.weights[i]!;
       const s0 = xs.start[i]!;
       let acc = 0;
