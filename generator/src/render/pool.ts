@@ -25,7 +25,7 @@ export function renderThreads(env: NodeJS.ProcessEnv = process.env): number {
 /** What a worker answers to a task: its value, or the error it threw (as data: errors do not cross threads whole). */
 export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
 
-type Job = { id: number; message: object; transfer: readonly Transferable[]; resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Job = { id: number; message: object; transfer: readonly Transferable[]; resolve: (value: unknown) => void; reject: (error: Error) => void; detach?: () => void };
 type Slot = { n: number; worker: Worker; job?: Job; dead: boolean; onIdle?: () => void };
 
 /** How long `close()` lets a busy worker finish its task before terminating it regardless. */
@@ -76,14 +76,15 @@ export class WorkerPool {
     return new Promise<T>((resolve, reject) => {
       const job: Job = { id: this.nextId++, message, transfer, resolve: resolve as (value: unknown) => void, reject };
       this.queue.push(job);
-      signal?.addEventListener(
-        "abort",
-        () => {
+      if (signal !== undefined) {
+        // listened to only while the task waits: a render of a thousand bands adds no thousand listeners
+        const drop = () => {
           const i = this.queue.indexOf(job);
           if (i >= 0) this.queue.splice(i, 1)[0]!.reject(signal.reason);
-        },
-        { once: true },
-      );
+        };
+        signal.addEventListener("abort", drop, { once: true });
+        job.detach = () => signal.removeEventListener("abort", drop);
+      }
       this.dispatch();
     });
   }
@@ -92,7 +93,10 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     const error = new Error(`${this.name} pool: closed before the task finished`);
-    for (const job of this.queue.splice(0)) job.reject(error);
+    for (const job of this.queue.splice(0)) {
+      job.detach?.();
+      job.reject(error);
+    }
     const slots = [...this.slots];
     this.slots.clear();
     await Promise.allSettled(
@@ -123,11 +127,14 @@ export class WorkerPool {
         try {
           slot = this.start();
         } catch (error) {
-          this.queue.shift()!.reject(new Error(`${this.name}: could not start: ${(error as Error).message}`));
+          const job = this.queue.shift()!;
+          job.detach?.();
+          job.reject(new Error(`${this.name}: could not start: ${(error as Error).message}`));
           continue;
         }
       }
       const job = this.queue.shift()!;
+      job.detach?.();
       slot.job = job;
       slot.worker.ref();
       try {
