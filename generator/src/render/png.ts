@@ -1,4 +1,8 @@
-import { crc32, createDeflate } from "node:zlib";
+import type { TransformOptions } from "node:stream";
+import { type ZlibOptions, crc32, createDeflate } from "node:zlib";
+
+/** The fixed compression settings (they decide the bytes), and the stream's input buffer (it does not). */
+const DEFLATE_OPTIONS: ZlibOptions & Pick<TransformOptions, "writableHighWaterMark"> = { level: 6, memLevel: 8, windowBits: 15, strategy: 0, writableHighWaterMark: 1 << 20 };
 
 /**
  * Streaming PNG encoder with fixed settings, so the same pixels always give the same bytes (on one
@@ -8,7 +12,9 @@ import { crc32, createDeflate } from "node:zlib";
  * the next bands render.
  */
 export class PngWriter {
-  private readonly deflate = createDeflate({ level: 6, memLevel: 8, windowBits: 15, strategy: 0 });
+  // up to 1 MiB (about five bands) waits for the compressor before a writer is asked to wait: the
+  // next bands render while it works, and memory stays bounded (buffering changes no output byte)
+  private readonly deflate = createDeflate(DEFLATE_OPTIONS);
   private readonly compressed: Buffer[] = [];
   private rowsWritten = 0;
   private readonly done: Promise<void>;
