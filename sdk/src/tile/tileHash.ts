@@ -163,7 +163,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   const f0 = Math.max(1, Math.max(width, height) / PERIOD.maxSide);
   const sw = Math.max(8, Math.round(width / f0));
   const sh = Math.max(8, Math.round(height / f0));
-  const small = areaResample(lumaRow, width, height, sw, sh);
+  const small = areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh));
   blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
   // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
@@ -181,7 +181,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   // aspect ratio, and a blur kernel of at most ±6 taps
   const rw = Math.max(1, Math.round(width / Math.max(1, px / (4 * TILE_SIZE))));
   const rh = Math.max(1, Math.round(height / Math.max(1, py / (4 * TILE_SIZE))));
-  const plane = areaResample(distanceRow, width, height, rw, rh);
+  const plane = areaResample(distanceRow, width, height, rw, rh, scratch("plane", rw * rh));
   let energy = 0;
   for (let i = 0; i < plane.length; i++) energy += plane[i]! * plane[i]!;
   energy = Math.sqrt(energy / plane.length);
@@ -324,6 +324,24 @@ function uniformMargin(rgb: Uint8Array, width: number, height: number): { top: n
   return { top, right, bottom, left };
 }
 
+/**
+ * Zeroed arrays reused hash to hash, one a purpose: at pattern rates their garbage (a few MB a 512²
+ * image) cost the collector more than their arithmetic cost the hash. One larger than
+ * `SCRATCH_KEPT` elements is made anew each time and not kept.
+ */
+const SCRATCH_KEPT = 1 << 20;
+const scratchArrays = { small: new Float64Array(0), plane: new Float64Array(0), rows: new Float64Array(0), done: new Uint8Array(0) };
+function scratch<K extends keyof typeof scratchArrays>(purpose: K, length: number): (typeof scratchArrays)[K] {
+  type A = (typeof scratchArrays)[K];
+  const kept = scratchArrays[purpose] as A;
+  const make = (n: number) => (purpose === "done" ? new Uint8Array(n) : new Float64Array(n)) as A;
+  if (length > SCRATCH_KEPT) return make(length);
+  if (kept.length < length) return (scratchArrays[purpose] = make(length)) as A;
+  const view = kept.subarray(0, length) as A;
+  view.fill(0);
+  return view;
+}
+
 /** Area weights of resampling `n` source cells onto `m` target cells covering the same extent. */
 function areaWeights(n: number, m: number): { start: Int32Array; weights: Float64Array[] } {
   const start = new Int32Array(m);
@@ -342,11 +360,10 @@ function areaWeights(n: number, m: number): { start: Int32Array; weights: Float6
   return { start, weights };
 }
 
-/** A plane of `w`×`h` values given row by row, area-resampled to `tw`×`th` (only one source row in memory). */
-function areaResample(row: (y: number, out: Float64Array) => void, w: number, h: number, tw: number, th: number): Float64Array {
+/** A plane of `w`×`h` values given row by row, area-resampled to `tw`×`th` into `out` (zeros; only one source row in memory). */
+function areaResample(row: (y: number, out: Float64Array) => void, w: number, h: number, tw: number, th: number, out: Float64Array): Float64Array {
   const xs = areaWeights(w, tw);
   const ys = areaWeights(h, th);
-  const out = new Float64Array(tw * th);
   const src = new Float64Array(w);
   const narrow = new Float64Array(tw);
   // an axis kept at its size has one weight of exactly 1 a sample (0 + 1·v = v for the values here,
@@ -434,8 +451,8 @@ function blurredAt(plane: Float64Array, w: number, h: number, sigmaX: number, si
   const ky = gaussianKernel(sigmaY);
   const sx = kx === undefined ? undefined : tapSources(w, (kx.length - 1) / 2, wrap);
   const sy = ky === undefined ? undefined : tapSources(h, (ky.length - 1) / 2, wrap);
-  const rows = new Float64Array(w * h);
-  const done = new Uint8Array(w * h);
+  const rows = scratch("rows", w * h);
+  const done = scratch("done", w * h);
   /** The row pass's value at (x, y). */
   const row = (x: number, y: number): number => {
     const i = y * w + x;
