@@ -10,7 +10,7 @@ import onnxProto from "onnx-proto";
 
 import { BRANDS } from "../generator/src/model/brands.js";
 import { CPPN, cppnWeights } from "../generator/src/model/cppn.js";
-import { latentOf, render } from "../generator/src/render/render.js";
+import { closeRenderPools, latentOf, render, renderThreads } from "../generator/src/render/render.js";
 import { PdqIndex } from "../generator/src/screen/pdq-index.js";
 import { BenchReport } from "./lib/report.js";
 
@@ -106,8 +106,18 @@ for (const n of want("screen") ? [10_000, 100_000, 1_000_000] : []) {
   report.record(`screen.ms.build.${label}`, Math.round(build), `index build over ${label} hashes (from entry objects)`, n === 1_000_000 ? 5000 : undefined);
 }
 
-// Rendering: onnxruntime-node (one thread, as rendering is configured for determinism) against the
-// same MLP as a plain TypeScript loop, and the achieved FLOP/s against a measured MatMul peak.
+// Rendering: onnxruntime-node (each thread single-threaded, as rendering is configured for
+// determinism; bands in MOTIF_RENDER_THREADS worker threads) against the same MLP as a plain
+// TypeScript loop, and the achieved FLOP/s against a measured MatMul peak.
+const threads = renderThreads();
+/** Wall and process CPU seconds of `fn` (CPU: every thread of the process, the render workers included). */
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; cpuSeconds: number }> {
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const value = await fn();
+  const used = process.cpuUsage(cpu);
+  return { value, seconds: (performance.now() - t) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
+}
 const { frequencies: M, hidden: H } = CPPN;
 const P = BRANDS[0]!.palette.length;
 const flopsPerPixel =
@@ -116,16 +126,20 @@ const flopsPerPixel =
   2 * (2 * H * H) + 6 * H + // layers 2 and 3 (+ activations)
   2 * H * P + 4 * P + 2 * P * 3; // palette head
 const params = { scale: 2, sharpness: 4 };
+if (want("render")) {
+  report.record("render.threads", threads, "render threads used below (MOTIF_RENDER_THREADS, default one a core up to 8)");
+  await render({ model: "indigo", seed: 1n, params, width: 512, height: 512 }); // start the render workers
+}
 for (const size of want("render") ? [1024, 4096] : []) {
-  const t = performance.now();
-  await render({ model: "indigo", seed: 1n, params, width: size, height: size });
-  const seconds = (performance.now() - t) / 1000;
-  report.record(`render.s.${size}`, Math.round(seconds * 1000) / 1000, `render ${size}² (PNG included), onnxruntime-node, 1 thread`);
+  const { seconds } = await timed(() => render({ model: "indigo", seed: 1n, params, width: size, height: size }));
+  report.record(`render.s.${size}`, Math.round(seconds * 1000) / 1000, `render ${size}² (PNG included), onnxruntime-node, ${threads} render threads`);
   if (size === 1024) {
-    report.record("render.gflops.1024", Math.round(((flopsPerPixel * size * size) / seconds / 1e9) * 100) / 100, "achieved GFLOP/s rendering 1024² (PNG time included)");
+    const one = await timed(() => render({ model: "indigo", seed: 1n, params, width: size, height: size }, { threads: 1 }));
+    report.record("render.s.1024.oneThread", Math.round(one.seconds * 1000) / 1000, "the same on one thread");
+    report.record("render.gflops.1024", Math.round(((flopsPerPixel * size * size) / one.seconds / 1e9) * 100) / 100, "achieved GFLOP/s rendering 1024² on one thread (PNG time included)");
     const tsSeconds = plainTypeScriptSeconds(size);
     report.record("render.plainTs.s.1024", Math.round(tsSeconds * 1000) / 1000, "the same MLP as a plain TypeScript loop, 1024² (no PNG)");
-    report.record("render.speedup.vsPlainTs.1024", Math.round((tsSeconds / seconds) * 100) / 100, "plain TypeScript time / onnxruntime time");
+    report.record("render.speedup.vsPlainTs.1024", Math.round((tsSeconds / one.seconds) * 100) / 100, "plain TypeScript time / onnxruntime time, one thread each");
   }
 }
 // End to end at 512²: render → PDQ → screen → pin (embedded store), no minting.
@@ -134,7 +148,7 @@ if (want("render")) {
   const os = await import("node:os");
   const pathMod = await import("node:path");
   const { EmbeddedIpfs } = await import("../generator/src/ipfs/embedded.js");
-  const { runPipeline } = await import("../generator/src/pipeline.js");
+  const { runPipeline, runPipelines } = await import("../generator/src/pipeline.js");
   const { pipelineConfig } = await import("../generator/src/config.js");
   const storeDir = await mkdtemp(pathMod.join(os.tmpdir(), "motif-bench-"));
   const config = pipelineConfig({
@@ -146,27 +160,48 @@ if (want("render")) {
   });
   try {
     const count = 20;
-    const t = performance.now();
-    for (let i = 0; i < count; i++) {
-      await runPipeline(config, { model: ["indigo", "madder", "weld"][i % 3]!, seed: BigInt(1000 + i), params, width: 512, height: 512 });
-    }
-    const perSecond = count / ((performance.now() - t) / 1000);
-    report.record("pipeline.patternsPerSecond.512", Math.round(perSecond * 100) / 100, "render → PDQ → screen → pin (embedded) at 512², one process");
+    const requests = (from: number) => Array.from({ length: count }, (_, i) => ({ model: ["indigo", "madder", "weld"][i % 3]!, seed: BigInt(from + i), params, width: 512, height: 512 }));
+    await runPipelines(config, requests(500)); // warm up: the workers' sessions, the JIT
+    // as the batch runs them: the next patterns render and fingerprint while this one is screened and pinned
+    const ahead = await timed(() => runPipelines(config, requests(1000)));
+    report.record("pipeline.patternsPerSecond.512", Math.round((count / ahead.seconds) * 100) / 100, `render → PDQ → screen → pin (embedded) at 512², one process, ${threads} render threads, patterns overlapped (runPipelines)`, { atLeast: 20 });
+    report.record("pipeline.cpuMsPerPattern.512", Math.round((ahead.cpuSeconds * 1000) / count), "process CPU per pattern of that run (every thread): on 2 cores, 20 patterns/s needs at most 100 ms");
+    const oneByOne = await timed(async () => {
+      for (const r of requests(2000)) await runPipeline(config, r);
+    });
+    report.record("pipeline.patternsPerSecond.512.oneByOne", Math.round((count / oneByOne.seconds) * 100) / 100, "the same, runPipeline one pattern after the other (each render still in the workers)");
+    process.env.MOTIF_RENDER_THREADS = "1";
+    const oneThread = await timed(async () => {
+      for (const r of requests(3000)) await runPipeline(config, r);
+    });
+    delete process.env.MOTIF_RENDER_THREADS;
+    report.record("pipeline.patternsPerSecond.512.oneThread", Math.round((count / oneThread.seconds) * 100) / 100, "one pattern after the other, every band on the main thread (as before render threads)");
   } finally {
     await rm(storeDir, { recursive: true, force: true });
   }
 }
 
-// Print size: 8192² in bands; the float buffers stay one band (65,536 pixels) whatever the size.
-if (want("render")) {
+// Print size: 8192² in bands; the float buffers stay two bands a thread (65,536 pixels each)
+// whatever the size, and the PNG compressor's backlog is waited out.
+async function printSize(threads: number): Promise<{ seconds: number; cpuSeconds: number; growthMB: number; pngMB: number; digest: string }> {
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const t = performance.now();
-  const big = await render({ model: "weld", seed: 3n, params, width: 8192, height: 8192 });
+  const r = await timed(() => render({ model: "weld", seed: 3n, params, width: 8192, height: 8192 }, { threads }));
   clearInterval(sampler);
-  report.record("render.s.8192", Math.round((performance.now() - t) / 10) / 100, "render 8192² (PNG included), onnxruntime-node, 1 thread");
-  report.record("render.peakRssGrowthMB.8192", Math.round((peakRss - rssBefore) / 1e6), `process memory growth rendering 8192² (the PNG itself is ${Math.round(big.png.length / 1e6)} MB)`);
+  return { seconds: r.seconds, cpuSeconds: r.cpuSeconds, growthMB: Math.round((peakRss - rssBefore) / 1e6), pngMB: Math.round(r.value.png.length / 1e6), digest: r.value.contentDigest };
+}
+if (want("render")) {
+  const big = await printSize(threads);
+  report.record("render.s.8192", Math.round(big.seconds * 100) / 100, `render 8192² (PNG included), onnxruntime-node, ${threads} render threads`, 10);
+  report.record("render.cpuS.8192", Math.round(big.cpuSeconds * 100) / 100, "process CPU seconds of that render (every thread)");
+  report.record("render.peakRssGrowthMB.8192", big.growthMB, `process memory growth rendering 8192² in ${threads} threads (the PNG itself is ${big.pngMB} MB)`);
+  const one = await printSize(1);
+  report.record("render.s.8192.oneThread", Math.round(one.seconds * 100) / 100, "the same on one thread (every band on the calling thread)");
+  report.record("render.cpuS.8192.oneThread", Math.round(one.cpuSeconds * 100) / 100, "process CPU seconds of that render");
+  report.record("render.peakRssGrowthMB.8192.oneThread", one.growthMB, "process memory growth of that render");
+  if (one.digest !== big.digest) throw new Error(`render 8192²: ${threads} threads gave ${big.digest}, one thread ${one.digest}: not the same bytes`);
+  await closeRenderPools();
 }
 
 if (want("render")) {

@@ -81,7 +81,7 @@ try {
     report.record(`verify.image.MB.${size}`, Math.round(minted.bytes / 1e5) / 10, `the ${size}² PNG: ${blocks} leaves of 256 KiB under a dag-pb root`);
     report.record(`verify.fetchVerified.s.${size}`, fetchSeconds, `fetchVerified of the ${size}² PNG: CAR from the gateway, every block hashed, DAG walked`);
     report.record(`verify.s.${size}`, verifySeconds, `verifyCertificate of a ${size}² certificate, every item but the re-render (PDQ recomputed)`, size === 8192 ? 5 : undefined);
-    report.record(`verify.s.${size}.withRerender`, await verify(minted.tokenId, true), `verifyCertificate of the ${size}² certificate, re-render included (onnxruntime, 1 thread)`);
+    report.record(`verify.s.${size}.withRerender`, await verify(minted.tokenId, true), `verifyCertificate of the ${size}² certificate, re-render included (onnxruntime, the render threads)`);
   }
   // Worst case for the fetch: an incompressible 64 MB file (a detailed 8192² PNG can be that large): 256 leaves.
   {

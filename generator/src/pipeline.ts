@@ -3,7 +3,7 @@ import type { Address } from "viem";
 import type { MintRequest } from "@motif/sdk";
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
-import type { RenderInput, RenderOutput } from "./render/render.js";
+import { type RenderInput, type RenderOutput, renderThreads } from "./render/render.js";
 import type { PdqIndex } from "./screen/pdq-index.js";
 import type { ScreenReport } from "./screen/screen.js";
 import { BankSet } from "./screen/banks.js";
@@ -123,10 +123,17 @@ export function queueStages(stages: readonly AnyStage[]): { worker: readonly Any
  * rotated render is refused: as a certificate once attested, else as a pinned pattern.
  */
 export async function runStages(stages: readonly AnyStage[], ctx: PipelineContext, env: StageEnv, from: PatternStatus = "rendered"): Promise<RunResult> {
-  let status: RunResult["status"] = from;
-  let already = false;
+  return runStagesDone(await advance(stages, ctx, env, from), env);
+}
+
+/** How far `advance` took a pattern; `ended`: a stage ended the run (refused, done, or not enabled), so no later stage runs. */
+type Advanced = RunResult & { ended: boolean };
+
+/** `runStages` without the keeping: the stages in order, as far as they go. */
+async function advance(stages: readonly AnyStage[], ctx: PipelineContext, env: StageEnv, from: RunResult["status"]): Promise<Advanced> {
+  let status = from;
   for (const stage of stages) {
-    if (stage.enabled?.(env, ctx) === false) break;
+    if (stage.enabled?.(env, ctx) === false) return { ctx, status, ended: true };
     if (stage.applies?.(ctx, env) === false) continue;
     for (const key of stage.needs) {
       if (ctx[key] === undefined) throw new Error(`pipeline: stage "${stage.name}" needs "${key}", which no stage before it provided`);
@@ -134,16 +141,69 @@ export async function runStages(stages: readonly AnyStage[], ctx: PipelineContex
     const out = await stage.run(ctx, env);
     if (isStop(out)) {
       Object.assign(ctx, out.with);
-      if ("stop" in out) return { ctx, status: "refused", refusal: out.stop };
-      status = out.done;
-      already = true;
-      break;
+      if ("stop" in out) return { ctx, status: "refused", refusal: out.stop, ended: true };
+      return { ctx, status: out.done, already: true, ended: true };
     }
     Object.assign(ctx, out);
     if (stage.status !== undefined) status = stage.status;
   }
-  keep(ctx, status, env);
-  return { ctx, status, ...(already ? { already } : {}) };
+  return { ctx, status, ended: false };
+}
+
+/** Patterns whose lead stages run ahead by default: one per render thread, and one more. */
+export const defaultAhead = (): number => renderThreads() + 1;
+
+/**
+ * `runStages` over many patterns strictly in order, as one after the other would, with the lead
+ * stages — those before the first central stage (recipe, render, fingerprint: they read nothing an
+ * earlier pattern changes) — of up to `ahead` later patterns started meanwhile, so the render
+ * workers render the next patterns while this thread fingerprints, screens and pins. `visit(i, run)`
+ * is called for each pattern in order (`ctxs[i]` undefined: nothing to run, `run` absent); `run()`
+ * finishes pattern i — its lead awaited (a lead's error is thrown there), then the rest of the
+ * stages, then its hashes kept — and may be left uncalled. Results and banks are those of running
+ * the patterns one by one; only the lead work overlaps.
+ */
+export async function runStagesAhead(
+  stages: readonly AnyStage[],
+  ctxs: ReadonlyArray<PipelineContext | undefined>,
+  env: StageEnv,
+  visit: (i: number, run: (() => Promise<RunResult>) | undefined) => Promise<void>,
+  ahead: number = defaultAhead(),
+): Promise<void> {
+  const first = stages.findIndex((s) => s.central === true);
+  const [lead, rest] = first < 0 ? [stages, []] : [stages.slice(0, first), stages.slice(first)];
+  const leads = new Map<number, Promise<Advanced>>();
+  let next = 0;
+  try {
+    for (let i = 0; i < ctxs.length; i++) {
+      for (; next < ctxs.length && next <= i + ahead; next++) {
+        const ctx = ctxs[next];
+        if (ctx === undefined) continue;
+        const running = advance(lead, ctx, env, "rendered");
+        running.catch(() => undefined); // thrown when its pattern's turn comes
+        leads.set(next, running);
+      }
+      const led = leads.get(i);
+      leads.delete(i);
+      await visit(
+        i,
+        led &&
+          (async () => {
+            const a = await led;
+            const r = a.ended ? a : await advance(rest, a.ctx, env, a.status);
+            return runStagesDone(r, env);
+          }),
+      );
+    }
+  } finally {
+    leads.clear();
+  }
+}
+
+/** The end of a run: its hashes kept when the pattern was (see `runStages`). */
+function runStagesDone({ ended: _, ...r }: Advanced, env: StageEnv): RunResult {
+  keep(r.ctx, r.status, env);
+  return r;
 }
 
 /**
@@ -211,4 +271,16 @@ export function patternResult(r: RunResult): PatternResult {
  */
 export async function runPipeline(config: PipelineConfig, request: PatternRequest, options: RunOptions = {}): Promise<PatternResult> {
   return patternResult(await runStages(stagesOf(config), { request }, { config, options }));
+}
+
+/**
+ * `runPipeline` over many patterns, in order, with the same results (a near-duplicate of an earlier
+ * one in the list is refused as it would be one by one): the next `ahead` patterns render and
+ * fingerprint meanwhile (`runStagesAhead`). The first pattern that throws ends the run there, its
+ * error thrown once the patterns before it are done.
+ */
+export async function runPipelines(config: PipelineConfig, requests: readonly PatternRequest[], options: RunOptions = {}, ahead?: number): Promise<PatternResult[]> {
+  const results: PatternResult[] = [];
+  await runStagesAhead(stagesOf(config), requests.map((request) => ({ request })), { config, options }, async (_, run) => void results.push(patternResult(await run!())), ahead);
+  return results;
 }

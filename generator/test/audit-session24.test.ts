@@ -27,7 +27,7 @@ import { addModel, loadManifestSync } from "../src/model/manifest.js";
 import { latentOf } from "../src/render/latent.js";
 import { MODELS_DIR, RENDER_LIMITS, render } from "../src/render/render.js";
 import { bicubicUpscaler } from "../src/render/upscale.js";
-import { type GraphNode, graph } from "./onnx-graph.js";
+import { type GraphNode, cardOf as testCard, graph, sha } from "./onnx-graph.js";
 import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
 
 // Session 24 audit of the models change (0e9820d): checkModel against the card, the models folder,
@@ -35,28 +35,11 @@ import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
 // (docs/model-io.md, the JSDoc of checkModel / loadManifestSync), computed independently.
 
 const { onnx } = onnxProto;
-const sha = (b: Uint8Array) => `0x${createHash("sha256").update(b).digest("hex")}` as const;
-
-
-const SCALE = { name: "scale", type: "number" as const, min: 0.5, max: 2, default: 1 };
 const NOT_SEAMLESS = { seamless: false, resolution: "independent" as const };
 
-function cardOf(weights: Uint8Array, over: Record<string, unknown> = {}): ModelCard {
-  return parseModelCard({
-    schema: "motif-model-card/1",
-    name: "audit-model",
-    version: "1.0.0",
-    description: "an audit graph",
-    io: "motif.cppn/1",
-    weights: { digest: sha(weights), bytes: weights.length },
-    latent: 4,
-    params: [SCALE],
-    behaviour: { seamless: true, resolution: "independent" },
-    licence: { id: "LicenseRef-Test", text: "test" },
-    training: null,
-    ...over,
-  });
-}
+/** The test card of `weights` (onnx-graph.ts), as an audit model: seamless unless `over` says otherwise. */
+const cardOf = (weights: Uint8Array, over: Record<string, unknown> = {}): ModelCard =>
+  testCard(weights, { name: "audit-model", description: "an audit graph", behaviour: { seamless: true, resolution: "independent" }, ...over } as Partial<ModelCard>);
 
 /** `z` and `scale` enter as exact zeros (`k0`), so the graph takes exactly the contract's inputs. */
 const ZERO_TERMS: GraphNode[] = [["ReduceSum", ["z"], "zs", { keepdims: 0 }], ["Mul", ["zs", "zero"], "z0"], ["Mul", ["scale", "zero"], "s0"], ["Add", ["z0", "s0"], "k0"]];

@@ -1,61 +1,17 @@
 import { expect } from "chai";
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 
-import { type ModelCard, MetadataError, encodeModelCard, modelCardDigest, parseModelCard, trainingConfigDigest } from "@motif/sdk";
+import { MetadataError, encodeModelCard, modelCardDigest, parseModelCard, trainingConfigDigest } from "@motif/sdk";
 import { BRANDS } from "../src/model/brands.js";
 import { brandModelCard } from "../src/model/cppn.js";
 import { ModelCheckError, checkModel } from "../src/model/check.js";
 import { addModel, loadManifestSync } from "../src/model/manifest.js";
 import { MODELS_DIR, render } from "../src/render/render.js";
 import { bicubicUpscaler } from "../src/render/upscale.js";
-import { graph } from "./onnx-graph.js";
+import { SCALE, cardOf, graph, plane, sha, tinyImage } from "./onnx-graph.js";
 import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
-
-const sha = (b: Uint8Array) => `0x${createHash("sha256").update(b).digest("hex")}` as const;
-
-
-const SCALE = { name: "scale", type: "number" as const, min: 0.5, max: 2, default: 1 };
-
-/** A coordinate network `rgb = sigmoid(scale · (uv · W))`: in range, deterministic, NOT periodic. */
-const plane = () =>
-  graph({
-    nodes: [["MatMul", ["uv", "W"], "a"], ["Mul", ["a", "scale"], "b"], ["Add", ["b", "zsum"], "c"], ["Sigmoid", ["c"], "rgb"], ["MatMul", ["z", "ones"], "zsum"]],
-    inits: { W: [[2, 3], [1, -2, 0.5, 3, 1, -1]], ones: [[4, 1], [0.1, 0.1, 0.1, 0.1]] },
-    inputs: { uv: ["N", 2], z: [1, 4], scale: [1] },
-    outputs: { rgb: ["N", 3] },
-  });
-
-/** A fixed-size image generator `image = sigmoid(reshape(z · W))` of 3 × 8 × 8 from a 4-long latent. */
-function tinyImage(side = 8): Uint8Array {
-  const n = 3 * side * side;
-  const w = Array.from({ length: 4 * n }, (_, i) => Math.sin(i * 12.9898) * 2);
-  return graph({
-    nodes: [["MatMul", ["z", "W"], "a"], ["Mul", ["a", "scale"], "b"], ["Sigmoid", ["b"], "s"], ["Reshape", ["s", "shape"], "image"]],
-    inits: { W: [[4, n], w], shape: [[4], [1, 3, side, side]] },
-    inputs: { z: [1, 4], scale: [1] },
-    outputs: { image: [1, 3, side, side] },
-  });
-}
-
-function cardOf(weights: Uint8Array, over: Partial<ModelCard> = {}): ModelCard {
-  return parseModelCard({
-    schema: "motif-model-card/1",
-    name: "test-model",
-    version: "1.0.0",
-    description: "a test graph",
-    io: "motif.cppn/1",
-    weights: { digest: sha(weights), bytes: weights.length },
-    latent: 4,
-    params: [SCALE],
-    behaviour: { seamless: false, resolution: "independent" },
-    licence: { id: "LicenseRef-Test", text: "test" },
-    training: null,
-    ...over,
-  });
-}
 
 const failedCheck = async (card: unknown, weights: Uint8Array): Promise<ModelCheckError> => {
   try {

@@ -14,7 +14,7 @@ import type { PipelineConfig } from "../src/pipeline.js";
 import { pngBomb } from "../../test/ts/helpers/bomb.js";
 import { runCli } from "../../test/ts/helpers/cli.js";
 import { testPipeline } from "../../test/ts/helpers/pipeline.js";
-import { descendants, freePort, leftRunning, portIsFree, startRedis } from "../../test/ts/helpers/procs.js";
+import { descendants, freePort, leftRunning, npxMotif, portIsFree, startRedis } from "../../test/ts/helpers/procs.js";
 
 const KEY = "k-services";
 const key = { key: KEY, name: "services", tier: "studio", requestsPerMinute: 100_000, maxPixelsPerRequest: 4096 * 4096 };
@@ -217,17 +217,7 @@ describe("services: what the API runs, holds and meters", function () {
   });
 
   describe("npx motif worker / serve stop on SIGINT and SIGTERM sent to the pid npx gives", () => {
-    /** `npx motif …` itself, waiting for `ready` in its output. */
-    async function npx(args: string[], env: Record<string, string>, ready: RegExp) {
-      const child = spawn("npx", ["motif", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-      child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      for (let i = 0; i < 600 && !ready.test(output) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(output, output).to.match(ready);
-      return { child, output: () => output, exited };
-    }
+    const npx = npxMotif;
 
     it("motif worker: exit 0, the worker process gone (SIGTERM, then SIGINT)", async () => {
       const redis = await startRedis();

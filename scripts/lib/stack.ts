@@ -33,7 +33,7 @@ import { selectStore } from "../../generator/src/ipfs/select.js";
 import type { PinQueue } from "../../generator/src/ipfs/resilient.js";
 import type { PipelineConfig } from "../../generator/src/pipeline.js";
 import { pipelineConfig } from "../../generator/src/config.js";
-import { MODELS_DIR, loadManifest } from "../../generator/src/render/render.js";
+import { MODELS_DIR, closeRenderPools, loadManifest } from "../../generator/src/render/render.js";
 import { certificateBanks } from "../../generator/src/screen/from-chain.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
 import { BankSet } from "../../generator/src/screen/banks.js";
@@ -280,6 +280,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       isRegisteredWeights: async (digest) => (await registry.read.modelIdByWeights([digest])) !== 0,
       allowWeightUploads: env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
     });
+    closers.push(closeRenderPools); // after the API has closed: its renders' worker threads
     closers.push(() => api.close());
     const apiUrl = await api.listen({ port: ports.api, host: "127.0.0.1" });
 

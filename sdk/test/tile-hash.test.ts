@@ -5,6 +5,7 @@
  * here (the oracle), not taken from the code under test.
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import sharp from "sharp";
 
 import { BRANDS } from "../../generator/src/model/brands.js";
@@ -164,5 +165,63 @@ describe("tile hash on images too small to repeat", () => {
     const fp = await fingerprint({ png });
     expect(fp.tileResult.reliable).to.equal(false);
     expect(fp.tile).to.deep.equal([]);
+  });
+});
+
+describe("tile hash: the same bits, however it is computed", function () {
+  this.timeout(120_000);
+
+  /**
+   * Golden values recorded with the tile hash as it was before issue 19 §4's speed-up (packed RGB
+   * instead of a per-pixel accessor, padded blur lines, the blurred plane computed only where the
+   * tile reads it): a tile hash is attested on-chain, so a faster computation must give every bit,
+   * period, energy, spread and margin of the slower one. [original, rotate90, mirror, diagonal, framed].
+   */
+  /**
+   * Golden values (test/fixtures/tile/golden-issue-19-4.json) recorded with the tile hash as it was
+   * before issue 19 §4's speed-up (packed RGB instead of a per-pixel accessor, padded blur lines, the
+   * blurred plane computed only where the tile reads it): a tile hash is attested on-chain, so a
+   * faster computation must give every bit, period, energy, spread and margin of the slower one.
+   * `hashes`: original, rotate90, mirror, diagonal, then the framed hash when a margin was found.
+   */
+  type Golden = { hashes: string[]; period: { x: number; y: number }; energy: number; spread: number; margin: number[] };
+  const GOLDEN = JSON.parse(readFileSync("test/fixtures/tile/golden-issue-19-4.json", "utf8")) as Record<string, Golden>;
+
+  it("renders (with a margin and without, exactly periodic or not), RGBA, grey, grey + alpha, a swatch on a card and a photo: the golden bits", async () => {
+    const rendered = async (model: string, seed: bigint, scale: number, width: number, height: number) =>
+      (await decodeImage((await render({ model, seed, params: { scale, sharpness: 4 }, width, height })).png)) as Rgb;
+    const base = await rendered("indigo", 1n, 1, 512, 512);
+    const n = base.width * base.height;
+    const rgba = new Uint8Array(n * 4);
+    const grey = new Uint8Array(n);
+    const greyAlpha = new Uint8Array(n * 2);
+    for (let p = 0; p < n; p++) {
+      for (let c = 0; c < 3; c++) rgba[p * 4 + c] = base.data[p * 3 + c]!;
+      rgba[p * 4 + 3] = (p * 7) % 256;
+      grey[p] = base.data[p * 3]!;
+      greyAlpha[p * 2] = base.data[p * 3 + 1]!;
+      greyAlpha[p * 2 + 1] = (p * 13) % 256;
+    }
+    const card = await sharp(Buffer.from(base.data), { raw: { width: base.width, height: base.height, channels: 3 } })
+      .extend({ top: 40, bottom: 33, left: 50, right: 21, background: { r: 240, g: 238, b: 230 } })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const images: Record<string, Parameters<typeof tileHashPixels>[0]> = {
+      "indigo 1 512² (a margin found: framed hashed too)": base,
+      "madder 7 333×517 scale 2": await rendered("madder", 7n, 2, 333, 517),
+      "weld 1234567 100×40 scale 3": await rendered("weld", 1234567n, 3, 100, 40),
+      "indigo 1 512² as RGBA": { data: rgba, width: base.width, height: base.height, channels: 4 },
+      "indigo 1 512² as grey": { data: grey, width: base.width, height: base.height, channels: 1 },
+      "indigo 1 512² as grey + alpha": { data: greyAlpha, width: base.width, height: base.height, channels: 2 },
+      "indigo 1 512² on a card": { data: card.data, width: card.info.width, height: card.info.height, channels: 3 },
+      "a photo (bridge-1-original.jpg)": await decodeImage("test/fixtures/pdq/bridge-1-original.jpg"),
+    };
+    expect(Object.keys(images).sort()).to.deep.equal(Object.keys(GOLDEN).sort());
+    for (const [name, golden] of Object.entries(GOLDEN)) {
+      const r = tileHashPixels(images[name]!);
+      const hashes = [r.variants.original, r.variants.rotate90, r.variants.mirror, r.variants.diagonal, ...(r.framed !== undefined ? [r.framed.hash] : [])];
+      expect({ hashes, period: r.period, energy: r.energy, spread: r.spread, margin: [r.margin.top, r.margin.right, r.margin.bottom, r.margin.left] }, name).to.deep.equal(golden);
+      expect(r.hash, name).to.equal(r.variants.original);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { getAddress, keccak256, stringToBytes } from "viem";
 
 import { type MintRequest, isMotifError, motifErrorOf } from "@motif/sdk";
-import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, splitAfter } from "../pipeline.js";
+import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { certificateCreator } from "../stages/certified.js";
 import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
@@ -18,8 +18,13 @@ export function jobKey(r: PatternRequest): string {
  * recipe not licensed) ending the run refused like a near-duplicate does; other errors are thrown.
  */
 export async function settleStages(stages: Parameters<typeof runStages>[0], ctx: PipelineContext, env: StageEnv, from?: RunResult["status"]): Promise<RunResult> {
+  return settle(ctx, () => runStages(stages, ctx, env, from as Exclude<RunResult["status"], "refused">));
+}
+
+/** `run()`, a refusal it throws ending the run refused (see `settleStages`). */
+async function settle(ctx: PipelineContext, run: () => Promise<RunResult>): Promise<RunResult> {
   try {
-    return await runStages(stages, ctx, env, from as Exclude<RunResult["status"], "refused">);
+    return await run();
   } catch (error) {
     const refusal = refusalOf(error);
     if (refusal === undefined) throw error;
@@ -66,15 +71,21 @@ export async function runBatch(
   const [toAttest, toMint] = splitAfter(config.stages ?? PIPELINE, "attest");
   const env: StageEnv = { config, options: { resume: true } };
   let done = 0;
-  for (const job of jobs) {
+  const finishedBy = (last: JournalRecord | undefined) =>
+    last?.step === "minted" ||
+    last?.step === "refused" ||
+    (last?.step === "pinned" && config.attester === undefined) ||
+    (last?.step === "attested" && config.minter === undefined);
+  // the patterns the journal says to render: the next ones render and fingerprint while this one is screened and pinned
+  const toRender = jobs.map((job) => {
+    const last = journal.get(jobKey(job));
+    return finishedBy(last) || (last?.step === "attested" && config.minter !== undefined) ? undefined : { request: job };
+  });
+  await runStagesAhead(toAttest, toRender, env, async (i, ahead) => {
+    const job = jobs[i]!;
     const key = jobKey(job);
-    const last = journal.get(key);
-    const finished =
-      last?.step === "minted" ||
-      last?.step === "refused" ||
-      (last?.step === "pinned" && config.attester === undefined) ||
-      (last?.step === "attested" && config.minter === undefined);
-    if (finished) {
+    const last = journal.get(key); // again: the same job twice in a batch is done by its first
+    if (finishedBy(last)) {
       summary.skipped++;
     } else {
       let r: RunResult;
@@ -82,7 +93,8 @@ export async function runBatch(
         // signed before a crash: sent as it was signed
         r = { ctx: { request: job, mintRequest: reviveRequest(last.request) }, status: "attested" };
       } else {
-        r = await settleStages(toAttest, { request: job }, env);
+        const ctx = toRender[i] ?? { request: job };
+        r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));
         await journal.write(journalRecord(key, r));
       }
       if (r.status === "attested" && config.minter !== undefined) {
@@ -93,7 +105,7 @@ export async function runBatch(
       summary[counted as keyof BatchSummary]++;
     }
     onProgress?.({ done: ++done, total: jobs.length, key, step: journal.get(key)?.step ?? "skipped" });
-  }
+  });
   return summary;
 }
 

@@ -2,8 +2,9 @@ import { writeFile } from "node:fs/promises";
 
 import { recipeBytes } from "../recipe/recipe.js";
 import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
-import { RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
+import { RENDER_LIMITS, RenderInputError, closeRenderPools, loadManifest, render } from "../render/render.js";
 import { RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, renderOptionsFrom, seedOption } from "./args.js";
+import { stopSignal } from "./stop.js";
 
 const HELP = `usage: motif render --model NAME --seed N [--PARAM VALUE ...] [--size PX | --width PX --height PX] --out FILE [--json]
        motif render --recipe RECIPE.json --seed N [--size PX | --width PX --height PX] --out FILE [--json]
@@ -14,8 +15,12 @@ Renders a seamless pattern with a shipped model and writes it as PNG.
 ${paramFlagsHelp()}
   --size       square side 1..${RENDER_LIMITS.maxSide} (default 512); or --width and --height
   --recipe     render with a recipe's model and params (\`motif recipe create\`); not with --model or param flags
-  --out        PNG file to write (nothing is written if the input is refused)
-  --json       print the result as JSON`;
+  --out        PNG file to write (nothing is written if the input is refused or the render stopped)
+  --json       print the result as JSON
+  --progress   print "band N/M" lines to stderr as the render goes
+
+Renders in MOTIF_RENDER_THREADS threads (default: one a core, up to 8; 1: this thread only), the
+same bytes whatever the number. Ctrl-C or SIGTERM stops the render: nothing is written, exit 0.`;
 
 export const renderCommand = {
   help: HELP,
@@ -29,6 +34,7 @@ export const renderCommand = {
       height: { type: "string" },
       out: { type: "string" },
       json: { type: "boolean", default: false },
+      progress: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     }, manifest);
     if (values.help) {
@@ -57,11 +63,30 @@ export const renderCommand = {
       height: intOption("height", values.height, size, 1, RENDER_LIMITS.maxSide),
     };
     let out;
+    // a signal stops the render between bands: the workers are terminated, nothing is written
+    const stop = stopSignal();
+    const abort = new AbortController();
+    let bandsDone = 0;
+    let bandsTotal = 0;
+    void stop.stopped.then((why) => abort.abort(new RenderStopped(why)));
     try {
-      out = await render(input);
+      out = await render(input, {
+        signal: abort.signal,
+        onBand: (done, total) => {
+          [bandsDone, bandsTotal] = [done, total];
+          if (values.progress) process.stderr.write(`band ${done}/${total}\n`);
+        },
+      });
     } catch (error) {
       if (error instanceof RenderInputError) throw new UsageError(error.message);
+      if (error instanceof RenderStopped) {
+        await closeRenderPools();
+        process.stderr.write(`motif render: stopped by ${error.why} after ${bandsDone} of ${bandsTotal || "its"} bands; nothing written\n`);
+        return 0;
+      }
       throw error;
+    } finally {
+      stop.dispose();
     }
     await writeFile(values.out, out.png);
     const result = {
@@ -81,3 +106,11 @@ export const renderCommand = {
     return 0;
   },
 };
+
+/** The render was stopped by a signal (`why`: which). */
+class RenderStopped extends Error {
+  constructor(readonly why: string) {
+    super(`render stopped by ${why}`);
+    this.name = "RenderStopped";
+  }
+}

@@ -11,6 +11,7 @@ import { chainFromEnv } from "./chain.js";
 import { queuesFromEnv } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
 import { stopSignal } from "./stop.js";
+import { closeRenderPools } from "../render/render.js";
 
 const HELP = `usage: motif serve [--port 8787] [--host 127.0.0.1] [--keys keys.json] [--store DIR] [--usage FILE]
                    [--index FILE.csv ...] [--cors-origin URL ...] [--state DIR]
@@ -103,6 +104,7 @@ export const serveCommand = {
         watching.close();
         await app.close();
         await queues?.close();
+        await closeRenderPools();
       }
     } finally {
       stop.dispose();

@@ -5,6 +5,7 @@ import { pipelineConfig } from "../config.js";
 import { redisConnection, startWorker } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
 import { stopSignal } from "./stop.js";
+import { closeRenderPools } from "../render/render.js";
 
 const HELP = `usage: motif worker [--concurrency N] [--store DIR]
 
@@ -48,6 +49,7 @@ export const workerCommand = {
         await stop.stopped;
       }
       await worker.close();
+      await closeRenderPools();
     } finally {
       stop.dispose();
     }

@@ -11,7 +11,11 @@ export const IO_NAMES = {
   "motif.image/1": { inputs: ["z"], output: "image" },
 } as const satisfies Record<ModelIoContract, { inputs: readonly string[]; output: string }>;
 
-/** Single-threaded, sequential: the same floats on every run and machine (the renderer's settings). */
+/**
+ * Single-threaded, sequential: the same floats on every run and machine (the renderer's settings).
+ * Parallel renders run several such sessions in worker threads (render/pool.ts), never one session
+ * with several threads.
+ */
 export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: "sequential", graphOptimizationLevel: "all" };
 
 /** The inputs a model implementing `io` with these params must take, in order: the contract's, then one per param. */

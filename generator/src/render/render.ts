@@ -1,17 +1,22 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import * as ort from "onnxruntime-node";
 import type { Hex } from "viem";
 
 import { type ModelCard, type ModelParams, ModelParamsError, checkModelParams, encodeModelParams, modelParamsHash } from "@motif/sdk";
 import { CPPN, CPPN_PARAMS } from "../model/cppn.js";
-import { SESSION_OPTIONS, runCppn, runImage } from "../model/io.js";
+import { runImage } from "../model/io.js";
 import { type ModelManifestEntry, loadManifestSync, manifestEntry, manifestRecord } from "../model/manifest.js";
+import { BAND_PIXELS, bandRowsOf, bandsOf, cppnBand, cppnScratch } from "./bands.js";
 import { latentOf } from "./latent.js";
 import { PngWriter } from "./png.js";
+import { MAX_RENDER_THREADS, type WorkerPool, renderPool, renderThreads } from "./pool.js";
+import { type ModelSource, SessionCache, sessionCacheSize, withSession } from "./sessions.js";
 import { bicubicUpscaler } from "./upscale.js";
+import type { RenderTask } from "./worker.js";
+
+export { DEFAULT_SESSION_CACHE } from "./sessions.js";
+export { closeRenderPools, renderThreads } from "./pool.js";
 
 export { latentOf };
 
@@ -57,7 +62,7 @@ export type RenderOutput = {
 export const RENDER_LIMITS = {
   maxSide: 8192,
   /** Pixels per ONNX run: bounds the float buffers to one band whatever the image size. */
-  bandPixels: 1 << 16,
+  bandPixels: BAND_PIXELS,
 } as const;
 
 /** Bad render input: names the field and the allowed range; nothing was rendered or written. */
@@ -98,88 +103,15 @@ function entryOfUnknownWeights(manifest: readonly ModelManifestEntry[], name: st
 }
 
 
-/** Default number of ONNX sessions kept open (`MOTIF_SESSION_CACHE`). */
-export const DEFAULT_SESSION_CACHE = 8;
-
-type SessionEntry = { session: Promise<ort.InferenceSession>; users: number; evicted: boolean };
-
-/**
- * The open ONNX sessions, least recently used first (a Map keeps insertion order; a use moves the
- * entry to the end). At most `max` stay open: the oldest is evicted and its native memory released
- * as soon as no render is running on it. Home-made rather than the lru-cache package because an
- * evicted session may still be in use and must be released only after its last run ends.
- */
-class SessionCache {
-  private readonly entries = new Map<string, SessionEntry>();
-  constructor(public max: number) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  async use<T>(key: string, create: () => Promise<ort.InferenceSession>, fn: (session: ort.InferenceSession) => Promise<T>): Promise<T> {
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      entry = { session: create(), users: 0, evicted: false };
-      const created = entry;
-      entry.session.catch(() => {
-        if (this.entries.get(key) === created) this.entries.delete(key);
-      });
-    } else {
-      this.entries.delete(key);
-    }
-    this.entries.set(key, entry);
-    entry.users++;
-    this.trim();
-    try {
-      return await fn(await entry.session);
-    } finally {
-      entry.users--;
-      if (entry.evicted && entry.users === 0) release(entry);
-    }
-  }
-
-  /** Evicts least recently used sessions beyond `max`. */
-  trim(): void {
-    for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.max) break;
-      this.entries.delete(key);
-      entry.evicted = true;
-      if (entry.users === 0) release(entry);
-    }
-  }
-}
-
-function release(entry: SessionEntry): void {
-  entry.session.then((s) => s.release()).catch(() => undefined);
-}
-
-function sessionCacheSize(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.MOTIF_SESSION_CACHE;
-  if (raw === undefined || raw === "") return DEFAULT_SESSION_CACHE;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1024) throw new RangeError(`MOTIF_SESSION_CACHE: "${raw}" is not an integer in 1..1024 (open model sessions)`);
-  return Number(raw);
-}
-
 const sessions = new SessionCache(sessionCacheSize());
 
-/** Sets how many ONNX sessions stay open (least recently used evicted first); returns the old size. */
+/** Sets how many ONNX sessions the main thread keeps open (least recently used evicted first); returns the old size. */
 export function setSessionCacheSize(max: number): number {
   if (!Number.isInteger(max) || max < 1 || max > 1024) throw new RangeError(`session cache size: ${max} is not an integer in 1..1024`);
   const old = sessions.max;
   sessions.max = max;
   sessions.trim();
   return old;
-}
-
-/** The shipped model file's session: its bytes are checked against the manifest's digest first. */
-function shippedSession(entry: ModelManifestEntry, file: string): () => Promise<ort.InferenceSession> {
-  return async () => {
-    const bytes = await readFile(file);
-    const digest = `0x${createHash("sha256").update(bytes).digest("hex")}`;
-    if (digest !== entry.sha256) throw new Error(`model ${entry.name}: ${file} has sha-256 ${digest}, manifest says ${entry.sha256}`);
-    return ort.InferenceSession.create(bytes, SESSION_OPTIONS);
-  };
 }
 
 /** Checks a render request; throws RenderInputError naming the field and its allowed range; the model's entry and the checked params. */
@@ -208,23 +140,34 @@ export function renderParams(entry: Pick<ModelManifestEntry, "name" | "params">,
   }
 }
 
+export type RenderOptions = {
+  modelsDir?: string;
+  maxSide?: number;
+  /** Run these ONNX bytes (e.g. weights fetched by an auditor) instead of the shipped file. */
+  modelBytes?: Uint8Array;
+  /** The card of `modelBytes` (its contract, latent, params and behaviour), when they are not in the folder. */
+  card?: ModelCard;
+  /**
+   * Render threads (1..64; default `MOTIF_RENDER_THREADS`, else one a core up to 8): 1 renders every
+   * band on this thread; more renders bands in that many worker threads. The bytes are the same.
+   */
+  threads?: number;
+  /** Stops the render between bands (it rejects with the signal's reason); nothing is returned. */
+  signal?: AbortSignal;
+  /** Called each time a band has been written to the PNG, with the bands done and their total. */
+  onBand?: (done: number, total: number) => void;
+};
+
 /**
  * Render stage: (model, seed, params, size) → PNG + content digest. Deterministic; a seamless tile
  * (the graph only sees positions through integer-frequency sines); resolution independent (pixel
  * centres in [0,1)², so larger sizes sample the same pattern more finely). Rendered band by band:
- * at most `RENDER_LIMITS.bandPixels` pixels of floats exist at once.
+ * at most `RENDER_LIMITS.bandPixels` pixels of floats exist at once per thread. With more than one
+ * render thread, bands render in worker threads (each single-threaded: the same floats) while
+ * this thread writes the finished ones to the PNG strictly in order, so the bytes are those of
+ * the one-thread render; at most two bands a thread are in flight.
  */
-export async function render(
-  input: RenderInput,
-  options: {
-    modelsDir?: string;
-    maxSide?: number;
-    /** Run these ONNX bytes (e.g. weights fetched by an auditor) instead of the shipped file. */
-    modelBytes?: Uint8Array;
-    /** The card of `modelBytes` (its contract, latent, params and behaviour), when they are not in the folder. */
-    card?: ModelCard;
-  } = {},
-): Promise<RenderOutput> {
+export async function render(input: RenderInput, options: RenderOptions = {}): Promise<RenderOutput> {
   const dir = options.modelsDir ?? modelsDir();
   let manifest = await loadManifest(dir);
   if (options.modelBytes !== undefined) {
@@ -233,50 +176,44 @@ export async function render(
     manifest = [known !== undefined ? { ...known, name: input.model } : entryOfUnknownWeights(manifest, input.model, options.modelBytes, digest, options.card)];
   }
   const { entry, params } = validateRenderInput(input, manifest, options.maxSide);
-  // sessions are keyed by weights digest: the shipped file and the same bytes uploaded share one
-  const modelBytes = options.modelBytes;
+  const threads = options.threads ?? renderThreads();
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_RENDER_THREADS) throw new RangeError(`threads: ${threads} is not an integer in 1..${MAX_RENDER_THREADS}`);
   const { width, height } = input;
-  const bytes = await sessions.use(entry.sha256, modelBytes !== undefined ? () => ort.InferenceSession.create(modelBytes, SESSION_OPTIONS) : shippedSession(entry, path.join(dir, entry.file)), async (session) => {
-    const z = latentOf(input.seed, entry.latent);
-    const bandRows = Math.max(1, Math.min(height, Math.floor(RENDER_LIMITS.bandPixels / width)));
-    const png = new PngWriter(width, height);
-    const rgb8 = new Uint8Array(bandRows * width * 3);
-    if (entry.io === "motif.image/1") {
-      // a fixed-size image, run once, upscaled by motif-bicubic/1 band by band
-      const image = await runImage(session, z, params);
-      const native = entry.behaviour.resolution;
-      if (native === "independent" || image.width !== native.width || image.height !== native.height) {
-        throw new Error(`model ${entry.name}: its image is ${image.width}×${image.height}, its card says ${native === "independent" ? "resolution independent" : `${native.width}×${native.height}`}`);
-      }
-      const upscaler = bicubicUpscaler(image.data, image.width, image.height, width, height, entry.behaviour.seamless);
-      for (let y0 = 0; y0 < height; y0 += bandRows) {
-        const rows = Math.min(bandRows, height - y0);
-        upscaler.rows(y0, rows, rgb8);
-        png.writeRows(rgb8, rows);
-      }
-      return png.finish();
+  // sessions are keyed by weights digest: the shipped file and the same bytes uploaded share one
+  // (bytes of their own, exactly: a view into a larger buffer would be copied whole to each worker)
+  const model: ModelSource =
+    options.modelBytes !== undefined ? { key: entry.sha256, name: entry.name, bytes: new Uint8Array(options.modelBytes) } : { key: entry.sha256, name: entry.name, file: path.join(dir, entry.file) };
+  const z = latentOf(input.seed, entry.latent);
+  const bands = bandsOf(width, height);
+  // one band gains nothing from a worker: it stays on this thread
+  const pool = threads > 1 && bands.length > 1 ? renderPool(threads) : undefined;
+  const progress = { signal: options.signal, onBand: options.onBand };
+  let bytes: Uint8Array;
+  if (entry.io === "motif.image/1") {
+    // a fixed-size image, run once, upscaled by motif-bicubic/1 band by band
+    const image = await withSession(sessions, model, (session) => runImage(session, z, params));
+    const native = entry.behaviour.resolution;
+    if (native === "independent" || image.width !== native.width || image.height !== native.height) {
+      throw new Error(`model ${entry.name}: its image is ${image.width}×${image.height}, its card says ${native === "independent" ? "resolution independent" : `${native.width}×${native.height}`}`);
     }
-    const uv = new Float32Array(bandRows * width * 2);
-    for (let y0 = 0; y0 < height; y0 += bandRows) {
-      const rows = Math.min(bandRows, height - y0);
-      const n = rows * width;
-      for (let r = 0; r < rows; r++) {
-        const v = (y0 + r + 0.5) / height;
-        for (let x = 0; x < width; x++) {
-          const o = (r * width + x) * 2;
-          uv[o] = (x + 0.5) / width;
-          uv[o + 1] = v;
-        }
-      }
-      const out = await runCppn(session, z, params, uv, n);
-      for (let i = 0; i < n * 3; i++) {
-        const c = out[i]!;
-        rgb8[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);
-      }
-      png.writeRows(rgb8, rows);
+    const seamless = entry.behaviour.seamless;
+    if (pool !== undefined) {
+      // the image in shared memory: every band's task names it, none copies it
+      const data = new Float32Array(new SharedArrayBuffer(image.data.byteLength));
+      data.set(image.data);
+      const shared = { key: nextImageKey++, data, width: image.width, height: image.height };
+      bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "upscale", image: shared, seamless, width, height, ...b }), progress);
+    } else {
+      const upscaler = bicubicUpscaler(image.data, image.width, image.height, width, height, seamless);
+      const rgb8 = new Uint8Array(bandRowsOf(width, height) * width * 3);
+      bytes = await renderInThread(width, height, bands, async (b) => (upscaler.rows(b.y0, b.rows, rgb8), rgb8), progress);
     }
-    return png.finish();
-  });
+  } else if (pool !== undefined) {
+    bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "cppn", model, z, params, width, height, ...b }), progress);
+  } else {
+    const scratch = cppnScratch(width, bandRowsOf(width, height));
+    bytes = await withSession(sessions, model, (session) => renderInThread(width, height, bands, (b) => cppnBand(session, z, params, width, height, b.y0, b.rows, scratch), progress));
+  }
   return {
     png: bytes,
     contentDigest: `0x${createHash("sha256").update(bytes).digest("hex")}`,
@@ -287,4 +224,76 @@ export async function render(
     width,
     height,
   };
+}
+
+type Band = { y0: number; rows: number };
+type Progress = Pick<RenderOptions, "signal" | "onBand">;
+
+/** Names the image of an upscaled render to the workers (they keep its upscaler while its bands come). */
+let nextImageKey = 1;
+
+/** The one-thread render: each band's RGB rows (`rgbOf`) written to the PNG as it is made. */
+async function renderInThread(width: number, height: number, bands: readonly Band[], rgbOf: (band: Band) => Promise<Uint8Array>, { signal, onBand }: Progress): Promise<Uint8Array> {
+  const png = new PngWriter(width, height);
+  try {
+    for (let i = 0; i < bands.length; i++) {
+      signal?.throwIfAborted();
+      if (!png.writeRows(await rgbOf(bands[i]!), bands[i]!.rows)) await png.drained();
+      onBand?.(i + 1, bands.length);
+    }
+    return await png.finish();
+  } catch (error) {
+    png.destroy();
+    throw error;
+  }
+}
+
+/**
+ * The render in worker threads: each band a task (`taskOf`), at most two a thread in flight, the
+ * finished ones (already PNG-filtered) written strictly in band order while the next render; the
+ * compressor's backlog is waited out, so memory stays a few bands whatever the size.
+ */
+async function renderInPool(pool: WorkerPool, width: number, height: number, bands: readonly Band[], taskOf: (band: Band) => RenderTask, { signal, onBand }: Progress): Promise<Uint8Array> {
+  const png = new PngWriter(width, height);
+  const window = pool.size * 2;
+  const inFlight = new Map<number, Promise<Uint8Array>>();
+  // band buffers the compressor is done with, handed to the next tasks to fill: otherwise every band
+  // is a new buffer moved to this thread, and their garbage (hundreds of MB at print size) outgrows GC
+  const spare: ArrayBuffer[] = [];
+  // a failed or stopped render drops its bands still waiting for a worker
+  const dropped = new AbortController();
+  const stop = signal === undefined ? dropped.signal : AbortSignal.any([signal, dropped.signal]);
+  let next = 0;
+  try {
+    for (let i = 0; i < bands.length; i++) {
+      signal?.throwIfAborted();
+      for (; next < bands.length && next < i + window; next++) {
+        const into = spare.pop();
+        const task = pool.run<Uint8Array>(into === undefined ? taskOf(bands[next]!) : { ...taskOf(bands[next]!), into }, into === undefined ? [] : [into], stop);
+        task.catch(() => undefined); // awaited in order below; a later band's failure must not go unhandled meanwhile
+        inFlight.set(next, task);
+      }
+      const filtered = await untilAborted(inFlight.get(i)!, signal);
+      inFlight.delete(i);
+      const consumed = () => void (spare.length < window && spare.push(filtered.buffer as ArrayBuffer));
+      if (!png.writeFiltered(filtered, bands[i]!.rows, consumed)) await untilAborted(png.drained(), signal);
+      onBand?.(i + 1, bands.length);
+    }
+    return await png.finish();
+  } catch (error) {
+    dropped.abort(error);
+    png.destroy();
+    throw error;
+  }
+}
+
+/** `promise`, or the signal's reason as soon as it is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }

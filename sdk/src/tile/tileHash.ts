@@ -105,59 +105,65 @@ export function tileHashPixels(image: RawImage): TileHashResult {
     throw new RangeError(`image data: ${image.data.length} bytes, need ${width * height * channels} for ${width}x${height}x${channels}`);
   }
   // RGBA is composited over white (artwork whose motif lives in the alpha channel is seen as printed);
-  // grey (+ alpha) is read as its grey level, composited the same way
-  const d = image.data;
-  const rgbAt =
-    channels === 4
-      ? (p: number, c: number) => { const a = d[p * 4 + 3]!; return Math.round((d[p * 4 + c]! * a + 255 * (255 - a)) / 255); }
-      : channels === 3
-        ? (p: number, c: number) => d[p * 3 + c]!
-        : channels === 2
-          ? (p: number) => { const a = d[p * 2 + 1]!; return Math.round((d[p * 2]! * a + 255 * (255 - a)) / 255); }
-          : (p: number) => d[p]!;
-
-  const result = hashOf(image, rgbAt);
+  // grey (+ alpha) is read as its grey level, composited the same way. Every later step reads these
+  // packed RGB bytes (an RGB image's own), so its loops index a typed array instead of calling a
+  // per-pixel accessor: the same integers, so the same arithmetic and the same bits.
+  const rgb = packedRgb(image);
+  const result = hashOf(rgb, width, height);
   // 0. a uniform margin on all four sides (a swatch on a card, a canvas around a repeat) may not be
   // part of the pattern: what it frames is hashed as well, as extra query variants. The hash itself
   // stays that of the whole image, so a spot repeat whose ground reaches every edge keeps its hash.
-  const margin = uniformMargin(width, height, rgbAt);
+  const margin = uniformMargin(rgb, width, height);
   if (margin === undefined) return result;
   const w = width - margin.left - margin.right;
   const h = height - margin.top - margin.bottom;
   const inner = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p = (y + margin.top) * width + x + margin.left;
-      for (let c = 0; c < 3; c++) inner[(y * w + x) * 3 + c] = rgbAt(p, c);
-    }
-  }
-  const d3 = inner;
-  const framed = hashOf({ data: inner, width: w, height: h, channels: 3 }, (p, c) => d3[p * 3 + c]!);
+  for (let y = 0; y < h; y++) inner.set(rgb.subarray(((y + margin.top) * width + margin.left) * 3, ((y + margin.top) * width + margin.left + w) * 3), y * w * 3);
+  const framed = hashOf(inner, w, h);
   return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable } };
 }
 
+/** The image as packed 8-bit RGB: RGB as it is; RGBA and grey + alpha composited over white (rounded); grey repeated. */
+function packedRgb(image: RawImage): Uint8Array {
+  const { width, height, channels, data: d } = image;
+  const n = width * height;
+  if (channels === 3) return d.length === n * 3 ? d : d.subarray(0, n * 3);
+  const rgb = new Uint8Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    if (channels === 4) {
+      const a = d[p * 4 + 3]!;
+      for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.round((d[p * 4 + c]! * a + 255 * (255 - a)) / 255);
+    } else {
+      const a = channels === 2 ? d[p * 2 + 1]! : 255;
+      const v = channels === 2 ? Math.round((d[p * 2]! * a + 255 * (255 - a)) / 255) : d[p]!;
+      rgb[p * 3] = rgb[p * 3 + 1] = rgb[p * 3 + 2] = v;
+    }
+  }
+  return rgb;
+}
+
 /** Steps 1–5 on the image as given. */
-function hashOf(image: RawImage, rgbAt: (p: number, c: number) => number): TileHashResult {
-  const { width, height } = image;
+function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult {
   // 1. dominant colour
-  const ground = dominantColour(image, rgbAt);
+  const ground = dominantColour(rgb, width * height);
+  const [g0, g1, g2] = ground;
   const distanceRow = (y: number, out: Float64Array) => {
-    for (let x = 0, p = y * width; x < width; x++, p++) {
-      const dr = rgbAt(p, 0) - ground[0];
-      const dg = rgbAt(p, 1) - ground[1];
-      const db = rgbAt(p, 2) - ground[2];
+    for (let x = 0, o = y * width * 3; x < width; x++, o += 3) {
+      const dr = rgb[o]! - g0;
+      const dg = rgb[o + 1]! - g1;
+      const db = rgb[o + 2]! - g2;
       out[x] = Math.sqrt(dr * dr + dg * dg + db * db);
     }
   };
   const lumaRow = (y: number, out: Float64Array) => {
-    for (let x = 0, p = y * width; x < width; x++, p++) out[x] = 0.299 * rgbAt(p, 0) + 0.587 * rgbAt(p, 1) + 0.114 * rgbAt(p, 2);
+    for (let x = 0, o = y * width * 3; x < width; x++, o += 3) out[x] = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
   };
 
   // 2. period, on a small luma copy
   const f0 = Math.max(1, Math.max(width, height) / PERIOD.maxSide);
   const sw = Math.max(8, Math.round(width / f0));
   const sh = Math.max(8, Math.round(height / f0));
-  const small = areaResample(lumaRow, width, height, sw, sh);
+  const small = areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh));
   blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
   // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
@@ -175,7 +181,7 @@ function hashOf(image: RawImage, rgbAt: (p: number, c: number) => number): TileH
   // aspect ratio, and a blur kernel of at most ±6 taps
   const rw = Math.max(1, Math.round(width / Math.max(1, px / (4 * TILE_SIZE))));
   const rh = Math.max(1, Math.round(height / Math.max(1, py / (4 * TILE_SIZE))));
-  const plane = areaResample(distanceRow, width, height, rw, rh);
+  const plane = areaResample(distanceRow, width, height, rw, rh, scratch("plane", rw * rh));
   let energy = 0;
   for (let i = 0; i < plane.length; i++) energy += plane[i]! * plane[i]!;
   energy = Math.sqrt(energy / plane.length);
@@ -183,14 +189,15 @@ function hashOf(image: RawImage, rgbAt: (p: number, c: number) => number): TileH
   const rpy = (py * rh) / height;
   const stepX = rpx / TILE_SIZE;
   const stepY = rpy / TILE_SIZE;
-  blur(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap);
+  // the tile reads the blurred plane at 4 × 64² points: only those are blurred (`blurredAt`)
+  const blurred = blurredAt(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap);
   // not exactly periodic (e.g. a crop of 1.5 periods): the one-period window is centred, away from the clamped edges
   const x0 = wrap ? 0 : Math.max(0, (rw - rpx) / 2);
   const y0 = wrap ? 0 : Math.max(0, (rh - rpy) / 2);
   const tile = new Float64Array(TILE_SIZE * TILE_SIZE);
   for (let i = 0; i < TILE_SIZE; i++) {
     const sy = y0 + (i + 0.5) * stepY - 0.5;
-    for (let j = 0; j < TILE_SIZE; j++) tile[i * TILE_SIZE + j] = Math.sqrt(Math.max(0, bilinear(plane, rw, rh, x0 + (j + 0.5) * stepX - 0.5, sy, wrap)));
+    for (let j = 0; j < TILE_SIZE; j++) tile[i * TILE_SIZE + j] = Math.sqrt(Math.max(0, bilinear(blurred, rw, rh, x0 + (j + 0.5) * stepX - 0.5, sy, wrap)));
   }
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
@@ -228,40 +235,46 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** The most common colour (16 levels a channel), refined by mean shift within `MODE.radius`. */
-function dominantColour(image: RawImage, rgbAt: (p: number, c: number) => number): [number, number, number] {
-  const n = image.width * image.height;
+/** The most common colour (16 levels a channel), refined by mean shift within `MODE.radius`; `n` packed RGB pixels. */
+function dominantColour(rgb: Uint8Array, n: number): [number, number, number] {
   const shift = 8 - Math.log2(MODE.levels);
-  const counts = new Uint32Array(MODE.levels ** 3);
-  for (let p = 0; p < n; p++) counts[((rgbAt(p, 0) >> shift) * MODE.levels + (rgbAt(p, 1) >> shift)) * MODE.levels + (rgbAt(p, 2) >> shift)]!++;
+  const L = MODE.levels;
+  const counts = new Uint32Array(L ** 3);
+  for (let p = 0, o = 0; p < n; p++, o += 3) counts[((rgb[o]! >> shift) * L + (rgb[o + 1]! >> shift)) * L + (rgb[o + 2]! >> shift)]!++;
   let best = 0;
   for (let b = 1; b < counts.length; b++) if (counts[b]! > counts[best]!) best = b;
   const c: [number, number, number] = [0, 0, 0];
   let k = 0;
-  for (let p = 0; p < n; p++) {
-    if (((rgbAt(p, 0) >> shift) * MODE.levels + (rgbAt(p, 1) >> shift)) * MODE.levels + (rgbAt(p, 2) >> shift) !== best) continue;
-    c[0] += rgbAt(p, 0);
-    c[1] += rgbAt(p, 1);
-    c[2] += rgbAt(p, 2);
+  for (let p = 0, o = 0; p < n; p++, o += 3) {
+    if (((rgb[o]! >> shift) * L + (rgb[o + 1]! >> shift)) * L + (rgb[o + 2]! >> shift) !== best) continue;
+    c[0] += rgb[o]!;
+    c[1] += rgb[o + 1]!;
+    c[2] += rgb[o + 2]!;
     k++;
   }
   let m: [number, number, number] = [c[0] / k, c[1] / k, c[2] / k];
   const r2 = MODE.radius * MODE.radius;
   for (let step = 0; step < MODE.steps; step++) {
-    const s = [0, 0, 0];
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
     let count = 0;
-    for (let p = 0; p < n; p++) {
-      const dr = rgbAt(p, 0) - m[0];
-      const dg = rgbAt(p, 1) - m[1];
-      const db = rgbAt(p, 2) - m[2];
+    const [m0, m1, m2] = m;
+    for (let p = 0, o = 0; p < n; p++, o += 3) {
+      const r = rgb[o]!;
+      const g = rgb[o + 1]!;
+      const b = rgb[o + 2]!;
+      const dr = r - m0;
+      const dg = g - m1;
+      const db = b - m2;
       if (dr * dr + dg * dg + db * db >= r2) continue;
-      s[0]! += rgbAt(p, 0);
-      s[1]! += rgbAt(p, 1);
-      s[2]! += rgbAt(p, 2);
+      s0 += r;
+      s1 += g;
+      s2 += b;
       count++;
     }
     if (count === 0) break;
-    m = [s[0]! / count, s[1]! / count, s[2]! / count];
+    m = [s0 / count, s1 / count, s2 / count];
   }
   return m;
 }
@@ -274,7 +287,8 @@ function dominantColour(image: RawImage, rgbAt: (p: number, c: number) => number
  * undefined. A seamless render rarely has such edges on all four sides at once; a swatch on a card
  * always does.
  */
-function uniformMargin(width: number, height: number, rgbAt: (p: number, c: number) => number): { top: number; right: number; bottom: number; left: number } | undefined {
+function uniformMargin(rgb: Uint8Array, width: number, height: number): { top: number; right: number; bottom: number; left: number } | undefined {
+  const rgbAt = (p: number, c: number) => rgb[p * 3 + c]!;
   const border: number[][] = [[], [], []];
   const addBorder = (p: number) => { for (let c = 0; c < 3; c++) border[c]!.push(rgbAt(p, c)); };
   for (let x = 0; x < width; x++) { addBorder(x); addBorder((height - 1) * width + x); }
@@ -310,6 +324,24 @@ function uniformMargin(width: number, height: number, rgbAt: (p: number, c: numb
   return { top, right, bottom, left };
 }
 
+/**
+ * Zeroed arrays reused hash to hash, one a purpose: at pattern rates their garbage (a few MB a 512²
+ * image) cost the collector more than their arithmetic cost the hash. One larger than
+ * `SCRATCH_KEPT` elements is made anew each time and not kept.
+ */
+const SCRATCH_KEPT = 1 << 20;
+const scratchArrays = { small: new Float64Array(0), plane: new Float64Array(0), rows: new Float64Array(0), done: new Uint8Array(0) };
+function scratch<K extends keyof typeof scratchArrays>(purpose: K, length: number): (typeof scratchArrays)[K] {
+  type A = (typeof scratchArrays)[K];
+  const kept = scratchArrays[purpose] as A;
+  const make = (n: number) => (purpose === "done" ? new Uint8Array(n) : new Float64Array(n)) as A;
+  if (length > SCRATCH_KEPT) return make(length);
+  if (kept.length < length) return (scratchArrays[purpose] = make(length)) as A;
+  const view = kept.subarray(0, length) as A;
+  view.fill(0);
+  return view;
+}
+
 /** Area weights of resampling `n` source cells onto `m` target cells covering the same extent. */
 function areaWeights(n: number, m: number): { start: Int32Array; weights: Float64Array[] } {
   const start = new Int32Array(m);
@@ -328,18 +360,24 @@ function areaWeights(n: number, m: number): { start: Int32Array; weights: Float6
   return { start, weights };
 }
 
-/** A plane of `w`×`h` values given row by row, area-resampled to `tw`×`th` (only one source row in memory). */
-function areaResample(row: (y: number, out: Float64Array) => void, w: number, h: number, tw: number, th: number): Float64Array {
+/** A plane of `w`×`h` values given row by row, area-resampled to `tw`×`th` into `out` (zeros; only one source row in memory). */
+function areaResample(row: (y: number, out: Float64Array) => void, w: number, h: number, tw: number, th: number, out: Float64Array): Float64Array {
   const xs = areaWeights(w, tw);
   const ys = areaWeights(h, th);
-  const out = new Float64Array(tw * th);
   const src = new Float64Array(w);
   const narrow = new Float64Array(tw);
+  // an axis kept at its size has one weight of exactly 1 a sample (0 + 1·v = v for the values here,
+  // none −0): a copy, the same numbers
+  if (w === tw && h === th) {
+    for (let y = 0; y < h; y++) row(y, out.subarray(y * w, y * w + w));
+    return out;
+  }
   // target rows each source row contributes to: walk them in order
   let firstTarget = 0;
   for (let y = 0; y < h; y++) {
     row(y, src);
-    for (let i = 0; i < tw; i++) {
+    if (w === tw) narrow.set(src);
+    else for (let i = 0; i < tw; i++) {
       const wts = xs.weights[i]!;
       const s0 = xs.start[i]!;
       let acc = 0;
@@ -357,46 +395,97 @@ function areaResample(row: (y: number, out: Float64Array) => void, w: number, h:
   return out;
 }
 
-/** Separable Gaussian blur in place (σ per axis in pixels; wrap-around or clamped edges). */
+/** The normalised Gaussian kernel of σ (radius ⌈3σ⌉), or undefined under σ 0.2: no blur on that axis. */
+function gaussianKernel(sigma: number): Float64Array | undefined {
+  if (sigma < 0.2) return undefined;
+  const radius = Math.ceil(3 * sigma);
+  const kernel = new Float64Array(2 * radius + 1);
+  let sum = 0;
+  for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
+  for (let k = 0; k < kernel.length; k++) kernel[k]! /= sum;
+  return kernel;
+}
+
+/** The source index of each of `length + 2·radius` taps of a line (tap t reads index t − radius), wrapped or clamped. */
+function tapSources(length: number, radius: number, wrap: boolean): Int32Array {
+  const source = new Int32Array(length + 2 * radius);
+  for (let t = 0; t < source.length; t++) {
+    const j = t - radius;
+    source[t] = wrap ? ((j % length) + length) % length : j < 0 ? 0 : j >= length ? length - 1 : j;
+  }
+  return source;
+}
+
+/**
+ * Separable Gaussian blur in place (σ per axis in pixels; wrap-around or clamped edges), rows first,
+ * then columns: each output the sum, over the taps in order, of kernel weight × the (wrapped or
+ * clamped) neighbour. Each line is copied with its edge neighbours on either side first.
+ */
 function blur(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean): void {
-  const pass = (sigma: number, length: number, lines: number, at: (line: number, i: number) => number) => {
-    if (sigma < 0.2) return;
-    const radius = Math.ceil(3 * sigma);
-    const kernel = new Float64Array(2 * radius + 1);
-    let sum = 0;
-    for (let k = -radius; k <= radius; k++) sum += kernel[k + radius] = Math.exp(-(k * k) / (2 * sigma * sigma));
-    for (let k = 0; k < kernel.length; k++) kernel[k]! /= sum;
-    const line = new Float64Array(length);
+  const pass = (kernel: Float64Array | undefined, length: number, lines: number, lineStride: number, step: number) => {
+    if (kernel === undefined) return;
+    const taps = kernel.length;
+    const source = tapSources(length, (taps - 1) / 2, wrap);
+    const padded = new Float64Array(source.length);
     for (let l = 0; l < lines; l++) {
-      for (let i = 0; i < length; i++) line[i] = plane[at(l, i)]!;
+      const base = l * lineStride;
+      for (let t = 0; t < padded.length; t++) padded[t] = plane[base + source[t]! * step]!;
       for (let i = 0; i < length; i++) {
         let acc = 0;
-        for (let k = -radius; k <= radius; k++) {
-          let j = i + k;
-          if (wrap) j = ((j % length) + length) % length;
-          else j = j < 0 ? 0 : j >= length ? length - 1 : j;
-          acc += kernel[k + radius]! * line[j]!;
-        }
-        plane[at(l, i)] = acc;
+        for (let k = 0; k < taps; k++) acc += kernel[k]! * padded[i + k]!;
+        plane[base + i * step] = acc;
       }
     }
   };
-  pass(sigmaX, w, h, (y, x) => y * w + x);
-  pass(sigmaY, h, w, (x, y) => y * w + x);
+  pass(gaussianKernel(sigmaX), w, h, w, 1);
+  pass(gaussianKernel(sigmaY), h, w, 1, w);
 }
 
-/** Bilinear sample at (x, y) in pixel coordinates (centres at integers). */
-function bilinear(plane: Float64Array, w: number, h: number, x: number, y: number, wrap: boolean): number {
+/**
+ * The value at (x, y) of `plane` as `blur` would leave it, computed only where asked: the column
+ * pass's sum over the row pass's values (each computed once, kept), with the same taps in the same
+ * order, so every value read is the one the whole blurred plane holds.
+ */
+function blurredAt(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean): (x: number, y: number) => number {
+  const kx = gaussianKernel(sigmaX);
+  const ky = gaussianKernel(sigmaY);
+  const sx = kx === undefined ? undefined : tapSources(w, (kx.length - 1) / 2, wrap);
+  const sy = ky === undefined ? undefined : tapSources(h, (ky.length - 1) / 2, wrap);
+  const rows = scratch("rows", w * h);
+  const done = scratch("done", w * h);
+  /** The row pass's value at (x, y). */
+  const row = (x: number, y: number): number => {
+    const i = y * w + x;
+    if (kx === undefined) return plane[i]!;
+    if (done[i] === 1) return rows[i]!;
+    let acc = 0;
+    for (let k = 0; k < kx.length; k++) acc += kx[k]! * plane[y * w + sx![x + k]!]!;
+    rows[i] = acc;
+    done[i] = 1;
+    return acc;
+  };
+  return (x, y) => {
+    if (ky === undefined) return row(x, y);
+    let acc = 0;
+    for (let k = 0; k < ky.length; k++) acc += ky[k]! * row(x, sy![y + k]!);
+    return acc;
+  };
+}
+
+/** Bilinear sample at (x, y) in pixel coordinates (centres at integers) of a plane read through `at(x, y)`. */
+function bilinear(at: (x: number, y: number) => number, w: number, h: number, x: number, y: number, wrap: boolean): number {
   const x0 = Math.floor(x);
   const y0 = Math.floor(y);
   const fx = x - x0;
   const fy = y - y0;
-  const ix = (i: number) => (wrap ? ((i % w) + w) % w : i < 0 ? 0 : i >= w ? w - 1 : i);
-  const iy = (i: number) => (wrap ? ((i % h) + h) % h : i < 0 ? 0 : i >= h ? h - 1 : i);
-  const a = plane[iy(y0) * w + ix(x0)]!;
-  const b = plane[iy(y0) * w + ix(x0 + 1)]!;
-  const c = plane[iy(y0 + 1) * w + ix(x0)]!;
-  const d = plane[iy(y0 + 1) * w + ix(x0 + 1)]!;
+  const xa = wrap ? ((x0 % w) + w) % w : x0 < 0 ? 0 : x0 >= w ? w - 1 : x0;
+  const xb = wrap ? (((x0 + 1) % w) + w) % w : x0 + 1 < 0 ? 0 : x0 + 1 >= w ? w - 1 : x0 + 1;
+  const ya = wrap ? ((y0 % h) + h) % h : y0 < 0 ? 0 : y0 >= h ? h - 1 : y0;
+  const yb = wrap ? (((y0 + 1) % h) + h) % h : y0 + 1 < 0 ? 0 : y0 + 1 >= h ? h - 1 : y0 + 1;
+  const a = at(xa, ya);
+  const b = at(xb, ya);
+  const c = at(xa, yb);
+  const d = at(xb, yb);
   return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
 }
 
@@ -404,7 +493,7 @@ function bilinear(plane: Float64Array, w: number, h: number, x: number, y: numbe
 function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | "y"): Float64Array {
   const n = axis === "x" ? w : h;
   const lines = axis === "x" ? h : w;
-  const at = axis === "x" ? (l: number, i: number) => l * w + i : (l: number, i: number) => i * w + l;
+  const [lineStride, step] = axis === "x" ? [w, 1] : [1, w];
   const size = nextPowerOfTwo(2 * n);
   const power = new Float64Array(size);
   const re = new Float64Array(size);
@@ -419,11 +508,12 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
     im.fill(0);
     let m = 0;
     let sxy = 0;
-    for (let i = 0; i < n; i++) m += plane[at(l, i)]!;
+    const base = l * lineStride;
+    for (let i = 0; i < n; i++) m += plane[base + i * step]!;
     m /= n;
-    for (let i = 0; i < n; i++) sxy += (i - centre) * (plane[at(l, i)]! - m);
+    for (let i = 0; i < n; i++) sxy += (i - centre) * (plane[base + i * step]! - m);
     const slope = sxx === 0 ? 0 : sxy / sxx;
-    for (let i = 0; i < n; i++) re[i] = plane[at(l, i)]! - m - slope * (i - centre);
+    for (let i = 0; i < n; i++) re[i] = plane[base + i * step]! - m - slope * (i - centre);
     fft(re, im);
     for (let k = 0; k < size; k++) power[k] = power[k]! + re[k]! * re[k]! + im[k]! * im[k]!;
   }

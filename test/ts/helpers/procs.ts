@@ -1,6 +1,22 @@
-import { execFileSync, spawn } from "node:child_process";
+import { expect } from "chai";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
+
+/**
+ * `npx motif …` itself (the pid npx gives), waiting up to a minute for `ready` in its output
+ * (stdout and stderr); fails the test, with that output, when it does not come.
+ */
+export async function npxMotif(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: () => string; exited: Promise<number | null> }> {
+  const child = spawn("npx", ["motif", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  for (let i = 0; i < 600 && !ready.test(output) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(output, output).to.match(ready);
+  return { child, output: () => output, exited };
+}
 
 /** A free loopback port. */
 export const freePort = () =>
