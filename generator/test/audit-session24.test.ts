@@ -18,7 +18,6 @@ import { certifyDataset } from "../src/certify.js";
 import { exportDataset } from "../src/dataset/export.js";
 import { buildGateway } from "../src/ipfs/gateway.js";
 import { runPipeline } from "../src/pipeline.js";
-import { PdqIndex } from "../src/screen/pdq-index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { ModelCheckError, checkModel } from "../src/model/check.js";
@@ -29,6 +28,7 @@ import { MODELS_DIR, RENDER_LIMITS, render } from "../src/render/render.js";
 import { bicubicUpscaler } from "../src/render/upscale.js";
 import { type GraphNode, cardOf as testCard, graph, sha } from "./onnx-graph.js";
 import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
+import { trainingChain } from "./training-chain.js";
 
 // Session 24 audit of the models change (0e9820d): checkModel against the card, the models folder,
 // motif-bicubic/1 and the render of motif.image/1. Every oracle here is the documented rule
@@ -472,70 +472,12 @@ describe("audit session 24: verifyCertificate's modelCard and training items on 
   this.timeout(300_000);
 
   it("FINDING training: a card trained on a dataset certificate may state any member count — the item compares dataRoot, datasetId, configDigest and trainer, never the card's members with the dataset's manifest (or its certificate's member count)", async () => {
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [adminW, generatorW, curatorW] = await viem.getWalletClients();
-    const { registry, record } = await deployMotif(connection, { attesters: [generatorW!.account.address] });
-    const addresses = { certificate: record.contracts.MotifCertificate, registry: record.contracts.MotifModelRegistry, licensing: record.contracts.MotifLicensing };
-    const [owner, curator] = [generatorW!, curatorW!].map((w) => w.extend(motifActions({ addresses })));
-    const store = new EmbeddedIpfs(motifTempDir("a24-chain-ipfs"));
-    const modelsDir = motifTempDir("a24-chain-models");
-    await writeFile(path.join(modelsDir, "models.json"), "[]\n");
-    const shipped = loadManifestSync(MODELS_DIR);
-    const register = async (card: ModelCard, modelOwner: string) => {
-      const weights = await readFile(path.join(MODELS_DIR, shipped.find((m) => m.sha256 === card.weights.digest)!.file));
-      const weightsCid = await store.add(weights);
-      await store.add(encodeModelCard(card));
-      await addModel(modelsDir, card, weights);
-      const lineage = card.training === null ? undefined : { datasetId: card.training.datasetId !== undefined ? BigInt(card.training.datasetId) : 0n, dataRoot: card.training.dataRoot, configDigest: card.training.configDigest, trainer: card.training.trainer };
-      await publicClient.waitForTransactionReceipt({
-        hash: await registry.write.registerModel([
-          modelRegistration({ owner: getAddress(modelOwner), weightsDigest: card.weights.digest, weightsCidDigest: toHex(weightsCid.multihash.digest), weightsCidCodec: weightsCid.code, royaltyBps: 0, name: card.name, version: card.version, cardDigest: modelCardDigest(card), ...(lineage ? { training: lineage } : {}) }),
-        ]),
-      });
-      return Number(await registry.read.modelIdByWeights([card.weights.digest]));
-    };
-    const chainId = await publicClient.getChainId();
-    const now = (await publicClient.getBlock()).timestamp;
-    const mint = async (model: string, modelIds: Record<string, number>, seed: bigint) => {
-      const result = await runPipeline(
-        {
-          store,
-          index: PdqIndex.build([]),
-          attester: { signer: { client: generatorW!, account: generatorW!.account }, chainId, certificate: addresses.certificate },
-          minter: { wallet: generatorW!, publicClient, certificate: addresses.certificate },
-          modelIds,
-          creator: getAddress(generatorW!.account.address),
-          royaltyBps: 100,
-          attestationTtl: 3600,
-          generator: { name: "motif-generator", version: "test" },
-          now: () => now,
-          modelsDir,
-        },
-        { model, seed, params: Object.fromEntries(shipped.find((m) => m.name === "indigo")!.params.map((d) => [d.name, d.default])), width: 64, height: 64 },
-      );
-      if (result.status !== "minted") throw new Error(`mint ${model}: ${result.status}`);
-      return BigInt(result.rendered.contentDigest);
-    };
-
     // a pattern of indigo, licensed to the curator for AI training; the curator certifies a one-member dataset of it
-    const indigoCard = parseModelCard(await readFile(path.join(MODELS_DIR, "indigo.card.json")));
-    const indigoId = await register(indigoCard, adminW!.account.address);
-    const member = await mint("indigo", { indigo: indigoId }, 11n);
-    const offer: Offer = {
-      terms: licenseTerms({ tokenId: member, regions: regionMask(["FR"]), flags: LicenseFlags.AI_TRAINING, currency: zeroAddress, unitRoyalty: 0n, unitCap: 0n, renewalPrice: 0n, termsDigest: keccak256(toHex("training terms")), termsCodec: 0x55 }),
-      window: { start: 0, end: 0, duration: 365 * 86400 },
-      pricing: { price: 0n, ceiling: 0n, decayWindow: 0, demandCap: 0 },
-      maxUses: 1,
-      deadline: Number(now) + 3600,
-      nonce: 1n,
-      licensee: zeroAddress,
-    };
-    await publicClient.waitForTransactionReceipt({ hash: await curator!.acceptOffer({ signed: await owner!.signOffer({ offer }), maxPrice: 0n }) });
-    const exported = await exportDataset({ client: publicClient, addresses, licensee: getAddress(curatorW!.account.address), region: "FR", tokenIds: [member], store });
+    const chain = await trainingChain("a24");
+    const { publicClient, addresses, store, curatorW, mint, shippedWeights } = chain;
+    const register = async (card: ModelCard, modelOwner: string) => chain.register(card, await shippedWeights(card), modelOwner);
+    const { member, exported, dataset } = await chain.licensedDataset();
     expect(exported.manifest.members.length).to.equal(1);
-    const dataset = await certifyDataset({ wallet: curatorW!, publicClient, certificate: addresses.certificate, store }, { manifest: exported.manifest, royaltyBps: 0 });
 
     // two models trained on it, owned by its curator: one card states its 1 member, the other 5,000
     const config = { trainer: "motif-train/1.0.0", seed: 7, steps: 100 };

@@ -90,9 +90,9 @@ describe("studio training: a file as a swatch", () => {
   it("checks every field of a config against its range", () => {
     expect(() => checkTrainConfig({ ...STUDIO_QUICK, crop: 48 })).to.throw(TrainInputError, "config.crop: 48 is not a power of two");
     expect(() => checkTrainConfig({ ...STUDIO_QUICK, steps: 0 })).to.throw(TrainInputError, "config.steps: 0 is not an integer in 1..100000");
-    expect(() => checkTrainConfig({ ...STUDIO_QUICK, dilations: [1, 16] })).to.throw(TrainInputError, "config.dilations: [1, 16] must be integers from 1 with 2·d below the 32-px crop");
+    expect(() => checkTrainConfig({ ...STUDIO_QUICK, dilations: [1, 16] })).to.throw(TrainInputError, "config.dilations: [1,16] must be 1..8 distinct integers from 1 with 2·d below the 32-px crop");
     expect(() => checkTrainConfig({ ...STUDIO_QUICK, hidden: 32 })).to.throw(TrainInputError, "config.frequencies: the motif.cppn/1 family is built with");
-    expect(() => checkTrainConfig({ ...STUDIO_QUICK, swatchPx: 16 })).to.throw(TrainInputError, "config.swatchPx: 16 is not an integer in 32..1024");
+    expect(() => checkTrainConfig({ ...STUDIO_QUICK, swatchPx: 16 })).to.throw(TrainInputError, "config.swatchPx: 16 is not an integer in 32..512");
   });
 });
 

@@ -19,6 +19,7 @@ import { brandModelCard } from "../../generator/src/model/cppn.js";
 import { addModel } from "../../generator/src/model/manifest.js";
 import { MODELS_DIR, loadManifest, render } from "../../generator/src/render/render.js";
 import { PdqIndex } from "../../generator/src/screen/pdq-index.js";
+import { chainTestPipeline } from "./helpers/pipeline.js";
 import { certifyDataset } from "../../generator/src/certify.js";
 import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate, modelRegistration, modelCardDigest } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
@@ -171,19 +172,7 @@ describe("auditor verification at print size, statuses in words, and the claims 
     const chainId = await publicClient.getChainId();
     const now = (await publicClient.getBlock()).timestamp;
     const result = await runPipeline(
-      {
-        store,
-        index: PdqIndex.build([]),
-        attester: { signer: { client: generatorW!, account: generatorW!.account }, chainId, certificate: certificate.address },
-        minter: { wallet: generatorW!, publicClient, certificate: certificate.address },
-        modelIds: { indigo: 1 },
-        creator: getAddress(generatorW!.account.address),
-        royaltyBps: 100,
-        attestationTtl: 3600,
-        generator: { name: "motif-generator", version: "test" },
-        now: () => now,
-        modelsDir,
-      },
+      chainTestPipeline({ store, generator: generatorW!, publicClient, chainId, certificate: certificate.address, modelIds: { indigo: 1 }, now, modelsDir }),
       { model: "indigo", seed: 2048n, params: { scale: 2, sharpness: 4 }, width: 2048, height: 2048 },
     );
     if (result.status !== "minted") throw new Error(result.status);

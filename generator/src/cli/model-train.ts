@@ -1,11 +1,11 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CID } from "multiformats/cid";
-import type { Hex } from "viem";
+import { type Hex, isAddress } from "viem";
 
-import { type DatasetManifest, MetadataError, type ModelCard, datasetIdOf, encodeModelCard, modelCardDigest, parseModelCard, tokenIdHex } from "@motif/sdk";
+import { type DatasetManifest, MetadataError, type ModelCard, datasetIdOf, datasetMerkleRoot, encodeModelCard, modelCardDigest, parseModelCard, tokenIdHex } from "@motif/sdk";
 import { selectStore } from "../ipfs/select.js";
-import { STUDIO_DEFAULTS, STUDIO_QUICK, type StudioModel, type StudioTrainConfig, type SwatchFile, TrainAbortedError, TrainInputError, checkTrainConfig, configOfCard, readSwatchFolder, swatchFile, trainStudioModel } from "../train/studio.js";
+import { STUDIO_DEFAULTS, STUDIO_QUICK, type StudioModel, type StudioTrainConfig, type SwatchFile, TrainAbortedError, TrainInputError, checkModelLabels, checkTrainConfig, configOfCard, readSwatchFolder, swatchFile, trainStudioModel } from "../train/studio.js";
 import { UsageError, intOption } from "./args.js";
 import { stopSignal } from "./stop.js";
 
@@ -57,29 +57,69 @@ async function trainingData(values: TrainValues): Promise<TrainingData> {
     }
     files.push(swatchFile(`member ${m.tokenId}`, bytes));
   }
-  let id: Hex;
+  // the manifest's root must be its members' (a hand-made manifest cannot borrow another dataset's
+  // root), and the dataset certificate of that root is its curator's (the manifest's licensee)
+  let recomputed: Hex;
+  try {
+    recomputed = datasetMerkleRoot(manifest.members.map((m) => ({ tokenId: BigInt(m.tokenId), imageDigest: m.imageDigest, licenseId: BigInt(m.licenseId) })));
+  } catch (error) {
+    throw new UsageError(`--dataset: ${values.dataset}: its members are not a dataset's (${(error as Error).message.split("\n")[0]})`);
+  }
+  if (recomputed.toLowerCase() !== String(manifest.root).toLowerCase()) throw new UsageError(`--dataset: ${values.dataset} claims root ${manifest.root}, its members give ${recomputed}`);
+  if (!isAddress(String(manifest.licensee))) throw new UsageError(`--dataset: ${values.dataset}: licensee ${JSON.stringify(manifest.licensee)} is not an address`);
+  const id = tokenIdHex(datasetIdOf(manifest.licensee, manifest.root));
   if (values["dataset-id"] !== undefined) {
     if (!/^0x[0-9a-fA-F]{1,64}$/.test(values["dataset-id"])) throw new UsageError(`--dataset-id: "${values["dataset-id"]}" is not a token id in hex (0x and up to 64 hex digits)`);
-    id = tokenIdHex(BigInt(values["dataset-id"]));
-  } else {
-    id = tokenIdHex(datasetIdOf(manifest.licensee, manifest.root));
+    if (BigInt(values["dataset-id"]) !== BigInt(id)) throw new UsageError(`--dataset-id: ${values["dataset-id"]} is not the dataset certificate of this manifest (its curator ${manifest.licensee} and root give ${id})`);
   }
   // a pattern's image digest is its token id (the PNG's sha-256) even when its CID is a chunked file's
   return { files, dataset: { id, root: manifest.root, imageDigests: manifest.members.flatMap((m) => [m.imageDigest, m.tokenId]) } };
 }
 
-/** Writes `bytes` to `file` through a temporary name, so an interrupted write leaves no half file. */
-async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, file);
+/** The output paths, checked before any work: distinct files in folders that exist. */
+async function outputsOf(values: TrainValues): Promise<{ out: string; card: string }> {
+  const out = path.resolve(values.out!);
+  const card = path.resolve(values.card ?? cardPathOf(values.out!));
+  if (out === card) throw new UsageError(`--card: ${values.card} is the --out file; the card needs a file of its own`);
+  for (const [flag, file] of [["--out", out], ["--card", card]] as const) {
+    const dir = await stat(path.dirname(file)).catch(() => undefined);
+    if (dir?.isDirectory() !== true) throw new UsageError(`${flag}: the folder ${path.dirname(file)} does not exist`);
+  }
+  return { out, card };
+}
+
+/**
+ * Writes each file through a temporary name, renaming them only once all are written: an
+ * interruption or a failure leaves neither half a file nor one of the pair; `stop` is asked before
+ * the renames.
+ */
+async function writeAll(files: ReadonlyArray<readonly [string, Uint8Array]>, stop: () => boolean): Promise<boolean> {
+  const tmps = files.map(([file]) => `${file}.${process.pid}.tmp`);
+  const renamed: string[] = [];
+  try {
+    for (const [i, [, bytes]] of files.entries()) await writeFile(tmps[i]!, bytes);
+    if (stop()) return false;
+    for (const [i, [file]] of files.entries()) {
+      await rename(tmps[i]!, file);
+      renamed.push(file);
+    }
+    return true;
+  } catch (error) {
+    await Promise.all(renamed.map((f) => unlink(f).catch(() => undefined)));
+    throw error;
+  } finally {
+    await Promise.all(tmps.map((t) => unlink(t).catch(() => undefined)));
+  }
 }
 
 /** The card file next to `out`: model.onnx → model.card.json. */
 const cardPathOf = (out: string) => path.join(path.dirname(out), `${path.basename(out, path.extname(out))}.card.json`);
 
-/** Runs training with progress on stderr; SIGINT/SIGTERM stop it between steps (TrainAbortedError). */
-async function run(train: (signal: AbortSignal, onStep: (step: number, loss: number) => void) => Promise<StudioModel>, steps: number): Promise<StudioModel> {
+/**
+ * Runs training with progress on stderr, then `after` (the writes) — both inside the stop scope:
+ * SIGINT/SIGTERM stop training between steps (TrainAbortedError) and are seen before any rename.
+ */
+async function run<T>(train: (signal: AbortSignal, onStep: (step: number, loss: number) => void) => Promise<StudioModel>, steps: number, after: (model: StudioModel, stopped: () => boolean) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const stop = stopSignal();
   void stop.stopped.then(() => controller.abort());
@@ -87,13 +127,14 @@ async function run(train: (signal: AbortSignal, onStep: (step: number, loss: num
   let shown = -Infinity;
   try {
     // a line for the first step, then at most one every 2 s, and the last
-    return await train(controller.signal, (step, loss) => {
+    const model = await train(controller.signal, (step, loss) => {
       const now = performance.now();
       if (step === 0 || step + 1 === steps || now - shown >= 2000) {
         shown = now;
         process.stderr.write(`step ${step + 1}/${steps}  loss ${loss.toFixed(5)}  ${((now - started) / 1000).toFixed(1)} s\n`);
       }
     });
+    return await after(model, () => controller.signal.aborted);
   } finally {
     stop.dispose();
   }
@@ -115,12 +156,26 @@ function configFrom(values: TrainValues): StudioTrainConfig {
 export async function trainCommand(values: TrainValues): Promise<number> {
   if (values.name === undefined) throw new UsageError("--name: required, the model's name (1..64 bytes, as registered)");
   if (values.out === undefined) throw new UsageError("--out: required, the ONNX file to write (its card is written next to it as NAME.card.json)");
+  const version = values.version ?? "1.0.0";
+  try {
+    checkModelLabels(values.name, version);
+  } catch (error) {
+    if (error instanceof TrainInputError) throw new UsageError(`--${error.message}`);
+    throw error;
+  }
   const config = configFrom(values);
+  const { out, card: cardFile } = await outputsOf(values);
   const data = await trainingData(values);
-  const cardFile = values.card ?? cardPathOf(values.out);
   let model: StudioModel;
   try {
-    model = await run((signal, onStep) => trainStudioModel({ files: data.files, name: values.name!, version: values.version ?? "1.0.0", config, ...(data.dataset !== undefined ? { dataset: data.dataset } : {}), signal, onStep }), config.steps);
+    model = await run(
+      (signal, onStep) => trainStudioModel({ files: data.files, name: values.name!, version, config, ...(data.dataset !== undefined ? { dataset: data.dataset } : {}), signal, onStep }),
+      config.steps,
+      async (m, stopped) => {
+        if (!(await writeAll([[out, m.onnx], [cardFile, encodeModelCard(m.card)]], stopped))) throw new TrainAbortedError(config.steps, config.steps);
+        return m;
+      },
+    );
   } catch (error) {
     if (error instanceof TrainAbortedError) {
       process.stderr.write(`motif model train: ${error.message}; ${values.out} was not written\n`);
@@ -129,8 +184,6 @@ export async function trainCommand(values: TrainValues): Promise<number> {
     if (error instanceof TrainInputError || error instanceof MetadataError) throw new UsageError(error instanceof MetadataError ? `--name/--version: ${error.shortMessage}` : error.message);
     throw error;
   }
-  await writeAtomic(values.out, model.onnx);
-  await writeAtomic(cardFile, encodeModelCard(model.card));
   const t = model.card.training!;
   const summary = { model: model.card.name, version: model.card.version, out: values.out, card: cardFile, weightsDigest: model.weightsDigest, cardDigest: modelCardDigest(model.card), dataRoot: t.dataRoot, ...(t.datasetId !== undefined ? { datasetId: t.datasetId } : {}), members: t.members, configDigest: t.configDigest, trainer: t.trainer, steps: config.steps, seconds: Math.round(model.result.seconds * 10) / 10, finalLoss: model.result.losses.at(-1) };
   process.stdout.write(
@@ -143,9 +196,13 @@ export async function trainCommand(values: TrainValues): Promise<number> {
   return 0;
 }
 
+/** Exit code of a retrain stopped by a signal: nothing was verified. */
+export const RETRAIN_STOPPED = 3;
+
 /**
  * `motif model retrain`: re-runs a card's training on the given data with the card's config and
- * compares the weights digest — 0 when identical, 1 when not (with both digests).
+ * compares the weights digest — 0 when identical, 1 when not (with both digests), 3 when stopped by
+ * a signal before the end (not verified; it still stops everything and writes nothing).
  */
 export async function retrainCommand(values: TrainValues): Promise<number> {
   if (values.card === undefined) throw new UsageError("--card: required, the trained model's card");
@@ -165,11 +222,13 @@ export async function retrainCommand(values: TrainValues): Promise<number> {
   const data = await trainingData({ ...values, ...(card.training?.datasetId !== undefined && values["dataset-id"] === undefined ? { "dataset-id": card.training.datasetId } : {}) });
   let model: StudioModel;
   try {
-    model = await run((signal, onStep) => trainStudioModel({ files: data.files, name: card.name, version: card.version, config, ...(data.dataset !== undefined ? { dataset: data.dataset } : {}), licence: card.licence, description: card.description, signal, onStep }), config.steps);
+    model = await run((signal, onStep) => trainStudioModel({ files: data.files, name: card.name, version: card.version, config, ...(data.dataset !== undefined ? { dataset: data.dataset } : {}), licence: card.licence, description: card.description, signal, onStep }), config.steps, async (m) => m);
   } catch (error) {
     if (error instanceof TrainAbortedError) {
+      // a verdict command: stopped is "not verified", never the 0 of "reproduced" (a `retrain && deploy` must not go on)
       process.stderr.write(`motif model retrain: ${error.message}\n`);
-      return 0;
+      process.stdout.write(values.json === true ? JSON.stringify({ model: card.name, version: card.version, reproduced: false, stopped: true }) + "\n" : `NOT verified: stopped after step ${error.step} of ${error.steps}\n`);
+      return RETRAIN_STOPPED;
     }
     if (error instanceof TrainInputError) throw new UsageError(error.message);
     throw error;

@@ -38,7 +38,8 @@ it out. Deterministic: the same files (any names, any order) and config give the
 Ctrl-C stops it between steps and writes nothing. --pairing imle gives each swatch the nearest of
 fresh latents (no colourway left out; measured in docs/design/studio-training.md), default nearest.
 \`retrain\` re-runs a card's training on the data given and compares the weights: exit 0 when they are
-byte-identical, 1 when not.`;
+byte-identical, 1 when not, 3 when stopped by Ctrl-C or SIGTERM before the end (not verified).
+A card's config is bounded (TRAIN_LIMITS: at most 12× the full configuration's work) before any work.`;
 
 async function readInputs(values: { card?: string | undefined; weights?: string | undefined }): Promise<{ card: ModelCard; weights: Uint8Array }> {
   if (values.card === undefined) throw new UsageError("--card: required, the model card JSON");

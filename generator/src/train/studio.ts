@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Hex } from "viem";
 
@@ -54,43 +54,84 @@ export const swatchFile = (name: string, bytes: Uint8Array): SwatchFile => ({ na
 export async function readSwatchFolder(dir: string): Promise<SwatchFile[]> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && SWATCH_EXTENSIONS.includes(path.extname(e.name).toLowerCase() as never)).map((e) => e.name).sort();
+    const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => SWATCH_EXTENSIONS.includes(path.extname(e.name).toLowerCase() as never));
+    // a link counts as the file it points to (a folder of links to a studio's archive)
+    const files = await Promise.all(entries.map(async (e) => (e.isFile() || (e.isSymbolicLink() && (await stat(path.join(dir, e.name)).catch(() => undefined))?.isFile() === true) ? e.name : undefined)));
+    names = files.filter((n): n is string => n !== undefined).sort();
   } catch (error) {
     throw new TrainInputError("swatches", `${dir} is not a readable folder (${(error as Error).message.split("\n")[0]})`);
   }
   if (names.length === 0) throw new TrainInputError("swatches", `${dir} holds no ${SWATCH_EXTENSIONS.join(", ")} file`);
-  return Promise.all(names.map(async (n) => swatchFile(path.join(dir, n), await readFile(path.join(dir, n)))));
+  if (names.length > SWATCH_LIMITS.files) throw new TrainInputError("swatches", `${dir} holds ${names.length} image files, more than ${SWATCH_LIMITS.files}`);
+  const out: SwatchFile[] = [];
+  let total = 0;
+  for (const n of names) {
+    const bytes = await readFile(path.join(dir, n));
+    total += bytes.length;
+    if (total > SWATCH_LIMITS.bytes) throw new TrainInputError("swatches", `${dir}: its image files pass ${SWATCH_LIMITS.bytes / 2 ** 20} MiB in all at ${n}`);
+    out.push(swatchFile(path.join(dir, n), bytes));
+  }
+  return out;
+}
+
+/** How many swatch files, and how many bytes in all, a training takes (a studio's "few dozen" with room). */
+export const SWATCH_LIMITS = { files: 512, bytes: 512 * 2 ** 20 } as const;
+
+/** Checks a model's name and version as its card will (1..64 and 1..32 bytes): before any work. */
+export function checkModelLabels(name: string, version: string): void {
+  const bytes = (s: string) => new TextEncoder().encode(s).length;
+  if (bytes(name) < 1 || bytes(name) > 64) throw new TrainInputError("name", `${JSON.stringify(name)} is not 1..64 bytes of text`);
+  if (bytes(version) < 1 || bytes(version) > 32) throw new TrainInputError("version", `${JSON.stringify(version)} is not 1..32 bytes of text`);
 }
 
 /** Checks a config's every field against its range; TrainInputError names the first that is out. */
 export function checkTrainConfig(c: StudioTrainConfig): StudioTrainConfig {
   const int = (field: keyof StudioTrainConfig, min: number, max: number) => {
-    const v = c[field] as number;
-    if (!Number.isInteger(v) || v < min || v > max) throw new TrainInputError(`config.${field}`, `${v} is not an integer in ${min}..${max}`);
+    const v = c[field] as unknown;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new TrainInputError(`config.${field}`, `${JSON.stringify(v)} is not an integer in ${min}..${max}`);
+  };
+  const num = (field: "lr" | "sharpness" | "spectral", min: number, max: number, open = false) => {
+    const v = c[field] as unknown;
+    if (typeof v !== "number" || !Number.isFinite(v) || (open ? v <= min : v < min) || v > max) throw new TrainInputError(`config.${field}`, `${JSON.stringify(v)} is not a number in ${open ? "(" : ""}${min}${open ? "" : ".."}${open ? ", " : ""}${max}${open ? "]" : ""}`);
   };
   const pow2 = (field: "crop" | "tile") => {
     if ((c[field] & (c[field] - 1)) !== 0) throw new TrainInputError(`config.${field}`, `${c[field]} is not a power of two`);
   };
   int("seed", 0, 2 ** 32 - 1);
   int("steps", 1, 100_000);
-  int("batch", 1, 64);
-  int("crop", 8, 256);
+  int("batch", 1, TRAIN_LIMITS.batch);
+  int("crop", 8, TRAIN_LIMITS.crop);
   pow2("crop");
   int("tile", c.crop, 1024);
   int("colours", 2, 16);
   if (c.frequencies !== CPPN.frequencies || c.hidden !== CPPN.hidden) throw new TrainInputError("config.frequencies", `the motif.cppn/1 family is built with ${CPPN.frequencies} frequencies and ${CPPN.hidden} hidden units (got ${c.frequencies}, ${c.hidden})`);
   int("scale", 1, 8);
-  if (!(c.sharpness >= 0.25 && c.sharpness <= 32)) throw new TrainInputError("config.sharpness", `${c.sharpness} is outside 0.25..32`);
-  if (!(c.lr > 0 && c.lr <= 1)) throw new TrainInputError("config.lr", `${c.lr} is outside (0, 1]`);
-  int("colourDirections", 1, 256);
-  int("patchDirections", 1, 256);
-  if (!Array.isArray(c.dilations) || c.dilations.length < 1 || c.dilations.some((d) => !Number.isInteger(d) || d < 1 || 2 * d >= c.crop)) throw new TrainInputError("config.dilations", `[${c.dilations.join(", ")}] must be integers from 1 with 2·d below the ${c.crop}-px crop`);
-  if (!(c.spectral >= 0 && c.spectral <= 1000)) throw new TrainInputError("config.spectral", `${c.spectral} is outside 0..1000`);
-  int("swatchPx", c.crop, 1024);
+  num("sharpness", 0.25, 32);
+  num("lr", 0, 1, true);
+  int("colourDirections", 1, TRAIN_LIMITS.directions);
+  int("patchDirections", 1, TRAIN_LIMITS.directions);
+  const dil = c.dilations as unknown;
+  if (!Array.isArray(dil) || dil.length < 1 || dil.length > TRAIN_LIMITS.dilations || new Set(dil).size !== dil.length || dil.some((d) => typeof d !== "number" || !Number.isInteger(d) || d < 1 || 2 * d >= c.crop)) {
+    throw new TrainInputError("config.dilations", `${JSON.stringify(dil)} must be 1..${TRAIN_LIMITS.dilations} distinct integers from 1 with 2·d below the ${c.crop}-px crop`);
+  }
+  num("spectral", 0, 1000);
+  int("swatchPx", c.crop, TRAIN_LIMITS.swatchPx);
   if (c.pairing !== "nearest" && c.pairing !== "imle") throw new TrainInputError("config.pairing", `${JSON.stringify(c.pairing)} is not "nearest" or "imle"`);
-  int("candidates", 1, 256);
+  int("candidates", 1, TRAIN_LIMITS.candidates);
+  const cost = trainCost(c) / trainCost(STUDIO_DEFAULTS);
+  if (cost > TRAIN_LIMITS.costVsFull) throw new TrainInputError("config", `steps × batch × crop² × (1 + dilations) is ${cost.toFixed(1)}× the full configuration's, above ${TRAIN_LIMITS.costVsFull}× (about ${TRAIN_LIMITS.costVsFull * 10} minutes on 2 cores): refused before training`);
   return c;
 }
+
+/**
+ * Bounds on a training config, so a card's config (what `motif model retrain` and
+ * `motif verify --retrain` run for anyone) cannot ask for years of CPU: each field's range, and the
+ * work — steps × batch × crop² × (1 + dilations) — at most `costVsFull` times the full configuration's.
+ */
+export const TRAIN_LIMITS = { batch: 16, crop: 128, swatchPx: 512, directions: 64, dilations: 8, candidates: 64, costVsFull: 12 } as const;
+
+/** Relative work of a config (the quantity its time scales with). */
+export const trainCost = (c: Pick<StudioTrainConfig, "steps" | "batch" | "crop" | "dilations">): number => c.steps * c.batch * c.crop ** 2 * (1 + c.dilations.length);
 
 /**
  * A file as a swatch: decoded (PNG, JPEG, WebP; alpha and grey expanded to RGB), cropped to its
@@ -110,21 +151,23 @@ export async function swatchOf(file: SwatchFile, px: number, min: number): Promi
   };
   const out = Math.min(px, side);
   const rgb = new Float64Array(out * out * 3);
-  // area average: output pixel (X, Y) covers source [X·side/out, (X+1)·side/out), partial pixels weighted
-  const f = side / out;
+  // area average: output pixel (X, Y) covers source [X·side/out, (X+1)·side/out), partial pixels
+  // weighted; the last bound is exactly `side`, and no index reaches past it
   for (let Y = 0; Y < out; Y++) {
-    const [ya, yb] = [Y * f, (Y + 1) * f];
+    const [ya, yb] = [(Y * side) / out, ((Y + 1) * side) / out];
     for (let X = 0; X < out; X++) {
-      const [xa, xb] = [X * f, (X + 1) * f];
+      const [xa, xb] = [(X * side) / out, ((X + 1) * side) / out];
       const acc = [0, 0, 0];
-      for (let y = Math.floor(ya); y < Math.ceil(yb); y++) {
+      let weights = 0;
+      for (let y = Math.floor(ya); y < Math.min(side, Math.ceil(yb)); y++) {
         const wy = Math.min(yb, y + 1) - Math.max(ya, y);
-        for (let x = Math.floor(xa); x < Math.ceil(xb); x++) {
+        for (let x = Math.floor(xa); x < Math.min(side, Math.ceil(xb)); x++) {
           const w = wy * (Math.min(xb, x + 1) - Math.max(xa, x));
+          weights += w;
           for (let c = 0; c < 3; c++) acc[c]! += w * at(x, y, c);
         }
       }
-      for (let c = 0; c < 3; c++) rgb[(Y * out + X) * 3 + c] = acc[c]! / (f * f);
+      for (let c = 0; c < 3; c++) rgb[(Y * out + X) * 3 + c] = acc[c]! / weights;
     }
   }
   return { rgb, side: out };
@@ -161,9 +204,12 @@ export class TrainAbortedError extends Error {
 
 export type StudioModel = { onnx: Uint8Array; card: ModelCard; result: TrainResult; dataRoot: Hex; weightsDigest: Hex };
 
+const stopped = (signal: AbortSignal | undefined): boolean => signal?.aborted === true;
+
 /** Trains a studio model from its swatch files and returns its ONNX bytes and model card. */
 export async function trainStudioModel(input: StudioTrainInput): Promise<StudioModel> {
-  const config = checkTrainConfig({ ...input.config, dilations: [...input.config.dilations] });
+  const config = checkTrainConfig({ ...input.config, dilations: Array.isArray(input.config.dilations) ? [...input.config.dilations] : input.config.dilations });
+  checkModelLabels(input.name, input.version);
   if (input.files.length === 0) throw new TrainInputError("swatches", "no file given");
   // one file per content, in digest order: the names and the order given do not change the weights
   const files = [...new Map(input.files.map((f) => [f.digest.toLowerCase(), f])).values()].sort((a, b) => (a.digest.toLowerCase() < b.digest.toLowerCase() ? -1 : 1));
@@ -182,6 +228,8 @@ export async function trainStudioModel(input: StudioTrainInput): Promise<StudioM
     const loss = trainer.step(); // not inside onStep?.(…): an absent callback would skip the step
     input.onStep?.(step, loss);
   }
+  // a stop seen during the last step still stops: nothing is returned
+  if (stopped(input.signal)) throw new TrainAbortedError(trainer.done, config.steps);
   const result = trainer.result();
   const onnx = buildCppnOnnx({ name: input.name, version: input.version }, toCppnWeights(result.params, Float64Array.from(result.palette.srgb.flat(), (v) => v / 255)));
   const weightsDigest = sha256(onnx);
@@ -208,6 +256,7 @@ export async function trainStudioModel(input: StudioTrainInput): Promise<StudioM
       trainer: TRAINER,
     },
   });
+  if (stopped(input.signal)) throw new TrainAbortedError(trainer.done, config.steps);
   return { onnx, card, result, dataRoot, weightsDigest };
 }
 
@@ -230,9 +279,13 @@ export function configOfCard(card: ModelCard): StudioTrainConfig {
 
 /**
  * The weights digest a re-run of a card's training gives on `images` (a dataset's member images, or
- * a studio's swatches when `datasetId` is 0): what `verifyCertificate`'s `retrain` returns.
+ * a studio's swatches when `datasetId` is 0): what `verifyCertificate`'s `retrain` returns;
+ * undefined for a card of another trainer (it cannot be re-run here). A card whose config is out of
+ * `TRAIN_LIMITS` throws TrainInputError before any work.
  */
-export async function retrainWeightsDigest(request: { card: ModelCard; datasetId: bigint; dataRoot: Hex; images: ReadonlyArray<{ tokenId?: Hex; imageDigest?: Hex; bytes: Uint8Array }> }): Promise<Hex> {
+export async function retrainWeightsDigest(request: { card: ModelCard; datasetId: bigint; dataRoot: Hex; images: ReadonlyArray<{ tokenId?: Hex; imageDigest?: Hex; bytes: Uint8Array }> }): Promise<Hex | undefined> {
+  // another trainer's model (PyTorch, JAX…) is not this trainer's to re-run: not checked, not failed
+  if (request.card.training?.trainer !== TRAINER) return undefined;
   const config = configOfCard(request.card);
   const files = request.images.map((m, i) => swatchFile(m.tokenId !== undefined ? `member ${m.tokenId}` : `image ${i + 1}`, m.bytes));
   const dataset = request.datasetId === 0n ? undefined : { id: `0x${request.datasetId.toString(16).padStart(64, "0")}` as Hex, root: request.dataRoot, imageDigests: request.images.flatMap((m) => [m.imageDigest, m.tokenId].filter((d): d is Hex => d !== undefined)) };

@@ -82,10 +82,11 @@ export type VerifyCertificateParameters = {
   /**
    * Trainer (optional, slow: minutes at a studio's full configuration): re-runs the model's training
    * on its dataset certificate's member images with the card's config and returns the weights'
-   * sha-256 (Node: the generator's `retrainWeightsDigest`). Without it, or for a model trained on
-   * data that is not a dataset certificate, the `retraining` item is not checked.
+   * sha-256 (Node: the generator's `retrainWeightsDigest`), or undefined when it cannot re-run that
+   * card's trainer. Without it, for another trainer, or for a model trained on data that is not a
+   * dataset certificate, the `retraining` item is not checked.
    */
-  retrain?: (request: RetrainRequest) => Promise<Hex>;
+  retrain?: (request: RetrainRequest) => Promise<Hex | undefined>;
 };
 export type VerifyCertificateReturnType = VerificationReport;
 
@@ -322,7 +323,9 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       const parsed = CID.parse(m.imageCid);
       images.push({ tokenId: m.tokenId, imageDigest: m.imageDigest, bytes: await fetchVerified(p.gateway, { cid: m.imageCid, codec: parsed.code, digest: bytesToHex(parsed.multihash.digest) }) });
     }
-    const digest = (await p.retrain({ card, datasetId: model.training.datasetId, dataRoot: model.training.dataRoot, images })).toLowerCase();
+    const returned = await p.retrain({ card, datasetId: model.training.datasetId, dataRoot: model.training.dataRoot, images });
+    if (returned === undefined) throw new NotChecked(`the trainer given cannot re-run "${card.training.trainer}" (the model was trained elsewhere)`);
+    const digest = returned.toLowerCase();
     if (digest !== model.weightsDigest.toLowerCase()) throw new Error(`retraining on the ${images.length} member image(s) gives weights ${digest}, the registry has ${model.weightsDigest}`);
     return { weightsDigest: digest, images: images.length, trainer: card.training.trainer, configDigest: card.training.configDigest };
   });
