@@ -108,7 +108,11 @@ function cropUv(crop: number, tile: number, x0: number, y0: number): Float64Arra
 /** Trains a CPPN on `swatches` (each at least `crop` px); `onStep` sees each step's loss. */
 export function trainCppn(swatches: readonly Swatch[], config: TrainConfig, onStep?: (step: number, loss: number) => void): TrainResult {
   const trainer = cppnTrainer(swatches, config);
-  while (trainer.done < config.steps) onStep?.(trainer.done, trainer.step());
+  while (trainer.done < config.steps) {
+    const step = trainer.done;
+    const loss = trainer.step(); // taken whether or not anyone listens (not inside onStep?.(…))
+    onStep?.(step, loss);
+  }
   return trainer.result();
 }
 
