@@ -274,4 +274,15 @@ describe("studio training: argsort", () => {
       expect(Array.from(argsort(keys)), `n = ${n}`).to.deep.equal(expected);
     }
   });
+
+  it("orders negative, zero (−0 and +0 tie), subnormal, huge and infinite keys as a comparator sort does", () => {
+    let seed = 7;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const special = [0, -0, 5e-324, -5e-324, 1e-300, -1e-300, 1e300, -1e300, Infinity, -Infinity, 1, -1, 0.5, -0.5];
+    for (const n of [3, 40, 1000, 5000]) {
+      const keys = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? special[Math.floor(r() * special.length)]! : (r() - 0.5) * 10 ** Math.floor(r() * 12 - 6)));
+      const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+      expect(Array.from(argsort(keys)), `n = ${n}`).to.deep.equal(expected);
+    }
+  });
 });
