@@ -33,7 +33,7 @@ images of a dataset exported by \`motif dataset export\` (read from the IPFS sto
 the dataset certificate, --dataset-id or the manifest licensee's). Its palette is drawn from them in
 OKLab and its structure learned (docs/design/studio-training.md); it writes the ONNX file and its card
 (NAME.card.json next to it) with the training lineage: the data's Merkle root, the config and its
-digest, the trainer. About 7–10 minutes on 2 cores; --quick is a seconds-long configuration for trying
+digest, the trainer. About 7 minutes on 2 cores; --quick is a seconds-long configuration for trying
 it out. Deterministic: the same files (any names, any order) and config give the same weights.
 Ctrl-C stops it between steps and writes nothing. --pairing imle gives each swatch the nearest of
 fresh latents (no colourway left out; measured in docs/design/studio-training.md), default nearest.
