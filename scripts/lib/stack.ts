@@ -278,6 +278,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       usageFile: path.join(options.stateDir, "usage.jsonl"),
       corsOrigins: webUrl !== undefined ? [webUrl, webUrl.replace("127.0.0.1", "localhost")] : [],
       isRegisteredWeights: async (digest) => (await registry.read.modelIdByWeights([digest])) !== 0,
+      registeredCardDigest: async (digest) => {
+        const modelId = await registry.read.modelIdByWeights([digest]);
+        return modelId === 0 ? undefined : (await registry.read.getModel([modelId])).cardDigest;
+      },
       allowWeightUploads: env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
     });
     closers.push(closeRenderPools); // after the API has closed: its renders' worker threads

@@ -7,7 +7,7 @@ import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { MetadataError, type ModelCard, ModelParamsError, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
+import { MetadataError, type ModelCard, ModelParamsError, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
@@ -68,6 +68,12 @@ export type ApiOptions = {
    * unless `allowWeightUploads`.
    */
   isRegisteredWeights?: (digest: Hex) => Promise<boolean>;
+  /**
+   * The card digest registered with these weights (undefined when none is known): a card sent to
+   * `/v1/render` with registered weights must be that card, so a caller cannot widen its params or
+   * change its behaviour. Default: the models folder's records.
+   */
+  registeredCardDigest?: (weightsDigest: Hex) => Promise<Hex | undefined>;
   /** Run any ONNX graph a caller uploads (MOTIF_ALLOW_WEIGHT_UPLOADS=1); off by default. */
   allowWeightUploads?: boolean;
   /** Renders one key may run at once unless the key says otherwise (default 2); more get 429. */
@@ -332,6 +338,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   const meter = UsageMeter.open(options.usageFile);
   const now = options.now ?? (() => Date.now());
   const registeredWeights = options.isRegisteredWeights ?? (async (digest: Hex) => (await loadManifest(options.pipeline.modelsDir)).some((m) => m.sha256 === digest));
+  const registeredCard = options.registeredCardDigest ?? (async (digest: Hex) => (await loadManifest(options.pipeline.modelsDir)).find((m) => m.sha256 === digest)?.cardDigest);
   const rendering = new Map<string, number>();
   // the route schemas' params: each model's, as its manifest entry declares them
   const manifest = await loadManifest(options.pipeline.modelsDir);
@@ -560,10 +567,20 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         card = parseModelCard(b.card);
       } catch (error) {
         if (error instanceof MetadataError) return reply.code(400).send({ error: "invalid_request", field: `body.card.${error.field}`, message: `body.card: ${error.shortMessage}` });
-        throw error;
+        // anything else a hostile card causes (a nesting too deep to encode) is still the card's fault
+        return reply.code(400).send({ error: "invalid_request", field: "body.card", message: `body.card: not a readable model card (${(error as Error).message.split("\n")[0]})` });
       }
       const digest: Hex = `0x${createHash("sha256").update(weights).digest("hex")}`;
       if (card.weights.digest.toLowerCase() !== digest) return reply.code(400).send({ error: "invalid_request", field: "body.card.weights.digest", message: `body.card: describes weights ${card.weights.digest}, the weights sent have sha-256 ${digest}` });
+      if (card.weights.bytes !== weights.length) return reply.code(400).send({ error: "invalid_request", field: "body.card.weights.bytes", message: `body.card: describes weights of ${card.weights.bytes} bytes, the weights sent have ${weights.length}` });
+      if (options.allowWeightUploads !== true) {
+        // registered weights: only their registered card (its params and behaviour) may come with them
+        const registered = await registeredCard(digest);
+        const sent = modelCardDigest(card);
+        if (registered === undefined || registered.toLowerCase() !== sent.toLowerCase()) {
+          return reply.code(400).send({ error: "invalid_request", field: "body.card", message: `body.card: its digest ${sent} is not the card registered with weights ${digest} (${registered ?? "none known"})` });
+        }
+      }
     }
     return asRender(key, reply, async () => {
       let out;

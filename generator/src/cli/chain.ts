@@ -20,6 +20,7 @@ export type ChainSetup = {
   indexer: string | undefined;
   /** Whether weights with this sha-256 are a model in MotifModelRegistry (active or deprecated). */
   isRegisteredWeights: (digest: Hex) => Promise<boolean>;
+  registeredCardDigest: (digest: Hex) => Promise<Hex | undefined>;
 };
 
 export type MotifContracts = { certificate: Address; registry: Address; licensing: Address };
@@ -92,6 +93,10 @@ export async function chainFromEnv(env = process.env): Promise<ChainSetup | unde
     startBlock: fromBlock,
     indexer: indexerFromEnv(env),
     isRegisteredWeights: async (digest) => (await publicClient.readContract({ address: registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [digest] })) !== 0,
+    registeredCardDigest: async (digest) => {
+      const modelId = await publicClient.readContract({ address: registry, abi: motifModelRegistryAbi, functionName: "modelIdByWeights", args: [digest] });
+      return modelId === 0 ? undefined : (await publicClient.readContract({ address: registry, abi: motifModelRegistryAbi, functionName: "getModel", args: [modelId] })).cardDigest;
+    },
   };
 }
 

@@ -81,7 +81,7 @@ export const serveCommand = {
         usageFile: values.usage!,
         corsOrigins: values["cors-origin"] ?? [],
         allowWeightUploads: process.env.MOTIF_ALLOW_WEIGHT_UPLOADS === "1",
-        ...(chain !== undefined ? { isRegisteredWeights: chain.isRegisteredWeights } : {}),
+        ...(chain !== undefined ? { isRegisteredWeights: chain.isRegisteredWeights, registeredCardDigest: chain.registeredCardDigest } : {}),
         ...(queues !== undefined ? { queues } : {}),
         pipeline: {
           ...(({ store, pinQueue }) => ({ store, pinQueue }))(selectStore(values.store!)),
