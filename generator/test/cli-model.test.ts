@@ -21,7 +21,9 @@ const STUDIO = getAddress("0x90F79bf6EB2c4f870365E785982E1f101E93b906");
 
 describe("motif model check | add | register (issue 19 §1)", function () {
   this.timeout(240_000);
-  const dir = motifTempDir("cli-model");
+  // made in before(): the run's TMPDIR (removed after the run) is set by the root hooks, after describe bodies run
+  let dir = "";
+  before(() => (dir = motifTempDir("cli-model")));
   const indigoCard = path.join(MODELS_DIR, "indigo.card.json");
   const indigoWeights = path.join(MODELS_DIR, "indigo.onnx");
 

@@ -143,8 +143,13 @@ describe("studio training: the style distance", () => {
 
 describe("motif model train | retrain (issue 19 §2, the seconds-long configuration)", function () {
   this.timeout(300_000);
-  const dir = motifTempDir("train");
-  const out = path.join(dir, "dots.onnx");
+  // made in before(): the run's TMPDIR (removed after the run) is set by the root hooks, after describe bodies run
+  let dir = "";
+  let out = "";
+  before(() => {
+    dir = motifTempDir("train");
+    out = path.join(dir, "dots.onnx");
+  });
   let card: ReturnType<typeof parseModelCard>;
 
   it("trains on a swatch folder: an ONNX file and its card with the lineage, which passes its check", async () => {
