@@ -35,15 +35,16 @@ async function chainClient() {
   return { client: publicClient, addresses, fromBlock, indexer: indexerFromEnv() };
 }
 
-async function readManifest(file: string | undefined): Promise<DatasetManifest> {
-  if (file === undefined) throw new UsageError("--manifest: required, the manifest JSON written by `motif dataset export`");
+/** A dataset manifest file (`motif dataset export`'s), or a UsageError naming `flag`. */
+export async function readManifest(file: string | undefined, flag = "--manifest"): Promise<DatasetManifest> {
+  if (file === undefined) throw new UsageError(`${flag}: required, the manifest JSON written by \`motif dataset export\``);
   let manifest: DatasetManifest;
   try {
     manifest = JSON.parse(await readFile(file, "utf8")) as DatasetManifest;
   } catch (error) {
-    throw new UsageError(`--manifest: cannot read ${file} as JSON (${(error as Error).message.split("\n")[0]})`);
+    throw new UsageError(`${flag}: cannot read ${file} as JSON (${(error as Error).message.split("\n")[0]})`);
   }
-  if (manifest.format !== "motif-dataset/1") throw new UsageError(`--manifest: format "${String(manifest.format)}" is not motif-dataset/1`);
+  if (manifest.format !== "motif-dataset/1") throw new UsageError(`${flag}: format "${String(manifest.format)}" is not motif-dataset/1`);
   return manifest;
 }
 

@@ -3,10 +3,11 @@ import path from "node:path";
 import { CID } from "multiformats/cid";
 import { type Hex, isAddress } from "viem";
 
-import { type DatasetManifest, MetadataError, type ModelCard, datasetIdOf, datasetMerkleRoot, encodeModelCard, modelCardDigest, parseModelCard, tokenIdHex } from "@motif/sdk";
+import { MetadataError, type ModelCard, datasetIdOf, datasetMerkleRoot, encodeModelCard, modelCardDigest, parseModelCard, tokenIdHex } from "@motif/sdk";
 import { selectStore } from "../ipfs/select.js";
 import { STUDIO_DEFAULTS, STUDIO_QUICK, type StudioModel, type StudioTrainConfig, type SwatchFile, TrainAbortedError, TrainInputError, checkModelLabels, checkTrainConfig, configOfCard, readSwatchFolder, swatchFile, trainStudioModel } from "../train/studio.js";
 import { UsageError, intOption } from "./args.js";
+import { readManifest } from "./dataset.js";
 import { stopSignal } from "./stop.js";
 
 /** What `motif model train` and `retrain` read from the command line. */
@@ -39,13 +40,8 @@ async function trainingData(values: TrainValues): Promise<TrainingData> {
       throw error;
     }
   }
-  let manifest: DatasetManifest;
-  try {
-    manifest = JSON.parse(await readFile(values.dataset!, "utf8")) as DatasetManifest;
-  } catch (error) {
-    throw new UsageError(`--dataset: cannot read ${values.dataset} as JSON (${(error as Error).message.split("\n")[0]})`);
-  }
-  if (manifest.format !== "motif-dataset/1" || !Array.isArray(manifest.members)) throw new UsageError(`--dataset: ${values.dataset} is not a motif-dataset/1 manifest`);
+  const manifest = await readManifest(values.dataset, "--dataset");
+  if (!Array.isArray(manifest.members)) throw new UsageError(`--dataset: ${values.dataset} is not a motif-dataset/1 manifest (no members)`);
   const store = selectStore(values.store!).store;
   const files: SwatchFile[] = [];
   for (const m of manifest.members) {

@@ -3,7 +3,7 @@ import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Hex } from "viem";
 
-import { MODEL_CARD_SCHEMA, type ModelCard, parseModelCard, trainingConfigDigest, trainingFilesRoot } from "@motif/sdk";
+import { MODEL_CARD_SCHEMA, type ModelCard, parseModelCard, tokenIdHex, trainingConfigDigest, trainingFilesRoot } from "@motif/sdk";
 import { CPPN, CPPN_PARAMS, SHIPPED_MODEL_LICENCE, buildCppnOnnx } from "../model/cppn.js";
 import { decodeImage } from "../pdq/decode.js";
 import { toCppnWeights } from "./cppn-grad.js";
@@ -288,7 +288,7 @@ export async function retrainWeightsDigest(request: { card: ModelCard; datasetId
   if (request.card.training?.trainer !== TRAINER) return undefined;
   const config = configOfCard(request.card);
   const files = request.images.map((m, i) => swatchFile(m.tokenId !== undefined ? `member ${m.tokenId}` : `image ${i + 1}`, m.bytes));
-  const dataset = request.datasetId === 0n ? undefined : { id: `0x${request.datasetId.toString(16).padStart(64, "0")}` as Hex, root: request.dataRoot, imageDigests: request.images.flatMap((m) => [m.imageDigest, m.tokenId].filter((d): d is Hex => d !== undefined)) };
+  const dataset = request.datasetId === 0n ? undefined : { id: tokenIdHex(request.datasetId), root: request.dataRoot, imageDigests: request.images.flatMap((m) => [m.imageDigest, m.tokenId].filter((d): d is Hex => d !== undefined)) };
   const model = await trainStudioModel({ files, name: request.card.name, version: request.card.version, config, description: request.card.description, licence: request.card.licence, ...(dataset !== undefined ? { dataset } : {}) });
   return model.weightsDigest;
 }
