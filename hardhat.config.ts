@@ -23,7 +23,7 @@ const require = createRequire(import.meta.url);
  */
 export const SOLC_VERSION = "0.8.30";
 export const SOLC_SETTINGS = {
-  optimizer: { enabled: true, runs: 600 },
+  optimizer: { enabled: true, runs: 200 },
   viaIR: true,
   evmVersion: "prague",
   metadata: { bytecodeHash: "none" },

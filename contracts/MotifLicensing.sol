@@ -7,10 +7,13 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
 import {IMotifLicensing} from "./interfaces/IMotifLicensing.sol";
 import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
-import {CidV1} from "./libraries/CidV1.sol";
 import {DemandPricing} from "./libraries/DemandPricing.sol";
 import {Exclusivity} from "./libraries/Exclusivity.sol";
+import {LicenseReasons} from "./libraries/LicenseReasons.sol";
 import {OfferHash} from "./libraries/OfferHash.sol";
+import {OfferRules} from "./libraries/OfferRules.sol";
+import {ProductClassMask} from "./libraries/ProductClassMask.sol";
+import {Recoupment} from "./libraries/Recoupment.sol";
 import {RegionMask} from "./libraries/RegionMask.sol";
 import {MotifPayments} from "./MotifPayments.sol";
 import {Grant, GrantSlot, GrantSlotLibrary} from "./types/GrantSlot.sol";
@@ -18,9 +21,10 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 
 /// @title MotifLicensing
 /// @notice Licenses of Motif certificates with their terms on-chain and enforced here: regions (ISO
-/// 3166-1 bitmask), time windows, exclusivity, per-unit usage royalties with an optional cap,
-/// revocation for breach, renewal; offers published on-chain or signed off-chain (EIP-712); every
-/// payment split between certificate owner, model owner and protocol as pull payments.
+/// 3166-1 bitmask), fields of use (WIPO Nice product classes), time windows, exclusivity per region x
+/// window x class, per-unit and net-sales royalties recouping an advance (minimum guarantee), a unit
+/// cap, revocation for breach, renewal; offers published on-chain or signed off-chain (EIP-712);
+/// every payment split between certificate owner, model owner and protocol as pull payments.
 ///
 /// @dev Data design.
 ///
@@ -39,13 +43,18 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///
 /// Storage layout:
 ///   `_grants[slot key]` (one slot, read raw as a `GrantSlot`): termsId 32 | start 40 | end 40 |
-///     status 8 | breach 8 | unitsUsed 56 | unitCap 56 | generation 16. Windows are half-open `[start, end)`; `end ==
-///     PERPETUAL` never ends. `_renewalPeriods[licenseId]`: the length one renewal adds, fixed at
-///     grant (the window's length then), written only for renewable terms.
+///     status 8 | breach 8 | exhausted 8 | unitsUsed 56 | classes 48 | generation 16. Windows are
+///     half-open `[start, end)`; `end == PERPETUAL` never ends. The classes are the terms', copied so
+///     `isLicensed` with a class reads no more than without; `exhausted` is set by the report that
+///     uses the terms' last unit. `_renewalPeriods[licenseId]`: the length one renewal adds, fixed at
+///     grant (the window's length then), written only for renewable terms. `_accounts[licenseId]`:
+///     net sales reported and the part of the advance recouped, written only by sales reports and
+///     by reports against an advance.
 ///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 96 (what a
-///     usage report reads) | slot 3 flags 16, unitCap 56, termsCodec 16, renewalPrice 128 | slot 4
-///     termsDigest. Terms are shared by every license of one offer; a signed offer's terms are stored
-///     at its first acceptance.
+///     usage report reads) | slot 3 flags 16, unitCap 56, classes 48, renewable 8, advance 128 (what
+///     an acceptance reads) | slot 4 termsDigest | slot 5 renewalPrice 128, salesRoyaltyBps 16,
+///     termsCodec 16. Terms are shared by every license of one offer; a signed offer's terms are
+///     stored at its first acceptance.
 ///   `_offers[offerId]`: slot 0 licensor 160, termsId 32, maxUses 32, uses 32 | slot 1 price 128,
 ///     ceiling 128 | slot 2 start, end, duration, deadline (40 each), decayWindow 32, demandCap 16,
 ///     cancelled 8, restricted 8 | slot 3 demand 64, lastSale 40 | slot 4 licensee (read only when
@@ -70,6 +79,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
     uint256 public constant MAX_LICENSES_PER_HOLDER = 16;
     /// @notice Window end that never comes.
     uint40 public constant PERPETUAL = Exclusivity.PERPETUAL;
+    /// @notice Highest sales royalty terms may ask, in basis points of net sales (50%).
+    uint16 public constant MAX_SALES_ROYALTY_BPS = OfferRules.MAX_SALES_ROYALTY_BPS;
 
     uint256 private constant _GENERATION_MASK = 0xffff;
 
@@ -80,9 +91,19 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint96 unitRoyalty;
         uint16 flags;
         uint56 unitCap;
-        uint16 termsCodec;
-        uint128 renewalPrice;
+        uint48 classes;
+        bool renewable;
+        uint128 advance;
         bytes32 termsDigest;
+        uint128 renewalPrice;
+        uint16 salesRoyaltyBps;
+        uint16 termsCodec;
+    }
+
+    /// @dev What a license's reports added up to: net sales, and the part of the advance recouped.
+    struct Account {
+        uint128 netSales;
+        uint128 recouped;
     }
 
     struct StoredOffer {
@@ -121,6 +142,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
     mapping(uint256 slotKey => Grant) private _grants;
     mapping(uint256 licenseId => uint40) private _renewalPeriods;
     mapping(uint256 licenseId => address) private _pendingTransfers;
+    mapping(uint256 licenseId => Account) private _accounts;
     mapping(uint256 licenseId => mapping(address reporter => bool)) private _reporters;
     mapping(uint256 tokenId => Exclusivity.Book) private _books;
 
@@ -142,7 +164,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
 
     /// @inheritdoc IMotifLicensing
     function publishOffer(Offer calldata offer) external returns (uint256 offerId) {
-        _validateOffer(offer);
+        OfferRules.validate(offer);
         address owner = _ownerOf(offer.terms.tokenId);
         if (owner != msg.sender) revert MotifLicensingNotCertificateOwner(offer.terms.tokenId, msg.sender, owner);
         uint32 termsId = _storeTerms(offer.terms);
@@ -205,10 +227,11 @@ contract MotifLicensing is MotifPayments, EIP712 {
         }
 
         (uint40 start, uint40 end) = _window(o.start, o.end, o.duration);
-        licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.unitCap, start, end, t.renewalPrice != 0);
+        licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.classes, start, end, t.renewable);
         address currency = t.currency;
-        emit LicenseGranted(licenseId, tokenId, msg.sender, key, o.termsId, start, end, currency, price);
-        _collect(tokenId, currency, price, true);
+        uint256 paid = price + t.advance;
+        emit LicenseGranted(licenseId, tokenId, msg.sender, key, o.termsId, start, end, currency, paid);
+        _collect(tokenId, currency, paid, true);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -221,9 +244,12 @@ contract MotifLicensing is MotifPayments, EIP712 {
         (bytes32 key, uint32 termsId, uint256 price) = _useSignedOffer(offer, signature, maxPrice);
         LicenseTerms calldata t = offer.terms;
         (uint40 start, uint40 end) = _window(offer.window.start, offer.window.end, offer.window.duration);
-        licenseId = _grant(t.tokenId, msg.sender, termsId, t.regions, t.flags, t.unitCap, start, end, t.renewalPrice != 0);
-        emit LicenseGranted(licenseId, t.tokenId, msg.sender, key, termsId, start, end, t.currency, price);
-        _collect(t.tokenId, t.currency, price, true);
+        licenseId = _grant(
+            t.tokenId, msg.sender, termsId, t.regions, t.flags, uint48(t.classes), start, end, t.renewalPrice != 0
+        );
+        uint256 paid = price + t.advance;
+        emit LicenseGranted(licenseId, t.tokenId, msg.sender, key, termsId, start, end, t.currency, paid);
+        _collect(t.tokenId, t.currency, paid, true);
     }
 
     /// @dev Verifies a signed offer, counts the use, records demand and stores its terms on first use.
@@ -248,7 +274,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
         termsId = s.termsId;
         if (termsId == 0) {
-            _validateOffer(offer);
+            OfferRules.validate(offer);
             termsId = _storeTerms(offer.terms);
             s.termsId = termsId;
         }
@@ -271,14 +297,32 @@ contract MotifLicensing is MotifPayments, EIP712 {
         view
         returns (bool, uint256)
     {
+        return _isLicensed(tokenId, licensee, region, 0, time);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 niceClass, uint48 time)
+        external
+        view
+        returns (bool, uint256)
+    {
+        if (niceClass == 0) return (false, 0); // 0 is no class (it means "any" only inside)
+        return _isLicensed(tokenId, licensee, region, niceClass, time);
+    }
+
+    /// @dev The hot path any contract calls: per license, one read of the packed Grant slot (window,
+    /// status, classes), then the terms' regions. `niceClass` 0 = any class the license covers.
+    function _isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 niceClass, uint48 time)
+        private
+        view
+        returns (bool, uint256)
+    {
         if (region > RegionMask.MAX_REGION) return (false, 0);
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
             uint256 key = _slotKey(tokenId, licensee, i);
-            // The hot path any contract calls: one read of the packed Grant slot, then the terms'
-            // regions.
             GrantSlot grant = _grantSlot(key);
             if (grant.statusByte() == uint8(LicenseStatus.None)) break;
-            if (!grant.coversTime(time)) continue;
+            if (!grant.coversTime(time) || !grant.coversClass(niceClass)) continue;
             if (RegionMask.has(_terms[grant.termsId()].regions, region)) return (true, key | grant.generation());
         }
         return (false, 0);
@@ -306,6 +350,16 @@ contract MotifLicensing is MotifPayments, EIP712 {
         view
         returns (uint256)
     {
+        return _requireLicensed(tokenId, licensee, region, 0, time);
+    }
+
+    /// @dev The license covering (`region`, `niceClass`, `time`) or the most telling reason none does:
+    /// a license that covers the region and class first, then any license's.
+    function _requireLicensed(uint256 tokenId, address licensee, uint256 region, uint256 niceClass, uint48 time)
+        private
+        view
+        returns (uint256)
+    {
         RegionMask.bit(region); // reverts with MotifRegionInvalid past the table
         bytes memory firstReason;
         bytes memory firstRegionReason;
@@ -314,11 +368,12 @@ contract MotifLicensing is MotifPayments, EIP712 {
             Grant storage g = _grants[key];
             if (g.status == LicenseStatus.None) break;
             uint256 id = key | g.generation;
-            bytes memory reason = _whyNot(id, g, region, time);
+            bytes memory reason = _whyNot(id, region, niceClass, time);
             if (reason.length == 0) return id;
             if (firstReason.length == 0) firstReason = reason;
-            bool coversRegion = RegionMask.has(_terms[g.termsId].regions, region);
-            if (coversRegion && firstRegionReason.length == 0) firstRegionReason = reason;
+            bool coversScope = RegionMask.has(_terms[g.termsId].regions, region)
+                && (niceClass == 0 || ProductClassMask.has(g.classes, niceClass));
+            if (coversScope && firstRegionReason.length == 0) firstRegionReason = reason;
         }
         if (firstRegionReason.length != 0) _revertWith(firstRegionReason);
         if (firstReason.length != 0) _revertWith(firstReason);
@@ -330,11 +385,14 @@ contract MotifLicensing is MotifPayments, EIP712 {
     // ----------------------------------------------------------------------------------------------
 
     /// @inheritdoc IMotifLicensing
-    function reportUsage(uint256 licenseId, address licensee, uint256 region, uint256 units)
-        external
-        payable
-        nonReentrant
-    {
+    function reportUsage(
+        uint256 licenseId,
+        address licensee,
+        uint256 region,
+        uint256 niceClass,
+        uint256 units,
+        uint256 netSales
+    ) external payable nonReentrant {
         Grant storage g = _grantOf(licenseId);
         StoredTerms storage t = _terms[g.termsId];
         uint256 tokenId = t.tokenId;
@@ -343,18 +401,78 @@ contract MotifLicensing is MotifPayments, EIP712 {
         }
         if (!_isLicenseOf(licenseId, tokenId, licensee)) revert MotifLicensingNotLicensee(licenseId, licensee);
         RegionMask.bit(region);
-        if (units == 0 || units > type(uint56).max) {
+        ProductClassMask.bit(niceClass);
+        if (units > type(uint56).max || (units == 0 && netSales == 0)) {
             revert MotifLicensingInvalidUnits(units, type(uint56).max);
         }
-        bytes memory reason = _whyNot(licenseId, g, region, block.timestamp);
-        if (reason.length != 0) _revertWith(reason);
-        uint56 used = g.unitsUsed;
-        uint56 cap = g.unitCap == 0 ? type(uint56).max : g.unitCap; // uncapped: the counter's range
-        if (uint256(used) + units > cap) revert MotifLicensingUnitCapExceeded(licenseId, used, units, cap);
-        g.unitsUsed = uint56(used + units);
-        uint256 amount = units * t.unitRoyalty; // units < 2^56, royalty < 2^96: no overflow
-        emit UsageReported(licenseId, msg.sender, region, units, amount);
+        uint256 royalty;
+        if (units != 0) {
+            // Units are made under a license that covers them now, within its unit cap.
+            bytes memory reason = _whyNot(licenseId, region, niceClass, block.timestamp);
+            if (reason.length != 0) _revertWith(reason);
+            uint56 used = g.unitsUsed;
+            uint56 unitCap = t.unitCap;
+            uint56 cap = unitCap == 0 ? type(uint56).max : unitCap; // uncapped: the counter's range
+            if (uint256(used) + units > cap) revert MotifLicensingUnitCapExceeded(licenseId, used, units, cap);
+            used += uint56(units);
+            g.unitsUsed = used;
+            if (used == unitCap) g.exhausted = true; // the last unit: `isLicensed` answers no from now
+            royalty = units * t.unitRoyalty; // units < 2^56, royalty < 2^96: no overflow
+        }
+        if (netSales != 0) royalty += _addSales(licenseId, g, t, region, niceClass, netSales);
+        uint256 amount = _recoup(licenseId, t.advance, royalty);
+        emit UsageReported(licenseId, msg.sender, region, niceClass, units, netSales, royalty, amount);
         _collect(tokenId, t.currency, amount, false);
+    }
+
+    /// @dev Records `netSales` on the license's running total and returns the royalty they accrue.
+    /// Sales are reported in arrears: the license must be active, started and cover the region and
+    /// class, but its window may have ended.
+    function _addSales(
+        uint256 licenseId,
+        Grant storage g,
+        StoredTerms storage t,
+        uint256 region,
+        uint256 niceClass,
+        uint256 netSales
+    ) private returns (uint256) {
+        uint16 bps = t.salesRoyaltyBps;
+        if (bps == 0) revert MotifLicensingNoSalesRoyalty(licenseId);
+        if (g.status != LicenseStatus.Active || block.timestamp < g.start) {
+            _revertWith(_whyNot(licenseId, region, niceClass, block.timestamp));
+        }
+        if (!RegionMask.has(t.regions, region)) revert MotifLicensingRegionNotAllowed(licenseId, region);
+        if (!ProductClassMask.has(g.classes, niceClass)) revert MotifLicensingClassNotAllowed(licenseId, niceClass);
+        Account storage a = _accounts[licenseId];
+        uint256 before = a.netSales;
+        uint256 room = type(uint128).max - before;
+        if (netSales > room) revert MotifLicensingInvalidNetSales(netSales, room);
+        a.netSales = uint128(before + netSales);
+        return Recoupment.salesRoyalty(before, before + netSales, bps);
+    }
+
+    /// @inheritdoc IMotifLicensing
+    function reportDue(uint256 licenseId, uint256 units, uint256 netSales)
+        external
+        view
+        returns (uint256 royalty, uint256 amount)
+    {
+        Grant storage g = _grantOf(licenseId);
+        StoredTerms storage t = _terms[g.termsId];
+        Account storage a = _accounts[licenseId];
+        uint256 before = a.netSales;
+        royalty = units * t.unitRoyalty + Recoupment.salesRoyalty(before, before + netSales, t.salesRoyaltyBps);
+        (, amount) = Recoupment.split(royalty, t.advance, a.recouped);
+    }
+
+    /// @dev What of `royalty` is due now: all of it without an advance, else what the advance's
+    /// remainder does not cover (the covered part is recorded as recouped).
+    function _recoup(uint256 licenseId, uint128 advance, uint256 royalty) private returns (uint256 due) {
+        if (advance == 0) return royalty;
+        Account storage a = _accounts[licenseId];
+        uint256 fromAdvance;
+        (fromAdvance, due) = Recoupment.split(royalty, advance, a.recouped);
+        if (fromAdvance != 0) a.recouped += uint128(fromAdvance); // ≤ advance < 2^128
     }
 
     /// @inheritdoc IMotifLicensing
@@ -418,7 +536,9 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (block.timestamp < opensAt) revert MotifLicensingRenewalTooEarly(licenseId, end, opensAt);
         uint256 newEnd = uint256(end) + period;
         if (newEnd >= PERPETUAL) revert MotifLicensingRenewalEndTooLate(licenseId, newEnd, PERPETUAL - 1);
-        _books[tokenId].reserve(tokenId, t.regions, end, uint40(newEnd), t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        _books[tokenId].reserve(
+            tokenId, t.regions, t.classes, end, uint40(newEnd), t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId
+        );
         g.end = uint40(newEnd);
         emit LicenseRenewed(licenseId, uint40(newEnd), price);
         _collect(tokenId, t.currency, price, true);
@@ -455,6 +575,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
         _grants[key] = moved;
         uint40 period = _renewalPeriods[licenseId];
         if (period != 0) _renewalPeriods[newLicenseId] = period;
+        Account memory account = _accounts[licenseId];
+        if (account.netSales != 0 || account.recouped != 0) _accounts[newLicenseId] = account;
         if (flags & LicenseFlags.EXCLUSIVE != 0) _books[tokenId].rename(licenseId, newLicenseId);
         emit LicenseTransferred(licenseId, newLicenseId, msg.sender);
     }
@@ -476,16 +598,21 @@ contract MotifLicensing is MotifPayments, EIP712 {
     /// @inheritdoc IMotifLicensing
     function getLicense(uint256 licenseId) external view returns (License memory license) {
         Grant storage g = _grantOf(licenseId);
+        StoredTerms storage t = _terms[g.termsId];
+        Account storage a = _accounts[licenseId];
         license = License({
-            tokenId: _terms[g.termsId].tokenId,
+            tokenId: t.tokenId,
             termsId: g.termsId,
             start: g.start,
             end: g.end,
             status: g.status,
             breachFlagged: g.breach,
             unitsUsed: g.unitsUsed,
-            unitCap: g.unitCap,
-            renewalPeriod: _renewalPeriods[licenseId]
+            unitCap: t.unitCap,
+            renewalPeriod: _renewalPeriods[licenseId],
+            classes: g.classes,
+            netSales: a.netSales,
+            advanceRemaining: t.advance - a.recouped
         });
     }
 
@@ -540,10 +667,13 @@ contract MotifLicensing is MotifPayments, EIP712 {
         terms = LicenseTerms({
             tokenId: t.tokenId,
             regions: t.regions,
+            classes: t.classes,
             flags: t.flags,
             currency: t.currency,
             unitRoyalty: t.unitRoyalty,
             unitCap: t.unitCap,
+            salesRoyaltyBps: t.salesRoyaltyBps,
+            advance: t.advance,
             renewalPrice: t.renewalPrice,
             termsDigest: t.termsDigest,
             termsCodec: t.termsCodec
@@ -566,56 +696,22 @@ contract MotifLicensing is MotifPayments, EIP712 {
     // Internals: terms, windows, prices
     // ----------------------------------------------------------------------------------------------
 
-    function _validateOffer(Offer calldata offer) private view {
-        LicenseTerms calldata t = offer.terms;
-        RegionMask.validate(t.regions);
-        if (t.flags & ~LicenseFlags.ALL != 0) revert MotifLicensingInvalidFlags(t.flags, LicenseFlags.ALL);
-        if (t.termsDigest == bytes32(0)) revert MotifLicensingEmptyTermsDigest();
-        if (!CidV1.isSupportedCodec(t.termsCodec)) {
-            revert MotifLicensingUnsupportedTermsCodec(t.termsCodec);
-        }
-        if (t.currency != address(0) && t.currency.code.length == 0) {
-            revert MotifLicensingCurrencyNotContract(t.currency);
-        }
-        LicenseWindow calldata w = offer.window;
-        if (w.duration == 0) {
-            uint40 effectiveStart = w.start > block.timestamp ? w.start : uint40(block.timestamp);
-            if (w.end <= effectiveStart) revert MotifLicensingInvalidWindow(effectiveStart, w.end);
-        } else if (w.end != 0) {
-            revert MotifLicensingRelativeWindowEnd(w.end, w.duration); // relative window: end unused
-        } else if (uint256(w.start) + w.duration >= PERPETUAL || block.timestamp + w.duration >= PERPETUAL) {
-            uint256 latest = w.start > block.timestamp ? w.start : block.timestamp;
-            revert MotifLicensingDurationTooLong(w.duration, PERPETUAL - 1 - latest);
-        }
-        if (t.renewalPrice != 0 && w.duration == 0 && w.end == PERPETUAL) {
-            revert MotifLicensingPerpetualRenewalPrice(t.renewalPrice); // perpetual: nothing to renew
-        }
-        Pricing calldata p = offer.pricing;
-        if (p.ceiling != 0) {
-            if (p.ceiling < p.price) revert MotifLicensingCeilingBelowFloor(p.ceiling, p.price);
-            if (p.decayWindow == 0) revert MotifLicensingInvalidDecayWindow(p.decayWindow);
-            if (p.demandCap == 0) revert MotifLicensingInvalidDemandCap(p.demandCap);
-        }
-        bool exclusive = t.flags & LicenseFlags.EXCLUSIVE != 0;
-        uint256 maxUses = exclusive ? 1 : type(uint32).max;
-        if (offer.maxUses == 0 || offer.maxUses > maxUses) revert MotifLicensingInvalidMaxUses(offer.maxUses, maxUses);
-        if (offer.deadline < block.timestamp) {
-            revert MotifLicensingDeadlinePassed(offer.deadline, block.timestamp);
-        }
-    }
-
     function _storeTerms(LicenseTerms calldata t) private returns (uint32 termsId) {
         termsId = ++_termsCount;
         StoredTerms storage s = _terms[termsId];
         s.regions = t.regions;
         s.tokenId = t.tokenId;
         s.currency = t.currency;
+        s.unitRoyalty = t.unitRoyalty;
         s.flags = t.flags;
         s.unitCap = t.unitCap;
-        s.termsCodec = t.termsCodec;
-        s.unitRoyalty = t.unitRoyalty;
-        s.renewalPrice = t.renewalPrice;
+        s.classes = uint48(t.classes); // validated: 45 bits
+        s.renewable = t.renewalPrice != 0;
+        s.advance = t.advance;
         s.termsDigest = t.termsDigest;
+        s.renewalPrice = t.renewalPrice;
+        s.salesRoyaltyBps = t.salesRoyaltyBps;
+        s.termsCodec = t.termsCodec;
         emit TermsRegistered(termsId, t.tokenId, t);
     }
 
@@ -714,50 +810,41 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint32 termsId,
         uint256 regions,
         uint16 flags,
-        uint56 unitCap,
+        uint48 classes,
         uint40 start,
         uint40 end,
         bool renewable
     ) private returns (uint256 licenseId) {
         (uint256 key, uint16 generation) = _freeSlot(tokenId, licensee);
         licenseId = key | generation;
-        _books[tokenId].reserve(tokenId, regions, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        _books[tokenId].reserve(tokenId, regions, classes, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
         _grants[key] = Grant({
             termsId: termsId,
             start: start,
             end: end,
             status: LicenseStatus.Active,
             breach: false,
+            exhausted: false,
             unitsUsed: 0,
-            unitCap: unitCap,
+            classes: classes,
             generation: generation
         });
         if (renewable) _renewalPeriods[licenseId] = end - start; // one period, fixed now
     }
 
-    /// @dev Encoded reason `licenseId` does not cover (`region`, `time`), empty when it does.
-    function _whyNot(uint256 licenseId, Grant storage g, uint256 region, uint256 time)
+    /// @dev Encoded reason `licenseId` does not cover (`region`, `niceClass`, `time`), empty when it
+    /// does; `niceClass` 0 = any class. The reason is built by `LicenseReasons` only once the check
+    /// failed.
+    function _whyNot(uint256 licenseId, uint256 region, uint256 niceClass, uint256 time)
         private
         view
         returns (bytes memory)
     {
-        if (g.status != LicenseStatus.Active) {
-            bytes4 why = g.status == LicenseStatus.Transferred ? MotifLicensingTransferred.selector : MotifLicensingRevoked.selector;
-            return abi.encodeWithSelector(why, licenseId);
-        }
-        if (time < g.start) {
-            return abi.encodeWithSelector(MotifLicensingNotYetValid.selector, licenseId, g.start, time);
-        }
-        if (GrantSlotLibrary.hasEnded(g.end, time)) {
-            return abi.encodeWithSelector(MotifLicensingExpired.selector, licenseId, g.end, time);
-        }
-        if (!RegionMask.has(_terms[g.termsId].regions, region)) {
-            return abi.encodeWithSelector(MotifLicensingRegionNotAllowed.selector, licenseId, region);
-        }
-        if (g.unitCap != 0 && g.unitsUsed >= g.unitCap) {
-            return abi.encodeWithSelector(MotifLicensingUnitsExhausted.selector, licenseId, g.unitCap);
-        }
-        return "";
+        GrantSlot word = _grantSlot(licenseId & ~_GENERATION_MASK);
+        StoredTerms storage t = _terms[word.termsId()];
+        uint256 regions = t.regions;
+        if (word.coversTime(time) && word.coversClass(niceClass) && RegionMask.has(regions, region)) return "";
+        return LicenseReasons.whyNot(licenseId, word, regions, t.unitCap, region, niceClass, time);
     }
 
     function _revertWith(bytes memory reason) private pure {

@@ -10,6 +10,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
 import {IMotifLicensing} from "./interfaces/IMotifLicensing.sol";
 import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
+import {RevenueSplit} from "./libraries/RevenueSplit.sol";
 
 /// @title MotifPayments
 /// @notice The money of `MotifLicensing`: revenue collected per certificate and currency, split on
@@ -103,32 +104,7 @@ abstract contract MotifPayments is IMotifLicensing, AccessControl, ReentrancyGua
         amount = received - settled;
         if (amount == 0) return 0;
         r.settled = received;
-        uint256 fee = amount * _feeBps / _BPS;
-        uint256 net = amount - fee;
-        (address owner, uint32 modelId, address recipeOwner, uint16 recipeBps) = certificate.revenueShares(tokenId);
-        uint256 modelShare;
-        uint256 datasetShare;
-        if (modelId != 0) {
-            (address modelOwner, uint16 modelBps, uint256 datasetId) = registry.modelRoyalty(modelId);
-            modelShare = net * modelBps / _BPS;
-            if (modelShare != 0) _owed[currency][modelOwner] += modelShare;
-            if (datasetId != 0) {
-                // a dataset this certificate contract does not hold (a registry wired to another
-                // deployment) takes no share rather than locking the revenue
-                try certificate.shareOf(datasetId) returns (address datasetOwner, uint16 datasetBps) {
-                    datasetShare = net * datasetBps / _BPS;
-                    if (datasetShare != 0) _owed[currency][datasetOwner] += datasetShare;
-                } catch {
-                    emit DatasetShareUnavailable(tokenId, datasetId);
-                }
-            }
-        }
-        uint256 recipeShare = net * recipeBps / _BPS;
-        if (recipeShare != 0) _owed[currency][recipeOwner] += recipeShare;
-        uint256 ownerShare = net - modelShare - recipeShare - datasetShare;
-        _owed[currency][owner] += ownerShare;
-        if (fee != 0) _owed[currency][_feeRecipient] += fee;
-        emit RevenueSettled(tokenId, currency, amount, ownerShare, modelShare, recipeShare, datasetShare, fee);
+        RevenueSplit.credit(_owed, certificate, registry, tokenId, currency, amount, _feeBps, _feeRecipient);
     }
 
     /// @inheritdoc IMotifLicensing

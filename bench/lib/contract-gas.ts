@@ -6,7 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licenseTerms, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
+import { licenseTerms, productClassMask, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;
@@ -133,6 +133,9 @@ export async function measureContractGas(connection: NetworkConnection, record: 
       currency: zeroAddress,
       unitRoyalty: parseEther("0.0001"),
       unitCap: 0n,
+      classes: productClassMask(["bedding", "clothing"]), // Nice 24 + 25
+      advance: parseEther("0.001"), // recouped by the first 10 units
+      salesRoyaltyBps: 500,
       renewalPrice: 0n,
       termsDigest: keccak256(toHex("bench legal text")),
       termsCodec: 0x55,
@@ -152,11 +155,12 @@ export async function measureContractGas(connection: NetworkConnection, record: 
     return account;
   };
   const price = parseEther("0.01");
-  await licensing.write.acceptOffer([1n, price], { account: await buyer(), value: price });
+  const paid = price + offer.terms.advance; // the advance is paid at acceptance, on top of the price
+  await licensing.write.acceptOffer([1n, price], { account: await buyer(), value: paid });
   await licensing.write.settle([licensedToken, zeroAddress]); // steady state: payees hold balances
   const buyerA = await buyer();
-  const acceptGas = await gasOf(await licensing.write.acceptOffer([1n, price], { account: buyerA, value: price }));
-  record("gas.licensing.acceptOffer", acceptGas, "accept an on-chain offer (ETH), buyer's first license (goal 95k: +~5k since issue 15 for the per-block exclusivity book)", 95_000);
+  const acceptGas = await gasOf(await licensing.write.acceptOffer([1n, price], { account: buyerA, value: paid }));
+  record("gas.licensing.acceptOffer", acceptGas, "accept an on-chain offer (ETH) with product classes and an advance, buyer's first license (goal 95k)", 95_000);
 
   const signedOffer: Offer = { ...offer, nonce: 2n };
   const offerSignature = await licensor.signTypedData({
@@ -166,11 +170,11 @@ export async function measureContractGas(connection: NetworkConnection, record: 
     message: signedOffer,
   });
   const signedFirst = await gasOf(
-    await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: price }),
+    await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: paid }),
   );
   record("gas.licensing.acceptSignedOffer.first", signedFirst, "accept a signed offer, first use (stores its terms)");
   const signedRepeat = await gasOf(
-    await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: price }),
+    await licensing.write.acceptSignedOffer([signedOffer, offerSignature, price], { account: await buyer(), value: paid }),
   );
   record("gas.licensing.acceptSignedOffer", signedRepeat, "accept a signed offer already used once (goal 96k: as acceptOffer, plus the per-signer state key)", 96_000);
 
@@ -192,15 +196,29 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   );
   record("gas.licensing.isLicensed.fromContract", checkWarm, "the same asked by a contract: + its call and ABI overhead (the goal: what an integrator pays)", 6_000);
   record("gas.licensing.isLicensed.coldAccount", checkCold, "the same as the caller's first touch of the contract");
+  const [classWarm, licensedInClass] = await probe.read.measureInClass([licensing.address, licensedToken, buyerA, 74n, 24n, now]);
+  if (!licensedInClass) throw new Error("bench: the probe's licensee should be licensed in FR for class 24");
+  const classData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [licensedToken, buyerA, 74n, 24n, Number(now)] });
+  const classEstimate = await publicClient.estimateGas({ to: licensing.address, data: classData });
+  record("gas.licensing.isLicensed.inClass", classEstimate - intrinsicGas(classData), "isLicensed with a product class (Nice 24), cold storage, estimateGas minus intrinsic", 6_000);
+  record("gas.licensing.isLicensed.inClass.fromContract", classWarm, "the same asked by a contract", 6_000);
 
   const licenseId = await licensing.read.licenseIdOf([licensedToken, buyerA, 0n]);
   const units = 10n;
   const usageValue = units * offer.terms.unitRoyalty;
-  await licensing.write.reportUsage([licenseId, buyerA, 74n, units], { account: buyerA, value: usageValue });
+  // the first 10 units use the advance up (nothing to pay); then the royalty is charged
+  await licensing.write.reportUsage([licenseId, buyerA, 74n, 24n, units, 0n], { account: buyerA });
   const usageGas = await gasOf(
-    await licensing.write.reportUsage([licenseId, buyerA, 56n, units], { account: buyerA, value: usageValue }),
+    await licensing.write.reportUsage([licenseId, buyerA, 56n, 24n, units, 0n], { account: buyerA, value: usageValue }),
   );
-  record("gas.licensing.reportUsage", usageGas, "report 10 units and pay their royalty (ETH)", 45_000);
+  record("gas.licensing.reportUsage", usageGas, "report 10 units of class 24 and pay their royalty (ETH), the advance used up", 50_000);
+  const sales = parseEther("2");
+  const salesValue = (sales * 500n) / 10_000n;
+  await licensing.write.reportUsage([licenseId, buyerA, 74n, 25n, 0n, sales], { account: buyerA, value: salesValue });
+  const salesGas = await gasOf(
+    await licensing.write.reportUsage([licenseId, buyerA, 56n, 25n, 0n, sales], { account: buyerA, value: salesValue }),
+  );
+  record("gas.licensing.reportSales", salesGas, "report 2 ETH of net sales of class 25 and pay the 5% royalty (ETH), the advance used up", 50_000);
   const settleGas = await gasOf(await licensing.write.settle([licensedToken, zeroAddress]));
   record("gas.licensing.settle", settleGas, "split a pattern's pending revenue (owner, model owner, recipe owner, fee)");
   const withdrawGas = await gasOf(await licensing.write.withdraw([zeroAddress], { account: licensor.account }));

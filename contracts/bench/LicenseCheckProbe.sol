@@ -31,4 +31,28 @@ contract LicenseCheckProbe {
         (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, uint48(time));
         gasUsed = before - gasleft();
     }
+
+    /// @notice Gas of one `isLicensed` call with a product class from a contract, licensing account
+    /// warm (the figure an integrator that already called the contract pays).
+    /// @param licensing The licensing contract to ask.
+    /// @param tokenId The certificate.
+    /// @param licensee The account using the pattern.
+    /// @param region Region bit index.
+    /// @param niceClass Nice class number.
+    /// @param time Unix seconds.
+    /// @return gasUsed Gas the call consumed, as seen by the caller.
+    /// @return licensed The answer.
+    function measureInClass(
+        MotifLicensing licensing,
+        uint256 tokenId,
+        address licensee,
+        uint256 region,
+        uint256 niceClass,
+        uint256 time
+    ) external view returns (uint256 gasUsed, bool licensed) {
+        licensing.PERPETUAL();
+        uint256 before = gasleft();
+        (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, niceClass, uint48(time));
+        gasUsed = before - gasleft();
+    }
 }

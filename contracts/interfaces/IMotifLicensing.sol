@@ -28,6 +28,10 @@ interface IMotifLicensing {
     error MotifLicensingTransferred(uint256 licenseId);
     /// @notice The license has used all `unitCap` units.
     error MotifLicensingUnitsExhausted(uint256 licenseId, uint56 unitCap);
+    /// @notice The license's fields of use do not include Nice class `niceClass`.
+    error MotifLicensingClassNotAllowed(uint256 licenseId, uint256 niceClass);
+    /// @notice `niceClass` is not a class of the frozen table: classes run 1 to `maxClass` (45).
+    error MotifLicensingInvalidClass(uint256 niceClass, uint256 maxClass);
 
     // --- offers -------------------------------------------------------------------------------
 
@@ -47,6 +51,10 @@ interface IMotifLicensing {
     error MotifLicensingOfferCancelled(bytes32 offerKey);
     /// @notice The current price `price` exceeds the buyer's `maxPrice`.
     error MotifLicensingPriceAboveMax(uint256 price, uint256 maxPrice);
+    /// @notice `terms.classes` is empty or sets bits outside the table's 45 classes (`allowedClasses`).
+    error MotifLicensingInvalidClasses(uint64 classes, uint64 allowedClasses);
+    /// @notice `terms.salesRoyaltyBps` exceeds `maxBps` (`MAX_SALES_ROYALTY_BPS`).
+    error MotifLicensingSalesRoyaltyTooHigh(uint16 bps, uint16 maxBps);
     /// @notice `terms.flags` sets bits outside the defined `LicenseFlags` (`allowedFlags`).
     error MotifLicensingInvalidFlags(uint16 flags, uint16 allowedFlags);
     /// @notice `terms.termsDigest` is zero: the terms must name their legal text.
@@ -80,10 +88,14 @@ interface IMotifLicensing {
 
     // --- exclusivity --------------------------------------------------------------------------
 
-    /// @notice The grant overlaps exclusive license `licenseId` in `regions` during `[start, end)`.
-    error MotifLicensingExclusiveConflict(uint256 tokenId, uint256 licenseId, uint256 regions, uint40 start, uint40 end);
-    /// @notice An exclusive grant would overlap existing licenses of `tokenId` in `regions` during `[start, end)`.
-    error MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint40 start, uint40 end);
+    /// @notice The grant overlaps exclusive license `licenseId` in `regions` and product `classes`
+    /// during `[start, end)`.
+    error MotifLicensingExclusiveConflict(
+        uint256 tokenId, uint256 licenseId, uint256 regions, uint64 classes, uint40 start, uint40 end
+    );
+    /// @notice An exclusive grant would overlap existing licenses of `tokenId` in `regions` and product
+    /// `classes` during `[start, end)`.
+    error MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint64 classes, uint40 start, uint40 end);
     /// @notice `tokenId` already has `max` exclusive licenses that have not ended.
     error MotifLicensingExclusiveLimit(uint256 tokenId, uint256 max);
     /// @notice `licensee` already holds `max` live licenses of `tokenId` (ended, revoked and transferred
@@ -131,8 +143,13 @@ interface IMotifLicensing {
     error MotifLicensingRenewalTooEarly(uint256 licenseId, uint40 end, uint40 opensAt);
     /// @notice A breach of `licenseId` is flagged: it cannot be transferred or renewed until an arbiter clears it.
     error MotifLicensingBreachFlagged(uint256 licenseId);
-    /// @notice A usage report must count 1 to `maxUnits` units; `units` is outside that.
+    /// @notice A usage report must count at most `maxUnits` units, and units or net sales.
     error MotifLicensingInvalidUnits(uint256 units, uint256 maxUnits);
+    /// @notice `netSales` exceeds `maxNetSales`, what the license's running total of net sales (below
+    /// 2^128) has room for.
+    error MotifLicensingInvalidNetSales(uint256 netSales, uint256 maxNetSales);
+    /// @notice The terms of `licenseId` carry no sales royalty (`salesRoyaltyBps` is 0): nothing to report.
+    error MotifLicensingNoSalesRoyalty(uint256 licenseId);
     /// @notice Renewing `licenseId` would end it at `newEnd`, past `maxEnd` (the last time before `PERPETUAL`).
     error MotifLicensingRenewalEndTooLate(uint256 licenseId, uint256 newEnd, uint256 maxEnd);
     /// @notice The licensee of `licenseId` cannot offer it to itself (`to`).
@@ -170,7 +187,7 @@ interface IMotifLicensing {
     /// @param start Start of the window, unix seconds.
     /// @param end End of the window (exclusive), unix seconds.
     /// @param currency ERC-20 address, or address(0) for ETH.
-    /// @param price Price paid at acceptance.
+    /// @param price Paid at acceptance: the offer's price plus the terms' advance.
     event LicenseGranted(
         uint256 indexed licenseId,
         uint256 indexed tokenId,
@@ -182,14 +199,25 @@ interface IMotifLicensing {
         address currency,
         uint256 price
     );
-    /// @notice Units were reported and their royalty paid; auditors sum `units` and `amount`.
+    /// @notice A royalty statement line was reported; auditors sum `units`, `netSales`, `royalty` and
+    /// `amount`.
     /// @param licenseId The license.
     /// @param reporter Who reported: the licensee or a reporter it approved.
-    /// @param region Region bit index where the units were produced.
+    /// @param region Region bit index where the products were made or sold.
+    /// @param niceClass Nice class (field of use) of the products.
     /// @param units Units produced.
-    /// @param amount Royalty paid for those units.
+    /// @param netSales Net sales, in the terms' currency.
+    /// @param royalty Royalty they accrue (units and sales).
+    /// @param amount Paid now: the royalty less what the advance still covered.
     event UsageReported(
-        uint256 indexed licenseId, address indexed reporter, uint256 indexed region, uint256 units, uint256 amount
+        uint256 indexed licenseId,
+        address indexed reporter,
+        uint256 indexed region,
+        uint256 niceClass,
+        uint256 units,
+        uint256 netSales,
+        uint256 royalty,
+        uint256 amount
     );
     /// @notice The pending revenue of `tokenId` was split and credited (pull payments).
     /// @param tokenId The certificate (token id = sha-256 of the image).
@@ -313,6 +341,23 @@ interface IMotifLicensing {
         view
         returns (bool licensed, uint256 licenseId);
 
+    /// @notice Whether `licensee` may use `tokenId` in `region` for products of Nice class `niceClass`
+    /// (its field of use: 24 textiles and household linen, 25 clothing, 27 rugs and wallpaper…) at
+    /// `time`, and under which license. Never reverts; an unknown region or class is not licensed.
+    /// The four-argument `isLicensed` asks the same for any class the license covers.
+    /// @dev The same hot path as `isLicensed`: the classes live in the license's own storage word.
+    /// @param tokenId The certificate.
+    /// @param licensee The account using the pattern.
+    /// @param region Region bit index (0..248).
+    /// @param niceClass Nice class number (1..45).
+    /// @param time Unix seconds.
+    /// @return licensed True if a license covers it.
+    /// @return licenseId That license, or 0.
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 niceClass, uint48 time)
+        external
+        view
+        returns (bool licensed, uint256 licenseId);
+
     /// @notice Whether `licensee` holds a license of `tokenId` live at `time` (any region) whose terms
     /// carry every bit of `flags` (`LicenseFlags`), e.g. `AI_TRAINING` before training on a dataset.
     /// Never reverts.
@@ -339,13 +384,40 @@ interface IMotifLicensing {
         view
         returns (uint256 licenseId);
 
-    /// @notice Reports `units` produced in `region` now under `licenseId` and pays their royalty.
-    /// Only the licensee or a reporter it approved.
+    /// @notice Reports one line of a royalty statement under `licenseId`: `units` of Nice class
+    /// `niceClass` produced and/or `netSales` of them sold (in the terms' currency) in `region`, and
+    /// pays their royalty — `units * unitRoyalty` plus `salesRoyaltyBps` of the net sales (computed on
+    /// the license's running total) — less what is left of the advance. Only the licensee or a
+    /// reporter it approved. Units need the license to cover the region and class now, within its
+    /// unit cap; net sales need terms with a sales royalty and a license that is active, started and
+    /// covers the region and class, even after its window ended (statements come in arrears).
     /// @param licenseId The license.
     /// @param licensee Its licensee.
-    /// @param region Region bit index the units were produced in.
-    /// @param units Units produced (> 0).
-    function reportUsage(uint256 licenseId, address licensee, uint256 region, uint256 units) external payable;
+    /// @param region Region bit index the units were produced or sold in.
+    /// @param niceClass Nice class number (1..45) of the products.
+    /// @param units Units produced (may be 0 when `netSales` is not).
+    /// @param netSales Net sales, in the terms' currency (may be 0 when `units` is not).
+    function reportUsage(
+        uint256 licenseId,
+        address licensee,
+        uint256 region,
+        uint256 niceClass,
+        uint256 units,
+        uint256 netSales
+    ) external payable;
+
+    /// @notice What a report under `licenseId` of `units` units and `netSales` of net sales would
+    /// accrue and cost now (the `msg.value` an ETH report sends): the royalty, and the part the
+    /// advance does not cover. Quote a units report with `netSales` 0 and a sales report with `units` 0.
+    /// @param licenseId The license.
+    /// @param units Units to report.
+    /// @param netSales Net sales to report, in the terms' currency.
+    /// @return royalty Royalty the report would accrue.
+    /// @return amount What it would cost now.
+    function reportDue(uint256 licenseId, uint256 units, uint256 netSales)
+        external
+        view
+        returns (uint256 royalty, uint256 amount);
 
     /// @notice Approves or removes `reporter` for usage reports of the caller's `licenseId`.
     /// @param licenseId The caller's license.

@@ -9,21 +9,25 @@ import {GrantSlotLibrary} from "../types/GrantSlot.sol";
 
 /// @title Exclusivity
 /// @notice The exclusivity book of one certificate, in bounded gas: an exclusive license forbids any
-/// other license of the certificate whose regions intersect and whose window overlaps, in both
-/// directions.
+/// other license of the certificate whose regions intersect, whose fields of use (product classes)
+/// intersect and whose window overlaps, in both directions: an exclusive for household linen (class
+/// 24) in FR does not block clothing (class 25) in FR.
 /// @dev Per certificate:
-///   - exclusive grants live in at most `MAX_EXCLUSIVES` entries (regions, window, license id), with a
+///   - exclusive grants live in at most `MAX_EXCLUSIVES` entries (regions, classes, window, license id), with a
 ///     summary (union of regions, earliest start, latest end) that lets most checks skip the scan;
 ///     an entry whose window ended (or whose license was revoked) is reused. Checks against
 ///     exclusives are exact and read at most `3 * MAX_EXCLUSIVES + 4` slots.
-///   - non-exclusive grants are summarised by the union of their regions, the hull of their windows
+///   - non-exclusive grants are summarised by the union of their regions, the union of their classes,
+///     the hull of their windows
 ///     (both reset once they have all ended), and per block of 16 regions (`RegionMask.blockOf`) the
 ///     day the last grant touching that block ends (`grantBlockEnds`, 16 days of 16 bits, one slot).
 ///     A new exclusive is refused in the regions of the union whose block's last grant ends after
 ///     the exclusive starts, if the hull starts before it ends. This never lets a conflict through,
 ///     costs four slot reads whatever the number of licenses, and is exact for ended grants up to
 ///     one block. It stays conservative about starts (the earliest start of all) and about revoked
-///     non-exclusive grants, which stay in the summary until their block ends.
+///     non-exclusive grants, which stay in the summary until their block ends. The class union is
+///     conservative too: grants for FR in class 24 and for DE in class 25 refuse an exclusive for FR
+///     in class 25 (the union cannot tell which region went with which class).
 /// Windows are half-open `[start, end)`; `end == PERPETUAL` never ends.
 library Exclusivity {
     /// @notice Most exclusive licenses of one certificate whose windows have not ended.
@@ -40,6 +44,7 @@ library Exclusivity {
         uint256 licenseId;
         uint40 start;
         uint40 end;
+        uint48 classes;
     }
 
     /// @notice The book of one certificate: summaries (four slots) and the exclusive entries.
@@ -51,6 +56,7 @@ library Exclusivity {
         uint40 grantStart;
         uint40 grantEnd;
         uint8 used;
+        uint48 grantClasses;
         uint256 grantBlockEnds;
         Entry[MAX_EXCLUSIVES] entries;
     }
@@ -60,6 +66,7 @@ library Exclusivity {
     /// @param self The certificate's book.
     /// @param tokenId The certificate (named in errors).
     /// @param regions The license's region mask.
+    /// @param classes The license's product-class mask.
     /// @param start Window start.
     /// @param end Window end (exclusive).
     /// @param exclusive Whether the license is exclusive.
@@ -68,6 +75,7 @@ library Exclusivity {
         Book storage self,
         uint256 tokenId,
         uint256 regions,
+        uint48 classes,
         uint40 start,
         uint40 end,
         bool exclusive,
@@ -84,19 +92,23 @@ library Exclusivity {
                     own = i;
                     continue;
                 }
-                if (!GrantSlotLibrary.hasEnded(e.end, block.timestamp) && e.regions & regions != 0 && overlaps(start, end, e.start, e.end)) {
+                if (
+                    !GrantSlotLibrary.hasEnded(e.end, block.timestamp) && e.regions & regions != 0
+                        && e.classes & classes != 0 && overlaps(start, end, e.start, e.end)
+                ) {
                     revert IMotifLicensing.MotifLicensingExclusiveConflict(
-                        tokenId, e.licenseId, e.regions & regions, e.start, e.end
+                        tokenId, e.licenseId, e.regions & regions, e.classes & classes, e.start, e.end
                     );
                 }
             }
         }
         if (!exclusive) {
             if (self.grantEnd <= block.timestamp) {
-                (self.grantMask, self.grantStart, self.grantEnd) = (regions, start, end);
+                (self.grantMask, self.grantStart, self.grantEnd, self.grantClasses) = (regions, start, end, classes);
                 self.grantBlockEnds = raiseBlockEnds(0, regions, end);
             } else {
                 if (self.grantMask | regions != self.grantMask) self.grantMask |= regions;
+                if (self.grantClasses | classes != self.grantClasses) self.grantClasses |= classes;
                 if (start < self.grantStart) self.grantStart = start;
                 if (end > self.grantEnd) self.grantEnd = end;
                 uint256 ends = self.grantBlockEnds;
@@ -106,16 +118,18 @@ library Exclusivity {
             return;
         }
         if (
-            self.grantEnd > block.timestamp && self.grantMask & regions != 0
+            self.grantEnd > block.timestamp && self.grantMask & regions != 0 && self.grantClasses & classes != 0
                 && overlaps(start, end, self.grantStart, self.grantEnd)
         ) {
             uint256 live = liveGrantRegions(self.grantBlockEnds, self.grantMask & regions, start);
             if (live != 0) {
-                revert IMotifLicensing.MotifLicensingGrantConflict(tokenId, live, self.grantStart, self.grantEnd);
+                revert IMotifLicensing.MotifLicensingGrantConflict(
+                    tokenId, live, self.grantClasses & classes, self.grantStart, self.grantEnd
+                );
             }
         }
         if (own == MAX_EXCLUSIVES) own = _find(self, used, licenseId);
-        _record(self, tokenId, regions, start, end, licenseId, used, own);
+        _record(self, tokenId, regions, classes, start, end, licenseId, used, own);
     }
 
     /// @notice Frees the entry of exclusive license `licenseId` (revoked): its regions are open again.
@@ -186,6 +200,7 @@ library Exclusivity {
         Book storage self,
         uint256 tokenId,
         uint256 regions,
+        uint48 classes,
         uint40 start,
         uint40 end,
         uint256 licenseId,
@@ -203,7 +218,7 @@ library Exclusivity {
                 }
             }
             if (slot == MAX_EXCLUSIVES) revert IMotifLicensing.MotifLicensingExclusiveLimit(tokenId, MAX_EXCLUSIVES);
-            self.entries[slot] = Entry({regions: regions, licenseId: licenseId, start: start, end: end});
+            self.entries[slot] = Entry({regions: regions, licenseId: licenseId, start: start, end: end, classes: classes});
             used |= uint8(1 << slot);
         }
         _summarise(self, used);

@@ -8,22 +8,19 @@ import {LicenseTerms, LicenseWindow, Offer, Pricing} from "../types/License.sol"
 /// @title OfferHash
 /// @notice EIP-712 struct hash of a license `Offer` (with its nested terms, window and pricing).
 library OfferHash {
-    bytes internal constant TERMS_TYPE =
-        "LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)";
-    bytes internal constant WINDOW_TYPE = "LicenseWindow(uint40 start,uint40 end,uint40 duration)";
-    bytes internal constant PRICING_TYPE = "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)";
-
-    bytes32 internal constant TERMS_TYPEHASH = keccak256(TERMS_TYPE);
-    bytes32 internal constant WINDOW_TYPEHASH = keccak256(WINDOW_TYPE);
-    bytes32 internal constant PRICING_TYPEHASH = keccak256(PRICING_TYPE);
-    /// @notice Referenced types follow the primary type in alphabetical order, as EIP-712 requires.
+    // Each type hash is keccak256 of a literal, so the compiler folds it into a constant (hashing a
+    // concatenation of `bytes constant`s would run at every use). The offer's type string is its own
+    // encodeType followed by the referenced types in alphabetical order, as EIP-712 requires.
+    bytes32 internal constant TERMS_TYPEHASH = keccak256(
+        "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)"
+    );
+    bytes32 internal constant WINDOW_TYPEHASH = keccak256("LicenseWindow(uint40 start,uint40 end,uint40 duration)");
+    bytes32 internal constant PRICING_TYPEHASH = keccak256("Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)");
     bytes32 internal constant OFFER_TYPEHASH = keccak256(
-        abi.encodePacked(
-            "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)",
-            TERMS_TYPE,
-            WINDOW_TYPE,
-            PRICING_TYPE
-        )
+        "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)"
+        "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)"
+        "LicenseWindow(uint40 start,uint40 end,uint40 duration)"
+        "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)"
     );
 
     /// @notice EIP-712 `hashStruct(offer)`.
@@ -42,10 +39,13 @@ library OfferHash {
                 TERMS_TYPEHASH,
                 t.tokenId,
                 t.regions,
+                t.classes,
                 t.flags,
                 t.currency,
                 t.unitRoyalty,
                 t.unitCap,
+                t.salesRoyaltyBps,
+                t.advance,
                 t.renewalPrice,
                 t.termsDigest,
                 t.termsCodec

@@ -4,6 +4,7 @@
 pragma solidity ^0.8.20;
 
 import {LicenseStatus} from "./License.sol";
+import {ProductClassMask} from "../libraries/ProductClassMask.sol";
 
 /// @notice One license as `MotifLicensing` stores it (`_grants[slot key]`): one slot, read raw on the
 /// hot path as a `GrantSlot`.
@@ -18,10 +19,12 @@ struct Grant {
     LicenseStatus status;
     /// Whether an arbiter flagged a breach.
     bool breach;
+    /// Whether the license used its terms' last unit (`unitCap`): set by the report that reaches it.
+    bool exhausted;
     /// Units reported so far.
     uint56 unitsUsed;
-    /// Most units (0 = unlimited).
-    uint56 unitCap;
+    /// Fields of use, the terms' `ProductClassMask` (45 bits used), copied at grant for the hot path.
+    uint48 classes;
     /// The slot's generation (the low 16 bits of the license id).
     uint16 generation;
 }
@@ -33,8 +36,9 @@ struct Grant {
 ///   bits  72..111  end        (uint40, exclusive; `PERPETUAL` = never)
 ///   bits 112..119  status     (`LicenseStatus`)
 ///   bits 120..127  breach     (bool)
-///   bits 128..183  unitsUsed  (uint56)
-///   bits 184..239  unitCap    (uint56, 0 = unlimited)
+///   bits 128..135  exhausted  (bool: the terms' unit cap is used up)
+///   bits 136..191  unitsUsed  (uint56)
+///   bits 192..239  classes    (uint48, a `ProductClassMask`)
 ///   bits 240..255  generation (uint16)
 /// The offsets are the compiler's packing of the `Grant` struct; a test writes the struct and reads
 /// it back through this type.
@@ -50,8 +54,9 @@ library GrantSlotLibrary {
     uint256 internal constant END_OFFSET = 72;
     uint256 internal constant STATUS_OFFSET = 112;
     uint256 internal constant BREACH_OFFSET = 120;
-    uint256 internal constant UNITS_USED_OFFSET = 128;
-    uint256 internal constant UNIT_CAP_OFFSET = 184;
+    uint256 internal constant EXHAUSTED_OFFSET = 128;
+    uint256 internal constant UNITS_USED_OFFSET = 136;
+    uint256 internal constant CLASSES_OFFSET = 192;
     uint256 internal constant GENERATION_OFFSET = 240;
 
     /// @notice The window end that means "never ends" (`MotifLicensing.PERPETUAL`).
@@ -61,6 +66,7 @@ library GrantSlotLibrary {
     uint256 internal constant MASK_16 = 0xffff;
     uint256 internal constant MASK_32 = 0xffffffff;
     uint256 internal constant MASK_40 = 0xffffffffff;
+    uint256 internal constant MASK_48 = 0xffffffffffff;
     uint256 internal constant MASK_56 = 0xffffffffffffff;
 
     /// @notice The word with every field in place.
@@ -69,8 +75,9 @@ library GrantSlotLibrary {
     /// @param end_ Window end (exclusive).
     /// @param status_ Lifecycle status.
     /// @param breach_ Whether a breach is flagged.
+    /// @param exhausted_ Whether the unit cap is used up.
     /// @param unitsUsed_ Units reported so far.
-    /// @param unitCap_ Most units (0 = unlimited).
+    /// @param classes_ Fields of use (`ProductClassMask`).
     /// @param generation_ The slot's generation.
     function pack(
         uint32 termsId_,
@@ -78,14 +85,16 @@ library GrantSlotLibrary {
         uint40 end_,
         LicenseStatus status_,
         bool breach_,
+        bool exhausted_,
         uint56 unitsUsed_,
-        uint56 unitCap_,
+        uint48 classes_,
         uint16 generation_
     ) internal pure returns (GrantSlot) {
         return GrantSlot.wrap(
             (uint256(termsId_) << TERMS_ID_OFFSET) | (uint256(start_) << START_OFFSET) | (uint256(end_) << END_OFFSET)
                 | (uint256(uint8(status_)) << STATUS_OFFSET) | ((breach_ ? uint256(1) : 0) << BREACH_OFFSET)
-                | (uint256(unitsUsed_) << UNITS_USED_OFFSET) | (uint256(unitCap_) << UNIT_CAP_OFFSET)
+                | ((exhausted_ ? uint256(1) : 0) << EXHAUSTED_OFFSET) | (uint256(unitsUsed_) << UNITS_USED_OFFSET)
+                | (uint256(classes_) << CLASSES_OFFSET)
                 | (uint256(generation_) << GENERATION_OFFSET)
         );
     }
@@ -126,16 +135,22 @@ library GrantSlotLibrary {
         return (GrantSlot.unwrap(self) >> BREACH_OFFSET) & MASK_8 != 0;
     }
 
+    /// @notice Whether the terms' unit cap is used up.
+    /// @param self The word.
+    function exhausted(GrantSlot self) internal pure returns (bool) {
+        return (GrantSlot.unwrap(self) >> EXHAUSTED_OFFSET) & MASK_8 != 0;
+    }
+
     /// @notice Units reported so far.
     /// @param self The word.
     function unitsUsed(GrantSlot self) internal pure returns (uint56) {
         return uint56((GrantSlot.unwrap(self) >> UNITS_USED_OFFSET) & MASK_56);
     }
 
-    /// @notice Most units (0 = unlimited).
+    /// @notice Fields of use (`ProductClassMask`).
     /// @param self The word.
-    function unitCap(GrantSlot self) internal pure returns (uint56) {
-        return uint56((GrantSlot.unwrap(self) >> UNIT_CAP_OFFSET) & MASK_56);
+    function classes(GrantSlot self) internal pure returns (uint48) {
+        return uint48((GrantSlot.unwrap(self) >> CLASSES_OFFSET) & MASK_48);
     }
 
     /// @notice The slot's generation (the low 16 bits of its license id).
@@ -159,7 +174,15 @@ library GrantSlotLibrary {
     function coversTime(GrantSlot self, uint256 time) internal pure returns (bool) {
         if (statusByte(self) != uint8(LicenseStatus.Active)) return false;
         if (time < start(self) || hasEnded(end(self), time)) return false;
-        uint56 cap = unitCap(self);
-        return cap == 0 || unitsUsed(self) < cap;
+        return !exhausted(self);
+    }
+
+    /// @notice Whether the license's fields of use include Nice class `niceClass` (1..45); class 0
+    /// means "any class the license covers" (the check without a class).
+    /// @param self The word.
+    /// @param niceClass A Nice class number, or 0.
+    function coversClass(GrantSlot self, uint256 niceClass) internal pure returns (bool) {
+        if (niceClass == 0) return true;
+        return niceClass <= ProductClassMask.CLASS_COUNT && (GrantSlot.unwrap(self) >> (CLASSES_OFFSET + niceClass - 1)) & 1 != 0;
     }
 }

@@ -29,6 +29,9 @@ struct LicenseTerms {
     uint256 tokenId;
     /// Allowed regions, a `RegionMask` over the frozen ISO 3166-1 table (bits 0..248).
     uint256 regions;
+    /// Fields of use, a `ProductClassMask` over the frozen WIPO Nice table (bit = class - 1, bits 0..44;
+    /// not empty). Exclusivity is judged per region x window x class.
+    uint64 classes;
     /// `LicenseFlags` bits.
     uint16 flags;
     /// Payment currency: address(0) for ETH, else an ERC-20.
@@ -37,6 +40,11 @@ struct LicenseTerms {
     uint96 unitRoyalty;
     /// Most units a license may report; 0 = unlimited.
     uint56 unitCap;
+    /// Royalty on reported net sales, in basis points of the net sales (in `currency`); 0 = none.
+    uint16 salesRoyaltyBps;
+    /// Advance (minimum guarantee) paid at acceptance on top of the price, in `currency`, and recouped:
+    /// unit and sales royalties are charged only once they exceed it; 0 = none.
+    uint128 advance;
     /// Price of one renewal (extends the window by one period, its length at grant); 0 = not renewable.
     uint128 renewalPrice;
     /// sha2-256 digest of the human-readable legal text's CIDv1 (`termsURI`).
@@ -117,4 +125,10 @@ struct License {
     uint56 unitCap;
     /// Length one renewal adds (the window's length at grant); 0 = not renewable.
     uint40 renewalPeriod;
+    /// Fields of use (the terms' `ProductClassMask`).
+    uint64 classes;
+    /// Net sales reported so far, in the terms' currency.
+    uint128 netSales;
+    /// What is left of the advance to recoup against royalties (0 once used up, or without one).
+    uint128 advanceRemaining;
 }

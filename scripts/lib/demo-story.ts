@@ -268,10 +268,10 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
 
   // 5. Usage: 1,200 units in France are fine; in the United States the contract refuses, saying why.
   const units = 1200n;
-  await wait(await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "FR", units }));
+  await wait(await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "FR", productClass: 24, units }));
   let refused: StoryReport["usage"]["refused"] | undefined;
   try {
-    await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "US", units: 10n });
+    await licenseeEu!.reportUsage({ licenseId: eu.licenseId, licensee: addr(licenseeEu!), region: "US", productClass: 24, units: 10n });
   } catch (error) {
     if (!(error instanceof MotifContractError)) throw error;
     // the contract's reason in the SDK's words: licence id in hex, region by its code

@@ -24,6 +24,7 @@ import {
 
 import { motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi } from "./abis/index.js";
 import { EU_MEMBERS, REGION_COUNT, WORLDWIDE, regionMask, regionsOf, region as regionOf } from "./regions/index.js";
+import { productClassLabel, productClassMaskLabel } from "./productClasses/index.js";
 import { tokenIdHex } from "./ids.js";
 import { CertificateKind, LicenseFlags, LicenseStatus, ModelStatus, MotifCertificateConstants, MotifLicensingConstants, MotifModelRegistryConstants } from "./generated/constants.js";
 import type { MotifErrorName, MotifErrorOf } from "./generated/errors.js";
@@ -149,6 +150,8 @@ function formatValue(p: AbiParameter, value: unknown, ctx: Ctx): string {
     if (/^(tokenId|recipeId|datasetId|licenseId|patternId|certificateId)$/i.test(name) || /TokenId$/.test(name)) return hex64(v);
     if (/^(region|regionBit)$/i.test(name)) return regionLabel(v);
     if (/^(regions|mask|regionMask|allowedRegions)$/i.test(name)) return regionMaskLabel(v);
+    if (/^niceClass$/i.test(name)) return v >= 1n && v <= 45n ? productClassLabel(Number(v)) : `class ${num(v)}`;
+    if (/^(classes|allowedClasses)$/i.test(name)) return productClassMaskLabel(v);
     if (/bps$/i.test(name)) return `${Number(v) / 100}%`;
     if (/^(flags?|allowedFlags)$/i.test(name)) {
       const names = FLAG_NAMES.filter(([, bit]) => (Number(v) & bit) !== 0).map(([n]) => n);
@@ -214,8 +217,14 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifLicensingOfferCancelled: () => "The licensor cancelled this offer.",
   MotifLicensingPriceAboveMax: (a) => `The price is now ${a.price}, above the ${a.maxPrice} you agreed to.`,
   MotifLicensingWrongValue: (a) => `Wrong amount sent: ${a.sent}, due ${a.due}.`,
-  MotifLicensingExclusiveConflict: (a) => `Exclusive licence ${a.licenseId} already covers some of ${a.regions} for certificate ${a.tokenId} between ${a.start} and ${a.end}.`,
-  MotifLicensingGrantConflict: (a) => `Licences already granted for certificate ${a.tokenId} in ${a.regions} between ${a.start} and ${a.end} prevent this exclusive licence.`,
+  MotifLicensingExclusiveConflict: (a) => `Exclusive licence ${a.licenseId} already covers ${a.regions} for ${a.classes} of certificate ${a.tokenId} between ${a.start} and ${a.end}.`,
+  MotifLicensingGrantConflict: (a) => `Licences already granted for certificate ${a.tokenId} in ${a.regions} for ${a.classes} between ${a.start} and ${a.end} prevent this exclusive licence.`,
+  MotifLicensingClassNotAllowed: (a) => `Licence ${a.licenseId} does not cover products of ${a.niceClass}.`,
+  MotifLicensingInvalidClass: (a) => `${a.niceClass} is not a product class; Nice classes run from 1 to ${a.maxClass}.`,
+  MotifLicensingInvalidClasses: (a) => `The product classes ${a.classes} are not allowed: name at least one of the ${a.allowedClasses}.`,
+  MotifLicensingSalesRoyaltyTooHigh: (a) => `A sales royalty of ${a.bps} is above the ${a.maxBps} maximum.`,
+  MotifLicensingNoSalesRoyalty: (a) => `The terms of licence ${a.licenseId} carry no royalty on net sales; report units instead.`,
+  MotifLicensingInvalidNetSales: (a) => `Net sales of ${a.netSales} are more than licence's running total can take (${a.maxNetSales} more).`,
   MotifLicensingNotLicensee: (a) => `Only the licensee of licence ${a.licenseId} (or a reporter it approved) may do this, not ${a.caller}.`,
   MotifLicensingNotCertificateOwner: (a) => `Only the owner of certificate ${a.tokenId} (${a.owner}) may do this, not ${a.caller}.`,
   MotifLicensingNotAllowedByTerms: (a) => `The terms of licence ${a.licenseId} do not allow this (${a.flag} is not granted).`,
@@ -233,7 +242,7 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifLicensingInvalidMaxUses: (a) => `An offer must allow 1 to ${a.maxAllowed} acceptances, not ${a.maxUses}${a.maxAllowed === "1" ? " (an exclusive offer allows exactly one)" : ""}.`,
   MotifLicensingDeadlinePassed: (a) => `The offer's deadline ${a.deadline} has already passed (now ${a.timestamp}).`,
   MotifLicensingUnknownTerms: (a) => `There are no terms ${a.termsId}; ${a.termsCount === "0" ? "none are stored yet" : `terms ids run from 1 to ${a.termsCount}`}.`,
-  MotifLicensingInvalidUnits: (a) => `A usage report must count 1 to ${a.maxUnits.startsWith("0x") ? grouped(BigInt(a.maxUnits)) : a.maxUnits} units, not ${a.units}.`,
+  MotifLicensingInvalidUnits: (a) => `A usage report must count at most ${a.maxUnits.startsWith("0x") ? grouped(BigInt(a.maxUnits)) : a.maxUnits} units (and report units or net sales), not ${a.units}.`,
   MotifLicensingRenewalEndTooLate: (a) => `Renewing licence ${a.licenseId} would end it at ${a.newEnd}, after the last time a licence can end (${a.maxEnd}).`,
   MotifLicensingSelfTransfer: (a) => `Licence ${a.licenseId} cannot be offered to its own licensee ${a.to}.`,
   MotifLicensingAmountTooLarge: (a) => `A payment of ${a.amount} is above the most one payment can carry (2^128 − 1 base units).`,

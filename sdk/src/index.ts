@@ -20,6 +20,7 @@ export { structParameters } from "./generated/structs.js";
 export { describeMotifError, explainMotifError, motifErrorsAbi, regionLabel, regionMaskLabel, unixTimeLabel } from "./explain.js";
 export { motifActions } from "./decorator.js";
 export * from "./regions/index.js";
+export * from "./productClasses/index.js";
 export * from "./checkTime.js";
 export * from "./types/lineage.js";
 export * from "./types/license.js";

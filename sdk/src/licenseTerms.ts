@@ -1,4 +1,5 @@
 import { structParameters } from "./generated/structs.js";
+import { ALL_PRODUCT_CLASSES } from "./productClasses/index.js";
 import { zeroOf } from "./structZero.js";
 import type { LicenseTerms } from "./types/license.js";
 
@@ -10,8 +11,10 @@ export type LicenseTermsParameters = Pick<LicenseTerms, "tokenId" | "regions" | 
 
 /**
  * `LicenseTerms` from the fields that matter to a deal: the certificate, the regions and the legal
- * text's digest are required; every other field is its zero value (no flags, ETH, no usage royalty,
- * no unit cap, not renewable) and `termsCodec` raw (0x55). The zero values are derived from the
+ * text's digest are required; `classes` (fields of use, a mask over the Nice classes) is every class
+ * unless given (`productClassMask(["bedding", "clothing"])`), `termsCodec` raw (0x55), and every other
+ * field is its zero value (no flags, ETH, no usage or sales royalty, no advance, no unit cap, not
+ * renewable). The zero values are derived from the
  * compiled contract's struct, so a field added to `LicenseTerms` reaches every caller of this
  * function at zero without a change to the caller.
  *
@@ -29,5 +32,5 @@ export type LicenseTermsParameters = Pick<LicenseTerms, "tokenId" | "regions" | 
 export function licenseTerms(p: LicenseTermsParameters): LicenseTerms {
   // a field given as `undefined` is a field not given: it takes its zero value too
   const given = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
-  return { ...(zeroOf(structParameters.LicenseTerms) as LicenseTerms), termsCodec: RAW, ...given };
+  return { ...(zeroOf(structParameters.LicenseTerms) as LicenseTerms), classes: ALL_PRODUCT_CLASSES, termsCodec: RAW, ...given };
 }

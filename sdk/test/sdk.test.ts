@@ -141,9 +141,9 @@ describe("SDK: register → mint → sign offer → accept → isLicensed → us
       expect((error as MotifContractError).args).to.deep.equal([fr.licenseId, BigInt(regionBit("US"))]);
     }
 
-    await wait(await licensee.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "DE", units: 10n }));
+    await wait(await licensee.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "DE", productClass: 24, units: 10n }));
     try {
-      await licensee.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "JP", units: 1n });
+      await licensee.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "JP", productClass: 24, units: 1n });
       expect.fail("JP is outside the license");
     } catch (error) {
       expect((error as MotifContractError).errorName).to.equal("MotifLicensingRegionNotAllowed");

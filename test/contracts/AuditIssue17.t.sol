@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {LicenseFlags, Offer, Pricing} from "../../contracts/types/License.sol";
+import {ProductClassMask} from "../../contracts/libraries/ProductClassMask.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 /// @notice Audit of issue 17 (contracts): MotifLicensing split into Exclusivity / DemandPricing /
@@ -44,7 +45,7 @@ contract AuditIssue17Test is LicensingFixture {
         vm.prank(alice);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMotifLicensing.MotifLicensingExclusiveConflict.selector, tokenId, moved, _mask(DE), uint40(start), uint40(newEnd)
+                IMotifLicensing.MotifLicensingExclusiveConflict.selector, tokenId, moved, _mask(DE), ProductClassMask.ALL, uint40(start), uint40(newEnd)
             )
         );
         licensing.acceptOffer{value: 1 ether}(offerId, 1 ether);
@@ -69,6 +70,7 @@ contract AuditIssue17Test is LicensingFixture {
                 IMotifLicensing.MotifLicensingGrantConflict.selector,
                 tokenId,
                 _mask(DE),
+                ProductClassMask.ALL,
                 uint40(block.timestamp),
                 uint40(block.timestamp + 90 days)
             )

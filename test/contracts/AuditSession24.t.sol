@@ -178,7 +178,7 @@ contract AuditSession24Test is LicensingFixture {
         vm.prank(curator);
         uint256 capped = _accept(licensing.publishOffer(o), modelOwner, 0);
         vm.prank(modelOwner);
-        licensing.reportUsage(capped, modelOwner, FR, 1);
+        licensing.reportUsage(capped, modelOwner, FR, TEXTILES, 1, 0);
         vm.expectRevert(refused);
         _register(_trainedRegistration(1, datasetId));
 

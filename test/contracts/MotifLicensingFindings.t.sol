@@ -8,6 +8,7 @@ import {IMotifCertificate} from "../../contracts/interfaces/IMotifCertificate.so
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {License, LicenseFlags, LicenseStatus, Offer} from "../../contracts/types/License.sol";
 import {MintRequest} from "../../contracts/types/Lineage.sol";
+import {ProductClassMask} from "../../contracts/libraries/ProductClassMask.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 /// @notice Regression tests for the licensing and id findings of the real-input audit (issue 15,
@@ -137,7 +138,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         vm.deal(carol, UNIT_ROYALTY);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotLicensee.selector, fresh, carol));
         vm.prank(carol);
-        licensing.reportUsage{value: UNIT_ROYALTY}(fresh, bob, FR, 1);
+        licensing.reportUsage{value: UNIT_ROYALTY}(fresh, bob, FR, TEXTILES, 1, 0);
     }
 
     function test_slotReuse_keepsEndedLicencesAnsweringForTheirTime() public {
@@ -306,13 +307,13 @@ contract MotifLicensingFindingsTest is LicensingFixture {
         uint256 id = _accept(_publish(o), bob, 0);
         uint56 max = type(uint56).max;
         vm.prank(bob);
-        licensing.reportUsage(id, bob, FR, max);
+        licensing.reportUsage(id, bob, FR, TEXTILES, max, 0);
         assertEq(licensing.getLicense(id).unitsUsed, max, "counted");
         vm.expectRevert(
             abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnitCapExceeded.selector, id, max, uint256(1), max)
         );
         vm.prank(bob);
-        licensing.reportUsage(id, bob, FR, 1);
+        licensing.reportUsage(id, bob, FR, TEXTILES, 1, 0);
     }
 
     // --- exclusivity is exact for ended grants (per block of 16 regions) -------------------------
@@ -343,6 +344,7 @@ contract MotifLicensingFindingsTest is LicensingFixture {
                 IMotifLicensing.MotifLicensingGrantConflict.selector,
                 tokenId,
                 _mask(FR, US),
+                ProductClassMask.ALL,
                 uint40(block.timestamp - 89 days),
                 licensing.PERPETUAL()
             )

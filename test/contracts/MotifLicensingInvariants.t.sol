@@ -7,9 +7,10 @@ import {RecipeRegistration} from "../../contracts/types/Lineage.sol";
 import {Vm} from "./utils/Vm.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
-/// @notice Drives the licensing contract with random publishes, acceptances, usage reports,
+/// @notice Drives the licensing contract with random publishes, acceptances, usage and sales reports,
 /// renewals, revocations, withdrawals and time jumps, keeping ghost totals for the invariants.
-/// Regions come from a pool of six so that grants collide often. Every action counts its successful
+/// Regions come from a pool of six and product classes from a pool of three (24 linen, 25 clothing,
+/// 27 wallpaper) so that grants collide often; offers carry advances and sales royalties at random. Every action counts its successful
 /// calls (ghost counters `ok*`): a regression that makes an action always revert shows up as a zero
 /// (see `MotifLicensingHandlerTest`), instead of passing silently behind a `catch`.
 contract LicensingHandler {
@@ -19,7 +20,13 @@ contract LicensingHandler {
         uint256 id;
         address licensee;
         uint256 regions;
+        uint64 classes;
         bool exclusive;
+        uint128 advance;
+        /// Ghost: royalty accrued by the reports that succeeded (units and sales).
+        uint256 royalty;
+        /// Ghost: what those reports paid.
+        uint256 reportsPaid;
     }
 
     MotifLicensing public immutable licensing;
@@ -28,6 +35,7 @@ contract LicensingHandler {
     address public immutable arbiter;
 
     uint256[6] internal pool = [uint256(56), 67, 74, 109, 113, 232];
+    uint256[3] internal classPool = [uint256(24), 25, 27];
     address[4] internal buyers = [address(0xB1), address(0xB2), address(0xB3), address(0xB4)];
     uint256[] public offers;
     Granted[] internal granted;
@@ -38,6 +46,7 @@ contract LicensingHandler {
     uint256 public okPublish;
     uint256 public okAccept;
     uint256 public okReport;
+    uint256 public okSales;
     uint256 public okRenew;
     uint256 public okFlag;
     uint256 public okClear;
@@ -62,9 +71,15 @@ contract LicensingHandler {
         uint256 regions;
         for (uint256 i; i < 6; ++i) if (regionBits & (1 << i) != 0) regions |= uint256(1) << pool[i];
         if (regions == 0) regions = uint256(1) << pool[regionBits % 6];
+        uint64 classes;
+        uint256 classBits = 1 + (uint256(price) >> 40) % 7; // every non-empty subset of the pool
+        for (uint256 i; i < 3; ++i) if (classBits & (1 << i) != 0) classes |= uint64(uint256(1) << (classPool[i] - 1));
         Offer memory o;
         o.terms.tokenId = tokenId;
         o.terms.regions = regions;
+        o.terms.classes = classes;
+        o.terms.advance = (price >> 48) % 2 == 0 ? uint128(price % 1e16) : 0;
+        o.terms.salesRoyaltyBps = (price >> 50) % 3 == 0 ? 0 : uint16((price >> 52) % 5001);
         o.terms.flags = LicenseFlags.REVOCABLE_FOR_BREACH | LicenseFlags.TRANSFERABLE | (exclusive ? LicenseFlags.EXCLUSIVE : 0);
         o.terms.unitRoyalty = 1e12;
         o.terms.unitCap = 50;
@@ -92,15 +107,15 @@ contract LicensingHandler {
         } catch {
             return;
         }
-        vm.deal(who, price);
+        (Offer memory o,) = licensing.getOffer(offerId);
+        uint256 due = price + o.terms.advance; // the advance is paid at acceptance, on top
+        vm.deal(who, due);
         vm.prank(who);
-        try licensing.acceptOffer{value: price}(offerId, price) returns (uint256 id) {
-            paidIn += price;
+        try licensing.acceptOffer{value: due}(offerId, price) returns (uint256 id) {
+            paidIn += due;
             ++okAccept;
-            License memory l = licensing.getLicense(id);
-            uint256 regions = licensing.getTerms(l.termsId).regions;
-            bool exclusive = licensing.getTerms(l.termsId).flags & LicenseFlags.EXCLUSIVE != 0;
-            granted.push(Granted(id, who, regions, exclusive));
+            bool exclusive = o.terms.flags & LicenseFlags.EXCLUSIVE != 0;
+            granted.push(Granted(id, who, o.terms.regions, o.terms.classes, exclusive, o.terms.advance, 0, 0));
         } catch {}
     }
 
@@ -116,20 +131,75 @@ contract LicensingHandler {
         vm.prank(to);
         try licensing.acceptLicenseTransfer(g.id) returns (uint256 id) {
             ++okTransfer;
-            granted.push(Granted(id, to, g.regions, g.exclusive));
+            g.id = id;
+            g.licensee = to;
+            granted.push(g); // its reports, advance and ghosts move with it
         } catch {}
     }
 
     function report(uint256 pick, uint8 regionPick, uint8 units) external {
         if (granted.length == 0) return;
-        Granted memory g = granted[pick % granted.length];
+        Granted storage g = granted[pick % granted.length];
         uint256 n = 1 + units % 5;
-        uint256 amount = n * 1e12;
+        uint256 amount;
+        try licensing.reportDue(g.id, n, 0) returns (uint256, uint256 a) {
+            amount = a;
+        } catch {
+            return;
+        }
         vm.deal(g.licensee, amount);
         vm.prank(g.licensee);
-        try licensing.reportUsage{value: amount}(g.id, g.licensee, pool[regionPick % 6], n) {
+        uint256 niceClass = _classOf(g.classes, units >> 4);
+        try licensing.reportUsage{value: amount}(g.id, g.licensee, _regionOf(g.regions, regionPick), niceClass, n, 0) {
             paidIn += amount;
+            g.royalty += n * 1e12; // the offers' unit royalty
+            g.reportsPaid += amount;
             ++okReport;
+        } catch {}
+    }
+
+    /// @dev A class of the pool, mostly one of `classes` (the licence's): three picks in four search
+    /// the licence's classes from `pick`, so reports succeed often and still try outside classes.
+    function _classOf(uint64 classes, uint256 pick) internal view returns (uint256) {
+        if (pick % 4 == 3) return classPool[(pick >> 2) % 3];
+        for (uint256 i; i < 3; ++i) {
+            uint256 c = classPool[(pick + i) % 3];
+            if ((classes >> (c - 1)) & 1 == 1) return c;
+        }
+        return classPool[pick % 3];
+    }
+
+    /// @dev A region of the pool, mostly one of `regions` (the licence's), as `_classOf`.
+    function _regionOf(uint256 regions, uint256 pick) internal view returns (uint256) {
+        if (pick % 4 == 3) return pool[(pick >> 2) % 6];
+        for (uint256 i; i < 6; ++i) {
+            uint256 r = pool[(pick + i) % 6];
+            if ((regions >> r) & 1 == 1) return r;
+        }
+        return pool[pick % 6];
+    }
+
+    /// @dev A sales report of 1 wei to ~1 ETH of net sales, paying what `reportDue` quotes.
+    function reportSales(uint256 pick, uint8 regionPick, uint8 classPick, uint64 netSales) external {
+        if (granted.length == 0) return;
+        Granted storage g = granted[pick % granted.length];
+        uint256 sales = 1 + netSales % 1 ether;
+        uint256 royalty;
+        uint256 amount;
+        try licensing.reportDue(g.id, 0, sales) returns (uint256 r, uint256 a) {
+            (royalty, amount) = (r, a);
+        } catch {
+            return;
+        }
+        vm.deal(g.licensee, amount);
+        vm.prank(g.licensee);
+        try licensing.reportUsage{value: amount}(
+            g.id, g.licensee, _regionOf(g.regions, regionPick), _classOf(g.classes, classPick), 0, sales
+        ) {
+            paidIn += amount;
+            g.royalty += royalty;
+            g.reportsPaid += amount;
+            ++okSales;
         } catch {}
     }
 
@@ -253,7 +323,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory s = new bytes4[](9);
+        bytes4[] memory s = new bytes4[](10);
         s[0] = LicensingHandler.publish.selector;
         s[1] = LicensingHandler.accept.selector;
         s[2] = LicensingHandler.report.selector;
@@ -263,6 +333,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         s[6] = LicensingHandler.warp.selector;
         s[7] = LicensingHandler.settle.selector;
         s[8] = LicensingHandler.transfer.selector;
+        s[9] = LicensingHandler.reportSales.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector(address(handler), s);
     }
@@ -273,6 +344,21 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         _moneyConserved();
         _isLicensedOnlyInside();
         _noExclusiveConflicts();
+        _advancesRecouped();
+    }
+
+    /// @dev (d) Each license's reports paid exactly what its royalties exceed its advance by, and the
+    /// license shows the rest of the advance (the rule in words, from the handler's ghost totals).
+    function _advancesRecouped() internal view {
+        uint256 n = handler.grantedCount();
+        for (uint256 i; i < n; ++i) {
+            LicensingHandler.Granted memory g = handler.grantedAt(i);
+            (bool known, License memory l) = _license(g.id);
+            if (!known || l.status == LicenseStatus.Transferred) continue; // the moved copy carries on
+            uint256 covered = g.royalty < g.advance ? g.royalty : g.advance;
+            assertEq(g.reportsPaid, g.royalty - covered, "reports paid royalty beyond the advance");
+            assertEq(l.advanceRemaining, g.advance - covered, "advance left");
+        }
     }
 
     /// @dev (a) Money is conserved: everything paid in is pending, owed and withdrawable, or withdrawn.
@@ -300,6 +386,11 @@ contract MotifLicensingInvariantTest is LicensingFixture {
                 assertTrue((g.regions >> region) & 1 == 1, "licensed outside its regions");
                 assertTrue(l.start <= block.timestamp && block.timestamp < l.end, "licensed outside its window");
                 assertTrue(l.status == LicenseStatus.Active, "licensed while not active");
+                for (uint256 c = 24; c <= 27; ++c) {
+                    (bool inClass, uint256 classId) =
+                        licensing.isLicensed(tokenId, g.licensee, region, c, uint48(block.timestamp));
+                    if (inClass && classId == g.id) assertTrue((g.classes >> (c - 1)) & 1 == 1, "licensed outside its classes");
+                }
             }
             (bool after_, uint256 idAfter) = licensing.isLicensed(tokenId, g.licensee, handler.poolRegion(0), l.end);
             assertFalse(after_ && idAfter == g.id, "licensed at its end");
@@ -321,7 +412,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
                 (bool knownB, License memory lb) = _license(b.id);
                 if (!knownB || lb.status != LicenseStatus.Active) continue;
                 bool overlap = la.start < lb.end && lb.start < la.end;
-                assertFalse(overlap && a.regions & b.regions != 0, "exclusive conflict");
+                assertFalse(overlap && a.regions & b.regions != 0 && a.classes & b.classes != 0, "exclusive conflict");
             }
         }
     }
@@ -336,7 +427,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     }
 }
 
-/// @notice The invariant handler's actions do succeed: 400 seeded random calls, then every ghost
+/// @notice The invariant handler's actions do succeed: 800 seeded random calls, then every ghost
 /// counter of successful calls must have moved. A regression that makes an action always revert
 /// (swallowed by the handler's `catch`) fails here.
 contract MotifLicensingHandlerTest is LicensingFixture {
@@ -349,9 +440,9 @@ contract MotifLicensingHandlerTest is LicensingFixture {
 
     function test_handler_everyActionSucceedsOften() public {
         uint256 seed = uint256(keccak256("motif handler"));
-        for (uint256 i; i < 400; ++i) {
+        for (uint256 i; i < 800; ++i) {
             seed = uint256(keccak256(abi.encode(seed, i)));
-            uint256 action = seed % 9;
+            uint256 action = seed % 10;
             uint256 r = seed >> 8;
             if (action == 0 || i < 4) handler.publish(uint8(r), (r >> 8) % 4 == 0, uint32(r >> 16), uint32(r >> 48), uint64(r >> 80), (r >> 144) % 2 == 0);
             else if (action <= 2) handler.accept(r >> 8, uint8(r >> 16));
@@ -360,12 +451,14 @@ contract MotifLicensingHandlerTest is LicensingFixture {
             else if (action == 5) handler.revoke(r >> 8);
             else if (action == 6) handler.withdraw(uint8(r >> 8));
             else if (action == 7) handler.warp(uint32(r >> 8) % 3 days);
+            else if (action == 9) handler.reportSales(r >> 8, uint8(r >> 16), uint8(r >> 24), uint64(r >> 32));
             else handler.transfer(r >> 8, uint8(r >> 16));
             if (i % 50 == 49) handler.settle();
         }
         assertGe(handler.okPublish(), 20, "publish");
-        assertGe(handler.okAccept(), 20, "accept");
-        assertGe(handler.okReport(), 5, "report");
+        assertGe(handler.okAccept(), 15, "accept");
+        assertGe(handler.okReport(), 2, "report"); // most reports meet a revoked, ended or unstarted licence
+        assertGe(handler.okSales(), 2, "reportSales");
         assertGe(handler.okRenew(), 5, "renew");
         assertGe(handler.okFlag(), 10, "flagBreach");
         assertGe(handler.okClear(), 3, "clearBreach");

@@ -7,6 +7,7 @@ import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
 import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {IMotifRegions} from "../../contracts/interfaces/IMotifRegions.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, Offer} from "../../contracts/types/License.sol";
+import {ProductClassMask} from "../../contracts/libraries/ProductClassMask.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 contract MotifLicensingLifecycleTest is LicensingFixture {
@@ -237,9 +238,9 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         uint256 id = _accept(_publish(_capped(_mask(FR), 100)), bob, 0);
         vm.deal(bob, 1 ether);
         vm.expectEmit(true, true, true, true, address(licensing));
-        emit IMotifLicensing.UsageReported(id, bob, FR, 40, 40 * UNIT_ROYALTY);
+        emit IMotifLicensing.UsageReported(id, bob, FR, TEXTILES, 40, 0, 40 * UNIT_ROYALTY, 40 * UNIT_ROYALTY);
         vm.prank(bob);
-        licensing.reportUsage{value: 40 * UNIT_ROYALTY}(id, bob, FR, 40);
+        licensing.reportUsage{value: 40 * UNIT_ROYALTY}(id, bob, FR, TEXTILES, 40, 0);
         assertEq(licensing.getLicense(id).unitsUsed, 40, "counted");
         _settle();
         assertEq(licensing.owed(licensor, address(0)), 40 * UNIT_ROYALTY * 95 / 100, "owner share");
@@ -252,12 +253,12 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         licensing.setReporter(id, carol, true);
         vm.deal(carol, 1 ether);
         vm.prank(carol);
-        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, 1);
+        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, TEXTILES, 1, 0);
         vm.prank(bob);
         licensing.setReporter(id, carol, false);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotLicensee.selector, id, carol));
         vm.prank(carol);
-        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, 1);
+        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, TEXTILES, 1, 0);
     }
 
     function test_setReporter_notLicensee_reverts() public {
@@ -271,14 +272,14 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         uint256 id = _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotLicensee.selector, id, carol));
         vm.prank(carol);
-        licensing.reportUsage(id, bob, FR, 1);
+        licensing.reportUsage(id, bob, FR, TEXTILES, 1, 0);
     }
 
     function test_reportUsage_wrongLicenseeParam_reverts() public {
         uint256 id = _accept(_publish(_offer(_mask(FR), 0, 0)), bob, 0);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingNotLicensee.selector, id, carol));
         vm.prank(carol);
-        licensing.reportUsage(id, carol, FR, 1);
+        licensing.reportUsage(id, carol, FR, TEXTILES, 1, 0);
     }
 
     function test_reportUsage_outsideRegion_reverts() public {
@@ -286,7 +287,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         vm.deal(bob, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingRegionNotAllowed.selector, id, US));
         vm.prank(bob);
-        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, US, 1);
+        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, US, TEXTILES, 1, 0);
     }
 
     function test_reportUsage_afterExpiry_reverts() public {
@@ -296,19 +297,19 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         vm.deal(bob, 1 ether);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingExpired.selector, id, end, end));
         vm.prank(bob);
-        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, 1);
+        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, TEXTILES, 1, 0);
     }
 
     function test_reportUsage_overCap_reverts() public {
         uint256 id = _accept(_publish(_capped(_mask(FR), 10)), bob, 0);
         vm.deal(bob, 1 ether);
         vm.prank(bob);
-        licensing.reportUsage{value: 8 * UNIT_ROYALTY}(id, bob, FR, 8);
+        licensing.reportUsage{value: 8 * UNIT_ROYALTY}(id, bob, FR, TEXTILES, 8, 0);
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnitCapExceeded.selector, id, 8, 3, 10));
         vm.prank(bob);
-        licensing.reportUsage{value: 3 * UNIT_ROYALTY}(id, bob, FR, 3);
+        licensing.reportUsage{value: 3 * UNIT_ROYALTY}(id, bob, FR, TEXTILES, 3, 0);
         vm.prank(bob);
-        licensing.reportUsage{value: 2 * UNIT_ROYALTY}(id, bob, FR, 2);
+        licensing.reportUsage{value: 2 * UNIT_ROYALTY}(id, bob, FR, TEXTILES, 2, 0);
         (bool ok,) = licensing.isLicensed(tokenId, bob, FR, uint48(block.timestamp));
         assertFalse(ok, "exhausted");
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnitsExhausted.selector, id, 10));
@@ -321,7 +322,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
             abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidUnits.selector, 0, type(uint56).max)
         );
         vm.prank(bob);
-        licensing.reportUsage(id, bob, FR, 0);
+        licensing.reportUsage(id, bob, FR, TEXTILES, 0, 0);
     }
 
     function test_reportUsage_wrongValue_reverts() public {
@@ -331,12 +332,12 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
             abi.encodeWithSelector(IMotifLicensing.MotifLicensingWrongValue.selector, 3 * UNIT_ROYALTY, 2 * UNIT_ROYALTY)
         );
         vm.prank(bob);
-        licensing.reportUsage{value: 3 * UNIT_ROYALTY}(id, bob, FR, 2);
+        licensing.reportUsage{value: 3 * UNIT_ROYALTY}(id, bob, FR, TEXTILES, 2, 0);
     }
 
     function test_reportUsage_unknownLicense_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingUnknownLicense.selector, 5));
-        licensing.reportUsage(5, bob, FR, 1);
+        licensing.reportUsage(5, bob, FR, TEXTILES, 1, 0);
     }
 
     // --- exclusivity -----------------------------------------------------------------------------
@@ -350,6 +351,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
                 tokenId,
                 ex,
                 _mask(FR),
+                ProductClassMask.ALL,
                 block.timestamp,
                 block.timestamp + 90 days
             )
@@ -374,6 +376,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
                 IMotifLicensing.MotifLicensingGrantConflict.selector,
                 tokenId,
                 _mask(FR),
+                ProductClassMask.ALL,
                 block.timestamp,
                 block.timestamp + 90 days
             )
@@ -523,6 +526,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
                 tokenId,
                 second,
                 _mask(FR),
+                ProductClassMask.ALL,
                 block.timestamp + 100 days,
                 block.timestamp + 200 days
             )
@@ -588,7 +592,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
         vm.deal(bob, 1 ether);
         vm.expectRevert(revoked);
         vm.prank(bob);
-        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, 1);
+        licensing.reportUsage{value: UNIT_ROYALTY}(id, bob, FR, TEXTILES, 1, 0);
         vm.expectRevert(revoked);
         vm.prank(bob);
         licensing.renew{value: 1}(id, 1);
@@ -619,6 +623,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
                 tokenId,
                 moved,
                 _mask(FR),
+                ProductClassMask.ALL,
                 block.timestamp,
                 block.timestamp + 90 days
             )

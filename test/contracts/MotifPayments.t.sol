@@ -86,7 +86,7 @@ contract MotifPaymentsTest is LicensingFixture {
             abi.encodeWithSelector(IMotifLicensing.MotifLicensingAmountTooLarge.selector, amount, type(uint128).max)
         );
         vm.prank(bob);
-        licensing.reportUsage(id, bob, FR, units);
+        licensing.reportUsage(id, bob, FR, TEXTILES, units, 0);
     }
 
     function test_reportUsage_inErc20() public {
@@ -97,7 +97,7 @@ contract MotifPaymentsTest is LicensingFixture {
         token.mint(bob, 5 * UNIT_ROYALTY);
         vm.startPrank(bob);
         token.approve(address(licensing), 5 * UNIT_ROYALTY);
-        licensing.reportUsage(id, bob, FR, 5);
+        licensing.reportUsage(id, bob, FR, TEXTILES, 5, 0);
         vm.stopPrank();
         assertEq(licensing.pending(tokenId, address(token)), 5 * UNIT_ROYALTY, "pending in the token");
         assertEq(token.balanceOf(address(licensing)), 5 * UNIT_ROYALTY, "pulled");

@@ -339,7 +339,7 @@ contract MotifRecipesDatasetsTest is LicensingFixture {
         uint256 licenseId = _accept(_publish(o), bob, 0);
         vm.deal(bob, 10 * UNIT_ROYALTY);
         vm.prank(bob);
-        licensing.reportUsage{value: 10 * UNIT_ROYALTY}(licenseId, bob, FR, 10);
+        licensing.reportUsage{value: 10 * UNIT_ROYALTY}(licenseId, bob, FR, TEXTILES, 10, 0);
         licensing.settle(patternId, address(0));
         // 0.01 ETH usage: model 5% = 0.0005, recipe 10% = 0.001, owner 0.0085.
         assertEq(licensing.owed(author, address(0)), 0.001 ether, "recipe share of usage");

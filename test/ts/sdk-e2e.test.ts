@@ -80,7 +80,7 @@ describe("SDK end to end: register → generate → pin → mint → offer → a
       expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "BR", time: t })).licensed).to.equal(false);
       expect((await licensee!.isLicensed({ tokenId, licensee: licenseeAddress, region: "FR", time: t + 30n * 86400n })).licensed).to.equal(false);
 
-      await wait(await licensee!.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "IT", units: 50n }));
+      await wait(await licensee!.reportUsage({ licenseId: fr.licenseId, licensee: licenseeAddress, region: "IT", productClass: 24, units: 50n }));
       const w = await wait(await creator!.withdraw({ settle: [tokenId] }));
       expect(w.status).to.equal("success");
       const usage = await creator!.getMotifEvents({ kind: "usage" });

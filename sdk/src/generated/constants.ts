@@ -48,7 +48,7 @@ export const DemandPricing = {
   DEMAND_SCALE: 1000000n,
 } as const;
 
-/** The exclusivity book of one certificate, in bounded gas: an exclusive license forbids any other license of the certificate whose regions intersect and whose window overlaps, in both directions. (`Exclusivity` in contracts/libraries/Exclusivity.sol) */
+/** The exclusivity book of one certificate, in bounded gas: an exclusive license forbids any other license of the certificate whose regions intersect, whose fields of use (product classes) intersect and whose window overlaps, in both directions: an exclusive for household linen (class 24) in FR does not block clothing (class 25) in FR. (`Exclusivity` in contracts/libraries/Exclusivity.sol) */
 export const Exclusivity = {
   /** Most exclusive licenses of one certificate whose windows have not ended. */
   MAX_EXCLUSIVES: 8n,
@@ -68,11 +68,31 @@ export const LineageHash = {
 
 /** EIP-712 struct hash of a license `Offer` (with its nested terms, window and pricing). (`OfferHash` in contracts/libraries/OfferHash.sol) */
 export const OfferHash = {
-  TERMS_TYPEHASH: "0xa8dd2030c8d56019cefedb343f5cb2aee1d5ab2cbe256e6f0d913ecb23274d98",
+  TERMS_TYPEHASH: "0xf3c1f293bd1527b49bc0804939d5a27e60d7347caad82aaaf7f6afaf310dddfb",
   WINDOW_TYPEHASH: "0x1f06ce5caf5d056fa426b2e0afcf3b664336b82f035d1f22a51350272e7a1035",
   PRICING_TYPEHASH: "0x5a1d1283f10a92478e42af8126e1a02b2cf0108bd34985d7ba1e668fd0c1c227",
-  /** Referenced types follow the primary type in alphabetical order, as EIP-712 requires. */
-  OFFER_TYPEHASH: "0x54511cefd810aded890a3efdc011a836d14e93a68ded04b0c1bbe9d75ad2be81",
+  OFFER_TYPEHASH: "0x6ec446bcb454456b7df95f86f14695abae736b4e3c578d40903f876b07e6f78f",
+} as const;
+
+/** The rules an offer's terms, window and pricing must follow, checked once per offer (at publication, or at a signed offer's first acceptance). An external library, linked into `MotifLicensing` and reached by DELEGATECALL, so the licensing contract stays under the 24,576-byte code size limit (EIP-170) while the hot paths (acceptance of a stored offer, reports, `isLicensed`) never pay for the call. (`OfferRules` in contracts/libraries/OfferRules.sol) */
+export const OfferRules = {
+  /** Window end that never comes (`MotifLicensing.PERPETUAL`). */
+  PERPETUAL: 1099511627775,
+  /** Highest sales royalty terms may ask, in basis points of net sales (50%). */
+  MAX_SALES_ROYALTY_BPS: 5000,
+} as const;
+
+/** Fields of use of a licence: a bitmask over the frozen product-class table `product-classes-v1.json` (the WIPO Nice Classification's 45 classes; bit = class number - 1, so class 24 "textiles and household linen" is bit 23). Bits 45..63 are reserved. (`ProductClassMask` in contracts/libraries/ProductClassMask.sol) */
+export const ProductClassMask = {
+  /** Classes in table version 1 (Nice classes 1..45). */
+  CLASS_COUNT: 45n,
+  /** Every class of the table. */
+  ALL: 35184372088831n,
+} as const;
+
+/** Royalties of one licence against its advance (minimum guarantee). The advance is paid at acceptance; every royalty accrued afterwards (per unit, or on net sales) is first taken from what is left of the advance and only the rest is charged. Charging report by report is the same as charging `max(0, accrued - advance)` in total: greedy recoupment telescopes. (`Recoupment` in contracts/libraries/Recoupment.sol) */
+export const Recoupment = {
+  BPS: 10000n,
 } as const;
 
 /** Allowed regions as a `uint256` bitmask. Bit `i` stands for the `i`-th ISO 3166-1 alpha-2 code of the frozen table `regions-v1.json` (249 codes, indices 0..248); bits 249..255 are reserved for codes assigned later and are rejected until a new table version assigns them. (`RegionMask` in contracts/libraries/RegionMask.sol) */
@@ -116,8 +136,9 @@ export const GrantSlotLibrary = {
   END_OFFSET: 72n,
   STATUS_OFFSET: 112n,
   BREACH_OFFSET: 120n,
-  UNITS_USED_OFFSET: 128n,
-  UNIT_CAP_OFFSET: 184n,
+  EXHAUSTED_OFFSET: 128n,
+  UNITS_USED_OFFSET: 136n,
+  CLASSES_OFFSET: 192n,
   GENERATION_OFFSET: 240n,
   /** The window end that means "never ends" (`MotifLicensing.PERPETUAL`). */
   PERPETUAL_END: 1099511627775,
@@ -125,6 +146,7 @@ export const GrantSlotLibrary = {
   MASK_16: 65535n,
   MASK_32: 4294967295n,
   MASK_40: 1099511627775n,
+  MASK_48: 281474976710655n,
   MASK_56: 72057594037927935n,
 } as const;
 
@@ -184,6 +206,8 @@ export const MotifLicensingConstants = {
   MAX_LICENSES_PER_HOLDER: 16n,
   /** Window end that never comes. */
   PERPETUAL: 1099511627775,
+  /** Highest sales royalty terms may ask, in basis points of net sales (50%). */
+  MAX_SALES_ROYALTY_BPS: 5000,
 } as const;
 
 /** The public constants of MotifModelRegistry (`MotifModelRegistryConstants` in contracts/MotifModelRegistry.sol) */

@@ -2,15 +2,18 @@
 
 /** The EIP-712 types of every struct the contracts hash, by primary type (the primary and the types it references), as viem's `signTypedData` takes them. */
 export const eip712Types = {
-  /** `LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)` (contracts/libraries/OfferHash.sol OfferHash.TERMS_TYPEHASH) */
+  /** `LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)` (contracts/libraries/OfferHash.sol OfferHash.TERMS_TYPEHASH) */
   LicenseTerms: {
     LicenseTerms: [
       { name: "tokenId", type: "uint256" },
       { name: "regions", type: "uint256" },
+      { name: "classes", type: "uint64" },
       { name: "flags", type: "uint16" },
       { name: "currency", type: "address" },
       { name: "unitRoyalty", type: "uint96" },
       { name: "unitCap", type: "uint56" },
+      { name: "salesRoyaltyBps", type: "uint16" },
+      { name: "advance", type: "uint128" },
       { name: "renewalPrice", type: "uint128" },
       { name: "termsDigest", type: "bytes32" },
       { name: "termsCodec", type: "uint16" },
@@ -60,7 +63,7 @@ export const eip712Types = {
       { name: "recipeId", type: "uint256" },
     ],
   },
-  /** `Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)` (contracts/libraries/OfferHash.sol OfferHash.OFFER_TYPEHASH) */
+  /** `Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)` (contracts/libraries/OfferHash.sol OfferHash.OFFER_TYPEHASH) */
   Offer: {
     Offer: [
       { name: "terms", type: "LicenseTerms" },
@@ -74,10 +77,13 @@ export const eip712Types = {
     LicenseTerms: [
       { name: "tokenId", type: "uint256" },
       { name: "regions", type: "uint256" },
+      { name: "classes", type: "uint64" },
       { name: "flags", type: "uint16" },
       { name: "currency", type: "address" },
       { name: "unitRoyalty", type: "uint96" },
       { name: "unitCap", type: "uint56" },
+      { name: "salesRoyaltyBps", type: "uint16" },
+      { name: "advance", type: "uint128" },
       { name: "renewalPrice", type: "uint128" },
       { name: "termsDigest", type: "bytes32" },
       { name: "termsCodec", type: "uint16" },
@@ -107,10 +113,10 @@ export const eip712Types = {
 
 /** The encoded type string each contract hashes into its type hash, by primary type. */
 export const eip712TypeStrings = {
-  LicenseTerms: "LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)",
+  LicenseTerms: "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)",
   LicenseWindow: "LicenseWindow(uint40 start,uint40 end,uint40 duration)",
   Lineage: "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)",
   MintAttestation: "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)",
-  Offer: "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)",
+  Offer: "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)",
   Pricing: "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)",
 } as const;

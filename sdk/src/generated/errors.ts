@@ -73,6 +73,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingBreachNotFlagged"; args: { licenseId: bigint } }
   /** `MotifLicensingCeilingBelowFloor(uint128 ceiling, uint128 floor)` (MotifLicensing) */
   | { errorName: "MotifLicensingCeilingBelowFloor"; args: { ceiling: bigint; floor: bigint } }
+  /** `MotifLicensingClassNotAllowed(uint256 licenseId, uint256 niceClass)` (MotifLicensing) */
+  | { errorName: "MotifLicensingClassNotAllowed"; args: { licenseId: bigint; niceClass: bigint } }
   /** `MotifLicensingCurrencyNotContract(address currency)` (MotifLicensing) */
   | { errorName: "MotifLicensingCurrencyNotContract"; args: { currency: Address } }
   /** `MotifLicensingDeadlinePassed(uint40 deadline, uint256 timestamp)` (MotifLicensing) */
@@ -83,8 +85,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingEmptyTermsDigest"; args: Record<string, never> }
   /** `MotifLicensingEthTransferFailed(address account, uint256 amount)` (MotifLicensing) */
   | { errorName: "MotifLicensingEthTransferFailed"; args: { account: Address; amount: bigint } }
-  /** `MotifLicensingExclusiveConflict(uint256 tokenId, uint256 licenseId, uint256 regions, uint40 start, uint40 end)` (MotifLicensing) */
-  | { errorName: "MotifLicensingExclusiveConflict"; args: { tokenId: bigint; licenseId: bigint; regions: bigint; start: number; end: number } }
+  /** `MotifLicensingExclusiveConflict(uint256 tokenId, uint256 licenseId, uint256 regions, uint64 classes, uint40 start, uint40 end)` (MotifLicensing) */
+  | { errorName: "MotifLicensingExclusiveConflict"; args: { tokenId: bigint; licenseId: bigint; regions: bigint; classes: bigint; start: number; end: number } }
   /** `MotifLicensingExclusiveLimit(uint256 tokenId, uint256 max)` (MotifLicensing) */
   | { errorName: "MotifLicensingExclusiveLimit"; args: { tokenId: bigint; max: bigint } }
   /** `MotifLicensingExpired(uint256 licenseId, uint40 end, uint256 time)` (MotifLicensing) */
@@ -93,14 +95,18 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingFeeOnTransfer"; args: { token: Address; expected: bigint; received: bigint } }
   /** `MotifLicensingFeeTooHigh(uint16 feeBps, uint16 maxBps)` (MotifLicensing) */
   | { errorName: "MotifLicensingFeeTooHigh"; args: { feeBps: number; maxBps: number } }
-  /** `MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint40 start, uint40 end)` (MotifLicensing) */
-  | { errorName: "MotifLicensingGrantConflict"; args: { tokenId: bigint; regions: bigint; start: number; end: number } }
+  /** `MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint64 classes, uint40 start, uint40 end)` (MotifLicensing) */
+  | { errorName: "MotifLicensingGrantConflict"; args: { tokenId: bigint; regions: bigint; classes: bigint; start: number; end: number } }
   /** `MotifLicensingHolderLimit(uint256 tokenId, address licensee, uint256 max)` (MotifLicensing) */
   | { errorName: "MotifLicensingHolderLimit"; args: { tokenId: bigint; licensee: Address; max: bigint } }
   /** `MotifLicensingInvalidAdmin(address admin)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidAdmin"; args: { admin: Address } }
   /** `MotifLicensingInvalidCertificate(address certificate)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidCertificate"; args: { certificate: Address } }
+  /** `MotifLicensingInvalidClass(uint256 niceClass, uint256 maxClass)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidClass"; args: { niceClass: bigint; maxClass: bigint } }
+  /** `MotifLicensingInvalidClasses(uint64 classes, uint64 allowedClasses)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidClasses"; args: { classes: bigint; allowedClasses: bigint } }
   /** `MotifLicensingInvalidDecayWindow(uint32 decayWindow)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidDecayWindow"; args: { decayWindow: number } }
   /** `MotifLicensingInvalidDemandCap(uint16 demandCap)` (MotifLicensing) */
@@ -111,6 +117,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingInvalidFlags"; args: { flags: number; allowedFlags: number } }
   /** `MotifLicensingInvalidMaxUses(uint32 maxUses, uint256 maxAllowed)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidMaxUses"; args: { maxUses: number; maxAllowed: bigint } }
+  /** `MotifLicensingInvalidNetSales(uint256 netSales, uint256 maxNetSales)` (MotifLicensing) */
+  | { errorName: "MotifLicensingInvalidNetSales"; args: { netSales: bigint; maxNetSales: bigint } }
   /** `MotifLicensingInvalidRegistry(address registry)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidRegistry"; args: { registry: Address } }
   /** `MotifLicensingInvalidSignature()` (MotifLicensing) */
@@ -119,6 +127,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingInvalidUnits"; args: { units: bigint; maxUnits: bigint } }
   /** `MotifLicensingInvalidWindow(uint40 start, uint40 end)` (MotifLicensing) */
   | { errorName: "MotifLicensingInvalidWindow"; args: { start: number; end: number } }
+  /** `MotifLicensingNoSalesRoyalty(uint256 licenseId)` (MotifLicensing) */
+  | { errorName: "MotifLicensingNoSalesRoyalty"; args: { licenseId: bigint } }
   /** `MotifLicensingNoTransferPending(uint256 licenseId, address caller, address pendingTo)` (MotifLicensing) */
   | { errorName: "MotifLicensingNoTransferPending"; args: { licenseId: bigint; caller: Address; pendingTo: Address } }
   /** `MotifLicensingNotAllowedByTerms(uint256 licenseId, uint16 flag)` (MotifLicensing) */
@@ -159,6 +169,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingRenewalTooEarly"; args: { licenseId: bigint; end: number; opensAt: number } }
   /** `MotifLicensingRevoked(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingRevoked"; args: { licenseId: bigint } }
+  /** `MotifLicensingSalesRoyaltyTooHigh(uint16 bps, uint16 maxBps)` (MotifLicensing) */
+  | { errorName: "MotifLicensingSalesRoyaltyTooHigh"; args: { bps: number; maxBps: number } }
   /** `MotifLicensingSelfTransfer(uint256 licenseId, address to)` (MotifLicensing) */
   | { errorName: "MotifLicensingSelfTransfer"; args: { licenseId: bigint; to: Address } }
   /** `MotifLicensingTransferred(uint256 licenseId)` (MotifLicensing) */
@@ -280,29 +292,34 @@ export const motifErrorArgNames = {
   MotifLicensingBreachFlagged: ["licenseId"],
   MotifLicensingBreachNotFlagged: ["licenseId"],
   MotifLicensingCeilingBelowFloor: ["ceiling", "floor"],
+  MotifLicensingClassNotAllowed: ["licenseId", "niceClass"],
   MotifLicensingCurrencyNotContract: ["currency"],
   MotifLicensingDeadlinePassed: ["deadline", "timestamp"],
   MotifLicensingDurationTooLong: ["duration", "maxDuration"],
   MotifLicensingEmptyTermsDigest: [],
   MotifLicensingEthTransferFailed: ["account", "amount"],
-  MotifLicensingExclusiveConflict: ["tokenId", "licenseId", "regions", "start", "end"],
+  MotifLicensingExclusiveConflict: ["tokenId", "licenseId", "regions", "classes", "start", "end"],
   MotifLicensingExclusiveLimit: ["tokenId", "max"],
   MotifLicensingExpired: ["licenseId", "end", "time"],
   MotifLicensingFeeOnTransfer: ["token", "expected", "received"],
   MotifLicensingFeeTooHigh: ["feeBps", "maxBps"],
-  MotifLicensingGrantConflict: ["tokenId", "regions", "start", "end"],
+  MotifLicensingGrantConflict: ["tokenId", "regions", "classes", "start", "end"],
   MotifLicensingHolderLimit: ["tokenId", "licensee", "max"],
   MotifLicensingInvalidAdmin: ["admin"],
   MotifLicensingInvalidCertificate: ["certificate"],
+  MotifLicensingInvalidClass: ["niceClass", "maxClass"],
+  MotifLicensingInvalidClasses: ["classes", "allowedClasses"],
   MotifLicensingInvalidDecayWindow: ["decayWindow"],
   MotifLicensingInvalidDemandCap: ["demandCap"],
   MotifLicensingInvalidFeeRecipient: ["recipient"],
   MotifLicensingInvalidFlags: ["flags", "allowedFlags"],
   MotifLicensingInvalidMaxUses: ["maxUses", "maxAllowed"],
+  MotifLicensingInvalidNetSales: ["netSales", "maxNetSales"],
   MotifLicensingInvalidRegistry: ["registry"],
   MotifLicensingInvalidSignature: [],
   MotifLicensingInvalidUnits: ["units", "maxUnits"],
   MotifLicensingInvalidWindow: ["start", "end"],
+  MotifLicensingNoSalesRoyalty: ["licenseId"],
   MotifLicensingNoTransferPending: ["licenseId", "caller", "pendingTo"],
   MotifLicensingNotAllowedByTerms: ["licenseId", "flag"],
   MotifLicensingNotCertificateOwner: ["tokenId", "caller", "owner"],
@@ -323,6 +340,7 @@ export const motifErrorArgNames = {
   MotifLicensingRenewalEndTooLate: ["licenseId", "newEnd", "maxEnd"],
   MotifLicensingRenewalTooEarly: ["licenseId", "end", "opensAt"],
   MotifLicensingRevoked: ["licenseId"],
+  MotifLicensingSalesRoyaltyTooHigh: ["bps", "maxBps"],
   MotifLicensingSelfTransfer: ["licenseId", "to"],
   MotifLicensingTransferred: ["licenseId"],
   MotifLicensingUnitCapExceeded: ["licenseId", "used", "units", "cap"],

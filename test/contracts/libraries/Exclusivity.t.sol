@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IMotifLicensing} from "../../../contracts/interfaces/IMotifLicensing.sol";
 import {Exclusivity} from "../../../contracts/libraries/Exclusivity.sol";
+import {ProductClassMask} from "../../../contracts/libraries/ProductClassMask.sol";
 import {MotifTest} from "../utils/MotifTest.sol";
 
 /// @dev One certificate's book behind external calls, so a revert is one call deep.
@@ -11,8 +12,15 @@ contract ExclusivityHarness {
 
     Exclusivity.Book internal _book;
 
+    /// @dev A claim in every product class.
     function reserve(uint256 regions, uint40 start, uint40 end, bool exclusive, uint256 licenseId) external {
-        _book.reserve(7, regions, start, end, exclusive, licenseId);
+        _book.reserve(7, regions, uint48(ProductClassMask.ALL), start, end, exclusive, licenseId);
+    }
+
+    function reserveIn(uint256 regions, uint48 classes, uint40 start, uint40 end, bool exclusive, uint256 licenseId)
+        external
+    {
+        _book.reserve(7, regions, classes, start, end, exclusive, licenseId);
     }
 
     function release(uint256 licenseId) external {
@@ -39,6 +47,7 @@ contract ExclusivityTest is MotifTest {
 
     struct Claim {
         uint256 regions;
+        uint48 classes;
         uint40 start;
         uint40 end;
         bool exclusive;
@@ -54,7 +63,7 @@ contract ExclusivityTest is MotifTest {
     function test_reserve_exclusiveOverlapsExclusive_reverts() public {
         h.reserve(0x3, T, T + 100, true, 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IMotifLicensing.MotifLicensingExclusiveConflict.selector, 7, 1, 0x2, T, T + 100)
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingExclusiveConflict.selector, 7, 1, 0x2, ProductClassMask.ALL, T, T + 100)
         );
         h.reserve(0x6, T + 50, T + 150, true, 2);
     }
@@ -62,7 +71,7 @@ contract ExclusivityTest is MotifTest {
     function test_reserve_nonExclusiveInsideExclusive_reverts() public {
         h.reserve(0x1, T, T + 100, true, 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IMotifLicensing.MotifLicensingExclusiveConflict.selector, 7, 1, 0x1, T, T + 100)
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingExclusiveConflict.selector, 7, 1, 0x1, ProductClassMask.ALL, T, T + 100)
         );
         h.reserve(0x1, T + 99, T + 200, false, 2);
     }
@@ -70,7 +79,7 @@ contract ExclusivityTest is MotifTest {
     function test_reserve_exclusiveOverGrant_reverts() public {
         h.reserve(0x1, T, T + 100, false, 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IMotifLicensing.MotifLicensingGrantConflict.selector, 7, 0x1, T, T + 100)
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingGrantConflict.selector, 7, 0x1, ProductClassMask.ALL, T, T + 100)
         );
         h.reserve(0x1, T + 10, T + 20, true, 2);
     }
@@ -111,6 +120,28 @@ contract ExclusivityTest is MotifTest {
         assertEq(h.used(), 1, "one entry");
     }
 
+    uint48 internal constant LINEN = uint48(1) << 23; // Nice class 24
+    uint48 internal constant CLOTHES = uint48(1) << 24; // Nice class 25
+
+    function test_reserve_exclusiveInOtherClass_allowed() public {
+        h.reserveIn(0x1, LINEN, T, T + 100, true, 1);
+        h.reserveIn(0x1, CLOTHES, T, T + 100, true, 2); // same region and window, another field of use
+        // a non-exclusive licence for both fields of use meets licence 1 first (linen)
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingExclusiveConflict.selector, 7, 1, 0x1, LINEN, T, T + 100)
+        );
+        h.reserveIn(0x1, LINEN | CLOTHES, T + 10, T + 20, false, 4);
+    }
+
+    function test_reserve_exclusiveOverGrantInOtherClass_allowed() public {
+        h.reserveIn(0x1, CLOTHES, T, T + 100, false, 1);
+        h.reserveIn(0x1, LINEN, T, T + 100, true, 2);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifLicensing.MotifLicensingGrantConflict.selector, 7, 0x1, CLOTHES, T, T + 100)
+        );
+        h.reserveIn(0x1, CLOTHES, T + 10, T + 20, true, 3);
+    }
+
     function test_raiseBlockEnds_roundsUpToTheDay() public pure {
         uint256 ends = Exclusivity.raiseBlockEnds(0, uint256(1) << 232, T); // US: block 14
         assertEq((ends >> (14 * 16)) & 0xffff, (uint256(T) + 1 days - 1) / 1 days, "block 14 raised");
@@ -129,6 +160,7 @@ contract ExclusivityTest is MotifTest {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             Claim memory c = Claim({
                 regions: (uint256(1) << (r % 6)) | (uint256(1) << ((r >> 8) % 6)),
+                classes: uint48(1 + (r >> 48) % 7) << 23, // classes 24, 25, 26 in every combination
                 start: uint40(T + (r >> 16) % 500),
                 end: 0,
                 exclusive: (r >> 32) % 3 == 0
@@ -138,11 +170,12 @@ contract ExclusivityTest is MotifTest {
             bool conflicts;
             for (uint256 j; j < accepted.length; ++j) {
                 Claim memory a = accepted[j];
-                bool meet = a.regions & c.regions != 0 && a.start < c.end && c.start < a.end;
+                bool meet =
+                    a.regions & c.regions != 0 && a.classes & c.classes != 0 && a.start < c.end && c.start < a.end;
                 if (meet && (a.exclusive || c.exclusive)) conflicts = true;
                 if (meet && a.exclusive) conflictsWithExclusive = true;
             }
-            (bool ok,) = address(h).call(abi.encodeCall(h.reserve, (c.regions, c.start, c.end, c.exclusive, i + 1)));
+            (bool ok,) = address(h).call(abi.encodeCall(h.reserveIn, (c.regions, c.classes, c.start, c.end, c.exclusive, i + 1)));
             if (ok) {
                 assertFalse(conflicts, "accepted a conflicting claim");
                 accepted.push(c);

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {MotifLicensing} from "../../../contracts/MotifLicensing.sol";
 import {CidV1} from "../../../contracts/libraries/CidV1.sol";
 import {DatasetRegistration, MintRequest} from "../../../contracts/types/Lineage.sol";
+import {ProductClassMask} from "../../../contracts/libraries/ProductClassMask.sol";
 import {LicenseFlags, LicenseTerms, LicenseWindow, Offer, Pricing} from "../../../contracts/types/License.sol";
 import {ModelRegistration, TrainingLineage} from "../../../contracts/types/Model.sol";
 import {MotifFixture} from "./MotifFixture.sol";
@@ -18,6 +19,11 @@ abstract contract LicensingFixture is MotifFixture {
     uint256 internal constant IT = 109;
     uint256 internal constant US = 232;
     uint256 internal constant JP = 113;
+    /// Nice classes (fields of use) the tests name: 24 textiles and household linen, 25 clothing,
+    /// 27 rugs and wallpaper.
+    uint256 internal constant TEXTILES = 24;
+    uint256 internal constant CLOTHING = 25;
+    uint256 internal constant WALLPAPER = 27;
 
     uint256 internal constant LICENSOR_KEY = 0xA11CE5;
     uint256 internal constant UNIT_ROYALTY = 0.001 ether;
@@ -121,6 +127,7 @@ abstract contract LicensingFixture is MotifFixture {
         // (currency ETH, no unit cap, not renewable are the zero values)
         o.terms.tokenId = tokenId;
         o.terms.regions = regions;
+        o.terms.classes = ProductClassMask.ALL;
         o.terms.flags = flags;
         o.terms.unitRoyalty = uint96(UNIT_ROYALTY);
         o.terms.termsDigest = keccak256("legal text v1");

@@ -23,6 +23,7 @@ interface Vm {
     function chainId(uint256 newChainId) external;
     function deal(address account, uint256 balance) external;
     function assume(bool condition) external pure;
+    function expectPartialRevert(bytes4 selector) external;
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 selector) external;
     function expectRevert() external;

@@ -152,7 +152,7 @@ export async function startExamplesFixture(): Promise<ExamplesFixture> {
     const offerId = await publish(generator, offer);
     for (const who of [a2, a3, a4]) await wait(await who.acceptOffer({ offerId, maxPrice: offer.pricing.price }));
     const [license2, license3, license4] = [await licenseOf(a2, BigInt(pattern)), await licenseOf(a3, BigInt(pattern)), await licenseOf(a4, BigInt(pattern))];
-    await wait(await a2.reportUsage({ licenseId: license2, licensee: a2.account.address, region: "FR", units: 10n }));
+    await wait(await a2.reportUsage({ licenseId: license2, licensee: a2.account.address, region: "FR", productClass: 24, units: 10n }));
     await wait(await admin.flagBreach({ licenseId: license3, evidenceDigest: keccak256(toHex("fixture evidence")) }));
     await wait(await a4.transferLicense({ licenseId: license4, to: a3.account.address }));
 

@@ -1,5 +1,5 @@
 import { type Address, zeroAddress } from "viem";
-import { REGIONS, acceptOffer, isLicensed, reportUsage } from "@motif/sdk";
+import { REGIONS, acceptOffer, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { certificateHistory, licensesOf, loadPattern, openOffers } from "../data.js";
@@ -115,6 +115,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
         const statusWords = ["none", "active", "revoked"][license.status] ?? String(license.status);
         const regionSelect = h("select", { name: "region" }, ...REGIONS.filter((r) => (terms.regions >> BigInt(r.bit)) & 1n).concat(REGIONS.filter((r) => !((terms.regions >> BigInt(r.bit)) & 1n))).map((r) => h("option", { value: r.alpha2 }, `${r.alpha2} — ${r.name}`)));
         const units = h("input", { name: "units", type: "number", min: "1", value: "100" });
+        const classSelect = h("select", { name: "class" }, ...productClassesOf(terms.classes).map((c) => h("option", { value: String(c.niceClass) }, productClassLabel(c.niceClass))));
         const out = h("div", { class: "usage-status" });
         const report = async () => {
           show(out, notice("info", "Confirm the usage report in your wallet…"));
@@ -122,9 +123,9 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             const n = units.value.trim();
             if (!/^\d+$/.test(n) || BigInt(n) < 1n) throw new Error(`units: "${n}" is not a whole number of at least 1`);
             const wallet = await app.wallet.client();
-            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, units: BigInt(n) });
+            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n) });
             await app.client.waitForTransactionReceipt({ hash });
-            show(out, notice("ok", `Reported ${n} units in ${regionSelect.value}.`));
+            show(out, notice("ok", `Reported ${n} units of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
             await renderLicences();
           } catch (error) {
             show(out, notice("error", explain(error)));
@@ -144,7 +145,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             h("li", {}, `Window: ${date(license.start)} → ${license.end >= 2 ** 40 - 1 ? "perpetual" : date(license.end)}`),
             h("li", { class: "units" }, license.unitCap > 0n ? `Units: ${license.unitsUsed} used of ${license.unitCap}; ${license.unitCap - license.unitsUsed} remaining` : `Units used: ${license.unitsUsed} (no cap)`),
           ),
-          h("div", { class: "report" }, h("label", {}, "Report usage in ", regionSelect), h("label", {}, " units ", units), h("button", { class: "report-usage", onclick: () => void report() }, "Report usage")),
+          h("div", { class: "report" }, h("label", {}, "Report usage in ", regionSelect), h("label", {}, " for ", classSelect), h("label", {}, " units ", units), h("button", { class: "report-usage", onclick: () => void report() }, "Report usage")),
           out,
         );
       }),

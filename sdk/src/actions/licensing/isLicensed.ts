@@ -3,6 +3,7 @@ import { readContract } from "viem/actions";
 
 import { motifLicensingAbi } from "../../abis/index.js";
 import { type CheckTimeRangeErrorType, checkTime } from "../../checkTime.js";
+import { type ProductClassInput, type UnknownProductClassErrorType, niceClass } from "../../productClasses/index.js";
 import { type RegionInput, type UnknownRegionErrorType, regionBit } from "../../regions/index.js";
 
 export type IsLicensedParameters = {
@@ -12,14 +13,17 @@ export type IsLicensedParameters = {
   licensee: Address;
   /** ISO 3166-1 code ("FR", "FRA", "250") or bit index. */
   region: RegionInput;
+  /** Field of use: a Nice class number (24) or word ("bedding", "clothing"); default any class the licence covers. */
+  productClass?: ProductClassInput;
   /** Unix seconds; default now. */
   time?: bigint;
 };
 export type IsLicensedReturnType = { licensed: boolean; licenseId: bigint };
-export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType | CheckTimeRangeErrorType;
+export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType | UnknownProductClassErrorType | CheckTimeRangeErrorType;
 
 /**
- * Whether `licensee` may use certificate `tokenId` in `region` at `time`, and under which license.
+ * Whether `licensee` may use certificate `tokenId` in `region` at `time` — for products of
+ * `productClass` when given (its field of use) — and under which license.
  *
  * @example
  * import { createPublicClient, http } from "viem";
@@ -35,11 +39,14 @@ export type IsLicensedErrorType = ReadContractErrorType | UnknownRegionErrorType
  */
 export async function isLicensed(client: Client, p: IsLicensedParameters): Promise<IsLicensedReturnType> {
   const time = checkTime(p.time);
-  const [licensed, licenseId] = await readContract(client, {
-    address: p.licensing,
-    abi: motifLicensingAbi,
-    functionName: "isLicensed",
-    args: [p.tokenId, p.licensee, BigInt(regionBit(p.region)), time],
-  });
+  const region = BigInt(regionBit(p.region));
+  const [licensed, licenseId] = await (p.productClass === undefined
+    ? readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [p.tokenId, p.licensee, region, time] })
+    : readContract(client, {
+        address: p.licensing,
+        abi: motifLicensingAbi,
+        functionName: "isLicensed",
+        args: [p.tokenId, p.licensee, region, BigInt(niceClass(p.productClass)), time],
+      }));
   return { licensed, licenseId };
 }
