@@ -247,6 +247,17 @@ describe("studio training: the trainer (issue 19 §2, the seconds-long configura
     expect(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6, seed: 2 }).params)).to.not.equal(paramsDigest(a.params));
   });
 
+  it("swatches in two colourways (one inverted): byte-identical weights run to run, other weights than one colourway (a gap above every distance)", () => {
+    const sw = plaids(4);
+    const inverted = sw.slice(2).map((s) => ({ side: s.side, rgb: s.rgb.map((v) => 1 - v) }));
+    const both = [...sw.slice(0, 2), ...inverted];
+    const a = trainCppn(both, { ...TRAIN_QUICK, steps: 6 });
+    expect(paramsDigest(trainCppn(both, { ...TRAIN_QUICK, steps: 6 }).params)).to.equal(paramsDigest(a.params));
+    expect(paramsDigest(trainCppn(both, { ...TRAIN_QUICK, steps: 6, colourwayGap: 10 }).params)).to.not.equal(paramsDigest(a.params));
+    // one colourway: the gap changes nothing
+    expect(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6, colourwayGap: 10 }).params)).to.equal(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6 }).params));
+  });
+
   it("lowers the style loss, and exports through the one ONNX builder into a model that passes its check", async () => {
     const sw = plaids(6);
     const r = trainCppn(sw, TRAIN_QUICK);
