@@ -4,7 +4,9 @@
  * quality of each example family — the style distance (generator/src/train/style.ts) from 8 samples
  * at 96 px to their nearest swatch, for the trained model (300 steps of the quick configuration, 5
  * swatches), the same family untrained (the trainer's starting point) and the brand model madder,
- * on the 5 training swatches and the 3 held out. Lower is nearer. `MOTIF_BENCH_ONLY=quality` or
+ * on the 5 training swatches and the 3 held out. Lower is nearer. Beside it, coverage (each swatch's
+ * distance to its nearest sample) and the held-out score of the training swatches themselves (what
+ * a model reproducing them exactly would get). `MOTIF_BENCH_ONLY=quality` or
  * `full` runs one part.
  */
 import { readFile } from "node:fs/promises";
@@ -14,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { MODELS_DIR } from "../generator/src/render/render.js";
 import { EXAMPLE_STYLES, exampleFileName } from "../generator/src/train/examples.js";
 import { sampleFeatures, swatchFeatures, untrainedModel } from "../generator/src/train/quality.js";
-import { styleDiversity, styleReport } from "../generator/src/train/style.js";
+import { styleDistance, styleDiversity, styleReport } from "../generator/src/train/style.js";
 import { STUDIO_DEFAULTS, STUDIO_QUICK, type SwatchFile, swatchFile, trainStudioModel } from "../generator/src/train/studio.js";
 import { BenchReport } from "./lib/report.js";
 
@@ -42,6 +44,14 @@ if (want("quality")) {
       report.record(`train.quality.${style}.${k}.nearest.train`, round(v.train), `${style}: mean style distance of 8 samples of the ${k} model to the nearest of the 5 training swatches`);
       report.record(`train.quality.${style}.${k}.nearest.heldOut`, round(v.held), `${style}: the same to the nearest of the 3 held-out swatches`);
     }
+    // coverage: the mean over swatches of the distance to the nearest sample (a colourway left out shows here)
+    for (const [k, v] of Object.entries(rows)) {
+      const covered = (refs: typeof train) => refs.reduce((s, r) => s + Math.min(...v.map((f) => styleDistance(f, r))), 0) / refs.length;
+      report.record(`train.quality.${style}.${k}.covered.train`, round(covered(train)), `${style}: mean distance from each of the 5 training swatches to the nearest of the ${k} model's 8 samples`);
+      report.record(`train.quality.${style}.${k}.covered.heldOut`, round(covered(held)), `${style}: the same for the 3 held-out swatches`);
+    }
+    // the score of a model that reproduced its training swatches exactly: the held-out split's floor for a faithful model
+    report.record(`train.quality.${style}.trainingSwatches.nearest.heldOut`, round(styleReport(train, held).nearest), `${style}: the 5 training swatches as samples, mean distance to the nearest held-out swatch`);
     report.record(`train.quality.${style}.trained.diversity`, round(styleDiversity(rows.trained)), `${style}: mean distance between the trained model's samples (the swatches': ${round(styleDiversity([...train, ...held]))})`);
     const closest = scores.trained!.train < Math.min(scores.untrained!.train, scores.madder!.train) && scores.trained!.held < Math.min(scores.untrained!.held, scores.madder!.held);
     if (closest) passed++;

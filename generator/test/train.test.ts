@@ -10,6 +10,7 @@ import { latentOf } from "../src/render/latent.js";
 import { TRAINABLE, backward, forward, fromCppnWeights, toCppnWeights, zeroGrad } from "../src/train/cppn-grad.js";
 import { imageToOklab, oklabToSrgb, srgbToOklab } from "../src/train/oklab.js";
 import { fft2, magnitudes, spectralLoss } from "../src/train/spectrum.js";
+import { exampleSwatch } from "../src/train/examples.js";
 import { type Swatch, TRAIN_QUICK, paramsDigest, trainCppn } from "../src/train/trainer.js";
 import { checkModel } from "../src/model/check.js";
 import { argsort, patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "../src/train/swd.js";
@@ -245,6 +246,16 @@ describe("studio training: the trainer (issue 19 §2, the seconds-long configura
     expect(paramsDigest(a.params)).to.equal(paramsDigest(b.params));
     expect(a.losses).to.deep.equal(b.losses);
     expect(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6, seed: 2 }).params)).to.not.equal(paramsDigest(a.params));
+  });
+
+  it("swatches in two colourways (the example dots, light and dark ground): byte-identical weights run to run, other weights than one colourway (a gap above every distance)", () => {
+    const sw = plaids(4);
+    const both = [1, 2, 0, 4].map((i) => exampleSwatch("dot", i));
+    const a = trainCppn(both, { ...TRAIN_QUICK, steps: 6 });
+    expect(paramsDigest(trainCppn(both, { ...TRAIN_QUICK, steps: 6 }).params)).to.equal(paramsDigest(a.params));
+    expect(paramsDigest(trainCppn(both, { ...TRAIN_QUICK, steps: 6, colourwayGap: 10 }).params)).to.not.equal(paramsDigest(a.params));
+    // one colourway: the gap changes nothing
+    expect(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6, colourwayGap: 10 }).params)).to.equal(paramsDigest(trainCppn(sw, { ...TRAIN_QUICK, steps: 6 }).params));
   });
 
   it("lowers the style loss, and exports through the one ONNX builder into a model that passes its check", async () => {

@@ -15,8 +15,12 @@ import { type Swatch, TRAIN_DEFAULTS, TRAIN_QUICK, type TrainConfig, type TrainR
  * the training lineage (the data's Merkle root, the config and its digest, the trainer). Everything
  * a re-run needs is in the card's `training.config`; the swatches are taken in order of their
  * sha-256, so the same files (under any names) and config give byte-identical weights.
+ *
+ * TRAINER names what a config means: when the weights a config gives change, it changes (and a card
+ * of an earlier trainer is not re-run here). 1.1.0: swatches in several colourways are paired within
+ * a colourway drawn per sample (`colourwayGap`); one colourway gives 1.0.0's weights.
  */
-export const TRAINER = "motif-train/1.0.0";
+export const TRAINER = "motif-train/1.1.0";
 
 /** The image files a swatch folder may hold. */
 export const SWATCH_EXTENSIONS = [".png", ".jpg", ".jpeg", ".webp"] as const;
@@ -90,7 +94,7 @@ export function checkTrainConfig(c: StudioTrainConfig): StudioTrainConfig {
     const v = c[field] as unknown;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw new TrainInputError(`config.${field}`, `${JSON.stringify(v)} is not an integer in ${min}..${max}`);
   };
-  const num = (field: "lr" | "sharpness" | "spectral", min: number, max: number, open = false) => {
+  const num = (field: "lr" | "sharpness" | "spectral" | "colourwayGap", min: number, max: number, open = false) => {
     const v = c[field] as unknown;
     if (typeof v !== "number" || !Number.isFinite(v) || (open ? v <= min : v < min) || v > max) throw new TrainInputError(`config.${field}`, `${JSON.stringify(v)} is not a number in ${open ? "(" : ""}${min}${open ? "" : ".."}${open ? ", " : ""}${max}${open ? "]" : ""}`);
   };
@@ -118,6 +122,7 @@ export function checkTrainConfig(c: StudioTrainConfig): StudioTrainConfig {
   int("swatchPx", c.crop, TRAIN_LIMITS.swatchPx);
   if (c.pairing !== "nearest" && c.pairing !== "imle") throw new TrainInputError("config.pairing", `${JSON.stringify(c.pairing)} is not "nearest" or "imle"`);
   int("candidates", 1, TRAIN_LIMITS.candidates);
+  num("colourwayGap", 0, 10);
   const cost = trainCost(c) / trainCost(STUDIO_DEFAULTS);
   if (cost > TRAIN_LIMITS.costVsFull) throw new TrainInputError("config", `steps × batch × crop² × (1 + dilations) is ${cost.toFixed(1)}× the full configuration's, above ${TRAIN_LIMITS.costVsFull}× (about ${TRAIN_LIMITS.costVsFull * 10} minutes on 2 cores): refused before training`);
   return c;

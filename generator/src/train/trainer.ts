@@ -12,7 +12,8 @@ import { patchGradToImage, patchesOf, slicedWasserstein, unitDirections } from "
  * docs/design/studio-training.md): the palette from the swatches (OKLab k-means), the integer
  * frequencies B from their spectrum, then Adam on a style loss — sliced Wasserstein over OKLab
  * colours and dilated 3×3 patches, plus the spectral term — between crops rendered for random
- * latents and crops of each sample's nearest swatch. Float64, one thread, every draw from
+ * latents and crops of each sample's nearest swatch (of its colourway, when the swatches come in
+ * several). Float64, one thread, every draw from
  * mulberry32 streams of the config's seed: the same swatches and config give the same weights.
  */
 export type TrainConfig = {
@@ -43,12 +44,18 @@ export type TrainConfig = {
    * or "imle" (each drawn swatch takes the nearest of `candidates` latents: no colourway left out).
    */
   pairing: "nearest" | "imle";
-  /** IMLE's fresh latents a step (at least the batch). */
+  /** IMLE's fresh latents a step (at least the batch); also those a step's colourways choose from. */
   candidates: number;
+  /**
+   * Swatches whose colour signatures (RMS over the quantiles, OKLab) chain within this gap are one
+   * colourway. With several, nearest pairing draws each sample's colourway first (each as often as
+   * its swatches) and pairs within it, so no colourway is left out; one colourway changes nothing.
+   */
+  colourwayGap: number;
 };
 
 /** The configuration measured in docs/design/studio-training.md (1,200 steps: about 7 minutes on 2 cores). */
-export const TRAIN_DEFAULTS: TrainConfig = { seed: 1, steps: 1200, batch: 4, crop: 64, tile: 128, lr: 0.01, colours: 8, frequencies: CPPN.frequencies, hidden: CPPN.hidden, scale: 2, sharpness: 4, colourDirections: 8, patchDirections: 16, dilations: [1, 2, 4, 8], spectral: 20, pairing: "nearest", candidates: 8 };
+export const TRAIN_DEFAULTS: TrainConfig = { seed: 1, steps: 1200, batch: 4, crop: 64, tile: 128, lr: 0.01, colours: 8, frequencies: CPPN.frequencies, hidden: CPPN.hidden, scale: 2, sharpness: 4, colourDirections: 8, patchDirections: 16, dilations: [1, 2, 4, 8], spectral: 20, pairing: "nearest", candidates: 8, colourwayGap: 0.25 };
 
 /** A seconds-long configuration for tests. */
 export const TRAIN_QUICK: TrainConfig = { ...TRAIN_DEFAULTS, steps: 30, batch: 2, crop: 32, tile: 64, dilations: [1, 2, 4], patchDirections: 8 };
@@ -90,6 +97,18 @@ const signatureDistance = (a: Float64Array, b: Float64Array) => {
   for (let i = 0; i < a.length; i++) d += (a[i]! - b[i]!) ** 2;
   return d;
 };
+
+/** Colourways: the swatches whose colour signatures chain within `gap` (RMS, single linkage), in swatch order. */
+export function colourwaysOf(signatures: readonly Float64Array[], gap: number): number[][] {
+  const way = signatures.map((_, i) => i);
+  const root = (i: number): number => (way[i] === i ? i : (way[i] = root(way[i]!)));
+  for (let i = 0; i < signatures.length; i++) for (let j = 0; j < i; j++) {
+    if (Math.sqrt(signatureDistance(signatures[i]!, signatures[j]!) / signatures[i]!.length) < gap) way[Math.max(root(i), root(j))] = Math.min(root(i), root(j));
+  }
+  const groups = new Map<number, number[]>();
+  signatures.forEach((_, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), i]));
+  return [...groups.values()];
+}
 
 /** The centres of an `n × n` grid of points over the whole tile (what IMLE compares candidates on). */
 function gridUv(n: number): Float64Array {
@@ -184,6 +203,21 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
   const sigDirs = unitDirections(8, 3, c.seed ^ 0x51c);
   const signatures = ok.map((im) => colourSignature(im, sigDirs));
   const grid = gridUv(16);
+  // the swatches' colourways, and each swatch's pixels at the grid's 16×16 centres (its colours over a whole tile)
+  const colourways = colourwaysOf(signatures, c.colourwayGap);
+  const wayOfSwatch = new Int32Array(swatches.length);
+  colourways.forEach((way, k) => way.forEach((j) => (wayOfSwatch[j] = k)));
+  const gridPixels = ok.map((im, i) => {
+    const side = swatches[i]!.side;
+    const out = new Float64Array(16 * 16 * 3);
+    for (let y = 0; y < 16; y++) {
+      for (let x = 0; x < 16; x++) {
+        const o = (Math.floor(((y + 0.5) * side) / 16) * side + Math.floor(((x + 0.5) * side) / 16)) * 3;
+        out.set(im.subarray(o, o + 3), (y * 16 + x) * 3);
+      }
+    }
+    return out;
+  });
   const moments = Object.fromEntries(TRAINABLE.map((k) => [k, { m: new Float64Array(params[k].length), v: new Float64Array(params[k].length) }]));
   const draws = stream(c.seed ^ 0x7a11);
   const options = { scale: c.scale, sharpness: c.sharpness, paletteRgb, paletteOklab: palette.oklab };
@@ -218,8 +252,34 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
         return { z: pick.z, swatch };
       });
     }
+    // swatches in several colourways (nearest pairing): each sample's colourway is drawn first — a
+    // swatch drawn, its colourway taken, so each as often as its swatches — and given the nearest (by
+    // colour signature on the grid over the tile) of `candidates` fresh latents not yet taken; its
+    // target is the nearest swatch of that colourway. Without this every latent drifts to one
+    // colourway, the commonest. One colourway: plain nearest pairing, no draw added
+    let ways: Array<{ z: Float64Array; way: number }> | undefined;
+    if (c.pairing === "nearest" && colourways.length > 1) {
+      const pool = Array.from({ length: Math.max(c.candidates, c.batch) }, () => {
+        const z = Float64Array.from({ length: Z }, () => draws.normal());
+        return { z, sig: colourSignature(forward(params, z, grid, options).ok, sigDirs), taken: false };
+      });
+      ways = Array.from({ length: c.batch }, () => {
+        const way = wayOfSwatch[draws.int(swatches.length)]!;
+        let pick = pool.find((p) => !p.taken)!;
+        let pickD = Infinity;
+        for (const p of pool) {
+          if (p.taken) continue;
+          for (const j of colourways[way]!) {
+            const d = signatureDistance(p.sig, signatures[j]!);
+            if (d < pickD) [pickD, pick] = [d, p];
+          }
+        }
+        pick.taken = true;
+        return { z: pick.z, way };
+      });
+    }
     for (let b = 0; b < c.batch; b++) {
-      const z = imle?.[b]!.z ?? Float64Array.from({ length: Z }, () => draws.normal());
+      const z = imle?.[b]!.z ?? ways?.[b]!.z ?? Float64Array.from({ length: Z }, () => draws.normal());
       const [x0, y0] = [draws.int(c.tile), draws.int(c.tile)];
       const { ok: out, cache } = forward(params, z, cropUv(c.crop, c.tile, x0, y0), options);
       // the target: a random crop of the IMLE pairing's swatch, or of the swatch nearest in colour
@@ -228,6 +288,7 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
         const sig = colourSignature(out, sigDirs);
         let bestD = Infinity;
         signatures.forEach((s, j) => {
+          if (ways !== undefined && wayOfSwatch[j] !== ways[b]!.way) return;
           const d = signatureDistance(s, sig);
           if (d < bestD) [bestD, best] = [d, j];
         });
@@ -243,8 +304,16 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
         patchGradToImage(gPatch, c.crop, d, gOk);
       });
       if (c.spectral > 0) l += c.spectral * spectralLoss(out, c.crop, spectra[best]!, gOk, w * c.spectral, window);
-      loss += l / c.batch;
       backward(params, cache, gOk, grad, options);
+      if (ways !== undefined) {
+        // the whole tile's colours (the grid) against the target swatch's: a latent's tile keeps
+        // one colourway, not patches of each where the crops fall
+        const tileOut = forward(params, z, grid, options);
+        const gTile = new Float64Array(tileOut.ok.length);
+        l += slicedWasserstein(tileOut.ok, gridPixels[best]!, 3, colourDirs, gTile, w);
+        backward(params, tileOut.cache, gTile, grad, options);
+      }
+      loss += l / c.batch;
     }
     losses.push(loss);
     // Adam, constant rate to 60% of the steps, then cosine to a tenth
