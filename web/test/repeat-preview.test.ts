@@ -77,7 +77,7 @@ describe("web page: the pattern's repeat preview lays the tile out per repeat ty
     const body = (await created.json()) as { status: string; tokenId: string; imageCid: string };
     expect(body.status, JSON.stringify(body)).to.equal("minted");
     tokenId = `0x${BigInt(body.tokenId).toString(16).padStart(64, "0")}`;
-    const png = new Uint8Array(await (await fetch(`${stack.urls.gateway}/ipfs/${body.imageCid}`)).arrayBuffer());
+    const png = new Uint8Array(await (await fetch(`${stack.urls.gateway}/ipfs/${body.imageCid}?format=raw`)).arrayBuffer());
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     tile = { data, width: info.width, height: info.height, channels: info.channels };
     expect([tile.width, tile.height]).to.deep.equal([101, 101]);

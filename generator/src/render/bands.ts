@@ -95,20 +95,31 @@ export function repeatUv(repeat: Exclude<RepeatType, "block">, width: number, he
     }
     return;
   }
-  for (let r = 0; r < rows; r++) {
-    const yc = y0 + r + 0.5;
-    for (let x = 0; x < width; x++) {
-      const xc = x + 0.5;
-      const o = (r * width + x) * 2;
-      if (repeat === "half-drop") {
-        const v = (yc - (right.y * xc) / width) / height;
-        uv[o] = xc / width;
+  // per column and per row terms computed once: the inner loop is a subtraction and a wrap
+  const us = Float64Array.from({ length: width }, (_, x) => (x + 0.5) / width);
+  if (repeat === "half-drop") {
+    // v − D·u / height, with the drop's share of each column precomputed
+    const drop = Float64Array.from({ length: width }, (_, x) => (right.y * us[x]!) / height);
+    for (let r = 0; r < rows; r++) {
+      const v0 = (y0 + r + 0.5) / height;
+      for (let x = 0; x < width; x++) {
+        const o = (r * width + x) * 2;
+        const v = v0 - drop[x]!;
+        uv[o] = us[x]!;
         uv[o + 1] = v - Math.floor(v);
-      } else {
-        const u = (xc - (down.x * yc) / height) / width;
-        uv[o] = u - Math.floor(u);
-        uv[o + 1] = yc / height;
       }
+    }
+    return;
+  }
+  // brick: u − B·v / width, the row's shift computed once a row
+  for (let r = 0; r < rows; r++) {
+    const v = (y0 + r + 0.5) / height;
+    const shift = (down.x * v) / width;
+    for (let x = 0; x < width; x++) {
+      const o = (r * width + x) * 2;
+      const u = us[x]! - shift;
+      uv[o] = u - Math.floor(u);
+      uv[o + 1] = v;
     }
   }
 }

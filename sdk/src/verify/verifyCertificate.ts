@@ -148,11 +148,11 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * | `modelCard` | the model card fetched by its registered digest names the registered weights, name and version, and declares the pattern's params |
  * | `training` | the card's training lineage equals the registry's; for a dataset certificate, its manifest's members each had a live AI-training licence to its curator (`verifyDataset`) |
  * | `retraining` | (trained models) re-running the training on the dataset certificate's member images (each fetched and checked by its CID) with the card's config gives the registered weights digest; not checked for raw-root training data or without `retrain` |
- * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |
- * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest |
+ * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params (with the pattern's print spec, if any) hash to the lineage's |
+ * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest; a print tile's PNG states its DPI (`pHYs`) |
  * | `pdq` | PDQ recomputed from the image equals the on-chain PDQ (needs `pdq`) |
  * | `tile` | the tile hash recomputed from the image is within `TILE_VERIFY_TOLERANCE` bits of the attested one; for a certificate attested before tile hashes (zero), computed on the fly and reported (needs `decode`) |
- * | `rerender` | the weights fetched by their CID match the registered digest, and re-rendering reproduces the image (needs `rerender`) |
+ * | `rerender` | the weights fetched by their CID match the registered digest, the metadata's params and print spec hash to the lineage's `paramsHash`, and re-rendering with them reproduces the image (needs `rerender`) |
  * | `editLog` | `EditLogged` events replay to the on-chain head, and the metadata's edit log lists every edit up to the one that set it |
  * | `licenses` | licence history from events (grants, usage, revenue), summed; warning when licences have expired |
  *
