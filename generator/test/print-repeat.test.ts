@@ -13,6 +13,7 @@ import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { RenderInputError, closeRenderPools, render } from "../src/render/render.js";
 import { tiffOfPng } from "../src/render/tiff.js";
 import { testPipeline } from "../../test/ts/helpers/pipeline.js";
+import { descendants, leftRunning, npxMotif } from "../../test/ts/helpers/procs.js";
 import { type Repeat, type Tile, seamScores, seamless } from "./seams.js";
 
 const run = promisify(execFile);
@@ -220,6 +221,24 @@ describe("print repeats: tiles seamless under block, half-drop, brick and mirror
       expect((await readdir(dir)).sort()).to.deep.equal(["t.png", "t.tif"]);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("motif render of a 64 cm tile with --tiff stopped by SIGTERM or SIGINT: exit 0, neither file written, no process left", async () => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "motif-print-stop-"));
+      try {
+        // 7,559 px a row: 8 rows a band, 945 bands
+        const r = await npxMotif(["render", "--model", "madder", "--seed", "3", "--repeat", "mirror", "--size-cm", "64", "--dpi", "300", "--out", path.join(dir, "t.png"), "--tiff", path.join(dir, "t.tif"), "--progress"], { MOTIF_RENDER_THREADS: "2" }, /band 2\/945/);
+        const tree = descendants(r.child.pid!);
+        r.child.kill(signal);
+        expect(await r.exited, `${signal}: ${r.output()}`).to.equal(0);
+        expect(r.output()).to.match(new RegExp(`motif render: stopped by ${signal} after \\d+ of 945 bands; nothing written`));
+        expect(await readdir(dir), "nothing written").to.deep.equal([]);
+        expect(await leftRunning(tree), `left running after ${signal}`).to.deep.equal([]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     }
   });
 
