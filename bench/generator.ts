@@ -11,13 +11,15 @@ import onnxProto from "onnx-proto";
 import { BRANDS } from "../generator/src/model/brands.js";
 import { CPPN, cppnWeights } from "../generator/src/model/cppn.js";
 import { closeRenderPools, latentOf, render, renderThreads } from "../generator/src/render/render.js";
+import { tiffOfPng } from "../generator/src/render/tiff.js";
+import { printPixels } from "@motif/sdk";
 import { PdqIndex } from "../generator/src/screen/pdq-index.js";
 import { BenchReport } from "./lib/report.js";
 
 const report = new BenchReport("Motif generator benchmarks (wall clock, medians)");
 /** `MOTIF_BENCH_ONLY=pdq,screen` runs only those sections (default: all). */
 const only = process.env.MOTIF_BENCH_ONLY?.split(",").map((s) => s.trim());
-const want = (section: "pdq" | "screen" | "render") => only === undefined || only.includes(section);
+const want = (section: "pdq" | "screen" | "render" | "print") => only === undefined || only.includes(section);
 
 function median(samples: number[]): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -201,6 +203,30 @@ if (want("render")) {
   report.record("render.cpuS.8192.oneThread", Math.round(one.cpuSeconds * 100) / 100, "process CPU seconds of that render");
   report.record("render.peakRssGrowthMB.8192.oneThread", one.growthMB, "process memory growth of that render");
   if (one.digest !== big.digest) throw new Error(`render 8192²: ${threads} threads gave ${big.digest}, one thread ${one.digest}: not the same bytes`);
+  await closeRenderPools();
+}
+
+// A mill's tile: 64 cm at 300 DPI (7,559² px), half-drop (the network's inputs sheared onto the
+// repeat's quotient), its pHYs chunk, on the render threads; and the TIFF export of it, streamed.
+if (want("render") || want("print")) {
+  const print = { repeat: "half-drop" as const, sizeCm: 64, dpi: 300 };
+  const side = printPixels(print.sizeCm, print.dpi);
+  // warm up: the render workers and their sessions start here, not in the timing
+  await render({ model: "weld", seed: 63n, params, width: 513, height: 513, print: { ...print, sizeCm: 4.34 } }, { threads }); // 4.34 cm at 300 DPI: 513 px
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const r = await timed(() => render({ model: "weld", seed: 64n, params, width: side, height: side, print }, { threads }));
+  clearInterval(sampler);
+  report.record("render.s.print64cm300dpi", Math.round(r.seconds * 100) / 100, `render a 64 cm, 300 DPI half-drop tile (${side}² px, PNG with pHYs included), ${threads} render threads; goal: a mill's tile in half a minute on 2 cores`, 30);
+  report.record("render.cpuS.print64cm300dpi", Math.round(r.cpuSeconds * 100) / 100, "process CPU seconds of that render (every thread)");
+  report.record("render.peakRssGrowthMB.print64cm300dpi", Math.round((peakRss - rssBefore) / 1e6), `process memory growth of that render (the PNG itself is ${Math.round(r.value.png.length / 1e6)} MB)`);
+  const t = await timed(async () => {
+    let bytes = 0;
+    for await (const chunk of tiffOfPng(r.value.png, print.dpi)) bytes += (chunk as Buffer).length;
+    return bytes;
+  });
+  report.record("render.s.tiff.print64cm300dpi", Math.round(t.seconds * 100) / 100, `its baseline TIFF export (${Math.round(t.value / 1e6)} MB, uncompressed, streamed strip by strip from the PNG)`);
   await closeRenderPools();
 }
 

@@ -53,7 +53,7 @@ try {
   };
   const pdq = async (bytes: Uint8Array) => (await pdqHashImage(bytes)).hash;
   const rerender = async (r: RerenderRequest) =>
-    (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png;
+    (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png;
   const mint = async (size: number, seed: bigint) => {
     const result = await runPipeline(config, { model: "indigo", seed, params: { scale: 2, sharpness: 4 }, width: size, height: size });
     if (result.status !== "minted") throw new Error(`bench: the ${size}² pattern was ${result.status}`);

@@ -123,8 +123,9 @@ describe("generator HTTP API", function () {
     expect(doc.components.securitySchemes.apiKey).to.include({ in: "header", name: "x-api-key" });
     // the oracle: the API as the README describes it (method, path, required body fields, path and query parameters)
     const routes: Array<[string, string, string[] | undefined, string[]]> = [
-      ["post", "/v1/patterns", ["seed", "width", "height"], []],
-      ["post", "/v1/render", ["model", "seed", "params", "width", "height"], []],
+      // width and height: required unless the body has a print spec (an allOf if/then; the print size then)
+      ["post", "/v1/patterns", ["seed"], []],
+      ["post", "/v1/render", ["model", "seed", "params"], []],
       ["get", "/v1/patterns/{cid}", undefined, ["path cid"]],
       ["post", "/v1/screen", [], []],
       ["get", "/v1/usage", undefined, []],

@@ -415,7 +415,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     gateway: ctx.gateway,
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
     // the seconds-long config re-runs in seconds: the auditor re-trains and compares the weights
     retrain: retrainWeightsDigest,
   });
@@ -429,7 +429,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     gateway: ctx.gateway,
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
   });
   progress({ step: "audit", done: 1, total: 1, label: "done" });
 

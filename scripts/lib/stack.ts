@@ -267,10 +267,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // MOTIF_REDIS_URL: batches run on BullMQ workers (`motif worker`); the API reports their progress
     const queues = queuesFromEnv(env);
     if (queues !== undefined) closers.push(() => queues.close());
+    // renders up to the renderer's largest side: a print tile (64 cm at 300 DPI is 7,559 px) renders,
+    // and the web auditor re-renders it, through the stack's own API (bands bound the memory)
     const api = await buildApi({
       keys: [
-        { key: apiKey, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096, maxConcurrentRenders: 4 },
-        { key: adminKey, name: "admin", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 4096 * 4096, maxConcurrentRenders: 4, admin: true },
+        { key: apiKey, name: "local", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 8192 * 8192, maxConcurrentRenders: 4 },
+        { key: adminKey, name: "admin", tier: "studio", requestsPerMinute: 600, maxPixelsPerRequest: 8192 * 8192, maxConcurrentRenders: 4, admin: true },
       ],
       pipeline,
       banks: { store: bankStore, reload: watching.reload },

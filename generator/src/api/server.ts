@@ -7,7 +7,7 @@ import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { MetadataError, type ModelCard, ModelParamsError, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
+import { MetadataError, type ModelCard, ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, checkPrintSpec, printPixels, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
@@ -18,6 +18,7 @@ import { BankError, BankSet, CERTIFICATES_BANK, UnknownBankError, checkBankName,
 import type { BankStore } from "../screen/bank-store.js";
 import { SIGNAL_TYPES, type SignalType } from "../screen/signals.js";
 import { fingerprint } from "../stages/fingerprint.js";
+import { tiffOfPng } from "../render/tiff.js";
 import { type Usage, UsageMeter } from "./usage.js";
 
 export type { Usage };
@@ -106,18 +107,37 @@ const paramsOf = (manifest: readonly ModelManifestEntry[]) =>
     })),
   }) as const;
 
+/**
+ * `print` of a request: the repeat, the square tile's side in cm and the DPI; its ranges are checked
+ * by the SDK's `checkPrintSpec` (a 400 naming the field and the range). With it, width and height
+ * may be left out (they are the size at the DPI); without it they are required.
+ */
+const printSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["sizeCm", "dpi"],
+  description: `a tile for print: seamless under its repeat, ${PRINT_LIMITS.pixels.min}..${PRINT_LIMITS.pixels.max} px a side = round(sizeCm / 2.54 × dpi), the DPI in the PNG's pHYs chunk; part of the lineage (paramsHash covers it)`,
+  properties: {
+    repeat: { type: "string", description: `${REPEAT_TYPES.join(", ")} (default block)` },
+    sizeCm: { type: "number", description: `the tile's side in cm, ${PRINT_LIMITS.sizeCm.min}..${PRINT_LIMITS.sizeCm.max}, at most two decimals` },
+    dpi: { type: "number", description: `dots per inch, an integer in ${PRINT_LIMITS.dpi.min}..${PRINT_LIMITS.dpi.max}` },
+  },
+} as const;
+const sizeUnlessPrint = { if: { not: { required: ["print"] } }, then: { required: ["width", "height"] } } as const;
+
 const patternBody = (manifest: readonly ModelManifestEntry[]) => ({
   type: "object",
   additionalProperties: false,
-  required: ["seed", "width", "height"],
+  required: ["seed"],
   anyOf: [{ required: ["model", "params"] }, { required: ["recipe", "region"] }],
-  allOf: paramsOf(manifest).allOf,
+  allOf: [...paramsOf(manifest).allOf, sizeUnlessPrint],
   properties: {
     model: { type: "string", minLength: 1, maxLength: 64 },
     seed: uint64,
     params: paramsOf(manifest).params,
     width: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     height: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
+    print: printSchema,
     name: { type: "string", maxLength: 200 },
     to: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$", description: "owner of the certificate (default: the generator's creator account)" },
     mint: { type: "boolean" },
@@ -129,10 +149,11 @@ const patternBody = (manifest: readonly ModelManifestEntry[]) => ({
 const renderBody = (manifest: readonly ModelManifestEntry[]) => ({
   type: "object",
   additionalProperties: false,
-  required: ["model", "seed", "params", "width", "height"],
-  allOf: paramsOf(manifest).allOf,
+  required: ["model", "seed", "params"],
+  allOf: [...paramsOf(manifest).allOf, sizeUnlessPrint],
   properties: {
-    ...Object.fromEntries(["model", "seed", "params", "width", "height"].map((k) => [k, patternBody(manifest).properties[k as keyof ReturnType<typeof patternBody>["properties"]]])),
+    format: { type: "string", enum: ["png", "tiff"], description: "png (default), or tiff: a baseline TIFF of the same pixels (8-bit RGB, uncompressed, X/YResolution = the print spec's DPI per inch) for a mill; needs print" },
+    ...Object.fromEntries(["model", "seed", "params", "width", "height", "print"].map((k) => [k, patternBody(manifest).properties[k as keyof ReturnType<typeof patternBody>["properties"]]])),
     weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); must be a registered model's weights; default: the named shipped model" },
     weightsCid: { type: "string", minLength: 1, maxLength: 200, description: "CIDv1 (raw, sha2-256) of a registered model's weights: the server fetches them from its IPFS store and checks them against the CID" },
     card: { type: "object", description: "the model card (motif-model-card/1) of `weights` or `weightsCid`, as verifyCertificate fetched it by its registered digest: its I/O contract, latent, params and behaviour (needed for a motif.image/1 model, or params other than a CPPN's); it must name those weights' sha-256" },
@@ -194,14 +215,17 @@ type RenderBody = {
   model: string;
   seed: string;
   params: Record<string, number>;
+  /** Required without `print` (the schema); with it, the print size at its DPI when left out. */
   width: number;
   height: number;
+  print?: { repeat?: string; sizeCm: number; dpi: number };
+  format?: "png" | "tiff";
   weights?: string;
   weightsCid?: string;
   card?: unknown;
 };
 /** Either model and params, or a recipe and the region it is used in (the schema's anyOf). */
-type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid" | "card"> & {
+type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid" | "card" | "format"> & {
   model?: string;
   params?: RenderBody["params"];
   name?: string;
@@ -213,6 +237,24 @@ type PatternBody = Omit<RenderBody, "model" | "params" | "weights" | "weightsCid
 
 /** Error body of every 4xx/5xx: what went wrong, naming the field where there is one. */
 type ApiError = { error: string; message: string; field?: string };
+
+/**
+ * The print spec of a request, checked (a 400 naming `body.print.<field>` and its range), and the
+ * size: the request's width and height, or the print size at its DPI where they are left out (the
+ * render refuses a width or height that is not that size).
+ */
+function sizeOf(b: { width?: number; height?: number; print?: RenderBody["print"] }): { print?: PrintSpec; width: number; height: number } | ApiError {
+  if (b.print === undefined) return { width: b.width!, height: b.height! };
+  let print: PrintSpec;
+  try {
+    print = checkPrintSpec({ ...b.print, repeat: b.print.repeat ?? "block" });
+  } catch (error) {
+    if (error instanceof PrintSpecError) return { error: "invalid_request", field: `body.${error.field}`, message: `body.${error.message.split("\n")[0]}` };
+    throw error;
+  }
+  const side = printPixels(print.sizeCm, print.dpi);
+  return { print, width: b.width ?? side, height: b.height ?? side };
+}
 
 /** What the schema cannot say about a render request: a seed below 2^64, a size within the key's plan. */
 function refuseRender(key: ApiKey, b: { seed: string; width: number; height: number }): { status: number; body: ApiError } | undefined {
@@ -276,7 +318,7 @@ const ROUTE_DOCS: Record<string, Record<string, unknown>> = {
   "POST /v1/render": {
     summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
     description: "weights (base64) or weightsCid (fetched from the server's IPFS store and checked against the CID) must be a registered model's weights (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
-    response: replies({ 200: "image/png; headers x-content-digest, x-model-sha256" }, 400, 401, 403, 404, 429),
+    response: replies({ 200: "image/png (or image/tiff with format tiff); headers x-content-digest (the PNG's sha-256), x-model-sha256" }, 400, 401, 403, 404, 429),
   },
   "GET /v1/patterns/:cid": { summary: "Metadata pinned under a CID", params: { type: "object", properties: { cid: { type: "string", description: "CIDv1 of the metadata" } } }, response: replies({ 200: "metadata" }, 400, 404) },
   "POST /v1/screen": {
@@ -355,6 +397,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     }
     return undefined;
   };
+  /** A schema refusal of `print` in words from the SDK's check: the field and its allowed range. */
+  const printRefusal = (body: unknown): ApiError | undefined => {
+    const print = (body as { print?: unknown } | null)?.print;
+    if (typeof print !== "object" || print === null) return undefined;
+    const sized = sizeOf({ print: print as RenderBody["print"] });
+    return "error" in sized ? sized : undefined;
+  };
   /** A registered model's weights from the IPFS store by their CID (raw, sha2-256), checked against it. */
   const weightsByCid = async (raw: string): Promise<{ bytes: Uint8Array } | { status: number; error: string; message: string }> => {
     let cid: CID;
@@ -396,7 +445,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       const field = `${error.validationContext ?? "body"}${v.instancePath.replace(/\//g, ".")}${
         v.keyword === "required" ? `.${(v.params as { missingProperty: string }).missingProperty}` : ""
       }${v.keyword === "additionalProperties" ? `.${(v.params as { additionalProperty: string }).additionalProperty}` : ""}`;
-      const worded = field.startsWith("body.params") ? paramsRefusal(request.body) : undefined;
+      const worded = field.startsWith("body.params") ? paramsRefusal(request.body) : field.startsWith("body.print") ? printRefusal(request.body) : undefined;
       const body: ApiError = worded ?? { error: "invalid_request", field, message: `${field} ${v.message ?? "is invalid"}` };
       return reply.code(400).send(body);
     }
@@ -468,7 +517,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.post<{ Body: PatternBody }>("/v1/patterns", { schema: { body: patternBody(manifest) } }, async (request, reply) => {
     const key = keyOf(request);
-    const b = request.body;
+    const sized = sizeOf(request.body);
+    if ("error" in sized) return reply.code(400).send(sized);
+    const { print: _asSent, ...sent } = request.body;
+    const b = { ...sent, ...sized };
     const refused = refuseRender(key, b);
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
@@ -490,6 +542,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
             params: recipe?.recipe.params ?? b.params!,
             width: b.width,
             height: b.height,
+            ...(b.print !== undefined ? { print: b.print } : {}),
             ...(b.name !== undefined ? { name: b.name } : {}),
             ...(b.to !== undefined ? { to: b.to } : {}),
             ...(recipe !== undefined ? { recipe } : {}),
@@ -538,7 +591,11 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
 
   app.post<{ Body: RenderBody }>("/v1/render", { schema: { body: renderBody(manifest) } }, async (request, reply) => {
     const key = keyOf(request);
-    const b = request.body;
+    const sized = sizeOf(request.body);
+    if ("error" in sized) return reply.code(400).send(sized);
+    const { print: _asSent, ...sent } = request.body;
+    const b = { ...sent, ...sized };
+    if (b.format === "tiff" && b.print === undefined) return reply.code(400).send({ error: "invalid_request", field: "body.format", message: "body.format: tiff needs body.print (the TIFF's resolution is the print spec's DPI)" });
     const refused = refuseRender(key, b);
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
     const seed = BigInt(b.seed);
@@ -586,7 +643,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       let out;
       try {
         out = await render(
-          { model: b.model, seed, params: b.params, width: b.width, height: b.height },
+          { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.print !== undefined ? { print: b.print } : {}) },
           { modelsDir: options.pipeline.modelsDir, ...(weights !== undefined ? { modelBytes: weights } : {}), ...(card !== undefined ? { card } : {}) },
         );
       } catch (error) {
@@ -595,13 +652,14 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         throw error;
       }
       meter.add(key.key, { pixelsRendered: b.width * b.height });
-      return reply
+      reply
         .code(200)
         .header("x-content-digest", out.contentDigest)
         .header("x-model-sha256", out.model.sha256)
-        .header("access-control-expose-headers", "x-content-digest, x-model-sha256")
-        .type("image/png")
-        .send(Buffer.from(out.png));
+        .header("access-control-expose-headers", "x-content-digest, x-model-sha256");
+      // the TIFF streams strip by strip from the PNG (171 MB at 64 cm and 300 DPI): never whole in memory
+      if (b.format === "tiff") return reply.type("image/tiff").send(tiffOfPng(out.png, out.print!.dpi));
+      return reply.type("image/png").send(Buffer.from(out.png));
     });
   });
 

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { ModelParamsError, UnknownRegionError, checkModelParams, describeModelParam, region } from "@motif/sdk";
+import { ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, UnknownRegionError, checkModelParams, checkPrintSpec, describeModelParam, printPixels, region } from "@motif/sdk";
 import { loadManifestSync } from "../model/manifest.js";
 import { type ModelManifestEntry, RENDER_LIMITS, modelsDir } from "../render/render.js";
 
@@ -115,4 +115,43 @@ export const RENDER_OPTION_SPECS = {
 /** Style params (`paramsFromFlags`) and square size from `--size`, each checked against its range. */
 export function renderOptionsFrom(values: { size?: string | undefined }, paramFlags: Record<string, string>, entry: ModelManifestEntry) {
   return { params: paramsFromFlags(paramFlags, entry), size: intOption("size", values.size, 512, 1, RENDER_LIMITS.maxSide) };
+}
+
+/** parseArgs specs of the print flags (`printSpecFrom`). */
+export const PRINT_OPTION_SPECS = {
+  repeat: { type: "string" },
+  "size-cm": { type: "string" },
+  dpi: { type: "string" },
+} as const;
+
+/** The print flags' lines of a help text. */
+export const PRINT_FLAGS_HELP = `  --repeat     for print: ${REPEAT_TYPES.join(", ")} (default block); the tile is rendered seamless under it
+  --size-cm    for print: the square tile's side in cm, ${PRINT_LIMITS.sizeCm.min}..${PRINT_LIMITS.sizeCm.max} (two decimals at most); with --dpi
+  --dpi        for print: dots per inch, an integer in ${PRINT_LIMITS.dpi.min}..${PRINT_LIMITS.dpi.max}; the side is round(cm / 2.54 × DPI) px (64 cm at 300 DPI: 7559 px), at most ${PRINT_LIMITS.pixels.max}
+               (the PNG gets a pHYs chunk; repeat, size and DPI are part of the lineage)`;
+
+const PRINT_FLAG: Record<string, string> = { "print.repeat": "--repeat", "print.sizeCm": "--size-cm", "print.dpi": "--dpi" };
+
+/**
+ * The print spec of `--repeat`, `--size-cm` and `--dpi` (undefined when none is given), with the
+ * square side it makes; a UsageError names the flag and its allowed range. `--size`, `--width` and
+ * `--height` may not come with it (the side is the size at the DPI).
+ */
+export function printSpecFrom(values: { repeat?: string | undefined; "size-cm"?: string | undefined; dpi?: string | undefined; size?: string | undefined; width?: string | undefined; height?: string | undefined }): { print: PrintSpec; side: number } | undefined {
+  if (values.repeat === undefined && values["size-cm"] === undefined && values.dpi === undefined) return undefined;
+  if (values["size-cm"] === undefined) throw new UsageError(`--size-cm: required with --repeat and --dpi, the tile's side in cm (${PRINT_LIMITS.sizeCm.min}..${PRINT_LIMITS.sizeCm.max})`);
+  if (values.dpi === undefined) throw new UsageError(`--dpi: required with --repeat and --size-cm, an integer in ${PRINT_LIMITS.dpi.min}..${PRINT_LIMITS.dpi.max} (dots per inch)`);
+  for (const flag of ["size", "width", "height"] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag}: not with --size-cm and --dpi (the tile's side is round(cm / 2.54 × DPI) px)`);
+  }
+  const number = (raw: string) => (raw.trim() === "" ? Number.NaN : Number(raw));
+  try {
+    const print = checkPrintSpec({ repeat: values.repeat ?? "block", sizeCm: number(values["size-cm"]), dpi: number(values.dpi) });
+    return { print, side: printPixels(print.sizeCm, print.dpi) };
+  } catch (error) {
+    if (!(error instanceof PrintSpecError)) throw error;
+    const flag = PRINT_FLAG[error.field] ?? error.field;
+    const raw = flag === "--repeat" ? values.repeat : flag === "--size-cm" ? values["size-cm"] : values.dpi;
+    throw new UsageError(`${flag}: ${error.detail.replace(/^(NaN|null|undefined|"[^"]*") is not/, `"${raw ?? ""}" is not`)}`);
+  }
 }

@@ -9,11 +9,11 @@ import { pipelineConfig } from "../config.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
-import { RENDER_OPTION_SPECS, UsageError, modelEntry, paramFlagsHelp, parse, regionOption, renderOptionsFrom, seedOption } from "./args.js";
+import { PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, RENDER_OPTION_SPECS, UsageError, modelEntry, paramFlagsHelp, parse, printSpecFrom, regionOption, renderOptionsFrom, seedOption } from "./args.js";
 import { loadManifest } from "../render/render.js";
 import { chainFromEnv, contractsFor } from "./chain.js";
 
-const HELP = `usage: motif mint --model NAME --seed N [--PARAM VALUE ...] [--size PX] [--to ADDRESS] [--store DIR] [--json]
+const HELP = `usage: motif mint --model NAME --seed N [--PARAM VALUE ...] [--size PX | [--repeat TYPE] --size-cm CM --dpi N] [--to ADDRESS] [--store DIR] [--json]
        motif mint --recipe RECIPE.json --region CODE --seed N [--size PX] [--to ADDRESS] [--store DIR] [--json]
 
 Renders one pattern, screens it against every certificate on chain, pins it, attests its lineage
@@ -25,7 +25,9 @@ With --recipe the recipe's model and params are used, and the recipe must be cer
 default the creator); otherwise exit 1 with the reason, before anything is rendered. The
 certificate's lineage then names the recipe, whose owner receives its share of the pattern's revenue.
 The model's params (any it does not declare is refused):
-${paramFlagsHelp()}`;
+${paramFlagsHelp()}
+A tile for print (its repeat, size and DPI in the lineage, hashed into paramsHash):
+${PRINT_FLAGS_HELP}`;
 
 export const mintCommand = {
   help: HELP,
@@ -33,6 +35,7 @@ export const mintCommand = {
     const manifest = await loadManifest();
     const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
+      ...PRINT_OPTION_SPECS,
       seed: { type: "string" },
       to: { type: "string" },
       recipe: { type: "string" },
@@ -59,6 +62,7 @@ export const mintCommand = {
       throw new UsageError(`--model: "${entry.name}" is not registered on chain ${chain.attester.chainId} (registered: ${Object.keys(chain.modelIds).join(", ") || "none"})`);
     }
     const { params, size } = renderOptionsFrom(values, paramFlags, entry);
+    const print = printSpecFrom(values);
     const { store, pinQueue } = selectStore(values.store!);
     const { licensing } = await contractsFor(chain.attester.chainId, ["licensing"]);
     // the certificates (PDQ and tile hashes) and the hash banks of the state folder (MOTIF_STATE_DIR or .motif)
@@ -73,8 +77,9 @@ export const mintCommand = {
           model: entry.name,
           seed: seedOption(values.seed),
           params,
-          width: size,
-          height: size,
+          width: print?.side ?? size,
+          height: print?.side ?? size,
+          ...(print !== undefined ? { print: print.print } : {}),
           ...(values.to !== undefined ? { to: values.to as `0x${string}` } : {}),
           ...(recipe !== undefined ? { recipe: { recipe, region: values.region! } } : {}),
         },

@@ -1,21 +1,29 @@
-import { writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
 
 import { recipeBytes } from "../recipe/recipe.js";
 import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
+import { describePrintSpec } from "@motif/sdk";
 import { RENDER_LIMITS, RenderInputError, closeRenderPools, loadManifest, render } from "../render/render.js";
-import { RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, renderOptionsFrom, seedOption } from "./args.js";
+import { tiffOfPng } from "../render/tiff.js";
+import { PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, printSpecFrom, renderOptionsFrom, seedOption } from "./args.js";
 import { stopSignal } from "./stop.js";
 
 const HELP = `usage: motif render --model NAME --seed N [--PARAM VALUE ...] [--size PX | --width PX --height PX] --out FILE [--json]
        motif render --recipe RECIPE.json --seed N [--size PX | --width PX --height PX] --out FILE [--json]
+       motif render --model NAME --seed N [--PARAM VALUE ...] [--repeat TYPE] --size-cm CM --dpi N --out FILE [--tiff FILE]
 
 Renders a seamless pattern with a shipped model and writes it as PNG.
   --model      a model of generator/models/models.json (MOTIF_MODELS_DIR: another folder)
   --seed       0..2^64-1
 ${paramFlagsHelp()}
   --size       square side 1..${RENDER_LIMITS.maxSide} (default 512); or --width and --height
+${PRINT_FLAGS_HELP}
   --recipe     render with a recipe's model and params (\`motif recipe create\`); not with --model or param flags
   --out        PNG file to write (nothing is written if the input is refused or the render stopped)
+  --tiff       also write a baseline TIFF of the same pixels (8-bit RGB, uncompressed, its DPI as
+               X/YResolution per inch) for a mill's RIP; needs --size-cm and --dpi
   --json       print the result as JSON
   --progress   print "band N/M" lines to stderr as the render goes
 
@@ -28,6 +36,8 @@ export const renderCommand = {
     const manifest = await loadManifest();
     const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
+      ...PRINT_OPTION_SPECS,
+      tiff: { type: "string" },
       seed: { type: "string" },
       recipe: { type: "string" },
       width: { type: "string" },
@@ -52,6 +62,9 @@ export const renderCommand = {
     }
     const entry = modelEntry(manifest, values.model, ", or --recipe");
     if (values.out === undefined) throw new UsageError("--out: required, the PNG file to write");
+    const print = printSpecFrom(values);
+    if (values.tiff !== undefined && print === undefined) throw new UsageError("--tiff: needs --size-cm and --dpi (the TIFF's resolution is the print spec's DPI)");
+    if (values.tiff !== undefined && values.tiff === values.out) throw new UsageError("--tiff: the same file as --out");
     const options = renderOptionsFrom(values, paramFlags, entry);
     const params = fromRecipe ?? options.params;
     const size = options.size;
@@ -59,8 +72,9 @@ export const renderCommand = {
       model: entry.name,
       seed: seedOption(values.seed),
       params,
-      width: intOption("width", values.width, size, 1, RENDER_LIMITS.maxSide),
-      height: intOption("height", values.height, size, 1, RENDER_LIMITS.maxSide),
+      width: print?.side ?? intOption("width", values.width, size, 1, RENDER_LIMITS.maxSide),
+      height: print?.side ?? intOption("height", values.height, size, 1, RENDER_LIMITS.maxSide),
+      ...(print !== undefined ? { print: print.print } : {}),
     };
     let out;
     // a signal stops the render between bands: the workers are terminated, nothing is written
@@ -78,7 +92,7 @@ export const renderCommand = {
         },
       });
     } catch (error) {
-      if (error instanceof RenderInputError) throw new UsageError(error.message);
+      if (error instanceof RenderInputError) throw new UsageError(error.field.startsWith("print.") ? `${{ "print.repeat": "--repeat", "print.sizeCm": "--size-cm", "print.dpi": "--dpi" }[error.field] ?? error.field}: ${error.message.slice(error.field.length + 2)}` : error.message);
       if (error instanceof RenderStopped) {
         await closeRenderPools();
         process.stderr.write(`motif render: stopped by ${error.why} after ${bandsDone} of ${bandsTotal || "its"} bands; nothing written\n`);
@@ -89,6 +103,26 @@ export const renderCommand = {
       stop.dispose();
     }
     await writeFile(values.out, out.png);
+    if (values.tiff !== undefined) {
+      // written under a temporary name and renamed: a stopped or failed export leaves no partial TIFF
+      const tmp = `${values.tiff}.${process.pid}.partial`;
+      const exportStop = stopSignal();
+      const stopExport = new AbortController();
+      void exportStop.stopped.then((why) => stopExport.abort(new RenderStopped(why)));
+      try {
+        await pipeline(tiffOfPng(out.png, out.print!.dpi), createWriteStream(tmp), { signal: stopExport.signal });
+        await rename(tmp, values.tiff);
+      } catch (error) {
+        await rm(tmp, { force: true });
+        if (stopExport.signal.aborted) {
+          process.stderr.write(`motif render: stopped during the TIFF export; ${values.out} written, no TIFF\n`);
+          return 0;
+        }
+        throw error;
+      } finally {
+        exportStop.dispose();
+      }
+    }
     const result = {
       file: values.out,
       contentDigest: out.contentDigest,
@@ -100,9 +134,10 @@ export const renderCommand = {
       width: out.width,
       height: out.height,
       bytes: out.png.length,
+      ...(out.print !== undefined ? { print: out.print, ...(values.tiff !== undefined ? { tiff: values.tiff } : {}) } : {}),
       ...(recipeDigest !== undefined ? { recipeDigest } : {}),
     };
-    process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `${result.contentDigest} ${result.file} ${out.width}x${out.height}\n`);
+    process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `${result.contentDigest} ${result.file} ${out.width}x${out.height}${out.print !== undefined ? ` ${describePrintSpec(out.print)}${values.tiff !== undefined ? `; TIFF ${values.tiff}` : ""}` : ""}\n`);
     return 0;
   },
 };

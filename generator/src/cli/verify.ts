@@ -62,7 +62,7 @@ export const verifyCommand = {
         ? {}
         : {
             rerender: async (r: RerenderRequest) =>
-              (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+              (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
           }),
     });
     if (values.json) {

@@ -7,7 +7,8 @@ const DEFLATE_OPTIONS: ZlibOptions & Pick<TransformOptions, "writableHighWaterMa
 /**
  * Streaming PNG encoder with fixed settings, so the same pixels always give the same bytes (on one
  * zlib build): 8-bit RGB, no alpha, no interlace, filter "Sub" on every row, zlib level 6, IDAT
- * chunks of 64 KiB. Rows arrive in bands (as pixels, or already filtered by a render worker); only
+ * chunks of 64 KiB; a `pHYs` chunk after IHDR only when `pixelsPerMetre` is given (a print render's
+ * DPI: every other render keeps its bytes). Rows arrive in bands (as pixels, or already filtered by a render worker); only
  * the compressed stream is kept, and it is compressed off the main thread (zlib's thread pool) while
  * the next bands render.
  */
@@ -22,6 +23,8 @@ export class PngWriter {
   constructor(
     readonly width: number,
     readonly height: number,
+    /** The physical resolution, pixels per metre on both axes (PNG `pHYs`, unit 1); absent: no pHYs chunk. */
+    readonly pixelsPerMetre?: number,
   ) {
     this.deflate.on("data", (chunk: Buffer) => this.compressed.push(chunk));
     this.done = new Promise((resolve, reject) => {
@@ -84,6 +87,13 @@ export class PngWriter {
     ihdr.writeUInt32BE(this.height, 4);
     ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, deflate, adaptive filters, no interlace
     parts.push(chunk("IHDR", ihdr));
+    if (this.pixelsPerMetre !== undefined) {
+      const phys = Buffer.alloc(9);
+      phys.writeUInt32BE(this.pixelsPerMetre, 0);
+      phys.writeUInt32BE(this.pixelsPerMetre, 4);
+      phys[8] = 1; // unit: the metre
+      parts.push(chunk("pHYs", phys));
+    }
     for (let o = 0; o < data.length; o += 65536) parts.push(chunk("IDAT", data.subarray(o, o + 65536)));
     parts.push(chunk("IEND", Buffer.alloc(0)));
     return new Uint8Array(Buffer.concat(parts));

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
 
-import { type ModelCard, type ModelParams, ModelParamsError, checkModelParams, encodeModelParams, modelParamsHash } from "@motif/sdk";
+import { type ModelCard, type ModelParams, ModelParamsError, type PrintSpec, PrintSpecError, checkModelParams, checkPrintSpec, encodeModelParams, pixelsPerMetre, printPixels, renderParamsHash } from "@motif/sdk";
 import { CPPN, CPPN_PARAMS } from "../model/cppn.js";
 import { runImage } from "../model/io.js";
 import { type ModelManifestEntry, loadManifestSync, manifestEntry, manifestRecord } from "../model/manifest.js";
@@ -44,15 +44,25 @@ export type RenderInput = {
   params: RenderParams;
   width: number;
   height: number;
+  /**
+   * A render for print (docs/design/print-repeats.md): the tile seamless under `repeat`, square,
+   * `printPixels(sizeCm, dpi)` a side (width and height must be that), its DPI in the PNG's `pHYs`
+   * chunk; part of the lineage (`paramsHash` covers it). Absent: the seamless block tile of every
+   * render before print specs, byte for byte.
+   */
+  print?: PrintSpec;
 };
 
 export type RenderOutput = {
   png: Uint8Array;
   /** sha-256 of the PNG bytes: the certificate's content digest and token id. */
   contentDigest: Hex;
-  /** keccak-256 of the canonical params JSON. */
+  /** keccak-256 of the canonical render params (`renderParamsHash`: the params, and the print spec when there is one). */
   paramsHash: Hex;
+  /** Canonical JSON of the model params alone (the print spec, when there is one, is `print`). */
   canonicalParams: string;
+  /** The checked print spec, when the render is for print. */
+  print?: PrintSpec;
   model: ModelManifestEntry;
   seed: bigint;
   width: number;
@@ -115,7 +125,7 @@ export function setSessionCacheSize(max: number): number {
 }
 
 /** Checks a render request; throws RenderInputError naming the field and its allowed range; the model's entry and the checked params. */
-export function validateRenderInput(input: RenderInput, manifest: ModelManifestEntry[], maxSide: number = RENDER_LIMITS.maxSide): { entry: ModelManifestEntry; params: Record<string, number> } {
+export function validateRenderInput(input: RenderInput, manifest: ModelManifestEntry[], maxSide: number = RENDER_LIMITS.maxSide): { entry: ModelManifestEntry; params: Record<string, number>; print?: PrintSpec } {
   const entry = manifest.find((m) => m.name === input.model);
   if (entry === undefined) {
     throw new RenderInputError("model", `unknown model "${input.model}"; known: ${manifest.map((m) => m.name).join(", ")}`);
@@ -127,7 +137,36 @@ export function validateRenderInput(input: RenderInput, manifest: ModelManifestE
     const v = input[side];
     if (!Number.isInteger(v) || v < 1 || v > maxSide) throw new RenderInputError(side, `${v} is outside 1..${maxSide}`);
   }
-  return { entry, params: renderParams(entry, input.params) };
+  const params = renderParams(entry, input.params);
+  return input.print === undefined ? { entry, params } : { entry, params, print: printSpecOf(entry, input) };
+}
+
+/**
+ * The checked print spec of a request (RenderInputError naming `print.repeat`, `print.sizeCm`,
+ * `print.dpi` or the side, and the allowed range): the size at that DPI must be the request's width
+ * and height, and the model must be able to render the repeat: any repeat but block needs a
+ * coordinate network (`motif.cppn/1`: its inputs are remapped), half-drop and brick a seamless one
+ * (periodic in u and v: the map relies on it).
+ */
+function printSpecOf(entry: ModelManifestEntry, input: RenderInput): PrintSpec {
+  let print: PrintSpec;
+  try {
+    print = checkPrintSpec(input.print);
+  } catch (error) {
+    if (error instanceof PrintSpecError) throw new RenderInputError(error.field, error.detail);
+    throw error;
+  }
+  const side = printPixels(print.sizeCm, print.dpi);
+  for (const axis of ["width", "height"] as const) {
+    if (input[axis] !== side) throw new RenderInputError(axis, `${input[axis]} px, but the print spec's ${print.sizeCm} cm at ${print.dpi} DPI is a square tile of ${side} px (round(cm / 2.54 × DPI))`);
+  }
+  if (print.repeat !== "block" && entry.io !== "motif.cppn/1") {
+    throw new RenderInputError("print.repeat", `"${print.repeat}" needs a coordinate-network model (motif.cppn/1); model ${entry.name} is ${entry.io}: only "block"`);
+  }
+  if ((print.repeat === "half-drop" || print.repeat === "brick") && !entry.behaviour.seamless) {
+    throw new RenderInputError("print.repeat", `"${print.repeat}" needs a seamless model (periodic in u and v); model ${entry.name} is not: "block" or "mirror"`);
+  }
+  return print;
 }
 
 /** `params` checked against the model's declarations (all required, in declaration order), or RenderInputError naming the param, its range and the model. */
@@ -175,7 +214,9 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
     const known = manifest.find((m) => m.sha256 === digest);
     manifest = [known !== undefined ? { ...known, name: input.model } : entryOfUnknownWeights(manifest, input.model, options.modelBytes, digest, options.card)];
   }
-  const { entry, params } = validateRenderInput(input, manifest, options.maxSide);
+  const { entry, params, print } = validateRenderInput(input, manifest, options.maxSide);
+  const repeat = print?.repeat ?? "block";
+  const ppm = print !== undefined ? pixelsPerMetre(print.dpi) : undefined;
   const threads = options.threads ?? renderThreads();
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_RENDER_THREADS) throw new RangeError(`threads: ${threads} is not an integer in 1..${MAX_RENDER_THREADS}`);
   const { width, height } = input;
@@ -187,7 +228,7 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
   const bands = bandsOf(width, height);
   // one band gains nothing from a worker: it stays on this thread
   const pool = threads > 1 && bands.length > 1 ? renderPool(threads) : undefined;
-  const progress = { signal: options.signal, onBand: options.onBand };
+  const progress = { signal: options.signal, onBand: options.onBand, pixelsPerMetre: ppm };
   let bytes: Uint8Array;
   if (entry.io === "motif.image/1") {
     // a fixed-size image, run once, upscaled by motif-bicubic/1 band by band
@@ -209,16 +250,17 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
       bytes = await renderInThread(width, height, bands, async (b) => (upscaler.rows(b.y0, b.rows, rgb8), rgb8), progress);
     }
   } else if (pool !== undefined) {
-    bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "cppn", model, z, params, width, height, ...b }), progress);
+    bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "cppn", model, z, params, width, height, ...b, ...(repeat !== "block" ? { repeat } : {}) }), progress);
   } else {
     const scratch = cppnScratch(width, bandRowsOf(width, height));
-    bytes = await withSession(sessions, model, (session) => renderInThread(width, height, bands, (b) => cppnBand(session, z, params, width, height, b.y0, b.rows, scratch), progress));
+    bytes = await withSession(sessions, model, (session) => renderInThread(width, height, bands, (b) => cppnBand(session, z, params, width, height, b.y0, b.rows, scratch, repeat), progress));
   }
   return {
     png: bytes,
     contentDigest: `0x${createHash("sha256").update(bytes).digest("hex")}`,
-    paramsHash: modelParamsHash(params),
+    paramsHash: renderParamsHash(params, print),
     canonicalParams: canonicalParams(params),
+    ...(print !== undefined ? { print } : {}),
     model: entry,
     seed: input.seed,
     width,
@@ -227,14 +269,15 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
 }
 
 type Band = { y0: number; rows: number };
-type Progress = Pick<RenderOptions, "signal" | "onBand">;
+/** A render's progress hooks, and the PNG's pixels per metre (a print render's DPI; absent: no pHYs). */
+type Progress = Pick<RenderOptions, "signal" | "onBand"> & { pixelsPerMetre?: number | undefined };
 
 /** Names the image of an upscaled render to the workers (they keep its upscaler while its bands come). */
 let nextImageKey = 1;
 
 /** The one-thread render: each band's RGB rows (`rgbOf`) written to the PNG as it is made. */
-async function renderInThread(width: number, height: number, bands: readonly Band[], rgbOf: (band: Band) => Promise<Uint8Array>, { signal, onBand }: Progress): Promise<Uint8Array> {
-  const png = new PngWriter(width, height);
+async function renderInThread(width: number, height: number, bands: readonly Band[], rgbOf: (band: Band) => Promise<Uint8Array>, { signal, onBand, pixelsPerMetre }: Progress): Promise<Uint8Array> {
+  const png = new PngWriter(width, height, pixelsPerMetre);
   try {
     for (let i = 0; i < bands.length; i++) {
       signal?.throwIfAborted();
@@ -253,8 +296,8 @@ async function renderInThread(width: number, height: number, bands: readonly Ban
  * finished ones (already PNG-filtered) written strictly in band order while the next render; the
  * compressor's backlog is waited out, so memory stays a few bands whatever the size.
  */
-async function renderInPool(pool: WorkerPool, width: number, height: number, bands: readonly Band[], taskOf: (band: Band) => RenderTask, { signal, onBand }: Progress): Promise<Uint8Array> {
-  const png = new PngWriter(width, height);
+async function renderInPool(pool: WorkerPool, width: number, height: number, bands: readonly Band[], taskOf: (band: Band) => RenderTask, { signal, onBand, pixelsPerMetre }: Progress): Promise<Uint8Array> {
+  const png = new PngWriter(width, height, pixelsPerMetre);
   const window = pool.size * 2;
   const inFlight = new Map<number, Promise<Uint8Array>>();
   // band buffers the compressor is done with, handed to the next tasks to fill: otherwise every band

@@ -6,6 +6,7 @@
  */
 import { parentPort } from "node:worker_threads";
 
+import type { RepeatType } from "@motif/sdk";
 import { cppnBand, cppnScratch } from "./bands.js";
 import { filterRows } from "./png.js";
 import { type ModelSource, SessionCache, sessionCacheSize, withSession } from "./sessions.js";
@@ -22,6 +23,8 @@ export type CppnBandTask = {
   height: number;
   y0: number;
   rows: number;
+  /** The repeat the tile is seamless under (absent: block). */
+  repeat?: RepeatType;
 };
 
 /**
@@ -53,7 +56,7 @@ const upscalers = new Map<number, ReturnType<typeof bicubicUpscaler>>();
 async function band(task: RenderTask): Promise<Buffer> {
   if (task.kind === "cppn") {
     if (scratch.uv.length < task.rows * task.width * 2) scratch = cppnScratch(task.width, task.rows);
-    const rgb = await withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch));
+    const rgb = await withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch, task.repeat));
     return filterRows(rgb, task.width, task.rows, task.into);
   }
   const { image } = task;

@@ -41,6 +41,7 @@ export function metadataLineage(config: LineageConfig, s: LineageSource): Metada
     weightsDigest: rendered.model.sha256,
     seed: rendered.seed,
     params: JSON.parse(rendered.canonicalParams) as Record<string, number>,
+    ...(rendered.print !== undefined ? { print: rendered.print } : {}),
     paramsHash: rendered.paramsHash,
     pdqHash: fp.pdqHash,
     pdqQuality: fp.pdq.quality,

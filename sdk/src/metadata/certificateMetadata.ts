@@ -2,9 +2,10 @@ import { type Address, type Hex, isAddress } from "viem";
 
 import { canonicalJson } from "../canonical.js";
 import { tokenIdHex } from "../ids.js";
+import { type PrintSpec, PrintSpecError, checkPrintSpec, printPixels } from "../params/printSpec.js";
 import type { DatasetCertificateMetadata } from "./datasetMetadata.js";
 import type { RecipeCertificateMetadata } from "./recipeMetadata.js";
-import { IPFS_URI, UINT64_DECIMAL, arr, decodeDocument, fail, hex32, int, cidV1, obj, optStr, params, str } from "./check.js";
+import { IPFS_URI, MetadataError, UINT64_DECIMAL, arr, decodeDocument, fail, hex32, int, cidV1, obj, optStr, params, str } from "./check.js";
 
 export { MetadataError, type MetadataErrorType } from "./check.js";
 
@@ -37,6 +38,11 @@ export type CertificateMetadataLineage = {
   /** uint64 in decimal. */
   seed: string;
   params: Record<string, number>;
+  /**
+   * The print spec the tile was rendered for (repeat, size in cm, DPI); absent for a plain render.
+   * Part of the lineage: `paramsHash` is `renderParamsHash(params, print)`.
+   */
+  print?: PrintSpec;
   paramsHash: Hex;
   pdq: { hash: Hex; quality: number };
   /** The tile hash and the period it found (absent in metadata pinned before tile hashes). */
@@ -58,7 +64,7 @@ export type C2paAction = {
   action: string;
   digitalSourceType?: string;
   softwareAgent?: string;
-  parameters?: { model?: string; weightsDigest?: string; seed?: string; params?: Record<string, number> };
+  parameters?: { model?: string; weightsDigest?: string; seed?: string; params?: Record<string, number>; print?: PrintSpec };
 };
 export type C2paAssertion = { label: "c2pa.actions"; data: { actions: C2paAction[] } } | { label: string; data: unknown };
 
@@ -71,6 +77,8 @@ export type CertificateMetadataLineageInput = {
   weightsDigest: Hex;
   seed: bigint;
   params: Record<string, number>;
+  /** The print spec (repeat, size, DPI) the tile was rendered for; absent: a plain render. */
+  print?: PrintSpec;
   paramsHash: Hex;
   pdqHash: Hex;
   pdqQuality: number;
@@ -111,6 +119,13 @@ export function buildCertificateMetadata(input: CertificateMetadataInput): Certi
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([k, v]) => ({ trait_type: `Param: ${k}`, value: v })),
       { trait_type: "Size", value: `${l.width}x${l.height}` },
+      ...(l.print !== undefined
+        ? [
+            { trait_type: "Repeat", value: l.print.repeat },
+            { trait_type: "Print size", value: `${l.print.sizeCm} cm` },
+            { trait_type: "DPI", value: l.print.dpi },
+          ]
+        : []),
     ],
     motif: {
       version: 1,
@@ -120,6 +135,7 @@ export function buildCertificateMetadata(input: CertificateMetadataInput): Certi
         model: { name: l.modelName, version: l.modelVersion, weightsDigest: l.weightsDigest },
         seed,
         params: l.params,
+        ...(l.print !== undefined ? { print: l.print } : {}),
         paramsHash: l.paramsHash,
         pdq: { hash: l.pdqHash, quality: l.pdqQuality },
         ...(l.tile !== undefined ? { tile: l.tile } : {}),
@@ -140,7 +156,7 @@ export function buildCertificateMetadata(input: CertificateMetadataInput): Certi
                 action: "c2pa.created",
                 digitalSourceType: TRAINED_ALGORITHMIC_MEDIA,
                 softwareAgent: `${input.generator.name} ${input.generator.version}`,
-                parameters: { model: `${l.modelName} ${l.modelVersion}`, weightsDigest: l.weightsDigest, seed, params: l.params },
+                parameters: { model: `${l.modelName} ${l.modelVersion}`, weightsDigest: l.weightsDigest, seed, params: l.params, ...(l.print !== undefined ? { print: l.print } : {}) },
               },
             ],
           },
@@ -170,6 +186,7 @@ function checkLineage(v: unknown, p: string): void {
   const seed = l.seed;
   if (typeof seed !== "string" || !UINT64_DECIMAL.test(seed) || BigInt(seed) >= 2n ** 64n) fail(`${p}.seed`, "a uint64 in decimal (a string of digits, 0..18446744073709551615)", seed);
   params(l.params, `${p}.params`);
+  if (l.print !== undefined) checkPrint(l.print, `${p}.print`);
   hex32(l.paramsHash, `${p}.paramsHash`);
   const pdq = obj(l.pdq, `${p}.pdq`);
   hex32(pdq.hash, `${p}.pdq.hash`);
@@ -185,6 +202,11 @@ function checkLineage(v: unknown, p: string): void {
   }
   int(l.width, `${p}.width`, 1, 2 ** 31 - 1);
   int(l.height, `${p}.height`, 1, 2 ** 31 - 1);
+  if (l.print !== undefined) {
+    const { sizeCm, dpi } = l.print as PrintSpec;
+    const side = printPixels(sizeCm, dpi);
+    if (l.width !== side || l.height !== side) fail(`${p}.width`, `${side}x${side}: the print spec's ${sizeCm} cm at ${dpi} DPI`, `${String(l.width)}x${String(l.height)}`);
+  }
   if (typeof l.creator !== "string" || !isAddress(l.creator, { strict: false })) fail(`${p}.creator`, "an address (0x and 40 hex digits)", l.creator);
   if (l.editLog !== undefined) arr(l.editLog, `${p}.editLog`).forEach((s, i) => hex32(s, `${p}.editLog[${i}]`));
   if ((l.recipeId === undefined) !== (l.recipe === undefined)) {
@@ -195,6 +217,16 @@ function checkLineage(v: unknown, p: string): void {
     const r = obj(l.recipe, `${p}.recipe`);
     cidV1(r.cid, `${p}.recipe.cid`);
     hex32(r.digest, `${p}.recipe.digest`);
+  }
+}
+
+/** A print spec, or MetadataError naming its bad field and the allowed range. */
+function checkPrint(v: unknown, p: string): void {
+  try {
+    checkPrintSpec(v, p);
+  } catch (error) {
+    if (error instanceof PrintSpecError) throw new MetadataError(error.field, error.detail);
+    throw error;
   }
 }
 
@@ -217,6 +249,7 @@ function checkC2pa(v: unknown, p: string): void {
       optStr(q, "weightsDigest", `${xp}.parameters`);
       optStr(q, "seed", `${xp}.parameters`);
       if (q.params !== undefined) params(q.params, `${xp}.parameters.params`);
+      if (q.print !== undefined) checkPrint(q.print, `${xp}.parameters.print`);
     });
   });
 }

@@ -11,7 +11,8 @@ import { getRecipe } from "../actions/recipes/getRecipe.js";
 import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
-import { checkModelParams, modelParamsHash } from "../params/modelParams.js";
+import { checkModelParams } from "../params/modelParams.js";
+import { type PrintSpec, describePrintSpec, pixelsPerMetre, pngPhysOf, renderParamsHash } from "../params/printSpec.js";
 import type { ModelCard } from "../metadata/modelCard.js";
 import { getModelCard } from "../actions/models/getModelCard.js";
 import { getDatasetManifest } from "../actions/datasets/getDatasetManifest.js";
@@ -50,7 +51,18 @@ export type VerificationReport = {
 };
 
 /** A request to re-render a pattern: the weights (fetched by their CID and checked against the registry) and the lineage's render inputs. */
-export type RerenderRequest = { weights: Uint8Array; model: string; seed: bigint; params: Record<string, number>; width: number; height: number; /** The model's verified card (its I/O contract, latent and behaviour), when the modelCard item passed. */ card?: ModelCard };
+export type RerenderRequest = {
+  weights: Uint8Array;
+  model: string;
+  seed: bigint;
+  params: Record<string, number>;
+  width: number;
+  height: number;
+  /** The print spec of the lineage (repeat, size, DPI): the re-render must use it (absent: a plain render). */
+  print?: PrintSpec;
+  /** The model's verified card (its I/O contract, latent and behaviour), when the modelCard item passed. */
+  card?: ModelCard;
+};
 
 /** What a re-run of a model's training gets: its verified card, and its dataset's member images, each checked against its CID. */
 export type RetrainRequest = { card: ModelCard; datasetId: bigint; dataRoot: Hex; images: Array<{ tokenId: Hex; imageDigest: Hex; bytes: Uint8Array }> };
@@ -136,11 +148,11 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * | `modelCard` | the model card fetched by its registered digest names the registered weights, name and version, and declares the pattern's params |
  * | `training` | the card's training lineage equals the registry's; for a dataset certificate, its manifest's members each had a live AI-training licence to its curator (`verifyDataset`) |
  * | `retraining` | (trained models) re-running the training on the dataset certificate's member images (each fetched and checked by its CID) with the card's config gives the registered weights digest; not checked for raw-root training data or without `retrain` |
- * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params hash to the lineage's |
- * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest |
+ * | `recipe` | (patterns from a recipe) the recipe certificate is for the same model and the recipe's params (with the pattern's print spec, if any) hash to the lineage's |
+ * | `image` | the image fetched by its CID (every block of a chunked file checked) hashes to the on-chain content digest; a print tile's PNG states its DPI (`pHYs`) |
  * | `pdq` | PDQ recomputed from the image equals the on-chain PDQ (needs `pdq`) |
  * | `tile` | the tile hash recomputed from the image is within `TILE_VERIFY_TOLERANCE` bits of the attested one; for a certificate attested before tile hashes (zero), computed on the fly and reported (needs `decode`) |
- * | `rerender` | the weights fetched by their CID match the registered digest, and re-rendering reproduces the image (needs `rerender`) |
+ * | `rerender` | the weights fetched by their CID match the registered digest, the metadata's params and print spec hash to the lineage's `paramsHash`, and re-rendering with them reproduces the image (needs `rerender`) |
  * | `editLog` | `EditLogged` events replay to the on-chain head, and the metadata's edit log lists every edit up to the one that set it |
  * | `licenses` | licence history from events (grants, usage, revenue), summed; warning when licences have expired |
  *
@@ -342,8 +354,9 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       const recipeSha = await sha256Digest(bytes);
       if (recipeSha !== recipe.recipeDigest) throw new Error(`the recipe fetched by ${cid} hashes to ${recipeSha}, the recipe certificate's digest is ${recipe.recipeDigest}`);
       const doc = JSON.parse(new TextDecoder().decode(bytes)) as { params?: Record<string, number> };
-      const paramsHash = modelParamsHash(doc.params ?? {});
-      if (paramsHash !== l.paramsHash) throw new Error(`the recipe's params hash to ${paramsHash}, the pattern's lineage has ${l.paramsHash}`);
+      // rendered for print: the lineage's hash covers the recipe's params with the print spec
+      const paramsHash = renderParamsHash(doc.params ?? {}, metadata?.motif.lineage.print);
+      if (paramsHash !== l.paramsHash) throw new Error(`the recipe's params${metadata?.motif.lineage.print !== undefined ? " with the print spec" : ""} hash to ${paramsHash}, the pattern's lineage has ${l.paramsHash}`);
       return { recipeId: tokenIdHex(l.recipeId), recipeCid: cid, author: recipe.author, owner: recipe.owner, shareBps: recipe.shareBps };
     });
   }
@@ -358,7 +371,16 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     const digest = await sha256Digest(bytes);
     if (digest !== l.contentDigest) throw new Error(`image sha-256 ${digest} differs from the content digest ${l.contentDigest}`);
     image = bytes;
-    return { imageCid: cid, sha256: digest, bytes: bytes.length, blocks: parsed.code === 0x55 ? 1 : "chunked (dag-pb), every block checked" };
+    const print = metadata.motif.lineage.print;
+    if (print !== undefined) {
+      // the file a mill prints from must say its resolution: PNG pHYs, pixels per metre, unit metre
+      const phys = pngPhysOf(bytes);
+      const want = pixelsPerMetre(print.dpi);
+      if (phys === undefined || phys.unit !== 1 || phys.x !== want || phys.y !== want) {
+        throw new Error(`the PNG's pHYs chunk is ${phys === undefined ? "missing" : `${phys.x}x${phys.y} per ${phys.unit === 1 ? "metre" : "unit"}`}; the print spec's ${print.dpi} DPI is ${want} pixels per metre`);
+      }
+    }
+    return { imageCid: cid, sha256: digest, bytes: bytes.length, blocks: parsed.code === 0x55 ? 1 : "chunked (dag-pb), every block checked", ...(print !== undefined ? { print: describePrintSpec(print) } : {}) };
   });
 
   await item("pdq", "PDQ recomputed from the image equals the on-chain PDQ", async () => {
@@ -404,9 +426,10 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (weightsSha !== model.weightsDigest) throw new Error(`weights hash to ${weightsSha}, registered ${model.weightsDigest}`);
     const m = metadata.motif.lineage;
     const params = m.params;
-    const paramsHash = modelParamsHash(params);
-    if (paramsHash !== l.paramsHash) throw new Error(`metadata params hash to ${paramsHash}, on-chain ${l.paramsHash}`);
-    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height, ...(card !== undefined ? { card } : {}) });
+    // a print spec is part of the hashed params: a document that drops or alters it fails here
+    const paramsHash = renderParamsHash(params, m.print);
+    if (paramsHash !== l.paramsHash) throw new Error(`metadata params${m.print !== undefined ? " and print spec" : ""} hash to ${paramsHash}, on-chain ${l.paramsHash}`);
+    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height, ...(m.print !== undefined ? { print: m.print } : {}), ...(card !== undefined ? { card } : {}) });
     const rerenderedDigest = await sha256Digest(png);
     const identicalBytes = rerenderedDigest === l.contentDigest;
     if (identicalBytes) return { weightsCid, identicalBytes, pixelDigest: rerenderedDigest };

@@ -1,9 +1,10 @@
 import { type Address, zeroAddress } from "viem";
-import { REGIONS, acceptOffer, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
+import { REGIONS, acceptOffer, describePrintSpec, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { certificateHistory, licensesOf, loadPattern, openOffers } from "../data.js";
 import { licencesGranted } from "./licences.js";
+import { repeatPreview } from "./repeat-preview.js";
 import { explain } from "../explain.js";
 import { regionsInWords, termsInWords, worldList } from "../terms.js";
 import { date, h, notice, short, show, tokenHex } from "../ui.js";
@@ -23,6 +24,14 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
   const offersEl = h("section", { id: "offers" }, h("h2", {}, "Offers"), h("p", { class: "muted" }, "Loading offers…"));
   const licencesEl = h("section", { id: "licences" });
   const grantedEl = h("section", { id: "granted" }, h("h2", {}, "Licences granted"), h("p", { class: "muted" }, "Loading…"));
+  // the tile repeated across a swatch (and, later, its colourways), once the verified image is decoded
+  const previewEl = h("section", { id: "repeat-preview" }, h("h2", {}, "Repeat preview"), h("p", { class: "muted" }, "Loading the tile…"));
+  const tile = new Image();
+  tile.src = p.imageUrl;
+  void tile.decode().then(
+    () => previewEl.replaceWith(repeatPreview(tile, meta.print).element),
+    (error: unknown) => show(previewEl, h("h2", {}, "Repeat preview"), notice("error", `The tile could not be decoded for the preview: ${(error as Error).message}`)),
+  );
   show(
     root,
     h("h1", {}, p.metadata.name),
@@ -41,6 +50,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             ["Model", `#${l.modelId} ${meta.model.name} ${meta.model.version}`],
             ["Seed", l.seed.toString()],
             ["Params", JSON.stringify(meta.params)],
+            ...(meta.print !== undefined ? ([["Print", `${describePrintSpec(meta.print)}: the tile is seamless under this repeat; the PNG carries its DPI`]] as const) : []),
             ...(l.recipeId !== 0n
               ? ([["Recipe", `${tokenHex(l.recipeId)} (${meta.recipe?.cid ?? ""}): its owner receives a share of this pattern's licence revenue`]] as const)
               : []),
@@ -53,6 +63,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
         h("tr", {}, h("th", {}, "Provenance"), h("td", {}, h("a", { href: `#/audit/${tokenHex(tokenId)}` }, "Verify this certificate"))),
       ),
     ),
+    previewEl,
     status,
     offersEl,
     grantedEl,
