@@ -10,7 +10,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {IMotifCertificate} from "./interfaces/IMotifCertificate.sol";
 import {IMotifLicensing} from "./interfaces/IMotifLicensing.sol";
 import {IMotifModelRegistry} from "./interfaces/IMotifModelRegistry.sol";
-import {RevenueSplit} from "./libraries/RevenueSplit.sol";
+import {RevenueSplit} from "./linked/RevenueSplit.sol";
 
 /// @title MotifPayments
 /// @notice The money of `MotifLicensing`: revenue collected per certificate and currency, split on

@@ -51,7 +51,7 @@ async function sdkAbiOf(contract: string): Promise<AbiItem[]> {
   const abi = [...artifact.abi];
   const seen = new Set(abi.map(signature));
   for (const library of LINKED_LIBRARIES[contract as (typeof SDK_CONTRACTS)[number]] ?? []) {
-    const lib = JSON.parse(await readFile(path.join(root, "artifacts", "contracts", "libraries", `${library}.sol`, `${library}.json`), "utf8")) as Artifact;
+    const lib = JSON.parse(await readFile(path.join(root, "artifacts", "contracts", "linked", `${library}.sol`, `${library}.json`), "utf8")) as Artifact;
     for (const item of lib.abi) {
       if ((item.type === "error" || item.type === "event") && !seen.has(signature(item))) {
         seen.add(signature(item));

@@ -12,10 +12,13 @@ export default buildModule("Motif", (m) => {
   const certificate = m.contract("MotifCertificate", [admin, registry]);
   // MotifLicensing links three external libraries holding its cold paths (offer rules, reasons a
   // check failed, the revenue split), which keeps it under the 24,576-byte code size limit.
+  // (deployed after the certificate, so the registry and certificate keep their addresses on a
+  // fresh chain: the SDK's examples and the local deployment record name them)
+  const after = [certificate];
   const libraries = {
-    LicenseReasons: m.library("LicenseReasons"),
-    OfferRules: m.library("OfferRules"),
-    RevenueSplit: m.library("RevenueSplit"),
+    LicenseReasons: m.library("LicenseReasons", { after }),
+    OfferRules: m.library("OfferRules", { after }),
+    RevenueSplit: m.library("RevenueSplit", { after }),
   };
   const licensing = m.contract("MotifLicensing", [admin, certificate, registry], { libraries });
   return { registry, certificate, licensing };

@@ -220,7 +220,7 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifLicensingExclusiveConflict: (a) => `Exclusive licence ${a.licenseId} already covers ${a.regions} for ${a.classes} of certificate ${a.tokenId} between ${a.start} and ${a.end}.`,
   MotifLicensingGrantConflict: (a) => `Licences already granted for certificate ${a.tokenId} in ${a.regions} for ${a.classes} between ${a.start} and ${a.end} prevent this exclusive licence.`,
   MotifLicensingClassNotAllowed: (a) => `Licence ${a.licenseId} does not cover products of ${a.niceClass}.`,
-  MotifLicensingInvalidClass: (a) => `${a.niceClass} is not a product class; Nice classes run from 1 to ${a.maxClass}.`,
+  MotifLicensingInvalidClass: (a) => `Product ${a.niceClass} does not exist; Nice classes run from 1 to ${a.maxClass}.`,
   MotifLicensingInvalidClasses: (a) => `The product classes ${a.classes} are not allowed: name at least one of the ${a.allowedClasses}.`,
   MotifLicensingSalesRoyaltyTooHigh: (a) => `A sales royalty of ${a.bps} is above the ${a.maxBps} maximum.`,
   MotifLicensingNoSalesRoyalty: (a) => `The terms of licence ${a.licenseId} carry no royalty on net sales; report units instead.`,

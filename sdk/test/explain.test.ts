@@ -125,7 +125,13 @@ describe("contract errors in words (explainMotifError)", function () {
       ["MotifLicensingDeadlinePassed", [1_800_000_000, 1_800_000_060n], ["2027-01-15 08:00 UTC", "now 2027-01-15 08:01 UTC"]],
       ["MotifLicensingUnknownTerms", [3, 0], ["no terms #3", "none are stored yet"]],
       ["MotifLicensingUnknownTerms", [3, 2], ["terms ids run from 1 to 2"]],
-      ["MotifLicensingInvalidUnits", [0n, 2n ** 56n - 1n], ["1 to 72,057,594,037,927,935 units, not 0"]],
+      ["MotifLicensingInvalidUnits", [0n, 2n ** 56n - 1n], ["at most 72,057,594,037,927,935 units (and report units or net sales), not 0"]],
+      ["MotifLicensingInvalidClasses", [0n, 2n ** 45n - 1n], ["product classes no class are not allowed", "all 45 classes"]],
+      ["MotifLicensingInvalidClasses", [2n ** 50n, 2n ** 45n - 1n], ["reserved"]],
+      ["MotifLicensingInvalidClass", [46n, 45n], ["Product class 46 does not exist", "from 1 to 45"]],
+      ["MotifLicensingClassNotAllowed", [TOKEN, 25n], [`Licence ${tokenHex}`, "class 25 (Clothing"]],
+      ["MotifLicensingSalesRoyaltyTooHigh", [5001, 5000], ["50.01%", "50% maximum"]],
+      ["MotifLicensingNoSalesRoyalty", [TOKEN], [`licence ${tokenHex}`, "no royalty on net sales"]],
       ["MotifLicensingRenewalEndTooLate", [TOKEN, MAX_UINT40 + 5n, MAX_UINT40 - 1n], [`licence ${tokenHex}`, "after the last time a licence can end"]],
       ["MotifLicensingSelfTransfer", [TOKEN, ADDRESS], [`Licence ${tokenHex}`, `own licensee ${ADDRESS}`]],
       ["MotifLicensingAmountTooLarge", [2n ** 128n, 2n ** 128n - 1n], ["most one payment can carry"]],
@@ -146,7 +152,7 @@ describe("contract errors in words (explainMotifError)", function () {
         else expect(text, name).to.match(want);
       }
     }
-    expect(covered.size).to.equal(21);
+    expect(covered.size).to.equal(26);
   });
 
   it("words errors it has never seen (added to the contracts after this SDK) from their ABI's names and types", () => {

@@ -169,7 +169,7 @@ describe("SDK examples: every JSDoc @example runs as written against the local s
           'import { requireLicensed } from "@motif/sdk";',
           'const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });',
           "// #2 is licensed in FR: nothing is thrown, so nothing is printed",
-          'try { await requireLicensed(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "FR" }); }',
+          'try { await requireLicensed(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "FR" }); }',
           'catch (error) { console.error(String(error)); } // "…RegionNotAllowed…"',
         ].join("\n"),
       );

@@ -74,14 +74,6 @@ export const OfferHash = {
   OFFER_TYPEHASH: "0x6ec446bcb454456b7df95f86f14695abae736b4e3c578d40903f876b07e6f78f",
 } as const;
 
-/** The rules an offer's terms, window and pricing must follow, checked once per offer (at publication, or at a signed offer's first acceptance). An external library, linked into `MotifLicensing` and reached by DELEGATECALL, so the licensing contract stays under the 24,576-byte code size limit (EIP-170) while the hot paths (acceptance of a stored offer, reports, `isLicensed`) never pay for the call. (`OfferRules` in contracts/libraries/OfferRules.sol) */
-export const OfferRules = {
-  /** Window end that never comes (`MotifLicensing.PERPETUAL`). */
-  PERPETUAL: 1099511627775,
-  /** Highest sales royalty terms may ask, in basis points of net sales (50%). */
-  MAX_SALES_ROYALTY_BPS: 5000,
-} as const;
-
 /** Fields of use of a licence: a bitmask over the frozen product-class table `product-classes-v1.json` (the WIPO Nice Classification's 45 classes; bit = class number - 1, so class 24 "textiles and household linen" is bit 23). Bits 45..63 are reserved. (`ProductClassMask` in contracts/libraries/ProductClassMask.sol) */
 export const ProductClassMask = {
   /** Classes in table version 1 (Nice classes 1..45). */
@@ -105,6 +97,14 @@ export const RegionMask = {
   ALL: 904625697166532776746648320380374280103671755200316906558262375061821325311n,
   /** Blocks of 16 regions in a mask (table order: block `b` is regions 16b..16b+15). */
   BLOCKS: 16n,
+} as const;
+
+/** The rules an offer's terms, window and pricing must follow, checked once per offer (at publication, or at a signed offer's first acceptance). An external library, linked into `MotifLicensing` and reached by DELEGATECALL, so the licensing contract stays under the 24,576-byte code size limit (EIP-170) while the hot paths (acceptance of a stored offer, reports, `isLicensed`) never pay for the call. (`OfferRules` in contracts/linked/OfferRules.sol) */
+export const OfferRules = {
+  /** Window end that never comes (`MotifLicensing.PERPETUAL`). */
+  PERPETUAL: 1099511627775,
+  /** Highest sales royalty terms may ask, in basis points of net sales (50%). */
+  MAX_SALES_ROYALTY_BPS: 5000,
 } as const;
 
 /** Named offsets and masks of `CertificateData`. `pack` takes values its callers have checked against the `MAX_*` bounds below (a wider value would spill into the next field). (`CertificateDataLibrary` in contracts/types/CertificateData.sol) */

@@ -164,7 +164,7 @@ type Checked = Record<string, unknown> | { evidence: Record<string, unknown>; wa
  * import { verifyCertificate } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
  * const report = await verifyCertificate(client, {
- *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" },
+ *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3", licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707" },
  *   tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"),
  *   gateway: "http://127.0.0.1:8081",
  *   // optional, to check everything: a PDQ hasher, an image decoder and a renderer (see `pdq`, `decode` and `rerender`)

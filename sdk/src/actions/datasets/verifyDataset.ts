@@ -49,7 +49,7 @@ export type VerifyDatasetErrorType = Error;
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
  * // a manifest from `npx motif dataset export`, or a dataset certificate's, fetched and checked by CID:
  * const { manifest } = await getDatasetManifest(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", datasetId: BigInt("0x6d6f746966445354e7680a39de488255be09dc00bcea71f02625c157d7186c3e"), gateway: "http://127.0.0.1:8081" });
- * const report = await verifyDataset(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", manifest });
+ * const report = await verifyDataset(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", manifest });
  * console.log(report.passed); // "true"
  */
 export async function verifyDataset(client: Client, p: VerifyDatasetParameters): Promise<VerifyDatasetReturnType> {

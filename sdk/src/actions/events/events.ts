@@ -36,7 +36,7 @@ export type GetMotifEventsErrorType = GetEventLogsErrorType;
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
  * const usage = await getMotifEvents(client, {
  *   kind: "usage",
- *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" },
+ *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707" },
  *   fromBlock: 0n,
  * });
  */
@@ -66,7 +66,7 @@ export type WatchMotifEventsParameters = Omit<GetMotifEventsParameters, "fromBlo
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
  * const unwatch = watchMotifEvents(client, {
  *   kind: "licenses",
- *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0" },
+ *   addresses: { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707" },
  *   onLogs: (logs) => console.log(logs.length, "new licenses"),
  * });
  * unwatch();

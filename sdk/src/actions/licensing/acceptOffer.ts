@@ -24,7 +24,7 @@ export type AcceptOfferErrorType = WriteContractErrorType | MotifContractErrorTy
  * import { privateKeyToAccount } from "viem/accounts";
  * import { acceptOffer } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") });
- * const hash = await acceptOffer(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", offerId: 1n, maxPrice: parseEther("0.01") });
+ * const hash = await acceptOffer(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", offerId: 1n, maxPrice: parseEther("0.01") });
  */
 export async function acceptOffer(
   client: Client<Transport, Chain | undefined, Account>,

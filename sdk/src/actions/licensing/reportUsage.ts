@@ -35,7 +35,7 @@ export type ReportUsageErrorType = WriteContractErrorType | MotifContractErrorTy
  * import { privateKeyToAccount } from "viem/accounts";
  * import { reportUsage } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") });
- * await reportUsage(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", licenseId: BigInt("0xda44f7f666aa9e8302b93a215c24c0486a72ea0db30991a1061a8f23e2d70001"), licensee: client.account.address, region: "FR", productClass: "bedding", units: 25n });
+ * await reportUsage(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", licenseId: BigInt("0xda44f7f666aa9e8302b93a215c24c0486a72ea0db30991a1061a8f23e2d70001"), licensee: client.account.address, region: "FR", productClass: "bedding", units: 25n });
  */
 export async function reportUsage(
   client: Client<Transport, Chain | undefined, Account>,

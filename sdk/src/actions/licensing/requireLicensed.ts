@@ -20,7 +20,7 @@ export type RequireLicensedErrorType = ReadContractErrorType | MotifContractErro
  * import { MotifContractError, requireLicensed } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
  * try {
- *   await requireLicensed(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "US" });
+ *   await requireLicensed(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", tokenId: BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82"), licensee: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "US" });
  * } catch (e) {
  *   if (e instanceof MotifContractError) console.log(e.errorName); // "MotifLicensingRegionNotAllowed"
  * }

@@ -27,7 +27,7 @@ export type AcceptLicenseTransferErrorType = WriteContractErrorType | MotifContr
  * import { privateKeyToAccount } from "viem/accounts";
  * import { transferLicense } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"), transport: http("http://127.0.0.1:8545") });
- * await transferLicense(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", licenseId: BigInt("0xda44f7f666aa9e8302b93a215c24c0486a72ea0db30991a1061a8f23e2d70001"), to: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" });
+ * await transferLicense(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", licenseId: BigInt("0xda44f7f666aa9e8302b93a215c24c0486a72ea0db30991a1061a8f23e2d70001"), to: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" });
  */
 export function transferLicense(client: Client<Transport, Chain | undefined, Account>, p: TransferLicenseParameters): Promise<TransferLicenseReturnType> {
   return simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "transferLicense", args: [p.licenseId, p.to ?? zeroAddress] });
@@ -43,7 +43,7 @@ export function transferLicense(client: Client<Transport, Chain | undefined, Acc
  * import { privateKeyToAccount } from "viem/accounts";
  * import { acceptLicenseTransfer } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"), transport: http("http://127.0.0.1:8545") });
- * await acceptLicenseTransfer(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", licenseId: BigInt("0x24a99e8ba18d98a176cab528816a4e9a9b910dbc7a1fb1f5251d5d8561290001") });
+ * await acceptLicenseTransfer(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", licenseId: BigInt("0x24a99e8ba18d98a176cab528816a4e9a9b910dbc7a1fb1f5251d5d8561290001") });
  */
 export function acceptLicenseTransfer(
   client: Client<Transport, Chain | undefined, Account>,

@@ -24,7 +24,7 @@ export type WithdrawErrorType = WriteContractErrorType | MotifContractErrorType;
  * import { privateKeyToAccount } from "viem/accounts";
  * import { withdraw } from "@motif/sdk";
  * const client = createWalletClient({ account: privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"), transport: http("http://127.0.0.1:8545") });
- * await withdraw(client, { licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", settle: [BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82")] });
+ * await withdraw(client, { licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", settle: [BigInt("0xc147d9d117b1a6ac7c1f32ed15add385f80b37c0384874c8717dd10232f76f82")] });
  */
 export async function withdraw(client: Client<Transport, Chain | undefined, Account>, p: WithdrawParameters): Promise<WithdrawReturnType> {
   const currency = p.currency ?? zeroAddress;

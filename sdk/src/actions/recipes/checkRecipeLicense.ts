@@ -33,7 +33,7 @@ export type CheckRecipeLicenseErrorType = GetRecipeErrorType | MotifContractErro
  * import { createPublicClient, http } from "viem";
  * import { checkRecipeLicense } from "@motif/sdk";
  * const client = createPublicClient({ transport: http("http://127.0.0.1:8545") });
- * const r = await checkRecipeLicense(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0", recipeId: BigInt("0x6d6f7469665243507d39c14f7599cb38ad1543845de6850ca1786e27f0bfd26f"), creator: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "FR" });
+ * const r = await checkRecipeLicense(client, { certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512", licensing: "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707", recipeId: BigInt("0x6d6f7469665243507d39c14f7599cb38ad1543845de6850ca1786e27f0bfd26f"), creator: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", region: "FR" });
  * console.log(r.allowed ? "allowed" : r.reason); // "allowed"
  */
 export async function checkRecipeLicense(client: Client, p: CheckRecipeLicenseParameters): Promise<CheckRecipeLicenseReturnType> {

@@ -4,8 +4,8 @@ pragma solidity 0.8.30;
 import {IMotifLicensing} from "../interfaces/IMotifLicensing.sol";
 import {GrantSlot, GrantSlotLibrary} from "../types/GrantSlot.sol";
 import {LicenseStatus} from "../types/License.sol";
-import {ProductClassMask} from "./ProductClassMask.sol";
-import {RegionMask} from "./RegionMask.sol";
+import {ProductClassMask} from "../libraries/ProductClassMask.sol";
+import {RegionMask} from "../libraries/RegionMask.sol";
 
 /// @title LicenseReasons
 /// @notice Why a license does not cover a (region, class, time): the encoded custom error

@@ -3,10 +3,10 @@ pragma solidity 0.8.30;
 
 import {IMotifLicensing} from "../interfaces/IMotifLicensing.sol";
 import {LicenseFlags, LicenseTerms, LicenseWindow, Offer, Pricing} from "../types/License.sol";
-import {CidV1} from "./CidV1.sol";
-import {Exclusivity} from "./Exclusivity.sol";
-import {ProductClassMask} from "./ProductClassMask.sol";
-import {RegionMask} from "./RegionMask.sol";
+import {CidV1} from "../libraries/CidV1.sol";
+import {Exclusivity} from "../libraries/Exclusivity.sol";
+import {ProductClassMask} from "../libraries/ProductClassMask.sol";
+import {RegionMask} from "../libraries/RegionMask.sol";
 
 /// @title OfferRules
 /// @notice The rules an offer's terms, window and pricing must follow, checked once per offer (at
