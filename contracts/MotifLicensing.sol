@@ -50,9 +50,9 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///     grant (the window's length then), written only for renewable terms. `_accounts[licenseId]`:
 ///     net sales reported and the part of the advance recouped, written only by sales reports and
 ///     by reports against an advance.
-///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 96 (what a
-///     usage report reads) | slot 3 flags 16, unitCap 56, classes 48, renewable 8, advance 128 (what
-///     an acceptance reads) | slot 4 termsDigest | slot 5 renewalPrice 128, salesRoyaltyBps 16,
+///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 80,
+///     salesRoyaltyBps 16 (what a report reads) | slot 3 flags 16, unitCap 56, classes 48, renewable
+///     8, advance 128 (what an acceptance reads) | slot 4 termsDigest | slot 5 renewalPrice 128,
 ///     termsCodec 16. Terms are shared by every license of one offer; a signed offer's terms are
 ///     stored at its first acceptance.
 ///   `_offers[offerId]`: slot 0 licensor 160, termsId 32, maxUses 32, uses 32 | slot 1 price 128,
@@ -81,6 +81,9 @@ contract MotifLicensing is MotifPayments, EIP712 {
     uint40 public constant PERPETUAL = Exclusivity.PERPETUAL;
     /// @notice Highest sales royalty terms may ask, in basis points of net sales (50%).
     uint16 public constant MAX_SALES_ROYALTY_BPS = OfferRules.MAX_SALES_ROYALTY_BPS;
+    /// @notice How long after a licence's window ends its net sales may still be reported (royalty
+    /// statements come in arrears); until then a licence with a sales royalty keeps its slot.
+    uint40 public constant SALES_REPORTING_GRACE = 365 days;
 
     uint256 private constant _GENERATION_MASK = 0xffff;
 
@@ -88,7 +91,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint256 regions;
         uint256 tokenId;
         address currency;
-        uint96 unitRoyalty;
+        uint80 unitRoyalty;
+        uint16 salesRoyaltyBps;
         uint16 flags;
         uint56 unitCap;
         uint48 classes;
@@ -96,7 +100,6 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint128 advance;
         bytes32 termsDigest;
         uint128 renewalPrice;
-        uint16 salesRoyaltyBps;
         uint16 termsCodec;
     }
 
@@ -301,7 +304,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
     }
 
     /// @inheritdoc IMotifLicensing
-    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 niceClass, uint48 time)
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint8 niceClass, uint48 time)
         external
         view
         returns (bool, uint256)
@@ -389,9 +392,9 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint256 licenseId,
         address licensee,
         uint256 region,
-        uint256 niceClass,
-        uint256 units,
-        uint256 netSales
+        uint8 niceClass,
+        uint56 units,
+        uint128 netSales
     ) external payable nonReentrant {
         Grant storage g = _grantOf(licenseId);
         StoredTerms storage t = _terms[g.termsId];
@@ -402,9 +405,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (!_isLicenseOf(licenseId, tokenId, licensee)) revert MotifLicensingNotLicensee(licenseId, licensee);
         RegionMask.bit(region);
         ProductClassMask.bit(niceClass);
-        if (units > type(uint56).max || (units == 0 && netSales == 0)) {
-            revert MotifLicensingInvalidUnits(units, type(uint56).max);
-        }
+        if (units == 0 && netSales == 0) revert MotifLicensingInvalidUnits(units, type(uint56).max);
         uint256 royalty;
         if (units != 0) {
             // Units are made under a license that covers them now, within its unit cap.
@@ -414,10 +415,10 @@ contract MotifLicensing is MotifPayments, EIP712 {
             uint56 unitCap = t.unitCap;
             uint56 cap = unitCap == 0 ? type(uint56).max : unitCap; // uncapped: the counter's range
             if (uint256(used) + units > cap) revert MotifLicensingUnitCapExceeded(licenseId, used, units, cap);
-            used += uint56(units);
+            used += units;
             g.unitsUsed = used;
             if (used == unitCap) g.exhausted = true; // the last unit: `isLicensed` answers no from now
-            royalty = units * t.unitRoyalty; // units < 2^56, royalty < 2^96: no overflow
+            royalty = units * t.unitRoyalty; // units < 2^56, royalty < 2^80: no overflow
         }
         if (netSales != 0) royalty += _addSales(licenseId, g, t, region, niceClass, netSales);
         uint256 amount = _recoup(licenseId, t.advance, royalty);
@@ -441,6 +442,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (g.status != LicenseStatus.Active || block.timestamp < g.start) {
             _revertWith(_whyNot(licenseId, region, niceClass, block.timestamp));
         }
+        uint256 closesAt = uint256(g.end) + SALES_REPORTING_GRACE; // PERPETUAL: never (past 2^40)
+        if (block.timestamp >= closesAt) revert MotifLicensingStatementsClosed(licenseId, closesAt, block.timestamp);
         if (!RegionMask.has(t.regions, region)) revert MotifLicensingRegionNotAllowed(licenseId, region);
         if (!ProductClassMask.has(g.classes, niceClass)) revert MotifLicensingClassNotAllowed(licenseId, niceClass);
         Account storage a = _accounts[licenseId];
@@ -771,6 +774,10 @@ contract MotifLicensing is MotifPayments, EIP712 {
             uint40 end = g.end;
             uint256 rank =
                 status != LicenseStatus.Active ? 0 : GrantSlotLibrary.hasEnded(end, block.timestamp) ? end : type(uint256).max;
+            // an ended licence whose sales may still be reported keeps its slot (and its id) until then
+            if (rank == end && block.timestamp < uint256(end) + SALES_REPORTING_GRACE && _terms[g.termsId].salesRoyaltyBps != 0) {
+                rank = type(uint256).max;
+            }
             if (rank < bestEnd && g.generation != type(uint16).max) (best, bestEnd) = (k, rank);
         }
         if (best == 0) revert MotifLicensingHolderLimit(tokenId, licensee, MAX_LICENSES_PER_HOLDER);

@@ -198,7 +198,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   record("gas.licensing.isLicensed.coldAccount", checkCold, "the same as the caller's first touch of the contract");
   const [classWarm, licensedInClass] = await probe.read.measureInClass([licensing.address, licensedToken, buyerA, 74n, 24n, now]);
   if (!licensedInClass) throw new Error("bench: the probe's licensee should be licensed in FR for class 24");
-  const classData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [licensedToken, buyerA, 74n, 24n, Number(now)] });
+  const classData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [licensedToken, buyerA, 74n, 24, Number(now)] });
   const classEstimate = await publicClient.estimateGas({ to: licensing.address, data: classData });
   record("gas.licensing.isLicensed.inClass", classEstimate - intrinsicGas(classData), "isLicensed with a product class (Nice 24), cold storage, estimateGas minus intrinsic", 6_000);
   record("gas.licensing.isLicensed.inClass.fromContract", classWarm, "the same asked by a contract", 6_000);
@@ -207,16 +207,16 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const units = 10n;
   const usageValue = units * offer.terms.unitRoyalty;
   // the first 10 units use the advance up (nothing to pay); then the royalty is charged
-  await licensing.write.reportUsage([licenseId, buyerA, 74n, 24n, units, 0n], { account: buyerA });
+  await licensing.write.reportUsage([licenseId, buyerA, 74n, 24, units, 0n], { account: buyerA });
   const usageGas = await gasOf(
-    await licensing.write.reportUsage([licenseId, buyerA, 56n, 24n, units, 0n], { account: buyerA, value: usageValue }),
+    await licensing.write.reportUsage([licenseId, buyerA, 56n, 24, units, 0n], { account: buyerA, value: usageValue }),
   );
   record("gas.licensing.reportUsage", usageGas, "report 10 units of class 24 and pay their royalty (ETH), the advance used up", 50_000);
   const sales = parseEther("2");
   const salesValue = (sales * 500n) / 10_000n;
-  await licensing.write.reportUsage([licenseId, buyerA, 74n, 25n, 0n, sales], { account: buyerA, value: salesValue });
+  await licensing.write.reportUsage([licenseId, buyerA, 74n, 25, 0n, sales], { account: buyerA, value: salesValue });
   const salesGas = await gasOf(
-    await licensing.write.reportUsage([licenseId, buyerA, 56n, 25n, 0n, sales], { account: buyerA, value: salesValue }),
+    await licensing.write.reportUsage([licenseId, buyerA, 56n, 25, 0n, sales], { account: buyerA, value: salesValue }),
   );
   record("gas.licensing.reportSales", salesGas, "report 2 ETH of net sales of class 25 and pay the 5% royalty (ETH), the advance used up", 50_000);
   const settleGas = await gasOf(await licensing.write.settle([licensedToken, zeroAddress]));

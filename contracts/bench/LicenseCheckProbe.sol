@@ -52,7 +52,7 @@ contract LicenseCheckProbe {
     ) external view returns (uint256 gasUsed, bool licensed) {
         licensing.PERPETUAL();
         uint256 before = gasleft();
-        (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, niceClass, uint48(time));
+        (licensed,) = IMotifLicensing(address(licensing)).isLicensed(tokenId, licensee, region, uint8(niceClass), uint48(time));
         gasUsed = before - gasleft();
     }
 }

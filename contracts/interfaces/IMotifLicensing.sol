@@ -148,6 +148,9 @@ interface IMotifLicensing {
     /// @notice `netSales` exceeds `maxNetSales`, what the license's running total of net sales (below
     /// 2^128) has room for.
     error MotifLicensingInvalidNetSales(uint256 netSales, uint256 maxNetSales);
+    /// @notice Net sales of `licenseId` could be reported until `closedAt` (its window's end plus
+    /// `SALES_REPORTING_GRACE`), before `time`.
+    error MotifLicensingStatementsClosed(uint256 licenseId, uint256 closedAt, uint256 time);
     /// @notice The terms of `licenseId` carry no sales royalty (`salesRoyaltyBps` is 0): nothing to report.
     error MotifLicensingNoSalesRoyalty(uint256 licenseId);
     /// @notice Renewing `licenseId` would end it at `newEnd`, past `maxEnd` (the last time before `PERPETUAL`).
@@ -345,7 +348,9 @@ interface IMotifLicensing {
     /// (its field of use: 24 textiles and household linen, 25 clothing, 27 rugs and wallpaper…) at
     /// `time`, and under which license. Never reverts; an unknown region or class is not licensed.
     /// The four-argument `isLicensed` asks the same for any class the license covers.
-    /// @dev The same hot path as `isLicensed`: the classes live in the license's own storage word.
+    /// @dev The same hot path as `isLicensed`: the classes live in the license's own storage word. A
+    /// class is a `uint8` (Nice classes 1..45), which also puts this selector (0x2ad0ab12) just after
+    /// the four-argument one in the compiler's ascending selector dispatch.
     /// @param tokenId The certificate.
     /// @param licensee The account using the pattern.
     /// @param region Region bit index (0..248).
@@ -353,7 +358,7 @@ interface IMotifLicensing {
     /// @param time Unix seconds.
     /// @return licensed True if a license covers it.
     /// @return licenseId That license, or 0.
-    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint256 niceClass, uint48 time)
+    function isLicensed(uint256 tokenId, address licensee, uint256 region, uint8 niceClass, uint48 time)
         external
         view
         returns (bool licensed, uint256 licenseId);
@@ -390,7 +395,8 @@ interface IMotifLicensing {
     /// the license's running total) — less what is left of the advance. Only the licensee or a
     /// reporter it approved. Units need the license to cover the region and class now, within its
     /// unit cap; net sales need terms with a sales royalty and a license that is active, started and
-    /// covers the region and class, even after its window ended (statements come in arrears).
+    /// covers the region and class, even after its window ended (statements come in arrears, for up to
+    /// `SALES_REPORTING_GRACE`; meanwhile the licence keeps its holder's slot).
     /// @param licenseId The license.
     /// @param licensee Its licensee.
     /// @param region Region bit index the units were produced or sold in.
@@ -401,9 +407,9 @@ interface IMotifLicensing {
         uint256 licenseId,
         address licensee,
         uint256 region,
-        uint256 niceClass,
-        uint256 units,
-        uint256 netSales
+        uint8 niceClass,
+        uint56 units,
+        uint128 netSales
     ) external payable;
 
     /// @notice What a report under `licenseId` of `units` units and `netSales` of net sales would

@@ -12,13 +12,13 @@ library OfferHash {
     // concatenation of `bytes constant`s would run at every use). The offer's type string is its own
     // encodeType followed by the referenced types in alphabetical order, as EIP-712 requires.
     bytes32 internal constant TERMS_TYPEHASH = keccak256(
-        "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)"
+        "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)"
     );
     bytes32 internal constant WINDOW_TYPEHASH = keccak256("LicenseWindow(uint40 start,uint40 end,uint40 duration)");
     bytes32 internal constant PRICING_TYPEHASH = keccak256("Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)");
     bytes32 internal constant OFFER_TYPEHASH = keccak256(
         "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)"
-        "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)"
+        "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)"
         "LicenseWindow(uint40 start,uint40 end,uint40 duration)"
         "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)"
     );

@@ -36,8 +36,8 @@ struct LicenseTerms {
     uint16 flags;
     /// Payment currency: address(0) for ETH, else an ERC-20.
     address currency;
-    /// Royalty per reported unit, in `currency` (below 2^96).
-    uint96 unitRoyalty;
+    /// Royalty per reported unit, in `currency` (below 2^80).
+    uint80 unitRoyalty;
     /// Most units a license may report; 0 = unlimited.
     uint56 unitCap;
     /// Royalty on reported net sales, in basis points of the net sales (in `currency`); 0 = none.

@@ -176,7 +176,7 @@ describe("audit session 19: the indexer against the chain's own state", function
     await deployed.wait(await deployed.licensing.write.revoke([revokedId], { account: wallet(S).account }));
     renewedId = (await accept(O, await publish(S, offer(revokeTok, ["AU"], { renewalPrice: parseEther("0.02"), window: { start: 0, end: 0, duration: 30 * DAY } })), parseEther("0.01"))).licenseId!;
     await deployed.wait(await deployed.licensing.write.renew([renewedId, parseEther("0.02")], { account: wallet(O).account, value: parseEther("0.02") }));
-    await deployed.wait(await deployed.licensing.write.reportUsage([renewedId, wallet(O).account.address, BigInt(regionBit("AU")), 24n, 7n, 0n], { account: wallet(O).account }));
+    await deployed.wait(await deployed.licensing.write.reportUsage([renewedId, wallet(O).account.address, BigInt(regionBit("AU")), 24, 7n, 0n], { account: wallet(O).account }));
     expiredId = (await accept(12, await publish(S, offer(revokeTok, ["AU"], { window: { start: 0, end: T0 + 3_600, duration: 0 } })), parseEther("0.01"))).licenseId!;
     await deployed.wait(await deployed.licensing.write.settle([revokeTok, zeroAddress], { account: wallet(S).account }));
 

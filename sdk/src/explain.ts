@@ -223,6 +223,7 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifLicensingInvalidClass: (a) => `Product ${a.niceClass} does not exist; Nice classes run from 1 to ${a.maxClass}.`,
   MotifLicensingInvalidClasses: (a) => `The product classes ${a.classes} are not allowed: name at least one of the ${a.allowedClasses}.`,
   MotifLicensingSalesRoyaltyTooHigh: (a) => `A sales royalty of ${a.bps} is above the ${a.maxBps} maximum.`,
+  MotifLicensingStatementsClosed: (a) => `Net sales of licence ${a.licenseId} could be reported until ${a.closedAt} (a year after its window ended); it is now ${a.time}.`,
   MotifLicensingNoSalesRoyalty: (a) => `The terms of licence ${a.licenseId} carry no royalty on net sales; report units instead.`,
   MotifLicensingInvalidNetSales: (a) => `Net sales of ${a.netSales} are more than licence's running total can take (${a.maxNetSales} more).`,
   MotifLicensingNotLicensee: (a) => `Only the licensee of licence ${a.licenseId} (or a reporter it approved) may do this, not ${a.caller}.`,

@@ -397,7 +397,7 @@ contract AuditIssue15Test is LicensingFixture {
         o.pricing.demandCap = 9;
         o.nonce = 12345;
         bytes memory termsType =
-            "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)";
+            "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)";
         bytes memory windowType = "LicenseWindow(uint40 start,uint40 end,uint40 duration)";
         bytes memory pricingType = "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)";
         bytes32 offerTypeHash = keccak256(

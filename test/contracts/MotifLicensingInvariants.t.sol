@@ -150,7 +150,7 @@ contract LicensingHandler {
         vm.deal(g.licensee, amount);
         vm.prank(g.licensee);
         uint256 niceClass = _classOf(g.classes, units >> 4);
-        try licensing.reportUsage{value: amount}(g.id, g.licensee, _regionOf(g.regions, regionPick), niceClass, n, 0) {
+        try licensing.reportUsage{value: amount}(g.id, g.licensee, _regionOf(g.regions, regionPick), uint8(niceClass), uint56(n), 0) {
             paidIn += amount;
             g.royalty += n * 1e12; // the offers' unit royalty
             g.reportsPaid += amount;
@@ -194,7 +194,7 @@ contract LicensingHandler {
         vm.deal(g.licensee, amount);
         vm.prank(g.licensee);
         try licensing.reportUsage{value: amount}(
-            g.id, g.licensee, _regionOf(g.regions, regionPick), _classOf(g.classes, classPick), 0, sales
+            g.id, g.licensee, _regionOf(g.regions, regionPick), uint8(_classOf(g.classes, classPick)), 0, uint128(sales)
         ) {
             paidIn += amount;
             g.royalty += royalty;
@@ -388,7 +388,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
                 assertTrue(l.status == LicenseStatus.Active, "licensed while not active");
                 for (uint256 c = 24; c <= 27; ++c) {
                     (bool inClass, uint256 classId) =
-                        licensing.isLicensed(tokenId, g.licensee, region, c, uint48(block.timestamp));
+                        licensing.isLicensed(tokenId, g.licensee, region, uint8(c), uint48(block.timestamp));
                     if (inClass && classId == g.id) assertTrue((g.classes >> (c - 1)) & 1 == 1, "licensed outside its classes");
                 }
             }

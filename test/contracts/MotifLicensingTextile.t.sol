@@ -34,22 +34,13 @@ contract MotifLicensingTextileTest is LicensingFixture {
         licenseId = licensing.acceptOffer{value: value}(offerId, price);
     }
 
-    function _report(uint256 id, address who, uint256 region, uint256 niceClass, uint256 units, uint256 netSales)
-        internal
-        returns (uint256 paid)
-    {
-        (, paid) = licensing.reportDue(id, units, netSales);
-        vm.deal(who, who.balance + paid);
-        vm.prank(who);
-        licensing.reportUsage{value: paid}(id, who, region, niceClass, units, netSales);
-    }
 
     // --- product classes -------------------------------------------------------------------------
 
     function test_isLicensed_withClass_onlyTheLicensedClasses() public {
         uint256 id = _accept(_publish(_textileOffer(_mask(FR), LINEN_BIT | WALLPAPER_BIT, 0, 0)), bob, 0);
         uint48 now_ = uint48(block.timestamp);
-        for (uint256 c = 0; c <= 46; ++c) {
+        for (uint8 c = 0; c <= 46; ++c) {
             (bool ok, uint256 got) = licensing.isLicensed(tokenId, bob, FR, c, now_);
             bool expected = c == 24 || c == 27;
             assertTrue(ok == expected, "class coverage");

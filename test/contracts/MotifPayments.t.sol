@@ -78,15 +78,15 @@ contract MotifPaymentsTest is LicensingFixture {
         MockERC20 token = new MockERC20();
         Offer memory o = _offer(_mask(FR), 0, 0);
         o.terms.currency = address(token);
-        o.terms.unitRoyalty = type(uint96).max;
+        o.terms.unitRoyalty = type(uint80).max;
         uint256 id = _accept(_publish(o), bob, 0);
-        uint256 units = 1 << 40;
-        uint256 amount = units * type(uint96).max;
+        uint256 units = 1 << 50;
+        uint256 amount = units * type(uint80).max;
         vm.expectRevert(
             abi.encodeWithSelector(IMotifLicensing.MotifLicensingAmountTooLarge.selector, amount, type(uint128).max)
         );
         vm.prank(bob);
-        licensing.reportUsage(id, bob, FR, TEXTILES, units, 0);
+        licensing.reportUsage(id, bob, FR, TEXTILES, uint56(units), 0);
     }
 
     function test_reportUsage_inErc20() public {

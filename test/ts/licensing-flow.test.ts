@@ -122,7 +122,7 @@ describe("licensing: signed offer → accept → isLicensed → usage → withdr
     }
 
     // Usage in France: 25 units at 0.001 ETH, split 90/10 with the model owner.
-    await licensing.write.reportUsage([licenseId, licensee, BigInt(bit("FR")), 24n, 25n, 0n], {
+    await licensing.write.reportUsage([licenseId, licensee, BigInt(bit("FR")), 24, 25n, 0n], {
       account: licenseeWallet.account,
       value: parseEther("0.025"),
     });

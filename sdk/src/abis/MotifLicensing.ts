@@ -910,6 +910,27 @@ export const motifLicensingAbi = [
         "internalType": "uint256",
         "name": "licenseId",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "closedAt",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "time",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifLicensingStatementsClosed",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "licenseId",
+        "type": "uint256"
       }
     ],
     "name": "MotifLicensingTransferred",
@@ -1353,9 +1374,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint96",
+                "internalType": "uint80",
                 "name": "unitRoyalty",
-                "type": "uint96"
+                "type": "uint80"
               },
               {
                 "internalType": "uint56",
@@ -1707,9 +1728,9 @@ export const motifLicensingAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint96",
+            "internalType": "uint80",
             "name": "unitRoyalty",
-            "type": "uint96"
+            "type": "uint80"
           },
           {
             "internalType": "uint56",
@@ -1923,6 +1944,19 @@ export const motifLicensingAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "SALES_REPORTING_GRACE",
+    "outputs": [
+      {
+        "internalType": "uint40",
+        "name": "",
+        "type": "uint40"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -1997,9 +2031,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint96",
+                "internalType": "uint80",
                 "name": "unitRoyalty",
-                "type": "uint96"
+                "type": "uint80"
               },
               {
                 "internalType": "uint56",
@@ -2177,9 +2211,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint96",
+                "internalType": "uint80",
                 "name": "unitRoyalty",
-                "type": "uint96"
+                "type": "uint80"
               },
               {
                 "internalType": "uint56",
@@ -2523,9 +2557,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint96",
+                "internalType": "uint80",
                 "name": "unitRoyalty",
-                "type": "uint96"
+                "type": "uint80"
               },
               {
                 "internalType": "uint56",
@@ -2729,9 +2763,9 @@ export const motifLicensingAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint96",
+            "internalType": "uint80",
             "name": "unitRoyalty",
-            "type": "uint96"
+            "type": "uint80"
           },
           {
             "internalType": "uint56",
@@ -2871,9 +2905,9 @@ export const motifLicensingAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "uint256",
+        "internalType": "uint8",
         "name": "niceClass",
-        "type": "uint256"
+        "type": "uint8"
       },
       {
         "internalType": "uint48",
@@ -3010,9 +3044,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint96",
+                "internalType": "uint80",
                 "name": "unitRoyalty",
-                "type": "uint96"
+                "type": "uint80"
               },
               {
                 "internalType": "uint56",
@@ -3252,9 +3286,9 @@ export const motifLicensingAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint96",
+                "internalType": "uint80",
                 "name": "unitRoyalty",
-                "type": "uint96"
+                "type": "uint80"
               },
               {
                 "internalType": "uint56",
@@ -3478,19 +3512,19 @@ export const motifLicensingAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "uint256",
+        "internalType": "uint8",
         "name": "niceClass",
-        "type": "uint256"
+        "type": "uint8"
       },
       {
-        "internalType": "uint256",
+        "internalType": "uint56",
         "name": "units",
-        "type": "uint256"
+        "type": "uint56"
       },
       {
-        "internalType": "uint256",
+        "internalType": "uint128",
         "name": "netSales",
-        "type": "uint256"
+        "type": "uint128"
       }
     ],
     "name": "reportUsage",

@@ -68,10 +68,10 @@ export const LineageHash = {
 
 /** EIP-712 struct hash of a license `Offer` (with its nested terms, window and pricing). (`OfferHash` in contracts/libraries/OfferHash.sol) */
 export const OfferHash = {
-  TERMS_TYPEHASH: "0xf3c1f293bd1527b49bc0804939d5a27e60d7347caad82aaaf7f6afaf310dddfb",
+  TERMS_TYPEHASH: "0x39941bb45d58237ae0b9c3304455ed9b9290c92cd48c61d6c368938425a2f3e0",
   WINDOW_TYPEHASH: "0x1f06ce5caf5d056fa426b2e0afcf3b664336b82f035d1f22a51350272e7a1035",
   PRICING_TYPEHASH: "0x5a1d1283f10a92478e42af8126e1a02b2cf0108bd34985d7ba1e668fd0c1c227",
-  OFFER_TYPEHASH: "0x6ec446bcb454456b7df95f86f14695abae736b4e3c578d40903f876b07e6f78f",
+  OFFER_TYPEHASH: "0xf3f60015c1c606104ae949399d52d61aecc38133161faf7cf70047a581f26335",
 } as const;
 
 /** Fields of use of a licence: a bitmask over the frozen product-class table `product-classes-v1.json` (the WIPO Nice Classification's 45 classes; bit = class number - 1, so class 24 "textiles and household linen" is bit 23). Bits 45..63 are reserved. (`ProductClassMask` in contracts/libraries/ProductClassMask.sol) */
@@ -208,6 +208,8 @@ export const MotifLicensingConstants = {
   PERPETUAL: 1099511627775,
   /** Highest sales royalty terms may ask, in basis points of net sales (50%). */
   MAX_SALES_ROYALTY_BPS: 5000,
+  /** How long after a licence's window ends its net sales may still be reported (royalty statements come in arrears); until then a licence with a sales royalty keeps its slot. */
+  SALES_REPORTING_GRACE: 31536000,
 } as const;
 
 /** The public constants of MotifModelRegistry (`MotifModelRegistryConstants` in contracts/MotifModelRegistry.sol) */

@@ -2,7 +2,7 @@
 
 /** The EIP-712 types of every struct the contracts hash, by primary type (the primary and the types it references), as viem's `signTypedData` takes them. */
 export const eip712Types = {
-  /** `LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)` (contracts/libraries/OfferHash.sol OfferHash.TERMS_TYPEHASH) */
+  /** `LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)` (contracts/libraries/OfferHash.sol OfferHash.TERMS_TYPEHASH) */
   LicenseTerms: {
     LicenseTerms: [
       { name: "tokenId", type: "uint256" },
@@ -10,7 +10,7 @@ export const eip712Types = {
       { name: "classes", type: "uint64" },
       { name: "flags", type: "uint16" },
       { name: "currency", type: "address" },
-      { name: "unitRoyalty", type: "uint96" },
+      { name: "unitRoyalty", type: "uint80" },
       { name: "unitCap", type: "uint56" },
       { name: "salesRoyaltyBps", type: "uint16" },
       { name: "advance", type: "uint128" },
@@ -63,7 +63,7 @@ export const eip712Types = {
       { name: "recipeId", type: "uint256" },
     ],
   },
-  /** `Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)` (contracts/libraries/OfferHash.sol OfferHash.OFFER_TYPEHASH) */
+  /** `Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)` (contracts/libraries/OfferHash.sol OfferHash.OFFER_TYPEHASH) */
   Offer: {
     Offer: [
       { name: "terms", type: "LicenseTerms" },
@@ -80,7 +80,7 @@ export const eip712Types = {
       { name: "classes", type: "uint64" },
       { name: "flags", type: "uint16" },
       { name: "currency", type: "address" },
-      { name: "unitRoyalty", type: "uint96" },
+      { name: "unitRoyalty", type: "uint80" },
       { name: "unitCap", type: "uint56" },
       { name: "salesRoyaltyBps", type: "uint16" },
       { name: "advance", type: "uint128" },
@@ -113,10 +113,10 @@ export const eip712Types = {
 
 /** The encoded type string each contract hashes into its type hash, by primary type. */
 export const eip712TypeStrings = {
-  LicenseTerms: "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)",
+  LicenseTerms: "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)",
   LicenseWindow: "LicenseWindow(uint40 start,uint40 end,uint40 duration)",
   Lineage: "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)",
   MintAttestation: "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)",
-  Offer: "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint96 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)",
+  Offer: "Offer(LicenseTerms terms,LicenseWindow window,Pricing pricing,uint32 maxUses,uint40 deadline,uint256 nonce,address licensee)LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)LicenseWindow(uint40 start,uint40 end,uint40 duration)Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)",
   Pricing: "Pricing(uint128 price,uint128 ceiling,uint32 decayWindow,uint16 demandCap)",
 } as const;

@@ -173,6 +173,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingSalesRoyaltyTooHigh"; args: { bps: number; maxBps: number } }
   /** `MotifLicensingSelfTransfer(uint256 licenseId, address to)` (MotifLicensing) */
   | { errorName: "MotifLicensingSelfTransfer"; args: { licenseId: bigint; to: Address } }
+  /** `MotifLicensingStatementsClosed(uint256 licenseId, uint256 closedAt, uint256 time)` (MotifLicensing) */
+  | { errorName: "MotifLicensingStatementsClosed"; args: { licenseId: bigint; closedAt: bigint; time: bigint } }
   /** `MotifLicensingTransferred(uint256 licenseId)` (MotifLicensing) */
   | { errorName: "MotifLicensingTransferred"; args: { licenseId: bigint } }
   /** `MotifLicensingUnitCapExceeded(uint256 licenseId, uint56 used, uint256 units, uint56 cap)` (MotifLicensing) */
@@ -342,6 +344,7 @@ export const motifErrorArgNames = {
   MotifLicensingRevoked: ["licenseId"],
   MotifLicensingSalesRoyaltyTooHigh: ["bps", "maxBps"],
   MotifLicensingSelfTransfer: ["licenseId", "to"],
+  MotifLicensingStatementsClosed: ["licenseId", "closedAt", "time"],
   MotifLicensingTransferred: ["licenseId"],
   MotifLicensingUnitCapExceeded: ["licenseId", "used", "units", "cap"],
   MotifLicensingUnitsExhausted: ["licenseId", "unitCap"],

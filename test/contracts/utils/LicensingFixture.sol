@@ -21,9 +21,9 @@ abstract contract LicensingFixture is MotifFixture {
     uint256 internal constant JP = 113;
     /// Nice classes (fields of use) the tests name: 24 textiles and household linen, 25 clothing,
     /// 27 rugs and wallpaper.
-    uint256 internal constant TEXTILES = 24;
-    uint256 internal constant CLOTHING = 25;
-    uint256 internal constant WALLPAPER = 27;
+    uint8 internal constant TEXTILES = 24;
+    uint8 internal constant CLOTHING = 25;
+    uint8 internal constant WALLPAPER = 27;
 
     uint256 internal constant LICENSOR_KEY = 0xA11CE5;
     uint256 internal constant UNIT_ROYALTY = 0.001 ether;
@@ -129,7 +129,7 @@ abstract contract LicensingFixture is MotifFixture {
         o.terms.regions = regions;
         o.terms.classes = ProductClassMask.ALL;
         o.terms.flags = flags;
-        o.terms.unitRoyalty = uint96(UNIT_ROYALTY);
+        o.terms.unitRoyalty = uint80(UNIT_ROYALTY);
         o.terms.termsDigest = keccak256("legal text v1");
         o.terms.termsCodec = CidV1.RAW;
         o.window = LicenseWindow({start: 0, end: 0, duration: 90 days});
@@ -152,6 +152,18 @@ abstract contract LicensingFixture is MotifFixture {
         vm.deal(buyer, buyer.balance + price);
         vm.prank(buyer);
         licenseId = licensing.acceptOffer{value: price}(offerId, price);
+    }
+
+    /// @dev `who` reports one royalty statement line under licence `id`, paying what `reportDue`
+    /// quotes; returns what it paid.
+    function _report(uint256 id, address who, uint256 region, uint256 niceClass, uint256 units, uint256 netSales)
+        internal
+        returns (uint256 paid)
+    {
+        (, paid) = licensing.reportDue(id, units, netSales);
+        vm.deal(who, who.balance + paid);
+        vm.prank(who);
+        licensing.reportUsage{value: paid}(id, who, region, uint8(niceClass), uint56(units), uint128(netSales));
     }
 
     /// @dev `from` offers license `id` to `to`, who accepts it; returns `to`'s license id.

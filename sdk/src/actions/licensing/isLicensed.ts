@@ -46,7 +46,7 @@ export async function isLicensed(client: Client, p: IsLicensedParameters): Promi
         address: p.licensing,
         abi: motifLicensingAbi,
         functionName: "isLicensed",
-        args: [p.tokenId, p.licensee, region, BigInt(niceClass(p.productClass)), time],
+        args: [p.tokenId, p.licensee, region, niceClass(p.productClass), time],
       }));
   return { licensed, licenseId };
 }

@@ -42,7 +42,7 @@ export async function reportUsage(
   p: ReportUsageParameters,
 ): Promise<ReportUsageReturnType> {
   const region = BigInt(regionBit(p.region));
-  const nice = BigInt(niceClass(p.productClass));
+  const nice = niceClass(p.productClass);
   const units = p.units ?? 0n;
   const netSales = p.netSales ?? 0n;
   let terms;
