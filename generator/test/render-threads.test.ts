@@ -9,8 +9,12 @@ import { encodeModelCard } from "@motif/sdk";
 import { addModel, loadManifestSync, manifestRecord } from "../src/model/manifest.js";
 import { WorkerPool, renderPool } from "../src/render/pool.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
-import { runPipeline, runPipelines } from "../src/pipeline.js";
+import { runPipeline, runPipelines, runStages } from "../src/pipeline.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, closeRenderPools, render, renderThreads } from "../src/render/render.js";
+import { decodeImage } from "../src/pdq/index.js";
+import { fingerprint, fingerprintPixels, fingerprintStage } from "../src/stages/fingerprint.js";
+import { renderStage } from "../src/stages/render.js";
+import type { PipelineContext } from "../src/stages/stage.js";
 import { cardOf, tinyImage } from "./onnx-graph.js";
 import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 import { descendants, freePort, leftRunning, npxMotif, portIsFree } from "../../test/ts/helpers/procs.js";
@@ -56,6 +60,50 @@ describe("render threads: bands in worker threads, the same bytes (issue 19 §4)
       const dir = tempDir();
       await addModel(dir, cardOf(weights, { name: "tiny", io: "motif.image/1", behaviour: { seamless, resolution: { width: 16, height: 16 } } }), weights);
       for (const [width, height] of [[1000, 777], [8192, 16]] as const) await sameBytes({ model: "tiny", seed: 7n, params: { scale: 1 }, width, height }, { modelsDir: dir });
+    }
+  });
+
+  /**
+   * `render(…, { pixels: true })` keeps the pixels the PNG encodes, and the pipeline fingerprints
+   * them instead of decoding the PNG: the oracle is the PNG decoded by sharp (the decode the
+   * fingerprint did before), its bytes and its fingerprint.
+   */
+  async function samePixels(input: RenderInput, options: Parameters<typeof render>[1] = {}): Promise<void> {
+    for (const threads of [1, 2, 3]) {
+      const r = await render(input, { ...options, threads, pixels: true });
+      const where = `${input.model} seed ${input.seed} ${input.width}×${input.height}, ${threads} threads`;
+      const decoded = await decodeImage(r.png);
+      expect(r.pixels, where).to.not.equal(undefined);
+      expect({ width: r.pixels!.width, height: r.pixels!.height, channels: r.pixels!.channels }, where).to.deep.equal({ width: decoded.width, height: decoded.height, channels: decoded.channels });
+      expect(Buffer.from(r.pixels!.data).equals(Buffer.from(decoded.data)), where).to.equal(true);
+      expect(fingerprintPixels(r.pixels!), where).to.deep.equal(await fingerprint({ png: r.png }));
+      expect((await render(input, { ...options, threads })).contentDigest, `${where}: the same PNG without pixels`).to.equal(r.contentDigest);
+    }
+  }
+
+  it("pixels kept by the render are the PNG's, decoded: the same bytes and the same fingerprint (PDQ, tile hash), on one thread and in workers", async () => {
+    const models = loadManifestSync(MODELS_DIR).map((m) => m.name);
+    for (const [i, model] of models.entries()) {
+      for (const seed of [BigInt(100 + i), BigInt(200 + i)]) await samePixels({ model, seed, params, width: 512, height: 512 });
+      await samePixels({ model, seed: 9n, params: { scale: 3, sharpness: 9 }, width: 1000, height: 777 });
+    }
+    await samePixels({ model: models[0]!, seed: 3n, params, width: 3, height: 5 });
+    expect((await render({ model: models[0]!, seed: 3n, params, width: 8, height: 8 })).pixels, "not asked for").to.equal(undefined);
+    const weights = tinyImage(16);
+    const dir = tempDir();
+    await addModel(dir, cardOf(weights, { name: "tiny", io: "motif.image/1", behaviour: { seamless: true, resolution: { width: 16, height: 16 } } }), weights);
+    await samePixels({ model: "tiny", seed: 7n, params: { scale: 1 }, width: 1000, height: 777 }, { modelsDir: dir });
+  });
+
+  it("the pipeline's render keeps the pixels, its fingerprint reads them and drops them: the same result as from the PNG", async () => {
+    const env = { config: testPipeline(new EmbeddedIpfs(tempDir())), options: {} };
+    for (const seed of [41n, 42n, 43n]) {
+      const ctx: PipelineContext = { request: { model: "weld", seed, params, width: 512, height: 512 } };
+      await runStages([renderStage], ctx, env);
+      expect(ctx.pixels?.data.length, `seed ${seed}`).to.equal(512 * 512 * 3);
+      await runStages([fingerprintStage], ctx, env);
+      expect(ctx.pixels, `seed ${seed}: dropped once fingerprinted`).to.equal(undefined);
+      expect(ctx.fingerprint, `seed ${seed}`).to.deep.equal(await fingerprint({ png: ctx.png! }));
     }
   });
 

@@ -39,8 +39,12 @@ export type UpscaleBandTask = {
   rows: number;
 };
 
-/** A band task, with a buffer of an earlier band to fill when it is large enough (moved back and forth, so bands allocate nothing). */
-export type RenderTask = (CppnBandTask | UpscaleBandTask) & { into?: ArrayBuffer };
+/**
+ * A band task, with a buffer of an earlier band to fill when it is large enough (moved back and
+ * forth, so bands allocate nothing), and the render's kept pixels (`RenderOptions.pixels`: 8-bit RGB
+ * of the whole image in shared memory) to write the band's rows into.
+ */
+export type RenderTask = (CppnBandTask | UpscaleBandTask) & { into?: ArrayBuffer; pixels?: Uint8Array };
 
 const port = parentPort;
 if (port === null) throw new Error("render worker: not started as a worker thread");
@@ -51,10 +55,16 @@ let scratch = cppnScratch(0, 0);
 const upscalers = new Map<number, ReturnType<typeof bicubicUpscaler>>();
 
 async function band(task: RenderTask): Promise<Buffer> {
+  const rgb = await pixelsOf(task);
+  task.pixels?.set(rgb, task.y0 * task.width * 3);
+  return filterRows(rgb, task.width, task.rows, task.into);
+}
+
+/** A band's RGB rows. */
+async function pixelsOf(task: RenderTask): Promise<Uint8Array> {
   if (task.kind === "cppn") {
     if (scratch.uv.length < task.rows * task.width * 2) scratch = cppnScratch(task.width, task.rows);
-    const rgb = await withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch));
-    return filterRows(rgb, task.width, task.rows, task.into);
+    return withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch));
   }
   const { image } = task;
   let upscaler = upscalers.get(image.key);
@@ -65,7 +75,7 @@ async function band(task: RenderTask): Promise<Buffer> {
   }
   const rgb = new Uint8Array(task.rows * task.width * 3);
   upscaler.rows(task.y0, task.rows, rgb);
-  return filterRows(rgb, task.width, task.rows, task.into);
+  return rgb;
 }
 
 port.on("message", (message: RenderTask & { id: number }) => {
