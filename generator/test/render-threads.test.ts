@@ -174,6 +174,64 @@ parentPort.on("message", (m) => {
     }
   });
 
+  it("depth: a worker is sent its next task while it runs one and starts it without this thread (blocked meanwhile); tasks sent are rejected with their worker, and close() lets them run first", async () => {
+    // runs its tasks one after the other, as the render worker does; flags in shared memory say when each started, and hold one until released
+    const code = `const { parentPort } = require("node:worker_threads");
+let previous = Promise.resolve();
+parentPort.on("message", (m) => {
+  previous = previous.then(() => {
+    Atomics.store(m.flags, m.started, 1);
+    Atomics.notify(m.flags, m.started);
+    if (m.hold !== undefined) Atomics.wait(m.flags, m.hold, 0, 10000);
+    if (m.exit) process.exit(3);
+    parentPort.postMessage({ id: m.id, ok: true, value: m.started });
+  });
+});`;
+    const spawn = () => new Worker(code, { eval: true });
+    /** A started worker (a worker's start needs this thread's event loop), then a (held) and b sent; a released, this thread blocked until b starts or `ms` pass: whether b started meanwhile. */
+    const startsWhileBlocked = async (depth: number, ms: number) => {
+      const pool = new WorkerPool(1, spawn, "test worker", depth);
+      const flags = new Int32Array(new SharedArrayBuffer(12)); // a started, a released, b started
+      try {
+        await pool.run({ flags: new Int32Array(new SharedArrayBuffer(4)), started: 0 });
+        const tasks = [pool.run({ flags, started: 0, hold: 1 }), pool.run({ flags, started: 2 })];
+        expect(pool.pending).to.equal(2);
+        Atomics.wait(flags, 0, 0, 10_000);
+        Atomics.store(flags, 1, 1);
+        Atomics.notify(flags, 1);
+        const started = Atomics.wait(flags, 2, 0, ms) !== "timed-out";
+        expect(await Promise.all(tasks)).to.deep.equal([0, 2]);
+        return started;
+      } finally {
+        await pool.close();
+      }
+    };
+    expect(await startsWhileBlocked(1, 500), "depth 1: b waits for this thread").to.equal(false);
+    expect(await startsWhileBlocked(2, 10_000), "depth 2: b was sent with a").to.equal(true);
+
+    const pool = new WorkerPool(1, spawn, "test worker", 2);
+    try {
+      const flags = new Int32Array(new SharedArrayBuffer(12));
+      const lost = [pool.run({ flags, started: 0, exit: true }), pool.run({ flags, started: 2 })].map((p) => p.then(() => "ran", (e: Error) => e.message));
+      expect(await Promise.all(lost)).to.deep.equal(Array(2).fill("test worker 1 exited with code 3 before answering"));
+      await pool.run({ flags: new Int32Array(new SharedArrayBuffer(4)), started: 0 });
+      // close() while a task is held and another waits in the worker: both run before it is terminated (a native run is never torn down)
+      flags.fill(0);
+      const sent = [pool.run({ flags, started: 0, hold: 1 }), pool.run({ flags, started: 2 })].map((p) => p.then(() => "ran", (e: Error) => e.message));
+      Atomics.wait(flags, 0, 0, 10_000);
+      const closed = pool.close();
+      Atomics.store(flags, 1, 1);
+      Atomics.notify(flags, 1);
+      await closed;
+      expect(Atomics.load(flags, 2), "the task sent after the held one ran").to.equal(1);
+      expect(await Promise.all(sent)).to.deep.equal(Array(2).fill("test worker pool: closed before the task finished"));
+    } finally {
+      await pool.close();
+    }
+    expect(() => new WorkerPool(1, spawn, "test worker", 0)).to.throw(RangeError, "test worker pool depth: 0 is not an integer in 1..16");
+    expect(renderPool(2).depth).to.equal(2);
+  });
+
   it("MOTIF_RENDER_THREADS: 1..64, default one a core up to 8; out of range a RangeError naming the variable and the range", async () => {
     expect(renderThreads({ MOTIF_RENDER_THREADS: "3" })).to.equal(3);
     expect(renderThreads({})).to.equal(Math.min(os.availableParallelism(), 8));

@@ -46,8 +46,10 @@ export type UpscaleBandTask = {
  */
 export type RenderTask = (CppnBandTask | UpscaleBandTask) & { into?: ArrayBuffer; pixels?: Uint8Array };
 
-const port = parentPort;
-if (port === null) throw new Error("render worker: not started as a worker thread");
+const port = (() => {
+  if (parentPort === null) throw new Error("render worker: not started as a worker thread");
+  return parentPort;
+})();
 
 const sessions = new SessionCache(sessionCacheSize());
 let scratch = cppnScratch(0, 0);
@@ -78,8 +80,15 @@ async function pixelsOf(task: RenderTask): Promise<Uint8Array> {
   return rgb;
 }
 
+// one band at a time, in the order sent (the pool sends a few at once: ./pool.ts RENDER_WORKER_DEPTH):
+// bands share this thread's scratch buffers and sessions
+let previous: Promise<void> = Promise.resolve();
 port.on("message", (message: RenderTask & { id: number }) => {
-  band(message).then(
+  previous = previous.then(() => answer(message));
+});
+
+async function answer(message: RenderTask & { id: number }): Promise<void> {
+  await band(message).then(
     (filtered) => {
       // moved, not copied: the buffer is the band's alone (Buffer.alloc never pools; a handed one is the band's)
       port.postMessage({ id: message.id, ok: true, value: filtered } satisfies WorkerReply, [filtered.buffer as ArrayBuffer]);
@@ -89,4 +98,4 @@ port.on("message", (message: RenderTask & { id: number }) => {
       port.postMessage({ id: message.id, ok: false, error: { name: e.name, message: e.message } } satisfies WorkerReply);
     },
   );
-});
+}
