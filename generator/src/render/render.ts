@@ -242,6 +242,16 @@ type Band = { y0: number; rows: number };
 /** The render's stop signal and progress callback, and the buffer its pixels are kept in (`RenderOptions.pixels`). */
 type Progress = Pick<RenderOptions, "signal" | "onBand"> & { pixels: Uint8Array | undefined };
 
+/**
+ * Band buffers the compressor is done with, handed to the next tasks to fill (this render's or the
+ * next one's: a 512² render is four bands): otherwise every band is a new buffer moved to this
+ * thread, and their garbage (hundreds of MB at print size, megabytes a pattern at pattern rates)
+ * outgrows the collector. A band is at most `BAND_PIXELS` pixels, so most buffers fit any band; a
+ * worker handed one too small fills a new one instead.
+ */
+const spareBands: ArrayBuffer[] = [];
+const MAX_SPARE_BANDS = 32;
+
 /** Names the image of an upscaled render to the workers (they keep its upscaler while its bands come). */
 let nextImageKey = 1;
 
@@ -273,9 +283,6 @@ async function renderInPool(pool: WorkerPool, width: number, height: number, ban
   const png = new PngWriter(width, height);
   const window = pool.size * 2;
   const inFlight = new Map<number, Promise<Uint8Array>>();
-  // band buffers the compressor is done with, handed to the next tasks to fill: otherwise every band
-  // is a new buffer moved to this thread, and their garbage (hundreds of MB at print size) outgrows GC
-  const spare: ArrayBuffer[] = [];
   // a failed or stopped render drops its bands still waiting for a worker
   const dropped = new AbortController();
   const stop = signal === undefined ? dropped.signal : AbortSignal.any([signal, dropped.signal]);
@@ -284,14 +291,14 @@ async function renderInPool(pool: WorkerPool, width: number, height: number, ban
     for (let i = 0; i < bands.length; i++) {
       signal?.throwIfAborted();
       for (; next < bands.length && next < i + window; next++) {
-        const into = spare.pop();
+        const into = spareBands.pop();
         const task = pool.run<Uint8Array>(into === undefined ? taskOf(bands[next]!) : { ...taskOf(bands[next]!), into }, into === undefined ? [] : [into], stop);
         task.catch(() => undefined); // awaited in order below; a later band's failure must not go unhandled meanwhile
         inFlight.set(next, task);
       }
       const filtered = await untilAborted(inFlight.get(i)!, signal);
       inFlight.delete(i);
-      const consumed = () => void (spare.length < window && spare.push(filtered.buffer as ArrayBuffer));
+      const consumed = () => void (spareBands.length < MAX_SPARE_BANDS && spareBands.push(filtered.buffer as ArrayBuffer));
       if (!png.writeFiltered(filtered, bands[i]!.rows, consumed)) await untilAborted(png.drained(), signal);
       onBand?.(i + 1, bands.length);
     }
