@@ -13,6 +13,7 @@ import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "@motif/sdk";
+import { fft } from "../src/tile/fft.js";
 import { type Rgb, crop, remap, rgb, shift, tile } from "../../test/ts/helpers/pixels.js";
 
 const SIDE = 256;
@@ -186,6 +187,50 @@ describe("tile hash: the same bits, however it is computed", function () {
    */
   type Golden = { hashes: string[]; period: { x: number; y: number }; energy: number; spread: number; margin: number[] };
   const GOLDEN = JSON.parse(readFileSync("test/fixtures/tile/golden-issue-19-4.json", "utf8")) as Record<string, Golden>;
+
+  it("the FFT: bit for bit the textbook radix-2 loop (groups outside, twiddles inside) on zero-padded, integer, real and complex lines of 1 to 2048", () => {
+    /** The oracle: the loop as the tile hash was first attested with, twiddles from the same formulas. */
+    const textbook = (re: Float64Array, im: Float64Array) => {
+      const n = re.length;
+      const bits = Math.log2(n);
+      for (let i = 0; i < n; i++) {
+        let j = 0;
+        for (let b = 0; b < bits; b++) j |= ((i >>> b) & 1) << (bits - 1 - b);
+        if (j > i) {
+          [re[i], re[j]] = [re[j]!, re[i]!];
+          [im[i], im[j]] = [im[j]!, im[i]!];
+        }
+      }
+      for (let size = 2; size <= n; size <<= 1) {
+        for (let start = 0; start < n; start += size) {
+          for (let k = 0; k < size / 2; k++) {
+            const wr = Math.cos((2 * Math.PI * k * (n / size)) / n);
+            const wi = -Math.sin((2 * Math.PI * k * (n / size)) / n);
+            const a = start + k;
+            const b = a + size / 2;
+            const xr = re[b]! * wr - im[b]! * wi;
+            const xi = re[b]! * wi + im[b]! * wr;
+            re[b] = re[a]! - xr;
+            im[b] = im[a]! - xi;
+            re[a] = re[a]! + xr;
+            im[a] = im[a]! + xi;
+          }
+        }
+      }
+    };
+    const random = mulberry32(0xff7);
+    const bytes = (x: Float64Array) => Buffer.from(x.buffer);
+    for (let n = 1; n <= 2048; n *= 2) {
+      for (let t = 0; t < 24; t++) {
+        const re = Float64Array.from({ length: n }, (_, i) => (t % 3 === 0 && i >= n / 2 ? 0 : t % 3 === 1 ? (i % 7) - 3 : (random() - 0.5) * 10 ** ((t % 7) - 3)));
+        const im = Float64Array.from({ length: n }, () => (t % 2 === 0 ? 0 : random() - 0.5));
+        const [r1, i1, r2, i2] = [re.slice(), im.slice(), re.slice(), im.slice()];
+        textbook(r1, i1);
+        fft(r2, i2);
+        expect(bytes(r2).equals(bytes(r1)) && bytes(i2).equals(bytes(i1)), `length ${n}, line ${t}`).to.equal(true);
+      }
+    }
+  });
 
   it("renders (with a margin and without, exactly periodic or not), RGBA, grey, grey + alpha, a swatch on a card and a photo: the golden bits", async () => {
     const rendered = async (model: string, seed: bigint, scale: number, width: number, height: number) =>

@@ -46,9 +46,27 @@ export function fft(re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
+  // the butterflies of a stage are independent (each its own pair): the early stages, with few
+  // twiddles and many groups, run twiddle by twiddle, each loaded once; the same arithmetic
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >>> 1;
     const step = n / size;
+    if (half < step) {
+      for (let k = 0; k < half; k++) {
+        const wr = cos[k * step]!;
+        const wi = sin[k * step]!;
+        for (let a = k; a < n; a += size) {
+          const b = a + half;
+          const xr = re[b]! * wr - im[b]! * wi;
+          const xi = re[b]! * wi + im[b]! * wr;
+          re[b] = re[a]! - xr;
+          im[b] = im[a]! - xi;
+          re[a] = re[a]! + xr;
+          im[a] = im[a]! + xi;
+        }
+      }
+      continue;
+    }
     for (let start = 0; start < n; start += size) {
       for (let k = 0; k < half; k++) {
         const wr = cos[k * step]!;
