@@ -188,34 +188,24 @@ describe("tile hash: the same bits, however it is computed", function () {
   type Golden = { hashes: string[]; period: { x: number; y: number }; energy: number; spread: number; margin: number[] };
   const GOLDEN = JSON.parse(readFileSync("test/fixtures/tile/golden-issue-19-4.json", "utf8")) as Record<string, Golden>;
 
-  it("the FFT: bit for bit the textbook radix-2 loop (groups outside, twiddles inside) on zero-padded, integer, real and complex lines of 1 to 2048", () => {
-    /** The oracle: the loop as the tile hash was first attested with, twiddles from the same formulas. */
-    const textbook = (re: Float64Array, im: Float64Array) => {
+  it("the FFT: bit for bit the textbook radix-2 recursion on zero-padded, integer, real and complex lines of 1 to 2048", () => {
+    /**
+     * The oracle: the FFT as a recursion (even and odd halves, then one combining pass), which is the
+     * radix-2 loop the tile hash was first attested with, operation for operation: each output the
+     * even half's plus or minus the twiddle (from the whole length's table formula) times the odd's.
+     */
+    const textbook = (re: Float64Array, im: Float64Array, total = re.length): void => {
       const n = re.length;
-      const bits = Math.log2(n);
-      for (let i = 0; i < n; i++) {
-        let j = 0;
-        for (let b = 0; b < bits; b++) j |= ((i >>> b) & 1) << (bits - 1 - b);
-        if (j > i) {
-          [re[i], re[j]] = [re[j]!, re[i]!];
-          [im[i], im[j]] = [im[j]!, im[i]!];
-        }
-      }
-      for (let size = 2; size <= n; size <<= 1) {
-        for (let start = 0; start < n; start += size) {
-          for (let k = 0; k < size / 2; k++) {
-            const wr = Math.cos((2 * Math.PI * k * (n / size)) / n);
-            const wi = -Math.sin((2 * Math.PI * k * (n / size)) / n);
-            const a = start + k;
-            const b = a + size / 2;
-            const xr = re[b]! * wr - im[b]! * wi;
-            const xi = re[b]! * wi + im[b]! * wr;
-            re[b] = re[a]! - xr;
-            im[b] = im[a]! - xi;
-            re[a] = re[a]! + xr;
-            im[a] = im[a]! + xi;
-          }
-        }
+      if (n === 1) return;
+      const split = (x: Float64Array, parity: number) => x.filter((_, i) => i % 2 === parity);
+      const [er, ei, or, oi] = [split(re, 0), split(im, 0), split(re, 1), split(im, 1)];
+      textbook(er, ei, total);
+      textbook(or, oi, total);
+      for (let k = 0; k < n / 2; k++) {
+        const angle = (2 * Math.PI * (k * (total / n))) / total;
+        const [wr, wi] = [Math.cos(angle), -Math.sin(angle)];
+        const [xr, xi] = [or[k]! * wr - oi[k]! * wi, or[k]! * wi + oi[k]! * wr];
+        [re[k], im[k], re[k + n / 2], im[k + n / 2]] = [er[k]! + xr, ei[k]! + xi, er[k]! - xr, ei[k]! - xi];
       }
     };
     const random = mulberry32(0xff7);
