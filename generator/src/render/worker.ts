@@ -84,7 +84,8 @@ async function pixelsOf(task: RenderTask): Promise<Uint8Array> {
 // bands share this thread's scratch buffers and sessions
 let previous: Promise<void> = Promise.resolve();
 port.on("message", (message: RenderTask & { id: number }) => {
-  previous = previous.then(() => answer(message));
+  // an answer that cannot be sent ends the worker, as an uncaught error: the pool rejects its tasks and replaces it
+  previous = previous.then(() => answer(message)).catch((error: unknown) => process.nextTick(() => { throw error; }));
 });
 
 async function answer(message: RenderTask & { id: number }): Promise<void> {
