@@ -17,9 +17,9 @@ import { PdqIndex } from "../generator/src/screen/pdq-index.js";
 import { BenchReport } from "./lib/report.js";
 
 const report = new BenchReport("Motif generator benchmarks (wall clock, medians)");
-/** `MOTIF_BENCH_ONLY=pdq,screen` runs only those sections (default: all). */
+/** `MOTIF_BENCH_ONLY=pdq,screen` runs only those sections (default: all; `pipeline`: the 512² pipeline alone; `print`: the 64 cm print tile and its TIFF alone). */
 const only = process.env.MOTIF_BENCH_ONLY?.split(",").map((s) => s.trim());
-const want = (section: "pdq" | "screen" | "render" | "print") => only === undefined || only.includes(section);
+const want = (section: "pdq" | "screen" | "render" | "print" | "pipeline") => only === undefined || only.includes(section);
 
 function median(samples: number[]): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -145,7 +145,7 @@ for (const size of want("render") ? [1024, 4096] : []) {
   }
 }
 // End to end at 512²: render → PDQ → screen → pin (embedded store), no minting.
-if (want("render")) {
+if (want("pipeline") || want("render")) {
   const { mkdtemp, rm } = await import("node:fs/promises");
   const os = await import("node:os");
   const pathMod = await import("node:path");

@@ -5,12 +5,16 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 
-import { encodeModelCard } from "@motif/sdk";
+import { REPEAT_TYPES, encodeModelCard, pixelsPerMetre, pngPhysOf } from "@motif/sdk";
 import { addModel, loadManifestSync, manifestRecord } from "../src/model/manifest.js";
 import { WorkerPool, renderPool } from "../src/render/pool.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
-import { runPipeline, runPipelines } from "../src/pipeline.js";
+import { runPipeline, runPipelines, runStages } from "../src/pipeline.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, closeRenderPools, render, renderThreads } from "../src/render/render.js";
+import { decodeImage } from "../src/pdq/index.js";
+import { fingerprint, fingerprintPixels, fingerprintStage } from "../src/stages/fingerprint.js";
+import { renderStage } from "../src/stages/render.js";
+import type { PipelineContext } from "../src/stages/stage.js";
 import { cardOf, tinyImage } from "./onnx-graph.js";
 import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 import { descendants, freePort, leftRunning, npxMotif, portIsFree } from "../../test/ts/helpers/procs.js";
@@ -56,6 +60,61 @@ describe("render threads: bands in worker threads, the same bytes (issue 19 §4)
       const dir = tempDir();
       await addModel(dir, cardOf(weights, { name: "tiny", io: "motif.image/1", behaviour: { seamless, resolution: { width: 16, height: 16 } } }), weights);
       for (const [width, height] of [[1000, 777], [8192, 16]] as const) await sameBytes({ model: "tiny", seed: 7n, params: { scale: 1 }, width, height }, { modelsDir: dir });
+    }
+  });
+
+  /**
+   * `render(…, { pixels: true })` keeps the pixels the PNG encodes, and the pipeline fingerprints
+   * them instead of decoding the PNG: the oracle is the PNG decoded by sharp (the decode the
+   * fingerprint did before), its bytes and its fingerprint.
+   */
+  async function samePixels(input: RenderInput, options: Parameters<typeof render>[1] = {}): Promise<void> {
+    for (const threads of [1, 2, 3]) {
+      const r = await render(input, { ...options, threads, pixels: true });
+      const where = `${input.model} seed ${input.seed} ${input.width}×${input.height}, ${threads} threads`;
+      const decoded = await decodeImage(r.png);
+      expect(r.pixels, where).to.not.equal(undefined);
+      expect({ width: r.pixels!.width, height: r.pixels!.height, channels: r.pixels!.channels }, where).to.deep.equal({ width: decoded.width, height: decoded.height, channels: decoded.channels });
+      expect(Buffer.from(r.pixels!.data).equals(Buffer.from(decoded.data)), where).to.equal(true);
+      expect(fingerprintPixels(r.pixels!), where).to.deep.equal(await fingerprint({ png: r.png }));
+      expect((await render(input, { ...options, threads })).contentDigest, `${where}: the same PNG without pixels`).to.equal(r.contentDigest);
+    }
+  }
+
+  it("pixels kept by the render are the PNG's, decoded: the same bytes and the same fingerprint (PDQ, tile hash), on one thread and in workers", async () => {
+    const models = loadManifestSync(MODELS_DIR).map((m) => m.name);
+    for (const [i, model] of models.entries()) {
+      for (const seed of [BigInt(100 + i), BigInt(200 + i)]) await samePixels({ model, seed, params, width: 512, height: 512 });
+      await samePixels({ model, seed: 9n, params: { scale: 3, sharpness: 9 }, width: 1000, height: 777 });
+    }
+    await samePixels({ model: models[0]!, seed: 3n, params, width: 3, height: 5 });
+    expect((await render({ model: models[0]!, seed: 3n, params, width: 8, height: 8 })).pixels, "not asked for").to.equal(undefined);
+    const weights = tinyImage(16);
+    const dir = tempDir();
+    await addModel(dir, cardOf(weights, { name: "tiny", io: "motif.image/1", behaviour: { seamless: true, resolution: { width: 16, height: 16 } } }), weights);
+    await samePixels({ model: "tiny", seed: 7n, params: { scale: 1 }, width: 1000, height: 777 }, { modelsDir: dir });
+  });
+
+  it("print repeats in the workers (every repeat, its pHYs chunk): the same PNG bytes as one thread, and the pixels kept are the PNG's", async () => {
+    // 4.34 cm at 300 DPI: 513 px a side, five bands, so the workers render them (two at a time) with the repeat's map
+    for (const repeat of REPEAT_TYPES) {
+      const input: RenderInput = { model: "weld", seed: 21n, params, width: 513, height: 513, print: { repeat, sizeCm: 4.34, dpi: 300 } };
+      await sameBytes(input);
+      await samePixels(input);
+      const r = await render(input, { threads: 2, pixels: true });
+      expect(pngPhysOf(r.png), repeat).to.deep.equal({ x: pixelsPerMetre(300), y: pixelsPerMetre(300), unit: 1 });
+    }
+  });
+
+  it("the pipeline's render keeps the pixels, its fingerprint reads them and drops them: the same result as from the PNG", async () => {
+    const env = { config: testPipeline(new EmbeddedIpfs(tempDir())), options: {} };
+    for (const seed of [41n, 42n, 43n]) {
+      const ctx: PipelineContext = { request: { model: "weld", seed, params, width: 512, height: 512 } };
+      await runStages([renderStage], ctx, env);
+      expect(ctx.pixels?.data.length, `seed ${seed}`).to.equal(512 * 512 * 3);
+      await runStages([fingerprintStage], ctx, env);
+      expect(ctx.pixels, `seed ${seed}: dropped once fingerprinted`).to.equal(undefined);
+      expect(ctx.fingerprint, `seed ${seed}`).to.deep.equal(await fingerprint({ png: ctx.png! }));
     }
   });
 
@@ -124,6 +183,64 @@ parentPort.on("message", (m) => {
     } finally {
       await pool.close();
     }
+  });
+
+  it("depth: a worker is sent its next task while it runs one and starts it without this thread (blocked meanwhile); tasks sent are rejected with their worker, and close() lets them run first", async () => {
+    // runs its tasks one after the other, as the render worker does; flags in shared memory say when each started, and hold one until released
+    const code = `const { parentPort } = require("node:worker_threads");
+let previous = Promise.resolve();
+parentPort.on("message", (m) => {
+  previous = previous.then(() => {
+    Atomics.store(m.flags, m.started, 1);
+    Atomics.notify(m.flags, m.started);
+    if (m.hold !== undefined) Atomics.wait(m.flags, m.hold, 0, 10000);
+    if (m.exit) process.exit(3);
+    parentPort.postMessage({ id: m.id, ok: true, value: m.started });
+  });
+});`;
+    const spawn = () => new Worker(code, { eval: true });
+    /** A started worker (a worker's start needs this thread's event loop), then a (held) and b sent; a released, this thread blocked until b starts or `ms` pass: whether b started meanwhile. */
+    const startsWhileBlocked = async (depth: number, ms: number) => {
+      const pool = new WorkerPool(1, spawn, "test worker", depth);
+      const flags = new Int32Array(new SharedArrayBuffer(12)); // a started, a released, b started
+      try {
+        await pool.run({ flags: new Int32Array(new SharedArrayBuffer(4)), started: 0 });
+        const tasks = [pool.run({ flags, started: 0, hold: 1 }), pool.run({ flags, started: 2 })];
+        expect(pool.pending).to.equal(2);
+        Atomics.wait(flags, 0, 0, 10_000);
+        Atomics.store(flags, 1, 1);
+        Atomics.notify(flags, 1);
+        const started = Atomics.wait(flags, 2, 0, ms) !== "timed-out";
+        expect(await Promise.all(tasks)).to.deep.equal([0, 2]);
+        return started;
+      } finally {
+        await pool.close();
+      }
+    };
+    expect(await startsWhileBlocked(1, 500), "depth 1: b waits for this thread").to.equal(false);
+    expect(await startsWhileBlocked(2, 10_000), "depth 2: b was sent with a").to.equal(true);
+
+    const pool = new WorkerPool(1, spawn, "test worker", 2);
+    try {
+      const flags = new Int32Array(new SharedArrayBuffer(12));
+      const lost = [pool.run({ flags, started: 0, exit: true }), pool.run({ flags, started: 2 })].map((p) => p.then(() => "ran", (e: Error) => e.message));
+      expect(await Promise.all(lost)).to.deep.equal(Array(2).fill("test worker 1 exited with code 3 before answering"));
+      await pool.run({ flags: new Int32Array(new SharedArrayBuffer(4)), started: 0 });
+      // close() while a task is held and another waits in the worker: both run before it is terminated (a native run is never torn down)
+      flags.fill(0);
+      const sent = [pool.run({ flags, started: 0, hold: 1 }), pool.run({ flags, started: 2 })].map((p) => p.then(() => "ran", (e: Error) => e.message));
+      Atomics.wait(flags, 0, 0, 10_000);
+      const closed = pool.close();
+      Atomics.store(flags, 1, 1);
+      Atomics.notify(flags, 1);
+      await closed;
+      expect(Atomics.load(flags, 2), "the task sent after the held one ran").to.equal(1);
+      expect(await Promise.all(sent)).to.deep.equal(Array(2).fill("test worker pool: closed before the task finished"));
+    } finally {
+      await pool.close();
+    }
+    expect(() => new WorkerPool(1, spawn, "test worker", 0)).to.throw(RangeError, "test worker pool depth: 0 is not an integer in 1..16");
+    expect(renderPool(2).depth).to.equal(2);
   });
 
   it("MOTIF_RENDER_THREADS: 1..64, default one a core up to 8; out of range a RangeError naming the variable and the range", async () => {

@@ -7,6 +7,7 @@ import sharp from "sharp";
 import { BRANDS } from "../src/model/brands.js";
 import { brandManifestEntry, buildCppnModel } from "../src/model/cppn.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, loadManifest, render } from "../src/render/render.js";
+import { bytesOfColours } from "../src/render/bands.js";
 
 const base: RenderInput = { model: "indigo", seed: 42n, params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
 
@@ -97,6 +98,29 @@ describe("render stage (CPPN on onnxruntime-node)", function () {
     }
     expect(maxDiff).to.be.at.most(1);
     expect(equal / (96 * 64 * 3)).to.be.greaterThan(0.99);
+  });
+
+  it("colours to bytes: Math.round of the clamped colour × 255 for every float32 near a rounding boundary, at the edges and at random", () => {
+    const values: number[] = [0, -0, 1, -1, 2, Number.MIN_VALUE, 1e-45, 1e-30, 0.25 / 255, NaN, Infinity, -Infinity, Math.fround(1 - 2 ** -24)];
+    // every float32 within 4096 steps of each boundary (k + 0.5) / 255 between two bytes
+    const f = new Float32Array(1);
+    const bits = new Uint32Array(f.buffer);
+    for (let k = 0; k < 255; k++) {
+      f[0] = (k + 0.5) / 255;
+      const mid = bits[0]!;
+      for (let d = -4096; d <= 4096; d++) {
+        bits[0] = mid + d;
+        values.push(f[0]!);
+      }
+    }
+    let seed = 7;
+    for (let i = 0; i < 200_000; i++) values.push(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 1.2 - 0.1);
+    const colours = Float32Array.from(values);
+    const bytes = new Uint8Array(colours.length);
+    bytesOfColours(colours, bytes, colours.length);
+    const expected = Array.from(colours, (c) => (c <= 0 ? 0 : c >= 1 ? 255 : Number.isNaN(c) ? 0 : Math.round(c * 255)));
+    const wrong = expected.flatMap((e, i) => (bytes[i] === e ? [] : [`${colours[i]} → ${bytes[i]}, expected ${e}`]));
+    expect(wrong.slice(0, 5)).to.deep.equal([]);
   });
 
   it("refuses bad input naming the field and the allowed range, rendering nothing", async () => {

@@ -13,6 +13,7 @@ import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "@motif/sdk";
+import { fft } from "../src/tile/fft.js";
 import { type Rgb, crop, remap, rgb, shift, tile } from "../../test/ts/helpers/pixels.js";
 
 const SIDE = 256;
@@ -186,6 +187,40 @@ describe("tile hash: the same bits, however it is computed", function () {
    */
   type Golden = { hashes: string[]; period: { x: number; y: number }; energy: number; spread: number; margin: number[] };
   const GOLDEN = JSON.parse(readFileSync("test/fixtures/tile/golden-issue-19-4.json", "utf8")) as Record<string, Golden>;
+
+  it("the FFT: bit for bit the textbook radix-2 recursion on zero-padded, integer, real and complex lines of 1 to 2048", () => {
+    /**
+     * The oracle: the FFT as a recursion (even and odd halves, then one combining pass), which is the
+     * radix-2 loop the tile hash was first attested with, operation for operation: each output the
+     * even half's plus or minus the twiddle (from the whole length's table formula) times the odd's.
+     */
+    const textbook = (re: Float64Array, im: Float64Array, total = re.length): void => {
+      const n = re.length;
+      if (n === 1) return;
+      const split = (x: Float64Array, parity: number) => x.filter((_, i) => i % 2 === parity);
+      const [er, ei, or, oi] = [split(re, 0), split(im, 0), split(re, 1), split(im, 1)];
+      textbook(er, ei, total);
+      textbook(or, oi, total);
+      for (let k = 0; k < n / 2; k++) {
+        const angle = (2 * Math.PI * (k * (total / n))) / total;
+        const [wr, wi] = [Math.cos(angle), -Math.sin(angle)];
+        const [xr, xi] = [or[k]! * wr - oi[k]! * wi, or[k]! * wi + oi[k]! * wr];
+        [re[k], im[k], re[k + n / 2], im[k + n / 2]] = [er[k]! + xr, ei[k]! + xi, er[k]! - xr, ei[k]! - xi];
+      }
+    };
+    const random = mulberry32(0xff7);
+    const bytes = (x: Float64Array) => Buffer.from(x.buffer);
+    for (let n = 1; n <= 2048; n *= 2) {
+      for (let t = 0; t < 24; t++) {
+        const re = Float64Array.from({ length: n }, (_, i) => (t % 3 === 0 && i >= n / 2 ? 0 : t % 3 === 1 ? (i % 7) - 3 : (random() - 0.5) * 10 ** ((t % 7) - 3)));
+        const im = Float64Array.from({ length: n }, () => (t % 2 === 0 ? 0 : random() - 0.5));
+        const [r1, i1, r2, i2] = [re.slice(), im.slice(), re.slice(), im.slice()];
+        textbook(r1, i1);
+        fft(r2, i2);
+        expect(bytes(r2).equals(bytes(r1)) && bytes(i2).equals(bytes(i1)), `length ${n}, line ${t}`).to.equal(true);
+      }
+    }
+  });
 
   it("renders (with a margin and without, exactly periodic or not), RGBA, grey, grey + alpha, a swatch on a card and a photo: the golden bits", async () => {
     const rendered = async (model: string, seed: bigint, scale: number, width: number, height: number) =>

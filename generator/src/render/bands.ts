@@ -53,12 +53,22 @@ export async function cppnBand(
   } else {
     repeatUv(repeat, width, height, y0, rows, uv);
   }
-  const out = await runCppn(session, z, params, uv, n);
-  for (let i = 0; i < n * 3; i++) {
-    const c = out[i]!;
-    rgb8[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);
-  }
+  bytesOfColours(await runCppn(session, z, params, uv, n), rgb8, n * 3);
   return rgb8.subarray(0, n * 3);
+}
+
+/**
+ * The first `count` colours (float32, 0..1) as bytes: each clamped, then Math.round(c · 255). Done as
+ * truncation of c · 255 + 0.5, several times faster: for a float32 c in (0, 1), c · 255 and
+ * c · 255 + 0.5 are exact in float64 wherever the sum reaches 0.75 (below it both give 0), and a byte
+ * array truncates what it stores, so the byte is floor(c · 255 + 0.5) = Math.round(c · 255); NaN
+ * gives 0 either way.
+ */
+export function bytesOfColours(colours: Float32Array, bytes: Uint8Array, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const c = colours[i]!;
+    bytes[i] = c <= 0 ? 0 : c >= 1 ? 255 : c * 255 + 0.5;
+  }
 }
 
 /** Scratch buffers for bands of up to `bandRows` rows of `width` pixels. */

@@ -112,13 +112,15 @@ export function filterRows(rgb: Uint8Array, width: number, rows: number, into?: 
   // every byte is written below, so a reused buffer needs no clearing
   const filtered = into !== undefined && into.byteLength >= size ? Buffer.from(into, 0, size) : Buffer.alloc(size);
   for (let r = 0; r < rows; r++) {
-    const out = r * (stride + 1);
+    let out = r * (stride + 1);
     const src = r * stride;
-    filtered[out] = 1; // Sub
-    for (let i = 0; i < stride; i++) {
-      const left = i >= 3 ? rgb[src + i - 3]! : 0;
-      filtered[out + 1 + i] = (rgb[src + i]! - left) & 0xff;
-    }
+    const end = src + stride;
+    filtered[out++] = 1; // Sub
+    // the first pixel has none to its left (0); a byte array keeps the difference mod 256
+    filtered[out++] = rgb[src]!;
+    filtered[out++] = rgb[src + 1]!;
+    filtered[out++] = rgb[src + 2]!;
+    for (let i = src + 3; i < end; i++) filtered[out++] = rgb[i]! - rgb[i - 3]!;
   }
   return filtered;
 }

@@ -26,7 +26,8 @@ export function renderThreads(env: NodeJS.ProcessEnv = process.env): number {
 export type WorkerReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
 
 type Job = { id: number; message: object; transfer: readonly Transferable[]; resolve: (value: unknown) => void; reject: (error: Error) => void; detach?: () => void };
-type Slot = { n: number; worker: Worker; job?: Job; dead: boolean; onIdle?: () => void };
+/** A worker and the tasks sent to it, oldest (the one running) first. */
+type Slot = { n: number; worker: Worker; jobs: Job[]; dead: boolean; onIdle?: () => void };
 
 /** How long `close()` lets a busy worker finish its task before terminating it regardless. */
 const CLOSE_GRACE_MS = 10_000;
@@ -36,9 +37,14 @@ const CLOSE_GRACE_MS = 10_000;
  * given. Workers start on first need and stay for the next task; an idle worker is unref'd, so the
  * pool never keeps a process alive that has nothing else to do (a busy one does, as any pending work
  * would). A task whose worker throws, crashes or exits is rejected with an error naming the worker
- * and what happened, and the worker is replaced for the tasks after it; `close()` rejects what is
- * left and terminates every worker once its current task has returned (a native onnxruntime run
- * torn down mid-way aborts the whole process).
+ * and what happened (and so are the tasks sent to it after that one), and the worker is replaced for
+ * the tasks after it; `close()` rejects what is left and terminates every worker once its current
+ * task has returned (a native onnxruntime run torn down mid-way aborts the whole process).
+ *
+ * `depth`: how many tasks a worker is sent at once (it must run them one after the other, in the
+ * order sent). Above 1, a worker that finishes a task starts its next without waiting for this
+ * thread to hand it one, so workers stay busy while this thread is (fingerprinting a pattern); a task
+ * already sent to a worker is no longer dropped by its signal (it runs, its answer unused).
  */
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
@@ -51,8 +57,10 @@ export class WorkerPool {
     readonly size: number,
     private readonly spawn: () => Worker,
     readonly name = "worker",
+    readonly depth = 1,
   ) {
     if (!Number.isInteger(size) || size < 1 || size > MAX_RENDER_THREADS) throw new RangeError(`${name} pool size: ${size} is not an integer in 1..${MAX_RENDER_THREADS}`);
+    if (!Number.isInteger(depth) || depth < 1 || depth > 16) throw new RangeError(`${name} pool depth: ${depth} is not an integer in 1..16`);
   }
 
   /** Live worker threads (busy or idle). */
@@ -62,7 +70,9 @@ export class WorkerPool {
 
   /** Tasks running or waiting. */
   get pending(): number {
-    return this.queue.length + [...this.slots].filter((s) => s.job !== undefined).length;
+    let sent = 0;
+    for (const s of this.slots) sent += s.jobs.length;
+    return this.queue.length + sent;
   }
 
   /**
@@ -102,9 +112,10 @@ export class WorkerPool {
     await Promise.allSettled(
       slots.map(async (slot) => {
         slot.dead = true;
-        if (slot.job !== undefined) {
-          slot.job.reject(error);
-          // terminated only once its task has returned: see the class comment
+        if (slot.jobs.length > 0) {
+          // kept until answered (rejecting again is nothing): the worker runs every task sent to it
+          for (const job of slot.jobs) job.reject(error);
+          // terminated only once its tasks have returned: see the class comment
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, CLOSE_GRACE_MS);
             timer.unref();
@@ -119,28 +130,36 @@ export class WorkerPool {
     );
   }
 
+  /** An idle worker; else a new one while there are fewer than `size`; else the least busy with room for another task (`depth`). */
+  private slotForNext(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const s of this.slots) if (!s.dead && s.jobs.length < this.depth && (best === undefined || s.jobs.length < best.jobs.length)) best = s;
+    if (best !== undefined && best.jobs.length === 0) return best;
+    if (this.threads < this.size) return this.start();
+    return best;
+  }
+
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = [...this.slots].find((s) => !s.dead && s.job === undefined);
-      if (slot === undefined) {
-        if (this.threads >= this.size) return;
-        try {
-          slot = this.start();
-        } catch (error) {
-          const job = this.queue.shift()!;
-          job.detach?.();
-          job.reject(new Error(`${this.name}: could not start: ${(error as Error).message}`));
-          continue;
-        }
+      let slot;
+      try {
+        slot = this.slotForNext();
+      } catch (error) {
+        const job = this.queue.shift()!;
+        job.detach?.();
+        job.reject(new Error(`${this.name}: could not start: ${(error as Error).message}`));
+        continue;
       }
+      if (slot === undefined) return;
       const job = this.queue.shift()!;
       job.detach?.();
-      slot.job = job;
+      slot.jobs.push(job);
       slot.worker.ref();
       try {
         slot.worker.postMessage({ id: job.id, ...job.message }, [...job.transfer]);
       } catch (error) {
-        slot.job = undefined;
+        slot.jobs.splice(slot.jobs.indexOf(job), 1);
+        if (slot.jobs.length === 0) slot.worker.unref();
         job.reject(new Error(`${this.name} ${slot.n}: the task could not be sent: ${(error as Error).message}`));
       }
     }
@@ -148,25 +167,25 @@ export class WorkerPool {
 
   private start(): Slot {
     const worker = this.spawn();
-    const slot: Slot = { n: ++this.spawned, worker, dead: false };
+    const slot: Slot = { n: ++this.spawned, worker, jobs: [], dead: false };
     this.slots.add(slot);
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
-      const job = slot.job;
-      if (job === undefined || reply.id !== job.id) return;
-      slot.job = undefined;
-      if (reply.ok) job.resolve(reply.value);
-      else job.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
-      slot.onIdle?.();
-      if (!slot.dead) worker.unref();
+      const i = slot.jobs.findIndex((j) => j.id === reply.id);
+      if (i < 0) return;
+      const [job] = slot.jobs.splice(i, 1);
+      if (reply.ok) job!.resolve(reply.value);
+      else job!.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
+      if (slot.jobs.length === 0) {
+        slot.onIdle?.();
+        if (!slot.dead) worker.unref();
+      }
       this.dispatch();
     });
     const fail = (why: string) => {
       slot.dead = true;
       this.slots.delete(slot);
-      const job = slot.job;
-      slot.job = undefined;
-      job?.reject(new Error(`${this.name} ${slot.n} ${why}`));
+      for (const job of slot.jobs.splice(0)) job.reject(new Error(`${this.name} ${slot.n} ${why}`));
       if (!this.closed) this.dispatch();
     };
     worker.on("error", (error) => fail(`failed: ${error.message}`));
@@ -199,10 +218,16 @@ export function spawnRenderWorker(): Worker {
 
 const renderPools = new Map<number, WorkerPool>();
 
+/**
+ * Bands sent to a render worker at once: it starts the next as soon as one is done, without waiting
+ * for the main thread (busy fingerprinting, screening, pinning) to hand it one.
+ */
+export const RENDER_WORKER_DEPTH = 2;
+
 /** The process's pool of `threads` render workers (one per size asked for; started on first use). */
 export function renderPool(threads: number): WorkerPool {
   let pool = renderPools.get(threads);
-  if (pool === undefined) renderPools.set(threads, (pool = new WorkerPool(threads, spawnRenderWorker, "render worker")));
+  if (pool === undefined) renderPools.set(threads, (pool = new WorkerPool(threads, spawnRenderWorker, "render worker", RENDER_WORKER_DEPTH)));
   return pool;
 }
 

@@ -5,6 +5,7 @@ import type { Hex } from "viem";
 
 import { type ModelCard, type ModelParams, ModelParamsError, type PrintSpec, PrintSpecError, checkModelParams, checkPrintSpec, encodeModelParams, pixelsPerMetre, printPixels, renderParamsHash } from "@motif/sdk";
 import { CPPN, CPPN_PARAMS } from "../model/cppn.js";
+import type { RawImage } from "../pdq/pdq.js";
 import { runImage } from "../model/io.js";
 import { type ModelManifestEntry, loadManifestSync, manifestEntry, manifestRecord } from "../model/manifest.js";
 import { BAND_PIXELS, bandRowsOf, bandsOf, cppnBand, cppnScratch } from "./bands.js";
@@ -67,6 +68,8 @@ export type RenderOutput = {
   seed: bigint;
   width: number;
   height: number;
+  /** With `RenderOptions.pixels`: the rendered 8-bit RGB pixels, row-major (the PNG's pixels, not encoded). */
+  pixels?: RawImage;
 };
 
 export const RENDER_LIMITS = {
@@ -195,6 +198,12 @@ export type RenderOptions = {
   signal?: AbortSignal;
   /** Called each time a band has been written to the PNG, with the bands done and their total. */
   onBand?: (done: number, total: number) => void;
+  /**
+   * Keep the rendered pixels and return them as `pixels` (the fingerprint reads them instead of
+   * decoding the PNG again): width × height × 3 bytes more for the render's duration, shared with
+   * the render workers (each writes its bands in place), so nothing is copied between threads.
+   */
+  pixels?: boolean;
 };
 
 /**
@@ -228,7 +237,9 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
   const bands = bandsOf(width, height);
   // one band gains nothing from a worker: it stays on this thread
   const pool = threads > 1 && bands.length > 1 ? renderPool(threads) : undefined;
-  const progress = { signal: options.signal, onBand: options.onBand, pixelsPerMetre: ppm };
+  // shared with the workers: each writes its bands' pixels in place
+  const pixels = options.pixels === true ? new Uint8Array(new SharedArrayBuffer(width * height * 3)) : undefined;
+  const progress = { signal: options.signal, onBand: options.onBand, pixels, pixelsPerMetre: ppm };
   let bytes: Uint8Array;
   if (entry.io === "motif.image/1") {
     // a fixed-size image, run once, upscaled by motif-bicubic/1 band by band
@@ -243,14 +254,14 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
       const data = new Float32Array(new SharedArrayBuffer(image.data.byteLength));
       data.set(image.data);
       const shared = { key: nextImageKey++, data, width: image.width, height: image.height };
-      bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "upscale", image: shared, seamless, width, height, ...b }), progress);
+      bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "upscale", image: shared, seamless, width, height, ...b, pixels }), progress);
     } else {
       const upscaler = bicubicUpscaler(image.data, image.width, image.height, width, height, seamless);
       const rgb8 = new Uint8Array(bandRowsOf(width, height) * width * 3);
       bytes = await renderInThread(width, height, bands, async (b) => (upscaler.rows(b.y0, b.rows, rgb8), rgb8), progress);
     }
   } else if (pool !== undefined) {
-    bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "cppn", model, z, params, width, height, ...b, ...(repeat !== "block" ? { repeat } : {}) }), progress);
+    bytes = await renderInPool(pool, width, height, bands, (b) => ({ kind: "cppn", model, z, params, width, height, ...b, ...(repeat !== "block" ? { repeat } : {}), pixels }), progress);
   } else {
     const scratch = cppnScratch(width, bandRowsOf(width, height));
     bytes = await withSession(sessions, model, (session) => renderInThread(width, height, bands, (b) => cppnBand(session, z, params, width, height, b.y0, b.rows, scratch, repeat), progress));
@@ -265,23 +276,40 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
     seed: input.seed,
     width,
     height,
+    ...(pixels !== undefined ? { pixels: { data: pixels, width, height, channels: 3 } } : {}),
   };
 }
 
 type Band = { y0: number; rows: number };
-/** A render's progress hooks, and the PNG's pixels per metre (a print render's DPI; absent: no pHYs). */
-type Progress = Pick<RenderOptions, "signal" | "onBand"> & { pixelsPerMetre?: number | undefined };
+/**
+ * The render's stop signal and progress callback, the buffer its pixels are kept in
+ * (`RenderOptions.pixels`), and the PNG's pixels per metre (a print render's DPI; absent: no pHYs).
+ */
+type Progress = Pick<RenderOptions, "signal" | "onBand"> & { pixels: Uint8Array | undefined; pixelsPerMetre?: number | undefined };
+
+/**
+ * Band buffers the compressor is done with, handed to the next tasks to fill (this render's or the
+ * next one's: a 512² render is four bands): otherwise every band is a new buffer moved to this
+ * thread, and their garbage (hundreds of MB at print size, megabytes a pattern at pattern rates)
+ * outgrows the collector. A band is at most `BAND_PIXELS` pixels, so most buffers fit any band; a
+ * worker handed one too small fills a new one instead.
+ */
+const spareBands: ArrayBuffer[] = [];
+const MAX_SPARE_BANDS = 32;
 
 /** Names the image of an upscaled render to the workers (they keep its upscaler while its bands come). */
 let nextImageKey = 1;
 
 /** The one-thread render: each band's RGB rows (`rgbOf`) written to the PNG as it is made. */
-async function renderInThread(width: number, height: number, bands: readonly Band[], rgbOf: (band: Band) => Promise<Uint8Array>, { signal, onBand, pixelsPerMetre }: Progress): Promise<Uint8Array> {
+async function renderInThread(width: number, height: number, bands: readonly Band[], rgbOf: (band: Band) => Promise<Uint8Array>, { signal, onBand, pixels, pixelsPerMetre }: Progress): Promise<Uint8Array> {
   const png = new PngWriter(width, height, pixelsPerMetre);
   try {
     for (let i = 0; i < bands.length; i++) {
       signal?.throwIfAborted();
-      if (!png.writeRows(await rgbOf(bands[i]!), bands[i]!.rows)) await png.drained();
+      const { y0, rows } = bands[i]!;
+      const rgb = await rgbOf(bands[i]!);
+      pixels?.set(rgb.subarray(0, rows * width * 3), y0 * width * 3);
+      if (!png.writeRows(rgb, rows)) await png.drained();
       onBand?.(i + 1, bands.length);
     }
     return await png.finish();
@@ -300,9 +328,6 @@ async function renderInPool(pool: WorkerPool, width: number, height: number, ban
   const png = new PngWriter(width, height, pixelsPerMetre);
   const window = pool.size * 2;
   const inFlight = new Map<number, Promise<Uint8Array>>();
-  // band buffers the compressor is done with, handed to the next tasks to fill: otherwise every band
-  // is a new buffer moved to this thread, and their garbage (hundreds of MB at print size) outgrows GC
-  const spare: ArrayBuffer[] = [];
   // a failed or stopped render drops its bands still waiting for a worker
   const dropped = new AbortController();
   const stop = signal === undefined ? dropped.signal : AbortSignal.any([signal, dropped.signal]);
@@ -311,14 +336,14 @@ async function renderInPool(pool: WorkerPool, width: number, height: number, ban
     for (let i = 0; i < bands.length; i++) {
       signal?.throwIfAborted();
       for (; next < bands.length && next < i + window; next++) {
-        const into = spare.pop();
+        const into = spareBands.pop();
         const task = pool.run<Uint8Array>(into === undefined ? taskOf(bands[next]!) : { ...taskOf(bands[next]!), into }, into === undefined ? [] : [into], stop);
         task.catch(() => undefined); // awaited in order below; a later band's failure must not go unhandled meanwhile
         inFlight.set(next, task);
       }
       const filtered = await untilAborted(inFlight.get(i)!, signal);
       inFlight.delete(i);
-      const consumed = () => void (spare.length < window && spare.push(filtered.buffer as ArrayBuffer));
+      const consumed = () => void (spareBands.length < MAX_SPARE_BANDS && spareBands.push(filtered.buffer as ArrayBuffer));
       if (!png.writeFiltered(filtered, bands[i]!.rows, consumed)) await untilAborted(png.drained(), signal);
       onBand?.(i + 1, bands.length);
     }

@@ -42,11 +42,17 @@ export type UpscaleBandTask = {
   rows: number;
 };
 
-/** A band task, with a buffer of an earlier band to fill when it is large enough (moved back and forth, so bands allocate nothing). */
-export type RenderTask = (CppnBandTask | UpscaleBandTask) & { into?: ArrayBuffer };
+/**
+ * A band task, with a buffer of an earlier band to fill when it is large enough (moved back and
+ * forth, so bands allocate nothing), and the render's kept pixels (`RenderOptions.pixels`: 8-bit RGB
+ * of the whole image in shared memory) to write the band's rows into.
+ */
+export type RenderTask = (CppnBandTask | UpscaleBandTask) & { into?: ArrayBuffer; pixels?: Uint8Array };
 
-const port = parentPort;
-if (port === null) throw new Error("render worker: not started as a worker thread");
+const port = (() => {
+  if (parentPort === null) throw new Error("render worker: not started as a worker thread");
+  return parentPort;
+})();
 
 const sessions = new SessionCache(sessionCacheSize());
 let scratch = cppnScratch(0, 0);
@@ -54,10 +60,16 @@ let scratch = cppnScratch(0, 0);
 const upscalers = new Map<number, ReturnType<typeof bicubicUpscaler>>();
 
 async function band(task: RenderTask): Promise<Buffer> {
+  const rgb = await pixelsOf(task);
+  task.pixels?.set(rgb, task.y0 * task.width * 3);
+  return filterRows(rgb, task.width, task.rows, task.into);
+}
+
+/** A band's RGB rows. */
+async function pixelsOf(task: RenderTask): Promise<Uint8Array> {
   if (task.kind === "cppn") {
     if (scratch.uv.length < task.rows * task.width * 2) scratch = cppnScratch(task.width, task.rows);
-    const rgb = await withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch, task.repeat));
-    return filterRows(rgb, task.width, task.rows, task.into);
+    return withSession(sessions, task.model, (session) => cppnBand(session, task.z, task.params, task.width, task.height, task.y0, task.rows, scratch, task.repeat));
   }
   const { image } = task;
   let upscaler = upscalers.get(image.key);
@@ -68,11 +80,19 @@ async function band(task: RenderTask): Promise<Buffer> {
   }
   const rgb = new Uint8Array(task.rows * task.width * 3);
   upscaler.rows(task.y0, task.rows, rgb);
-  return filterRows(rgb, task.width, task.rows, task.into);
+  return rgb;
 }
 
+// one band at a time, in the order sent (the pool sends a few at once: ./pool.ts RENDER_WORKER_DEPTH):
+// bands share this thread's scratch buffers and sessions
+let previous: Promise<void> = Promise.resolve();
 port.on("message", (message: RenderTask & { id: number }) => {
-  band(message).then(
+  // an answer that cannot be sent ends the worker, as an uncaught error: the pool rejects its tasks and replaces it
+  previous = previous.then(() => answer(message)).catch((error: unknown) => process.nextTick(() => { throw error; }));
+});
+
+async function answer(message: RenderTask & { id: number }): Promise<void> {
+  await band(message).then(
     (filtered) => {
       // moved, not copied: the buffer is the band's alone (Buffer.alloc never pools; a handed one is the band's)
       port.postMessage({ id: message.id, ok: true, value: filtered } satisfies WorkerReply, [filtered.buffer as ArrayBuffer]);
@@ -82,4 +102,4 @@ port.on("message", (message: RenderTask & { id: number }) => {
       port.postMessage({ id: message.id, ok: false, error: { name: e.name, message: e.message } } satisfies WorkerReply);
     },
   );
-});
+}

@@ -1,4 +1,4 @@
-import { PDQ_MIN_QUALITY, type PdqDihedralResult, decodeImage, lumaOf, pdqDihedralFromLuma, resizeForPdq } from "../pdq/index.js";
+import { PDQ_MIN_QUALITY, type PdqDihedralResult, type RawImage, decodeImage, lumaOf, pdqDihedralFromLuma, resizeForPdq } from "../pdq/index.js";
 import type { QueryHash } from "../screen/signals.js";
 import { type TileHashResult, tileHashOrNone, tileQueries } from "../tile/index.js";
 import { defineStage } from "./stage.js";
@@ -22,7 +22,14 @@ export type FingerprintOutput = {
 
 /** Fingerprint stage: PDQ with the reference's resize policy, from one DCT for all variants; the tile hash from the same decode. */
 export async function fingerprint(input: FingerprintInput): Promise<FingerprintOutput> {
-  const decoded = await decodeImage(input.png);
+  return fingerprintPixels(await decodeImage(input.png));
+}
+
+/**
+ * The fingerprint of decoded pixels: what `fingerprint` gives for an image file of exactly these
+ * pixels (a render's own, kept by `render(…, { pixels: true })`, need no decoding).
+ */
+export function fingerprintPixels(decoded: RawImage): FingerprintOutput {
   const small = resizeForPdq(decoded);
   const pdq = pdqDihedralFromLuma(lumaOf(small), small.height, small.width);
   const tileResult = tileHashOrNone(decoded);
@@ -36,9 +43,13 @@ export async function fingerprint(input: FingerprintInput): Promise<FingerprintO
   };
 }
 
-/** The fingerprint stage of the pipeline definition. */
+/**
+ * The fingerprint stage of the pipeline definition: from the render's own pixels when it kept them
+ * (the PNG's pixels: no decode), else from the PNG. The pixels are dropped from the context then: no
+ * later stage reads them, and a long batch keeps every pattern's context.
+ */
 export const fingerprintStage = defineStage({
   name: "fingerprint",
   needs: ["png"],
-  run: async (ctx) => ({ fingerprint: await fingerprint({ png: ctx.png }) }),
+  run: async (ctx) => ({ fingerprint: ctx.pixels !== undefined ? fingerprintPixels(ctx.pixels) : await fingerprint({ png: ctx.png }), pixels: undefined }),
 });

@@ -6,6 +6,7 @@ import type { AlreadyCertifiedOutput } from "./certified.js";
 import type { FingerprintOutput } from "./fingerprint.js";
 import type { MintOutput } from "./mint.js";
 import type { PinOutput } from "./pin.js";
+import type { RawImage } from "../pdq/pdq.js";
 import type { RecipeClearOutput } from "./recipe.js";
 import type { Refusal } from "./refusal.js";
 
@@ -18,6 +19,8 @@ export type PipelineContext = {
   recipe?: RecipeClearOutput;
   /** The rendered image's bytes (the queue's minter, which never needs them, does not carry them). */
   png?: Uint8Array;
+  /** The rendered image's pixels, kept by the render for the fingerprint (which drops them). */
+  pixels?: RawImage;
   rendered?: RenderSummary;
   fingerprint?: FingerprintOutput;
   /** Set when the pattern is already certified by this generator (a journaled run resuming). */

@@ -46,24 +46,27 @@ export function fft(re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
+  // the butterflies of a stage are independent (each its own pair): the early stages, with few
+  // twiddles and many groups, run twiddle by twiddle, each loaded once; the same arithmetic
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >>> 1;
     const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let k = 0; k < half; k++) {
-        const wr = cos[k * step]!;
-        const wi = sin[k * step]!;
-        const a = start + k;
-        const b = a + half;
-        const xr = re[b]! * wr - im[b]! * wi;
-        const xi = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - xr;
-        im[b] = im[a]! - xi;
-        re[a] = re[a]! + xr;
-        im[a] = im[a]! + xi;
-      }
+    if (half < step) {
+      for (let k = 0; k < half; k++) for (let a = k; a < n; a += size) butterfly(re, im, a, a + half, cos[k * step]!, sin[k * step]!);
+    } else {
+      for (let start = 0; start < n; start += size) for (let k = 0; k < half; k++) butterfly(re, im, start + k, start + k + half, cos[k * step]!, sin[k * step]!);
     }
   }
+}
+
+/** (x[a], x[b]) ← (x[a] + w·x[b], x[a] − w·x[b]). */
+function butterfly(re: Float64Array, im: Float64Array, a: number, b: number, wr: number, wi: number): void {
+  const xr = re[b]! * wr - im[b]! * wi;
+  const xi = re[b]! * wi + im[b]! * wr;
+  re[b] = re[a]! - xr;
+  im[b] = im[a]! - xi;
+  re[a] = re[a]! + xr;
+  im[a] = im[a]! + xi;
 }
 
 /** The smallest power of two ≥ n. */

@@ -239,20 +239,23 @@ function round3(x: number): number {
 function dominantColour(rgb: Uint8Array, n: number): [number, number, number] {
   const shift = 8 - Math.log2(MODE.levels);
   const L = MODE.levels;
+  // each bin's pixel count and channel sums in one pass (integer sums: exact in any order)
   const counts = new Uint32Array(L ** 3);
-  for (let p = 0, o = 0; p < n; p++, o += 3) counts[((rgb[o]! >> shift) * L + (rgb[o + 1]! >> shift)) * L + (rgb[o + 2]! >> shift)]!++;
+  const sums = new Float64Array(3 * L ** 3);
+  for (let p = 0, o = 0; p < n; p++, o += 3) {
+    const r = rgb[o]!;
+    const g = rgb[o + 1]!;
+    const b = rgb[o + 2]!;
+    const bin = ((r >> shift) * L + (g >> shift)) * L + (b >> shift);
+    counts[bin]!++;
+    sums[bin * 3]! += r;
+    sums[bin * 3 + 1]! += g;
+    sums[bin * 3 + 2]! += b;
+  }
   let best = 0;
   for (let b = 1; b < counts.length; b++) if (counts[b]! > counts[best]!) best = b;
-  const c: [number, number, number] = [0, 0, 0];
-  let k = 0;
-  for (let p = 0, o = 0; p < n; p++, o += 3) {
-    if (((rgb[o]! >> shift) * L + (rgb[o + 1]! >> shift)) * L + (rgb[o + 2]! >> shift) !== best) continue;
-    c[0] += rgb[o]!;
-    c[1] += rgb[o + 1]!;
-    c[2] += rgb[o + 2]!;
-    k++;
-  }
-  let m: [number, number, number] = [c[0] / k, c[1] / k, c[2] / k];
+  const k = counts[best]!;
+  let m: [number, number, number] = [sums[best * 3]! / k, sums[best * 3 + 1]! / k, sums[best * 3 + 2]! / k];
   const r2 = MODE.radius * MODE.radius;
   for (let step = 0; step < MODE.steps; step++) {
     let s0 = 0;
@@ -289,11 +292,21 @@ function dominantColour(rgb: Uint8Array, n: number): [number, number, number] {
  */
 function uniformMargin(rgb: Uint8Array, width: number, height: number): { top: number; right: number; bottom: number; left: number } | undefined {
   const rgbAt = (p: number, c: number) => rgb[p * 3 + c]!;
-  const border: number[][] = [[], [], []];
-  const addBorder = (p: number) => { for (let c = 0; c < 3; c++) border[c]!.push(rgbAt(p, c)); };
+  // the median of each channel over the border pixels: the value at the middle of their sorted list,
+  // found by counting (bytes) instead of sorting
+  const counts = [new Uint32Array(256), new Uint32Array(256), new Uint32Array(256)];
+  let borderPixels = 0;
+  const addBorder = (p: number) => {
+    for (let c = 0; c < 3; c++) counts[c]![rgbAt(p, c)]!++;
+    borderPixels++;
+  };
   for (let x = 0; x < width; x++) { addBorder(x); addBorder((height - 1) * width + x); }
   for (let y = 1; y < height - 1; y++) { addBorder(y * width); addBorder(y * width + width - 1); }
-  const ref = border.map((v) => v.sort((a, b) => a - b)[v.length >> 1]!);
+  const ref = counts.map((count) => {
+    let v = 0;
+    for (let seen = count[0]!; seen <= borderPixels >> 1; ) seen += count[++v]!;
+    return v;
+  });
   const deviation = (p: number) => Math.max(Math.abs(rgbAt(p, 0) - ref[0]!), Math.abs(rgbAt(p, 1) - ref[1]!), Math.abs(rgbAt(p, 2) - ref[2]!));
   const uniform = (count: number, at: (i: number) => number) => {
     let sum = 0;
