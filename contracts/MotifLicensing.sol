@@ -418,7 +418,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
             used += units;
             g.unitsUsed = used;
             if (used == unitCap) g.exhausted = true; // the last unit: `isLicensed` answers no from now
-            royalty = units * t.unitRoyalty; // units < 2^56, royalty < 2^80: no overflow
+            royalty = uint256(units) * t.unitRoyalty; // in 256 bits: units < 2^56, royalty < 2^80
         }
         if (netSales != 0) royalty += _addSales(licenseId, g, t, region, niceClass, netSales);
         uint256 amount = _recoup(licenseId, t.advance, royalty);

@@ -12,8 +12,7 @@ import { BRANDS } from "../../generator/src/model/brands.js";
 import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
-import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels } from "@motif/sdk";
-import { fft } from "../src/tile/fft.js";
+import { TILE_MATCH_DISTANCE, fft, tileDistance, tileHashPixels } from "@motif/sdk";
 import { type Rgb, crop, remap, rgb, shift, tile } from "../../test/ts/helpers/pixels.js";
 
 const SIDE = 256;

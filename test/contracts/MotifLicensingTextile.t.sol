@@ -306,4 +306,14 @@ contract MotifLicensingTextileTest is LicensingFixture {
         assertEq(l.unitCap, 5, "cap from the terms");
         assertTrue(l.status == LicenseStatus.Active, "still active: sales may follow");
     }
+
+    /// A royalty past the unit royalty's own 80 bits (units × royalty in 256 bits) is charged, not a
+    /// panic: 4 units at 2^79 wei each owe 2^81 wei.
+    function test_reportUsage_royaltyPastEightyBits_isCharged() public {
+        Offer memory o = _textileOffer(_mask(FR), LINEN_BIT, 0, 0);
+        o.terms.unitRoyalty = uint80(1) << 79;
+        uint256 id = _accept(_publish(o), bob, 0);
+        assertEq(_report(id, bob, FR, TEXTILES, 4, 0), uint256(1) << 81, "4 x 2^79");
+        assertEq(licensing.pending(tokenId, address(0)), uint256(1) << 81, "collected");
+    }
 }
