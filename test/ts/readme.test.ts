@@ -48,6 +48,8 @@ const RUN_ONCE = [
   "npx motif bank remove studio-archive --label bridge-1-original.jpg", // a second run finds no such entry, and says so (exit 1)
 ];
 const SKIP: Record<string, string> = {
+  "npx motif render --model madder --seed 7 --repeat half-drop --size-cm 64 --dpi 300 --out tile.png --tiff tile.tif":
+    "a 7,559² render (about 16 s on 2 cores, twice here) writing two large files; generator/test/print-repeat.test.ts runs motif render with --repeat --size-cm --dpi --tiff, checks both files and stops it by signal",
   "npm install": "CI runs it before the tests; npm-clean.test.ts checks it leaves the lock file as committed",
   "npm test": "the suite this test is part of",
   "npx motif-indexer --deployment deployments/11155111.json --rpc https://… --database-url postgresql://user@host/motif --port 42069 --max-rps 10":
