@@ -415,15 +415,7 @@ contract AuditIssue15Test is LicensingFixture {
         );
         bytes32 structHash =
             keccak256(abi.encode(offerTypeHash, termsHash, windowHash, pricingHash, o.maxUses, o.deadline, o.nonce, o.licensee));
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256("Motif Licensing"),
-                keccak256("1"),
-                block.chainid,
-                address(licensing)
-            )
-        );
+        bytes32 domain = _licensingDomainByHand();
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", domain, structHash));
         assertEq(licensing.offerDigest(o), digest, "digest from the SDK's type order");
     }

@@ -281,15 +281,7 @@ contract AuditSession27Test is LicensingFixture {
         bytes32 structHash = keccak256(
             abi.encode(offerType, termsHash, windowHash, pricingHash, o.maxUses, o.deadline, o.nonce, o.licensee)
         );
-        bytes32 domain = keccak256(
-            abi.encode(
-                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
-                keccak256("Motif Licensing"),
-                keccak256("1"),
-                block.chainid,
-                address(licensing)
-            )
-        );
+        bytes32 domain = _licensingDomainByHand();
         assertEq(licensing.offerDigest(o), keccak256(abi.encodePacked("\x19\x01", domain, structHash)), "digest");
     }
 

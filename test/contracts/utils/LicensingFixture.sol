@@ -154,6 +154,20 @@ abstract contract LicensingFixture is MotifFixture {
         licenseId = licensing.acceptOffer{value: price}(offerId, price);
     }
 
+    /// @dev The licensing contract's EIP-712 domain separator written out from the standard (an oracle
+    /// for `offerDigest`, independent of OpenZeppelin's EIP712).
+    function _licensingDomainByHand() internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("Motif Licensing"),
+                keccak256("1"),
+                block.chainid,
+                address(licensing)
+            )
+        );
+    }
+
     /// @dev `who` reports one royalty statement line under licence `id`, paying what `reportDue`
     /// quotes; returns what it paid.
     function _report(uint256 id, address who, uint256 region, uint256 niceClass, uint256 units, uint256 netSales)
