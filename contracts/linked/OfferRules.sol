@@ -7,10 +7,12 @@ import {CidV1} from "../libraries/CidV1.sol";
 import {Exclusivity} from "../libraries/Exclusivity.sol";
 import {ProductClassMask} from "../libraries/ProductClassMask.sol";
 import {RegionMask} from "../libraries/RegionMask.sol";
+import {StoredTerms} from "../types/StoredTerms.sol";
 
 /// @title OfferRules
 /// @notice The rules an offer's terms, window and pricing must follow, checked once per offer (at
-/// publication, or at a signed offer's first acceptance). An external library, linked into
+/// publication, or at a signed offer's first acceptance), and the stored copy of its terms (written
+/// then, read back by the views). An external library, linked into
 /// `MotifLicensing` and reached by DELEGATECALL, so the licensing contract stays under the
 /// 24,576-byte code size limit (EIP-170) while the hot paths (acceptance of a stored offer, reports,
 /// `isLicensed`) never pay for the call.
@@ -63,5 +65,57 @@ library OfferRules {
         if (offer.deadline < block.timestamp) {
             revert IMotifLicensing.MotifLicensingDeadlinePassed(offer.deadline, block.timestamp);
         }
+    }
+
+    /// @notice Copies `t` into `terms[termsId]` and announces it (`TermsRegistered`, from the
+    /// licensing contract: this runs by DELEGATECALL).
+    /// @param terms The licensing contract's `_terms`.
+    /// @param termsId The new id.
+    /// @param t Validated terms.
+    function storeTerms(mapping(uint32 termsId => StoredTerms) storage terms, uint32 termsId, LicenseTerms calldata t)
+        external
+    {
+        StoredTerms storage s = terms[termsId];
+        s.regions = t.regions;
+        s.tokenId = t.tokenId;
+        s.currency = t.currency;
+        s.unitRoyalty = t.unitRoyalty;
+        s.flags = t.flags;
+        s.unitCap = t.unitCap;
+        s.classes = uint48(t.classes); // validated: 45 bits
+        s.renewable = t.renewalPrice != 0;
+        s.advance = t.advance;
+        s.termsDigest = t.termsDigest;
+        s.renewalPrice = t.renewalPrice;
+        s.salesRoyaltyBps = t.salesRoyaltyBps;
+        s.termsCodec = t.termsCodec;
+        emit IMotifLicensing.TermsRegistered(termsId, t.tokenId, t);
+    }
+
+    /// @notice The terms stored under `termsId`, or `MotifLicensingUnknownTerms`.
+    /// @param terms The licensing contract's `_terms`.
+    /// @param termsId The id asked for.
+    /// @param termsCount The highest id stored so far (named in the error).
+    function loadTerms(mapping(uint32 termsId => StoredTerms) storage terms, uint32 termsId, uint32 termsCount)
+        external
+        view
+        returns (LicenseTerms memory)
+    {
+        StoredTerms storage t = terms[termsId];
+        if (t.tokenId == 0) revert IMotifLicensing.MotifLicensingUnknownTerms(termsId, termsCount);
+        return LicenseTerms({
+            tokenId: t.tokenId,
+            regions: t.regions,
+            classes: t.classes,
+            flags: t.flags,
+            currency: t.currency,
+            unitRoyalty: t.unitRoyalty,
+            unitCap: t.unitCap,
+            salesRoyaltyBps: t.salesRoyaltyBps,
+            advance: t.advance,
+            renewalPrice: t.renewalPrice,
+            termsDigest: t.termsDigest,
+            termsCodec: t.termsCodec
+        });
     }
 }

@@ -19,8 +19,10 @@ struct Grant {
     LicenseStatus status;
     /// Whether an arbiter flagged a breach.
     bool breach;
-    /// Whether the license used its terms' last unit (`unitCap`): set by the report that reaches it.
-    bool exhausted;
+    /// Flags, `GrantSlotLibrary.MARK_*`: `MARK_EXHAUSTED` once a report uses the terms' last unit
+    /// (`unitCap`); `MARK_RECOUPED` once no advance is left to recoup (from the grant when the terms
+    /// have none), so reports charge royalties in full without reading the license's account.
+    uint8 marks;
     /// Units reported so far.
     uint56 unitsUsed;
     /// Fields of use, the terms' `ProductClassMask` (45 bits used), copied at grant for the hot path.
@@ -36,7 +38,8 @@ struct Grant {
 ///   bits  72..111  end        (uint40, exclusive; `PERPETUAL` = never)
 ///   bits 112..119  status     (`LicenseStatus`)
 ///   bits 120..127  breach     (bool)
-///   bits 128..135  exhausted  (bool: the terms' unit cap is used up)
+///   bits 128..135  marks      (uint8: `MARK_EXHAUSTED` the terms' unit cap is used up,
+///                              `MARK_RECOUPED` no advance left to recoup)
 ///   bits 136..191  unitsUsed  (uint56)
 ///   bits 192..239  classes    (uint48, a `ProductClassMask`)
 ///   bits 240..255  generation (uint16)
@@ -54,7 +57,7 @@ library GrantSlotLibrary {
     uint256 internal constant END_OFFSET = 72;
     uint256 internal constant STATUS_OFFSET = 112;
     uint256 internal constant BREACH_OFFSET = 120;
-    uint256 internal constant EXHAUSTED_OFFSET = 128;
+    uint256 internal constant MARKS_OFFSET = 128;
     uint256 internal constant UNITS_USED_OFFSET = 136;
     uint256 internal constant CLASSES_OFFSET = 192;
     uint256 internal constant GENERATION_OFFSET = 240;
@@ -63,11 +66,19 @@ library GrantSlotLibrary {
     uint40 internal constant PERPETUAL_END = type(uint40).max;
 
     uint256 internal constant MASK_8 = 0xff;
+    /// @dev The status byte and the exhausted mark, seen from `STATUS_OFFSET` (the breach byte and the
+    /// other marks masked out).
+    uint256 internal constant USABLE_MASK = (uint256(MARK_EXHAUSTED) << (MARKS_OFFSET - STATUS_OFFSET)) | MASK_8;
     uint256 internal constant MASK_16 = 0xffff;
     uint256 internal constant MASK_32 = 0xffffffff;
     uint256 internal constant MASK_40 = 0xffffffffff;
     uint256 internal constant MASK_48 = 0xffffffffffff;
     uint256 internal constant MASK_56 = 0xffffffffffffff;
+
+    /// @notice `marks` flag: the terms' unit cap is used up (`isLicensed` answers no).
+    uint8 internal constant MARK_EXHAUSTED = 1;
+    /// @notice `marks` flag: no advance is left to recoup.
+    uint8 internal constant MARK_RECOUPED = 2;
 
     /// @notice The word with every field in place.
     /// @param termsId_ Id of the stored terms.
@@ -75,7 +86,7 @@ library GrantSlotLibrary {
     /// @param end_ Window end (exclusive).
     /// @param status_ Lifecycle status.
     /// @param breach_ Whether a breach is flagged.
-    /// @param exhausted_ Whether the unit cap is used up.
+    /// @param marks_ The `MARK_*` flags.
     /// @param unitsUsed_ Units reported so far.
     /// @param classes_ Fields of use (`ProductClassMask`).
     /// @param generation_ The slot's generation.
@@ -85,7 +96,7 @@ library GrantSlotLibrary {
         uint40 end_,
         LicenseStatus status_,
         bool breach_,
-        bool exhausted_,
+        uint8 marks_,
         uint56 unitsUsed_,
         uint48 classes_,
         uint16 generation_
@@ -93,7 +104,7 @@ library GrantSlotLibrary {
         return GrantSlot.wrap(
             (uint256(termsId_) << TERMS_ID_OFFSET) | (uint256(start_) << START_OFFSET) | (uint256(end_) << END_OFFSET)
                 | (uint256(uint8(status_)) << STATUS_OFFSET) | ((breach_ ? uint256(1) : 0) << BREACH_OFFSET)
-                | ((exhausted_ ? uint256(1) : 0) << EXHAUSTED_OFFSET) | (uint256(unitsUsed_) << UNITS_USED_OFFSET)
+                | (uint256(marks_) << MARKS_OFFSET) | (uint256(unitsUsed_) << UNITS_USED_OFFSET)
                 | (uint256(classes_) << CLASSES_OFFSET)
                 | (uint256(generation_) << GENERATION_OFFSET)
         );
@@ -135,10 +146,22 @@ library GrantSlotLibrary {
         return (GrantSlot.unwrap(self) >> BREACH_OFFSET) & MASK_8 != 0;
     }
 
+    /// @notice The `MARK_*` flags.
+    /// @param self The word.
+    function marks(GrantSlot self) internal pure returns (uint8) {
+        return uint8((GrantSlot.unwrap(self) >> MARKS_OFFSET) & MASK_8);
+    }
+
     /// @notice Whether the terms' unit cap is used up.
     /// @param self The word.
     function exhausted(GrantSlot self) internal pure returns (bool) {
-        return (GrantSlot.unwrap(self) >> EXHAUSTED_OFFSET) & MASK_8 != 0;
+        return (GrantSlot.unwrap(self) >> MARKS_OFFSET) & MARK_EXHAUSTED != 0;
+    }
+
+    /// @notice Whether no advance is left to recoup (royalties are charged in full).
+    /// @param self The word.
+    function recouped(GrantSlot self) internal pure returns (bool) {
+        return (GrantSlot.unwrap(self) >> MARKS_OFFSET) & MARK_RECOUPED != 0;
     }
 
     /// @notice Units reported so far.
@@ -172,9 +195,9 @@ library GrantSlotLibrary {
     /// @param self The word.
     /// @param time Unix seconds.
     function coversTime(GrantSlot self, uint256 time) internal pure returns (bool) {
-        if (statusByte(self) != uint8(LicenseStatus.Active)) return false;
-        if (time < start(self) || hasEnded(end(self), time)) return false;
-        return !exhausted(self);
+        // status Active and the exhausted mark clear, in one compare (the breach byte between them aside)
+        if ((GrantSlot.unwrap(self) >> STATUS_OFFSET) & USABLE_MASK != uint8(LicenseStatus.Active)) return false;
+        return time >= start(self) && !hasEnded(end(self), time);
     }
 
     /// @notice Whether the license's fields of use include Nice class `niceClass` (1..45); class 0

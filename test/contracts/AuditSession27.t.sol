@@ -5,7 +5,7 @@ import {IMotifLicensing} from "../../contracts/interfaces/IMotifLicensing.sol";
 import {ProductClassMask} from "../../contracts/libraries/ProductClassMask.sol";
 import {RevenueSplit} from "../../contracts/linked/RevenueSplit.sol";
 import {OfferHash} from "../../contracts/libraries/OfferHash.sol";
-import {Grant, GrantSlot} from "../../contracts/types/GrantSlot.sol";
+import {Grant, GrantSlot, GrantSlotLibrary} from "../../contracts/types/GrantSlot.sol";
 import {License, LicenseFlags, LicenseStatus, Offer} from "../../contracts/types/License.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 import {Vm} from "./utils/Vm.sol";
@@ -294,7 +294,7 @@ contract AuditSession27Test is LicensingFixture {
             end: type(uint40).max - 1,
             status: LicenseStatus.Transferred,
             breach: true,
-            exhausted: true,
+            marks: GrantSlotLibrary.MARK_EXHAUSTED | GrantSlotLibrary.MARK_RECOUPED,
             unitsUsed: type(uint56).max - 2,
             classes: uint48(ProductClassMask.ALL),
             generation: 0xfffe
@@ -304,13 +304,13 @@ contract AuditSession27Test is LicensingFixture {
         assertEq(w.start(), x.start, "start");
         assertEq(w.end(), x.end, "end");
         assertTrue(w.status() == x.status, "status");
-        assertTrue(w.breach() && w.exhausted(), "flags");
+        assertTrue(w.breach() && w.exhausted() && w.recouped(), "flags");
         assertEq(w.unitsUsed(), x.unitsUsed, "units");
         assertEq(w.classes(), x.classes, "classes");
         assertEq(w.generation(), x.generation, "generation");
         x.breach = false;
-        x.exhausted = false;
+        x.marks = 0;
         GrantSlot w2 = GrantSlot.wrap(h.put(x));
-        assertFalse(w2.breach() || w2.exhausted(), "flags cleared");
+        assertFalse(w2.breach() || w2.exhausted() || w2.recouped(), "flags cleared");
     }
 }

@@ -181,6 +181,32 @@ contract MotifLicensingTextileTest is LicensingFixture {
         assertEq(_report(moved, carol, FR, TEXTILES, 0, 10 ether), 0.4 ether, "1 ETH royalty, 0.6 from the advance");
     }
 
+    /// Once the advance is used up the licence is marked recouped (its reports then skip the account
+    /// and the advance): the mark moves with a transfer, and the new holder pays the full royalty.
+    function test_advance_usedUpBeforeATransfer_newHolderPaysInFull() public {
+        Offer memory o = _textileOffer(_mask(FR), LINEN_BIT, LicenseFlags.TRANSFERABLE, 0);
+        o.terms.advance = uint128(4 * UNIT_ROYALTY);
+        o.terms.salesRoyaltyBps = 1000;
+        uint256 id = _acceptPaying(_publish(o), bob, 0, 4 * UNIT_ROYALTY);
+        assertEq(_report(id, bob, FR, TEXTILES, 6, 0), 2 * UNIT_ROYALTY, "4 units from the advance, 2 charged");
+        uint256 moved = _transfer(id, bob, carol);
+        assertEq(licensing.getLicense(moved).advanceRemaining, 0, "nothing left to recoup after the move");
+        uint256 pendingBefore = licensing.pending(tokenId, address(0));
+        assertEq(_report(moved, carol, FR, TEXTILES, 3, 0), 3 * UNIT_ROYALTY, "units in full");
+        assertEq(_report(moved, carol, FR, TEXTILES, 0, 1 ether), 0.1 ether, "sales in full");
+        assertEq(licensing.pending(tokenId, address(0)) - pendingBefore, 3 * UNIT_ROYALTY + 0.1 ether, "all collected");
+        assertEq(licensing.getLicense(moved).netSales, 1 ether, "sales still on the licence");
+    }
+
+    /// Terms without an advance: the first report is charged in full.
+    function test_noAdvance_firstReportChargedInFull() public {
+        Offer memory o = _textileOffer(_mask(FR), LINEN_BIT, 0, 0);
+        o.terms.salesRoyaltyBps = 200;
+        uint256 id = _accept(_publish(o), bob, 0);
+        assertEq(_report(id, bob, FR, TEXTILES, 2, 5 ether), 2 * UNIT_ROYALTY + 0.1 ether, "units and 2% of sales");
+        assertEq(licensing.getLicense(id).advanceRemaining, 0, "no advance");
+    }
+
     // --- sales royalties -------------------------------------------------------------------------
 
     function test_sales_noSalesRoyaltyInTerms_reverts() public {

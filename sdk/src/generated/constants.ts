@@ -99,7 +99,7 @@ export const RegionMask = {
   BLOCKS: 16n,
 } as const;
 
-/** The rules an offer's terms, window and pricing must follow, checked once per offer (at publication, or at a signed offer's first acceptance). An external library, linked into `MotifLicensing` and reached by DELEGATECALL, so the licensing contract stays under the 24,576-byte code size limit (EIP-170) while the hot paths (acceptance of a stored offer, reports, `isLicensed`) never pay for the call. (`OfferRules` in contracts/linked/OfferRules.sol) */
+/** The rules an offer's terms, window and pricing must follow, checked once per offer (at publication, or at a signed offer's first acceptance), and the stored copy of its terms (written then, read back by the views). An external library, linked into `MotifLicensing` and reached by DELEGATECALL, so the licensing contract stays under the 24,576-byte code size limit (EIP-170) while the hot paths (acceptance of a stored offer, reports, `isLicensed`) never pay for the call. (`OfferRules` in contracts/linked/OfferRules.sol) */
 export const OfferRules = {
   /** Window end that never comes (`MotifLicensing.PERPETUAL`). */
   PERPETUAL: 1099511627775,
@@ -136,18 +136,23 @@ export const GrantSlotLibrary = {
   END_OFFSET: 72n,
   STATUS_OFFSET: 112n,
   BREACH_OFFSET: 120n,
-  EXHAUSTED_OFFSET: 128n,
+  MARKS_OFFSET: 128n,
   UNITS_USED_OFFSET: 136n,
   CLASSES_OFFSET: 192n,
   GENERATION_OFFSET: 240n,
   /** The window end that means "never ends" (`MotifLicensing.PERPETUAL`). */
   PERPETUAL_END: 1099511627775,
   MASK_8: 255n,
+  USABLE_MASK: 65791n,
   MASK_16: 65535n,
   MASK_32: 4294967295n,
   MASK_40: 1099511627775n,
   MASK_48: 281474976710655n,
   MASK_56: 72057594037927935n,
+  /** `marks` flag: the terms' unit cap is used up (`isLicensed` answers no). */
+  MARK_EXHAUSTED: 1,
+  /** `marks` flag: no advance is left to recoup. */
+  MARK_RECOUPED: 2,
 } as const;
 
 /** Tier and behaviour flags of license terms (`LicenseTerms.flags`). (`LicenseFlags` in contracts/types/License.sol) */

@@ -23,19 +23,21 @@ contract GrantSlotTest is MotifTest {
         uint40 end,
         uint8 status,
         bool breach,
-        bool exhausted,
+        uint8 marks,
         uint56 unitsUsed,
         uint48 classes,
         uint16 generation
     ) public pure {
         GrantSlot g =
-            GrantSlotLibrary.pack(termsId, start, end, _status(status), breach, exhausted, unitsUsed, classes, generation);
+            GrantSlotLibrary.pack(termsId, start, end, _status(status), breach, marks, unitsUsed, classes, generation);
         assertEq(g.termsId(), termsId, "termsId");
         assertEq(g.start(), start, "start");
         assertEq(g.end(), end, "end");
         assertEq(uint8(g.status()), status % 4, "status");
         assertTrue(g.breach() == breach, "breach");
-        assertTrue(g.exhausted() == exhausted, "exhausted");
+        assertEq(g.marks(), marks, "marks");
+        assertTrue(g.exhausted() == (marks & 1 != 0), "exhausted: bit 0 of the marks");
+        assertTrue(g.recouped() == (marks & 2 != 0), "recouped: bit 1 of the marks");
         assertEq(g.unitsUsed(), unitsUsed, "unitsUsed");
         assertEq(g.classes(), classes, "classes");
         assertEq(g.generation(), generation, "generation");
@@ -48,19 +50,19 @@ contract GrantSlotTest is MotifTest {
         uint40 end,
         uint8 status,
         bool breach,
-        bool exhausted,
+        uint8 marks,
         uint56 unitsUsed,
         uint48 classes,
         uint16 generation
     ) public {
-        stored = Grant(termsId, start, end, _status(status), breach, exhausted, unitsUsed, classes, generation);
+        stored = Grant(termsId, start, end, _status(status), breach, marks, unitsUsed, classes, generation);
         uint256 word;
         // solhint-disable-next-line no-inline-assembly
         assembly {
             word := sload(stored.slot)
         }
         GrantSlot expected =
-            GrantSlotLibrary.pack(termsId, start, end, _status(status), breach, exhausted, unitsUsed, classes, generation);
+            GrantSlotLibrary.pack(termsId, start, end, _status(status), breach, marks, unitsUsed, classes, generation);
         assertEq(word, GrantSlot.unwrap(expected), "same word as the compiler's struct");
     }
 
@@ -69,19 +71,21 @@ contract GrantSlotTest is MotifTest {
         uint40 start,
         uint40 end,
         uint8 status,
-        bool exhausted,
+        bool breach,
+        uint8 marks,
         uint56 used,
         uint48 time
     ) public pure {
         if (end % 4 == 0) end = type(uint40).max; // perpetual windows often: they never end, even past 2^40
-        GrantSlot g = GrantSlotLibrary.pack(1, start, end, _status(status), false, exhausted, used, type(uint48).max, 1);
-        bool expected = status % 4 == 1 && start <= time && (end == type(uint40).max || time < end) && !exhausted;
+        GrantSlot g = GrantSlotLibrary.pack(1, start, end, _status(status), breach, marks, used, type(uint48).max, 1);
+        // a breach flag or the recouped mark changes nothing; the exhausted mark (bit 0) ends coverage
+        bool expected = status % 4 == 1 && start <= time && (end == type(uint40).max || time < end) && marks & 1 == 0;
         assertTrue(g.coversTime(time) == expected, "covers");
     }
 
     /// Oracle: Nice class n is bit n - 1 of the mask; class 0 means any; classes past 45 never.
     function testFuzz_coversClass_isTheClassBit(uint48 classes, uint8 niceClass) public pure {
-        GrantSlot g = GrantSlotLibrary.pack(1, 0, 1, LicenseStatus.Active, false, false, 0, classes, 1);
+        GrantSlot g = GrantSlotLibrary.pack(1, 0, 1, LicenseStatus.Active, false, 0, 0, classes, 1);
         bool expected = niceClass == 0 || (niceClass <= 45 && (uint256(classes) >> (niceClass - 1)) & 1 == 1);
         assertTrue(g.coversClass(niceClass) == expected, "covers class");
     }
