@@ -4,7 +4,8 @@
  * quality of each example family — the style distance (generator/src/train/style.ts) from 8 samples
  * at 96 px to their nearest swatch, for the trained model (300 steps of the quick configuration, 5
  * swatches), the same family untrained (the trainer's starting point) and the brand model madder,
- * on the 5 training swatches and the 3 held out. Lower is nearer. Beside it, coverage (each swatch's
+ * on the 5 training swatches and the 3 held out (a split stratified by colourway: `stratifiedSplit`;
+ * one colourway, the last 3). Lower is nearer. Beside it, coverage (each swatch's
  * distance to its nearest sample) and the held-out score of the training swatches themselves (what
  * a model reproducing them exactly would get). `MOTIF_BENCH_ONLY=quality` or
  * `full` runs one part.
@@ -15,7 +16,7 @@ import { fileURLToPath } from "node:url";
 
 import { MODELS_DIR } from "../generator/src/render/render.js";
 import { EXAMPLE_STYLES, exampleFileName } from "../generator/src/train/examples.js";
-import { sampleFeatures, swatchFeatures, untrainedModel } from "../generator/src/train/quality.js";
+import { sampleFeatures, stratifiedSplit, swatchFeatures, untrainedModel } from "../generator/src/train/quality.js";
 import { styleDistance, styleDiversity, styleReport } from "../generator/src/train/style.js";
 import { STUDIO_DEFAULTS, STUDIO_QUICK, type SwatchFile, swatchFile, trainStudioModel } from "../generator/src/train/studio.js";
 import { BenchReport } from "./lib/report.js";
@@ -36,9 +37,11 @@ if (want("quality")) {
   let passed = 0;
   for (const style of EXAMPLE_STYLES) {
     const files = await filesOf(style);
-    const [train, held] = [await swatchFeatures(files.slice(0, 5), config.crop), await swatchFeatures(files.slice(5), config.crop)];
-    const trained = await trainStudioModel({ files: files.slice(0, 5), name: style, version: "1.0.0", config });
-    const rows = { trained: await sampleFeatures(trained.onnx), untrained: await sampleFeatures(await untrainedModel(files.slice(0, 5), config, style)), madder: madderSamples };
+    const split = await stratifiedSplit(files, config, 3);
+    const [train, held] = [await swatchFeatures(split.train, config.crop), await swatchFeatures(split.held, config.crop)];
+    const trained = await trainStudioModel({ files: split.train, name: style, version: "1.0.0", config });
+    const rows = { trained: await sampleFeatures(trained.onnx), untrained: await sampleFeatures(await untrainedModel(split.train, config, style)), madder: madderSamples };
+    report.record(`train.quality.${style}.colourways`, split.colourways.length, `${style}: colourways the trainer finds in the 8 swatches (held out: ${split.held.map((f) => f.name).join(", ")})`);
     const scores = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, { train: styleReport(v, train).nearest, held: styleReport(v, held).nearest }]));
     for (const [k, v] of Object.entries(scores)) {
       report.record(`train.quality.${style}.${k}.nearest.train`, round(v.train), `${style}: mean style distance of 8 samples of the ${k} model to the nearest of the 5 training swatches`);

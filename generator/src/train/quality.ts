@@ -4,7 +4,7 @@ import { render } from "../render/render.js";
 import { toCppnWeights } from "./cppn-grad.js";
 import { type StyleFeatures, styleFeatures } from "./style.js";
 import { type StudioTrainConfig, type SwatchFile, swatchOf } from "./studio.js";
-import { cppnTrainer } from "./trainer.js";
+import { cppnTrainer, swatchColourways } from "./trainer.js";
 
 /**
  * What the quality of a studio model is measured with (the test and `npm run bench`): samples of a
@@ -32,3 +32,27 @@ export async function untrainedModel(files: readonly SwatchFile[], config: Studi
   const start = cppnTrainer(swatches, config).result();
   return buildCppnOnnx({ name, version: "0.0.0" }, toCppnWeights(start.params, Float64Array.from(start.palette.srgb.flat(), (v) => v / 255)));
 }
+
+/**
+ * A held-out split stratified by colourway: of each colourway the trainer finds in `files`, its
+ * share of `held` swatches (largest remainder; ties to the larger colourway, then the earlier),
+ * the last in file order; the rest to train on. One colourway: the last `held` files, as a plain
+ * split. A held-out set in one colourway while training sees mostly another measures the split, not
+ * the model (a model that reproduced its training swatches exactly would score worse than chance).
+ */
+export async function stratifiedSplit(
+  files: readonly SwatchFile[],
+  config: StudioTrainConfig,
+  held: number,
+): Promise<{ train: SwatchFile[]; held: SwatchFile[]; colourways: number[][] }> {
+  if (!Number.isInteger(held) || held < 1 || held >= files.length) throw new RangeError(`held: ${held} is not 1 to ${files.length - 1}`);
+  const swatches = await Promise.all(files.map((f) => swatchOf(f, config.swatchPx, config.crop)));
+  const colourways = swatchColourways(swatches, config);
+  const exact = colourways.map((way) => (way.length * held) / files.length);
+  const take = exact.map(Math.floor);
+  const order = colourways.map((_, k) => k).sort((a, b) => exact[b]! - take[b]! - (exact[a]! - take[a]!) || colourways[b]!.length - colourways[a]!.length || a - b);
+  for (let left = held - take.reduce((s, n) => s + n, 0), i = 0; left > 0; left--, i++) take[order[i]!]!++;
+  const out = new Set(colourways.flatMap((way, k) => way.slice(way.length - take[k]!)));
+  return { train: files.filter((_, i) => !out.has(i)), held: files.filter((_, i) => out.has(i)), colourways };
+}
+

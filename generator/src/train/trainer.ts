@@ -98,6 +98,19 @@ const signatureDistance = (a: Float64Array, b: Float64Array) => {
   return d;
 };
 
+/** A swatch's pixels in OKLab. */
+function oklabOf(s: Swatch): Float64Array {
+  const out = new Float64Array(s.rgb.length);
+  for (let i = 0; i < s.rgb.length; i += 3) srgbToOklab(s.rgb[i]!, s.rgb[i + 1]!, s.rgb[i + 2]!, out, i);
+  return out;
+}
+
+/** The colourways the trainer finds in `swatches` (indices, in swatch order) with `config`'s seed and gap. */
+export function swatchColourways(swatches: readonly Swatch[], config: Pick<TrainConfig, "seed" | "colourwayGap">): number[][] {
+  const dirs = unitDirections(8, 3, config.seed ^ 0x51c);
+  return colourwaysOf(swatches.map((s) => colourSignature(oklabOf(s), dirs)), config.colourwayGap);
+}
+
 /** Colourways: the swatches whose colour signatures chain within `gap` (RMS, single linkage), in swatch order. */
 export function colourwaysOf(signatures: readonly Float64Array[], gap: number): number[][] {
   const way = signatures.map((_, i) => i);
@@ -152,11 +165,7 @@ export function cppnTrainer(swatches: readonly Swatch[], config: TrainConfig): C
   if (swatches.length < 1) throw new RangeError("swatches: none given");
   for (const [i, s] of swatches.entries()) if (s.side < c.crop) throw new RangeError(`swatch ${i}: ${s.side} px, smaller than the ${c.crop}-px crop`);
   const started = performance.now();
-  const ok = swatches.map((s) => {
-    const out = new Float64Array(s.rgb.length);
-    for (let i = 0; i < s.rgb.length; i += 3) srgbToOklab(s.rgb[i]!, s.rgb[i + 1]!, s.rgb[i + 2]!, out, i);
-    return out;
-  });
+  const ok = swatches.map(oklabOf);
   const palette = extractPalette(ok, { colours: c.colours, seed: c.seed });
   const paletteRgb = Float64Array.from(palette.srgb.flat(), (v) => v / 255);
   const window = hann2(c.crop);
