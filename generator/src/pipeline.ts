@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 
 import type { MintRequest } from "@motif/sdk";
 import type { IpfsStore } from "./ipfs/embedded.js";
@@ -64,6 +64,11 @@ export type PipelineConfig = {
   generator: { name: string; version: string };
   /** Chain access to check recipe certificates and licenses; needed to render from a recipe. */
   recipes?: RecipeGate;
+  /**
+   * The colourways of a design (their token ids), to screen a colourway against its family: matches
+   * with its design and these are family, not copies. Default: the design alone.
+   */
+  colourwaysOf?: (design: Hex) => Promise<readonly Hex[]>;
   /** Folder of the models and their models.json manifest; default: the shipped models. */
   modelsDir?: string;
   now?: () => bigint;

@@ -17,7 +17,7 @@ import { addModel } from "../../generator/src/model/manifest.js";
 import type { BrandSpec } from "../../generator/src/model/cppn.js";
 import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
-import { render } from "../../generator/src/render/render.js";
+import { rerender } from "../../generator/src/render/rerender.js";
 import { exportDataset } from "../../generator/src/dataset/export.js";
 import { STUDIO_QUICK, retrainWeightsDigest, swatchFile, trainStudioModel } from "../../generator/src/train/studio.js";
 import { CID } from "multiformats/cid";
@@ -415,7 +415,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     gateway: ctx.gateway,
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+    rerender,
     // the seconds-long config re-runs in seconds: the auditor re-trains and compares the weights
     retrain: retrainWeightsDigest,
   });
@@ -429,7 +429,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     gateway: ctx.gateway,
     pdq: async (bytes) => (await pdqHashImage(bytes)).hash,
     decode: (bytes) => decodeImage(bytes),
-    rerender: async (r) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+    rerender,
   });
   progress({ step: "audit", done: 1, total: 1, label: "done" });
 

@@ -57,6 +57,7 @@ export * from "./pdq/pdq.js";
 export { canonicalJson } from "./canonical.js";
 export * from "./params/modelParams.js";
 export * from "./params/printSpec.js";
+export * from "./params/colourway.js";
 export * from "./metadata/certificateMetadata.js";
 export * from "./metadata/recipeMetadata.js";
 export * from "./metadata/datasetMetadata.js";

@@ -7,7 +7,7 @@ import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { MetadataError, type ModelCard, ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, checkPrintSpec, printPixels, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
+import { COLOURWAY_LIMITS, type ColourwaySpec, MetadataError, type ModelCard, ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, checkPrintSpec, printPixels, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
@@ -123,6 +123,15 @@ const printSchema = {
     dpi: { type: "number", description: `dots per inch, an integer in ${PRINT_LIMITS.dpi.min}..${PRINT_LIMITS.dpi.max}` },
   },
 } as const;
+/** `colourway` of a request: a design recoloured (checked by the SDK's `checkColourwaySpec`: a 400 naming the field). */
+const colourwaySchema = {
+  type: "object",
+  description: `a colourway of the design certificate \`design\`: the same model, seed, params and print as the design, recoloured by \`map\` (${COLOURWAY_LIMITS.pairs.min}..${COLOURWAY_LIMITS.pairs.max} pairs of #rrggbb colours, each from once); part of the lineage (paramsHash covers it)`,
+  properties: {
+    design: { type: "string", description: "the design certificate's id, 0x and 64 hex digits" },
+    map: { type: "array", items: { type: "object", properties: { from: { type: "string" }, to: { type: "string" } } } },
+  },
+} as const;
 const sizeUnlessPrint = { if: { not: { required: ["print"] } }, then: { required: ["width", "height"] } } as const;
 
 const patternBody = (manifest: readonly ModelManifestEntry[]) => ({
@@ -138,6 +147,7 @@ const patternBody = (manifest: readonly ModelManifestEntry[]) => ({
     width: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     height: { type: "integer", minimum: 1, maximum: RENDER_LIMITS.maxSide },
     print: printSchema,
+    colourway: colourwaySchema,
     name: { type: "string", maxLength: 200 },
     to: { type: "string", pattern: "^0x[0-9a-fA-F]{40}$", description: "owner of the certificate (default: the generator's creator account)" },
     mint: { type: "boolean" },
@@ -153,7 +163,7 @@ const renderBody = (manifest: readonly ModelManifestEntry[]) => ({
   allOf: [...paramsOf(manifest).allOf, sizeUnlessPrint],
   properties: {
     format: { type: "string", enum: ["png", "tiff"], description: "png (default), or tiff: a baseline TIFF of the same pixels (8-bit RGB, uncompressed, X/YResolution = the print spec's DPI per inch) for a mill; needs print" },
-    ...Object.fromEntries(["model", "seed", "params", "width", "height", "print"].map((k) => [k, patternBody(manifest).properties[k as keyof ReturnType<typeof patternBody>["properties"]]])),
+    ...Object.fromEntries(["model", "seed", "params", "width", "height", "print", "colourway"].map((k) => [k, patternBody(manifest).properties[k as keyof ReturnType<typeof patternBody>["properties"]]])),
     weights: { type: "string", maxLength: 1_400_000, description: "base64 ONNX model to render with (an auditor's copy fetched by its weights CID); must be a registered model's weights; default: the named shipped model" },
     weightsCid: { type: "string", minLength: 1, maxLength: 200, description: "CIDv1 (raw, sha2-256) of a registered model's weights: the server fetches them from its IPFS store and checks them against the CID" },
     card: { type: "object", description: "the model card (motif-model-card/1) of `weights` or `weightsCid`, as verifyCertificate fetched it by its registered digest: its I/O contract, latent, params and behaviour (needed for a motif.image/1 model, or params other than a CPPN's); it must name those weights' sha-256" },
@@ -219,6 +229,8 @@ type RenderBody = {
   width: number;
   height: number;
   print?: { repeat?: string; sizeCm: number; dpi: number };
+  /** Checked by the render (a 400 naming `body.colourway.<field>`). */
+  colourway?: ColourwaySpec;
   format?: "png" | "tiff";
   weights?: string;
   weightsCid?: string;
@@ -543,6 +555,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
             width: b.width,
             height: b.height,
             ...(b.print !== undefined ? { print: b.print } : {}),
+            ...(b.colourway !== undefined ? { colourway: b.colourway } : {}),
             ...(b.name !== undefined ? { name: b.name } : {}),
             ...(b.to !== undefined ? { to: b.to } : {}),
             ...(recipe !== undefined ? { recipe } : {}),
@@ -643,7 +656,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       let out;
       try {
         out = await render(
-          { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.print !== undefined ? { print: b.print } : {}) },
+          { model: b.model, seed, params: b.params, width: b.width, height: b.height, ...(b.print !== undefined ? { print: b.print } : {}), ...(b.colourway !== undefined ? { colourway: b.colourway } : {}) },
           { modelsDir: options.pipeline.modelsDir, ...(weights !== undefined ? { modelBytes: weights } : {}), ...(card !== undefined ? { card } : {}) },
         );
       } catch (error) {

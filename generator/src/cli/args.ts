@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
-import { ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, UnknownRegionError, checkModelParams, checkPrintSpec, describeModelParam, printPixels, region } from "@motif/sdk";
+import { COLOURWAY_LIMITS, type ColourwaySpec, ColourwaySpecError, ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, UnknownRegionError, checkColourwaySpec, checkModelParams, checkPrintSpec, parseColourwayMap, describeModelParam, printPixels, region } from "@motif/sdk";
 import { loadManifestSync } from "../model/manifest.js";
 import { type ModelManifestEntry, RENDER_LIMITS, modelsDir } from "../render/render.js";
 
@@ -155,3 +155,36 @@ export function printSpecFrom(values: { repeat?: string | undefined; "size-cm"?:
     throw new UsageError(`${flag}: ${error.detail.replace(/^(NaN|null|undefined|"[^"]*") is not/, `"${raw ?? ""}" is not`)}`);
   }
 }
+
+/** parseArgs specs of the colourway flags (`colourwayFrom`). */
+export const COLOURWAY_OPTION_SPECS = {
+  "colourway-of": { type: "string" },
+  recolour: { type: "string" },
+} as const;
+
+/** The colourway flags' lines of a help text. */
+export const COLOURWAY_FLAGS_HELP = `  --colourway-of ID  a colourway of design certificate ID (0x and 64 hex digits): the same model, seed,
+                     params and print spec as the design, recoloured by --recolour (part of the lineage)
+  --recolour MAP     with --colourway-of: FROM:TO colour pairs, e.g. #2d3047:#1e5631,#f4e9d8:#f7d6d0
+                     (${COLOURWAY_LIMITS.pairs.min} to ${COLOURWAY_LIMITS.pairs.max} pairs, #rrggbb, each FROM once; colours near FROM move to TO)`;
+
+/** The flag of a colourway spec's field (`colourway.map[0].to` → --recolour). */
+export const colourwayFlag = (field: string): string => (field.startsWith("colourway.design") ? "--colourway-of" : "--recolour");
+
+/**
+ * The colourway of `--colourway-of` and `--recolour` (undefined when neither is given); a
+ * UsageError names the flag, the pair and what is allowed.
+ */
+export function colourwayFrom(values: { "colourway-of"?: string | undefined; recolour?: string | undefined }): ColourwaySpec | undefined {
+  const [design, map] = [values["colourway-of"], values.recolour];
+  if (design === undefined && map === undefined) return undefined;
+  if (design === undefined) throw new UsageError("--colourway-of: required with --recolour, the design certificate's id (0x and 64 hex digits)");
+  if (map === undefined) throw new UsageError("--recolour: required with --colourway-of, FROM:TO colour pairs (e.g. #2d3047:#1e5631)");
+  try {
+    return checkColourwaySpec({ design, map: parseColourwayMap(map) });
+  } catch (error) {
+    if (error instanceof ColourwaySpecError) throw new UsageError(`${colourwayFlag(error.field)}: ${error.field.startsWith("colourway.map[") ? `pair ${Number(/\[(\d+)\]/.exec(error.field)![1]) + 1}: ` : ""}${error.detail}`);
+    throw error;
+  }
+}
+

@@ -9,7 +9,7 @@ import { pipelineConfig } from "../config.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
-import { PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, RENDER_OPTION_SPECS, UsageError, modelEntry, paramFlagsHelp, parse, printSpecFrom, regionOption, renderOptionsFrom, seedOption } from "./args.js";
+import { COLOURWAY_FLAGS_HELP, COLOURWAY_OPTION_SPECS, PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, colourwayFlag, colourwayFrom, RENDER_OPTION_SPECS, UsageError, modelEntry, paramFlagsHelp, parse, printSpecFrom, regionOption, renderOptionsFrom, seedOption } from "./args.js";
 import { loadManifest } from "../render/render.js";
 import { chainFromEnv, contractsFor } from "./chain.js";
 
@@ -27,7 +27,8 @@ certificate's lineage then names the recipe, whose owner receives its share of t
 The model's params (any it does not declare is refused):
 ${paramFlagsHelp()}
 A tile for print (its repeat, size and DPI in the lineage, hashed into paramsHash):
-${PRINT_FLAGS_HELP}`;
+${PRINT_FLAGS_HELP}
+${COLOURWAY_FLAGS_HELP}`;
 
 export const mintCommand = {
   help: HELP,
@@ -36,6 +37,7 @@ export const mintCommand = {
     const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
       ...PRINT_OPTION_SPECS,
+      ...COLOURWAY_OPTION_SPECS,
       seed: { type: "string" },
       to: { type: "string" },
       recipe: { type: "string" },
@@ -63,6 +65,7 @@ export const mintCommand = {
     }
     const { params, size } = renderOptionsFrom(values, paramFlags, entry);
     const print = printSpecFrom(values);
+    const colourway = colourwayFrom(values);
     const { store, pinQueue } = selectStore(values.store!);
     const { licensing } = await contractsFor(chain.attester.chainId, ["licensing"]);
     // the certificates (PDQ and tile hashes) and the hash banks of the state folder (MOTIF_STATE_DIR or .motif)
@@ -80,6 +83,7 @@ export const mintCommand = {
           width: print?.side ?? size,
           height: print?.side ?? size,
           ...(print !== undefined ? { print: print.print } : {}),
+          ...(colourway !== undefined ? { colourway } : {}),
           ...(values.to !== undefined ? { to: values.to as `0x${string}` } : {}),
           ...(recipe !== undefined ? { recipe: { recipe, region: values.region! } } : {}),
         },

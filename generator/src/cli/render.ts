@@ -7,7 +7,7 @@ import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
 import { describePrintSpec } from "@motif/sdk";
 import { RENDER_LIMITS, RenderInputError, closeRenderPools, loadManifest, render } from "../render/render.js";
 import { tiffOfPng } from "../render/tiff.js";
-import { PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, printSpecFrom, renderOptionsFrom, seedOption } from "./args.js";
+import { COLOURWAY_FLAGS_HELP, COLOURWAY_OPTION_SPECS, PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, colourwayFlag, colourwayFrom, RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, printSpecFrom, renderOptionsFrom, seedOption } from "./args.js";
 import { stopSignal } from "./stop.js";
 
 const HELP = `usage: motif render --model NAME --seed N [--PARAM VALUE ...] [--size PX | --width PX --height PX] --out FILE [--json]
@@ -20,6 +20,7 @@ Renders a seamless pattern with a shipped model and writes it as PNG.
 ${paramFlagsHelp()}
   --size       square side 1..${RENDER_LIMITS.maxSide} (default 512); or --width and --height
 ${PRINT_FLAGS_HELP}
+${COLOURWAY_FLAGS_HELP}
   --recipe     render with a recipe's model and params (\`motif recipe create\`); not with --model or param flags
   --out        PNG file to write (nothing is written if the input is refused or the render stopped)
   --tiff       also write a baseline TIFF of the same pixels (8-bit RGB, uncompressed, its DPI as
@@ -37,6 +38,7 @@ export const renderCommand = {
     const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
       ...PRINT_OPTION_SPECS,
+      ...COLOURWAY_OPTION_SPECS,
       tiff: { type: "string" },
       seed: { type: "string" },
       recipe: { type: "string" },
@@ -63,6 +65,7 @@ export const renderCommand = {
     const entry = modelEntry(manifest, values.model, ", or --recipe");
     if (values.out === undefined) throw new UsageError("--out: required, the PNG file to write");
     const print = printSpecFrom(values);
+    const colourway = colourwayFrom(values);
     if (values.tiff !== undefined && print === undefined) throw new UsageError("--tiff: needs --size-cm and --dpi (the TIFF's resolution is the print spec's DPI)");
     if (values.tiff !== undefined && values.tiff === values.out) throw new UsageError("--tiff: the same file as --out");
     const options = renderOptionsFrom(values, paramFlags, entry);
@@ -75,6 +78,7 @@ export const renderCommand = {
       width: print?.side ?? intOption("width", values.width, size, 1, RENDER_LIMITS.maxSide),
       height: print?.side ?? intOption("height", values.height, size, 1, RENDER_LIMITS.maxSide),
       ...(print !== undefined ? { print: print.print } : {}),
+      ...(colourway !== undefined ? { colourway } : {}),
     };
     let out;
     // a signal stops the render between bands: the workers are terminated, nothing is written
@@ -92,7 +96,12 @@ export const renderCommand = {
         },
       });
     } catch (error) {
-      if (error instanceof RenderInputError) throw new UsageError(error.field.startsWith("print.") ? `${{ "print.repeat": "--repeat", "print.sizeCm": "--size-cm", "print.dpi": "--dpi" }[error.field] ?? error.field}: ${error.message.slice(error.field.length + 2)}` : error.message);
+      if (error instanceof RenderInputError) {
+        const detail = error.message.slice(error.field.length + 2);
+        if (error.field.startsWith("print.")) throw new UsageError(`${{ "print.repeat": "--repeat", "print.sizeCm": "--size-cm", "print.dpi": "--dpi" }[error.field] ?? error.field}: ${detail}`);
+        if (error.field.startsWith("colourway.")) throw new UsageError(`${colourwayFlag(error.field)}: ${detail}`);
+        throw new UsageError(error.message);
+      }
       if (error instanceof RenderStopped) {
         await closeRenderPools();
         process.stderr.write(`motif render: stopped by ${error.why} after ${bandsDone} of ${bandsTotal || "its"} bands; nothing written\n`);
@@ -135,6 +144,7 @@ export const renderCommand = {
       height: out.height,
       bytes: out.png.length,
       ...(out.print !== undefined ? { print: out.print, ...(values.tiff !== undefined ? { tiff: values.tiff } : {}) } : {}),
+      ...(out.colourway !== undefined ? { colourway: out.colourway } : {}),
       ...(recipeDigest !== undefined ? { recipeDigest } : {}),
     };
     process.stdout.write(values.json ? JSON.stringify(result) + "\n" : `${result.contentDigest} ${result.file} ${out.width}x${out.height}${out.print !== undefined ? ` ${describePrintSpec(out.print)}${values.tiff !== undefined ? `; TIFF ${values.tiff}` : ""}` : ""}\n`);

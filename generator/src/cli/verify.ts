@@ -1,8 +1,8 @@
 import { createPublicClient, http, stringify } from "viem";
 
-import { type RerenderRequest, type VerificationStatus, verifyCertificate, tokenIdHex } from "@motif/sdk";
+import { type VerificationStatus, verifyCertificate, tokenIdHex } from "@motif/sdk";
 import { decodeImage, pdqHashImage } from "../pdq/index.js";
-import { render } from "../render/render.js";
+import { rerender } from "../render/rerender.js";
 import { retrainWeightsDigest } from "../train/studio.js";
 import { UsageError, parse } from "./args.js";
 import { contractsFor } from "./chain.js";
@@ -61,8 +61,7 @@ export const verifyCommand = {
       ...(values["skip-rerender"]
         ? {}
         : {
-            rerender: async (r: RerenderRequest) =>
-              (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) }, { modelBytes: r.weights, ...(r.card !== undefined ? { card: r.card } : {}) })).png,
+            rerender,
           }),
     });
     if (values.json) {

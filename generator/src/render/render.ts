@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
 
-import { type ModelCard, type ModelParams, ModelParamsError, type PrintSpec, PrintSpecError, checkModelParams, checkPrintSpec, encodeModelParams, pixelsPerMetre, printPixels, renderParamsHash } from "@motif/sdk";
+import { type ColourwaySpec, ColourwaySpecError, type ModelCard, type ModelParams, ModelParamsError, type PrintSpec, PrintSpecError, checkColourwaySpec, checkModelParams, checkPrintSpec, encodeModelParams, pixelsPerMetre, printPixels, renderParamsHash } from "@motif/sdk";
 import { CPPN, CPPN_PARAMS } from "../model/cppn.js";
 import type { RawImage } from "../pdq/pdq.js";
 import { runImage } from "../model/io.js";
@@ -11,6 +11,7 @@ import { type ModelManifestEntry, loadManifestSync, manifestEntry, manifestRecor
 import { BAND_PIXELS, bandRowsOf, bandsOf, cppnBand, cppnScratch } from "./bands.js";
 import { latentOf } from "./latent.js";
 import { PngWriter } from "./png.js";
+import { encodePng, recolourPixels } from "./recolour.js";
 import { MAX_RENDER_THREADS, type WorkerPool, renderPool, renderThreads } from "./pool.js";
 import { type ModelSource, SessionCache, sessionCacheSize, withSession } from "./sessions.js";
 import { bicubicUpscaler } from "./upscale.js";
@@ -52,6 +53,12 @@ export type RenderInput = {
    * render before print specs, byte for byte.
    */
   print?: PrintSpec;
+  /**
+   * A colourway of a design (docs/design/colourways.md): the design's render (this model, seed,
+   * params and print spec) recoloured by the map (motif-recolour/1); part of the lineage
+   * (`paramsHash` covers it). Absent: the design itself.
+   */
+  colourway?: ColourwaySpec;
 };
 
 export type RenderOutput = {
@@ -64,6 +71,8 @@ export type RenderOutput = {
   canonicalParams: string;
   /** The checked print spec, when the render is for print. */
   print?: PrintSpec;
+  /** The checked colourway (design and colour map), when the render is one. */
+  colourway?: ColourwaySpec;
   model: ModelManifestEntry;
   seed: bigint;
   width: number;
@@ -216,6 +225,7 @@ export type RenderOptions = {
  * the one-thread render; at most two bands a thread are in flight.
  */
 export async function render(input: RenderInput, options: RenderOptions = {}): Promise<RenderOutput> {
+  if (input.colourway !== undefined) return renderColourway(input, input.colourway, options);
   const dir = options.modelsDir ?? modelsDir();
   let manifest = await loadManifest(dir);
   if (options.modelBytes !== undefined) {
@@ -277,6 +287,30 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
     width,
     height,
     ...(pixels !== undefined ? { pixels: { data: pixels, width, height, channels: 3 } } : {}),
+  };
+}
+
+/** A colourway: its design rendered (pixels kept), recoloured, encoded again; the lineage's hash covers the map. */
+async function renderColourway(input: RenderInput, spec: unknown, options: RenderOptions): Promise<RenderOutput> {
+  let colourway: ColourwaySpec;
+  try {
+    colourway = checkColourwaySpec(spec);
+  } catch (error) {
+    if (error instanceof ColourwaySpecError) throw new RenderInputError(error.field, error.detail);
+    throw error;
+  }
+  const { colourway: _, ...designInput } = input;
+  const design = await render(designInput, { ...options, pixels: true });
+  const png = await encodePng(recolourPixels(design.pixels!.data, colourway.map), design.width, design.height, design.print !== undefined ? pixelsPerMetre(design.print.dpi) : undefined);
+  const params = JSON.parse(design.canonicalParams) as Record<string, number>;
+  const { pixels: recoloured, ...rest } = design;
+  return {
+    ...rest,
+    png,
+    contentDigest: `0x${createHash("sha256").update(png).digest("hex")}`,
+    paramsHash: renderParamsHash(params, design.print, colourway),
+    colourway,
+    ...(options.pixels === true ? { pixels: recoloured! } : {}),
   };
 }
 

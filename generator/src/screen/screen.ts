@@ -1,5 +1,5 @@
 import { PDQ_MATCH_DISTANCE, type PdqDihedralResult } from "../pdq/pdq.js";
-import { type BankScreenReport, BankSet, type DihedralVariant, candidateSignals, screenBanks } from "./banks.js";
+import { type BankMatch, type BankScreenReport, BankSet, type DihedralVariant, candidateSignals, screenBanks } from "./banks.js";
 import { PdqIndex } from "./pdq-index.js";
 import { DEFAULT_THRESHOLDS, type QueryHash } from "./signals.js";
 
@@ -16,7 +16,8 @@ export type ScreenInput = { pdq: PdqDihedralResult; tile?: readonly QueryHash[] 
  * the allow-lists are applied. Each match names the bank, the label, the distance, the signal and
  * the transform (`variant` too for PDQ); `allowed` lists the matches an allow-list cleared.
  */
-export type ScreenReport = BankScreenReport;
+/** The screening; for a colourway, `family` lists the matches with its design's family it cleared (not copies). */
+export type ScreenReport = BankScreenReport & { family?: BankMatch[] };
 
 /**
  * Screening before clearance: the pattern and its seven rotations/mirrors (and its tile hashes) are

@@ -42,6 +42,7 @@ export function metadataLineage(config: LineageConfig, s: LineageSource): Metada
     seed: rendered.seed,
     params: JSON.parse(rendered.canonicalParams) as Record<string, number>,
     ...(rendered.print !== undefined ? { print: rendered.print } : {}),
+    ...(rendered.colourway !== undefined ? { colourway: rendered.colourway } : {}),
     paramsHash: rendered.paramsHash,
     pdqHash: fp.pdqHash,
     pdqQuality: fp.pdq.quality,

@@ -2,6 +2,7 @@ import { type Address, type Hex, isAddress } from "viem";
 
 import { canonicalJson } from "../canonical.js";
 import { tokenIdHex } from "../ids.js";
+import { type ColourwaySpec, ColourwaySpecError, checkColourwaySpec } from "../params/colourway.js";
 import { type PrintSpec, PrintSpecError, checkPrintSpec, printPixels } from "../params/printSpec.js";
 import type { DatasetCertificateMetadata } from "./datasetMetadata.js";
 import type { RecipeCertificateMetadata } from "./recipeMetadata.js";
@@ -43,6 +44,11 @@ export type CertificateMetadataLineage = {
    * Part of the lineage: `paramsHash` is `renderParamsHash(params, print)`.
    */
   print?: PrintSpec;
+  /**
+   * The colourway this pattern is (its design's certificate and the colour map), absent for a design
+   * or a plain render. Part of the lineage: `paramsHash` is `renderParamsHash(params, print, colourway)`.
+   */
+  colourway?: ColourwaySpec;
   paramsHash: Hex;
   pdq: { hash: Hex; quality: number };
   /** The tile hash and the period it found (absent in metadata pinned before tile hashes). */
@@ -79,6 +85,8 @@ export type CertificateMetadataLineageInput = {
   params: Record<string, number>;
   /** The print spec (repeat, size, DPI) the tile was rendered for; absent: a plain render. */
   print?: PrintSpec;
+  /** The colourway this pattern is (design and colour map); absent: a design or a plain render. */
+  colourway?: ColourwaySpec;
   paramsHash: Hex;
   pdqHash: Hex;
   pdqQuality: number;
@@ -126,6 +134,7 @@ export function buildCertificateMetadata(input: CertificateMetadataInput): Certi
             { trait_type: "DPI", value: l.print.dpi },
           ]
         : []),
+      ...(l.colourway !== undefined ? [{ trait_type: "Colourway of", value: l.colourway.design }] : []),
     ],
     motif: {
       version: 1,
@@ -136,6 +145,7 @@ export function buildCertificateMetadata(input: CertificateMetadataInput): Certi
         seed,
         params: l.params,
         ...(l.print !== undefined ? { print: l.print } : {}),
+        ...(l.colourway !== undefined ? { colourway: l.colourway } : {}),
         paramsHash: l.paramsHash,
         pdq: { hash: l.pdqHash, quality: l.pdqQuality },
         ...(l.tile !== undefined ? { tile: l.tile } : {}),
@@ -187,6 +197,14 @@ function checkLineage(v: unknown, p: string): void {
   if (typeof seed !== "string" || !UINT64_DECIMAL.test(seed) || BigInt(seed) >= 2n ** 64n) fail(`${p}.seed`, "a uint64 in decimal (a string of digits, 0..18446744073709551615)", seed);
   params(l.params, `${p}.params`);
   if (l.print !== undefined) checkPrint(l.print, `${p}.print`);
+  if (l.colourway !== undefined) {
+    try {
+      checkColourwaySpec(l.colourway, `${p}.colourway`);
+    } catch (error) {
+      if (error instanceof ColourwaySpecError) throw new MetadataError(error.field, error.detail);
+      throw error;
+    }
+  }
   hex32(l.paramsHash, `${p}.paramsHash`);
   const pdq = obj(l.pdq, `${p}.pdq`);
   hex32(pdq.hash, `${p}.pdq.hash`);

@@ -1,6 +1,7 @@
 import { BaseError, type Hex, keccak256, stringToBytes } from "viem";
 
 import { canonicalJson } from "../canonical.js";
+import type { ColourwaySpec } from "./colourway.js";
 import { type ModelParams, encodeModelParams } from "./modelParams.js";
 
 /**
@@ -34,15 +35,19 @@ export const PRINT_LIMITS = {
 
 export type PrintSpecErrorType = PrintSpecError & { name: "PrintSpecError" };
 
-/** A print spec that is not allowed: `field` is its path (`print.dpi`); the message names the allowed range. */
-export class PrintSpecError extends BaseError {
-  override name = "PrintSpecError" as const;
+/** A bad field of a spec in a request (`field` its path, `detail` what is allowed): the message is "field: detail". */
+export abstract class SpecFieldError extends BaseError {
   constructor(
     readonly field: string,
     readonly detail: string,
   ) {
     super(`${field}: ${detail}`);
   }
+}
+
+/** A print spec that is not allowed: `field` is its path (`print.dpi`); the message names the allowed range. */
+export class PrintSpecError extends SpecFieldError {
+  override name = "PrintSpecError" as const;
 }
 
 /**
@@ -125,18 +130,20 @@ export function checkPrintSpec(value: unknown, path = "print"): PrintSpec {
 
 /**
  * The canonical render params of a pattern, whose keccak-256 is the lineage's `paramsHash`: without a
- * print spec, the canonical model params exactly as before print specs (`encodeModelParams`: every
- * certificate minted so far keeps its hash); with one, canonical JSON of `{ params, print }`, e.g.
+ * print spec or a colourway, the canonical model params exactly as before print specs
+ * (`encodeModelParams`: every certificate minted so far keeps its hash); with either, canonical JSON
+ * of `{ params, print?, colourway? }`, e.g.
  * `{"params":{"scale":2,"sharpness":4},"print":{"dpi":300,"repeat":"half-drop","sizeCm":64}}`
  * (never a params document: its values are objects, a params document's are numbers).
  */
-export function encodeRenderParams(params: ModelParams, print?: PrintSpec): string {
-  return print === undefined ? encodeModelParams(params) : canonicalJson({ params, print });
+export function encodeRenderParams(params: ModelParams, print?: PrintSpec, colourway?: ColourwaySpec): string {
+  if (print === undefined && colourway === undefined) return encodeModelParams(params);
+  return canonicalJson({ params, ...(print !== undefined ? { print } : {}), ...(colourway !== undefined ? { colourway } : {}) });
 }
 
-/** keccak-256 of `encodeRenderParams`: the lineage's `paramsHash`, covering the print spec when there is one. */
-export function renderParamsHash(params: ModelParams, print?: PrintSpec): Hex {
-  return keccak256(stringToBytes(encodeRenderParams(params, print)));
+/** keccak-256 of `encodeRenderParams`: the lineage's `paramsHash`, covering the print spec and the colourway when there are. */
+export function renderParamsHash(params: ModelParams, print?: PrintSpec, colourway?: ColourwaySpec): Hex {
+  return keccak256(stringToBytes(encodeRenderParams(params, print, colourway)));
 }
 
 /** A print spec in words: "half-drop repeat, 64 cm at 300 DPI (7559 px)". */

@@ -12,6 +12,7 @@ import { motifErrorOf } from "../errors.js";
 import { tokenIdHex } from "../ids.js";
 import { fetchVerified } from "../ipfs/fetchVerified.js";
 import { checkModelParams } from "../params/modelParams.js";
+import type { ColourwaySpec } from "../params/colourway.js";
 import { type PrintSpec, describePrintSpec, pixelsPerMetre, pngPhysOf, renderParamsHash } from "../params/printSpec.js";
 import type { ModelCard } from "../metadata/modelCard.js";
 import { getModelCard } from "../actions/models/getModelCard.js";
@@ -60,6 +61,8 @@ export type RerenderRequest = {
   height: number;
   /** The print spec of the lineage (repeat, size, DPI): the re-render must use it (absent: a plain render). */
   print?: PrintSpec;
+  /** The colourway of the lineage (design and colour map): the re-render must recolour by it (absent: none). */
+  colourway?: ColourwaySpec;
   /** The model's verified card (its I/O contract, latent and behaviour), when the modelCard item passed. */
   card?: ModelCard;
 };
@@ -355,7 +358,7 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
       if (recipeSha !== recipe.recipeDigest) throw new Error(`the recipe fetched by ${cid} hashes to ${recipeSha}, the recipe certificate's digest is ${recipe.recipeDigest}`);
       const doc = JSON.parse(new TextDecoder().decode(bytes)) as { params?: Record<string, number> };
       // rendered for print: the lineage's hash covers the recipe's params with the print spec
-      const paramsHash = renderParamsHash(doc.params ?? {}, metadata?.motif.lineage.print);
+      const paramsHash = renderParamsHash(doc.params ?? {}, metadata?.motif.lineage.print, metadata?.motif.lineage.colourway);
       if (paramsHash !== l.paramsHash) throw new Error(`the recipe's params${metadata?.motif.lineage.print !== undefined ? " with the print spec" : ""} hash to ${paramsHash}, the pattern's lineage has ${l.paramsHash}`);
       return { recipeId: tokenIdHex(l.recipeId), recipeCid: cid, author: recipe.author, owner: recipe.owner, shareBps: recipe.shareBps };
     });
@@ -426,10 +429,11 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     if (weightsSha !== model.weightsDigest) throw new Error(`weights hash to ${weightsSha}, registered ${model.weightsDigest}`);
     const m = metadata.motif.lineage;
     const params = m.params;
-    // a print spec is part of the hashed params: a document that drops or alters it fails here
-    const paramsHash = renderParamsHash(params, m.print);
-    if (paramsHash !== l.paramsHash) throw new Error(`metadata params${m.print !== undefined ? " and print spec" : ""} hash to ${paramsHash}, on-chain ${l.paramsHash}`);
-    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height, ...(m.print !== undefined ? { print: m.print } : {}), ...(card !== undefined ? { card } : {}) });
+    // a print spec and a colourway are part of the hashed params: a document that drops or alters them fails here
+    const paramsHash = renderParamsHash(params, m.print, m.colourway);
+    const extras = [m.print !== undefined ? "print spec" : "", m.colourway !== undefined ? "colourway" : ""].filter((x) => x !== "");
+    if (paramsHash !== l.paramsHash) throw new Error(`metadata params${extras.length > 0 ? ` and ${extras.join(" and ")}` : ""} hash to ${paramsHash}, on-chain ${l.paramsHash}`);
+    const png = await p.rerender({ weights, model: model.name, seed: l.seed, params, width: m.width, height: m.height, ...(m.print !== undefined ? { print: m.print } : {}), ...(m.colourway !== undefined ? { colourway: m.colourway } : {}), ...(card !== undefined ? { card } : {}) });
     const rerenderedDigest = await sha256Digest(png);
     const identicalBytes = rerenderedDigest === l.contentDigest;
     if (identicalBytes) return { weightsCid, identicalBytes, pixelDigest: rerenderedDigest };

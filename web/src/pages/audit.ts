@@ -56,7 +56,7 @@ export async function auditPage(app: App, root: HTMLElement, initial?: string): 
         pdq: browserPdq,
         decode: (bytes) => decodeImageInBrowser(bytes), // the tile hash is computed here too
         rerender: async (r) =>
-          new Uint8Array(await (await api("/v1/render", { model: r.model, seed: r.seed.toString(), params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}), weights: base64(r.weights), ...(r.card !== undefined ? { card: r.card } : {}) })).arrayBuffer()),
+          new Uint8Array(await (await api("/v1/render", { model: r.model, seed: r.seed.toString(), params: r.params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}), ...(r.colourway !== undefined ? { colourway: r.colourway } : {}), weights: base64(r.weights), ...(r.card !== undefined ? { card: r.card } : {}) })).arrayBuffer()),
       });
       show(
         out,
