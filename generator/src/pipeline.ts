@@ -65,10 +65,12 @@ export type PipelineConfig = {
   /** Chain access to check recipe certificates and licenses; needed to render from a recipe. */
   recipes?: RecipeGate;
   /**
-   * The colourways of a design (their token ids), to screen a colourway against its family: matches
-   * with its design and these are family, not copies. Default: the design alone.
+   * A design's certificate as the chain knows it (its creator and its colourways' ids; undefined when
+   * there is no such certificate), to screen a colourway: when the design is this generator's
+   * creator's, matches with the design and its colourways are family, not copies. Without it (or for
+   * another creator's design) a colourway is screened as any pattern.
    */
-  colourwaysOf?: (design: Hex) => Promise<readonly Hex[]>;
+  designFamily?: (design: Hex) => Promise<{ creator: Address; colourways: readonly Hex[] } | undefined>;
   /** Folder of the models and their models.json manifest; default: the shipped models. */
   modelsDir?: string;
   now?: () => bigint;

@@ -110,25 +110,41 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     expect(badId.stderr).to.contain('--colourway-of: "0xabc" is not a certificate id');
   });
 
-  it("screens a colourway as family of its design, not as a copy; the same pixels claiming another design are refused", async () => {
+  it("screens a colourway as family of its own creator's design, not as a copy; another design claimed, another studio's design, or no chain to ask: refused", async () => {
     const base = { model: "madder", seed: 21n, params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
     const config = testPipeline();
     const design = await runPipeline(config, base);
     expect(design.status).to.equal("pinned");
     // banked as a minted certificate is (label `certificate <id>`): what screening of the chain holds
     const designId = design.rendered.contentDigest;
-    const fp = design.fingerprint;
-    config.index = PdqIndex.build([{ hash: fp.pdqHash.slice(2), label: `certificate ${tokenIdHex(BigInt(designId))}` }]);
-    config.banks = undefined;
+    const label = `certificate ${tokenIdHex(BigInt(designId))}`;
+    const sibling = `0x${"ef".repeat(32)}` as const;
+    const rebank = () => {
+      config.index = PdqIndex.build([{ hash: design.fingerprint.pdqHash.slice(2), label }]);
+      config.banks = undefined;
+    };
+    rebank();
     // a slight recolour: the same design to PDQ (luminance nearly kept)
     const designRgb = await rgbOf(design.rendered.png);
     const c = hex(designRgb[0]!, designRgb[1]!, designRgb[2]!);
     const shifted = hex(Math.min(255, designRgb[0]! + 12), designRgb[1]!, Math.max(0, designRgb[2]! - 12));
     const map = [{ from: c, to: shifted }];
+    const asked: string[] = [];
+    const chain = new Map([[designId.toLowerCase(), { creator: config.creator, colourways: [sibling] }]]);
+    config.designFamily = async (id) => (asked.push(id), chain.get(id.toLowerCase()));
+
+    const noChain = await runPipeline({ ...config, designFamily: undefined }, { ...base, colourway: { design: designId, map } });
+    expect(noChain.status, "nothing to ask whose design it is").to.equal("refused");
     const other = await runPipeline(config, { ...base, colourway: { design: `0x${"cd".repeat(32)}`, map } });
-    expect(other.status, "claims another design: a near-duplicate of this one").to.equal("refused");
+    expect(other.status, "claims a design that is not the one it copies").to.equal("refused");
+    chain.set(designId.toLowerCase(), { creator: "0x000000000000000000000000000000000000dEaD", colourways: [] });
+    const theirs = await runPipeline(config, { ...base, colourway: { design: designId, map } });
+    expect(theirs.status, "another studio's design recoloured is a copy of it").to.equal("refused");
+    chain.set(designId.toLowerCase(), { creator: config.creator, colourways: [sibling] });
+    rebank();
     const family = await runPipeline(config, { ...base, colourway: { design: designId, map } });
     expect(family.status, JSON.stringify(family.screen)).to.equal("pinned");
-    expect(family.screen.family?.map((m) => m.label)).to.deep.equal([`certificate ${tokenIdHex(BigInt(designId))}`]);
+    expect(family.screen.family?.map((m) => m.label)).to.deep.equal([label]);
+    expect(asked.map((a) => a.toLowerCase())).to.include(designId.toLowerCase());
   });
 });

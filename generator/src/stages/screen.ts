@@ -1,7 +1,9 @@
-import type { Hex } from "viem";
+import { type Hex, getAddress } from "viem";
 
-import { BankSet, CERTIFICATES_BANK } from "../screen/banks.js";
-import { screen } from "../screen/screen.js";
+import { tokenIdHex } from "@motif/sdk";
+import type { PipelineConfig } from "../pipeline.js";
+import { type BankMatch, BankSet, CERTIFICATES_BANK } from "../screen/banks.js";
+import { type ScreenReport, screen } from "../screen/screen.js";
 import { nearDuplicate } from "./refusal.js";
 import { defineStage, refuse } from "./stage.js";
 
@@ -19,18 +21,22 @@ export const screenStage = defineStage({
     // without banks, the certificates bank over `index` is kept on the config so its tile hashes persist
     const banks = (config.banks ??= BankSet.ofIndex(config.index));
     const report = screen(banks, { pdq: ctx.fingerprint.pdq, tile: ctx.fingerprint.tile });
-    const colourway = ctx.request.colourway;
-    if (colourway === undefined || report.cleared) return report.cleared ? { screen: report } : refuse(nearDuplicate(report), { screen: report });
-    // a colourway matches its design (and the design's other colourways): family, not copies
-    const family = await familyLabels(colourway.design, config.colourwaysOf);
-    const kept = report.matches.filter((m) => !(m.bank === CERTIFICATES_BANK && family.has(m.label.toLowerCase())));
-    const familyReport = { ...report, cleared: kept.length === 0, matches: kept, family: report.matches.filter((m) => !kept.includes(m)) };
-    return familyReport.cleared ? { screen: familyReport } : refuse(nearDuplicate(familyReport), { screen: familyReport });
+    const screened = report.cleared ? report : await asColourway(report, ctx.request.colourway?.design, config);
+    return screened.cleared ? { screen: screened } : refuse(nearDuplicate(screened), { screen: screened });
   },
 });
 
-/** The certificates bank labels of a design's family: the design and, when the config can list them, its colourways. */
-async function familyLabels(design: Hex, colourwaysOf: ((design: Hex) => Promise<readonly Hex[]>) | undefined): Promise<Set<string>> {
-  const members = [design, ...((await colourwaysOf?.(design)) ?? [])];
-  return new Set(members.map((id) => `certificate ${id.toLowerCase()}`));
+/**
+ * A colourway's screening: its design (and the design's colourways) are family, not copies, when the
+ * design is this generator's creator's; another studio's design recoloured stays a copy of it.
+ */
+async function asColourway(report: ScreenReport, design: Hex | undefined, config: PipelineConfig): Promise<ScreenReport> {
+  if (design === undefined) return report;
+  const known = await config.designFamily?.(design);
+  if (known === undefined || getAddress(known.creator) !== getAddress(config.creator)) return report;
+  const family = new Set([design, ...known.colourways].map((id) => `certificate ${tokenIdHex(BigInt(id))}`));
+  const isFamily = (m: BankMatch) => m.bank === CERTIFICATES_BANK && family.has(m.label.toLowerCase());
+  const kept = report.matches.filter((m) => !isFamily(m));
+  return { ...report, cleared: kept.length === 0, matches: kept, family: report.matches.filter(isFamily) };
 }
+
