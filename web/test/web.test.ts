@@ -82,7 +82,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(stack.urls.web!);
     await page.waitForSelector(".card img", { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll(".card img").length >= 3, undefined, { timeout: 60_000 });
-    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(5); // the batch of three, the pattern rendered from the recipe and the one from the studio's trained model
+    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(6); // the batch of three, the studio's bedding pattern, the pattern rendered from the recipe and the one from the studio's trained model
     expect(await page.locator('.card[data-kind="recipe"]').count()).to.equal(1);
     expect(await page.locator("#count").textContent()).to.contain("from the indexer");
     expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
