@@ -88,6 +88,12 @@ export const terms = onchainTable("terms", (t) => ({
   unitRoyalty: t.bigint().notNull(),
   unitCap: t.bigint().notNull(),
   renewalPrice: t.bigint().notNull(),
+  /** Fields of use: the product-class mask (bit n - 1 = Nice class n). */
+  classes: t.bigint().notNull(),
+  /** Royalty on net sales, in basis points (0: none). */
+  salesRoyaltyBps: t.integer().notNull(),
+  /** Advance (minimum guarantee) paid at acceptance and recouped against royalties (0: none). */
+  advance: t.bigint().notNull(),
 }));
 
 /**
@@ -150,7 +156,16 @@ export const licence = onchainTable(
     renewals: t.integer().notNull().default(0),
     paid: t.bigint().notNull(),
     units: t.bigint().notNull().default(0n),
+    /** Royalties paid by its reports (what the advance covered is not in it). */
     royalties: t.bigint().notNull().default(0n),
+    /** Its terms' product classes, sales royalty and advance (copied from `terms` at grant). */
+    classes: t.bigint().notNull().default(0n),
+    salesRoyaltyBps: t.integer().notNull().default(0),
+    advance: t.bigint().notNull().default(0n),
+    /** Running totals of its reports: net sales, royalties accrued, and the part of the advance recouped. */
+    netSales: t.bigint().notNull().default(0n),
+    royaltiesAccrued: t.bigint().notNull().default(0n),
+    recouped: t.bigint().notNull().default(0n),
     /** granted, revoked or transferred (to `transferredTo`). Expiry is `end`, compared by the reader. */
     status: t.text().$type<"granted" | "revoked" | "transferred">().notNull(),
     breach: t.boolean().notNull().default(false),
@@ -164,6 +179,31 @@ export const licence = onchainTable(
     exclusiveIdx: index().on(table.exclusive, table.tokenId),
     licenseeIdx: index().on(table.licensee),
   }),
+);
+
+/**
+ * One royalty-statement line per `UsageReported`: where, which product class, units and net sales,
+ * the royalty they accrued and the amount paid (the rest came out of the advance).
+ */
+export const usageReport = onchainTable(
+  "usage_report",
+  (t) => ({
+    id: t.text().primaryKey(),
+    licenseId: t.bigint().notNull(),
+    tokenId: t.bigint().notNull(),
+    reporter: t.hex().notNull(),
+    /** Region bit index of the frozen table. */
+    region: t.integer().notNull(),
+    niceClass: t.integer().notNull(),
+    units: t.bigint().notNull(),
+    netSales: t.bigint().notNull(),
+    royalty: t.bigint().notNull(),
+    amount: t.bigint().notNull(),
+    block: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ tokenIdx: index().on(table.tokenId, table.block, table.logIndex), licenceIdx: index().on(table.licenseId) }),
 );
 
 /** Revenue split per certificate (`RevenueSettled`). */

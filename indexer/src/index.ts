@@ -1,5 +1,5 @@
 import { ponder } from "ponder:registry";
-import { certificate, holder, licence, model, offer, settlement, tally, terms } from "ponder:schema";
+import { certificate, holder, licence, model, offer, settlement, tally, terms, usageReport } from "ponder:schema";
 import { eq, sql } from "ponder";
 import { LicenseFlags } from "@motif/sdk";
 import { toHex, zeroAddress, zeroHash } from "viem";
@@ -179,6 +179,9 @@ ponder.on("MotifLicensing:TermsRegistered", async ({ event, context }) => {
     unitRoyalty: t.unitRoyalty,
     unitCap: t.unitCap,
     renewalPrice: t.renewalPrice,
+    classes: t.classes,
+    salesRoyaltyBps: t.salesRoyaltyBps,
+    advance: t.advance,
   });
 });
 
@@ -228,6 +231,9 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
     regions: t?.regions ?? mask(0n),
     ...maskParts(BigInt(t?.regions ?? 0)),
     exclusive: t?.exclusive ?? false,
+    classes: t?.classes ?? 0n,
+    salesRoyaltyBps: t?.salesRoyaltyBps ?? 0,
+    advance: t?.advance ?? 0n,
     start: BigInt(a.start),
     end: BigInt(a.end),
     currency: a.currency,
@@ -281,8 +287,32 @@ ponder.on("MotifLicensing:LicenseTransferred", async ({ event, context }) => {
 });
 
 ponder.on("MotifLicensing:UsageReported", async ({ event, context }) => {
-  const { licenseId, units, amount } = event.args;
-  await context.db.update(licence, { licenseId }).set((row) => ({ units: row.units + units, royalties: row.royalties + amount }));
+  const { licenseId, reporter, region, niceClass, units, netSales, royalty, amount } = event.args;
+  const row = await context.db.find(licence, { licenseId });
+  await context.db.insert(usageReport).values({
+    id: `${event.block.number}-${event.log.logIndex}`,
+    licenseId,
+    tokenId: row?.tokenId ?? 0n,
+    reporter,
+    region: Number(region),
+    niceClass: Number(niceClass),
+    units,
+    netSales,
+    royalty,
+    amount,
+    block: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+  });
+  if (row === null) return;
+  await context.db.update(licence, { licenseId }).set((l) => ({
+    units: l.units + units,
+    royalties: l.royalties + amount,
+    netSales: l.netSales + netSales,
+    royaltiesAccrued: l.royaltiesAccrued + royalty,
+    // the royalty the advance covered: accrued less paid
+    recouped: l.recouped + (royalty - amount),
+  }));
 });
 
 ponder.on("MotifLicensing:RevenueSettled", async ({ event, context }) => {

@@ -2,7 +2,9 @@
  * The whole Motif story against a running stack, step by step, as data for a report:
  * register a model → generate a batch (one deliberate near-duplicate is refused) → pin → mint →
  * an exclusive EU offer for 90 days and a non-exclusive worldwide signed offer → licensees accept →
- * usage in an allowed region succeeds and elsewhere is refused with its reason → royalties split and
+ * usage in an allowed region succeeds and elsewhere is refused with its reason → a textile-grade
+ * deal (bedding only, exclusive in the EU for two years, an advance recouped before 5% of net sales is
+ * paid) → royalties split and
  * withdrawn → the worldwide licensee exports a training dataset (only patterns licensed for AI
  * training) → an auditor verifies a certificate, re-render included.
  */
@@ -27,7 +29,7 @@ import { RecipeRefusedError } from "../../generator/src/stages/recipe.js";
 import { fingerprint } from "../../generator/src/stages/fingerprint.js";
 import { screen } from "../../generator/src/screen/screen.js";
 import sharp from "sharp";
-import { getEventLogs, licenseTerms, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex, encodeModelCard, trainingLineageOf } from "@motif/sdk";
+import { getEventLogs, licenseTerms, termsInWords, productClassesInWords, regionsInWords, bpsInWords, niceClass, productClassMask, EU_MEMBERS, LicenseFlags, addressesOf, MotifContractError, type Offer, type VerificationReport, type VerificationStatus, WORLDWIDE, explainMotifError, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, recipeIdOf, region, regionMask, verifyCertificate, verifyDataset, tokenIdHex, encodeModelCard, trainingLineageOf } from "@motif/sdk";
 import type { DeploymentRecord } from "../../generator/src/deployment.js";
 
 type Wallet = WalletClient<Transport, Chain | undefined, Account>;
@@ -65,6 +67,32 @@ export type StoryReport = {
     worldwide: { digest: Hex; tokenId: Hex; regions: number; price: string } };
   licenses: { eu: { licenseId: string; licensee: Address }; world: { licenseId: string; licensee: Address } };
   usage: { allowed: { region: string; units: string; royaltyPaid: string }; refused: { region: string; error: string; args: string[]; reason: string } };
+  /**
+   * A textile-grade deal: the studio licenses a pattern of its own for bedding (Nice 24) only,
+   * exclusively in the EU for two years, with an advance and a royalty on net sales; the mill reports
+   * units and net sales, the advance is recouped first and then royalties are paid.
+   */
+  textile: {
+    tokenId: Hex;
+    offerId: string;
+    licensor: Address;
+    licensee: Address;
+    licenseId: Hex;
+    classes: string;
+    regions: string;
+    days: number;
+    price: string;
+    advance: string;
+    salesRoyalty: string;
+    /** What the mill paid at acceptance: the price and the advance. */
+    paidAtAcceptance: string;
+    /** The terms in words, as the web page and the CLI say them. */
+    terms: string[];
+    /** isLicensed with a product class: bedding yes, clothing no. */
+    licensedFor: { bedding: boolean; clothing: boolean };
+    reports: Array<{ region: string; niceClass: number; units: string; netSales: string; royalty: string; fromAdvance: string; paid: string; advanceRemaining: string }>;
+    netSalesTotal: string;
+  };
   royalties: { settled: Array<{ tokenId: Hex; total: string; owner: string; model: string; recipe: string; protocol: string }>; withdrawn: Array<{ who: string; amount: string }> };
   recipe: {
     recipeId: Hex;
@@ -169,7 +197,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const usedSeeds = new Set(
     (await getEventLogs(publicClient, { address: addresses.certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", args: { modelId }, fromBlock: 0n })).map((l) => l.args.seed!),
   );
-  const offsets = [...Array.from({ length: n }, (_, i) => BigInt(i)), 100n, 101n]; // the batch, then the two renders from the recipe
+  const offsets = [...Array.from({ length: n }, (_, i) => BigInt(i)), 100n, 101n, 102n]; // the batch, the two renders from the recipe, the textile pattern
   let seed0 = requestedSeed;
   while (offsets.some((d) => usedSeeds.has(seed0 + d))) seed0 += 1000n;
   const requests = Array.from({ length: n }, (_, i) => ({ seed: seed0 + BigInt(i), width: size, scale: 1 + (i % 4), sharpness: 6, label: `pattern ${i + 1}` }));
@@ -279,22 +307,6 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   }
   if (refused === undefined) throw new Error("usage in the United States was not refused");
 
-  // 6. Royalties: revenue split between the certificate owner, the model owner and the protocol; pulled.
-  const before = await publicClient.getBlockNumber();
-  await wait(await creator.withdraw({ settle: [tokenA, tokenB] }));
-  const settledLogs = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", fromBlock: before + 1n });
-  const withdrawn: StoryReport["royalties"]["withdrawn"] = [];
-  const owedStudio = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "owed", args: [addr(studio!), zeroAddress] });
-  if (owedStudio > 0n) await wait(await studio!.withdraw({}));
-  for (const log of await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "Withdrawn", fromBlock: before + 1n })) {
-    const who = log.args.account === addr(creator) ? "certificate owner (creator)" : log.args.account === addr(studio!) ? "model owner (studio)" : log.args.account!;
-    withdrawn.push({ who, amount: `${formatEther(log.args.amount!)} ETH` });
-  }
-
-  // 7. Recipes: the studio certifies a recipe for its model, with a 15% share of every pattern made
-  // from it, and licenses it for the EU; the EU licensee (licensed) has a pattern rendered from it,
-  // the worldwide licensee (not licensed) is refused before anything is rendered; a sale of the new
-  // pattern then pays its owner, the model owner and the recipe owner.
   const publishOffer = async (who: typeof creator, offer: Offer) => {
     const receipt = await wait(await who.publishOffer({ offer }));
     return (await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
@@ -308,6 +320,83 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     nonce: 0n,
     licensee: zeroAddress,
   });
+
+  // 6. A textile-grade deal: the studio has a pattern of its own rendered and licenses it to the EU
+  // licensee (a mill) for bedding only (Nice 24), exclusively in the EU member states for two years,
+  // with an advance and 5% of net sales; the mill reports units and net sales: the royalties come out
+  // of the advance until it is recouped, then they are paid.
+  progress({ step: "textile", done: 0, total: 3, label: "rendering the studio's bedding pattern" });
+  const textileResult = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: seed0 + 102n, params: { scale: 4, sharpness: 5 }, width: size, height: size, to: addr(studio!), name: `Saffron bedding ${seed0 + 102n}` });
+  if (textileResult.status !== "minted") throw new Error(`the studio's bedding pattern was ${textileResult.status}, not minted`);
+  const tokenT = BigInt(textileResult.rendered.contentDigest);
+  const textileAt = Number((await publicClient.getBlock()).timestamp);
+  const bedding = niceClass("bedding");
+  const textileOffer: Offer = {
+    ...plainOffer(tokenT, parseEther("0.02"), textileAt),
+    terms: licenseTerms({ tokenId: tokenT, regions: euMask, classes: productClassMask([bedding]), flags: LicenseFlags.COMMERCIAL | LicenseFlags.EXCLUSIVE, salesRoyaltyBps: 500, advance: parseEther("0.01"), termsDigest: keccak256(toHex("Motif textile licence v1: bedding")) }),
+    window: { start: 0, end: 0, duration: 730 * 86400 },
+    maxUses: 1,
+    licensee: addr(licenseeEu!),
+  };
+  progress({ step: "textile", done: 1, total: 3, label: "the mill accepts the bedding licence" });
+  const textileOfferId = await publishOffer(studio!, textileOffer);
+  const textileAccepted = await wait(await licenseeEu!.acceptOffer({ offerId: textileOfferId, maxPrice: textileOffer.pricing.price }));
+  const [textileGrant] = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: tokenT }, fromBlock: textileAccepted.blockNumber, toBlock: textileAccepted.blockNumber });
+  const textileLicence = textileGrant!.args.licenseId!;
+  const textileNow = BigInt((await publicClient.getBlock()).timestamp);
+  const licensedFor = async (productClass: string) => (await licenseeEu!.isLicensed({ tokenId: tokenT, licensee: addr(licenseeEu!), region: "FR", productClass, time: textileNow })).licensed;
+  const textileLicensedFor = { bedding: await licensedFor("bedding"), clothing: await licensedFor("clothing") };
+  if (!textileLicensedFor.bedding || textileLicensedFor.clothing) throw new Error(`the bedding licence answers isLicensed for bedding ${textileLicensedFor.bedding}, for clothing ${textileLicensedFor.clothing}`);
+  progress({ step: "textile", done: 2, total: 3, label: "the mill reports units and net sales" });
+  const eth = (wei: bigint) => `${formatEther(wei)} ETH`;
+  const textileReports: StoryReport["textile"]["reports"] = [];
+  // two statements: 0.1 ETH of sales (0.005 ETH royalty, all from the advance), then 0.3 ETH (0.015 ETH:
+  // the advance's last 0.005 ETH, then 0.01 ETH paid)
+  for (const [regionCode, units, netSales] of [["FR", 1_000n, parseEther("0.1")], ["DE", 2_500n, parseEther("0.3")]] as const) {
+    const reported = await wait(await licenseeEu!.reportUsage({ licenseId: textileLicence, licensee: addr(licenseeEu!), region: regionCode, productClass: bedding, units, netSales }));
+    const [line] = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "UsageReported", args: { licenseId: textileLicence }, fromBlock: reported.blockNumber, toBlock: reported.blockNumber });
+    const { royalty, amount } = line!.args;
+    const after = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [textileLicence] });
+    textileReports.push({ region: regionCode, niceClass: bedding, units: units.toString(), netSales: eth(netSales), royalty: eth(royalty!), fromAdvance: eth(royalty! - amount!), paid: eth(amount!), advanceRemaining: eth(after.advanceRemaining) });
+  }
+  const textileState = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [textileLicence] });
+  if (textileState.advanceRemaining !== 0n) throw new Error(`the bedding licence's advance is not recouped (${eth(textileState.advanceRemaining)} left)`);
+  progress({ step: "textile", done: 3, total: 3, label: "done" });
+  const textile: StoryReport["textile"] = {
+    tokenId: hexId(tokenT),
+    offerId: textileOfferId.toString(),
+    licensor: addr(studio!),
+    licensee: addr(licenseeEu!),
+    licenseId: hexId(textileLicence),
+    classes: productClassesInWords(textileOffer.terms.classes),
+    regions: regionsInWords(textileOffer.terms.regions),
+    days: 730,
+    price: eth(textileOffer.pricing.price),
+    advance: eth(textileOffer.terms.advance),
+    salesRoyalty: bpsInWords(textileOffer.terms.salesRoyaltyBps),
+    paidAtAcceptance: eth(textileGrant!.args.price!),
+    terms: termsInWords(textileOffer, textileOffer.pricing.price),
+    licensedFor: textileLicensedFor,
+    reports: textileReports,
+    netSalesTotal: eth(textileState.netSales),
+  };
+
+  // 7. Royalties: revenue split between the certificate owner, the model owner and the protocol; pulled.
+  const before = await publicClient.getBlockNumber();
+  await wait(await creator.withdraw({ settle: [tokenA, tokenB] }));
+  const settledLogs = await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "RevenueSettled", fromBlock: before + 1n });
+  const withdrawn: StoryReport["royalties"]["withdrawn"] = [];
+  const owedStudio = await publicClient.readContract({ address: addresses.licensing, abi: motifLicensingAbi, functionName: "owed", args: [addr(studio!), zeroAddress] });
+  if (owedStudio > 0n) await wait(await studio!.withdraw({}));
+  for (const log of await getEventLogs(publicClient, { address: addresses.licensing, abi: motifLicensingAbi, eventName: "Withdrawn", fromBlock: before + 1n })) {
+    const who = log.args.account === addr(creator) ? "certificate owner (creator)" : log.args.account === addr(studio!) ? "model owner (studio)" : log.args.account!;
+    withdrawn.push({ who, amount: `${formatEther(log.args.amount!)} ETH` });
+  }
+
+  // 8. Recipes: the studio certifies a recipe for its model, with a 15% share of every pattern made
+  // from it, and licenses it for the EU; the EU licensee (licensed) has a pattern rendered from it,
+  // the worldwide licensee (not licensed) is refused before anything is rendered; a sale of the new
+  // pattern then pays its owner, the model owner and the recipe owner.
   progress({ step: "recipe", done: 0, total: 3, label: "certifying a recipe" });
   const recipe = validateRecipe(
     { format: "motif-recipe/1", name: `Saffron lattice ${seed0}`, author: addr(studio!), model: { name: DEMO_BRAND.name, weightsDigest }, params: { scale: 3, sharpness: 7 } },
@@ -342,7 +431,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   if (recipeSettled === undefined) throw new Error("the sale of the pattern made from the recipe was not settled");
   progress({ step: "recipe", done: 3, total: 3, label: "done" });
 
-  // 8. The worldwide licensee exports a training dataset: B (licensed for AI training) goes in; A
+  // 9. The worldwide licensee exports a training dataset: B (licensed for AI training) goes in; A
   // (licensed to someone else, exclusively) is refused with its reason; the dataset verifies, and
   // the licensee certifies it on chain (a dataset certificate whose lineage is the Merkle root).
   progress({ step: "dataset", done: 0, total: 1, label: "exporting a training dataset" });
@@ -363,7 +452,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   if (datasetCheck.certificate?.exists !== true) throw new Error(`dataset ${exported.manifest.root} is not certified after minting (${datasetCert?.transactionHash ?? "earlier run"})`);
   progress({ step: "dataset", done: 1, total: 1, label: "done" });
 
-  // 9. A studio model trained on that dataset: the studio licenses the dataset certificate for AI
+  // 10. A studio model trained on that dataset: the studio licenses the dataset certificate for AI
   // training from its curator, trains a model on the members' images (the seconds-long config),
   // registers it with its lineage (dataset, root, config digest, trainer) and renders a pattern from
   // it; a licence sale of that pattern pays the dataset's curator its share.
@@ -421,7 +510,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   });
   progress({ step: "studio", done: 4, total: 4, label: "done" });
 
-  // 10. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
+  // 11. An auditor verifies certificate A from the chain and the gateway, re-rendering it.
   progress({ step: "audit", done: 0, total: 1, label: "verifying" });
   const report: VerificationReport = await verifyCertificate(publicClient, {
     addresses,
@@ -446,6 +535,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     },
     licenses: { eu: { licenseId: eu.licenseId.toString(), licensee: addr(licenseeEu!) }, world: { licenseId: world.licenseId.toString(), licensee: addr(licenseeWorld!) } },
     usage: { allowed: { region: "FR", units: units.toString(), royaltyPaid: `${formatEther(units * exclusive.terms.unitRoyalty)} ETH` }, refused },
+    textile,
     royalties: {
       settled: settledLogs.map((l) => ({
         tokenId: hexId(l.args.tokenId!),

@@ -25,6 +25,7 @@ export * from "./checkTime.js";
 export * from "./types/lineage.js";
 export * from "./types/license.js";
 export * from "./licenseTerms.js";
+export * from "./termsInWords.js";
 export * from "./nonceManager.js";
 export * from "./actions/models/registerModel.js";
 export * from "./actions/models/getModel.js";

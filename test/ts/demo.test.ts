@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
+import type { StoryReport } from "../../scripts/lib/demo-story.js";
 import { spawnStack, stackReady } from "./helpers/stack.js";
 
 const run = promisify(execFile);
@@ -16,6 +17,7 @@ type Report = {
   batch: Array<{ status: string; label: string; refusedBecause?: { distance: number } }>;
   copies: Array<{ label: string; cleared: boolean; match?: { signal: string; transform: string } }>;
   usage: { allowed: { region: string }; refused: { region: string; error: string; reason: string } };
+  textile: StoryReport["textile"];
   royalties: { settled: unknown[]; withdrawn: Array<{ who: string }> };
   audit: { passed: boolean; summary: string; items: Array<{ id: string; status: string; reason?: string; evidence: Record<string, unknown> }> };
   dataset: { members: string[]; refused: Array<{ reason: string }>; verified: boolean; datasetId: string; certifiedBy: string };
@@ -39,6 +41,22 @@ function checkStory(r: Report, patterns: number) {
   expect(r.copies[1]!.match!.transform).to.match(/rotated 90°/);
   expect(r.usage.refused).to.include({ region: "US", error: "MotifLicensingRegionNotAllowed" });
   expect(r.usage.refused.reason).to.contain("United States");
+  // the textile deal: bedding only (Nice 24), exclusive in the EU for 730 days, 0.02 ETH and a 0.01 ETH
+  // advance at acceptance, 5% of net sales: 0.1 ETH of sales accrue 0.005 ETH (from the advance), 0.3 ETH
+  // more accrue 0.015 ETH (the advance's last 0.005 ETH, then 0.01 ETH paid)
+  expect(r.textile).to.deep.include({ classes: "class 24 (Textiles and substitutes for textiles)", regions: "the 27 EU member states", days: 730, price: "0.02 ETH", advance: "0.01 ETH", salesRoyalty: "5%", paidAtAcceptance: "0.03 ETH", netSalesTotal: "0.4 ETH" });
+  expect(r.textile.licensedFor).to.deep.equal({ bedding: true, clothing: false });
+  expect(r.textile.reports).to.deep.equal([
+    { region: "FR", niceClass: 24, units: "1000", netSales: "0.1 ETH", royalty: "0.005 ETH", fromAdvance: "0.005 ETH", paid: "0 ETH", advanceRemaining: "0.005 ETH" },
+    { region: "DE", niceClass: 24, units: "2500", netSales: "0.3 ETH", royalty: "0.015 ETH", fromAdvance: "0.005 ETH", paid: "0.01 ETH", advanceRemaining: "0 ETH" },
+  ]);
+  expect(r.textile.terms.slice(0, 4)).to.deep.equal([
+    "Exclusive, commercial licence in the 27 EU member states, for class 24 (Textiles and substitutes for textiles). Exclusive in those regions for those classes: no other licence of the pattern may share a region and a class with it while it runs.",
+    "Runs for 730 days from the moment you accept.",
+    "Price 0.02 ETH, plus 5% of net sales. An advance of 0.01 ETH paid at acceptance, recouped against royalties before any is charged (0.03 ETH in all at acceptance).",
+    "no derivatives; no AI training; not sublicensable; not transferable.",
+  ]);
+  expect(r.textile.terms[4]).to.equal(`Only ${r.textile.licensee} may accept it (a deal negotiated with that buyer); anyone else is refused.`);
   expect(r.royalties.settled).to.have.length(2);
   expect(r.royalties.withdrawn.map((w) => w.who)).to.include.members(["certificate owner (creator)", "model owner (studio)"]);
   expect(r.dataset.members).to.have.length(1);
@@ -97,6 +115,10 @@ describe("npm run demo: the whole story, non-interactively", function () {
       expect(readable).to.contain("seed 5 was used by an earlier run on this chain; this run starts at seed 1005");
       expect(readable.match(/\(seed \d+\): minted/g)).to.have.length(2);
       expect(readable).to.match(/REFUSED as a near-duplicate/);
+      expect(readable).to.contain("6. A textile-grade licence: class 24 (Textiles and substitutes for textiles), exclusive in the 27 EU member states for 2 years");
+      expect(readable).to.contain("       Price 0.02 ETH, plus 5% of net sales. An advance of 0.01 ETH paid at acceptance, recouped against royalties before any is charged (0.03 ETH in all at acceptance).");
+      expect(readable).to.contain("reported 1000 units and 0.1 ETH of net sales of Nice 24 in FR: sales royalty 0.005 ETH (5%), 0.005 ETH recouped from the advance, 0 ETH paid; advance remaining 0.005 ETH");
+      expect(readable).to.contain("reported 2500 units and 0.3 ETH of net sales of Nice 24 in DE: sales royalty 0.015 ETH (5%), 0.005 ETH recouped from the advance, 0.01 ETH paid; advance remaining 0 ETH");
       expect(readable).to.contain("Every step did what it should.");
     } finally {
       stack.child.kill("SIGINT");

@@ -19,7 +19,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<s
 export const short = (hex: string) => (hex.length > 18 ? `${hex.slice(0, 10)}…${hex.slice(-6)}` : hex);
 export const tokenHex = tokenIdHex;
 export const eth = (wei: bigint) => `${formatEther(wei)} ETH`;
-export const days = (seconds: number) => (seconds % 86400 === 0 ? `${seconds / 86400} days` : `${Math.round(seconds / 3600)} hours`);
 export const date = (seconds: number | bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 /** A message box: kind "ok" | "error" | "info"; `data-kind` lets tests and styles find it. */

@@ -44,7 +44,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     const creator = wallets[1]!.extend(motifActions({ addresses }));
     const now = Number((await publicClient.getBlock()).timestamp);
     const offer: Offer = {
-      terms: licenseTerms({ tokenId: tokenB, regions: regionMask(["DE", "FR", "IT"]), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 500n, renewalPrice: 0n, termsDigest: keccak256(toHex("web test terms")), termsCodec: 0x55 }),
+      terms: licenseTerms({ tokenId: tokenB, regions: regionMask(["DE", "FR", "IT"]), flags: LicenseFlags.COMMERCIAL, currency: zeroAddress, unitRoyalty: parseEther("0.0001"), unitCap: 500n, salesRoyaltyBps: 500, advance: parseEther("0.02"), renewalPrice: 0n, termsDigest: keccak256(toHex("web test terms")), termsCodec: 0x55 }),
       window: { start: 0, end: 0, duration: 30 * 86400 },
       pricing: { price: parseEther("0.02"), ceiling: 0n, decayWindow: 0, demandCap: 0 },
       maxUses: 10,
@@ -82,7 +82,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(stack.urls.web!);
     await page.waitForSelector(".card img", { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll(".card img").length >= 3, undefined, { timeout: 60_000 });
-    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(5); // the batch of three, the pattern rendered from the recipe and the one from the studio's trained model
+    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(6); // the batch of three, the studio's bedding pattern, the pattern rendered from the recipe and the one from the studio's trained model
     expect(await page.locator('.card[data-kind="recipe"]').count()).to.equal(1);
     expect(await page.locator("#count").textContent()).to.contain("from the indexer");
     expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
@@ -158,9 +158,9 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(`${stack.urls.web}/#/pattern/${tokenHex}`);
     await page.waitForSelector(`.offer[data-offer="${offerId}"]`, { timeout: 60_000 });
     const terms = await page.locator(`.offer[data-offer="${offerId}"] ul`).textContent();
-    expect(terms).to.contain("Non-exclusive, commercial licence in Germany, France, Italy.");
+    expect(terms).to.contain("Non-exclusive, commercial licence in Germany, France, Italy, for every product class (all 45 Nice classes).");
     expect(terms).to.contain("Runs for 30 days from the moment you accept.");
-    expect(terms).to.contain("Price 0.02 ETH, plus 0.0001 ETH per unit produced, up to 500 units.");
+    expect(terms).to.contain("Price 0.02 ETH, plus 0.0001 ETH per unit produced, plus 5% of net sales, up to 500 units. An advance of 0.02 ETH paid at acceptance, recouped against royalties before any is charged (0.04 ETH in all at acceptance).");
     expect(await page.locator(`.offer[data-offer="${offerId}"] .region.on`).count()).to.equal(3);
 
     // Connect: the wallet is on chain 1, the page offers to switch.
@@ -181,6 +181,8 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.waitForSelector(".licence", { timeout: 60_000 });
     expect(await page.locator(".licence .licence-status").textContent()).to.contain("active — valid now");
     expect(await page.locator(".licence .units").textContent()).to.equal("Units: 0 used of 500; 500 remaining");
+    expect(await page.locator(".licence .net-sales").textContent()).to.equal("Net sales reported: 0 ETH (royalty 5% of net sales)");
+    expect(await page.locator(".licence .advance").textContent()).to.equal("Advance remaining: 0.02 ETH of 0.02 ETH still to recoup against royalties");
 
     // On-chain, the browser's account now holds the licence.
     const client = createPublicClient({ transport: http(stack.urls.rpc) });
@@ -197,6 +199,17 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.fill(".licence input[name=units]", "100");
     await page.click(".licence button.report-usage");
     await page.waitForFunction(() => document.querySelector(".licence .units")?.textContent === "Units: 100 used of 500; 400 remaining", undefined, { timeout: 60_000 });
+    // 100 units at 0.0001 ETH: a 0.01 ETH royalty, taken from the 0.02 ETH advance (nothing paid)
+    expect(await page.locator(".licence .advance").textContent()).to.equal("Advance remaining: 0.01 ETH of 0.02 ETH still to recoup against royalties");
+    // 1 ETH of net sales at 5%: a 0.05 ETH royalty, 0.01 ETH of it the advance's rest, 0.04 ETH paid
+    const pending = () => client.readContract({ address: stack.deployment.contracts.MotifLicensing, abi: motifLicensingAbi, functionName: "pending", args: [tokenB, zeroAddress] });
+    const pendingBefore = await pending();
+    await page.fill(".licence input[name=units]", "0");
+    await page.fill(".licence input[name=net-sales]", "1");
+    await page.click(".licence button.report-usage");
+    await page.waitForFunction(() => document.querySelector(".licence .net-sales")?.textContent === "Net sales reported: 1 ETH (royalty 5% of net sales)", undefined, { timeout: 60_000 });
+    expect(await page.locator(".licence .advance").textContent()).to.equal("Advance remaining: 0 ETH of 0.02 ETH still to recoup against royalties");
+    expect(await pending()).to.equal(pendingBefore + parseEther("0.04"));
     await page.screenshot({ path: path.join(SHOTS, "pattern.png"), fullPage: true });
     await page.close();
   });

@@ -20,6 +20,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   verify: { summary: "audit a certificate from an RPC and an IPFS gateway", load: async () => (await import("./verify.js")).verifyCommand },
   worker: { summary: "run a batch worker on Redis (MOTIF_REDIS_URL)", load: async () => (await import("./worker.js")).workerCommand },
   dataset: { summary: "export or verify a licensed AI-training dataset", load: async () => (await import("./dataset.js")).datasetCommand },
+  licence: { summary: "publish or sign a licence offer (regions, classes, advance, royalties); report usage and net sales", load: async () => (await import("./licence.js")).licenceCommand },
   recipe: { summary: "create or check a recipe (model + style params)", load: async () => (await import("./recipe.js")).recipeCommand },
   model: { summary: "train a model from swatches, check it against its card, add it to a models folder, register it", load: async () => (await import("./model.js")).modelCommand },
 };

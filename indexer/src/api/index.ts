@@ -274,6 +274,12 @@ const licenceJson = (l: LicenceRow, now: bigint): IndexedLicenceJson => ({
   renewals: l.renewals,
   units: l.units.toString(),
   royalties: l.royalties.toString(),
+  classes: `0x${l.classes.toString(16)}`,
+  salesRoyaltyBps: l.salesRoyaltyBps,
+  advance: l.advance.toString(),
+  advanceRemaining: (l.advance - l.recouped).toString(),
+  netSales: l.netSales.toString(),
+  royaltiesAccrued: l.royaltiesAccrued.toString(),
   status: licenceStatus(l, now),
 });
 
@@ -481,10 +487,12 @@ app.get("/v1/certificates/:id/history", async (c) => {
     return c.json({ error: "NotIndexed", message: `certificate 0x${tokenId.toString(16).padStart(64, "0")} is not in the index (not minted, or minted after the indexed block)` }, 404);
   }
   const { time: now } = await chainHead();
-  const [licences, offers, settlements] = await Promise.all([
+  const R = schema.usageReport;
+  const [licences, offers, settlements, reports] = await Promise.all([
     db.select().from(schema.licence).where(eq(schema.licence.tokenId, tokenId)).orderBy(asc(schema.licence.grantedBlock)),
     db.select().from(schema.offer).where(eq(schema.offer.tokenId, tokenId)).orderBy(asc(schema.offer.offerId)),
     db.select().from(schema.settlement).where(eq(schema.settlement.tokenId, tokenId)).orderBy(asc(schema.settlement.block)),
+    db.select().from(R).where(eq(R.tokenId, tokenId)).orderBy(asc(R.block), asc(R.logIndex)),
   ]);
   return c.json({
     certificate: certificateJson(cert),
@@ -493,6 +501,10 @@ app.get("/v1/certificates/:id/history", async (c) => {
     settlements: settlements.map((s) => ({
       currency: s.currency, total: s.total.toString(), ownerShare: s.ownerShare.toString(), modelShare: s.modelShare.toString(),
       recipeShare: s.recipeShare.toString(), datasetShare: s.datasetShare.toString(), protocolFee: s.protocolFee.toString(), block: s.block.toString(), timestamp: Number(s.timestamp),
+    })),
+    reports: reports.map((r) => ({
+      licenseId: r.licenseId.toString(), reporter: r.reporter, region: r.region, niceClass: r.niceClass, units: r.units.toString(), netSales: r.netSales.toString(),
+      royalty: r.royalty.toString(), amount: r.amount.toString(), block: r.block.toString(), timestamp: Number(r.timestamp),
     })),
     indexedBlock: (await indexedBlock()).toString(),
     indexedAt: Number(now),

@@ -1,6 +1,6 @@
 import { type Address, BaseError, type Hex, getAddress } from "viem";
 
-import { GALLERY_MAX_PAGE_SIZE, PATTERNS_MAX_PAGE_SIZE, type PatternsPageJson, type CertificateHistoryJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson } from "./types.js";
+import { GALLERY_MAX_PAGE_SIZE, PATTERNS_MAX_PAGE_SIZE, type PatternsPageJson, type CertificateHistoryJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson, type UsageReportJson } from "./types.js";
 
 /** A certificate as the indexer has it, with bigints and checksummed addresses. */
 export type IndexedCertificate = Omit<IndexedCertificateJson, "tokenId" | "seed" | "recipeId" | "mintBlock"> & {
@@ -9,14 +9,21 @@ export type IndexedCertificate = Omit<IndexedCertificateJson, "tokenId" | "seed"
   recipeId: bigint | null;
   mintBlock: bigint;
 };
-export type IndexedLicence = Omit<IndexedLicenceJson, "licenseId" | "tokenId" | "regions" | "price" | "paid" | "units" | "royalties"> & {
+/** The amounts of a licence the indexer sends as decimal strings. */
+type LicenceAmount = "price" | "paid" | "units" | "royalties" | "advance" | "advanceRemaining" | "netSales" | "royaltiesAccrued";
+export type IndexedLicence = Omit<IndexedLicenceJson, "licenseId" | "tokenId" | "regions" | "classes" | LicenceAmount> & {
   licenseId: bigint;
   tokenId: bigint;
   regions: bigint;
-  price: bigint;
-  paid: bigint;
+  classes: bigint;
+} & Record<LicenceAmount, bigint>;
+export type UsageReport = Omit<UsageReportJson, "licenseId" | "units" | "netSales" | "royalty" | "amount" | "block"> & {
+  licenseId: bigint;
   units: bigint;
-  royalties: bigint;
+  netSales: bigint;
+  royalty: bigint;
+  amount: bigint;
+  block: bigint;
 };
 export type IndexedOffer = Omit<IndexedOfferJson, "offerId" | "regions" | "price" | "ceiling"> & { offerId: bigint; regions: bigint; price: bigint; ceiling: bigint };
 export type Settlement = Omit<SettlementJson, "total" | "ownerShare" | "modelShare" | "recipeShare" | "datasetShare" | "protocolFee" | "block"> & {
@@ -96,14 +103,17 @@ export type GetCertificateHistoryReturnType = {
   licences: IndexedLicence[];
   offers: IndexedOffer[];
   settlements: Settlement[];
+  reports: UsageReport[];
   indexedBlock: bigint;
   indexedAt: number;
 };
 export type GetCertificateHistoryErrorType = IndexerErrorType;
 
 /**
- * A pattern page's history from the Motif indexer: the licences granted (licensee, regions, window,
- * exclusive or not, status at the indexed block), its on-chain offers and its revenue settlements.
+ * A pattern page's history from the Motif indexer: the licences granted (licensee, regions, product
+ * classes, window, exclusive or not, status at the indexed block, net sales and advance remaining), its
+ * on-chain offers, its revenue settlements and every usage report of its licences (region, class,
+ * units, net sales, royalty accrued, amount paid).
  * Whether a licence counts now is the contract's answer (`isLicensed`), not this one.
  *
  * @example
@@ -118,12 +128,16 @@ export async function getCertificateHistory(p: GetCertificateHistoryParameters):
     certificate: certificateOf(h.certificate),
     licences: h.licences.map((l) => ({
       ...l, licensee: getAddress(l.licensee), currency: getAddress(l.currency), licenseId: BigInt(l.licenseId), tokenId: BigInt(l.tokenId), regions: BigInt(l.regions as Hex), price: BigInt(l.price),
-      paid: BigInt(l.paid), units: BigInt(l.units), royalties: BigInt(l.royalties),
+      paid: BigInt(l.paid), units: BigInt(l.units), royalties: BigInt(l.royalties), classes: BigInt(l.classes), advance: BigInt(l.advance), advanceRemaining: BigInt(l.advanceRemaining),
+      netSales: BigInt(l.netSales), royaltiesAccrued: BigInt(l.royaltiesAccrued),
     })),
     offers: h.offers.map((o) => ({ ...o, licensor: getAddress(o.licensor), licensee: getAddress(o.licensee), currency: getAddress(o.currency), offerId: BigInt(o.offerId), regions: BigInt(o.regions as Hex), price: BigInt(o.price), ceiling: BigInt(o.ceiling) })),
     settlements: h.settlements.map((s) => ({
       ...s, currency: getAddress(s.currency), total: BigInt(s.total), ownerShare: BigInt(s.ownerShare), modelShare: BigInt(s.modelShare), recipeShare: BigInt(s.recipeShare), datasetShare: BigInt(s.datasetShare),
       protocolFee: BigInt(s.protocolFee), block: BigInt(s.block),
+    })),
+    reports: h.reports.map((r) => ({
+      ...r, reporter: getAddress(r.reporter), licenseId: BigInt(r.licenseId), units: BigInt(r.units), netSales: BigInt(r.netSales), royalty: BigInt(r.royalty), amount: BigInt(r.amount), block: BigInt(r.block),
     })),
     indexedBlock: BigInt(h.indexedBlock),
     indexedAt: h.indexedAt,

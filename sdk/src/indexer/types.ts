@@ -105,7 +105,20 @@ export type IndexedLicenceJson = {
   paid: string;
   renewals: number;
   units: string;
+  /** Royalties paid by its usage reports (what the advance covered is not in it). */
   royalties: string;
+  /** Its terms' product classes, a mask as 0x hex (bit n - 1 = Nice class n). */
+  classes: Hex;
+  /** Its terms' royalty on net sales, in basis points (0: none). */
+  salesRoyaltyBps: number;
+  /** Its terms' advance (minimum guarantee), paid at acceptance. */
+  advance: string;
+  /** What is left of the advance to recoup against royalties. */
+  advanceRemaining: string;
+  /** Net sales reported so far (the running total its sales royalty is charged on). */
+  netSales: string;
+  /** Royalties its reports accrued, the advance's part included. */
+  royaltiesAccrued: string;
   /** At the indexer's latest block time. Whether a licence counts is `isLicensed` on the contract. */
   status: LicenceStatusName;
 };
@@ -128,14 +141,34 @@ export type IndexedOfferJson = {
   cancelled: boolean;
 };
 
+/**
+ * One royalty-statement line (`UsageReported`): units and net sales in a region for one product class,
+ * the royalty they accrued and the amount paid (the rest came out of the licence's advance).
+ */
+export type UsageReportJson = {
+  licenseId: string;
+  reporter: Address;
+  /** Region bit index of the frozen table. */
+  region: number;
+  niceClass: number;
+  units: string;
+  netSales: string;
+  royalty: string;
+  amount: string;
+  block: string;
+  timestamp: number;
+};
+
 export type SettlementJson = { currency: Address; total: string; ownerShare: string; modelShare: string; recipeShare: string; datasetShare: string; protocolFee: string; block: string; timestamp: number };
 
-/** A pattern page's history: the certificate, its licences, its offers and its revenue. */
+/** A pattern page's history: the certificate, its licences, its offers, its revenue and its licences' usage reports. */
 export type CertificateHistoryJson = {
   certificate: IndexedCertificateJson;
   licences: IndexedLicenceJson[];
   offers: IndexedOfferJson[];
   settlements: SettlementJson[];
+  /** Every usage report of its licences, oldest first. */
+  reports: UsageReportJson[];
   indexedBlock: string;
   indexedAt: number;
 };

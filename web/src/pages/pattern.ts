@@ -1,12 +1,12 @@
-import { type Address, zeroAddress } from "viem";
-import { REGIONS, acceptOffer, describePrintSpec, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
+import { type Address, parseEther, zeroAddress } from "viem";
+import { REGIONS, acceptOffer, amountInWords, bpsInWords, describePrintSpec, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { certificateHistory, licensesOf, loadPattern, openOffers } from "../data.js";
 import { licencesGranted } from "./licences.js";
 import { repeatPreview } from "./repeat-preview.js";
 import { explain } from "../explain.js";
-import { regionsInWords, termsInWords, worldList } from "../terms.js";
+import { productClassesInWords, regionsInWords, termsInWords, worldList } from "../terms.js";
 import { date, h, notice, short, show, tokenHex } from "../ui.js";
 
 export async function patternPage(app: App, root: HTMLElement, tokenId: bigint): Promise<void> {
@@ -125,18 +125,23 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
       mine.map(async ({ licenseId, license, terms }) => {
         const statusWords = ["none", "active", "revoked"][license.status] ?? String(license.status);
         const regionSelect = h("select", { name: "region" }, ...REGIONS.filter((r) => (terms.regions >> BigInt(r.bit)) & 1n).concat(REGIONS.filter((r) => !((terms.regions >> BigInt(r.bit)) & 1n))).map((r) => h("option", { value: r.alpha2 }, `${r.alpha2} — ${r.name}`)));
-        const units = h("input", { name: "units", type: "number", min: "1", value: "100" });
+        const units = h("input", { name: "units", type: "number", min: "0", value: "100" });
+        const netSales = h("input", { name: "net-sales", type: "text", inputmode: "decimal", placeholder: "0", value: "" });
+        const money = (v: bigint) => amountInWords(v, terms.currency);
         const classSelect = h("select", { name: "class" }, ...productClassesOf(terms.classes).map((c) => h("option", { value: String(c.niceClass) }, productClassLabel(c.niceClass))));
         const out = h("div", { class: "usage-status" });
         const report = async () => {
           show(out, notice("info", "Confirm the usage report in your wallet…"));
           try {
-            const n = units.value.trim();
-            if (!/^\d+$/.test(n) || BigInt(n) < 1n) throw new Error(`units: "${n}" is not a whole number of at least 1`);
+            const n = units.value.trim() || "0";
+            if (!/^\d+$/.test(n)) throw new Error(`units: "${n}" is not a whole number (0 or more)`);
+            const sales = netSales.value.trim() || "0";
+            if (!/^\d+(\.\d{1,18})?$/.test(sales)) throw new Error(`net sales: "${sales}" is not an amount in ETH (0 or more, up to 18 decimals)`);
+            if (BigInt(n) === 0n && parseEther(sales) === 0n) throw new Error("units and net sales are both 0: report at least 1 unit or some net sales");
             const wallet = await app.wallet.client();
-            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n) });
+            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n), netSales: parseEther(sales) });
             await app.client.waitForTransactionReceipt({ hash });
-            show(out, notice("ok", `Reported ${n} units of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
+            show(out, notice("ok", `Reported ${n} units${parseEther(sales) > 0n ? ` and ${money(parseEther(sales))} of net sales` : ""} of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
             await renderLicences();
           } catch (error) {
             show(out, notice("error", explain(error)));
@@ -154,9 +159,20 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             h("li", { class: "licence-status" }, `Status: ${statusWords}${live ? " — valid now" : " — not valid now"}`),
             h("li", {}, `Regions: ${regionsInWords(terms.regions)}`),
             h("li", {}, `Window: ${date(license.start)} → ${license.end >= 2 ** 40 - 1 ? "perpetual" : date(license.end)}`),
+            h("li", {}, `Product classes: ${productClassesInWords(terms.classes)}`),
             h("li", { class: "units" }, license.unitCap > 0n ? `Units: ${license.unitsUsed} used of ${license.unitCap}; ${license.unitCap - license.unitsUsed} remaining` : `Units used: ${license.unitsUsed} (no cap)`),
+            h("li", { class: "net-sales" }, `Net sales reported: ${money(license.netSales)}${terms.salesRoyaltyBps > 0 ? ` (royalty ${bpsInWords(terms.salesRoyaltyBps)} of net sales)` : " (no sales royalty)"}`),
+            h("li", { class: "advance" }, terms.advance > 0n ? `Advance remaining: ${money(license.advanceRemaining)} of ${money(terms.advance)} still to recoup against royalties` : "Advance remaining: none (no advance)"),
           ),
-          h("div", { class: "report" }, h("label", {}, "Report usage in ", regionSelect), h("label", {}, " for ", classSelect), h("label", {}, " units ", units), h("button", { class: "report-usage", onclick: () => void report() }, "Report usage")),
+          h(
+            "div",
+            { class: "report" },
+            h("label", {}, "Report usage in ", regionSelect),
+            h("label", {}, " for ", classSelect),
+            h("label", {}, " units ", units),
+            terms.salesRoyaltyBps > 0 ? h("label", {}, " net sales (ETH) ", netSales) : null,
+            h("button", { class: "report-usage", onclick: () => void report() }, "Report usage"),
+          ),
           out,
         );
       }),

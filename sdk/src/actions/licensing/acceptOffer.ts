@@ -8,7 +8,10 @@ import { simulateAndWrite } from "../write.js";
 
 export type AcceptOfferParameters = {
   licensing: Address;
-  /** Highest price the licensee agrees to pay (protects against a price change before inclusion). */
+  /**
+   * Highest price the licensee agrees to pay (protects against a price change before inclusion); the
+   * terms' advance, if any, is paid on top of it.
+   */
   maxPrice: bigint;
 } & ({ offerId: bigint; signed?: never } | { signed: { offer: Offer; signature: Hex }; offerId?: never });
 export type AcceptOfferReturnType = Hash;
@@ -16,8 +19,9 @@ export type AcceptOfferErrorType = WriteContractErrorType | MotifContractErrorTy
 
 /**
  * Accepts a license offer from the licensee's wallet: an on-chain offer by id, or a signed one.
- * In ETH, `maxPrice` is sent and any excess is credited back (withdrawable); in an ERC-20, approve
- * `maxPrice` to the licensing contract first. Simulated first: a refusal throws MotifContractError.
+ * In ETH, `maxPrice` plus the terms' advance (a minimum guarantee, 0 without one) is sent and any
+ * excess is credited back (withdrawable); in an ERC-20, approve that sum to the licensing contract
+ * first. Simulated first: a refusal throws MotifContractError.
  *
  * @example
  * import { createWalletClient, http, parseEther } from "viem";
@@ -30,17 +34,18 @@ export async function acceptOffer(
   client: Client<Transport, Chain | undefined, Account>,
   p: AcceptOfferParameters,
 ): Promise<AcceptOfferReturnType> {
-  let currency: Address;
+  let terms: Offer["terms"];
   try {
-    currency =
+    terms =
       p.signed !== undefined
-        ? p.signed.offer.terms.currency
+        ? p.signed.offer.terms
         : // one read, no event: the offer as published (reverts MotifLicensingUnknownOffer for an unknown id)
-          (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getOffer", args: [p.offerId!] }))[0].terms.currency;
+          (await readContract(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "getOffer", args: [p.offerId!] }))[0].terms;
   } catch (error) {
     return rethrowMotifError(error);
   }
-  const value = currency === zeroAddress ? p.maxPrice : 0n;
+  // the advance is paid at acceptance on top of the price (the contract takes price + advance)
+  const value = terms.currency === zeroAddress ? p.maxPrice + terms.advance : 0n;
   return p.signed !== undefined
     ? simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "acceptSignedOffer", args: [p.signed.offer, p.signed.signature, p.maxPrice], value })
     : simulateAndWrite(client, { address: p.licensing, abi: motifLicensingAbi, functionName: "acceptOffer", args: [p.offerId!, p.maxPrice], value });
