@@ -65,6 +65,11 @@ import {ModelStatus} from "./types/Model.sol";
 ///    of their recipe (a copy certified by someone else gets another id, which generators never use). Each stores its digest or root (`_kindDigests`); a recipe also its revenue
 ///    share (`_shares`; a dataset too: what patterns of models trained on it pay). A pattern rendered from a recipe stores the recipe id (`_recipeOf`),
 ///    one extra slot only for such patterns; `MotifLicensing.settle` pays the recipe's owner from it.
+/// 8. Colourways (`mintColourway`): a pattern minted as a recoloured version of a design stores its
+///    design (`_designOf`), one extra slot only for colourways, written once and never changed, so
+///    a colourway stays in its family whoever owns it later. Families are one level deep (the
+///    design is the root); `MotifLicensing` reads `designOf` to let a design's all-colourways
+///    licences cover its colourways and to keep one exclusivity book per family.
 /// 7. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
 ///
@@ -127,6 +132,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     mapping(uint256 tokenId => bytes32) private _kindDigests;
     mapping(uint256 recipeOrDatasetId => uint16) private _shares;
     uint32 private _creatorCount;
+    mapping(uint256 colourwayId => uint256 designId) private _designOf;
 
     /// @notice Deploys the certificate contract bound to a model registry.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `PAUSER_ROLE`; grants `ATTESTER_ROLE` to generators.
@@ -155,6 +161,45 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         tokenIds = new uint256[](n);
         for (uint256 i; i < n; ++i) {
             tokenIds[i] = _mintCertificate(requests[i], _attester(requests[i]));
+        }
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function mintColourway(MintRequest calldata request, uint256 designId)
+        external
+        whenNotPaused
+        returns (uint256 tokenId)
+    {
+        address attester = _attester(request);
+        _checkDesign(request, designId, attester);
+        tokenId = _mintCertificate(request, attester);
+        _designOf[tokenId] = designId;
+        emit ColourwayMinted(designId, tokenId);
+    }
+
+    /// @dev Refuses a design a colourway of `r` may not join: unknown, not a pattern, itself a
+    /// colourway, another model, another creator, another owner than `r.to`; and a signed request
+    /// sent by neither the design's owner nor an account approved for it.
+    function _checkDesign(MintRequest calldata r, uint256 designId, address attester) private view {
+        CertificateData design = _data(designId);
+        if (!design.isSet()) revert MotifCertificateUnknownDesign(designId);
+        CertificateKind kind = design.kind();
+        if (kind != CertificateKind.Pattern) revert MotifCertificateDesignNotAPattern(designId, kind);
+        uint256 family = _designOf[designId];
+        if (family != 0) revert MotifCertificateDesignIsColourway(designId, family);
+        Lineage calldata lin = r.lineage;
+        uint32 designModelId = design.modelId();
+        if (designModelId != lin.modelId) {
+            revert MotifCertificateColourwayModelMismatch(designId, designModelId, lin.modelId);
+        }
+        address designCreator = _creators[design.creatorId()];
+        if (designCreator != lin.creator) {
+            revert MotifCertificateColourwayCreatorMismatch(designId, designCreator, lin.creator);
+        }
+        address designOwner = _ownerOf(designId);
+        if (designOwner != r.to) revert MotifCertificateColourwayOwnerMismatch(designId, designOwner, r.to);
+        if (attester != msg.sender && !_isApprovedOrOwner(msg.sender, designId)) {
+            revert MotifCertificateNotOwnerOrApproved(designId, msg.sender);
         }
     }
 
@@ -459,6 +504,11 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     function modelOf(uint256 tokenId) external view returns (uint32 modelId) {
         _requireMinted(tokenId);
         modelId = _data(tokenId).modelId();
+    }
+
+    /// @inheritdoc IMotifCertificate
+    function designOf(uint256 tokenId) external view returns (uint256 designId) {
+        designId = _designOf[tokenId];
     }
 
     /// @inheritdoc IMotifCertificate

@@ -17,7 +17,8 @@ import {Recoupment} from "./libraries/Recoupment.sol";
 import {RegionMask} from "./libraries/RegionMask.sol";
 import {MotifPayments} from "./MotifPayments.sol";
 import {Grant, GrantSlot, GrantSlotLibrary} from "./types/GrantSlot.sol";
-import {StoredTerms} from "./types/StoredTerms.sol";
+import {StoredOffer} from "./types/StoredOffer.sol";
+import {STORED_COLOURWAY_FLAG, StoredTerms} from "./types/StoredTerms.sol";
 import {License, LicenseFlags, LicenseStatus, LicenseTerms, LicenseWindow, Offer, OfferState, Pricing} from "./types/License.sol";
 
 /// @title MotifLicensing
@@ -93,32 +94,13 @@ contract MotifLicensing is MotifPayments, EIP712 {
         uint128 recouped;
     }
 
-    struct StoredOffer {
-        address licensor;
-        uint32 termsId;
-        uint32 maxUses;
-        uint32 uses;
-        uint128 price;
-        uint128 ceiling;
-        uint40 start;
-        uint40 end;
-        uint40 duration;
-        uint40 deadline;
-        uint32 decayWindow;
-        uint16 demandCap;
-        bool cancelled;
-        bool restricted;
-        uint64 demand;
-        uint40 lastSale;
-        address licensee;
-    }
-
     struct SignedOfferState {
         uint32 uses;
         uint32 termsId;
         uint64 demand;
         uint40 lastSale;
         bool cancelled;
+        bool colourway;
     }
 
     mapping(uint32 termsId => StoredTerms) private _terms;
@@ -151,25 +133,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
 
     /// @inheritdoc IMotifLicensing
     function publishOffer(Offer calldata offer) external returns (uint256 offerId) {
-        OfferRules.validate(offer);
-        address owner = _ownerOf(offer.terms.tokenId);
-        if (owner != msg.sender) revert MotifLicensingNotCertificateOwner(offer.terms.tokenId, msg.sender, owner);
-        uint32 termsId = _storeTerms(offer.terms);
         offerId = ++_offerCount;
-        StoredOffer storage o = _offers[offerId];
-        o.licensor = msg.sender;
-        o.termsId = termsId;
-        o.maxUses = offer.maxUses;
-        o.price = offer.pricing.price;
-        o.ceiling = offer.pricing.ceiling;
-        o.start = offer.window.start;
-        o.end = offer.window.end;
-        o.duration = offer.window.duration;
-        o.deadline = offer.deadline;
-        o.decayWindow = offer.pricing.decayWindow;
-        o.demandCap = offer.pricing.demandCap;
-        if (offer.licensee != address(0)) (o.restricted, o.licensee) = (true, offer.licensee);
-        emit OfferPublished(offerId, offer.terms.tokenId, msg.sender, termsId, offer);
+        OfferRules.publish(_offers, _terms, certificate, ++_termsCount, offerId, offer);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -230,7 +195,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         nonReentrant
         returns (uint256 licenseId)
     {
-        (bytes32 key, uint32 termsId, uint256 price) = _useSignedOffer(offer, signature, maxPrice);
+        (bytes32 key, uint32 termsId, uint256 price, bool colourway) = _useSignedOffer(offer, signature, maxPrice);
         LicenseTerms calldata t = offer.terms;
         (uint40 start, uint40 end) = _window(offer.window.start, offer.window.end, offer.window.duration);
         licenseId = _grant(
@@ -238,7 +203,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
             msg.sender,
             termsId,
             t.regions,
-            t.flags,
+            colourway ? t.flags | STORED_COLOURWAY_FLAG : t.flags,
             uint48(t.classes),
             start,
             end,
@@ -250,10 +215,11 @@ contract MotifLicensing is MotifPayments, EIP712 {
         _collect(t.tokenId, t.currency, paid, true);
     }
 
-    /// @dev Verifies a signed offer, counts the use, records demand and stores its terms on first use.
+    /// @dev Verifies a signed offer, counts the use, records demand and stores its terms on first use
+    /// (and then whether they license a colourway, kept beside the use count for later acceptances).
     function _useSignedOffer(Offer calldata offer, bytes calldata signature, uint256 maxPrice)
         private
-        returns (bytes32 key, uint32 termsId, uint256 price)
+        returns (bytes32 key, uint32 termsId, uint256 price, bool colourway)
     {
         key = _hashTypedDataV4(OfferHash.hash(offer));
         (address licensor, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(key, signature);
@@ -271,10 +237,12 @@ contract MotifLicensing is MotifPayments, EIP712 {
         price = DemandPricing.price(p.price, p.ceiling, p.decayWindow, p.demandCap, s.demand, s.lastSale, block.timestamp);
         if (price > maxPrice) revert MotifLicensingPriceAboveMax(price, maxPrice);
         termsId = s.termsId;
+        colourway = s.colourway;
         if (termsId == 0) {
-            OfferRules.validate(offer);
-            termsId = _storeTerms(offer.terms);
+            termsId = ++_termsCount;
+            colourway = OfferRules.register(_terms, certificate, termsId, offer);
             s.termsId = termsId;
+            if (colourway) s.colourway = true;
         }
         unchecked {
             ++s.uses;
@@ -315,7 +283,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         view
         returns (bool, uint256)
     {
-        if (region > RegionMask.MAX_REGION) return (false, 0);
+        // a region past the table is in no mask (`RegionMask.has` shifts it out): no licence covers it
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
             uint256 key = _slotKey(tokenId, licensee, i);
             GrantSlot grant = _grantSlot(key);
@@ -323,7 +291,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
             if (!grant.coversTime(time) || !grant.coversClass(niceClass)) continue;
             if (RegionMask.has(_terms[grant.termsId()].regions, region)) return (true, key | grant.generation());
         }
-        return (false, 0);
+        // none of its own: a colourway's design licence with ALL_COLOURWAYS (only now is the certificate asked)
+        return LicenseReasons.coversViaDesign(_grants, _terms, certificate, tokenId, licensee, region, niceClass, time);
     }
 
     /// @inheritdoc IMotifLicensing
@@ -332,6 +301,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         view
         returns (bool, uint256)
     {
+        if (flags & ~LicenseFlags.ALL != 0) return (false, 0); // no terms carry it (the internal bit aside)
         for (uint256 i; i < MAX_LICENSES_PER_HOLDER; ++i) {
             uint256 key = _slotKey(tokenId, licensee, i);
             GrantSlot grant = _grantSlot(key);
@@ -373,9 +343,10 @@ contract MotifLicensing is MotifPayments, EIP712 {
                 && (niceClass == 0 || ProductClassMask.has(g.classes, niceClass));
             if (coversScope && firstRegionReason.length == 0) firstRegionReason = reason;
         }
-        if (firstRegionReason.length != 0) _revertWith(firstRegionReason);
-        if (firstReason.length != 0) _revertWith(firstReason);
-        revert MotifLicensingNotLicensed(tokenId, licensee);
+        // none of its own: a colourway's design licence with ALL_COLOURWAYS, or the most telling reason
+        return LicenseReasons.viaDesign(
+            _grants, _terms, certificate, tokenId, licensee, region, niceClass, time, firstRegionReason, firstReason
+        );
     }
 
     // ----------------------------------------------------------------------------------------------
@@ -519,7 +490,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (g.status != LicenseStatus.Active) revert MotifLicensingRevoked(licenseId);
         if (!g.breach) revert MotifLicensingBreachNotFlagged(licenseId);
         g.status = LicenseStatus.Revoked;
-        if (_terms[g.termsId].flags & LicenseFlags.EXCLUSIVE != 0) _books[tokenId].release(licenseId);
+        uint16 flags = _terms[g.termsId].flags;
+        if (flags & LicenseFlags.EXCLUSIVE != 0) _books[_bookOf(tokenId, flags)].release(licenseId);
         emit LicenseRevoked(licenseId, msg.sender);
     }
 
@@ -542,8 +514,9 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (block.timestamp < opensAt) revert MotifLicensingRenewalTooEarly(licenseId, end, opensAt);
         uint256 newEnd = uint256(end) + period;
         if (newEnd >= PERPETUAL) revert MotifLicensingRenewalEndTooLate(licenseId, newEnd, PERPETUAL - 1);
-        _books[tokenId].reserve(
-            tokenId, t.regions, t.classes, end, uint40(newEnd), t.flags & LicenseFlags.EXCLUSIVE != 0, licenseId
+        uint16 flags = t.flags;
+        _books[_bookOf(tokenId, flags)].reserve(
+            tokenId, t.regions, t.classes, end, uint40(newEnd), flags & LicenseFlags.EXCLUSIVE != 0, licenseId
         );
         g.end = uint40(newEnd);
         emit LicenseRenewed(licenseId, uint40(newEnd), price);
@@ -583,7 +556,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
         if (period != 0) _renewalPeriods[newLicenseId] = period;
         Account memory account = _accounts[licenseId];
         if (account.netSales != 0 || account.recouped != 0) _accounts[newLicenseId] = account;
-        if (flags & LicenseFlags.EXCLUSIVE != 0) _books[tokenId].rename(licenseId, newLicenseId);
+        if (flags & LicenseFlags.EXCLUSIVE != 0) _books[_bookOf(tokenId, flags)].rename(licenseId, newLicenseId);
         emit LicenseTransferred(licenseId, newLicenseId, msg.sender);
     }
 
@@ -687,10 +660,11 @@ contract MotifLicensing is MotifPayments, EIP712 {
     // Internals: terms, windows, prices
     // ----------------------------------------------------------------------------------------------
 
-    /// @dev Stores `t` under the next terms id (the copy and its event live in `OfferRules`).
-    function _storeTerms(LicenseTerms calldata t) private returns (uint32 termsId) {
-        termsId = ++_termsCount;
-        OfferRules.storeTerms(_terms, termsId, t);
+    /// @dev Key of the exclusivity book a grant under terms with stored `flags` of `tokenId` goes to:
+    /// its design's for a colourway (one book per design family), else its own. The certificate
+    /// contract is asked only for colourways.
+    function _bookOf(uint256 tokenId, uint16 flags) private view returns (uint256) {
+        return flags & STORED_COLOURWAY_FLAG != 0 ? certificate.designOf(tokenId) : tokenId;
     }
 
     /// @dev Effective `[start, end)` of a license accepted now.
@@ -716,16 +690,8 @@ contract MotifLicensing is MotifPayments, EIP712 {
 
     /// @dev Slot key `keccak256(abi.encode(tokenId, licensee, index))` with the low 16 bits (the
     /// generation's place in a license id) cleared, hashed in scratch memory.
-    function _slotKey(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256 key) {
-        // Assembly: scratch-memory hashing on the hot isLicensed path.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, tokenId)
-            mstore(add(ptr, 0x20), and(licensee, 0xffffffffffffffffffffffffffffffffffffffff))
-            mstore(add(ptr, 0x40), index)
-            key := and(keccak256(ptr, 0x60), not(0xffff))
-        }
+    function _slotKey(uint256 tokenId, address licensee, uint256 index) private pure returns (uint256) {
+        return GrantSlotLibrary.slotKey(tokenId, licensee, index);
     }
 
     /// @dev Key of a signed offer's state: its digest and its signer.
@@ -800,7 +766,7 @@ contract MotifLicensing is MotifPayments, EIP712 {
     ) private returns (uint256 licenseId) {
         (uint256 key, uint16 generation) = _freeSlot(tokenId, licensee);
         licenseId = key | generation;
-        _books[tokenId].reserve(tokenId, regions, classes, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
+        _books[_bookOf(tokenId, flags)].reserve(tokenId, regions, classes, start, end, flags & LicenseFlags.EXCLUSIVE != 0, licenseId);
         _grants[key] = Grant({
             termsId: termsId,
             start: start,

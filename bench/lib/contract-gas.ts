@@ -6,7 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { licenseTerms, productClassMask, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
+import { LicenseFlags, licenseTerms, productClassMask, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;
@@ -225,6 +225,37 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   record("gas.licensing.settle", settleGas, "split a pattern's pending revenue (owner, model owner, recipe owner, fee)");
   const withdrawGas = await gasOf(await licensing.write.withdraw([zeroAddress], { account: licensor.account }));
   record("gas.licensing.withdraw", withdrawGas, "withdraw ETH owed to the certificate owner");
+
+  // Colourways (issue 20 §1), measured last so the figures above keep their state. The licensor
+  // mints a colourway of the licensed pattern (a signed request sent by the design's owner).
+  const colourwayRequest = await request(getAddress(licensor.account.address), creator);
+  const colourwayGas = await gasOf(
+    await certificate.write.mintColourway([colourwayRequest, licensedToken], { account: licensor.account }),
+  );
+  record("gas.certificate.mintColourway", colourwayGas, "signed mint of a colourway, sent by its design's owner (holding some)");
+  const colourway = BigInt(colourwayRequest.lineage.contentDigest);
+  const colourwayOffer: Offer = { ...offer, terms: { ...offer.terms, tokenId: colourway } };
+  await licensing.write.publishOffer([colourwayOffer], { account: licensor.account });
+  const colourwayOfferId = await licensing.read.lastOfferId();
+  await licensing.write.acceptOffer([colourwayOfferId, price], { account: await buyer(), value: paid });
+  const colourwayAccept = await gasOf(
+    await licensing.write.acceptOffer([colourwayOfferId, price], { account: await buyer(), value: paid }),
+  );
+  record("gas.licensing.acceptOffer.colourway", colourwayAccept, "accept a colourway's on-chain offer (as acceptOffer; the grant is booked in its design's exclusivity book)");
+  // A licence of the design whose terms cover all its colourways answers for the colourway.
+  const familyOffer: Offer = { ...offer, terms: { ...offer.terms, flags: 1 | LicenseFlags.ALL_COLOURWAYS } };
+  await licensing.write.publishOffer([familyOffer], { account: licensor.account });
+  const familyLicensee = await buyer();
+  await licensing.write.acceptOffer([await licensing.read.lastOfferId(), price], { account: familyLicensee, value: paid });
+  const at = Number((await publicClient.getBlock()).timestamp);
+  const viaDesignData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [colourway, familyLicensee, 74n, at] });
+  const [viaDesign] = await licensing.read.isLicensed([colourway, familyLicensee, 74n, at]);
+  if (!viaDesign) throw new Error("bench: the design's all-colourways licence should cover the colourway in FR");
+  const viaDesignGas = (await publicClient.estimateGas({ to: licensing.address, data: viaDesignData })) - intrinsicGas(viaDesignData);
+  record("gas.licensing.isLicensed.viaDesign", viaDesignGas, "isLicensed of a colourway through its design's all-colourways licence (the miss path: designOf, then the design's licence), estimateGas minus intrinsic");
+  const missData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [licensedToken, freshAccount(), 74n, at] });
+  const missGas = (await publicClient.estimateGas({ to: licensing.address, data: missData })) - intrinsicGas(missData);
+  record("gas.licensing.isLicensed.notLicensed", missGas, "isLicensed of a pattern nobody licensed to the account (the miss path now asks the certificate's designOf), estimateGas minus intrinsic");
 }
 
 /** Intrinsic gas of a call with `data`: 21,000 + 16 per non-zero and 4 per zero calldata byte. */

@@ -66,6 +66,19 @@ interface IMotifCertificate {
     error MotifCertificateTooManyCreators(uint32 maxCreators);
     /// @notice The chain reached `blockNumber`, past the last block a certificate can record (`lastBlock`).
     error MotifCertificateMintBlockTooLate(uint256 blockNumber, uint256 lastBlock);
+    /// @notice A colourway names design `designId`, which was never minted.
+    error MotifCertificateUnknownDesign(uint256 designId);
+    /// @notice A colourway names design `designId`, a certificate of `kind` (a recipe or dataset), not a pattern.
+    error MotifCertificateDesignNotAPattern(uint256 designId, CertificateKind kind);
+    /// @notice A colourway names `designId`, itself a colourway of `familyDesignId`: families are one
+    /// level deep, so a colourway names the family's design.
+    error MotifCertificateDesignIsColourway(uint256 designId, uint256 familyDesignId);
+    /// @notice A colourway of design `designId` (rendered with `designModelId`) names model `modelId`.
+    error MotifCertificateColourwayModelMismatch(uint256 designId, uint32 designModelId, uint32 modelId);
+    /// @notice A colourway of design `designId` (created by `designCreator`) names creator `creator`.
+    error MotifCertificateColourwayCreatorMismatch(uint256 designId, address designCreator, address creator);
+    /// @notice A colourway of design `designId` would be minted to `to`, not to the design's owner `designOwner`.
+    error MotifCertificateColourwayOwnerMismatch(uint256 designId, address designOwner, address to);
 
     /// @notice A certificate was minted. With the storage of `tokenId` it gives the full lineage:
     /// `tokenId` is the content digest, the creator and model are indexed, the block gives the mint time.
@@ -135,6 +148,11 @@ interface IMotifCertificate {
         uint16 royaltyBps,
         uint16 shareBps
     );
+    /// @notice Pattern `tokenId` was minted as a colourway of design `designId` (emitted right after its
+    /// `CertificateMinted`, and after its `PatternFromRecipe` if any). The link is permanent.
+    /// @param designId The family's design.
+    /// @param tokenId The colourway.
+    event ColourwayMinted(uint256 indexed designId, uint256 indexed tokenId);
     /// @notice `creator` received its compact id on its first certificate.
     /// @param creator The credited creator.
     /// @param creatorId Its compact id, stored in certificates instead of the address.
@@ -162,6 +180,20 @@ interface IMotifCertificate {
     /// @param requests 1..`MAX_BATCH` requests, each checked as by `mint`.
     /// @return tokenIds The new token ids, in request order.
     function mintBatch(MintRequest[] calldata requests) external returns (uint256[] memory tokenIds);
+
+    /// @notice Mints a pattern certificate as `mint` does (same checks, same attestation, same events)
+    /// and links it for good to design `designId` as one of its colourways (the same design
+    /// recoloured): licences of the design whose terms carry `LicenseFlags.ALL_COLOURWAYS` cover it, and
+    /// its licences share the design's exclusivity book (`MotifLicensing`). The design must be a pattern
+    /// certificate that is not itself a colourway, rendered with the same model and credited to the
+    /// same creator; the colourway is born to the design's current owner (`request.to`), and when the
+    /// request is signed the caller must be that owner or approved for the design (an attester sending
+    /// an unsigned request vouches for the link itself), so nobody else can pull a pattern into a family.
+    /// A colourway stays in its family whoever owns it, or its design, later.
+    /// @param request Lineage, recipient (the design's owner), royalty, deadline and signature.
+    /// @param designId The design (a pattern certificate that is not a colourway).
+    /// @return tokenId The new token id, `uint256(request.lineage.contentDigest)`.
+    function mintColourway(MintRequest calldata request, uint256 designId) external returns (uint256 tokenId);
 
     /// @notice Certifies a recipe; the caller is its author, first owner and ERC-2981 receiver. No
     /// attester is involved: an author vouches for their own recipe. Licensable like any certificate;
@@ -229,6 +261,13 @@ interface IMotifCertificate {
     /// @param tokenId The certificate.
     /// @return modelId Its model id.
     function modelOf(uint256 tokenId) external view returns (uint32 modelId);
+
+    /// @notice The design whose colourway `tokenId` is, or 0 when it is not a colourway (a design, a plain
+    /// pattern, a recipe, a dataset or an id never minted). Fixed at mint: a colourway stays in its
+    /// family whoever owns it later.
+    /// @param tokenId The certificate.
+    /// @return designId Its family's design, or 0.
+    function designOf(uint256 tokenId) external view returns (uint256 designId);
 
     /// @notice What `tokenId` certifies: a pattern, a recipe or a dataset.
     /// @param tokenId The certificate.

@@ -32,6 +32,9 @@ interface IMotifLicensing {
     error MotifLicensingClassNotAllowed(uint256 licenseId, uint256 niceClass);
     /// @notice `niceClass` is not a class of the frozen table: classes run 1 to `maxClass` (45).
     error MotifLicensingInvalidClass(uint256 niceClass, uint256 maxClass);
+    /// @notice License `licenseId` is of the design of colourway `tokenId`, but its terms lack
+    /// `LicenseFlags.ALL_COLOURWAYS`: it covers the design only.
+    error MotifLicensingNotForColourways(uint256 licenseId, uint256 tokenId);
 
     // --- offers -------------------------------------------------------------------------------
 
@@ -88,15 +91,16 @@ interface IMotifLicensing {
 
     // --- exclusivity --------------------------------------------------------------------------
 
-    /// @notice The grant overlaps exclusive license `licenseId` in `regions` and product `classes`
-    /// during `[start, end)`.
+    /// @notice The grant of `tokenId` overlaps exclusive license `licenseId` in `regions` and product
+    /// `classes` during `[start, end)`. A design and its colourways share one book, so that license may
+    /// be of another member of `tokenId`'s design family.
     error MotifLicensingExclusiveConflict(
         uint256 tokenId, uint256 licenseId, uint256 regions, uint64 classes, uint40 start, uint40 end
     );
-    /// @notice An exclusive grant would overlap existing licenses of `tokenId` in `regions` and product
-    /// `classes` during `[start, end)`.
+    /// @notice An exclusive grant would overlap existing licenses of `tokenId` (or of another member of
+    /// its design family) in `regions` and product `classes` during `[start, end)`.
     error MotifLicensingGrantConflict(uint256 tokenId, uint256 regions, uint64 classes, uint40 start, uint40 end);
-    /// @notice `tokenId` already has `max` exclusive licenses that have not ended.
+    /// @notice `tokenId`'s design family already has `max` exclusive licenses that have not ended.
     error MotifLicensingExclusiveLimit(uint256 tokenId, uint256 max);
     /// @notice `licensee` already holds `max` live licenses of `tokenId` (ended, revoked and transferred
     /// ones do not count).
@@ -326,7 +330,10 @@ interface IMotifLicensing {
         returns (uint256 licenseId);
 
     /// @notice Whether `licensee` may use `tokenId` in `region` at `time`, and under which license.
-    /// Never reverts; an unknown region is simply not licensed.
+    /// Never reverts; an unknown region is simply not licensed. A colourway
+    /// (`IMotifCertificate.designOf`) is covered by its own licenses or, when none covers, by a license
+    /// of its design whose terms carry `LicenseFlags.ALL_COLOURWAYS` (that license's id is returned);
+    /// only that miss path asks the certificate contract.
     /// @dev The check any contract asks, so it is kept cheap: two cold storage reads and little else
     /// (`npm run bench`: 5.8k gas asked from a contract). `time` is a `uint48`, OpenZeppelin 5's
     /// ERC-6372 clock type (callers pass `uint48(block.timestamp)`); this signature's selector
@@ -365,7 +372,8 @@ interface IMotifLicensing {
 
     /// @notice Whether `licensee` holds a license of `tokenId` live at `time` (any region) whose terms
     /// carry every bit of `flags` (`LicenseFlags`), e.g. `AI_TRAINING` before training on a dataset.
-    /// Never reverts.
+    /// Never reverts. Only `tokenId`'s own licenses count (a design's all-colourways licence is not
+    /// asked for a colourway here).
     /// @param tokenId The certificate.
     /// @param licensee The account.
     /// @param flags The `LicenseFlags` bits the terms must all allow.
@@ -378,7 +386,10 @@ interface IMotifLicensing {
         returns (bool licensed, uint256 licenseId);
 
     /// @notice As `isLicensed`, but reverts with why not (`MotifLicensingNotLicensed`, `...NotYetValid`,
-    /// `...Expired`, `...RegionNotAllowed`, `...Revoked`, `...Transferred`, `...UnitsExhausted`, or `MotifRegionInvalid`).
+    /// `...Expired`, `...RegionNotAllowed`, `...Revoked`, `...Transferred`, `...UnitsExhausted`,
+    /// `...NotForColourways`, or `MotifRegionInvalid`). For a colourway, its design's all-colourways
+    /// licences count as in `isLicensed`; the reason is the first found of: an own licence covering
+    /// the region (and class), a design licence covering them, any own licence, any design licence.
     /// @return licenseId The license that covers it.
     /// @param tokenId The certificate (token id = sha-256 of the image).
     /// @param licensee The account using the pattern.

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+
+import {IMotifCertificate} from "../interfaces/IMotifCertificate.sol";
 import {IMotifLicensing} from "../interfaces/IMotifLicensing.sol";
 import {LicenseFlags, LicenseTerms, LicenseWindow, Offer, Pricing} from "../types/License.sol";
 import {CidV1} from "../libraries/CidV1.sol";
 import {Exclusivity} from "../libraries/Exclusivity.sol";
 import {ProductClassMask} from "../libraries/ProductClassMask.sol";
 import {RegionMask} from "../libraries/RegionMask.sol";
-import {StoredTerms} from "../types/StoredTerms.sol";
+import {StoredOffer} from "../types/StoredOffer.sol";
+import {STORED_COLOURWAY_FLAG, StoredTerms} from "../types/StoredTerms.sol";
 
 /// @title OfferRules
 /// @notice The rules an offer's terms, window and pricing must follow, checked once per offer (at
@@ -22,10 +26,66 @@ library OfferRules {
     /// @notice Highest sales royalty terms may ask, in basis points of net sales (50%).
     uint16 internal constant MAX_SALES_ROYALTY_BPS = 5_000;
 
+    /// @notice `publishOffer`'s work: checks `offer` (`validate`), that the caller owns its certificate,
+    /// stores its terms under `termsId` and the offer under `offerId`, and announces both
+    /// (`TermsRegistered`, `OfferPublished`, from the licensing contract: this runs by DELEGATECALL,
+    /// so `msg.sender` is the licensor).
+    /// @param offers The licensing contract's `_offers`.
+    /// @param terms The licensing contract's `_terms`.
+    /// @param certificate The certificate contract.
+    /// @param termsId The new terms id.
+    /// @param offerId The new offer id.
+    /// @param offer The offer.
+    function publish(
+        mapping(uint256 offerId => StoredOffer) storage offers,
+        mapping(uint32 termsId => StoredTerms) storage terms,
+        IMotifCertificate certificate,
+        uint32 termsId,
+        uint256 offerId,
+        Offer calldata offer
+    ) external {
+        validate(offer);
+        uint256 tokenId = offer.terms.tokenId;
+        address owner = IERC721(address(certificate)).ownerOf(tokenId);
+        if (owner != msg.sender) revert IMotifLicensing.MotifLicensingNotCertificateOwner(tokenId, msg.sender, owner);
+        storeTerms(terms, certificate, termsId, offer.terms);
+        StoredOffer storage o = offers[offerId];
+        o.licensor = msg.sender;
+        o.termsId = termsId;
+        o.maxUses = offer.maxUses;
+        o.price = offer.pricing.price;
+        o.ceiling = offer.pricing.ceiling;
+        o.start = offer.window.start;
+        o.end = offer.window.end;
+        o.duration = offer.window.duration;
+        o.deadline = offer.deadline;
+        o.decayWindow = offer.pricing.decayWindow;
+        o.demandCap = offer.pricing.demandCap;
+        if (offer.licensee != address(0)) (o.restricted, o.licensee) = (true, offer.licensee);
+        emit IMotifLicensing.OfferPublished(offerId, tokenId, msg.sender, termsId, offer);
+    }
+
+    /// @notice A signed offer's first acceptance: checks `offer` (`validate`) and stores its terms
+    /// under `termsId` (`storeTerms`).
+    /// @param terms The licensing contract's `_terms`.
+    /// @param certificate The certificate contract.
+    /// @param termsId The new terms id.
+    /// @param offer The offer.
+    /// @return colourway Whether the offer's certificate is a colourway.
+    function register(
+        mapping(uint32 termsId => StoredTerms) storage terms,
+        IMotifCertificate certificate,
+        uint32 termsId,
+        Offer calldata offer
+    ) external returns (bool colourway) {
+        validate(offer);
+        colourway = storeTerms(terms, certificate, termsId, offer.terms);
+    }
+
     /// @notice Reverts with the first rule `offer` breaks (the checks of `publishOffer`, and of a
     /// signed offer's first acceptance), naming the bad values.
     /// @param offer The offer.
-    function validate(Offer calldata offer) external view {
+    function validate(Offer calldata offer) public view {
         LicenseTerms calldata t = offer.terms;
         RegionMask.validate(t.regions);
         ProductClassMask.validate(t.classes);
@@ -68,19 +128,34 @@ library OfferRules {
     }
 
     /// @notice Copies `t` into `terms[termsId]` and announces it (`TermsRegistered`, from the
-    /// licensing contract: this runs by DELEGATECALL).
+    /// licensing contract: this runs by DELEGATECALL). Asks the certificate contract once whether the
+    /// certificate is a colourway (fixed at its mint): if so the stored flags carry
+    /// `STORED_COLOURWAY_FLAG`, and `LicenseFlags.ALL_COLOURWAYS` is refused (a colourway has none).
     /// @param terms The licensing contract's `_terms`.
+    /// @param certificate The certificate contract.
     /// @param termsId The new id.
     /// @param t Validated terms.
-    function storeTerms(mapping(uint32 termsId => StoredTerms) storage terms, uint32 termsId, LicenseTerms calldata t)
-        external
-    {
+    /// @return colourway Whether `t.tokenId` is a colourway (its grants go to its design's book).
+    function storeTerms(
+        mapping(uint32 termsId => StoredTerms) storage terms,
+        IMotifCertificate certificate,
+        uint32 termsId,
+        LicenseTerms calldata t
+    ) public returns (bool colourway) {
+        uint16 flags = t.flags;
+        colourway = certificate.designOf(t.tokenId) != 0;
+        if (colourway) {
+            if (flags & LicenseFlags.ALL_COLOURWAYS != 0) {
+                revert IMotifLicensing.MotifLicensingInvalidFlags(flags, LicenseFlags.ALL & ~LicenseFlags.ALL_COLOURWAYS);
+            }
+            flags |= STORED_COLOURWAY_FLAG;
+        }
         StoredTerms storage s = terms[termsId];
         s.regions = t.regions;
         s.tokenId = t.tokenId;
         s.currency = t.currency;
         s.unitRoyalty = t.unitRoyalty;
-        s.flags = t.flags;
+        s.flags = flags;
         s.unitCap = t.unitCap;
         s.classes = uint48(t.classes); // validated: 45 bits
         s.renewable = t.renewalPrice != 0;
@@ -107,7 +182,7 @@ library OfferRules {
             tokenId: t.tokenId,
             regions: t.regions,
             classes: t.classes,
-            flags: t.flags,
+            flags: t.flags & LicenseFlags.ALL, // the internal colourway bit stays inside
             currency: t.currency,
             unitRoyalty: t.unitRoyalty,
             unitCap: t.unitCap,

@@ -182,6 +182,25 @@ library GrantSlotLibrary {
         return uint16((GrantSlot.unwrap(self) >> GENERATION_OFFSET) & MASK_16);
     }
 
+    /// @notice Slot key of `licensee`'s licence number `index` of `tokenId` in `MotifLicensing._grants`:
+    /// `keccak256(abi.encode(tokenId, licensee, index))` with the low 16 bits (the generation's place in
+    /// a licence id) cleared, hashed in scratch memory.
+    /// @param tokenId The certificate.
+    /// @param licensee The licensee.
+    /// @param index The holder's slot index.
+    /// @return key The slot key.
+    function slotKey(uint256 tokenId, address licensee, uint256 index) internal pure returns (uint256 key) {
+        // Assembly: scratch-memory hashing on the hot isLicensed path.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, tokenId)
+            mstore(add(ptr, 0x20), and(licensee, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x40), index)
+            key := and(keccak256(ptr, 0x60), not(0xffff))
+        }
+    }
+
     /// @notice Whether a window ending at `windowEnd` (exclusive) has ended at `time`: one ending at
     /// `PERPETUAL_END` never ends, even for times past 2^40 - 1 (licence checks take `uint48` times).
     /// @param windowEnd Window end, unix seconds.

@@ -15,12 +15,17 @@ library LicenseFlags {
     uint16 internal constant SUBLICENSABLE = 1 << 3;
     /// The licensee may transfer the license to another account.
     uint16 internal constant TRANSFERABLE = 1 << 4;
-    /// No other license of the certificate may share a region and overlap in time.
+    /// No other license of the certificate may share a region and overlap in time (of its design
+    /// family: a design and its colourways share one exclusivity book).
     uint16 internal constant EXCLUSIVE = 1 << 5;
     /// The licensor may revoke after an arbiter flags a breach.
     uint16 internal constant REVOCABLE_FOR_BREACH = 1 << 6;
+    /// Terms of a design that also cover every colourway of it, present and future
+    /// (`MotifCertificate.mintColourway`); without it a design's licence covers the design only.
+    /// Refused on a colourway's own terms (a colourway has no colourways).
+    uint16 internal constant ALL_COLOURWAYS = 1 << 7;
     /// Every defined flag.
-    uint16 internal constant ALL = (1 << 7) - 1;
+    uint16 internal constant ALL = (1 << 8) - 1;
 }
 
 /// @notice What a license allows, shared by every license granted from one offer.

@@ -3,6 +3,9 @@ import type { Account, Chain, Client, Transport } from "viem";
 import { attestLineage, type AttestLineageParameters } from "./actions/certificates/attestLineage.js";
 import { getCertificate, type GetCertificateParameters } from "./actions/certificates/getCertificate.js";
 import { mintCertificates, type MintCertificatesParameters } from "./actions/certificates/mintCertificates.js";
+import { getColourways, type GetColourwaysParameters } from "./actions/colourways/getColourways.js";
+import { getDesignOf, type GetDesignOfParameters } from "./actions/colourways/getDesignOf.js";
+import { mintColourway, type MintColourwayParameters } from "./actions/colourways/mintColourway.js";
 import { publishOffer, type PublishOfferParameters } from "./actions/licensing/publishOffer.js";
 import { renewLicense, type RenewLicenseParameters } from "./actions/licensing/renewLicense.js";
 import { clearBreach, type FlagBreachParameters, flagBreach, revokeLicense, type RevokeLicenseParameters } from "./actions/licensing/revokeLicense.js";
@@ -73,6 +76,9 @@ export function motifActions({ addresses, startBlock }: {
       deprecateModel: (p: Omit<DeprecateModelParameters, "registry">) => deprecateModel(signer(), { ...p, registry: addresses.registry }),
       attestLineage: (p: Omit<AttestLineageParameters, "certificate">) => attestLineage(signer(), { ...p, certificate: addresses.certificate }),
       mintCertificates: (p: Omit<MintCertificatesParameters, "certificate">) => mintCertificates(signer(), { ...p, certificate: addresses.certificate }),
+      mintColourway: (p: Omit<MintColourwayParameters, "certificate">) => mintColourway(signer(), { ...p, certificate: addresses.certificate }),
+      getDesignOf: (p: Omit<GetDesignOfParameters, "certificate">) => getDesignOf(client, { ...p, certificate: addresses.certificate }),
+      getColourways: (p: Omit<GetColourwaysParameters, "certificate">) => getColourways(client, { ...from, ...p, certificate: addresses.certificate }),
       getCertificateMetadata: (p: Omit<GetCertificateMetadataParameters, "certificate">) =>
         getCertificateMetadata(client, { ...p, certificate: addresses.certificate }),
       royaltyInfo: (p: Omit<RoyaltyInfoParameters, "certificate">) => royaltyInfo(client, { ...p, certificate: addresses.certificate }),

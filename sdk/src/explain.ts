@@ -147,7 +147,7 @@ function formatValue(p: AbiParameter, value: unknown, ctx: Ctx): string {
     const v = BigInt(value);
     const enumName = /^enum (\w+)/.exec(internal)?.[1] ?? (name === "kind" ? "CertificateKind" : name === "status" ? "ModelStatus" : undefined);
     if (enumName !== undefined) return enumWords(enumName, Number(v)) ?? `${enumName} ${v}`;
-    if (/^(tokenId|recipeId|datasetId|licenseId|patternId|certificateId)$/i.test(name) || /TokenId$/.test(name)) return hex64(v);
+    if (/^(tokenId|recipeId|datasetId|licenseId|patternId|certificateId|designId|familyDesignId)$/i.test(name) || /TokenId$/.test(name)) return hex64(v);
     if (/^(region|regionBit)$/i.test(name)) return regionLabel(v);
     if (/^(regions|mask|regionMask|allowedRegions)$/i.test(name)) return regionMaskLabel(v);
     if (/^niceClass$/i.test(name)) return v >= 1n && v <= 45n ? productClassLabel(Number(v)) : `class ${num(v)}`;
@@ -267,6 +267,13 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifCertificateNotCreator: (a) => `Only the creator of certificate ${a.tokenId} may do this, not ${a.caller}.`,
   MotifCertificateNotARecipe: (a) => `Certificate ${a.tokenId} is a ${a.kind}, not a recipe.`,
   MotifCertificateRecipeModelMismatch: (a) => `Recipe ${a.recipeId} is for model ${a.recipeModelId}, not model ${a.modelId}.`,
+  MotifCertificateUnknownDesign: (a) => `There is no certificate ${a.designId} to make a colourway of.`,
+  MotifCertificateDesignNotAPattern: (a) => `Certificate ${a.designId} is a ${a.kind}, not a pattern: only a pattern design has colourways.`,
+  MotifCertificateDesignIsColourway: (a) => `Certificate ${a.designId} is itself a colourway of design ${a.familyDesignId}: name that design instead (families are one level deep).`,
+  MotifCertificateColourwayModelMismatch: (a) => `Design ${a.designId} was rendered with model ${a.designModelId}; a colourway of it must name that model, not model ${a.modelId}.`,
+  MotifCertificateColourwayCreatorMismatch: (a) => `Design ${a.designId} is credited to ${a.designCreator}; a colourway of it must credit the same creator, not ${a.creator}.`,
+  MotifCertificateColourwayOwnerMismatch: (a) => `A colourway of design ${a.designId} is minted to the design's owner ${a.designOwner}, not to ${a.to}.`,
+  MotifLicensingNotForColourways: (a) => `Licence ${a.licenseId} is of the design of colourway ${a.tokenId}, but its terms do not cover colourways (ALL_COLOURWAYS): it covers the design only.`,
   MotifCertificateRoyaltyTooHigh: (a) => `A royalty of ${a.royaltyBps} is above the ${a.maxBps} maximum.`,
   MotifCertificateRoyaltyIncrease: (a) => `The royalty of certificate ${a.tokenId} may only go down: it is ${a.currentBps}, ${a.requestedBps} asked.`,
   MotifCertificateRecipeShareTooHigh: (a) => `A recipe share of ${a.shareBps} is above the ${a.maxBps} maximum.`,

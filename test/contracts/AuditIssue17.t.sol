@@ -115,9 +115,9 @@ contract AuditIssue17Test is LicensingFixture {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingCeilingBelowFloor.selector, uint128(1 ether), uint128(2 ether)));
         licensing.publishOffer(o);
 
-        o = _offer(_mask(DE), uint16(1 << 7), 1 ether);
+        o = _offer(_mask(DE), uint16(1 << 8), 1 ether);
         vm.prank(licensor);
-        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidFlags.selector, uint16(1 << 7), LicenseFlags.ALL));
+        vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidFlags.selector, uint16(1 << 8), LicenseFlags.ALL));
         licensing.publishOffer(o);
     }
 

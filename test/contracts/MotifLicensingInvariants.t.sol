@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {MotifCertificate} from "../../contracts/MotifCertificate.sol";
 import {MotifLicensing} from "../../contracts/MotifLicensing.sol";
 import {License, LicenseFlags, LicenseStatus, Offer} from "../../contracts/types/License.sol";
-import {RecipeRegistration} from "../../contracts/types/Lineage.sol";
+import {Lineage, MintRequest, RecipeRegistration} from "../../contracts/types/Lineage.sol";
 import {Vm} from "./utils/Vm.sol";
 import {LicensingFixture} from "./utils/LicensingFixture.sol";
 
 /// @notice Drives the licensing contract with random publishes, acceptances, usage and sales reports,
-/// renewals, revocations, withdrawals and time jumps, keeping ghost totals for the invariants.
+/// renewals, revocations, withdrawals, time jumps and colourway mints, keeping ghost totals for the
+/// invariants. Offers are published for the design (`tokenId`) or one of its colourways, so every
+/// grant lands in one design family and one exclusivity book; design offers carry `ALL_COLOURWAYS`
+/// at random.
 /// Regions come from a pool of six and product classes from a pool of three (24 linen, 25 clothing,
 /// 27 wallpaper) so that grants collide often; offers carry advances and sales royalties at random. Every action counts its successful
 /// calls (ghost counters `ok*`): a regression that makes an action always revert shows up as a zero
@@ -18,6 +22,8 @@ contract LicensingHandler {
 
     struct Granted {
         uint256 id;
+        /// The family member licensed (the design or a colourway).
+        uint256 token;
         address licensee;
         uint256 regions;
         uint64 classes;
@@ -30,6 +36,8 @@ contract LicensingHandler {
     }
 
     MotifLicensing public immutable licensing;
+    MotifCertificate public immutable cert;
+    address public immutable attester;
     uint256 public immutable tokenId;
     address public immutable licensor;
     address public immutable arbiter;
@@ -53,13 +61,26 @@ contract LicensingHandler {
     uint256 public okRevoke;
     uint256 public okTransfer;
     uint256 public okWithdraw;
+    uint256 public okColourway;
+    /// The design family: the design (`tokenId`) first, then its colourways.
+    uint256[] internal family;
 
     address internal constant recipeAuthor = address(0x4EC1BE);
     address internal constant datasetCurator = address(0xDA7A);
 
-    constructor(MotifLicensing licensing_, uint256 tokenId_, address licensor_, address arbiter_) {
+    constructor(
+        MotifLicensing licensing_,
+        MotifCertificate cert_,
+        address attester_,
+        uint256 tokenId_,
+        address licensor_,
+        address arbiter_
+    ) {
         licensing = licensing_;
+        cert = cert_;
+        attester = attester_;
         tokenId = tokenId_;
+        family.push(tokenId_);
         licensor = licensor_;
         arbiter = arbiter_;
         now_ = block.timestamp;
@@ -75,12 +96,14 @@ contract LicensingHandler {
         uint256 classBits = 1 + (uint256(price) >> 40) % 7; // every non-empty subset of the pool
         for (uint256 i; i < 3; ++i) if (classBits & (1 << i) != 0) classes |= uint64(uint256(1) << (classPool[i] - 1));
         Offer memory o;
-        o.terms.tokenId = tokenId;
+        uint256 token = family[(uint256(length) >> 24) % family.length];
+        o.terms.tokenId = token;
         o.terms.regions = regions;
         o.terms.classes = classes;
         o.terms.advance = (price >> 48) % 2 == 0 ? uint128(price % 1e16) : 0;
         o.terms.salesRoyaltyBps = (price >> 50) % 3 == 0 ? 0 : uint16((price >> 52) % 5001);
-        o.terms.flags = LicenseFlags.REVOCABLE_FOR_BREACH | LicenseFlags.TRANSFERABLE | (exclusive ? LicenseFlags.EXCLUSIVE : 0);
+        o.terms.flags = LicenseFlags.REVOCABLE_FOR_BREACH | LicenseFlags.TRANSFERABLE | (exclusive ? LicenseFlags.EXCLUSIVE : 0)
+            | (token == tokenId && (price >> 54) % 2 == 0 ? LicenseFlags.ALL_COLOURWAYS : 0);
         o.terms.unitRoyalty = 1e12;
         o.terms.unitCap = 50;
         o.terms.renewalPrice = renewable ? uint128(price % 1e17) + 1 : 0;
@@ -115,7 +138,7 @@ contract LicensingHandler {
             paidIn += due;
             ++okAccept;
             bool exclusive = o.terms.flags & LicenseFlags.EXCLUSIVE != 0;
-            granted.push(Granted(id, who, o.terms.regions, o.terms.classes, exclusive, o.terms.advance, 0, 0));
+            granted.push(Granted(id, o.terms.tokenId, who, o.terms.regions, o.terms.classes, exclusive, o.terms.advance, 0, 0));
         } catch {}
     }
 
@@ -258,7 +281,35 @@ contract LicensingHandler {
     }
 
     function settle() external {
-        licensing.settle(tokenId, address(0));
+        for (uint256 i; i < family.length; ++i) licensing.settle(family[i], address(0));
+    }
+
+    /// @dev The attester mints a colourway of the design (same model and creator, to its owner).
+    function mintColourway(uint256 salt) external {
+        if (family.length >= 4) return; // a design and three colourways: grants still collide often
+        MintRequest memory r =
+            MintRequest({lineage: _lineage(salt), to: cert.ownerOf(tokenId), royaltyBps: 0, deadline: uint64(now_ + 1 hours), signature: ""});
+        vm.prank(attester);
+        try cert.mintColourway(r, tokenId) returns (uint256 id) {
+            family.push(id);
+            ++okColourway;
+        } catch {}
+    }
+
+    function _lineage(uint256 salt) internal view returns (Lineage memory lin) {
+        lin.contentDigest = keccak256(abi.encode("handler colourway", salt, family.length));
+        lin.metadataDigest = keccak256(abi.encode("handler colourway metadata", salt));
+        lin.metadataCodec = 0x55;
+        lin.modelId = cert.modelOf(tokenId);
+        lin.creator = cert.creatorOf(tokenId);
+    }
+
+    function familySize() external view returns (uint256) {
+        return family.length;
+    }
+
+    function familyAt(uint256 i) external view returns (uint256) {
+        return family[i];
     }
 
     function warp(uint32 seconds_) external {
@@ -314,7 +365,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         tokenId = _mintWithModel(licensor, 4242, trained, recipeId);
         vm.prank(admin);
         licensing.setProtocolFee(300, admin);
-        handler = new LicensingHandler(licensing, tokenId, licensor, admin);
+        handler = new LicensingHandler(licensing, cert, attester, tokenId, licensor, admin);
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -323,7 +374,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory selectors) {
-        bytes4[] memory s = new bytes4[](10);
+        bytes4[] memory s = new bytes4[](11);
         s[0] = LicensingHandler.publish.selector;
         s[1] = LicensingHandler.accept.selector;
         s[2] = LicensingHandler.report.selector;
@@ -334,6 +385,7 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         s[7] = LicensingHandler.settle.selector;
         s[8] = LicensingHandler.transfer.selector;
         s[9] = LicensingHandler.reportSales.selector;
+        s[10] = LicensingHandler.mintColourway.selector;
         selectors = new FuzzSelector[](1);
         selectors[0] = FuzzSelector(address(handler), s);
     }
@@ -367,7 +419,8 @@ contract MotifLicensingInvariantTest is LicensingFixture {
             + licensing.owed(admin, address(0)) + licensing.owed(recipeAuthor, address(0))
             + licensing.owed(datasetCurator, address(0));
         for (uint256 i; i < 4; ++i) owedTotal += licensing.owed(handler.buyer(i), address(0));
-        uint256 held = owedTotal + licensing.pending(tokenId, address(0));
+        uint256 held = owedTotal;
+        for (uint256 i; i < handler.familySize(); ++i) held += licensing.pending(handler.familyAt(i), address(0));
         assertEq(address(licensing).balance, held, "balance = owed + pending");
         assertEq(handler.paidIn(), held + handler.withdrawn(), "paid in = owed + pending + withdrawn");
     }
@@ -381,24 +434,41 @@ contract MotifLicensingInvariantTest is LicensingFixture {
             if (!known) continue; // superseded by a newer license in its slot: dead
             for (uint256 r; r < 6; ++r) {
                 uint256 region = handler.poolRegion(r);
-                (bool ok, uint256 id) = licensing.isLicensed(tokenId, g.licensee, region, uint48(block.timestamp));
+                if (g.token == tokenId) _designLicenceCoversColourwaysOnlyIfFlagged(g, l.termsId, region);
+                (bool ok, uint256 id) = licensing.isLicensed(g.token, g.licensee, region, uint48(block.timestamp));
                 if (!ok || id != g.id) continue;
                 assertTrue((g.regions >> region) & 1 == 1, "licensed outside its regions");
                 assertTrue(l.start <= block.timestamp && block.timestamp < l.end, "licensed outside its window");
                 assertTrue(l.status == LicenseStatus.Active, "licensed while not active");
                 for (uint256 c = 24; c <= 27; ++c) {
                     (bool inClass, uint256 classId) =
-                        licensing.isLicensed(tokenId, g.licensee, region, uint8(c), uint48(block.timestamp));
+                        licensing.isLicensed(g.token, g.licensee, region, uint8(c), uint48(block.timestamp));
                     if (inClass && classId == g.id) assertTrue((g.classes >> (c - 1)) & 1 == 1, "licensed outside its classes");
                 }
             }
-            (bool after_, uint256 idAfter) = licensing.isLicensed(tokenId, g.licensee, handler.poolRegion(0), l.end);
+            (bool after_, uint256 idAfter) = licensing.isLicensed(g.token, g.licensee, handler.poolRegion(0), l.end);
             assertFalse(after_ && idAfter == g.id, "licensed at its end");
         }
     }
 
+    /// @dev A licence of the design answers `isLicensed` for a colourway only if its terms carry
+    /// `ALL_COLOURWAYS` (and then only inside its regions, as for the design).
+    function _designLicenceCoversColourwaysOnlyIfFlagged(LicensingHandler.Granted memory g, uint32 termsId, uint256 region)
+        internal
+        view
+    {
+        bool flagged = licensing.getTerms(termsId).flags & LicenseFlags.ALL_COLOURWAYS != 0;
+        for (uint256 k = 1; k < handler.familySize(); ++k) {
+            (bool ok, uint256 id) = licensing.isLicensed(handler.familyAt(k), g.licensee, region, uint48(block.timestamp));
+            if (!ok || id != g.id) continue;
+            assertTrue(flagged, "a design-only licence covered a colourway");
+            assertTrue((g.regions >> region) & 1 == 1, "a colourway licensed outside the design licence's regions");
+        }
+    }
+
     /// @dev (c) No two exclusive-conflicting licenses coexist: an active exclusive license shares no
-    /// region and no moment with any other active license.
+    /// region, class and moment with any other active license of its design family (every grant of
+    /// the handler is of the design or one of its colourways: one family, one exclusivity book).
     function _noExclusiveConflicts() internal view {
         uint256 n = handler.grantedCount();
         for (uint256 i; i < n; ++i) {
@@ -435,7 +505,7 @@ contract MotifLicensingHandlerTest is LicensingFixture {
 
     function setUp() public override {
         super.setUp();
-        handler = new LicensingHandler(licensing, tokenId, licensor, admin);
+        handler = new LicensingHandler(licensing, cert, attester, tokenId, licensor, admin);
     }
 
     function test_handler_everyActionSucceedsOften() public {
@@ -453,6 +523,7 @@ contract MotifLicensingHandlerTest is LicensingFixture {
             else if (action == 7) handler.warp(uint32(r >> 8) % 3 days);
             else if (action == 9) handler.reportSales(r >> 8, uint8(r >> 16), uint8(r >> 24), uint64(r >> 32));
             else handler.transfer(r >> 8, uint8(r >> 16));
+            if (i % 97 == 5) handler.mintColourway(r);
             if (i % 50 == 49) handler.settle();
         }
         assertGe(handler.okPublish(), 20, "publish");
@@ -465,5 +536,6 @@ contract MotifLicensingHandlerTest is LicensingFixture {
         assertGe(handler.okRevoke(), 5, "revoke");
         assertGe(handler.okTransfer(), 5, "transfer");
         assertGe(handler.okWithdraw(), 3, "withdraw");
+        assertGe(handler.okColourway(), 3, "mintColourway");
     }
 }

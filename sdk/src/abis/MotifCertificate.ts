@@ -92,6 +92,69 @@ export const motifCertificateAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "designCreator",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      }
+    ],
+    "name": "MotifCertificateColourwayCreatorMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint32",
+        "name": "designModelId",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "modelId",
+        "type": "uint32"
+      }
+    ],
+    "name": "MotifCertificateColourwayModelMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "designOwner",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "to",
+        "type": "address"
+      }
+    ],
+    "name": "MotifCertificateColourwayOwnerMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint16",
         "name": "shareBps",
         "type": "uint16"
@@ -103,6 +166,38 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "MotifCertificateDatasetShareTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "familyDesignId",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifCertificateDesignIsColourway",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum CertificateKind",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "MotifCertificateDesignNotAPattern",
     "type": "error"
   },
   {
@@ -386,6 +481,17 @@ export const motifCertificateAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifCertificateUnknownDesign",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint16",
         "name": "codec",
         "type": "uint16"
@@ -567,6 +673,25 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "CertificateMinted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
+    "name": "ColourwayMinted",
     "type": "event"
   },
   {
@@ -1352,6 +1477,25 @@ export const motifCertificateAbi = [
         "type": "uint256"
       }
     ],
+    "name": "designOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
     "name": "editHead",
     "outputs": [
       {
@@ -1866,6 +2010,109 @@ export const motifCertificateAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "components": [
+              {
+                "internalType": "bytes32",
+                "name": "contentDigest",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "metadataDigest",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "metadataCodec",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "modelId",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint64",
+                "name": "seed",
+                "type": "uint64"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "paramsHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "pdqHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "bytes32",
+                "name": "tileHash",
+                "type": "bytes32"
+              },
+              {
+                "internalType": "address",
+                "name": "creator",
+                "type": "address"
+              },
+              {
+                "internalType": "uint256",
+                "name": "recipeId",
+                "type": "uint256"
+              }
+            ],
+            "internalType": "struct Lineage",
+            "name": "lineage",
+            "type": "tuple"
+          },
+          {
+            "internalType": "address",
+            "name": "to",
+            "type": "address"
+          },
+          {
+            "internalType": "uint16",
+            "name": "royaltyBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint64",
+            "name": "deadline",
+            "type": "uint64"
+          },
+          {
+            "internalType": "bytes",
+            "name": "signature",
+            "type": "bytes"
+          }
+        ],
+        "internalType": "struct MintRequest",
+        "name": "request",
+        "type": "tuple"
+      },
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      }
+    ],
+    "name": "mintColourway",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "tokenId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -167,12 +167,14 @@ export const LicenseFlags = {
   SUBLICENSABLE: 8,
   /** The licensee may transfer the license to another account. */
   TRANSFERABLE: 16,
-  /** No other license of the certificate may share a region and overlap in time. */
+  /** No other license of the certificate may share a region and overlap in time (of its design family: a design and its colourways share one exclusivity book). */
   EXCLUSIVE: 32,
   /** The licensor may revoke after an arbiter flags a breach. */
   REVOCABLE_FOR_BREACH: 64,
+  /** Terms of a design that also cover every colourway of it, present and future (`MotifCertificate.mintColourway`); without it a design's licence covers the design only. Refused on a colourway's own terms (a colourway has no colourways). */
+  ALL_COLOURWAYS: 128,
   /** Every defined flag. */
-  ALL: 127,
+  ALL: 255,
 } as const;
 
 /** The public constants of MotifCertificate (`MotifCertificateConstants` in contracts/MotifCertificate.sol) */

@@ -21,8 +21,18 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateAlreadyCertified"; args: { tokenId: bigint } }
   /** `MotifCertificateAttestationExpired(uint64 deadline, uint256 timestamp)` (MotifCertificate) */
   | { errorName: "MotifCertificateAttestationExpired"; args: { deadline: bigint; timestamp: bigint } }
+  /** `MotifCertificateColourwayCreatorMismatch(uint256 designId, address designCreator, address creator)` (MotifCertificate) */
+  | { errorName: "MotifCertificateColourwayCreatorMismatch"; args: { designId: bigint; designCreator: Address; creator: Address } }
+  /** `MotifCertificateColourwayModelMismatch(uint256 designId, uint32 designModelId, uint32 modelId)` (MotifCertificate) */
+  | { errorName: "MotifCertificateColourwayModelMismatch"; args: { designId: bigint; designModelId: number; modelId: number } }
+  /** `MotifCertificateColourwayOwnerMismatch(uint256 designId, address designOwner, address to)` (MotifCertificate) */
+  | { errorName: "MotifCertificateColourwayOwnerMismatch"; args: { designId: bigint; designOwner: Address; to: Address } }
   /** `MotifCertificateDatasetShareTooHigh(uint16 shareBps, uint16 maxBps)` (MotifCertificate) */
   | { errorName: "MotifCertificateDatasetShareTooHigh"; args: { shareBps: number; maxBps: number } }
+  /** `MotifCertificateDesignIsColourway(uint256 designId, uint256 familyDesignId)` (MotifCertificate) */
+  | { errorName: "MotifCertificateDesignIsColourway"; args: { designId: bigint; familyDesignId: bigint } }
+  /** `MotifCertificateDesignNotAPattern(uint256 designId, uint8 kind)` (MotifCertificate) */
+  | { errorName: "MotifCertificateDesignNotAPattern"; args: { designId: bigint; kind: number } }
   /** `MotifCertificateDuplicateContent(bytes32 contentDigest)` (MotifCertificate) */
   | { errorName: "MotifCertificateDuplicateContent"; args: { contentDigest: Hex } }
   /** `MotifCertificateInvalidBatchLength(uint256 length, uint256 maxLength)` (MotifCertificate) */
@@ -61,6 +71,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateUnauthorizedAttester"; args: { account: Address } }
   /** `MotifCertificateUnexpectedValue(uint256 value)` (MotifCertificate) */
   | { errorName: "MotifCertificateUnexpectedValue"; args: { value: bigint } }
+  /** `MotifCertificateUnknownDesign(uint256 designId)` (MotifCertificate) */
+  | { errorName: "MotifCertificateUnknownDesign"; args: { designId: bigint } }
   /** `MotifCertificateUnsupportedCodec(uint16 codec)` (MotifCertificate) */
   | { errorName: "MotifCertificateUnsupportedCodec"; args: { codec: number } }
   /** `MotifCertificateZeroField(string field)` (MotifCertificate) */
@@ -135,6 +147,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifLicensingNotAllowedByTerms"; args: { licenseId: bigint; flag: number } }
   /** `MotifLicensingNotCertificateOwner(uint256 tokenId, address caller, address owner)` (MotifLicensing) */
   | { errorName: "MotifLicensingNotCertificateOwner"; args: { tokenId: bigint; caller: Address; owner: Address } }
+  /** `MotifLicensingNotForColourways(uint256 licenseId, uint256 tokenId)` (MotifLicensing) */
+  | { errorName: "MotifLicensingNotForColourways"; args: { licenseId: bigint; tokenId: bigint } }
   /** `MotifLicensingNotLicensed(uint256 tokenId, address licensee)` (MotifLicensing) */
   | { errorName: "MotifLicensingNotLicensed"; args: { tokenId: bigint; licensee: Address } }
   /** `MotifLicensingNotLicensee(uint256 licenseId, address caller)` (MotifLicensing) */
@@ -268,7 +282,12 @@ export const motifErrorArgNames = {
   InvalidShortString: [],
   MotifCertificateAlreadyCertified: ["tokenId"],
   MotifCertificateAttestationExpired: ["deadline", "timestamp"],
+  MotifCertificateColourwayCreatorMismatch: ["designId", "designCreator", "creator"],
+  MotifCertificateColourwayModelMismatch: ["designId", "designModelId", "modelId"],
+  MotifCertificateColourwayOwnerMismatch: ["designId", "designOwner", "to"],
   MotifCertificateDatasetShareTooHigh: ["shareBps", "maxBps"],
+  MotifCertificateDesignIsColourway: ["designId", "familyDesignId"],
+  MotifCertificateDesignNotAPattern: ["designId", "kind"],
   MotifCertificateDuplicateContent: ["contentDigest"],
   MotifCertificateInvalidBatchLength: ["length", "maxLength"],
   MotifCertificateInvalidMemberCount: ["members", "maxMembers"],
@@ -288,6 +307,7 @@ export const motifErrorArgNames = {
   MotifCertificateTooManyCreators: ["maxCreators"],
   MotifCertificateUnauthorizedAttester: ["account"],
   MotifCertificateUnexpectedValue: ["value"],
+  MotifCertificateUnknownDesign: ["designId"],
   MotifCertificateUnsupportedCodec: ["codec"],
   MotifCertificateZeroField: ["field"],
   MotifLicensingAmountTooLarge: ["amount", "maxAmount"],
@@ -325,6 +345,7 @@ export const motifErrorArgNames = {
   MotifLicensingNoTransferPending: ["licenseId", "caller", "pendingTo"],
   MotifLicensingNotAllowedByTerms: ["licenseId", "flag"],
   MotifLicensingNotCertificateOwner: ["tokenId", "caller", "owner"],
+  MotifLicensingNotForColourways: ["licenseId", "tokenId"],
   MotifLicensingNotLicensed: ["tokenId", "licensee"],
   MotifLicensingNotLicensee: ["licenseId", "caller"],
   MotifLicensingNotOfferLicensee: ["offerKey", "licensee", "caller"],

@@ -109,6 +109,21 @@ abstract contract LicensingFixture is MotifFixture {
         id = cert.mint(r);
     }
 
+    /// @dev The attester mints pattern `salt` as a colourway of `designId` to the design's owner (same
+    /// model and creator as the fixture's patterns).
+    function _mintColourway(uint256 designId, uint256 salt) internal returns (uint256 id) {
+        MintRequest memory r = _request(salt);
+        r.to = cert.ownerOf(designId);
+        vm.prank(attester);
+        id = cert.mintColourway(r, designId);
+    }
+
+    /// @dev `_offer` for certificate `token` instead of the fixture's.
+    function _offerFor(uint256 token, uint256 regions, uint16 flags, uint128 price) internal view returns (Offer memory o) {
+        o = _offer(regions, flags, price);
+        o.terms.tokenId = token;
+    }
+
     function _mask(uint256 a) internal pure returns (uint256) {
         return uint256(1) << a;
     }
