@@ -249,7 +249,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   await licensing.write.acceptOffer([await licensing.read.lastOfferId(), price], { account: familyLicensee, value: paid });
   const at = Number((await publicClient.getBlock()).timestamp);
   const viaDesignData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [colourway, familyLicensee, 74n, at] });
-  const [viaDesign] = await licensing.read.isLicensed([colourway, familyLicensee, 74n, at]);
+  const [viaDesign] = await publicClient.readContract({ address: licensing.address, abi: licensing.abi, functionName: "isLicensed", args: [colourway, familyLicensee, 74n, at] });
   if (!viaDesign) throw new Error("bench: the design's all-colourways licence should cover the colourway in FR");
   const viaDesignGas = (await publicClient.estimateGas({ to: licensing.address, data: viaDesignData })) - intrinsicGas(viaDesignData);
   record("gas.licensing.isLicensed.viaDesign", viaDesignGas, "isLicensed of a colourway through its design's all-colourways licence (the miss path: designOf, then the design's licence), estimateGas minus intrinsic");
