@@ -46,27 +46,29 @@ export function fft(re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
-  // the butterflies of a stage are independent (each its own pair): the early stages, with few
-  // twiddles and many groups, run twiddle by twiddle, each loaded once; the same arithmetic
+  // the butterflies of a stage are independent (each its own pair), so they run twiddle by twiddle,
+  // each twiddle loaded once, the pair's four values read once into locals: the same arithmetic,
+  // x[a] ± w·x[b] operation for operation
   for (let size = 2; size <= n; size <<= 1) {
     const half = size >>> 1;
     const step = n / size;
-    if (half < step) {
-      for (let k = 0; k < half; k++) for (let a = k; a < n; a += size) butterfly(re, im, a, a + half, cos[k * step]!, sin[k * step]!);
-    } else {
-      for (let start = 0; start < n; start += size) for (let k = 0; k < half; k++) butterfly(re, im, start + k, start + k + half, cos[k * step]!, sin[k * step]!);
+    for (let k = 0; k < half; k++) {
+      const wr = cos[k * step]!;
+      const wi = sin[k * step]!;
+      for (let a = k, b = k + half; b < n; a += size, b += size) {
+        const br = re[b]!;
+        const bi = im[b]!;
+        const ar = re[a]!;
+        const ai = im[a]!;
+        const xr = br * wr - bi * wi;
+        const xi = br * wi + bi * wr;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
+      }
     }
   }
-}
-
-/** (x[a], x[b]) ← (x[a] + w·x[b], x[a] − w·x[b]). */
-function butterfly(re: Float64Array, im: Float64Array, a: number, b: number, wr: number, wi: number): void {
-  const xr = re[b]! * wr - im[b]! * wi;
-  const xi = re[b]! * wi + im[b]! * wr;
-  re[b] = re[a]! - xr;
-  im[b] = im[a]! - xi;
-  re[a] = re[a]! + xr;
-  im[a] = im[a]! + xi;
 }
 
 /** The smallest power of two ≥ n. */
