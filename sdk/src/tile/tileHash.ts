@@ -1,6 +1,6 @@
 import type { RawImage } from "../pdq/pdq.js";
 import { hammingDistance256 } from "../hamming.js";
-import { fft, nextPowerOfTwo } from "./fft.js";
+import { fft, fftOfRealLine, nextPowerOfTwo } from "./fft.js";
 
 /**
  * Motif's tile hash: a 256-bit fingerprint of a seamless pattern that stays the same for any tile
@@ -619,18 +619,19 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
   const centre = (n - 1) / 2;
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (i - centre) * (i - centre);
+  const line = new Float64Array(n);
   for (let l = 0; l < lines; l++) {
-    re.fill(0);
-    im.fill(0);
+    const base = l * lineStride;
+    for (let i = 0; i < n; i++) line[i] = plane[base + i * step]!;
     let m = 0;
     let sxy = 0;
-    const base = l * lineStride;
-    for (let i = 0; i < n; i++) m += plane[base + i * step]!;
+    for (let i = 0; i < n; i++) m += line[i]!;
     m /= n;
-    for (let i = 0; i < n; i++) sxy += (i - centre) * (plane[base + i * step]! - m);
+    for (let i = 0; i < n; i++) sxy += (i - centre) * (line[i]! - m);
     const slope = sxx === 0 ? 0 : sxy / sxx;
-    for (let i = 0; i < n; i++) re[i] = plane[base + i * step]! - m - slope * (i - centre);
-    fft(re, im);
+    for (let i = 0; i < n; i++) line[i] = line[i]! - m - slope * (i - centre);
+    // zero-padded to `size`: non-circular
+    fftOfRealLine(line, n, re, im);
     for (let k = 0; k < size; k++) power[k] = power[k]! + re[k]! * re[k]! + im[k]! * im[k]!;
   }
   // inverse transform of a real, even spectrum: a forward transform, real part, divided by size
