@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 
 import { REPEAT_TYPES, encodeModelCard, pixelsPerMetre, pngPhysOf } from "@motif/sdk";
 import { addModel, loadManifestSync, manifestRecord } from "../src/model/manifest.js";
-import { WorkerPool, renderPool } from "../src/render/pool.js";
+import { RENDER_WORKER_DEPTH, WorkerPool, renderPool } from "../src/render/pool.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { runPipeline, runPipelines, runStages } from "../src/pipeline.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, closeRenderPools, render, renderThreads } from "../src/render/render.js";
@@ -243,7 +243,8 @@ parentPort.on("message", (m) => {
       await pool.close();
     }
     expect(() => new WorkerPool(1, spawn, "test worker", 0)).to.throw(RangeError, "test worker pool depth: 0 is not an integer in 1..16");
-    expect(renderPool(2).depth).to.equal(2);
+    expect(renderPool(2).depth).to.equal(RENDER_WORKER_DEPTH);
+    expect(RENDER_WORKER_DEPTH, "bands a render worker is sent at once").to.equal(4);
   });
 
   it("MOTIF_RENDER_THREADS: 1..64, default one a core up to 8; out of range a RangeError naming the variable and the range", async () => {
