@@ -167,14 +167,9 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
   // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
-  const snap = (p: number, n: number) => {
-    const k = Math.max(1, Math.round(n / p));
-    return Math.abs(n / k - p) <= Math.max(0.75, 0.01 * p) ? n / k : p;
-  };
-  const px = snap((findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw, width);
-  const py = snap((findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh, height);
-  const whole = (p: number, n: number) => Math.abs(n / p - Math.round(n / p)) < 1e-9;
-  const wrap = whole(px, width) && whole(py, height);
+  const px = snapPeriod((findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw, width);
+  const py = snapPeriod((findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh, height);
+  const wrap = divides(px, width) && divides(py, height);
 
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
   // each axis reduced by its own period (at most 4 samples per tile pixel): linear time whatever the
@@ -192,9 +187,14 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   // not exactly periodic (e.g. a crop of 1.5 periods): the one-period window is centred, away from the clamped edges
   const x0 = wrap ? 0 : Math.max(0, (rw - rpx) / 2);
   const y0 = wrap ? 0 : Math.max(0, (rh - rpy) / 2);
-  const at = (origin: number, step: number) => Float64Array.from({ length: TILE_SIZE }, (_, i) => origin + (i + 0.5) * step - 0.5);
+  const xs = new Float64Array(TILE_SIZE);
+  const ys = new Float64Array(TILE_SIZE);
+  for (let i = 0; i < TILE_SIZE; i++) {
+    xs[i] = x0 + (i + 0.5) * stepX - 0.5;
+    ys[i] = y0 + (i + 0.5) * stepY - 0.5;
+  }
   // the tile reads the blurred plane at 4 × 64² points: only those are blurred
-  const tile = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, at(x0, stepX), at(y0, stepY));
+  const tile = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, xs, ys);
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
@@ -230,6 +230,17 @@ export function tileDistance(a: string, b: string): number {
 
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** A period `p` within 0.75 px (or 1%) of side `n` / k for a whole k, as n / k; else `p`. */
+function snapPeriod(p: number, n: number): number {
+  const k = Math.max(1, Math.round(n / p));
+  return Math.abs(n / k - p) <= Math.max(0.75, 0.01 * p) ? n / k : p;
+}
+
+/** Whether period `p` divides side `n` a whole number of times. */
+function divides(p: number, n: number): boolean {
+  return Math.abs(n / p - Math.round(n / p)) < 1e-9;
 }
 
 /**
@@ -530,11 +541,23 @@ function blurPass(plane: Float64Array, kernel: Float64Array | undefined, length:
   }
 }
 
-/** Where a bilinear sample at `x` (pixel centres at integers) reads a line of `n`: its two neighbours (wrapped or clamped) and the weight of the second. */
-function bilinearTaps(x: number, n: number, wrap: boolean): { a: number; b: number; f: number } {
-  const x0 = Math.floor(x);
-  const at = (i: number) => (wrap ? ((i % n) + n) % n : i < 0 ? 0 : i >= n ? n - 1 : i);
-  return { a: at(x0), b: at(x0 + 1), f: x - x0 };
+/**
+ * Where bilinear samples at `at` (pixel coordinates, centres at integers) read a line of `n`: the
+ * two neighbours of sample i (wrapped or clamped) at 2i and 2i + 1 of `taps`, and the weight of the
+ * second, `weights[i]`.
+ */
+function bilinearTaps(at: Float64Array, n: number, wrap: boolean): { taps: Int32Array; weights: Float64Array } {
+  const taps = new Int32Array(2 * at.length);
+  const weights = new Float64Array(at.length);
+  for (let i = 0; i < at.length; i++) {
+    const x0 = Math.floor(at[i]!);
+    for (let t = 0; t < 2; t++) {
+      const x = x0 + t;
+      taps[2 * i + t] = wrap ? ((x % n) + n) % n : x < 0 ? 0 : x >= n ? n - 1 : x;
+    }
+    weights[i] = at[i]! - x0;
+  }
+  return { taps, weights };
 }
 
 /**
@@ -549,11 +572,9 @@ function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: numbe
   const ky = gaussianKernel(sigmaY);
   const sx = kx === undefined ? undefined : tapSources(w, (kx.length - 1) / 2, wrap);
   const sy = ky === undefined ? undefined : tapSources(h, (ky.length - 1) / 2, wrap);
-  const tx = Array.from(xs, (x) => bilinearTaps(x, w, wrap));
-  const ty = Array.from(ys, (y) => bilinearTaps(y, h, wrap));
   // the points read: columns 2j, 2j + 1 are sample j's two neighbours, rows 2i, 2i + 1 sample i's
-  const columns = Int32Array.from(tx.flatMap(({ a, b }) => [a, b]));
-  const rows = Int32Array.from(ty.flatMap(({ a, b }) => [a, b]));
+  const { taps: columns, weights: wx } = bilinearTaps(xs, w, wrap);
+  const { taps: rows, weights: wy } = bilinearTaps(ys, h, wrap);
   const nc = columns.length;
   // the row pass at those columns, on each row the column pass reads (every sampled row without a column blur)
   const rowPass = scratch("rows", h * nc);
@@ -591,9 +612,9 @@ function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: numbe
   }
   const out = new Float64Array(ys.length * xs.length);
   for (let i = 0; i < ys.length; i++) {
-    const fy = ty[i]!.f;
+    const fy = wy[i]!;
     for (let j = 0; j < xs.length; j++) {
-      const fx = tx[j]!.f;
+      const fx = wx[j]!;
       const o = 2 * i * nc + 2 * j;
       const a = blurred[o]!;
       const b = blurred[o + 1]!;
