@@ -1,16 +1,18 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { CarReader } from "@ipld/car";
 import { MemoryBlockstore } from "blockstore-core/memory";
 import { importBytes } from "ipfs-unixfs-importer";
+import { base32upper } from "multiformats/bases/base32";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
 import { sha256 } from "multiformats/hashes/sha2";
 import { keccak256, toHex } from "viem";
 
+import { BlockFolder } from "../src/ipfs/blockstore.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { canonicalJson } from "../src/metadata/canonical.js";
 import { TRAINED_ALGORITHMIC_MEDIA } from "../src/metadata/metadata.js";
@@ -61,6 +63,29 @@ describe("embedded IPFS store", function () {
     for (const b of blocks) {
       const digest = createHash("sha256").update(b.bytes).digest();
       expect(Buffer.compare(Buffer.from(b.cid.multihash.digest), digest)).to.equal(0);
+    }
+  });
+
+  it("writes each block where blockstore-fs keeps it (its shard folder made when missing, again after removal), leaving no temporary file", async () => {
+    const dir = await tmp();
+    const folder = new BlockFolder(dir);
+    await folder.open();
+    const data = bytesOf(5000, 4);
+    const cid = CID.createV1(raw.code, await sha256.digest(data));
+    // blockstore-fs's layout: the multihash in upper-case multibase base32, `.data`, in a folder named by its last two characters
+    const name = base32upper.encoder.encode(cid.multihash.bytes);
+    const shard = name.slice(-2);
+    for (let round = 0; round < 2; round++) {
+      await rm(path.join(dir, shard), { recursive: true, force: true });
+      expect((await folder.put(cid, data)).toString()).to.equal(cid.toString());
+      await folder.put(cid, data); // the same block again: replaced in place
+      expect(await readdir(dir)).to.deep.equal([shard]);
+      expect(await readdir(path.join(dir, shard))).to.deep.equal([`${name}.data`]);
+      const reader = new BlockFolder(dir); // blockstore-fs's own reads
+      expect(await reader.has(cid)).to.equal(true);
+      const parts: Uint8Array[] = [];
+      for await (const part of reader.get(cid)) parts.push(part);
+      expect(Buffer.compare(Buffer.concat(parts), Buffer.from(data))).to.equal(0);
     }
   });
 });

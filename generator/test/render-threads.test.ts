@@ -7,7 +7,7 @@ import { Worker } from "node:worker_threads";
 
 import { REPEAT_TYPES, encodeModelCard, pixelsPerMetre, pngPhysOf } from "@motif/sdk";
 import { addModel, loadManifestSync, manifestRecord } from "../src/model/manifest.js";
-import { WorkerPool, renderPool } from "../src/render/pool.js";
+import { RENDER_WORKER_DEPTH, WorkerPool, renderPool } from "../src/render/pool.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { runPipeline, runPipelines, runStages } from "../src/pipeline.js";
 import { MODELS_DIR, type RenderInput, RenderInputError, closeRenderPools, render, renderThreads } from "../src/render/render.js";
@@ -106,16 +106,19 @@ describe("render threads: bands in worker threads, the same bytes (issue 19 §4)
     }
   });
 
-  it("the pipeline's render keeps the pixels, its fingerprint reads them and drops them: the same result as from the PNG", async () => {
+  it("the pipeline's render keeps the pixels, its fingerprint reads them and drops them (their buffer reused by the next render, every pixel rewritten): the same result as from the PNG", async () => {
     const env = { config: testPipeline(new EmbeddedIpfs(tempDir())), options: {} };
+    const buffers: ArrayBufferLike[] = [];
     for (const seed of [41n, 42n, 43n]) {
       const ctx: PipelineContext = { request: { model: "weld", seed, params, width: 512, height: 512 } };
       await runStages([renderStage], ctx, env);
       expect(ctx.pixels?.data.length, `seed ${seed}`).to.equal(512 * 512 * 3);
+      buffers.push(ctx.pixels!.data.buffer);
       await runStages([fingerprintStage], ctx, env);
       expect(ctx.pixels, `seed ${seed}: dropped once fingerprinted`).to.equal(undefined);
       expect(ctx.fingerprint, `seed ${seed}`).to.deep.equal(await fingerprint({ png: ctx.png! }));
     }
+    expect(buffers[1], "the second render's pixels are in the first's buffer").to.equal(buffers[0]);
   });
 
   it("weights given as bytes (an auditor's fetch, an upload): the same bytes as the shipped file, on any number of threads", async () => {
@@ -240,7 +243,8 @@ parentPort.on("message", (m) => {
       await pool.close();
     }
     expect(() => new WorkerPool(1, spawn, "test worker", 0)).to.throw(RangeError, "test worker pool depth: 0 is not an integer in 1..16");
-    expect(renderPool(2).depth).to.equal(2);
+    expect(renderPool(2).depth).to.equal(RENDER_WORKER_DEPTH);
+    expect(RENDER_WORKER_DEPTH, "bands a render worker is sent at once").to.equal(4);
   });
 
   it("MOTIF_RENDER_THREADS: 1..64, default one a core up to 8; out of range a RangeError naming the variable and the range", async () => {

@@ -77,9 +77,10 @@ export * from "./actions/recipes/mintRecipe.js";
 export * from "./actions/recipes/getRecipe.js";
 export * from "./actions/recipes/checkRecipeLicense.js";
 export * from "./actions/datasets/mintDataset.js";
-// the tile hash's in-place radix-2 FFT, exported so auditors (and the SDK's tests) can check it
-// against a textbook transform: the tile bits an attestation carries depend on it bit for bit
-export { fft } from "./tile/fft.js";
+// the tile hash's in-place radix-2 FFT (and its shortcut for a zero-padded real line), exported so
+// auditors (and the SDK's tests) can check it against a textbook transform: the tile bits an
+// attestation carries depend on it bit for bit
+export { fft, fftOfRealLine } from "./tile/fft.js";
 export { TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "./tile/tileHash.js";
 export * from "./indexer/types.js";
 export * from "./indexer/actions.js";

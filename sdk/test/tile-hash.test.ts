@@ -12,7 +12,7 @@ import { BRANDS } from "../../generator/src/model/brands.js";
 import { buildCppnModel, mulberry32 } from "../../generator/src/model/cppn.js";
 import { decodeImage } from "../../generator/src/pdq/decode.js";
 import { render } from "../../generator/src/render/render.js";
-import { TILE_MATCH_DISTANCE, fft, tileDistance, tileHashPixels } from "@motif/sdk";
+import { TILE_MATCH_DISTANCE, fft, fftOfRealLine, tileDistance, tileHashPixels } from "@motif/sdk";
 import { type Rgb, crop, remap, rgb, shift, tile } from "../../test/ts/helpers/pixels.js";
 
 const SIDE = 256;
@@ -219,6 +219,24 @@ describe("tile hash: the same bits, however it is computed", function () {
         expect(bytes(r2).equals(bytes(r1)) && bytes(i2).equals(bytes(i1)), `length ${n}, line ${t}`).to.equal(true);
       }
     }
+  });
+
+  it("the FFT of a real line zero-padded (the autocorrelation's): bit for bit the FFT of the padded line, signed zeros included, for lines of 1 to 600", () => {
+    const random = mulberry32(0x9ad);
+    const bytes = (x: Float64Array) => Buffer.from(x.buffer);
+    for (let n = 1; n <= 600; n += n < 40 ? 1 : 37) {
+      const size = Math.max(2, 2 ** Math.ceil(Math.log2(2 * n)));
+      for (let t = 0; t < 6; t++) {
+        const line = Float64Array.from({ length: n }, (_, i) => (t === 0 ? (i % 2 === 0 ? -0 : 0) : t === 1 ? (i % 7) - 3 : (random() - 0.5) * 10 ** (t - 3)));
+        const [re1, im1] = [new Float64Array(size), new Float64Array(size)];
+        re1.set(line);
+        fft(re1, im1);
+        const [re2, im2] = [new Float64Array(size).fill(7), new Float64Array(size).fill(7)];
+        fftOfRealLine(line, n, re2, im2);
+        expect(bytes(re2).equals(bytes(re1)) && bytes(im2).equals(bytes(im1)), `length ${n}, line ${t}`).to.equal(true);
+      }
+    }
+    expect(() => fftOfRealLine(new Float64Array(5), 5, new Float64Array(8), new Float64Array(8))).to.throw(RangeError, /at least 10/);
   });
 
   it("renders (with a margin and without, exactly periodic or not), RGBA, grey, grey + alpha, a swatch on a card and a photo: the golden bits", async () => {

@@ -1,13 +1,14 @@
 import { mkdir } from "node:fs/promises";
 import { CarWriter } from "@ipld/car";
 import * as dagPb from "@ipld/dag-pb";
-import { FsBlockstore } from "blockstore-fs";
 import { exporter } from "ipfs-unixfs-exporter";
 import { importBytes } from "ipfs-unixfs-importer";
 import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
 import * as raw from "multiformats/codecs/raw";
+
+import { BlockFolder } from "./blockstore.js";
 
 /**
  * The chunking and DAG settings of `ipfs add --cid-version=1` on Kubo (its classic defaults), so the
@@ -38,14 +39,15 @@ export interface IpfsStore {
 
 /**
  * An embedded, persistent IPFS block store in a folder of the project (`.motif/ipfs` by default):
- * no daemon to install. Blocks are files named by their multihash (blockstore-fs).
+ * no daemon to install. Blocks are files named by their multihash, laid out as blockstore-fs does it
+ * (`BlockFolder`).
  */
 export class EmbeddedIpfs implements IpfsStore {
-  private readonly blockstore: FsBlockstore;
+  private readonly blockstore: BlockFolder;
   private opened: Promise<void> | undefined;
 
   constructor(readonly directory: string) {
-    this.blockstore = new FsBlockstore(directory);
+    this.blockstore = new BlockFolder(directory);
   }
 
   private ready(): Promise<void> {

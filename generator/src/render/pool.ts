@@ -220,9 +220,13 @@ const renderPools = new Map<number, WorkerPool>();
 
 /**
  * Bands sent to a render worker at once: it starts the next as soon as one is done, without waiting
- * for the main thread (busy fingerprinting, screening, pinning) to hand it one.
+ * for the main thread (busy fingerprinting, screening, pinning) to hand it one. Four: a pattern's
+ * fingerprint holds the main thread ~20 ms at a stretch, longer than a band takes (~12 ms), so with
+ * two a worker often sat idle until the main thread came back (2 shared cores, 512² pipeline:
+ * ~10 patterns/s at depth 2 against 11–20 at 3 and 4, alternated runs under the same load). A
+ * render still has at most two bands a thread in flight (`renderInPool`), so its memory is as before.
  */
-export const RENDER_WORKER_DEPTH = 2;
+export const RENDER_WORKER_DEPTH = 4;
 
 /** The process's pool of `threads` render workers (one per size asked for; started on first use). */
 export function renderPool(threads: number): WorkerPool {

@@ -10,6 +10,7 @@ import { runImage } from "../model/io.js";
 import { type ModelManifestEntry, loadManifestSync, manifestEntry, manifestRecord } from "../model/manifest.js";
 import { BAND_PIXELS, bandRowsOf, bandsOf, cppnBand, cppnScratch } from "./bands.js";
 import { latentOf } from "./latent.js";
+import { pixelBuffer } from "./pixels.js";
 import { PngWriter } from "./png.js";
 import { encodePng, recolourPixels } from "./recolour.js";
 import { MAX_RENDER_THREADS, type WorkerPool, renderPool, renderThreads } from "./pool.js";
@@ -211,6 +212,7 @@ export type RenderOptions = {
    * Keep the rendered pixels and return them as `pixels` (the fingerprint reads them instead of
    * decoding the PNG again): width × height × 3 bytes more for the render's duration, shared with
    * the render workers (each writes its bands in place), so nothing is copied between threads.
+   * `releasePixels` (./pixels.ts) hands them back for a later render once nothing reads them.
    */
   pixels?: boolean;
 };
@@ -247,8 +249,8 @@ export async function render(input: RenderInput, options: RenderOptions = {}): P
   const bands = bandsOf(width, height);
   // one band gains nothing from a worker: it stays on this thread
   const pool = threads > 1 && bands.length > 1 ? renderPool(threads) : undefined;
-  // shared with the workers: each writes its bands' pixels in place
-  const pixels = options.pixels === true ? new Uint8Array(new SharedArrayBuffer(width * height * 3)) : undefined;
+  // shared with the workers: each writes its bands' pixels in place (every pixel: a reused buffer needs no clearing)
+  const pixels = options.pixels === true ? pixelBuffer(width * height * 3) : undefined;
   const progress = { signal: options.signal, onBand: options.onBand, pixels, pixelsPerMetre: ppm };
   let bytes: Uint8Array;
   if (entry.io === "motif.image/1") {

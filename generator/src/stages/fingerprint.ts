@@ -1,4 +1,5 @@
 import { PDQ_MIN_QUALITY, type PdqDihedralResult, type RawImage, decodeImage, lumaOf, pdqDihedralFromLuma, resizeForPdq } from "../pdq/index.js";
+import { releasePixels } from "../render/pixels.js";
 import type { QueryHash } from "../screen/signals.js";
 import { type TileHashResult, tileHashOrNone, tileQueries } from "../tile/index.js";
 import { defineStage } from "./stage.js";
@@ -45,11 +46,17 @@ export function fingerprintPixels(decoded: RawImage): FingerprintOutput {
 
 /**
  * The fingerprint stage of the pipeline definition: from the render's own pixels when it kept them
- * (the PNG's pixels: no decode), else from the PNG. The pixels are dropped from the context then: no
- * later stage reads them, and a long batch keeps every pattern's context.
+ * (the PNG's pixels: no decode), else from the PNG. The pixels are dropped from the context then, and
+ * their buffer handed back for a later render (`releasePixels`): no later stage reads them, and a
+ * long batch keeps every pattern's context.
  */
 export const fingerprintStage = defineStage({
   name: "fingerprint",
   needs: ["png"],
-  run: async (ctx) => ({ fingerprint: ctx.pixels !== undefined ? fingerprintPixels(ctx.pixels) : await fingerprint({ png: ctx.png }), pixels: undefined }),
+  async run(ctx) {
+    if (ctx.pixels === undefined) return { fingerprint: await fingerprint({ png: ctx.png }), pixels: undefined };
+    const fp = fingerprintPixels(ctx.pixels);
+    releasePixels(ctx.pixels);
+    return { fingerprint: fp, pixels: undefined };
+  },
 });

@@ -46,27 +46,56 @@ export function fft(re: Float64Array, im: Float64Array): void {
       im[j] = t;
     }
   }
-  // the butterflies of a stage are independent (each its own pair): the early stages, with few
-  // twiddles and many groups, run twiddle by twiddle, each loaded once; the same arithmetic
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >>> 1;
-    const step = n / size;
-    if (half < step) {
-      for (let k = 0; k < half; k++) for (let a = k; a < n; a += size) butterfly(re, im, a, a + half, cos[k * step]!, sin[k * step]!);
-    } else {
-      for (let start = 0; start < n; start += size) for (let k = 0; k < half; k++) butterfly(re, im, start + k, start + k + half, cos[k * step]!, sin[k * step]!);
-    }
-  }
+  stages(re, im, cos, sin, 2);
 }
 
-/** (x[a], x[b]) ← (x[a] + w·x[b], x[a] − w·x[b]). */
-function butterfly(re: Float64Array, im: Float64Array, a: number, b: number, wr: number, wi: number): void {
-  const xr = re[b]! * wr - im[b]! * wi;
-  const xi = re[b]! * wi + im[b]! * wr;
-  re[b] = re[a]! - xr;
-  im[b] = im[a]! - xi;
-  re[a] = re[a]! + xr;
-  im[a] = im[a]! + xi;
+/**
+ * `fft` of a real line of `n` values zero-padded to `re.length` (a power of two, at least 2n):
+ * written into `re` and `im`, bit for bit what `fft` gives for `line` followed by zeros in `re` and
+ * zeros in `im`, for less work. In bit-reversed order the padding fills every odd position, so each
+ * first-stage butterfly pairs a value v with a zero and a twiddle of (1, −0): w·0 is +0 and the pair
+ * becomes (v + 0, v − 0) = (v + 0, v), with imaginary parts +0; the other stages run as `fft`'s.
+ */
+export function fftOfRealLine(line: Float64Array, n: number, re: Float64Array, im: Float64Array): void {
+  const size = re.length;
+  if (size < 2 * n || im.length !== size) throw new RangeError(`fftOfRealLine: ${n} values need arrays of a power of two at least ${2 * n} long, got ${size} and ${im.length}`);
+  const { cos, sin, rev } = tables(size);
+  for (let k = 0; k < size; k += 2) {
+    const j = rev[k]!;
+    const v = j < n ? line[j]! : 0;
+    re[k] = v + 0;
+    re[k + 1] = v;
+  }
+  im.fill(0);
+  stages(re, im, cos, sin, 4);
+}
+
+/** The butterfly stages of an FFT of bit-reversed `re + i·im`, from those of span `from` on. */
+function stages(re: Float64Array, im: Float64Array, cos: Float64Array, sin: Float64Array, from: number): void {
+  const n = re.length;
+  // the butterflies of a stage are independent (each its own pair), so they run twiddle by twiddle,
+  // each twiddle loaded once, the pair's four values read once into locals: the same arithmetic,
+  // x[a] ± w·x[b] operation for operation
+  for (let size = from; size <= n; size <<= 1) {
+    const half = size >>> 1;
+    const step = n / size;
+    for (let k = 0; k < half; k++) {
+      const wr = cos[k * step]!;
+      const wi = sin[k * step]!;
+      for (let a = k, b = k + half; b < n; a += size, b += size) {
+        const br = re[b]!;
+        const bi = im[b]!;
+        const ar = re[a]!;
+        const ai = im[a]!;
+        const xr = br * wr - bi * wi;
+        const xi = br * wi + bi * wr;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
+      }
+    }
+  }
 }
 
 /** The smallest power of two ≥ n. */

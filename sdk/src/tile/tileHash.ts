@@ -1,6 +1,6 @@
 import type { RawImage } from "../pdq/pdq.js";
 import { hammingDistance256 } from "../hamming.js";
-import { fft, nextPowerOfTwo } from "./fft.js";
+import { fft, fftOfRealLine, nextPowerOfTwo } from "./fft.js";
 
 /**
  * Motif's tile hash: a 256-bit fingerprint of a seamless pattern that stays the same for any tile
@@ -167,14 +167,9 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
   // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
-  const snap = (p: number, n: number) => {
-    const k = Math.max(1, Math.round(n / p));
-    return Math.abs(n / k - p) <= Math.max(0.75, 0.01 * p) ? n / k : p;
-  };
-  const px = snap((findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw, width);
-  const py = snap((findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh, height);
-  const whole = (p: number, n: number) => Math.abs(n / p - Math.round(n / p)) < 1e-9;
-  const wrap = whole(px, width) && whole(py, height);
+  const px = snapPeriod((findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw, width);
+  const py = snapPeriod((findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh, height);
+  const wrap = divides(px, width) && divides(py, height);
 
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
   // each axis reduced by its own period (at most 4 samples per tile pixel): linear time whatever the
@@ -189,25 +184,27 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   const rpy = (py * rh) / height;
   const stepX = rpx / TILE_SIZE;
   const stepY = rpy / TILE_SIZE;
-  // the tile reads the blurred plane at 4 × 64² points: only those are blurred (`blurredAt`)
-  const blurred = blurredAt(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap);
   // not exactly periodic (e.g. a crop of 1.5 periods): the one-period window is centred, away from the clamped edges
   const x0 = wrap ? 0 : Math.max(0, (rw - rpx) / 2);
   const y0 = wrap ? 0 : Math.max(0, (rh - rpy) / 2);
-  const tile = new Float64Array(TILE_SIZE * TILE_SIZE);
+  const xs = new Float64Array(TILE_SIZE);
+  const ys = new Float64Array(TILE_SIZE);
   for (let i = 0; i < TILE_SIZE; i++) {
-    const sy = y0 + (i + 0.5) * stepY - 0.5;
-    for (let j = 0; j < TILE_SIZE; j++) tile[i * TILE_SIZE + j] = Math.sqrt(Math.max(0, bilinear(blurred, rw, rh, x0 + (j + 0.5) * stepX - 0.5, sy, wrap)));
+    xs[i] = x0 + (i + 0.5) * stepX - 0.5;
+    ys[i] = y0 + (i + 0.5) * stepY - 0.5;
   }
+  // the tile reads the blurred plane at 4 × 64² points: only those are blurred
+  const tile = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, xs, ys);
+  for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
   const magnitudes = spectrumMagnitudes(tile);
   const spread = spectralSpread(magnitudes);
   const variants = {
-    original: bitsOf(magnitudes, (u, v) => [u, v]),
-    rotate90: bitsOf(magnitudes, (u, v) => [-v, u]),
-    mirror: bitsOf(magnitudes, (u, v) => [-u, v]),
-    diagonal: bitsOf(magnitudes, (u, v) => [v, u]),
+    original: bitsOf(magnitudes, VARIANT_FREQUENCIES.original),
+    rotate90: bitsOf(magnitudes, VARIANT_FREQUENCIES.rotate90),
+    mirror: bitsOf(magnitudes, VARIANT_FREQUENCIES.mirror),
+    diagonal: bitsOf(magnitudes, VARIANT_FREQUENCIES.diagonal),
   };
   return {
     hash: variants.original,
@@ -235,9 +232,28 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+/** A period `p` within 0.75 px (or 1%) of side `n` / k for a whole k, as n / k; else `p`. */
+function snapPeriod(p: number, n: number): number {
+  const k = Math.max(1, Math.round(n / p));
+  return Math.abs(n / k - p) <= Math.max(0.75, 0.01 * p) ? n / k : p;
+}
+
+/** Whether period `p` divides side `n` a whole number of times. */
+function divides(p: number, n: number): boolean {
+  return Math.abs(n / p - Math.round(n / p)) < 1e-9;
+}
+
+/**
+ * Up to this many pixels, the mean shift of `dominantColour` reads a copy of the pixels sorted by
+ * histogram bin (3 bytes a pixel), so that each step visits only the bins its radius cuts; above it,
+ * every pixel each step (no copy). The same colour either way.
+ */
+const BIN_SORT_MAX_PIXELS = 1 << 22;
+
 /** The most common colour (16 levels a channel), refined by mean shift within `MODE.radius`; `n` packed RGB pixels. */
 function dominantColour(rgb: Uint8Array, n: number): [number, number, number] {
-  const shift = 8 - Math.log2(MODE.levels);
+  const bits = Math.log2(MODE.levels);
+  const shift = 8 - bits;
   const L = MODE.levels;
   // each bin's pixel count and channel sums in one pass (integer sums: exact in any order)
   const counts = new Uint32Array(L ** 3);
@@ -257,29 +273,92 @@ function dominantColour(rgb: Uint8Array, n: number): [number, number, number] {
   const k = counts[best]!;
   let m: [number, number, number] = [sums[best * 3]! / k, sums[best * 3 + 1]! / k, sums[best * 3 + 2]! / k];
   const r2 = MODE.radius * MODE.radius;
+  const sorted = n <= BIN_SORT_MAX_PIXELS ? binSorted(rgb, n, counts, shift) : undefined;
+  const width = 1 << shift;
+  // channel sums and count of the pixels within the radius: integers, exact in any order
+  const acc = new Float64Array(4);
   for (let step = 0; step < MODE.steps; step++) {
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let count = 0;
+    acc.fill(0);
     const [m0, m1, m2] = m;
-    for (let p = 0, o = 0; p < n; p++, o += 3) {
-      const r = rgb[o]!;
-      const g = rgb[o + 1]!;
-      const b = rgb[o + 2]!;
-      const dr = r - m0;
-      const dg = g - m1;
-      const db = b - m2;
-      if (dr * dr + dg * dg + db * db >= r2) continue;
-      s0 += r;
-      s1 += g;
-      s2 += b;
-      count++;
+    if (sorted === undefined) withinRadius(rgb, 0, n, m0, m1, m2, r2, acc);
+    else {
+      // a bin is a box of colours: each pixel's squared distance, computed as `withinRadius` does it,
+      // lies between the box's least and greatest (each operation is monotone), so a box wholly
+      // inside the radius adds its sums, one wholly outside nothing, and only the rest are visited
+      for (let bin = 0; bin < counts.length; bin++) {
+        if (counts[bin] === 0) continue;
+        const lo0 = (bin >> (2 * bits)) << shift;
+        const lo1 = ((bin >> bits) & (L - 1)) << shift;
+        const lo2 = (bin & (L - 1)) << shift;
+        const [d0, d1, d2] = [lo0 - m0, lo1 - m1, lo2 - m2];
+        const [e0, e1, e2] = [lo0 + width - 1 - m0, lo1 + width - 1 - m1, lo2 + width - 1 - m2];
+        if (farSquare(d0, e0) + farSquare(d1, e1) + farSquare(d2, e2) < r2) {
+          acc[0]! += sums[bin * 3]!;
+          acc[1]! += sums[bin * 3 + 1]!;
+          acc[2]! += sums[bin * 3 + 2]!;
+          acc[3]! += counts[bin]!;
+        } else if (nearSquare(d0, e0) + nearSquare(d1, e1) + nearSquare(d2, e2) < r2) withinRadius(sorted.rgb, sorted.start[bin]!, sorted.start[bin + 1]!, m0, m1, m2, r2, acc);
+      }
     }
+    const count = acc[3]!;
     if (count === 0) break;
-    m = [s0 / count, s1 / count, s2 / count];
+    m = [acc[0]! / count, acc[1]! / count, acc[2]! / count];
   }
   return m;
+}
+
+/** The least square of a difference running from `low` to `high` (low ≤ high). */
+function nearSquare(low: number, high: number): number {
+  return low > 0 ? low * low : high < 0 ? high * high : 0;
+}
+
+/** The greatest square of a difference running from `low` to `high`. */
+function farSquare(low: number, high: number): number {
+  return Math.max(low * low, high * high);
+}
+
+/** Adds to `acc` the channel sums and count of pixels `from`..`to` − 1 whose squared distance from (m0, m1, m2) is under `r2`. */
+function withinRadius(rgb: Uint8Array, from: number, to: number, m0: number, m1: number, m2: number, r2: number, acc: Float64Array): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let count = 0;
+  for (let o = from * 3, end = to * 3; o < end; o += 3) {
+    const r = rgb[o]!;
+    const g = rgb[o + 1]!;
+    const b = rgb[o + 2]!;
+    const dr = r - m0;
+    const dg = g - m1;
+    const db = b - m2;
+    if (dr * dr + dg * dg + db * db >= r2) continue;
+    s0 += r;
+    s1 += g;
+    s2 += b;
+    count++;
+  }
+  acc[0]! += s0;
+  acc[1]! += s1;
+  acc[2]! += s2;
+  acc[3]! += count;
+}
+
+/** The `n` pixels sorted by histogram bin (a counting sort by `counts`): bin b's are pixels start[b] .. start[b + 1] − 1 of `rgb`. */
+function binSorted(rgb: Uint8Array, n: number, counts: Uint32Array, shift: number): { rgb: Uint8Array; start: Uint32Array } {
+  const L = 256 >> shift;
+  const start = new Uint32Array(counts.length + 1);
+  for (let b = 0; b < counts.length; b++) start[b + 1] = start[b]! + counts[b]!;
+  const next = start.slice(0, counts.length);
+  const sorted = scratch("sorted", n * 3);
+  for (let o = 0; o < n * 3; o += 3) {
+    const r = rgb[o]!;
+    const g = rgb[o + 1]!;
+    const b = rgb[o + 2]!;
+    const at = next[((r >> shift) * L + (g >> shift)) * L + (b >> shift)]!++ * 3;
+    sorted[at] = r;
+    sorted[at + 1] = g;
+    sorted[at + 2] = b;
+  }
+  return { rgb: sorted, start };
 }
 
 /**
@@ -343,11 +422,11 @@ function uniformMargin(rgb: Uint8Array, width: number, height: number): { top: n
  * `SCRATCH_KEPT` elements is made anew each time and not kept.
  */
 const SCRATCH_KEPT = 1 << 20;
-const scratchArrays = { small: new Float64Array(0), plane: new Float64Array(0), rows: new Float64Array(0), done: new Uint8Array(0) };
+const scratchArrays = { small: new Float64Array(0), plane: new Float64Array(0), rows: new Float64Array(0), sorted: new Uint8Array(0) };
 function scratch<K extends keyof typeof scratchArrays>(purpose: K, length: number): (typeof scratchArrays)[K] {
   type A = (typeof scratchArrays)[K];
   const kept = scratchArrays[purpose] as A;
-  const make = (n: number) => (purpose === "done" ? new Uint8Array(n) : new Float64Array(n)) as A;
+  const make = (n: number) => (kept instanceof Uint8Array ? new Uint8Array(n) : new Float64Array(n)) as A;
   if (length > SCRATCH_KEPT) return make(length);
   if (kept.length < length) return (scratchArrays[purpose] = make(length)) as A;
   const view = kept.subarray(0, length) as A;
@@ -355,52 +434,58 @@ function scratch<K extends keyof typeof scratchArrays>(purpose: K, length: numbe
   return view;
 }
 
-/** Area weights of resampling `n` source cells onto `m` target cells covering the same extent. */
-function areaWeights(n: number, m: number): { start: Int32Array; weights: Float64Array[] } {
+/**
+ * Area weights of resampling `n` source cells onto `m` target cells covering the same extent: target
+ * i takes source cells start[i] .. start[i] + (offset[i + 1] − offset[i]) − 1 with the weights
+ * weights[offset[i] ..] (all targets' weights in one array).
+ */
+function areaWeights(n: number, m: number): { start: Int32Array; offset: Int32Array; weights: Float64Array } {
   const start = new Int32Array(m);
-  const weights: Float64Array[] = [];
+  const offset = new Int32Array(m + 1);
   const scale = n / m;
+  const span = (i: number) => [i * scale, (i + 1) * scale, Math.floor(i * scale), Math.min(n - 1, Math.ceil((i + 1) * scale) - 1)] as const;
   for (let i = 0; i < m; i++) {
-    const a = i * scale;
-    const b = (i + 1) * scale;
-    const first = Math.floor(a);
-    const last = Math.min(n - 1, Math.ceil(b) - 1);
-    const w = new Float64Array(last - first + 1);
-    for (let s = first; s <= last; s++) w[s - first] = (Math.min(b, s + 1) - Math.max(a, s)) / scale;
-    start[i] = first;
-    weights.push(w);
+    const [, , first, last] = span(i);
+    offset[i + 1] = offset[i]! + last - first + 1;
   }
-  return { start, weights };
+  const weights = new Float64Array(offset[m]!);
+  for (let i = 0; i < m; i++) {
+    const [a, b, first, last] = span(i);
+    for (let s = first; s <= last; s++) weights[offset[i]! + s - first] = (Math.min(b, s + 1) - Math.max(a, s)) / scale;
+    start[i] = first;
+  }
+  return { start, offset, weights };
 }
 
 /** A plane of `w`×`h` values given row by row, area-resampled to `tw`×`th` into `out` (zeros; only one source row in memory). */
 function areaResample(row: (y: number, out: Float64Array) => void, w: number, h: number, tw: number, th: number, out: Float64Array): Float64Array {
-  const xs = areaWeights(w, tw);
-  const ys = areaWeights(h, th);
-  const src = new Float64Array(w);
-  const narrow = new Float64Array(tw);
   // an axis kept at its size has one weight of exactly 1 a sample (0 + 1·v = v for the values here,
   // none −0): a copy, the same numbers
   if (w === tw && h === th) {
     for (let y = 0; y < h; y++) row(y, out.subarray(y * w, y * w + w));
     return out;
   }
+  const xs = areaWeights(w, tw);
+  const ys = areaWeights(h, th);
+  const src = new Float64Array(w);
+  const narrow = new Float64Array(tw);
   // target rows each source row contributes to: walk them in order
   let firstTarget = 0;
   for (let y = 0; y < h; y++) {
     row(y, src);
     if (w === tw) narrow.set(src);
     else for (let i = 0; i < tw; i++) {
-      const wts = xs.weights[i]!;
-      const s0 = xs.start[i]!;
+      const s0 = xs.start[i]! - xs.offset[i]!;
       let acc = 0;
-      for (let k = 0; k < wts.length; k++) acc += wts[k]! * src[s0 + k]!;
+      for (let k = xs.offset[i]!; k < xs.offset[i + 1]!; k++) acc += xs.weights[k]! * src[s0 + k]!;
       narrow[i] = acc;
     }
-    while (firstTarget < th && ys.start[firstTarget]! + ys.weights[firstTarget]!.length <= y) firstTarget++;
+    while (firstTarget < th && ys.start[firstTarget]! + ys.offset[firstTarget + 1]! - ys.offset[firstTarget]! <= y) firstTarget++;
     for (let t = firstTarget; t < th && ys.start[t]! <= y; t++) {
-      const wy = ys.weights[t]![y - ys.start[t]!];
-      if (wy === undefined || wy === 0) continue;
+      const k = ys.offset[t]! + y - ys.start[t]!;
+      if (k >= ys.offset[t + 1]!) continue;
+      const wy = ys.weights[k]!;
+      if (wy === 0) continue;
       const o = t * tw;
       for (let i = 0; i < tw; i++) out[o + i] = out[o + i]! + wy * narrow[i]!;
     }
@@ -435,71 +520,110 @@ function tapSources(length: number, radius: number, wrap: boolean): Int32Array {
  * clamped) neighbour. Each line is copied with its edge neighbours on either side first.
  */
 function blur(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean): void {
-  const pass = (kernel: Float64Array | undefined, length: number, lines: number, lineStride: number, step: number) => {
-    if (kernel === undefined) return;
-    const taps = kernel.length;
-    const source = tapSources(length, (taps - 1) / 2, wrap);
-    const padded = new Float64Array(source.length);
-    for (let l = 0; l < lines; l++) {
-      const base = l * lineStride;
-      for (let t = 0; t < padded.length; t++) padded[t] = plane[base + source[t]! * step]!;
-      for (let i = 0; i < length; i++) {
-        let acc = 0;
-        for (let k = 0; k < taps; k++) acc += kernel[k]! * padded[i + k]!;
-        plane[base + i * step] = acc;
-      }
+  blurPass(plane, gaussianKernel(sigmaX), w, h, w, 1, wrap);
+  blurPass(plane, gaussianKernel(sigmaY), h, w, 1, w, wrap);
+}
+
+/** `blur`'s pass along `lines` lines of `length` values (a line starts every `lineStride`, its values `step` apart). */
+function blurPass(plane: Float64Array, kernel: Float64Array | undefined, length: number, lines: number, lineStride: number, step: number, wrap: boolean): void {
+  if (kernel === undefined) return;
+  const taps = kernel.length;
+  const source = tapSources(length, (taps - 1) / 2, wrap);
+  const padded = new Float64Array(source.length);
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStride;
+    for (let t = 0; t < padded.length; t++) padded[t] = plane[base + source[t]! * step]!;
+    for (let i = 0; i < length; i++) {
+      let acc = 0;
+      for (let k = 0; k < taps; k++) acc += kernel[k]! * padded[i + k]!;
+      plane[base + i * step] = acc;
     }
-  };
-  pass(gaussianKernel(sigmaX), w, h, w, 1);
-  pass(gaussianKernel(sigmaY), h, w, 1, w);
+  }
 }
 
 /**
- * The value at (x, y) of `plane` as `blur` would leave it, computed only where asked: the column
- * pass's sum over the row pass's values (each computed once, kept), with the same taps in the same
- * order, so every value read is the one the whole blurred plane holds.
+ * Where bilinear samples at `at` (pixel coordinates, centres at integers) read a line of `n`: the
+ * two neighbours of sample i (wrapped or clamped) at 2i and 2i + 1 of `taps`, and the weight of the
+ * second, `weights[i]`.
  */
-function blurredAt(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean): (x: number, y: number) => number {
+function bilinearTaps(at: Float64Array, n: number, wrap: boolean): { taps: Int32Array; weights: Float64Array } {
+  const taps = new Int32Array(2 * at.length);
+  const weights = new Float64Array(at.length);
+  for (let i = 0; i < at.length; i++) {
+    const x0 = Math.floor(at[i]!);
+    for (let t = 0; t < 2; t++) {
+      const x = x0 + t;
+      taps[2 * i + t] = wrap ? ((x % n) + n) % n : x < 0 ? 0 : x >= n ? n - 1 : x;
+    }
+    weights[i] = at[i]! - x0;
+  }
+  return { taps, weights };
+}
+
+/**
+ * Bilinear samples of `plane` as `blur` would leave it, at every (xs[j], ys[i]) (pixel coordinates,
+ * centres at integers; row-major, ys.length × xs.length), blurring only the points they read: the
+ * row pass at the sampled columns of the rows the column pass reads, then the column pass at the
+ * sampled points, each a sum over the same taps in the same order as `blur`'s, so every value read
+ * is the one the whole blurred plane holds.
+ */
+function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean, xs: Float64Array, ys: Float64Array): Float64Array {
   const kx = gaussianKernel(sigmaX);
   const ky = gaussianKernel(sigmaY);
   const sx = kx === undefined ? undefined : tapSources(w, (kx.length - 1) / 2, wrap);
   const sy = ky === undefined ? undefined : tapSources(h, (ky.length - 1) / 2, wrap);
-  const rows = scratch("rows", w * h);
-  const done = scratch("done", w * h);
-  /** The row pass's value at (x, y). */
-  const row = (x: number, y: number): number => {
-    const i = y * w + x;
-    if (kx === undefined) return plane[i]!;
-    if (done[i] === 1) return rows[i]!;
-    let acc = 0;
-    for (let k = 0; k < kx.length; k++) acc += kx[k]! * plane[y * w + sx![x + k]!]!;
-    rows[i] = acc;
-    done[i] = 1;
-    return acc;
-  };
-  return (x, y) => {
-    if (ky === undefined) return row(x, y);
-    let acc = 0;
-    for (let k = 0; k < ky.length; k++) acc += ky[k]! * row(x, sy![y + k]!);
-    return acc;
-  };
-}
-
-/** Bilinear sample at (x, y) in pixel coordinates (centres at integers) of a plane read through `at(x, y)`. */
-function bilinear(at: (x: number, y: number) => number, w: number, h: number, x: number, y: number, wrap: boolean): number {
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const fx = x - x0;
-  const fy = y - y0;
-  const xa = wrap ? ((x0 % w) + w) % w : x0 < 0 ? 0 : x0 >= w ? w - 1 : x0;
-  const xb = wrap ? (((x0 + 1) % w) + w) % w : x0 + 1 < 0 ? 0 : x0 + 1 >= w ? w - 1 : x0 + 1;
-  const ya = wrap ? ((y0 % h) + h) % h : y0 < 0 ? 0 : y0 >= h ? h - 1 : y0;
-  const yb = wrap ? (((y0 + 1) % h) + h) % h : y0 + 1 < 0 ? 0 : y0 + 1 >= h ? h - 1 : y0 + 1;
-  const a = at(xa, ya);
-  const b = at(xb, ya);
-  const c = at(xa, yb);
-  const d = at(xb, yb);
-  return (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
+  // the points read: columns 2j, 2j + 1 are sample j's two neighbours, rows 2i, 2i + 1 sample i's
+  const { taps: columns, weights: wx } = bilinearTaps(xs, w, wrap);
+  const { taps: rows, weights: wy } = bilinearTaps(ys, h, wrap);
+  const nc = columns.length;
+  // the row pass at those columns, on each row the column pass reads (every sampled row without a column blur)
+  const rowPass = scratch("rows", h * nc);
+  const needed = new Uint8Array(h);
+  for (let r = 0; r < rows.length; r++) {
+    if (ky === undefined) needed[rows[r]!] = 1;
+    else for (let k = 0; k < ky.length; k++) needed[sy![rows[r]! + k]!] = 1;
+  }
+  for (let y = 0; y < h; y++) {
+    if (needed[y] === 0) continue;
+    for (let c = 0; c < nc; c++) {
+      const x = columns[c]!;
+      if (kx === undefined) {
+        rowPass[y * nc + c] = plane[y * w + x]!;
+        continue;
+      }
+      let acc = 0;
+      for (let k = 0; k < kx.length; k++) acc += kx[k]! * plane[y * w + sx![x + k]!]!;
+      rowPass[y * nc + c] = acc;
+    }
+  }
+  // the column pass at the points read
+  const blurred = new Float64Array(rows.length * nc);
+  for (let r = 0; r < rows.length; r++) {
+    const y = rows[r]!;
+    for (let c = 0; c < nc; c++) {
+      if (ky === undefined) {
+        blurred[r * nc + c] = rowPass[y * nc + c]!;
+        continue;
+      }
+      let acc = 0;
+      for (let k = 0; k < ky.length; k++) acc += ky[k]! * rowPass[sy![y + k]! * nc + c]!;
+      blurred[r * nc + c] = acc;
+    }
+  }
+  const out = new Float64Array(ys.length * xs.length);
+  for (let i = 0; i < ys.length; i++) {
+    const fy = wy[i]!;
+    for (let j = 0; j < xs.length; j++) {
+      const fx = wx[j]!;
+      const o = 2 * i * nc + 2 * j;
+      const a = blurred[o]!;
+      const b = blurred[o + 1]!;
+      const c = blurred[o + nc]!;
+      const d = blurred[o + nc + 1]!;
+      out[i * xs.length + j] = (a * (1 - fx) + b * fx) * (1 - fy) + (c * (1 - fx) + d * fx) * fy;
+    }
+  }
+  return out;
 }
 
 /** Normalised autocorrelation along one axis, averaged over the other (non-circular: zero padded). */
@@ -516,18 +640,19 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
   const centre = (n - 1) / 2;
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (i - centre) * (i - centre);
+  const line = new Float64Array(n);
   for (let l = 0; l < lines; l++) {
-    re.fill(0);
-    im.fill(0);
+    const base = l * lineStride;
+    for (let i = 0; i < n; i++) line[i] = plane[base + i * step]!;
     let m = 0;
     let sxy = 0;
-    const base = l * lineStride;
-    for (let i = 0; i < n; i++) m += plane[base + i * step]!;
+    for (let i = 0; i < n; i++) m += line[i]!;
     m /= n;
-    for (let i = 0; i < n; i++) sxy += (i - centre) * (plane[base + i * step]! - m);
+    for (let i = 0; i < n; i++) sxy += (i - centre) * (line[i]! - m);
     const slope = sxx === 0 ? 0 : sxy / sxx;
-    for (let i = 0; i < n; i++) re[i] = plane[base + i * step]! - m - slope * (i - centre);
-    fft(re, im);
+    for (let i = 0; i < n; i++) line[i] = line[i]! - m - slope * (i - centre);
+    // zero-padded to `size`: non-circular
+    fftOfRealLine(line, n, re, im);
     for (let k = 0; k < size; k++) power[k] = power[k]! + re[k]! * re[k]! + im[k]! * im[k]!;
   }
   // inverse transform of a real, even spectrum: a forward transform, real part, divided by size
@@ -594,12 +719,16 @@ function spectrumMagnitudes(tile: Float64Array): Float64Array {
 /** How many of the 256 hashed frequencies it takes to hold 95% of their energy (squared magnitude). */
 function spectralSpread(mag: Float64Array): number {
   const S = TILE_SIZE;
-  const power = FREQUENCIES.map(([u, v]) => mag[((v + S) % S) * S + ((u + S) % S)]! ** 2).sort((a, b) => b - a);
-  const total = power.reduce((a, b) => a + b, 0);
+  // ascending: read from the end, largest first (a typed array sorts numerically, and keeps the
+  // optimised code of its callers: an array of numbers changes its elements kind with the values)
+  const power = Float64Array.from(FREQUENCIES, ([u, v]) => mag[((v + S) % S) * S + ((u + S) % S)]! ** 2).sort();
+  const last = power.length - 1;
+  let total = 0;
+  for (let k = last; k >= 0; k--) total += power[k]!;
   if (total === 0) return 0;
   let sum = 0;
-  for (let k = 0; k < power.length; k++) {
-    sum += power[k]!;
+  for (let k = 0; k <= last; k++) {
+    sum += power[last - k]!;
     if (sum >= 0.95 * total) return k + 1;
   }
   return power.length;
@@ -613,21 +742,31 @@ const FREQUENCIES: ReadonlyArray<readonly [number, number]> = (() => {
   return fs.slice(0, 256);
 })();
 
-/** 256 bits: each frequency's magnitude (read at `map(u, v)`) above the median of its group of 32. */
-function bitsOf(mag: Float64Array, map: (u: number, v: number) => [number, number]): string {
+/**
+ * Where each variant reads the 256 hashed frequencies in the magnitudes (index [v mod S][u mod S]):
+ * the original's (u, v), rotated 90° (−v, u), mirrored (−u, v), mirrored on a diagonal (v, u).
+ */
+const VARIANT_FREQUENCIES: Record<TileVariant, Int32Array> = (() => {
   const S = TILE_SIZE;
+  const indices = (map: (u: number, v: number) => [number, number]) =>
+    Int32Array.from(FREQUENCIES, ([u, v]) => {
+      const [mu, mv] = map(u, v);
+      return (((mv % S) + S) % S) * S + (((mu % S) + S) % S);
+    });
+  return { original: indices((u, v) => [u, v]), rotate90: indices((u, v) => [-v, u]), mirror: indices((u, v) => [-u, v]), diagonal: indices((u, v) => [v, u]) };
+})();
+
+/** 256 bits: each frequency's magnitude (read at `index`, `VARIANT_FREQUENCIES`) above the median of its group of 32. */
+function bitsOf(mag: Float64Array, index: Int32Array): string {
   const values = new Float64Array(256);
-  FREQUENCIES.forEach(([u, v], i) => {
-    const [mu, mv] = map(u, v);
-    values[i] = mag[(((mv % S) + S) % S) * S + (((mu % S) + S) % S)]!;
-  });
+  for (let i = 0; i < 256; i++) values[i] = mag[index[i]!]!;
   const bytes = new Uint8Array(32);
   for (let g = 0; g < 256; g += 32) {
-    const sorted = Array.from(values.subarray(g, g + 32)).sort((a, b) => a - b);
+    const sorted = values.slice(g, g + 32).sort();
     const median = (sorted[15]! + sorted[16]!) / 2;
     for (let i = g; i < g + 32; i++) if (values[i]! > median) bytes[i >> 3]! |= 0x80 >> (i & 7);
   }
   let hex = "";
-  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) hex += bytes[i]!.toString(16).padStart(2, "0");
   return hex;
 }
