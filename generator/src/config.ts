@@ -1,7 +1,7 @@
-import type { Address, Hex } from "viem";
+import type { Address, Client, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { releasingNonceManager } from "@motif/sdk";
+import { MotifContractError, getCertificate, getColourways, releasingNonceManager, tokenIdHex } from "@motif/sdk";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
@@ -10,6 +10,7 @@ import { BankSet } from "./screen/banks.js";
 import { PdqIndex } from "./screen/pdq-index.js";
 import type { Attester } from "./stages/attest.js";
 import type { Minter } from "./stages/mint.js";
+import type { DesignCertificate } from "./stages/colourway.js";
 import type { RecipeGate } from "./stages/recipe.js";
 
 /** How the generator names itself in every pattern's metadata. */
@@ -60,9 +61,32 @@ export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
     generator: p.generator ?? GENERATOR_ID,
     ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
     ...(chain?.licensing !== undefined ? { recipes: { client: chain.minter.publicClient, certificate: chain.minter.certificate, licensing: chain.licensing } satisfies RecipeGate } : {}),
+    ...(chain !== undefined ? { designFamily: designOnChain(chain.minter.publicClient, chain.minter.certificate) } : {}),
     ...(p.modelsDir !== undefined ? { modelsDir: p.modelsDir } : {}),
     ...(p.now !== undefined ? { now: p.now } : {}),
     ...(p.stages !== undefined ? { stages: p.stages } : {}),
+  };
+}
+
+/**
+ * A design certificate read from the chain (`getCertificate`: storage and its mint event; and its
+ * colourways' `ColourwayMinted` logs, paged from the certificate's deployment block); undefined when
+ * the id is no pattern certificate there.
+ */
+export function designOnChain(client: Client, certificate: Address): (design: Hex) => Promise<DesignCertificate | undefined> {
+  return async (design) => {
+    const tokenId = BigInt(design);
+    let cert;
+    try {
+      cert = await getCertificate(client, { certificate, tokenId });
+    } catch (error) {
+      if (error instanceof MotifContractError && error.errorName === "MotifCertificateNonexistentToken") return undefined;
+      if (error instanceof Error && / certificate, not a pattern/.test(error.message)) return undefined;
+      throw error;
+    }
+    const colourways = await getColourways(client, { certificate, designId: tokenId });
+    const l = cert.lineage;
+    return { creator: l.creator, modelId: l.modelId, seed: l.seed, paramsHash: l.paramsHash, colourways: colourways.map((id) => tokenIdHex(id)) };
   };
 }
 

@@ -15,6 +15,7 @@ import { type PinOutput, pinStage } from "./stages/pin.js";
 import { type RecipeClearOutput, type RecipeGate, recipeStage } from "./stages/recipe.js";
 import type { Recipe } from "./recipe/recipe.js";
 import { PatternRefusedError, type Refusal } from "./stages/refusal.js";
+import { colourwayStage, type DesignCertificate } from "./stages/colourway.js";
 import { renderStage } from "./stages/render.js";
 import { screenStage } from "./stages/screen.js";
 import { type AnyStage, type PatternStatus, type PipelineContext, type RunOptions, type StageEnv, isStop } from "./stages/stage.js";
@@ -27,6 +28,7 @@ import { type AnyStage, type PatternStatus, type PipelineContext, type RunOption
  */
 export const PIPELINE: readonly AnyStage[] = [
   recipeStage, // a recipe's licence cleared before anything is rendered
+  colourwayStage, // a colourway's design checked on chain before anything is rendered
   renderStage,
   fingerprintStage,
   certifiedStage, // journaled runs: this generator's own certificate from an earlier run
@@ -65,12 +67,12 @@ export type PipelineConfig = {
   /** Chain access to check recipe certificates and licenses; needed to render from a recipe. */
   recipes?: RecipeGate;
   /**
-   * A design's certificate as the chain knows it (its creator and its colourways' ids; undefined when
-   * there is no such certificate), to screen a colourway: when the design is this generator's
-   * creator's, matches with the design and its colourways are family, not copies. Without it (or for
-   * another creator's design) a colourway is screened as any pattern.
+   * A design's certificate as the chain knows it (creator, model id, seed, paramsHash and its
+   * colourways' ids; undefined when there is no such pattern certificate). A colourway is checked
+   * against it (the colourway stage) and screened with its design's family as family, not copies.
+   * Without it a colourway is refused.
    */
-  designFamily?: (design: Hex) => Promise<{ creator: Address; colourways: readonly Hex[] } | undefined>;
+  designFamily?: (design: Hex) => Promise<DesignCertificate | undefined>;
   /** Folder of the models and their models.json manifest; default: the shipped models. */
   modelsDir?: string;
   now?: () => bigint;

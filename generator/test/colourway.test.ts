@@ -8,6 +8,7 @@ import { keccak256, stringToBytes } from "viem";
 
 import { type ColourwaySpec, checkColourwaySpec, parseColourwayMap, renderParamsHash, tokenIdHex } from "@motif/sdk";
 import { runPipeline } from "../src/pipeline.js";
+import { PatternRefusedError } from "../src/stages/refusal.js";
 import { RenderInputError, closeRenderPools, render } from "../src/render/render.js";
 import { recolourPixels } from "../src/render/recolour.js";
 import { rerender } from "../src/render/rerender.js";
@@ -28,10 +29,11 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
   it("moves a from colour to its to colour, leaves far colours alone, blends between (the rule in words, checked on chosen pixels)", () => {
     // pixels: exactly navy, exactly cream, pure green (far from both), and a slate near navy
     const px = Uint8Array.from([45, 48, 71, 244, 233, 216, 0, 200, 0, 60, 62, 85]);
-    const out = recolourPixels(px.slice(), [
+    const { pixels: out, moved } = recolourPixels(px.slice(), [
       { from: "#2d3047", to: "#1e5631" },
       { from: "#f4e9d8", to: "#f7d6d0" },
     ]);
+    expect(moved, "navy, cream and the slate moved more than 4 levels; green did not").to.equal(3);
     const at = (i: number) => Array.from(out.subarray(3 * i, 3 * i + 3));
     const near = (a: number[], b: number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
     expect(near(at(0), [0x1e, 0x56, 0x31], 1), `navy → forest: ${hex(...(at(0) as [number, number, number]))}`).to.equal(true);
@@ -42,7 +44,7 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     expect(g, `slate: ${hex(r, g, b)}`).to.be.above(62).and.below(62 + (0x56 - 48));
     expect(b, `slate: ${hex(r, g, b)}`).to.be.below(85).and.above(85 - (71 - 0x31));
     // deterministic
-    expect(Array.from(recolourPixels(px.slice(), [{ from: "#2d3047", to: "#1e5631" }, { from: "#f4e9d8", to: "#f7d6d0" }]))).to.deep.equal(Array.from(out));
+    expect(Array.from(recolourPixels(px.slice(), [{ from: "#2d3047", to: "#1e5631" }, { from: "#f4e9d8", to: "#f7d6d0" }]).pixels)).to.deep.equal(Array.from(out));
   });
 
   it("renders a colourway: the design's pixels recoloured, a paramsHash over params and colourway by the canonical JSON, re-rendered byte for byte", async () => {
@@ -82,8 +84,10 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
   it("the auditor's rerender reproduces a colourway from its lineage", async () => {
     const { readFile } = await import("node:fs/promises");
     const { MODELS_DIR } = await import("../src/render/render.js");
-    const spec: ColourwaySpec = { design: DESIGN, map: [{ from: "#203050", to: "#a0f0a0" }] };
-    const lineage = { model: "indigo", seed: 11n, params: { scale: 2, sharpness: 4 }, width: 64, height: 64, colourway: spec };
+    const plain = { model: "indigo", seed: 11n, params: { scale: 2, sharpness: 4 }, width: 64, height: 64 };
+    const px = await rgbOf((await render(plain)).png);
+    const spec: ColourwaySpec = { design: DESIGN, map: [{ from: hex(px[0]!, px[1]!, px[2]!), to: "#a0f0a0" }] };
+    const lineage = { ...plain, colourway: spec };
     const minted = await render(lineage);
     const weights = new Uint8Array(await readFile(path.join(MODELS_DIR, "indigo.onnx")));
     expect(sha(await rerender({ ...lineage, weights }))).to.equal(minted.contentDigest);
@@ -110,7 +114,7 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     expect(badId.stderr).to.contain('--colourway-of: "0xabc" is not a certificate id');
   });
 
-  it("screens a colourway as family of its own creator's design, not as a copy; another design claimed, another studio's design, or no chain to ask: refused", async () => {
+  it("checks a colourway against its design on chain (creator, model, seed, params) and screens it as family, not a copy; otherwise refuses it, naming why", async () => {
     const base = { model: "madder", seed: 21n, params: { scale: 2, sharpness: 4 }, width: 128, height: 128 };
     const config = testPipeline();
     const design = await runPipeline(config, base);
@@ -118,33 +122,51 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     // banked as a minted certificate is (label `certificate <id>`): what screening of the chain holds
     const designId = design.rendered.contentDigest;
     const label = `certificate ${tokenIdHex(BigInt(designId))}`;
-    const sibling = `0x${"ef".repeat(32)}` as const;
     const rebank = () => {
       config.index = PdqIndex.build([{ hash: design.fingerprint.pdqHash.slice(2), label }]);
       config.banks = undefined;
     };
     rebank();
-    // a slight recolour: the same design to PDQ (luminance nearly kept)
+    // a recolour of the design's commonest colours: the same design to PDQ (luminance nearly kept)
     const designRgb = await rgbOf(design.rendered.png);
-    const c = hex(designRgb[0]!, designRgb[1]!, designRgb[2]!);
-    const shifted = hex(Math.min(255, designRgb[0]! + 12), designRgb[1]!, Math.max(0, designRgb[2]! - 12));
-    const map = [{ from: c, to: shifted }];
-    const asked: string[] = [];
-    const chain = new Map([[designId.toLowerCase(), { creator: config.creator, colourways: [sibling] }]]);
-    config.designFamily = async (id) => (asked.push(id), chain.get(id.toLowerCase()));
-
-    const noChain = await runPipeline({ ...config, designFamily: undefined }, { ...base, colourway: { design: designId, map } });
-    expect(noChain.status, "nothing to ask whose design it is").to.equal("refused");
-    const other = await runPipeline(config, { ...base, colourway: { design: `0x${"cd".repeat(32)}`, map } });
-    expect(other.status, "claims a design that is not the one it copies").to.equal("refused");
-    chain.set(designId.toLowerCase(), { creator: "0x000000000000000000000000000000000000dEaD", colourways: [] });
-    const theirs = await runPipeline(config, { ...base, colourway: { design: designId, map } });
-    expect(theirs.status, "another studio's design recoloured is a copy of it").to.equal("refused");
-    chain.set(designId.toLowerCase(), { creator: config.creator, colourways: [sibling] });
+    const counts = new Map<string, number>();
+    for (let i = 0; i < designRgb.length; i += 3) {
+      const c = hex(designRgb[i]!, designRgb[i + 1]!, designRgb[i + 2]!);
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
+    const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 16), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 16));
+    const map = top.map((c) => ({ from: c, to: shift(c) }));
+    // the chain's word on the design, written out here: this creator's, madder (id 2), seed 21, the plain params' hash
+    const onChain = { creator: config.creator, modelId: 2, seed: 21n, paramsHash: keccak256(stringToBytes(`{"scale":2,"sharpness":4}`)), colourways: [] as `0x${string}`[] };
+    const chain = new Map([[designId.toLowerCase(), onChain]]);
+    config.designFamily = async (id) => chain.get(id.toLowerCase());
+    const refusedFor = async (request: Parameters<typeof runPipeline>[1], c = config) =>
+      runPipeline(c, request).then(
+        (r) => (r.status === "refused" ? `near-duplicate: ${r.screen.matches[0]?.label}` : `${r.status}`),
+        (e: unknown) => (e instanceof PatternRefusedError ? `${e.refusal.code}: ${e.refusal.reason}` : Promise.reject(e)),
+      );
+    const id = tokenIdHex(BigInt(designId));
+    expect(await refusedFor({ ...base, colourway: { design: designId, map } }, { ...config, designFamily: undefined })).to.equal(
+      `not-a-colourway: colourway.design: ${id} cannot be checked: a colourway needs chain access to read its design's certificate (MOTIF_RPC_URL)`,
+    );
+    expect(await refusedFor({ ...base, colourway: { design: `0x${"cd".repeat(32)}`, map } })).to.equal(`not-a-colourway: colourway.design: 0x${"cd".repeat(32)} is not a pattern certificate on this chain`);
+    expect(await refusedFor({ ...base, seed: 22n, colourway: { design: designId, map } })).to.equal(`not-a-colourway: colourway.design: ${id} was rendered from seed 21, this request from seed 22`);
+    expect(await refusedFor({ ...base, model: "indigo", colourway: { design: designId, map } })).to.equal(`not-a-colourway: colourway.design: ${id} was rendered by model id 2, this request by indigo (id 1)`);
+    expect(await refusedFor({ ...base, params: { scale: 3, sharpness: 4 }, colourway: { design: designId, map } })).to.match(/^not-a-colourway: colourway\.design: 0x[0-9a-f]{64} was rendered with params \(and print spec\) hashing to 0x[0-9a-f]{64}, this request's hash to 0x[0-9a-f]{64}$/);
+    chain.set(designId.toLowerCase(), { ...onChain, creator: "0x000000000000000000000000000000000000dEaD" });
+    expect(await refusedFor({ ...base, colourway: { design: designId, map } })).to.match(/^not-a-colourway: .* is 0x000000000000000000000000000000000000dEaD's design, not this generator's creator's/);
+    chain.set(designId.toLowerCase(), onChain);
     rebank();
     const family = await runPipeline(config, { ...base, colourway: { design: designId, map } });
     expect(family.status, JSON.stringify(family.screen)).to.equal("pinned");
     expect(family.screen.family?.map((m) => m.label)).to.deep.equal([label]);
-    expect(asked.map((a) => a.toLowerCase())).to.include(designId.toLowerCase());
+  });
+
+  it("refuses a map that recolours nothing of the design (its from colours far from the design's pixels)", async () => {
+    const base = { model: "madder", seed: 21n, params: { scale: 2, sharpness: 4 }, width: 64, height: 64 };
+    const error = await render({ ...base, colourway: { design: DESIGN, map: [{ from: "#00ff00", to: "#0000ff" }] } }).then(() => expect.fail("rendered"), (e: unknown) => e as RenderInputError);
+    expect(error.field).to.equal("colourway.map");
+    expect(error.message).to.match(/^colourway\.map: moves \d+ of the design's 4096 pixels by more than 4 levels, under the 1% a colourway must recolour: map colours the design has$/);
   });
 });

@@ -62,6 +62,7 @@ export { canonicalJson } from "./canonical.js";
 export * from "./params/modelParams.js";
 export * from "./params/printSpec.js";
 export * from "./params/colourway.js";
+export * from "./params/specError.js";
 export * from "./metadata/certificateMetadata.js";
 export * from "./metadata/recipeMetadata.js";
 export * from "./metadata/datasetMetadata.js";

@@ -7,7 +7,7 @@ import { type Hex, stringify } from "viem";
 import { CID } from "multiformats/cid";
 
 import { ImageTooLargeError } from "../pdq/decode.js";
-import { COLOURWAY_LIMITS, type ColourwaySpec, MetadataError, type ModelCard, ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, checkPrintSpec, printPixels, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
+import { COLOURWAY_LIMITS, type ColourwaySpec, ColourwaySpecError, MetadataError, type ModelCard, ModelParamsError, PRINT_LIMITS, type PrintSpec, PrintSpecError, REPEAT_TYPES, checkColourwaySpec, checkPrintSpec, printPixels, modelCardDigest, parseModelCard, checkModelParams, explainMotifError, modelParamsJsonSchema, motifErrorOf, tokenIdHex, UnknownRegionError, region } from "@motif/sdk";
 import { type PatternRequest, type PipelineConfig, runPipeline } from "../pipeline.js";
 import { RecipeError, validateRecipe } from "../recipe/recipe.js";
 import { type ModelManifestEntry, RENDER_LIMITS, RenderInputError, loadManifest, render } from "../render/render.js";
@@ -416,6 +416,16 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
     const sized = sizeOf({ print: print as RenderBody["print"] });
     return "error" in sized ? sized : undefined;
   };
+  /** A schema refusal of `colourway` in words from the SDK's check (`body.colourway.map[0].from`, what it allows). */
+  const colourwayRefusal = (body: unknown): ApiError | undefined => {
+    try {
+      checkColourwaySpec((body as { colourway?: unknown } | null)?.colourway);
+    } catch (error) {
+      if (error instanceof ColourwaySpecError) return { error: "invalid_request", field: `body.${error.field}`, message: `body.${error.field}: ${error.detail}` };
+      throw error;
+    }
+    return undefined;
+  };
   /** A registered model's weights from the IPFS store by their CID (raw, sha2-256), checked against it. */
   const weightsByCid = async (raw: string): Promise<{ bytes: Uint8Array } | { status: number; error: string; message: string }> => {
     let cid: CID;
@@ -457,7 +467,13 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
       const field = `${error.validationContext ?? "body"}${v.instancePath.replace(/\//g, ".")}${
         v.keyword === "required" ? `.${(v.params as { missingProperty: string }).missingProperty}` : ""
       }${v.keyword === "additionalProperties" ? `.${(v.params as { additionalProperty: string }).additionalProperty}` : ""}`;
-      const worded = field.startsWith("body.params") ? paramsRefusal(request.body) : field.startsWith("body.print") ? printRefusal(request.body) : undefined;
+      const worded = field.startsWith("body.params")
+        ? paramsRefusal(request.body)
+        : field.startsWith("body.print")
+          ? printRefusal(request.body)
+          : field.startsWith("body.colourway")
+            ? colourwayRefusal(request.body)
+            : undefined;
       const body: ApiError = worded ?? { error: "invalid_request", field, message: `${field} ${v.message ?? "is invalid"}` };
       return reply.code(400).send(body);
     }

@@ -13,8 +13,16 @@ import { PngWriter } from "./png.js";
  */
 export const RECOLOUR_SIGMA = 0.12;
 
-/** Recolours 8-bit RGB pixels (interleaved) in place by `map`; returns them. */
-export function recolourPixels(rgb: Uint8Array, map: readonly ColourwayPair[]): Uint8Array {
+/** A colourway must move at least this share of its design's pixels by more than `RECOLOUR_MIN_LEVELS` in some channel. */
+export const RECOLOUR_MIN_SHARE = 0.01;
+/** Levels (of 255) a pixel must move in some channel to count as recoloured. */
+export const RECOLOUR_MIN_LEVELS = 4;
+
+/**
+ * Recolours 8-bit RGB pixels (interleaved) in place by `map`; returns them and how many moved by
+ * more than `RECOLOUR_MIN_LEVELS` in some channel.
+ */
+export function recolourPixels(rgb: Uint8Array, map: readonly ColourwayPair[]): { pixels: Uint8Array; moved: number } {
   const k = map.length;
   const from = new Float64Array(3 * k);
   const move = new Float64Array(3 * k);
@@ -27,6 +35,7 @@ export function recolourPixels(rgb: Uint8Array, map: readonly ColourwayPair[]): 
   const inv = 1 / (RECOLOUR_SIGMA * RECOLOUR_SIGMA);
   // renders repeat colours: each distinct 24-bit colour is mapped once
   const cache = new Map<number, number>();
+  let moved = 0;
   for (let i = 0; i < rgb.length; i += 3) {
     const key = (rgb[i]! << 16) | (rgb[i + 1]! << 8) | rgb[i + 2]!;
     let out = cache.get(key);
@@ -46,11 +55,13 @@ export function recolourPixels(rgb: Uint8Array, map: readonly ColourwayPair[]): 
       out = (byte(lab[0]!) << 16) | (byte(lab[1]!) << 8) | byte(lab[2]!);
       if (cache.size < 1 << 20) cache.set(key, out);
     }
-    rgb[i] = out >>> 16;
-    rgb[i + 1] = (out >>> 8) & 0xff;
-    rgb[i + 2] = out & 0xff;
+    const [r, g, b] = [out >>> 16, (out >>> 8) & 0xff, out & 0xff];
+    if (Math.max(Math.abs(r - rgb[i]!), Math.abs(g - rgb[i + 1]!), Math.abs(b - rgb[i + 2]!)) > RECOLOUR_MIN_LEVELS) moved++;
+    rgb[i] = r;
+    rgb[i + 1] = g;
+    rgb[i + 2] = b;
   }
-  return rgb;
+  return { pixels: rgb, moved };
 }
 
 const byte = (v: number) => Math.floor(v * 255 + 0.5);

@@ -12,7 +12,7 @@ import { BAND_PIXELS, bandRowsOf, bandsOf, cppnBand, cppnScratch } from "./bands
 import { latentOf } from "./latent.js";
 import { pixelBuffer } from "./pixels.js";
 import { PngWriter } from "./png.js";
-import { encodePng, recolourPixels } from "./recolour.js";
+import { RECOLOUR_MIN_LEVELS, RECOLOUR_MIN_SHARE, encodePng, recolourPixels } from "./recolour.js";
 import { MAX_RENDER_THREADS, type WorkerPool, renderPool, renderThreads } from "./pool.js";
 import { type ModelSource, SessionCache, sessionCacheSize, withSession } from "./sessions.js";
 import { bicubicUpscaler } from "./upscale.js";
@@ -303,7 +303,13 @@ async function renderColourway(input: RenderInput, spec: unknown, options: Rende
   }
   const { colourway: _, ...designInput } = input;
   const design = await render(designInput, { ...options, pixels: true });
-  const png = await encodePng(recolourPixels(design.pixels!.data, colourway.map), design.width, design.height, design.print !== undefined ? pixelsPerMetre(design.print.dpi) : undefined);
+  const { pixels: recolouredPixels, moved } = recolourPixels(design.pixels!.data, colourway.map);
+  const count = design.width * design.height;
+  if (moved < count * RECOLOUR_MIN_SHARE) {
+    // a map whose from colours are far from the design's: the design again, not a colourway of it
+    throw new RenderInputError("colourway.map", `moves ${moved} of the design's ${count} pixels by more than ${RECOLOUR_MIN_LEVELS} levels, under the ${RECOLOUR_MIN_SHARE * 100}% a colourway must recolour: map colours the design has`);
+  }
+  const png = await encodePng(recolouredPixels, design.width, design.height, design.print !== undefined ? pixelsPerMetre(design.print.dpi) : undefined);
   const params = JSON.parse(design.canonicalParams) as Record<string, number>;
   const { pixels: recoloured, ...rest } = design;
   return {

@@ -1,11 +1,11 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
-import { mintCertificates, type MintRequest } from "@motif/sdk";
+import { mintCertificates, mintColourway, type MintRequest } from "@motif/sdk";
 import { refusalOf } from "./refusal.js";
 import { defineStage, type StageEnv, type Stop } from "./stage.js";
 
-/** Stage input: attested requests (one transaction for all of them). */
-export type MintInput = { requests: MintRequest[] };
+/** Stage input: attested requests (one transaction for all of them), or one colourway and its design (`mintColourway`). */
+export type MintInput = { requests: MintRequest[]; designId?: bigint };
 
 /** Stage output: the transaction and the token ids (= content digests), in request order. */
 export type MintOutput = { transactionHash: Hex; blockNumber: bigint; tokenIds: bigint[] };
@@ -36,7 +36,10 @@ export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): 
   let transactionHash: Hex;
   for (let attempt = 0; ; attempt++) {
     try {
-      transactionHash = await mintCertificates(minter.wallet, { certificate: minter.certificate, requests: input.requests });
+      transactionHash =
+        input.designId !== undefined
+          ? await mintColourway(minter.wallet, { certificate: minter.certificate, request: input.requests[0]!, designId: input.designId })
+          : await mintCertificates(minter.wallet, { certificate: minter.certificate, requests: input.requests });
       break;
     } catch (error) {
       if (attempt >= nonceRetries || !isNonceConflict(error)) throw error;
@@ -64,8 +67,24 @@ export const mintStage = defineStage({
   needs: ["mintRequest"],
   status: "minted",
   enabled: ({ config, options }) => config.minter !== undefined && options.mint !== false,
-  run: async (ctx, env) => mintOne(ctx.mintRequest, env),
+  run: async (ctx, env) => mintOne(ctx.mintRequest, env, ctx.design?.id),
   async batch(inputs, env) {
+    const one = async (c: (typeof inputs)[number]): Promise<{ minted: MintOutput } | Stop> => {
+      try {
+        return await mintOne(c.mintRequest, env, c.design?.id);
+      } catch (e) {
+        const refusal = refusalOf(e);
+        if (refusal === undefined) throw e;
+        return { stop: refusal };
+      }
+    };
+    const oneByOne = async () => {
+      const out = [];
+      for (const c of inputs) out.push(await one(c));
+      return out;
+    };
+    // colourways are minted one by one (mintColourway names the design), the rest in one mintBatch
+    if (inputs.some((c) => c.design !== undefined)) return oneByOne();
     try {
       const minted = await mint(env.config.minter!, { requests: inputs.map((c) => c.mintRequest) });
       return inputs.map((c) => ({ minted: { ...minted, tokenIds: [BigInt(c.mintRequest.lineage.contentDigest)] } }));
@@ -73,20 +92,11 @@ export const mintStage = defineStage({
       const refusal = refusalOf(error);
       if (refusal === undefined) throw error;
       if (inputs.length === 1) return [{ stop: refusal }];
-      const one = async (c: (typeof inputs)[number]): Promise<{ minted: MintOutput } | Stop> => {
-        try {
-          return await mintOne(c.mintRequest, env);
-        } catch (e) {
-          const refusal = refusalOf(e);
-          if (refusal === undefined) throw e;
-          return { stop: refusal };
-        }
-      };
-      const out = [];
-      for (const c of inputs) out.push(await one(c));
-      return out;
+      return oneByOne();
     }
   },
 });
 
-const mintOne = async (request: MintRequest, { config }: StageEnv) => ({ minted: await mint(config.minter!, { requests: [request] }) });
+const mintOne = async (request: MintRequest, { config }: StageEnv, design?: Hex) => ({
+  minted: await mint(config.minter!, { requests: [request], ...(design !== undefined ? { designId: BigInt(design) } : {}) }),
+});

@@ -4,7 +4,7 @@ import type { BankMatch, BankScreenReport } from "../screen/banks.js";
 import { RecipeRefusedError } from "./recipe.js";
 
 /** Why a pattern was refused, as a code a program branches on. */
-export type RefusalCode = "near-duplicate" | "invalid-request" | "model-not-registered" | "model-inactive" | "recipe";
+export type RefusalCode = "near-duplicate" | "invalid-request" | "model-not-registered" | "model-inactive" | "recipe" | "not-a-colourway";
 
 /**
  * One refusal, the same code and words whichever path refused it (in-process, journaled batch,

@@ -8,6 +8,7 @@ import type { MintOutput } from "./mint.js";
 import type { PinOutput } from "./pin.js";
 import type { RawImage } from "../pdq/pdq.js";
 import type { RecipeClearOutput } from "./recipe.js";
+import type { ColourwayCheckOutput } from "./colourway.js";
 import type { Refusal } from "./refusal.js";
 
 /**
@@ -17,6 +18,8 @@ import type { Refusal } from "./refusal.js";
 export type PipelineContext = {
   request: PatternRequest;
   recipe?: RecipeClearOutput;
+  /** For a colourway: its design as the chain knows it (the colourway stage). */
+  design?: ColourwayCheckOutput["design"];
   /** The rendered image's bytes (the queue's minter, which never needs them, does not carry them). */
   png?: Uint8Array;
   /** The rendered image's pixels, kept by the render for the fingerprint (which drops them). */

@@ -48,9 +48,10 @@ export async function stratifiedSplit(
   if (!Number.isInteger(held) || held < 1 || held >= files.length) throw new RangeError(`held: ${held} is not 1 to ${files.length - 1}`);
   const swatches = await Promise.all(files.map((f) => swatchOf(f, config.swatchPx, config.crop)));
   const colourways = swatchColourways(swatches, config);
-  const exact = colourways.map((way) => (way.length * held) / files.length);
-  const take = exact.map(Math.floor);
-  const order = colourways.map((_, k) => k).sort((a, b) => exact[b]! - take[b]! - (exact[a]! - take[a]!) || colourways[b]!.length - colourways[a]!.length || a - b);
+  // shares in integers: colourway k's is (size·held) / n, its remainder (size·held) mod n (no float ties)
+  const take = colourways.map((way) => Math.floor((way.length * held) / files.length));
+  const rest = colourways.map((way) => (way.length * held) % files.length);
+  const order = colourways.map((_, k) => k).sort((a, b) => rest[b]! - rest[a]! || colourways[b]!.length - colourways[a]!.length || a - b);
   for (let left = held - take.reduce((s, n) => s + n, 0), i = 0; left > 0; left--, i++) take[order[i]!]!++;
   const out = new Set(colourways.flatMap((way, k) => way.slice(way.length - take[k]!)));
   return { train: files.filter((_, i) => !out.has(i)), held: files.filter((_, i) => out.has(i)), colourways };

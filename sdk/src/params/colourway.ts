@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 
-import { SpecFieldError } from "./printSpec.js";
+import { SpecFieldError } from "./specError.js";
 
 /**
  * A colourway: a design recoloured. The colourway's certificate is rendered from its design's model,
@@ -28,7 +28,8 @@ const TOKEN_ID = /^0x[0-9a-fA-F]{64}$/;
 const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : v === undefined ? "missing" : JSON.stringify(v) ?? String(v));
 
 /**
- * The checked colourway spec, colours and id in lower case (their canonical form), or a
+ * The checked colourway spec in its canonical form (colours and id in lower case, pairs ordered by
+ * their from colour), or a
  * `ColourwaySpecError` naming the field and what it allows.
  *
  * @example
@@ -72,7 +73,8 @@ export function checkColourwaySpec(value: unknown, path = "colourway"): Colourwa
     seen.set(from, i);
     return { from, to };
   });
-  return { design: v.design.toLowerCase() as Hex, map };
+  // canonical: the pairs ordered by their from colour (the map is a set: its order changes no pixel)
+  return { design: v.design.toLowerCase() as Hex, map: map.sort((a, b) => (a.from < b.from ? -1 : 1)) };
 }
 
 /**

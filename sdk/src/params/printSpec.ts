@@ -1,7 +1,8 @@
-import { BaseError, type Hex, keccak256, stringToBytes } from "viem";
+import { type Hex, keccak256, stringToBytes } from "viem";
 
 import { canonicalJson } from "../canonical.js";
-import type { ColourwaySpec } from "./colourway.js";
+import { type ColourwaySpec, checkColourwaySpec } from "./colourway.js";
+import { SpecFieldError } from "./specError.js";
 import { type ModelParams, encodeModelParams } from "./modelParams.js";
 
 /**
@@ -34,16 +35,6 @@ export const PRINT_LIMITS = {
 } as const;
 
 export type PrintSpecErrorType = PrintSpecError & { name: "PrintSpecError" };
-
-/** A bad field of a spec in a request (`field` its path, `detail` what is allowed): the message is "field: detail". */
-export abstract class SpecFieldError extends BaseError {
-  constructor(
-    readonly field: string,
-    readonly detail: string,
-  ) {
-    super(`${field}: ${detail}`);
-  }
-}
 
 /** A print spec that is not allowed: `field` is its path (`print.dpi`); the message names the allowed range. */
 export class PrintSpecError extends SpecFieldError {
@@ -138,7 +129,8 @@ export function checkPrintSpec(value: unknown, path = "print"): PrintSpec {
  */
 export function encodeRenderParams(params: ModelParams, print?: PrintSpec, colourway?: ColourwaySpec): string {
   if (print === undefined && colourway === undefined) return encodeModelParams(params);
-  return canonicalJson({ params, ...(print !== undefined ? { print } : {}), ...(colourway !== undefined ? { colourway } : {}) });
+  // the colourway in its canonical form (lower case, pairs by from colour): one colourway, one hash
+  return canonicalJson({ params, ...(print !== undefined ? { print } : {}), ...(colourway !== undefined ? { colourway: checkColourwaySpec(colourway) } : {}) });
 }
 
 /** keccak-256 of `encodeRenderParams`: the lineage's `paramsHash`, covering the print spec and the colourway when there are. */
