@@ -171,6 +171,7 @@ function readable(r: StoryReport, against: string): string {
     ...r.textile.terms.map((t) => `       ${t}`),
     `   ${mark(true)} the mill accepted: licence ${short(r.textile.licenseId)}, ${r.textile.paidAtAcceptance} paid at acceptance (price ${r.textile.price} + advance ${r.textile.advance})`,
     `   ${mark(r.textile.licensedFor.bedding && !r.textile.licensedFor.clothing)} isLicensed in FR for bedding (Nice 24): ${r.textile.licensedFor.bedding ? "yes" : "NO"}; for clothing (Nice 25): ${r.textile.licensedFor.clothing ? "YES" : "no"}`,
+    `   ${mark(r.textile.colourway.licensedForBedding)} colourway ${short(r.textile.colourway.tokenId)} of the design (${r.textile.colourway.map.join(", ")}) minted into its family: isLicensed in FR for bedding ${r.textile.colourway.licensedForBedding ? "yes (the licence covers all colourways)" : "NO"}`,
     ...r.textile.reports.map(
       (x) =>
         `   ${mark(true)} reported ${x.units} units and ${x.netSales} of net sales of Nice ${x.niceClass} in ${x.region}: sales royalty ${x.royalty} (${r.textile.salesRoyalty}), ${x.fromAdvance} recouped from the advance, ${x.paid} paid; advance remaining ${x.advanceRemaining}`,

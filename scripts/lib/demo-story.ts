@@ -19,6 +19,7 @@ import { addModel } from "../../generator/src/model/manifest.js";
 import type { BrandSpec } from "../../generator/src/model/cppn.js";
 import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
 import { type PatternResult, type PipelineConfig, runPipeline } from "../../generator/src/pipeline.js";
+import { commonColours } from "../../generator/src/render/recolour.js";
 import { rerender } from "../../generator/src/render/rerender.js";
 import { exportDataset } from "../../generator/src/dataset/export.js";
 import { STUDIO_QUICK, retrainWeightsDigest, swatchFile, trainStudioModel } from "../../generator/src/train/studio.js";
@@ -90,6 +91,8 @@ export type StoryReport = {
     terms: string[];
     /** isLicensed with a product class: bedding yes, clothing no. */
     licensedFor: { bedding: boolean; clothing: boolean };
+    /** A colourway of the design (its commonest colours recoloured), minted into its family: the all-colourways licence covers it. */
+    colourway: { tokenId: Hex; designId: Hex; map: string[]; licensedForBedding: boolean };
     reports: Array<{ region: string; niceClass: number; units: string; netSales: string; royalty: string; fromAdvance: string; paid: string; advanceRemaining: string }>;
     netSalesTotal: string;
   };
@@ -333,7 +336,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const bedding = niceClass("bedding");
   const textileOffer: Offer = {
     ...plainOffer(tokenT, parseEther("0.02"), textileAt),
-    terms: licenseTerms({ tokenId: tokenT, regions: euMask, classes: productClassMask([bedding]), flags: LicenseFlags.COMMERCIAL | LicenseFlags.EXCLUSIVE, salesRoyaltyBps: 500, advance: parseEther("0.01"), termsDigest: keccak256(toHex("Motif textile licence v1: bedding")) }),
+    terms: licenseTerms({ tokenId: tokenT, regions: euMask, classes: productClassMask([bedding]), flags: LicenseFlags.COMMERCIAL | LicenseFlags.EXCLUSIVE | LicenseFlags.ALL_COLOURWAYS, salesRoyaltyBps: 500, advance: parseEther("0.01"), termsDigest: keccak256(toHex("Motif textile licence v1: bedding, all colourways")) }),
     window: { start: 0, end: 0, duration: 730 * 86400 },
     maxUses: 1,
     licensee: addr(licenseeEu!),
@@ -347,6 +350,19 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const licensedFor = async (productClass: string) => (await licenseeEu!.isLicensed({ tokenId: tokenT, licensee: addr(licenseeEu!), region: "FR", productClass, time: textileNow })).licensed;
   const textileLicensedFor = { bedding: await licensedFor("bedding"), clothing: await licensedFor("clothing") };
   if (!textileLicensedFor.bedding || textileLicensedFor.clothing) throw new Error(`the bedding licence answers isLicensed for bedding ${textileLicensedFor.bedding}, for clothing ${textileLicensedFor.clothing}`);
+  // a colourway of the bedding design: its two commonest colours recoloured, checked against the design
+  // on chain, minted into the design's family; the all-colourways licence covers it
+  const [ground, figure] = commonColours((await decodeImage(textileResult.rendered.png)).data, 2);
+  const colourwayMap = [
+    { from: ground!, to: "#1e5631" },
+    { from: figure!, to: "#f7d6d0" },
+  ];
+  const colourwayResult = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: seed0 + 102n, params: { scale: 4, sharpness: 5 }, width: size, height: size, to: addr(studio!), name: `Saffron bedding ${seed0 + 102n}, forest colourway`, colourway: { design: hexId(tokenT), map: colourwayMap } });
+  if (colourwayResult.status !== "minted") throw new Error(`the bedding colourway was ${colourwayResult.status}, not minted`);
+  const tokenC = BigInt(colourwayResult.rendered.contentDigest);
+  const colourwayNow = BigInt((await publicClient.getBlock()).timestamp);
+  const colourwayLicensed = (await licenseeEu!.isLicensed({ tokenId: tokenC, licensee: addr(licenseeEu!), region: "FR", productClass: "bedding", time: colourwayNow })).licensed;
+  if (!colourwayLicensed) throw new Error("the all-colourways bedding licence does not cover the design's colourway");
   progress({ step: "textile", done: 2, total: 3, label: "the mill reports units and net sales" });
   const eth = (wei: bigint) => `${formatEther(wei)} ETH`;
   const textileReports: StoryReport["textile"]["reports"] = [];
@@ -377,6 +393,7 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
     paidAtAcceptance: eth(textileGrant!.args.price!),
     terms: termsInWords(textileOffer, textileOffer.pricing.price),
     licensedFor: textileLicensedFor,
+    colourway: { tokenId: hexId(tokenC), designId: hexId(tokenT), map: colourwayMap.map((p) => `${p.from} → ${p.to}`), licensedForBedding: colourwayLicensed },
     reports: textileReports,
     netSalesTotal: eth(textileState.netSales),
   };

@@ -59,7 +59,8 @@ export function durationInWords(seconds: number): string {
 
 /**
  * An offer's terms in plain words, one sentence per aspect: kind, regions and product classes
- * (exclusive ones say the exclusivity holds in those regions for those classes); window; price,
+ * (exclusive ones say the exclusivity holds in those regions for those classes; all-colourway ones
+ * that they cover every colourway of the design); window; price,
  * royalties per unit and on net sales, unit cap, renewal; the advance; rights; who may accept;
  * until when. `price` is what an acceptance costs now (a dynamic offer's current price).
  */
@@ -70,7 +71,8 @@ export function termsInWords(offer: Offer, price: bigint): string[] {
   const exclusive = (f & LicenseFlags.EXCLUSIVE) !== 0;
   const kind =
     `${exclusive ? "Exclusive" : "Non-exclusive"}, ${f & LicenseFlags.COMMERCIAL ? "commercial" : "non-commercial"} licence in ${regionsInWords(t.regions)}, for ${productClassesInWords(t.classes)}.` +
-    (exclusive ? " Exclusive in those regions for those classes: no other licence of the pattern may share a region and a class with it while it runs." : "");
+    (exclusive ? " Exclusive in those regions for those classes: no other licence of the pattern may share a region and a class with it while it runs." : "") +
+    ((f & LicenseFlags.ALL_COLOURWAYS) !== 0 ? " Covers the design and every colourway of it, present and future." : "");
   const w = offer.window;
   const window =
     w.duration > 0

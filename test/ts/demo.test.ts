@@ -46,12 +46,16 @@ function checkStory(r: Report, patterns: number) {
   // more accrue 0.015 ETH (the advance's last 0.005 ETH, then 0.01 ETH paid)
   expect(r.textile).to.deep.include({ classes: "class 24 (Textiles and substitutes for textiles)", regions: "the 27 EU member states", days: 730, price: "0.02 ETH", advance: "0.01 ETH", salesRoyalty: "5%", paidAtAcceptance: "0.03 ETH", netSalesTotal: "0.4 ETH" });
   expect(r.textile.licensedFor).to.deep.equal({ bedding: true, clothing: false });
+  // its colourway, minted into the design's family, is covered by the all-colourways licence
+  expect(r.textile.colourway.designId).to.equal(r.textile.tokenId);
+  expect(r.textile.colourway.tokenId).to.not.equal(r.textile.tokenId);
+  expect(r.textile.colourway.licensedForBedding).to.equal(true);
   expect(r.textile.reports).to.deep.equal([
     { region: "FR", niceClass: 24, units: "1000", netSales: "0.1 ETH", royalty: "0.005 ETH", fromAdvance: "0.005 ETH", paid: "0 ETH", advanceRemaining: "0.005 ETH" },
     { region: "DE", niceClass: 24, units: "2500", netSales: "0.3 ETH", royalty: "0.015 ETH", fromAdvance: "0.005 ETH", paid: "0.01 ETH", advanceRemaining: "0 ETH" },
   ]);
   expect(r.textile.terms.slice(0, 4)).to.deep.equal([
-    "Exclusive, commercial licence in the 27 EU member states, for class 24 (Textiles and substitutes for textiles). Exclusive in those regions for those classes: no other licence of the pattern may share a region and a class with it while it runs.",
+    "Exclusive, commercial licence in the 27 EU member states, for class 24 (Textiles and substitutes for textiles). Exclusive in those regions for those classes: no other licence of the pattern may share a region and a class with it while it runs. Covers the design and every colourway of it, present and future.",
     "Runs for 730 days from the moment you accept.",
     "Price 0.02 ETH, plus 5% of net sales. An advance of 0.01 ETH paid at acceptance, recouped against royalties before any is charged (0.03 ETH in all at acceptance).",
     "no derivatives; no AI training; not sublicensable; not transferable.",

@@ -1,6 +1,6 @@
 import { type Address, type PublicClient, bytesToHex, zeroAddress } from "viem";
 import { CID } from "multiformats/cid";
-import { type GalleryQuery, type GetCertificateHistoryReturnType, type IndexedCertificate, getCertificateHistory, getGallery, type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifCertificateAbi, motifLicensingAbi, getMotifEvents, getEventLogs } from "@motif/sdk";
+import { type GalleryQuery, type GetCertificateHistoryReturnType, type IndexedCertificate, getCertificateHistory, getGallery, type CertificateMetadata, type GetCertificateReturnType, tokenIdHex, type Offer, addressesOf, fetchVerified, getCertificate, isMotifError, motifErrorOf, getCertificateMetadata, motifCertificateAbi, motifLicensingAbi, getMotifEvents, getEventLogs, getColourways, getDesignOf } from "@motif/sdk";
 
 import type { WebConfig } from "./config.js";
 
@@ -93,6 +93,15 @@ export async function loadPattern(client: PublicClient, cfg: WebConfig, tokenId:
     images.set(image, url);
   }
   return { cert, metadata, imageUrl: await url };
+}
+
+/** A design's family: the design and its colourways (mint order), from any member's id. */
+export async function colourwayFamily(client: PublicClient, cfg: WebConfig, tokenId: bigint): Promise<{ designId: bigint; members: bigint[] }> {
+  const certificate = addressesOf(cfg).certificate;
+  const design = await getDesignOf(client, { certificate, tokenId });
+  const designId = design === 0n ? tokenId : design;
+  const colourways = await getColourways(client, { certificate, designId });
+  return { designId, members: [designId, ...colourways] };
 }
 
 export type OnChainOffer = { offerId: bigint; licensor: Address; offer: Offer; price: bigint };

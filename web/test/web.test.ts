@@ -82,7 +82,7 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     await page.goto(stack.urls.web!);
     await page.waitForSelector(".card img", { timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll(".card img").length >= 3, undefined, { timeout: 60_000 });
-    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(6); // the batch of three, the studio's bedding pattern, the pattern rendered from the recipe and the one from the studio's trained model
+    expect(await page.locator('.card[data-kind="pattern"]').count()).to.equal(7); // the batch of three, the studio's bedding pattern and its colourway, the pattern rendered from the recipe and the one from the studio's trained model
     expect(await page.locator('.card[data-kind="recipe"]').count()).to.equal(1);
     expect(await page.locator("#count").textContent()).to.contain("from the indexer");
     expect(await page.locator("#no-wallet").textContent()).to.equal("No wallet found");
@@ -211,6 +211,35 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     expect(await page.locator(".licence .advance").textContent()).to.equal("Advance remaining: 0 ETH of 0.02 ETH still to recoup against royalties");
     expect(await pending()).to.equal(pendingBefore + parseEther("0.04"));
     await page.screenshot({ path: path.join(SHOTS, "pattern.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("pattern page of a colourway: names its design and map; the repeat preview switches between the family's tiles; the auditor re-renders it", async () => {
+    const { tokenId, designId } = storyDone.textile.colourway;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${stack.urls.web}/#/pattern/${tokenId}`);
+    await page.waitForSelector("table.lineage", { timeout: 60_000 });
+    const colourwayRow = await page.locator("table.lineage tr", { hasText: "Colourway of" }).textContent();
+    expect(colourwayRow).to.contain(`colourway of ${designId}: `);
+    await page.waitForSelector("#colourways button.colourway", { timeout: 60_000 });
+    const members = await page.locator("#colourways button.colourway").evaluateAll((bs) => bs.map((b) => ({ token: b.getAttribute("data-token"), on: b.classList.contains("on"), text: b.textContent })));
+    expect(members).to.deep.equal([
+      { token: designId, on: false, text: "design" },
+      { token: tokenId, on: true, text: `colourway ${tokenId.slice(0, 10)}…${tokenId.slice(-6)}` },
+    ]);
+    await page.waitForSelector("#repeat-canvas[data-ready='1']", { timeout: 60_000 });
+    const pixels = () => page.locator("#repeat-canvas").evaluate((c: HTMLCanvasElement) => Array.from(c.getContext("2d")!.getImageData(0, 0, 64, 64).data).join(","));
+    const own = await pixels();
+    await page.click(`#colourways button.colourway[data-token="${designId}"]`);
+    await page.waitForFunction((d) => document.querySelector(`#colourways button.colourway[data-token="${d}"]`)?.classList.contains("on"), designId);
+    await page.waitForFunction((before) => Array.from(document.querySelector<HTMLCanvasElement>("#repeat-canvas")!.getContext("2d")!.getImageData(0, 0, 64, 64).data).join(",") !== before, own, { timeout: 30_000 });
+    await page.click(`#colourways button.colourway[data-token="${tokenId}"]`);
+    await page.waitForFunction((before) => Array.from(document.querySelector<HTMLCanvasElement>("#repeat-canvas")!.getContext("2d")!.getImageData(0, 0, 64, 64).data).join(",") === before, own, { timeout: 30_000 });
+    await page.screenshot({ path: path.join(SHOTS, "colourway.png"), fullPage: true });
+    // the auditor re-renders the colourway from its lineage (design render, recoloured)
+    await page.goto(`${stack.urls.web}/#/audit/${tokenId}`);
+    await page.waitForSelector("table.audit", { timeout: 120_000 });
+    expect(await page.locator('table.audit tr[data-item="rerender"]').getAttribute("class")).to.equal("pass");
     await page.close();
   });
 

@@ -82,3 +82,17 @@ export async function encodePng(rgb: Uint8Array, width: number, height: number, 
     throw error;
   }
 }
+
+/** The `count` commonest colours of 8-bit RGB pixels, `#rrggbb`, commonest first (ties: lower value first): what a colour map names. */
+export function commonColours(rgb: Uint8Array, count: number): string[] {
+  const tally = new Map<number, number>();
+  for (let i = 0; i < rgb.length; i += 3) {
+    const key = (rgb[i]! << 16) | (rgb[i + 1]! << 8) | rgb[i + 2]!;
+    tally.set(key, (tally.get(key) ?? 0) + 1);
+  }
+  return [...tally.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, count)
+    .map(([key]) => `#${key.toString(16).padStart(6, "0")}`);
+}
+

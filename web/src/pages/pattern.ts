@@ -1,10 +1,10 @@
 import { type Address, parseEther, zeroAddress } from "viem";
-import { REGIONS, acceptOffer, amountInWords, bpsInWords, describePrintSpec, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
+import { REGIONS, acceptOffer, describeColourway, amountInWords, bpsInWords, describePrintSpec, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
-import { certificateHistory, licensesOf, loadPattern, openOffers } from "../data.js";
+import { certificateHistory, colourwayFamily, licensesOf, loadPattern, openOffers } from "../data.js";
 import { licencesGranted } from "./licences.js";
-import { repeatPreview } from "./repeat-preview.js";
+import { type RepeatPreview, repeatPreview } from "./repeat-preview.js";
 import { explain } from "../explain.js";
 import { productClassesInWords, regionsInWords, termsInWords, worldList } from "../terms.js";
 import { date, h, notice, short, show, tokenHex } from "../ui.js";
@@ -29,7 +29,11 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
   const tile = new Image();
   tile.src = p.imageUrl;
   void tile.decode().then(
-    () => previewEl.replaceWith(repeatPreview(tile, meta.print).element),
+    () => {
+      const preview = repeatPreview(tile, meta.print);
+      previewEl.replaceWith(preview.element);
+      void mountColourways(app, tokenId, tile, preview);
+    },
     (error: unknown) => show(previewEl, h("h2", {}, "Repeat preview"), notice("error", `The tile could not be decoded for the preview: ${(error as Error).message}`)),
   );
   show(
@@ -51,6 +55,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             ["Seed", l.seed.toString()],
             ["Params", JSON.stringify(meta.params)],
             ...(meta.print !== undefined ? ([["Print", `${describePrintSpec(meta.print)}: the tile is seamless under this repeat; the PNG carries its DPI`]] as const) : []),
+            ...(meta.colourway !== undefined ? ([["Colourway of", describeColourway(meta.colourway)]] as const) : []),
             ...(l.recipeId !== 0n
               ? ([["Recipe", `${tokenHex(l.recipeId)} (${meta.recipe?.cid ?? ""}): its owner receives a share of this pattern's licence revenue`]] as const)
               : []),
@@ -187,3 +192,48 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
     show(status, notice("error", explain(error)));
   }
 }
+
+/**
+ * The colourways in the repeat preview (`#colourways`): the design and each colourway of it as a
+ * button that lays that member's tile out in the same repeat and zoom (its image fetched and
+ * checked against its CID), with a link to its page; nothing when the pattern has no family.
+ */
+async function mountColourways(app: App, tokenId: bigint, tile: HTMLImageElement, preview: RepeatPreview): Promise<void> {
+  const slot = preview.element.querySelector<HTMLElement>("#colourways");
+  if (slot === null) return;
+  let family;
+  try {
+    family = await colourwayFamily(app.client, app.cfg, tokenId);
+  } catch (error) {
+    show(slot, notice("error", `Colourways could not be read: ${explain(error)}`));
+    return;
+  }
+  if (family.members.length < 2) return;
+  const status = h("span", { class: "muted" });
+  const choose = async (member: bigint, button: HTMLElement) => {
+    for (const b of slot.querySelectorAll("button.colourway")) b.classList.toggle("on", b === button);
+    if (member === tokenId) return preview.setTile(tile);
+    status.textContent = " loading…";
+    try {
+      const image = new Image();
+      image.src = (await loadPattern(app.client, app.cfg, member)).imageUrl;
+      await image.decode();
+      preview.setTile(image);
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = ` ${explain(error)}`;
+    }
+  };
+  show(
+    slot,
+    h("h3", {}, `Colourways (${family.members.length - 1} of design ${short(tokenHex(family.designId))})`),
+    ...family.members.map((member) => {
+      const label = member === family.designId ? "design" : `colourway ${short(tokenHex(member))}`;
+      const button = h("button", { type: "button", class: member === tokenId ? "colourway on" : "colourway", "data-token": tokenHex(member) }, label);
+      button.onclick = () => void choose(member, button);
+      return h("span", { class: "member" }, button, " ", h("a", { href: `#/pattern/${tokenHex(member)}` }, "open"), " ");
+    }),
+    status,
+  );
+}
+
