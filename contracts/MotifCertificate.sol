@@ -151,7 +151,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
 
     /// @inheritdoc IMotifCertificate
     function mint(MintRequest calldata request) external whenNotPaused returns (uint256 tokenId) {
-        tokenId = _mintCertificate(request, _attester(request));
+        tokenId = _mintCertificate(request, _attester(request, 0));
     }
 
     /// @inheritdoc IMotifCertificate
@@ -160,7 +160,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         if (n == 0 || n > MAX_BATCH) revert MotifCertificateInvalidBatchLength(n, MAX_BATCH);
         tokenIds = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            tokenIds[i] = _mintCertificate(requests[i], _attester(requests[i]));
+            tokenIds[i] = _mintCertificate(requests[i], _attester(requests[i], 0));
         }
     }
 
@@ -170,7 +170,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         whenNotPaused
         returns (uint256 tokenId)
     {
-        address attester = _attester(request);
+        address attester = _attester(request, designId);
         _checkDesign(request, designId, attester);
         tokenId = _mintCertificate(request, attester);
         _designOf[tokenId] = designId;
@@ -203,14 +203,19 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         }
     }
 
-    /// @dev Returns the account vouching for the lineage, or reverts.
-    function _attester(MintRequest calldata r) private view returns (address account) {
+    /// @dev Returns the account vouching for the lineage, or reverts. A signature is over a
+    /// `MintAttestation` for a plain pattern (`designId` 0), over a `ColourwayAttestation` naming the
+    /// design for a colourway: neither stands for the other.
+    function _attester(MintRequest calldata r, uint256 designId) private view returns (address account) {
         if (block.timestamp > r.deadline) revert MotifCertificateAttestationExpired(r.deadline, block.timestamp);
         if (r.signature.length == 0) {
             account = msg.sender;
         } else {
             (address signer, ECDSA.RecoverError err,) =
-                ECDSA.tryRecoverCalldata(_hashTypedDataV4(LineageHash.hashAttestation(r)), r.signature);
+                ECDSA.tryRecoverCalldata(
+                    _hashTypedDataV4(designId == 0 ? LineageHash.hashAttestation(r) : LineageHash.hashColourwayAttestation(r, designId)),
+                    r.signature
+                );
             if (err != ECDSA.RecoverError.NoError) revert MotifCertificateInvalidSignature();
             account = signer;
         }

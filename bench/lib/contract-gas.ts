@@ -6,7 +6,7 @@
 import type { NetworkConnection } from "hardhat/types/network";
 import { type Address, type Hex, encodeFunctionData, getAddress, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
-import { LicenseFlags, licenseTerms, productClassMask, certificateDomain, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
+import { LicenseFlags, licenseTerms, productClassMask, certificateDomain, colourwayAttestationTypes, licensingDomain, mintAttestationTypes, offerTypes, type Offer, type MintRequest, modelRegistration } from "@motif/sdk";
 import { deployMotif } from "../../scripts/lib/deploy.js";
 
 export type GasRecord = (name: string, value: number | bigint, note: string, goal?: number) => void;
@@ -42,7 +42,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const freshAccount = (): Address => getAddress(`0x${unique().slice(26)}`);
   const gasOf = async (hash: Hex) => (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
 
-  async function request(to: Address, creator: Address, signed = true, recipeId = 0n): Promise<MintRequest> {
+  async function request(to: Address, creator: Address, signed = true, recipeId = 0n, designId?: bigint): Promise<MintRequest> {
     const message = {
       lineage: {
         contentDigest: unique(),
@@ -60,14 +60,12 @@ export async function measureContractGas(connection: NetworkConnection, record: 
       royaltyBps: 500,
       deadline: 2n ** 40n,
     };
-    const signature: Hex = signed
-      ? await attester.signTypedData({
-          domain: certificateDomain(chainId, certificate.address),
-          types: mintAttestationTypes,
-          primaryType: "MintAttestation",
-          message,
-        })
-      : "0x";
+    const domain = certificateDomain(chainId, certificate.address);
+    const signature: Hex = !signed
+      ? "0x"
+      : designId === undefined
+        ? await attester.signTypedData({ domain, types: mintAttestationTypes, primaryType: "MintAttestation", message })
+        : await attester.signTypedData({ domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...message, designId } });
     return { ...message, signature };
   }
 
@@ -228,7 +226,7 @@ export async function measureContractGas(connection: NetworkConnection, record: 
 
   // Colourways (issue 20 §1), measured last so the figures above keep their state. The licensor
   // mints a colourway of the licensed pattern (a signed request sent by the design's owner).
-  const colourwayRequest = await request(getAddress(licensor.account.address), creator);
+  const colourwayRequest = await request(getAddress(licensor.account.address), creator, true, 0n, licensedToken);
   const colourwayGas = await gasOf(
     await certificate.write.mintColourway([colourwayRequest, licensedToken], { account: licensor.account }),
   );

@@ -181,8 +181,9 @@ interface IMotifCertificate {
     /// @return tokenIds The new token ids, in request order.
     function mintBatch(MintRequest[] calldata requests) external returns (uint256[] memory tokenIds);
 
-    /// @notice Mints a pattern certificate as `mint` does (same checks, same attestation, same events)
-    /// and links it for good to design `designId` as one of its colourways (the same design
+    /// @notice Mints a pattern certificate as `mint` does (same checks and events; a signature is over
+    /// a `ColourwayAttestation`, the `MintAttestation` fields and `designId`, so a colourway's
+    /// attestation can be neither minted as a plain pattern nor linked to another design) and links it for good to design `designId` as one of its colourways (the same design
     /// recoloured): licences of the design whose terms carry `LicenseFlags.ALL_COLOURWAYS` cover it, and
     /// its licences share the design's exclusivity book (`MotifLicensing`). The design must be a pattern
     /// certificate that is not itself a colourway, rendered with the same model and credited to the

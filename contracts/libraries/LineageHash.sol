@@ -6,7 +6,7 @@ pragma solidity ^0.8.20;
 import {Lineage, MintRequest} from "../types/Lineage.sol";
 
 /// @title LineageHash
-/// @notice EIP-712 struct hashes of `Lineage` and `MintAttestation` (see `types/Lineage.sol`).
+/// @notice EIP-712 struct hashes of `Lineage`, `MintAttestation` and `ColourwayAttestation` (see `types/Lineage.sol`).
 library LineageHash {
     /// @notice keccak-256 of the `Lineage` EIP-712 type string.
     bytes32 internal constant LINEAGE_TYPEHASH = keccak256(
@@ -16,6 +16,13 @@ library LineageHash {
     /// @notice keccak-256 of the `MintAttestation` EIP-712 type string (with `Lineage` appended).
     bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
         "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
+    );
+
+    /// @notice keccak-256 of the `ColourwayAttestation` EIP-712 type string (with `Lineage` appended):
+    /// a mint attestation that also names the design the pattern is a colourway of, so an attestation
+    /// for a colourway is never a plain mint's, nor another design's colourway's.
+    bytes32 internal constant COLOURWAY_ATTESTATION_TYPEHASH = keccak256(
+        "ColourwayAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline,uint256 designId)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
     );
 
     /// @notice EIP-712 `hashStruct` of a lineage.
@@ -56,5 +63,14 @@ library LineageHash {
             mstore(add(ptr, 0x80), deadline)
             result := keccak256(ptr, 0xa0)
         }
+    }
+
+    /// @notice EIP-712 `hashStruct` of the colourway attestation covering `r` and its design (the
+    /// signature excluded).
+    /// @param r The mint request.
+    /// @param designId The design the pattern is a colourway of.
+    /// @return The EIP-712 struct hash of the colourway attestation.
+    function hashColourwayAttestation(MintRequest calldata r, uint256 designId) internal pure returns (bytes32) {
+        return keccak256(abi.encode(COLOURWAY_ATTESTATION_TYPEHASH, hash(r.lineage), r.to, r.royaltyBps, r.deadline, designId));
     }
 }

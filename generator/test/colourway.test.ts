@@ -4,9 +4,11 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
-import { keccak256, stringToBytes } from "viem";
+import { keccak256, stringToBytes, verifyTypedData } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
-import { type ColourwaySpec, checkColourwaySpec, parseColourwayMap, renderParamsHash, tokenIdHex } from "@motif/sdk";
+import { type ColourwaySpec, certificateDomain, checkColourwaySpec, colourwayAttestationTypes, eip712TypeStrings, mintAttestationTypes, parseColourwayMap, renderParamsHash, tokenIdHex } from "@motif/sdk";
+import { attest } from "../src/stages/attest.js";
 import { runPipeline } from "../src/pipeline.js";
 import { PatternRefusedError } from "../src/stages/refusal.js";
 import { RenderInputError, closeRenderPools, render } from "../src/render/render.js";
@@ -161,6 +163,21 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     const family = await runPipeline(config, { ...base, colourway: { design: designId, map } });
     expect(family.status, JSON.stringify(family.screen)).to.equal("pinned");
     expect(family.screen.family?.map((m) => m.label)).to.deep.equal([label]);
+  });
+
+  it("attests a colourway as a ColourwayAttestation naming its design: not valid as a plain MintAttestation (audit 28 F1)", async () => {
+    const account = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    const attester = { signer: account, chainId: 31337, certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" as const };
+    const lineage = { contentDigest: `0x${"11".repeat(32)}`, metadataDigest: `0x${"22".repeat(32)}`, metadataCodec: 0x55, modelId: 2, seed: 21n, paramsHash: `0x${"33".repeat(32)}`, pdqHash: `0x${"44".repeat(32)}`, tileHash: `0x${"55".repeat(32)}`, creator: account.address, recipeId: 0n } as const;
+    const input = { lineage, to: account.address, royaltyBps: 500, deadline: 2n ** 40n };
+    const designId = BigInt(DESIGN);
+    const r = await attest(attester, { ...input, designId });
+    const domain = certificateDomain(31337, attester.certificate);
+    expect(await verifyTypedData({ address: account.address, domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...input, designId }, signature: r.signature })).to.equal(true);
+    expect(await verifyTypedData({ address: account.address, domain, types: mintAttestationTypes, primaryType: "MintAttestation", message: input, signature: r.signature })).to.equal(false);
+    expect(await verifyTypedData({ address: account.address, domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...input, designId: designId + 1n }, signature: r.signature })).to.equal(false);
+    // the type string, written out: the plain attestation's fields, then the design
+    expect(eip712TypeStrings.ColourwayAttestation.startsWith("ColourwayAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline,uint256 designId)Lineage(")).to.equal(true);
   });
 
   it("refuses a map that recolours nothing of the design (its from colours far from the design's pixels)", async () => {

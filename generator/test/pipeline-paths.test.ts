@@ -18,6 +18,7 @@ import { certificateBanks } from "../src/screen/from-chain.js";
 import { DEFAULT_THRESHOLDS } from "../src/screen/signals.js";
 import { attestStage } from "../src/stages/attest.js";
 import { certifiedStage } from "../src/stages/certified.js";
+import { colourwayStage } from "../src/stages/colourway.js";
 import { fingerprint, fingerprintStage } from "../src/stages/fingerprint.js";
 import { mint, mintStage } from "../src/stages/mint.js";
 import { pinStage } from "../src/stages/pin.js";
@@ -166,6 +167,7 @@ describe("one pipeline: in-process, journaled batch and queue run the same stage
       });
       const stages = [
         recipeStage,
+        colourwayStage,
         renderStage,
         fingerprintStage,
         contentCheck, // the one new line

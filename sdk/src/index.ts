@@ -2,7 +2,7 @@
 export * from "./abis/index.js";
 export { defaultAddresses, type MotifAddresses } from "./addresses.js";
 export { type DeploymentRecord, DeploymentRecordError, addressesOf, parseDeploymentRecord } from "./deployment.js";
-export { certificateDomain, eip712TypeStrings, eip712Types, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
+export { certificateDomain, colourwayAttestationTypes, eip712TypeStrings, eip712Types, licensingDomain, mintAttestationTypes, offerTypes } from "./eip712.js";
 export {
   MotifContractError,
   type MotifContractErrorType,

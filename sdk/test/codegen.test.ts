@@ -28,6 +28,7 @@ import {
   eip712Types,
   explainMotifError,
   isMotifError,
+  colourwayAttestationTypes,
   mintAttestationTypes,
   motifCertificateAbi,
   motifErrorArgNames,
@@ -119,7 +120,7 @@ describe("codegen from the compiled contracts (scripts/generate-abis.ts)", funct
 
   it("the EIP-712 type lists encode to the type strings the Solidity sources hash, every one of them", async () => {
     const strings = await solidityTypeStrings();
-    expect([...strings.keys()].sort()).to.deep.equal(["LicenseTerms", "LicenseWindow", "Lineage", "MintAttestation", "Offer", "Pricing"]);
+    expect([...strings.keys()].sort()).to.deep.equal(["ColourwayAttestation", "LicenseTerms", "LicenseWindow", "Lineage", "MintAttestation", "Offer", "Pricing"]);
     expect(Object.keys(eip712Types).sort()).to.deep.equal([...strings.keys()].sort());
     for (const [primary, s] of strings) {
       const types = (eip712Types as unknown as Record<string, Record<string, readonly { name: string; type: string }[]>>)[primary]!;
@@ -128,6 +129,7 @@ describe("codegen from the compiled contracts (scripts/generate-abis.ts)", funct
     }
     // the SDK's exported lists are those
     expect(encodeType(mintAttestationTypes as never, "MintAttestation")).to.equal(strings.get("MintAttestation"));
+    expect(encodeType(colourwayAttestationTypes as never, "ColourwayAttestation")).to.equal(strings.get("ColourwayAttestation"));
     expect(encodeType(offerTypes as never, "Offer")).to.equal(strings.get("Offer"));
   });
 
@@ -177,7 +179,7 @@ describe("codegen from the compiled contracts (scripts/generate-abis.ts)", funct
   it("enums, flags and constants equal the Solidity declarations", async () => {
     const license = await sol("types/License.sol");
     const flags = Object.fromEntries([...license.matchAll(/uint16 internal constant (\w+) = 1 << (\d+);/g)].map((m) => [m[1]!, 1 << Number(m[2])]));
-    expect(Object.keys(flags)).to.have.length(7);
+    expect(Object.keys(flags)).to.have.length(8);
     const { ALL, ...single } = LicenseFlags;
     expect(single).to.deep.equal(flags);
     expect(ALL).to.equal(Object.values(flags).reduce((a, b) => a | b, 0));

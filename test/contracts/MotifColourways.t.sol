@@ -65,7 +65,7 @@ contract MotifColourwaysTest is LicensingFixture {
     }
 
     function test_mintColourway_signedBySender_ownerOrApprovedOnly() public {
-        MintRequest memory r = _signed(_withTo(_request(90), licensor), ATTESTER_KEY);
+        MintRequest memory r = _signedColourway(_withTo(_request(90), licensor), ATTESTER_KEY, design);
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateNotOwnerOrApproved.selector, design, bob));
         cert.mintColourway(r, design);
@@ -76,9 +76,33 @@ contract MotifColourwaysTest is LicensingFixture {
 
         vm.prank(licensor);
         cert.approve(bob, design);
-        MintRequest memory r2 = _signed(_withTo(_request(91), licensor), ATTESTER_KEY);
+        MintRequest memory r2 = _signedColourway(_withTo(_request(91), licensor), ATTESTER_KEY, design);
         vm.prank(bob);
         assertEq(cert.designOf(cert.mintColourway(r2, design)), design, "an approved account links it");
+    }
+
+    /// Audit 28 F1 (fixed): a colourway's attestation names its design (`ColourwayAttestation`): it
+    /// mints as no plain pattern (which would dodge the family's exclusivity) and links to no other
+    /// design; a plain pattern's attestation links to no design.
+    function test_mintColourway_attestationBindsTheDesign() public {
+        uint256 other = _mintTo(licensor, 560);
+        MintRequest memory r = _signedColourway(_withTo(_request(92), licensor), ATTESTER_KEY, design);
+        // as a plain mint: the signature recovers another account than the attester
+        vm.prank(bob);
+        vm.expectPartialRevert(IMotifCertificate.MotifCertificateUnauthorizedAttester.selector);
+        cert.mint(r);
+        // as a colourway of another design of the same owner
+        vm.prank(licensor);
+        vm.expectPartialRevert(IMotifCertificate.MotifCertificateUnauthorizedAttester.selector);
+        cert.mintColourway(r, other);
+        // a plain pattern's attestation as a colourway
+        MintRequest memory plain = _signed(_withTo(_request(93), licensor), ATTESTER_KEY);
+        vm.prank(licensor);
+        vm.expectPartialRevert(IMotifCertificate.MotifCertificateUnauthorizedAttester.selector);
+        cert.mintColourway(plain, design);
+        // as signed: linked to its design
+        vm.prank(licensor);
+        assertEq(cert.designOf(cert.mintColourway(r, design)), design, "linked to the design it names");
     }
 
     function test_mintColourway_unknownDesign_reverts() public {

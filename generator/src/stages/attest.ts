@@ -1,6 +1,6 @@
 import type { Account, Address, Hex, LocalAccount, WalletClient } from "viem";
 
-import { certificateDomain, mintAttestationTypes, type Lineage, type MintRequest } from "@motif/sdk";
+import { certificateDomain, colourwayAttestationTypes, mintAttestationTypes, type Lineage, type MintRequest } from "@motif/sdk";
 import { chainLineage, mintRequestOf, NO_DEADLINE } from "./lineage.js";
 import { defineStage } from "./stage.js";
 
@@ -11,6 +11,8 @@ export type AttestInput = {
   royaltyBps: number;
   /** Unix seconds after which the attestation expires. */
   deadline: bigint;
+  /** For a colourway: its design (the signature is then a ColourwayAttestation, for `mintColourway` with that design only). */
+  designId?: bigint;
 };
 
 /** Who signs: the generator's attester key, for one certificate deployment. */
@@ -20,18 +22,22 @@ export type Attester = {
   certificate: Address;
 };
 
-/** Attest stage: the generator signs the EIP-712 MintAttestation the certificate contract checks. */
+/**
+ * Attest stage: the generator signs the EIP-712 MintAttestation the certificate contract checks (a
+ * ColourwayAttestation naming the design, for a colourway).
+ */
 export async function attest(attester: Attester, input: AttestInput): Promise<MintRequest> {
-  const typedData = {
-    domain: certificateDomain(attester.chainId, attester.certificate),
-    types: mintAttestationTypes,
-    primaryType: "MintAttestation",
-    message: { lineage: input.lineage, to: input.to, royaltyBps: input.royaltyBps, deadline: input.deadline },
-  } as const;
+  const domain = certificateDomain(attester.chainId, attester.certificate);
+  const message = { lineage: input.lineage, to: input.to, royaltyBps: input.royaltyBps, deadline: input.deadline };
   const s = attester.signer;
-  const signature: Hex =
-    "client" in s ? await s.client.signTypedData({ ...typedData, account: s.account }) : await s.signTypedData(typedData);
-  return mintRequestOf({ ...input, signature });
+  const sign = async <T extends Parameters<LocalAccount["signTypedData"]>[0]>(typedData: T): Promise<Hex> =>
+    "client" in s ? s.client.signTypedData({ ...typedData, account: s.account } as never) : s.signTypedData(typedData);
+  const signature =
+    input.designId === undefined
+      ? await sign({ domain, types: mintAttestationTypes, primaryType: "MintAttestation", message })
+      : await sign({ domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...message, designId: input.designId } });
+  const { designId: _, ...request } = input;
+  return mintRequestOf({ ...request, signature });
 }
 
 /**
@@ -48,6 +54,7 @@ export const attestStage = defineStage({
     const to = ctx.request.to ?? config.creator;
     if (config.attester === "minter") return { mintRequest: mintRequestOf({ lineage, to, royaltyBps: config.royaltyBps, deadline: NO_DEADLINE }) };
     const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
-    return { mintRequest: await attest(config.attester!, { lineage, to, royaltyBps: config.royaltyBps, deadline: now + BigInt(config.attestationTtl) }) };
+    const design = ctx.design !== undefined ? { designId: BigInt(ctx.design.id) } : {};
+    return { mintRequest: await attest(config.attester!, { lineage, to, royaltyBps: config.royaltyBps, deadline: now + BigInt(config.attestationTtl), ...design }) };
   },
 });

@@ -38,7 +38,8 @@ export async function mint(minter: Minter, input: MintInput, nonceRetries = 8): 
     try {
       transactionHash =
         input.designId !== undefined
-          ? // unsigned: the generator's account, an attester, vouches as the sender (a signed colourway request must come from the design's owner)
+          ? // unsigned: the generator's account, an attester, vouches as the sender (a signed colourway
+            // request, a ColourwayAttestation, must be sent by the design's owner or an approved account)
             await mintColourway(minter.wallet, { certificate: minter.certificate, request: { ...input.requests[0]!, signature: "0x" }, designId: input.designId })
           : await mintCertificates(minter.wallet, { certificate: minter.certificate, requests: input.requests });
       break;

@@ -58,12 +58,14 @@ export const Exclusivity = {
   NEVER_DAY: 65535n,
 } as const;
 
-/** EIP-712 struct hashes of `Lineage` and `MintAttestation` (see `types/Lineage.sol`). (`LineageHash` in contracts/libraries/LineageHash.sol) */
+/** EIP-712 struct hashes of `Lineage`, `MintAttestation` and `ColourwayAttestation` (see `types/Lineage.sol`). (`LineageHash` in contracts/libraries/LineageHash.sol) */
 export const LineageHash = {
   /** keccak-256 of the `Lineage` EIP-712 type string. */
   LINEAGE_TYPEHASH: "0x83646cb4beeab7804505c773af5f92a1ec31966630b8f15e55830217e1874fe5",
   /** keccak-256 of the `MintAttestation` EIP-712 type string (with `Lineage` appended). */
   ATTESTATION_TYPEHASH: "0x399a07b7b33805b5f7bb6dbf20b5ca425ed4d1fc0d7e7644f5a933f195ad2cf7",
+  /** keccak-256 of the `ColourwayAttestation` EIP-712 type string (with `Lineage` appended): a mint attestation that also names the design the pattern is a colourway of, so an attestation for a colourway is never a plain mint's, nor another design's colourway's. */
+  COLOURWAY_ATTESTATION_TYPEHASH: "0x6dfa29f1da1d9a9c796a29684bfbfbd9ad5a610688817a3c8574f74feefdb1f4",
 } as const;
 
 /** EIP-712 struct hash of a license `Offer` (with its nested terms, window and pricing). (`OfferHash` in contracts/libraries/OfferHash.sol) */

@@ -2,6 +2,28 @@
 
 /** The EIP-712 types of every struct the contracts hash, by primary type (the primary and the types it references), as viem's `signTypedData` takes them. */
 export const eip712Types = {
+  /** `ColourwayAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline,uint256 designId)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)` (contracts/libraries/LineageHash.sol LineageHash.COLOURWAY_ATTESTATION_TYPEHASH) */
+  ColourwayAttestation: {
+    ColourwayAttestation: [
+      { name: "lineage", type: "Lineage" },
+      { name: "to", type: "address" },
+      { name: "royaltyBps", type: "uint16" },
+      { name: "deadline", type: "uint64" },
+      { name: "designId", type: "uint256" },
+    ],
+    Lineage: [
+      { name: "contentDigest", type: "bytes32" },
+      { name: "metadataDigest", type: "bytes32" },
+      { name: "metadataCodec", type: "uint16" },
+      { name: "modelId", type: "uint32" },
+      { name: "seed", type: "uint64" },
+      { name: "paramsHash", type: "bytes32" },
+      { name: "pdqHash", type: "bytes32" },
+      { name: "tileHash", type: "bytes32" },
+      { name: "creator", type: "address" },
+      { name: "recipeId", type: "uint256" },
+    ],
+  },
   /** `LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)` (contracts/libraries/OfferHash.sol OfferHash.TERMS_TYPEHASH) */
   LicenseTerms: {
     LicenseTerms: [
@@ -113,6 +135,7 @@ export const eip712Types = {
 
 /** The encoded type string each contract hashes into its type hash, by primary type. */
 export const eip712TypeStrings = {
+  ColourwayAttestation: "ColourwayAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline,uint256 designId)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)",
   LicenseTerms: "LicenseTerms(uint256 tokenId,uint256 regions,uint64 classes,uint16 flags,address currency,uint80 unitRoyalty,uint56 unitCap,uint16 salesRoyaltyBps,uint128 advance,uint128 renewalPrice,bytes32 termsDigest,uint16 termsCodec)",
   LicenseWindow: "LicenseWindow(uint40 start,uint40 end,uint40 duration)",
   Lineage: "Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)",

@@ -20,6 +20,10 @@ abstract contract MotifFixture is MotifTest {
     bytes32 internal constant ATTESTATION_TYPEHASH = keccak256(
         "MintAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
     );
+    /// The colourway attestation's type string, written out here (the oracle for `LineageHash`).
+    bytes32 internal constant COLOURWAY_ATTESTATION_TYPEHASH = keccak256(
+        "ColourwayAttestation(Lineage lineage,address to,uint16 royaltyBps,uint64 deadline,uint256 designId)Lineage(bytes32 contentDigest,bytes32 metadataDigest,uint16 metadataCodec,uint32 modelId,uint64 seed,bytes32 paramsHash,bytes32 pdqHash,bytes32 tileHash,address creator,uint256 recipeId)"
+    );
 
     uint256 internal constant ATTESTER_KEY = 0xA77E57;
     uint256 internal constant OTHER_KEY = 0xBADBAD;
@@ -131,6 +135,11 @@ abstract contract MotifFixture is MotifTest {
     }
 
     function _digest(MintRequest memory r, address verifyingContract) internal view returns (bytes32) {
+        return _digest(r, verifyingContract, 0);
+    }
+
+    /// The EIP-712 digest an attester signs: a `MintAttestation` (`designId` 0) or a `ColourwayAttestation`.
+    function _digest(MintRequest memory r, address verifyingContract, uint256 designId) internal view returns (bytes32) {
         Lineage memory l = r.lineage;
         bytes32 lineageHash = keccak256(
             abi.encode(
@@ -147,12 +156,21 @@ abstract contract MotifFixture is MotifTest {
                 l.recipeId
             )
         );
-        bytes32 structHash = keccak256(abi.encode(ATTESTATION_TYPEHASH, lineageHash, r.to, r.royaltyBps, r.deadline));
+        bytes32 structHash = designId == 0
+            ? keccak256(abi.encode(ATTESTATION_TYPEHASH, lineageHash, r.to, r.royaltyBps, r.deadline))
+            : keccak256(abi.encode(COLOURWAY_ATTESTATION_TYPEHASH, lineageHash, r.to, r.royaltyBps, r.deadline, designId));
         return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(verifyingContract), structHash));
     }
 
     function _signed(MintRequest memory r, uint256 key) internal view returns (MintRequest memory) {
         (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, _digest(r, address(cert)));
+        r.signature = abi.encodePacked(rr, s, v);
+        return r;
+    }
+
+    /// `r` signed by `key` as a colourway of `designId` (`ColourwayAttestation`).
+    function _signedColourway(MintRequest memory r, uint256 key, uint256 designId) internal view returns (MintRequest memory) {
+        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(key, _digest(r, address(cert), designId));
         r.signature = abi.encodePacked(rr, s, v);
         return r;
     }

@@ -1,16 +1,25 @@
 import type { Account, Address, Chain, Client, SignTypedDataErrorType, Transport } from "viem";
 import { getChainId, signTypedData } from "viem/actions";
 
-import { certificateDomain, mintAttestationTypes } from "../../eip712.js";
+import { certificateDomain, colourwayAttestationTypes, mintAttestationTypes } from "../../eip712.js";
 import type { Lineage, MintRequest } from "../../types/lineage.js";
 
-export type AttestLineageParameters = { certificate: Address; lineage: Lineage; to: Address; royaltyBps: number; deadline: bigint };
+export type AttestLineageParameters = {
+  certificate: Address;
+  lineage: Lineage;
+  to: Address;
+  royaltyBps: number;
+  deadline: bigint;
+  /** For a colourway (`mintColourway`): its design. The signature is then over a `ColourwayAttestation`, valid for that design only and for no plain mint. */
+  designId?: bigint;
+};
 export type AttestLineageReturnType = MintRequest;
 export type AttestLineageErrorType = SignTypedDataErrorType;
 
 /**
  * A registered generator (attester) signs a lineage and its mint terms (EIP-712 MintAttestation);
- * anyone can then submit the returned request with `mintCertificates`.
+ * anyone can then submit the returned request with `mintCertificates`. With `designId`, a colourway's
+ * (EIP-712 ColourwayAttestation): submitted with `mintColourway` for that design only.
  *
  * @example
  * import { createWalletClient, http, keccak256, sha256, toHex } from "viem";
@@ -41,12 +50,10 @@ export async function attestLineage(
 ): Promise<AttestLineageReturnType> {
   const chainId = client.chain?.id ?? (await getChainId(client));
   const message = { lineage: p.lineage, to: p.to, royaltyBps: p.royaltyBps, deadline: p.deadline };
-  const signature = await signTypedData(client, {
-    account: client.account,
-    domain: certificateDomain(chainId, p.certificate),
-    types: mintAttestationTypes,
-    primaryType: "MintAttestation",
-    message,
-  });
+  const domain = certificateDomain(chainId, p.certificate);
+  const signature =
+    p.designId === undefined
+      ? await signTypedData(client, { account: client.account, domain, types: mintAttestationTypes, primaryType: "MintAttestation", message })
+      : await signTypedData(client, { account: client.account, domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...message, designId: p.designId } });
   return { ...message, signature };
 }
