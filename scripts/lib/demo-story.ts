@@ -165,7 +165,8 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   while (wallets.length < 5) {
     const account = privateKeyToAccount(generatePrivateKey());
     const funder = wallets[0]!;
-    await wait(await funder.sendTransaction({ account: funder.account, chain: funder.chain, to: account.address, value: parseEther("0.2") }));
+    // enough for every role's payments in the story (the EU licensee's: two licences, an advance, royalties) and their gas
+    await wait(await funder.sendTransaction({ account: funder.account, chain: funder.chain, to: account.address, value: parseEther("1") }));
     // a hosted RPC's rate limit (HTTP 429) is waited out: viem retries with a doubling delay (0.2 s … 6.4 s)
     wallets.push(createWalletClient({ account, chain: funder.chain, transport: http(ctx.rpcUrl, { retryCount: 6, retryDelay: 200 }) }));
   }
