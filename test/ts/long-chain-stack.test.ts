@@ -196,7 +196,7 @@ describe(`the stack on a chain ${ADVANCE.toLocaleString("en-US")} blocks long be
       // the oracle: the chain's own CertificateMinted events, read directly (not through the proxy)
       const direct = await stack.connection.viem.getPublicClient();
       const minted = (await direct.getContractEvents({ address: stack.deployment.contracts.MotifCertificate, abi: motifCertificateAbi, eventName: "CertificateMinted", fromBlock: BigInt(stack.deployment.startBlock) })).length;
-      expect(minted, "the story's patterns, the recipe's, the trained model's and the creator page's").to.equal(story.batch.filter((b) => b.status === "minted").length + 3);
+      expect(minted, "the story's patterns, the recipe's, the textile design's and its colourway's, the trained model's and the creator page's").to.equal(story.batch.filter((b) => b.status === "minted").length + 5);
       expect((await getGallery({ indexer: indexer.url, kind: "pattern" })).total).to.equal(minted);
       // dataset export --all through the indexer (MOTIF_INDEXER_URL): the same members, and no
       // eth_getLogs reaches back into the chain's million-block history (the indexer's own polls are near the head too)

@@ -19,7 +19,8 @@ export type MintColourwayErrorType = WriteContractErrorType | MotifContractError
  * Mints an attested pattern as a colourway of a design (the same design recoloured): checked and
  * attested as `mintCertificates` mints, and linked for good to the design, so the design's licences
  * whose terms carry `LicenseFlags.ALL_COLOURWAYS` cover it and its licences share the design's
- * exclusivity. A signed request is sent by the design's owner (or an account approved for it).
+ * exclusivity. A signed request (`attestLineage` with the `designId`: a ColourwayAttestation) is sent
+ * by the design's owner (or an account approved for it).
  * A refusal throws MotifContractError (e.g. MotifCertificateColourwayOwnerMismatch(designId, designOwner, to)).
  *
  * @example
@@ -46,6 +47,7 @@ export type MintColourwayErrorType = WriteContractErrorType | MotifContractError
  *     recipeId: 0n,
  *   },
  *   to: design.owner, royaltyBps: 500, deadline: 2n ** 40n,
+ *   designId, // a ColourwayAttestation: valid for this design's mintColourway only
  * });
  * await mintColourway(owner, { certificate, request, designId });
  */
