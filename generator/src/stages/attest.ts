@@ -30,12 +30,14 @@ export async function attest(attester: Attester, input: AttestInput): Promise<Mi
   const domain = certificateDomain(attester.chainId, attester.certificate);
   const message = { lineage: input.lineage, to: input.to, royaltyBps: input.royaltyBps, deadline: input.deadline };
   const s = attester.signer;
-  const sign = async <T extends Parameters<LocalAccount["signTypedData"]>[0]>(typedData: T): Promise<Hex> =>
-    "client" in s ? s.client.signTypedData({ ...typedData, account: s.account } as never) : s.signTypedData(typedData);
-  const signature =
-    input.designId === undefined
-      ? await sign({ domain, types: mintAttestationTypes, primaryType: "MintAttestation", message })
-      : await sign({ domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...message, designId: input.designId } });
+  let signature: Hex;
+  if (input.designId === undefined) {
+    const typedData = { domain, types: mintAttestationTypes, primaryType: "MintAttestation", message } as const;
+    signature = "client" in s ? await s.client.signTypedData({ ...typedData, account: s.account }) : await s.signTypedData(typedData);
+  } else {
+    const typedData = { domain, types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message: { ...message, designId: input.designId } } as const;
+    signature = "client" in s ? await s.client.signTypedData({ ...typedData, account: s.account }) : await s.signTypedData(typedData);
+  }
   const { designId: _, ...request } = input;
   return mintRequestOf({ ...request, signature });
 }
