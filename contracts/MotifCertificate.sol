@@ -44,7 +44,8 @@ import {ModelStatus} from "./types/Model.sol";
 ///      bits 208..217  royaltyBps   (10 bits, ERC-2981, at most 1,000)
 ///      bits 218..220  metadata codec index (raw, dag-pb, dag-cbor, dag-json, json)
 ///      bits 221..222  kind         (`CertificateKind`: pattern, recipe, dataset)
-///      bits 223..255  mint block   (33 bits, counted from `deployBlock()`)
+///      bits 223..254  mint block   (32 bits, counted from `deployBlock()`)
+///      bit  255       family       (a design with colourways, or a colourway: see 8)
 ///    One write at mint, as in a bare mint. The creator id is never zero after a mint, so the spare
 ///    bits also record "ever minted" (no burn exists; they would survive one). The mint block lets
 ///    any reader find the mint event (the lineage not in storage) with one `eth_getLogs` of one
@@ -66,10 +67,14 @@ import {ModelStatus} from "./types/Model.sol";
 ///    share (`_shares`; a dataset too: what patterns of models trained on it pay). A pattern rendered from a recipe stores the recipe id (`_recipeOf`),
 ///    one extra slot only for such patterns; `MotifLicensing.settle` pays the recipe's owner from it.
 /// 8. Colourways (`mintColourway`): a pattern minted as a recoloured version of a design stores its
-///    design (`_designOf`), one extra slot only for colourways, written once and never changed, so
-///    a colourway stays in its family whoever owns it later. Families are one level deep (the
+///    design (`_designOf`), written once and never changed, and the design lists it (`_colourways`,
+///    at most `MAX_COLOURWAYS`): two slots only for colourways. Families are one level deep (the
 ///    design is the root); `MotifLicensing` reads `designOf` to let a design's all-colourways
-///    licences cover its colourways and to keep one exclusivity book per family.
+///    licences cover its colourways and to keep one exclusivity book per family. A family has one
+///    owner (audit 28 F2/F3: a colourway sold apart could freeze the family's licensing with an
+///    exclusive, and its design's owner could license it, paying its owner nothing): a colourway
+///    is not transferable on its own, and a design's transfer carries its colourways. The owner
+///    word's family bit marks both, so an ordinary transfer pays one warm read for the rule.
 /// 7. The human edit log is a hash chain `head' = keccak256(head, stepDigest)`, stored only once an
 ///    edit is made (`_editHeads`), one `EditLogged` event per step.
 ///
@@ -106,6 +111,8 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     uint16 public constant MAX_DATASET_SHARE_BPS = 2500;
     /// @notice Most members in one dataset certificate.
     uint32 public constant MAX_DATASET_MEMBERS = 1_000_000;
+    /// @notice Most colourways of one design: a design's transfer moves them all (about 10k gas each).
+    uint256 public constant MAX_COLOURWAYS = 32;
 
     bytes32 private constant _RECIPE_TAG = keccak256("motif.recipe");
     bytes32 private constant _DATASET_TAG = keccak256("motif.dataset");
@@ -133,6 +140,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     mapping(uint256 recipeOrDatasetId => uint16) private _shares;
     uint32 private _creatorCount;
     mapping(uint256 colourwayId => uint256 designId) private _designOf;
+    mapping(uint256 designId => uint256[] colourwayIds) private _colourways;
 
     /// @notice Deploys the certificate contract bound to a model registry.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` and `PAUSER_ROLE`; grants `ATTESTER_ROLE` to generators.
@@ -172,8 +180,14 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     {
         address attester = _attester(request, designId);
         _checkDesign(request, designId, attester);
+        uint256[] storage family = _colourways[designId];
+        uint256 count = family.length;
+        if (count >= MAX_COLOURWAYS) revert MotifCertificateTooManyColourways(designId, MAX_COLOURWAYS);
         tokenId = _mintCertificate(request, attester);
         _designOf[tokenId] = designId;
+        family.push(tokenId);
+        _setData(tokenId, _data(tokenId).withFamily());
+        if (count == 0) _setData(designId, _data(designId).withFamily());
         emit ColourwayMinted(designId, tokenId);
     }
 
@@ -517,6 +531,11 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @inheritdoc IMotifCertificate
+    function colourwaysOf(uint256 designId) external view returns (uint256[] memory colourwayIds) {
+        colourwayIds = _colourways[designId];
+    }
+
+    /// @inheritdoc IMotifCertificate
     function kindOf(uint256 tokenId) external view returns (CertificateKind kind) {
         _requireMinted(tokenId);
         kind = _data(tokenId).kind();
@@ -604,12 +623,23 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @notice ERC-721 transfer (also behind both `safeTransferFrom`); reverts if ETH is attached.
+    /// A family has one owner: a colourway is refused on its own
+    /// (`MotifCertificateColourwayMovesWithItsDesign`), and a design carries its colourways to `to`,
+    /// one `Transfer` event each (`safeTransferFrom` asks `onERC721Received` for the design only).
     /// @param from Current owner.
     /// @param to New owner.
     /// @param tokenId The certificate.
     function transferFrom(address from, address to, uint256 tokenId) public payable override {
         if (msg.value != 0) revert MotifCertificateUnexpectedValue(msg.value);
+        if (!_data(tokenId).inFamily()) return super.transferFrom(from, to, tokenId);
+        uint256 designId = _designOf[tokenId];
+        if (designId != 0) revert MotifCertificateColourwayMovesWithItsDesign(tokenId, designId);
         super.transferFrom(from, to, tokenId);
+        uint256[] storage family = _colourways[tokenId];
+        uint256 n = family.length;
+        for (uint256 i; i < n; ++i) {
+            _transfer(from, to, family[i]); // a colourway always has its design's owner, `from`
+        }
     }
 
     // ----------------------------------------------------------------------------------------------

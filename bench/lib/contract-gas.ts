@@ -254,6 +254,22 @@ export async function measureContractGas(connection: NetworkConnection, record: 
   const missData = encodeFunctionData({ abi: licensing.abi, functionName: "isLicensed", args: [licensedToken, freshAccount(), 74n, at] });
   const missGas = (await publicClient.estimateGas({ to: licensing.address, data: missData })) - intrinsicGas(missData);
   record("gas.licensing.isLicensed.notLicensed", missGas, "isLicensed of a pattern nobody licensed to the account (the miss path now asks the certificate's designOf), estimateGas minus intrinsic");
+
+  // Families have one owner: a design's transfer carries its colourways; other transfers pay one read.
+  const secondRequest = await request(getAddress(licensor.account.address), creator, true, 0n, licensedToken);
+  const secondGas = await gasOf(await certificate.write.mintColourway([secondRequest, licensedToken], { account: licensor.account }));
+  record("gas.certificate.mintColourway.second", secondGas, "signed mint of a design's second colourway (the design's list already started)");
+  const plainRequest = await request(getAddress(licensor.account.address), creator);
+  await certificate.write.mint([plainRequest]);
+  const licensorAddress = getAddress(licensor.account.address);
+  const plainTransfer = await gasOf(
+    await certificate.write.transferFrom([licensorAddress, owner, BigInt(plainRequest.lineage.contentDigest)], { account: licensor.account }),
+  );
+  record("gas.certificate.transfer", plainTransfer, "transferFrom of a certificate outside any family, to an account holding some");
+  const familyTransfer = await gasOf(
+    await certificate.write.transferFrom([licensorAddress, owner, licensedToken], { account: licensor.account }),
+  );
+  record("gas.certificate.transfer.designWith2Colourways", familyTransfer, "transferFrom of a design with two colourways: all three move (a Transfer event each)");
 }
 
 /** Intrinsic gas of a call with `data`: 21,000 + 16 per non-zero and 4 per zero calldata byte. */

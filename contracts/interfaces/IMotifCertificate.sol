@@ -79,6 +79,12 @@ interface IMotifCertificate {
     error MotifCertificateColourwayCreatorMismatch(uint256 designId, address designCreator, address creator);
     /// @notice A colourway of design `designId` would be minted to `to`, not to the design's owner `designOwner`.
     error MotifCertificateColourwayOwnerMismatch(uint256 designId, address designOwner, address to);
+    /// @notice Colourway `colourwayId` was sent on its own: a family has one owner, so a colourway moves
+    /// only with its design `designId` (transfer the design: every colourway follows it).
+    error MotifCertificateColourwayMovesWithItsDesign(uint256 colourwayId, uint256 designId);
+    /// @notice Design `designId` already has `maxColourways` colourways, the most one family holds
+    /// (a design's transfer moves them all, so the family is bounded).
+    error MotifCertificateTooManyColourways(uint256 designId, uint256 maxColourways);
 
     /// @notice A certificate was minted. With the storage of `tokenId` it gives the full lineage:
     /// `tokenId` is the content digest, the creator and model are indexed, the block gives the mint time.
@@ -265,10 +271,16 @@ interface IMotifCertificate {
 
     /// @notice The design whose colourway `tokenId` is, or 0 when it is not a colourway (a design, a plain
     /// pattern, a recipe, a dataset or an id never minted). Fixed at mint: a colourway stays in its
-    /// family whoever owns it later.
+    /// family, and with its design's owner, for good.
     /// @param tokenId The certificate.
     /// @return designId Its family's design, or 0.
     function designOf(uint256 tokenId) external view returns (uint256 designId);
+
+    /// @notice The colourways of design `designId`, in mint order (empty for a design without
+    /// colourways, a colourway, or an id never minted). At most `MAX_COLOURWAYS`.
+    /// @param designId The design.
+    /// @return colourwayIds Its colourways.
+    function colourwaysOf(uint256 designId) external view returns (uint256[] memory colourwayIds);
 
     /// @notice What `tokenId` certifies: a pattern, a recipe or a dataset.
     /// @param tokenId The certificate.

@@ -12,9 +12,11 @@ import {CidV1} from "../libraries/CidV1.sol";
 ///   bits 48..57  royaltyBps  (10 bits: ERC-2981, at most 1,000)
 ///   bits 58..60  codecIndex  (3 bits: the metadata CID's multicodec, `CidV1.codecIndex`, 1..5)
 ///   bits 61..62  kind        (`CertificateKind`)
-///   bits 63..95  mintBlock   (33 bits: blocks after the certificate contract's deployment block, so
-///                             a reader finds the mint event in one block; 8.59e9 blocks is 68 years
+///   bits 63..94  mintBlock   (32 bits: blocks after the certificate contract's deployment block, so
+///                             a reader finds the mint event in one block; 4.29e9 blocks is 34 years
 ///                             of 250 ms blocks)
+///   bit  95      family      (a design with colourways, or a colourway: its transfers are the
+///                             family's, so an ordinary transfer reads nothing more to know it is not)
 /// The creator id is never zero after a mint, so a non-zero word also means "ever minted".
 type CertificateData is uint96;
 
@@ -30,13 +32,15 @@ library CertificateDataLibrary {
     uint96 internal constant CODEC_INDEX_OFFSET = 58;
     uint96 internal constant KIND_OFFSET = 61;
     uint96 internal constant MINT_BLOCK_OFFSET = 63;
+    uint96 internal constant FAMILY_OFFSET = 95;
 
     uint96 internal constant MODEL_ID_MASK = (1 << 22) - 1;
     uint96 internal constant CREATOR_ID_MASK = (1 << 26) - 1;
     uint96 internal constant ROYALTY_BPS_MASK = (1 << 10) - 1;
     uint96 internal constant CODEC_INDEX_MASK = (1 << 3) - 1;
     uint96 internal constant KIND_MASK = (1 << 2) - 1;
-    uint96 internal constant MINT_BLOCK_MASK = (1 << 33) - 1;
+    uint96 internal constant MINT_BLOCK_MASK = (1 << 32) - 1;
+    uint96 internal constant FAMILY_MASK = 1;
 
     /// @notice Highest model id a certificate can name.
     uint32 internal constant MAX_MODEL_ID = uint32(MODEL_ID_MASK);
@@ -102,6 +106,18 @@ library CertificateDataLibrary {
     /// @param self The word.
     function mintBlock(CertificateData self) internal pure returns (uint64) {
         return uint64((CertificateData.unwrap(self) >> MINT_BLOCK_OFFSET) & MINT_BLOCK_MASK);
+    }
+
+    /// @notice Whether the certificate is a design with colourways, or a colourway.
+    /// @param self The word.
+    function inFamily(CertificateData self) internal pure returns (bool) {
+        return (CertificateData.unwrap(self) >> FAMILY_OFFSET) & FAMILY_MASK != 0;
+    }
+
+    /// @notice The word marked as a family member (a design with colourways, or a colourway).
+    /// @param self The word.
+    function withFamily(CertificateData self) internal pure returns (CertificateData) {
+        return CertificateData.wrap(CertificateData.unwrap(self) | (FAMILY_MASK << FAMILY_OFFSET));
     }
 
     /// @notice Whether a certificate was ever minted with this word (its creator id is never 0).

@@ -1,7 +1,7 @@
 import type { Address, Client, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { MotifContractError, getCertificate, getColourways, releasingNonceManager, tokenIdHex } from "@motif/sdk";
+import { MotifContractError, NotAPatternError, getCertificate, getColourways, releasingNonceManager, tokenIdHex } from "@motif/sdk";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
@@ -81,7 +81,7 @@ export function designOnChain(client: Client, certificate: Address): (design: He
       cert = await getCertificate(client, { certificate, tokenId });
     } catch (error) {
       if (error instanceof MotifContractError && error.errorName === "MotifCertificateNonexistentToken") return undefined;
-      if (error instanceof Error && / certificate, not a pattern/.test(error.message)) return undefined;
+      if (error instanceof NotAPatternError) return undefined;
       throw error;
     }
     const colourways = await getColourways(client, { certificate, designId: tokenId });

@@ -78,7 +78,7 @@ export function motifActions({ addresses, startBlock }: {
       mintCertificates: (p: Omit<MintCertificatesParameters, "certificate">) => mintCertificates(signer(), { ...p, certificate: addresses.certificate }),
       mintColourway: (p: Omit<MintColourwayParameters, "certificate">) => mintColourway(signer(), { ...p, certificate: addresses.certificate }),
       getDesignOf: (p: Omit<GetDesignOfParameters, "certificate">) => getDesignOf(client, { ...p, certificate: addresses.certificate }),
-      getColourways: (p: Omit<GetColourwaysParameters, "certificate">) => getColourways(client, { ...from, ...p, certificate: addresses.certificate }),
+      getColourways: (p: Omit<GetColourwaysParameters, "certificate">) => getColourways(client, { ...p, certificate: addresses.certificate }),
       getCertificateMetadata: (p: Omit<GetCertificateMetadataParameters, "certificate">) =>
         getCertificateMetadata(client, { ...p, certificate: addresses.certificate }),
       royaltyInfo: (p: Omit<RoyaltyInfoParameters, "certificate">) => royaltyInfo(client, { ...p, certificate: addresses.certificate }),

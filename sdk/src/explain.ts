@@ -273,6 +273,8 @@ const SENTENCES: { [N in MotifErrorName]: (a: Words<N>) => string } = {
   MotifCertificateColourwayModelMismatch: (a) => `Design ${a.designId} was rendered with model ${a.designModelId}; a colourway of it must name that model, not model ${a.modelId}.`,
   MotifCertificateColourwayCreatorMismatch: (a) => `Design ${a.designId} is credited to ${a.designCreator}; a colourway of it must credit the same creator, not ${a.creator}.`,
   MotifCertificateColourwayOwnerMismatch: (a) => `A colourway of design ${a.designId} is minted to the design's owner ${a.designOwner}, not to ${a.to}.`,
+  MotifCertificateColourwayMovesWithItsDesign: (a) => `Colourway ${a.colourwayId} cannot be transferred on its own: a design and its colourways have one owner, so transfer design ${a.designId} and every colourway moves with it.`,
+  MotifCertificateTooManyColourways: (a) => `Design ${a.designId} already has ${a.maxColourways} colourways, the most a design can have.`,
   MotifLicensingNotForColourways: (a) => `Licence ${a.licenseId} is of the design of colourway ${a.tokenId}, but its terms do not cover colourways (ALL_COLOURWAYS): it covers the design only.`,
   MotifCertificateRoyaltyTooHigh: (a) => `A royalty of ${a.royaltyBps} is above the ${a.maxBps} maximum.`,
   MotifCertificateRoyaltyIncrease: (a) => `The royalty of certificate ${a.tokenId} may only go down: it is ${a.currentBps}, ${a.requestedBps} asked.`,

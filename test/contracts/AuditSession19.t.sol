@@ -7,10 +7,10 @@ import {CertificateKind, CertificateView, MintRequest, RecipeRegistration} from 
 import {MotifFixture} from "./utils/MotifFixture.sol";
 
 /// @notice Audit of session 19 (a5cf4af..29b66ca), contracts part: certificates store their mint block
-/// in 33 bits of the owner slot's spare word, counted from the immutable deployment block.
+/// in 32 bits (33 when audited) of the owner slot's spare word, counted from the immutable deployment block.
 /// Each `test_finding_*` FAILS on the audited code; `test_held_*` are the probes that held.
 contract AuditSession19Test is MotifFixture {
-    // FINDING F1 (low). Promised: "a block past 2^33 after deployment is refused with a specific
+    // FINDING F1 (low). Promised: "a block past 2^32 (2^33 when audited) after deployment is refused with a specific
     // error" (MotifCertificateMintBlockTooLate), "never wrapped to an earlier block". Observed:
     // `_mintBlock()` computes `uint64(block.number - _DEPLOY_BLOCK)` and only then compares with
     // MAX_MINT_BLOCK: the cast truncates first, so at deploy + 2^64 + 5 the offset reads 5, the mint
@@ -32,7 +32,7 @@ contract AuditSession19Test is MotifFixture {
                 abi.encodeWithSelector(
                     IMotifCertificate.MotifCertificateMintBlockTooLate.selector,
                     late,
-                    deployedAt + (uint256(1) << 33) - 1
+                    deployedAt + (uint256(1) << 32) - 1
                 )
             );
         }
@@ -53,7 +53,7 @@ contract AuditSession19Test is MotifFixture {
     /// setRoyalty and logEdit rewrite the royalty and codec fields only: every other field (and the
     /// mint block) reads as before, for each codec and a royalty down to 0.
     function test_held_setRoyaltyAndLogEdit_keepEveryOtherField(uint256 rollBy, uint16 newBps, uint8 codecPick) public {
-        rollBy = bound(rollBy, 0, (uint256(1) << 33) - 1);
+        rollBy = bound(rollBy, 0, (uint256(1) << 32) - 1);
         vm.roll(cert.deployBlock() + rollBy);
         (uint256 tokenId,) = _mintSigned(1903);
         CertificateView memory before = cert.certificate(tokenId);

@@ -265,10 +265,10 @@ contract MotifCertificateTest is MotifFixture {
         cert.mintBlockOf(123);
     }
 
-    /// The packed word holds 33 bits of blocks after deployment: the last one mints and reads back,
+    /// The packed word holds 32 bits of blocks after deployment: the last one mints and reads back,
     /// the next is refused in words (never wrapped to an earlier block).
     function test_mint_pastTheLastRecordableBlock_reverts() public {
-        uint256 last = cert.deployBlock() + (uint256(1) << 33) - 1;
+        uint256 last = cert.deployBlock() + (uint256(1) << 32) - 1;
         vm.roll(last);
         (uint256 tokenId,) = _mintSigned(33);
         assertEq(cert.mintBlockOf(tokenId), last, "last recordable block");

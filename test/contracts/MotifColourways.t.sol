@@ -18,6 +18,7 @@ contract MotifColourwaysTest is LicensingFixture {
     uint64 internal constant LINEN = uint64(1) << (24 - 1);
     uint64 internal constant CLOTHING_BIT = uint64(1) << (25 - 1);
 
+    address internal eve = address(0xE7E);
     uint256 internal design;
     uint256 internal blue;
     uint256 internal red;
@@ -174,13 +175,184 @@ contract MotifColourwaysTest is LicensingFixture {
         cert.mintColourway(_withTo(_request(88), licensor), design);
     }
 
-    function test_mintColourway_designSold_colourwayStaysInFamily() public {
-        vm.prank(licensor);
+    // --- one owner per family (audit 28 F2/F3) ----------------------------------------------------
+
+    function test_transferFrom_colourwayAlone_reverts() public {
+        bytes memory err =
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateColourwayMovesWithItsDesign.selector, blue, design);
+        vm.startPrank(licensor);
+        vm.expectRevert(err);
         cert.transferFrom(licensor, bob, blue);
-        assertEq(cert.designOf(blue), design, "sold colourway keeps its design");
-        uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.ALL_COLOURWAYS, 0)), carol, 0);
-        (bool ok, uint256 got) = licensing.isLicensed(blue, carol, FR, uint48(block.timestamp));
-        assertTrue(ok && got == id, "the design's all-colourways licence still covers it");
+        vm.expectRevert(err);
+        cert.safeTransferFrom(licensor, bob, blue);
+        vm.expectRevert(err);
+        cert.safeTransferFrom(licensor, bob, blue, "");
+        cert.setApprovalForAll(carol, true);
+        cert.approve(carol, red);
+        vm.stopPrank();
+        vm.prank(carol); // an operator and an account approved for the colourway alike
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateColourwayMovesWithItsDesign.selector, red, design)
+        );
+        cert.transferFrom(licensor, carol, red);
+        assertEq(cert.ownerOf(blue), licensor, "blue stays");
+        assertEq(cert.ownerOf(red), licensor, "red stays");
+    }
+
+    function test_transferFrom_designCarriesItsColourways() public {
+        uint256 before = cert.balanceOf(licensor);
+        vm.prank(licensor);
+        cert.approve(carol, blue); // an approval of a colourway is cleared when the family moves
+        vm.recordLogs();
+        vm.prank(licensor);
+        cert.transferFrom(licensor, bob, design);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256[3] memory moved = [design, blue, red];
+        uint256 seen;
+        bytes32 transferTopic = keccak256("Transfer(address,address,uint256)");
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] != transferTopic) continue;
+            assertEq(logs[i].topics[1], bytes32(uint256(uint160(licensor))), "from");
+            assertEq(logs[i].topics[2], bytes32(uint256(uint160(bob))), "to");
+            assertEq(logs[i].topics[3], bytes32(moved[seen]), "design first, then its colourways in mint order");
+            ++seen;
+        }
+        assertEq(seen, 3, "one Transfer event per family member");
+        for (uint256 i; i < 3; ++i) {
+            assertEq(cert.ownerOf(moved[i]), bob, "the family moved");
+        }
+        assertEq(cert.balanceOf(licensor), before - 3, "seller's balance");
+        assertEq(cert.balanceOf(bob), 3, "buyer's balance");
+        assertEq(cert.getApproved(blue), address(0), "colourway approval cleared");
+        assertEq(cert.designOf(blue), design, "still in its family");
+    }
+
+    function test_safeTransferFrom_designByOperator_receiverAskedOnceFamilyMoves() public {
+        FamilyReceiver receiver = new FamilyReceiver();
+        vm.prank(licensor);
+        cert.setApprovalForAll(carol, true);
+        vm.prank(carol);
+        cert.safeTransferFrom(licensor, address(receiver), design, "family");
+        assertEq(receiver.calls(), 1, "onERC721Received asked for the design only");
+        assertEq(receiver.lastId(), design, "about the design");
+        assertEq(cert.ownerOf(blue), address(receiver), "blue followed");
+        assertEq(cert.ownerOf(red), address(receiver), "red followed");
+    }
+
+    function test_transferFrom_designByStranger_movesNothing() public {
+        vm.prank(bob);
+        vm.expectRevert(bytes4(keccak256("NotOwnerNorApproved()")));
+        cert.transferFrom(licensor, bob, design);
+        assertEq(cert.ownerOf(blue), licensor, "colourway unmoved");
+    }
+
+    function test_transferFrom_plainPatternUnchanged() public {
+        uint256 plain = _mintTo(licensor, 556);
+        vm.prank(licensor);
+        cert.transferFrom(licensor, bob, plain);
+        assertEq(cert.ownerOf(plain), bob, "plain pattern sold alone");
+        assertEq(cert.ownerOf(design), licensor, "unrelated design unmoved");
+    }
+
+    /// Audit 28 F2 (fixed): nobody can hold a colourway apart from its design, so nobody but the
+    /// family's owner books the family's exclusivity; the owner's design stays licensable.
+    function test_audit28F2_noColourwayBuyerFreezesTheDesignsLicensing() public {
+        vm.prank(licensor);
+        vm.expectPartialRevert(IMotifCertificate.MotifCertificateColourwayMovesWithItsDesign.selector);
+        cert.transferFrom(licensor, eve, blue);
+        uint256 id = _accept(_publish(_offer(_mask(FR), LicenseFlags.COMMERCIAL, 1 ether)), bob, 1 ether);
+        (bool ok,) = licensing.isLicensed(design, bob, FR, uint48(block.timestamp));
+        assertTrue(ok && id != 0, "the design licensed");
+    }
+
+    /// Audit 28 F3 (fixed): after the design is sold, an all-colourways licence of it covers colourways
+    /// its seller no longer holds only because they moved with it: whoever licenses them owns them and
+    /// is paid for them.
+    function test_audit28F3_allColourwaysLicencePaysTheColourwaysOwner() public {
+        vm.prank(licensor);
+        cert.transferFrom(licensor, eve, design);
+        Offer memory o = _offer(_mask(FR), LicenseFlags.ALL_COLOURWAYS, 1 ether);
+        vm.prank(eve);
+        uint256 offerId = licensing.publishOffer(o);
+        vm.prank(licensor);
+        vm.expectRevert(); // the seller owns nothing of the family now
+        licensing.publishOffer(o);
+        uint256 id = _accept(offerId, bob, 1 ether);
+        (bool ok, uint256 got) = licensing.isLicensed(blue, bob, FR, uint48(block.timestamp));
+        assertTrue(ok && got == id, "covered");
+        assertEq(cert.ownerOf(blue), eve, "its owner is the licensor");
+        assertTrue(licensing.pending(design, address(0)) > 0, "and the family's owner is paid");
+    }
+
+    function test_mintColourway_afterDesignSold_bornToItsNewOwner() public {
+        vm.prank(licensor);
+        cert.transferFrom(licensor, bob, design);
+        MintRequest memory r = _withTo(_request(94), licensor);
+        vm.prank(attester);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateColourwayOwnerMismatch.selector, design, bob, licensor)
+        );
+        cert.mintColourway(r, design);
+        assertEq(cert.ownerOf(_mintColourway(design, 95)), bob, "to the design's owner");
+        uint256[] memory all = cert.colourwaysOf(design);
+        assertEq(all.length, 3, "three colourways");
+        assertEq(all[0], blue, "in mint order");
+        assertEq(all[1], red, "in mint order");
+    }
+
+    function test_mintColourway_pastMaxColourways_reverts() public {
+        uint256 max = cert.MAX_COLOURWAYS();
+        for (uint256 i = 2; i < max; ++i) {
+            _mintColourway(design, 2000 + i);
+        }
+        assertEq(cert.colourwaysOf(design).length, max, "full");
+        MintRequest memory r = _withTo(_request(3000), licensor);
+        vm.prank(attester);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMotifCertificate.MotifCertificateTooManyColourways.selector, design, max)
+        );
+        cert.mintColourway(r, design);
+        // a full family still moves in one transaction, well inside a block
+        vm.prank(licensor);
+        uint256 gasBefore = gasleft();
+        cert.transferFrom(licensor, bob, design);
+        uint256 used = gasBefore - gasleft();
+        assertTrue(used < 1_000_000, "a full family's transfer");
+        assertEq(cert.balanceOf(bob), max + 1, "the whole family moved");
+    }
+
+    function test_colourwaysOf_emptyForPlainColourwayAndUnknown() public {
+        assertEq(cert.colourwaysOf(_mintTo(licensor, 557)).length, 0, "plain pattern");
+        assertEq(cert.colourwaysOf(blue).length, 0, "a colourway has none");
+        assertEq(cert.colourwaysOf(424242).length, 0, "never minted");
+    }
+
+    /// Random sales of random family members, by owner or operator, plain or safe: the family always
+    /// has one owner, and balances add up (the rule in words: a colourway never moves alone).
+    function testFuzz_familyHasOneOwner(uint8[8] calldata picks, uint8[8] calldata toPicks, uint8[8] calldata ways)
+        public
+    {
+        address[3] memory people = [bob, carol, eve];
+        uint256[3] memory members = [design, blue, red];
+        for (uint256 i; i < 8; ++i) {
+            uint256 member = members[picks[i] % 3];
+            address owner = cert.ownerOf(member);
+            address to = people[toPicks[i] % 3];
+            uint8 way = ways[i] % 3;
+            vm.prank(owner);
+            if (way == 0) {
+                try cert.transferFrom(owner, to, member) {} catch {}
+            } else if (way == 1) {
+                try cert.safeTransferFrom(owner, to, member) {} catch {}
+            } else {
+                try cert.safeTransferFrom(owner, to, member, "x") {} catch {}
+            }
+            address familyOwner = cert.ownerOf(design);
+            assertEq(cert.ownerOf(blue), familyOwner, "blue with its design");
+            assertEq(cert.ownerOf(red), familyOwner, "red with its design");
+            if (member == design && to != owner) assertEq(familyOwner, to, "a design sale moves it");
+            if (member != design) assertEq(familyOwner, owner, "a colourway sale moves nothing");
+        }
     }
 
     // --- coverage --------------------------------------------------------------------------------
@@ -516,5 +688,17 @@ contract MotifColourwaysTest is LicensingFixture {
         vm.prank(attester);
         vm.expectRevert(reason);
         cert.mintColourway(r, designId);
+    }
+}
+
+/// @dev A contract that accepts certificates and counts the receipts it is asked about.
+contract FamilyReceiver {
+    uint256 public calls;
+    uint256 public lastId;
+
+    function onERC721Received(address, address, uint256 id, bytes calldata) external returns (bytes4) {
+        ++calls;
+        lastId = id;
+        return this.onERC721Received.selector;
     }
 }

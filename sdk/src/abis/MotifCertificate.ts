@@ -135,6 +135,22 @@ export const motifCertificateAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "colourwayId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifCertificateColourwayMovesWithItsDesign",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "designId",
         "type": "uint256"
       },
@@ -443,6 +459,22 @@ export const motifCertificateAbi = [
       }
     ],
     "name": "MotifCertificateRoyaltyTooHigh",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxColourways",
+        "type": "uint256"
+      }
+    ],
+    "name": "MotifCertificateTooManyColourways",
     "type": "error"
   },
   {
@@ -1097,6 +1129,19 @@ export const motifCertificateAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_COLOURWAYS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_DATASET_MEMBERS",
     "outputs": [
       {
@@ -1389,6 +1434,25 @@ export const motifCertificateAbi = [
         "internalType": "struct CertificateView",
         "name": "v",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "designId",
+        "type": "uint256"
+      }
+    ],
+    "name": "colourwaysOf",
+    "outputs": [
+      {
+        "internalType": "uint256[]",
+        "name": "colourwayIds",
+        "type": "uint256[]"
       }
     ],
     "stateMutability": "view",

@@ -117,18 +117,20 @@ export const CertificateDataLibrary = {
   CODEC_INDEX_OFFSET: 58n,
   KIND_OFFSET: 61n,
   MINT_BLOCK_OFFSET: 63n,
+  FAMILY_OFFSET: 95n,
   MODEL_ID_MASK: 4194303n,
   CREATOR_ID_MASK: 67108863n,
   ROYALTY_BPS_MASK: 1023n,
   CODEC_INDEX_MASK: 7n,
   KIND_MASK: 3n,
-  MINT_BLOCK_MASK: 8589934591n,
+  MINT_BLOCK_MASK: 4294967295n,
+  FAMILY_MASK: 1n,
   /** Highest model id a certificate can name. */
   MAX_MODEL_ID: 4194303,
   /** Highest creator id. */
   MAX_CREATOR_ID: 67108863,
   /** Highest mint block, counted from the certificate contract's deployment block. */
-  MAX_MINT_BLOCK: 8589934591n,
+  MAX_MINT_BLOCK: 4294967295n,
 } as const;
 
 /** Named offsets and masks of `GrantSlot`. (`GrantSlotLibrary` in contracts/types/GrantSlot.sol) */
@@ -196,6 +198,8 @@ export const MotifCertificateConstants = {
   MAX_DATASET_SHARE_BPS: 2500,
   /** Most members in one dataset certificate. */
   MAX_DATASET_MEMBERS: 1000000,
+  /** Most colourways of one design: a design's transfer moves them all (about 10k gas each). */
+  MAX_COLOURWAYS: 32n,
   /** Top 64 bits of every recipe id (ASCII "motifRCP"): recipe ids live in their own 2^192-id space, which a pattern id (an image's sha-256) may never enter, so no attester can take one. */
   RECIPE_ID_PREFIX: 7885649468586083152n,
   /** Top 64 bits of every dataset id (ASCII "motifDST"), reserved as `RECIPE_ID_PREFIX` is. */

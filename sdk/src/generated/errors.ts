@@ -25,6 +25,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateColourwayCreatorMismatch"; args: { designId: bigint; designCreator: Address; creator: Address } }
   /** `MotifCertificateColourwayModelMismatch(uint256 designId, uint32 designModelId, uint32 modelId)` (MotifCertificate) */
   | { errorName: "MotifCertificateColourwayModelMismatch"; args: { designId: bigint; designModelId: number; modelId: number } }
+  /** `MotifCertificateColourwayMovesWithItsDesign(uint256 colourwayId, uint256 designId)` (MotifCertificate) */
+  | { errorName: "MotifCertificateColourwayMovesWithItsDesign"; args: { colourwayId: bigint; designId: bigint } }
   /** `MotifCertificateColourwayOwnerMismatch(uint256 designId, address designOwner, address to)` (MotifCertificate) */
   | { errorName: "MotifCertificateColourwayOwnerMismatch"; args: { designId: bigint; designOwner: Address; to: Address } }
   /** `MotifCertificateDatasetShareTooHigh(uint16 shareBps, uint16 maxBps)` (MotifCertificate) */
@@ -65,6 +67,8 @@ export type MotifErrorUnion =
   | { errorName: "MotifCertificateRoyaltyIncrease"; args: { tokenId: bigint; currentBps: number; requestedBps: number } }
   /** `MotifCertificateRoyaltyTooHigh(uint16 royaltyBps, uint16 maxBps)` (MotifCertificate) */
   | { errorName: "MotifCertificateRoyaltyTooHigh"; args: { royaltyBps: number; maxBps: number } }
+  /** `MotifCertificateTooManyColourways(uint256 designId, uint256 maxColourways)` (MotifCertificate) */
+  | { errorName: "MotifCertificateTooManyColourways"; args: { designId: bigint; maxColourways: bigint } }
   /** `MotifCertificateTooManyCreators(uint32 maxCreators)` (MotifCertificate) */
   | { errorName: "MotifCertificateTooManyCreators"; args: { maxCreators: number } }
   /** `MotifCertificateUnauthorizedAttester(address account)` (MotifCertificate) */
@@ -284,6 +288,7 @@ export const motifErrorArgNames = {
   MotifCertificateAttestationExpired: ["deadline", "timestamp"],
   MotifCertificateColourwayCreatorMismatch: ["designId", "designCreator", "creator"],
   MotifCertificateColourwayModelMismatch: ["designId", "designModelId", "modelId"],
+  MotifCertificateColourwayMovesWithItsDesign: ["colourwayId", "designId"],
   MotifCertificateColourwayOwnerMismatch: ["designId", "designOwner", "to"],
   MotifCertificateDatasetShareTooHigh: ["shareBps", "maxBps"],
   MotifCertificateDesignIsColourway: ["designId", "familyDesignId"],
@@ -304,6 +309,7 @@ export const motifErrorArgNames = {
   MotifCertificateReservedId: ["tokenId", "prefix"],
   MotifCertificateRoyaltyIncrease: ["tokenId", "currentBps", "requestedBps"],
   MotifCertificateRoyaltyTooHigh: ["royaltyBps", "maxBps"],
+  MotifCertificateTooManyColourways: ["designId", "maxColourways"],
   MotifCertificateTooManyCreators: ["maxCreators"],
   MotifCertificateUnauthorizedAttester: ["account"],
   MotifCertificateUnexpectedValue: ["value"],

@@ -98,7 +98,7 @@ contract CertificateDataTest is MotifTest {
         return CertificateKind(k % 3);
     }
 
-    /// Inputs cut to each field's documented range (22/26/10 bits, a supported codec, 33 bits).
+    /// Inputs cut to each field's documented range (22/26/10 bits, a supported codec, 32 bits).
     function _bounded(uint32 modelId, uint32 creatorId, uint16 bps, uint8 codecPick, uint64 mintBlock)
         internal
         view
@@ -109,7 +109,7 @@ contract CertificateDataTest is MotifTest {
             uint32(bound(creatorId, 0, (1 << 26) - 1)),
             uint16(bound(bps, 0, 1023)),
             _codecs[codecPick % 5],
-            uint64(bound(mintBlock, 0, (1 << 33) - 1))
+            uint64(bound(mintBlock, 0, (1 << 32) - 1))
         );
     }
 
@@ -142,8 +142,14 @@ contract CertificateDataTest is MotifTest {
         assertEq((w >> 48) & 0x3ff, bps, "bits 48..57");
         assertEq((w >> 58) & 0x7, codecPick % 5 + 1, "bits 58..60: codec index");
         assertEq((w >> 61) & 0x3, 2, "bits 61..62: dataset");
-        assertEq(w >> 63, mintBlock, "bits 63..95");
+        assertEq(w >> 63, mintBlock, "bits 63..94, and bit 95 (family) clear after pack");
         assertTrue(w < 1 << 96, "fits the owner slot's 96 spare bits");
+        uint256 f = CertificateData.unwrap(d.withFamily());
+        assertEq(f, w | (1 << 95), "family: bit 95 and nothing else");
+        assertTrue(d.withFamily().inFamily() && !d.inFamily(), "inFamily reads bit 95");
+        CertificateData g = d.withFamily().withRoyaltyBps(0).withMetadataCodec(CidV1.RAW);
+        assertTrue(g.inFamily(), "the family bit survives royalty and codec rewrites");
+        assertEq(g.mintBlock(), mintBlock, "and so does the mint block");
     }
 
     function testFuzz_with_changesOneField(uint32 modelId, uint32 creatorId, uint16 bps, uint8 codecPick, uint64 mintBlock, uint16 newBps, uint8 newCodecPick)

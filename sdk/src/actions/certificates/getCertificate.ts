@@ -1,4 +1,4 @@
-import { type Address, type Client, type ReadContractErrorType, toHex } from "viem";
+import { type Address, BaseError, type Client, type ReadContractErrorType, toHex } from "viem";
 import { readContract } from "viem/actions";
 
 import { motifCertificateAbi } from "../../abis/index.js";
@@ -26,7 +26,33 @@ export type GetCertificateReturnType = {
   /** The block of the mint, which the certificate stores: its event is read from that one block. */
   mintBlock: bigint;
 };
-export type GetCertificateErrorType = ReadContractErrorType | MotifContractErrorType | GetEventLogsErrorType;
+export type NotAPatternErrorType = NotAPatternError & { name: "NotAPatternError" };
+
+/** `getCertificate` asked for a recipe or dataset certificate, which has no pattern lineage. */
+export class NotAPatternError extends BaseError {
+  override name = "NotAPatternError" as const;
+  constructor(readonly tokenId: bigint, readonly kind: number) {
+    const what = kindName(kind);
+    super(`certificate ${tokenIdHex(tokenId)} is a ${what} certificate, not a pattern: read it with get${what === "recipe" ? "Recipe" : "DatasetManifest"}.`);
+  }
+}
+
+export type MintEventMissingErrorType = MintEventMissingError & { name: "MintEventMissingError" };
+
+/** The RPC node returned no `CertificateMinted` event in the block the certificate says it was minted in. */
+export class MintEventMissingError extends BaseError {
+  override name = "MintEventMissingError" as const;
+  constructor(readonly tokenId: bigint, readonly mintBlock: bigint) {
+    super(`certificate ${tokenIdHex(tokenId)} was minted in block ${mintBlock}, but the RPC node returned no CertificateMinted event there (has it pruned its logs?)`);
+  }
+}
+
+export type GetCertificateErrorType =
+  | ReadContractErrorType
+  | MotifContractErrorType
+  | GetEventLogsErrorType
+  | NotAPatternErrorType
+  | MintEventMissingErrorType;
 
 /**
  * A certificate with its full lineage, read from storage and its mint event. The certificate
@@ -55,10 +81,8 @@ export async function getCertificate(client: Client, p: GetCertificateParameters
       first: true,
     });
     if (minted === undefined) {
-      if (stored.kind !== CertificateKind.Pattern) {
-        throw new Error(`certificate ${tokenIdHex(p.tokenId)} is a ${kindName(stored.kind)} certificate, not a pattern: read it with get${kindName(stored.kind) === "recipe" ? "Recipe" : "DatasetManifest"}`);
-      }
-      throw new Error(`certificate ${tokenIdHex(p.tokenId)} was minted in block ${stored.mintBlock}, but the RPC node returned no CertificateMinted event there (has it pruned its logs?)`);
+      if (stored.kind !== CertificateKind.Pattern) throw new NotAPatternError(p.tokenId, stored.kind);
+      throw new MintEventMissingError(p.tokenId, stored.mintBlock);
     }
     const e = minted.args;
     return {

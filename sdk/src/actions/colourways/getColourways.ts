@@ -3,27 +3,20 @@ import { readContract } from "viem/actions";
 
 import { motifCertificateAbi } from "../../abis/index.js";
 import { type MotifContractErrorType, rethrowMotifError } from "../../errors.js";
-import { type GetEventLogsErrorType, getEventLogs } from "../events/getEventLogs.js";
 
 export type GetColourwaysParameters = {
   certificate: Address;
   /** The design. */
   designId: bigint;
-  /** First block to read (default: the certificate contract's `deployBlock()`, one read). */
-  fromBlock?: bigint;
-  /** Last block to read (default: the latest block). */
-  toBlock?: bigint;
-  /** Widest `eth_getLogs` range asked per request (default 10,000, narrowed on the provider's word). */
-  maxBlockRange?: bigint;
 };
-/** The design's colourways (token ids), in mint order. */
-export type GetColourwaysReturnType = bigint[];
-export type GetColourwaysErrorType = ReadContractErrorType | MotifContractErrorType | GetEventLogsErrorType;
+/** The design's colourways (token ids), in mint order; empty for a design without colourways. */
+export type GetColourwaysReturnType = readonly bigint[];
+export type GetColourwaysErrorType = ReadContractErrorType | MotifContractErrorType;
 
 /**
- * Every colourway of a design, from its `ColourwayMinted` events (the design is indexed), read in
- * pages from the certificate contract's deployment block, so hosted providers' `eth_getLogs` limits
- * are met on a long chain. A colourway stays in its family whoever owns it later.
+ * Every colourway of a design, in mint order, in one read (`colourwaysOf`: a design lists its
+ * colourways, at most `MAX_COLOURWAYS`), so no log range is scanned however long the chain. A family
+ * has one owner: its colourways move with the design.
  *
  * @example
  * import { createPublicClient, http } from "viem";
@@ -33,22 +26,14 @@ export type GetColourwaysErrorType = ReadContractErrorType | MotifContractErrorT
  * console.log(colourways.length, "colourways");
  */
 export async function getColourways(client: Client, p: GetColourwaysParameters): Promise<GetColourwaysReturnType> {
-  let fromBlock = p.fromBlock;
-  if (fromBlock === undefined) {
-    try {
-      fromBlock = await readContract(client, { address: p.certificate, abi: motifCertificateAbi, functionName: "deployBlock" });
-    } catch (error) {
-      return rethrowMotifError(error);
-    }
+  try {
+    return await readContract(client, {
+      address: p.certificate,
+      abi: motifCertificateAbi,
+      functionName: "colourwaysOf",
+      args: [p.designId],
+    });
+  } catch (error) {
+    return rethrowMotifError(error);
   }
-  const logs = await getEventLogs(client, {
-    address: p.certificate,
-    abi: motifCertificateAbi,
-    eventName: "ColourwayMinted",
-    args: { designId: p.designId },
-    fromBlock,
-    ...(p.toBlock !== undefined ? { toBlock: p.toBlock } : {}),
-    ...(p.maxBlockRange !== undefined ? { maxBlockRange: p.maxBlockRange } : {}),
-  });
-  return logs.map((log) => log.args.tokenId!);
 }
