@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { type Address, type Hex, keccak256, parseEther, toHex } from "viem";
+import { type Address, type Hex, erc20Abi, getAddress, keccak256, parseAbi, parseEther, toHex } from "viem";
 
 import { type Offer, motifLicensingAbi } from "@motif/sdk";
 import { runCli } from "../../test/ts/helpers/cli.js";
@@ -135,9 +135,10 @@ describe("motif licence: offers with product classes, an advance and a sales roy
 
     for (const [flags, words] of [
       [["--region", "FR", "--class", "socks", "--net-sales", "1"], '--class: "socks" is not a product class; allowed: a WIPO Nice class number 1..45'],
-      [["--region", "FR", "--class", "24", "--net-sales", "1,5"], '--net-sales: "1,5" is not an amount in ETH from 0 to'],
+      [["--region", "FR", "--class", "24", "--net-sales", "1,5"], `--net-sales: "1,5" is not an amount in the licence's currency from 0 to`],
       [["--region", "XX", "--class", "24", "--net-sales", "1"], '--region: "XX" is not an ISO 3166-1 code'],
-      [["--region", "FR", "--class", "24"], "--units, --net-sales: both 0; report at least 1 unit or some net sales (in ETH)"],
+      [["--region", "FR", "--class", "24"], "--units, --net-sales: both 0; report at least 1 unit or some net sales (in the licence's currency)"],
+      [["--region", "FR", "--class", "24", "--net-sales", "0.0"], "--units, --net-sales: both 0"],
       [["--region", "FR", "--net-sales", "1"], "--class: required, one product class"],
     ] as Array<[string[], string]>) {
       const r = await report(...flags);
@@ -162,5 +163,66 @@ describe("motif licence: offers with product classes, an advance and a sales roy
     const rugs = await report("--region", "FR", "--class", "rugs", "--net-sales", "1");
     expect(rugs.code, rugs.output).to.equal(1);
     expect(rugs.stderr).to.contain("does not cover products of").and.contain("MotifLicensingClassNotAllowed");
+  });
+
+  it("offers in an ERC-20 token: amounts in the token's own units (its decimals), words in its symbol; a report approves and pays the royalty in it", async () => {
+    const { deployed } = chain;
+    const token = { address: getAddress((await deployed.viem.deployContract("MockStablecoin")).address) };
+    const balanceOf = (who: Address) => deployed.publicClient.readContract({ address: token.address, abi: erc20Abi, functionName: "balanceOf", args: [who] });
+    const licensee = getAddress(LICENSEE);
+    const mintAbi = parseAbi(["function mint(address to, uint256 amount)"]);
+    await deployed.wait(await deployed.wallets[0]!.writeContract({ address: token.address, abi: mintAbi, functionName: "mint", args: [licensee, 1_000_000_000n] })); // 1,000 mUSD
+    const studio = deployed.wallets[2]!.account.address;
+    const sent = await deployed.publicClient.getTransactionCount({ address: studio });
+    const offers = await read("lastOfferId", []);
+    const withToken = (...flags: string[]) =>
+      runCli(studioEnv(), "licence", "publish", `0x${tokenId.toString(16)}`, "--regions", "FR", "--classes", "rugs", "--terms", terms, "--currency", token.address, ...flags);
+    // refused before anything is sent: more decimals than the token has, an EOA, a malformed address
+    for (const [flags, words] of [
+      [["--price", "12.1234567"], '--price: "12.1234567" is not an amount in mUSD from 0 to 340282366920938463463374607431768.211455, up to 6 decimals (e.g. 0.5)'],
+      [["--price", "1", "--advance", "0.0000001"], '--advance: "0.0000001" is not an amount in mUSD'],
+    ] as Array<[string[], string]>) {
+      const r = await withToken(...flags);
+      expect(r.code, r.output).to.equal(2);
+      expect(r.stderr).to.contain(`motif licence: ${words}`);
+    }
+    const eoa = await runCli(studioEnv(), "licence", "publish", `0x${tokenId.toString(16)}`, "--regions", "FR", "--price", "1", "--terms", terms, "--currency", LICENSEE);
+    expect(eoa.code, eoa.output).to.equal(2);
+    expect(eoa.stderr).to.contain(`motif licence: --currency: ${licensee} is not an ERC-20 token on this chain (it answers no decimals())`);
+    const bad = await runCli(studioEnv(), "licence", "publish", `0x${tokenId.toString(16)}`, "--regions", "FR", "--price", "1", "--terms", terms, "--currency", "USDC");
+    expect(bad.code, bad.output).to.equal(2);
+    expect(bad.stderr).to.contain('motif licence: --currency: "USDC" is neither ETH nor an ERC-20 token');
+    expect(await deployed.publicClient.getTransactionCount({ address: studio })).to.equal(sent);
+    expect(await read("lastOfferId", [])).to.equal(offers);
+
+    // 12.5 mUSD, an advance of 2 mUSD, 10% of net sales
+    const r = await withToken("--price", "12.5", "--advance", "2", "--sales-royalty", "10", "--json");
+    expect(r.code, r.output).to.equal(0);
+    const out = JSON.parse(r.stdout) as { offerId: string; terms: string[] };
+    expect(out.terms[2]).to.equal(
+      `Price 12.5 mUSD (token ${token.address}), plus 10% of net sales. An advance of 2 mUSD (token ${token.address}) paid at acceptance, recouped against royalties before any is charged (14.5 mUSD (token ${token.address}) in all at acceptance).`,
+    );
+    const offerId = BigInt(out.offerId);
+    const [stored] = (await read("getOffer", [offerId])) as unknown as [Offer];
+    expect(stored.terms.currency).to.equal(token.address);
+    expect(stored.pricing.price).to.equal(12_500_000n); // an independent reading: 12.5 × 10^6
+    expect(stored.terms.advance).to.equal(2_000_000n);
+
+    // the licensee approves price + advance and accepts; a report of 30 mUSD of rugs sold in FR owes
+    // 3 mUSD: 2 from the advance, 1 paid, which the CLI approves before reporting
+    const l = deployed.motif[3]!;
+    await deployed.wait(await l.writeContract({ address: token.address, abi: erc20Abi, functionName: "approve", args: [licensing, 14_500_000n] }));
+    const receipt = await deployed.wait(await l.acceptOffer({ offerId, maxPrice: 12_500_000n }));
+    const granted = await deployed.publicClient.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
+    const id = `0x${granted[0]!.args.licenseId!.toString(16)}`;
+    const before = await balanceOf(licensee);
+    const rep = await runCli(licenseeEnv(), "licence", "report", id, "--region", "FR", "--class", "rugs", "--net-sales", "30");
+    expect(rep.code, rep.output).to.equal(0);
+    expect(rep.stdout).to.contain(`reported 0 units and 30 mUSD (token ${token.address}) of net sales of class 27`);
+    expect(rep.stdout).to.contain(`royalty 3 mUSD (token ${token.address}) (10% of net sales), 2 mUSD (token ${token.address}) of it from the advance, 1 mUSD (token ${token.address}) paid`);
+    expect(await balanceOf(licensee)).to.equal(before - 1_000_000n);
+    const tooFine = await runCli(licenseeEnv(), "licence", "report", id, "--region", "FR", "--class", "rugs", "--net-sales", "0.0000001");
+    expect(tooFine.code, tooFine.output).to.equal(2);
+    expect(tooFine.stderr).to.contain('--net-sales: "0.0000001" is not an amount in mUSD');
   });
 });

@@ -24,6 +24,7 @@ import { getMotifEvents, type GetMotifEventsParameters, watchMotifEvents, type W
 import { acceptOffer, type AcceptOfferParameters } from "./actions/licensing/acceptOffer.js";
 import { isLicensed, type IsLicensedParameters } from "./actions/licensing/isLicensed.js";
 import { reportUsage, type ReportUsageParameters } from "./actions/licensing/reportUsage.js";
+import { getCurrencyUnit, type GetCurrencyUnitParameters } from "./actions/licensing/getCurrencyUnit.js";
 import { requireLicensed, type RequireLicensedParameters } from "./actions/licensing/requireLicensed.js";
 import { signOffer, type SignOfferParameters } from "./actions/licensing/signOffer.js";
 import { withdraw, type WithdrawParameters } from "./actions/licensing/withdraw.js";
@@ -108,6 +109,7 @@ export function motifActions({ addresses, startBlock }: {
       isLicensed: (p: Omit<IsLicensedParameters, "licensing">) => isLicensed(client, { ...p, licensing: addresses.licensing }),
       requireLicensed: (p: Omit<RequireLicensedParameters, "licensing">) => requireLicensed(client, { ...p, licensing: addresses.licensing }),
       reportUsage: (p: Omit<ReportUsageParameters, "licensing">) => reportUsage(signer(), { ...p, licensing: addresses.licensing }),
+      getCurrencyUnit: (p: GetCurrencyUnitParameters) => getCurrencyUnit(client, p),
       withdraw: (p: Omit<WithdrawParameters, "licensing"> = {}) => withdraw(signer(), { ...p, licensing: addresses.licensing }),
     };
   };

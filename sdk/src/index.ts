@@ -37,6 +37,7 @@ export * from "./actions/licensing/acceptOffer.js";
 export * from "./actions/licensing/isLicensed.js";
 export * from "./actions/licensing/requireLicensed.js";
 export * from "./actions/licensing/reportUsage.js";
+export * from "./actions/licensing/getCurrencyUnit.js";
 export * from "./actions/licensing/withdraw.js";
 export * from "./actions/models/deprecateModel.js";
 export * from "./actions/certificates/attestLineage.js";

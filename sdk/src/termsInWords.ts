@@ -1,6 +1,6 @@
 // An offer's terms in plain words, as a buyer reads them (the web page, the CLI, the demo).
 // Browser-safe: viem and the SDK's frozen tables only.
-import { type Address, formatEther, zeroAddress } from "viem";
+import { type Address, formatEther, formatUnits, zeroAddress } from "viem";
 
 import { unixTimeLabel } from "./explain.js";
 import { ALL_PRODUCT_CLASSES, PRODUCT_CLASS_COUNT, PRODUCT_CLASSES, productClassLabel, productClassMaskLabel, productClassesOf } from "./productClasses/index.js";
@@ -47,9 +47,18 @@ export function bpsInWords(bps: number | bigint): string {
   return `${v / 100n}${v % 100n === 0n ? "" : `.${cents}`}%`;
 }
 
-/** An amount of a licence's currency: "0.5 ETH", or base units of an ERC-20 token. */
-export function amountInWords(amount: bigint, currency: Address = zeroAddress): string {
-  return currency === zeroAddress ? `${formatEther(amount)} ETH` : `${amount.toLocaleString("en-US")} base units of token ${currency}`;
+/** How amounts of an ERC-20 currency are written: its symbol and decimals (`getCurrencyUnit`). */
+export type CurrencyUnit = { symbol: string; decimals: number };
+
+/**
+ * An amount of a licence's currency: "0.5 ETH"; of an ERC-20 token "12.5 USDC (token 0x…)" when its
+ * unit is known, else its base units.
+ */
+export function amountInWords(amount: bigint, currency: Address = zeroAddress, unit?: CurrencyUnit): string {
+  if (currency === zeroAddress) return `${formatEther(amount)} ETH`;
+  return unit === undefined
+    ? `${amount.toLocaleString("en-US")} base units of token ${currency}`
+    : `${formatUnits(amount, unit.decimals)} ${unit.symbol} (token ${currency})`;
 }
 
 /** A number of seconds as days ("730 days") or, when not whole days, hours. */
@@ -62,12 +71,13 @@ export function durationInWords(seconds: number): string {
  * (exclusive ones say the exclusivity holds in those regions for those classes; all-colourway ones
  * that they cover every colourway of the design); window; price,
  * royalties per unit and on net sales, unit cap, renewal; the advance; rights; who may accept;
- * until when. `price` is what an acceptance costs now (a dynamic offer's current price).
+ * until when. `price` is what an acceptance costs now (a dynamic offer's current price). `unit`
+ * names an ERC-20 currency's amounts (`getCurrencyUnit`); without it they are in base units.
  */
-export function termsInWords(offer: Offer, price: bigint): string[] {
+export function termsInWords(offer: Offer, price: bigint, unit?: CurrencyUnit): string[] {
   const t = offer.terms;
   const f = t.flags;
-  const money = (v: bigint) => amountInWords(v, t.currency);
+  const money = (v: bigint) => amountInWords(v, t.currency, unit);
   const exclusive = (f & LicenseFlags.EXCLUSIVE) !== 0;
   const kind =
     `${exclusive ? "Exclusive" : "Non-exclusive"}, ${f & LicenseFlags.COMMERCIAL ? "commercial" : "non-commercial"} licence in ${regionsInWords(t.regions)}, for ${productClassesInWords(t.classes)}.` +

@@ -57,3 +57,14 @@ contract ReturnFalseERC20 is MockERC20 {
         return false;
     }
 }
+
+/// @notice A 6-decimal stablecoin (as USDC): amounts are typed in its own units ("12.5").
+contract MockStablecoin is MockERC20 {
+    function decimals() public pure override returns (uint8) {
+        return 6;
+    }
+
+    function symbol() public pure override returns (string memory) {
+        return "mUSD";
+    }
+}
