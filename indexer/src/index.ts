@@ -1,8 +1,8 @@
 import { ponder } from "ponder:registry";
 import { certificate, holder, licence, model, offer, settlement, tally, terms, usageReport } from "ponder:schema";
-import { eq, sql } from "ponder";
+import { and, eq, ne, sql } from "ponder";
 import { LicenseFlags } from "@motif/sdk";
-import { toHex, zeroAddress, zeroHash } from "viem";
+import { type Address, encodeAbiParameters, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 
 /**
  * Event handlers: each Motif event updates the read model in ponder.schema.ts. Ponder runs them in
@@ -26,6 +26,33 @@ function maskParts(regions: bigint) {
   return { w0: word(0), w1: word(1), w2: word(2), w3: word(3), blocks };
 }
 const isExclusive = (flags: number) => (flags & LicenseFlags.EXCLUSIVE) !== 0;
+
+/** The contract's MAX_LICENSES_PER_HOLDER: a holder's slots for one certificate. */
+const HOLDER_SLOTS = 16;
+/** A licence id is its slot's key (`GrantSlotLibrary.slotKey`: its low 16 bits clear) with the slot's generation in those bits. */
+const GENERATION_MASK = 0xffffn;
+
+/**
+ * The holder slot (0..15) a licence id names: the index `i` whose key, keccak256 of (tokenId,
+ * licensee, i) with its low 16 bits cleared, is the id's. `isLicensed` looks at a holder's slots in
+ * this order and answers with the first that covers.
+ */
+function slotOf(licenseId: bigint, tokenId: bigint, licensee: Address): number {
+  const key = licenseId & ~GENERATION_MASK;
+  for (let i = 0; i < HOLDER_SLOTS; i++) {
+    const k = BigInt(keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "address" }, { type: "uint256" }], [tokenId, licensee, BigInt(i)])));
+    if ((k & ~GENERATION_MASK) === key) return i;
+  }
+  throw new Error(`licence ${licenseId} is in none of ${licensee}'s ${HOLDER_SLOTS} slots for certificate ${tokenId}`);
+}
+
+/** A licence now holds `slot`: the earlier licences of that slot answer nothing any more (the contract reused it). */
+async function takeSlot(db: Db, tokenId: bigint, licensee: Address, slot: number, licenseId: bigint) {
+  await db.sql
+    .update(licence)
+    .set({ reused: true })
+    .where(and(eq(licence.tokenId, tokenId), eq(licence.licensee, licensee), eq(licence.slot, slot), ne(licence.licenseId, licenseId)));
+}
 
 // --- certificates ---------------------------------------------------------------------------
 
@@ -79,6 +106,13 @@ ponder.on("MotifCertificate:CertificateMinted", async ({ event, context }) => {
 
 ponder.on("MotifCertificate:PatternFromRecipe", async ({ event, context }) => {
   await context.db.update(certificate, { tokenId: event.args.tokenId }).set({ recipeId: event.args.recipeId });
+});
+
+// A colourway's ColourwayMinted comes right after its CertificateMinted: the link, for good.
+ponder.on("MotifCertificate:ColourwayMinted", async ({ event, context }) => {
+  const { designId, tokenId } = event.args;
+  await context.db.update(certificate, { tokenId }).set({ designId });
+  await context.db.update(certificate, { tokenId: designId }).set((row) => ({ colourwayCount: row.colourwayCount + 1 }));
 });
 
 ponder.on("MotifCertificate:RecipeMinted", async ({ event, context }) => {
@@ -197,6 +231,7 @@ ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
     modelId: c?.modelId ?? 0,
     creator: c?.creator ?? zeroAddress,
     mintBlock: c?.mintBlock ?? 0n,
+    designId: c?.designId ?? null,
     termsId,
     regions: mask(o.terms.regions),
     ...maskParts(o.terms.regions),
@@ -222,6 +257,7 @@ ponder.on("MotifLicensing:OfferCancelled", async ({ event, context }) => {
 ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
   const a = event.args;
   const t = await context.db.find(terms, { termsId: a.termsId });
+  const slot = slotOf(a.licenseId, a.tokenId, a.licensee);
   await context.db.insert(licence).values({
     licenseId: a.licenseId,
     tokenId: a.tokenId,
@@ -234,6 +270,8 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
     classes: t?.classes ?? 0n,
     salesRoyaltyBps: t?.salesRoyaltyBps ?? 0,
     advance: t?.advance ?? 0n,
+    flags: t?.flags ?? 0,
+    slot,
     start: BigInt(a.start),
     end: BigInt(a.end),
     currency: a.currency,
@@ -243,6 +281,7 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
     grantedBlock: event.block.number,
     grantedAt: event.block.timestamp,
   });
+  await takeSlot(context.db, a.tokenId, a.licensee, slot, a.licenseId);
   // An on-chain offer's key is its id; a signed offer's is its EIP-712 digest (no row here).
   const offerId = BigInt(a.offerKey);
   if (offerId <= 0xffffffffffffffffn && (await context.db.find(offer, { offerId })) !== null) {
@@ -275,15 +314,19 @@ ponder.on("MotifLicensing:LicenseTransferred", async ({ event, context }) => {
   const old = await context.db.find(licence, { licenseId: fromId });
   if (old === null) return;
   await context.db.update(licence, { licenseId: fromId }).set({ status: "transferred", transferredTo: toId });
+  const slot = slotOf(toId, old.tokenId, to);
   await context.db.insert(licence).values({
     ...old,
     licenseId: toId,
     licensee: to,
+    slot,
+    reused: false,
     status: "granted",
     transferredTo: null,
     grantedBlock: event.block.number,
     grantedAt: event.block.timestamp,
   });
+  await takeSlot(context.db, old.tokenId, to, slot, toId);
 });
 
 ponder.on("MotifLicensing:UsageReported", async ({ event, context }) => {
@@ -305,8 +348,11 @@ ponder.on("MotifLicensing:UsageReported", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   if (row === null) return;
+  // the report that uses the terms' last unit marks the licence exhausted (`used == unitCap`)
+  const unitCap = (await context.db.find(terms, { termsId: row.termsId }))?.unitCap ?? 0n;
   await context.db.update(licence, { licenseId }).set((l) => ({
     units: l.units + units,
+    exhausted: l.exhausted || (units !== 0n && unitCap !== 0n && l.units + units === unitCap),
     royalties: l.royalties + amount,
     netSales: l.netSales + netSales,
     royaltiesAccrued: l.royaltiesAccrued + royalty,
