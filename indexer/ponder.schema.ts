@@ -179,11 +179,10 @@ export const licence = onchainTable(
     flags: t.integer().notNull().default(0),
     /**
      * The licensee's slot for the certificate (0..15) the licence holds: the order in which
-     * `isLicensed` looks at a holder's licences. `reused`: a later licence took the slot, so this one
-     * answers nothing any more (even for a time inside its window).
+     * `isLicensed` looks at a holder's licences. A later licence in the same slot (a higher
+     * generation, the id's low 16 bits) replaced it: it answers nothing any more.
      */
     slot: t.integer().notNull().default(0),
-    reused: t.boolean().notNull().default(false),
     /** A report used its terms' last unit (the contract's exhausted mark): it covers nothing from then on. */
     exhausted: t.boolean().notNull().default(false),
     /** Running totals of its reports: net sales, royalties accrued, and the part of the advance recouped. */

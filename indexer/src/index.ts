@@ -1,6 +1,6 @@
 import { ponder } from "ponder:registry";
 import { certificate, holder, licence, model, offer, settlement, tally, terms, usageReport } from "ponder:schema";
-import { and, eq, ne, sql } from "ponder";
+import { eq, sql } from "ponder";
 import { LicenseFlags } from "@motif/sdk";
 import { type Address, encodeAbiParameters, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 
@@ -44,14 +44,6 @@ function slotOf(licenseId: bigint, tokenId: bigint, licensee: Address): number {
     if ((k & ~GENERATION_MASK) === key) return i;
   }
   throw new Error(`licence ${licenseId} is in none of ${licensee}'s ${HOLDER_SLOTS} slots for certificate ${tokenId}`);
-}
-
-/** A licence now holds `slot`: the earlier licences of that slot answer nothing any more (the contract reused it). */
-async function takeSlot(db: Db, tokenId: bigint, licensee: Address, slot: number, licenseId: bigint) {
-  await db.sql
-    .update(licence)
-    .set({ reused: true })
-    .where(and(eq(licence.tokenId, tokenId), eq(licence.licensee, licensee), eq(licence.slot, slot), ne(licence.licenseId, licenseId)));
 }
 
 // --- certificates ---------------------------------------------------------------------------
@@ -281,7 +273,6 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
     grantedBlock: event.block.number,
     grantedAt: event.block.timestamp,
   });
-  await takeSlot(context.db, a.tokenId, a.licensee, slot, a.licenseId);
   // An on-chain offer's key is its id; a signed offer's is its EIP-712 digest (no row here).
   const offerId = BigInt(a.offerKey);
   if (offerId <= 0xffffffffffffffffn && (await context.db.find(offer, { offerId })) !== null) {
@@ -320,13 +311,11 @@ ponder.on("MotifLicensing:LicenseTransferred", async ({ event, context }) => {
     licenseId: toId,
     licensee: to,
     slot,
-    reused: false,
     status: "granted",
     transferredTo: null,
     grantedBlock: event.block.number,
     grantedAt: event.block.timestamp,
   });
-  await takeSlot(context.db, old.tokenId, to, slot, toId);
 });
 
 ponder.on("MotifLicensing:UsageReported", async ({ event, context }) => {

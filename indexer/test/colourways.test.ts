@@ -35,6 +35,10 @@ describe("indexer: colourway families and licence cover as the contract's isLice
   let now = 0;
   /** The head's time once every licence is granted (`now` is before the first). */
   let granted = 0;
+  /** The 16 one-day licences of the plain pattern, then the 17th that reused slot 0; when the 16 ran and when the 17th was granted. */
+  const manyLicences: bigint[] = [];
+  let manyFrom = 0;
+  let manyAt = 0;
 
   before(async () => {
     chain = await remoteChainWithMotif({ models: ["weld"] });
@@ -93,6 +97,17 @@ describe("indexer: colourway families and licence cover as the contract's isLice
     await accept(accounts.later, laterOffer);
     await deployed.wait(await accounts.spent.reportUsage({ licenseId: spent, licensee: who.spent, region: "FR", productClass: BEDDING, units: 1n, netSales: 0n }));
     granted = Number((await deployed.publicClient.getBlock()).timestamp);
+
+    // slot reuse: `many` takes 16 one-day licences of the plain pattern (every slot it has for it),
+    // and once they ended a 17th, which reuses the slot of the one that ended first (slot 0)
+    const manyOffer = await publish({ ...offer(plain, ["FR"], [BEDDING], 0, { window: { start: 0, end: 0, duration: DAY } }), maxUses: 20 });
+    const many = m[10]!;
+    for (let i = 0; i < 16; i++) manyLicences.push(await accept(many, manyOffer));
+    manyFrom = Number((await deployed.publicClient.getBlock()).timestamp);
+    await deployed.publicClient.request({ method: "evm_increaseTime" as never, params: [2 * DAY] as never });
+    await deployed.publicClient.request({ method: "evm_mine" as never, params: [] as never });
+    manyLicences.push(await accept(many, manyOffer));
+    manyAt = Number((await deployed.publicClient.getBlock()).timestamp);
     ({ indexer, close } = await indexedChain(chain, "colourways"));
   });
 
@@ -190,6 +205,23 @@ describe("indexer: colourway families and licence cover as the contract's isLice
     const both = answers.find((a) => a.q.tokenId === design && a.q.licensee === who.all && a.q.region === fr && a.q.niceClass === BEDDING && a.q.time === granted)!;
     expect(both.index.covering.map((c) => c.via)).to.deep.equal(["own", "own"]);
     expect(both.index.licenseId).to.equal(both.chain.licenseId);
+  });
+
+  it("a reused slot answers for its new licence only: the replaced licence covers nothing, even inside its window", async () => {
+    const { deployed } = chain;
+    const many = getAddress(deployed.wallets[10]!.account.address);
+    // the 17th licence took slot 0 (its id the first one's slot key, one generation on)
+    expect(manyLicences[16]! & ~0xffffn).to.equal(manyLicences[0]! & ~0xffffn);
+    expect(manyLicences[16]! & 0xffffn).to.equal((manyLicences[0]! & 0xffffn) + 1n);
+    const fr = regionBit("FR");
+    for (const time of [manyFrom, manyFrom + DAY / 2, manyAt, manyAt + DAY / 2, manyAt + 2 * DAY]) {
+      const [licensed, licenseId] = await deployed.publicClient.readContract({ address: deployed.addresses.licensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [plain, many, BigInt(fr), time] });
+      const cover = await getLicenceCover({ indexer: indexer.url, tokenId: plain, licensee: many, region: fr, time });
+      expect([cover.licensed, cover.licenseId], `at ${time}`).to.deep.equal([licensed, licensed ? licenseId : null]);
+      // the oracle's own words: inside the 16's windows slot 1's licence (slot 0's was replaced), later the 17th
+      if (time === manyFrom) expect(licenseId).to.equal(manyLicences[1]);
+      if (time === manyAt) expect(licenseId).to.equal(manyLicences[16]);
+    }
   });
 
   it("refuses a bad question in words naming the field", async () => {

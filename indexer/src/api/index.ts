@@ -328,6 +328,9 @@ async function designOfFamily(tokenId: bigint): Promise<bigint> {
   return row?.designId ?? tokenId;
 }
 
+/** A licence id's generation: its slot's count of licences so far (the id's low 16 bits). */
+const generation = (licenseId: bigint) => licenseId & 0xffffn;
+
 /** A certificate's family (see `FamilyJson`), or null when it is neither a design with colourways nor a colourway. */
 async function familyJson(cert: CertificateRow): Promise<FamilyJson | null> {
   const C = schema.certificate;
@@ -346,14 +349,20 @@ async function familyJson(cert: CertificateRow): Promise<FamilyJson | null> {
  * `time`, as `isLicensed` decides (`MotifLicensing._isLicensed`, `LicenseReasons.coversViaDesign`),
  * in the order it looks at them: the holder's own licences by slot; then, for a colourway, its
  * design's licences by slot whose terms carry `ALL_COLOURWAYS`. A licence covers when it is granted
- * (not revoked or transferred away, its slot not reused since), has units left, its window holds
+ * (not revoked or transferred away), still its slot's (not replaced by a later one), has units left, its window holds
  * `time` (`start <= time`, before `end` unless perpetual), its classes hold the class and its
  * regions the region. A breach flag does not stop it (the contract's check ignores it).
  */
 async function coveringLicences(tokenId: bigint, designId: bigint | null, licensee: Address, region: number, niceClass: number, time: bigint) {
   const L = schema.licence;
-  const holders = (id: bigint) =>
-    db.select().from(L).where(and(eq(L.tokenId, id), eq(L.licensee, licensee), eq(L.status, "granted"), eq(L.reused, false), eq(L.exhausted, false))).orderBy(asc(L.slot));
+  // every licence the holder ever had of the certificate (a few): a slot's licence is the latest
+  // generation there, the earlier ones were replaced (a reused slot answers for its new licence only)
+  const holders = async (id: bigint) => {
+    const rows = await db.select().from(L).where(and(eq(L.tokenId, id), eq(L.licensee, licensee))).orderBy(asc(L.slot));
+    const latest = new Map<number, bigint>();
+    for (const l of rows) if ((latest.get(l.slot) ?? -1n) < generation(l.licenseId)) latest.set(l.slot, generation(l.licenseId));
+    return rows.filter((l) => generation(l.licenseId) === latest.get(l.slot) && l.status === "granted" && !l.exhausted);
+  };
   const covers = (l: LicenceRow) =>
     l.start <= time &&
     (l.end === PERPETUAL || time < l.end) &&
