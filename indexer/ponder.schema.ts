@@ -42,6 +42,10 @@ export const certificate = onchainTable(
     attester: t.hex(),
     /** Patterns rendered from a recipe. */
     recipeId: t.bigint(),
+    /** A colourway's design (`ColourwayMinted`, fixed for good); null for any other certificate. */
+    designId: t.bigint(),
+    /** A design's colourways so far (0 for any other certificate). */
+    colourwayCount: t.integer().notNull().default(0),
     /** Recipe digest or dataset Merkle root. */
     kindDigest: t.hex(),
     members: t.integer(),
@@ -63,6 +67,8 @@ export const certificate = onchainTable(
     ownerIdx: index().on(table.owner, table.mintBlock, table.tokenId),
     licensedIdx: index().on(table.licenceCount, table.mintBlock, table.tokenId),
     recentIdx: index().on(table.lastLicensedAt.desc().nullsLast(), table.mintBlock.desc(), table.tokenId.desc()),
+    // a family's colourways in mint order (the gallery's `family` filter, a history's family)
+    familyIdx: index().on(table.designId, table.mintBlock, table.tokenId),
   }),
 );
 
@@ -114,6 +120,8 @@ export const offer = onchainTable(
     modelId: t.integer().notNull(),
     creator: t.hex().notNull(),
     mintBlock: t.int8({ mode: "bigint" }).notNull(),
+    /** Its certificate's design when that is a colourway (the gallery's `family` filter). */
+    designId: t.bigint(),
     termsId: t.integer().notNull(),
     regions: t.hex().notNull(),
     ...maskColumns(t),
@@ -134,7 +142,12 @@ export const offer = onchainTable(
     cancelled: t.boolean().notNull().default(false),
     publishedBlock: t.bigint().notNull(),
   }),
-  (table) => ({ tokenIdx: index().on(table.tokenId), deadlineIdx: index().on(table.deadline), regionIdx: index().using("gin", table.regionList) }),
+  (table) => ({
+    tokenIdx: index().on(table.tokenId),
+    designIdx: index().on(table.designId),
+    deadlineIdx: index().on(table.deadline),
+    regionIdx: index().using("gin", table.regionList),
+  }),
 );
 
 /** Licences granted, with what happened to them since. */
@@ -162,6 +175,16 @@ export const licence = onchainTable(
     classes: t.bigint().notNull().default(0n),
     salesRoyaltyBps: t.integer().notNull().default(0),
     advance: t.bigint().notNull().default(0n),
+    /** Its terms' `LicenseFlags` (copied at grant): `ALL_COLOURWAYS` on a design's licence covers its colourways. */
+    flags: t.integer().notNull().default(0),
+    /**
+     * The licensee's slot for the certificate (0..15) the licence holds: the order in which
+     * `isLicensed` looks at a holder's licences. A later licence in the same slot (a higher
+     * generation, the id's low 16 bits) replaced it: it answers nothing any more.
+     */
+    slot: t.integer().notNull().default(0),
+    /** A report used its terms' last unit (the contract's exhausted mark): it covers nothing from then on. */
+    exhausted: t.boolean().notNull().default(false),
     /** Running totals of its reports: net sales, royalties accrued, and the part of the advance recouped. */
     netSales: t.bigint().notNull().default(0n),
     royaltiesAccrued: t.bigint().notNull().default(0n),
@@ -178,6 +201,8 @@ export const licence = onchainTable(
     // the certificates with an exclusive licence, found without reading every licence
     exclusiveIdx: index().on(table.exclusive, table.tokenId),
     licenseeIdx: index().on(table.licensee),
+    // a holder's licences of one certificate: what the cover check (`isLicensed`'s answer) reads
+    holderIdx: index().on(table.tokenId, table.licensee),
   }),
 );
 

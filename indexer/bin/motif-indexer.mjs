@@ -16,7 +16,7 @@ import { startIndexer } from "../launch.mjs";
 const HELP = `Usage: motif-indexer --deployment FILE --rpc URL [options]
 
 Indexes one Motif deployment (every certificate, model, offer, licence and settlement) and serves
-/v1/gallery, /v1/certificates/:id/history, /graphql and /sql over HTTP.
+/v1/gallery, /v1/certificates/:id/history and /licensed, /graphql and /sql over HTTP.
 
   --deployment FILE    the deployment record (deployments/<chainId>.json): chain id, addresses, start block
   --rpc URL            the chain's JSON-RPC endpoint (or MOTIF_RPC_URL)

@@ -2,7 +2,7 @@ import { ponder } from "ponder:registry";
 import { certificate, holder, licence, model, offer, settlement, tally, terms, usageReport } from "ponder:schema";
 import { eq, sql } from "ponder";
 import { LicenseFlags } from "@motif/sdk";
-import { toHex, zeroAddress, zeroHash } from "viem";
+import { type Address, encodeAbiParameters, keccak256, toHex, zeroAddress, zeroHash } from "viem";
 
 /**
  * Event handlers: each Motif event updates the read model in ponder.schema.ts. Ponder runs them in
@@ -26,6 +26,25 @@ function maskParts(regions: bigint) {
   return { w0: word(0), w1: word(1), w2: word(2), w3: word(3), blocks };
 }
 const isExclusive = (flags: number) => (flags & LicenseFlags.EXCLUSIVE) !== 0;
+
+/** The contract's MAX_LICENSES_PER_HOLDER: a holder's slots for one certificate. */
+const HOLDER_SLOTS = 16;
+/** A licence id is its slot's key (`GrantSlotLibrary.slotKey`: its low 16 bits clear) with the slot's generation in those bits. */
+const GENERATION_MASK = 0xffffn;
+
+/**
+ * The holder slot (0..15) a licence id names: the index `i` whose key, keccak256 of (tokenId,
+ * licensee, i) with its low 16 bits cleared, is the id's. `isLicensed` looks at a holder's slots in
+ * this order and answers with the first that covers.
+ */
+function slotOf(licenseId: bigint, tokenId: bigint, licensee: Address): number {
+  const key = licenseId & ~GENERATION_MASK;
+  for (let i = 0; i < HOLDER_SLOTS; i++) {
+    const k = BigInt(keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "address" }, { type: "uint256" }], [tokenId, licensee, BigInt(i)])));
+    if ((k & ~GENERATION_MASK) === key) return i;
+  }
+  throw new Error(`licence ${licenseId} is in none of ${licensee}'s ${HOLDER_SLOTS} slots for certificate ${tokenId}`);
+}
 
 // --- certificates ---------------------------------------------------------------------------
 
@@ -79,6 +98,13 @@ ponder.on("MotifCertificate:CertificateMinted", async ({ event, context }) => {
 
 ponder.on("MotifCertificate:PatternFromRecipe", async ({ event, context }) => {
   await context.db.update(certificate, { tokenId: event.args.tokenId }).set({ recipeId: event.args.recipeId });
+});
+
+// A colourway's ColourwayMinted comes right after its CertificateMinted: the link, for good.
+ponder.on("MotifCertificate:ColourwayMinted", async ({ event, context }) => {
+  const { designId, tokenId } = event.args;
+  await context.db.update(certificate, { tokenId }).set({ designId });
+  await context.db.update(certificate, { tokenId: designId }).set((row) => ({ colourwayCount: row.colourwayCount + 1 }));
 });
 
 ponder.on("MotifCertificate:RecipeMinted", async ({ event, context }) => {
@@ -197,6 +223,7 @@ ponder.on("MotifLicensing:OfferPublished", async ({ event, context }) => {
     modelId: c?.modelId ?? 0,
     creator: c?.creator ?? zeroAddress,
     mintBlock: c?.mintBlock ?? 0n,
+    designId: c?.designId ?? null,
     termsId,
     regions: mask(o.terms.regions),
     ...maskParts(o.terms.regions),
@@ -222,6 +249,7 @@ ponder.on("MotifLicensing:OfferCancelled", async ({ event, context }) => {
 ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
   const a = event.args;
   const t = await context.db.find(terms, { termsId: a.termsId });
+  const slot = slotOf(a.licenseId, a.tokenId, a.licensee);
   await context.db.insert(licence).values({
     licenseId: a.licenseId,
     tokenId: a.tokenId,
@@ -234,6 +262,8 @@ ponder.on("MotifLicensing:LicenseGranted", async ({ event, context }) => {
     classes: t?.classes ?? 0n,
     salesRoyaltyBps: t?.salesRoyaltyBps ?? 0,
     advance: t?.advance ?? 0n,
+    flags: t?.flags ?? 0,
+    slot,
     start: BigInt(a.start),
     end: BigInt(a.end),
     currency: a.currency,
@@ -275,10 +305,12 @@ ponder.on("MotifLicensing:LicenseTransferred", async ({ event, context }) => {
   const old = await context.db.find(licence, { licenseId: fromId });
   if (old === null) return;
   await context.db.update(licence, { licenseId: fromId }).set({ status: "transferred", transferredTo: toId });
+  const slot = slotOf(toId, old.tokenId, to);
   await context.db.insert(licence).values({
     ...old,
     licenseId: toId,
     licensee: to,
+    slot,
     status: "granted",
     transferredTo: null,
     grantedBlock: event.block.number,
@@ -305,8 +337,11 @@ ponder.on("MotifLicensing:UsageReported", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   if (row === null) return;
+  // the report that uses the terms' last unit marks the licence exhausted (`used == unitCap`)
+  const unitCap = (await context.db.find(terms, { termsId: row.termsId }))?.unitCap ?? 0n;
   await context.db.update(licence, { licenseId }).set((l) => ({
     units: l.units + units,
+    exhausted: l.exhausted || (units !== 0n && unitCap !== 0n && l.units + units === unitCap),
     royalties: l.royalties + amount,
     netSales: l.netSales + netSales,
     royaltiesAccrued: l.royaltiesAccrued + royalty,

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type Browser, chromium } from "playwright-core";
-import { createPublicClient, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
+import { createPublicClient, formatEther, http, keccak256, parseEther, toHex, zeroAddress } from "viem";
 
 import { licenseTerms, LicenseFlags, type Offer, motifActions, motifCertificateAbi, motifLicensingAbi, motifModelRegistryAbi, regionBit, regionMask } from "@motif/sdk";
 import { runStory } from "../../scripts/lib/demo-story.js";
@@ -146,6 +146,39 @@ describe("web page in headless Chromium: gallery, wallet, accept an offer, usage
     expect(await page.locator("#granted tr.granted", { hasText: "exclusive" }).first().textContent()).to.contain("the 27 EU member states");
     expect(await page.locator("#granted .exclusivity").textContent()).to.contain("Held exclusively by");
     await page.screenshot({ path: path.join(SHOTS, "licences-granted.png"), fullPage: true });
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("the pattern page's licences granted show each licence's net sales reported, as the chain has them", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const client = await stack.connection.viem.getPublicClient();
+    const licensing = stack.deployment.contracts.MotifLicensing;
+    const netSalesOnChain = async (licenseId: bigint) => {
+      const licence = await client.readContract({ address: licensing, abi: motifLicensingAbi, functionName: "getLicense", args: [licenseId] });
+      const reports = await client.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "UsageReported", args: { licenseId }, fromBlock: 0n });
+      return { netSales: licence.netSales, withSales: reports.filter((r) => r.args.netSales! > 0n).length };
+    };
+    // the mill's bedding licence: 0.1 ETH of net sales in FR, then 0.3 ETH in DE (the story's two reports)
+    const textile = BigInt(storyDone.textile.licenseId);
+    const sold = await netSalesOnChain(textile);
+    expect(sold).to.deep.equal({ netSales: parseEther("0.4"), withSales: 2 });
+    await page.goto(`${stack.urls.web}/#/pattern/${storyDone.textile.tokenId}`);
+    await page.waitForSelector(`#granted tr.granted[data-licence="${textile}"]`, { timeout: 60_000 });
+    expect(await page.locator("#granted table.licences th").allTextContents()).to.deep.equal(["Licensee", "Regions", "Window", "Kind", "Status", "Paid", "Net sales"]);
+    expect(await page.locator(`#granted tr.granted[data-licence="${textile}"] td.net-sales`).textContent()).to.equal(`${formatEther(sold.netSales)} ETH in ${sold.withSales} reports`);
+    // the exclusive EU licences on pattern A: terms without a sales royalty, no sales reported on chain
+    const licensed = storyDone.offers.exclusiveEu.tokenId;
+    const grants = await client.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId: BigInt(licensed) }, fromBlock: 0n });
+    await page.goto(`${stack.urls.web}/#/pattern/${licensed}`);
+    await page.waitForSelector("#granted table.licences", { timeout: 60_000 });
+    for (const g of grants) {
+      const id = g.args.licenseId!;
+      expect((await netSalesOnChain(id)).netSales, `licence ${id}`).to.equal(0n);
+      expect(await page.locator(`#granted tr.granted[data-licence="${id}"] td.net-sales`).textContent(), `licence ${id}`).to.equal("no sales royalty");
+    }
     expect(errors).to.deep.equal([]);
     await page.close();
   });

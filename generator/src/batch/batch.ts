@@ -1,6 +1,6 @@
 import { getAddress, keccak256, stringToBytes } from "viem";
 
-import { type MintRequest, isMotifError, motifErrorOf } from "@motif/sdk";
+import { type MintRequest, checkColourwaySpec, isMotifError, motifErrorOf } from "@motif/sdk";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { certificateCreator } from "../stages/certified.js";
@@ -8,9 +8,23 @@ import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
 import type { PipelineContext, StageEnv } from "../stages/stage.js";
 import { Journal, type JournalRecord } from "./journal.js";
 
-/** Identity of a job: a hash of what determines the pattern, so a resubmitted batch is idempotent. */
+/** A colourway spec in its canonical form; one the check refuses as given (the colourway stage refuses it in words). */
+function canonicalColourway(spec: NonNullable<PatternRequest["colourway"]>): unknown {
+  try {
+    return checkColourwaySpec(spec);
+  } catch {
+    return spec;
+  }
+}
+
+/**
+ * Identity of a job: a hash of what determines the pattern, so a resubmitted batch is idempotent. A
+ * colourway's adds its canonical spec (a design and its colourways share model, seed, params and
+ * size); any other job keeps the key it always had, so earlier journals still resume.
+ */
 export function jobKey(r: PatternRequest): string {
-  return keccak256(stringToBytes(`${r.model}|${r.seed}|${canonicalParams(r.params)}|${r.width}x${r.height}`));
+  const colourway = r.colourway === undefined ? "" : `|colourway:${JSON.stringify(canonicalColourway(r.colourway))}`;
+  return keccak256(stringToBytes(`${r.model}|${r.seed}|${canonicalParams(r.params)}|${r.width}x${r.height}${colourway}`));
 }
 
 /**

@@ -12,6 +12,12 @@
  *                               chain and what it already minted), then attest and mint in batches,
  *                               and journals each pattern as the in-process batch does
  *
+ * A colourway's job names its design (`colourway`; its job id covers the spec, so it is not its
+ * design's job): the worker's colourway stage checks the design on chain (its config's
+ * `designFamily`) and its result carries that design to the minter, which screens the colourway as
+ * family and mints it with `mintColourway`, linked to the design; a result carrying another design
+ * than its request names is journaled dead, never minted.
+ *
  * Retries: 3 attempts with exponential backoff; a job that fails for good goes to the dead-letter
  * queue with its reason; a refused one (a bad request such as an unknown model) at once, and the
  * minter journals it as refused, in the words the in-process pipeline and batch give. A worker killed
@@ -20,6 +26,8 @@
 import { type ConnectionOptions, type Job, Queue, QueueEvents, UnrecoverableError, Worker } from "bullmq";
 import { CID } from "multiformats/cid";
 import type { Address, Hex } from "viem";
+
+import type { ColourwaySpec } from "@motif/sdk";
 
 import { Journal } from "../batch/journal.js";
 import { jobKey, journalRecord, settleStages } from "../batch/batch.js";
@@ -44,7 +52,15 @@ export type RenderJobData = {
   height: number;
   modelIds: Record<string, number>;
   creator: Address;
+  /**
+   * A colourway of a design (the same model, seed, params and size as the design, recoloured): the
+   * worker's colourway stage checks the design on chain and the minter mints it with `mintColourway`.
+   */
+  colourway?: ColourwaySpec;
 };
+
+/** A colourway's design as the worker's colourway stage checked it on chain, as JSON. */
+export type CarriedDesign = Omit<NonNullable<PipelineContext["design"]>, "seed"> & { seed: string };
 
 /**
  * What the worker's stages accumulated, as JSON: everything the minter's stages need (the lineage's
@@ -54,6 +70,8 @@ export type CarriedContext = {
   rendered: Omit<RenderSummary, "seed"> & { seed: string };
   fingerprint: FingerprintOutput;
   pinned: { imageCid: string; metadataCid: string; metadataDigest: Hex; metadataCodec: number };
+  /** A colourway's design (the colourway stage's check): the minter screens it as family and mints it linked to it. */
+  design?: CarriedDesign;
 };
 
 /** A worker's result: the refusal in the words every path gives, or the context for the minter. */
@@ -68,13 +86,33 @@ export function carry(ctx: PipelineContext): CarriedContext {
     rendered: { ...rendered, seed: rendered.seed.toString() },
     fingerprint,
     pinned: { imageCid: pinned.imageCid.toString(), metadataCid: pinned.metadataCid.toString(), metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec },
+    ...(ctx.design !== undefined ? { design: { ...ctx.design, seed: ctx.design.seed.toString() } } : {}),
   };
 }
 
-/** The minter's context of a worker's result; the metadata bytes stay in the store (the minter needs their digest). */
+/**
+ * The minter's context of a worker's result; the metadata bytes stay in the store (the minter needs
+ * their digest). A colourway comes with the design the worker checked, which must be the one its
+ * request names (a worker's result for another request is an error, not a pattern to mint).
+ */
 export function uncarry(request: PatternRequest, c: CarriedContext): PipelineContext {
   const pinned: PinOutput = { ...c.pinned, imageCid: CID.parse(c.pinned.imageCid), metadataCid: CID.parse(c.pinned.metadataCid), metadata: new Uint8Array(0) };
-  return { request, rendered: { ...c.rendered, seed: BigInt(c.rendered.seed) }, fingerprint: c.fingerprint, pinned };
+  const named = request.colourway?.design;
+  const carried = c.design?.id;
+  if (named !== undefined || carried !== undefined) {
+    if (named === undefined || carried === undefined || BigInt(named) !== BigInt(carried)) {
+      throw new Error(
+        `queue: the worker's result for ${c.rendered.contentDigest} carries ${carried === undefined ? "no design" : `design ${carried}`}, but its request ${named === undefined ? "is no colourway" : `is a colourway of ${named}`}`,
+      );
+    }
+  }
+  return {
+    request,
+    rendered: { ...c.rendered, seed: BigInt(c.rendered.seed) },
+    fingerprint: c.fingerprint,
+    pinned,
+    ...(c.design !== undefined ? { design: { ...c.design, seed: BigInt(c.design.seed) } } : {}),
+  };
 }
 
 export type DeadLetter = { jobId: string; data: RenderJobData; reason: string; attempts: number };
@@ -108,7 +146,14 @@ export function queuesFromEnv(env = process.env): { render: Queue<RenderJobData,
   return { render, dead, close: async () => void (await Promise.all([render.close(), dead.close()])) };
 }
 
-export const toRequest = (d: RenderJobData): PatternRequest => ({ model: d.model, seed: BigInt(d.seed), params: d.params, width: d.width, height: d.height });
+export const toRequest = (d: RenderJobData): PatternRequest => ({
+  model: d.model,
+  seed: BigInt(d.seed),
+  params: d.params,
+  width: d.width,
+  height: d.height,
+  ...(d.colourway !== undefined ? { colourway: d.colourway } : {}),
+});
 
 /** Adds the batch's jobs; a job already known (same id) is not added twice. Returns the job ids. */
 export async function enqueueBatch(queue: Queue<RenderJobData>, jobs: RenderJobData[]): Promise<string[]> {
@@ -260,7 +305,17 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           summary.refused++;
           continue;
         }
-        const r = await settleStages(perPattern, uncarry(toRequest(job.data), res.carried), envOf(job.data), "pinned");
+        let ctx: PipelineContext;
+        try {
+          ctx = uncarry(toRequest(job.data), res.carried);
+        } catch (error) {
+          // a result that does not answer its request is never minted: dead-lettered in the journal, with why
+          await o.journal.write({ key: id, step: "dead", reason: (error as Error).message });
+          settled.add(id);
+          summary.dead++;
+          continue;
+        }
+        const r = await settleStages(perPattern, ctx, envOf(job.data), "pinned");
         if (r.status === "attested" && together.length > 0) {
           ready.push(r);
           readyIds.push(id);

@@ -1,11 +1,15 @@
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { and, asc, client, count, desc, eq, graphql, inArray, or, sql } from "ponder";
 import { type Address, maxUint256, zeroAddress } from "viem";
 import {
+  type FamilyJson,
   GALLERY_MAX_PAGE_SIZE,
   GALLERY_SORTS,
+  HISTORY_MAX_COLOURWAYS,
+  type LicenceCoverJson,
+  LicenseFlags,
   PATTERNS_MAX_PAGE_SIZE,
   type PatternsPageJson,
   REGION_COUNT,
@@ -21,8 +25,9 @@ import {
 
 /**
  * The indexer's HTTP API: `/v1/gallery` (search, filters, paging), `/v1/certificates/:id/history`
- * (a pattern page's licences, offers and revenue), plus Ponder's `/graphql` and `/sql/*` for
- * anything else. Answers are read-only views of the index; money and rights come from the contracts.
+ * (a pattern page's family, licences, offers and revenue), `/v1/certificates/:id/licensed` (which
+ * indexed licences cover a use, by `isLicensed`'s rules), `/v1/patterns`, plus Ponder's `/graphql`
+ * and `/sql/*` for anything else. Answers are read-only views of the index; money and rights come from the contracts.
  */
 /** A SQL fragment (drizzle's, through Ponder). */
 type SQL = ReturnType<typeof sql>;
@@ -93,6 +98,20 @@ function addressParam(q: Record<string, string>, name: string): `0x${string}` | 
   if (raw === undefined || raw === "") return undefined;
   if (!/^0x[0-9a-fA-F]{40}$/.test(raw)) throw new BadQuery(`${name} must be a 0x-prefixed 20-byte address; got "${raw}"`);
   return raw.toLowerCase() as `0x${string}`;
+}
+
+/** A token id: 0x-hex (up to 32 bytes) or decimal. */
+function parseTokenId(name: string, raw: string): bigint {
+  if (!/^(0x[0-9a-fA-F]{1,64}|\d{1,78})$/.test(raw)) throw new BadQuery(`${name} must be 0x-hex (up to 32 bytes) or decimal; got "${raw}"`);
+  const id = BigInt(raw);
+  if (id > maxUint256) throw new BadQuery(`${name} must be at most 2^256 − 1 (78 decimal digits up to 115792…639935); got "${raw}"`);
+  return id;
+}
+
+function tokenIdParam(q: Record<string, string>, name: string): bigint | undefined {
+  const raw = q[name];
+  if (raw === undefined || raw === "") return undefined;
+  return parseTokenId(name, raw);
 }
 
 const num = (n: bigint) => sql.raw(n.toString());
@@ -249,6 +268,8 @@ function certificateJson(c: CertificateRow): IndexedCertificateJson {
     pdqHash: c.pdqHash,
     tileHash: c.tileHash,
     recipeId: c.recipeId === null ? null : c.recipeId.toString(),
+    designId: c.designId === null ? null : c.designId.toString(),
+    colourwayCount: c.colourwayCount,
     kindDigest: c.kindDigest,
     members: c.members,
     edits: c.edits,
@@ -301,6 +322,59 @@ const offerJson = (o: OfferRow): IndexedOfferJson => ({
   cancelled: o.cancelled,
 });
 
+/** The design of the family `tokenId` belongs to: its design when it is a colourway, else itself. */
+async function designOfFamily(tokenId: bigint): Promise<bigint> {
+  const [row] = await db.select({ designId: schema.certificate.designId }).from(schema.certificate).where(eq(schema.certificate.tokenId, tokenId));
+  return row?.designId ?? tokenId;
+}
+
+/** A licence id's generation: its slot's count of licences so far (the id's low 16 bits). */
+const generation = (licenseId: bigint) => licenseId & 0xffffn;
+
+/** A certificate's family (see `FamilyJson`), or null when it is neither a design with colourways nor a colourway. */
+async function familyJson(cert: CertificateRow): Promise<FamilyJson | null> {
+  const C = schema.certificate;
+  const designId = cert.designId ?? (cert.colourwayCount > 0 ? cert.tokenId : undefined);
+  if (designId === undefined) return null;
+  const [design, colourways] = await Promise.all([
+    cert.designId === null ? Promise.resolve([cert]) : db.select().from(C).where(eq(C.tokenId, designId)),
+    db.select().from(C).where(eq(C.designId, designId)).orderBy(asc(C.mintBlock), asc(C.tokenId)).limit(HISTORY_MAX_COLOURWAYS),
+  ]);
+  // a colourway's design is always indexed before it (its mint came first)
+  return design[0] === undefined ? null : { design: certificateJson(design[0]), colourways: colourways.map(certificateJson) };
+}
+
+/**
+ * The licences that cover `licensee`'s use of `tokenId` in `region` (for `niceClass`, 0 = any) at
+ * `time`, as `isLicensed` decides (`MotifLicensing._isLicensed`, `LicenseReasons.coversViaDesign`),
+ * in the order it looks at them: the holder's own licences by slot; then, for a colourway, its
+ * design's licences by slot whose terms carry `ALL_COLOURWAYS`. A licence covers when it is granted
+ * (not revoked or transferred away), still its slot's (not replaced by a later one), has units left, its window holds
+ * `time` (`start <= time`, before `end` unless perpetual), its classes hold the class and its
+ * regions the region. A breach flag does not stop it (the contract's check ignores it).
+ */
+async function coveringLicences(tokenId: bigint, designId: bigint | null, licensee: Address, region: number, niceClass: number, time: bigint) {
+  const L = schema.licence;
+  // every licence the holder ever had of the certificate (a few): a slot's licence is the latest
+  // generation there, the earlier ones were replaced (a reused slot answers for its new licence only)
+  const holders = async (id: bigint) => {
+    const rows = await db.select().from(L).where(and(eq(L.tokenId, id), eq(L.licensee, licensee))).orderBy(asc(L.slot));
+    const latest = new Map<number, bigint>();
+    for (const l of rows) if ((latest.get(l.slot) ?? -1n) < generation(l.licenseId)) latest.set(l.slot, generation(l.licenseId));
+    return rows.filter((l) => generation(l.licenseId) === latest.get(l.slot) && l.status === "granted" && !l.exhausted);
+  };
+  const covers = (l: LicenceRow) =>
+    l.start <= time &&
+    (l.end === PERPETUAL || time < l.end) &&
+    (niceClass === 0 || ((l.classes >> BigInt(niceClass - 1)) & 1n) === 1n) &&
+    ((BigInt(l.regions) >> BigInt(region)) & 1n) === 1n;
+  const [own, ofDesign] = await Promise.all([holders(tokenId), designId === null ? Promise.resolve([]) : holders(designId)]);
+  return [
+    ...own.filter(covers).map((l) => ({ licenseId: l.licenseId.toString(), via: "own" as const })),
+    ...ofDesign.filter((l) => (l.flags & LicenseFlags.ALL_COLOURWAYS) !== 0 && covers(l)).map((l) => ({ licenseId: l.licenseId.toString(), via: "design" as const })),
+  ];
+}
+
 app.get("/v1/gallery", async (c) => {
   try {
     const q = c.req.query();
@@ -323,11 +397,14 @@ app.get("/v1/gallery", async (c) => {
     const minPrice = bigParam(q, "minPrice");
     const maxPrice = bigParam(q, "maxPrice");
     const currency = addressParam(q, "currency") ?? zeroAddress;
+    const familyOf = tokenIdParam(q, "family");
     const page = intParam(q, "page", 1, 1_000_000) ?? 1;
     const pageSize = intParam(q, "pageSize", 1, GALLERY_MAX_PAGE_SIZE) ?? 24;
 
     const C = schema.certificate;
     const O = schema.offer;
+    // a family by its design: a colourway named stands for its design's family
+    const family = familyOf === undefined ? undefined : await designOfFamily(familyOf);
     const { time: now } = await chainHead();
     // the block the answer reflects, read once its rows are (see indexedBlock)
     const reply = async (rows: CertificateRow[], total: number) =>
@@ -349,8 +426,10 @@ app.get("/v1/gallery", async (c) => {
         modelId !== undefined ? eq(C.modelId, modelId) : undefined,
         creator !== undefined ? eq(C.creator, creator) : undefined,
         owner !== undefined ? eq(C.owner, owner) : undefined,
+        family !== undefined ? or(eq(C.tokenId, family), eq(C.designId, family)) : undefined,
       );
-      const keys = tallyKeys({ kind, modelId, creator, owner });
+      // a family's members are counted (a few rows, through the family index)
+      const keys = family === undefined ? tallyKeys({ kind, modelId, creator, owner }) : undefined;
       const [rows, total] = await Promise.all([
         db.select().from(C).where(where).orderBy(...order).limit(pageSize).offset(offset),
         keys === undefined
@@ -385,6 +464,7 @@ app.get("/v1/gallery", async (c) => {
     if (creator !== undefined) conditions.push(eq(O.creator, creator));
     // the licensor owns the certificate: an owner filter is a licensor filter
     if (owner !== undefined) conditions.push(eq(O.licensor, owner));
+    if (family !== undefined) conditions.push(or(eq(O.tokenId, family), eq(O.designId, family))!);
     // the offers naming the region, through the region list's GIN index (the mask's bit, the same fact)
     if (region !== undefined) conditions.push(namesRegion(region));
     if (from !== undefined || to !== undefined) conditions.push(offerCovers(next, BigInt(from ?? to!), BigInt(to ?? from!)));
@@ -473,6 +553,49 @@ app.get("/v1/patterns", async (c) => {
   }
 });
 
+const notIndexed = (c: Context, tokenId: bigint) =>
+  c.json({ error: "NotIndexed", message: `certificate 0x${tokenId.toString(16).padStart(64, "0")} is not in the index (not minted, or minted after the indexed block)` }, 404);
+
+/**
+ * Whether `licensee` may use the certificate in `region` (for Nice class `class`, 1..45, or any) at
+ * `time` (unix seconds; default the latest block's), by the indexed licences and the contract's
+ * `isLicensed` rules: a colourway is covered by its own licences, else by its design's licences whose
+ * terms carry ALL_COLOURWAYS (`LicenceCoverJson`). Money and rights are still the contract's to say:
+ * this answers as of the indexed block.
+ */
+app.get("/v1/certificates/:id/licensed", async (c) => {
+  try {
+    const q = c.req.query();
+    const tokenId = parseTokenId("the token id", c.req.param("id"));
+    const licensee = addressParam(q, "licensee");
+    if (licensee === undefined) throw new BadQuery("licensee is required: the 0x-prefixed 20-byte address of the account using the certificate");
+    const region = intParam(q, "region", 0, REGION_COUNT - 1);
+    if (region === undefined) throw new BadQuery(`region is required: a region bit index of the frozen table, 0 to ${REGION_COUNT - 1}`);
+    const niceClass = intParam(q, "class", 1, 45);
+    const asked = intParam(q, "time", 0, 2 ** 48 - 1);
+    const [cert] = await db.select({ designId: schema.certificate.designId }).from(schema.certificate).where(eq(schema.certificate.tokenId, tokenId));
+    if (cert === undefined) return notIndexed(c, tokenId);
+    const time = asked !== undefined ? BigInt(asked) : (await chainHead()).time;
+    const covering = await coveringLicences(tokenId, cert.designId, licensee, region, niceClass ?? 0, time);
+    return c.json({
+      tokenId: tokenId.toString(),
+      licensee,
+      region,
+      niceClass: niceClass ?? null,
+      time: Number(time),
+      licensed: covering.length > 0,
+      licenseId: covering[0]?.licenseId ?? null,
+      via: covering[0]?.via ?? null,
+      designId: cert.designId === null ? null : cert.designId.toString(),
+      covering,
+      indexedBlock: (await indexedBlock()).toString(),
+    } satisfies LicenceCoverJson);
+  } catch (error) {
+    if (error instanceof BadQuery) return c.json({ error: "BadQuery", message: error.message }, 400);
+    throw error;
+  }
+});
+
 app.get("/v1/certificates/:id/history", async (c) => {
   const raw = c.req.param("id");
   if (!/^(0x[0-9a-fA-F]{1,64}|\d{1,78})$/.test(raw)) {
@@ -483,12 +606,11 @@ app.get("/v1/certificates/:id/history", async (c) => {
     return c.json({ error: "BadQuery", message: `the token id must be at most 2^256 − 1 (78 decimal digits up to 115792…639935); got "${raw}"` }, 400);
   }
   const [cert] = await db.select().from(schema.certificate).where(eq(schema.certificate.tokenId, tokenId));
-  if (cert === undefined) {
-    return c.json({ error: "NotIndexed", message: `certificate 0x${tokenId.toString(16).padStart(64, "0")} is not in the index (not minted, or minted after the indexed block)` }, 404);
-  }
+  if (cert === undefined) return notIndexed(c, tokenId);
   const { time: now } = await chainHead();
   const R = schema.usageReport;
-  const [licences, offers, settlements, reports] = await Promise.all([
+  const [family, licences, offers, settlements, reports] = await Promise.all([
+    familyJson(cert),
     db.select().from(schema.licence).where(eq(schema.licence.tokenId, tokenId)).orderBy(asc(schema.licence.grantedBlock)),
     db.select().from(schema.offer).where(eq(schema.offer.tokenId, tokenId)).orderBy(asc(schema.offer.offerId)),
     db.select().from(schema.settlement).where(eq(schema.settlement.tokenId, tokenId)).orderBy(asc(schema.settlement.block)),
@@ -496,6 +618,7 @@ app.get("/v1/certificates/:id/history", async (c) => {
   ]);
   return c.json({
     certificate: certificateJson(cert),
+    family,
     licences: licences.map((l) => licenceJson(l, now)),
     offers: offers.map(offerJson),
     settlements: settlements.map((s) => ({

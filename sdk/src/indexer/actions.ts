@@ -1,12 +1,13 @@
 import { type Address, BaseError, type Hex, getAddress } from "viem";
 
-import { GALLERY_MAX_PAGE_SIZE, PATTERNS_MAX_PAGE_SIZE, type PatternsPageJson, type CertificateHistoryJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson, type UsageReportJson } from "./types.js";
+import { GALLERY_MAX_PAGE_SIZE, PATTERNS_MAX_PAGE_SIZE, type PatternsPageJson, type CertificateHistoryJson, type LicenceCoverJson, type GalleryPageJson, type GalleryQuery, type IndexedCertificateJson, type IndexedLicenceJson, type IndexedOfferJson, type SettlementJson, type UsageReportJson } from "./types.js";
 
 /** A certificate as the indexer has it, with bigints and checksummed addresses. */
-export type IndexedCertificate = Omit<IndexedCertificateJson, "tokenId" | "seed" | "recipeId" | "mintBlock"> & {
+export type IndexedCertificate = Omit<IndexedCertificateJson, "tokenId" | "seed" | "recipeId" | "designId" | "mintBlock"> & {
   tokenId: bigint;
   seed: bigint | null;
   recipeId: bigint | null;
+  designId: bigint | null;
   mintBlock: bigint;
 };
 /** The amounts of a licence the indexer sends as decimal strings. */
@@ -68,6 +69,9 @@ const certificateOf = (c: IndexedCertificateJson): IndexedCertificate => ({
   tokenId: BigInt(c.tokenId),
   seed: c.seed === null ? null : BigInt(c.seed),
   recipeId: c.recipeId === null ? null : BigInt(c.recipeId),
+  // an indexer from before colourways sends neither field
+  designId: c.designId === null || c.designId === undefined ? null : BigInt(c.designId),
+  colourwayCount: c.colourwayCount ?? 0,
   mintBlock: BigInt(c.mintBlock),
 });
 
@@ -100,6 +104,8 @@ export async function getGallery(p: GetGalleryParameters): Promise<GetGalleryRet
 export type GetCertificateHistoryParameters = { indexer: string; tokenId: bigint; fetch?: typeof fetch };
 export type GetCertificateHistoryReturnType = {
   certificate: IndexedCertificate;
+  /** Its colourway family: the design and its colourways, oldest first (null when it has none). */
+  family: { design: IndexedCertificate; colourways: IndexedCertificate[] } | null;
   licences: IndexedLicence[];
   offers: IndexedOffer[];
   settlements: Settlement[];
@@ -110,7 +116,8 @@ export type GetCertificateHistoryReturnType = {
 export type GetCertificateHistoryErrorType = IndexerErrorType;
 
 /**
- * A pattern page's history from the Motif indexer: the licences granted (licensee, regions, product
+ * A pattern page's history from the Motif indexer: its colourway family (the design and its
+ * colourways, when it is or has one), the licences granted (licensee, regions, product
  * classes, window, exclusive or not, status at the indexed block, net sales and advance remaining), its
  * on-chain offers, its revenue settlements and every usage report of its licences (region, class,
  * units, net sales, royalty accrued, amount paid).
@@ -126,6 +133,7 @@ export async function getCertificateHistory(p: GetCertificateHistoryParameters):
   const h = await getJson<CertificateHistoryJson>(p.indexer, `/v1/certificates/0x${p.tokenId.toString(16)}/history`, p.fetch);
   return {
     certificate: certificateOf(h.certificate),
+    family: h.family === null || h.family === undefined ? null : { design: certificateOf(h.family.design), colourways: h.family.colourways.map(certificateOf) },
     licences: h.licences.map((l) => ({
       ...l, licensee: getAddress(l.licensee), currency: getAddress(l.currency), licenseId: BigInt(l.licenseId), tokenId: BigInt(l.tokenId), regions: BigInt(l.regions as Hex), price: BigInt(l.price),
       paid: BigInt(l.paid), units: BigInt(l.units), royalties: BigInt(l.royalties), classes: BigInt(l.classes), advance: BigInt(l.advance), advanceRemaining: BigInt(l.advanceRemaining),
@@ -144,6 +152,48 @@ export async function getCertificateHistory(p: GetCertificateHistoryParameters):
   };
 }
 
+export type GetLicenceCoverParameters = {
+  indexer: string;
+  tokenId: bigint;
+  licensee: Address;
+  /** Region bit index of the frozen table (0..248). */
+  region: number;
+  /** Nice class (1..45); absent: any class the licence covers. */
+  niceClass?: number;
+  /** Unix seconds; default the chain's latest block time. */
+  time?: number;
+  fetch?: typeof fetch;
+};
+export type GetLicenceCoverReturnType = Omit<LicenceCoverJson, "tokenId" | "licenseId" | "designId" | "covering" | "indexedBlock"> & {
+  tokenId: bigint;
+  licenseId: bigint | null;
+  designId: bigint | null;
+  covering: { licenseId: bigint; via: "own" | "design" }[];
+  indexedBlock: bigint;
+};
+export type GetLicenceCoverErrorType = IndexerErrorType;
+
+/**
+ * Which indexed licences cover `licensee`'s use of a certificate in a region (and product class) at a
+ * time, by the contract's `isLicensed` rules: its own licences, then, for a colourway, its design's
+ * licences whose terms carry `LicenseFlags.ALL_COLOURWAYS`. `licenseId` is the licence `isLicensed`
+ * would name. An answer as of `indexedBlock`: a decision about money or rights asks the contract.
+ */
+export async function getLicenceCover(p: GetLicenceCoverParameters): Promise<GetLicenceCoverReturnType> {
+  const search = new URLSearchParams({ licensee: p.licensee, region: String(p.region) });
+  if (p.niceClass !== undefined) search.set("class", String(p.niceClass));
+  if (p.time !== undefined) search.set("time", String(p.time));
+  const r = await getJson<LicenceCoverJson>(p.indexer, `/v1/certificates/0x${p.tokenId.toString(16)}/licensed?${search}`, p.fetch);
+  return {
+    ...r,
+    licensee: getAddress(r.licensee),
+    tokenId: BigInt(r.tokenId),
+    licenseId: r.licenseId === null ? null : BigInt(r.licenseId),
+    designId: r.designId === null ? null : BigInt(r.designId),
+    covering: r.covering.map((x) => ({ licenseId: BigInt(x.licenseId), via: x.via })),
+    indexedBlock: BigInt(r.indexedBlock),
+  };
+}
 
 export type PatternSignals = { tokenId: bigint; mintBlock: bigint; pdqHash: Hex; tileHash: Hex };
 export type ListPatternsParameters = {

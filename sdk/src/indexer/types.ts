@@ -45,6 +45,11 @@ export type GalleryQuery = {
    * account never does; without it, only offers open to anyone).
    */
   licensee?: Address;
+  /**
+   * A colourway family: the design and its colourways (`mintColourway`), given the design's token
+   * id or any colourway's (with the other filters, the family's members that match them).
+   */
+  family?: bigint;
   sort?: GallerySort;
   /** 1-based. */
   page?: number;
@@ -64,6 +69,10 @@ export type IndexedCertificateJson = {
   pdqHash: Hex | null;
   tileHash: Hex | null;
   recipeId: string | null;
+  /** A colourway's design (`designOf`, fixed at its mint); null for any other certificate. */
+  designId: string | null;
+  /** A design's colourways so far (0 for any other certificate). */
+  colourwayCount: number;
   kindDigest: Hex | null;
   members: number | null;
   edits: number;
@@ -161,9 +170,20 @@ export type UsageReportJson = {
 
 export type SettlementJson = { currency: Address; total: string; ownerShare: string; modelShare: string; recipeShare: string; datasetShare: string; protocolFee: string; block: string; timestamp: number };
 
-/** A pattern page's history: the certificate, its licences, its offers, its revenue and its licences' usage reports. */
+/** Most colourways a history lists (the gallery's `family` filter pages through any number). */
+export const HISTORY_MAX_COLOURWAYS = 100;
+
+/**
+ * A colourway family as a history gives it: the design, and its colourways oldest first (at most
+ * `HISTORY_MAX_COLOURWAYS` of them; the design's `colourwayCount` has them all).
+ */
+export type FamilyJson = { design: IndexedCertificateJson; colourways: IndexedCertificateJson[] };
+
+/** A pattern page's history: the certificate, its family, its licences, its offers, its revenue and its licences' usage reports. */
 export type CertificateHistoryJson = {
   certificate: IndexedCertificateJson;
+  /** Its colourway family (itself a design with colourways, or a colourway of one); null when it has none. */
+  family: FamilyJson | null;
   licences: IndexedLicenceJson[];
   offers: IndexedOfferJson[];
   settlements: SettlementJson[];
@@ -171,4 +191,28 @@ export type CertificateHistoryJson = {
   reports: UsageReportJson[];
   indexedBlock: string;
   indexedAt: number;
+};
+
+/**
+ * `/v1/certificates/:id/licensed`: whether `licensee` may use the certificate in `region` (for Nice
+ * class `niceClass`, or any class the licence covers when null) at `time`, by the indexed licences,
+ * with the contract's `isLicensed` rules: the holder's own licences first (granted, window covering
+ * `time`, units left, region and class in its terms), then for a colourway its design's licences
+ * whose terms carry `LicenseFlags.ALL_COLOURWAYS`. `licenseId` is the one `isLicensed` names;
+ * `covering` every licence that covers, in the order the contract looks at them.
+ */
+export type LicenceCoverJson = {
+  tokenId: string;
+  licensee: Address;
+  region: number;
+  niceClass: number | null;
+  time: number;
+  licensed: boolean;
+  licenseId: string | null;
+  /** "own": a licence of the certificate itself; "design": its design's all-colourways licence. */
+  via: "own" | "design" | null;
+  /** The certificate's design when it is a colourway (whose licences were asked too). */
+  designId: string | null;
+  covering: { licenseId: string; via: "own" | "design" }[];
+  indexedBlock: string;
 };

@@ -62,7 +62,17 @@ export function exclusivity(history: GetCertificateHistoryReturnType): { words: 
   return { words, free, held };
 }
 
-/** The licences already granted on a certificate (who, regions, window, exclusive, status) and its revenue. */
+/**
+ * A licence's net sales reported (its running total, what its sales royalty is charged on) and in how
+ * many of its usage reports; "no sales royalty" for terms without one and no sales reported.
+ */
+export function netSalesInWords(l: GetCertificateHistoryReturnType["licences"][number], reports: GetCertificateHistoryReturnType["reports"]): string {
+  const withSales = reports.filter((r) => r.licenseId === l.licenseId && r.netSales > 0n).length;
+  if (l.salesRoyaltyBps === 0 && l.netSales === 0n) return "no sales royalty";
+  return `${eth(l.netSales)}${withSales > 0 ? ` in ${withSales} report${withSales > 1 ? "s" : ""}` : ""}`;
+}
+
+/** The licences already granted on a certificate (who, regions, window, exclusive, status, paid, net sales) and its revenue. */
 export function licencesGranted(history: GetCertificateHistoryReturnType): HTMLElement {
   const rows = history.licences.map((l) =>
     h(
@@ -74,6 +84,7 @@ export function licencesGranted(history: GetCertificateHistoryReturnType): HTMLE
       h("td", {}, l.exclusive ? "exclusive" : "non-exclusive"),
       h("td", {}, STATUS_WORDS[l.status]),
       h("td", {}, `${eth(l.paid)}${l.renewals > 0 ? ` (${l.renewals} renewal${l.renewals > 1 ? "s" : ""})` : ""}${l.units > 0n ? `, ${l.units} units` : ""}`),
+      h("td", { class: "net-sales" }, netSalesInWords(l, history.reports)),
     ),
   );
   const revenue = history.settlements.reduce((sum, s) => sum + s.total, 0n);
@@ -84,7 +95,7 @@ export function licencesGranted(history: GetCertificateHistoryReturnType): HTMLE
     h("h2", {}, "Licences granted"),
     rows.length === 0
       ? h("p", { class: "muted" }, "No licence granted yet.")
-      : h("table", { class: "licences" }, h("tr", {}, ...["Licensee", "Regions", "Window", "Kind", "Status", "Paid"].map((t) => h("th", {}, t))), ...rows),
+      : h("table", { class: "licences" }, h("tr", {}, ...["Licensee", "Regions", "Window", "Kind", "Status", "Paid", "Net sales"].map((t) => h("th", {}, t))), ...rows),
     h("ul", { class: "exclusivity" }, ...ex.words.map((w) => h("li", {}, w))),
     ex.held !== 0n ? worldList(ex.held, "Held exclusively") : null,
     ex.free !== 0n ? worldList(ex.free, "Exclusive still possible") : null,

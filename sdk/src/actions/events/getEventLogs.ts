@@ -66,9 +66,17 @@ function walkErrors(error: unknown): ErrorLike[] {
   return out;
 }
 
+/** Of those, the refusals for the answer's size (results, bytes, time), not for the blocks asked: a denser range's, not a cap on every range. */
+const TOO_FULL = /more than [\d,]+ (results|logs)|response size exceeded|too many (results|logs)|query timeout|exceed(s|ed)? max(imum)? results/i;
+
 /** Whether the provider refused the request for its width (blocks or results), so a narrower one may pass. */
 export function isRangeRefusal(error: unknown): boolean {
   return walkErrors(error).some((e) => TOO_WIDE.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`) || e.code === -32614);
+}
+
+/** Whether a range refusal was for the answer's size (too many logs there) rather than the provider's cap on blocks a request. */
+function isResultsRefusal(error: unknown): boolean {
+  return walkErrors(error).some((e) => e.code !== -32614 && TOO_FULL.test(`${String(e.message ?? "")} ${String(e.details ?? "")}`));
 }
 
 /**
@@ -89,7 +97,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Decoded logs of one contract event over a block range, read in pages a hosted RPC accepts: at most
  * `maxBlockRange` blocks per `eth_getLogs`, halved when the provider refuses a range as too wide or
  * too full (its error shapes vary: the messages of the common providers are recognised), and retried
- * with growing waits when it rate-limits. Start from the deployment's block, not 0.
+ * with growing waits when it rate-limits. A range refused for its blocks caps every later one; one
+ * refused for its results (a dense stretch of logs) is narrowed there only, and the pages widen
+ * again, doubling, past it. Start from the deployment's block, not 0.
  *
  * @example
  * import { createPublicClient, http } from "viem";
@@ -108,8 +118,11 @@ export async function getEventLogs<const abi extends Abi, eventName extends Cont
 ): Promise<GetEventLogsReturnType<abi, eventName>> {
   const last = p.toBlock ?? (await getBlockNumber(client, { cacheTime: 0 }));
   if (p.fromBlock > last) throw new EventLogsFromBlockError(String(p.eventName), p.fromBlock, last, p.toBlock === undefined);
-  let range = p.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
-  if (range < 1n) range = 1n;
+  // `widest`: the widest range the provider takes (narrowed for good by a refusal of blocks);
+  // `range`: the next request's (narrowed too by a refusal of results, widened again after)
+  let widest = p.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
+  if (widest < 1n) widest = 1n;
+  let range = widest;
   const attempts = p.rateLimitAttempts ?? 6;
   const out: unknown[] = [];
   let from = p.fromBlock;
@@ -130,10 +143,12 @@ export async function getEventLogs<const abi extends Abi, eventName extends Cont
       out.push(...logs);
       if (p.first === true && out.length > 0) break;
       from = to + 1n;
+      if (range < widest) range = range * 2n < widest ? range * 2n : widest;
     } catch (error) {
       if (isRangeRefusal(error)) {
         if (to === from) throw new EventLogsRangeError(String(p.eventName), from, error);
         range = (to - from + 1n) / 2n;
+        if (!isResultsRefusal(error)) widest = range;
         continue;
       }
       if (isRateLimited(error) && ++rateLimited < attempts) {

@@ -1,0 +1,121 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Queue, type Worker } from "bullmq";
+import sharp from "sharp";
+
+import { getColourways, getDesignOf, motifCertificateAbi } from "@motif/sdk";
+import { jobKey } from "../src/batch/batch.js";
+import { Journal } from "../src/batch/journal.js";
+import { chainFromEnv } from "../src/cli/chain.js";
+import { pipelineConfig } from "../src/config.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { runPipeline } from "../src/pipeline.js";
+import { type CarriedContext, RENDER_QUEUE, type RenderJobData, type RenderJobResult, drainBatch, enqueueBatch, redisConnection, startWorker, toRequest, uncarry } from "../src/queue/distributed.js";
+import { closeRenderPools, render } from "../src/render/render.js";
+import { certificateBanks } from "../src/screen/from-chain.js";
+import { startRedis } from "../../test/ts/helpers/procs.js";
+import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
+
+const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+
+/**
+ * A colourway through the queue path: a BullMQ worker (no key) checks its design on chain in the
+ * colourway stage, renders, screens it as family and pins it; the single minter screens it again and
+ * mints it. The design the worker checked must reach the minter, so the colourway is minted with
+ * `mintColourway` (linked to its design) and not as a plain pattern (which screening would refuse as
+ * a copy of its design, or the chain would hold unlinked). Oracle: the chain's `designOf` and
+ * `ColourwayMinted` logs.
+ */
+describe("queue: a colourway job through a worker and the single minter is minted with mintColourway, linked to its design", function () {
+  this.timeout(600_000);
+  after(closeRenderPools);
+
+  it("journals it minted, and the chain's designOf names its design", async () => {
+    const redis = await startRedis();
+    const chain = await remoteChainWithMotif();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "motif-queue-colourway-"));
+    const connection = redisConnection(redis.url);
+    const queue = new Queue<RenderJobData, RenderJobResult>(RENDER_QUEUE, { connection });
+    let worker: Worker | undefined;
+    try {
+      const setup = (await chainFromEnv(chain.env))!;
+      const { publicClient, certificate } = setup.minter;
+      const store = new EmbeddedIpfs(path.join(dir, "ipfs"));
+      // each path's config as the CLI builds it: screening against the chain's certificates
+      const fresh = async () => pipelineConfig({ store, ...(await certificateBanks(publicClient, certificate)), chain: setup });
+
+      // the design, minted in-process by the same generator
+      const base = { model: "weld", seed: 77n, params: { scale: 3, sharpness: 6 }, width: 128, height: 128 };
+      const design = await runPipeline(await fresh(), base);
+      expect(design.status).to.equal("minted");
+      const designId = design.rendered.contentDigest;
+
+      // its two commonest colours moved a little: the same design to screening, a new certificate
+      const rgb = new Uint8Array((await sharp(design.rendered.png).raw().toBuffer({ resolveWithObject: true })).data);
+      const counts = new Map<string, number>();
+      for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
+      const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
+      const spec = { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) };
+
+      // a worker without the generator key: the pipeline up to pin, reading designs on chain
+      const { attester: _a, minter: _m, modelIds: _i, creator: _c, ...workerConfig } = await fresh();
+      worker = startWorker({ connection, pipeline: workerConfig });
+      const minterConfig = await fresh();
+      const job: RenderJobData = { batchId: "colourway", model: base.model, seed: base.seed.toString(), params: base.params, width: base.width, height: base.height, modelIds: minterConfig.modelIds, creator: minterConfig.creator, colourway: spec };
+      const ids = await enqueueBatch(queue, [job]);
+      // the colourway's job is not its design's (same model, seed, params and size): BullMQ would drop it as a duplicate
+      expect(ids[0]).to.equal(jobKey(toRequest(job)));
+      expect(ids[0]).to.not.equal(jobKey(base));
+
+      const journal = await Journal.open(path.join(dir, "queue.jsonl"));
+      const summary = await drainBatch({ queue, jobIds: ids, journal, pipeline: minterConfig, rescanMs: 60_000 });
+      const record = journal.get(ids[0]!)!;
+      expect(summary, JSON.stringify(record)).to.deep.equal({ minted: 1, pinned: 0, refused: 0, dead: 0 });
+      expect(record.step).to.equal("minted");
+      // the colourway's render, not its design's: the same request rendered here gives its bytes
+      const tokenId = BigInt(record.contentDigest!);
+      expect(record.contentDigest).to.equal((await render({ ...base, colourway: spec })).contentDigest);
+      expect(tokenId).to.not.equal(BigInt(designId));
+
+      // the chain's word: minted, linked to its design for good, listed among its colourways
+      const minted = await publicClient.getContractEvents({ address: certificate, abi: motifCertificateAbi, eventName: "CertificateMinted", args: { tokenId }, fromBlock: 0n });
+      expect(minted).to.have.length(1);
+      expect(await getDesignOf(publicClient, { certificate, tokenId })).to.equal(BigInt(designId));
+      expect(await getColourways(publicClient, { certificate, designId: BigInt(designId) })).to.deep.equal([tokenId]);
+    } finally {
+      await worker?.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await chain.close();
+      redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a worker's result that does not answer its request's design is not minted: the minter says which design each names", () => {
+    const cid = "bafkreifrwies47cp3klp7d2b3iyzznuw35cmg5oja46gr6bxzdoh6cyyru";
+    const [a, b] = [`0x${"aa".repeat(32)}`, `0x${"bb".repeat(32)}`] as const;
+    const design = (id: `0x${string}`) => ({ id, creator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const, modelId: 1, seed: "77", paramsHash: `0x${"cc".repeat(32)}` as const, colourways: [] });
+    const carried = (d?: ReturnType<typeof design>) =>
+      ({ rendered: { seed: "77", contentDigest: `0x${"dd".repeat(32)}` }, fingerprint: {}, pinned: { imageCid: cid, metadataCid: cid, metadataDigest: `0x${"ee".repeat(32)}`, metadataCodec: 0x55 }, ...(d ? { design: d } : {}) }) as unknown as CarriedContext;
+    const request = (colourway?: `0x${string}`) => ({ model: "weld", seed: 77n, params: {}, width: 8, height: 8, ...(colourway ? { colourway: { design: colourway, map: [{ from: "#000000", to: "#ffffff" }] } } : {}) });
+    // the design comes back as the worker checked it, its seed a bigint again
+    expect(uncarry(request(a), carried(design(a))).design).to.deep.equal({ ...design(a), seed: 77n });
+    expect(uncarry(request(), carried()).design).to.equal(undefined);
+    const refused = (r: ReturnType<typeof request>, c: CarriedContext) => {
+      try {
+        uncarry(r, c);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "accepted";
+    };
+    const digest = `0x${"dd".repeat(32)}`;
+    expect(refused(request(a), carried(design(b)))).to.equal(`queue: the worker's result for ${digest} carries design ${b}, but its request is a colourway of ${a}`);
+    expect(refused(request(a), carried())).to.equal(`queue: the worker's result for ${digest} carries no design, but its request is a colourway of ${a}`);
+    expect(refused(request(), carried(design(a)))).to.equal(`queue: the worker's result for ${digest} carries design ${a}, but its request is no colourway`);
+  });
+});
