@@ -111,7 +111,8 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     uint16 public constant MAX_DATASET_SHARE_BPS = 2500;
     /// @notice Most members in one dataset certificate.
     uint32 public constant MAX_DATASET_MEMBERS = 1_000_000;
-    /// @notice Most colourways of one design: a design's transfer moves them all (about 10k gas each).
+    /// @notice Most colourways of one design: a design's transfer moves them all (about 13k gas each,
+    /// 16k when approvals are cleared; a full family about 440k).
     uint256 public constant MAX_COLOURWAYS = 32;
 
     bytes32 private constant _RECIPE_TAG = keccak256("motif.recipe");
@@ -212,7 +213,11 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         }
         address designOwner = _ownerOf(designId);
         if (designOwner != r.to) revert MotifCertificateColourwayOwnerMismatch(designId, designOwner, r.to);
-        if (attester != msg.sender && !_isApprovedOrOwner(msg.sender, designId)) {
+        // The design's owner (or an account it approved) sends the request; an attester sending it
+        // unsigned vouches for the link only while the design's creator still holds the design (the
+        // studio it renders for): a design sold to anyone else takes colourways only with its owner's
+        // consent (audit 29 F1: a colourway never leaves its family, so one unwanted is there for good).
+        if (!_isApprovedOrOwner(msg.sender, designId) && (attester != msg.sender || designOwner != designCreator)) {
             revert MotifCertificateNotOwnerOrApproved(designId, msg.sender);
         }
     }

@@ -194,8 +194,10 @@ interface IMotifCertificate {
     /// its licences share the design's exclusivity book (`MotifLicensing`). The design must be a pattern
     /// certificate that is not itself a colourway, rendered with the same model and credited to the
     /// same creator; the colourway is born to the design's current owner (`request.to`), and when the
-    /// request is signed the caller must be that owner or approved for the design (an attester sending
-    /// an unsigned request vouches for the link itself), so nobody else can pull a pattern into a family.
+    /// request is signed the caller must be that owner or approved for the design; an attester may send
+    /// an unsigned request (vouching for the link itself) only while the design's creator still owns
+    /// the design, so nobody but its owner, or the studio's generator before the design is sold, adds
+    /// a colourway to a family.
     /// A colourway stays in its family whoever owns it, or its design, later.
     /// @param request Lineage, recipient (the design's owner), royalty, deadline and signature.
     /// @param designId The design (a pattern certificate that is not a colourway).

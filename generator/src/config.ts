@@ -1,7 +1,8 @@
-import type { Address, Client, Hex } from "viem";
+import { type Address, type Client, type Hex, getAddress } from "viem";
+import { readContract } from "viem/actions";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { MotifContractError, NotAPatternError, getCertificate, getColourways, releasingNonceManager, tokenIdHex } from "@motif/sdk";
+import { MotifContractError, NotAPatternError, getCertificate, getColourways, motifCertificateAbi, releasingNonceManager, tokenIdHex } from "@motif/sdk";
 
 import type { IpfsStore } from "./ipfs/embedded.js";
 import type { PinQueue } from "./ipfs/resilient.js";
@@ -61,7 +62,7 @@ export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
     generator: p.generator ?? GENERATOR_ID,
     ...(chain !== undefined ? { attester: chain.attester, minter: chain.minter } : {}),
     ...(chain?.licensing !== undefined ? { recipes: { client: chain.minter.publicClient, certificate: chain.minter.certificate, licensing: chain.licensing } satisfies RecipeGate } : {}),
-    ...(chain !== undefined ? { designFamily: designOnChain(chain.minter.publicClient, chain.minter.certificate) } : {}),
+    ...(chain !== undefined ? { designFamily: designOnChain(chain.minter.publicClient, chain.minter.certificate, chain.minter.wallet.account.address) } : {}),
     ...(p.modelsDir !== undefined ? { modelsDir: p.modelsDir } : {}),
     ...(p.now !== undefined ? { now: p.now } : {}),
     ...(p.stages !== undefined ? { stages: p.stages } : {}),
@@ -69,11 +70,12 @@ export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
 }
 
 /**
- * A design certificate read from the chain (`getCertificate`: storage and its mint event; and its
- * colourways' `ColourwayMinted` logs, paged from the certificate's deployment block); undefined when
+ * A design certificate read from the chain (`getCertificate`: storage and its mint event; its
+ * colourways in one `colourwaysOf` read; its owner and, for `generator`, whether that account may
+ * add a colourway: the design's creator holds it, or its owner approved the account); undefined when
  * the id is no pattern certificate there.
  */
-export function designOnChain(client: Client, certificate: Address): (design: Hex) => Promise<DesignCertificate | undefined> {
+export function designOnChain(client: Client, certificate: Address, generator?: Address): (design: Hex) => Promise<DesignCertificate | undefined> {
   return async (design) => {
     const tokenId = BigInt(design);
     let cert;
@@ -86,7 +88,17 @@ export function designOnChain(client: Client, certificate: Address): (design: He
     }
     const colourways = await getColourways(client, { certificate, designId: tokenId });
     const l = cert.lineage;
-    return { creator: l.creator, modelId: l.modelId, seed: l.seed, paramsHash: l.paramsHash, colourways: colourways.map((id) => tokenIdHex(id)) };
+    const owner = getAddress(cert.owner);
+    let generatorMayAdd: boolean | undefined;
+    if (generator !== undefined) {
+      const g = getAddress(generator);
+      generatorMayAdd =
+        owner === getAddress(l.creator) ||
+        owner === g ||
+        getAddress(await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "getApproved", args: [tokenId] })) === g ||
+        (await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "isApprovedForAll", args: [owner, g] }));
+    }
+    return { creator: l.creator, modelId: l.modelId, seed: l.seed, paramsHash: l.paramsHash, colourways: colourways.map((id) => tokenIdHex(id)), owner, ...(generatorMayAdd !== undefined ? { generatorMayAdd } : {}) };
   };
 }
 

@@ -352,7 +352,10 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const textileLicensedFor = { bedding: await licensedFor("bedding"), clothing: await licensedFor("clothing") };
   if (!textileLicensedFor.bedding || textileLicensedFor.clothing) throw new Error(`the bedding licence answers isLicensed for bedding ${textileLicensedFor.bedding}, for clothing ${textileLicensedFor.clothing}`);
   // a colourway of the bedding design: its two commonest colours recoloured, checked against the design
-  // on chain, minted into the design's family; the all-colourways licence covers it
+  // on chain, minted into the design's family; the all-colourways licence covers it. The studio holds
+  // the design, so it first lets its generator add the colourway (a colourway never leaves its family:
+  // no design takes one without its owner's consent)
+  await wait(await studio!.writeContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "approve", args: [addr(generator!), tokenT], account: studio!.account, chain: studio!.chain }));
   const [ground, figure] = commonColours((await decodeImage(textileResult.rendered.png)).data, 2);
   const colourwayMap = [
     { from: ground!, to: "#1e5631" },

@@ -36,6 +36,8 @@ contract AuditSession29Test is LicensingFixture {
     function setUp() public override {
         super.setUp();
         design = tokenId; // minted to the licensor by the fixture
+        vm.prank(licensor); // the studio lets its generator add colourways (F1's fix asks its consent)
+        cert.setApprovalForAll(attester, true);
         blue = _mintColourway(design, 2901);
         red = _mintColourway(design, 2902);
     }
@@ -417,6 +419,8 @@ contract AuditSession29Test is LicensingFixture {
         cert.transferFrom(licensor, bob, d);
         assertEq(cert.ownerOf(c), bob, "the colourway followed its design");
         // one block later nothing mints, so no wider value ever reaches the family bit
+        vm.prank(bob); // the new owner consents to its generator's colourways (audit 29 F1's fix)
+        cert.setApprovalForAll(attester, true);
         vm.roll(cert.deployBlock() + (uint256(1) << 32));
         vm.prank(attester);
         vm.expectPartialRevert(IMotifCertificate.MotifCertificateMintBlockTooLate.selector);
@@ -521,6 +525,8 @@ contract AuditSession29FullFamilyTest is LicensingFixture {
     function setUp() public override {
         super.setUp();
         design = tokenId;
+        vm.prank(licensor);
+        cert.setApprovalForAll(attester, true);
         uint256 max = cert.MAX_COLOURWAYS();
         for (uint256 i; i < max; ++i) {
             MintRequest memory r = _request(31_000 + i);

@@ -26,6 +26,8 @@ contract MotifColourwaysTest is LicensingFixture {
     function setUp() public override {
         super.setUp();
         design = tokenId; // minted to the licensor by the fixture
+        vm.prank(licensor); // the studio lets its generator add colourways to its designs
+        cert.setApprovalForAll(attester, true);
         blue = _mintColourway(design, 1001);
         red = _mintColourway(design, 1002);
     }
@@ -80,6 +82,26 @@ contract MotifColourwaysTest is LicensingFixture {
         MintRequest memory r2 = _signedColourway(_withTo(_request(91), licensor), ATTESTER_KEY, design);
         vm.prank(bob);
         assertEq(cert.designOf(cert.mintColourway(r2, design)), design, "an approved account links it");
+    }
+
+    /// Audit 29 F1 (fixed): an attester's unsigned colourway joins a design only while the design's
+    /// creator holds it, or with its owner's approval: a collector's family takes no colourway she
+    /// did not consent to (one could never leave it).
+    function test_mintColourway_unsignedByAttester_onlyWhileCreatorHoldsOrApproved() public {
+        uint256 own = _mintTo(creator, 570); // the studio (the lineage's creator) holds its design
+        MintRequest memory r = _withTo(_request(571), creator);
+        vm.prank(attester);
+        assertEq(cert.designOf(cert.mintColourway(r, own)), own, "the creator's generator adds a colourway");
+        vm.prank(creator);
+        cert.transferFrom(creator, bob, own); // sold to a collector, with its colourway
+        MintRequest memory later = _withTo(_request(572), bob);
+        vm.prank(attester);
+        vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateNotOwnerOrApproved.selector, own, attester));
+        cert.mintColourway(later, own);
+        vm.prank(bob);
+        cert.approve(attester, own);
+        vm.prank(attester);
+        assertEq(cert.designOf(cert.mintColourway(later, own)), own, "with the collector's approval");
     }
 
     /// Audit 28 F1 (fixed): a colourway's attestation names its design (`ColourwayAttestation`): it

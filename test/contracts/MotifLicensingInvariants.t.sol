@@ -284,7 +284,7 @@ contract LicensingHandler {
         for (uint256 i; i < family.length; ++i) licensing.settle(family[i], address(0));
     }
 
-    /// @dev The attester mints a colourway of the design (same model and creator, to its owner).
+    /// @dev The attester, approved by the design's owner, mints a colourway of it (same model and creator, to its owner).
     function mintColourway(uint256 salt) external {
         if (family.length >= 4) return; // a design and three colourways: grants still collide often
         MintRequest memory r =
@@ -366,6 +366,8 @@ contract MotifLicensingInvariantTest is LicensingFixture {
         vm.prank(admin);
         licensing.setProtocolFee(300, admin);
         handler = new LicensingHandler(licensing, cert, attester, tokenId, licensor, admin);
+        vm.prank(licensor); // the studio lets its generator add colourways to the designs it sold on
+        cert.setApprovalForAll(attester, true);
     }
 
     function targetContracts() public view returns (address[] memory targets) {
@@ -506,6 +508,8 @@ contract MotifLicensingHandlerTest is LicensingFixture {
     function setUp() public override {
         super.setUp();
         handler = new LicensingHandler(licensing, cert, attester, tokenId, licensor, admin);
+        vm.prank(licensor);
+        cert.setApprovalForAll(attester, true);
     }
 
     function test_handler_everyActionSucceedsOften() public {

@@ -4,8 +4,24 @@ import { ColourwaySpecError, checkColourwaySpec, renderParamsHash, tokenIdHex } 
 import { RenderInputError } from "../render/render.js";
 import { defineStage, refuse } from "./stage.js";
 
-/** A design certificate as the chain knows it: what a colourway of it must share, and its colourways. */
-export type DesignCertificate = { creator: Address; modelId: number; seed: bigint; paramsHash: Hex; colourways: readonly Hex[] };
+/**
+ * A design certificate as the chain knows it: what a colourway of it must share, its colourways, and
+ * (read by `designOnChain`) its owner and whether this generator's account may add a colourway to it
+ * (the contract lets an attester do so while the design's creator holds it, or with its owner's
+ * approval; a colourway never leaves its family, so nobody else's design takes one unasked).
+ */
+export type DesignCertificate = {
+  creator: Address;
+  modelId: number;
+  seed: bigint;
+  paramsHash: Hex;
+  colourways: readonly Hex[];
+  owner?: Address;
+  generatorMayAdd?: boolean;
+};
+
+/** Most colourways of one design (`MotifCertificate.MAX_COLOURWAYS`). */
+export const MAX_COLOURWAYS = 32;
 
 /** Stage output: the design the colourway was checked against (the screen stage's family). */
 export type ColourwayCheckOutput = { design: DesignCertificate & { id: Hex } };
@@ -20,7 +36,8 @@ export const colourwayStage = defineStage({
   name: "colourway",
   needs: [],
   applies: (ctx) => ctx.request.colourway !== undefined,
-  async run(ctx, { config }) {
+  async run(ctx, env) {
+    const { config } = env;
     const r = ctx.request;
     // the spec first: bad input is the request's fault (a RenderInputError naming the field), as in the render
     let spec;
@@ -42,6 +59,16 @@ export const colourwayStage = defineStage({
     if (r.seed !== design.seed) return not(`was rendered from seed ${design.seed}, this request from seed ${r.seed}`);
     const paramsHash = renderParamsHash(r.params, r.print);
     if (paramsHash !== design.paramsHash) return not(`was rendered with params (and print spec) hashing to ${design.paramsHash}, this request's hash to ${paramsHash}`);
+    if (design.colourways.length >= MAX_COLOURWAYS) return not(`already has ${design.colourways.length} colourways, the most a design can have (${MAX_COLOURWAYS})`);
+    const minter = config.minter;
+    if (minter !== undefined && env.options.mint !== false && design.owner !== undefined) {
+      // refused before rendering what the chain would refuse to mint
+      const to = getAddress(r.to ?? config.creator);
+      if (getAddress(design.owner) !== to) return not(`is owned by ${design.owner}: a colourway is minted to its design's owner, this request to ${to}`);
+      if (design.generatorMayAdd === false) {
+        return not(`is owned by ${design.owner}, not its creator: its owner must approve this generator's account ${minter.wallet.account.address} (approve or setApprovalForAll) before it adds a colourway`);
+      }
+    }
     return { design: { ...design, id } };
   },
 });

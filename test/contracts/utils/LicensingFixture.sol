@@ -109,12 +109,13 @@ abstract contract LicensingFixture is MotifFixture {
         id = cert.mint(r);
     }
 
-    /// @dev The attester mints pattern `salt` as a colourway of `designId` to the design's owner (same
-    /// model and creator as the fixture's patterns).
+    /// @dev The design's owner mints pattern `salt`, attested by the attester, as a colourway of
+    /// `designId` (same model and creator as the fixture's patterns).
     function _mintColourway(uint256 designId, uint256 salt) internal returns (uint256 id) {
         MintRequest memory r = _request(salt);
         r.to = cert.ownerOf(designId);
-        vm.prank(attester);
+        r = _signedColourway(r, ATTESTER_KEY, designId);
+        vm.prank(r.to); // the design's owner sends the attested request (its consent)
         id = cert.mintColourway(r, designId);
     }
 
