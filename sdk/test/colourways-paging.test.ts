@@ -1,19 +1,20 @@
 import { expect } from "chai";
 import { createPublicClient, getAddress, http, keccak256, toHex } from "viem";
 
-import { DEFAULT_MAX_BLOCK_RANGE, getColourways, getDesignOf, motifCertificateAbi } from "@motif/sdk";
+import { DEFAULT_MAX_BLOCK_RANGE, getColourways, getDesignOf, getEventLogs, motifCertificateAbi } from "@motif/sdk";
 import { HOSTED_LIMITS, startLimitsProxy } from "../../test/ts/helpers/limits-proxy.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 /**
- * `getColourways` reads a design's `ColourwayMinted` logs in block-range pages (`getEventLogs`,
- * DEFAULT_MAX_BLOCK_RANGE blocks a request, narrowed on a provider's refusal). A family of 12
+ * A design's family history, its `ColourwayMinted` logs, read in block-range pages (`getEventLogs`,
+ * DEFAULT_MAX_BLOCK_RANGE blocks a request, narrowed on a provider's refusal), as indexers and
+ * auditors read it; `getColourways` answers from the contract's own list (`colourwaysOf`). A family of 12
  * colourways spread over five of those ranges, several on the last and first block of a range and
  * three in one range, another design's colourways between them: every colourway must come back
  * once, in mint order, directly and through a proxy that refuses wide ranges or full answers as
  * hosted providers do. Oracle: one unlimited `eth_getLogs` asked of the node itself, and `designOf`.
  */
-describe("getColourways: a family larger than a page, over more blocks than a range, read exactly once in order", function () {
+describe("a colourway family larger than a page, over more blocks than a range, read exactly once in order (getEventLogs paging; getColourways)", function () {
   this.timeout(300_000);
   const R = DEFAULT_MAX_BLOCK_RANGE;
   const hex = (s: string) => keccak256(toHex(s));
@@ -65,12 +66,28 @@ describe("getColourways: a family larger than a page, over more blocks than a ra
     await chain?.close();
   });
 
-  const read = (url: string, maxBlockRange?: bigint) =>
-    getColourways(createPublicClient({ transport: http(url, { retryCount: 1, retryDelay: 50 }) }), {
-      certificate: chain.deployed.addresses.certificate,
-      designId: design,
-      ...(maxBlockRange !== undefined ? { maxBlockRange } : {}),
-    });
+  const client = (url: string) => createPublicClient({ transport: http(url, { retryCount: 1, retryDelay: 50 }) });
+  const read = async (url: string, maxBlockRange?: bigint) =>
+    (
+      await getEventLogs(client(url), {
+        address: chain.deployed.addresses.certificate,
+        abi: motifCertificateAbi,
+        eventName: "ColourwayMinted",
+        args: { designId: design },
+        fromBlock: from,
+        ...(maxBlockRange !== undefined ? { maxBlockRange } : {}),
+      })
+    ).map((l) => l.args.tokenId!);
+
+  it("getColourways: the contract's list, in mint order, in one call through a hosted provider (no log read)", async () => {
+    const proxy = await startLimitsProxy(chain.url);
+    try {
+      expect(await getColourways(client(proxy.url), { certificate: chain.deployed.addresses.certificate, designId: design })).to.deep.equal(family);
+      expect(proxy.calls.get("eth_getLogs") ?? 0).to.equal(0);
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it("the oracle: the node's own logs list the family in mint order, each linked to its design, over more than five ranges", async () => {
     const logs = await chain.deployed.publicClient.getContractEvents({ address: chain.deployed.addresses.certificate, abi: motifCertificateAbi, eventName: "ColourwayMinted", args: { designId: design }, fromBlock: 0n });
