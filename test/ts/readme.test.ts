@@ -86,8 +86,10 @@ describe("README: every shell command runs as written (and again on the same sta
     for (const f of readdirSync(".")) if (![".git", ".motif"].includes(f)) symlinkSync(path.resolve(f), path.join(sandbox, f));
     stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-readme-state-"));
     // the demos run against a running stack, as after `npm start` (here on free ports): its chain keeps
-    // what each run minted, the state a second run meets
-    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"] });
+    // what each run minted, the state a second run meets. --no-build: the contracts and the page are
+    // built already (npm test builds them; hardhat test compiles the contracts), and start.test.ts
+    // checks what npm start's own build does
+    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"] });
     await stackReady(stack, 120_000);
   });
   after(async () => {
