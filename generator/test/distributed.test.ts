@@ -21,8 +21,19 @@ function run(args: string[], env: Record<string, string>): Proc {
   child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
   return { child, output: () => output, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))) };
 }
-const until = async (what: string, ok: () => boolean, ms = 120_000) => {
+/** Polls `ok` every 50 ms; the deadline only catches a hang (what it waits for is bound to happen). */
+const until = async (what: string, ok: () => boolean, ms = 240_000) => {
   for (const t0 = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+};
+/** The process's state letter in /proc (R running, S sleeping, T stopped, Z zombie…). */
+const procState = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2)[0];
+};
+/** SIGSTOP, returning once the kernel has stopped the process: from then on it sends Redis nothing. */
+const freeze = async (p: Proc) => {
+  p.child.kill("SIGSTOP");
+  await until(`process ${p.child.pid} stopped`, () => procState(p.child.pid!) === "T");
 };
 
 describe("distributed batch on Redis (BullMQ): three workers, one killed, one minter", function () {
@@ -40,6 +51,12 @@ describe("distributed batch on Redis (BullMQ): three workers, one killed, one mi
     const dead = new Queue<DeadLetter>(DEAD_QUEUE, { connection });
     try {
       await until("workers ready", () => workers.every((w) => w.output().includes("ready")));
+      // Workers 1 and 2 are frozen (idle: no job is queued yet) until worker 0 is killed, so worker 0
+      // alone takes jobs, and once it has finished one it holds the next (BullMQ moves the next job to
+      // active in the same call that completes one) while 8 are left: the kill below always lands
+      // mid-job, whatever the load, with nothing timed.
+      await freeze(workers[1]!);
+      await freeze(workers[2]!);
 
       // A deliberately bad job (unknown model) beside the batch: it must end in the dead-letter queue.
       const bad: RenderJobData = { batchId: "bad", model: "cobalt", seed: "1", params: { scale: 2, sharpness: 4 }, width: 64, height: 64, modelIds: {}, creator: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" };
@@ -49,21 +66,25 @@ describe("distributed batch on Redis (BullMQ): three workers, one killed, one mi
       const journal = path.join(dir, "batch.jsonl");
       const batchArgs = ["batch", "--count", "9", "--model", "weld", "--seed-start", "900", "--size", "192", "--scale", "3", "--sharpness", "6", "--journal", journal, "--store", store, "--json"];
       const batch = run(batchArgs, env);
-      // worker 0 is killed while it holds a job (its last event is "active"): that job stalls
       const jobEvents = (w: Proc) => w.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as { jobId: string; status: string });
-      let held: string | undefined;
-      await until("worker 0 holding a job after finishing one", () => {
-        const e = jobEvents(workers[0]!);
-        const last = e.at(-1);
-        if (e.some((x) => x.status === "pinned") && last?.status === "active") held = last.jobId;
-        return held !== undefined;
-      });
+      await until("worker 0 finishing a job", () => jobEvents(workers[0]!).some((e) => e.status === "pinned"));
+      // Frozen, worker 0 changes nothing in Redis any more (what it sent before is handled before what
+      // this process sends next), so the one active job is the one it holds: the job that stalls.
+      await freeze(workers[0]!);
+      const active = await queue.getActive();
+      expect(active.map((j) => j.id), workers[0]!.output()).to.have.length(1);
+      const held = active[0]!.id!;
+      expect(held).to.not.equal(badId);
       workers[0]!.child.kill("SIGKILL");
+      await workers[0]!.exited;
+      expect(jobEvents(workers[0]!).some((e) => e.jobId === held && e.status !== "active"), workers[0]!.output()).to.equal(false);
+      for (const w of workers.slice(1)) w.child.kill("SIGCONT");
       expect(await batch.exited, batch.output()).to.equal(0);
       const summary = JSON.parse(batch.output().trim().split("\n").at(-1)!) as { summary: { minted: number; refused: number; dead: number } };
       expect(summary.summary).to.deep.equal({ minted: 9, pinned: 0, refused: 0, dead: 0 });
-      // the stalled job was taken over and finished by another worker
+      // the stalled job was taken over and finished by another worker; BullMQ counted the stall
       expect(workers.slice(1).some((w) => jobEvents(w).some((e) => e.jobId === held && e.status === "pinned")), `job ${held}`).to.equal(true);
+      expect((await queue.getJob(held))!.stalledCounter, `job ${held}`).to.be.at.least(1);
 
       // Exactly once on chain, and the journal names the same certificates.
       const events = await chain.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n });

@@ -38,10 +38,27 @@ function withoutPhys(png: Uint8Array): Uint8Array {
 /** 64 cm at 300 DPI: 64 / 2.54 × 300 = 7559.06 px. */
 const PRINT_64CM: Omit<PrintSpec, "repeat"> = { sizeCm: 64, dpi: 300 };
 const SIDE = 7559;
+/** 17.34 cm at 300 DPI: 2,048 px, where half-drop, brick and mirror are shown seamless (a seam does not depend on the tile's size). */
+const PRINT_17CM: Omit<PrintSpec, "repeat"> = { sizeCm: 17.34, dpi: 300 };
+const SMALL = 2048;
+
+/**
+ * The file's 7,559² print render, rendered once and read by every test that needs it (seconds of CPU):
+ * the block print of weld seed 64 (its pHYs against the plain render, seamless as a block, the TIFF
+ * export). A 64 cm half-drop is rendered, minted and verified in test/ts/print-verify.test.ts.
+ */
+const once = <T>(make: () => Promise<T>) => {
+  let made: Promise<T> | undefined;
+  return { get: () => (made ??= make()), drop: () => void (made = undefined) };
+};
+const fullBlock = once(() => render({ model: "weld", seed: 64n, params: { scale: 3, sharpness: 6 }, width: SIDE, height: SIDE, print: { repeat: "block", ...PRINT_64CM } }));
 
 describe("print repeats: tiles seamless under block, half-drop, brick and mirror, at 64 cm and 300 DPI", function () {
   this.timeout(900_000);
-  after(closeRenderPools);
+  after(async () => {
+    fullBlock.drop();
+    await closeRenderPools();
+  });
 
   it("sizes a tile as round(cm / 2.54 × DPI): 64 cm at 300 DPI is 7,559 px, against exact rational arithmetic", () => {
     expect(printPixels(64, 300)).to.equal(SIDE);
@@ -63,7 +80,7 @@ describe("print repeats: tiles seamless under block, half-drop, brick and mirror
     expect(small.paramsHash).to.equal(renderParamsHash({ scale: 2, sharpness: 6 }));
     const plain = await render({ model: "weld", seed: 64n, params: { scale: 3, sharpness: 6 }, width: SIDE, height: SIDE });
     expect(plain.contentDigest).to.equal("0x186cb87ce8d77eb451dc7458fae296c96cdbb57ec7a4e4949ce514c733f490ea");
-    const block = await render({ model: "weld", seed: 64n, params: { scale: 3, sharpness: 6 }, width: SIDE, height: SIDE, print: { repeat: "block", ...PRINT_64CM } });
+    const block = await fullBlock.get();
     expect(sha(withoutPhys(block.png))).to.equal(plain.contentDigest);
     expect(block.contentDigest).to.not.equal(plain.contentDigest);
     expect(pngPhysOf(block.png)).to.deep.equal({ x: 11_811, y: 11_811, unit: 1 });
@@ -75,10 +92,14 @@ describe("print repeats: tiles seamless under block, half-drop, brick and mirror
     expect(encodeRenderParams({ scale: 3, sharpness: 6 }, block.print)).to.equal('{"params":{"scale":3,"sharpness":6},"print":{"dpi":300,"repeat":"block","sizeCm":64}}');
   });
 
+  // block at 64 cm and 300 DPI (weld seed 64's, above), half-drop, brick and mirror at 2,048²
   for (const repeat of REPEAT_TYPES) {
-    it(`renders a 7,559² ${repeat} tile that is seamless laid out as ${repeat}${repeat === "half-drop" || repeat === "brick" ? ", and not as a block" : ""}`, async () => {
-      const out = await render({ model: "madder", seed: 20n, params: { scale: 3, sharpness: 3 }, width: SIDE, height: SIDE, print: { repeat, ...PRINT_64CM } });
-      expect([out.width, out.height]).to.deep.equal([SIDE, SIDE]);
+    const side = repeat === "block" ? SIDE : SMALL;
+    it(`renders a ${side.toLocaleString("en")}² ${repeat} tile that is seamless laid out as ${repeat}${repeat === "half-drop" || repeat === "brick" ? ", and not as a block" : ""}`, async () => {
+      const out =
+        repeat === "block" ? await fullBlock.get() : await render({ model: "madder", seed: 20n, params: { scale: 3, sharpness: 3 }, width: SMALL, height: SMALL, print: { repeat, ...PRINT_17CM } });
+      expect([out.width, out.height]).to.deep.equal([side, side]);
+      expect(out.print).to.deep.equal({ repeat, ...(side === SIDE ? PRINT_64CM : PRINT_17CM) });
       const tile = await decode(out.png);
       const s = seamScores(tile, repeat);
       expect(seamless(s.right, s.insideX), `right seam ${s.right} vs inside ${s.insideX}`).to.equal(true);
@@ -153,7 +174,7 @@ describe("print repeats: tiles seamless under block, half-drop, brick and mirror
   it("exports a baseline TIFF of the same pixels at its DPI (read back by libvips, and its tags by hand), streamed", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "motif-tiff-"));
     try {
-      const out = await render({ model: "weld", seed: 9n, params: { scale: 3, sharpness: 4 }, width: SIDE, height: SIDE, print: { repeat: "half-drop", ...PRINT_64CM } });
+      const out = await fullBlock.get();
       const file = path.join(dir, "tile.tif");
       const chunks: Buffer[] = [];
       let largest = 0;
@@ -210,13 +231,18 @@ describe("print repeats: tiles seamless under block, half-drop, brick and mirror
         [["--size-cm", "3", "--dpi", "150", "--size", "512"], "--size: not with --size-cm and --dpi"],
         [["--tiff", path.join(dir, "x.tif")], "--tiff: needs --size-cm and --dpi"],
       ];
-      for (const [flags, words] of bad) {
-        const failed = await run(process.execPath, [CLI, "render", "--model", "weld", "--seed", "3", "--out", path.join(dir, "bad.png"), ...flags]).then(
-          () => undefined,
-          (e: { code: number; stderr: string }) => e,
-        );
-        expect(failed?.code, flags.join(" ")).to.equal(2);
-        expect(failed!.stderr).to.contain(words);
+      // the bad invocations side by side (each is a process start-up, most of its second)
+      const failures = await Promise.all(
+        bad.map(([flags]) =>
+          run(process.execPath, [CLI, "render", "--model", "weld", "--seed", "3", "--out", path.join(dir, "bad.png"), ...flags]).then(
+            () => undefined,
+            (e: { code: number; stderr: string }) => e,
+          ),
+        ),
+      );
+      for (const [i, [flags, words]] of bad.entries()) {
+        expect(failures[i]?.code, flags.join(" ")).to.equal(2);
+        expect(failures[i]!.stderr).to.contain(words);
       }
       expect((await readdir(dir)).sort()).to.deep.equal(["t.png", "t.tif"]);
     } finally {

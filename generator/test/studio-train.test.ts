@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -10,14 +10,14 @@ import { concat, encodeAbiParameters, keccak256 } from "viem";
 import { parseModelCard, trainingConfigDigest, trainingFilesRoot } from "@motif/sdk";
 import type { Hex } from "viem";
 import { checkModel } from "../src/model/check.js";
-import { MODELS_DIR } from "../src/render/render.js";
-import { sampleFeatures, stratifiedSplit, swatchFeatures, untrainedModel } from "../src/train/quality.js";
+import { stratifiedSplit } from "../src/train/quality.js";
 import { decodeImage } from "../src/pdq/decode.js";
 import { EXAMPLE_SET, EXAMPLE_STYLES, exampleFileName, exampleSwatch, swatchBytes } from "../src/train/examples.js";
-import { type StyleFeatures, styleDistance, styleDistanceTerms, styleFeatures, styleReport } from "../src/train/style.js";
+import { type StyleFeatures, styleDistance, styleDistanceTerms, styleFeatures } from "../src/train/style.js";
 import { STUDIO_QUICK, TrainInputError, checkTrainConfig, configOfCard, swatchFile, swatchOf, trainStudioModel } from "../src/train/studio.js";
 import { runCli } from "../../test/ts/helpers/cli.js";
 import { motifTempDir } from "../../test/ts/helpers/pipeline.js";
+import type { FamilyQuality } from "./train-quality-family.js";
 
 const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "examples", "swatches");
 const sha = (b: Uint8Array): Hex => `0x${createHash("sha256").update(b).digest("hex")}`;
@@ -296,29 +296,48 @@ describe("studio training: quality, measured by the style distance (issue 19 §2
    * sample to its nearest swatch. The trained model must be the closest, on the training swatches and
    * on the held-out ones; with several colourways every swatch, held out or not, must also have a
    * trained sample nearer than any untrained one (no colourway left out). All five families are
-   * measured in `npm run bench`; CI trains three: plaid and floral (one colourway), dot (two).
+   * measured in `npm run bench`; `npm test` trains two: plaid (one colourway: the plain split) and
+   * dot (two colourways: the stratified split and the coverage check); `npm run test:deep`
+   * (MOTIF_TEST_DEEP=1) floral too. The families train side by side, each in a process of its own
+   * (train-quality-family.ts), started together by the first of these tests: training is
+   * single-threaded, and CI has two cores.
    */
-  for (const family of ["plaid", "floral", "dot"] as const) {
+  const FAMILIES = process.env.MOTIF_TEST_DEEP === "1" ? (["plaid", "floral", "dot"] as const) : (["plaid", "dot"] as const);
+  const children = new Set<ChildProcess>();
+  let measured: Record<string, Promise<FamilyQuality>> | undefined;
+  const measure = (family: string): Promise<FamilyQuality> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(path.dirname(fileURLToPath(import.meta.url)), "train-quality-family.ts"), family], { stdio: ["ignore", "pipe", "pipe"] });
+      children.add(child);
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        children.delete(child);
+        if (code === 0) resolve(JSON.parse(stdout) as FamilyQuality);
+        else reject(new Error(`${family}: the measuring process exited with ${code}\n${stderr}`));
+      });
+    });
+  const quality = (family: string) => {
+    measured ??= Object.fromEntries(FAMILIES.map((f) => [f, measure(f)]));
+    for (const p of Object.values(measured)) p.catch(() => {}); // each test awaits (and reports) its own
+    return measured[family]!;
+  };
+  after(() => {
+    for (const child of children) child.kill("SIGKILL");
+  });
+
+  for (const family of FAMILIES) {
     it(`${family}: the trained model is nearer the swatches than the untrained one and the brand model, held-out swatches too`, async () => {
-      const files = await Promise.all(Array.from({ length: 8 }, async (_, i) => swatchFile(exampleFileName(i), await readFile(path.join(EXAMPLES, family, exampleFileName(i))))));
-      const config = { ...STUDIO_QUICK, steps: 300 };
-      const split = await stratifiedSplit(files, config, 3);
-      const [train, held] = [await swatchFeatures(split.train, config.crop), await swatchFeatures(split.held, config.crop)];
-      const trained = await trainStudioModel({ files: split.train, name: family, version: "1.0.0", config });
-      const models = { trained: trained.onnx, untrained: await untrainedModel(split.train, config, family), madder: await readFile(path.join(MODELS_DIR, "madder.onnx")) };
-      const features: Record<string, StyleFeatures[]> = {};
-      const scores: Record<string, { train: number; held: number }> = {};
-      for (const [name, bytes] of Object.entries(models)) {
-        features[name] = await sampleFeatures(bytes);
-        scores[name] = { train: styleReport(features[name]!, train).nearest, held: styleReport(features[name]!, held).nearest };
-      }
+      const { scores, colourways, covered } = await quality(family);
       const table = JSON.stringify(scores);
-      expect(scores.trained!.train, table).to.be.below(Math.min(scores.untrained!.train, scores.madder!.train));
-      expect(scores.trained!.held, table).to.be.below(Math.min(scores.untrained!.held, scores.madder!.held));
-      if (split.colourways.length > 1) {
+      expect(scores.trained.train, table).to.be.below(Math.min(scores.untrained.train, scores.madder.train));
+      expect(scores.trained.held, table).to.be.below(Math.min(scores.untrained.held, scores.madder.held));
+      if (colourways > 1) {
         // motif-train/1.0.0 paired without colourways and sent every latent to the commoner ground
-        const nearest = (samples: StyleFeatures[], s: StyleFeatures) => Math.min(...samples.map((f) => styleDistance(f, s)));
-        const covered = [...train, ...held].map((s) => ({ trained: nearest(features.trained!, s), untrained: nearest(features.untrained!, s) }));
+        expect(covered, JSON.stringify(covered)).to.have.length(8);
         for (const c of covered) expect(c.trained, JSON.stringify(covered)).to.be.below(c.untrained);
       }
     });

@@ -50,8 +50,8 @@ describe("audit session 20: the indexer's rate share on a remote chain", functio
 
   before(async () => {
     chain = await remoteChainWithMotif({ models: ["weld"] });
-    // a backfill with work in it: 120 certificates, one block each
-    for (let i = 0; i < 120; i++) await mint(chain, `audit20-rps-${i}`);
+    // a backfill with work in it: 40 certificates, one block each (unthrottled, Ponder sends 16-20 calls a second for seconds)
+    for (let i = 0; i < 40; i++) await mint(chain, `audit20-rps-${i}`);
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));

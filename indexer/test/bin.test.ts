@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,16 +31,25 @@ const portBound = (port: number) =>
 
 /** `motif-indexer`, the indexer on its own for one deployment record (what a production deployment runs). */
 describe("motif-indexer (the indexer for a deployment record, on its own)", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let chain: Awaited<ReturnType<typeof remoteChainWithMotif>>;
   let dir: string;
   let record: string;
+  /** The state folder of the first indexer run, kept for the upgrade test after it. */
+  let kept: string;
   const started: ChildProcess[] = [];
+  /** Waits for "caught up" (fails with what it printed if it exits or takes over 150 s). */
+  const caughtUp = async (r: ReturnType<typeof run>) => {
+    const end = Date.now() + 150_000;
+    while (!/caught up/.test(r.out()) && Date.now() < end && r.child.exitCode === null) await new Promise((res) => setTimeout(res, 100));
+    expect(r.out(), r.err()).to.match(/caught up/);
+  };
 
   before(async () => {
     chain = await remoteChainWithMotif();
     dir = mkdtempSync(path.join(tmpdir(), "motif-indexer-bin-"));
     record = path.join(dir, "31337.json");
+    kept = path.join(dir, "kept");
     writeFileSync(record, JSON.stringify(chain.record));
   });
   after(async () => {
@@ -73,11 +82,10 @@ describe("motif-indexer (the indexer for a deployment record, on its own)", func
   });
 
   it("indexes the record's deployment, serves the gallery, and on SIGINT stops with exit 0 and its port freed", async () => {
-    const r = run(["--deployment", record, "--port", "0", "--state-dir", path.join(dir, "index")], { MOTIF_RPC_URL: chain.url });
+    // its index is the one the upgrade below starts from
+    const r = run(["--deployment", record, "--port", "0", "--state-dir", kept], { MOTIF_RPC_URL: chain.url });
     started.push(r.child);
-    const end = Date.now() + 120_000;
-    while (!/caught up/.test(r.out()) && Date.now() < end && r.child.exitCode === null) await new Promise((res) => setTimeout(res, 100));
-    expect(r.out(), r.err()).to.match(/caught up/);
+    await caughtUp(r);
     const url = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(r.out())![1]!;
     const gallery = await getGallery({ indexer: url });
     expect(gallery.total).to.equal(0); // a fresh deployment: nothing minted yet
@@ -89,26 +97,32 @@ describe("motif-indexer (the indexer for a deployment record, on its own)", func
   });
 
   it("keeps its index across a restart, and after an upgrade (another build) re-indexes into a new schema instead of refusing to start, the old one dropped", async () => {
-    const state = path.join(dir, "kept");
     const upgraded = path.join(dir, "upgraded.json");
     // another build, as an upgrade makes one: Ponder's build id covers the config, here the start block
     writeFileSync(upgraded, JSON.stringify({ ...chain.record, startBlock: chain.record.startBlock + 1 }));
-    const runUntilCaughtUp = async (recordFile: string) => {
+    const runUntilCaughtUp = async (recordFile: string, state: string) => {
       const r = run(["--deployment", recordFile, "--port", "0", "--state-dir", state], { MOTIF_RPC_URL: chain.url });
       started.push(r.child);
-      const end = Date.now() + 120_000;
-      while (!/caught up/.test(r.out()) && Date.now() < end && r.child.exitCode === null) await new Promise((res) => setTimeout(res, 100));
-      expect(r.out(), r.err()).to.match(/caught up/);
+      await caughtUp(r);
       r.child.kill("SIGTERM");
       expect(await r.exited, r.err()).to.equal(0);
       return readFileSync(path.join(state, "schema"), "utf8").trim();
     };
-    const first = await runUntilCaughtUp(record);
-    expect(await runUntilCaughtUp(record), "the same build keeps its schema").to.equal(first);
-    const second = await runUntilCaughtUp(upgraded);
+    // the upgrade, on the index the test above left: the upgraded build first waits out Ponder's 25 s
+    // hold on the previous build's schema (since its stop), then drops it; a restart of one build is
+    // shown meanwhile, on an index of its own
+    expect(existsSync(path.join(kept, "schema")), "the index the test above leaves (run the file, not this test alone)").to.equal(true);
+    const previous = readFileSync(path.join(kept, "schema"), "utf8").trim();
+    const upgrade = runUntilCaughtUp(upgraded, kept);
+    upgrade.catch(() => {}); // awaited below
+    const restart = path.join(dir, "restart");
+    const first = await runUntilCaughtUp(record, restart);
+    expect(await runUntilCaughtUp(record, restart), "the same build keeps its schema").to.equal(first);
+    expect(previous, "the index the upgrade starts from is the same build's").to.equal(first);
+    const second = await upgrade;
     expect(second).to.not.equal(first);
     // the database itself (opened once no indexer holds it): only the current build's schema holds tables
-    const db = new PGlite(path.join(state, "pglite"));
+    const db = new PGlite(path.join(kept, "pglite"));
     try {
       const { rows } = await db.query<{ table_schema: string }>("select distinct table_schema from information_schema.tables where table_schema like 'motif%' order by 1");
       expect(rows.map((r) => r.table_schema)).to.deep.equal([second]);

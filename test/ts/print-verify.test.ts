@@ -76,9 +76,21 @@ describe("a 64 cm, 300 DPI half-drop tile: render → pin → mint → verify", 
       expect(report.items.find((i) => i.id === "image")!.evidence).to.include({ print: "half-drop repeat, 64 cm at 300 DPI (7559 px)" });
       expect(requests[0]!.print).to.deep.equal(print);
 
-      // a renderer that ignores the print spec draws another tile (a block, no pHYs): the re-render fails
+      // a renderer that ignores the print spec draws another tile (a block, no pHYs): the re-render
+      // fails. Shown on a small half-drop tile of the same model (2 cm at 300 DPI, 236 px: the check
+      // does not depend on the size, and a second 7,559² render and audit would add seconds of CPU)
+      const smallPrint = { repeat: "half-drop" as const, sizeCm: 2, dpi: 300 };
+      const small = await runPipeline(
+        chainTestPipeline({ store, generator: generator!, publicClient, chainId, certificate: certificate.address, modelIds: { madder: 1 }, now: (await publicClient.getBlock()).timestamp }),
+        { model: "madder", seed: 301n, params: { scale: 3, sharpness: 4 }, width: 236, height: 236, print: smallPrint },
+      );
+      if (small.status !== "minted") throw new Error(`the small print tile was ${small.status}`);
+      const smallId = BigInt(small.rendered.contentDigest);
+      const careful = await verifyCertificate(publicClient, { addresses, tokenId: smallId, gateway: url, pdq, rerender, decode: (b) => decodeImage(b) });
+      expect(careful.passed, JSON.stringify(careful.items.filter((i) => i.status !== "passed"))).to.equal(true);
+      expect(requests.at(-1)!.print).to.deep.equal(smallPrint);
       const careless = async (r: RerenderRequest) => (await render({ model: r.model, seed: r.seed, params: r.params, width: r.width, height: r.height }, { modelBytes: r.weights })).png;
-      const bad = await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, pdq, rerender: careless });
+      const bad = await verifyCertificate(publicClient, { addresses, tokenId: smallId, gateway: url, pdq, rerender: careless });
       const item = bad.items.find((i) => i.id === "rerender")!;
       expect(item.status, item.reason).to.equal("failed");
       expect(item.reason).to.match(/re-render differs: PDQ distance \d+ > 8/);

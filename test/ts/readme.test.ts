@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
+import { type Report, checkStory } from "./helpers/demo-report.js";
 import { type SpawnedStack, spawnStack, stackReady } from "./helpers/stack.js";
 
 const run = promisify(execFile);
@@ -85,8 +86,10 @@ describe("README: every shell command runs as written (and again on the same sta
     for (const f of readdirSync(".")) if (![".git", ".motif"].includes(f)) symlinkSync(path.resolve(f), path.join(sandbox, f));
     stateDir = mkdtempSync(path.join(os.tmpdir(), "motif-readme-state-"));
     // the demos run against a running stack, as after `npm start` (here on free ports): its chain keeps
-    // what each run minted, the state a second run meets
-    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"] });
+    // what each run minted, the state a second run meets. --no-build: the contracts and the page are
+    // built already (npm test builds them; hardhat test compiles the contracts), and start.test.ts
+    // checks what npm start's own build does
+    stack = spawnStack(stateDir, { via: "node", cwd: sandbox, args: ["--no-build", "--port", "0", "--gateway-port", "0", "--api-port", "0", "--web-port", "0", "--indexer-port", "0"] });
     await stackReady(stack, 120_000);
   });
   after(async () => {
@@ -103,6 +106,8 @@ describe("README: every shell command runs as written (and again on the same sta
     expect([...classified].filter((c) => !commands.includes(c)), "listed here but no longer in the README").to.deep.equal([]);
   });
 
+  /** The model number the first seeded demo run registered. */
+  let demoModel: string | undefined;
   const sh = (command: string) => run("bash", ["-c", command], { cwd: sandbox, env: { ...process.env, MOTIF_STATE_DIR: stateDir }, maxBuffer: 1 << 26 });
 
   for (const command of RUN_TWICE) {
@@ -112,8 +117,21 @@ describe("README: every shell command runs as written (and again on the same sta
         expect("code" in r ? r.code : 0, `${attempt} run of ${command}:\n${r.stdout}\n${r.stderr}`).to.equal(0);
         if (command.startsWith("npm run demo")) {
           expect(r.stdout).to.contain("Every step did what it should.");
-          // the second run met the first one's patterns on the kept chain, and moved on
-          if (attempt === "second") expect(r.stdout).to.contain("seed 42 was used by an earlier run on this chain");
+          // run on the running stack: the second run registers nothing twice (the first one's model,
+          // on the kept chain) and tells the whole story again, on fresh seeds, and says so
+          const registered = /"[^"]+" (registered|already registered) as model #(\d+)/.exec(r.stdout);
+          expect(registered?.[1], r.stdout).to.equal(attempt === "first" ? "registered" : "already registered");
+          if (attempt === "first") demoModel = registered![2];
+          else {
+            expect(registered![2], "the same model as the first run's").to.equal(demoModel);
+            expect(r.stdout).to.contain("seed 42 was used by an earlier run on this chain; this run starts at seed 1042");
+            expect(r.stdout.match(/\(seed \d+\): minted/g)).to.have.length(8);
+            expect(r.stdout).to.match(/REFUSED as a near-duplicate/);
+            expect(r.stdout).to.contain("6. A textile-grade licence: class 24 (Textiles and substitutes for textiles), exclusive in the 27 EU member states for 2 years");
+            expect(r.stdout).to.contain("       Price 0.02 ETH, plus 5% of net sales. An advance of 0.01 ETH paid at acceptance, recouped against royalties before any is charged (0.03 ETH in all at acceptance).");
+            expect(r.stdout).to.contain("reported 1000 units and 0.1 ETH of net sales of Nice 24 in FR: sales royalty 0.005 ETH (5%), 0.005 ETH recouped from the advance, 0 ETH paid; advance remaining 0.005 ETH");
+            expect(r.stdout).to.contain("reported 2500 units and 0.3 ETH of net sales of Nice 24 in DE: sales royalty 0.015 ETH (5%), 0.005 ETH recouped from the advance, 0.01 ETH paid; advance remaining 0 ETH");
+          }
         }
       }
     });
@@ -123,7 +141,13 @@ describe("README: every shell command runs as written (and again on the same sta
     it(`once: ${command}`, async () => {
       const r = await sh(command).catch((e: { code: number; stdout: string; stderr: string }) => e);
       expect("code" in r ? r.code : 0, `${command}:\n${r.stdout}\n${r.stderr}`).to.equal(0);
-      if (command.includes("--json")) expect(JSON.parse(r.stdout)).to.have.property("audit");
+      if (command.includes("--json")) {
+        // attached to the running stack (its chain and store, after three earlier runs on it): the whole story, 5 patterns (the default)
+        const report = JSON.parse(r.stdout) as Report;
+        expect(report.ranAgainst).to.contain("the running stack");
+        expect(report.model.newlyRegistered).to.equal(false);
+        checkStory(report, 5);
+      }
     });
   }
 });

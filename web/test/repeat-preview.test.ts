@@ -37,8 +37,8 @@ function layoutPixel(tile: Tile, repeat: string, x: number, y: number): [number,
   return [tile.data[o]!, tile.data[o + 1]!, tile.data[o + 2]!];
 }
 
-/** Sets the preview's repeat and zoom through its controls and reads the canvas's pixels back. */
-async function previewPixels(page: Page, repeat: string, zoom: number): Promise<{ width: number; height: number; data: number[] }> {
+/** Sets the preview's repeat and zoom through its controls and reads the canvas's pixels back (RGBA, as getImageData gives them). */
+async function previewPixels(page: Page, repeat: string, zoom: number): Promise<{ width: number; height: number; data: Uint8Array }> {
   await page.selectOption("#repeat-preview select[name=repeat]", repeat);
   await page.locator("#repeat-preview input[name=zoom]").evaluate((input: HTMLInputElement, z: number) => {
     input.value = String(Math.log2(z) * 4);
@@ -48,10 +48,16 @@ async function previewPixels(page: Page, repeat: string, zoom: number): Promise<
     const c = document.querySelector<HTMLCanvasElement>("#repeat-canvas");
     return c?.dataset.repeat === r && c.dataset.zoom === String(z);
   }, [repeat, zoom] as const);
-  return page.locator("#repeat-canvas").evaluate((c: HTMLCanvasElement) => {
+  // the bytes as base64: an array of numbers (a million and more) takes seconds to cross to Node as JSON
+  const shown = await page.locator("#repeat-canvas").evaluate((c: HTMLCanvasElement) => {
     const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    return { width: c.width, height: c.height, data: Array.from(data) };
+    let binary = "";
+    for (let i = 0; i < data.length; i += 0x8000) binary += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return { width: c.width, height: c.height, base64: btoa(binary) };
   });
+  const data = new Uint8Array(Buffer.from(shown.base64, "base64"));
+  expect(data.length).to.equal(shown.width * shown.height * 4);
+  return { width: shown.width, height: shown.height, data };
 }
 
 describe("web page: the pattern's repeat preview lays the tile out per repeat type and zoom (headless Chromium)", function () {
