@@ -86,19 +86,36 @@ export function designOnChain(client: Client, certificate: Address, generator?: 
       if (error instanceof NotAPatternError) return undefined;
       throw error;
     }
-    const colourways = await getColourways(client, { certificate, designId: tokenId });
+    const read = <F extends "getApproved" | "isApprovedForAll" | "designOf" | "hasRole" | "ATTESTER_ROLE" | "paused">(functionName: F, args: readonly unknown[]) =>
+      readContract(client, { address: certificate, abi: motifCertificateAbi, functionName, args } as never) as Promise<never>;
+    const [colourways, family] = await Promise.all([getColourways(client, { certificate, designId: tokenId }), read("designOf", [tokenId]) as Promise<bigint>]);
     const l = cert.lineage;
     const owner = getAddress(cert.owner);
     let generatorMayAdd: boolean | undefined;
     if (generator !== undefined) {
+      // as the contract decides: an attester, the contract not paused, the design no colourway, and
+      // the design held by its creator, by the generator, or its owner's approval of the generator
       const g = getAddress(generator);
+      const [role, paused] = await Promise.all([read("ATTESTER_ROLE", []) as Promise<Hex>, read("paused", []) as Promise<boolean>]);
       generatorMayAdd =
-        owner === getAddress(l.creator) ||
-        owner === g ||
-        getAddress(await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "getApproved", args: [tokenId] })) === g ||
-        (await readContract(client, { address: certificate, abi: motifCertificateAbi, functionName: "isApprovedForAll", args: [owner, g] }));
+        family === 0n &&
+        !paused &&
+        ((await read("hasRole", [role, g])) as boolean) &&
+        (owner === getAddress(l.creator) ||
+          owner === g ||
+          getAddress(await read("getApproved", [tokenId])) === g ||
+          ((await read("isApprovedForAll", [owner, g])) as boolean));
     }
-    return { creator: l.creator, modelId: l.modelId, seed: l.seed, paramsHash: l.paramsHash, colourways: colourways.map((id) => tokenIdHex(id)), owner, ...(generatorMayAdd !== undefined ? { generatorMayAdd } : {}) };
+    return {
+      creator: l.creator,
+      modelId: l.modelId,
+      seed: l.seed,
+      paramsHash: l.paramsHash,
+      colourways: colourways.map((id) => tokenIdHex(id)),
+      owner,
+      ...(family !== 0n ? { colourwayOf: tokenIdHex(family) } : {}),
+      ...(generatorMayAdd !== undefined ? { generatorMayAdd } : {}),
+    };
   };
 }
 

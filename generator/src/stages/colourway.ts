@@ -17,6 +17,8 @@ export type DesignCertificate = {
   paramsHash: Hex;
   colourways: readonly Hex[];
   owner?: Address;
+  /** Set when the certificate is itself a colourway (of this design): it cannot be a design. */
+  colourwayOf?: Hex;
   generatorMayAdd?: boolean;
 };
 
@@ -53,6 +55,7 @@ export const colourwayStage = defineStage({
     if (config.designFamily === undefined) return not("cannot be checked: a colourway needs chain access to read its design's certificate (MOTIF_RPC_URL)");
     const design = await config.designFamily(id);
     if (design === undefined) return not("is not a pattern certificate on this chain");
+    if (design.colourwayOf !== undefined) return not(`is itself a colourway of ${design.colourwayOf}: name that design (families are one level deep)`);
     if (getAddress(design.creator) !== getAddress(config.creator)) return not(`is ${design.creator}'s design, not this generator's creator's (${config.creator}): a colourway is its own studio's`);
     const modelId = config.modelIds[r.model];
     if (modelId !== design.modelId) return not(`was rendered by model id ${design.modelId}, this request by ${r.model} (id ${modelId ?? "none"})`);
@@ -66,7 +69,7 @@ export const colourwayStage = defineStage({
       const to = getAddress(r.to ?? config.creator);
       if (getAddress(design.owner) !== to) return not(`is owned by ${design.owner}: a colourway is minted to its design's owner, this request to ${to}`);
       if (design.generatorMayAdd === false) {
-        return not(`is owned by ${design.owner}, not its creator: its owner must approve this generator's account ${minter.wallet.account.address} (approve or setApprovalForAll) before it adds a colourway`);
+        return not(`cannot take a colourway from this generator: its owner ${design.owner} is not its creator and has not approved this generator's account ${minter.wallet.account.address} (or that account is no attester, or the certificate contract is paused); the owner may send the colourway's attested request itself`);
       }
     }
     return { design: { ...design, id } };
