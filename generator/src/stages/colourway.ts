@@ -1,6 +1,6 @@
 import { type Address, type Hex, getAddress } from "viem";
 
-import { ColourwaySpecError, checkColourwaySpec, renderParamsHash, tokenIdHex } from "@motif/sdk";
+import { ColourwaySpecError, MotifCertificateConstants, checkColourwaySpec, renderParamsHash, tokenIdHex } from "@motif/sdk";
 import { RenderInputError } from "../render/render.js";
 import { defineStage, refuse } from "./stage.js";
 
@@ -22,8 +22,8 @@ export type DesignCertificate = {
   generatorMayAdd?: boolean;
 };
 
-/** Most colourways of one design (`MotifCertificate.MAX_COLOURWAYS`). */
-export const MAX_COLOURWAYS = 32;
+/** Most colourways of one design (`MotifCertificate.MAX_COLOURWAYS`, generated from the contract). */
+export const MAX_COLOURWAYS = Number(MotifCertificateConstants.MAX_COLOURWAYS);
 
 /** Stage output: the design the colourway was checked against (the screen stage's family). */
 export type ColourwayCheckOutput = { design: DesignCertificate & { id: Hex } };

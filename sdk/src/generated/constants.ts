@@ -198,7 +198,7 @@ export const MotifCertificateConstants = {
   MAX_DATASET_SHARE_BPS: 2500,
   /** Most members in one dataset certificate. */
   MAX_DATASET_MEMBERS: 1000000,
-  /** Most colourways of one design: a design's transfer moves them all (about 10k gas each). */
+  /** Most colourways of one design: a design's transfer moves them all (about 13k gas each, 16k when approvals are cleared; a full family about 440k). */
   MAX_COLOURWAYS: 32n,
   /** Top 64 bits of every recipe id (ASCII "motifRCP"): recipe ids live in their own 2^192-id space, which a pattern id (an image's sha-256) may never enter, so no attester can take one. */
   RECIPE_ID_PREFIX: 7885649468586083152n,
