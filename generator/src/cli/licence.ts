@@ -299,8 +299,9 @@ export const licenceCommand = {
       if (values.class === undefined) throw new UsageError(`--class: required, one product class: ${CLASS_WORDS}`);
       const niceClass = classOption("class", values.class);
       const units = BigInt(intOption("units", values.units, 0, 0, Number.MAX_SAFE_INTEGER));
-      amountOption("net-sales", values["net-sales"], { symbol: "the licence's currency", decimals: 18 });
-      if (units === 0n && (values["net-sales"] === undefined || /^0*(\.0*)?$/.test(values["net-sales"].trim()))) {
+      // checked before the chain as an 18-decimal number (zero there is zero in any unit), again below in the currency's
+      const anyNetSales = amountOption("net-sales", values["net-sales"], { symbol: "the licence's currency", decimals: 18 });
+      if (units === 0n && anyNetSales === 0n) {
         throw new UsageError("--units, --net-sales: both 0; report at least 1 unit or some net sales (in the licence's currency)");
       }
       const licensee = v.licensee as string | undefined;
