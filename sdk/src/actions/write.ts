@@ -2,6 +2,7 @@ import { type Abi, type Account, type Address, type Chain, type Client, type Con
 import { getChainId, getTransaction, prepareTransactionRequest, sendRawTransaction, simulateContract, writeContract } from "viem/actions";
 
 import { rethrowMotifError } from "../errors.js";
+import { isTransientSendFailure } from "./errorChain.js";
 import { isRateLimited } from "./events/getEventLogs.js";
 
 /** Tries of a request the provider refuses for its rate (HTTP 429): waits 0.25 s, doubling, ~16 s in all. */
@@ -28,7 +29,8 @@ async function waitingOutRateLimits<T>(request: () => Promise<T>): Promise<T> {
  * transaction, because a 429 can answer a send the node already took: with a local account the
  * transaction is signed once and the same signed bytes are sent again (a node that has them keeps
  * one), after asking whether the chain already knows its hash; a wallet's account (JSON-RPC) sends
- * once, as viem does.
+ * once, as viem does. A send lost on the way (HTTP 502/503/504, no answer: `isTransientSendFailure`)
+ * is sent again the same way, a few times; viem itself never repeats a send.
  */
 export async function simulateAndWrite<
   const abi extends Abi,
@@ -86,9 +88,10 @@ export async function simulateAndWrite<
         return await sendRawTransaction(client, { serializedTransaction });
       } catch (error) {
         // the node may have taken it before its answer was refused: the same hash, already known
-        const known = attempt > 1 || isRateLimited(error) ? await waitingOutRateLimits(() => getTransaction(client, { hash })).catch(() => undefined) : undefined;
+        const again = isRateLimited(error) || isTransientSendFailure(error);
+        const known = attempt > 1 || again ? await waitingOutRateLimits(() => getTransaction(client, { hash })).catch(() => undefined) : undefined;
         if (known !== undefined) return hash;
-        if (!isRateLimited(error) || attempt >= RATE_LIMITED_TRIES) {
+        if (!again || attempt >= RATE_LIMITED_TRIES) {
           giveBack();
           throw error;
         }

@@ -1,6 +1,8 @@
 import { type Abi, type Address, BaseError, type Client, type ContractEventName, type GetContractEventsParameters, type GetContractEventsReturnType, type GetContractEventsErrorType } from "viem";
 import { getBlockNumber, getContractEvents } from "viem/actions";
 
+import { walkErrors } from "../errorChain.js";
+
 /** The widest `eth_getLogs` block range asked at first: the tightest cap common hosted providers set (10,000 blocks). */
 export const DEFAULT_MAX_BLOCK_RANGE = 10_000n;
 
@@ -55,16 +57,6 @@ const TOO_WIDE =
   /block range|range (is )?too (large|wide)|limited to a? ?[\d,]+ (block )?range|more than [\d,]+ (results|logs)|response size exceeded|too many (results|logs|blocks)|query timeout|exceed(s|ed)? max(imum)? (block range|results)|max(imum)? (block )?range|ranges over [\d,]+ blocks/i;
 const RATE_LIMITED = /rate limit|rate exceeded|too many requests|exceeded .*(capacity|compute units)|request limit|throttl/i;
 
-type ErrorLike = { code?: unknown; status?: unknown; message?: unknown; details?: unknown };
-function walkErrors(error: unknown): ErrorLike[] {
-  const out: ErrorLike[] = [];
-  let e: unknown = error;
-  for (let depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
-    out.push(e as ErrorLike);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return out;
-}
 
 /** Of those, the refusals for the answer's size (results, bytes, time), not for the blocks asked: a denser range's, not a cap on every range. */
 const TOO_FULL = /more than [\d,]+ (results|logs)|response size exceeded|too many (results|logs)|query timeout|exceed(s|ed)? max(imum)? results/i;
