@@ -17,7 +17,10 @@ export type FingerprintOutput = {
   reliable: boolean;
   tileHash: `0x${string}`;
   tileResult: TileHashResult;
-  /** Screening lookups of the tile signal (four dihedral variants, and four more of what a margin frames; transforms in words). */
+  /**
+   * Screening lookups of the tile signal (four dihedral variants, four more of what a margin frames,
+   * four of each tile a half-drop, brick or mirror copy may have been cut from; transforms in words).
+   */
   tile: QueryHash[];
 };
 
@@ -33,7 +36,8 @@ export async function fingerprint(input: FingerprintInput): Promise<FingerprintO
 export function fingerprintPixels(decoded: RawImage): FingerprintOutput {
   const small = resizeForPdq(decoded);
   const pdq = pdqDihedralFromLuma(lumaOf(small), small.height, small.width);
-  const tileResult = tileHashOrNone(decoded);
+  // with the re-laid tiles: screening's queries (the lineage's hash is the same either way)
+  const tileResult = tileHashOrNone(decoded, { relaid: true });
   return {
     pdq,
     pdqHash: `0x${pdq.original}`,

@@ -3,18 +3,22 @@
 import type { QueryHash } from "../screen/signals.js";
 import { decodeImage } from "../pdq/decode.js";
 import type { RawImage } from "../pdq/pdq.js";
-import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileHashPixels } from "@motif/sdk";
+import { TILE_VARIANTS, type TileHashOptions, type TileHashResult, type TileVariant, tileHashPixels } from "@motif/sdk";
 
-export { TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "@motif/sdk";
+export { type RelaidHash, TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashOptions, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "@motif/sdk";
 
 /** The tile hash of an image file or encoded buffer (decoded within the pixel budget). */
 export async function tileHashImage(input: string | Uint8Array): Promise<TileHashResult> {
   return tileHashPixels(await decodeImage(input));
 }
 
-/** The tile hash of decoded pixels, or an unreliable all-zero result for an image under 8×8 px (nothing to repeat; PDQ still screens it). */
-export function tileHashOrNone(image: RawImage): TileHashResult {
-  if (image.width >= 8 && image.height >= 8) return tileHashPixels(image);
+/**
+ * The tile hash of decoded pixels, or an unreliable all-zero result for an image under 8×8 px (nothing
+ * to repeat; PDQ still screens it). `{ relaid: true }`: with the re-laid tiles' hashes screening
+ * queries too (the hash itself is the same).
+ */
+export function tileHashOrNone(image: RawImage, options: TileHashOptions = {}): TileHashResult {
+  if (image.width >= 8 && image.height >= 8) return tileHashPixels(image, options);
   const zero = "0".repeat(64);
   return {
     hash: zero,
@@ -25,13 +29,15 @@ export function tileHashOrNone(image: RawImage): TileHashResult {
     spread: 0,
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable: false,
+    ...(options.relaid === true ? { relaid: [] } : {}),
   };
 }
 
 /**
  * The query hashes of a tile hash, each with the transform of the original it reveals, in words: the
- * four dihedral variants of the whole image when its hash is reliable, and of what a uniform margin
- * frames when one was found (a swatch on a card).
+ * four dihedral variants of the whole image when its hash is reliable, of what a uniform margin
+ * frames when one was found (a swatch on a card), and of each tile a half-drop, brick or mirror copy
+ * may have been cut from when the hash was computed `{ relaid: true }` (docs/design/screening-repeats.md).
  */
 export function tileQueries(result: TileHashResult): QueryHash[] {
   const repeatOf = ({ period, repeats }: Pick<TileHashResult, "period" | "repeats">) =>
@@ -46,5 +52,6 @@ export function tileQueries(result: TileHashResult): QueryHash[] {
     const m = result.margin;
     queries.push(...queriesOf(f.variants, `inside a margin of ${m.top}/${m.right}/${m.bottom}/${m.left} px, any tile origin, ${repeatOf(f)}`));
   }
+  if (result.reliable) for (const r of result.relaid ?? []) queries.push(...queriesOf(r.variants, `re-laid: ${r.how}`));
   return queries;
 }

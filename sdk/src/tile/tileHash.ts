@@ -1,6 +1,7 @@
 import type { RawImage } from "../pdq/pdq.js";
 import { hammingDistance256 } from "../hamming.js";
 import { fft, fftOfRealLine, nextPowerOfTwo } from "./fft.js";
+import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, repeatsAcross, transpose } from "./relaid.js";
 
 /**
  * Motif's tile hash: a 256-bit fingerprint of a seamless pattern that stays the same for any tile
@@ -35,6 +36,10 @@ import { fft, fftOfRealLine, nextPowerOfTwo } from "./fft.js";
  * 5. Rotations and mirrors permute frequencies, and |F(−f)| = |F(f)|, so the eight dihedral variants
  *    give four distinct hashes: the original (= rotated 180°), rotated 90° (= 270°), mirrored (either
  *    axis) and mirrored on a diagonal (either). Index the original; query all four.
+ *
+ * 6. For screening only (`{ relaid: true }`, ./relaid.ts): the tiles a copy laid out as a half-drop,
+ *    brick or mirror repeat may have been cut from, found in the same plane and hashed the same way,
+ *    as extra query hashes (`relaid`); the hash, its variants and every other field are unchanged.
  *
  * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
  * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
@@ -92,10 +97,25 @@ export type TileHashResult = {
   /** With a margin: the hash of what it frames (query with its variants too; index `hash`). */
   framed?: Pick<TileHashResult, "hash" | "variants" | "period" | "repeats" | "reliable">;
   reliable: boolean;
+  /**
+   * With `{ relaid: true }`, for screening: the hashes of the tiles a copy laid out as a half-drop,
+   * brick or mirror repeat may have been cut from (./relaid.ts), each reliable, with how in words;
+   * empty when the image shows no sign of such a layout. Query with their variants too; never index them.
+   */
+  relaid?: RelaidHash[];
+};
+
+/** One tile a re-laid copy may have been cut from: its four query variants and how it was found, in words. */
+export type RelaidHash = { variants: Record<TileVariant, string>; how: string };
+
+/** Options of `tileHashPixels`. */
+export type TileHashOptions = {
+  /** Also look for re-laid copies (half-drop, brick, mirror): `relaid` (screening's query side; the hash itself is unchanged). */
+  relaid?: boolean;
 };
 
 /** The tile hash of decoded 8-bit pixels (grey, RGB or RGBA; alpha ignored). */
-export function tileHashPixels(image: RawImage): TileHashResult {
+export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): TileHashResult {
   const { width, height } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 8 || height < 8) {
     throw new RangeError(`image: ${width}x${height}; the tile hash needs at least 8x8 pixels`);
@@ -109,7 +129,7 @@ export function tileHashPixels(image: RawImage): TileHashResult {
   // packed RGB bytes (an RGB image's own), so its loops index a typed array instead of calling a
   // per-pixel accessor: the same integers, so the same arithmetic and the same bits.
   const rgb = packedRgb(image);
-  const result = hashOf(rgb, width, height);
+  const result = hashOf(rgb, width, height, options.relaid === true);
   // 0. a uniform margin on all four sides (a swatch on a card, a canvas around a repeat) may not be
   // part of the pattern: what it frames is hashed as well, as extra query variants. The hash itself
   // stays that of the whole image, so a spot repeat whose ground reaches every edge keeps its hash.
@@ -142,8 +162,8 @@ function packedRgb(image: RawImage): Uint8Array {
   return rgb;
 }
 
-/** Steps 1–5 on the image as given. */
-function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult {
+/** Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane). */
+function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false): TileHashResult {
   // 1. dominant colour
   const ground = dominantColour(rgb, width * height);
   const [g0, g1, g2] = ground;
@@ -198,14 +218,8 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
-  const magnitudes = spectrumMagnitudes(tile);
-  const spread = spectralSpread(magnitudes);
-  const variants = {
-    original: bitsOf(magnitudes, VARIANT_FREQUENCIES.original),
-    rotate90: bitsOf(magnitudes, VARIANT_FREQUENCIES.rotate90),
-    mirror: bitsOf(magnitudes, VARIANT_FREQUENCIES.mirror),
-    diagonal: bitsOf(magnitudes, VARIANT_FREQUENCIES.diagonal),
-  };
+  const { variants, spread } = variantsOf(tile);
+  const reliable = energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD;
   return {
     hash: variants.original,
     variants,
@@ -214,8 +228,77 @@ function hashOf(rgb: Uint8Array, width: number, height: number): TileHashResult 
     energy: round3(energy),
     spread,
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
-    reliable: energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD,
+    reliable,
+    ...(relaid ? { relaid: reliable ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py) : [] } : {}),
   };
+}
+
+/** The square-rooted tile's four variant hashes and its spectral spread (steps 4–5). */
+function variantsOf(tile: Float64Array): { variants: Record<TileVariant, string>; spread: number } {
+  const magnitudes = spectrumMagnitudes(tile);
+  return {
+    spread: spectralSpread(magnitudes),
+    variants: {
+      original: bitsOf(magnitudes, VARIANT_FREQUENCIES.original),
+      rotate90: bitsOf(magnitudes, VARIANT_FREQUENCIES.rotate90),
+      mirror: bitsOf(magnitudes, VARIANT_FREQUENCIES.mirror),
+      diagonal: bitsOf(magnitudes, VARIANT_FREQUENCIES.diagonal),
+    },
+  };
+}
+
+/** Samples a side of the period the re-laid analysis reads (twice the tile's: a half or a quarter of it is hashed). */
+const RELAID_SAMPLES = 4 * TILE_SIZE;
+
+/**
+ * `spanX` × `spanY` plane samples from (x0, y0) read as a torus at the plane's own resolution (even, at
+ * most RELAID_SAMPLES a side), unblurred (bilinear from a plane of about twice the samples at most): a
+ * junction between two samples stays between them.
+ */
+function torusOf(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0: number, y0: number, spanX: number, spanY: number, most: number): Torus {
+  const nx = Math.min(most, 2 * Math.max(8, Math.round(spanX / 2)));
+  const ny = Math.min(most, 2 * Math.max(8, Math.round(spanY / 2)));
+  const xs = Float64Array.from({ length: nx }, (_, i) => x0 + ((i + 0.5) * spanX) / nx - 0.5);
+  const ys = Float64Array.from({ length: ny }, (_, i) => y0 + ((i + 0.5) * spanY) / ny - 0.5);
+  // samples further apart than 1.5 plane samples (a whole image of many periods) are prefiltered
+  // (Gaussian of half a step): bilinear reads alone would alias a crisp pattern
+  const [sx, sy] = [spanX / nx, spanY / ny];
+  return { data: blurredSamples(plane, rw, rh, sx > 1.5 ? 0.5 * sx : 0, sy > 1.5 ? 0.5 * sy : 0, wrap, xs, ys), w: nx, h: ny };
+}
+
+/**
+ * The re-laid tiles' hashes (./relaid.ts): the tiles a half-drop, brick or mirror copy may have been
+ * cut from, found in one period of the plane (the window the tile hash reads) and, when the image
+ * holds more than one period, the mirror tile of the whole image too (a mirror cell of a tile with a
+ * period of its own: its period is found inside the tile, not the cell); each hashed as the tile is
+ * (a 64² resample, square root, steps 4–5), kept when reliable.
+ */
+function relaidHashes(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0: number, y0: number, rpx: number, rpy: number, aspect: number): RelaidHash[] {
+  // a look at half the resolution first (cheap): the analysis at full resolution only on a sign of a re-laid copy
+  const sign = mayBeRelaid(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES / 2), aspect);
+  const tiles = sign ? relaidTiles(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES), aspect) : [];
+  if ((rw > rpx * 1.05 || rh > rpy * 1.05) && mayBeMirror(torusOf(plane, rw, rh, true, 0, 0, rw, rh, TILE_SIZE))) {
+    const whole = mirrorTile(torusOf(plane, rw, rh, true, 0, 0, rw, rh, RELAID_SAMPLES));
+    if (whole !== undefined) tiles.push({ ...whole, how: `${whole.how}, the whole image` });
+  }
+  const out: RelaidHash[] = [];
+  for (const t of tiles) {
+    // one period of a tile with a period of its own (a render with scale k laid out as a mirror)
+    const [kx, ky] = [repeatsAcross(t), repeatsAcross(transpose(t))];
+    // averaged down to fewer than four samples a tile sample (a 2 × 2 box before the Gaussian of half
+    // a step: the same low-pass within a few bits, at a quarter of the cost)
+    let small: Torus = t;
+    while (small.w / kx >= 4 * TILE_SIZE) small = halve(small, "x");
+    while (small.h / ky >= 4 * TILE_SIZE) small = halve(small, "y");
+    const [px, py] = [small.w / kx, small.h / ky];
+    const sx = Float64Array.from({ length: TILE_SIZE }, (_, i) => ((i + 0.5) * px) / TILE_SIZE - 0.5);
+    const sy = Float64Array.from({ length: TILE_SIZE }, (_, i) => ((i + 0.5) * py) / TILE_SIZE - 0.5);
+    const tile = blurredSamples(small.data, small.w, small.h, (0.5 * px) / TILE_SIZE, (0.5 * py) / TILE_SIZE, true, sx, sy);
+    for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
+    const { variants, spread } = variantsOf(tile);
+    if (spread >= TILE_MIN_SPREAD) out.push({ variants, how: t.how });
+  }
+  return out;
 }
 
 /** Hamming distance between two 64-hex-digit tile hashes. */
