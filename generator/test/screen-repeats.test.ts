@@ -30,7 +30,7 @@ type Repeat = "block" | "half-drop" | "brick" | "mirror";
 const REPEATS: Repeat[] = ["block", "half-drop", "brick", "mirror"];
 const SIDE = 256;
 /** Recall floor on the copies measured, not asserted one by one (measured: see the design note). */
-const RECALL_FLOOR = 0.6;
+const RECALL_FLOOR = 0.7;
 const rand = mulberry32(0x5e7ea7);
 const int = (n: number) => Math.floor(rand() * n);
 
@@ -137,7 +137,7 @@ describe("screening re-laid copies of a print tile: half-drop, brick and mirror 
   const screened = (img: Rgb) => {
     const fp = fingerprintPixels(img);
     const after = screen(banks, { pdq: fp.pdq, tile: fp.tile });
-    const before = screen(banks, { pdq: fp.pdq, tile: fp.tile.filter((q) => !q.transform.startsWith("re-laid")) });
+    const before = screen(banks, { pdq: fp.pdq, tile: fp.tile.filter((q) => !q.transform.includes("re-laid: ")) });
     return { fp, before, after };
   };
 
@@ -211,7 +211,7 @@ describe("screening re-laid copies of a print tile: half-drop, brick and mirror 
 
   it("a render with no sign of a re-laying adds no query: the gate keeps a block tile's screening as it was", () => {
     const plain = originals.filter((o) => o.repeat === "block");
-    const extra = plain.map((o) => fingerprints.get(o)!.tile.filter((q) => q.transform.startsWith("re-laid")).length);
+    const extra = plain.map((o) => fingerprints.get(o)!.tile.filter((q) => q.transform.includes("re-laid: ")).length);
     // most block renders show no sign (a few trip the loose gate, then find nothing at full resolution)
     expect(extra.filter((n) => n === 0).length, `re-laid queries per block render: ${extra.join(" ")}`).to.be.at.least(plain.length - 1);
   });

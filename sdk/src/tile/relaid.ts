@@ -56,7 +56,7 @@ type Tuning = { readonly junctionStep: number; readonly junctionRatio: number; r
  * quarter): a render that shows no sign under them (6 in 7 renders of the shipped models) skips the
  * analysis at full resolution.
  */
-export const GATE: Tuning = { junctionStep: 0.15, junctionRatio: 0.9, selfSimilar: 0.55, mirror: 0.55 };
+export const GATE: Tuning = { junctionStep: 0.15, junctionRatio: 0.9, selfSimilar: 0.55, mirror: 0.45 };
 
 /** `i` wrapped into 0..n − 1. */
 const wrapped = (i: number, n: number) => ((i % n) + n) % n;
@@ -263,8 +263,9 @@ function mirrorAxis(t: Torus, tuning: Tuning = RELAID): number | undefined {
   const order = Array.from({ length: t.w }, (_, s) => s).sort((a, b) => score[a]! - score[b]! || a - b);
   let best = order[0]!;
   let bestScore = Infinity;
-  for (const s of order.slice(0, 3)) {
-    for (const d of [0, -0.25, 0.25, -0.5, 0.5]) {
+  // (the gate's looser test takes the coarse scan's best as it is)
+  for (const s of order.slice(0, tuning === GATE ? 1 : 3)) {
+    for (const d of tuning === GATE ? [0] : [0, -0.25, 0.25, -0.5, 0.5]) {
       const v = d === 0 ? reflectionStep(t, s, 1, 1) : reflectionStepAt(t, s + d);
       if (v < bestScore) [best, bestScore] = [wrapped(s + d, t.w), v];
     }
@@ -301,37 +302,42 @@ export function halve(t: Torus, axis: "x" | "y"): Torus {
   return { data: out, w, h };
 }
 
+/** Which re-layings a look at a period shows a sign of (`mayBeRelaid`): the analyses worth running at full resolution. */
+export type RelaidSigns = { mirror: boolean; halfDrop: boolean; brick: boolean };
+
 /**
- * Whether `t` (a coarse sampling of one period, `aspect` = its width / height in pixels) shows any
- * sign of a re-laid copy under the looser GATE thresholds: a junction of columns or rows, a mirror
- * axis, the self-similarity of a half-drop or brick block tile.
+ * The signs of a re-laid copy `t` (a coarse sampling of one period, `aspect` = its width / height in
+ * pixels) shows under the looser GATE thresholds: a mirror axis; a junction of columns or the
+ * self-similarity of a half-drop block tile; the same of rows for brick.
  */
-export function mayBeRelaid(t: Torus, aspect: number): boolean {
+export function mayBeRelaid(t: Torus, aspect: number): RelaidSigns {
   const transposed = transpose(t);
-  return (
-    junctions(t, GATE).length > 0 ||
-    junctions(transposed, GATE).length > 0 ||
-    halfDropCell(t, aspect, GATE) ||
-    halfDropCell(transposed, 1 / aspect, GATE) ||
-    mayBeMirror(t)
-  );
+  return {
+    mirror: mayBeMirror(t),
+    halfDrop: junctions(t, GATE).length > 0 || halfDropCell(t, aspect, GATE),
+    brick: junctions(transposed, GATE).length > 0 || halfDropCell(transposed, 1 / aspect, GATE),
+  };
 }
 
-/** Whether the whole of `t` (a coarse sampling of an image holding several periods) may be a mirror cell (GATE). */
+/** Whether `t` may be a mirror cell (GATE), looked at on at most 64 samples a side: an axis is a property of the whole torus, seen at any resolution. */
 export function mayBeMirror(t: Torus): boolean {
-  // at most 64 samples a side: an axis is a property of the whole torus, seen at any resolution
   let small = t;
   while (small.w > 64) small = halve(small, "x");
   while (small.h > 64) small = halve(small, "y");
   return mirrorAxis(small, GATE) !== undefined || mirrorAxis(transpose(small), GATE) !== undefined;
 }
 
-/** Every tile a re-laid copy `t` (one period, `aspect` = its width / height in pixels) may have been cut from (mirror, half-drop, brick), with how in words. */
-export function relaidTiles(t: Torus, aspect: number): RelaidTile[] {
+/**
+ * Every tile a re-laid copy `t` (one period, `aspect` = its width / height in pixels) may have been
+ * cut from, with how in words: of a mirror, a half-drop and a brick layout, each looked for where
+ * `signs` saw one.
+ */
+export function relaidTiles(t: Torus, aspect: number, signs: RelaidSigns = { mirror: true, halfDrop: true, brick: true }): RelaidTile[] {
   const transposed = transpose(t);
   const out: RelaidTile[] = [];
-  const m = mirrorTile(t, transposed);
+  const m = signs.mirror ? mirrorTile(t, transposed) : undefined;
   if (m !== undefined) out.push(m);
-  out.push(...halfDropTiles(t, aspect), ...halfDropTiles(transposed, 1 / aspect, "brick").map((r) => ({ ...transpose(r), how: r.how })));
+  if (signs.halfDrop) out.push(...halfDropTiles(t, aspect));
+  if (signs.brick) out.push(...halfDropTiles(transposed, 1 / aspect, "brick").map((r) => ({ ...transpose(r), how: r.how })));
   return out;
 }

@@ -251,19 +251,23 @@ function variantsOf(tile: Float64Array): { variants: Record<TileVariant, string>
 const RELAID_SAMPLES = 4 * TILE_SIZE;
 
 /**
- * `spanX` × `spanY` plane samples from (x0, y0) read as a torus at the plane's own resolution (even, at
- * most RELAID_SAMPLES a side), unblurred (bilinear from a plane of about twice the samples at most): a
- * junction between two samples stays between them.
+ * `spanX` × `spanY` plane samples from (x0, y0) (one period: about as many plane samples) read as a
+ * torus at the plane's own resolution (even, at most `most` a side), unblurred (bilinear): a junction
+ * between two samples stays between them.
  */
 function torusOf(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0: number, y0: number, spanX: number, spanY: number, most: number): Torus {
   const nx = Math.min(most, 2 * Math.max(8, Math.round(spanX / 2)));
   const ny = Math.min(most, 2 * Math.max(8, Math.round(spanY / 2)));
   const xs = Float64Array.from({ length: nx }, (_, i) => x0 + ((i + 0.5) * spanX) / nx - 0.5);
   const ys = Float64Array.from({ length: ny }, (_, i) => y0 + ((i + 0.5) * spanY) / ny - 0.5);
-  // samples further apart than 1.5 plane samples (a whole image of many periods) are prefiltered
-  // (Gaussian of half a step): bilinear reads alone would alias a crisp pattern
-  const [sx, sy] = [spanX / nx, spanY / ny];
-  return { data: blurredSamples(plane, rw, rh, sx > 1.5 ? 0.5 * sx : 0, sy > 1.5 ? 0.5 * sy : 0, wrap, xs, ys), w: nx, h: ny };
+  return { data: blurredSamples(plane, rw, rh, 0, 0, wrap, xs, ys), w: nx, h: ny };
+}
+
+/** The whole plane as a torus of at most `most` samples a side, area-averaged (a crisp pattern of many periods read at a few samples a period would alias). */
+function wholeTorus(plane: Float64Array, rw: number, rh: number, most: number): Torus {
+  const [nx, ny] = [Math.min(most, rw), Math.min(most, rh)];
+  const row = (y: number, out: Float64Array) => out.set(plane.subarray(y * rw, y * rw + rw));
+  return { data: areaResample(row, rw, rh, nx, ny, new Float64Array(nx * ny)), w: nx, h: ny };
 }
 
 /**
@@ -275,10 +279,10 @@ function torusOf(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0:
  */
 function relaidHashes(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0: number, y0: number, rpx: number, rpy: number, aspect: number): RelaidHash[] {
   // a look at half the resolution first (cheap): the analysis at full resolution only on a sign of a re-laid copy
-  const sign = mayBeRelaid(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES / 2), aspect);
-  const tiles = sign ? relaidTiles(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES), aspect) : [];
-  if ((rw > rpx * 1.05 || rh > rpy * 1.05) && mayBeMirror(torusOf(plane, rw, rh, true, 0, 0, rw, rh, TILE_SIZE))) {
-    const whole = mirrorTile(torusOf(plane, rw, rh, true, 0, 0, rw, rh, RELAID_SAMPLES));
+  const signs = mayBeRelaid(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES / 2), aspect);
+  const tiles = signs.mirror || signs.halfDrop || signs.brick ? relaidTiles(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES), aspect, signs) : [];
+  if ((rw > rpx * 1.05 || rh > rpy * 1.05) && mayBeMirror(wholeTorus(plane, rw, rh, TILE_SIZE))) {
+    const whole = mirrorTile(wholeTorus(plane, rw, rh, RELAID_SAMPLES));
     if (whole !== undefined) tiles.push({ ...whole, how: `${whole.how}, the whole image` });
   }
   const out: RelaidHash[] = [];
