@@ -2,13 +2,13 @@
  * Screening re-laid copies of a print tile (docs/design/screening-repeats.md): a copier takes a
  * certified tile, lays it out as a half-drop, brick or mirror repeat (docs/design/print-repeats.md)
  * and cuts a new tile out of that layout — a tile-sized window, or the layout's own block tile — which
- * is the same artwork but not a circular shift of the original, so the tile hash alone forgave none
- * of them (PDQ neither). The originals are renders of the three shipped models, rendered for each
- * repeat; the copies are made here by an independent oracle (`layout`: the repeat's lattice and
- * reflections written out pixel by pixel, not the code under test), so "is a copy" is the
- * construction itself. Screening is the pipeline's: each original's fingerprint joins the
- * certificates bank as a cleared pattern's does (`BankSet.remember`), each copy is fingerprinted as a
- * candidate is (`fingerprintPixels`) and screened (`screen`).
+ * is the same artwork but not a circular shift of the original: the tile hash alone caught such
+ * copies only by chance, PDQ not at all. The originals are renders of the three shipped models,
+ * rendered for each repeat; the copies are made by an independent oracle (`layout` in
+ * test/ts/helpers/pixels.ts: the repeat's lattice and reflections written out pixel by pixel, not the
+ * code under test), so "is a copy" is the construction itself. Screening is the pipeline's: each
+ * original's fingerprint joins the certificates bank as a cleared pattern's does (`BankSet.remember`),
+ * each copy is fingerprinted as a candidate is (`fingerprintPixels`) and screened (`screen`).
  *
  * Not repeated here (sdk/test/tile-hash.test.ts covers them): circular shifts, the eight rotations
  * and mirrors of a tile, k×k tilings (also resized back to one tile: "rescaled ×2"), 1.5-period crops
@@ -24,9 +24,8 @@ import { BankSet } from "../src/screen/banks.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
 import { screen } from "../src/screen/screen.js";
 import { type FingerprintOutput, fingerprintPixels } from "../src/stages/fingerprint.js";
-import { type Rgb, mod, remap, rgb } from "../../test/ts/helpers/pixels.js";
+import { type Repeat, type Rgb, layout as layoutOf, remap, rgb } from "../../test/ts/helpers/pixels.js";
 
-type Repeat = "block" | "half-drop" | "brick" | "mirror";
 const REPEATS: Repeat[] = ["block", "half-drop", "brick", "mirror"];
 const SIDE = 256;
 /** Recall floor on the copies measured, not asserted one by one (measured: see the design note). */
@@ -34,28 +33,11 @@ const RECALL_FLOOR = 0.7;
 const rand = mulberry32(0x5e7ea7);
 const int = (n: number) => Math.floor(rand() * n);
 
-/**
- * The oracle: pixel (X, Y) of the tile `t` laid out as `repeat` (any integers): block repeats the
- * tile; half-drop drops each column of tiles ⌊H/2⌋ px more than the one left of it; brick shifts each
- * row of tiles ⌊W/2⌋ px more than the one above; mirror reflects every other tile in x and in y.
- */
-function layoutPixel(t: Rgb, repeat: Repeat, X: number, Y: number): [number, number] {
-  const [W, H] = [t.width, t.height];
-  const [kx, ky] = [Math.floor(X / W), Math.floor(Y / H)];
-  let [x, y] = [mod(X, W), mod(Y, H)];
-  if (repeat === "half-drop") y = mod(Y - kx * Math.floor(H / 2), H);
-  if (repeat === "brick") x = mod(X - ky * Math.floor(W / 2), W);
-  if (repeat === "mirror") {
-    if (mod(kx, 2) === 1) x = W - 1 - x;
-    if (mod(ky, 2) === 1) y = H - 1 - y;
-  }
-  return [x, y];
-}
-/** The w × h window at (x0, y0) of `t` laid out as `repeat`. */
+/** The w × h window at (x0, y0) of `t` laid out as `repeat` (the oracle, test/ts/helpers/pixels.ts), remembered for a failure's message. */
 let lastWindow = "";
 const layout = (t: Rgb, repeat: Repeat, x0: number, y0: number, w: number, h: number): Rgb => {
   lastWindow = `${w}×${h} at (${x0}, ${y0}) of the ${repeat} layout`;
-  return remap(t, w, h, (x, y) => layoutPixel(t, repeat, x0 + x, y0 + y));
+  return layoutOf(t, repeat, x0, y0, w, h);
 };
 const rotate90 = (i: Rgb) => remap(i, i.height, i.width, (x, y) => [y, i.height - 1 - x]);
 const mirrorLeftRight = (i: Rgb) => remap(i, i.width, i.height, (x, y) => [i.width - 1 - x, y]);
@@ -68,15 +50,15 @@ const cellOf = (repeat: Exclude<Repeat, "block">, t: Rgb) => [repeat === "brick"
 type Original = { label: string; repeat: Repeat; scale: number; img: Rgb };
 type Copy = { original: Original; transform: string; img: Rgb; where: string };
 
-/** The copies of `o` this suite asserts are refused (labels name the transform). */
+/** The copies of `o` the suite screens (labels name the transform; `asserted` below says which must each be refused). */
 function copiesOf(o: Original): Copy[] {
   const { width: W, height: H } = o.img;
   const out: Copy[] = [];
   const add = (transform: string, img: Rgb) => out.push({ original: o, transform, img, where: lastWindow });
   for (const r of ["half-drop", "brick", "mirror"] as const) {
     const [cw, ch] = cellOf(r, o.img);
-    // a window off the tile grid (for mirror only the block tile is a repeat tile: a window off its
-    // axes holds part of the tile twice and part not at all; measured below, not asserted)
+    // a window off the tile grid (not for mirror, where only the block tile is a repeat tile: a window
+    // off its axes holds part of the tile twice and part of it not at all — a partial copy, as a crop is)
     if (r !== "mirror") add(`re-laid as ${r}, a tile-sized window`, layout(o.img, r, 1 + int(W - 1), int(H), W, H));
     add(`re-laid as ${r}, its block tile (${cw / W}×${ch / H} tiles)`, layout(o.img, r, int(2 * W), int(2 * H), cw, ch));
   }

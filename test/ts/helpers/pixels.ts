@@ -24,3 +24,25 @@ export const mod = (a: number, n: number) => ((a % n) + n) % n;
 export const shift = (img: Rgb, dx: number, dy: number) => remap(img, img.width, img.height, (x, y) => [mod(x - dx, img.width), mod(y - dy, img.height)]);
 export const tile = (img: Rgb, k: number) => remap(img, img.width * k, img.height * k, (x, y) => [x % img.width, y % img.height]);
 export const crop = (img: Rgb, x0: number, y0: number, w: number, h: number) => remap(img, w, h, (x, y) => [x0 + x, y0 + y]);
+
+/** A repeat a mill lays a tile out in (docs/design/print-repeats.md). */
+export type Repeat = "block" | "half-drop" | "brick" | "mirror";
+
+/**
+ * The w × h window at (x0, y0) (any integers) of `t` laid out as `repeat`: block repeats the tile;
+ * half-drop drops each column of tiles ⌊H/2⌋ px more than the one left of it; brick shifts each row of
+ * tiles ⌊W/2⌋ px more than the one above; mirror reflects every other tile in x and in y.
+ */
+export const layout = (t: Rgb, repeat: Repeat, x0: number, y0: number, w: number, h: number): Rgb =>
+  remap(t, w, h, (x, y) => {
+    const [X, Y, W, H] = [x0 + x, y0 + y, t.width, t.height];
+    const [kx, ky] = [Math.floor(X / W), Math.floor(Y / H)];
+    let [sx, sy] = [mod(X, W), mod(Y, H)];
+    if (repeat === "half-drop") sy = mod(Y - kx * Math.floor(H / 2), H);
+    if (repeat === "brick") sx = mod(X - ky * Math.floor(W / 2), W);
+    if (repeat === "mirror") {
+      if (mod(kx, 2) === 1) sx = W - 1 - sx;
+      if (mod(ky, 2) === 1) sy = H - 1 - sy;
+    }
+    return [sx, sy];
+  });
