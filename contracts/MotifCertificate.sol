@@ -180,7 +180,7 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         returns (uint256 tokenId)
     {
         address attester = _attester(request, designId);
-        _checkDesign(request, designId, attester);
+        _checkDesign(request, designId);
         uint256[] storage family = _colourways[designId];
         uint256 count = family.length;
         if (count >= MAX_COLOURWAYS) revert MotifCertificateTooManyColourways(designId, MAX_COLOURWAYS);
@@ -193,9 +193,9 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
     }
 
     /// @dev Refuses a design a colourway of `r` may not join: unknown, not a pattern, itself a
-    /// colourway, another model, another creator, another owner than `r.to`; and a signed request
-    /// sent by neither the design's owner nor an account approved for it.
-    function _checkDesign(MintRequest calldata r, uint256 designId, address attester) private view {
+    /// colourway, another model, another creator, another owner than `r.to`; and a request (signed or
+    /// not) sent by neither the design's owner nor an account approved for it.
+    function _checkDesign(MintRequest calldata r, uint256 designId) private view {
         CertificateData design = _data(designId);
         if (!design.isSet()) revert MotifCertificateUnknownDesign(designId);
         CertificateKind kind = design.kind();
@@ -213,13 +213,11 @@ contract MotifCertificate is IMotifCertificate, ERC721, AccessControl, Pausable,
         }
         address designOwner = _ownerOf(designId);
         if (designOwner != r.to) revert MotifCertificateColourwayOwnerMismatch(designId, designOwner, r.to);
-        // The design's owner (or an account it approved) sends the request; an attester sending it
-        // unsigned vouches for the link only while the design's creator still holds the design (the
-        // studio it renders for): a design sold to anyone else takes colourways only with its owner's
-        // consent (audit 29 F1: a colourway never leaves its family, so one unwanted is there for good).
-        if (!_isApprovedOrOwner(msg.sender, designId) && (attester != msg.sender || designOwner != designCreator)) {
-            revert MotifCertificateNotOwnerOrApproved(designId, msg.sender);
-        }
+        // Only the design's owner, or an account it approved for the design, adds to its family: a
+        // colourway never leaves it, so nobody else (no attester either: ATTESTER_ROLE is shared by
+        // every studio's generator, audit 29b F1) adds one. An owner who is no attester sends the
+        // generator's signed ColourwayAttestation herself, and approves nobody for it (audit 29b F2).
+        if (!_isApprovedOrOwner(msg.sender, designId)) revert MotifCertificateNotOwnerOrApproved(designId, msg.sender);
     }
 
     /// @dev Returns the account vouching for the lineage, or reverts. A signature is over a

@@ -193,12 +193,11 @@ interface IMotifCertificate {
     /// recoloured): licences of the design whose terms carry `LicenseFlags.ALL_COLOURWAYS` cover it, and
     /// its licences share the design's exclusivity book (`MotifLicensing`). The design must be a pattern
     /// certificate that is not itself a colourway, rendered with the same model and credited to the
-    /// same creator; the colourway is born to the design's current owner (`request.to`), and when the
-    /// request is signed the caller must be that owner or approved for the design; an attester may send
-    /// an unsigned request (vouching for the link itself) only while the design's creator still owns
-    /// the design, so nobody but its owner, or the studio's generator before the design is sold, adds
-    /// a colourway to a family.
-    /// A colourway stays in its family whoever owns it, or its design, later.
+    /// same creator; the colourway is born to the design's current owner (`request.to`), and the
+    /// caller must be that owner or an account approved for the design (`getApproved`,
+    /// `isApprovedForAll`), signed request or not: an attester's generator hands a signed
+    /// `ColourwayAttestation` to an owner who is no attester, and adds nothing by itself. The
+    /// colourway moves with its design from then on (see `transferFrom`).
     /// @param request Lineage, recipient (the design's owner), royalty, deadline and signature.
     /// @param designId The design (a pattern certificate that is not a colourway).
     /// @return tokenId The new token id, `uint256(request.lineage.contentDigest)`.

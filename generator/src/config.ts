@@ -71,9 +71,9 @@ export function pipelineConfig(p: PipelineConfigParts): PipelineConfig {
 
 /**
  * A design certificate read from the chain (`getCertificate`: storage and its mint event; its
- * colourways in one `colourwaysOf` read; its owner and, for `generator`, whether that account may
- * add a colourway: the design's creator holds it, or its owner approved the account); undefined when
- * the id is no pattern certificate there.
+ * colourways in one `colourwaysOf` read; its owner and, for `generator`, whether that account
+ * attests there (holds ATTESTER_ROLE, the contract not paused) and may send a colourway itself: it
+ * owns the design or its owner approved it); undefined when the id is no pattern certificate there.
  */
 export function designOnChain(client: Client, certificate: Address, generator?: Address): (design: Hex) => Promise<DesignCertificate | undefined> {
   return async (design) => {
@@ -91,20 +91,20 @@ export function designOnChain(client: Client, certificate: Address, generator?: 
     const [colourways, family] = await Promise.all([getColourways(client, { certificate, designId: tokenId }), read("designOf", [tokenId]) as Promise<bigint>]);
     const l = cert.lineage;
     const owner = getAddress(cert.owner);
-    let generatorMayAdd: boolean | undefined;
+    let generator_: Pick<DesignCertificate, "generatorAttests" | "generatorMayAdd"> = {};
     if (generator !== undefined) {
-      // as the contract decides: an attester, the contract not paused, the design no colourway, and
-      // the design held by its creator, by the generator, or its owner's approval of the generator
+      // as the contract decides: an attester, the contract not paused; to send itself, the design no
+      // colourway, and the design the generator's or its owner's approval of the generator
       const g = getAddress(generator);
-      const [role, paused] = await Promise.all([read("ATTESTER_ROLE", []) as Promise<Hex>, read("paused", []) as Promise<boolean>]);
-      generatorMayAdd =
-        family === 0n &&
-        !paused &&
-        ((await read("hasRole", [role, g])) as boolean) &&
-        (owner === getAddress(l.creator) ||
-          owner === g ||
-          getAddress(await read("getApproved", [tokenId])) === g ||
-          ((await read("isApprovedForAll", [owner, g])) as boolean));
+      const role = (await read("ATTESTER_ROLE", [])) as Hex;
+      const [paused, attester, approved, operator] = await Promise.all([
+        read("paused", []) as Promise<boolean>,
+        read("hasRole", [role, g]) as Promise<boolean>,
+        read("getApproved", [tokenId]) as Promise<Address>,
+        read("isApprovedForAll", [owner, g]) as Promise<boolean>,
+      ]);
+      const generatorAttests = !paused && attester;
+      generator_ = { generatorAttests, generatorMayAdd: generatorAttests && family === 0n && (owner === g || getAddress(approved) === g || operator) };
     }
     return {
       creator: l.creator,
@@ -114,7 +114,7 @@ export function designOnChain(client: Client, certificate: Address, generator?: 
       colourways: colourways.map((id) => tokenIdHex(id)),
       owner,
       ...(family !== 0n ? { colourwayOf: tokenIdHex(family) } : {}),
-      ...(generatorMayAdd !== undefined ? { generatorMayAdd } : {}),
+      ...generator_,
     };
   };
 }

@@ -15,7 +15,7 @@ import { type PinOutput, pinStage } from "./stages/pin.js";
 import { type RecipeClearOutput, type RecipeGate, recipeStage } from "./stages/recipe.js";
 import type { Recipe } from "./recipe/recipe.js";
 import { PatternRefusedError, type Refusal } from "./stages/refusal.js";
-import { colourwayStage, type DesignCertificate } from "./stages/colourway.js";
+import { type ColourwayCheckOutput, colourwayStage, type DesignCertificate } from "./stages/colourway.js";
 import { renderStage } from "./stages/render.js";
 import { screenStage } from "./stages/screen.js";
 import { type AnyStage, type PatternStatus, type PipelineContext, type RunOptions, type StageEnv, isStop } from "./stages/stage.js";
@@ -101,6 +101,8 @@ export type PatternResult =
       minted?: MintOutput;
       /** The recipe the pattern was rendered from, when it was. */
       recipe?: RecipeClearOutput;
+      /** For a colourway: its design as checked on chain (id, owner; `ownerSends`: the owner sends the signed request). */
+      design?: ColourwayCheckOutput["design"];
     };
 
 /** How a run of stages ended: the status reached, or the refusal; `already` for a pattern certified earlier. */
@@ -264,7 +266,7 @@ export function patternResult(r: RunResult): PatternResult {
   }
   if (r.status === "pinned") return { status: "pinned", ...base, pinned: ctx.pinned! };
   if (r.status === "attested" || r.status === "minted") {
-    return { status: r.status, ...base, pinned: ctx.pinned!, request: ctx.mintRequest!, ...(ctx.minted ? { minted: ctx.minted } : {}), ...(ctx.recipe ? { recipe: ctx.recipe } : {}) };
+    return { status: r.status, ...base, pinned: ctx.pinned!, request: ctx.mintRequest!, ...(ctx.minted ? { minted: ctx.minted } : {}), ...(ctx.recipe ? { recipe: ctx.recipe } : {}), ...(ctx.design ? { design: ctx.design } : {}) };
   }
   throw new Error(`pipeline: the run ended at "${r.status}", before pinning (a stage ended it early)`);
 }

@@ -10,6 +10,8 @@ import { designOnChain } from "../src/config.js";
  * contract's own answer (an unsigned `mintColourway` from the generator's account, simulated), as
  * in colourway.test.ts "reads on chain whether this generator may add a colourway…", in states that
  * test leaves out. The two findings (G1, G2) FAILED on the audited code and pass since designOnChain reads designOf, the role and pause; `test_held_*` pass.
+ * Since audit 29b F1 (no creator-held exception: only the owner or an account it approved adds a
+ * colourway), the states are the same and the answers follow the new rule, the oracle unchanged.
  */
 describe("audit session 29b: the generator's colourway consent read against the contract", function () {
   this.timeout(300_000);
@@ -49,7 +51,8 @@ describe("audit session 29b: the generator's colourway consent read against the 
 
   it("FIXED colourwayNamedAsDesign: generatorMayAdd says yes to a colourway named as the design, the contract refuses (MotifCertificateDesignIsColourway); the generator renders it first", async () => {
     const s = await setup();
-    // the studio's own colourway of its design (the creator holds it: the generator may add)
+    // the studio lets its generator add colourways to its designs (an operator), which adds one
+    await s.deployed.wait(await s.certificate.write.setApprovalForAll([s.generator, true], { account: s.studioWallet!.account }));
     await s.deployed.wait(await s.certificate.write.mintColourway([s.request(s.studio), s.designId], { account: s.generatorWallet!.account }));
     const [colourwayId] = await s.certificate.read.colourwaysOf([s.designId]);
     expect(await s.agree(s.designId, s.studio, "the design itself")).to.equal(true);
@@ -77,9 +80,10 @@ describe("audit session 29b: the generator's colourway consent read against the 
     const s = await setup();
     const { certificate, designId, studio, collector, carol, generator, as } = s;
     const w = (hash: `0x${string}`) => s.deployed.wait(hash);
-    expect(await s.agree(designId, studio, "the creator holds its design")).to.equal(true);
+    expect(await s.agree(designId, studio, "the creator holds its design, approving nobody (no creator-held exception)")).to.equal(false);
     // the studio's own approvals given before the sale
     await w(await certificate.write.approve([generator, designId], as(s.studioWallet)));
+    expect(await s.agree(designId, studio, "the studio approved the generator for the design")).to.equal(true);
     await w(await certificate.write.setApprovalForAll([generator, true], as(s.studioWallet)));
     await w(await certificate.write.transferFrom([studio, collector, designId], as(s.studioWallet)));
     expect(await s.agree(designId, collector, "sold; the studio's approvals stay behind")).to.equal(false);
@@ -92,7 +96,9 @@ describe("audit session 29b: the generator's colourway consent read against the 
     await w(await certificate.write.approve([generator, designId], as(s.carolWallet)));
     expect(await s.agree(designId, carol, "carol approved the generator for the design")).to.equal(true);
     await w(await certificate.write.transferFrom([carol, studio, designId], as(s.carolWallet)));
-    expect(await s.agree(designId, studio, "sold back to its creator")).to.equal(true);
+    expect(await s.agree(designId, studio, "sold back to its creator, whose operator approval of the generator (given before the sale) is its own, for all its certificates")).to.equal(true);
+    await w(await certificate.write.setApprovalForAll([generator, false], as(s.studioWallet)));
+    expect(await s.agree(designId, studio, "the studio withdrew it")).to.equal(false);
     // the generator's account holds the design itself
     await w(await certificate.write.transferFrom([studio, generator, designId], as(s.studioWallet)));
     expect(await s.agree(designId, generator, "the generator owns the design")).to.equal(true);

@@ -4,7 +4,12 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
+import { getAddress } from "viem";
+
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { decodeImage } from "../src/pdq/index.js";
+import { closeRenderPools, render } from "../src/render/render.js";
+import { commonColours } from "../src/render/recolour.js";
 import { buildGateway } from "../src/ipfs/gateway.js";
 import { ATTESTER_KEY as GENERATOR_KEY, remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
@@ -72,6 +77,71 @@ describe("npx motif mint against a JSON-RPC node", function () {
       expect(partial.stdout).to.contain("verified; not checked: rerender (no renderer given");
     } finally {
       await gateway.close();
+    }
+  });
+
+  it("a colourway of a studio's design: the generator signs it, the studio sends it (MOTIF_WALLET_KEY), nobody approves the generator's key; a stranger's send is refused, nothing lost", async () => {
+    const own = await remoteChainWithMotif({ models: ["madder"] });
+    try {
+      // Hardhat's development accounts #2 (the studio) and #3 (a stranger): test keys, never real ones
+      const STUDIO_KEY = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+      const STRANGER_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+      const studio = getAddress(own.deployed.wallets[2]!.account.address);
+      const env = { ...process.env, ...own.env, MOTIF_CREATOR: studio };
+      delete (env as Record<string, string | undefined>).MOTIF_WALLET_KEY;
+      const store = path.join(mkdtempSync(path.join(os.tmpdir(), "motif-cli-colourway-")), "ipfs");
+      const base = ["--model", "madder", "--seed", "78", "--scale", "2", "--sharpness", "4", "--size", "96", "--to", studio, "--store", store, "--json"];
+      const run = (args: string[], extra: Record<string, string> = {}) =>
+        new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+          execFile(process.execPath, ["generator/bin/motif.mjs", "mint", ...args], { env: { ...env, ...extra } }, (error, stdout, stderr) =>
+            resolve({ status: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+          );
+        });
+      const designRun = await run(base);
+      expect(designRun.status, designRun.stderr).to.equal(0);
+      const design = JSON.parse(designRun.stdout) as { status: string; tokenId: `0x${string}` };
+      expect(design.status).to.equal("minted");
+      const cert = own.certificate;
+      const designId = BigInt(design.tokenId);
+      expect(getAddress(await cert.read.ownerOf([designId]))).to.equal(studio);
+      // the design's two commonest colours recoloured (its render, made here again: the same bytes)
+      const png = (await render({ model: "madder", seed: 78n, params: { scale: 2, sharpness: 4 }, width: 96, height: 96 })).png;
+      const [ground, figure] = commonColours((await decodeImage(png)).data, 2);
+      const colourway = [...base, "--colourway-of", design.tokenId, "--recolour", `${ground}:#1e5631,${figure}:#f7d6d0`];
+
+      // 1. the generator signs, nothing is sent: the signed request is printed for the owner
+      const owed = await run(colourway);
+      expect(owed.status, owed.stderr).to.equal(0);
+      const attested = JSON.parse(owed.stdout) as { status: string; tokenId: `0x${string}`; designId: string; owner: string; mintRequest: { to: string; signature: string } };
+      expect(attested.status).to.equal("attested");
+      expect(BigInt(attested.designId)).to.equal(designId);
+      expect(getAddress(attested.owner)).to.equal(studio);
+      expect(getAddress(attested.mintRequest.to)).to.equal(studio);
+      expect(attested.mintRequest.signature).to.match(/^0x[0-9a-f]{130}$/);
+      expect(await cert.read.colourwaysOf([designId])).to.deep.equal([]);
+      // 2. a stranger's wallet sends it: the contract refuses (not the design's owner), nothing minted
+      const stranger = await run(colourway, { MOTIF_WALLET_KEY: STRANGER_KEY });
+      expect(stranger.status).to.not.equal(0);
+      expect(stranger.stderr + stranger.stdout).to.contain("MotifCertificateNotOwnerOrApproved");
+      expect(stranger.stderr + stranger.stdout).not.to.contain(STRANGER_KEY.slice(2));
+      expect(await cert.read.colourwaysOf([designId])).to.deep.equal([]);
+      // 3. the studio's wallet sends it: minted into the family, the studio's, no approval ever given
+      const sent = await run(colourway, { MOTIF_WALLET_KEY: STUDIO_KEY });
+      expect(sent.status, sent.stderr).to.equal(0);
+      const minted = JSON.parse(sent.stdout) as { status: string; tokenId: `0x${string}`; sentBy: string; transactionHash: `0x${string}` };
+      expect(minted.status).to.equal("minted");
+      expect(minted.tokenId).to.equal(attested.tokenId);
+      expect(getAddress(minted.sentBy)).to.equal(studio);
+      expect(sent.stdout + sent.stderr).not.to.contain(STUDIO_KEY.slice(2));
+      // the oracles: the chain's own answers
+      expect(await cert.read.colourwaysOf([designId])).to.deep.equal([BigInt(minted.tokenId)]);
+      expect(await cert.read.designOf([BigInt(minted.tokenId)])).to.equal(designId);
+      expect(getAddress(await cert.read.ownerOf([BigInt(minted.tokenId)]))).to.equal(studio);
+      expect(BigInt(await cert.read.getApproved([designId]))).to.equal(0n);
+      expect(await cert.read.isApprovedForAll([studio, GENERATOR])).to.equal(false);
+    } finally {
+      await closeRenderPools();
+      await own.close();
     }
   });
 });

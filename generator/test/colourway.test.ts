@@ -165,15 +165,34 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     expect(family.status, JSON.stringify(family.screen)).to.equal("pinned");
     expect(family.screen.family?.map((m) => m.label)).to.deep.equal([label]);
 
-    // minting (a minter configured): a design its creator no longer holds takes a colourway only with
-    // its owner's consent, and a colourway goes to the design's owner: refused before rendering
+    // minting (a minter configured): a design takes a colourway only from its owner (or an account it
+    // approved), and a colourway goes to the design's owner: what the chain would refuse is refused
+    // before rendering; a colourway its owner sends stops at the signed request, for the owner
     const generator = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
     const collector = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
-    const minting = { ...config, minter: { wallet: { account: { address: generator } } } as never };
-    chain.set(designId.toLowerCase(), { ...onChain, owner: collector, generatorMayAdd: false });
-    expect(await refusedFor({ ...base, to: collector, colourway: { design: designId, map } }, minting)).to.equal(
-      `not-a-colourway: colourway.design: ${id} cannot take a colourway from this generator: its owner ${collector} is not its creator and has not approved this generator's account ${generator} (or that account is no attester, or the certificate contract is paused); the owner may send the colourway's attested request itself`,
+    const minting = { ...config, minter: { wallet: { account: { address: generator } }, certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" } as never };
+    chain.set(designId.toLowerCase(), { ...onChain, owner: collector, generatorAttests: true, generatorMayAdd: false });
+    // the queue's minter signs nothing: it has no request to hand the owner
+    expect(await refusedFor({ ...base, to: collector, colourway: { design: designId, map } }, { ...minting, attester: "minter" })).to.equal(
+      `not-a-colourway: colourway.design: ${id} takes a colourway only from its owner ${collector} (or an account it approved): this path signs no request to hand over; run it where the generator signs (motif mint, the API) and the owner sends it`,
     );
+    chain.set(designId.toLowerCase(), { ...onChain, owner: collector, generatorAttests: false, generatorMayAdd: false });
+    expect(await refusedFor({ ...base, to: collector, colourway: { design: designId, map } }, minting)).to.equal(
+      `not-a-colourway: colourway.design: ${id} cannot take a colourway attested by this generator: its account ${generator} holds no ATTESTER_ROLE on certificate contract 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512, or the contract is paused`,
+    );
+    // a signing generator: rendered, pinned and attested (a ColourwayAttestation for the owner to send), never sent
+    chain.set(designId.toLowerCase(), { ...onChain, owner: collector, generatorAttests: true, generatorMayAdd: false });
+    rebank();
+    const signer = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    const signing = { ...config, minter: minting.minter, attester: { signer, chainId: 31337, certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" as const } };
+    const owed = await runPipeline(signing, { ...base, to: collector, colourway: { design: designId, map } });
+    expect(owed.status).to.equal("attested");
+    if (owed.status !== "attested") return;
+    expect(owed.design?.id).to.equal(designId);
+    expect(owed.request.to).to.equal(collector);
+    const message = { lineage: owed.request.lineage, to: owed.request.to, royaltyBps: owed.request.royaltyBps, deadline: owed.request.deadline, designId: BigInt(designId) };
+    expect(await verifyTypedData({ address: signer.address, domain: certificateDomain(31337, signing.attester.certificate), types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message, signature: owed.request.signature }), "signed for this design").to.equal(true);
+    chain.set(designId.toLowerCase(), { ...onChain, owner: collector, generatorAttests: true, generatorMayAdd: false });
     expect(await refusedFor({ ...base, colourway: { design: designId, map } }, minting)).to.equal(
       `not-a-colourway: colourway.design: ${id} is owned by ${collector}: a colourway is minted to its design's owner, this request to ${config.creator}`,
     );

@@ -352,17 +352,17 @@ export async function runStory(ctx: StoryContext): Promise<StoryReport> {
   const textileLicensedFor = { bedding: await licensedFor("bedding"), clothing: await licensedFor("clothing") };
   if (!textileLicensedFor.bedding || textileLicensedFor.clothing) throw new Error(`the bedding licence answers isLicensed for bedding ${textileLicensedFor.bedding}, for clothing ${textileLicensedFor.clothing}`);
   // a colourway of the bedding design: its two commonest colours recoloured, checked against the design
-  // on chain, minted into the design's family; the all-colourways licence covers it. The studio holds
-  // the design, so it first lets its generator add the colourway (a colourway never leaves its family:
-  // no design takes one without its owner's consent)
-  await wait(await studio!.writeContract({ address: addresses.certificate, abi: motifCertificateAbi, functionName: "approve", args: [addr(generator!), tokenT], account: studio!.account, chain: studio!.chain }));
+  // on chain; the all-colourways licence covers it. A colourway joins a family only from the design's
+  // owner (it never leaves it): the generator signs the colourway's request, the studio, which holds
+  // the design, sends it (no approval of the generator's key needed)
   const [ground, figure] = commonColours((await decodeImage(textileResult.rendered.png)).data, 2);
   const colourwayMap = [
     { from: ground!, to: "#1e5631" },
     { from: figure!, to: "#f7d6d0" },
   ];
   const colourwayResult = await runPipeline(pipeline, { model: DEMO_BRAND.name, seed: seed0 + 102n, params: { scale: 4, sharpness: 5 }, width: size, height: size, to: addr(studio!), name: `Saffron bedding ${seed0 + 102n}, forest colourway`, colourway: { design: hexId(tokenT), map: colourwayMap } });
-  if (colourwayResult.status !== "minted") throw new Error(`the bedding colourway was ${colourwayResult.status}, not minted`);
+  if (colourwayResult.status !== "attested" || colourwayResult.design?.id !== hexId(tokenT)) throw new Error(`the bedding colourway was ${colourwayResult.status}, not attested for the studio to send`);
+  await wait(await studio!.mintColourway({ request: colourwayResult.request, designId: tokenT }));
   const tokenC = BigInt(colourwayResult.rendered.contentDigest);
   const colourwayNow = BigInt((await publicClient.getBlock()).timestamp);
   const colourwayLicensed = (await licenseeEu!.isLicensed({ tokenId: tokenC, licensee: addr(licenseeEu!), region: "FR", productClass: "bedding", time: colourwayNow })).licensed;

@@ -84,14 +84,18 @@ contract MotifColourwaysTest is LicensingFixture {
         assertEq(cert.designOf(cert.mintColourway(r2, design)), design, "an approved account links it");
     }
 
-    /// Audit 29 F1 (fixed): an attester's unsigned colourway joins a design only while the design's
-    /// creator holds it, or with its owner's approval: a collector's family takes no colourway she
-    /// did not consent to (one could never leave it).
-    function test_mintColourway_unsignedByAttester_onlyWhileCreatorHoldsOrApproved() public {
+    /// Audit 29 F1 and 29b F1-F3 (fixed): a colourway joins a design only from its owner or an account
+    /// it approved, signed request or not: an attester's unsigned request joins no design it does not
+    /// own or hold an approval for, not even one its creator still holds (the role is every studio's);
+    /// the owner sends the generator's signed attestation instead.
+    function test_mintColourway_unsignedByAttester_onlyAsOwnerOrApproved() public {
         uint256 own = _mintTo(creator, 570); // the studio (the lineage's creator) holds its design
         MintRequest memory r = _withTo(_request(571), creator);
         vm.prank(attester);
-        assertEq(cert.designOf(cert.mintColourway(r, own)), own, "the creator's generator adds a colourway");
+        vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateNotOwnerOrApproved.selector, own, attester));
+        cert.mintColourway(r, own);
+        vm.prank(creator);
+        assertEq(cert.designOf(cert.mintColourway(_signedColourway(r, ATTESTER_KEY, own), own)), own, "the studio sends its generator's attestation");
         vm.prank(creator);
         cert.transferFrom(creator, bob, own); // sold to a collector, with its colourway
         MintRequest memory later = _withTo(_request(572), bob);
@@ -102,6 +106,14 @@ contract MotifColourwaysTest is LicensingFixture {
         cert.approve(attester, own);
         vm.prank(attester);
         assertEq(cert.designOf(cert.mintColourway(later, own)), own, "with the collector's approval");
+        // a generator that owns its design (the stack's default: generator = creator = owner) adds unsigned
+        MintRequest memory mine = _request(573);
+        mine.to = attester;
+        vm.prank(attester);
+        uint256 held = cert.mint(mine);
+        MintRequest memory cw = _withTo(_request(574), attester);
+        vm.prank(attester);
+        assertEq(cert.designOf(cert.mintColourway(cw, held)), held, "the owner-attester sends its own");
     }
 
     /// Audit 28 F1 (fixed): a colourway's attestation names its design (`ColourwayAttestation`): it

@@ -612,8 +612,10 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
         ...("minted" in result && result.minted !== undefined
           ? { transactionHash: result.minted.transactionHash, tokenId: result.minted.tokenIds[0]!.toString() }
           : {}),
-        // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit
+        // an attested, unminted pattern: the signed request anyone (the owner's wallet) may submit; a
+        // colourway's (its design's owner sends it, with `mintColourway(mintRequest, designId)`) names its design
         ...(result.status === "attested" ? { mintRequest: JSON.parse(stringify(result.request)) } : {}),
+        ...(result.status === "attested" && result.design !== undefined ? { designId: result.design.id, designOwner: result.design.owner } : {}),
     });
     });
   });

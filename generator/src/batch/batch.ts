@@ -4,6 +4,7 @@ import { type MintRequest, checkColourwaySpec, isMotifError, motifErrorOf } from
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { certificateCreator } from "../stages/certified.js";
+import { colourwayStage } from "../stages/colourway.js";
 import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
 import type { PipelineContext, StageEnv } from "../stages/stage.js";
 import { Journal, type JournalRecord } from "./journal.js";
@@ -104,8 +105,11 @@ export async function runBatch(
     } else {
       let r: RunResult;
       if (last?.step === "attested" && config.minter !== undefined) {
-        // signed before a crash: sent as it was signed
-        r = { ctx: { request: job, mintRequest: reviveRequest(last.request) }, status: "attested" };
+        // signed before a crash: sent as it was signed; a colourway's design read again (the mint
+        // names it, and its owner may have changed or approved this generator since)
+        const ctx: PipelineContext = { request: job, mintRequest: reviveRequest(last.request) };
+        r = job.colourway !== undefined ? await settleStages([colourwayStage], ctx, env, "attested") : { ctx, status: "attested" };
+        if (r.status === "refused") await journal.write({ ...journalRecord(key, r), contentDigest: last.contentDigest, metadataCid: last.metadataCid });
       } else {
         const ctx = toRender[i] ?? { request: job };
         r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));

@@ -1,6 +1,8 @@
 import path from "node:path";
 
-import { tokenIdHex } from "@motif/sdk";
+import { stringify } from "viem";
+
+import { mintColourway, tokenIdHex } from "@motif/sdk";
 import { noParamsWithRecipe, readRecipeFile } from "./recipe.js";
 import { RecipeRefusedError } from "../stages/recipe.js";
 import { selectStore } from "../ipfs/select.js";
@@ -11,7 +13,9 @@ import { certificateBanks } from "../screen/from-chain.js";
 import { PdqIndex } from "../screen/pdq-index.js";
 import { COLOURWAY_FLAGS_HELP, COLOURWAY_OPTION_SPECS, PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, colourwayFlag, colourwayFrom, RENDER_OPTION_SPECS, UsageError, modelEntry, paramFlagsHelp, parse, printSpecFrom, regionOption, renderOptionsFrom, seedOption } from "./args.js";
 import { loadManifest } from "../render/render.js";
-import { chainFromEnv, contractsFor } from "./chain.js";
+import { chainFromEnv, contractsFor, walletFromEnv } from "./chain.js";
+import { ownerSends } from "../stages/colourway.js";
+import { landed } from "../stages/mint.js";
 
 const HELP = `usage: motif mint --model NAME --seed N [--PARAM VALUE ...] [--size PX | [--repeat TYPE] --size-cm CM --dpi N] [--to ADDRESS] [--store DIR] [--json]
        motif mint --recipe RECIPE.json --region CODE --seed N [--size PX] [--to ADDRESS] [--store DIR] [--json]
@@ -28,7 +32,12 @@ The model's params (any it does not declare is refused):
 ${paramFlagsHelp()}
 A tile for print (its repeat, size and DPI in the lineage, hashed into paramsHash):
 ${PRINT_FLAGS_HELP}
-${COLOURWAY_FLAGS_HELP}`;
+${COLOURWAY_FLAGS_HELP}
+A colourway joins its design's family only from the design's owner (or an account it approved):
+when that is not the generator's account, the generator signs the colourway's request and the
+owner sends it: with MOTIF_WALLET_KEY set to the owner's key this command sends it; without, it
+prints the signed request (--json: mintRequest and designId, for the SDK's mintColourway) and
+exits 0 with status "attested".`;
 
 export const mintCommand = {
   help: HELP,
@@ -100,12 +109,41 @@ export const mintCommand = {
       process.stdout.write(values.json ? JSON.stringify({ status: "refused", matches: result.screen.matches }) + "\n" : `refused: matches "${m.label}" at distance ${m.distance} (bank ${m.bank}, ${m.signal}; ${m.transform})\n`);
       return 1;
     }
+    let sent: { transactionHash: `0x${string}`; sentBy: `0x${string}` } | undefined;
+    const design = "design" in result ? result.design : undefined;
+    if (result.status === "attested" && ownerSends(design)) {
+      if (process.env.MOTIF_WALLET_KEY !== undefined && process.env.MOTIF_WALLET_KEY !== "") {
+        // the owner's consent: its own account sends the generator's signed ColourwayAttestation
+        const { wallet } = await walletFromEnv([]);
+        const transactionHash = await mintColourway(wallet, { certificate: chain.minter.certificate, request: result.request, designId: BigInt(design!.id) });
+        await landed(chain.minter.publicClient, transactionHash, "mintColourway");
+        sent = { transactionHash, sentBy: wallet.account.address };
+      } else {
+        const owed = {
+          status: "attested" as const,
+          tokenId: result.rendered.contentDigest,
+          metadataCid: result.pinned.metadataCid.toString(),
+          imageCid: result.pinned.imageCid.toString(),
+          designId: design!.id,
+          owner: design!.owner,
+          mintRequest: JSON.parse(stringify(result.request)) as unknown,
+        };
+        process.stdout.write(
+          values.json
+            ? JSON.stringify(owed) + "\n"
+            : `attested ${owed.tokenId} (metadata ${owed.metadataCid}), a colourway of ${owed.designId}, not minted: its design's owner ${owed.owner} sends it (it has not approved this generator's account ${chain.minter.wallet.account.address}); run again with MOTIF_WALLET_KEY set to the owner's key, or send the signed request (--json) with the SDK's mintColourway\n`,
+        );
+        return 0;
+      }
+    }
     const out = {
-      status: result.status,
+      status: sent !== undefined ? ("minted" as const) : result.status,
       tokenId: result.rendered.contentDigest,
       metadataCid: result.pinned.metadataCid.toString(),
       imageCid: result.pinned.imageCid.toString(),
-      transactionHash: "minted" in result ? result.minted?.transactionHash : undefined,
+      transactionHash: sent?.transactionHash ?? ("minted" in result ? result.minted?.transactionHash : undefined),
+      ...(design !== undefined ? { designId: design.id } : {}),
+      ...(sent !== undefined ? { sentBy: sent.sentBy } : {}),
       ...("recipe" in result && result.recipe !== undefined ? { recipeId: tokenIdHex(result.recipe.recipeId) } : {}),
     };
     process.stdout.write(values.json ? JSON.stringify(out) + "\n" : `minted ${out.tokenId} (metadata ${out.metadataCid}) in ${out.transactionHash}\n`);

@@ -6,9 +6,9 @@ import { defineStage, refuse } from "./stage.js";
 
 /**
  * A design certificate as the chain knows it: what a colourway of it must share, its colourways, and
- * (read by `designOnChain`) its owner and whether this generator's account may add a colourway to it
- * (the contract lets an attester do so while the design's creator holds it, or with its owner's
- * approval; a colourway never leaves its family, so nobody else's design takes one unasked).
+ * (read by `designOnChain`) its owner, whether this generator's account attests there, and whether it
+ * may send a colourway of it itself (the contract takes one only from the design's owner or an account
+ * it approved: a colourway never leaves its family, so nobody else's design takes one unasked).
  */
 export type DesignCertificate = {
   creator: Address;
@@ -19,11 +19,20 @@ export type DesignCertificate = {
   owner?: Address;
   /** Set when the certificate is itself a colourway (of this design): it cannot be a design. */
   colourwayOf?: Hex;
+  /** This generator's account holds ATTESTER_ROLE there and the contract is not paused: its signature counts. */
+  generatorAttests?: boolean;
+  /** This generator's account may send the colourway itself (it owns the design, or its owner approved it); false: the owner sends the signed request. */
   generatorMayAdd?: boolean;
 };
 
 /** Most colourways of one design (`MotifCertificate.MAX_COLOURWAYS`, generated from the contract). */
 export const MAX_COLOURWAYS = Number(MotifCertificateConstants.MAX_COLOURWAYS);
+
+/**
+ * Whether the design's owner, not this generator, sends a colourway of `design`: the generator then
+ * stops at the signed ColourwayAttestation (status "attested") and hands it to the owner.
+ */
+export const ownerSends = (design: DesignCertificate | undefined): boolean => design?.generatorMayAdd === false;
 
 /** Stage output: the design the colourway was checked against (the screen stage's family). */
 export type ColourwayCheckOutput = { design: DesignCertificate & { id: Hex } };
@@ -32,7 +41,11 @@ export type ColourwayCheckOutput = { design: DesignCertificate & { id: Hex } };
  * Colourway stage (before render), for a request that is a colourway: its design must be a
  * certificate of this generator's creator (`designFamily` asks the chain) rendered from the same
  * model, seed, params and print spec (the lineage's paramsHash), so the colourway is that render
- * recoloured; otherwise the pattern is refused (`not-a-colourway`) before anything is rendered.
+ * recoloured; otherwise the pattern is refused (`not-a-colourway`) before anything is rendered. When
+ * minting, it is also refused for what the chain would refuse: another recipient than the design's
+ * owner, a generator whose signature does not count there, a family already full. A design whose
+ * owner has not approved this generator takes the colourway from its owner: the run stops at the
+ * signed request (`ownerSends`); the queue's minter, which signs nothing, refuses it.
  */
 export const colourwayStage = defineStage({
   name: "colourway",
@@ -68,8 +81,12 @@ export const colourwayStage = defineStage({
       // refused before rendering what the chain would refuse to mint
       const to = getAddress(r.to ?? config.creator);
       if (getAddress(design.owner) !== to) return not(`is owned by ${design.owner}: a colourway is minted to its design's owner, this request to ${to}`);
-      if (design.generatorMayAdd === false) {
-        return not(`cannot take a colourway from this generator: its owner ${design.owner} is not its creator and has not approved this generator's account ${minter.wallet.account.address} (or that account is no attester, or the certificate contract is paused); the owner may send the colourway's attested request itself`);
+      const account = minter.wallet.account.address;
+      if (design.generatorAttests === false) {
+        return not(`cannot take a colourway attested by this generator: its account ${account} holds no ATTESTER_ROLE on certificate contract ${minter.certificate}, or the contract is paused`);
+      }
+      if (ownerSends(design) && config.attester === "minter") {
+        return not(`takes a colourway only from its owner ${design.owner} (or an account it approved): this path signs no request to hand over; run it where the generator signs (motif mint, the API) and the owner sends it`);
       }
     }
     return { design: { ...design, id } };

@@ -1,6 +1,7 @@
 import type { Account, Address, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 
 import { mintCertificates, mintColourway, type MintRequest } from "@motif/sdk";
+import { ownerSends } from "./colourway.js";
 import { refusalOf } from "./refusal.js";
 import { defineStage, type StageEnv, type Stop } from "./stage.js";
 
@@ -62,13 +63,15 @@ export async function landed(publicClient: PublicClient, hash: Hex, what: string
 /**
  * The mint stage of the pipeline: one request, or (the queue's minter) a batch in one `mintBatch`.
  * A batch the contract refuses for one pattern's sake (its model deprecated) is minted pattern by
- * pattern, so only that pattern is refused. Stops before it without a minter or with `mint: false`.
+ * pattern, so only that pattern is refused. Stops before it without a minter, with `mint: false`,
+ * or for a colourway its design's owner sends (the result is then the signed request).
  */
 export const mintStage = defineStage({
   name: "mint",
   needs: ["mintRequest"],
   status: "minted",
-  enabled: ({ config, options }) => config.minter !== undefined && options.mint !== false,
+  // a colourway whose design's owner sends it (`ownerSends`) stops at its signed request
+  enabled: ({ config, options }, ctx) => config.minter !== undefined && options.mint !== false && !ownerSends(ctx.design),
   run: async (ctx, env) => mintOne(ctx.mintRequest, env, ctx.design?.id),
   async batch(inputs, env) {
     const one = async (c: (typeof inputs)[number]): Promise<{ minted: MintOutput } | Stop> => {

@@ -1,5 +1,5 @@
 import { type Hex, getAddress } from "viem";
-import { type MintRequest, type ModelParamDeclaration, ModelParamsError, checkModelParams, describeModelParam, mintCertificates } from "@motif/sdk";
+import { type MintRequest, type ModelParamDeclaration, ModelParamsError, checkModelParams, describeModelParam, mintCertificates, mintColourway } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { postApi } from "../config.js";
@@ -86,7 +86,7 @@ export async function createPage(app: App, root: HTMLElement): Promise<void> {
       show(status, notice("info", "Generating, screening and pinning…"));
       const r = await api("/v1/patterns", { ...f, ...(wallet ? { to: wallet.account.address, mint: false } : { mint: true }) });
       if (!r.ok) throw new Error(await apiError(r));
-      const body = (await r.json()) as { status: string; contentDigest: Hex; mintRequest?: Record<string, any> };
+      const body = (await r.json()) as { status: string; contentDigest: Hex; mintRequest?: Record<string, any>; designId?: Hex };
       if (wallet && body.mintRequest) {
         show(status, notice("info", "Confirm the mint in your wallet…"));
         const m = body.mintRequest;
@@ -97,7 +97,9 @@ export async function createPage(app: App, root: HTMLElement): Promise<void> {
           deadline: BigInt(m.deadline),
           signature: m.signature,
         };
-        const hash = await mintCertificates(wallet, { certificate: app.cfg.contracts.MotifCertificate, requests: [request] });
+        const certificate = app.cfg.contracts.MotifCertificate;
+        // a colourway's request names its design: the owner (this wallet) links it to the design's family
+        const hash = body.designId !== undefined ? await mintColourway(wallet, { certificate, request, designId: BigInt(body.designId) }) : await mintCertificates(wallet, { certificate, requests: [request] });
         await app.client.waitForTransactionReceipt({ hash });
       }
       show(status, notice("ok", "Minted. ", h("a", { href: `#/pattern/${body.contentDigest}` }, `Open ${short(body.contentDigest)}`)));
