@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { modelRegistration } from "@motif/sdk";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -10,7 +11,7 @@ import { jobKey, runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { type PipelineConfig, runPipeline } from "../src/pipeline.js";
-import { loadManifest } from "../src/render/render.js";
+import { closeRenderPools, loadManifest, render } from "../src/render/render.js";
 import { certificateEntries } from "../src/screen/from-chain.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
@@ -84,5 +85,32 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     // A third run over the same batch does nothing.
     expect(await runBatch(await freshConfig(), jobs, journalFile)).to.include({ skipped: 5, minted: 0 });
     expect((await readFile(journalFile, "utf8")).trim().split("\n").length).to.be.greaterThan(5);
+  });
+
+  it("motif batch --repeat --size-cm --dpi: each job is the seamless tile of its print spec, journaled under a key of its own", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "motif-batch-print-"));
+    try {
+      const env = { ...process.env };
+      delete env.MOTIF_RPC_URL;
+      delete env.MOTIF_REDIS_URL;
+      const args = ["generator/bin/motif.mjs", "batch", "--count", "2", "--model", "weld", "--seed-start", "78", "--scale", "3", "--sharpness", "6", "--repeat", "half-drop", "--size-cm", "3.25", "--dpi", "50", "--store", path.join(dir, "ipfs"), "--journal", path.join(dir, "j.jsonl"), "--json"];
+      const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(process.execPath, args, { env, cwd: process.cwd() }, (e, stdout, stderr) => resolve({ code: e === null ? 0 : Number(e.code ?? 1), stdout, stderr })),
+      );
+      expect(out.code, out.stderr).to.equal(0);
+      const records = (await readFile(path.join(dir, "j.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as { key: string; contentDigest: string; step: string });
+      const print = { repeat: "half-drop" as const, sizeCm: 3.25, dpi: 50 };
+      for (const [i, seed] of [78n, 79n].entries()) {
+        const job = { model: "weld", seed, params: { scale: 3, sharpness: 6 }, width: 64, height: 64 };
+        // the oracle: the seamless render of the spec (3.25 cm at 50 DPI: 64 px), rendered here
+        expect(records[i]!.contentDigest).to.equal((await render({ ...job, print })).contentDigest);
+        expect(records[i]!.key).to.equal(jobKey({ ...job, print }));
+        expect(records[i]!.key).to.not.equal(jobKey(job));
+        expect(records[i]!.step).to.equal("pinned");
+      }
+    } finally {
+      await closeRenderPools();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

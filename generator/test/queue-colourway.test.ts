@@ -5,7 +5,7 @@ import path from "node:path";
 import { Queue, type Worker } from "bullmq";
 import sharp from "sharp";
 
-import { getColourways, getDesignOf, motifCertificateAbi } from "@motif/sdk";
+import { getCertificate, getColourways, getDesignOf, motifCertificateAbi, renderParamsHash } from "@motif/sdk";
 import { jobKey } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
 import { chainFromEnv } from "../src/cli/chain.js";
@@ -65,7 +65,15 @@ describe("queue: a colourway job through a worker and the single minter is minte
       worker = startWorker({ connection, pipeline: workerConfig });
       const minterConfig = await fresh();
       const job: RenderJobData = { batchId: "colourway", model: base.model, seed: base.seed.toString(), params: base.params, width: base.width, height: base.height, modelIds: minterConfig.modelIds, creator: minterConfig.creator, colourway: spec };
-      const ids = await enqueueBatch(queue, [job]);
+      // and a tile for print (half-drop, 3.25 cm at 50 DPI: 64 px), its spec carried to the worker
+      const print = { repeat: "half-drop" as const, sizeCm: 3.25, dpi: 50 };
+      const tile = { model: base.model, seed: 78n, params: base.params, width: 64, height: 64 };
+      const printJob: RenderJobData = { ...job, seed: "78", width: 64, height: 64, print, colourway: undefined };
+      delete printJob.colourway;
+      const ids = await enqueueBatch(queue, [job, printJob]);
+      // a print tile's job is not the plain render's of its size
+      expect(ids[1]).to.equal(jobKey({ ...tile, print }));
+      expect(ids[1]).to.not.equal(jobKey(tile));
       // the colourway's job is not its design's (same model, seed, params and size): BullMQ would drop it as a duplicate
       expect(ids[0]).to.equal(jobKey(toRequest(job)));
       expect(ids[0]).to.not.equal(jobKey(base));
@@ -73,7 +81,7 @@ describe("queue: a colourway job through a worker and the single minter is minte
       const journal = await Journal.open(path.join(dir, "queue.jsonl"));
       const summary = await drainBatch({ queue, jobIds: ids, journal, pipeline: minterConfig, rescanMs: 60_000 });
       const record = journal.get(ids[0]!)!;
-      expect(summary, JSON.stringify(record)).to.deep.equal({ minted: 1, pinned: 0, refused: 0, dead: 0 });
+      expect(summary, JSON.stringify([record, journal.get(ids[1]!)])).to.deep.equal({ minted: 2, pinned: 0, refused: 0, dead: 0 });
       expect(record.step).to.equal("minted");
       // the colourway's render, not its design's: the same request rendered here gives its bytes
       const tokenId = BigInt(record.contentDigest!);
@@ -85,6 +93,15 @@ describe("queue: a colourway job through a worker and the single minter is minte
       expect(minted).to.have.length(1);
       expect(await getDesignOf(publicClient, { certificate, tokenId })).to.equal(BigInt(designId));
       expect(await getColourways(publicClient, { certificate, designId: BigInt(designId) })).to.deep.equal([tokenId]);
+
+      // the print tile: the seamless render of its spec (rendered here again, the oracle), its spec in the lineage
+      const printed = journal.get(ids[1]!)!;
+      expect(printed.step).to.equal("minted");
+      const seamless = await render({ ...tile, print });
+      expect(printed.contentDigest).to.equal(seamless.contentDigest);
+      expect(printed.contentDigest).to.not.equal((await render(tile)).contentDigest);
+      const onChain = await getCertificate(publicClient, { certificate, tokenId: BigInt(printed.contentDigest!) });
+      expect(onChain.lineage.paramsHash).to.equal(renderParamsHash(base.params, print));
     } finally {
       await worker?.close();
       await queue.obliterate({ force: true });

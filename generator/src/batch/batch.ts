@@ -1,6 +1,6 @@
 import { getAddress, keccak256, stringToBytes } from "viem";
 
-import { type MintRequest, checkColourwaySpec, isMotifError, motifErrorOf } from "@motif/sdk";
+import { type MintRequest, checkColourwaySpec, checkPrintSpec, isMotifError, motifErrorOf } from "@motif/sdk";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { certificateCreator } from "../stages/certified.js";
@@ -9,10 +9,10 @@ import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
 import type { PipelineContext, StageEnv } from "../stages/stage.js";
 import { Journal, type JournalRecord } from "./journal.js";
 
-/** A colourway spec in its canonical form; one the check refuses as given (the colourway stage refuses it in words). */
-function canonicalColourway(spec: NonNullable<PatternRequest["colourway"]>): unknown {
+/** A spec in its canonical form (`check`'s answer); one the check refuses as given (the render refuses it in words). */
+function canonical<T>(spec: T, check: (spec: T) => unknown): unknown {
   try {
-    return checkColourwaySpec(spec);
+    return check(spec);
   } catch {
     return spec;
   }
@@ -21,11 +21,13 @@ function canonicalColourway(spec: NonNullable<PatternRequest["colourway"]>): unk
 /**
  * Identity of a job: a hash of what determines the pattern, so a resubmitted batch is idempotent. A
  * colourway's adds its canonical spec (a design and its colourways share model, seed, params and
+ * size), a print tile's its print spec (a seamless tile is another render than the plain one of its
  * size); any other job keeps the key it always had, so earlier journals still resume.
  */
 export function jobKey(r: PatternRequest): string {
-  const colourway = r.colourway === undefined ? "" : `|colourway:${JSON.stringify(canonicalColourway(r.colourway))}`;
-  return keccak256(stringToBytes(`${r.model}|${r.seed}|${canonicalParams(r.params)}|${r.width}x${r.height}${colourway}`));
+  const print = r.print === undefined ? "" : `|print:${JSON.stringify(canonical(r.print, (p) => checkPrintSpec(p)))}`;
+  const colourway = r.colourway === undefined ? "" : `|colourway:${JSON.stringify(canonical(r.colourway, checkColourwaySpec))}`;
+  return keccak256(stringToBytes(`${r.model}|${r.seed}|${canonicalParams(r.params)}|${r.width}x${r.height}${print}${colourway}`));
 }
 
 /**

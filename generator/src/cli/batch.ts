@@ -12,11 +12,11 @@ import { PdqIndex } from "../screen/pdq-index.js";
 import { BankSet } from "../screen/banks.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { mintedSignals } from "../screen/from-chain.js";
-import { RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, renderOptionsFrom, seedOption } from "./args.js";
+import { PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, RENDER_OPTION_SPECS, UsageError, intOption, modelEntry, paramFlagsHelp, parse, printSpecFrom, renderOptionsFrom, seedOption } from "./args.js";
 import { chainFromEnv } from "./chain.js";
 
-const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--PARAM VALUE ...] [--size PX]
-                   [--journal FILE] [--store DIR] [--index FILE.csv ...] [--json]
+const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--PARAM VALUE ...]
+                   [--size PX | [--repeat TYPE] --size-cm CM --dpi N] [--journal FILE] [--store DIR] [--index FILE.csv ...] [--json]
 
 Generates N patterns (seeds seed-start .. seed-start+N-1) through render → PDQ → screen → pin, and,
 when MOTIF_RPC_URL and MOTIF_ATTESTER_KEY are set, attest → mint. A journal (default
@@ -29,7 +29,9 @@ With MOTIF_REDIS_URL the batch is split into jobs on a BullMQ queue for \`motif 
 (any number, any machine); this command then mints what the workers finish, in batches, as the one
 sender from the generator key, and waits until every job is minted, refused or dead-lettered.
 The model's params (any it does not declare is refused):
-${paramFlagsHelp()}`;
+${paramFlagsHelp()}
+Tiles for print (every pattern of the batch: its repeat, size and DPI in the lineage, hashed into paramsHash):
+${PRINT_FLAGS_HELP}`;
 
 export const batchCommand = {
   help: HELP,
@@ -37,6 +39,7 @@ export const batchCommand = {
     const manifest = await loadManifest();
     const { values, paramFlags } = parse(args, {
       ...RENDER_OPTION_SPECS,
+      ...PRINT_OPTION_SPECS,
       count: { type: "string" },
       "seed-start": { type: "string" },
       journal: { type: "string", default: path.join(".motif", "batch.jsonl") },
@@ -68,7 +71,9 @@ export const batchCommand = {
     banks.replace(stored.banks, stored.certificateThresholds);
     const { store, pinQueue } = selectStore(values.store!);
     const config = pipelineConfig({ store, pinQueue, index, banks, ...(chain !== undefined ? { chain } : { modelIds: Object.fromEntries(models.map((m, i) => [m, i + 1])) }) });
-    const jobs = Array.from({ length: count }, (_, i) => ({ model: values.model!, seed: start + BigInt(i), params, width: size, height: size }));
+    const print = printSpecFrom(values);
+    const side = print?.side ?? size;
+    const jobs = Array.from({ length: count }, (_, i) => ({ model: values.model!, seed: start + BigInt(i), params, width: side, height: side, ...(print !== undefined ? { print: print.print } : {}) }));
     const tty = process.stderr.isTTY === true && !values.json;
     const redisUrl = process.env.MOTIF_REDIS_URL;
     if (redisUrl !== undefined && redisUrl !== "") {
@@ -77,7 +82,7 @@ export const batchCommand = {
         const batchId = `${values.model}-${start}-${count}`;
         const ids = await enqueueBatch(
           queue,
-          jobs.map((j) => ({ batchId, model: j.model, seed: j.seed.toString(), params: j.params, width: j.width, height: j.height, modelIds: config.modelIds, creator: config.creator })),
+          jobs.map((j) => ({ batchId, model: j.model, seed: j.seed.toString(), params: j.params, width: j.width, height: j.height, ...(j.print !== undefined ? { print: j.print } : {}), modelIds: config.modelIds, creator: config.creator })),
         );
         const summary = await drainBatch({
           queue,

@@ -27,7 +27,7 @@ import { type ConnectionOptions, type Job, Queue, QueueEvents, UnrecoverableErro
 import { CID } from "multiformats/cid";
 import type { Address, Hex } from "viem";
 
-import type { ColourwaySpec } from "@motif/sdk";
+import type { ColourwaySpec, PrintSpec } from "@motif/sdk";
 
 import { Journal } from "../batch/journal.js";
 import { jobKey, journalRecord, settleStages } from "../batch/batch.js";
@@ -57,6 +57,8 @@ export type RenderJobData = {
    * worker's colourway stage checks the design on chain and the minter mints it with `mintColourway`.
    */
   colourway?: ColourwaySpec;
+  /** A tile for print (its repeat, size and DPI; width and height are its side): rendered seamless under the repeat. */
+  print?: PrintSpec;
 };
 
 /** A colourway's design as the worker's colourway stage checked it on chain, as JSON. */
@@ -152,6 +154,7 @@ export const toRequest = (d: RenderJobData): PatternRequest => ({
   params: d.params,
   width: d.width,
   height: d.height,
+  ...(d.print !== undefined ? { print: d.print } : {}),
   ...(d.colourway !== undefined ? { colourway: d.colourway } : {}),
 });
 
