@@ -185,7 +185,8 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     rebank();
     const signer = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     const signing = { ...config, minter: minting.minter, attester: { signer, chainId: 31337, certificate: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" as const } };
-    const owed = await runPipeline(signing, { ...base, to: collector, colourway: { design: designId, map } });
+    // no recipient named: a colourway goes to its design's owner
+    const owed = await runPipeline(signing, { ...base, colourway: { design: designId, map } });
     expect(owed.status).to.equal("attested");
     if (owed.status !== "attested") return;
     expect(owed.design?.id).to.equal(designId);
@@ -193,7 +194,7 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     const message = { lineage: owed.request.lineage, to: owed.request.to, royaltyBps: owed.request.royaltyBps, deadline: owed.request.deadline, designId: BigInt(designId) };
     expect(await verifyTypedData({ address: signer.address, domain: certificateDomain(31337, signing.attester.certificate), types: colourwayAttestationTypes, primaryType: "ColourwayAttestation", message, signature: owed.request.signature }), "signed for this design").to.equal(true);
     chain.set(designId.toLowerCase(), { ...onChain, owner: collector, generatorAttests: true, generatorMayAdd: false });
-    expect(await refusedFor({ ...base, colourway: { design: designId, map } }, minting)).to.equal(
+    expect(await refusedFor({ ...base, to: config.creator, colourway: { design: designId, map } }, minting)).to.equal(
       `not-a-colourway: colourway.design: ${id} is owned by ${collector}: a colourway is minted to its design's owner, this request to ${config.creator}`,
     );
     chain.set(designId.toLowerCase(), { ...onChain, colourways: Array.from({ length: 32 }, (_, i) => `0x${i.toString(16).padStart(64, "0")}` as `0x${string}`) });

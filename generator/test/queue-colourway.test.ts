@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Queue, type Worker } from "bullmq";
+import { Queue } from "bullmq";
 import sharp from "sharp";
+import { getAddress } from "viem";
 
 import { getCertificate, getColourways, getDesignOf, motifCertificateAbi, renderParamsHash } from "@motif/sdk";
 import { jobKey } from "../src/batch/batch.js";
@@ -12,17 +13,17 @@ import { chainFromEnv } from "../src/cli/chain.js";
 import { pipelineConfig } from "../src/config.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
 import { runPipeline } from "../src/pipeline.js";
-import { type CarriedContext, RENDER_QUEUE, type RenderJobData, type RenderJobResult, drainBatch, enqueueBatch, redisConnection, startWorker, toRequest, uncarry } from "../src/queue/distributed.js";
+import { type CarriedContext, RENDER_QUEUE, type RenderJobData, type RenderJobResult, drainBatch, enqueueBatch, redisConnection, toRequest, uncarry } from "../src/queue/distributed.js";
 import { closeRenderPools, render } from "../src/render/render.js";
 import { certificateBanks } from "../src/screen/from-chain.js";
-import { startRedis } from "../../test/ts/helpers/procs.js";
+import { npxMotif, startRedis } from "../../test/ts/helpers/procs.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 
 /**
- * A colourway through the queue path: a BullMQ worker (no key) checks its design on chain in the
- * colourway stage, renders, screens it as family and pins it; the single minter screens it again and
+ * A colourway through the queue path: a `motif worker` process (no key; MOTIF_RPC_URL to read the
+ * chain) checks its design on chain in the colourway stage, renders, screens it as family and pins it; the single minter screens it again and
  * mints it. The design the worker checked must reach the minter, so the colourway is minted with
  * `mintColourway` (linked to its design) and not as a plain pattern (which screening would refuse as
  * a copy of its design, or the chain would hold unlinked). Oracle: the chain's `designOf` and
@@ -38,7 +39,7 @@ describe("queue: a colourway job through a worker and the single minter is minte
     const dir = mkdtempSync(path.join(os.tmpdir(), "motif-queue-colourway-"));
     const connection = redisConnection(redis.url);
     const queue = new Queue<RenderJobData, RenderJobResult>(RENDER_QUEUE, { connection });
-    let worker: Worker | undefined;
+    let worker: Awaited<ReturnType<typeof npxMotif>> | undefined;
     try {
       const setup = (await chainFromEnv(chain.env))!;
       const { publicClient, certificate } = setup.minter;
@@ -60,9 +61,13 @@ describe("queue: a colourway job through a worker and the single minter is minte
       const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
       const spec = { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) };
 
-      // a worker without the generator key: the pipeline up to pin, reading designs on chain
-      const { attester: _a, minter: _m, modelIds: _i, creator: _c, ...workerConfig } = await fresh();
-      worker = startWorker({ connection, pipeline: workerConfig });
+      // a design the generator minted to a studio: a colourway of it is the studio's to send
+      const studio = getAddress(chain.deployed.wallets[2]!.account.address);
+      const studioDesign = await runPipeline(await fresh(), { ...base, seed: 79n, to: studio });
+      expect(studioDesign.status).to.equal("minted");
+
+      // a `motif worker` without the generator key: the pipeline up to pin, reading designs on chain
+      worker = await npxMotif(["worker", "--store", path.join(dir, "ipfs")], { MOTIF_REDIS_URL: redis.url, MOTIF_RPC_URL: chain.url, MOTIF_CERTIFICATE: chain.record.contracts.MotifCertificate }, /ready/);
       const minterConfig = await fresh();
       const job: RenderJobData = { batchId: "colourway", model: base.model, seed: base.seed.toString(), params: base.params, width: base.width, height: base.height, modelIds: minterConfig.modelIds, creator: minterConfig.creator, colourway: spec };
       // and a tile for print (half-drop, 3.25 cm at 50 DPI: 64 px), its spec carried to the worker
@@ -70,7 +75,9 @@ describe("queue: a colourway job through a worker and the single minter is minte
       const tile = { model: base.model, seed: 78n, params: base.params, width: 64, height: 64 };
       const printJob: RenderJobData = { ...job, seed: "78", width: 64, height: 64, print, colourway: undefined };
       delete printJob.colourway;
-      const ids = await enqueueBatch(queue, [job, printJob]);
+      const studioSpec = { design: studioDesign.rendered.contentDigest, map: spec.map };
+      const studioJob: RenderJobData = { ...job, seed: "79", colourway: studioSpec };
+      const ids = await enqueueBatch(queue, [job, printJob, studioJob]);
       // a print tile's job is not the plain render's of its size
       expect(ids[1]).to.equal(jobKey({ ...tile, print }));
       expect(ids[1]).to.not.equal(jobKey(tile));
@@ -81,7 +88,7 @@ describe("queue: a colourway job through a worker and the single minter is minte
       const journal = await Journal.open(path.join(dir, "queue.jsonl"));
       const summary = await drainBatch({ queue, jobIds: ids, journal, pipeline: minterConfig, rescanMs: 60_000 });
       const record = journal.get(ids[0]!)!;
-      expect(summary, JSON.stringify([record, journal.get(ids[1]!)])).to.deep.equal({ minted: 2, pinned: 0, refused: 0, dead: 0 });
+      expect(summary, JSON.stringify([record, journal.get(ids[1]!), journal.get(ids[2]!), worker.output()])).to.deep.equal({ minted: 2, pinned: 0, refused: 1, dead: 0 });
       expect(record.step).to.equal("minted");
       // the colourway's render, not its design's: the same request rendered here gives its bytes
       const tokenId = BigInt(record.contentDigest!);
@@ -102,8 +109,15 @@ describe("queue: a colourway job through a worker and the single minter is minte
       expect(printed.contentDigest).to.not.equal((await render(tile)).contentDigest);
       const onChain = await getCertificate(publicClient, { certificate, tokenId: BigInt(printed.contentDigest!) });
       expect(onChain.lineage.paramsHash).to.equal(renderParamsHash(base.params, print));
+
+      // the studio's design: the minter, which signs nothing to hand over, refuses its colourway in words; nothing minted
+      const refused = journal.get(ids[2]!)!;
+      expect(refused.step).to.equal("refused");
+      expect(refused.reason, refused.reason).to.contain(`takes a colourway only from its owner ${studio}`);
+      expect(await getColourways(publicClient, { certificate, designId: BigInt(studioDesign.rendered.contentDigest) })).to.deep.equal([]);
     } finally {
-      await worker?.close();
+      worker?.child.kill("SIGTERM");
+      expect(await worker?.exited).to.equal(0);
       await queue.obliterate({ force: true });
       await queue.close();
       await chain.close();

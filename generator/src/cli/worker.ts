@@ -1,9 +1,10 @@
 import path from "node:path";
 
 import { selectStore } from "../ipfs/select.js";
-import { pipelineConfig } from "../config.js";
+import { designOnChain, pipelineConfig } from "../config.js";
 import { redisConnection, startWorker } from "../queue/distributed.js";
 import { UsageError, intOption, parse } from "./args.js";
+import { connect } from "./chain.js";
 import { stopSignal } from "./stop.js";
 import { closeRenderPools } from "../render/render.js";
 
@@ -13,7 +14,10 @@ A batch worker (BullMQ on Redis at MOTIF_REDIS_URL): takes render jobs that \`mo
 renders → fingerprints → screens → pins them, and hands the lineage back for minting. Run any number,
 on any machine that reaches Redis and the IPFS node (MOTIF_IPFS_API; the embedded store --store is
 only shared by workers on one machine). Ctrl-C or SIGTERM finishes the current job, then stops (exit 0).
-MOTIF_QUEUE_LOCK_MS: how long a killed worker's job waits before another worker takes it (30000).`;
+MOTIF_QUEUE_LOCK_MS: how long a killed worker's job waits before another worker takes it (30000).
+MOTIF_RPC_URL (optional; no key): the chain whose certificates a colourway job's design is read
+from (the addresses from deployments/<chainId>.json or MOTIF_CERTIFICATE); without it a colourway
+job is refused, naming the variable.`;
 
 export const workerCommand = {
   help: HELP,
@@ -36,9 +40,12 @@ export const workerCommand = {
     const stop = stopSignal(); // from here on a signal stops the worker cleanly, even before it is ready
     try {
       const { store, pinQueue } = selectStore(values.store!);
+      // read-only chain access (no key) for colourway jobs: their design is checked before rendering
+      const rpc = process.env.MOTIF_RPC_URL;
+      const chain = rpc !== undefined && rpc !== "" ? await connect(rpc, ["certificate"]) : undefined;
       const worker = startWorker({
         connection: redisConnection(url),
-        pipeline: pipelineConfig({ store, pinQueue, royaltyBps: 0 }),
+        pipeline: { ...pipelineConfig({ store, pinQueue, royaltyBps: 0 }), ...(chain !== undefined ? { designFamily: designOnChain(chain.publicClient, chain.addresses.certificate) } : {}) },
         concurrency,
         lockDurationMs,
         onJob: (e) => process.stdout.write(JSON.stringify({ worker: process.pid, ...e }) + "\n"),

@@ -32,6 +32,7 @@ import type { ColourwaySpec, PrintSpec } from "@motif/sdk";
 import { Journal } from "../batch/journal.js";
 import { jobKey, journalRecord, settleStages } from "../batch/batch.js";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, queueStages, runStagesTogether } from "../pipeline.js";
+import { colourwayStage } from "../stages/colourway.js";
 import type { FingerprintOutput } from "../stages/fingerprint.js";
 import type { PinOutput } from "../stages/pin.js";
 import type { Refusal } from "../stages/refusal.js";
@@ -318,7 +319,9 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
           summary.dead++;
           continue;
         }
-        const r = await settleStages(perPattern, ctx, envOf(job.data), "pinned");
+        // a colourway's design read again by the minter, with its own account: the owner may have
+        // changed since the worker's read, and the minter (it signs nothing) sends only what it may
+        const r = await settleStages(ctx.design !== undefined && config.minter !== undefined ? [colourwayStage, ...perPattern] : perPattern, ctx, envOf(job.data), "pinned");
         if (r.status === "attested" && together.length > 0) {
           ready.push(r);
           readyIds.push(id);

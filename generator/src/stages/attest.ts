@@ -1,6 +1,7 @@
 import type { Account, Address, Hex, LocalAccount, WalletClient } from "viem";
 
 import { certificateDomain, colourwayAttestationTypes, mintAttestationTypes, type Lineage, type MintRequest } from "@motif/sdk";
+import { recipientOf } from "./colourway.js";
 import { chainLineage, mintRequestOf, NO_DEADLINE } from "./lineage.js";
 import { defineStage } from "./stage.js";
 
@@ -53,7 +54,7 @@ export const attestStage = defineStage({
   enabled: ({ config }) => config.attester !== undefined,
   async run(ctx, { config }) {
     const lineage = chainLineage(config, { rendered: ctx.rendered, fingerprint: ctx.fingerprint, pinned: ctx.pinned, recipe: ctx.recipe });
-    const to = ctx.request.to ?? config.creator;
+    const to = recipientOf(ctx.request, ctx.design, config.creator);
     if (config.attester === "minter") return { mintRequest: mintRequestOf({ lineage, to, royaltyBps: config.royaltyBps, deadline: NO_DEADLINE }) };
     const now = config.now?.() ?? BigInt(Math.floor(Date.now() / 1000));
     const design = ctx.design !== undefined ? { designId: BigInt(ctx.design.id) } : {};

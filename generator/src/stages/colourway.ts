@@ -34,6 +34,12 @@ export const MAX_COLOURWAYS = Number(MotifCertificateConstants.MAX_COLOURWAYS);
  */
 export const ownerSends = (design: DesignCertificate | undefined): boolean => design?.generatorMayAdd === false;
 
+/**
+ * Who a pattern's certificate is minted to: the request's `to`; else, for a colourway, its design's
+ * owner (the contract mints a colourway to no one else); else the generator's creator.
+ */
+export const recipientOf = (request: { to?: Address }, design: DesignCertificate | undefined, creator: Address): Address => request.to ?? design?.owner ?? creator;
+
 /** Stage output: the design the colourway was checked against (the screen stage's family). */
 export type ColourwayCheckOutput = { design: DesignCertificate & { id: Hex } };
 
@@ -78,9 +84,9 @@ export const colourwayStage = defineStage({
     if (design.colourways.length >= MAX_COLOURWAYS) return not(`already has ${design.colourways.length} colourways, the most a design can have (${MAX_COLOURWAYS})`);
     const minter = config.minter;
     if (minter !== undefined && env.options.mint !== false && design.owner !== undefined) {
-      // refused before rendering what the chain would refuse to mint
-      const to = getAddress(r.to ?? config.creator);
-      if (getAddress(design.owner) !== to) return not(`is owned by ${design.owner}: a colourway is minted to its design's owner, this request to ${to}`);
+      // refused before rendering what the chain would refuse to mint; a colourway goes to its design's
+      // owner (`recipientOf`), so only a recipient named otherwise is refused
+      if (r.to !== undefined && getAddress(design.owner) !== getAddress(r.to)) return not(`is owned by ${design.owner}: a colourway is minted to its design's owner, this request to ${getAddress(r.to)}`);
       const account = minter.wallet.account.address;
       if (design.generatorAttests === false) {
         return not(`cannot take a colourway attested by this generator: its account ${account} holds no ATTESTER_ROLE on certificate contract ${minter.certificate}, or the contract is paused`);
