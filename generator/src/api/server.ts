@@ -326,7 +326,7 @@ const nameParam = { type: "object", properties: { name: { type: "string", descri
  * and answer 400 naming the field.
  */
 const ROUTE_DOCS: Record<string, Record<string, unknown>> = {
-  "POST /v1/patterns": { summary: "Render, fingerprint, screen and pin a pattern (and mint it with mint: true)", response: replies({ 201: "pinned (or minted)" }, 400, 401, 403, 409, 429) },
+  "POST /v1/patterns": { summary: "Render, fingerprint, screen and pin a pattern (and mint it with mint: true)", response: replies({ 201: "pinned, minted, or attested (mint: false, or a colourway its design's owner sends: mintRequest and designId for mintColourway)" }, 400, 401, 403, 409, 429) },
   "POST /v1/render": {
     summary: "Render only, nothing pinned: a preview, or an auditor's re-render with weights fetched by their CID",
     description: "weights (base64) or weightsCid (fetched from the server's IPFS store and checked against the CID) must be a registered model's weights (403 otherwise) unless the operator allows uploads; at most maxConcurrentRenders renders per key at once (429)",
