@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+import { getAddress } from "viem";
+
+import { motifCertificateAbi } from "@motif/sdk";
+import { runBatch } from "../src/batch/batch.js";
+import { Journal } from "../src/batch/journal.js";
+import { jobKey } from "../src/batch/batch.js";
+import { chainFromEnv } from "../src/cli/chain.js";
+import { pipelineConfig } from "../src/config.js";
+import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
+import { PIPELINE, runPipeline } from "../src/pipeline.js";
+import { closeRenderPools } from "../src/render/render.js";
+import { certificateBanks } from "../src/screen/from-chain.js";
+import type { AnyStage } from "../src/stages/stage.js";
+import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
+
+const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+
+/**
+ * Audit session 30 (in-process batch) of c22d549: a colourway the colourway stage let through (the
+ * generator holds the design) whose design is sold before the mint. The chain refuses it
+ * (ColourwayOwnerMismatch); the batch should journal it refused and go on, not stop every other job.
+ */
+describe("audit session 30: a design sold between the colourway check and the mint, in a batch", function () {
+  this.timeout(600_000);
+  after(closeRenderPools);
+
+  it("finding_batchStopsOnSoldDesign: the colourway is refused and the next job is still minted", async () => {
+    const chain = await remoteChainWithMotif();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "motif-a30-batch-"));
+    try {
+      const setup = (await chainFromEnv(chain.env))!;
+      const { publicClient, certificate } = setup.minter;
+      const store = new EmbeddedIpfs(path.join(dir, "ipfs"));
+      const fresh = async () => pipelineConfig({ store, ...(await certificateBanks(publicClient, certificate)), chain: setup });
+      const base = { model: "weld", seed: 77n, params: { scale: 3, sharpness: 6 }, width: 128, height: 128 };
+      const design = await runPipeline(await fresh(), base);
+      expect(design.status).to.equal("minted");
+      const designId = design.rendered.contentDigest;
+      const rgb = new Uint8Array((await sharp(design.rendered.png).raw().toBuffer({ resolveWithObject: true })).data);
+      const counts = new Map<string, number>();
+      for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
+      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
+      const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
+      const colourway = { ...base, colourway: { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) } };
+      const plain = { ...base, seed: 78n };
+      // the sale, between the colourway stage's check (before render) and the mint
+      const generator = chain.deployed.wallets[1]!;
+      const buyer = getAddress(chain.deployed.wallets[3]!.account.address);
+      let sold = false;
+      const sell = {
+        name: "sell",
+        needs: [],
+        applies: (ctx: { request: { colourway?: unknown } }) => ctx.request.colourway !== undefined,
+        async run() {
+          if (!sold) {
+            sold = true;
+            const hash = await generator.writeContract({ address: certificate, abi: motifCertificateAbi, functionName: "transferFrom", args: [generator.account.address, buyer, BigInt(designId)], account: generator.account, chain: generator.chain });
+            await publicClient.waitForTransactionReceipt({ hash });
+          }
+          return {};
+        },
+      } as unknown as AnyStage;
+      const i = PIPELINE.findIndex((s) => s.name === "attest");
+      const stages = [...PIPELINE.slice(0, i + 1), sell, ...PIPELINE.slice(i + 1)];
+      const config = { ...(await fresh()), stages };
+      const journalFile = path.join(dir, "batch.jsonl");
+      const outcome = await runBatch(config, [colourway, plain], journalFile).then(
+        (summary) => ({ summary }),
+        (e: unknown) => ({ error: (e as Error).message.split("\n")[0] }),
+      );
+      const journal = await Journal.open(journalFile);
+      console.log("outcome:", JSON.stringify(outcome), "colourway:", journal.get(jobKey(colourway))?.step, "plain:", journal.get(jobKey(plain))?.step);
+      expect(outcome, "the batch").to.not.have.property("error");
+      expect(journal.get(jobKey(colourway))?.step).to.equal("refused");
+      expect(journal.get(jobKey(plain))?.step).to.equal("minted");
+    } finally {
+      await chain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
