@@ -38,6 +38,15 @@ export const certifiedByAnother = (tokenId: bigint, creator: string): Refusal =>
   reason: `near-duplicate of certificate ${tokenIdHex(tokenId)} at distance 0: the same image is certified, credited to ${creator}, not to this generator's creator`,
 });
 
+/** The contract's refusals of a colourway for its design's state (checked before rendering, changed since). */
+const COLOURWAY_REFUSALS = new Set([
+  "MotifCertificateColourwayOwnerMismatch",
+  "MotifCertificateNotOwnerOrApproved",
+  "MotifCertificateTooManyColourways",
+  "MotifCertificateDesignIsColourway",
+  "MotifCertificateUnknownDesign",
+]);
+
 /**
  * The one status/refusal mapping: the refusal an error stands for, or undefined for a failure that
  * is no fault of the request (a node down, a store unreachable) and may succeed when retried.
@@ -49,6 +58,11 @@ export function refusalOf(error: unknown): Refusal | undefined {
   if (error instanceof MotifContractError && error.errorName === "MotifCertificateModelNotActive") {
     // the contract's words without the call site, which differs between `mint` and `mintBatch`
     return { code: "model-inactive", reason: `${describeMotifError(error.errorName, error.args)} [${error.errorName}]` };
+  }
+  if (error instanceof MotifContractError && COLOURWAY_REFUSALS.has(error.errorName)) {
+    // the design moved on between the colourway's check and its mint (sold, filled, approval withdrawn):
+    // this colourway is refused, the rest of a batch goes on
+    return { code: "not-a-colourway", reason: `${describeMotifError(error.errorName, error.args)} [${error.errorName}]` };
   }
   return undefined;
 }

@@ -28,3 +28,6 @@ export function isTransientSendFailure(error: unknown): boolean {
     return e.status === undefined || e.status === 502 || e.status === 503 || e.status === 504;
   });
 }
+
+/** Whether the request got no answer in the transport's time (viem's TimeoutError). */
+export const isTimeout = (error: unknown): boolean => walkErrors(error).some((e) => (e as { name?: unknown }).name === "TimeoutError");

@@ -1,12 +1,73 @@
-import { type Abi, type Account, type Address, type Chain, type Client, type ContractFunctionArgs, type ContractFunctionName, type Hash, type Transport, encodeFunctionData, getContractError, keccak256 } from "viem";
-import { getChainId, getTransaction, prepareTransactionRequest, sendRawTransaction, simulateContract, writeContract } from "viem/actions";
+import { type Abi, type Account, type Address, type Chain, type Client, type ContractFunctionArgs, type ContractFunctionName, type Hash, type Hex, type Transport, encodeFunctionData, getContractError, keccak256 } from "viem";
+import { getTransactionError } from "viem/utils";
+import { getChainId, prepareTransactionRequest, sendRawTransaction, simulateContract, writeContract } from "viem/actions";
 
 import { rethrowMotifError } from "../errors.js";
-import { isTransientSendFailure } from "./errorChain.js";
+import { isTimeout, isTransientSendFailure, walkErrors } from "./errorChain.js";
 import { isRateLimited } from "./events/getEventLogs.js";
 
 /** Tries of a request the provider refuses for its rate (HTTP 429): waits 0.25 s, doubling, ~16 s in all. */
 const RATE_LIMITED_TRIES = 7;
+
+/** Sends of one signed transaction lost to a timeout (each may hold the caller for the transport's whole timeout). */
+const TIMED_OUT_TRIES = 2;
+/** How long a send whose answer was lost is looked for on chain when the node's answer to the same bytes is "nonce too low" / "already known". */
+const LOOK_FOR_LOST_MS = 20_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The transaction `hash` as the node knows it (pending or mined), asked once (no transport retries); undefined when it does not, or did not answer. */
+async function knownTransaction(client: Client, hash: Hex): Promise<unknown> {
+  try {
+    return (await client.request({ method: "eth_getTransactionByHash", params: [hash] }, { retryCount: 0 })) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** viem's classification of a node's answer to a send (NonceTooLowError for "nonce too low" and "already known", …), as its own writes give it. */
+const classified = (error: unknown, client: Client<Transport, Chain | undefined, Account>) =>
+  getTransactionError(error as Parameters<typeof getTransactionError>[0], { account: client.account, chain: client.chain });
+
+const said = (error: unknown, name: string) => walkErrors(error).some((e) => (e as { name?: unknown }).name === name);
+
+/**
+ * Sends one signed transaction, returning its hash once a node took it, and never a second
+ * transaction: the same bytes are sent again after a rate-limit refusal or a send lost on the way
+ * (`isTransientSendFailure`; a timeout at most once more), asking first whether the chain already
+ * knows the hash. When a send's answer was lost and the node then answers the same bytes "nonce too
+ * low" or "already known", the first one got there: its hash is looked for (up to 20 s) and returned;
+ * if it is not found, the error says the send may have landed, and its nonce is not given back. Any
+ * other refusal gives the nonce back (`giveBack`) and is thrown as viem classifies it.
+ */
+async function sendOnce(client: Client<Transport, Chain | undefined, Account>, serializedTransaction: Hex, hash: Hex, giveBack: () => void): Promise<Hex> {
+  let lost = false; // an earlier send of these bytes may have reached the node
+  let timeouts = 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sendRawTransaction(client, { serializedTransaction });
+    } catch (raw) {
+      const error = classified(raw, client);
+      const rateLimited = isRateLimited(raw);
+      const transient = isTransientSendFailure(raw);
+      if (isTimeout(raw)) timeouts++;
+      if (lost && said(error, "NonceTooLowError")) {
+        // the node has these bytes or their nonce is spent: most likely by the send whose answer was lost
+        for (const t0 = Date.now(); Date.now() - t0 < LOOK_FOR_LOST_MS; await sleep(500)) {
+          if ((await knownTransaction(client, hash)) !== undefined) return hash;
+        }
+        throw Object.assign(error, { shortMessage: `${(error as { shortMessage?: string }).shortMessage ?? "send refused"} — transaction ${hash} may have landed (an earlier send's answer was lost): look for its receipt before sending again` });
+      }
+      if ((rateLimited || transient || attempt > 1) && (await knownTransaction(client, hash)) !== undefined) return hash;
+      if (!(rateLimited || transient) || attempt >= RATE_LIMITED_TRIES || timeouts >= TIMED_OUT_TRIES) {
+        giveBack();
+        throw error;
+      }
+      lost = true;
+      await sleep(250 * 2 ** (attempt - 1));
+    }
+  }
+}
 
 /** Runs `request`, again after a doubling wait while the provider refuses it for its rate. */
 async function waitingOutRateLimits<T>(request: () => Promise<T>): Promise<T> {
@@ -83,21 +144,7 @@ export async function simulateAndWrite<
       serializer: client.chain?.serializers?.transaction,
     });
     const hash = keccak256(serializedTransaction);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await sendRawTransaction(client, { serializedTransaction });
-      } catch (error) {
-        // the node may have taken it before its answer was refused: the same hash, already known
-        const again = isRateLimited(error) || isTransientSendFailure(error);
-        const known = attempt > 1 || again ? await waitingOutRateLimits(() => getTransaction(client, { hash })).catch(() => undefined) : undefined;
-        if (known !== undefined) return hash;
-        if (!again || attempt >= RATE_LIMITED_TRIES) {
-          giveBack();
-          throw error;
-        }
-        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
-      }
-    }
+    return await sendOnce(client, serializedTransaction, hash, giveBack);
   } catch (error) {
     return rethrowMotifError(error);
   }
