@@ -7,11 +7,13 @@ import { mnemonicToAccount } from "viem/accounts";
  * accounts, chain id (starting on the wrong chain until the page asks to switch), transactions and
  * signatures signed locally; reads forwarded to `rpcUrl` (the stack's RPC, or a hosted provider's,
  * whose 429s it waits out). `rejectNext` makes the next signing request fail as a person pressing
- * "Reject" does (code 4001).
+ * "Reject" does (code 4001), as does `rejectAsk` for the request of that index in `asked` (0: the
+ * first). `asked` lists each request to sign or send, by method, as it arrives
+ * (rejected ones too): what the page asked of the wallet, whatever reached the chain.
  */
 export async function injectWallet(page: Page, rpcUrl: string, index: number) {
   const account = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: index });
-  const state = { chainId: 1, rejectNext: false, connected: false };
+  const state = { chainId: 1, rejectNext: false, connected: false, asked: [] as string[], rejectAsk: -1 };
   // a wallet's own RPC client waits out its provider's rate limit (HTTP 429), as MetaMask's does
   const forward = async (method: string, params: unknown[]) => {
     for (let attempt = 1; ; attempt++) {
@@ -50,7 +52,8 @@ export async function injectWallet(page: Page, rpcUrl: string, index: number) {
       case "eth_sendTransaction":
       case "eth_signTypedData_v4":
       case "personal_sign": {
-        if (state.rejectNext) {
+        state.asked.push(method);
+        if (state.rejectNext || state.rejectAsk === state.asked.length - 1) {
           state.rejectNext = false;
           return { error: { code: 4001, message: "User rejected the request." } };
         }

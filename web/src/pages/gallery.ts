@@ -1,5 +1,5 @@
-import { parseEther } from "viem";
-import { GALLERY_SORTS, type GalleryQuery, REGIONS, regionBit } from "@motif/sdk";
+import { type Address, formatUnits, parseEther, zeroAddress } from "viem";
+import { GALLERY_SORTS, getCurrencyUnit, type GalleryQuery, REGIONS, regionBit } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { type GalleryPage, galleryPage, loadPattern, openOffers } from "../data.js";
@@ -91,14 +91,27 @@ function card(app: App, c: GalleryPage["items"][number]): HTMLElement {
     try {
       const [p, offers] = await Promise.all([loadPattern(app.client, app.cfg, c.tokenId), openOffers(app.client, app.cfg, c.tokenId)]);
       const l = p.metadata.motif.lineage;
-      const cheapest = offers.reduce<bigint | undefined>((m, o) => (m === undefined || o.price < m ? o.price : m), undefined);
+      // the cheapest offer in each currency, each in its own units (an ERC-20's symbol and decimals)
+      const cheapest = new Map<Address, bigint>();
+      for (const o of offers) {
+        const c = o.offer.terms.currency;
+        const m = cheapest.get(c);
+        if (m === undefined || o.price < m) cheapest.set(c, o.price);
+      }
+      const prices = await Promise.all(
+        [...cheapest].map(async ([currency, price]) => {
+          if (currency === zeroAddress) return eth(price);
+          const unit = await getCurrencyUnit(app.client, { currency }).catch(() => undefined);
+          return unit === undefined ? `${price} base units of token ${short(currency)}` : `${formatUnits(price, unit.decimals)} ${unit.symbol}`;
+        }),
+      );
       show(
         el,
         h("img", { src: p.imageUrl, alt: p.metadata.name, width: "256", height: "256" }),
         h("h3", {}, p.metadata.name),
         h("p", {}, `Model #${p.cert.lineage.modelId} ${l.model.name} · seed ${p.cert.lineage.seed}`),
         h("p", {}, `Royalty ${p.cert.royaltyBps / 100}% · owner ${short(p.cert.owner)}`),
-        h("p", { class: "offers" }, offers.length === 0 ? "No open offers" : `${offers.length} open offer${offers.length > 1 ? "s" : ""}, from ${eth(cheapest!)}`),
+        h("p", { class: "offers" }, offers.length === 0 ? "No open offers" : `${offers.length} open offer${offers.length > 1 ? "s" : ""}, from ${prices.join(" or ")}`),
       );
     } catch (error) {
       el.append(notice("error", explain(error)));

@@ -1,8 +1,8 @@
-import { type Address, parseEther, zeroAddress } from "viem";
-import { REGIONS, acceptOffer, describeColourway, amountInWords, bpsInWords, describePrintSpec, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
+import { type Address, erc20Abi, parseUnits, zeroAddress } from "viem";
+import { type CurrencyUnit, REGIONS, acceptOffer, describeColourway, amountInWords, bpsInWords, describePrintSpec, getCurrencyUnit, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
-import { certificateHistory, colourwayFamily, licensesOf, loadPattern, openOffers } from "../data.js";
+import { type OnChainOffer, certificateHistory, colourwayFamily, licensesOf, loadPattern, openOffers } from "../data.js";
 import { licencesGranted } from "./licences.js";
 import { type RepeatPreview, repeatPreview } from "./repeat-preview.js";
 import { explain } from "../explain.js";
@@ -75,20 +75,35 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
     licencesEl,
   );
 
+  // each currency's symbol and decimals, read once per page (undefined: not an ERC-20, said in base units)
+  const units = new Map<Address, Promise<CurrencyUnit | undefined>>();
+  const unitOf = (currency: Address): Promise<CurrencyUnit | undefined> => {
+    let unit = units.get(currency);
+    if (unit === undefined) {
+      unit = getCurrencyUnit(app.client, { currency }).catch(() => {
+        units.delete(currency); // asked again next time (a failed read may be the RPC's, not the token's)
+        return undefined;
+      });
+      units.set(currency, unit);
+    }
+    return unit;
+  };
+
   const render = async () => {
     const offers = await openOffers(app.client, app.cfg, tokenId);
+    const offerUnits = await Promise.all(offers.map((o) => unitOf(o.offer.terms.currency)));
     show(
       offersEl,
       h("h2", {}, "Offers"),
       offers.length === 0 ? h("p", { class: "muted" }, "No open offers on this pattern.") : null,
-      ...offers.map((o) =>
+      ...offers.map((o, i) =>
         h(
           "div",
           { class: "offer", "data-offer": o.offerId.toString() },
           h("h3", {}, `Offer #${o.offerId} from ${short(o.licensor)}`),
-          h("ul", {}, ...termsInWords(o.offer, o.price).map((t) => h("li", {}, t))),
+          h("ul", {}, ...termsInWords(o.offer, o.price, offerUnits[i]).map((t) => h("li", {}, t))),
           worldList(o.offer.terms.regions),
-          h("button", { class: "accept", onclick: () => void accept(o.offerId, o.price, o.offer.terms.currency) }, "Sign and accept"),
+          h("button", { class: "accept", disabled: pending, onclick: () => void accept(o, offerUnits[i]) }, "Sign and accept"),
         ),
       ),
     );
@@ -104,17 +119,62 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
     show(grantedEl, ...Array.from(licencesGranted(history).childNodes));
   };
 
-  const accept = async (offerId: bigint, price: bigint, currency: Address) => {
-    show(status, notice("info", "Confirm the transaction in your wallet…"));
+  // one acceptance at a time: a second click while one waits on the wallet or the chain sends nothing
+  let pending = false;
+  const setPending = (on: boolean) => {
+    pending = on;
+    for (const b of offersEl.querySelectorAll<HTMLButtonElement>("button.accept")) b.disabled = on;
+  };
+
+  const accept = async (o: OnChainOffer, unit: CurrencyUnit | undefined) => {
+    if (pending) return;
+    setPending(true);
+    const licensing = app.cfg.contracts.MotifLicensing;
+    const { currency, advance } = o.offer.terms;
+    const money = (v: bigint) => amountInWords(v, currency, unit);
+    // what the contract takes at acceptance: the price (bounded by maxPrice) plus the terms' advance
+    const due = o.price + advance;
+    let approved: `0x${string}` | undefined;
     try {
-      if (currency !== zeroAddress) throw new Error("This offer is priced in an ERC-20 token: approve it first (not supported on this page yet).");
+      if (currency === zeroAddress) {
+        show(status, notice("info", "Confirm the transaction in your wallet…"));
+        const wallet = await app.wallet.client();
+        const hash = await acceptOffer(wallet, { licensing, offerId: o.offerId, maxPrice: o.price });
+        await app.client.waitForTransactionReceipt({ hash });
+        show(status, notice("ok", `Licence granted (transaction ${short(hash)}).`));
+        await render();
+        return;
+      }
+      if (unit === undefined) throw new Error(`This offer is priced in ${currency}, which is not an ERC-20 token on this chain (it answers no decimals()): it cannot be paid.`);
+      show(status, notice("info", `Checking your ${unit.symbol} balance and allowance…`));
       const wallet = await app.wallet.client();
-      const hash = await acceptOffer(wallet, { licensing: app.cfg.contracts.MotifLicensing, offerId, maxPrice: price });
+      const who = wallet.account.address;
+      const [balance, allowance] = await Promise.all([
+        app.client.readContract({ address: currency, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
+        app.client.readContract({ address: currency, abi: erc20Abi, functionName: "allowance", args: [who, licensing] }),
+      ]);
+      const cost = advance > 0n ? `${money(due)} at acceptance (price ${money(o.price)} plus an advance of ${money(advance)})` : `${money(due)}`;
+      if (balance < due) {
+        throw new Error(`Your wallet ${short(who)} holds ${money(balance)}; this licence costs ${cost}, ${money(due - balance)} more than it holds. Nothing was signed or sent.`);
+      }
+      if (allowance < due) {
+        show(status, notice("info", `Step 1 of 2: approve the licensing contract to take ${money(due)} (this offer's cost) in your wallet…`));
+        const hash = await wallet.writeContract({ address: currency, abi: erc20Abi, functionName: "approve", args: [licensing, due] });
+        show(status, notice("info", `Step 1 of 2: waiting for the approval (transaction ${short(hash)})…`));
+        const receipt = await app.client.waitForTransactionReceipt({ hash });
+        if (receipt.status !== "success") throw new Error(`The approval of ${money(due)} (transaction ${short(hash)}) failed on chain; nothing was paid.`);
+        approved = hash;
+      }
+      show(status, notice("info", `${approved !== undefined ? "Step 2 of 2: c" : "C"}onfirm the acceptance (${cost}) in your wallet…`));
+      const hash = await acceptOffer(wallet, { licensing, offerId: o.offerId, maxPrice: o.price });
       await app.client.waitForTransactionReceipt({ hash });
-      show(status, notice("ok", `Licence granted (transaction ${short(hash)}).`));
+      show(status, notice("ok", `Licence granted for ${money(due)} (transaction ${short(hash)}).`));
       await render();
     } catch (error) {
-      show(status, notice("error", explain(error)));
+      const standing = approved !== undefined ? ` Your approval of ${money(due)} (transaction ${short(approved)}) stands: Sign and accept again asks only for the acceptance.` : "";
+      show(status, notice("error", `${approved !== undefined ? "The acceptance was not made: " : ""}${explain(error)}${standing}`));
+    } finally {
+      setPending(false);
     }
   };
 
@@ -132,7 +192,11 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
         const regionSelect = h("select", { name: "region" }, ...REGIONS.filter((r) => (terms.regions >> BigInt(r.bit)) & 1n).concat(REGIONS.filter((r) => !((terms.regions >> BigInt(r.bit)) & 1n))).map((r) => h("option", { value: r.alpha2 }, `${r.alpha2} — ${r.name}`)));
         const units = h("input", { name: "units", type: "number", min: "0", value: "100" });
         const netSales = h("input", { name: "net-sales", type: "text", inputmode: "decimal", placeholder: "0", value: "" });
-        const money = (v: bigint) => amountInWords(v, terms.currency);
+        const unit = await unitOf(terms.currency);
+        const money = (v: bigint) => amountInWords(v, terms.currency, unit);
+        // net sales are typed in the licence's currency: ETH, or the token's own units
+        const decimals = unit?.decimals ?? 18;
+        const currencyName = terms.currency === zeroAddress ? "ETH" : (unit?.symbol ?? `base units of token ${terms.currency}`);
         const classSelect = h("select", { name: "class" }, ...productClassesOf(terms.classes).map((c) => h("option", { value: String(c.niceClass) }, productClassLabel(c.niceClass))));
         const out = h("div", { class: "usage-status" });
         const report = async () => {
@@ -141,12 +205,13 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             const n = units.value.trim() || "0";
             if (!/^\d+$/.test(n)) throw new Error(`units: "${n}" is not a whole number (0 or more)`);
             const sales = netSales.value.trim() || "0";
-            if (!/^\d+(\.\d{1,18})?$/.test(sales)) throw new Error(`net sales: "${sales}" is not an amount in ETH (0 or more, up to 18 decimals)`);
-            if (BigInt(n) === 0n && parseEther(sales) === 0n) throw new Error("units and net sales are both 0: report at least 1 unit or some net sales");
+            if (!(decimals > 0 ? new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`) : /^\d+$/).test(sales)) throw new Error(`net sales: "${sales}" is not an amount in ${currencyName} (0 or more, up to ${decimals} decimals)`);
+            const netSalesValue = parseUnits(sales, decimals);
+            if (BigInt(n) === 0n && netSalesValue === 0n) throw new Error("units and net sales are both 0: report at least 1 unit or some net sales");
             const wallet = await app.wallet.client();
-            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n), netSales: parseEther(sales) });
+            const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n), netSales: netSalesValue });
             await app.client.waitForTransactionReceipt({ hash });
-            show(out, notice("ok", `Reported ${n} units${parseEther(sales) > 0n ? ` and ${money(parseEther(sales))} of net sales` : ""} of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
+            show(out, notice("ok", `Reported ${n} units${netSalesValue > 0n ? ` and ${money(netSalesValue)} of net sales` : ""} of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
             await renderLicences();
           } catch (error) {
             show(out, notice("error", explain(error)));
@@ -175,7 +240,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             h("label", {}, "Report usage in ", regionSelect),
             h("label", {}, " for ", classSelect),
             h("label", {}, " units ", units),
-            terms.salesRoyaltyBps > 0 ? h("label", {}, " net sales (ETH) ", netSales) : null,
+            terms.salesRoyaltyBps > 0 ? h("label", {}, ` net sales (${currencyName}) `, netSales) : null,
             h("button", { class: "report-usage", onclick: () => void report() }, "Report usage"),
           ),
           out,

@@ -1,0 +1,227 @@
+/// <reference lib="dom" />
+import { expect } from "chai";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { type Address, createPublicClient, erc20Abi, getAddress, http, keccak256, parseAbi, toHex, zeroAddress } from "viem";
+
+import { LicenseFlags, type Offer, licenseTerms, motifActions, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
+import { injectWallet } from "../../test/ts/helpers/injected-wallet.js";
+import { type Stack, startStack } from "../../scripts/lib/stack.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = path.join(process.cwd(), "test-results", "screenshots");
+const WEB_DIST = path.join(process.cwd(), "web", "dist");
+
+/**
+ * The pattern page's checkout of an offer priced in an ERC-20 token (MockStablecoin: "mUSD", 6
+ * decimals): its price said in the token's units; a wallet with enough tokens and no allowance
+ * approves exactly what the contract takes (price + advance) and accepts, a rejected approval and a
+ * double click send nothing extra; a wallet with too few tokens is told so in words before its
+ * wallet is asked anything, and once topped up, a rejected acceptance leaves its approval standing
+ * (the next click asks only for the acceptance). The oracles are the chain's: isLicensed, the token's balances and
+ * allowance, the wallet's nonce and the LicenseGranted event.
+ */
+describe("web page: accepting an offer priced in an ERC-20 token (headless Chromium)", function () {
+  this.timeout(300_000);
+  let stack: Stack;
+  let browser: Browser;
+  let stateDir: string;
+  let tokenId: bigint;
+  let tokenHex: string;
+  let offerId: bigint;
+  let usd: Address;
+  let licensing: Address;
+  let mint: (to: Address, amount: bigint) => Promise<void>;
+  // 12.5 mUSD and an advance of 2.5 mUSD (6 decimals), written out in base units
+  const PRICE = 12_500_000n;
+  const ADVANCE = 2_500_000n;
+  const DUE = 15_000_000n;
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
+    if (!existsSync(path.join(WEB_DIST, "index.html"))) throw new Error("web/dist is missing: run `npm run build:web` (npm test builds it)");
+    await mkdir(SHOTS, { recursive: true });
+    stateDir = await mkdtemp(path.join(os.tmpdir(), "motif-web-erc20-"));
+    stack = await startStack({ stateDir, ports: { rpc: 0, gateway: 0, api: 0, web: 0, indexer: 0 } });
+    const publicClient = await stack.connection.viem.getPublicClient();
+    const wallets = await stack.connection.viem.getWalletClients();
+    const creator = wallets[2]!;
+    licensing = stack.deployment.contracts.MotifLicensing;
+
+    // a pattern owned by the creator, minted through the generator API
+    const created = await fetch(`${stack.urls.api}/v1/patterns`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": stack.apiKey },
+      body: JSON.stringify({ model: "weld", seed: "4711", params: { scale: 2, sharpness: 4 }, width: 96, height: 96, mint: true, to: creator.account.address }),
+    });
+    const body = (await created.json()) as { status: string; tokenId: string };
+    expect(body.status, JSON.stringify(body)).to.equal("minted");
+    tokenId = BigInt(body.tokenId);
+    tokenHex = `0x${tokenId.toString(16).padStart(64, "0")}`;
+
+    // the 6-decimal stablecoin, minted to the buyers by the test
+    usd = getAddress((await stack.connection.viem.deployContract("MockStablecoin")).address);
+    const minter = wallets[0]!;
+    mint = async (to, amount) => {
+      await publicClient.waitForTransactionReceipt({ hash: await minter.writeContract({ address: usd, abi: parseAbi(["function mint(address to, uint256 amount)"]), functionName: "mint", args: [to, amount] }) });
+    };
+
+    const addresses = { certificate: stack.deployment.contracts.MotifCertificate, registry: stack.deployment.contracts.MotifModelRegistry, licensing };
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const offer: Offer = {
+      terms: licenseTerms({ tokenId, regions: regionMask(["DE", "FR"]), flags: LicenseFlags.COMMERCIAL, currency: usd, unitRoyalty: 10_000n, unitCap: 1000n, salesRoyaltyBps: 0, advance: ADVANCE, renewalPrice: 0n, termsDigest: keccak256(toHex("erc20 checkout terms")), termsCodec: 0x55 }),
+      window: { start: 0, end: 0, duration: 30 * 86400 },
+      pricing: { price: PRICE, ceiling: 0n, decayWindow: 0, demandCap: 0 },
+      maxUses: 10,
+      deadline: now + 86400,
+      nonce: 0n,
+      licensee: zeroAddress,
+    };
+    const receipt = await publicClient.waitForTransactionReceipt({ hash: await creator.extend(motifActions({ addresses })).publishOffer({ offer }) });
+    offerId = (await publicClient.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  const chain = () => {
+    const client = createPublicClient({ transport: http(stack.urls.rpc) });
+    return {
+      client,
+      balance: (who: Address) => client.readContract({ address: usd, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
+      allowance: (who: Address) => client.readContract({ address: usd, abi: erc20Abi, functionName: "allowance", args: [who, licensing] }),
+      nonce: (who: Address) => client.getTransactionCount({ address: who }),
+      licensed: async (who: Address) => {
+        const now = Number((await client.getBlock()).timestamp);
+        return (await client.readContract({ address: licensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [tokenId, who, BigInt(regionBit("DE")), now] }))[0];
+      },
+    };
+  };
+
+  it("says the price in mUSD; approves exactly price + advance and accepts; a rejected approval and a double click send nothing extra", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const wallet = await injectWallet(page, stack.urls.rpc, 8);
+    wallet.state.chainId = 31337;
+    const buyer = wallet.account.address;
+    const c = chain();
+    await mint(buyer, 20_000_000n); // 20 mUSD: enough, and none of it approved
+    expect(await c.allowance(buyer)).to.equal(0n);
+
+    await page.goto(`${stack.urls.web}/#/pattern/${tokenHex}`);
+    const offerEl = page.locator(`.offer[data-offer="${offerId}"]`);
+    await offerEl.waitFor({ timeout: 60_000 });
+    const u = (amount: string) => `${amount} mUSD (token ${usd})`;
+    expect(await offerEl.locator("ul").textContent()).to.contain(
+      `Price ${u("12.5")}, plus ${u("0.01")} per unit produced, up to 1000 units. An advance of ${u("2.5")} paid at acceptance, recouped against royalties before any is charged (${u("15")} in all at acceptance).`,
+    );
+    expect(await offerEl.locator("ul").textContent()).to.not.contain("base units");
+
+    await page.click("#connect");
+    await page.waitForSelector("#account");
+    const [balance0, nonce0] = await Promise.all([c.balance(buyer), c.nonce(buyer)]);
+    expect(wallet.state.asked).to.deep.equal([]);
+
+    // the approval rejected in the wallet: said so, nothing sent, the button usable again
+    wallet.state.rejectNext = true;
+    await offerEl.locator("button.accept").click();
+    await page.waitForSelector('#status .notice[data-kind="error"]', { timeout: 60_000 });
+    expect(await page.locator("#status").textContent()).to.equal("You rejected the request in your wallet. Nothing was signed or sent.");
+    expect(await c.nonce(buyer)).to.equal(nonce0);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect(wallet.state.asked).to.deep.equal(["eth_sendTransaction"]);
+    expect(await offerEl.locator("button.accept").isEnabled()).to.equal(true);
+
+    // two clicks in a row (the second while the first waits on the wallet): one approval, one acceptance
+    await offerEl.locator("button.accept").evaluate((b: HTMLButtonElement) => {
+      b.click();
+      b.click();
+    });
+    await page.waitForSelector('#status .notice:is([data-kind="ok"], [data-kind="error"])', { timeout: 60_000 });
+    expect(await page.locator("#status").textContent()).to.match(new RegExp(`^Licence granted for 15 mUSD \\(token ${usd}\\) \\(transaction 0x[0-9a-f]{8}…[0-9a-f]{6}\\)\\.$`));
+
+    // the chain's word: licensed, exactly price + advance moved from the wallet to the contract, no allowance left, two transactions
+    expect(await c.licensed(buyer)).to.equal(true);
+    expect(balance0 - (await c.balance(buyer))).to.equal(DUE);
+    expect(await c.balance(licensing)).to.equal(DUE);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect((await c.nonce(buyer)) - nonce0).to.equal(2);
+    // the wallet was asked for the rejected approval, then one approval and one acceptance: the second click asked nothing
+    expect(wallet.state.asked).to.deep.equal(["eth_sendTransaction", "eth_sendTransaction", "eth_sendTransaction"]);
+    const grants = await c.client.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "LicenseGranted", args: { tokenId }, fromBlock: 0n });
+    expect(grants.map((g) => [g.args.licensee, g.args.currency, g.args.price])).to.deep.equal([[buyer, usd, PRICE + ADVANCE]]);
+
+    // the licence, its amounts in mUSD
+    await page.waitForSelector(".licence", { timeout: 60_000 });
+    expect(await page.locator(".licence .licence-status").textContent()).to.contain("active — valid now");
+    expect(await page.locator(".licence .advance").textContent()).to.equal(`Advance remaining: ${u("2.5")} of ${u("2.5")} still to recoup against royalties`);
+    await page.screenshot({ path: path.join(SHOTS, "pattern-erc20.png"), fullPage: true });
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("a wallet with too few mUSD is told in words, before its wallet is asked anything; topped up, a rejected acceptance keeps its approval and the next click only accepts", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const wallet = await injectWallet(page, stack.urls.rpc, 9);
+    wallet.state.chainId = 31337;
+    const buyer = wallet.account.address;
+    const c = chain();
+    await mint(buyer, 5_000_000n); // 5 mUSD of the 15 due
+    await page.goto(`${stack.urls.web}/#/pattern/${tokenHex}`);
+    const offerEl = page.locator(`.offer[data-offer="${offerId}"]`);
+    await offerEl.waitFor({ timeout: 60_000 });
+    await page.click("#connect");
+    await page.waitForSelector("#account");
+    const nonce0 = await c.nonce(buyer);
+    // a request to sign or send would use up this rejection: it must still be pending afterwards
+    wallet.state.rejectNext = true;
+    await offerEl.locator("button.accept").click();
+    await page.waitForSelector('#status .notice[data-kind="error"]', { timeout: 60_000 });
+    const u = (amount: string) => `${amount} mUSD (token ${usd})`;
+    expect(await page.locator("#status").textContent()).to.equal(
+      `Your wallet ${buyer.slice(0, 10)}…${buyer.slice(-6)} holds ${u("5")}; this licence costs ${u("15")} at acceptance (price ${u("12.5")} plus an advance of ${u("2.5")}), ${u("10")} more than it holds. Nothing was signed or sent.`,
+    );
+    expect(wallet.state.rejectNext, "the wallet was asked to sign or send").to.equal(true);
+    expect(wallet.state.asked).to.deep.equal([]);
+    expect(await c.nonce(buyer)).to.equal(nonce0);
+    expect(await c.balance(buyer)).to.equal(5_000_000n);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect(await c.licensed(buyer)).to.equal(false);
+    expect(await offerEl.locator("button.accept").isEnabled()).to.equal(true);
+
+    // topped up to the 15 due: the approval goes through, the acceptance is rejected in the wallet
+    await mint(buyer, 10_000_000n);
+    wallet.state.rejectNext = false;
+    wallet.state.rejectAsk = 1;
+    await offerEl.locator("button.accept").click();
+    await page.waitForSelector('#status .notice[data-kind="error"]', { timeout: 60_000 });
+    expect(await page.locator("#status").textContent()).to.match(
+      new RegExp(`^The acceptance was not made: You rejected the request in your wallet\\. Nothing was signed or sent\\. Your approval of 15 mUSD \\(token ${usd}\\) \\(transaction 0x[0-9a-f]{8}…[0-9a-f]{6}\\) stands: Sign and accept again asks only for the acceptance\\.$`),
+    );
+    expect(wallet.state.asked).to.deep.equal(["eth_sendTransaction", "eth_sendTransaction"]);
+    expect(await c.allowance(buyer)).to.equal(DUE);
+    expect((await c.nonce(buyer)) - nonce0).to.equal(1);
+    expect(await c.licensed(buyer)).to.equal(false);
+    // again: the allowance suffices, only the acceptance is asked for
+    await offerEl.locator("button.accept").click();
+    await page.waitForSelector('#status .notice:is([data-kind="ok"], [data-kind="error"])', { timeout: 60_000 });
+    expect(await page.locator("#status").textContent()).to.match(/^Licence granted for 15 mUSD/);
+    expect(wallet.state.asked).to.have.length(3);
+    expect(await c.licensed(buyer)).to.equal(true);
+    expect(await c.balance(buyer)).to.equal(0n);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect((await c.nonce(buyer)) - nonce0).to.equal(2);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+});
