@@ -5,8 +5,8 @@ import path from "node:path";
 import sharp from "sharp";
 import { getAddress } from "viem";
 
-import { motifCertificateAbi } from "@motif/sdk";
-import { runBatch } from "../src/batch/batch.js";
+import { getColourways, mintColourway, motifCertificateAbi } from "@motif/sdk";
+import { reviveRequest, runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
 import { jobKey } from "../src/batch/batch.js";
 import { chainFromEnv } from "../src/cli/chain.js";
@@ -20,6 +20,16 @@ import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
 const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 
+/** A colourway spec of `designId`: the render's two commonest colours moved a little. */
+async function recolourOf(png: Uint8Array, designId: `0x${string}`) {
+  const rgb = new Uint8Array((await sharp(png).raw().toBuffer({ resolveWithObject: true })).data);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
+  const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
+  return { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) };
+}
+
 /**
  * Audit session 30 (in-process batch) of c22d549: a colourway the colourway stage let through (the
  * generator holds the design) whose design is sold before the mint. The chain refuses it
@@ -29,7 +39,7 @@ describe("audit session 30: a design sold between the colourway check and the mi
   this.timeout(600_000);
   after(closeRenderPools);
 
-  it("finding_batchStopsOnSoldDesign: the colourway is refused and the next job is still minted", async () => {
+  it("FIXED finding_batchStopsOnSoldDesign: the colourway is refused and the next job is still minted", async () => {
     const chain = await remoteChainWithMotif();
     const dir = mkdtempSync(path.join(os.tmpdir(), "motif-a30-batch-"));
     try {
@@ -41,12 +51,7 @@ describe("audit session 30: a design sold between the colourway check and the mi
       const design = await runPipeline(await fresh(), base);
       expect(design.status).to.equal("minted");
       const designId = design.rendered.contentDigest;
-      const rgb = new Uint8Array((await sharp(design.rendered.png).raw().toBuffer({ resolveWithObject: true })).data);
-      const counts = new Map<string, number>();
-      for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
-      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
-      const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
-      const colourway = { ...base, colourway: { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) } };
+      const colourway = { ...base, colourway: await recolourOf(design.rendered.png, designId) };
       const plain = { ...base, seed: 78n };
       // the sale, between the colourway stage's check (before render) and the mint
       const generator = chain.deployed.wallets[1]!;
@@ -74,10 +79,41 @@ describe("audit session 30: a design sold between the colourway check and the mi
         (e: unknown) => ({ error: (e as Error).message.split("\n")[0] }),
       );
       const journal = await Journal.open(journalFile);
-      console.log("outcome:", JSON.stringify(outcome), "colourway:", journal.get(jobKey(colourway))?.step, "plain:", journal.get(jobKey(plain))?.step);
       expect(outcome, "the batch").to.not.have.property("error");
       expect(journal.get(jobKey(colourway))?.step).to.equal("refused");
       expect(journal.get(jobKey(plain))?.step).to.equal("minted");
+    } finally {
+      await chain.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a colourway its design's owner sends: the batch journals it attested, and once the owner has sent it, a rerun journals it minted (not attested for ever)", async () => {
+    const chain = await remoteChainWithMotif();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "motif-a30-owner-"));
+    try {
+      const setup = (await chainFromEnv(chain.env))!;
+      const { publicClient, certificate } = setup.minter;
+      const store = new EmbeddedIpfs(path.join(dir, "ipfs"));
+      const fresh = async () => pipelineConfig({ store, ...(await certificateBanks(publicClient, certificate)), chain: setup });
+      const studioWallet = chain.deployed.wallets[2]!;
+      const studio = getAddress(studioWallet.account.address);
+      const base = { model: "weld", seed: 81n, params: { scale: 3, sharpness: 6 }, width: 128, height: 128 };
+      const design = await runPipeline(await fresh(), { ...base, to: studio });
+      expect(design.status).to.equal("minted");
+      const job = { ...base, colourway: await recolourOf(design.rendered.png, design.rendered.contentDigest) };
+      const journalFile = path.join(dir, "batch.jsonl");
+      expect(await runBatch(await fresh(), [job], journalFile)).to.include({ attested: 1, minted: 0 });
+      const record = (await Journal.open(journalFile)).get(jobKey(job))!;
+      expect(record.step).to.equal("attested");
+      // the studio sends the signed request the batch journaled
+      const request = reviveRequest(record.request);
+      const hash = await mintColourway(studioWallet, { certificate, request, designId: BigInt(design.rendered.contentDigest) });
+      await publicClient.waitForTransactionReceipt({ hash });
+      expect(await runBatch(await fresh(), [job], journalFile)).to.include({ minted: 1, attested: 0 });
+      expect((await Journal.open(journalFile)).get(jobKey(job))!.step).to.equal("minted");
+      // the chain's word: one colourway in the design's family, the studio's
+      expect(await getColourways(publicClient, { certificate, designId: BigInt(design.rendered.contentDigest) })).to.deep.equal([BigInt(record.contentDigest!)]);
     } finally {
       await chain.close();
       rmSync(dir, { recursive: true, force: true });

@@ -67,13 +67,12 @@ describe("audit session 30: colourways through the queue's minter", function () 
     return { chain, queue, job, journal, minterConfig, designId, publicClient, certificate, studioAddress, close };
   }
 
-  it("finding_queueOwnerSendsNotRefused: a colourway of a design its studio holds (the generator not approved) is refused by the queue's minter, as promised", async () => {
+  it("FIXED finding_queueOwnerSendsNotRefused: a colourway of a design its studio holds (the generator not approved) is refused by the queue's minter, as promised", async () => {
     const s = await setup(true);
     try {
       const ids = await enqueueBatch(s.queue, [s.job]);
       const summary = await drainBatch({ queue: s.queue, jobIds: ids, journal: s.journal, pipeline: s.minterConfig, rescanMs: 60_000 });
       const record = s.journal.get(ids[0]!)!;
-      console.log("journal:", JSON.stringify(record, (_k, v) => (typeof v === "bigint" ? v.toString() : v)), "summary:", JSON.stringify(summary));
       // the promise: the queue's minter (unsigned, attester "minter") refuses it
       expect(record.step, "journal step").to.equal("refused");
       expect(summary).to.deep.equal({ minted: 0, pinned: 0, refused: 1, dead: 0 });
@@ -82,7 +81,7 @@ describe("audit session 30: colourways through the queue's minter", function () 
     }
   });
 
-  it("finding_queuePoisonAfterSale: a colourway whose design is sold after the worker checked it is journaled refused, and does not stop the drain", async () => {
+  it("FIXED finding_queuePoisonAfterSale: a colourway whose design is sold after the worker checked it is journaled refused, and does not stop the drain", async () => {
     const s = await setup(false);
     try {
       const ids = await enqueueBatch(s.queue, [s.job]);
@@ -96,7 +95,6 @@ describe("audit session 30: colourways through the queue's minter", function () 
       const drain = () => drainBatch({ queue: s.queue, jobIds: ids, journal: s.journal, pipeline: s.minterConfig, rescanMs: 60_000 }).then((summary) => ({ summary }), (error: unknown) => ({ error: (error as Error).message.split("\n").slice(0, 3).join(" | ") }));
       const first = await drain();
       const second = await drain();
-      console.log("first drain:", JSON.stringify(first), "second drain:", JSON.stringify(second));
       expect(first, "the first drain").to.not.have.property("error");
       expect(s.journal.get(ids[0]!)?.step).to.equal("refused");
     } finally {

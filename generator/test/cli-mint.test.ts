@@ -124,6 +124,11 @@ describe("npx motif mint against a JSON-RPC node", function () {
       expect(stranger.status).to.not.equal(0);
       expect(stranger.stderr + stranger.stdout).to.contain("MotifCertificateNotOwnerOrApproved");
       expect(stranger.stderr + stranger.stdout).not.to.contain(STRANGER_KEY.slice(2));
+      // nothing done is lost: the signed request is printed all the same, for the owner
+      const kept = JSON.parse(stranger.stdout) as typeof attested;
+      expect(kept.status).to.equal("attested");
+      expect([kept.tokenId, kept.designId]).to.deep.equal([attested.tokenId, attested.designId]);
+      expect(kept.mintRequest.signature).to.match(/^0x[0-9a-f]{130}$/);
       expect(await cert.read.colourwaysOf([designId])).to.deep.equal([]);
       // 3. the studio's wallet sends it: minted into the family, the studio's, no approval ever given
       const sent = await run(colourway, { MOTIF_WALLET_KEY: STUDIO_KEY });

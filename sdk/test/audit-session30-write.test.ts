@@ -93,7 +93,7 @@ describe("audit session 30: SDK send retries", function () {
     }
   });
 
-  it("finding_landedReportedFailed: a send the node took (answer lost in a 503 storm) is reported landed, not as the node's 'nonce too low' to its own retry", async () => {
+  it("FIXED finding_landedReportedFailed: a send the node took (answer lost in a 503 storm) is reported landed, not as the node's 'nonce too low' to its own retry", async () => {
     // 1st send: the node takes it, the gateway answers 503; the hash lookups during the storm: 503;
     // 2nd send (the same bytes) reaches the node, which already has them (mined: nonce too low)
     const p = await proxy((n) => (n === 0 ? "forward-then-503" : "forward"), (n) => (n < 2 ? "503" : "forward"));
@@ -104,7 +104,6 @@ describe("audit session 30: SDK send retries", function () {
         (e: unknown) => ({ error: (e as Error).message.split("\n")[0] }),
       );
       const after = await modelCount();
-      console.log("outcome:", JSON.stringify(outcome), "proxy:", JSON.stringify(p.log), "models before/after:", before, after);
       // the chain's word: it landed, once
       expect(after).to.equal(before + 1);
       // the SDK's word must agree: a caller told it failed sends a second transaction of its own
@@ -114,7 +113,7 @@ describe("audit session 30: SDK send retries", function () {
     }
   });
 
-  it("finding_timeoutStormBudget: a node that never answers sends or lookups: the write gives up within a minute at viem's default 10 s timeout", async () => {
+  it("FIXED finding_timeoutStormBudget: a node that never answers sends or lookups: the write gives up within a minute at viem's default 10 s timeout", async () => {
     const timeout = 250;
     const p = await proxy(() => "hang", () => "hang");
     try {
@@ -124,7 +123,6 @@ describe("audit session 30: SDK send retries", function () {
       expect(error).to.be.instanceOf(Error);
       // every hung request costs the transport's whole timeout: at viem's default (10 s) the caller waits
       const atDefault = elapsed + p.log.hung * (10_000 - timeout);
-      console.log(`hung requests: ${p.log.hung} (sends ${p.log.sends}, lookups ${p.log.lookups}); waited ${elapsed} ms at timeout ${timeout} ms; ~${Math.round(atDefault / 1000)} s at viem's default`);
       expect(atDefault, "ms a caller waits at viem's default timeout").to.be.below(60_000);
     } finally {
       await p.close();

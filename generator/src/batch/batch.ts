@@ -4,7 +4,7 @@ import { type MintRequest, checkColourwaySpec, checkPrintSpec, isMotifError, mot
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { certificateCreator } from "../stages/certified.js";
-import { colourwayStage } from "../stages/colourway.js";
+import { colourwayStage, ownerSends } from "../stages/colourway.js";
 import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
 import type { PipelineContext, StageEnv } from "../stages/stage.js";
 import { Journal, type JournalRecord } from "./journal.js";
@@ -112,6 +112,11 @@ export async function runBatch(
         const ctx: PipelineContext = { request: job, mintRequest: reviveRequest(last.request) };
         r = job.colourway !== undefined ? await settleStages([colourwayStage], ctx, env, "attested") : { ctx, status: "attested" };
         if (r.status === "refused") await journal.write({ ...journalRecord(key, r), contentDigest: last.contentDigest, metadataCid: last.metadataCid });
+        else if (ownerSends(r.ctx.design) && (await certificateCreator(config.minter, BigInt(r.ctx.mintRequest!.lineage.contentDigest))) !== undefined) {
+          // its design's owner sent it since: minted, not by this generator
+          r = { ...r, status: "minted", already: true };
+          await journal.write({ ...journalRecord(key, r), contentDigest: last.contentDigest, metadataCid: last.metadataCid });
+        }
       } else {
         const ctx = toRender[i] ?? { request: job };
         r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));
@@ -146,7 +151,8 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
   }
 }
 
-function reviveRequest(raw: unknown): MintRequest {
+/** A journaled mint request (its bigints written as strings) as the SDK takes it. */
+export function reviveRequest(raw: unknown): MintRequest {
   const r = raw as MintRequest & { lineage: { seed: string | bigint }; deadline: string | bigint };
   return { ...r, deadline: BigInt(r.deadline), lineage: { ...r.lineage, seed: BigInt(r.lineage.seed) } };
 }

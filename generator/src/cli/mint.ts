@@ -112,28 +112,35 @@ export const mintCommand = {
     let sent: { transactionHash: `0x${string}`; sentBy: `0x${string}` } | undefined;
     const design = "design" in result ? result.design : undefined;
     if (result.status === "attested" && ownerSends(design)) {
-      if (process.env.MOTIF_WALLET_KEY !== undefined && process.env.MOTIF_WALLET_KEY !== "") {
-        // the owner's consent: its own account sends the generator's signed ColourwayAttestation
-        const { wallet } = await walletFromEnv([]);
-        const transactionHash = await mintColourway(wallet, { certificate: chain.minter.certificate, request: result.request, designId: BigInt(design!.id) });
-        await landed(chain.minter.publicClient, transactionHash, "mintColourway");
-        sent = { transactionHash, sentBy: wallet.account.address };
-      } else {
-        const owed = {
-          status: "attested" as const,
-          tokenId: result.rendered.contentDigest,
-          metadataCid: result.pinned.metadataCid.toString(),
-          imageCid: result.pinned.imageCid.toString(),
-          designId: design!.id,
-          owner: design!.owner,
-          mintRequest: JSON.parse(stringify(result.request)) as unknown,
-        };
+      const owed = {
+        status: "attested" as const,
+        tokenId: result.rendered.contentDigest,
+        metadataCid: result.pinned.metadataCid.toString(),
+        imageCid: result.pinned.imageCid.toString(),
+        designId: design!.id,
+        owner: design!.owner,
+        mintRequest: JSON.parse(stringify(result.request)) as unknown,
+      };
+      const printOwed = () =>
         process.stdout.write(
           values.json
             ? JSON.stringify(owed) + "\n"
             : `attested ${owed.tokenId} (metadata ${owed.metadataCid}), a colourway of ${owed.designId}, not minted: its design's owner ${owed.owner} sends it (it has not approved this generator's account ${chain.minter.wallet.account.address}); run again with MOTIF_WALLET_KEY set to the owner's key, or send the signed request (--json) with the SDK's mintColourway\n`,
         );
+      if (process.env.MOTIF_WALLET_KEY === undefined || process.env.MOTIF_WALLET_KEY === "") {
+        printOwed();
         return 0;
+      }
+      // the owner's consent: its own account sends the generator's signed ColourwayAttestation
+      const { wallet } = await walletFromEnv([]);
+      try {
+        const transactionHash = await mintColourway(wallet, { certificate: chain.minter.certificate, request: result.request, designId: BigInt(design!.id) });
+        await landed(chain.minter.publicClient, transactionHash, "mintColourway");
+        sent = { transactionHash, sentBy: wallet.account.address };
+      } catch (error) {
+        // the signed request is not lost: printed for the owner, the refusal on stderr (exit 1)
+        printOwed();
+        throw error;
       }
     }
     const out = {
