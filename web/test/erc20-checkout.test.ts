@@ -105,7 +105,7 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
     };
   };
 
-  it("says the price in mUSD; approves exactly price + advance and accepts; a rejected approval and a double click send nothing extra", async () => {
+  it("says the price in mUSD; approves exactly price + advance and accepts; a rejected approval and a double click send nothing extra; a usage report approves the royalty due after the advance, then pays it", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -163,6 +163,18 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
     await page.waitForSelector(".licence", { timeout: 60_000 });
     expect(await page.locator(".licence .licence-status").textContent()).to.contain("active — valid now");
     expect(await page.locator(".licence .advance").textContent()).to.equal(`Advance remaining: ${u("2.5")} of ${u("2.5")} still to recoup against royalties`);
+
+    // a usage report of 300 units: 3 mUSD of unit royalty, 2.5 of it recouped from the advance, so
+    // 0.5 mUSD due (written out here): the page approves it, then reports; the chain's word after
+    const [balanceR, nonceR] = await Promise.all([c.balance(buyer), c.nonce(buyer)]);
+    await page.fill(".licence input[name=units]", "300");
+    await page.click(".licence button.report-usage");
+    await page.waitForFunction(() => /Units: 300 used of 1000/.test(document.querySelector(".licence .units")?.textContent ?? "") || document.querySelector('.usage-status .notice[data-kind="error"]') !== null, undefined, { timeout: 60_000 });
+    expect(await page.locator(".licence .units").textContent(), (await page.locator(".usage-status").textContent()) ?? "").to.contain("Units: 300 used of 1000");
+    expect(balanceR - (await c.balance(buyer))).to.equal(500_000n);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect((await c.nonce(buyer)) - nonceR).to.equal(2);
+    expect(await page.locator(".licence .advance").textContent()).to.equal(`Advance remaining: ${u("0")} of ${u("2.5")} still to recoup against royalties`);
     await page.screenshot({ path: path.join(SHOTS, "pattern-erc20.png"), fullPage: true });
     expect(errors).to.deep.equal([]);
     await page.close();

@@ -1,5 +1,5 @@
 import { type Address, erc20Abi, parseUnits, zeroAddress } from "viem";
-import { type CurrencyUnit, REGIONS, acceptOffer, describeColourway, amountInWords, bpsInWords, describePrintSpec, getCurrencyUnit, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
+import { type CurrencyUnit, REGIONS, motifLicensingAbi, acceptOffer, describeColourway, amountInWords, bpsInWords, describePrintSpec, getCurrencyUnit, isLicensed, productClassLabel, productClassesOf, reportUsage } from "@motif/sdk";
 
 import type { App } from "../app.js";
 import { type OnChainOffer, certificateHistory, colourwayFamily, licensesOf, loadPattern, openOffers } from "../data.js";
@@ -209,6 +209,25 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             const netSalesValue = parseUnits(sales, decimals);
             if (BigInt(n) === 0n && netSalesValue === 0n) throw new Error("units and net sales are both 0: report at least 1 unit or some net sales");
             const wallet = await app.wallet.client();
+            if (terms.currency !== zeroAddress) {
+              // a token licence's royalty is pulled by the contract: the reporter approves what this report owes (after the advance)
+              const licensing = app.cfg.contracts.MotifLicensing;
+              const payer = wallet.account.address;
+              const [, due] = await app.client.readContract({ address: licensing, abi: motifLicensingAbi, functionName: "reportDue", args: [licenseId, BigInt(n), netSalesValue] });
+              if (due > 0n) {
+                const [balance, allowance] = await Promise.all([
+                  app.client.readContract({ address: terms.currency, abi: erc20Abi, functionName: "balanceOf", args: [payer] }),
+                  app.client.readContract({ address: terms.currency, abi: erc20Abi, functionName: "allowance", args: [payer, licensing] }),
+                ]);
+                if (balance < due) throw new Error(`This report owes ${money(due)} of royalty; your wallet ${short(payer)} holds ${money(balance)}, ${money(due - balance)} less. Nothing was signed or sent.`);
+                if (allowance < due) {
+                  show(out, notice("info", `Step 1 of 2: approve the licensing contract to take the royalty due, ${money(due)}, in your wallet…`));
+                  const approval = await wallet.writeContract({ address: terms.currency, abi: erc20Abi, functionName: "approve", args: [licensing, due] });
+                  if ((await app.client.waitForTransactionReceipt({ hash: approval })).status !== "success") throw new Error(`The approval of ${money(due)} (transaction ${short(approval)}) failed on chain; nothing was reported.`);
+                  show(out, notice("info", "Step 2 of 2: confirm the usage report in your wallet…"));
+                }
+              }
+            }
             const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n), netSales: netSalesValue });
             await app.client.waitForTransactionReceipt({ hash });
             show(out, notice("ok", `Reported ${n} units${netSalesValue > 0n ? ` and ${money(netSalesValue)} of net sales` : ""} of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
