@@ -19,12 +19,14 @@ import { deployMotif } from "../../scripts/lib/deploy.js";
 describe("batch with a journal: a killed run resumes, nothing lost or minted twice", function () {
   this.timeout(180_000);
 
-  it("resumes after a crash between patterns and after a crash between minting and journaling", async () => {
+  /** A fresh chain with weld registered, a journal in a temporary folder, and the config each "process" builds. */
+  async function batchChain() {
     const connection = await network.create();
     const { viem } = connection;
     const publicClient = await viem.getPublicClient();
-    const [admin, generatorWallet] = await viem.getWalletClients();
-    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const [admin, wallet1] = await viem.getWalletClients();
+    const generatorWallet = wallet1!;
+    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet.account.address] });
     const weld = (await loadManifest()).find((m) => m.name === "weld")!;
     await registry.write.registerModel([
       modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version, cardDigest: weld.cardDigest }),
@@ -34,18 +36,23 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     const now = (await publicClient.getBlock()).timestamp;
     const chainId = await publicClient.getChainId();
     // Each "process" rebuilds its screening index from the chain, as a restarted generator does.
-    const freshConfig = async (): Promise<PipelineConfig> => ({
+    const freshConfig = async (at: bigint = now): Promise<PipelineConfig> => ({
       store: new EmbeddedIpfs(path.join(dir, "ipfs")),
       index: PdqIndex.build(await certificateEntries(publicClient, certificate.address)),
-      attester: { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address },
-      minter: { wallet: generatorWallet!, publicClient, certificate: certificate.address },
+      attester: { signer: { client: generatorWallet, account: generatorWallet.account }, chainId, certificate: certificate.address },
+      minter: { wallet: generatorWallet, publicClient, certificate: certificate.address },
       modelIds: { weld: 1 },
-      creator: getAddress(generatorWallet!.account.address),
+      creator: getAddress(generatorWallet.account.address),
       royaltyBps: 100,
       attestationTtl: 86_400,
       generator: { name: "motif-generator", version: "test" },
-      now: () => now,
+      now: () => at,
     });
+    return { publicClient, generatorWallet: generatorWallet, certificate, dir, journalFile, now, freshConfig };
+  }
+
+  it("resumes after a crash between patterns and after a crash between minting and journaling", async () => {
+    const { generatorWallet, certificate, journalFile, freshConfig } = await batchChain();
     const jobs = [1n, 2n, 3n, 4n, 5n].map((seed) => ({ model: "weld", seed, params: { scale: 1, sharpness: 3 }, width: 96, height: 96 }));
 
     // Run 1 is killed after its second pattern.
@@ -65,7 +72,7 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     if (third.status !== "attested") throw new Error(`expected attested, got ${third.status}`);
     const journal = await Journal.open(journalFile);
     await journal.write({ key: jobKey(jobs[2]!), step: "attested", contentDigest: third.rendered.contentDigest, request: third.request });
-    await certificate.write.mint([third.request], { account: generatorWallet!.account });
+    await certificate.write.mint([third.request], { account: generatorWallet.account });
 
     // Run 2 resumes: skips 1-2, recognises 3 as minted, mints 4-5.
     const progress: string[] = [];
@@ -85,6 +92,26 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     // A third run over the same batch does nothing.
     expect(await runBatch(await freshConfig(), jobs, journalFile)).to.include({ skipped: 5, minted: 0 });
     expect((await readFile(journalFile, "utf8")).trim().split("\n").length).to.be.greaterThan(5);
+  });
+
+  it("a journaled attestation that has expired (a rerun the next day) is signed again and minted, not refused for ever", async () => {
+    const { publicClient, certificate, dir, journalFile, now, freshConfig } = await batchChain();
+    try {
+      const job = { model: "weld", seed: 11n, params: { scale: 1, sharpness: 3 }, width: 96, height: 96 };
+      // attested two days ago (a day's validity), journaled, never sent: the crash
+      const stale = await runPipeline(await freshConfig(now - 172_800n), job, { mint: false });
+      if (stale.status !== "attested") throw new Error(`expected attested, got ${stale.status}`);
+      expect(stale.request.deadline < now).to.equal(true);
+      await (await Journal.open(journalFile)).write({ key: jobKey(job), step: "attested", contentDigest: stale.rendered.contentDigest, request: stale.request });
+      expect(await runBatch(await freshConfig(), [job], journalFile)).to.deep.equal({ minted: 1, attested: 0, pinned: 0, refused: 0, skipped: 0 });
+      // the chain's word: the pattern certified once, under the same content digest
+      const events = await certificate.getEvents.CertificateMinted({}, { fromBlock: 0n });
+      expect(events.map((e) => `0x${e.args.tokenId!.toString(16).padStart(64, "0")}`)).to.deep.equal([stale.rendered.contentDigest]);
+      expect((await Journal.open(journalFile)).get(jobKey(job))!.step).to.equal("minted");
+      expect((await publicClient.getBlock()).timestamp > stale.request.deadline).to.equal(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("motif batch --repeat --size-cm --dpi: each job is the seamless tile of its print spec, journaled under a key of its own", async () => {

@@ -106,7 +106,10 @@ export async function runBatch(
       summary.skipped++;
     } else {
       let r: RunResult;
-      if (last?.step === "attested" && config.minter !== undefined) {
+      // a request signed before a crash whose attestation has since expired (a rerun the next day) is
+      // signed again: rendered and pinned again (the same bytes and CIDs), attested with a new deadline
+      const resumable = last?.step === "attested" && config.minter !== undefined && !(await expiredOnChain(config.minter, reviveRequest(last.request).deadline));
+      if (resumable && last?.step === "attested" && config.minter !== undefined) {
         // signed before a crash: sent as it was signed; a colourway's design read again (the mint
         // names it, and its owner may have changed or approved this generator since)
         const ctx: PipelineContext = { request: job, mintRequest: reviveRequest(last.request) };
@@ -149,6 +152,11 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
     if (creator !== undefined && creator === getAddress(env.config.creator)) return { ...r, status: "minted", already: true };
     return { ...r, status: "refused", refusal: certifiedByAnother(tokenId, creator ?? "an unknown creator") };
   }
+}
+
+/** Whether an attestation's deadline has passed, or will within a minute, by the chain's latest block (the contract's clock, not this machine's). */
+async function expiredOnChain(minter: NonNullable<PipelineConfig["minter"]>, deadline: bigint): Promise<boolean> {
+  return deadline < (await minter.publicClient.getBlock()).timestamp + 60n;
 }
 
 /** A journaled mint request (its bigints written as strings) as the SDK takes it. */
