@@ -33,6 +33,17 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  * 4. Shift invariance: the magnitudes of the tile's 2-D Fourier transform at the 256 lowest
  *    frequencies of a half plane (the other half mirrors them). Bit = magnitude above the median of
  *    its group of 32 frequencies of similar radius (the pattern's 1/f fall-off cancels out).
+ * 4b. A centred lattice (a tile rendered for a half-drop or brick repeat at scale ≥ 2: a period
+ *    px × py with t(x + px/2, y + py/2) = t: each motif repeats half a period along and half down)
+ *    zeroes every frequency of odd u + v; half of each group was then zero and the bits spelled that
+ *    parity pattern whatever the design (unrelated such tiles were 4–26 bits apart). When under
+ *    `LATTICE.maxOddShare` of the energy lies at odd u + v (renders: ≤ 0.03 with such a lattice,
+ *    ≥ 0.42 without), the bits are read instead at 256 frequencies of the lattice's own (u + v even,
+ *    half plane), the lowest by their frequency on the design itself: a period twice as wide as high
+ *    (half-drop) is two motifs wide, so u counts half (u² + 4v²); twice as high (brick), the same
+ *    turned a quarter (v counts half); a square period by (u² + v²) / 2, which reads the lattice's
+ *    fundamental domain (a square turned 45°) as step 4 reads a tile. Every other image, no such
+ *    zeros, keeps its bits exactly (same frequencies, same code).
  * 5. Rotations and mirrors permute frequencies, and |F(−f)| = |F(f)|, so the eight dihedral variants
  *    give four distinct hashes: the original (= rotated 180°), rotated 90° (= 270°), mirrored (either
  *    axis) and mirrored on a diagonal (either). Index the original; query all four.
@@ -69,6 +80,8 @@ export const TILE_MIN_SPREAD = 8;
 const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
 const MARGIN = { min: 4, meanDeviation: 12, deviation: 32, share: 0.9 } as const;
+/** Step 4b: under this share of the spectrum's energy at odd u + v, a tile has a centred lattice (renders: ≤ 0.03 with one, ≥ 0.42 without). */
+const LATTICE = { maxOddShare: 0.15 } as const;
 
 /** The four query variants of a tile hash, in words (the transform of the original they reveal). */
 export const TILE_VARIANTS = {
@@ -218,7 +231,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false):
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
-  const { variants, spread } = variantsOf(tile);
+  const { variants, spread, centred } = variantsOf(tile, px / py);
   const reliable = energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD;
   return {
     hash: variants.original,
@@ -229,21 +242,24 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false):
     spread,
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable,
-    ...(relaid ? { relaid: reliable ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py) : [] } : {}),
+    ...(relaid ? { relaid: reliable ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height) : [] } : {}),
   };
 }
 
-/** The square-rooted tile's four variant hashes and its spectral spread (steps 4–5). */
-function variantsOf(tile: Float64Array): { variants: Record<TileVariant, string>; spread: number } {
+/** The square-rooted tile's four variant hashes and its spectral spread (steps 4–5), read on its centred lattice when it has one (step 4b). */
+function variantsOf(tile: Float64Array, aspect: number): { variants: Record<TileVariant, string>; spread: number; centred: boolean } {
   const magnitudes = spectrumMagnitudes(tile);
+  const centred = oddShare(magnitudes) < LATTICE.maxOddShare;
+  const at = !centred ? VARIANT_FREQUENCIES : LATTICE_VARIANT_FREQUENCIES[aspect > Math.SQRT2 ? "wide" : aspect < Math.SQRT1_2 ? "tall" : "square"];
   return {
-    spread: spectralSpread(magnitudes),
+    spread: spectralSpread(magnitudes, at.original),
     variants: {
-      original: bitsOf(magnitudes, VARIANT_FREQUENCIES.original),
-      rotate90: bitsOf(magnitudes, VARIANT_FREQUENCIES.rotate90),
-      mirror: bitsOf(magnitudes, VARIANT_FREQUENCIES.mirror),
-      diagonal: bitsOf(magnitudes, VARIANT_FREQUENCIES.diagonal),
+      original: bitsOf(magnitudes, at.original),
+      rotate90: bitsOf(magnitudes, at.rotate90),
+      mirror: bitsOf(magnitudes, at.mirror),
+      diagonal: bitsOf(magnitudes, at.diagonal),
     },
+    centred,
   };
 }
 
@@ -277,16 +293,19 @@ function wholeTorus(plane: Float64Array, rw: number, rh: number, most: number): 
  * period of its own: its period is found inside the tile, not the cell); each hashed as the tile is
  * (a 64² resample, square root, steps 4–5), kept when reliable.
  */
-function relaidHashes(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0: number, y0: number, rpx: number, rpy: number, aspect: number): RelaidHash[] {
+function relaidHashes(plane: Float64Array, rw: number, rh: number, wrap: boolean, x0: number, y0: number, rpx: number, rpy: number, aspect: number, imageAspect: number): RelaidHash[] {
   // a look at half the resolution first (cheap): the analysis at full resolution only on a sign of a re-laid copy
   const signs = mayBeRelaid(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES / 2), aspect);
-  const tiles = signs.mirror || signs.halfDrop || signs.brick ? relaidTiles(torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES), aspect, signs) : [];
+  const torus = signs.mirror || signs.halfDrop || signs.brick ? torusOf(plane, rw, rh, wrap, x0, y0, rpx, rpy, RELAID_SAMPLES) : undefined;
+  // each tile with the width / height of one of its samples in the image's pixels (for step 4b)
+  const tiles = (torus === undefined ? [] : relaidTiles(torus, aspect, signs)).map((t) => ({ t, sample: (aspect * torus!.h) / torus!.w }));
   if ((rw > rpx * 1.05 || rh > rpy * 1.05) && mayBeMirror(wholeTorus(plane, rw, rh, TILE_SIZE))) {
-    const whole = mirrorTile(wholeTorus(plane, rw, rh, RELAID_SAMPLES));
-    if (whole !== undefined) tiles.push({ ...whole, how: `${whole.how}, the whole image` });
+    const all = wholeTorus(plane, rw, rh, RELAID_SAMPLES);
+    const whole = mirrorTile(all);
+    if (whole !== undefined) tiles.push({ t: { ...whole, how: `${whole.how}, the whole image` }, sample: (imageAspect * all.h) / all.w });
   }
   const out: RelaidHash[] = [];
-  for (const t of tiles) {
+  for (const { t, sample } of tiles) {
     // one period of a tile with a period of its own (a render with scale k laid out as a mirror)
     const [kx, ky] = [repeatsAcross(t), repeatsAcross(transpose(t))];
     // averaged down to fewer than four samples a tile sample (a 2 × 2 box before the Gaussian of half
@@ -299,7 +318,7 @@ function relaidHashes(plane: Float64Array, rw: number, rh: number, wrap: boolean
     const sy = Float64Array.from({ length: TILE_SIZE }, (_, i) => ((i + 0.5) * py) / TILE_SIZE - 0.5);
     const tile = blurredSamples(small.data, small.w, small.h, (0.5 * px) / TILE_SIZE, (0.5 * py) / TILE_SIZE, true, sx, sy);
     for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
-    const { variants, spread } = variantsOf(tile);
+    const { variants, spread } = variantsOf(tile, (px / py) * sample);
     if (spread >= TILE_MIN_SPREAD) out.push({ variants, how: t.how });
   }
   return out;
@@ -803,12 +822,11 @@ function spectrumMagnitudes(tile: Float64Array): Float64Array {
   return mag;
 }
 
-/** How many of the 256 hashed frequencies it takes to hold 95% of their energy (squared magnitude). */
-function spectralSpread(mag: Float64Array): number {
-  const S = TILE_SIZE;
+/** How many of the 256 hashed frequencies (read at `index`) it takes to hold 95% of their energy (squared magnitude). */
+function spectralSpread(mag: Float64Array, index: Int32Array): number {
   // ascending: read from the end, largest first (a typed array sorts numerically, and keeps the
   // optimised code of its callers: an array of numbers changes its elements kind with the values)
-  const power = Float64Array.from(FREQUENCIES, ([u, v]) => mag[((v + S) % S) * S + ((u + S) % S)]! ** 2).sort();
+  const power = Float64Array.from(index, (i) => mag[i]! ** 2).sort();
   const last = power.length - 1;
   let total = 0;
   for (let k = last; k >= 0; k--) total += power[k]!;
@@ -841,6 +859,46 @@ const VARIANT_FREQUENCIES: Record<TileVariant, Int32Array> = (() => {
       return (((mv % S) + S) % S) * S + (((mu % S) + S) % S);
     });
   return { original: indices((u, v) => [u, v]), rotate90: indices((u, v) => [-v, u]), mirror: indices((u, v) => [-u, v]), diagonal: indices((u, v) => [v, u]) };
+})();
+
+/** Share of the spectrum's energy (DC aside) at the frequencies (u, v) of odd u + v: under `LATTICE.maxOddShare`, a centred lattice. */
+function oddShare(mag: Float64Array): number {
+  const S = TILE_SIZE;
+  let odd = 0;
+  let total = 0;
+  for (let v = 0; v < S; v++) {
+    for (let u = 0; u < S; u++) {
+      if (u === 0 && v === 0) continue;
+      const p = mag[v * S + u]! ** 2;
+      total += p;
+      if (((u + v) & 1) === 1) odd += p;
+    }
+  }
+  return total === 0 ? 1 : odd / total;
+}
+
+/**
+ * Step 4b: the frequencies a tile with a centred lattice is read at. The hashed frequencies (a, b)
+ * of its fundamental domain (the square of side 1/√2 turned 45° that the symmetry t(x + ½, y + ½) = t
+ * leaves of the period) are the period's (u, v) = (a + b, a − b), each variant's map applied to them
+ * as in `VARIANT_FREQUENCIES` (so a rotation or mirror of the image still permutes the four hashes).
+ */
+const LATTICE_VARIANT_FREQUENCIES: Record<"square" | "wide" | "tall", Record<TileVariant, Int32Array>> = (() => {
+  const S = TILE_SIZE;
+  const variants = (fs: ReadonlyArray<readonly [number, number]>) => {
+    const indices = (map: (u: number, v: number) => [number, number]) =>
+      Int32Array.from(fs, ([u0, v0]) => {
+        const [mu, mv] = map(u0, v0);
+        return (((mv % S) + S) % S) * S + (((mu % S) + S) % S);
+      });
+    return { original: indices((u, v) => [u, v]), rotate90: indices((u, v) => [-v, u]), mirror: indices((u, v) => [-u, v]), diagonal: indices((u, v) => [v, u]) };
+  };
+  const square = FREQUENCIES.map(([a, b]) => [a + b, a - b] as const);
+  const even: Array<[number, number]> = [];
+  for (let u = 0; u < S / 2; u++) for (let v = 1 - S / 2; v < S / 2; v++) if ((u > 0 || v > 0) && ((u + v) & 1) === 0) even.push([u, v]);
+  even.sort((p, q) => p[0] * p[0] + 4 * p[1] * p[1] - (q[0] * q[0] + 4 * q[1] * q[1]) || p[0] - q[0] || p[1] - q[1]);
+  const wide = even.slice(0, 256);
+  return { square: variants(square), wide: variants(wide), tall: variants(wide.map(([u, v]) => [-v, u] as const)) };
 })();
 
 /** 256 bits: each frequency's magnitude (read at `index`, `VARIANT_FREQUENCIES`) above the median of its group of 32. */
