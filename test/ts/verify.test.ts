@@ -363,6 +363,29 @@ describe("auditor verification at print size, statuses in words, and the claims 
   });
 });
 
+/** A fresh chain with Motif and `model` registered, an embedded store behind a gateway, and the generator's attester and minter: what the generator wrote certificates with before a change. */
+async function oldCertificateChain(modelName: string) {
+  const connection = await network.create();
+  const { viem } = connection;
+  const publicClient = await viem.getPublicClient();
+  const [admin, generatorWallet] = await viem.getWalletClients();
+  const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+  const model = (await loadManifest()).find((m) => m.name === modelName)!;
+  await registry.write.registerModel([
+    modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: model.sha256, weightsCidDigest: model.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: modelName, version: model.version, cardDigest: model.cardDigest }),
+  ]);
+  const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-old-")));
+  const chainId = await publicClient.getChainId();
+  const now = (await publicClient.getBlock()).timestamp;
+  const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };
+  const minter = { wallet: generatorWallet!, publicClient, certificate: certificate.address };
+  const creator = getAddress(generatorWallet!.account.address);
+  const gateway = await buildGateway(store);
+  const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
+  const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
+  return { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model };
+}
+
 describe("a certificate attested before tile hashes (zero tileHash, metadata without a tile)", function () {
   this.timeout(120_000);
 
@@ -371,26 +394,9 @@ describe("a certificate attested before tile hashes (zero tileHash, metadata wit
     const { attest } = await import("../../generator/src/stages/attest.js");
     const { mint } = await import("../../generator/src/stages/mint.js");
     const { tileHashImage } = await import("../../generator/src/tile/index.js");
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [admin, generatorWallet] = await viem.getWalletClients();
-    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-    const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
-    await registry.write.registerModel([
-      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
-    ]);
-    const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-old-")));
+    const { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model: indigo } = await oldCertificateChain("indigo");
     await store.add(await readFile(path.join(MODELS_DIR, indigo.file)));
     await store.add(await readFile(path.join(MODELS_DIR, indigo.card)));
-    const chainId = await publicClient.getChainId();
-    const now = (await publicClient.getBlock()).timestamp;
-    const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };
-    const minter = { wallet: generatorWallet!, publicClient, certificate: certificate.address };
-    const creator = getAddress(generatorWallet!.account.address);
-    const gateway = await buildGateway(store);
-    const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
-    const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
 
     // what the generator wrote before tile hashes: metadata without `tile`, lineage with a zero tileHash
     const certify = async (seed: bigint, metadataTile?: { hash: Hex; period: { x: number; y: number } }) => {
@@ -433,6 +439,61 @@ describe("a certificate attested before tile hashes (zero tileHash, metadata wit
       const metadata = bad.items.find((i) => i.id === "metadata")!;
       expect(metadata.status).to.equal("failed");
       expect(metadata.reason).to.contain("tileHash");
+    } finally {
+      await gateway.close();
+    }
+  });
+});
+
+describe("a half-drop print tile certified before the tile hash read centred lattices (step 4b)", function () {
+  this.timeout(180_000);
+
+  it("still verifies against the hash it attested then (pinned here as the previous code computed it); any other hash fails", async () => {
+    const { pin } = await import("../../generator/src/stages/pin.js");
+    const { attest } = await import("../../generator/src/stages/attest.js");
+    const { mint } = await import("../../generator/src/stages/mint.js");
+    const { tileHashImage } = await import("../../generator/src/tile/index.js");
+    const { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model: weld } = await oldCertificateChain("weld");
+    // the tile hash of this render as the code before step 4b computed it (written out: the oracle)
+    const BEFORE = "0x3c33c30fc070ff07013ff0f2c02f0ff1e803c3fc3fc03c0f00fffc300ff000ff";
+    const print = { repeat: "half-drop" as const, sizeCm: 2.56, dpi: 254 };
+    const certify = async (seed: bigint, tileHash: Hex) => {
+      const rendered = await render({ model: "weld", seed, params: { scale: 2, sharpness: 6 }, width: 256, height: 256, print });
+      const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
+      const pinned = await pin(store, {
+        png: rendered.png,
+        metadata: {
+          name: `half-drop ${seed}`,
+          description: "certified before step 4b",
+          generator: { name: "motif-generator", version: "0.0.9" },
+          lineage: {
+            contentDigest: rendered.contentDigest, modelId: 1, modelName: "weld", modelVersion: weld.version, weightsDigest: weld.sha256,
+            seed, params: { scale: 2, sharpness: 6 }, print, paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: 256, height: 256, creator, editLog: [],
+            tile: { hash: tileHash, period: { x: 256, y: 256 } },
+          },
+        },
+      });
+      const request = await attest(attester, {
+        lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash, creator, recipeId: 0n },
+        to: creator,
+        royaltyBps: 100,
+        deadline: now + 3600n,
+      });
+      await mint(minter, { requests: [request] });
+      return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
+    };
+    const tileItem = async (tokenId: bigint) => (await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, decode: (b) => decodeImage(b) })).items.find((i) => i.id === "tile")!;
+    try {
+      const old = await certify(31_010n, BEFORE);
+      // today's hash of the tile is another (read on its lattice), far from the one attested
+      expect(`0x${(await tileHashImage(old.png)).hash}`).to.not.equal(BEFORE);
+      const tile = await tileItem(old.tokenId);
+      expect(tile.status, tile.reason).to.equal("passed");
+      expect(tile.evidence.tileHash).to.equal(BEFORE);
+      expect(String(tile.evidence.note)).to.contain("attested before step 4b");
+      // a hash that is neither today's nor the one computed then fails
+      const forged = await certify(31_011n, `0x${"5a".repeat(32)}`);
+      expect((await tileItem(forged.tokenId)).status).to.equal("failed");
     } finally {
       await gateway.close();
     }

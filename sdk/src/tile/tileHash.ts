@@ -125,6 +125,11 @@ export type RelaidHash = { variants: Record<TileVariant, string>; how: string };
 export type TileHashOptions = {
   /** Also look for re-laid copies (half-drop, brick, mirror): `relaid` (screening's query side; the hash itself is unchanged). */
   relaid?: boolean;
+  /**
+   * false: a tile with a centred lattice read at step 4's frequencies, as every tile was before step
+   * 4b (the hash attested by certificates of such tiles made before it: the verifier's fallback).
+   */
+  lattice?: boolean;
 };
 
 /** The tile hash of decoded 8-bit pixels (grey, RGB or RGBA; alpha ignored). */
@@ -142,7 +147,7 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   // packed RGB bytes (an RGB image's own), so its loops index a typed array instead of calling a
   // per-pixel accessor: the same integers, so the same arithmetic and the same bits.
   const rgb = packedRgb(image);
-  const result = hashOf(rgb, width, height, options.relaid === true);
+  const result = hashOf(rgb, width, height, options.relaid === true, options.lattice !== false);
   // 0. a uniform margin on all four sides (a swatch on a card, a canvas around a repeat) may not be
   // part of the pattern: what it frames is hashed as well, as extra query variants. The hash itself
   // stays that of the whole image, so a spot repeat whose ground reaches every edge keeps its hash.
@@ -152,7 +157,7 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   const h = height - margin.top - margin.bottom;
   const inner = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) inner.set(rgb.subarray(((y + margin.top) * width + margin.left) * 3, ((y + margin.top) * width + margin.left + w) * 3), y * w * 3);
-  const framed = hashOf(inner, w, h);
+  const framed = hashOf(inner, w, h, false, options.lattice !== false);
   return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable } };
 }
 
@@ -176,7 +181,7 @@ function packedRgb(image: RawImage): Uint8Array {
 }
 
 /** Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane). */
-function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false): TileHashResult {
+function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, lattice = true): TileHashResult {
   // 1. dominant colour
   const ground = dominantColour(rgb, width * height);
   const [g0, g1, g2] = ground;
@@ -231,7 +236,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false):
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
-  const { variants, spread, centred } = variantsOf(tile, px / py);
+  const { variants, spread } = variantsOf(tile, px / py, lattice);
   const reliable = energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD;
   return {
     hash: variants.original,
@@ -247,9 +252,9 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false):
 }
 
 /** The square-rooted tile's four variant hashes and its spectral spread (steps 4–5), read on its centred lattice when it has one (step 4b). */
-function variantsOf(tile: Float64Array, aspect: number): { variants: Record<TileVariant, string>; spread: number; centred: boolean } {
+function variantsOf(tile: Float64Array, aspect: number, lattice = true): { variants: Record<TileVariant, string>; spread: number; centred: boolean } {
   const magnitudes = spectrumMagnitudes(tile);
-  const centred = oddShare(magnitudes) < LATTICE.maxOddShare;
+  const centred = lattice && oddShare(magnitudes) < LATTICE.maxOddShare;
   const at = !centred ? VARIANT_FREQUENCIES : LATTICE_VARIANT_FREQUENCIES[aspect > Math.SQRT2 ? "wide" : aspect < Math.SQRT1_2 ? "tall" : "square"];
   return {
     spread: spectralSpread(magnitudes, at.original),
