@@ -1,0 +1,76 @@
+/**
+ * Audit 31: step 4b of the tile hash (a centred lattice read at its own frequencies) switches on a
+ * hard threshold (odd-u+v energy share < 0.15). A copy whose odd share crosses it is hashed at the
+ * other frequency set (~120–140 bits from the original): screening misses it. Findings FAIL on the
+ * audited code (00a6855); `held_*` tests pass.
+ */
+import { expect } from "chai";
+
+import { decodeImage } from "../src/pdq/decode.js";
+import { closeRenderPools, render } from "../src/render/render.js";
+import { TILE_MATCH_DISTANCE, TILE_VARIANTS, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "../src/tile/index.js";
+import { type Rgb, layout, rgb } from "../../test/ts/helpers/pixels.js";
+
+type Repeat = "half-drop" | "brick";
+const tileOf = async (model: string, seed: number, repeat: Repeat, scale: number): Promise<Rgb> => {
+  const r = await render({ model, seed: BigInt(seed), params: { scale, sharpness: 6 }, width: 256, height: 256, print: { repeat, sizeCm: 2.56, dpi: 254 } });
+  return rgb(await decodeImage(r.png));
+};
+const nearest = (r: TileHashResult, hash: string) =>
+  Math.min(...[r.variants, ...(r.relaid ?? []).map((x) => x.variants)].flatMap((v) => (Object.keys(TILE_VARIANTS) as TileVariant[]).map((k) => tileDistance(v[k], hash))));
+/** Each channel v → v + f(x, y), clamped (written out: the oracle). */
+const shade = (img: Rgb, f: (x: number, y: number) => number): Rgb => ({
+  ...img,
+  data: Uint8Array.from(img.data, (v, k) => {
+    const p = Math.floor(k / 3);
+    return Math.max(0, Math.min(255, Math.round(v + f(p % img.width, Math.floor(p / img.width)))));
+  }),
+});
+/** A seamless brightness wash of ±a grey levels, one cosine across the tile (the copy still tiles). */
+const wash = (img: Rgb, a: number) => shade(img, (x) => a * Math.cos((2 * Math.PI * x) / img.width));
+
+const SPECS: Array<[string, number, Repeat, number]> = [
+  ["indigo", 31040, "half-drop", 4],
+  ["indigo", 31021, "brick", 2],
+  ["weld", 31540, "half-drop", 4],
+];
+
+describe("audit31: the step-4b lattice threshold", function () {
+  this.timeout(300_000);
+  after(closeRenderPools);
+
+  it("finding: a half-drop / brick tile with a seamless ±10 grey-level brightness wash still matches its original (it evades screening)", async () => {
+    const missed: string[] = [];
+    for (const [model, seed, repeat, scale] of SPECS) {
+      const t = await tileOf(model, seed, repeat, scale);
+      const original = tileHashPixels(t).hash;
+      const d = nearest(tileHashPixels(wash(t, 10), { relaid: true }), original);
+      if (d > TILE_MATCH_DISTANCE) missed.push(`${model} ${seed} ${repeat} scale ${scale} + wash ±10: ${d} bits`);
+    }
+    expect(missed, missed.join("\n")).to.deep.equal([]);
+  });
+
+  it("finding: a photo-like copy (2×2 of its own half-drop layout under a ±20 grey-level lighting gradient) still matches its original", async () => {
+    const t = await tileOf("indigo", 31020, "half-drop", 2);
+    const original = tileHashPixels(t).hash;
+    const photo = shade(layout(t, "half-drop", 37, 53, 512, 512), (x) => 20 * (x / 511 - 0.5) * 2);
+    const d = nearest(tileHashPixels(photo, { relaid: true }), original);
+    expect(d, `indigo 31020 half-drop scale 2, 2×2 window under a ±20 gradient: ${d} bits (threshold ${TILE_MATCH_DISTANCE})`).to.be.at.most(TILE_MATCH_DISTANCE);
+  });
+
+  it("held_: small washes (±4–6) and a ±10 gradient keep the lattice reading and match", async () => {
+    const missed: string[] = [];
+    for (const [model, seed, repeat, scale] of [...SPECS, ["indigo", 31020, "half-drop", 2] as [string, number, Repeat, number]]) {
+      const t = await tileOf(model, seed, repeat, scale);
+      const original = tileHashPixels(t).hash;
+      for (const a of [4, 6]) {
+        const d = nearest(tileHashPixels(wash(t, a), { relaid: true }), original);
+        if (d > TILE_MATCH_DISTANCE) missed.push(`${model} ${seed} wash ±${a}: ${d}`);
+      }
+      const photo = shade(layout(t, repeat, 37, 53, 512, 512), (x) => 10 * (x / 511 - 0.5) * 2);
+      const d = nearest(tileHashPixels(photo, { relaid: true }), original);
+      if (d > TILE_MATCH_DISTANCE) missed.push(`${model} ${seed} gradient ±10: ${d}`);
+    }
+    expect(missed, missed.join("\n")).to.deep.equal([]);
+  });
+});
