@@ -1,0 +1,95 @@
+/**
+ * Audit 31: the verifier's `tile` item fallback (a certificate minted before step 4b is recomputed
+ * with `{ lattice: false }`). Before step 4b every half-drop/brick tile hashed to nearly the parity
+ * pattern (unrelated ones 4–26 bits apart), so the fallback accepts, for such an image, the hash of
+ * an unrelated design; and it has no notion of "before": a certificate minted today passes it too.
+ * Findings FAIL on the audited code (00a6855); `held_*` pass.
+ */
+import { expect } from "chai";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { network } from "hardhat";
+import { type Hex, getAddress, zeroAddress } from "viem";
+
+import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
+import { buildGateway } from "../../generator/src/ipfs/gateway.js";
+import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
+import { loadManifest, render, closeRenderPools } from "../../generator/src/render/render.js";
+import { tileDistance, tileHashPixels } from "../../generator/src/tile/index.js";
+import { verifyCertificate, modelRegistration } from "@motif/sdk";
+import { deployMotif } from "../../scripts/lib/deploy.js";
+
+type Repeat = "block" | "half-drop" | "brick";
+const renderOf = (model: string, seed: bigint, repeat: Repeat, scale: number) =>
+  render({ model, seed, params: { scale, sharpness: 6 }, width: 256, height: 256, print: { repeat, sizeCm: 2.56, dpi: 254 } });
+
+describe("audit31: the verifier's pre-step-4b tile hash fallback", function () {
+  this.timeout(240_000);
+  after(closeRenderPools);
+
+  it("finding: a brick tile's certificate attesting an unrelated half-drop design's tile hash fails the tile item", async () => {
+    const { pin } = await import("../../generator/src/stages/pin.js");
+    const { attest } = await import("../../generator/src/stages/attest.js");
+    const { mint } = await import("../../generator/src/stages/mint.js");
+    const connection = await network.create();
+    const { viem } = connection;
+    const publicClient = await viem.getPublicClient();
+    const [admin, generatorWallet] = await viem.getWalletClients();
+    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
+    const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
+    await registry.write.registerModel([
+      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
+    ]);
+    const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-audit31-")));
+    const chainId = await publicClient.getChainId();
+    const now = (await publicClient.getBlock()).timestamp;
+    const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };
+    const minter = { wallet: generatorWallet!, publicClient, certificate: certificate.address };
+    const creator = getAddress(generatorWallet!.account.address);
+    const gateway = await buildGateway(store);
+    const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
+    const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
+
+    const certify = async (seed: bigint, repeat: Repeat, scale: number, tileHash: Hex) => {
+      const rendered = await renderOf("indigo", seed, repeat, scale);
+      const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
+      const print = { repeat, sizeCm: 2.56, dpi: 254 };
+      const pinned = await pin(store, {
+        png: rendered.png,
+        metadata: {
+          name: `audit31 ${seed}`, description: "minted now", generator: { name: "motif-generator", version: "0.0.9" },
+          lineage: {
+            contentDigest: rendered.contentDigest, modelId: 1, modelName: "indigo", modelVersion: indigo.version, weightsDigest: indigo.sha256,
+            seed, params: { scale, sharpness: 6 }, print, paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: 256, height: 256, creator, editLog: [],
+            tile: { hash: tileHash, period: { x: 256, y: 256 } },
+          },
+        },
+      });
+      const request = await attest(attester, {
+        lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash, creator, recipeId: 0n },
+        to: creator, royaltyBps: 100, deadline: now + 3600n,
+      });
+      await mint(minter, { requests: [request] });
+      return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
+    };
+    const tileItem = async (tokenId: bigint) => (await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, decode: (b) => decodeImage(b) })).items.find((i) => i.id === "tile")!;
+    try {
+      // an unrelated design: weld seed 31540, half-drop scale 4; its tile hash as the code before step 4b computed it
+      const other = await renderOf("weld", 31_540n, "half-drop", 4);
+      const otherOld = tileHashPixels(await decodeImage(other.png), { lattice: false }).hash;
+      const mine = await decodeImage((await renderOf("indigo", 31_041n, "brick", 4)).png);
+      console.log(`      old hashes of the two designs: ${tileDistance(otherOld, tileHashPixels(mine, { lattice: false }).hash)} bits apart; today's: ${tileDistance(tileHashPixels(await decodeImage(other.png)).hash, tileHashPixels(mine).hash)}`);
+      // held_ part: a non-lattice block render attested with another block render's hash fails
+      const blockOther = tileHashPixels(await decodeImage((await renderOf("indigo", 4243n, "block", 2)).png)).hash;
+      const block = await certify(4242n, "block", 2, `0x${blockOther}`);
+      expect((await tileItem(block.tokenId)).status, "held: block render with another's hash").to.equal("failed");
+      // the finding: indigo 31041 brick scale 4, minted today, attesting weld 31540's (old) tile hash
+      const forged = await certify(31_041n, "brick", 4, `0x${otherOld}`);
+      const tile = await tileItem(forged.tokenId);
+      expect(tile.status, `tile item ${tile.status}: ${JSON.stringify(tile.evidence)}`).to.equal("failed");
+    } finally {
+      await gateway.close();
+    }
+  });
+});
