@@ -49,7 +49,9 @@ describe("indexer: colourway families and licence cover as the contract's isLice
     const attester = deployed.wallets[1]!.account;
     const lineage = (name: string) => ({ contentDigest: hex(name), metadataDigest: hex(`meta-${name}`), metadataCodec: 0x55, modelId: 1, seed: 7n, paramsHash: hex("p"), pdqHash: hex(`q-${name}`), tileHash: hex("t"), creator: studio, recipeId: 0n });
     const request = (name: string) => ({ lineage: lineage(name), to: studio, royaltyBps: 100, deadline: 2n ** 40n, signature: "0x" as const });
-    // the design, then two colourways (the attester sends them unsigned), a plain pattern between them
+    // the design, then two colourways (the attester sends them unsigned: the studio approved it as its
+    // operator, as only an owner or an account it approved adds a colourway), a plain pattern between them
+    await deployed.wait(await deployed.certificate.write.setApprovalForAll([attester.address, true], { account: s.account }));
     await deployed.wait(await deployed.certificate.write.mint([request("toile")], { account: attester }));
     design = BigInt(hex("toile"));
     await deployed.wait(await deployed.certificate.write.mintColourway([request("toile-madder"), design], { account: attester }));

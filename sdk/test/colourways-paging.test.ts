@@ -41,6 +41,8 @@ describe("a colourway family larger than a page, over more blocks than a range, 
     from = await deployed.publicClient.readContract({ address: deployed.addresses.certificate, abi: motifCertificateAbi, functionName: "deployBlock" });
     await deployed.wait(await deployed.certificate.write.mint([request("damask")], { account: attester }));
     await deployed.wait(await deployed.certificate.write.mint([request("paisley")], { account: attester }));
+    // the studio lets its generator add colourways to its designs (only an owner or an account it approved adds one)
+    await deployed.wait(await deployed.certificate.write.setApprovalForAll([attester.address, true], { account: deployed.wallets[2]!.account }));
     /** Mints a colourway of `designId` in block `from + offset` exactly (the blocks before it mined empty). */
     const mintAt = async (offset: bigint, name: string, designId: bigint) => {
       const target = from + offset;
