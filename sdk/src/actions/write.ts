@@ -16,14 +16,17 @@ const LOOK_FOR_LOST_MS = 20_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The transaction `hash` as the node knows it (pending or mined), asked once (no transport retries); undefined when it does not, or did not answer. */
-async function knownTransaction(client: Client, hash: Hex): Promise<unknown> {
+/** Whether the node knows the transaction `hash` (pending or mined), asked once (no transport retries): "unknown" when it did not answer. */
+async function lookUp(client: Client, hash: Hex): Promise<"found" | "absent" | "unknown"> {
   try {
-    return (await client.request({ method: "eth_getTransactionByHash", params: [hash] }, { retryCount: 0 })) ?? undefined;
+    return (await client.request({ method: "eth_getTransactionByHash", params: [hash] }, { retryCount: 0 })) ? "found" : "absent";
   } catch {
-    return undefined;
+    return "unknown";
   }
 }
+
+/** The transaction `hash` as the node knows it, or undefined (absent, or no answer). */
+const knownTransaction = async (client: Client, hash: Hex): Promise<true | undefined> => ((await lookUp(client, hash)) === "found" ? true : undefined);
 
 /** viem's classification of a node's answer to a send (NonceTooLowError for "nonce too low" and "already known", …), as its own writes give it. */
 const classified = (error: unknown, client: Client<Transport, Chain | undefined, Account>) =>
@@ -52,9 +55,16 @@ async function sendOnce(client: Client<Transport, Chain | undefined, Account>, s
       const transient = isTransientSendFailure(raw);
       if (isTimeout(raw)) timeouts++;
       if (lost && said(error, "NonceTooLowError")) {
-        // the node has these bytes or their nonce is spent: most likely by the send whose answer was lost
+        // the node has these bytes, or their nonce is spent: by the send whose answer was lost (then
+        // the node knows its hash) or by another transaction of the key (then it does not: a nonce
+        // conflict, the nonce given back for a fresh one); only while the node does not answer is it unknown
         for (const t0 = Date.now(); Date.now() - t0 < LOOK_FOR_LOST_MS; await sleep(500)) {
-          if ((await knownTransaction(client, hash)) !== undefined) return hash;
+          const seen = await lookUp(client, hash);
+          if (seen === "found") return hash;
+          if (seen === "absent") {
+            giveBack();
+            throw error;
+          }
         }
         throw Object.assign(error, { shortMessage: `${(error as { shortMessage?: string }).shortMessage ?? "send refused"} — transaction ${hash} may have landed (an earlier send's answer was lost): look for its receipt before sending again` });
       }
