@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import sharp from "sharp";
 import { getAddress } from "viem";
 
 import { getColourways, mintColourway, motifCertificateAbi } from "@motif/sdk";
@@ -16,19 +15,10 @@ import { PIPELINE, runPipeline } from "../src/pipeline.js";
 import { closeRenderPools } from "../src/render/render.js";
 import { certificateBanks } from "../src/screen/from-chain.js";
 import type { AnyStage } from "../src/stages/stage.js";
+import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
-const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 
-/** A colourway spec of `designId`: the render's two commonest colours moved a little. */
-async function recolourOf(png: Uint8Array, designId: `0x${string}`) {
-  const rgb = new Uint8Array((await sharp(png).raw().toBuffer({ resolveWithObject: true })).data);
-  const counts = new Map<string, number>();
-  for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
-  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
-  const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
-  return { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) };
-}
 
 /**
  * Audit session 30 (in-process batch) of c22d549: a colourway the colourway stage let through (the

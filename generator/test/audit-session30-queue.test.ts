@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Queue, type Worker } from "bullmq";
-import sharp from "sharp";
 import { getAddress } from "viem";
 
 import { motifCertificateAbi } from "@motif/sdk";
@@ -16,9 +15,9 @@ import { RENDER_QUEUE, type RenderJobData, type RenderJobResult, drainBatch, enq
 import { closeRenderPools } from "../src/render/render.js";
 import { certificateBanks } from "../src/screen/from-chain.js";
 import { startRedis } from "../../test/ts/helpers/procs.js";
+import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
-const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 
 /**
  * Audit session 30 (queue path) of c22d549: "the queue's minter path (attester "minter", unsigned)
@@ -45,12 +44,7 @@ describe("audit session 30: colourways through the queue's minter", function () 
     const design = await runPipeline(await fresh(), base);
     expect(design.status).to.equal("minted");
     const designId = design.rendered.contentDigest;
-    const rgb = new Uint8Array((await sharp(design.rendered.png).raw().toBuffer({ resolveWithObject: true })).data);
-    const counts = new Map<string, number>();
-    for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
-    const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
-    const spec = { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) };
+    const spec = await recolourOf(design.rendered.png, designId);
     const { attester: _a, minter: _m, modelIds: _i, creator: _c, ...workerConfig } = await fresh();
     const worker: Worker = startWorker({ connection, pipeline: workerConfig });
     const minterConfig = await fresh();

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Queue } from "bullmq";
-import sharp from "sharp";
 import { getAddress } from "viem";
 
 import { getCertificate, getColourways, getDesignOf, motifCertificateAbi, renderParamsHash } from "@motif/sdk";
@@ -17,9 +16,9 @@ import { type CarriedContext, RENDER_QUEUE, type RenderJobData, type RenderJobRe
 import { closeRenderPools, render } from "../src/render/render.js";
 import { certificateBanks } from "../src/screen/from-chain.js";
 import { npxMotif, startRedis } from "../../test/ts/helpers/procs.js";
+import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
 
-const hex = (r: number, g: number, b: number) => `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 
 /**
  * A colourway through the queue path: a `motif worker` process (no key; MOTIF_RPC_URL to read the
@@ -54,12 +53,7 @@ describe("queue: a colourway job through a worker and the single minter is minte
       const designId = design.rendered.contentDigest;
 
       // its two commonest colours moved a little: the same design to screening, a new certificate
-      const rgb = new Uint8Array((await sharp(design.rendered.png).raw().toBuffer({ resolveWithObject: true })).data);
-      const counts = new Map<string, number>();
-      for (let i = 0; i < rgb.length; i += 3) counts.set(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!), (counts.get(hex(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!)) ?? 0) + 1);
-      const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
-      const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 24), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 24));
-      const spec = { design: designId, map: top.map((c) => ({ from: c, to: shift(c) })) };
+      const spec = await recolourOf(design.rendered.png, designId);
 
       // a design the generator minted to a studio: a colourway of it is the studio's to send
       const studio = getAddress(chain.deployed.wallets[2]!.account.address);

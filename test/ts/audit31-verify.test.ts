@@ -6,19 +6,13 @@
  * Findings FAIL on the audited code (00a6855); `held_*` pass.
  */
 import { expect } from "chai";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { network } from "hardhat";
-import { type Hex, getAddress, zeroAddress } from "viem";
+import type { Hex } from "viem";
 
-import { EmbeddedIpfs } from "../../generator/src/ipfs/embedded.js";
-import { buildGateway } from "../../generator/src/ipfs/gateway.js";
 import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
-import { loadManifest, render, closeRenderPools } from "../../generator/src/render/render.js";
+import { render, closeRenderPools } from "../../generator/src/render/render.js";
 import { tileDistance, tileHashPixels } from "../../generator/src/tile/index.js";
-import { verifyCertificate, modelRegistration } from "@motif/sdk";
-import { deployMotif } from "../../scripts/lib/deploy.js";
+import { verifyCertificate } from "@motif/sdk";
+import { oldCertificateChain } from "./helpers/old-certificate.js";
 
 type Repeat = "block" | "half-drop" | "brick";
 const renderOf = (model: string, seed: bigint, repeat: Repeat, scale: number) =>
@@ -32,24 +26,7 @@ describe("audit31: the verifier's pre-step-4b tile hash fallback", function () {
     const { pin } = await import("../../generator/src/stages/pin.js");
     const { attest } = await import("../../generator/src/stages/attest.js");
     const { mint } = await import("../../generator/src/stages/mint.js");
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [admin, generatorWallet] = await viem.getWalletClients();
-    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-    const indigo = (await loadManifest()).find((m) => m.name === "indigo")!;
-    await registry.write.registerModel([
-      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: indigo.sha256, weightsCidDigest: indigo.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "indigo", version: indigo.version, cardDigest: indigo.cardDigest }),
-    ]);
-    const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-audit31-")));
-    const chainId = await publicClient.getChainId();
-    const now = (await publicClient.getBlock()).timestamp;
-    const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };
-    const minter = { wallet: generatorWallet!, publicClient, certificate: certificate.address };
-    const creator = getAddress(generatorWallet!.account.address);
-    const gateway = await buildGateway(store);
-    const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
-    const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
+    const { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model: indigo } = await oldCertificateChain("indigo");
 
     const certify = async (seed: bigint, repeat: Repeat, scale: number, tileHash: Hex) => {
       const rendered = await renderOf("indigo", seed, repeat, scale);

@@ -24,6 +24,7 @@ import { certifyDataset } from "../../generator/src/certify.js";
 import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate, modelRegistration, modelCardDigest } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
+import { oldCertificateChain } from "./helpers/old-certificate.js";
 
 /** A gateway that forwards to `upstream` but serves `replacement` for one CID. */
 async function lyingGateway(upstream: string, cid: string, replacement: Uint8Array) {
@@ -362,29 +363,6 @@ describe("auditor verification at print size, statuses in words, and the claims 
     expect(statuses(report).model).to.match(/^notChecked: no verified metadata/);
   });
 });
-
-/** A fresh chain with Motif and `model` registered, an embedded store behind a gateway, and the generator's attester and minter: what the generator wrote certificates with before a change. */
-async function oldCertificateChain(modelName: string) {
-  const connection = await network.create();
-  const { viem } = connection;
-  const publicClient = await viem.getPublicClient();
-  const [admin, generatorWallet] = await viem.getWalletClients();
-  const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet!.account.address] });
-  const model = (await loadManifest()).find((m) => m.name === modelName)!;
-  await registry.write.registerModel([
-    modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: model.sha256, weightsCidDigest: model.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: modelName, version: model.version, cardDigest: model.cardDigest }),
-  ]);
-  const store = new EmbeddedIpfs(await mkdtemp(path.join(os.tmpdir(), "motif-verify-old-")));
-  const chainId = await publicClient.getChainId();
-  const now = (await publicClient.getBlock()).timestamp;
-  const attester = { signer: { client: generatorWallet!, account: generatorWallet!.account }, chainId, certificate: certificate.address };
-  const minter = { wallet: generatorWallet!, publicClient, certificate: certificate.address };
-  const creator = getAddress(generatorWallet!.account.address);
-  const gateway = await buildGateway(store);
-  const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
-  const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
-  return { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model };
-}
 
 describe("a certificate attested before tile hashes (zero tileHash, metadata without a tile)", function () {
   this.timeout(120_000);
