@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -13,11 +13,25 @@ import path from "node:path";
 let runDir: string | undefined;
 let previous: string | undefined;
 
+/**
+ * `MOTIF_TEST_TIMES=<file>`: each test's file and the wall time since the previous test ended (so a
+ * file's `before` hooks count to it) are appended to <file> as `ms<TAB>path` lines, to find what
+ * holds the CI run near its 30 minutes (sum them per file).
+ */
+const timesFile = process.env.MOTIF_TEST_TIMES;
+let lastMark = Date.now();
+
 export const tempCleanupHooks = {
   beforeAll(): void {
     previous = process.env.TMPDIR;
     runDir = mkdtempSync(path.join(os.tmpdir(), "motif-run-"));
     process.env.TMPDIR = runDir;
+  },
+  afterEach(this: { currentTest?: { file?: string } }): void {
+    if (timesFile === undefined) return;
+    const now = Date.now();
+    appendFileSync(timesFile, `${now - lastMark}\t${path.relative(process.cwd(), this.currentTest?.file ?? "?")}\n`);
+    lastMark = now;
   },
   afterAll(): void {
     if (runDir === undefined) return;
