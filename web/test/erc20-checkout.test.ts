@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type Page, chromium } from "playwright-core";
 import { type Address, createPublicClient, erc20Abi, getAddress, http, keccak256, parseAbi, toHex, zeroAddress } from "viem";
 
 import { LicenseFlags, type Offer, licenseTerms, motifActions, motifLicensingAbi, regionBit, regionMask } from "@motif/sdk";
@@ -21,8 +21,11 @@ const WEB_DIST = path.join(process.cwd(), "web", "dist");
  * approves exactly what the contract takes (price + advance) and accepts, a rejected approval and a
  * double click send nothing extra; a wallet with too few tokens is told so in words before its
  * wallet is asked anything, and once topped up, a rejected acceptance leaves its approval standing
- * (the next click asks only for the acceptance). The oracles are the chain's: isLicensed, the token's balances and
- * allowance, the wallet's nonce and the LicenseGranted event.
+ * (the next click asks only for the acceptance). A token that changes an allowance only through
+ * zero (ZeroFirstStablecoin, USDT's rule) with some allowance left from before gets it zeroed first,
+ * at acceptance and for a usage report; a token without that rule is asked one approval over what is
+ * left. The oracles are the chain's: isLicensed, the token's balances and allowance (and its own
+ * refusal of a non-zero → non-zero approve), the wallet's nonce and the LicenseGranted event.
  */
 describe("web page: accepting an offer priced in an ERC-20 token (headless Chromium)", function () {
   this.timeout(300_000);
@@ -34,7 +37,8 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
   let offerId: bigint;
   let usd: Address;
   let licensing: Address;
-  let mint: (to: Address, amount: bigint) => Promise<void>;
+  let mint: (to: Address, amount: bigint, token?: Address) => Promise<void>;
+  let publish: (currency: Address) => Promise<bigint>;
   // 12.5 mUSD and an advance of 2.5 mUSD (6 decimals), written out in base units
   const PRICE = 12_500_000n;
   const ADVANCE = 2_500_000n;
@@ -65,23 +69,27 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
     // the 6-decimal stablecoin, minted to the buyers by the test
     usd = getAddress((await stack.connection.viem.deployContract("MockStablecoin")).address);
     const minter = wallets[0]!;
-    mint = async (to, amount) => {
-      await publicClient.waitForTransactionReceipt({ hash: await minter.writeContract({ address: usd, abi: parseAbi(["function mint(address to, uint256 amount)"]), functionName: "mint", args: [to, amount] }) });
+    mint = async (to, amount, token = usd) => {
+      await publicClient.waitForTransactionReceipt({ hash: await minter.writeContract({ address: token, abi: parseAbi(["function mint(address to, uint256 amount)"]), functionName: "mint", args: [to, amount] }) });
     };
 
     const addresses = { certificate: stack.deployment.contracts.MotifCertificate, registry: stack.deployment.contracts.MotifModelRegistry, licensing };
-    const now = Number((await publicClient.getBlock()).timestamp);
-    const offer: Offer = {
-      terms: licenseTerms({ tokenId, regions: regionMask(["DE", "FR"]), flags: LicenseFlags.COMMERCIAL, currency: usd, unitRoyalty: 10_000n, unitCap: 1000n, salesRoyaltyBps: 0, advance: ADVANCE, renewalPrice: 0n, termsDigest: keccak256(toHex("erc20 checkout terms")), termsCodec: 0x55 }),
-      window: { start: 0, end: 0, duration: 30 * 86400 },
-      pricing: { price: PRICE, ceiling: 0n, decayWindow: 0, demandCap: 0 },
-      maxUses: 10,
-      deadline: now + 86400,
-      nonce: 0n,
-      licensee: zeroAddress,
+    let nonce = 0n;
+    publish = async (currency) => {
+      const now = Number((await publicClient.getBlock()).timestamp);
+      const offer: Offer = {
+        terms: licenseTerms({ tokenId, regions: regionMask(["DE", "FR"]), flags: LicenseFlags.COMMERCIAL, currency, unitRoyalty: 10_000n, unitCap: 1000n, salesRoyaltyBps: 0, advance: ADVANCE, renewalPrice: 0n, termsDigest: keccak256(toHex("erc20 checkout terms")), termsCodec: 0x55 }),
+        window: { start: 0, end: 0, duration: 30 * 86400 },
+        pricing: { price: PRICE, ceiling: 0n, decayWindow: 0, demandCap: 0 },
+        maxUses: 10,
+        deadline: now + 86400,
+        nonce: nonce++,
+        licensee: zeroAddress,
+      };
+      const receipt = await publicClient.waitForTransactionReceipt({ hash: await creator.extend(motifActions({ addresses })).publishOffer({ offer }) });
+      return (await publicClient.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
     };
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await creator.extend(motifActions({ addresses })).publishOffer({ offer }) });
-    offerId = (await publicClient.getContractEvents({ address: licensing, abi: motifLicensingAbi, eventName: "OfferPublished", fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber }))[0]!.args.offerId!;
+    offerId = await publish(usd);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
   });
 
@@ -91,18 +99,34 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
     if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
-  const chain = () => {
+  const chain = (token: Address = usd) => {
     const client = createPublicClient({ transport: http(stack.urls.rpc) });
     return {
       client,
-      balance: (who: Address) => client.readContract({ address: usd, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
-      allowance: (who: Address) => client.readContract({ address: usd, abi: erc20Abi, functionName: "allowance", args: [who, licensing] }),
+      balance: (who: Address) => client.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [who] }),
+      allowance: (who: Address) => client.readContract({ address: token, abi: erc20Abi, functionName: "allowance", args: [who, licensing] }),
       nonce: (who: Address) => client.getTransactionCount({ address: who }),
       licensed: async (who: Address) => {
         const now = Number((await client.getBlock()).timestamp);
         return (await client.readContract({ address: licensing, abi: motifLicensingAbi, functionName: "isLicensed", args: [tokenId, who, BigInt(regionBit("DE")), now] }))[0];
       },
     };
+  };
+
+  /**
+   * Reports 300 units on the page's only licence: 3 of the token's unit royalty, 2.5 recouped from
+   * the advance, so 0.5 due (written out here). The chain's word after: 0.5 paid, nothing left
+   * approved, `transactions` sent by the buyer (approvals and the report).
+   */
+  const report300 = async (page: Page, c: ReturnType<typeof chain>, buyer: Address, transactions: number) => {
+    const [balanceR, nonceR] = await Promise.all([c.balance(buyer), c.nonce(buyer)]);
+    await page.fill(".licence input[name=units]", "300");
+    await page.click(".licence button.report-usage");
+    await page.waitForFunction(() => /Units: 300 used of 1000/.test(document.querySelector(".licence .units")?.textContent ?? "") || document.querySelector('.usage-status .notice[data-kind="error"]') !== null, undefined, { timeout: 60_000 });
+    expect(await page.locator(".licence .units").textContent(), (await page.locator(".usage-status").textContent()) ?? "").to.contain("Units: 300 used of 1000");
+    expect(balanceR - (await c.balance(buyer))).to.equal(500_000n);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect((await c.nonce(buyer)) - nonceR).to.equal(transactions);
   };
 
   it("says the price in mUSD; approves exactly price + advance and accepts; a rejected approval and a double click send nothing extra; a usage report approves the royalty due after the advance, then pays it", async () => {
@@ -166,14 +190,7 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
 
     // a usage report of 300 units: 3 mUSD of unit royalty, 2.5 of it recouped from the advance, so
     // 0.5 mUSD due (written out here): the page approves it, then reports; the chain's word after
-    const [balanceR, nonceR] = await Promise.all([c.balance(buyer), c.nonce(buyer)]);
-    await page.fill(".licence input[name=units]", "300");
-    await page.click(".licence button.report-usage");
-    await page.waitForFunction(() => /Units: 300 used of 1000/.test(document.querySelector(".licence .units")?.textContent ?? "") || document.querySelector('.usage-status .notice[data-kind="error"]') !== null, undefined, { timeout: 60_000 });
-    expect(await page.locator(".licence .units").textContent(), (await page.locator(".usage-status").textContent()) ?? "").to.contain("Units: 300 used of 1000");
-    expect(balanceR - (await c.balance(buyer))).to.equal(500_000n);
-    expect(await c.allowance(buyer)).to.equal(0n);
-    expect((await c.nonce(buyer)) - nonceR).to.equal(2);
+    await report300(page, c, buyer, 2);
     expect(await page.locator(".licence .advance").textContent()).to.equal(`Advance remaining: ${u("0")} of ${u("2.5")} still to recoup against royalties`);
     await page.screenshot({ path: path.join(SHOTS, "pattern-erc20.png"), fullPage: true });
     expect(errors).to.deep.equal([]);
@@ -233,6 +250,66 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
     expect(await c.balance(buyer)).to.equal(0n);
     expect(await c.allowance(buyer)).to.equal(0n);
     expect((await c.nonce(buyer)) - nonce0).to.equal(2);
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("a token that changes an allowance only through zero (USDT's rule) with some allowance left: zeroed, approved, accepted; a usage report the same; a token without the rule asks one approval", async () => {
+    const zusd = getAddress((await stack.connection.viem.deployContract("ZeroFirstStablecoin")).address);
+    const zOffer = await publish(zusd);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const wallet = await injectWallet(page, stack.urls.rpc, 10);
+    wallet.state.chainId = 31337;
+    const buyer = wallet.account.address;
+    // the same account outside the page, to leave an allowance behind as an earlier dapp would have
+    const own = (await stack.connection.viem.getWalletClients())[10]!;
+    expect(getAddress(own.account.address)).to.equal(buyer);
+    const c = chain(zusd);
+    const leave = async (token: Address, amount: bigint) => {
+      await c.client.waitForTransactionReceipt({ hash: await own.writeContract({ address: token, abi: erc20Abi, functionName: "approve", args: [licensing, amount] }) });
+      expect(await chain(token).allowance(buyer)).to.equal(amount);
+    };
+    await mint(buyer, 20_000_000n, zusd);
+    await leave(zusd, 1_000_000n); // 1 zUSD left approved
+    // the oracle that the token keeps the rule: approving the 15 due over the 1 left reverts
+    const refused = await c.client.simulateContract({ account: buyer, address: zusd, abi: erc20Abi, functionName: "approve", args: [licensing, DUE] }).then(() => "accepted", (e: Error) => e.message);
+    expect(refused).to.contain("ApproveFromNonZero");
+
+    await page.goto(`${stack.urls.web}/#/pattern/${tokenHex}`);
+    const offerEl = page.locator(`.offer[data-offer="${zOffer}"]`);
+    await offerEl.waitFor({ timeout: 60_000 });
+    await page.click("#connect");
+    await page.waitForSelector("#account");
+    const [balance0, nonce0] = await Promise.all([c.balance(buyer), c.nonce(buyer)]);
+    await offerEl.locator("button.accept").click();
+    await page.waitForSelector('#status .notice:is([data-kind="ok"], [data-kind="error"])', { timeout: 60_000 });
+    expect(await page.locator("#status").textContent()).to.match(new RegExp(`^Licence granted for 15 zUSD \\(token ${zusd}\\)`));
+    // the chain's word: licensed, exactly price + advance paid, nothing left approved, three transactions (zero, approve, accept)
+    expect(await c.licensed(buyer)).to.equal(true);
+    expect(balance0 - (await c.balance(buyer))).to.equal(DUE);
+    expect(await c.allowance(buyer)).to.equal(0n);
+    expect((await c.nonce(buyer)) - nonce0).to.equal(3);
+    expect(wallet.state.asked).to.deep.equal(["eth_sendTransaction", "eth_sendTransaction", "eth_sendTransaction"]);
+
+    // a usage report owing 0.5 zUSD with 0.1 zUSD left approved: zeroed, approved, reported
+    await page.waitForSelector(".licence", { timeout: 60_000 });
+    await leave(zusd, 100_000n);
+    await report300(page, c, buyer, 3);
+
+    // mUSD (no such rule) with 1 mUSD left approved: one approval over it, then the acceptance
+    const m = chain(usd);
+    await mint(buyer, 15_000_000n);
+    await leave(usd, 1_000_000n);
+    const [mBalance, mNonce, asked] = [await m.balance(buyer), await m.nonce(buyer), wallet.state.asked.length];
+    await page.locator(`.offer[data-offer="${offerId}"] button.accept`).click();
+    await page.waitForFunction(() => /^Licence granted for 15 mUSD/.test(document.querySelector("#status")?.textContent ?? "") || document.querySelector('#status .notice[data-kind="error"]') !== null, undefined, { timeout: 60_000 });
+    expect(await page.locator("#status").textContent()).to.match(/^Licence granted for 15 mUSD/);
+    expect(mBalance - (await m.balance(buyer))).to.equal(DUE);
+    expect(await m.allowance(buyer)).to.equal(0n);
+    expect((await m.nonce(buyer)) - mNonce).to.equal(2);
+    expect(wallet.state.asked.length - asked).to.equal(2);
     expect(errors).to.deep.equal([]);
     await page.close();
   });

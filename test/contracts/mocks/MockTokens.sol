@@ -68,3 +68,23 @@ contract MockStablecoin is MockERC20 {
         return "mUSD";
     }
 }
+
+/// @notice USDT-style approvals on a 6-decimal token: changing a non-zero allowance to another
+/// non-zero one reverts (set it to zero first), as Tether's `approve` does on mainnet.
+contract ZeroFirstStablecoin is MockERC20 {
+    error ApproveFromNonZero(uint256 current, uint256 requested);
+
+    function decimals() public pure override returns (uint8) {
+        return 6;
+    }
+
+    function approve(address spender, uint256 value) public override returns (bool) {
+        uint256 current = allowance(msg.sender, spender);
+        if (current != 0 && value != 0) revert ApproveFromNonZero(current, value);
+        return super.approve(spender, value);
+    }
+
+    function symbol() public pure override returns (string memory) {
+        return "zUSD";
+    }
+}

@@ -5,6 +5,7 @@ import type { App } from "../app.js";
 import { type OnChainOffer, certificateHistory, colourwayFamily, licensesOf, loadPattern, openOffers } from "../data.js";
 import { licencesGranted } from "./licences.js";
 import { type RepeatPreview, repeatPreview } from "./repeat-preview.js";
+import { approvalsFor } from "../approve.js";
 import { explain } from "../explain.js";
 import { productClassesInWords, regionsInWords, termsInWords, worldList } from "../terms.js";
 import { date, h, notice, short, show, tokenHex } from "../ui.js";
@@ -135,6 +136,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
     // what the contract takes at acceptance: the price (bounded by maxPrice) plus the terms' advance
     const due = o.price + advance;
     let approved: `0x${string}` | undefined;
+    let zeroed: `0x${string}` | undefined;
     try {
       if (currency === zeroAddress) {
         show(status, notice("info", "Confirm the transaction in your wallet…"));
@@ -157,22 +159,33 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
       if (balance < due) {
         throw new Error(`Your wallet ${short(who)} holds ${money(balance)}; this licence costs ${cost}, ${money(due - balance)} more than it holds. Nothing was signed or sent.`);
       }
-      if (allowance < due) {
-        show(status, notice("info", `Step 1 of 2: approve the licensing contract to take ${money(due)} (this offer's cost) in your wallet…`));
-        const hash = await wallet.writeContract({ address: currency, abi: erc20Abi, functionName: "approve", args: [licensing, due] });
-        show(status, notice("info", `Step 1 of 2: waiting for the approval (transaction ${short(hash)})…`));
+      const approvals = await approvalsFor(app.client, { token: currency, owner: who, spender: licensing, allowance, amount: due });
+      const steps = approvals.length + 1;
+      for (const [i, amount] of approvals.entries()) {
+        const step = `Step ${i + 1} of ${steps}`;
+        show(status, notice("info", amount === 0n
+          ? `${step}: ${unit.symbol} changes an allowance only from zero: set the licensing contract's allowance of ${money(allowance)} left from before to zero in your wallet…`
+          : `${step}: approve the licensing contract to take ${money(due)} (this offer's cost) in your wallet…`));
+        const hash = await wallet.writeContract({ address: currency, abi: erc20Abi, functionName: "approve", args: [licensing, amount] });
+        show(status, notice("info", `${step}: waiting for the approval (transaction ${short(hash)})…`));
         const receipt = await app.client.waitForTransactionReceipt({ hash });
-        if (receipt.status !== "success") throw new Error(`The approval of ${money(due)} (transaction ${short(hash)}) failed on chain; nothing was paid.`);
-        approved = hash;
+        if (receipt.status !== "success") throw new Error(`The approval of ${money(amount)} (transaction ${short(hash)}) failed on chain; nothing was paid.`);
+        if (amount === 0n) zeroed = hash;
+        else approved = hash;
       }
-      show(status, notice("info", `${approved !== undefined ? "Step 2 of 2: c" : "C"}onfirm the acceptance (${cost}) in your wallet…`));
+      show(status, notice("info", `${steps > 1 ? `Step ${steps} of ${steps}: c` : "C"}onfirm the acceptance (${cost}) in your wallet…`));
       const hash = await acceptOffer(wallet, { licensing, offerId: o.offerId, maxPrice: o.price });
       await app.client.waitForTransactionReceipt({ hash });
       show(status, notice("ok", `Licence granted for ${money(due)} (transaction ${short(hash)}).`));
       await render();
     } catch (error) {
-      const standing = approved !== undefined ? ` Your approval of ${money(due)} (transaction ${short(approved)}) stands: Sign and accept again asks only for the acceptance.` : "";
-      show(status, notice("error", `${approved !== undefined ? "The acceptance was not made: " : ""}${explain(error)}${standing}`));
+      const standing =
+        approved !== undefined
+          ? ` Your approval of ${money(due)} (transaction ${short(approved)}) stands: Sign and accept again asks only for the acceptance.`
+          : zeroed !== undefined
+            ? ` Your allowance left from before was set to zero (transaction ${short(zeroed)}): Sign and accept again asks for the approval and the acceptance.`
+            : "";
+      show(status, notice("error", `${approved !== undefined || zeroed !== undefined ? "The acceptance was not made: " : ""}${explain(error)}${standing}`));
     } finally {
       setPending(false);
     }
@@ -220,12 +233,16 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
                   app.client.readContract({ address: terms.currency, abi: erc20Abi, functionName: "allowance", args: [payer, licensing] }),
                 ]);
                 if (balance < due) throw new Error(`This report owes ${money(due)} of royalty; your wallet ${short(payer)} holds ${money(balance)}, ${money(due - balance)} less. Nothing was signed or sent.`);
-                if (allowance < due) {
-                  show(out, notice("info", `Step 1 of 2: approve the licensing contract to take the royalty due, ${money(due)}, in your wallet…`));
-                  const approval = await wallet.writeContract({ address: terms.currency, abi: erc20Abi, functionName: "approve", args: [licensing, due] });
-                  if ((await app.client.waitForTransactionReceipt({ hash: approval })).status !== "success") throw new Error(`The approval of ${money(due)} (transaction ${short(approval)}) failed on chain; nothing was reported.`);
-                  show(out, notice("info", "Step 2 of 2: confirm the usage report in your wallet…"));
+                const approvals = await approvalsFor(app.client, { token: terms.currency, owner: payer, spender: licensing, allowance, amount: due });
+                const steps = approvals.length + 1;
+                for (const [i, amount] of approvals.entries()) {
+                  show(out, notice("info", amount === 0n
+                    ? `Step ${i + 1} of ${steps}: ${currencyName} changes an allowance only from zero: set the licensing contract's allowance of ${money(allowance)} left from before to zero in your wallet…`
+                    : `Step ${i + 1} of ${steps}: approve the licensing contract to take the royalty due, ${money(due)}, in your wallet…`));
+                  const approval = await wallet.writeContract({ address: terms.currency, abi: erc20Abi, functionName: "approve", args: [licensing, amount] });
+                  if ((await app.client.waitForTransactionReceipt({ hash: approval })).status !== "success") throw new Error(`The approval of ${money(amount)} (transaction ${short(approval)}) failed on chain; nothing was reported.`);
                 }
+                if (steps > 1) show(out, notice("info", `Step ${steps} of ${steps}: confirm the usage report in your wallet…`));
               }
             }
             const hash = await reportUsage(wallet, { licensing: app.cfg.contracts.MotifLicensing, licenseId, licensee: who, region: regionSelect.value, productClass: Number(classSelect.value), units: BigInt(n), netSales: netSalesValue });
