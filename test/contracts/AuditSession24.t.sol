@@ -112,8 +112,8 @@ contract AuditSession24Test is LicensingFixture {
     /// model trained on one of its datasets then makes every sale of its patterns unsettleable here:
     /// the revenue is locked for good (no other path moves pending revenue).
     function test_finding_settle_locksRevenueWhenTheDatasetIsAnotherCertificatesToken() public {
-        MotifCertificate cert2 = new MotifCertificate(admin, registry);
-        MotifLicensing licensing2 = new MotifLicensing(admin, cert2, registry);
+        MotifCertificate cert2 = _newCertificate(admin, registry);
+        MotifLicensing licensing2 = _newLicensing(admin, cert2, registry);
         vm.prank(admin);
         registry.setLicensing(licensing2); // accepted: it is bound to this registry
         DatasetRegistration memory d = _dataset(1, 4);

@@ -27,12 +27,12 @@ contract MotifCertificateTest is MotifFixture {
 
     function test_constructor_zeroAdmin_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateZeroField.selector, "admin"));
-        new MotifCertificate(address(0), registry);
+        _newCertificate(address(0), registry);
     }
 
     function test_constructor_zeroRegistry_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifCertificate.MotifCertificateZeroField.selector, "registry"));
-        new MotifCertificate(admin, IMotifModelRegistry(address(0)));
+        _newCertificate(admin, IMotifModelRegistry(address(0)));
     }
 
     // --- mint ----------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ contract MotifCertificateTest is MotifFixture {
 
     function test_deployBlock_isTheBlockOfDeployment() public {
         vm.roll(4_242);
-        MotifCertificate later = new MotifCertificate(admin, registry);
+        MotifCertificate later = _newCertificate(admin, registry);
         assertEq(later.deployBlock(), 4_242, "deployment block");
     }
 
@@ -392,7 +392,7 @@ contract MotifCertificateTest is MotifFixture {
         );
         cert.mint(r);
 
-        MotifCertificate twin = new MotifCertificate(admin, registry);
+        MotifCertificate twin = _newCertificate(admin, registry);
         bytes32 role = twin.ATTESTER_ROLE();
         vm.prank(admin);
         twin.grantRole(role, attester);

@@ -78,7 +78,7 @@ contract MotifLicensingLifecycleTest is LicensingFixture {
     function test_acceptSignedOffer_otherContract_reverts() public {
         Offer memory o = _offer(_eu(), 0, 1 ether);
         bytes memory sig = _signOffer(o, LICENSOR_KEY);
-        MotifLicensing twin = new MotifLicensing(admin, cert, registry);
+        MotifLicensing twin = _newLicensing(admin, cert, registry);
         vm.deal(bob, 1 ether);
         vm.prank(bob);
         (bool ok, bytes memory ret) =

@@ -27,17 +27,17 @@ contract MotifLicensingOffersTest is LicensingFixture {
 
     function test_constructor_zeroAddresses_revert() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidAdmin.selector, address(0)));
-        new MotifLicensing(address(0), cert, registry);
+        _newLicensing(address(0), cert, registry);
     }
 
     function test_constructor_zeroCertificate_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidCertificate.selector, address(0)));
-        new MotifLicensing(admin, IMotifCertificate(address(0)), registry);
+        _newLicensing(admin, IMotifCertificate(address(0)), registry);
     }
 
     function test_constructor_zeroRegistry_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifLicensing.MotifLicensingInvalidRegistry.selector, address(0)));
-        new MotifLicensing(admin, cert, IMotifModelRegistry(address(0)));
+        _newLicensing(admin, cert, IMotifModelRegistry(address(0)));
     }
 
     // --- publishOffer ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ contract MotifModelRegistryTest is MotifFixture {
 
     function test_constructor_zeroAdmin_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(IMotifModelRegistry.MotifModelRegistryZeroOwner.selector));
-        new MotifModelRegistry(address(0));
+        _newRegistry(address(0));
     }
 
     // --- registerModel -------------------------------------------------------------------------

@@ -122,8 +122,8 @@ contract MotifModelTrainingTest is LicensingFixture {
         registry.setLicensing(licensing);
 
         // a licensing contract paying another registry's model owners
-        MotifModelRegistry other = new MotifModelRegistry(admin);
-        MotifLicensing foreign = new MotifLicensing(admin, cert, other);
+        MotifModelRegistry other = _newRegistry(admin);
+        MotifLicensing foreign = _newLicensing(admin, cert, other);
         vm.expectRevert(
             abi.encodeWithSelector(IMotifModelRegistry.MotifModelRegistryInvalidLicensing.selector, address(foreign))
         );

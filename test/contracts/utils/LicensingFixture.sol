@@ -36,7 +36,7 @@ abstract contract LicensingFixture is MotifFixture {
     function setUp() public virtual override {
         super.setUp();
         licensor = vm.addr(LICENSOR_KEY);
-        licensing = new MotifLicensing(admin, cert, registry);
+        licensing = _newLicensing(admin, cert, registry);
         tokenId = _mintTo(licensor, 42);
     }
 

@@ -2,7 +2,10 @@
 pragma solidity 0.8.30;
 
 import {MotifCertificate} from "../../../contracts/MotifCertificate.sol";
+import {MotifLicensing} from "../../../contracts/MotifLicensing.sol";
 import {MotifModelRegistry} from "../../../contracts/MotifModelRegistry.sol";
+import {IMotifCertificate} from "../../../contracts/interfaces/IMotifCertificate.sol";
+import {IMotifModelRegistry} from "../../../contracts/interfaces/IMotifModelRegistry.sol";
 import {CidV1} from "../../../contracts/libraries/CidV1.sol";
 import {DatasetRegistration, Lineage, MintRequest, RecipeRegistration} from "../../../contracts/types/Lineage.sol";
 import {ModelRegistration, TrainingLineage} from "../../../contracts/types/Model.sol";
@@ -41,12 +44,30 @@ abstract contract MotifFixture is MotifTest {
     function setUp() public virtual {
         vm.warp(1_750_000_000);
         attester = vm.addr(ATTESTER_KEY);
-        registry = new MotifModelRegistry(admin);
-        cert = new MotifCertificate(admin, registry);
+        registry = _newRegistry(admin);
+        cert = _newCertificate(admin, registry);
         vm.startPrank(admin);
         modelId = registry.registerModel(_registration(keccak256("weights-1")));
         cert.grantRole(cert.ATTESTER_ROLE(), attester);
         vm.stopPrank();
+    }
+
+    /// @dev A model registry administered by `admin_`, deployed from its artifact (`_deploy`).
+    function _newRegistry(address admin_) internal returns (MotifModelRegistry) {
+        return MotifModelRegistry(_deploy("MotifModelRegistry", abi.encode(admin_)));
+    }
+
+    /// @dev A certificate contract on `registry_`, deployed from its artifact (`_deploy`).
+    function _newCertificate(address admin_, IMotifModelRegistry registry_) internal returns (MotifCertificate) {
+        return MotifCertificate(_deploy("MotifCertificate", abi.encode(admin_, registry_)));
+    }
+
+    /// @dev A licensing contract on `cert_` and `registry_`, deployed from its artifact (`_deploy`).
+    function _newLicensing(address admin_, IMotifCertificate cert_, IMotifModelRegistry registry_)
+        internal
+        returns (MotifLicensing)
+    {
+        return MotifLicensing(_deploy("MotifLicensing", abi.encode(admin_, cert_, registry_)));
     }
 
     function _registration(bytes32 weights) internal view returns (ModelRegistration memory) {

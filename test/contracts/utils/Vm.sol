@@ -33,6 +33,7 @@ interface Vm {
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory logs);
     function ffi(string[] calldata command) external returns (bytes memory result);
+    function getCode(string calldata artifactPath) external view returns (bytes memory creationBytecode);
     function toString(bytes32 value) external pure returns (string memory);
     function toString(uint256 value) external pure returns (string memory);
 }
