@@ -33,6 +33,9 @@ const shade = (img: Rgb, f: (x: number, y: number) => number): Rgb => ({
 });
 /** A seamless brightness wash of ±a grey levels, one cosine across the tile (the copy still tiles). */
 const wash = (img: Rgb, a: number) => shade(img, (x) => a * Math.cos((2 * Math.PI * x) / img.width));
+/** The same along x or y, the cosine started at `phase`. */
+const washAlong = (img: Rgb, a: number, axis: "x" | "y", phase = 0) =>
+  shade(img, (x, y) => a * Math.cos(2 * Math.PI * (axis === "x" ? x / img.width : y / img.height) + phase));
 
 const SPECS: Array<[string, number, Repeat, number]> = [
   ["indigo", 31040, "half-drop", 4],
@@ -61,6 +64,60 @@ describe("audit31: the step-4b lattice threshold", function () {
     const photo = shade(layout(t, "half-drop", 37, 53, 512, 512), (x) => 20 * (x / 511 - 0.5) * 2);
     const d = nearest(tileHashPixels(photo, { relaid: true }), original);
     expect(d, `indigo 31020 half-drop scale 2, 2×2 window under a ±20 gradient: ${d} bits (threshold ${TILE_MATCH_DISTANCE})`).to.be.at.most(TILE_MATCH_DISTANCE);
+  });
+
+  /**
+   * Tiles whose period a one-cycle wash hides (on the audited code each copy was 106–132 bits from its
+   * original: step 2 found two or three periods, or none): the two named by the audit first, then
+   * half-drop and brick tiles of scales 3 and 4 under washes of ±10 to ±20 along x or y.
+   */
+  const HIDDEN: Array<[string, number, Repeat, number, number, "x" | "y", number]> = [
+    ["indigo", 31040, "half-drop", 4, 10, "x", 0],
+    ["weld", 31540, "half-drop", 4, 10, "x", 0],
+    ["indigo", 31040, "half-drop", 4, 20, "y", 0],
+    ["weld", 31540, "half-drop", 4, 15, "y", 1],
+    ["indigo", 32011, "brick", 4, 10, "y", 0],
+    ["indigo", 32011, "brick", 4, 20, "x", 2],
+    ["weld", 32010, "half-drop", 3, 10, "y", 0],
+    ["weld", 32010, "half-drop", 3, 20, "x", 0],
+    ["weld", 32010, "brick", 3, 10, "x", 0],
+    ["weld", 32010, "brick", 3, 20, "y", 0],
+    ["indigo", 32017, "brick", 3, 15, "x", 0],
+    ["indigo", 32017, "brick", 3, 20, "y", 0],
+  ];
+  const tiles = new Map<string, Promise<Rgb>>();
+  const cached = (model: string, seed: number, repeat: Repeat, scale: number) => {
+    const key = `${model} ${seed} ${repeat} scale ${scale}`;
+    if (!tiles.has(key)) tiles.set(key, tileOf(model, seed, repeat, scale));
+    return tiles.get(key)!;
+  };
+
+  it("FIXED finding: a one-cycle wash (±10–20 levels, along x or y) that hides a half-drop or brick tile's period (scale 3–4) still matches its original", async () => {
+    const missed: string[] = [];
+    for (const [model, seed, repeat, scale, a, axis, phase] of HIDDEN) {
+      const t = await cached(model, seed, repeat, scale);
+      const original = tileHashPixels(t).hash;
+      const d = nearest(tileHashPixels(washAlong(t, a, axis, phase), { relaid: true }), original);
+      if (d > TILE_MATCH_DISTANCE) missed.push(`${model} ${seed} ${repeat} scale ${scale} + wash ±${a} along ${axis} (phase ${phase}): ${d} bits (threshold ${TILE_MATCH_DISTANCE})`);
+    }
+    expect(missed, missed.join("\n")).to.deep.equal([]);
+  });
+
+  it("held_: the washed copies' queries meet no other tile of the set (the reading at the hidden period adds no false match)", async () => {
+    const keys = [...new Set(HIDDEN.map(([m, s, r, k]) => `${m} ${s} ${r} ${k}`))];
+    const originals = new Map<string, string>();
+    for (const [model, seed, repeat, scale] of HIDDEN) originals.set(`${model} ${seed} ${repeat} ${scale}`, tileHashPixels(await cached(model, seed, repeat, scale)).hash);
+    const matched: string[] = [];
+    for (const [model, seed, repeat, scale, a, axis, phase] of HIDDEN) {
+      const own = `${model} ${seed} ${repeat} ${scale}`;
+      const q = tileHashPixels(washAlong(await cached(model, seed, repeat, scale), a, axis, phase), { relaid: true });
+      for (const other of keys.filter((k) => k !== own)) {
+        const d = nearest(q, originals.get(other)!);
+        if (d <= TILE_MATCH_DISTANCE) matched.push(`${own} + wash ±${a} along ${axis} ~ ${other}: ${d} bits`);
+      }
+    }
+    expect(keys.length).to.equal(6);
+    expect(matched, matched.join("\n")).to.deep.equal([]);
   });
 
   it("held_: small washes (±4–6) and a ±10 gradient keep the lattice reading and match", async () => {
