@@ -252,11 +252,12 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
  * wash a copier lays over a tile) can hide its period: at the period itself the shading differs by its
  * whole swing, so the autocorrelation no longer peaks there and step 2 finds two or three periods, or
  * none (audit 31: a ±10 wash over a half-drop tile at scale 4, 128 → 256 px, read on another grid
- * 110–130 bits away). The period is looked for again with one cycle across each line left out of it
- * (`autocorrelation`'s `withoutCycle`); where that finds another, the shading is taken off the pixels
- * (each axis with a repeat: the cycle fitted to the luma's column or row means, where the repeat
- * itself has none) and the image read at that period, hashed as any image is (the lattice reading of
- * step 4b too, as in `variantsOf`). Empty when the periods agree (an image without such a shading).
+ * 120–124 bits away; scales 3–4, ±10–20: 102–132). The period is looked for again with one cycle
+ * across each line left out (`autocorrelation`'s `alsoWithoutCycle`, passed in here); where that
+ * finds another (over 2% off), the shading is taken off the pixels (`withoutShading`, each axis with a
+ * repeat) and the image read at that period, hashed as any image is (its lattice reading too, as in
+ * `variantsOf`). Empty when the periods agree (an image without such a shading: every render of the
+ * bench's corpus, every print render).
  */
 function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, lattice: boolean): RelaidHash[] {
   const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
@@ -269,9 +270,10 @@ function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Flo
 }
 
 /**
- * Packed RGB with a one-cycle shading taken off each axis asked for: the cosine cycle (cos and sin of
- * 2π(i + ½)/n) fitted by least squares to the luma's column means (x) or row means (y), subtracted
- * from every channel, rounded and clamped.
+ * Packed RGB with a one-cycle shading taken off each axis asked for: the cosine cycle α·cos + β·sin
+ * (of 2π(i + ½)/n) of the least-squares fit of a constant, a slope and that cycle to the luma's
+ * column means (x) or row means (y), subtracted from every channel, rounded and clamped (the slope,
+ * an image's own gradient, stays).
  */
 function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: boolean, alongY: boolean): Uint8Array {
   const columns = new Float64Array(width);
@@ -287,14 +289,27 @@ function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: 
     const n = means.length;
     const out = new Float64Array(n);
     if (!on) return out;
-    const [c, s] = oneCycleBasis(n);
-    let dc = 0;
-    let ds = 0;
+    // over a whole cycle at half-sample offsets, cos is orthogonal to a constant, a slope and sin, and
+    // sin to a constant: α alone, β with the slope (a 2 × 2 system); the constant is not needed
+    const centre = (n - 1) / 2;
+    const [c, s] = [new Float64Array(n), new Float64Array(n)];
+    let [mc, cc, mt, tt, ms, ss, ts] = [0, 0, 0, 0, 0, 0, 0];
     for (let i = 0; i < n; i++) {
-      dc += means[i]! * c[i]!;
-      ds += means[i]! * s[i]!;
+      c[i] = Math.cos((2 * Math.PI * (i + 0.5)) / n);
+      s[i] = Math.sin((2 * Math.PI * (i + 0.5)) / n);
+      const t = i - centre;
+      mc += means[i]! * c[i]!;
+      cc += c[i]! * c[i]!;
+      mt += means[i]! * t;
+      tt += t * t;
+      ms += means[i]! * s[i]!;
+      ss += s[i]! * s[i]!;
+      ts += t * s[i]!;
     }
-    for (let i = 0; i < n; i++) out[i] = dc * c[i]! + ds * s[i]!;
+    const det = tt * ss - ts * ts;
+    const alpha = cc > 0 ? mc / cc : 0;
+    const beta = det !== 0 ? (tt * ms - ts * mt) / det : 0;
+    for (let i = 0; i < n; i++) out[i] = alpha * c[i]! + beta * s[i]!;
     return out;
   };
   for (let x = 0; x < width; x++) columns[x] = columns[x]! / height;
@@ -849,7 +864,8 @@ function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: numbe
  * `alsoWithoutCycle`: also that of the same lines with one cosine cycle across each left out
  * (`washHashes`), from the same transforms: a line's transform less its projections' (a·C + b·S, C and
  * S the transforms of `oneCycleBasis`), so |F − aC − bS|² summed over the lines is the power summed,
- * plus Σa²|C|² + Σb²|S|² + 2Σab·Re(C·S̄), less 2·Re(C̄·ΣaF) and 2·Re(S̄·ΣbF): one more inverse transform.
+ * plus Σa²|C|² + Σb²|S|² + 2Σab·Re(C·S̄), less 2·Re(C̄·ΣaF) and 2·Re(S̄·ΣbF), where ΣaF is the
+ * transform of Σa·line (summed as the lines go, then transformed once).
  */
 function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | "y", alsoWithoutCycle = false): [Float64Array, Float64Array | undefined] {
   const n = axis === "x" ? w : h;
@@ -866,8 +882,8 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
   for (let i = 0; i < n; i++) sxx += (i - centre) * (i - centre);
   const line = new Float64Array(n);
   const cycle = alsoWithoutCycle ? oneCycleBasis(n) : undefined;
-  // Σ a·F and Σ b·F (real and imaginary parts), and Σa², Σb², Σab
-  const sums = cycle === undefined ? undefined : { aRe: new Float64Array(size), aIm: new Float64Array(size), bRe: new Float64Array(size), bIm: new Float64Array(size), aa: 0, bb: 0, ab: 0 };
+  // Σ a·line and Σ b·line, and Σa², Σb², Σab
+  const sums = cycle === undefined ? undefined : { a: new Float64Array(n), b: new Float64Array(n), aa: 0, bb: 0, ab: 0 };
   for (let l = 0; l < lines; l++) {
     const base = l * lineStride;
     for (let i = 0; i < n; i++) line[i] = plane[base + i * step]!;
@@ -884,16 +900,15 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
     if (sums !== undefined) {
       let a = 0;
       let b = 0;
+      const [qc, qs] = cycle!;
       for (let i = 0; i < n; i++) {
-        a += line[i]! * cycle![0][i]!;
-        b += line[i]! * cycle![1][i]!;
+        a += line[i]! * qc[i]!;
+        b += line[i]! * qs[i]!;
       }
-      // a real line's transform is conjugate-symmetric: half of it (to size / 2) says all
-      for (let k = 0; k <= size / 2; k++) {
-        sums.aRe[k] = sums.aRe[k]! + a * re[k]!;
-        sums.aIm[k] = sums.aIm[k]! + a * im[k]!;
-        sums.bRe[k] = sums.bRe[k]! + b * re[k]!;
-        sums.bIm[k] = sums.bIm[k]! + b * im[k]!;
+      const [sa, sb] = [sums.a, sums.b];
+      for (let i = 0; i < n; i++) {
+        sa[i] = sa[i]! + a * line[i]!;
+        sb[i] = sb[i]! + b * line[i]!;
       }
       sums.aa += a * a;
       sums.bb += b * b;
@@ -919,15 +934,16 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
   };
   const [cr, ci] = transform(cycle![0]);
   const [sr, si] = transform(cycle![1]);
+  const [ar, ai] = transform(sums.a);
+  const [br, bi] = transform(sums.b);
   const rest = new Float64Array(size);
-  for (let k = 0; k <= size / 2; k++) {
+  for (let k = 0; k < size; k++) {
     const cc = cr[k]! * cr[k]! + ci[k]! * ci[k]!;
     const ss = sr[k]! * sr[k]! + si[k]! * si[k]!;
     const cs = cr[k]! * sr[k]! + ci[k]! * si[k]!;
-    const cA = cr[k]! * sums.aRe[k]! + ci[k]! * sums.aIm[k]!;
-    const sB = sr[k]! * sums.bRe[k]! + si[k]! * sums.bIm[k]!;
+    const cA = cr[k]! * ar[k]! + ci[k]! * ai[k]!;
+    const sB = sr[k]! * br[k]! + si[k]! * bi[k]!;
     rest[k] = power[k]! + sums.aa * cc + sums.bb * ss + 2 * sums.ab * cs - 2 * cA - 2 * sB;
-    if (k > 0 && k < size / 2) rest[size - k] = rest[k]!;
   }
   return [plain, normalised(rest)];
 }
@@ -938,6 +954,9 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
  * subtracting leaves out one cycle of shading and nothing a detrend left.
  */
 function oneCycleBasis(n: number): [Float64Array, Float64Array] {
+  const kept = cycleBases.get(n);
+  if (kept !== undefined) return kept;
+  if (cycleBases.size >= 4) cycleBases.clear();
   const centre = (n - 1) / 2;
   const basis = [Float64Array.from({ length: n }, () => 1), Float64Array.from({ length: n }, (_, i) => i - centre)];
   for (const f of [Math.cos, Math.sin]) {
@@ -957,8 +976,12 @@ function oneCycleBasis(n: number): [Float64Array, Float64Array] {
     for (let i = 0; i < n; i++) b[i] = norm > 0 ? b[i]! / norm : 0;
     basis.push(b);
   }
-  return [basis[2]!, basis[3]!];
+  const made: [Float64Array, Float64Array] = [basis[2]!, basis[3]!];
+  cycleBases.set(n, made);
+  return made;
 }
+/** `oneCycleBasis` of the last few line lengths (a hash reads two: its small copy's width and height). */
+const cycleBases = new Map<number, [Float64Array, Float64Array]>();
 
 /** The first autocorrelation peak that marks a repeat, in samples (sub-pixel); the length if none. */
 function findPeriod(ac: Float64Array): number {
