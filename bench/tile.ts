@@ -258,6 +258,17 @@ const TRANSFORMS: Record<string, Transform> = {
     const r = await render({ model: o.model!, seed: BigInt(o.seed!), params: paramsOf(o.seed!), width: SIZE, height: SIZE }, { modelBytes: buildCppnModel({ ...brand, palette }) });
     return raw(sharp(r.png));
   },
+  // audit 31: a brightness wash of one cosine cycle across the image (seamless: the copy still
+  // tiles), ±15 grey levels, along x or y at random (it can hide the period: docs/design/screening-repeats.md)
+  "washed ±15, one cycle across": async (_o, img) => {
+    const [alongX, phase] = [rand() < 0.5, 2 * Math.PI * rand()];
+    const data = Uint8Array.from(img.data, (v, k) => {
+      const p = Math.floor(k / 3);
+      const t = alongX ? (p % img.width) / img.width : Math.floor(p / img.width) / img.height;
+      return Math.max(0, Math.min(255, Math.round(v + 15 * Math.cos(2 * Math.PI * t + phase))));
+    });
+    return { ...img, data };
+  },
 };
 const ONLY = process.env.MOTIF_BENCH_TILE_ONLY === undefined ? undefined : new RegExp(process.env.MOTIF_BENCH_TILE_ONLY, "i");
 

@@ -51,6 +51,10 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  * 6. For screening only (`{ relaid: true }`, ./relaid.ts): the tiles a copy laid out as a half-drop,
  *    brick or mirror repeat may have been cut from, found in the same plane and hashed the same way,
  *    as extra query hashes (`relaid`); the hash, its variants and every other field are unchanged.
+ *    Two more join them there: a tile just above step 4b's cut read on its lattice too (a shading
+ *    puts energy at odd u + v), and, where a shading of one cycle across the image hid the period
+ *    from step 2 (found again with that cycle left out of the autocorrelation), the image with the
+ *    shading taken off, read at the period it hid (`washHashes`).
  *
  * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
  * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
@@ -184,8 +188,12 @@ function packedRgb(image: RawImage): Uint8Array {
   return rgb;
 }
 
-/** Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane). */
-function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, lattice = true): TileHashResult {
+/**
+ * Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane).
+ * `period`: read at this period instead of step 2's (a shading taken off, `washHashes`); with
+ * `relaid`, only its lattice reading joins it (`relaid`), nothing else.
+ */
+function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, lattice = true, period?: { x: number; y: number }): TileHashResult {
   // 1. dominant colour
   const ground = dominantColour(rgb, width * height);
   const [g0, g1, g2] = ground;
@@ -205,20 +213,132 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   const f0 = Math.max(1, Math.max(width, height) / PERIOD.maxSide);
   const sw = Math.max(8, Math.round(width / f0));
   const sh = Math.max(8, Math.round(height / f0));
-  const small = areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh));
-  blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
+  const small = period === undefined ? areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh)) : undefined;
+  if (small !== undefined) blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
   // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
-  const px = snapPeriod((findPeriod(autocorrelation(small, sw, sh, "x")) * width) / sw, width);
-  const py = snapPeriod((findPeriod(autocorrelation(small, sw, sh, "y")) * height) / sh, height);
-  const wrap = divides(px, width) && divides(py, height);
-
+  // (screening's query side also gets them with a one-cycle shading left out: `washHashes`)
+  const [acx, washedX] = small === undefined ? [] : autocorrelation(small, sw, sh, "x", relaid);
+  const [acy, washedY] = small === undefined ? [] : autocorrelation(small, sw, sh, "y", relaid);
+  const px = acx === undefined ? period!.x : snapPeriod((findPeriod(acx) * width) / sw, width);
+  const py = acy === undefined ? period!.y : snapPeriod((findPeriod(acy) * height) / sh, height);
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
+  // (a read at a given period, nested in another hash's, keeps its plane apart: the outer one's re-laid analysis still reads its own)
+  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy } = periodTile(distanceRow, width, height, px, py, period === undefined);
+
+  // 4–5. magnitudes → bits, for the four distinct dihedral variants
+  const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
+  const reliable = energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD;
+  // screening's query side: a tile just above the lattice's cut (a half-drop or brick tile under a
+  // shading or uneven light puts energy at odd u + v) is also read on the lattice, so a copy on one
+  // side of the cut still meets its original on the other
+  const extra: RelaidHash[] = relaid && reliable && nearLattice !== undefined ? [{ variants: nearLattice, how: "read on a centred lattice (a half-drop or brick tile shaded or lit unevenly)" }] : [];
+  if (relaid && reliable && washedX !== undefined && washedY !== undefined) extra.push(...washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, lattice));
+  return {
+    hash: variants.original,
+    variants,
+    period: { x: round3(px), y: round3(py) },
+    repeats: { x: round3(width / px), y: round3(height / py) },
+    energy: round3(energy),
+    spread,
+    margin: { top: 0, right: 0, bottom: 0, left: 0 },
+    reliable,
+    ...(relaid ? { relaid: reliable ? [...extra, ...(period !== undefined ? [] : relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height))] : [] } : {}),
+  };
+}
+
+/**
+ * Screening's query side: a shading of one cycle across the image (a wash of light, or a brightness
+ * wash a copier lays over a tile) can hide its period: at the period itself the shading differs by its
+ * whole swing, so the autocorrelation no longer peaks there and step 2 finds two or three periods, or
+ * none (audit 31: a ±10 wash over a half-drop tile at scale 4, 128 → 256 px, read on another grid
+ * 120–124 bits away; scales 3–4, ±10–20: 102–132). The period is looked for again with one cycle
+ * across each line left out (`autocorrelation`'s `alsoWithoutCycle`, passed in here); where that
+ * finds another (over 2% off), the shading is taken off the pixels (`withoutShading`, each axis with a
+ * repeat) and the image read at that period, hashed as any image is (its lattice reading too, as in
+ * `variantsOf`). Empty when the periods agree (an image without such a shading: every render of the
+ * bench's corpus, every print render).
+ */
+function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, lattice: boolean): RelaidHash[] {
+  const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
+  const qy = snapPeriod((findPeriod(washedY) * height) / sh, height);
+  if (Math.abs(qx - px) <= 0.02 * px && Math.abs(qy - py) <= 0.02 * py) return [];
+  const read = hashOf(withoutShading(rgb, width, height, qx < width, qy < height), width, height, true, lattice, { x: qx, y: qy });
+  if (!read.reliable) return [];
+  const how = `read at ${round3(qx)} × ${round3(qy)} px with a one-cycle shading taken off (the period it hid)`;
+  return [{ variants: read.variants, how }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}` }))];
+}
+
+/**
+ * Packed RGB with a one-cycle shading taken off each axis asked for: the cosine cycle α·cos + β·sin
+ * (of 2π(i + ½)/n) of the least-squares fit of a constant, a slope and that cycle to the luma's
+ * column means (x) or row means (y), subtracted from every channel, rounded and clamped (the slope,
+ * an image's own gradient, stays).
+ */
+function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: boolean, alongY: boolean): Uint8Array {
+  const columns = new Float64Array(width);
+  const rows = new Float64Array(height);
+  for (let y = 0, o = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, o += 3) {
+      const l = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
+      columns[x] = columns[x]! + l;
+      rows[y] = rows[y]! + l;
+    }
+  }
+  const cycle = (means: Float64Array, on: boolean): Float64Array => {
+    const n = means.length;
+    const out = new Float64Array(n);
+    if (!on) return out;
+    // over a whole cycle at half-sample offsets, cos is orthogonal to a constant, a slope and sin, and
+    // sin to a constant: α alone, β with the slope (a 2 × 2 system); the constant is not needed
+    const centre = (n - 1) / 2;
+    const [c, s] = [new Float64Array(n), new Float64Array(n)];
+    let [mc, cc, mt, tt, ms, ss, ts] = [0, 0, 0, 0, 0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      c[i] = Math.cos((2 * Math.PI * (i + 0.5)) / n);
+      s[i] = Math.sin((2 * Math.PI * (i + 0.5)) / n);
+      const t = i - centre;
+      mc += means[i]! * c[i]!;
+      cc += c[i]! * c[i]!;
+      mt += means[i]! * t;
+      tt += t * t;
+      ms += means[i]! * s[i]!;
+      ss += s[i]! * s[i]!;
+      ts += t * s[i]!;
+    }
+    const det = tt * ss - ts * ts;
+    const alpha = cc > 0 ? mc / cc : 0;
+    const beta = det !== 0 ? (tt * ms - ts * mt) / det : 0;
+    for (let i = 0; i < n; i++) out[i] = alpha * c[i]! + beta * s[i]!;
+    return out;
+  };
+  for (let x = 0; x < width; x++) columns[x] = columns[x]! / height;
+  for (let y = 0; y < height; y++) rows[y] = rows[y]! / width;
+  const sx = cycle(columns, alongX);
+  const sy = cycle(rows, alongY);
+  const out = new Uint8Array(width * height * 3);
+  for (let y = 0, o = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, o += 3) {
+      const d = sx[x]! + sy[y]!;
+      for (let k = 0; k < 3; k++) out[o + k] = Math.max(0, Math.min(255, Math.round(rgb[o + k]! - d)));
+    }
+  }
+  return out;
+}
+
+/**
+ * Step 3: one period (px × py pixels of the input) of the structure plane (`distanceRow`, the
+ * distance from the dominant colour row by row) resampled to the square-rooted 64×64 tile, with the
+ * plane reduced to about four samples per tile pixel and where the window lies in it (the re-laid
+ * analysis reads the same window). `kept`: the plane in the reused scratch array (the hash's own read).
+ */
+function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: number, height: number, px: number, py: number, kept: boolean) {
+  const wrap = divides(px, width) && divides(py, height);
   // each axis reduced by its own period (at most 4 samples per tile pixel): linear time whatever the
   // aspect ratio, and a blur kernel of at most ±6 taps
   const rw = Math.max(1, Math.round(width / Math.max(1, px / (4 * TILE_SIZE))));
   const rh = Math.max(1, Math.round(height / Math.max(1, py / (4 * TILE_SIZE))));
-  const plane = areaResample(distanceRow, width, height, rw, rh, scratch("plane", rw * rh));
+  const plane = areaResample(distanceRow, width, height, rw, rh, kept ? scratch("plane", rw * rh) : new Float64Array(rw * rh));
   let energy = 0;
   for (let i = 0; i < plane.length; i++) energy += plane[i]! * plane[i]!;
   energy = Math.sqrt(energy / plane.length);
@@ -239,24 +359,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   const tile = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, xs, ys);
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
-  // 4–5. magnitudes → bits, for the four distinct dihedral variants
-  const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
-  const reliable = energy >= TILE_MIN_ENERGY && spread >= TILE_MIN_SPREAD;
-  // screening's query side: a tile just above the lattice's cut (a half-drop or brick tile under a
-  // shading or uneven light puts energy at odd u + v) is also read on the lattice, so a copy on one
-  // side of the cut still meets its original on the other
-  const extra: RelaidHash[] = relaid && reliable && nearLattice !== undefined ? [{ variants: nearLattice, how: "read on a centred lattice (a half-drop or brick tile shaded or lit unevenly)" }] : [];
-  return {
-    hash: variants.original,
-    variants,
-    period: { x: round3(px), y: round3(py) },
-    repeats: { x: round3(width / px), y: round3(height / py) },
-    energy: round3(energy),
-    spread,
-    margin: { top: 0, right: 0, bottom: 0, left: 0 },
-    reliable,
-    ...(relaid ? { relaid: reliable ? [...extra, ...relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height)] : [] } : {}),
-  };
+  return { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy };
 }
 
 /**
@@ -756,8 +859,15 @@ function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: numbe
   return out;
 }
 
-/** Normalised autocorrelation along one axis, averaged over the other (non-circular: zero padded). */
-function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | "y"): Float64Array {
+/**
+ * Normalised autocorrelation along one axis, averaged over the other (non-circular: zero padded).
+ * `alsoWithoutCycle`: also that of the same lines with one cosine cycle across each left out
+ * (`washHashes`), from the same transforms: a line's transform less its projections' (a·C + b·S, C and
+ * S the transforms of `oneCycleBasis`), so |F − aC − bS|² summed over the lines is the power summed,
+ * plus Σa²|C|² + Σb²|S|² + 2Σab·Re(C·S̄), less 2·Re(C̄·ΣaF) and 2·Re(S̄·ΣbF), where ΣaF is the
+ * transform of Σa·line (summed as the lines go, then transformed once).
+ */
+function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | "y", alsoWithoutCycle = false): [Float64Array, Float64Array | undefined] {
   const n = axis === "x" ? w : h;
   const lines = axis === "x" ? h : w;
   const [lineStride, step] = axis === "x" ? [w, 1] : [1, w];
@@ -771,6 +881,9 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (i - centre) * (i - centre);
   const line = new Float64Array(n);
+  const cycle = alsoWithoutCycle ? oneCycleBasis(n) : undefined;
+  // Σ a·line and Σ b·line, and Σa², Σb², Σab
+  const sums = cycle === undefined ? undefined : { a: new Float64Array(n), b: new Float64Array(n), aa: 0, bb: 0, ab: 0 };
   for (let l = 0; l < lines; l++) {
     const base = l * lineStride;
     for (let i = 0; i < n; i++) line[i] = plane[base + i * step]!;
@@ -784,16 +897,91 @@ function autocorrelation(plane: Float64Array, w: number, h: number, axis: "x" | 
     // zero-padded to `size`: non-circular
     fftOfRealLine(line, n, re, im);
     for (let k = 0; k < size; k++) power[k] = power[k]! + re[k]! * re[k]! + im[k]! * im[k]!;
+    if (sums !== undefined) {
+      let a = 0;
+      let b = 0;
+      const [qc, qs] = cycle!;
+      for (let i = 0; i < n; i++) {
+        a += line[i]! * qc[i]!;
+        b += line[i]! * qs[i]!;
+      }
+      const [sa, sb] = [sums.a, sums.b];
+      for (let i = 0; i < n; i++) {
+        sa[i] = sa[i]! + a * line[i]!;
+        sb[i] = sb[i]! + b * line[i]!;
+      }
+      sums.aa += a * a;
+      sums.bb += b * b;
+      sums.ab += a * b;
+    }
   }
-  // inverse transform of a real, even spectrum: a forward transform, real part, divided by size
-  re.set(power);
-  im.fill(0);
-  fft(re, im);
-  const out = new Float64Array(n);
-  const zero = re[0]! / n;
-  for (let lag = 0; lag < n; lag++) out[lag] = zero === 0 ? 0 : re[lag]! / (n - lag) / zero;
-  return out;
+  const normalised = (spectrum: Float64Array): Float64Array => {
+    // inverse transform of a real, even spectrum: a forward transform, real part, divided by size
+    re.set(spectrum);
+    im.fill(0);
+    fft(re, im);
+    const out = new Float64Array(n);
+    const zero = re[0]! / n;
+    for (let lag = 0; lag < n; lag++) out[lag] = zero === 0 ? 0 : re[lag]! / (n - lag) / zero;
+    return out;
+  };
+  const plain = normalised(power);
+  if (sums === undefined) return [plain, undefined];
+  const transform = (q: Float64Array) => {
+    const [qr, qi] = [new Float64Array(size), new Float64Array(size)];
+    fftOfRealLine(q, n, qr, qi);
+    return [qr, qi] as const;
+  };
+  const [cr, ci] = transform(cycle![0]);
+  const [sr, si] = transform(cycle![1]);
+  const [ar, ai] = transform(sums.a);
+  const [br, bi] = transform(sums.b);
+  const rest = new Float64Array(size);
+  for (let k = 0; k < size; k++) {
+    const cc = cr[k]! * cr[k]! + ci[k]! * ci[k]!;
+    const ss = sr[k]! * sr[k]! + si[k]! * si[k]!;
+    const cs = cr[k]! * sr[k]! + ci[k]! * si[k]!;
+    const cA = cr[k]! * ar[k]! + ci[k]! * ai[k]!;
+    const sB = sr[k]! * br[k]! + si[k]! * bi[k]!;
+    rest[k] = power[k]! + sums.aa * cc + sums.bb * ss + 2 * sums.ab * cs - 2 * cA - 2 * sB;
+  }
+  return [plain, normalised(rest)];
 }
+
+/**
+ * One cosine cycle across a line of `n` (cos and sin of 2π(i + ½)/n), made orthogonal to a constant,
+ * to a slope (i − (n − 1)/2) and to each other, each of unit norm: projecting a line on them and
+ * subtracting leaves out one cycle of shading and nothing a detrend left.
+ */
+function oneCycleBasis(n: number): [Float64Array, Float64Array] {
+  const kept = cycleBases.get(n);
+  if (kept !== undefined) return kept;
+  if (cycleBases.size >= 4) cycleBases.clear();
+  const centre = (n - 1) / 2;
+  const basis = [Float64Array.from({ length: n }, () => 1), Float64Array.from({ length: n }, (_, i) => i - centre)];
+  for (const f of [Math.cos, Math.sin]) {
+    const b = Float64Array.from({ length: n }, (_, i) => f((2 * Math.PI * (i + 0.5)) / n));
+    for (const q of basis) {
+      let dot = 0;
+      let qq = 0;
+      for (let i = 0; i < n; i++) {
+        dot += b[i]! * q[i]!;
+        qq += q[i]! * q[i]!;
+      }
+      if (qq > 0) for (let i = 0; i < n; i++) b[i] = b[i]! - (dot / qq) * q[i]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += b[i]! * b[i]!;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < n; i++) b[i] = norm > 0 ? b[i]! / norm : 0;
+    basis.push(b);
+  }
+  const made: [Float64Array, Float64Array] = [basis[2]!, basis[3]!];
+  cycleBases.set(n, made);
+  return made;
+}
+/** `oneCycleBasis` of the last few line lengths (a hash reads two: its small copy's width and height). */
+const cycleBases = new Map<number, [Float64Array, Float64Array]>();
 
 /** The first autocorrelation peak that marks a repeat, in samples (sub-pixel); the length if none. */
 function findPeriod(ac: Float64Array): number {
