@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { getAddress } from "viem";
 
-import { getColourways, mintColourway, motifCertificateAbi } from "@motif/sdk";
-import { reviveRequest, runBatch } from "../src/batch/batch.js";
+import { getColourways, motifCertificateAbi } from "@motif/sdk";
+import { runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
 import { jobKey } from "../src/batch/batch.js";
 import { chainFromEnv } from "../src/cli/chain.js";
@@ -17,6 +17,7 @@ import { certificateBanks } from "../src/screen/from-chain.js";
 import type { AnyStage } from "../src/stages/stage.js";
 import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
+import { withOwnerSentColourway } from "./helpers/owner-sent-colourway.js";
 
 
 
@@ -79,34 +80,13 @@ describe("audit session 30: a design sold between the colourway check and the mi
   });
 
   it("a colourway its design's owner sends: the batch journals it attested, and once the owner has sent it, a rerun journals it minted (not attested for ever)", async () => {
-    const chain = await remoteChainWithMotif();
-    const dir = mkdtempSync(path.join(os.tmpdir(), "motif-a30-owner-"));
-    try {
-      const setup = (await chainFromEnv(chain.env))!;
-      const { publicClient, certificate } = setup.minter;
-      const store = new EmbeddedIpfs(path.join(dir, "ipfs"));
-      const fresh = async () => pipelineConfig({ store, ...(await certificateBanks(publicClient, certificate)), chain: setup });
-      const studioWallet = chain.deployed.wallets[2]!;
-      const studio = getAddress(studioWallet.account.address);
-      const base = { model: "weld", seed: 81n, params: { scale: 3, sharpness: 6 }, width: 128, height: 128 };
-      const design = await runPipeline(await fresh(), { ...base, to: studio });
-      expect(design.status).to.equal("minted");
-      const job = { ...base, colourway: await recolourOf(design.rendered.png, design.rendered.contentDigest) };
-      const journalFile = path.join(dir, "batch.jsonl");
-      expect(await runBatch(await fresh(), [job], journalFile)).to.include({ attested: 1, minted: 0 });
-      const record = (await Journal.open(journalFile)).get(jobKey(job))!;
+    await withOwnerSentColourway(81n, async ({ publicClient, certificate, fresh, design, job, journalFile, record }) => {
       expect(record.step).to.equal("attested");
-      // the studio sends the signed request the batch journaled
-      const request = reviveRequest(record.request);
-      const hash = await mintColourway(studioWallet, { certificate, request, designId: BigInt(design.rendered.contentDigest) });
-      await publicClient.waitForTransactionReceipt({ hash });
+      // the studio has sent the signed request the batch journaled
       expect(await runBatch(await fresh(), [job], journalFile)).to.include({ minted: 1, attested: 0 });
       expect((await Journal.open(journalFile)).get(jobKey(job))!.step).to.equal("minted");
       // the chain's word: one colourway in the design's family, the studio's
       expect(await getColourways(publicClient, { certificate, designId: BigInt(design.rendered.contentDigest) })).to.deep.equal([BigInt(record.contentDigest!)]);
-    } finally {
-      await chain.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
