@@ -15,6 +15,7 @@ import { RenderInputError, closeRenderPools, render } from "../src/render/render
 import { recolourPixels } from "../src/render/recolour.js";
 import { rerender } from "../src/render/rerender.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
+import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { testPipeline } from "../../test/ts/helpers/pipeline.js";
 import type { DesignCertificate } from "../src/stages/colourway.js";
 
@@ -131,15 +132,7 @@ describe("colourways: a design recoloured (motif-recolour/1), in the lineage, sc
     };
     rebank();
     // a recolour of the design's commonest colours: the same design to PDQ (luminance nearly kept)
-    const designRgb = await rgbOf(design.rendered.png);
-    const counts = new Map<string, number>();
-    for (let i = 0; i < designRgb.length; i += 3) {
-      const c = hex(designRgb[i]!, designRgb[i + 1]!, designRgb[i + 2]!);
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-    }
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([c]) => c);
-    const shift = (c: string) => hex(Math.min(255, Number.parseInt(c.slice(1, 3), 16) + 16), Number.parseInt(c.slice(3, 5), 16), Math.max(0, Number.parseInt(c.slice(5, 7), 16) - 16));
-    const map = top.map((c) => ({ from: c, to: shift(c) }));
+    const { map } = await recolourOf(design.rendered.png, designId, 16);
     // the chain's word on the design, written out here: this creator's, madder (id 2), seed 21, the plain params' hash
     const onChain = { creator: config.creator, modelId: 2, seed: 21n, paramsHash: keccak256(stringToBytes(`{"scale":2,"sharpness":4}`)), colourways: [] as `0x${string}`[] };
     const chain = new Map<string, DesignCertificate>([[designId.toLowerCase(), onChain]]);
