@@ -25,9 +25,6 @@ async function lookUp(client: Client, hash: Hex): Promise<"found" | "absent" | "
   }
 }
 
-/** The transaction `hash` as the node knows it, or undefined (absent, or no answer). */
-const knownTransaction = async (client: Client, hash: Hex): Promise<true | undefined> => ((await lookUp(client, hash)) === "found" ? true : undefined);
-
 /** viem's classification of a node's answer to a send (NonceTooLowError for "nonce too low" and "already known", …), as its own writes give it. */
 const classified = (error: unknown, client: Client<Transport, Chain | undefined, Account>) =>
   getTransactionError(error as Parameters<typeof getTransactionError>[0], { account: client.account, chain: client.chain });
@@ -68,7 +65,7 @@ async function sendOnce(client: Client<Transport, Chain | undefined, Account>, s
         }
         throw Object.assign(error, { shortMessage: `${(error as { shortMessage?: string }).shortMessage ?? "send refused"} — transaction ${hash} may have landed (an earlier send's answer was lost): look for its receipt before sending again` });
       }
-      if ((rateLimited || transient || attempt > 1) && (await knownTransaction(client, hash)) !== undefined) return hash;
+      if ((rateLimited || transient || attempt > 1) && (await lookUp(client, hash)) === "found") return hash;
       if (!(rateLimited || transient) || attempt >= RATE_LIMITED_TRIES || timeouts >= TIMED_OUT_TRIES) {
         giveBack();
         throw error;
