@@ -1,4 +1,4 @@
-import { type Address, type PublicClient, erc20Abi } from "viem";
+import { type Address, BaseError, ContractFunctionRevertedError, type PublicClient, erc20Abi } from "viem";
 
 /**
  * The approvals that let `spender` take exactly `amount` of `token` from `owner`, whose allowance
@@ -17,7 +17,9 @@ export async function approvalsFor(
   try {
     await client.simulateContract({ account: p.owner, address: p.token, abi: erc20Abi, functionName: "approve", args: [p.spender, p.amount] });
     return [p.amount];
-  } catch {
-    return [0n, p.amount];
+  } catch (error) {
+    // only the token's own refusal says so; a node that did not answer is said as it is (audit 32 W1)
+    if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError) !== null) return [0n, p.amount];
+    throw error;
   }
 }

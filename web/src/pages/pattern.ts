@@ -214,6 +214,8 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
         const out = h("div", { class: "usage-status" });
         const report = async () => {
           show(out, notice("info", "Confirm the usage report in your wallet…"));
+          // said with any failure after a token's allowance was zeroed first (audit 32 W2)
+          let zeroedNote = "";
           try {
             const n = units.value.trim() || "0";
             if (!/^\d+$/.test(n)) throw new Error(`units: "${n}" is not a whole number (0 or more)`);
@@ -236,6 +238,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
                 const approvals = await approvalsFor(app.client, { token: terms.currency, owner: payer, spender: licensing, allowance, amount: due });
                 const steps = approvals.length + 1;
                 for (const [i, amount] of approvals.entries()) {
+                  if (amount !== 0n && i > 0) zeroedNote = ` The allowance left from before (${money(allowance)}) was set to zero.`;
                   show(out, notice("info", amount === 0n
                     ? `Step ${i + 1} of ${steps}: ${currencyName} changes an allowance only from zero: set the licensing contract's allowance of ${money(allowance)} left from before to zero in your wallet…`
                     : `Step ${i + 1} of ${steps}: approve the licensing contract to take the royalty due, ${money(due)}, in your wallet…`));
@@ -250,7 +253,7 @@ export async function patternPage(app: App, root: HTMLElement, tokenId: bigint):
             show(out, notice("ok", `Reported ${n} units${netSalesValue > 0n ? ` and ${money(netSalesValue)} of net sales` : ""} of ${productClassLabel(Number(classSelect.value))} in ${regionSelect.value}.`));
             await renderLicences();
           } catch (error) {
-            show(out, notice("error", explain(error)));
+            show(out, notice("error", `${explain(error)}${zeroedNote}`));
           }
         };
         const sample = REGIONS.find((r) => (terms.regions >> BigInt(r.bit)) & 1n);
