@@ -95,11 +95,15 @@ report.record(
   `the same with the re-laid tiles' hashes (screening's fingerprint): the look for a sign of a re-laid copy, and the analysis where there is one`,
 );
 {
-  const withRelaid = originals.filter((o) => (o.hash.relaid?.length ?? 0) > 0);
-  report.record("tile.relaid.share", Math.round((withRelaid.length / (BRANDS.length * SEEDS)) * 10000) / 10000, "renders of the corpus with re-laid queries (a false sign: block renders are no re-laid copies)");
-  report.record("tile.relaid.queries", Math.round((originals.reduce((n, o) => n + 4 * (o.hash.relaid?.length ?? 0), 0) / (BRANDS.length * SEEDS)) * 100) / 100, "re-laid query hashes a render of the corpus adds to its 4 (mean)");
-  const print = printRenders.reduce((n, o) => n + 4 * (o.hash.relaid?.length ?? 0), 0) / Math.max(1, printRenders.length);
-  report.record("tile.relaid.queries.print", Math.round(print * 100) / 100, "re-laid query hashes a print render (half-drop, brick, mirror) adds to its 4 (mean)");
+  // the re-laid tiles' reads apart from the reads without a one-cycle shading (`shading` set)
+  const reads = (o: Original, shading: boolean) => (o.hash.relaid ?? []).filter((r) => (r.shading !== undefined) === shading).length;
+  const per = (list: Original[], shading: boolean) => Math.round((list.reduce((n, o) => n + 4 * reads(o, shading), 0) / Math.max(1, list.length)) * 100) / 100;
+  const share = (shading: boolean) => Math.round((originals.filter((o) => reads(o, shading) > 0).length / (BRANDS.length * SEEDS)) * 10000) / 10000;
+  report.record("tile.relaid.share", share(false), "renders of the corpus with re-laid tiles' queries (a false sign: block renders are no re-laid copies)");
+  report.record("tile.relaid.queries", per(originals, false), "re-laid tiles' query hashes a render of the corpus adds to its 4 (mean)");
+  report.record("tile.relaid.queries.print", per(printRenders, false), "re-laid tiles' query hashes a print render (half-drop, brick, mirror) adds to its 4 (mean)");
+  report.record("tile.shading.share", share(true), "renders of the corpus also read with a one-cycle shading taken off (over 4 grey levels at its peak: a one-tile render holds its own)");
+  report.record("tile.shading.queries", per(originals, true), "query hashes those reads add to a render of the corpus (mean)");
 }
 
 // 2. false matches among distinct patterns: each original's four query variants against all
@@ -266,6 +270,17 @@ const TRANSFORMS: Record<string, Transform> = {
       const p = Math.floor(k / 3);
       const t = alongX ? (p % img.width) / img.width : Math.floor(p / img.width) / img.height;
       return Math.max(0, Math.min(255, Math.round(v + 15 * Math.cos(2 * Math.PI * t + phase))));
+    });
+    return { ...img, data };
+  },
+  // audit 32: the same from a corner, ±20 along a diagonal (cos 2π(x/W ± y/H), which averages to
+  // zero over every row and column), either diagonal at random
+  "washed ±20, one cycle along a diagonal": async (_o, img) => {
+    const [sign, phase] = [rand() < 0.5 ? 1 : -1, 2 * Math.PI * rand()];
+    const data = Uint8Array.from(img.data, (v, k) => {
+      const p = Math.floor(k / 3);
+      const t = (p % img.width) / img.width + (sign * Math.floor(p / img.width)) / img.height;
+      return Math.max(0, Math.min(255, Math.round(v + 20 * Math.cos(2 * Math.PI * t + phase))));
     });
     return { ...img, data };
   },

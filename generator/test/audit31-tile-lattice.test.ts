@@ -14,26 +14,12 @@
  */
 import { expect } from "chai";
 
-import { decodeImage } from "../src/pdq/decode.js";
-import { closeRenderPools, render } from "../src/render/render.js";
-import { TILE_MATCH_DISTANCE, TILE_VARIANTS, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "../src/tile/index.js";
-import { type Rgb, layout, rgb } from "../../test/ts/helpers/pixels.js";
+import { closeRenderPools } from "../src/render/render.js";
+import { TILE_MATCH_DISTANCE, tileHashPixels } from "../src/tile/index.js";
+import { type Rgb, layout, shade } from "../../test/ts/helpers/pixels.js";
+import { nearestTile as nearest, printTile as tileOf } from "./helpers/print-tiles.js";
 
 type Repeat = "half-drop" | "brick";
-const tileOf = async (model: string, seed: number, repeat: Repeat, scale: number): Promise<Rgb> => {
-  const r = await render({ model, seed: BigInt(seed), params: { scale, sharpness: 6 }, width: 256, height: 256, print: { repeat, sizeCm: 2.56, dpi: 254 } });
-  return rgb(await decodeImage(r.png));
-};
-const nearest = (r: TileHashResult, hash: string) =>
-  Math.min(...[r.variants, ...(r.relaid ?? []).map((x) => x.variants)].flatMap((v) => (Object.keys(TILE_VARIANTS) as TileVariant[]).map((k) => tileDistance(v[k], hash))));
-/** Each channel v → v + f(x, y), clamped (written out: the oracle). */
-const shade = (img: Rgb, f: (x: number, y: number) => number): Rgb => ({
-  ...img,
-  data: Uint8Array.from(img.data, (v, k) => {
-    const p = Math.floor(k / 3);
-    return Math.max(0, Math.min(255, Math.round(v + f(p % img.width, Math.floor(p / img.width)))));
-  }),
-});
 /** A seamless brightness wash of ±a grey levels, one cosine across the tile (the copy still tiles). */
 const wash = (img: Rgb, a: number) => shade(img, (x) => a * Math.cos((2 * Math.PI * x) / img.width));
 /** The same along x or y, the cosine started at `phase`. */

@@ -37,7 +37,9 @@ export function tileHashOrNone(image: RawImage, options: TileHashOptions = {}): 
  * The query hashes of a tile hash, each with the transform of the original it reveals, in words: the
  * four dihedral variants of the whole image when its hash is reliable, of what a uniform margin
  * frames when one was found (a swatch on a card), and of each tile a half-drop, brick or mirror copy
- * may have been cut from when the hash was computed `{ relaid: true }` (docs/design/screening-repeats.md).
+ * may have been cut from when the hash was computed `{ relaid: true }` (docs/design/screening-repeats.md),
+ * with the reads taken without a one-cycle shading; each of those is a reliable read of its own, so
+ * they are asked even when the whole image's is not (a wash can hide every period: audit 32).
  */
 export function tileQueries(result: TileHashResult): QueryHash[] {
   const repeatOf = ({ period, repeats }: Pick<TileHashResult, "period" | "repeats">) =>
@@ -52,6 +54,6 @@ export function tileQueries(result: TileHashResult): QueryHash[] {
     const m = result.margin;
     queries.push(...queriesOf(f.variants, `inside a margin of ${m.top}/${m.right}/${m.bottom}/${m.left} px, any tile origin, ${repeatOf(f)}`));
   }
-  if (result.reliable) for (const r of result.relaid ?? []) queries.push(...queriesOf(r.variants, `re-laid: ${r.how}`));
+  for (const r of result.relaid ?? []) queries.push(...queriesOf(r.variants, r.shading !== undefined ? r.how : `re-laid: ${r.how}`));
   return queries;
 }

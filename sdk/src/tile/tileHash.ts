@@ -52,9 +52,9 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  *    brick or mirror repeat may have been cut from, found in the same plane and hashed the same way,
  *    as extra query hashes (`relaid`); the hash, its variants and every other field are unchanged.
  *    Two more join them there: a tile just above step 4b's cut read on its lattice too (a shading
- *    puts energy at odd u + v), and, where a shading of one cycle across the image hid the period
- *    from step 2 (found again with that cycle left out of the autocorrelation), the image with the
- *    shading taken off, read at the period it hid (`washHashes`).
+ *    puts energy at odd u + v), and the image with a shading of one cycle across it taken off (along
+ *    an axis or a diagonal: `washHashes`), read at the period that shading hid from step 2 (found
+ *    again with that cycle left out of the autocorrelation) or, where it hid none, at step 2's.
  *
  * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
  * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
@@ -82,6 +82,8 @@ export const TILE_MIN_ENERGY = 2;
 export const TILE_MIN_SPREAD = 8;
 
 const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
+/** Screening's query side (`washHashes`): the least one-cycle shading, in grey levels at its peak, that an image whose period it left as it was is also read without. */
+const WASH = { minPeak: 4 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
 const MARGIN = { min: 4, meanDeviation: 12, deviation: 32, share: 0.9 } as const;
 /**
@@ -127,7 +129,12 @@ export type TileHashResult = {
 };
 
 /** One tile a re-laid copy may have been cut from: its four query variants and how it was found, in words. */
-export type RelaidHash = { variants: Record<TileVariant, string>; how: string };
+export type RelaidHash = {
+  variants: Record<TileVariant, string>;
+  how: string;
+  /** Set on a read of the image with a one-cycle shading taken off (`washHashes`): that shading's peak, in grey levels. */
+  shading?: number;
+};
 
 /** Options of `tileHashPixels`. */
 export type TileHashOptions = {
@@ -233,7 +240,8 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   // shading or uneven light puts energy at odd u + v) is also read on the lattice, so a copy on one
   // side of the cut still meets its original on the other
   const extra: RelaidHash[] = relaid && reliable && nearLattice !== undefined ? [{ variants: nearLattice, how: "read on a centred lattice (a half-drop or brick tile shaded or lit unevenly)" }] : [];
-  if (relaid && reliable && washedX !== undefined && washedY !== undefined) extra.push(...washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, lattice));
+  // (asked of an unreliable read too: a wash can hide every period, leaving the whole image as one tile)
+  const washed = relaid && washedX !== undefined && washedY !== undefined ? washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, lattice) : [];
   return {
     hash: variants.original,
     variants,
@@ -243,39 +251,49 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
     spread,
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable,
-    ...(relaid ? { relaid: reliable ? [...extra, ...(period !== undefined ? [] : relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height))] : [] } : {}),
+    ...(relaid ? { relaid: [...(reliable ? extra : []), ...washed, ...(reliable && period === undefined ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height) : [])] } : {}),
   };
 }
 
 /**
  * Screening's query side: a shading of one cycle across the image (a wash of light, or a brightness
- * wash a copier lays over a tile) can hide its period: at the period itself the shading differs by its
- * whole swing, so the autocorrelation no longer peaks there and step 2 finds two or three periods, or
- * none (audit 31: a ±10 wash over a half-drop tile at scale 4, 128 → 256 px, read on another grid
- * 120–124 bits away; scales 3–4, ±10–20: 102–132). The period is looked for again with one cycle
- * across each line left out (`autocorrelation`'s `alsoWithoutCycle`, passed in here); where that
- * finds another (over 2% off), the shading is taken off the pixels (`withoutShading`, each axis with a
- * repeat) and the image read at that period, hashed as any image is (its lattice reading too, as in
- * `variantsOf`). Empty when the periods agree (an image without such a shading: every render of the
- * bench's corpus, every print render).
+ * wash a copier lays over a tile, along an axis or a diagonal: light from a corner) can hide its
+ * period: at the period itself the shading differs by its whole swing, so the autocorrelation no
+ * longer peaks there and step 2 finds two or three periods, or none (audit 31: a ±10 wash over a
+ * half-drop tile at scale 4, 128 → 256 px, read on another grid 120–124 bits away; scales 3–4,
+ * ±10–20: 102–132). The period is looked for again with one cycle across each line left out
+ * (`autocorrelation`'s `alsoWithoutCycle`, passed in here; a line's own cycle, whatever its phase, so
+ * a diagonal one too); where that finds another (over 2% off), the shading is taken off the pixels
+ * (`withoutShading`, each axis with a repeat, and both diagonals) and the image read at that period.
+ * Where the periods agree, a shading can still move the bits (audit 32: a ±20 diagonal wash over a
+ * one-tile render, 50–66 bits; along an axis, up to 66): when one of over `WASH.minPeak` grey levels is
+ * fitted (along both axes and both diagonals), the image without it is read at the period found.
+ * Each read is hashed as any image is (its lattice reading too, as in `variantsOf`). Empty for an
+ * image without such a shading (a render of scale 2 or more holds no whole-image cycle).
  */
 function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, lattice: boolean): RelaidHash[] {
   const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
   const qy = snapPeriod((findPeriod(washedY) * height) / sh, height);
-  if (Math.abs(qx - px) <= 0.02 * px && Math.abs(qy - py) <= 0.02 * py) return [];
-  const read = hashOf(withoutShading(rgb, width, height, qx < width, qy < height), width, height, true, lattice, { x: qx, y: qy });
+  const hidden = Math.abs(qx - px) > 0.02 * px || Math.abs(qy - py) > 0.02 * py;
+  const { pixels, peak } = withoutShading(rgb, width, height, !hidden || qx < width, !hidden || qy < height);
+  if (!hidden && peak < WASH.minPeak) return [];
+  const at = hidden ? { x: qx, y: qy } : { x: px, y: py };
+  const read = hashOf(pixels, width, height, true, lattice, at);
   if (!read.reliable) return [];
-  const how = `read at ${round3(qx)} × ${round3(qy)} px with a one-cycle shading taken off (the period it hid)`;
-  return [{ variants: read.variants, how }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}` }))];
+  const how = `read at ${round3(at.x)} × ${round3(at.y)} px with a one-cycle shading of ±${Math.round(peak)} taken off${hidden ? " (the period it hid)" : ""}`;
+  const shading = round3(peak);
+  return [{ variants: read.variants, how, shading }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}`, shading }))];
 }
 
 /**
- * Packed RGB with a one-cycle shading taken off each axis asked for: the cosine cycle α·cos + β·sin
- * (of 2π(i + ½)/n) of the least-squares fit of a constant, a slope and that cycle to the luma's
- * column means (x) or row means (y), subtracted from every channel, rounded and clamped (the slope,
- * an image's own gradient, stays).
+ * Packed RGB with a one-cycle shading taken off each axis asked for and both diagonals: along an
+ * axis, the cosine cycle α·cos + β·sin (of 2π(i + ½)/n) of the least-squares fit of a constant, a
+ * slope and that cycle to the luma's column means (x) or row means (y); along the diagonals
+ * (`diagonalCycles`), which average to zero over every row and column, fitted to the luma itself.
+ * Their sum is subtracted from every channel, rounded and clamped (the slope, an image's own
+ * gradient, stays); `peak`: its largest magnitude, in grey levels.
  */
-function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: boolean, alongY: boolean): Uint8Array {
+function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: boolean, alongY: boolean): { pixels: Uint8Array; peak: number } {
   const columns = new Float64Array(width);
   const rows = new Float64Array(height);
   for (let y = 0, o = 0; y < height; y++) {
@@ -316,14 +334,54 @@ function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: 
   for (let y = 0; y < height; y++) rows[y] = rows[y]! / width;
   const sx = cycle(columns, alongX);
   const sy = cycle(rows, alongY);
+  const diagonal = diagonalCycles(rgb, width, height);
   const out = new Uint8Array(width * height * 3);
+  let peak = 0;
   for (let y = 0, o = 0; y < height; y++) {
     for (let x = 0; x < width; x++, o += 3) {
-      const d = sx[x]! + sy[y]!;
+      const d = sx[x]! + sy[y]! + diagonal(x, y);
+      peak = Math.max(peak, Math.abs(d));
       for (let k = 0; k < 3; k++) out[o + k] = Math.max(0, Math.min(255, Math.round(rgb[o + k]! - d)));
     }
   }
-  return out;
+  return { pixels: out, peak };
+}
+
+/**
+ * The two diagonal one-cycle shadings of the luma (cos and sin of 2π((x + ½)/w ± (y + ½)/h)), fitted by
+ * least squares: each is orthogonal over the whole grid to a constant, to either slope, to the axis
+ * cycles and to the others (a row or column sums a whole cycle to zero), so each coefficient is a
+ * projection, 2/(wh)·Σ luma·basis, summed row by row with the angle-sum identities.
+ */
+function diagonalCycles(rgb: Uint8Array, width: number, height: number): (x: number, y: number) => number {
+  const angles = (n: number) => {
+    const [c, s] = [new Float64Array(n), new Float64Array(n)];
+    for (let i = 0; i < n; i++) [c[i], s[i]] = [Math.cos((2 * Math.PI * (i + 0.5)) / n), Math.sin((2 * Math.PI * (i + 0.5)) / n)];
+    return [c, s] as const;
+  };
+  const [cx, sx] = angles(width);
+  const [cy, sy] = angles(height);
+  if (width < 2 || height < 2) return () => 0;
+  // plus: cos(a + b), sin(a + b); minus: cos(a − b), sin(a − b)
+  let [pc, ps, mc, ms] = [0, 0, 0, 0];
+  for (let y = 0, o = 0; y < height; y++) {
+    let [rc, rs] = [0, 0];
+    for (let x = 0; x < width; x++, o += 3) {
+      const l = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
+      rc += l * cx[x]!;
+      rs += l * sx[x]!;
+    }
+    pc += cy[y]! * rc - sy[y]! * rs;
+    ps += cy[y]! * rs + sy[y]! * rc;
+    mc += cy[y]! * rc + sy[y]! * rs;
+    ms += cy[y]! * rs - sy[y]! * rc;
+  }
+  const k = 2 / (width * height);
+  [pc, ps, mc, ms] = [pc * k, ps * k, mc * k, ms * k];
+  return (x, y) => {
+    const [ca, sa, cb, sb] = [cx[x]!, sx[x]!, cy[y]!, sy[y]!];
+    return pc * (ca * cb - sa * sb) + ps * (sa * cb + ca * sb) + mc * (ca * cb + sa * sb) + ms * (sa * cb - ca * sb);
+  };
 }
 
 /**

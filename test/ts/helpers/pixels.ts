@@ -46,3 +46,12 @@ export const layout = (t: Rgb, repeat: Repeat, x0: number, y0: number, w: number
     }
     return [sx, sy];
   });
+
+/** Each channel v → v + f(x, y), rounded and clamped (a wash of light, a gradient, a shading). */
+export const shade = (img: Rgb, f: (x: number, y: number) => number): Rgb => ({
+  ...img,
+  data: Uint8Array.from(img.data, (v, k) => {
+    const p = Math.floor(k / 3);
+    return Math.max(0, Math.min(255, Math.round(v + f(p % img.width, Math.floor(p / img.width)))));
+  }),
+});

@@ -1,0 +1,17 @@
+/** Print tiles and their nearest tile-hash distance: shared by the screening audits' tests (31, 32). */
+import { decodeImage } from "../../src/pdq/decode.js";
+import { render } from "../../src/render/render.js";
+import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileDistance } from "../../src/tile/index.js";
+import { type Rgb, rgb } from "../../../test/ts/helpers/pixels.js";
+
+export type PrintRepeat = "block" | "half-drop" | "brick";
+
+/** A 256 × 256 print tile (2.56 cm at 254 dpi) of `model` / `seed` at `scale`, made for `repeat`. */
+export const printTile = async (model: string, seed: number, repeat: PrintRepeat, scale: number): Promise<Rgb> => {
+  const r = await render({ model, seed: BigInt(seed), params: { scale, sharpness: 6 }, width: 256, height: 256, print: { repeat, sizeCm: 2.56, dpi: 254 } });
+  return rgb(await decodeImage(r.png));
+};
+
+/** The least distance from `hash` to any of a query's four variants, or of its re-laid reads'. */
+export const nearestTile = (r: TileHashResult, hash: string): number =>
+  Math.min(...[r.variants, ...(r.relaid ?? []).map((x) => x.variants)].flatMap((v) => (Object.keys(TILE_VARIANTS) as TileVariant[]).map((k) => tileDistance(v[k], hash))));
