@@ -252,7 +252,7 @@ function keep(ctx: PipelineContext, status: RunResult["status"], { config, optio
   if ((status !== "pinned" && status !== "attested" && status !== "minted") || ctx.fingerprint === undefined || ctx.rendered === undefined) return;
   const fp = ctx.fingerprint;
   const label = `${status === "pinned" ? "pattern" : "certificate"} ${ctx.rendered.contentDigest}`;
-  (config.banks ??= BankSet.ofIndex(config.index)).remember(label, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined);
+  (config.banks ??= BankSet.ofIndex(config.index)).remember(label, fp.pdq.original, fp.tileResult.reliable ? fp.tileResult.hash : undefined, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
 }
 
 /** The result of `runPipeline` for a context that went through the whole definition. */

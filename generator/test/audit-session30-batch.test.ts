@@ -1,25 +1,16 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { getAddress } from "viem";
 
 import { getColourways, motifCertificateAbi } from "@motif/sdk";
-import { runBatch } from "../src/batch/batch.js";
+import { jobKey, runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
-import { jobKey } from "../src/batch/batch.js";
-import { chainFromEnv } from "../src/cli/chain.js";
-import { pipelineConfig } from "../src/config.js";
-import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
-import { PIPELINE, runPipeline } from "../src/pipeline.js";
+import { PIPELINE } from "../src/pipeline.js";
 import { closeRenderPools } from "../src/render/render.js";
-import { certificateBanks } from "../src/screen/from-chain.js";
 import type { AnyStage } from "../src/stages/stage.js";
 import { recolourOf } from "../../test/ts/helpers/colourway.js";
-import { remoteChainWithMotif } from "../../test/ts/helpers/remote-chain.js";
+import { withDesignOnChain } from "./helpers/design-on-chain.js";
 import { withOwnerSentColourway } from "./helpers/owner-sent-colourway.js";
-
-
 
 /**
  * Audit session 30 (in-process batch) of c22d549: a colourway the colourway stage let through (the
@@ -31,16 +22,7 @@ describe("audit session 30: a design sold between the colourway check and the mi
   after(closeRenderPools);
 
   it("FIXED finding_batchStopsOnSoldDesign: the colourway is refused and the next job is still minted", async () => {
-    const chain = await remoteChainWithMotif();
-    const dir = mkdtempSync(path.join(os.tmpdir(), "motif-a30-batch-"));
-    try {
-      const setup = (await chainFromEnv(chain.env))!;
-      const { publicClient, certificate } = setup.minter;
-      const store = new EmbeddedIpfs(path.join(dir, "ipfs"));
-      const fresh = async () => pipelineConfig({ store, ...(await certificateBanks(publicClient, certificate)), chain: setup });
-      const base = { model: "weld", seed: 77n, params: { scale: 3, sharpness: 6 }, width: 128, height: 128 };
-      const design = await runPipeline(await fresh(), base);
-      expect(design.status).to.equal("minted");
+    await withDesignOnChain(77n, async ({ chain, publicClient, certificate, fresh, design, base, dir }) => {
       const designId = design.rendered.contentDigest;
       const colourway = { ...base, colourway: await recolourOf(design.rendered.png, designId) };
       const plain = { ...base, seed: 78n };
@@ -73,10 +55,7 @@ describe("audit session 30: a design sold between the colourway check and the mi
       expect(outcome, "the batch").to.not.have.property("error");
       expect(journal.get(jobKey(colourway))?.step).to.equal("refused");
       expect(journal.get(jobKey(plain))?.step).to.equal("minted");
-    } finally {
-      await chain.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("a colourway its design's owner sends: the batch journals it attested, and once the owner has sent it, a rerun journals it minted (not attested for ever)", async () => {

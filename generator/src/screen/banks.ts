@@ -187,11 +187,24 @@ export class BankSet {
     return new BankSet(new Bank({ name: CERTIFICATES_BANK, kind: "block", thresholds }, { pdq: index, ...(tile !== undefined ? { tile } : {}) }));
   }
 
-  /** A cleared pattern joins the certificates bank: its PDQ hash and, when it has a reliable one, its tile hash. */
-  remember(label: string, pdqHash: string, tileHash?: string): void {
+  /**
+   * A cleared pattern joins the certificates bank: its PDQ hash and, when it has a reliable one, its
+   * tile hash. `design`: the pattern is a colourway of that design (its token id), so a sibling
+   * screened later in this process, before the chain lists this one among the design's colourways,
+   * meets it as family (`familyOf`).
+   */
+  remember(label: string, pdqHash: string, tileHash?: string, design?: bigint): void {
     this.certificates.add({ signal: "pdq", hash: pdqHash, label });
     if (tileHash !== undefined) this.certificates.add({ signal: "tile", hash: tileHash, label });
+    if (design !== undefined) this.designs.set(label.toLowerCase(), design);
   }
+
+  /** The design a remembered colourway's entry (`label`) belongs to; undefined for any other entry. */
+  familyOf(label: string): bigint | undefined {
+    return this.designs.get(label.toLowerCase());
+  }
+
+  private readonly designs = new Map<string, bigint>();
 
   /** Replaces every bank but the certificates (what a reload of the store does). */
   replace(others: Iterable<Bank>, certificateThresholds?: Thresholds): void {

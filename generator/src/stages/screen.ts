@@ -19,18 +19,21 @@ export const screenStage = defineStage({
     // without banks, the certificates bank over `index` is kept on the config so its tile hashes persist
     const banks = (config.banks ??= BankSet.ofIndex(config.index));
     const report = screen(banks, { pdq: ctx.fingerprint.pdq, tile: ctx.fingerprint.tile });
-    const screened = report.cleared || ctx.design === undefined ? report : asColourway(report, ctx.design);
+    const screened = report.cleared || ctx.design === undefined ? report : asColourway(report, ctx.design, banks);
     return screened.cleared ? { screen: screened } : refuse(nearDuplicate(screened), { screen: screened });
   },
 });
 
 /**
  * A colourway's screening (its design checked by the colourway stage): matches with the design's
- * certificate and its colourways' are family, not copies.
+ * certificate and its colourways' are family, not copies; so are those with a colourway of the same
+ * design kept earlier in this process (a batch or a minter's round of several colourways of one
+ * design: the chain listed none of them when the colourway stage read it).
  */
-function asColourway(report: ScreenReport, design: ColourwayCheckOutput["design"]): ScreenReport {
-  const family = new Set([design.id, ...design.colourways].map((id) => `certificate ${tokenIdHex(BigInt(id))}`));
-  const isFamily = (m: BankMatch) => m.bank === CERTIFICATES_BANK && family.has(m.label.toLowerCase());
+function asColourway(report: ScreenReport, design: ColourwayCheckOutput["design"], banks: BankSet): ScreenReport {
+  const id = BigInt(design.id);
+  const family = new Set([design.id, ...design.colourways].map((c) => `certificate ${tokenIdHex(BigInt(c))}`));
+  const isFamily = (m: BankMatch) => m.bank === CERTIFICATES_BANK && (family.has(m.label.toLowerCase()) || banks.familyOf(m.label) === id);
   const kept = report.matches.filter((m) => !isFamily(m));
   return { ...report, cleared: kept.length === 0, matches: kept, family: report.matches.filter(isFamily) };
 }
