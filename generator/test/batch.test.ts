@@ -114,6 +114,32 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     }
   });
 
+  it("a pattern resumed from its signed request (not rendered again) still screens a near-copy later in the batch (audit 33)", async () => {
+    const { dir, freshConfig } = await batchChain();
+    try {
+      // the same design at two sizes: one design to PDQ and the tile hash
+      const small = { model: "weld", seed: 12n, params: { scale: 2, sharpness: 3 }, width: 96, height: 96 };
+      const large = { ...small, width: 128, height: 128 };
+      // control: in one batch without a crash, the larger is refused as a near-copy of the smaller
+      const control = await runBatch(await freshConfig(), [small, large], path.join(dir, "control.jsonl"));
+      expect(control).to.deep.include({ minted: 1, refused: 1 });
+      // on a fresh chain: the smaller attested and journaled, then the crash; the rerun resumes it from its signed request
+      const again = await batchChain();
+      const stale = await runPipeline(await again.freshConfig(), small, { mint: false });
+      if (stale.status !== "attested") throw new Error(`expected attested, got ${stale.status}`);
+      await (await Journal.open(again.journalFile)).write({ key: jobKey(small), step: "attested", contentDigest: stale.rendered.contentDigest, request: stale.request });
+      const summary = await runBatch(await again.freshConfig(), [small, large], again.journalFile);
+      expect(summary).to.deep.include({ minted: 1, refused: 1 });
+      const journal = await Journal.open(again.journalFile);
+      expect(journal.get(jobKey(large))!.step).to.equal("refused");
+      expect(journal.get(jobKey(large))!.reason).to.include(`certificate ${stale.rendered.contentDigest}`);
+      expect(await again.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n })).to.have.length(1);
+      await rm(again.dir, { recursive: true, force: true });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("motif batch --repeat --size-cm --dpi: each job is the seamless tile of its print spec, journaled under a key of its own", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "motif-batch-print-"));
     try {

@@ -3,6 +3,7 @@ import { getAddress, keccak256, stringToBytes } from "viem";
 import { type MintRequest, checkColourwaySpec, checkPrintSpec, isMotifError, motifErrorOf } from "@motif/sdk";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
+import { BankSet } from "../screen/banks.js";
 import { certificateCreator } from "../stages/certified.js";
 import { colourwayStage, ownerSends } from "../stages/colourway.js";
 import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
@@ -120,6 +121,9 @@ export async function runBatch(
           r = { ...r, status: "minted", already: true };
           await journal.write({ ...journalRecord(key, r), contentDigest: last.contentDigest, metadataCid: last.metadataCid });
         }
+        // not rendered again: its signed lineage's hashes join the banks, as a kept pattern's do, so a
+        // near-copy later in this batch is screened against it (audit 33)
+        if (r.status !== "refused") rememberSigned(r.ctx, env);
       } else {
         const ctx = toRender[i] ?? { request: job };
         r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));
@@ -152,6 +156,13 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
     if (creator !== undefined && creator === getAddress(env.config.creator)) return { ...r, status: "minted", already: true };
     return { ...r, status: "refused", refusal: certifiedByAnother(tokenId, creator ?? "an unknown creator") };
   }
+}
+
+/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets. */
+function rememberSigned(ctx: PipelineContext, { config }: StageEnv): void {
+  const lineage = ctx.mintRequest!.lineage;
+  const tile = /^0x0{64}$/i.test(lineage.tileHash) ? undefined : lineage.tileHash.slice(2);
+  (config.banks ??= BankSet.ofIndex(config.index)).remember(`certificate ${lineage.contentDigest}`, lineage.pdqHash.slice(2), tile, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
 }
 
 /** Whether an attestation's deadline has passed, or will within a minute, by the chain's latest block (the contract's clock, not this machine's). */

@@ -32,6 +32,7 @@ import type { ColourwaySpec, PrintSpec } from "@motif/sdk";
 import { Journal } from "../batch/journal.js";
 import { jobKey, journalRecord, settleStages } from "../batch/batch.js";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, queueStages, runStagesTogether } from "../pipeline.js";
+import { BankSet } from "../screen/banks.js";
 import { colourwayStage } from "../stages/colourway.js";
 import type { FingerprintOutput } from "../stages/fingerprint.js";
 import type { PinOutput } from "../stages/pin.js";
@@ -261,6 +262,10 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
   const firstBatch = minterStages.findIndex((s) => s.batch !== undefined);
   const perPattern = firstBatch < 0 ? minterStages : minterStages.slice(0, firstBatch);
   const together = firstBatch < 0 ? [] : minterStages.slice(firstBatch);
+  // one set of banks for the whole drain (made here when the config has none): each job's env is a
+  // copy of the config, and a bank made on a copy would forget what the round kept (its tile hashes,
+  // the designs of its colourways: audit 33)
+  o.pipeline.banks ??= BankSet.ofIndex(o.pipeline.index);
   const config: PipelineConfig = { ...o.pipeline, ...(o.pipeline.minter !== undefined ? { attester: "minter" as const } : {}) };
   const envOf = (d: RenderJobData): StageEnv => ({ config: { ...config, modelIds: d.modelIds, creator: d.creator }, options: { resume: true } });
   const count = (r: RunResult) => (r.status === "refused" ? summary.refused++ : r.status === "pinned" ? summary.pinned++ : summary.minted++);

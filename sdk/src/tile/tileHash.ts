@@ -264,36 +264,40 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
  * ±10–20: 102–132). The period is looked for again with one cycle across each line left out
  * (`autocorrelation`'s `alsoWithoutCycle`, passed in here; a line's own cycle, whatever its phase, so
  * a diagonal one too); where that finds another (over 2% off), the shading is taken off the pixels
- * (`withoutShading`, each axis with a repeat, and both diagonals) and the image read at that period.
- * Where the periods agree, a shading can still move the bits (audit 32: a ±20 diagonal wash over a
- * one-tile render, 50–66 bits; along an axis, up to 66): when one of over `WASH.minPeak` grey levels is
- * fitted (along both axes and both diagonals), the image without it is read at the period found.
- * Each read is hashed as any image is (its lattice reading too, as in `variantsOf`). Empty for an
- * image without such a shading (a render of scale 2 or more holds no whole-image cycle).
+ * (`withoutShading`: along both axes and both diagonals) and the image read at that period. A
+ * shading can also move the bits without hiding the period (audit 32: a ±20 diagonal wash over a
+ * one-tile render, 50–66 bits; along an axis, up to 66), or move the search of a one-tile render
+ * (audit 33: 64² and 1000×60 renders, 60–70 bits): when the fitted shading peaks over `WASH.minPeak`
+ * grey levels, the image without it is also read at step 2's period. Each read is hashed as any
+ * image is (its lattice reading too, as in `variantsOf`). Empty for an image without such a shading
+ * (a render of scale 2 or more holds no whole-image cycle).
  */
 function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, lattice: boolean): RelaidHash[] {
   const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
   const qy = snapPeriod((findPeriod(washedY) * height) / sh, height);
   const hidden = Math.abs(qx - px) > 0.02 * px || Math.abs(qy - py) > 0.02 * py;
-  const { pixels, peak } = withoutShading(rgb, width, height, !hidden || qx < width, !hidden || qy < height);
-  if (!hidden && peak < WASH.minPeak) return [];
-  const at = hidden ? { x: qx, y: qy } : { x: px, y: py };
-  const read = hashOf(pixels, width, height, true, lattice, at);
-  if (!read.reliable) return [];
-  const how = `read at ${round3(at.x)} × ${round3(at.y)} px with a one-cycle shading of ±${Math.round(peak)} taken off${hidden ? " (the period it hid)" : ""}`;
+  const { pixels, peak } = withoutShading(rgb, width, height);
+  // at the period the shading hid; and, whatever the search found, at step 2's own when the shading is
+  // worth taking off (a one-tile render's wash can move the search too: audit 33)
+  const periods = [...(hidden ? [{ x: qx, y: qy, hid: true }] : []), ...(peak >= WASH.minPeak ? [{ x: px, y: py, hid: false }] : [])];
   const shading = round3(peak);
-  return [{ variants: read.variants, how, shading }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}`, shading }))];
+  return periods.flatMap((at) => {
+    const read = hashOf(pixels, width, height, true, lattice, at);
+    if (!read.reliable) return [];
+    const how = `read at ${round3(at.x)} × ${round3(at.y)} px with a one-cycle shading of ±${Math.round(peak)} taken off${at.hid ? " (the period it hid)" : ""}`;
+    return [{ variants: read.variants, how, shading }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}`, shading }))];
+  });
 }
 
 /**
- * Packed RGB with a one-cycle shading taken off each axis asked for and both diagonals: along an
+ * Packed RGB with a one-cycle shading taken off along both axes and both diagonals: along an
  * axis, the cosine cycle α·cos + β·sin (of 2π(i + ½)/n) of the least-squares fit of a constant, a
  * slope and that cycle to the luma's column means (x) or row means (y); along the diagonals
  * (`diagonalCycles`), which average to zero over every row and column, fitted to the luma itself.
  * Their sum is subtracted from every channel, rounded and clamped (the slope, an image's own
  * gradient, stays); `peak`: its largest magnitude, in grey levels.
  */
-function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: boolean, alongY: boolean): { pixels: Uint8Array; peak: number } {
+function withoutShading(rgb: Uint8Array, width: number, height: number): { pixels: Uint8Array; peak: number } {
   const columns = new Float64Array(width);
   const rows = new Float64Array(height);
   for (let y = 0, o = 0; y < height; y++) {
@@ -303,10 +307,9 @@ function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: 
       rows[y] = rows[y]! + l;
     }
   }
-  const cycle = (means: Float64Array, on: boolean): Float64Array => {
+  const cycle = (means: Float64Array): Float64Array => {
     const n = means.length;
     const out = new Float64Array(n);
-    if (!on) return out;
     // over a whole cycle at half-sample offsets, cos is orthogonal to a constant, a slope and sin, and
     // sin to a constant: α alone, β with the slope (a 2 × 2 system); the constant is not needed
     const centre = (n - 1) / 2;
@@ -332,8 +335,8 @@ function withoutShading(rgb: Uint8Array, width: number, height: number, alongX: 
   };
   for (let x = 0; x < width; x++) columns[x] = columns[x]! / height;
   for (let y = 0; y < height; y++) rows[y] = rows[y]! / width;
-  const sx = cycle(columns, alongX);
-  const sy = cycle(rows, alongY);
+  const sx = cycle(columns);
+  const sy = cycle(rows);
   const diagonal = diagonalCycles(rgb, width, height);
   const out = new Uint8Array(width * height * 3);
   let peak = 0;
