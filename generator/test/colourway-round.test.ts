@@ -108,6 +108,7 @@ describe("colourways: several of one design in one round (batch, queue)", functi
       [[...base, "--count", "3", "--colourway-of", design, "--recolour", "#000000:#ffffff", "--recolour", "#111111:#ffffff"], {}, /--count: 3, but 2 --recolour maps given/],
       [["--model", "weld", "--size", "64", "--colourway-of", design, "--recolour", "#000000:#ffffff"], {}, /--seed-start: required with --colourway-of/],
       [[...base, "--colourway-of", design, "--recolour", "#000000:#ffffff"], { MOTIF_RPC_URL: "" }, /--colourway-of: needs MOTIF_RPC_URL/],
+      [[...base, "--colourway-of", design, ...Array.from({ length: 33 }, (_, i) => ["--recolour", `#000000:#0000${(i + 16).toString(16)}`]).flat()], {}, /--recolour: 33 maps given; a design has at most 32 colourways/],
     ];
     for (const [args, env, words] of cases) {
       const r = await motifBatch(args, env);

@@ -4,7 +4,7 @@ import { type MintRequest, checkColourwaySpec, checkPrintSpec, isMotifError, mot
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { BankSet } from "../screen/banks.js";
-import { certificateCreator } from "../stages/certified.js";
+import { certificateCreator, otherLineage } from "../stages/certified.js";
 import { colourwayStage, ownerSends } from "../stages/colourway.js";
 import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
 import type { PipelineContext, StageEnv } from "../stages/stage.js";
@@ -151,9 +151,14 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
     return await settleStages(stages, r.ctx, env, "attested");
   } catch (error) {
     if (!isMotifError(motifErrorOf(error), "MotifCertificateDuplicateContent")) throw error;
-    const tokenId = BigInt(r.ctx.mintRequest!.lineage.contentDigest); // also after a crash, when only the signed request was journaled
+    const lineage = r.ctx.mintRequest!.lineage;
+    const tokenId = BigInt(lineage.contentDigest); // also after a crash, when only the signed request was journaled
     const creator = await certificateCreator(env.config.minter!, tokenId);
-    if (creator !== undefined && creator === getAddress(env.config.creator)) return { ...r, status: "minted", already: true };
+    if (creator !== undefined && creator === getAddress(env.config.creator)) {
+      // an earlier run's mint of this very request, or another request of the same pixels (audit 34)
+      const other = await otherLineage(env.config.minter!, tokenId, lineage);
+      return other === undefined ? { ...r, status: "minted", already: true } : { ...r, status: "refused", refusal: other };
+    }
     return { ...r, status: "refused", refusal: certifiedByAnother(tokenId, creator ?? "an unknown creator") };
   }
 }

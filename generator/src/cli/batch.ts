@@ -14,6 +14,7 @@ import { BankSet } from "../screen/banks.js";
 import { BankStore, defaultStateDir } from "../screen/bank-store.js";
 import { mintedSignals } from "../screen/from-chain.js";
 import { COLOURWAY_OPTION_SPECS, PRINT_FLAGS_HELP, PRINT_OPTION_SPECS, RENDER_OPTION_SPECS, UsageError, colourwayFrom, intOption, modelEntry, paramFlagsHelp, parse, printSpecFrom, renderOptionsFrom, seedOption } from "./args.js";
+import { MAX_COLOURWAYS } from "../stages/colourway.js";
 import { chainFromEnv } from "./chain.js";
 
 const HELP = `usage: motif batch --count N --model NAME [--seed-start N] [--PARAM VALUE ...]
@@ -153,6 +154,7 @@ export const batchCommand = {
 function colourwaysFrom(design: string | undefined, maps: string[] | undefined): ColourwaySpec[] | undefined {
   if (design === undefined && maps === undefined) return undefined;
   if (maps === undefined) return [colourwayFrom({ "colourway-of": design })!];
+  if (maps.length > MAX_COLOURWAYS) throw new UsageError(`--recolour: ${maps.length} maps given; a design has at most ${MAX_COLOURWAYS} colourways`);
   return maps.map((map, i) => {
     try {
       return colourwayFrom({ "colourway-of": design, recolour: map })!;

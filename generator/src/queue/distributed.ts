@@ -250,11 +250,13 @@ export type DrainSummary = { minted: number; pinned: number; refused: number; de
  * records as the in-process batch. Idempotent: journaled patterns are skipped.
  */
 export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
-  const total = o.jobIds.length;
+  // a job named twice (two identical colourway maps: one job id) is one job: waiting for it twice never ends (audit 34)
+  const jobIds = [...new Set(o.jobIds)];
+  const total = jobIds.length;
   const summary: DrainSummary = { minted: 0, pinned: 0, refused: 0, dead: 0 };
   const settled = new Set<string>();
-  const wanted = new Set(o.jobIds);
-  for (const id of o.jobIds) {
+  const wanted = new Set(jobIds);
+  for (const id of jobIds) {
     const step = o.journal.get(id)?.step;
     if (step === "minted" || step === "refused" || step === "dead" || (step === "pinned" && o.pipeline.minter === undefined)) settled.add(id);
   }
@@ -288,7 +290,7 @@ export async function drainBatch(o: DrainOptions): Promise<DrainSummary> {
     for (;;) {
       if (Date.now() - lastScan >= (o.rescanMs ?? 5000)) {
         lastScan = Date.now();
-        for (const id of o.jobIds) if (!settled.has(id)) finished.push(id);
+        for (const id of jobIds) if (!settled.has(id)) finished.push(id);
       }
       const ready: RunResult[] = [];
       const readyIds: string[] = [];
