@@ -53,8 +53,9 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  *    as extra query hashes (`relaid`); the hash, its variants and every other field are unchanged.
  *    Two more join them there: a tile just above step 4b's cut read on its lattice too (a shading
  *    puts energy at odd u + v), and the image with a shading of one cycle across it taken off (along
- *    an axis or a diagonal: `washHashes`), read at the period that shading hid from step 2 (found
- *    again with that cycle left out of the autocorrelation) or, where it hid none, at step 2's.
+ *    the axes and the diagonals: `washHashes`), read at the period that shading hid from step 2
+ *    (found again with that cycle left out of the autocorrelation) and, when the shading is worth
+ *    taking off, at step 2's own.
  *
  * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
  * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
@@ -82,7 +83,7 @@ export const TILE_MIN_ENERGY = 2;
 export const TILE_MIN_SPREAD = 8;
 
 const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
-/** Screening's query side (`washHashes`): the least one-cycle shading, in grey levels at its peak, that an image whose period it left as it was is also read without. */
+/** Screening's query side (`washHashes`): the least one-cycle shading, in grey levels at its peak, that an image is also read without at step 2's own period. */
 const WASH = { minPeak: 4 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
 const MARGIN = { min: 4, meanDeviation: 12, deviation: 32, share: 0.9 } as const;
