@@ -269,7 +269,9 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
  * shading can also move the bits without hiding the period (audit 32: a ±20 diagonal wash over a
  * one-tile render, 50–66 bits; along an axis, up to 66), or move the search of a one-tile render
  * (audit 33: 64² and 1000×60 renders, 60–70 bits): when the fitted shading peaks over `WASH.minPeak`
- * grey levels, the image without it is also read at step 2's period. Each read is hashed as any
+ * grey levels, the image without it is also read at step 2's period. Where both axes' periods moved,
+ * one may be the shading's and the other a short side's imprecise search (a 60 px side read at 27.4
+ * for 30): the two mixed pairs are read too. Each read is hashed as any
  * image is (its lattice reading too, as in `variantsOf`). Empty for an image without such a shading
  * (a render of scale 2 or more holds no whole-image cycle).
  */
@@ -280,7 +282,13 @@ function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Flo
   const { pixels, peak } = withoutShading(rgb, width, height);
   // at the period the shading hid; and, whatever the search found, at step 2's own when the shading is
   // worth taking off (a one-tile render's wash can move the search too: audit 33)
-  const periods = [...(hidden ? [{ x: qx, y: qy, hid: true }] : []), ...(peak >= WASH.minPeak ? [{ x: px, y: py, hid: false }] : [])];
+  const apart = (q: number, p: number) => Math.abs(q - p) > 0.02 * p;
+  const periods = [
+    ...(hidden ? [{ x: qx, y: qy, hid: true }] : []),
+    // where both axes moved, one may be the shading's and the other a short side's imprecise search (audit 33 F3)
+    ...(hidden && apart(qx, px) && apart(qy, py) ? [{ x: qx, y: py, hid: true }, { x: px, y: qy, hid: true }] : []),
+    ...(peak >= WASH.minPeak ? [{ x: px, y: py, hid: false }] : []),
+  ];
   const shading = round3(peak);
   return periods.flatMap((at) => {
     const read = hashOf(pixels, width, height, true, lattice, at);
