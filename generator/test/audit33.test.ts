@@ -11,12 +11,10 @@
  */
 import path from "node:path";
 import { expect } from "chai";
-import { Queue, type Worker } from "bullmq";
 import type { Hex } from "viem";
 
 import { renderParamsHash, tokenIdHex } from "@motif/sdk";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
-import { Journal } from "../src/batch/journal.js";
 import { decodeImage } from "../src/pdq/decode.js";
 import {
   type PatternRequest,
@@ -24,15 +22,6 @@ import {
   runPipeline,
   runPipelines,
 } from "../src/pipeline.js";
-import {
-  RENDER_QUEUE,
-  type RenderJobData,
-  type RenderJobResult,
-  drainBatch,
-  enqueueBatch,
-  redisConnection,
-  startWorker,
-} from "../src/queue/distributed.js";
 import { closeRenderPools, render } from "../src/render/render.js";
 import { Bank, BankSet } from "../src/screen/banks.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
@@ -46,7 +35,7 @@ import {
 import { type Rgb, rgb, shade } from "../../test/ts/helpers/pixels.js";
 import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
-import { startRedis } from "../../test/ts/helpers/procs.js";
+import { queueRound } from "./helpers/queue-round.js";
 
 /** ±a grey levels, one cosine cycle across the image along x, y, or a diagonal ("+": x/W + y/H, "-": x/W − y/H), at `phase`. */
 const wash = (
@@ -411,62 +400,8 @@ describe("audit33: colourways of one design in one round", function () {
   // design (`familyOf`) is on a BankSet thrown away with the job's copy, so the second colourway of
   // the same design meets it as a copy. The in-process batch (one config object) pins both.
   /** Two colourways of design A through a worker, then drained by a minter over `minterConfig`: the summary and each job's journal words. */
-  const drainTwo = async (minterConfig: PipelineConfig) => {
-    const redis = await startRedis();
-    const connection = redisConnection(redis.url);
-    const queue = new Queue<RenderJobData, RenderJobResult>(RENDER_QUEUE, {
-      connection,
-    });
-    const { modelIds: _i, creator: _c, ...workerConfig } = setup.configOf();
-    const worker: Worker = startWorker({ connection, pipeline: workerConfig });
-    try {
-      const jobs = [await colourway(24), await colourway(40)];
-      const data: RenderJobData[] = jobs.map((j) => ({
-        batchId: "a33",
-        model: j.model,
-        seed: j.seed.toString(),
-        params: j.params,
-        width: j.width,
-        height: j.height,
-        modelIds: minterConfig.modelIds,
-        creator: minterConfig.creator,
-        colourway: j.colourway!,
-      }));
-      const ids = await enqueueBatch(queue, data);
-      for (
-        let i = 0;
-        !(await Promise.all(ids.map((id) => queue.getJobState(id)))).every(
-          (s) => s === "completed",
-        );
-        i++
-      ) {
-        if (i > 600)
-          throw new Error("the worker did not finish the jobs in 60 s");
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const journal = await Journal.open(
-        path.join(motifTempDir("audit33-journal"), "queue.jsonl"),
-      );
-      const summary = await drainBatch({
-        queue,
-        jobIds: ids,
-        journal,
-        pipeline: minterConfig,
-        rescanMs: 500,
-      });
-      return {
-        summary,
-        words: JSON.stringify(
-          ids.map((id) => journal.get(id)?.reason ?? journal.get(id)?.step),
-        ),
-      };
-    } finally {
-      await worker.close();
-      await queue.obliterate({ force: true });
-      await queue.close();
-      redis.stop();
-    }
-  };
+  const drainTwo = async (minterConfig: PipelineConfig) =>
+    queueRound([await colourway(24), await colourway(40)], setup.configOf(), minterConfig, motifTempDir("audit33-journal"));
 
   it("held_: a queue minter whose config holds banks pins both colourways of one design (no chain: pinned, not minted)", async () => {
     const { summary, words } = await drainTwo(setup.configOf());

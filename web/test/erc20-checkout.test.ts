@@ -113,6 +113,16 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
     };
   };
 
+  /** A page whose injected wallet is dev account `index` on the stack's chain, and the page's errors as they come. */
+  const walletPage = async (index: number) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const wallet = await injectWallet(page, stack.urls.rpc, index);
+    wallet.state.chainId = 31337;
+    return { page, errors, wallet, buyer: wallet.account.address };
+  };
+
   /**
    * Reports 300 units on the page's only licence: 3 of the token's unit royalty, 2.5 recouped from
    * the advance, so 0.5 due (written out here). The chain's word after: 0.5 paid, nothing left
@@ -130,12 +140,7 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
   };
 
   it("says the price in mUSD; approves exactly price + advance and accepts; a rejected approval and a double click send nothing extra; a usage report approves the royalty due after the advance, then pays it", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    const wallet = await injectWallet(page, stack.urls.rpc, 8);
-    wallet.state.chainId = 31337;
-    const buyer = wallet.account.address;
+    const { page, errors, wallet, buyer } = await walletPage(8);
     const c = chain();
     await mint(buyer, 20_000_000n); // 20 mUSD: enough, and none of it approved
     expect(await c.allowance(buyer)).to.equal(0n);
@@ -198,12 +203,7 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
   });
 
   it("a wallet with too few mUSD is told in words, before its wallet is asked anything; topped up, a rejected acceptance keeps its approval and the next click only accepts", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    const wallet = await injectWallet(page, stack.urls.rpc, 9);
-    wallet.state.chainId = 31337;
-    const buyer = wallet.account.address;
+    const { page, errors, wallet, buyer } = await walletPage(9);
     const c = chain();
     await mint(buyer, 5_000_000n); // 5 mUSD of the 15 due
     await page.goto(`${stack.urls.web}/#/pattern/${tokenHex}`);
@@ -257,12 +257,7 @@ describe("web page: accepting an offer priced in an ERC-20 token (headless Chrom
   it("a token that changes an allowance only through zero (USDT's rule) with some allowance left: zeroed, approved, accepted; a usage report the same; a token without the rule asks one approval", async () => {
     const zusd = getAddress((await stack.connection.viem.deployContract("ZeroFirstStablecoin")).address);
     const zOffer = await publish(zusd);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    const wallet = await injectWallet(page, stack.urls.rpc, 10);
-    wallet.state.chainId = 31337;
-    const buyer = wallet.account.address;
+    const { page, errors, wallet, buyer } = await walletPage(10);
     // the same account outside the page, to leave an allowance behind as an earlier dapp would have
     const own = (await stack.connection.viem.getWalletClients())[10]!;
     expect(getAddress(own.account.address)).to.equal(buyer);
