@@ -32,33 +32,10 @@ import {
   tileHashPixels,
   tileQueries,
 } from "../src/tile/index.js";
-import { type Rgb, rgb, shade } from "../../test/ts/helpers/pixels.js";
+import { type Rgb, rgb, wash } from "../../test/ts/helpers/pixels.js";
 import { recolourOf } from "../../test/ts/helpers/colourway.js";
 import { motifTempDir, testPipeline } from "../../test/ts/helpers/pipeline.js";
 import { queueRound } from "./helpers/queue-round.js";
-
-/** ±a grey levels, one cosine cycle across the image along x, y, or a diagonal ("+": x/W + y/H, "-": x/W − y/H), at `phase`. */
-const wash = (
-  img: Rgb,
-  a: number,
-  along: "x" | "y" | "+" | "-",
-  phase: number,
-) =>
-  shade(
-    img,
-    (x, y) =>
-      a *
-      Math.cos(
-        2 *
-          Math.PI *
-          (along === "x"
-            ? x / img.width
-            : along === "y"
-              ? y / img.height
-              : x / img.width + ((along === "+" ? 1 : -1) * y) / img.height) +
-          phase,
-      ),
-  );
 
 type WashCase = [
   model: string,
@@ -141,14 +118,21 @@ describe("audit33: screening's wash reads", function () {
     expect(missed, missed.join("\n")).to.deep.equal([]);
   });
 
-  // F3, in part: on a 60 px side the washed search reads the short side imprecisely (27.4 px for 30),
-  // so the read at the periods it found missed the tile though its long side was right; reading the
-  // long side's new period with the short side's old one finds it. Still open: washes along the short
-  // side, and scale 3 under a diagonal one (SECURITY.md).
-  it("FIXED finding_wash_elongated_repeat (in part): a scale-2 render of 1000×60 under a ±6–20 wash along its long side is found", async () => {
+  // F3: on a 60 px side of a 1000 px render, step 2's small copy kept 15 rows (the whole image
+  // reduced by 3.9), too few for the search: it read the short side imprecisely (27.4 px for 30) or
+  // not at all (scale 3: 40.4 px for 20; scale 4: the whole side for 15). A hash read at such a
+  // period holds energy at a few of its frequencies only, and a ±1.5 shading moved it 68 bits. Step
+  // 2 now keeps at least 64 samples of the short side (`PERIOD.minShort`), and the period is found.
+  it("FIXED finding_wash_elongated_repeat: scale 2–4 renders of 1000×60 under a ±12–20 wash along either side or a diagonal are found", async () => {
     const missed = await missedOf([
       ["weld", 52002n, 2, 1000, 60, 6, "x", 0.4],
       ["weld", 52002n, 2, 1000, 60, 20, "x", 0.4],
+      ["weld", 52002n, 3, 1000, 60, 12, "+", 0.4],
+      ["weld", 52002n, 3, 1000, 60, 20, "y", 0.4],
+      ["indigo", 52001n, 2, 1000, 60, 12, "y", 0.4],
+      ["indigo", 52001n, 4, 1000, 60, 12, "x", 2.3],
+      ["indigo", 52001n, 4, 1000, 60, 20, "-", 0.4],
+      ["weld", 52002n, 4, 1000, 60, 12, "y", 2.3],
     ]);
     expect(missed, missed.join("\n")).to.deep.equal([]);
   });

@@ -83,6 +83,6 @@ export * from "./actions/datasets/mintDataset.js";
 // auditors (and the SDK's tests) can check it against a textbook transform: the tile bits an
 // attestation carries depend on it bit for bit
 export { fft, fftOfRealLine } from "./tile/fft.js";
-export { type RelaidHash, TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashOptions, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "./tile/tileHash.js";
+export { type RelaidHash, TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_HASH_READING, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashOptions, type TileHashReading, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "./tile/tileHash.js";
 export * from "./indexer/types.js";
 export * from "./indexer/actions.js";

@@ -1,6 +1,6 @@
 /**
  * Audit 31: the verifier's `tile` item fallback (a certificate minted before step 4b is recomputed
- * with `{ lattice: false }`). Before step 4b every half-drop/brick tile hashed to nearly the parity
+ * with `{ lattice: false }`, now `{ reading: 1 }`). Before step 4b every half-drop/brick tile hashed to nearly the parity
  * pattern (unrelated ones 4–26 bits apart), so the fallback accepts, for such an image, the hash of
  * an unrelated design; and it has no notion of "before": a certificate minted today passes it too.
  * Findings FAIL on the audited code (00a6855); `held_*` pass.
@@ -8,11 +8,11 @@
 import { expect } from "chai";
 import type { Hex } from "viem";
 
-import { decodeImage, pdqHashImage } from "../../generator/src/pdq/index.js";
+import { decodeImage } from "../../generator/src/pdq/index.js";
 import { render, closeRenderPools } from "../../generator/src/render/render.js";
 import { tileDistance, tileHashPixels } from "../../generator/src/tile/index.js";
 import { verifyCertificate } from "@motif/sdk";
-import { oldCertificateChain } from "./helpers/old-certificate.js";
+import { certifyOld, oldCertificateChain } from "./helpers/old-certificate.js";
 
 type Repeat = "block" | "half-drop" | "brick";
 const renderOf = (model: string, seed: bigint, repeat: Repeat, scale: number) =>
@@ -23,40 +23,17 @@ describe("audit31: the verifier's pre-step-4b tile hash fallback", function () {
   after(closeRenderPools);
 
   it("FIXED finding: a brick tile's certificate attesting an unrelated half-drop design's tile hash does not pass the tile item (a warning says why)", async () => {
-    const { pin } = await import("../../generator/src/stages/pin.js");
-    const { attest } = await import("../../generator/src/stages/attest.js");
-    const { mint } = await import("../../generator/src/stages/mint.js");
-    const { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model: indigo } = await oldCertificateChain("indigo");
-
-    const certify = async (seed: bigint, repeat: Repeat, scale: number, tileHash: Hex) => {
-      const rendered = await renderOf("indigo", seed, repeat, scale);
-      const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
-      const print = { repeat, sizeCm: 2.56, dpi: 254 };
-      const pinned = await pin(store, {
-        png: rendered.png,
-        metadata: {
-          name: `audit31 ${seed}`, description: "minted now", generator: { name: "motif-generator", version: "0.0.9" },
-          lineage: {
-            contentDigest: rendered.contentDigest, modelId: 1, modelName: "indigo", modelVersion: indigo.version, weightsDigest: indigo.sha256,
-            seed, params: { scale, sharpness: 6 }, print, paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: 256, height: 256, creator, editLog: [],
-            tile: { hash: tileHash, period: { x: 256, y: 256 } },
-          },
-        },
-      });
-      const request = await attest(attester, {
-        lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash, creator, recipeId: 0n },
-        to: creator, royaltyBps: 100, deadline: now + 3600n,
-      });
-      await mint(minter, { requests: [request] });
-      return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
-    };
+    const chain = await oldCertificateChain("indigo");
+    const { publicClient, gateway, url, addresses } = chain;
+    const certify = (seed: bigint, repeat: Repeat, scale: number, tileHash: Hex) =>
+      certifyOld(chain, { seed, scale, width: 256, height: 256, print: { repeat, sizeCm: 2.56, dpi: 254 }, tileHash, metadataTile: { hash: tileHash, period: { x: 256, y: 256 } }, description: "audit31" });
     const tileItem = async (tokenId: bigint) => (await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, decode: (b) => decodeImage(b) })).items.find((i) => i.id === "tile")!;
     try {
       // an unrelated design: weld seed 31540, half-drop scale 4; its tile hash as the code before step 4b computed it
       const other = await renderOf("weld", 31_540n, "half-drop", 4);
-      const otherOld = tileHashPixels(await decodeImage(other.png), { lattice: false }).hash;
+      const otherOld = tileHashPixels(await decodeImage(other.png), { reading: 1 }).hash;
       const mine = await decodeImage((await renderOf("indigo", 31_041n, "brick", 4)).png);
-      console.log(`      old hashes of the two designs: ${tileDistance(otherOld, tileHashPixels(mine, { lattice: false }).hash)} bits apart; today's: ${tileDistance(tileHashPixels(await decodeImage(other.png)).hash, tileHashPixels(mine).hash)}`);
+      console.log(`      old hashes of the two designs: ${tileDistance(otherOld, tileHashPixels(mine, { reading: 1 }).hash)} bits apart; today's: ${tileDistance(tileHashPixels(await decodeImage(other.png)).hash, tileHashPixels(mine).hash)}`);
       // held_ part: a non-lattice block render attested with another block render's hash fails
       const blockOther = tileHashPixels(await decodeImage((await renderOf("indigo", 4243n, "block", 2)).png)).hash;
       const block = await certify(4242n, "block", 2, `0x${blockOther}`);

@@ -24,7 +24,7 @@ import { certifyDataset } from "../../generator/src/certify.js";
 import { licenseTerms, type DatasetManifest, type Offer, type VerificationReport, IpfsVerificationError, datasetIdOf, datasetMerkleRoot, getDatasetManifest, motifActions, regionMask, verifyCertificate, modelRegistration, modelCardDigest } from "@motif/sdk";
 import { bytesOf, carTamperingGateway } from "./helpers/lying-gateway.js";
 import { deployMotif } from "../../scripts/lib/deploy.js";
-import { oldCertificateChain } from "./helpers/old-certificate.js";
+import { certifyOld, oldCertificateChain } from "./helpers/old-certificate.js";
 
 /** A gateway that forwards to `upstream` but serves `replacement` for one CID. */
 async function lyingGateway(upstream: string, cid: string, replacement: Uint8Array) {
@@ -368,40 +368,15 @@ describe("a certificate attested before tile hashes (zero tileHash, metadata wit
   this.timeout(120_000);
 
   it("still verifies: the tile item computes the hash on the fly and says it was not attested; a tile hash claimed in metadata but not on chain fails", async () => {
-    const { pin } = await import("../../generator/src/stages/pin.js");
-    const { attest } = await import("../../generator/src/stages/attest.js");
-    const { mint } = await import("../../generator/src/stages/mint.js");
     const { tileHashImage } = await import("../../generator/src/tile/index.js");
-    const { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model: indigo } = await oldCertificateChain("indigo");
+    const chain = await oldCertificateChain("indigo");
+    const { publicClient, store, gateway, url, addresses, model: indigo } = chain;
     await store.add(await readFile(path.join(MODELS_DIR, indigo.file)));
     await store.add(await readFile(path.join(MODELS_DIR, indigo.card)));
 
     // what the generator wrote before tile hashes: metadata without `tile`, lineage with a zero tileHash
-    const certify = async (seed: bigint, metadataTile?: { hash: Hex; period: { x: number; y: number } }) => {
-      const rendered = await render({ model: "indigo", seed, params: { scale: 1, sharpness: 6 }, width: 128, height: 128 });
-      const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
-      const pinned = await pin(store, {
-        png: rendered.png,
-        metadata: {
-          name: `old ${seed}`,
-          description: "certified before tile hashes",
-          generator: { name: "motif-generator", version: "0.0.9" },
-          lineage: {
-            contentDigest: rendered.contentDigest, modelId: 1, modelName: "indigo", modelVersion: indigo.version, weightsDigest: indigo.sha256,
-            seed, params: { scale: 1, sharpness: 6 }, paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: 128, height: 128, creator, editLog: [],
-            ...(metadataTile !== undefined ? { tile: metadataTile } : {}),
-          },
-        },
-      });
-      const request = await attest(attester, {
-        lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash: `0x${"0".repeat(64)}`, creator, recipeId: 0n },
-        to: creator,
-        royaltyBps: 100,
-        deadline: now + 3600n,
-      });
-      await mint(minter, { requests: [request] });
-      return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
-    };
+    const certify = (seed: bigint, metadataTile?: { hash: Hex; period: { x: number; y: number } }) =>
+      certifyOld(chain, { seed, scale: 1, width: 128, height: 128, tileHash: `0x${"0".repeat(64)}`, ...(metadataTile !== undefined ? { metadataTile } : {}), description: "certified before tile hashes" });
     try {
       const old = await certify(5n);
       const report = await verifyCertificate(publicClient, { addresses, tokenId: old.tokenId, gateway: url, decode: (b) => decodeImage(b) });
@@ -427,39 +402,14 @@ describe("a half-drop print tile certified before the tile hash read centred lat
   this.timeout(180_000);
 
   it("still verifies, with a warning, against the hash it attested then (pinned here as the previous code computed it); any other hash fails", async () => {
-    const { pin } = await import("../../generator/src/stages/pin.js");
-    const { attest } = await import("../../generator/src/stages/attest.js");
-    const { mint } = await import("../../generator/src/stages/mint.js");
     const { tileHashImage } = await import("../../generator/src/tile/index.js");
-    const { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model: weld } = await oldCertificateChain("weld");
+    const chain = await oldCertificateChain("weld");
+    const { publicClient, gateway, url, addresses } = chain;
     // the tile hash of this render as the code before step 4b computed it (written out: the oracle)
     const BEFORE = "0x3c33c30fc070ff07013ff0f2c02f0ff1e803c3fc3fc03c0f00fffc300ff000ff";
     const print = { repeat: "half-drop" as const, sizeCm: 2.56, dpi: 254 };
-    const certify = async (seed: bigint, tileHash: Hex) => {
-      const rendered = await render({ model: "weld", seed, params: { scale: 2, sharpness: 6 }, width: 256, height: 256, print });
-      const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
-      const pinned = await pin(store, {
-        png: rendered.png,
-        metadata: {
-          name: `half-drop ${seed}`,
-          description: "certified before step 4b",
-          generator: { name: "motif-generator", version: "0.0.9" },
-          lineage: {
-            contentDigest: rendered.contentDigest, modelId: 1, modelName: "weld", modelVersion: weld.version, weightsDigest: weld.sha256,
-            seed, params: { scale: 2, sharpness: 6 }, print, paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: 256, height: 256, creator, editLog: [],
-            tile: { hash: tileHash, period: { x: 256, y: 256 } },
-          },
-        },
-      });
-      const request = await attest(attester, {
-        lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash, creator, recipeId: 0n },
-        to: creator,
-        royaltyBps: 100,
-        deadline: now + 3600n,
-      });
-      await mint(minter, { requests: [request] });
-      return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
-    };
+    const certify = (seed: bigint, tileHash: Hex) =>
+      certifyOld(chain, { seed, scale: 2, width: 256, height: 256, print, tileHash, metadataTile: { hash: tileHash, period: { x: 256, y: 256 } }, description: "certified before step 4b" });
     const tileItem = async (tokenId: bigint) => (await verifyCertificate(publicClient, { addresses, tokenId, gateway: url, decode: (b) => decodeImage(b) })).items.find((i) => i.id === "tile")!;
     try {
       const old = await certify(31_010n, BEFORE);

@@ -5,7 +5,7 @@ import { decodeImage } from "../pdq/decode.js";
 import type { RawImage } from "../pdq/pdq.js";
 import { TILE_VARIANTS, type TileHashOptions, type TileHashResult, type TileVariant, tileHashPixels } from "@motif/sdk";
 
-export { type RelaidHash, TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashOptions, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "@motif/sdk";
+export { type RelaidHash, TILE_HASH_READING, TILE_MATCH_DISTANCE, TILE_MIN_ENERGY, TILE_MIN_SPREAD, TILE_SIZE, TILE_VARIANTS, TILE_VERIFY_TOLERANCE, type TileHashOptions, type TileHashReading, type TileHashResult, type TileVariant, tileDistance, tileHashPixels } from "@motif/sdk";
 
 /** The tile hash of an image file or encoded buffer (decoded within the pixel budget). */
 export async function tileHashImage(input: string | Uint8Array): Promise<TileHashResult> {
@@ -54,6 +54,6 @@ export function tileQueries(result: TileHashResult): QueryHash[] {
     const m = result.margin;
     queries.push(...queriesOf(f.variants, `inside a margin of ${m.top}/${m.right}/${m.bottom}/${m.left} px, any tile origin, ${repeatOf(f)}`));
   }
-  for (const r of result.relaid ?? []) queries.push(...queriesOf(r.variants, r.shading !== undefined ? r.how : `re-laid: ${r.how}`));
+  for (const r of result.relaid ?? []) queries.push(...queriesOf(r.variants, r.shading !== undefined || r.before === true ? r.how : `re-laid: ${r.how}`));
   return queries;
 }

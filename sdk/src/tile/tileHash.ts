@@ -18,12 +18,16 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  *    the ground and the figures as figures, whatever colours they take; luma would not (a dark
  *    figure on light ground can turn light on dark, and figures of two colours can swap order).
  * 2. The period: normalised autocorrelation of the luma along each axis (on a copy at most 256 px a
- *    side, lightly blurred): the first peak ≥ 0.5 after the correlation has dipped under 0.25, at a lag
- *    between 6 px and ¾ of the side, refined to sub-pixel by a parabola. No peak: the image is one
- *    period (a single seamless tile).
+ *    side, lightly blurred; an elongated image's short side keeps at least 64 samples, or all it has):
+ *    the first peak ≥ 0.5 after the correlation has dipped under 0.25, at a lag between 6 px and ¾ of
+ *    the side, refined to sub-pixel by a parabola. No peak: the image is one period (a single
+ *    seamless tile).
  * 3. One period resampled to 64×64 (area-reduced, Gaussian prefilter of half a sample step,
  *    bilinear): any one-period window of a periodic image is a circular shift of the same tile, so
  *    the tile is the same up to a circular shift whatever the origin, the repeat count or the scale.
+ *    An image holding a whole number of periods that are no whole number of pixels (33⅓ px) samples
+ *    each at another sub-pixel phase: the windows are folded (their mean is the tile), which is
+ *    exactly periodic, so that a circular shift of the image is one of the tile.
  *    Each tile sample is then replaced by its square root: a recolouring changes how far each figure
  *    colour sits from the ground (a figure at 60 becomes one at 200), and the root compresses those
  *    ratios (×3.3 → ×1.8) while keeping the ground at zero. Taken after the resampling, not per pixel,
@@ -57,6 +61,10 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  *    (found again with that cycle left out of the autocorrelation) and, when the shading is worth
  *    taking off, at step 2's own.
  *
+ * Readings (`TileHashReading`): certificates attest the hash as it was read when they were made; 2
+ * had neither the short side's 64 samples nor the fold, 1 not step 4b either. The verifier falls back
+ * to them, and screening also queries reading 2 where it differs.
+ *
  * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
  * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
  * median (auditors compare within `TILE_VERIFY_TOLERANCE`).
@@ -82,9 +90,17 @@ export const TILE_MIN_ENERGY = 2;
  */
 export const TILE_MIN_SPREAD = 8;
 
-const PERIOD = { maxSide: 256, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
+/**
+ * Step 2's search. `maxSide`: the small copy's longer side; `minShort`: the least samples of its
+ * shorter one (an elongated image, a border or a ribbon, is reduced along its short side only down to
+ * this, or not at all when shorter: a 1000 × 60 border reduced as a whole kept 15 rows, fewer than a
+ * period of 15–20 px needs).
+ */
+const PERIOD = { maxSide: 256, minShort: 64, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
 /** Screening's query side (`washHashes`): the least one-cycle shading, in grey levels at its peak, that an image is also read without at step 2's own period. */
 const WASH = { minPeak: 4 } as const;
+/** Step 3's fold (reading 3): the most period windows averaged along an axis. */
+const FOLD = { most: 8 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
 const MARGIN = { min: 4, meanDeviation: 12, deviation: 32, share: 0.9 } as const;
 /**
@@ -135,17 +151,26 @@ export type RelaidHash = {
   how: string;
   /** Set on a read of the image with a one-cycle shading taken off (`washHashes`): that shading's peak, in grey levels. */
   shading?: number;
+  /** Set on the image's read as certificates made before today's reading attest it (`TILE_HASH_READING` − 1). */
+  before?: true;
 };
+
+/**
+ * The tile hash's readings, each as certificates made while it was current attest it (the verifier
+ * falls back to the earlier ones): 1 before step 4b (a tile with a centred lattice read at step 4's
+ * frequencies); 2 before step 2 kept `PERIOD.minShort` samples of an elongated image's short side and
+ * step 3 folded the periods of an image that holds a whole number of them (December 2026); 3 today's.
+ */
+export type TileHashReading = 1 | 2 | 3;
+/** Today's reading (`TileHashReading`): what a certificate made now attests. */
+export const TILE_HASH_READING: TileHashReading = 3;
 
 /** Options of `tileHashPixels`. */
 export type TileHashOptions = {
   /** Also look for re-laid copies (half-drop, brick, mirror): `relaid` (screening's query side; the hash itself is unchanged). */
   relaid?: boolean;
-  /**
-   * false: a tile with a centred lattice read at step 4's frequencies, as every tile was before step
-   * 4b (the hash attested by certificates of such tiles made before it: the verifier's fallback).
-   */
-  lattice?: boolean;
+  /** An earlier reading (`TileHashReading`), as certificates made while it was current attest it: the verifier's fallback. Today's by default. */
+  reading?: TileHashReading;
 };
 
 /** The tile hash of decoded 8-bit pixels (grey, RGB or RGBA; alpha ignored). */
@@ -163,7 +188,16 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   // packed RGB bytes (an RGB image's own), so its loops index a typed array instead of calling a
   // per-pixel accessor: the same integers, so the same arithmetic and the same bits.
   const rgb = packedRgb(image);
-  const result = hashOf(rgb, width, height, options.relaid === true, options.lattice !== false);
+  const reading = options.reading ?? TILE_HASH_READING;
+  if (reading !== 1 && reading !== 2 && reading !== 3) throw new RangeError(`reading: ${String(reading)} is not a tile hash reading (1, 2 or 3)`);
+  const read: Read = { relaid: options.relaid === true, reading };
+  const { folded, ...result } = hashOf(rgb, width, height, read);
+  // screening's query side: the image read as the reading before today's too, where that differs (an
+  // elongated image's short side, a fold), so that a copy still meets a certificate made then
+  if (read.relaid && reading === TILE_HASH_READING && (folded || elongated(width, height))) {
+    const before = hashOf(rgb, width, height, { relaid: false, reading: 2 });
+    if (before.reliable && before.hash !== result.hash) result.relaid!.push({ variants: before.variants, how: `read as before December 2026 (${round3(before.period.x)} × ${round3(before.period.y)} px, one period unfolded): a certificate made then`, before: true });
+  }
   // 0. a uniform margin on all four sides (a swatch on a card, a canvas around a repeat) may not be
   // part of the pattern: what it frames is hashed as well, as extra query variants. The hash itself
   // stays that of the whole image, so a spot repeat whose ground reaches every edge keeps its hash.
@@ -173,7 +207,7 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   const h = height - margin.top - margin.bottom;
   const inner = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) inner.set(rgb.subarray(((y + margin.top) * width + margin.left) * 3, ((y + margin.top) * width + margin.left + w) * 3), y * w * 3);
-  const framed = hashOf(inner, w, h, false, options.lattice !== false);
+  const framed = hashOf(inner, w, h, { ...read, relaid: false });
   return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable } };
 }
 
@@ -196,12 +230,31 @@ function packedRgb(image: RawImage): Uint8Array {
   return rgb;
 }
 
-/**
- * Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane).
- * `period`: read at this period instead of step 2's (a shading taken off, `washHashes`); with
- * `relaid`, only its lattice reading joins it (`relaid`), nothing else.
- */
-function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, lattice = true, period?: { x: number; y: number }): TileHashResult {
+/** How `hashOf` reads an image (`TileHashOptions`, resolved). */
+type Read = {
+  relaid: boolean;
+  reading: TileHashReading;
+  /** Read at this period instead of step 2's (a shading taken off, `washHashes`): with `relaid`, only its lattice reading joins it, nothing else. */
+  period?: { x: number; y: number };
+};
+
+/** Step 2's small copy of a `width` × `height` image: at most `PERIOD.maxSide` a side; from reading 3, its short side at least `PERIOD.minShort` samples (or whole). */
+function smallCopySize(width: number, height: number, shortSide: boolean): { sw: number; sh: number } {
+  const f0 = Math.max(1, Math.max(width, height) / PERIOD.maxSide);
+  const least = (side: number) => (shortSide ? Math.min(side, PERIOD.minShort) : 0);
+  return { sw: Math.max(8, Math.round(width / f0), least(width)), sh: Math.max(8, Math.round(height / f0), least(height)) };
+}
+
+/** Whether reading 3's step 2 reads a `width` × `height` image's short side at more samples than reading 2's (an elongated image: a border, a ribbon). */
+function elongated(width: number, height: number): boolean {
+  const [today, before] = [smallCopySize(width, height, true), smallCopySize(width, height, false)];
+  return today.sw !== before.sw || today.sh !== before.sh;
+}
+
+/** Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane). */
+function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): TileHashResult & { folded: boolean } {
+  const { relaid, period } = read;
+  const lattice = read.reading >= 2;
   // 1. dominant colour
   const ground = dominantColour(rgb, width * height);
   const [g0, g1, g2] = ground;
@@ -218,9 +271,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   };
 
   // 2. period, on a small luma copy
-  const f0 = Math.max(1, Math.max(width, height) / PERIOD.maxSide);
-  const sw = Math.max(8, Math.round(width / f0));
-  const sh = Math.max(8, Math.round(height / f0));
+  const { sw, sh } = smallCopySize(width, height, read.reading >= 3);
   const small = period === undefined ? areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh)) : undefined;
   if (small !== undefined) blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
@@ -232,7 +283,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   const py = acy === undefined ? period!.y : snapPeriod((findPeriod(acy) * height) / sh, height);
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
   // (a read at a given period, nested in another hash's, keeps its plane apart: the outer one's re-laid analysis still reads its own)
-  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy } = periodTile(distanceRow, width, height, px, py, period === undefined);
+  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, folded } = periodTile(distanceRow, width, height, px, py, period === undefined, read.reading >= 3);
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
   const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
@@ -242,7 +293,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
   // side of the cut still meets its original on the other
   const extra: RelaidHash[] = relaid && reliable && nearLattice !== undefined ? [{ variants: nearLattice, how: "read on a centred lattice (a half-drop or brick tile shaded or lit unevenly)" }] : [];
   // (asked of an unreliable read too: a wash can hide every period, leaving the whole image as one tile)
-  const washed = relaid && washedX !== undefined && washedY !== undefined ? washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, lattice) : [];
+  const washed = relaid && washedX !== undefined && washedY !== undefined ? washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, read) : [];
   return {
     hash: variants.original,
     variants,
@@ -253,6 +304,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable,
     ...(relaid ? { relaid: [...(reliable ? extra : []), ...washed, ...(reliable && period === undefined ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height) : [])] } : {}),
+    folded,
   };
 }
 
@@ -275,7 +327,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, relaid = false, 
  * image is (its lattice reading too, as in `variantsOf`). Empty for an image without such a shading
  * (a render of scale 2 or more holds no whole-image cycle).
  */
-function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, lattice: boolean): RelaidHash[] {
+function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, as: Read): RelaidHash[] {
   const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
   const qy = snapPeriod((findPeriod(washedY) * height) / sh, height);
   const hidden = Math.abs(qx - px) > 0.02 * px || Math.abs(qy - py) > 0.02 * py;
@@ -291,7 +343,7 @@ function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Flo
   ];
   const shading = round3(peak);
   return periods.flatMap((at) => {
-    const read = hashOf(pixels, width, height, true, lattice, at);
+    const read = hashOf(pixels, width, height, { ...as, relaid: true, period: at });
     if (!read.reliable) return [];
     const how = `read at ${round3(at.x)} × ${round3(at.y)} px with a one-cycle shading of ±${Math.round(peak)} taken off${at.hid ? " (the period it hid)" : ""}`;
     return [{ variants: read.variants, how, shading }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}`, shading }))];
@@ -401,8 +453,13 @@ function diagonalCycles(rgb: Uint8Array, width: number, height: number): (x: num
  * distance from the dominant colour row by row) resampled to the square-rooted 64×64 tile, with the
  * plane reduced to about four samples per tile pixel and where the window lies in it (the re-laid
  * analysis reads the same window). `kept`: the plane in the reused scratch array (the hash's own read).
+ * `fold` (reading 3): an image holding a whole number of periods whose period is not a whole number
+ * of plane samples is read as the mean of its period windows along that axis (at most `FOLD.most`):
+ * each window samples the pattern at another sub-pixel phase, so one window alone depended on where
+ * the image began (a 33⅓ px period moved 74–120 bits under a circular shift), while their mean is
+ * exactly periodic and shifts as a whole.
  */
-function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: number, height: number, px: number, py: number, kept: boolean) {
+function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: number, height: number, px: number, py: number, kept: boolean, fold: boolean) {
   const wrap = divides(px, width) && divides(py, height);
   // each axis reduced by its own period (at most 4 samples per tile pixel): linear time whatever the
   // aspect ratio, and a blur kernel of at most ±6 taps
@@ -425,11 +482,30 @@ function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: 
     xs[i] = x0 + (i + 0.5) * stepX - 0.5;
     ys[i] = y0 + (i + 0.5) * stepY - 0.5;
   }
-  // the tile reads the blurred plane at 4 × 64² points: only those are blurred
-  const tile = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, xs, ys);
+  // the tile reads the blurred plane at 4 × 64² points (times the windows folded): only those are blurred
+  const windows = (rp: number, r: number) => (fold && wrap && Math.abs(rp - Math.round(rp)) > 1e-6 ? Math.min(FOLD.most, Math.round(r / rp)) : 1);
+  const [kx, ky] = [windows(rpx, rw), windows(rpy, rh)];
+  const folded = (at: Float64Array, k: number, rp: number) => (k === 1 ? at : Float64Array.from({ length: TILE_SIZE * k }, (_, i) => at[i % TILE_SIZE]! + Math.floor(i / TILE_SIZE) * rp));
+  const samples = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, folded(xs, kx, rpx), folded(ys, ky, rpy));
+  const tile = kx * ky === 1 ? samples : foldWindows(samples, kx, ky);
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
-  return { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy };
+  return { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, folded: kx * ky > 1 };
+}
+
+/** The mean of `kx` × `ky` windows of TILE_SIZE² samples laid side by side (row-major, `kx` · TILE_SIZE wide). */
+function foldWindows(samples: Float64Array, kx: number, ky: number): Float64Array {
+  const S = TILE_SIZE;
+  const tile = new Float64Array(S * S);
+  for (let b = 0; b < ky; b++) {
+    for (let i = 0; i < S; i++) {
+      const row = (b * S + i) * S * kx;
+      for (let a = 0; a < kx; a++) for (let j = 0; j < S; j++) tile[i * S + j] = tile[i * S + j]! + samples[row + a * S + j]!;
+    }
+  }
+  const n = kx * ky;
+  for (let i = 0; i < tile.length; i++) tile[i] = tile[i]! / n;
+  return tile;
 }
 
 /**

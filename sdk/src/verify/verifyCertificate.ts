@@ -414,15 +414,20 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
     }
     const distance = hammingDistance256(computed.hash, l.tileHash.slice(2));
     if (distance > TILE_VERIFY_TOLERANCE) {
-      // a half-drop or brick tile (a centred lattice) certified before the tile hash read such tiles on
-      // their lattice (step 4b) attests the hash as it was then computed
-      const before = tileHashPixels(pixels, { lattice: false });
-      const beforeDistance = before.hash === computed.hash ? distance : hammingDistance256(before.hash, l.tileHash.slice(2));
-      if (beforeDistance <= TILE_VERIFY_TOLERANCE) {
+      // a certificate made while an earlier reading was current attests the hash as it was then read
+      // (`TileHashReading`): newest first
+      for (const reading of [2, 1] as const) {
+        const before = tileHashPixels(pixels, { reading });
+        if (before.hash === computed.hash) continue;
+        const beforeDistance = hammingDistance256(before.hash, l.tileHash.slice(2));
+        if (beforeDistance > TILE_VERIFY_TOLERANCE) continue;
+        const evidence = { attested: true, tileHash: `0x${before.hash}`, reading, distance: beforeDistance, period: before.period, today: tileHash };
+        // as telling as it was: only the period search of an elongated image and the fold changed
+        if (reading === 2) return { ...evidence, note: `matches as read before December 2026 (reading 2: one period window, an elongated image's short side searched at the long side's reduction), when the certificate was made; today's tile hash is ${tileHash}` };
         // a warning, not a pass: such tiles then hashed nearly alike (the parity pattern), so the match
         // says little of which half-drop or brick design this is (the image item binds the bytes)
         return {
-          evidence: { attested: true, tileHash: `0x${before.hash}`, distance: beforeDistance, period: before.period, today: tileHash },
+          evidence,
           warning: `the attested tile hash matches this image's only as computed before step 4b (a half-drop or brick tile): such tiles then hashed nearly alike, so it tells this design from few others; today's tile hash is ${tileHash}`,
         };
       }

@@ -2,9 +2,11 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
-import { getAddress, zeroAddress } from "viem";
+import { type Hex, getAddress, zeroAddress } from "viem";
 
 import { modelRegistration } from "@motif/sdk";
+import { pdqHashImage } from "../../../generator/src/pdq/index.js";
+import { render } from "../../../generator/src/render/render.js";
 import { EmbeddedIpfs } from "../../../generator/src/ipfs/embedded.js";
 import { buildGateway } from "../../../generator/src/ipfs/gateway.js";
 import { loadManifest } from "../../../generator/src/render/render.js";
@@ -31,4 +33,45 @@ async function oldCertificateChain(modelName: string) {
   const url = await gateway.listen({ port: 0, host: "127.0.0.1" });
   const addresses = { certificate: certificate.address, registry: registry.address, licensing: zeroAddress };
   return { publicClient, store, now, attester, minter, creator, gateway, url, addresses, model };
+}
+
+/** A chain from `oldCertificateChain`. */
+export type OldCertificateChain = Awaited<ReturnType<typeof oldCertificateChain>>;
+
+/**
+ * Renders `model` / `seed` and certifies it as the generator did before a change: its metadata
+ * pinned with `metadataTile` (none when left out), its lineage attesting `tileHash` (model 1).
+ */
+export async function certifyOld(
+  chain: OldCertificateChain,
+  r: { seed: bigint; scale: number; width: number; height: number; tileHash: Hex; metadataTile?: { hash: Hex; period: { x: number; y: number } }; print?: { repeat: "block" | "half-drop" | "brick"; sizeCm: number; dpi: number }; description: string },
+): Promise<{ tokenId: bigint; png: Uint8Array }> {
+  const { pin } = await import("../../../generator/src/stages/pin.js");
+  const { attest } = await import("../../../generator/src/stages/attest.js");
+  const { mint } = await import("../../../generator/src/stages/mint.js");
+  const { store, now, attester, minter, creator, model } = chain;
+  const params = { scale: r.scale, sharpness: 6 };
+  const rendered = await render({ model: model.name, seed: r.seed, params, width: r.width, height: r.height, ...(r.print !== undefined ? { print: r.print } : {}) });
+  const pdq = `0x${(await pdqHashImage(rendered.png)).hash}` as Hex;
+  const pinned = await pin(store, {
+    png: rendered.png,
+    metadata: {
+      name: `${r.description} ${r.seed}`,
+      description: r.description,
+      generator: { name: "motif-generator", version: "0.0.9" },
+      lineage: {
+        contentDigest: rendered.contentDigest, modelId: 1, modelName: model.name, modelVersion: model.version, weightsDigest: model.sha256,
+        seed: r.seed, params, ...(r.print !== undefined ? { print: r.print } : {}), paramsHash: rendered.paramsHash, pdqHash: pdq, pdqQuality: 100, width: r.width, height: r.height, creator, editLog: [],
+        ...(r.metadataTile !== undefined ? { tile: r.metadataTile } : {}),
+      },
+    },
+  });
+  const request = await attest(attester, {
+    lineage: { contentDigest: rendered.contentDigest, metadataDigest: pinned.metadataDigest, metadataCodec: pinned.metadataCodec, modelId: 1, seed: r.seed, paramsHash: rendered.paramsHash, pdqHash: pdq, tileHash: r.tileHash, creator, recipeId: 0n },
+    to: creator,
+    royaltyBps: 100,
+    deadline: now + 3600n,
+  });
+  await mint(minter, { requests: [request] });
+  return { tokenId: BigInt(rendered.contentDigest), png: rendered.png };
 }

@@ -55,3 +55,7 @@ export const shade = (img: Rgb, f: (x: number, y: number) => number): Rgb => ({
     return Math.max(0, Math.min(255, Math.round(v + f(p % img.width, Math.floor(p / img.width)))));
   }),
 });
+
+/** A wash of light: ±`a` grey levels, one cosine cycle across the image along x, y, or a diagonal ("+": x/W + y/H, "-": x/W − y/H), started at `phase`. */
+export const wash = (img: Rgb, a: number, along: "x" | "y" | "+" | "-", phase = 0): Rgb =>
+  shade(img, (x, y) => a * Math.cos(2 * Math.PI * (along === "x" ? x / img.width : along === "y" ? y / img.height : x / img.width + ((along === "+" ? 1 : -1) * y) / img.height) + phase));
