@@ -70,19 +70,37 @@ for (const { img, name } of fractional) {
   tally("33⅓ px period shifted", shift(img, dx, dy), img, `${name} by (${dx}, ${dy})`);
 }
 
+// certificates made before (reading 2): a copy of one found by today's screening, and by reading 2's own
+const old = { copies: 0, now: 0, before: 0 };
+for (const { img } of [...borders, ...fractional]) {
+  const attested = tileHashPixels(img, { reading: 2 }).hash;
+  for (const copy of [shift(img, Math.floor(rand() * img.width), Math.floor(rand() * img.height)), wash(img, 12 + 8 * rand(), rand() < 0.5 ? "x" : "+", 2 * Math.PI * rand())]) {
+    old.copies++;
+    if (found(copy, attested, 3)) old.now++;
+    if (found(copy, attested, 2)) old.before++;
+  }
+}
+
 // false matches: every query read of each border against every other design's indexed hash
 let pairs = 0;
 let falseMatches = 0;
 let least = Infinity;
+// and against their certificates made before (reading 2), with today's queries and with reading 2's
+let vsOld = 0;
+let vsOldBefore = 0;
 const indexed = borders.map((d) => tileHashPixels(d.img).hash);
+const indexedBefore = borders.map((d) => tileHashPixels(d.img, { reading: 2 }).hash);
 for (const a of borders) {
   const qs = tileQueries(tileHashPixels(a.img, { relaid: true }));
+  const qsBefore = tileQueries(tileHashPixels(a.img, { relaid: true, reading: 2 }));
   for (const [j, b] of borders.entries()) {
     if (a.key === b.key) continue;
     pairs++;
     const d = Math.min(...qs.map((q) => tileDistance(q.hash, indexed[j]!)));
     least = Math.min(least, d);
     if (d <= TILE_MATCH_DISTANCE) falseMatches++;
+    if (qs.some((q) => tileDistance(q.hash, indexedBefore[j]!) <= TILE_MATCH_DISTANCE)) vsOld++;
+    if (qsBefore.some((q) => tileDistance(q.hash, indexedBefore[j]!) <= TILE_MATCH_DISTANCE)) vsOldBefore++;
   }
 }
 
@@ -98,6 +116,10 @@ report.record("tile.border.recall.shifted.reading2", rate("border shifted", "bef
 report.record("tile.fractional.recall.shifted", rate("33⅓ px period shifted", "now"), "share of circularly shifted renders of a 33⅓ px period (100² and 300×200 at scale 3) screening finds", { atLeast: 0.99 });
 report.record("tile.fractional.recall.shifted.reading2", rate("33⅓ px period shifted", "before"), "the same with reading 2");
 report.record("tile.border.falseMatches", falseMatches, `pairs of distinct border designs matched through any query read: ${falseMatches} of ${pairs} (nearest ${least} bits)`, 0);
+report.record("tile.reading2.recall", old.now / old.copies, `copies (shifted, washed) of the borders' and 33⅓ px renders' certificates made before (reading 2) today's screening finds: ${old.now} of ${old.copies}`);
+report.record("tile.reading2.recall.reading2", old.before / old.copies, `the same with reading 2's own screening: ${old.before}`);
+report.record("tile.border.falseMatches.vsReading2", vsOld, `pairs of distinct border designs where today's queries of one match the other's certificate made before (reading 2): ${vsOld} of ${pairs}`);
+report.record("tile.border.falseMatches.vsReading2.reading2", vsOldBefore, `the same with reading 2's queries: ${vsOldBefore}`);
 report.record("tile.border.ms.query", Math.round((queryMs / queries) * 100) / 100, "screening's query hashes of one copy (reading 3, `relaid`), borders and 33⅓ px renders, mean");
 await report.write();
 await closeRenderPools();

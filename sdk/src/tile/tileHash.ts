@@ -25,9 +25,9 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  * 3. One period resampled to 64×64 (area-reduced, Gaussian prefilter of half a sample step,
  *    bilinear): any one-period window of a periodic image is a circular shift of the same tile, so
  *    the tile is the same up to a circular shift whatever the origin, the repeat count or the scale.
- *    An image holding a whole number of periods that are no whole number of pixels (33⅓ px) samples
- *    each at another sub-pixel phase: the windows are folded (their mean is the tile), which is
- *    exactly periodic, so that a circular shift of the image is one of the tile.
+ *    An image holding a whole number of periods along an axis that are no whole number of pixels
+ *    (33⅓ px) samples each at another sub-pixel phase: the windows along it are folded (their mean is
+ *    the tile), which is exactly periodic, so that a circular shift of the image is one of the tile.
  *    Each tile sample is then replaced by its square root: a recolouring changes how far each figure
  *    colour sits from the ground (a figure at 60 becomes one at 200), and the root compresses those
  *    ratios (×3.3 → ×1.8) while keeping the ground at zero. Taken after the resampling, not per pixel,
@@ -62,8 +62,9 @@ import { type Torus, halve, mayBeMirror, mayBeRelaid, mirrorTile, relaidTiles, r
  *    taking off, at step 2's own.
  *
  * Readings (`TileHashReading`): certificates attest the hash as it was read when they were made; 2
- * had neither the short side's 64 samples nor the fold, 1 not step 4b either. The verifier falls back
- * to them, and screening also queries reading 2 where it differs.
+ * had neither the short side's 64 samples nor the fold (nor a window wrapped along one axis only), 1
+ * not step 4b either. The verifier falls back to them, and screening also queries reading 2's reads
+ * where they differ and read the same period (`beforeReads`).
  *
  * Pure TypeScript in float64, with its own FFT: the same bits in Node and in browsers up to the
  * last-place differences of `Math.exp`/`Math.cos` between engines, which can flip a bit sitting on a
@@ -153,6 +154,8 @@ export type RelaidHash = {
   shading?: number;
   /** Set on the image's read as certificates made before today's reading attest it (`TILE_HASH_READING` − 1). */
   before?: true;
+  /** Set on a read at a period of its own (`washHashes`): that period, in pixels of the input. */
+  period?: { x: number; y: number };
 };
 
 /**
@@ -191,16 +194,21 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   const reading = options.reading ?? TILE_HASH_READING;
   if (reading !== 1 && reading !== 2 && reading !== 3) throw new RangeError(`reading: ${String(reading)} is not a tile hash reading (1, 2 or 3)`);
   const read: Read = { relaid: options.relaid === true, reading };
-  const { folded, ...result } = hashOf(rgb, width, height, read);
-  // screening's query side: the image read as the reading before today's too, where that differs (an
-  // elongated image's short side, a fold), so that a copy still meets a certificate made then
-  if (read.relaid && reading === TILE_HASH_READING && (folded || elongated(width, height))) {
-    const before = hashOf(rgb, width, height, { relaid: false, reading: 2 });
-    if (before.reliable && before.hash !== result.hash) result.relaid!.push({ variants: before.variants, how: `read as before December 2026 (${round3(before.period.x)} × ${round3(before.period.y)} px, one period unfolded): a certificate made then`, before: true });
-  }
-  // 0. a uniform margin on all four sides (a swatch on a card, a canvas around a repeat) may not be
-  // part of the pattern: what it frames is hashed as well, as extra query variants. The hash itself
-  // stays that of the whole image, so a spot repeat whose ground reaches every edge keeps its hash.
+  const { differs, ...result } = hashImage(rgb, width, height, read);
+  // screening's query side: where reading 2 reads the image otherwise, its queries too (the whole
+  // image's, what a margin frames, the wash reads), so that a copy still meets a certificate made then
+  if (read.relaid && reading === TILE_HASH_READING && differs) result.relaid!.push(...beforeReads(result, hashImage(rgb, width, height, { relaid: true, reading: 2 }), elongated(width, height)));
+  return result;
+}
+
+/**
+ * Step 0 and steps 1–5: the whole image, and what a uniform margin on all four sides frames (a
+ * swatch on a card, a canvas around a repeat: it may not be part of the pattern, so it is hashed as
+ * well, as extra query variants; the hash itself stays that of the whole image, so a spot repeat
+ * whose ground reaches every edge keeps its hash). `differs`: reading 2 would read some of it otherwise.
+ */
+function hashImage(rgb: Uint8Array, width: number, height: number, read: Read): TileHashResult & { differs: boolean } {
+  const result = hashOf(rgb, width, height, read);
   const margin = uniformMargin(rgb, width, height);
   if (margin === undefined) return result;
   const w = width - margin.left - margin.right;
@@ -208,7 +216,36 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   const inner = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) inner.set(rgb.subarray(((y + margin.top) * width + margin.left) * 3, ((y + margin.top) * width + margin.left + w) * 3), y * w * 3);
   const framed = hashOf(inner, w, h, { ...read, relaid: false });
-  return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable } };
+  return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable }, differs: result.differs || framed.differs };
+}
+
+/**
+ * Reading 2's queries of an image that reading 3 reads otherwise (`before`, read `relaid`), as
+ * `RelaidHash`es marked `before`: the whole image's hash and its reads (wash, re-laid, lattice), and
+ * the framed hash, where they differ from today's. Of an elongated image, only the reads at a period
+ * one of today's reads found too: where reading 2's search found another (its short side searched at
+ * too few samples: a multiple of the period), a few frequencies hold the energy and unrelated
+ * designs hash alike (every pair of nine 1000×60 scale-3 borders within 26 bits), so querying it
+ * would refuse them all.
+ */
+function beforeReads(today: TileHashResult, before: TileHashResult, isElongated: boolean): RelaidHash[] {
+  const how = (p: { x: number; y: number }) => `read as before December 2026 (${p.x} × ${p.y} px): a certificate made then`;
+  const near = (a: number, b: number) => Math.abs(a - b) <= 0.02 * b;
+  const periods = [today.period, ...(today.relaid ?? []).flatMap((r) => (r.period !== undefined ? [r.period] : []))];
+  const sound = (p: { x: number; y: number }) => !isElongated || periods.some((q) => near(p.x, q.x) && near(p.y, q.y));
+  const known = new Set([today.variants.original, ...(today.framed !== undefined ? [today.framed.variants.original] : []), ...(today.relaid ?? []).map((r) => r.variants.original)]);
+  const reads: RelaidHash[] = [];
+  const add = (r: RelaidHash) => {
+    if (known.has(r.variants.original)) return;
+    known.add(r.variants.original);
+    reads.push(r);
+  };
+  const main = sound(before.period);
+  if (main && before.reliable) add({ variants: before.variants, how: how(before.period), before: true });
+  for (const r of before.relaid ?? []) if (r.period !== undefined ? sound(r.period) : main) add({ ...r, how: `${how(before.period)}, ${r.how}`, before: true });
+  const [f, g] = [before.framed, today.framed];
+  if (f !== undefined && g !== undefined && f.reliable && (!isElongated || (near(f.period.x, g.period.x) && near(f.period.y, g.period.y)))) add({ variants: f.variants, how: `inside a margin, ${how(f.period)}`, before: true });
+  return reads;
 }
 
 /** The image as packed 8-bit RGB: RGB as it is; RGBA and grey + alpha composited over white (rounded); grey repeated. */
@@ -252,7 +289,7 @@ function elongated(width: number, height: number): boolean {
 }
 
 /** Steps 1–5 on the image as given (and, with `relaid`, the re-laid tiles' hashes from the same plane). */
-function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): TileHashResult & { folded: boolean } {
+function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): TileHashResult & { differs: boolean } {
   const { relaid, period } = read;
   const lattice = read.reading >= 2;
   // 1. dominant colour
@@ -283,7 +320,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
   const py = acy === undefined ? period!.y : snapPeriod((findPeriod(acy) * height) / sh, height);
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
   // (a read at a given period, nested in another hash's, keeps its plane apart: the outer one's re-laid analysis still reads its own)
-  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, folded } = periodTile(distanceRow, width, height, px, py, period === undefined, read.reading >= 3);
+  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore } = periodTile(distanceRow, width, height, px, py, period === undefined, read.reading >= 3);
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
   const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
@@ -293,7 +330,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
   // side of the cut still meets its original on the other
   const extra: RelaidHash[] = relaid && reliable && nearLattice !== undefined ? [{ variants: nearLattice, how: "read on a centred lattice (a half-drop or brick tile shaded or lit unevenly)" }] : [];
   // (asked of an unreliable read too: a wash can hide every period, leaving the whole image as one tile)
-  const washed = relaid && washedX !== undefined && washedY !== undefined ? washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, read) : [];
+  const [washed, washedDiffer] = relaid && washedX !== undefined && washedY !== undefined ? washHashes(rgb, width, height, washedX, washedY, sw, sh, px, py, read) : [[], false];
   return {
     hash: variants.original,
     variants,
@@ -304,7 +341,8 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable,
     ...(relaid ? { relaid: [...(reliable ? extra : []), ...washed, ...(reliable && period === undefined ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height) : [])] } : {}),
-    folded,
+    // reading 3 reads it otherwise than reading 2: its search (an elongated image), its tile (a fold, a wrap along one axis) or a wash read's
+    differs: read.reading >= 3 && ((period === undefined && elongated(width, height)) || !asBefore || washedDiffer),
   };
 }
 
@@ -327,7 +365,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
  * image is (its lattice reading too, as in `variantsOf`). Empty for an image without such a shading
  * (a render of scale 2 or more holds no whole-image cycle).
  */
-function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, as: Read): RelaidHash[] {
+function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Float64Array, washedY: Float64Array, sw: number, sh: number, px: number, py: number, as: Read): [RelaidHash[], boolean] {
   const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
   const qy = snapPeriod((findPeriod(washedY) * height) / sh, height);
   const hidden = Math.abs(qx - px) > 0.02 * px || Math.abs(qy - py) > 0.02 * py;
@@ -342,12 +380,16 @@ function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Flo
     ...(peak >= WASH.minPeak ? [{ x: px, y: py, hid: false }] : []),
   ];
   const shading = round3(peak);
-  return periods.flatMap((at) => {
+  let differs = false;
+  const reads = periods.flatMap((at) => {
     const read = hashOf(pixels, width, height, { ...as, relaid: true, period: at });
+    differs ||= read.differs;
     if (!read.reliable) return [];
     const how = `read at ${round3(at.x)} × ${round3(at.y)} px with a one-cycle shading of ±${Math.round(peak)} taken off${at.hid ? " (the period it hid)" : ""}`;
-    return [{ variants: read.variants, how, shading }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}`, shading }))];
+    const period = { x: round3(at.x), y: round3(at.y) };
+    return [{ variants: read.variants, how, shading, period }, ...(read.relaid ?? []).map((r) => ({ variants: r.variants, how: `${how}, ${r.how}`, shading, period }))];
   });
+  return [reads, differs];
 }
 
 /**
@@ -453,14 +495,17 @@ function diagonalCycles(rgb: Uint8Array, width: number, height: number): (x: num
  * distance from the dominant colour row by row) resampled to the square-rooted 64×64 tile, with the
  * plane reduced to about four samples per tile pixel and where the window lies in it (the re-laid
  * analysis reads the same window). `kept`: the plane in the reused scratch array (the hash's own read).
- * `fold` (reading 3): an image holding a whole number of periods whose period is not a whole number
- * of plane samples is read as the mean of its period windows along that axis (at most `FOLD.most`):
- * each window samples the pattern at another sub-pixel phase, so one window alone depended on where
- * the image began (a 33⅓ px period moved 74–120 bits under a circular shift), while their mean is
- * exactly periodic and shifts as a whole.
+ * `fold` (reading 3): along an axis that holds a whole number of periods, the window wraps whatever
+ * the other axis does, and where the period is not a whole number of plane samples the tile is the
+ * mean of the period windows along it (at most `FOLD.most`): each window samples the pattern at
+ * another sub-pixel phase, so one window alone depended on where the image began (a 33⅓ px period
+ * moved 74–120 bits under a circular shift), while their mean is exactly periodic and shifts as a
+ * whole.
  */
 function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: number, height: number, px: number, py: number, kept: boolean, fold: boolean) {
   const wrap = divides(px, width) && divides(py, height);
+  // reading 3: each axis wraps when it holds a whole number of periods, whatever the other does
+  const [wrapX, wrapY] = fold ? [divides(px, width), divides(py, height)] : [wrap, wrap];
   // each axis reduced by its own period (at most 4 samples per tile pixel): linear time whatever the
   // aspect ratio, and a blur kernel of at most ±6 taps
   const rw = Math.max(1, Math.round(width / Math.max(1, px / (4 * TILE_SIZE))));
@@ -473,24 +518,28 @@ function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: 
   const rpy = (py * rh) / height;
   const stepX = rpx / TILE_SIZE;
   const stepY = rpy / TILE_SIZE;
-  // not exactly periodic (e.g. a crop of 1.5 periods): the one-period window is centred, away from the clamped edges
+  // not exactly periodic (e.g. a crop of 1.5 periods): the one-period window is centred, away from
+  // the clamped edges (the re-laid analysis reads it so); reading 3 centres it only along an axis that
+  // does not wrap
   const x0 = wrap ? 0 : Math.max(0, (rw - rpx) / 2);
   const y0 = wrap ? 0 : Math.max(0, (rh - rpy) / 2);
   const xs = new Float64Array(TILE_SIZE);
   const ys = new Float64Array(TILE_SIZE);
   for (let i = 0; i < TILE_SIZE; i++) {
-    xs[i] = x0 + (i + 0.5) * stepX - 0.5;
-    ys[i] = y0 + (i + 0.5) * stepY - 0.5;
+    xs[i] = (wrapX ? 0 : x0) + (i + 0.5) * stepX - 0.5;
+    ys[i] = (wrapY ? 0 : y0) + (i + 0.5) * stepY - 0.5;
   }
   // the tile reads the blurred plane at 4 × 64² points (times the windows folded): only those are blurred
-  const windows = (rp: number, r: number) => (fold && wrap && Math.abs(rp - Math.round(rp)) > 1e-6 ? Math.min(FOLD.most, Math.round(r / rp)) : 1);
-  const [kx, ky] = [windows(rpx, rw), windows(rpy, rh)];
+  const windows = (rp: number, r: number, along: boolean) => (fold && along && Math.abs(rp - Math.round(rp)) > 1e-6 ? Math.min(FOLD.most, Math.round(r / rp)) : 1);
+  const [kx, ky] = [windows(rpx, rw, wrapX), windows(rpy, rh, wrapY)];
   const folded = (at: Float64Array, k: number, rp: number) => (k === 1 ? at : Float64Array.from({ length: TILE_SIZE * k }, (_, i) => at[i % TILE_SIZE]! + Math.floor(i / TILE_SIZE) * rp));
-  const samples = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, wrap, folded(xs, kx, rpx), folded(ys, ky, rpy));
+  const samples = blurredSamples(plane, rw, rh, 0.5 * stepX, 0.5 * stepY, { x: wrapX, y: wrapY }, folded(xs, kx, rpx), folded(ys, ky, rpy));
   const tile = kx * ky === 1 ? samples : foldWindows(samples, kx, ky);
   for (let i = 0; i < tile.length; i++) tile[i] = Math.sqrt(Math.max(0, tile[i]!));
 
-  return { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, folded: kx * ky > 1 };
+  // as reading 2 reads it: no fold, and both axes wrap or neither
+  const asBefore = kx * ky === 1 && wrapX === wrap && wrapY === wrap;
+  return { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore };
 }
 
 /** The mean of `kx` × `ky` windows of TILE_SIZE² samples laid side by side (row-major, `kx` · TILE_SIZE wide). */
@@ -946,14 +995,15 @@ function bilinearTaps(at: Float64Array, n: number, wrap: boolean): { taps: Int32
  * sampled points, each a sum over the same taps in the same order as `blur`'s, so every value read
  * is the one the whole blurred plane holds.
  */
-function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean, xs: Float64Array, ys: Float64Array): Float64Array {
+function blurredSamples(plane: Float64Array, w: number, h: number, sigmaX: number, sigmaY: number, wrap: boolean | { x: boolean; y: boolean }, xs: Float64Array, ys: Float64Array): Float64Array {
+  const [wrapX, wrapY] = typeof wrap === "boolean" ? [wrap, wrap] : [wrap.x, wrap.y];
   const kx = gaussianKernel(sigmaX);
   const ky = gaussianKernel(sigmaY);
-  const sx = kx === undefined ? undefined : tapSources(w, (kx.length - 1) / 2, wrap);
-  const sy = ky === undefined ? undefined : tapSources(h, (ky.length - 1) / 2, wrap);
+  const sx = kx === undefined ? undefined : tapSources(w, (kx.length - 1) / 2, wrapX);
+  const sy = ky === undefined ? undefined : tapSources(h, (ky.length - 1) / 2, wrapY);
   // the points read: columns 2j, 2j + 1 are sample j's two neighbours, rows 2i, 2i + 1 sample i's
-  const { taps: columns, weights: wx } = bilinearTaps(xs, w, wrap);
-  const { taps: rows, weights: wy } = bilinearTaps(ys, h, wrap);
+  const { taps: columns, weights: wx } = bilinearTaps(xs, w, wrapX);
+  const { taps: rows, weights: wy } = bilinearTaps(ys, h, wrapY);
   const nc = columns.length;
   // the row pass at those columns, on each row the column pass reads (every sampled row without a column blur)
   const rowPass = scratch("rows", h * nc);

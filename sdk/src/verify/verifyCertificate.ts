@@ -422,7 +422,8 @@ export async function verifyCertificate(client: Client, p: VerifyCertificatePara
         const beforeDistance = hammingDistance256(before.hash, l.tileHash.slice(2));
         if (beforeDistance > TILE_VERIFY_TOLERANCE) continue;
         const evidence = { attested: true, tileHash: `0x${before.hash}`, reading, distance: beforeDistance, period: before.period, today: tileHash };
-        // as telling as it was: only the period search of an elongated image and the fold changed
+        // as telling as it was then (the image item binds the bytes): reading 3 changed only how an
+        // elongated image's period is searched and how a fractional period's windows are read
         if (reading === 2) return { ...evidence, note: `matches as read before December 2026 (reading 2: one period window, an elongated image's short side searched at the long side's reduction), when the certificate was made; today's tile hash is ${tileHash}` };
         // a warning, not a pass: such tiles then hashed nearly alike (the parity pattern), so the match
         // says little of which half-drop or brick design this is (the image item binds the bytes)
