@@ -14,21 +14,12 @@
  */
 import { expect } from "chai";
 
-import { decodeImage } from "../src/pdq/decode.js";
-import { closeRenderPools, render } from "../src/render/render.js";
+import { closeRenderPools } from "../src/render/render.js";
+import { renderRgb } from "./helpers/print-tiles.js";
 import { TILE_MATCH_DISTANCE, type TileHashReading, tileDistance, tileHashPixels, tileQueries } from "../src/tile/index.js";
-import { type Rgb, crop, remap, rgb, shift, wash } from "../../test/ts/helpers/pixels.js";
+import { type Rgb, crop, remap, shift, wash } from "../../test/ts/helpers/pixels.js";
 
-const renders = new Map<string, Rgb>();
-const design = async (model: string, seed: bigint, scale: number, width: number, height: number): Promise<Rgb> => {
-  const key = `${model} ${seed} ${scale} ${width}×${height}`;
-  let img = renders.get(key);
-  if (img === undefined) {
-    img = rgb(await decodeImage((await render({ model, seed, params: { scale, sharpness: 6 }, width, height })).png));
-    renders.set(key, img);
-  }
-  return img;
-};
+const design = renderRgb;
 /** The nearest of screening's query hashes of `copy` (read as `reading`) to `hash`, and the read that gave it. */
 const nearest = (copy: Rgb, hash: string, reading?: TileHashReading) => {
   let best = { d: Infinity, how: "" };

@@ -1,4 +1,4 @@
-/** Print tiles and their nearest tile-hash distance: shared by the screening audits' tests (31, 32). */
+/** Print tiles, renders of any size, and their nearest tile-hash distance: shared by the screening tests (audits 31–35, reading 3). */
 import { decodeImage } from "../../src/pdq/decode.js";
 import { render } from "../../src/render/render.js";
 import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileDistance } from "../../src/tile/index.js";
@@ -15,3 +15,15 @@ export const printTile = async (model: string, seed: number, repeat: PrintRepeat
 /** The least distance from `hash` to any of a query's four variants, or of its re-laid reads'. */
 export const nearestTile = (r: TileHashResult, hash: string): number =>
   Math.min(...[r.variants, ...(r.relaid ?? []).map((x) => x.variants)].flatMap((v) => (Object.keys(TILE_VARIANTS) as TileVariant[]).map((k) => tileDistance(v[k], hash))));
+
+const renders = new Map<string, Rgb>();
+/** A `width` × `height` render of `model` / `seed` at `scale` (sharpness 6), decoded; cached for the process (tests render the same design many times). */
+export const renderRgb = async (model: string, seed: bigint, scale: number, width: number, height: number): Promise<Rgb> => {
+  const key = `${model} ${seed} ${scale} ${width}×${height}`;
+  let img = renders.get(key);
+  if (img === undefined) {
+    img = rgb(await decodeImage((await render({ model, seed, params: { scale, sharpness: 6 }, width, height })).png));
+    renders.set(key, img);
+  }
+  return img;
+};
