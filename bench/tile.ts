@@ -95,15 +95,20 @@ report.record(
   `the same with the re-laid tiles' hashes (screening's fingerprint): the look for a sign of a re-laid copy, and the analysis where there is one`,
 );
 {
-  // the re-laid tiles' reads apart from the reads without a one-cycle shading (`shading` set)
-  const reads = (o: Original, shading: boolean) => (o.hash.relaid ?? []).filter((r) => (r.shading !== undefined) === shading).length;
-  const per = (list: Original[], shading: boolean) => Math.round((list.reduce((n, o) => n + 4 * reads(o, shading), 0) / Math.max(1, list.length)) * 100) / 100;
-  const share = (shading: boolean) => Math.round((originals.filter((o) => reads(o, shading) > 0).length / (BRANDS.length * SEEDS)) * 10000) / 10000;
-  report.record("tile.relaid.share", share(false), "renders of the corpus with re-laid tiles' queries (a false sign: block renders are no re-laid copies)");
-  report.record("tile.relaid.queries", per(originals, false), "re-laid tiles' query hashes a render of the corpus adds to its 4 (mean)");
-  report.record("tile.relaid.queries.print", per(printRenders, false), "re-laid tiles' query hashes a print render (half-drop, brick, mirror) adds to its 4 (mean)");
-  report.record("tile.shading.share", share(true), "renders of the corpus also read with a one-cycle shading taken off (over 4 grey levels at its peak: a one-tile render holds its own)");
-  report.record("tile.shading.queries", per(originals, true), "query hashes those reads add to a render of the corpus (mean)");
+  // the re-laid tiles' reads apart from the reads without a one-cycle shading (`shading` set) and
+  // reading 2's reads (`before`: what certificates made before December 2026 attest)
+  type Kind = "relaid" | "shading" | "before";
+  const kindOf = (r: NonNullable<TileHashResult["relaid"]>[number]): Kind => (r.before === true ? "before" : r.shading !== undefined ? "shading" : "relaid");
+  const reads = (o: Original, kind: Kind) => (o.hash.relaid ?? []).filter((r) => kindOf(r) === kind).length;
+  const per = (list: Original[], kind: Kind) => Math.round((list.reduce((n, o) => n + 4 * reads(o, kind), 0) / Math.max(1, list.length)) * 100) / 100;
+  const share = (kind: Kind) => Math.round((originals.filter((o) => reads(o, kind) > 0).length / (BRANDS.length * SEEDS)) * 10000) / 10000;
+  report.record("tile.relaid.share", share("relaid"), "renders of the corpus with re-laid tiles' queries (a false sign: block renders are no re-laid copies)");
+  report.record("tile.relaid.queries", per(originals, "relaid"), "re-laid tiles' query hashes a render of the corpus adds to its 4 (mean)");
+  report.record("tile.relaid.queries.print", per(printRenders, "relaid"), "re-laid tiles' query hashes a print render (half-drop, brick, mirror) adds to its 4 (mean)");
+  report.record("tile.before.share", share("before"), "renders of the corpus also queried as reading 2 read them (certificates made before December 2026): a fractional period (scale 3 at 512²: 170⅔ px)");
+  report.record("tile.before.queries", per(originals, "before"), "reading 2's query hashes a render of the corpus adds (mean)");
+  report.record("tile.shading.share", share("shading"), "renders of the corpus also read with a one-cycle shading taken off (over 4 grey levels at its peak: a one-tile render holds its own)");
+  report.record("tile.shading.queries", per(originals, "shading"), "query hashes those reads add to a render of the corpus (mean)");
 }
 
 // 2. false matches among distinct patterns: each original's four query variants against all
