@@ -15,20 +15,12 @@
 import { expect } from "chai";
 
 import { closeRenderPools } from "../src/render/render.js";
-import { renderRgb } from "./helpers/print-tiles.js";
-import { TILE_MATCH_DISTANCE, type TileHashReading, tileDistance, tileHashPixels, tileQueries } from "../src/tile/index.js";
+import { nearestQuery, renderRgb } from "./helpers/print-tiles.js";
+import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels, tileQueries } from "../src/tile/index.js";
 import { type Rgb, crop, remap, shift, wash } from "../../test/ts/helpers/pixels.js";
 
 const design = renderRgb;
-/** The nearest of screening's query hashes of `copy` (read as `reading`) to `hash`, and the read that gave it. */
-const nearest = (copy: Rgb, hash: string, reading?: TileHashReading) => {
-  let best = { d: Infinity, how: "" };
-  for (const q of tileQueries(tileHashPixels(copy, { relaid: true, ...(reading !== undefined ? { reading } : {}) }))) {
-    const d = tileDistance(q.hash, hash);
-    if (d < best.d) best = { d, how: q.transform };
-  }
-  return best;
-};
+const nearest = nearestQuery;
 /** `img` on a uniform card of grey 250, `m` px each side (a swatch on a card, a border on a page). */
 const onCard = (img: Rgb, m: number): Rgb => {
   const [W, H] = [img.width + 2 * m, img.height + 2 * m];

@@ -17,7 +17,7 @@
 import { expect } from "chai";
 
 import { closeRenderPools } from "../src/render/render.js";
-import { renderRgb } from "./helpers/print-tiles.js";
+import { nearestQuery, renderRgb } from "./helpers/print-tiles.js";
 import { TILE_MATCH_DISTANCE, tileDistance, tileHashPixels, tileQueries } from "../src/tile/index.js";
 import { type Rgb, crop, remap, shift, wash } from "../../test/ts/helpers/pixels.js";
 
@@ -29,15 +29,7 @@ const SIZES = [
 const MODELS = ["indigo", "weld", "madder"] as const;
 
 const border = renderRgb;
-/** The nearest of screening's query hashes of `copy` to `hash`, and the read that gave it. */
-const nearest = (copy: Rgb, hash: string) => {
-  let best = { d: Infinity, how: "" };
-  for (const q of tileQueries(tileHashPixels(copy, { relaid: true }))) {
-    const d = tileDistance(q.hash, hash);
-    if (d < best.d) best = { d, how: q.transform };
-  }
-  return best;
-};
+const nearest = nearestQuery;
 /** Turned a quarter (90° clockwise). */
 const rotate90 = (img: Rgb) => remap(img, img.height, img.width, (x, y) => [y, img.height - 1 - x]);
 
@@ -122,7 +114,6 @@ describe("tile hash reading 3: elongated images and fractional periods", functio
 
   it("keeps screening what certificates made before attest: shifted and washed copies of scale-2 borders and of 33⅓–85⅓ px renders meet their reading-2 hashes at least as near as reading 2's own screening did", async () => {
     const worse: string[] = [];
-    const near = (copy: Rgb, hash: string, reading?: 2) => Math.min(...tileQueries(tileHashPixels(copy, { relaid: true, ...(reading !== undefined ? { reading } : {}) })).map((q) => tileDistance(q.hash, hash)));
     let found = 0;
     for (const [w, h, scale] of [
       [3000, 150, 2],
@@ -138,7 +129,7 @@ describe("tile hash reading 3: elongated images and fractional periods", functio
           ["washed ±14 along x", wash(t, 14, "x", 1)],
           ["washed ±16 along a diagonal", wash(t, 16, "+", 2)],
         ] as const) {
-          const [before, now] = [near(copy, attested, 2), near(copy, attested)];
+          const [before, now] = [nearestQuery(copy, attested, 2).d, nearestQuery(copy, attested).d];
           if (now <= TILE_MATCH_DISTANCE) found++;
           if (now > Math.max(before, TILE_MATCH_DISTANCE)) worse.push(`${model} ${w}×${h} scale ${scale} ${what}: ${before} bits with reading 2's screening, ${now} now`);
         }

@@ -1,7 +1,7 @@
 /** Print tiles, renders of any size, and their nearest tile-hash distance: shared by the screening tests (audits 31–35, reading 3). */
 import { decodeImage } from "../../src/pdq/decode.js";
 import { render } from "../../src/render/render.js";
-import { TILE_VARIANTS, type TileHashResult, type TileVariant, tileDistance } from "../../src/tile/index.js";
+import { TILE_VARIANTS, type TileHashReading, type TileHashResult, type TileVariant, tileDistance, tileHashPixels, tileQueries } from "../../src/tile/index.js";
 import { type Rgb, rgb } from "../../../test/ts/helpers/pixels.js";
 
 export type PrintRepeat = "block" | "half-drop" | "brick";
@@ -26,4 +26,14 @@ export const renderRgb = async (model: string, seed: bigint, scale: number, widt
     renders.set(key, img);
   }
   return img;
+};
+
+/** The nearest of screening's query hashes of `copy` (`tileQueries` of its `relaid` read, as `reading`: today's by default) to `hash`, and the read that gave it. */
+export const nearestQuery = (copy: Rgb, hash: string, reading?: TileHashReading): { d: number; how: string } => {
+  let best = { d: Infinity, how: "" };
+  for (const q of tileQueries(tileHashPixels(copy, { relaid: true, ...(reading !== undefined ? { reading } : {}) }))) {
+    const d = tileDistance(q.hash, hash);
+    if (d < best.d) best = { d, how: q.transform };
+  }
+  return best;
 };
