@@ -100,6 +100,8 @@ export const TILE_MIN_SPREAD = 8;
 const PERIOD = { maxSide: 256, minShort: 64, blurSigma: 1.5, threshold: 0.5, dip: 0.25, minLag: 6, maxFraction: 0.75 } as const;
 /** Screening's query side (`washHashes`): the least one-cycle shading, in grey levels at its peak, that an image is also read without at step 2's own period. */
 const WASH = { minPeak: 4 } as const;
+/** Screening's `Memo`: the largest image (pixels) whose reads it keeps for the reading-2 pass (at most a few planes of 8 bytes a pixel: 16 MB each). */
+const MEMO = { maxPixels: 1 << 21 } as const;
 /** Step 3's fold (reading 3): the most period windows averaged along an axis. */
 const FOLD = { most: 8 } as const;
 const MODE = { levels: 16, radius: 24, steps: 3 } as const;
@@ -193,11 +195,14 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
   const rgb = packedRgb(image);
   const reading = options.reading ?? TILE_HASH_READING;
   if (reading !== 1 && reading !== 2 && reading !== 3) throw new RangeError(`reading: ${String(reading)} is not a tile hash reading (1, 2 or 3)`);
-  const read: Read = { relaid: options.relaid === true, reading };
+  // screening's read remembers what a reading-2 pass would compute alike, up to `MEMO.maxPixels`
+  // (a larger image's planes, up to 8 bytes a pixel, are not kept: each is freed once read, as before)
+  const remember = options.relaid === true && reading === TILE_HASH_READING && width * height <= MEMO.maxPixels;
+  const read: Read = { relaid: options.relaid === true, reading, ...(remember ? { memo: new Memo() } : {}) };
   const { differs, ...result } = hashImage(rgb, width, height, read);
   // screening's query side: where reading 2 reads the image otherwise, its queries too (the whole
   // image's, what a margin frames, the wash reads), so that a copy still meets a certificate made then
-  if (read.relaid && reading === TILE_HASH_READING && differs) result.relaid!.push(...beforeReads(result, hashImage(rgb, width, height, { relaid: true, reading: 2 }), elongated(width, height)));
+  if (read.relaid && reading === TILE_HASH_READING && differs) result.relaid!.push(...beforeReads(result, hashImage(rgb, width, height, { relaid: true, reading: 2, memo: read.memo }), elongated(width, height)));
   return result;
 }
 
@@ -209,12 +214,17 @@ export function tileHashPixels(image: RawImage, options: TileHashOptions = {}): 
  */
 function hashImage(rgb: Uint8Array, width: number, height: number, read: Read): TileHashResult & { differs: boolean } {
   const result = hashOf(rgb, width, height, read);
-  const margin = uniformMargin(rgb, width, height);
-  if (margin === undefined) return result;
-  const w = width - margin.left - margin.right;
-  const h = height - margin.top - margin.bottom;
-  const inner = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) inner.set(rgb.subarray(((y + margin.top) * width + margin.left) * 3, ((y + margin.top) * width + margin.left + w) * 3), y * w * 3);
+  const frame = remembered(read.memo, rgb, "margin", () => {
+    const margin = uniformMargin(rgb, width, height);
+    if (margin === undefined) return undefined;
+    const w = width - margin.left - margin.right;
+    const h = height - margin.top - margin.bottom;
+    const inner = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) inner.set(rgb.subarray(((y + margin.top) * width + margin.left) * 3, ((y + margin.top) * width + margin.left + w) * 3), y * w * 3);
+    return { margin, inner, w, h };
+  });
+  if (frame === undefined) return result;
+  const { margin, inner, w, h } = frame;
   const framed = hashOf(inner, w, h, { ...read, relaid: false });
   return { ...result, margin, framed: { hash: framed.hash, variants: framed.variants, period: framed.period, repeats: framed.repeats, reliable: framed.reliable }, differs: result.differs || framed.differs };
 }
@@ -273,7 +283,33 @@ type Read = {
   reading: TileHashReading;
   /** Read at this period instead of step 2's (a shading taken off, `washHashes`): with `relaid`, only its lattice reading joins it, nothing else. */
   period?: { x: number; y: number };
+  /** Screening's read (`relaid`, today's reading): what the reading-2 pass that may follow would compute alike (`Memo`). */
+  memo?: Memo;
 };
+
+/**
+ * One screening read's results of the steps that do not depend on the reading, by the pixels they read
+ * (the array itself: the image, what a margin frames, the image without a shading) and their
+ * parameters: where reading 2 reads the image otherwise (`beforeReads`), its pass reads the same
+ * pixels again, mostly at the same periods, and takes these instead of computing them anew. Each is
+ * a pure function of its key, so the bits are the same; it lives for one `tileHashPixels` call.
+ */
+class Memo {
+  private readonly of = new Map<Uint8Array, Map<string, unknown>>();
+  /** `make()`'s result for `pixels` and `key`, computed once. */
+  get<T>(pixels: Uint8Array, key: string, make: () => T): T {
+    let known = this.of.get(pixels);
+    if (known === undefined) this.of.set(pixels, (known = new Map()));
+    if (!known.has(key)) known.set(key, make());
+    return known.get(key) as T;
+  }
+  /** What `get` holds for `pixels` and `key`, if anything. */
+  peek<T>(pixels: Uint8Array, key: string): T | undefined {
+    return this.of.get(pixels)?.get(key) as T | undefined;
+  }
+}
+/** `memo.get`, or `make()` without one. */
+const remembered = <T>(memo: Memo | undefined, pixels: Uint8Array, key: string, make: () => T): T => (memo === undefined ? make() : memo.get(pixels, key, make));
 
 /** Step 2's small copy of a `width` × `height` image: at most `PERIOD.maxSide` a side; from reading 3, its short side at least `PERIOD.minShort` samples (or whole). */
 function smallCopySize(width: number, height: number, shortSide: boolean): { sw: number; sh: number } {
@@ -293,7 +329,8 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
   const { relaid, period } = read;
   const lattice = read.reading >= 2;
   // 1. dominant colour
-  const ground = dominantColour(rgb, width * height);
+  const { memo } = read;
+  const ground = remembered(memo, rgb, "ground", () => dominantColour(rgb, width * height));
   const [g0, g1, g2] = ground;
   const distanceRow = (y: number, out: Float64Array) => {
     for (let x = 0, o = y * width * 3; x < width; x++, o += 3) {
@@ -309,18 +346,26 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
 
   // 2. period, on a small luma copy
   const { sw, sh } = smallCopySize(width, height, read.reading >= 3);
-  const small = period === undefined ? areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh)) : undefined;
-  if (small !== undefined) blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
+  const search = () => {
+    const small = areaResample(lumaRow, width, height, sw, sh, scratch("small", sw * sh));
+    blur(small, sw, sh, PERIOD.blurSigma, PERIOD.blurSigma, true);
+    return [autocorrelation(small, sw, sh, "x", relaid), autocorrelation(small, sw, sh, "y", relaid)] as const;
+  };
   // a period that divides the side (a k×k tiling, a render with scale k) is snapped to side/k: the
   // image is then exactly periodic and is read with wrap-around, so every tile origin gives the same tile
   // (screening's query side also gets them with a one-cycle shading left out: `washHashes`)
-  const [acx, washedX] = small === undefined ? [] : autocorrelation(small, sw, sh, "x", relaid);
-  const [acy, washedY] = small === undefined ? [] : autocorrelation(small, sw, sh, "y", relaid);
+  const [[acx, washedX], [acy, washedY]] = period === undefined ? remembered(memo, rgb, `search ${sw}×${sh} ${relaid}`, search) : [[], []];
   const px = acx === undefined ? period!.x : snapPeriod((findPeriod(acx) * width) / sw, width);
   const py = acy === undefined ? period!.y : snapPeriod((findPeriod(acy) * height) / sh, height);
   // 3. one period → 64×64, from the structure plane reduced to about four samples per tile pixel
   // (a read at a given period, nested in another hash's, keeps its plane apart: the outer one's re-laid analysis still reads its own)
-  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore } = periodTile(distanceRow, width, height, px, py, period === undefined, read.reading >= 3);
+  // (the plane depends on the image and the period alone; a tile reading 3 reads as reading 2 would, `asBefore`, is reading 2's too)
+  const planeOf = (rw: number, rh: number) => remembered(memo, rgb, `plane ${rw}×${rh}`, () => areaResample(distanceRow, width, height, rw, rh, memo === undefined && period === undefined ? scratch("plane", rw * rh) : new Float64Array(rw * rh)));
+  const tileKey = `tile ${px}×${py}`;
+  const known = memo?.peek<ReturnType<typeof periodTile>>(rgb, tileKey);
+  const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore } =
+    known !== undefined && (read.reading >= 3 || known.asBefore) ? known : periodTile(planeOf, width, height, px, py, read.reading >= 3);
+  if (memo !== undefined && read.reading >= 3 && known === undefined) memo.get(rgb, tileKey, () => ({ tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore }));
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
   const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
@@ -340,7 +385,7 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
     spread,
     margin: { top: 0, right: 0, bottom: 0, left: 0 },
     reliable,
-    ...(relaid ? { relaid: [...(reliable ? extra : []), ...washed, ...(reliable && period === undefined ? relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height) : [])] } : {}),
+    ...(relaid ? { relaid: [...(reliable ? extra : []), ...washed, ...(reliable && period === undefined ? remembered(memo, rgb, `relaid ${rw}×${rh} ${wrap} ${x0} ${y0} ${rpx} ${rpy} ${px / py}`, () => relaidHashes(plane, rw, rh, wrap, x0, y0, rpx, rpy, px / py, width / height)) : [])] } : {}),
     // reading 3 reads it otherwise than reading 2: its search (an elongated image), its tile (a fold, a wrap along one axis) or a wash read's
     differs: read.reading >= 3 && ((period === undefined && elongated(width, height)) || !asBefore || washedDiffer),
   };
@@ -369,7 +414,7 @@ function washHashes(rgb: Uint8Array, width: number, height: number, washedX: Flo
   const qx = snapPeriod((findPeriod(washedX) * width) / sw, width);
   const qy = snapPeriod((findPeriod(washedY) * height) / sh, height);
   const hidden = Math.abs(qx - px) > 0.02 * px || Math.abs(qy - py) > 0.02 * py;
-  const { pixels, peak } = withoutShading(rgb, width, height);
+  const { pixels, peak } = remembered(as.memo, rgb, "without shading", () => withoutShading(rgb, width, height));
   // at the period the shading hid; and, whatever the search found, at step 2's own when the shading is
   // worth taking off (a one-tile render's wash can move the search too: audit 33)
   const apart = (q: number, p: number) => Math.abs(q - p) > 0.02 * p;
@@ -491,10 +536,11 @@ function diagonalCycles(rgb: Uint8Array, width: number, height: number): (x: num
 }
 
 /**
- * Step 3: one period (px × py pixels of the input) of the structure plane (`distanceRow`, the
+ * Step 3: one period (px × py pixels of the input) of the structure plane (the
  * distance from the dominant colour row by row) resampled to the square-rooted 64×64 tile, with the
  * plane reduced to about four samples per tile pixel and where the window lies in it (the re-laid
- * analysis reads the same window). `kept`: the plane in the reused scratch array (the hash's own read).
+ * analysis reads the same window). `planeOf`: the plane at rw × rh, as the caller keeps it (a reused scratch
+ * array for the hash's own read, screening's `Memo`, or a new array).
  * `fold` (reading 3): along an axis that holds a whole number of periods, the window wraps whatever
  * the other axis does, and where the period is not a whole number of plane samples the tile is the
  * mean of the period windows along it (at most `FOLD.most`): each window samples the pattern at
@@ -502,7 +548,7 @@ function diagonalCycles(rgb: Uint8Array, width: number, height: number): (x: num
  * moved 74–120 bits under a circular shift), while their mean is exactly periodic and shifts as a
  * whole.
  */
-function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: number, height: number, px: number, py: number, kept: boolean, fold: boolean) {
+function periodTile(planeOf: (rw: number, rh: number) => Float64Array, width: number, height: number, px: number, py: number, fold: boolean) {
   const wrap = divides(px, width) && divides(py, height);
   // reading 3: each axis wraps when it holds a whole number of periods, whatever the other does
   const [wrapX, wrapY] = fold ? [divides(px, width), divides(py, height)] : [wrap, wrap];
@@ -510,7 +556,7 @@ function periodTile(distanceRow: (y: number, out: Float64Array) => void, width: 
   // aspect ratio, and a blur kernel of at most ±6 taps
   const rw = Math.max(1, Math.round(width / Math.max(1, px / (4 * TILE_SIZE))));
   const rh = Math.max(1, Math.round(height / Math.max(1, py / (4 * TILE_SIZE))));
-  const plane = areaResample(distanceRow, width, height, rw, rh, kept ? scratch("plane", rw * rh) : new Float64Array(rw * rh));
+  const plane = planeOf(rw, rh);
   let energy = 0;
   for (let i = 0; i < plane.length; i++) energy += plane[i]! * plane[i]!;
   energy = Math.sqrt(energy / plane.length);
