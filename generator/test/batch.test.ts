@@ -10,7 +10,7 @@ import { getAddress } from "viem";
 import { jobKey, runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
 import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
-import { type PipelineConfig, runPipeline } from "../src/pipeline.js";
+import { type PatternRequest, type PipelineConfig, runPipeline } from "../src/pipeline.js";
 import { closeRenderPools, loadManifest, render } from "../src/render/render.js";
 import { certificateEntries } from "../src/screen/from-chain.js";
 import { PdqIndex } from "../src/screen/pdq-index.js";
@@ -49,6 +49,30 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
       now: () => at,
     });
     return { publicClient, generatorWallet: generatorWallet, certificate, dir, journalFile, now, freshConfig };
+  }
+
+  /** The same design at two sizes: one design to PDQ and the tile hash. */
+  const small = { model: "weld", seed: 12n, params: { scale: 2, sharpness: 3 }, width: 96, height: 96 };
+  const large = { ...small, width: 128, height: 128 };
+
+  /** `job` attested and journaled on `c`'s chain, then a crash before its mint: what a rerun resumes from its signed request. */
+  async function signedBeforeCrash(c: Awaited<ReturnType<typeof batchChain>>, job: PatternRequest) {
+    const stale = await runPipeline(await c.freshConfig(), job, { mint: false });
+    if (stale.status !== "attested") throw new Error(`expected attested, got ${stale.status}`);
+    await (await Journal.open(c.journalFile)).write({ key: jobKey(job), step: "attested", contentDigest: stale.rendered.contentDigest, request: stale.request });
+    return stale;
+  }
+
+  /** A rerun of `jobs` on `c`, whose journal holds `small` signed before a crash (`stale`): the larger refused as its near-copy, `small` alone certified. */
+  async function rerunRefusesLarger(c: Awaited<ReturnType<typeof batchChain>>, stale: Awaited<ReturnType<typeof signedBeforeCrash>>, jobs: PatternRequest[]) {
+    const summary = await runBatch(await c.freshConfig(), jobs, c.journalFile);
+    expect(summary).to.deep.include({ minted: 1, refused: 1 });
+    const journal = await Journal.open(c.journalFile);
+    expect(journal.get(jobKey(large))!.step).to.equal("refused");
+    expect(journal.get(jobKey(large))!.reason).to.include(`certificate ${stale.rendered.contentDigest}`);
+    expect(journal.get(jobKey(small))!.step).to.equal("minted");
+    const minted = await c.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n });
+    expect(minted.map((e) => e.args.tokenId)).to.deep.equal([BigInt(stale.rendered.contentDigest)]);
   }
 
   it("resumes after a crash between patterns and after a crash between minting and journaling", async () => {
@@ -117,26 +141,52 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
   it("a pattern resumed from its signed request (not rendered again) still screens a near-copy later in the batch (audit 33)", async () => {
     const { dir, freshConfig } = await batchChain();
     try {
-      // the same design at two sizes: one design to PDQ and the tile hash
-      const small = { model: "weld", seed: 12n, params: { scale: 2, sharpness: 3 }, width: 96, height: 96 };
-      const large = { ...small, width: 128, height: 128 };
       // control: in one batch without a crash, the larger is refused as a near-copy of the smaller
       const control = await runBatch(await freshConfig(), [small, large], path.join(dir, "control.jsonl"));
       expect(control).to.deep.include({ minted: 1, refused: 1 });
       // on a fresh chain: the smaller attested and journaled, then the crash; the rerun resumes it from its signed request
       const again = await batchChain();
-      const stale = await runPipeline(await again.freshConfig(), small, { mint: false });
-      if (stale.status !== "attested") throw new Error(`expected attested, got ${stale.status}`);
-      await (await Journal.open(again.journalFile)).write({ key: jobKey(small), step: "attested", contentDigest: stale.rendered.contentDigest, request: stale.request });
-      const summary = await runBatch(await again.freshConfig(), [small, large], again.journalFile);
-      expect(summary).to.deep.include({ minted: 1, refused: 1 });
-      const journal = await Journal.open(again.journalFile);
-      expect(journal.get(jobKey(large))!.step).to.equal("refused");
-      expect(journal.get(jobKey(large))!.reason).to.include(`certificate ${stale.rendered.contentDigest}`);
-      expect(await again.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n })).to.have.length(1);
+      await rerunRefusesLarger(again, await signedBeforeCrash(again, small), [small, large]);
       await rm(again.dir, { recursive: true, force: true });
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a pattern resumed from its signed request screens a near-copy before it in the batch too: a rerun with a job put in front (audit 34)", async () => {
+    // the rerun's manifest puts the larger first
+    const c = await batchChain();
+    try {
+      await rerunRefusesLarger(c, await signedBeforeCrash(c, small), [large, small]);
+    } finally {
+      await rm(c.dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a pattern remembered from its signed request whose attestation expires before its turn is rendered, screened and minted again, not refused as a copy of itself", async () => {
+    const other = { ...small, seed: 13n };
+    const c = await batchChain();
+    try {
+      const stale = await signedBeforeCrash(c, small);
+      // the rerun starts before the deadline (the small one joins the banks up front); two days pass
+      // after its first pattern, so at its turn the signed request has expired and it is signed again
+      const later = c.now + 3n * 86_400n;
+      const summary = await runBatch(await c.freshConfig(later), [large, other, small], c.journalFile, async (p) => {
+        if (p.done !== 1) return;
+        await c.publicClient.request({ method: "evm_increaseTime" as never, params: [86_400 * 2] as never });
+        await c.publicClient.request({ method: "evm_mine" as never, params: [] as never });
+      });
+      const journal = await Journal.open(c.journalFile);
+      const steps = [large, other, small].map((j) => journal.get(jobKey(j))!.step);
+      expect(steps, JSON.stringify([large, other, small].map((j) => journal.get(jobKey(j))!.reason))).to.deep.equal(["refused", "minted", "minted"]);
+      expect(summary).to.deep.include({ minted: 2, refused: 1 });
+      expect(journal.get(jobKey(large))!.reason).to.include(`certificate ${stale.rendered.contentDigest}`);
+      // minted after its first signature expired: signed again
+      expect((await c.publicClient.getBlock()).timestamp > stale.request.deadline).to.equal(true);
+      const minted = await c.certificate.getEvents.CertificateMinted({}, { fromBlock: 0n });
+      expect(minted.map((e) => e.args.tokenId)).to.include(BigInt(stale.rendered.contentDigest));
+    } finally {
+      await rm(c.dir, { recursive: true, force: true });
     }
   });
 

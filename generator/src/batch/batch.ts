@@ -75,13 +75,13 @@ export type BatchSummary = { minted: number; attested: number; pinned: number; r
  * so a run killed at any point resumes without losing or double-minting anything. Rendering and
  * pinning are deterministic (same bytes, same CIDs), so redoing them is harmless; an attested
  * request is re-sent as is, and the certificate contract refuses a second mint of the same content,
- * which the resume recognises as already minted.
+ * which the resume recognises as already minted. `onProgress` is called after each pattern, and awaited when it returns a promise.
  */
 export async function runBatch(
   config: PipelineConfig,
   jobs: PatternRequest[],
   journalFile: string,
-  onProgress?: (p: BatchProgress) => void,
+  onProgress?: (p: BatchProgress) => unknown,
 ): Promise<BatchSummary> {
   const journal = await Journal.open(journalFile);
   const summary: BatchSummary = { minted: 0, attested: 0, pinned: 0, refused: 0, skipped: 0 };
@@ -99,6 +99,9 @@ export async function runBatch(
     const last = journal.get(jobKey(job));
     return finishedBy(last) || (last?.step === "attested" && config.minter !== undefined) ? undefined : { request: job };
   });
+  // the patterns signed before a crash join the banks before any pattern is screened: a near-copy
+  // anywhere in the batch, before them too, is screened against them (audit 34)
+  const upFront = await rememberResumable(jobs, journal, env);
   await runStagesAhead(toAttest, toRender, env, async (i, ahead) => {
     const job = jobs[i]!;
     const key = jobKey(job);
@@ -122,10 +125,12 @@ export async function runBatch(
           await journal.write({ ...journalRecord(key, r), contentDigest: last.contentDigest, metadataCid: last.metadataCid });
         }
         // not rendered again: its signed lineage's hashes join the banks, as a kept pattern's do, so a
-        // near-copy later in this batch is screened against it (audit 33)
-        if (r.status !== "refused") rememberSigned(r.ctx, env);
+        // near-copy later in this batch is screened against it (audit 33), if they are not there already
+        if (r.status !== "refused" && !upFront.has(key)) rememberSigned(r.ctx, env);
       } else {
-        const ctx = toRender[i] ?? { request: job };
+        // one remembered up front whose attestation has expired since: rendered and screened again,
+        // its own entry not taken for a copy of it
+        const ctx = toRender[i] ?? { request: job, ...(upFront.has(key) ? { ownEntry: upFront.get(key)! } : {}) };
         r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));
         await journal.write(journalRecord(key, r));
       }
@@ -136,7 +141,7 @@ export async function runBatch(
       const counted = r.status === "refused" ? "refused" : r.already === true ? "minted" : r.status;
       summary[counted as keyof BatchSummary]++;
     }
-    onProgress?.({ done: ++done, total: jobs.length, key, step: journal.get(key)?.step ?? "skipped" });
+    await onProgress?.({ done: ++done, total: jobs.length, key, step: journal.get(key)?.step ?? "skipped" });
   });
   return summary;
 }
@@ -163,11 +168,35 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
   }
 }
 
-/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets. */
-function rememberSigned(ctx: PipelineContext, { config }: StageEnv): void {
+/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets (returned). */
+function rememberSigned(ctx: PipelineContext, { config }: StageEnv): string {
   const lineage = ctx.mintRequest!.lineage;
   const tile = /^0x0{64}$/i.test(lineage.tileHash) ? undefined : lineage.tileHash.slice(2);
-  (config.banks ??= BankSet.ofIndex(config.index)).remember(`certificate ${lineage.contentDigest}`, lineage.pdqHash.slice(2), tile, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
+  const label = `certificate ${lineage.contentDigest}`;
+  (config.banks ??= BankSet.ofIndex(config.index)).remember(label, lineage.pdqHash.slice(2), tile, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
+  return label;
+}
+
+/**
+ * Before any pattern is screened, the signed lineage of each one the journal says was attested before
+ * a crash and whose attestation has not expired (by the chain's clock) joins the banks
+ * (`rememberSigned`). A colourway is left to its turn: the colourway stage reads its design again
+ * then, and may refuse it (an entry joins the banks for good). Returns each one's job key and label.
+ */
+async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, env: StageEnv): Promise<Map<string, string>> {
+  const remembered = new Map<string, string>();
+  const minter = env.config.minter;
+  if (minter === undefined) return remembered;
+  const signed = jobs.flatMap((job) => {
+    const [key, last] = [jobKey(job), journal.get(jobKey(job))];
+    return last?.step === "attested" ? [{ job, key, request: reviveRequest(last.request) }] : [];
+  });
+  for (const { job, key, request } of signed) {
+    // the same job twice; a colourway; one expired (signed again at its turn)
+    if (remembered.has(key) || job.colourway !== undefined || (await expiredOnChain(minter, request.deadline))) continue;
+    remembered.set(key, rememberSigned({ request: job, mintRequest: request }, env));
+  }
+  return remembered;
 }
 
 /** Whether an attestation's deadline has passed, or will within a minute, by the chain's latest block (the contract's clock, not this machine's). */
