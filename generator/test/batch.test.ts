@@ -1,70 +1,24 @@
 import { expect } from "chai";
-import { modelRegistration } from "@motif/sdk";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { network } from "hardhat";
-import { getAddress } from "viem";
 
 import { jobKey, runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
-import { EmbeddedIpfs } from "../src/ipfs/embedded.js";
-import { type PatternRequest, type PipelineConfig, runPipeline } from "../src/pipeline.js";
-import { closeRenderPools, loadManifest, render } from "../src/render/render.js";
-import { certificateEntries } from "../src/screen/from-chain.js";
-import { PdqIndex } from "../src/screen/pdq-index.js";
-import { deployMotif } from "../../scripts/lib/deploy.js";
+import { type PatternRequest, runPipeline } from "../src/pipeline.js";
+import { closeRenderPools, render } from "../src/render/render.js";
+import { type BatchChain, batchChain, signedBeforeCrash } from "./helpers/batch-chain.js";
 
 describe("batch with a journal: a killed run resumes, nothing lost or minted twice", function () {
   this.timeout(180_000);
-
-  /** A fresh chain with weld registered, a journal in a temporary folder, and the config each "process" builds. */
-  async function batchChain() {
-    const connection = await network.create();
-    const { viem } = connection;
-    const publicClient = await viem.getPublicClient();
-    const [admin, wallet1] = await viem.getWalletClients();
-    const generatorWallet = wallet1!;
-    const { registry, certificate } = await deployMotif(connection, { attesters: [generatorWallet.account.address] });
-    const weld = (await loadManifest()).find((m) => m.name === "weld")!;
-    await registry.write.registerModel([
-      modelRegistration({ owner: getAddress(admin!.account.address), weightsDigest: weld.sha256, weightsCidDigest: weld.sha256, weightsCidCodec: 0x55, royaltyBps: 0, name: "weld", version: weld.version, cardDigest: weld.cardDigest }),
-    ]);
-    const dir = await mkdtemp(path.join(os.tmpdir(), "motif-batch-"));
-    const journalFile = path.join(dir, "journal.jsonl");
-    const now = (await publicClient.getBlock()).timestamp;
-    const chainId = await publicClient.getChainId();
-    // Each "process" rebuilds its screening index from the chain, as a restarted generator does.
-    const freshConfig = async (at: bigint = now): Promise<PipelineConfig> => ({
-      store: new EmbeddedIpfs(path.join(dir, "ipfs")),
-      index: PdqIndex.build(await certificateEntries(publicClient, certificate.address)),
-      attester: { signer: { client: generatorWallet, account: generatorWallet.account }, chainId, certificate: certificate.address },
-      minter: { wallet: generatorWallet, publicClient, certificate: certificate.address },
-      modelIds: { weld: 1 },
-      creator: getAddress(generatorWallet.account.address),
-      royaltyBps: 100,
-      attestationTtl: 86_400,
-      generator: { name: "motif-generator", version: "test" },
-      now: () => at,
-    });
-    return { publicClient, generatorWallet: generatorWallet, certificate, dir, journalFile, now, freshConfig };
-  }
 
   /** The same design at two sizes: one design to PDQ and the tile hash. */
   const small = { model: "weld", seed: 12n, params: { scale: 2, sharpness: 3 }, width: 96, height: 96 };
   const large = { ...small, width: 128, height: 128 };
 
-  /** `job` attested and journaled on `c`'s chain, then a crash before its mint: what a rerun resumes from its signed request. */
-  async function signedBeforeCrash(c: Awaited<ReturnType<typeof batchChain>>, job: PatternRequest) {
-    const stale = await runPipeline(await c.freshConfig(), job, { mint: false });
-    if (stale.status !== "attested") throw new Error(`expected attested, got ${stale.status}`);
-    await (await Journal.open(c.journalFile)).write({ key: jobKey(job), step: "attested", contentDigest: stale.rendered.contentDigest, request: stale.request });
-    return stale;
-  }
-
   /** A rerun of `jobs` on `c`, whose journal holds `small` signed before a crash (`stale`): the larger refused as its near-copy, `small` alone certified. */
-  async function rerunRefusesLarger(c: Awaited<ReturnType<typeof batchChain>>, stale: Awaited<ReturnType<typeof signedBeforeCrash>>, jobs: PatternRequest[]) {
+  async function rerunRefusesLarger(c: BatchChain, stale: Awaited<ReturnType<typeof signedBeforeCrash>>, jobs: PatternRequest[]) {
     const summary = await runBatch(await c.freshConfig(), jobs, c.journalFile);
     expect(summary).to.deep.include({ minted: 1, refused: 1 });
     const journal = await Journal.open(c.journalFile);
@@ -172,9 +126,7 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
       // after its first pattern, so at its turn the signed request has expired and it is signed again
       const later = c.now + 3n * 86_400n;
       const summary = await runBatch(await c.freshConfig(later), [large, other, small], c.journalFile, async (p) => {
-        if (p.done !== 1) return;
-        await c.publicClient.request({ method: "evm_increaseTime" as never, params: [86_400 * 2] as never });
-        await c.publicClient.request({ method: "evm_mine" as never, params: [] as never });
+        if (p.done === 1) await c.twoDaysPass();
       });
       const journal = await Journal.open(c.journalFile);
       const steps = [large, other, small].map((j) => journal.get(jobKey(j))!.step);

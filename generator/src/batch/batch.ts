@@ -4,6 +4,7 @@ import { type MintRequest, checkColourwaySpec, checkPrintSpec, isMotifError, mot
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { BankSet } from "../screen/banks.js";
+import { PdqIndex } from "../screen/pdq-index.js";
 import { certificateCreator, otherLineage } from "../stages/certified.js";
 import { colourwayStage, ownerSends } from "../stages/colourway.js";
 import { certifiedByAnother, refusalOf } from "../stages/refusal.js";
@@ -102,6 +103,7 @@ export async function runBatch(
   // the patterns signed before a crash join the banks before any pattern is screened: a near-copy
   // anywhere in the batch, before them too, is screened against them (audit 34)
   const upFront = await rememberResumable(jobs, journal, env);
+  const banks = (config.banks ??= BankSet.ofIndex(config.index));
   await runStagesAhead(toAttest, toRender, env, async (i, ahead) => {
     const job = jobs[i]!;
     const key = jobKey(job);
@@ -110,9 +112,14 @@ export async function runBatch(
       summary.skipped++;
     } else {
       let r: RunResult;
+      // its entry from before any pattern was screened no longer stands for it: what it is now joins
+      // the banks as any pattern's does (sent as signed, or rendered and screened again)
+      const early = upFront.remembered.get(key);
+      if (early !== undefined) banks.certificates.forget(early);
       // a request signed before a crash whose attestation has since expired (a rerun the next day) is
-      // signed again: rendered and pinned again (the same bytes and CIDs), attested with a new deadline
-      const resumable = last?.step === "attested" && config.minter !== undefined && !(await expiredOnChain(config.minter, reviveRequest(last.request).deadline));
+      // signed again: rendered and pinned again (the same bytes and CIDs), attested with a new deadline;
+      // so is one whose signed hashes meet those of another signed before it (`rememberResumable`)
+      const resumable = last?.step === "attested" && config.minter !== undefined && !upFront.rescreen.has(key) && !(await expiredOnChain(config.minter, reviveRequest(last.request).deadline));
       if (resumable && last?.step === "attested" && config.minter !== undefined) {
         // signed before a crash: sent as it was signed; a colourway's design read again (the mint
         // names it, and its owner may have changed or approved this generator since)
@@ -125,12 +132,10 @@ export async function runBatch(
           await journal.write({ ...journalRecord(key, r), contentDigest: last.contentDigest, metadataCid: last.metadataCid });
         }
         // not rendered again: its signed lineage's hashes join the banks, as a kept pattern's do, so a
-        // near-copy later in this batch is screened against it (audit 33), if they are not there already
-        if (r.status !== "refused" && !upFront.has(key)) rememberSigned(r.ctx, env);
+        // near-copy later in this batch is screened against it (audit 33)
+        if (r.status !== "refused") rememberSigned(r.ctx, banks);
       } else {
-        // one remembered up front whose attestation has expired since: rendered and screened again,
-        // its own entry not taken for a copy of it
-        const ctx = toRender[i] ?? { request: job, ...(upFront.has(key) ? { ownEntry: upFront.get(key)! } : {}) };
+        const ctx = toRender[i] ?? { request: job };
         r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));
         await journal.write(journalRecord(key, r));
       }
@@ -168,35 +173,51 @@ async function mintOnce(stages: Parameters<typeof runStages>[0], r: RunResult, e
   }
 }
 
-/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets (returned). */
-function rememberSigned(ctx: PipelineContext, { config }: StageEnv): string {
-  const lineage = ctx.mintRequest!.lineage;
-  const tile = /^0x0{64}$/i.test(lineage.tileHash) ? undefined : lineage.tileHash.slice(2);
-  const label = `certificate ${lineage.contentDigest}`;
-  (config.banks ??= BankSet.ofIndex(config.index)).remember(label, lineage.pdqHash.slice(2), tile, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
-  return label;
+/** A signed lineage's PDQ and tile hashes (none for an unreliable tile hash), as the banks take them. */
+function signedHashes(request: MintRequest): { pdq: string; tile?: string } {
+  const { pdqHash, tileHash } = request.lineage;
+  return { pdq: pdqHash.slice(2), ...(/^0x0{64}$/i.test(tileHash) ? {} : { tile: tileHash.slice(2) }) };
+}
+
+/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets (or `label`). */
+function rememberSigned(ctx: PipelineContext, banks: BankSet, label = `certificate ${ctx.mintRequest!.lineage.contentDigest}`): void {
+  const { pdq, tile } = signedHashes(ctx.mintRequest!);
+  banks.remember(label, pdq, tile, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
 }
 
 /**
  * Before any pattern is screened, the signed lineage of each one the journal says was attested before
- * a crash and whose attestation has not expired (by the chain's clock) joins the banks
- * (`rememberSigned`). A colourway is left to its turn: the colourway stage reads its design again
- * then, and may refuse it (an entry joins the banks for good). Returns each one's job key and label.
+ * a crash, whose attestation has not expired (by the chain's clock), joins the banks under a label of
+ * its own (`remembered`, by job key), which its turn takes out again (`Bank.forget`). One whose signed
+ * PDQ or tile hash meets one signed before it in the batch (two near-copies each signed by a run that
+ * crashed: a journal reused across manifests) is not sent as signed but rendered and screened at its
+ * turn (`rescreen`). A colourway is left to its turn: the colourway stage reads its design again then.
  */
-async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, env: StageEnv): Promise<Map<string, string>> {
-  const remembered = new Map<string, string>();
-  const minter = env.config.minter;
-  if (minter === undefined) return remembered;
-  const signed = jobs.flatMap((job) => {
+async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, env: StageEnv): Promise<{ remembered: Map<string, string>; rescreen: Set<string> }> {
+  const [remembered, rescreen] = [new Map<string, string>(), new Set<string>()];
+  const { config } = env;
+  if (config.minter === undefined) return { remembered, rescreen };
+  const banks = (config.banks ??= BankSet.ofIndex(config.index));
+  // the signed lineages met so far, apart (at the certificates bank's thresholds)
+  const signedSoFar = BankSet.ofIndex(PdqIndex.build([]), { ...banks.certificates.thresholds });
+  for (const job of jobs) {
     const [key, last] = [jobKey(job), journal.get(jobKey(job))];
-    return last?.step === "attested" ? [{ job, key, request: reviveRequest(last.request) }] : [];
-  });
-  for (const { job, key, request } of signed) {
     // the same job twice; a colourway; one expired (signed again at its turn)
-    if (remembered.has(key) || job.colourway !== undefined || (await expiredOnChain(minter, request.deadline))) continue;
-    remembered.set(key, rememberSigned({ request: job, mintRequest: request }, env));
+    if (last?.step !== "attested" || remembered.has(key) || rescreen.has(key) || job.colourway !== undefined) continue;
+    const request = reviveRequest(last.request);
+    if (await expiredOnChain(config.minter, request.deadline)) continue;
+    const { pdq, tile } = signedHashes(request);
+    if (signedSoFar.certificates.query("pdq", pdq).length > 0 || (tile !== undefined && signedSoFar.certificates.query("tile", tile).length > 0)) {
+      rescreen.add(key);
+      continue;
+    }
+    const ctx = { request: job, mintRequest: request };
+    rememberSigned(ctx, signedSoFar);
+    const label = `certificate ${request.lineage.contentDigest} (signed before a crash, sent at its turn)`;
+    rememberSigned(ctx, banks, label);
+    remembered.set(key, label);
   }
-  return remembered;
+  return { remembered, rescreen };
 }
 
 /** Whether an attestation's deadline has passed, or will within a minute, by the chain's latest block (the contract's clock, not this machine's). */

@@ -120,6 +120,8 @@ export class Bank {
   readonly kind: BankKind;
   readonly thresholds: Thresholds;
   private readonly indexes: Partial<Record<SignalType, PdqIndex>>;
+  /** Labels `forget` took out (lower case). */
+  private readonly forgotten = new Set<string>();
 
   constructor(settings: BankSettings, indexes: Partial<Record<SignalType, PdqIndex>> = {}) {
     this.name = checkBankName(settings.name);
@@ -160,11 +162,17 @@ export class Bank {
   /** Entries within this bank's threshold of `hash` for `signal` (or within `maxDistance`). */
   query(signal: SignalType, hash: string, maxDistance = this.thresholds[signal]): IndexMatch[] {
     const index = this.indexes[signal];
-    return index === undefined || index.size === 0 ? [] : queryIndex(index, hash, maxDistance);
+    const found = index === undefined || index.size === 0 ? [] : queryIndex(index, hash, maxDistance);
+    return this.forgotten.size === 0 ? found : found.filter((m) => !this.forgotten.has(m.label.toLowerCase()));
+  }
+
+  /** Takes every entry labelled `label` out of this bank's queries and entries (in memory; an index only grows). */
+  forget(label: string): void {
+    this.forgotten.add(label.toLowerCase());
   }
 
   *entries(): Generator<BankEntry> {
-    for (const s of SIGNAL_TYPES) for (const e of this.indexes[s]?.entries() ?? []) yield { signal: s, hash: e.hash, label: e.label };
+    for (const s of SIGNAL_TYPES) for (const e of this.indexes[s]?.entries() ?? []) if (!this.forgotten.has(e.label.toLowerCase())) yield { signal: s, hash: e.hash, label: e.label };
   }
 
   settings(): BankSettings {

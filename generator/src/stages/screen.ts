@@ -18,18 +18,11 @@ export const screenStage = defineStage({
   async run(ctx, { config }) {
     // without banks, the certificates bank over `index` is kept on the config so its tile hashes persist
     const banks = (config.banks ??= BankSet.ofIndex(config.index));
-    const report = withoutOwnEntry(screen(banks, { pdq: ctx.fingerprint.pdq, tile: ctx.fingerprint.tile }), ctx.ownEntry);
+    const report = screen(banks, { pdq: ctx.fingerprint.pdq, tile: ctx.fingerprint.tile });
     const screened = report.cleared || ctx.design === undefined ? report : asColourway(report, ctx.design, banks);
     return screened.cleared ? { screen: screened } : refuse(nearDuplicate(screened), { screen: screened });
   },
 });
-
-/** The report without the certificates-bank matches of `own` (the request's own entry, `PipelineContext.ownEntry`). */
-function withoutOwnEntry(report: ScreenReport, own: string | undefined): ScreenReport {
-  if (own === undefined) return report;
-  const kept = report.matches.filter((m) => m.bank !== CERTIFICATES_BANK || m.label.toLowerCase() !== own.toLowerCase());
-  return { ...report, cleared: kept.length === 0, matches: kept };
-}
 
 /**
  * A colourway's screening (its design checked by the colourway stage): matches with the design's

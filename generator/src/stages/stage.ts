@@ -26,14 +26,6 @@ export type PipelineContext = {
   pixels?: RawImage;
   rendered?: RenderSummary;
   fingerprint?: FingerprintOutput;
-  /**
-   * The certificates-bank entry that stands for this very request, if the banks hold one before it is
-   * certified: a batch rerun remembers the signed lineage of each pattern attested before the crash up
-   * front (`runBatch`), and one whose attestation expires before its turn is rendered and screened
-   * again. Screening does not take that entry for a copy (the contract still refuses a second
-   * certificate of the same content).
-   */
-  ownEntry?: string;
   /** Set when the pattern is already certified by this generator (a journaled run resuming). */
   certified?: AlreadyCertifiedOutput;
   screen?: ScreenReport;
