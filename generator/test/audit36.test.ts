@@ -14,12 +14,12 @@
  * `FIXED finding_*`: a break, fixed; `held_*`: an attack that did not break.
  */
 import { expect } from "chai";
-import { readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 
 import { jobKey, runBatch } from "../src/batch/batch.js";
 import { Journal } from "../src/batch/journal.js";
 import type { PatternRequest } from "../src/pipeline.js";
-import { type BatchChain, batchChain, journalAttested, signed, signedBeforeCrash } from "./helpers/batch-chain.js";
+import { type BatchChain, journalAttested, onBatchChain, signed, signedBeforeCrash } from "./helpers/batch-chain.js";
 
 describe("audit 36: batch rerun, patterns signed before a crash up front (1e6b8b2)", function () {
   this.timeout(300_000);
@@ -33,15 +33,7 @@ describe("audit 36: batch rerun, patterns signed before a crash up front (1e6b8b
   const expireAfterFirst = (c: BatchChain) => async (p: { done: number }) => {
     if (p.done === 1) await c.twoDaysPass();
   };
-  /** `test` on a fresh chain, its temporary folder removed after. */
-  const onChain = async (test: (c: BatchChain) => Promise<void>) => {
-    const c = await batchChain("motif-audit36-");
-    try {
-      await test(c);
-    } finally {
-      await rm(c.dir, { recursive: true, force: true });
-    }
-  };
+  const onChain = (test: (c: BatchChain) => Promise<void>) => onBatchChain("motif-audit36-", test);
   /** `small` and `large` each signed and journaled, neither minted: a journal reused across two manifests, each run crashing before its mint. */
   const bothSigned = async (c: BatchChain) => {
     const [s, l] = [await signed(c, small), await signed(c, large)];

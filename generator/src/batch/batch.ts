@@ -1,6 +1,6 @@
-import { getAddress, keccak256, stringToBytes } from "viem";
+import { type Address, getAddress, keccak256, recoverTypedDataAddress, stringToBytes } from "viem";
 
-import { type MintRequest, checkColourwaySpec, checkPrintSpec, isMotifError, motifErrorOf } from "@motif/sdk";
+import { type MintRequest, MotifCertificateConstants, certificateDomain, checkColourwaySpec, checkPrintSpec, isMotifError, mintAttestationTypes, motifCertificateAbi, motifErrorOf } from "@motif/sdk";
 import { PIPELINE, type PatternRequest, type PipelineConfig, type RunResult, runStages, runStagesAhead, splitAfter } from "../pipeline.js";
 import { canonicalParams } from "../render/render.js";
 import { BankSet } from "../screen/banks.js";
@@ -102,7 +102,8 @@ export async function runBatch(
   });
   // the patterns signed before a crash join the banks before any pattern is screened: a near-copy
   // anywhere in the batch, before them too, is screened against them (audit 34)
-  const upFront = await rememberResumable(jobs, journal, env);
+  const sendable = sendableOnChain(config.minter);
+  const upFront = await rememberResumable(jobs, journal, env, sendable);
   const banks = (config.banks ??= BankSet.ofIndex(config.index));
   await runStagesAhead(toAttest, toRender, env, async (i, ahead) => {
     const job = jobs[i]!;
@@ -116,10 +117,11 @@ export async function runBatch(
       // the banks as any pattern's does (sent as signed, or rendered and screened again)
       const early = upFront.remembered.get(key);
       if (early !== undefined) banks.certificates.forget(early);
-      // a request signed before a crash whose attestation has since expired (a rerun the next day) is
-      // signed again: rendered and pinned again (the same bytes and CIDs), attested with a new deadline;
-      // so is one whose signed hashes meet those of another signed before it (`rememberResumable`)
-      const resumable = last?.step === "attested" && config.minter !== undefined && !upFront.rescreen.has(key) && !(await expiredOnChain(config.minter, reviveRequest(last.request).deadline));
+      // a request signed before a crash that the chain would no longer take (expired: a rerun the next
+      // day; signed by a key since rotated out) is signed again: rendered and pinned again (the same
+      // bytes and CIDs), attested with a new deadline; so is one whose signed hashes meet those of
+      // another signed before it (`rememberResumable`)
+      const resumable = last?.step === "attested" && config.minter !== undefined && !upFront.rescreen.has(key) && (await sendable(reviveRequest(last.request), job));
       if (resumable && last?.step === "attested" && config.minter !== undefined) {
         // signed before a crash: sent as it was signed; a colourway's design read again (the mint
         // names it, and its owner may have changed or approved this generator since)
@@ -193,19 +195,21 @@ function rememberSigned(ctx: PipelineContext, banks: BankSet, label = `certifica
  * crashed: a journal reused across manifests) is not sent as signed but rendered and screened at its
  * turn (`rescreen`). A colourway is left to its turn: the colourway stage reads its design again then.
  */
-async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, env: StageEnv): Promise<{ remembered: Map<string, string>; rescreen: Set<string> }> {
+async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, env: StageEnv, sendable: Sendable): Promise<{ remembered: Map<string, string>; rescreen: Set<string> }> {
   const [remembered, rescreen] = [new Map<string, string>(), new Set<string>()];
   const { config } = env;
   if (config.minter === undefined) return { remembered, rescreen };
   const banks = (config.banks ??= BankSet.ofIndex(config.index));
   // the signed lineages met so far, apart (at the certificates bank's thresholds)
   const signedSoFar = BankSet.ofIndex(PdqIndex.build([]), { ...banks.certificates.thresholds });
+  let now: bigint | undefined; // the chain's clock, read once for the pass
   for (const job of jobs) {
     const [key, last] = [jobKey(job), journal.get(jobKey(job))];
     // the same job twice; a colourway; one expired (signed again at its turn)
     if (last?.step !== "attested" || remembered.has(key) || rescreen.has(key) || job.colourway !== undefined) continue;
     const request = reviveRequest(last.request);
-    if (await expiredOnChain(config.minter, request.deadline)) continue;
+    now ??= (await config.minter.publicClient.getBlock()).timestamp;
+    if (!(await sendable(request, job, now))) continue;
     const { pdq, tile } = signedHashes(request);
     if (signedSoFar.certificates.query("pdq", pdq).length > 0 || (tile !== undefined && signedSoFar.certificates.query("tile", tile).length > 0)) {
       rescreen.add(key);
@@ -220,9 +224,32 @@ async function rememberResumable(jobs: readonly PatternRequest[], journal: Journ
   return { remembered, rescreen };
 }
 
-/** Whether an attestation's deadline has passed, or will within a minute, by the chain's latest block (the contract's clock, not this machine's). */
-async function expiredOnChain(minter: NonNullable<PipelineConfig["minter"]>, deadline: bigint): Promise<boolean> {
-  return deadline < (await minter.publicClient.getBlock()).timestamp + 60n;
+/** `sendableOnChain`'s test: `now`, the chain's clock, read at the call when not given. */
+type Sendable = (request: MintRequest, job: PatternRequest, now?: bigint) => Promise<boolean>;
+
+/**
+ * Whether the chain would still take a request signed before a crash as it is: its deadline not
+ * passed, nor passing within a minute, by the chain's latest block (the contract's clock, not this
+ * machine's); and, but for a colourway's (signed over its design, read at its turn), whoever vouches
+ * for it (the signer; the minter's own account for an unsigned request) still an attester: a key
+ * rotated out since (audit 37) signs nothing more. The role is read once per account in a run.
+ */
+function sendableOnChain(minter: PipelineConfig["minter"]): Sendable {
+  const attesters = new Map<Address, Promise<boolean>>();
+  let chainId: Promise<number> | undefined;
+  return async (request, job, now) => {
+    if (minter === undefined) return false;
+    if (request.deadline < (now ?? (await minter.publicClient.getBlock()).timestamp) + 60n) return false;
+    if (job.colourway !== undefined) return true;
+    const { lineage, to, royaltyBps, deadline, signature } = request;
+    const message = { lineage, to, royaltyBps, deadline };
+    const account =
+      signature === "0x"
+        ? minter.wallet.account.address
+        : await recoverTypedDataAddress({ domain: certificateDomain(await (chainId ??= minter.publicClient.getChainId()), minter.certificate), types: mintAttestationTypes, primaryType: "MintAttestation", message, signature });
+    if (!attesters.has(account)) attesters.set(account, minter.publicClient.readContract({ address: minter.certificate, abi: motifCertificateAbi, functionName: "hasRole", args: [MotifCertificateConstants.ATTESTER_ROLE, account] }));
+    return attesters.get(account)!;
+  };
 }
 
 /** A journaled mint request (its bigints written as strings) as the SDK takes it. */

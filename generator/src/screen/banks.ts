@@ -140,13 +140,15 @@ export class Bank {
     return new Bank(settings, indexes);
   }
 
-  /** Entries per signal. */
+  /** Entries per signal (less those `forget` took out). */
   get sizes(): Record<SignalType, number> {
-    return Object.fromEntries(SIGNAL_TYPES.map((s) => [s, this.indexes[s]?.size ?? 0])) as Record<SignalType, number>;
+    const count = (s: SignalType) => (this.forgotten.size === 0 ? (this.indexes[s]?.size ?? 0) : (this.indexes[s]?.entries() ?? []).filter((e) => !this.forgotten.has(e.label.toLowerCase())).length);
+    return Object.fromEntries(SIGNAL_TYPES.map((s) => [s, count(s)])) as Record<SignalType, number>;
   }
 
   get size(): number {
-    return SIGNAL_TYPES.reduce((n, s) => n + (this.indexes[s]?.size ?? 0), 0);
+    const sizes = this.sizes;
+    return SIGNAL_TYPES.reduce((n, s) => n + sizes[s], 0);
   }
 
   /** The index of one signal (shared: the certificates bank's PDQ index is the pipeline's). */
@@ -166,7 +168,11 @@ export class Bank {
     return this.forgotten.size === 0 ? found : found.filter((m) => !this.forgotten.has(m.label.toLowerCase()));
   }
 
-  /** Takes every entry labelled `label` out of this bank's queries and entries (in memory; an index only grows). */
+  /**
+   * Takes every entry labelled `label` out of this bank's queries, entries and sizes (in memory: an
+   * index only grows; what reads `index(signal)` itself still sees them). A batch rerun's entries of
+   * patterns signed before a crash are taken out so (`runBatch`).
+   */
   forget(label: string): void {
     this.forgotten.add(label.toLowerCase());
   }

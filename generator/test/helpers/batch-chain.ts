@@ -1,5 +1,5 @@
 import { modelRegistration } from "@motif/sdk";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { network } from "hardhat";
@@ -72,4 +72,14 @@ export async function signedBeforeCrash(c: BatchChain, job: PatternRequest) {
   const r = await signed(c, job);
   await journalAttested(c, jobKey(job), r);
   return r;
+}
+
+/** `test` on a fresh `batchChain`, its temporary folder removed after. */
+export async function onBatchChain(prefix: string, test: (c: BatchChain) => Promise<void>): Promise<void> {
+  const c = await batchChain(prefix);
+  try {
+    await test(c);
+  } finally {
+    await rm(c.dir, { recursive: true, force: true });
+  }
 }
