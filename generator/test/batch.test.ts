@@ -142,6 +142,20 @@ describe("batch with a journal: a killed run resumes, nothing lost or minted twi
     }
   });
 
+  it("a journaled signed request whose signature recovers no account (a journal damaged by hand) is signed again and minted, not sent or thrown on", async () => {
+    const c = await batchChain();
+    try {
+      const stale = await signedBeforeCrash(c, small);
+      const journal = await Journal.open(c.journalFile);
+      await journal.write({ ...journal.get(jobKey(small))!, request: { ...stale.request, signature: `0x${"00".repeat(65)}` } });
+      const summary = await runBatch(await c.freshConfig(), [small], c.journalFile);
+      expect(summary).to.deep.include({ minted: 1 });
+      expect(await c.mintedIds()).to.deep.equal([BigInt(stale.rendered.contentDigest)]);
+    } finally {
+      await rm(c.dir, { recursive: true, force: true });
+    }
+  });
+
   it("motif batch --repeat --size-cm --dpi: each job is the seamless tile of its print spec, journaled under a key of its own", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "motif-batch-print-"));
     try {

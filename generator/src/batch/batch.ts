@@ -76,7 +76,8 @@ export type BatchSummary = { minted: number; attested: number; pinned: number; r
  * so a run killed at any point resumes without losing or double-minting anything. Rendering and
  * pinning are deterministic (same bytes, same CIDs), so redoing them is harmless; an attested
  * request is re-sent as is, and the certificate contract refuses a second mint of the same content,
- * which the resume recognises as already minted. `onProgress` is called after each pattern, and awaited when it returns a promise.
+ * which the resume recognises as already minted. `onProgress` is called after each pattern, and
+ * awaited when it returns a promise.
  */
 export async function runBatch(
   config: PipelineConfig,
@@ -243,10 +244,10 @@ function sendableOnChain(minter: PipelineConfig["minter"]): Sendable {
     if (job.colourway !== undefined) return true;
     const { lineage, to, royaltyBps, deadline, signature } = request;
     const message = { lineage, to, royaltyBps, deadline };
-    const account =
-      signature === "0x"
-        ? minter.wallet.account.address
-        : await recoverTypedDataAddress({ domain: certificateDomain(await (chainId ??= minter.publicClient.getChainId()), minter.certificate), types: mintAttestationTypes, primaryType: "MintAttestation", message, signature });
+    const domain = certificateDomain(await (chainId ??= minter.publicClient.getChainId()), minter.certificate);
+    // a signature that recovers no account (a journal damaged by hand) is as good as none: signed again
+    const account = signature === "0x" ? minter.wallet.account.address : await recoverTypedDataAddress({ domain, types: mintAttestationTypes, primaryType: "MintAttestation", message, signature }).catch(() => undefined);
+    if (account === undefined) return false;
     if (!attesters.has(account)) attesters.set(account, minter.publicClient.readContract({ address: minter.certificate, abi: motifCertificateAbi, functionName: "hasRole", args: [MotifCertificateConstants.ATTESTER_ROLE, account] }));
     return attesters.get(account)!;
   };
