@@ -103,9 +103,9 @@ export async function runBatch(
   });
   // the patterns signed before a crash join the banks before any pattern is screened: a near-copy
   // anywhere in the batch, before them too, is screened against them (audit 34)
-  const sendable = sendableOnChain(config.minter);
-  const upFront = await rememberResumable(jobs, journal, env, sendable);
   const banks = (config.banks ??= BankSet.ofIndex(config.index));
+  const sendable = sendableOnChain(config.minter);
+  const upFront = await rememberResumable(jobs, journal, config.minter, banks, sendable);
   await runStagesAhead(toAttest, toRender, env, async (i, ahead) => {
     const job = jobs[i]!;
     const key = jobKey(job);
@@ -136,7 +136,7 @@ export async function runBatch(
         }
         // not rendered again: its signed lineage's hashes join the banks, as a kept pattern's do, so a
         // near-copy later in this batch is screened against it (audit 33)
-        if (r.status !== "refused") rememberSigned(r.ctx, banks);
+        if (r.status !== "refused") rememberSigned(r.ctx.mintRequest!, banks, { design: r.ctx.design });
       } else {
         const ctx = toRender[i] ?? { request: job };
         r = await settle(ctx, ahead ?? (() => runStages(toAttest, ctx, env)));
@@ -182,10 +182,10 @@ function signedHashes(request: MintRequest): { pdq: string; tile?: string } {
   return { pdq: pdqHash.slice(2), ...(/^0x0{64}$/i.test(tileHash) ? {} : { tile: tileHash.slice(2) }) };
 }
 
-/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets (or `label`). */
-function rememberSigned(ctx: PipelineContext, banks: BankSet, label = `certificate ${ctx.mintRequest!.lineage.contentDigest}`): void {
-  const { pdq, tile } = signedHashes(ctx.mintRequest!);
-  banks.remember(label, pdq, tile, ctx.design === undefined ? undefined : BigInt(ctx.design.id));
+/** A pattern resumed from its signed request: its lineage's PDQ and tile hashes in the banks, under the label a kept pattern gets (or `label`); a colourway's with its `design`. */
+function rememberSigned(request: MintRequest, banks: BankSet, { design, label = `certificate ${request.lineage.contentDigest}` }: { design?: PipelineContext["design"]; label?: string } = {}): void {
+  const { pdq, tile } = signedHashes(request);
+  banks.remember(label, pdq, tile, design === undefined ? undefined : BigInt(design.id));
 }
 
 /**
@@ -196,11 +196,9 @@ function rememberSigned(ctx: PipelineContext, banks: BankSet, label = `certifica
  * crashed: a journal reused across manifests) is not sent as signed but rendered and screened at its
  * turn (`rescreen`). A colourway is left to its turn: the colourway stage reads its design again then.
  */
-async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, env: StageEnv, sendable: Sendable): Promise<{ remembered: Map<string, string>; rescreen: Set<string> }> {
+async function rememberResumable(jobs: readonly PatternRequest[], journal: Journal, minter: PipelineConfig["minter"], banks: BankSet, sendable: Sendable): Promise<{ remembered: Map<string, string>; rescreen: Set<string> }> {
   const [remembered, rescreen] = [new Map<string, string>(), new Set<string>()];
-  const { config } = env;
-  if (config.minter === undefined) return { remembered, rescreen };
-  const banks = (config.banks ??= BankSet.ofIndex(config.index));
+  if (minter === undefined) return { remembered, rescreen };
   // the signed lineages met so far, apart (at the certificates bank's thresholds)
   const signedSoFar = BankSet.ofIndex(PdqIndex.build([]), { ...banks.certificates.thresholds });
   let now: bigint | undefined; // the chain's clock, read once for the pass
@@ -209,17 +207,16 @@ async function rememberResumable(jobs: readonly PatternRequest[], journal: Journ
     // the same job twice; a colourway; one expired (signed again at its turn)
     if (last?.step !== "attested" || remembered.has(key) || rescreen.has(key) || job.colourway !== undefined) continue;
     const request = reviveRequest(last.request);
-    now ??= (await config.minter.publicClient.getBlock()).timestamp;
+    now ??= (await minter.publicClient.getBlock()).timestamp;
     if (!(await sendable(request, job, now))) continue;
     const { pdq, tile } = signedHashes(request);
     if (signedSoFar.certificates.query("pdq", pdq).length > 0 || (tile !== undefined && signedSoFar.certificates.query("tile", tile).length > 0)) {
       rescreen.add(key);
       continue;
     }
-    const ctx = { request: job, mintRequest: request };
-    rememberSigned(ctx, signedSoFar);
+    rememberSigned(request, signedSoFar);
     const label = `certificate ${request.lineage.contentDigest} (signed before a crash, sent at its turn)`;
-    rememberSigned(ctx, banks, label);
+    rememberSigned(request, banks, { label });
     remembered.set(key, label);
   }
   return { remembered, rescreen };

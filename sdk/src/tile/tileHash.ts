@@ -362,10 +362,10 @@ function hashOf(rgb: Uint8Array, width: number, height: number, read: Read): Til
   // (the plane depends on the image and the period alone; a tile reading 3 reads as reading 2 would, `asBefore`, is reading 2's too)
   const planeOf = (rw: number, rh: number) => remembered(memo, rgb, `plane ${rw}×${rh}`, () => areaResample(distanceRow, width, height, rw, rh, memo === undefined && period === undefined ? scratch("plane", rw * rh) : new Float64Array(rw * rh)));
   const tileKey = `tile ${px}×${py}`;
-  const known = memo?.peek<ReturnType<typeof periodTile>>(rgb, tileKey);
+  const readTile = () => periodTile(planeOf, width, height, px, py, read.reading >= 3);
+  const today = read.reading >= 3 ? undefined : memo?.peek<ReturnType<typeof periodTile>>(rgb, tileKey);
   const { tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore } =
-    known !== undefined && (read.reading >= 3 || known.asBefore) ? known : periodTile(planeOf, width, height, px, py, read.reading >= 3);
-  if (memo !== undefined && read.reading >= 3 && known === undefined) memo.get(rgb, tileKey, () => ({ tile, plane, rw, rh, wrap, x0, y0, rpx, rpy, energy, asBefore }));
+    read.reading >= 3 ? remembered(memo, rgb, tileKey, readTile) : today?.asBefore === true ? today : readTile();
 
   // 4–5. magnitudes → bits, for the four distinct dihedral variants
   const { variants, spread, nearLattice } = variantsOf(tile, px / py, lattice);
